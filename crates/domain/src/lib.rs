@@ -1,0 +1,17 @@
+//! Haven's domain types: identifiers, roles, HTCDS codes and validated values.
+//! Pure data and rules; nothing here performs I/O.
+
+pub mod access;
+pub mod codes;
+pub mod ids;
+pub mod role;
+pub mod values;
+
+pub use access::{CaseAccessFacts, CaseScope};
+pub use codes::{AgencyType, CaseStatus, Gender, Region, GUYANA_REGIONS};
+pub use ids::{AgencyId, CaseId, PersonId, TokenId, UserId};
+pub use role::Role;
+pub use values::{AgencyName, CaseNumber, DisplayName, Username, ValidationError};
+
+/// Seconds since the Unix epoch, the one time representation stored in the database.
+pub type Timestamp = i64;

@@ -1,0 +1,164 @@
+//! Raw storage of the audit trail. The chain arithmetic lives in `haven-audit`; this module only
+//! serialises appends through the single `audit_head` row. That row is locked by an UPDATE at the
+//! very end of the writer's transaction, so concurrent app servers queue only for the few
+//! microseconds between the append and the commit.
+use haven_domain::{AgencyId, UserId};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::row::{parse_opt};
+use crate::{Conn, Result, StoreError};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: i64,
+    pub actor_user_id: Option<UserId>,
+    pub actor_agency_id: Option<AgencyId>,
+    pub actor_role: Option<String>,
+    pub action: String,
+    pub outcome: String,
+    pub target_kind: Option<String>,
+    pub target_id: Option<String>,
+    pub ip: Option<String>,
+    /// Encrypted: a reason may name people.
+    pub reason: Option<Vec<u8>>,
+    /// JSON object of non-personal details.
+    pub details: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+const COLS: &str = "seq, at, actor_user_id, actor_agency_id, actor_role, action, outcome, target_kind, target_id, ip, \
+     reason, details, prev_hash, hash";
+
+fn from_row(r: &AnyRow) -> Result<AuditRow> {
+    Ok(AuditRow {
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        actor_user_id: parse_opt(r, "actor_user_id")?,
+        actor_agency_id: parse_opt(r, "actor_agency_id")?,
+        actor_role: r.try_get("actor_role")?,
+        action: r.try_get("action")?,
+        outcome: r.try_get("outcome")?,
+        target_kind: r.try_get("target_kind")?,
+        target_id: r.try_get("target_id")?,
+        ip: r.try_get("ip")?,
+        reason: r.try_get("reason")?,
+        details: r.try_get("details")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+/// Appends one event. `seal` receives the event with `seq` and `prev_hash` filled in and returns
+/// its hash. Must be the last statement of the transaction before commit (see module doc).
+pub async fn append(conn: &mut Conn, mut ev: AuditRow, seal: impl FnOnce(&AuditRow) -> String) -> Result<AuditRow> {
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut *conn)
+        .await?;
+    ev.seq = head.try_get("seq")?;
+    ev.prev_hash = head.try_get("hash")?;
+    ev.hash = seal(&ev);
+    let sql = format!("INSERT INTO audit_events ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(ev.seq)
+        .bind(ev.at)
+        .bind(ev.actor_user_id.map(|i| i.to_string()))
+        .bind(ev.actor_agency_id.map(|i| i.to_string()))
+        .bind(&ev.actor_role)
+        .bind(&ev.action)
+        .bind(&ev.outcome)
+        .bind(&ev.target_kind)
+        .bind(&ev.target_id)
+        .bind(&ev.ip)
+        .bind(&ev.reason)
+        .bind(&ev.details)
+        .bind(&ev.prev_hash)
+        .bind(&ev.hash)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&ev.hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(ev)
+}
+
+pub async fn head(conn: &mut Conn) -> Result<(i64, String)> {
+    let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?;
+    Ok((r.try_get("seq")?, r.try_get("hash")?))
+}
+
+/// Events with `seq > after`, in order, at most `limit` (for verification in batches).
+pub async fn batch_after(conn: &mut Conn, after: i64, limit: i64) -> Result<Vec<AuditRow>> {
+    let sql = format!("SELECT {COLS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub actor_user_id: Option<UserId>,
+    pub action: Option<String>,
+    pub target_id: Option<String>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub before_seq: Option<i64>,
+    pub limit: i64,
+}
+
+/// Newest first, for the auditor's pages and exports.
+pub async fn search(conn: &mut Conn, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+    let mut sql = format!("SELECT {COLS} FROM audit_events WHERE 1 = 1");
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if f.actor_user_id.is_some() {
+        sql += &format!(" AND actor_user_id = {}", next());
+    }
+    if f.action.is_some() {
+        sql += &format!(" AND action = {}", next());
+    }
+    if f.target_id.is_some() {
+        sql += &format!(" AND target_id = {}", next());
+    }
+    if f.from.is_some() {
+        sql += &format!(" AND at >= {}", next());
+    }
+    if f.to.is_some() {
+        sql += &format!(" AND at < {}", next());
+    }
+    if f.before_seq.is_some() {
+        sql += &format!(" AND seq < {}", next());
+    }
+    sql += &format!(" ORDER BY seq DESC LIMIT {}", next());
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(u) = f.actor_user_id {
+        q = q.bind(u.to_string());
+    }
+    if let Some(a) = &f.action {
+        q = q.bind(a.clone());
+    }
+    if let Some(t) = &f.target_id {
+        q = q.bind(t.clone());
+    }
+    if let Some(v) = f.from {
+        q = q.bind(v);
+    }
+    if let Some(v) = f.to {
+        q = q.bind(v);
+    }
+    if let Some(v) = f.before_seq {
+        q = q.bind(v);
+    }
+    q = q.bind(f.limit.clamp(1, 10_000));
+    let rows = q.fetch_all(&mut *conn).await?;
+    rows.iter().map(from_row).collect::<Result<_, StoreError>>()
+}

@@ -1,0 +1,50 @@
+//! Storage: one set of queries for SQLite and PostgreSQL through sqlx's `Any` driver, using only
+//! portable types (text ids, integer timestamps and flags, blobs for ciphertext). Migrations are
+//! embedded per backend. Nothing here knows HTTP or cryptography: personal fields arrive sealed.
+
+pub mod agencies;
+pub mod audit;
+pub mod cases;
+pub mod db;
+pub mod dump;
+pub mod keyring;
+pub mod sessions;
+pub mod settings;
+pub mod tokens;
+pub mod users;
+mod row;
+
+pub use db::{Backend, Conn, Db, OpenMode, Tx};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL {0}")]
+    BadUrl(String),
+    #[error("no database at {0}; run `haven init` first (or check --database-url)")]
+    Missing(String),
+    #[error("a record with this {0} already exists")]
+    Duplicate(&'static str),
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `Duplicate(field)`, leaving other errors alone.
+    pub fn on_unique(self, field: &'static str) -> StoreError {
+        match &self {
+            StoreError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation() => StoreError::Duplicate(field),
+            _ => self,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Booleans are stored as integers so both backends read them the same way.
+pub(crate) fn flag(b: bool) -> i64 {
+    b as i64
+}
