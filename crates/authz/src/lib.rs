@@ -1,1 +1,256 @@
-//! haven-authz
+//! Need-to-know authorization as types. A use-case that touches a case takes a `CaseReader` or
+//! `CaseWriter`; the only way to get one is the access check here, so code that forgets the check
+//! does not compile. Role-wide powers (administration, audit, aggregates) are capabilities too.
+//!
+//! The one table of who may do what is this module; `tests` walks every role through it.
+use haven_domain::{AgencyId, CaseAccessFacts, CaseId, CaseScope, Role, UserId};
+
+/// The authenticated user a request acts for. Built by authentication (`haven-core::auth`) from a
+/// valid session or API token, and nowhere else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub agency_id: AgencyId,
+    pub role: Role,
+}
+
+macro_rules! capability {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<'p> {
+            principal: &'p Principal,
+        }
+        impl<'p> $name<'p> {
+            pub fn principal(&self) -> &'p Principal {
+                self.principal
+            }
+        }
+    };
+}
+
+capability!(
+    /// Manage users, agencies and settings. Never grants case content.
+    Administer
+);
+capability!(
+    /// Read and export the audit trail.
+    AuditRead
+);
+capability!(
+    /// Read aggregate statistics (no person, no case).
+    AggregatesRead
+);
+capability!(
+    /// Register a person and open a case.
+    CaseCreate
+);
+capability!(
+    /// Manage training records (workshops, participants).
+    TrainingManage
+);
+
+/// List the cases of a scope.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseList<'p> {
+    principal: &'p Principal,
+    scope: CaseScope,
+}
+
+impl<'p> CaseList<'p> {
+    pub fn principal(&self) -> &'p Principal {
+        self.principal
+    }
+    pub fn scope(&self) -> &CaseScope {
+        &self.scope
+    }
+}
+
+/// Read one case and its person. Obtained only from [`Principal::read_case`].
+#[derive(Debug, Clone, Copy)]
+pub struct CaseReader<'p> {
+    principal: &'p Principal,
+    case: CaseId,
+}
+
+impl<'p> CaseReader<'p> {
+    pub fn principal(&self) -> &'p Principal {
+        self.principal
+    }
+    pub fn case(&self) -> CaseId {
+        self.case
+    }
+
+    /// Who may change a case they can read: not service providers (they act through referrals).
+    pub fn writer(&self) -> Option<CaseWriter<'p>> {
+        matches!(self.principal.role, Role::Coordinator | Role::CaseWorker | Role::Screener)
+            .then_some(CaseWriter { principal: self.principal, case: self.case })
+    }
+}
+
+/// Change one case. Obtained only from [`CaseReader::writer`].
+#[derive(Debug, Clone, Copy)]
+pub struct CaseWriter<'p> {
+    principal: &'p Principal,
+    case: CaseId,
+}
+
+impl<'p> CaseWriter<'p> {
+    pub fn principal(&self) -> &'p Principal {
+        self.principal
+    }
+    pub fn case(&self) -> CaseId {
+        self.case
+    }
+}
+
+impl Principal {
+    pub fn administer(&self) -> Option<Administer<'_>> {
+        (self.role == Role::Admin).then_some(Administer { principal: self })
+    }
+
+    pub fn audit_read(&self) -> Option<AuditRead<'_>> {
+        (self.role == Role::Auditor).then_some(AuditRead { principal: self })
+    }
+
+    pub fn aggregates_read(&self) -> Option<AggregatesRead<'_>> {
+        matches!(self.role, Role::Analyst | Role::Coordinator).then_some(AggregatesRead { principal: self })
+    }
+
+    pub fn case_create(&self) -> Option<CaseCreate<'_>> {
+        matches!(self.role, Role::Screener | Role::CaseWorker | Role::Coordinator)
+            .then_some(CaseCreate { principal: self })
+    }
+
+    pub fn training_manage(&self) -> Option<TrainingManage<'_>> {
+        matches!(self.role, Role::Trainer).then_some(TrainingManage { principal: self })
+    }
+
+    /// Which cases this user may list; `None` for roles that never see cases.
+    pub fn case_list(&self) -> Option<CaseList<'_>> {
+        let user = self.user_id;
+        let agency = self.agency_id;
+        let scope = match self.role {
+            Role::Coordinator => CaseScope::Coordination { agency, user },
+            Role::CaseWorker => CaseScope::Agency { agency, user },
+            Role::Screener => CaseScope::CreatedBy { user },
+            Role::ServiceProvider => CaseScope::GrantsOnly { user },
+            Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => return None,
+        };
+        Some(CaseList { principal: self, scope })
+    }
+
+    /// The need-to-know rule for one case. Must agree with [`Principal::case_list`]'s scope.
+    pub fn read_case(&self, case: CaseId, facts: &CaseAccessFacts) -> Option<CaseReader<'_>> {
+        let granted = facts.granted_users.contains(&self.user_id);
+        let involved = facts.owner_agency == self.agency_id || facts.involved_agencies.contains(&self.agency_id);
+        let allowed = match self.role {
+            Role::Coordinator => facts.owner_consents_to_coordination || involved || granted,
+            Role::CaseWorker => involved || granted,
+            Role::Screener => facts.created_by == self.user_id || granted,
+            Role::ServiceProvider => granted,
+            Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => false,
+        };
+        allowed.then_some(CaseReader { principal: self, case })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(role: Role, agency: AgencyId) -> Principal {
+        Principal { user_id: UserId::new(), agency_id: agency, role }
+    }
+
+    /// Every role against every kind of relation to a case.
+    #[test]
+    fn need_to_know_matrix() {
+        let home = AgencyId::new();
+        let other = AgencyId::new();
+        for role in Role::ALL {
+            let me = principal(role, home);
+            let base = CaseAccessFacts {
+                owner_agency: other,
+                owner_consents_to_coordination: false,
+                involved_agencies: vec![other],
+                created_by: UserId::new(),
+                assigned_to: None,
+                granted_users: vec![],
+            };
+            let case = CaseId::new();
+            let unrelated = me.read_case(case, &base).is_some();
+            let consenting = me
+                .read_case(case, &CaseAccessFacts { owner_consents_to_coordination: true, ..base.clone() })
+                .is_some();
+            let my_agency_owns = me
+                .read_case(case, &CaseAccessFacts { owner_agency: home, involved_agencies: vec![home], ..base.clone() })
+                .is_some();
+            let my_agency_involved = me
+                .read_case(case, &CaseAccessFacts { involved_agencies: vec![other, home], ..base.clone() })
+                .is_some();
+            let i_created = me.read_case(case, &CaseAccessFacts { created_by: me.user_id, ..base.clone() }).is_some();
+            let granted =
+                me.read_case(case, &CaseAccessFacts { granted_users: vec![me.user_id], ..base.clone() }).is_some();
+
+            let expected: [bool; 6] = match role {
+                //                      unrelated consenting owns  involved created granted
+                Role::Coordinator => [false, true, true, true, false, true],
+                Role::CaseWorker => [false, false, true, true, false, true],
+                Role::Screener => [false, false, false, false, true, true],
+                Role::ServiceProvider => [false, false, false, false, false, true],
+                Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => [false; 6],
+            };
+            assert_eq!(
+                [unrelated, consenting, my_agency_owns, my_agency_involved, i_created, granted],
+                expected,
+                "role {role}"
+            );
+        }
+    }
+
+    #[test]
+    fn role_capabilities() {
+        let a = AgencyId::new();
+        for role in Role::ALL {
+            let p = principal(role, a);
+            assert_eq!(p.administer().is_some(), role == Role::Admin, "{role} administer");
+            assert_eq!(p.audit_read().is_some(), role == Role::Auditor, "{role} audit");
+            assert_eq!(
+                p.aggregates_read().is_some(),
+                matches!(role, Role::Analyst | Role::Coordinator),
+                "{role} aggregates"
+            );
+            assert_eq!(
+                p.case_create().is_some(),
+                matches!(role, Role::Screener | Role::CaseWorker | Role::Coordinator),
+                "{role} create"
+            );
+            assert_eq!(
+                p.case_list().is_some(),
+                matches!(role, Role::Coordinator | Role::CaseWorker | Role::Screener | Role::ServiceProvider),
+                "{role} list"
+            );
+            assert_eq!(p.training_manage().is_some(), role == Role::Trainer, "{role} training");
+        }
+    }
+
+    #[test]
+    fn service_providers_read_but_do_not_write() {
+        let a = AgencyId::new();
+        let p = principal(Role::ServiceProvider, a);
+        let facts = CaseAccessFacts {
+            owner_agency: AgencyId::new(),
+            owner_consents_to_coordination: true,
+            involved_agencies: vec![],
+            created_by: UserId::new(),
+            assigned_to: None,
+            granted_users: vec![p.user_id],
+        };
+        let reader = p.read_case(CaseId::new(), &facts).expect("granted");
+        assert!(reader.writer().is_none());
+        let cw = principal(Role::CaseWorker, facts.owner_agency);
+        let reader = cw.read_case(CaseId::new(), &facts).expect("owner agency");
+        assert!(reader.writer().is_some());
+    }
+}

@@ -1,1 +1,174 @@
-//! haven-core
+//! Haven's use-cases. Each takes an authorized principal or capability from `haven-authz`, does
+//! its work in one transaction, and writes its audit event in that same transaction. Handlers
+//! (web, API, CLI) call these and hold no SQL of their own.
+
+pub mod accounts;
+pub mod admin;
+pub mod auth;
+pub mod backup;
+pub mod cases;
+pub mod demo;
+pub mod keys;
+pub mod stats;
+pub mod trail;
+
+use haven_audit::{Actor, AuditKeys};
+use haven_authz::Principal;
+use haven_crypto::{BlindIndex, FieldCipher, KeyMaterial, Keyring};
+use haven_domain::ValidationError;
+use haven_store::{Db, StoreError};
+
+/// Policies that a deployment may tune; defaults follow common guidance (OWASP ASVS).
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// A session ends after this long without a request.
+    pub session_idle_secs: i64,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub session_absolute_secs: i64,
+    /// Failed sign-ins before the account is locked for a while.
+    pub lockout_threshold: i64,
+    /// First lock length; it doubles with each further failure, up to `lockout_max_secs`.
+    pub lockout_base_secs: i64,
+    pub lockout_max_secs: i64,
+    /// ISO 3166 alpha-2 code used in case numbers.
+    pub country_code: String,
+    /// Aggregates below this count are hidden from analysts.
+    pub min_cell: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            session_idle_secs: 30 * 60,
+            session_absolute_secs: 12 * 3600,
+            lockout_threshold: 5,
+            lockout_base_secs: 60,
+            lockout_max_secs: 3600,
+            country_code: "GY".into(),
+            min_cell: 5,
+        }
+    }
+}
+
+/// Everything a use-case needs: the database, the unwrapped keys and the policy. Cheap to clone;
+/// passed explicitly (no global state).
+#[derive(Clone, Debug)]
+pub struct Haven {
+    pub db: Db,
+    cipher: FieldCipher,
+    blind: BlindIndex,
+    audit: AuditKeys,
+    token_key: KeyMaterial,
+    dummy_hash: String,
+    pub policy: Policy,
+}
+
+impl Haven {
+    pub fn new(db: Db, keyring: &Keyring, policy: Policy) -> Result<Self, CoreError> {
+        let cipher = keyring.cipher();
+        Ok(Haven {
+            db,
+            blind: keyring.blind_index(),
+            audit: AuditKeys { chain: keyring.audit_key(), cipher: cipher.clone() },
+            cipher,
+            token_key: keyring.token_key(),
+            // Verified against when a user name is unknown, so the answer takes as long.
+            dummy_hash: haven_crypto::password::hash_blocking("dummy password for timing")
+                .map_err(|e| CoreError::internal(e))?,
+            policy,
+        })
+    }
+
+    pub fn cipher(&self) -> &FieldCipher {
+        &self.cipher
+    }
+
+    pub fn audit_keys(&self) -> &AuditKeys {
+        &self.audit
+    }
+}
+
+/// The current time in seconds. One place, so tests and code agree on the unit.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Where a request came from, for the audit trail.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+}
+
+pub(crate) fn actor(p: &Principal, origin: &Origin) -> Actor {
+    Actor { user_id: Some(p.user_id), agency_id: Some(p.agency_id), role: Some(p.role), ip: origin.ip.clone() }
+}
+
+/// A field-level problem in a form, with the message key to show next to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub key: &'static str,
+}
+
+/// Errors of the use-cases. `user_key()` is the translated message shown to the user; the
+/// `Display` text (with the cause) goes to the log only.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("internal: {0}")]
+    Internal(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl CoreError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        CoreError::Internal(e.to_string())
+    }
+
+    pub fn invalid(field: &'static str, key: &'static str) -> Self {
+        CoreError::Invalid(vec![FieldError { field, key }])
+    }
+
+    pub fn user_key(&self) -> &'static str {
+        match self {
+            CoreError::NotFound => "error-not-found",
+            CoreError::Forbidden => "error-forbidden",
+            CoreError::Invalid(_) => "error-form",
+            CoreError::Unauthenticated => "error-unauthenticated",
+            CoreError::Internal(_) => "error-internal",
+            CoreError::Store(StoreError::Duplicate(_)) => "error-duplicate",
+            CoreError::Store(_) => "error-internal",
+        }
+    }
+}
+
+impl From<ValidationError> for CoreError {
+    fn from(e: ValidationError) -> Self {
+        CoreError::Invalid(vec![FieldError { field: e.field(), key: e.key() }])
+    }
+}
+
+impl From<haven_crypto::CryptoError> for CoreError {
+    fn from(e: haven_crypto::CryptoError) -> Self {
+        CoreError::Internal(e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for CoreError {
+    fn from(e: sqlx::Error) -> Self {
+        CoreError::Store(StoreError::Sqlx(e))
+    }
+}
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;

@@ -75,6 +75,23 @@ htcds_code!(
     }
 );
 
+htcds_code!(
+    /// `vic_TypeOfExploitation`
+    ExploitationType {
+        ForcedLabour = "ForcedLabour",
+        SexualExploitation = "SexualExploitation",
+        ChildLabour = "ChildLabour",
+        ForcedMarriage = "ForcedMarriage",
+        Servitude = "Servitude",
+        ForcedMilitaryByNonStateActors = "ForcedMilitaryByNonStateActors",
+        OrganRemoval = "OrganRemoval",
+        ForcedBegging = "ForcedBegging",
+        ForcedAdoption = "ForcedAdoption",
+        Surrogacy = "Surrogacy",
+        Other = "Other",
+    }
+);
+
 /// A first-level administrative region (ISO 3166-2 code).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Region {

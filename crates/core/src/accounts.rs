@@ -1,0 +1,90 @@
+//! What a signed-in user does with their own account.
+use haven_audit::{Action, Event};
+use haven_crypto::{password, token};
+use haven_domain::TokenId;
+use haven_i18n::Lang;
+use haven_store::tokens::{self, TokenRow};
+use haven_store::{sessions, users};
+
+use crate::auth::SessionInfo;
+use crate::{CoreError, Haven, Origin, Result, actor, now};
+
+impl Haven {
+    pub async fn set_language(&self, s: &SessionInfo, lang: Option<Lang>) -> Result<()> {
+        let mut conn = self.db.pool().acquire().await?;
+        users::set_language(&mut conn, s.principal.user_id, lang.map(Lang::code)).await?;
+        Ok(())
+    }
+
+    /// Changes the user's password and signs out their other sessions.
+    pub async fn change_password(&self, s: &SessionInfo, current: &str, new: &str, origin: &Origin) -> Result<()> {
+        let user = {
+            let mut conn = self.db.pool().acquire().await?;
+            users::by_id(&mut conn, s.principal.user_id).await?.ok_or(CoreError::Unauthenticated)?
+        };
+        if !password::verify(current.to_string(), user.password_hash.clone()).await {
+            return Err(CoreError::invalid("current", "account-password-wrong"));
+        }
+        password::check_policy(new, &user.username).map_err(|e| CoreError::invalid("new", e.key()))?;
+        let hash = password::hash(new.to_string()).await?;
+        let mut tx = self.db.begin().await?;
+        users::set_password(&mut tx, user.id, &hash, false).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user.id.to_string())
+            .bind(&s.token_hash)
+            .execute(&mut *tx)
+            .await?;
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(&s.principal, origin), Event::new(Action::PasswordChanged).target("user", user.id), now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn session_count(&self, s: &SessionInfo) -> Result<i64> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(sessions::count_for_user(&mut conn, s.principal.user_id).await?)
+    }
+
+    pub async fn list_tokens(&self, s: &SessionInfo) -> Result<Vec<TokenRow>> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(tokens::list_for_user(&mut conn, s.principal.user_id).await?)
+    }
+
+    /// Creates a personal API token; the clear token is returned once and never stored.
+    pub async fn create_token(&self, s: &SessionInfo, label: &str, origin: &Origin) -> Result<String> {
+        let label = label.trim();
+        if label.is_empty() {
+            return Err(CoreError::invalid("label", "error-required"));
+        }
+        if label.chars().count() > 100 {
+            return Err(CoreError::invalid("label", "error-too-long"));
+        }
+        let clear = token::generate("hvn_");
+        let t = now();
+        let row = TokenRow {
+            id: TokenId::new(),
+            user_id: s.principal.user_id,
+            token_hash: token::hash(&self.token_key, &clear),
+            label: label.to_string(),
+            created_at: t,
+            // Tokens live a year at most; a forgotten token should not open the system forever.
+            expires_at: Some(t + 365 * 86400),
+            last_used_at: None,
+            revoked: false,
+        };
+        let mut tx = self.db.begin().await?;
+        tokens::insert(&mut tx, &row).await?;
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(&s.principal, origin), Event::new(Action::TokenCreated).target("token", row.id), t).await?;
+        tx.commit().await?;
+        Ok(clear)
+    }
+
+    pub async fn revoke_token(&self, s: &SessionInfo, id: TokenId, origin: &Origin) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if !tokens::revoke(&mut tx, id, s.principal.user_id).await? {
+            return Err(CoreError::NotFound);
+        }
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(&s.principal, origin), Event::new(Action::TokenRevoked).target("token", id), now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,232 @@
+//! Administration of users and agencies: by an admin in the web UI (with the `Administer`
+//! capability) or by an operator at the server's command line (`Operator`).
+use haven_audit::{Action, Actor, Event};
+use haven_authz::Administer;
+use haven_crypto::password;
+use haven_domain::{AgencyId, AgencyName, AgencyType, DisplayName, Region, Role, UserId, Username};
+use haven_store::agencies::{self, AgencyRow};
+use haven_store::users::{self, UserRow};
+use haven_store::{sessions, tokens};
+
+use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
+
+/// Who is administering: a signed-in admin, or the operator running the `haven` CLI on the
+/// server (who can read the key file and database anyway).
+#[derive(Clone, Copy, Debug)]
+pub enum AdminActor<'p> {
+    Admin(Administer<'p>),
+    Operator,
+}
+
+impl AdminActor<'_> {
+    fn actor(&self, origin: &Origin) -> Actor {
+        match self {
+            AdminActor::Admin(a) => actor(a.principal(), origin),
+            AdminActor::Operator => Actor::system(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NewAgency {
+    pub name: String,
+    pub agency_type: String,
+    pub region: String,
+    pub phone: String,
+    pub email: String,
+    pub coordination_consent: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub agency_id: String,
+    /// Empty: generate a one-time password.
+    pub password: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// A random one-time password that passes the policy: four words' worth of entropy in base32.
+pub fn generate_password() -> String {
+    let t = haven_crypto::token::generate("");
+    let cleaned: String = t.chars().filter(|c| c.is_ascii_alphanumeric()).take(16).collect();
+    format!("{}-{}-{}-{}", &cleaned[0..4], &cleaned[4..8], &cleaned[8..12], &cleaned[12..16])
+}
+
+impl Haven {
+    pub async fn create_agency(&self, by: AdminActor<'_>, a: &NewAgency, origin: &Origin) -> Result<AgencyId> {
+        let mut errors = Vec::new();
+        let name = AgencyName::parse(&a.name).map_err(|e| errors.push(FieldError { field: "name", key: e.key() })).ok();
+        let agency_type = a
+            .agency_type
+            .parse::<AgencyType>()
+            .map_err(|e| errors.push(FieldError { field: "agency_type", key: e.key() }))
+            .ok();
+        let region = match opt(&a.region) {
+            Some(r) => Region::parse(&r)
+                .map(|r| Some(r.code.to_string()))
+                .map_err(|e| errors.push(FieldError { field: "region", key: e.key() }))
+                .unwrap_or(None),
+            None => None,
+        };
+        let (Some(name), Some(agency_type), true) = (name, agency_type, errors.is_empty()) else {
+            return Err(CoreError::Invalid(errors));
+        };
+        let row = AgencyRow {
+            id: AgencyId::new(),
+            name: name.to_string(),
+            agency_type,
+            region,
+            phone: opt(&a.phone),
+            email: opt(&a.email),
+            coordination_consent: a.coordination_consent,
+            created_at: now(),
+        };
+        let mut tx = self.db.begin().await?;
+        agencies::insert(&mut tx, &row).await.map_err(|e| match e {
+            haven_store::StoreError::Duplicate(_) => CoreError::invalid("name", "error-duplicate"),
+            e => e.into(),
+        })?;
+        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), Event::new(Action::AgencyCreated).target("agency", row.id), now()).await?;
+        tx.commit().await?;
+        Ok(row.id)
+    }
+
+    pub async fn list_agencies(&self) -> Result<Vec<AgencyRow>> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(agencies::list(&mut conn).await?)
+    }
+
+    pub async fn find_agency(&self, name_or_id: &str) -> Result<Option<AgencyRow>> {
+        let mut conn = self.db.pool().acquire().await?;
+        if let Ok(id) = name_or_id.parse::<AgencyId>() {
+            return Ok(agencies::get(&mut conn, id).await?);
+        }
+        Ok(agencies::find_by_name(&mut conn, name_or_id.trim()).await?)
+    }
+
+    /// Creates a user; returns the id and the one-time password to hand over.
+    pub async fn create_user(&self, by: AdminActor<'_>, u: &NewUser, origin: &Origin) -> Result<(UserId, String)> {
+        let mut errors = Vec::new();
+        let username = Username::parse(&u.username).map_err(|e| errors.push(FieldError { field: "username", key: e.key() })).ok();
+        let display = DisplayName::parse(&u.display_name)
+            .map_err(|e| errors.push(FieldError { field: "display_name", key: e.key() }))
+            .ok();
+        let role = u.role.parse::<Role>().map_err(|_| errors.push(FieldError { field: "role", key: "error-unknown-code" })).ok();
+        let agency = match self.find_agency(&u.agency_id).await? {
+            Some(a) => Some(a),
+            None => {
+                errors.push(FieldError { field: "agency_id", key: "error-unknown-code" });
+                None
+            }
+        };
+        let generated = u.password.trim().is_empty();
+        let pw = if generated { generate_password() } else { u.password.clone() };
+        if let (false, Some(name)) = (generated, &username) {
+            if let Err(e) = password::check_policy(&pw, name.as_str()) {
+                errors.push(FieldError { field: "password", key: e.key() });
+            }
+        }
+        let (Some(username), Some(display), Some(role), Some(agency), true) = (username, display, role, agency, errors.is_empty())
+        else {
+            return Err(CoreError::Invalid(errors));
+        };
+        let hash = password::hash(pw.clone()).await?;
+        let row = UserRow {
+            id: UserId::new(),
+            username: username.to_string(),
+            display_name: display.to_string(),
+            agency_id: agency.id,
+            role,
+            password_hash: hash,
+            disabled: false,
+            must_change_password: generated,
+            failed_logins: 0,
+            locked_until: None,
+            totp_secret: None,
+            totp_last_step: None,
+            language: None,
+            created_at: now(),
+            last_login_at: None,
+        };
+        let mut tx = self.db.begin().await?;
+        users::insert(&mut tx, &row).await.map_err(|e| match e {
+            haven_store::StoreError::Duplicate(_) => CoreError::invalid("username", "error-duplicate"),
+            e => e.into(),
+        })?;
+        let ev = Event::new(Action::UserCreated).target("user", row.id).details(serde_json::json!({"role": role.as_str()}));
+        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, now()).await?;
+        tx.commit().await?;
+        Ok((row.id, pw))
+    }
+
+    pub async fn list_users(&self, _by: AdminActor<'_>) -> Result<Vec<UserRow>> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(users::list(&mut conn).await?)
+    }
+
+    pub async fn find_user(&self, name_or_id: &str) -> Result<Option<UserRow>> {
+        let mut conn = self.db.pool().acquire().await?;
+        if let Ok(id) = name_or_id.parse::<UserId>() {
+            return Ok(users::by_id(&mut conn, id).await?);
+        }
+        Ok(users::by_username(&mut conn, &name_or_id.trim().to_lowercase()).await?)
+    }
+
+    /// Disables (or re-enables) an account; disabling ends its sessions and revokes its tokens.
+    pub async fn set_user_disabled(&self, by: AdminActor<'_>, id: UserId, disabled: bool, origin: &Origin) -> Result<()> {
+        if let AdminActor::Admin(a) = by {
+            if a.principal().user_id == id && disabled {
+                return Err(CoreError::Forbidden); // an admin cannot lock themself out
+            }
+        }
+        let mut tx = self.db.begin().await?;
+        if !users::set_disabled(&mut tx, id, disabled).await? {
+            return Err(CoreError::NotFound);
+        }
+        if disabled {
+            sessions::delete_for_user(&mut tx, id).await?;
+            tokens::revoke_all(&mut tx, id).await?;
+        }
+        let action = if disabled { Action::UserDisabled } else { Action::UserEnabled };
+        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), Event::new(action).target("user", id), now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new one-time password (and clears the second factor if asked, for a lost phone).
+    pub async fn reset_password(&self, by: AdminActor<'_>, id: UserId, reset_mfa: bool, origin: &Origin) -> Result<String> {
+        let pw = generate_password();
+        let hash = password::hash(pw.clone()).await?;
+        let mut tx = self.db.begin().await?;
+        if !users::set_password(&mut tx, id, &hash, true).await? {
+            return Err(CoreError::NotFound);
+        }
+        if reset_mfa {
+            users::set_totp(&mut tx, id, None).await?;
+        }
+        sessions::delete_for_user(&mut tx, id).await?;
+        let ev = Event::new(Action::PasswordReset).target("user", id).details(serde_json::json!({"mfa_reset": reset_mfa}));
+        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, now()).await?;
+        tx.commit().await?;
+        Ok(pw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_passwords_pass_the_policy() {
+        for _ in 0..50 {
+            let p = super::generate_password();
+            assert_eq!(p.len(), 19);
+            haven_crypto::password::check_policy(&p, "someone").unwrap();
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! Authentication: password sign-in with lockout, sessions with idle and absolute timeouts,
+//! the TOTP second factor, and personal API tokens.
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use haven_audit::{Action, Actor, Event};
+use haven_authz::Principal;
+use haven_crypto::{password, token, totp};
+use haven_domain::{Role, UserId};
+use haven_store::sessions::{self, SessionRow};
+use haven_store::users::{self, UserRow};
+use haven_store::{Conn, tokens};
+
+use crate::{CoreError, Haven, Origin, Result, actor, now};
+
+/// A signed-in session as a request sees it.
+#[derive(Clone, Debug)]
+pub struct SessionInfo {
+    pub principal: Principal,
+    pub username: String,
+    pub display_name: String,
+    pub language: Option<String>,
+    pub csrf_token: String,
+    /// Password accepted, second factor still to come.
+    pub mfa_pending: bool,
+    pub has_mfa: bool,
+    pub must_change_password: bool,
+    pub(crate) token_hash: String,
+}
+
+impl SessionInfo {
+    /// Whether the user must set up a second factor before doing anything else.
+    pub fn must_enrol_mfa(&self) -> bool {
+        self.mfa_pending && !self.has_mfa
+    }
+}
+
+/// The result of a successful password check: a cookie value and where to go next.
+#[derive(Debug)]
+pub struct NewSession {
+    pub token: String,
+    pub info: SessionInfo,
+}
+
+fn principal_of(u: &UserRow) -> Principal {
+    Principal { user_id: u.id, agency_id: u.agency_id, role: u.role }
+}
+
+fn info(u: &UserRow, s: &SessionRow) -> SessionInfo {
+    SessionInfo {
+        principal: principal_of(u),
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        language: u.language.clone(),
+        csrf_token: s.csrf_token.clone(),
+        mfa_pending: s.mfa_pending,
+        has_mfa: u.totp_secret.is_some(),
+        must_change_password: u.must_change_password,
+        token_hash: s.token_hash.clone(),
+    }
+}
+
+fn user_actor(u: &UserRow, origin: &Origin) -> Actor {
+    Actor { user_id: Some(u.id), agency_id: Some(u.agency_id), role: Some(u.role), ip: origin.ip.clone() }
+}
+
+/// An MFA set-up in progress: the secret to show, and a sealed copy for the confirmation form
+/// (so app servers stay stateless).
+#[derive(Debug, Clone)]
+pub struct Enrolment {
+    pub secret: String,
+    pub uri: String,
+    pub sealed: String,
+}
+
+impl Haven {
+    async fn record(&self, conn: &mut Conn, actor: &Actor, event: Event) -> Result<()> {
+        haven_audit::record(conn, self.audit_keys(), actor, event, now()).await?;
+        Ok(())
+    }
+
+    fn lock_for(&self, failures: i64) -> Option<i64> {
+        let over = failures - self.policy.lockout_threshold;
+        if over < 0 {
+            return None;
+        }
+        let secs = self.policy.lockout_base_secs.saturating_mul(1i64 << over.min(20));
+        Some(now() + secs.min(self.policy.lockout_max_secs))
+    }
+
+    /// Checks a user name and password. `None` means refused, with one message for every reason
+    /// (unknown user, wrong password, locked, disabled) so the answer reveals nothing.
+    pub async fn login(&self, username: &str, pw: &str, origin: &Origin) -> Result<Option<NewSession>> {
+        let username = username.trim().to_lowercase();
+        let user = {
+            let mut conn = self.db.pool().acquire().await?;
+            users::by_username(&mut conn, &username).await?
+        };
+        let Some(user) = user else {
+            password::verify(pw.to_string(), self.dummy_hash.clone()).await;
+            let mut tx = self.db.begin().await?;
+            // The typed name is not recorded: people type passwords into the wrong field.
+            let ev = Event::new(Action::LoginFailed).outcome("failed").details(serde_json::json!({"reason": "unknown_user"}));
+            self.record(&mut tx, &Actor { ip: origin.ip.clone(), ..Default::default() }, ev).await?;
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let t = now();
+        let locked = user.locked_until.is_some_and(|until| until > t);
+        let ok = password::verify(pw.to_string(), user.password_hash.clone()).await;
+        let mut tx = self.db.begin().await?;
+        let who = user_actor(&user, origin);
+        if locked || user.disabled || !ok {
+            let (action, reason) = if user.disabled {
+                (Action::LoginFailed, "disabled")
+            } else if locked {
+                (Action::LoginLocked, "locked")
+            } else {
+                (Action::LoginFailed, "wrong_password")
+            };
+            if !locked && !user.disabled {
+                users::record_failure(&mut tx, user.id, self.lock_for(user.failed_logins + 1)).await?;
+            }
+            let ev = Event::new(action)
+                .outcome("failed")
+                .target("user", user.id)
+                .details(serde_json::json!({"reason": reason, "failures": user.failed_logins + 1}));
+            self.record(&mut tx, &who, ev).await?;
+            tx.commit().await?;
+            return Ok(None);
+        }
+        users::record_success(&mut tx, user.id, t).await?;
+        let cookie = token::generate("");
+        let row = SessionRow {
+            token_hash: token::hash(&self.token_key, &cookie),
+            user_id: user.id,
+            csrf_token: token::generate(""),
+            mfa_pending: user.totp_secret.is_some() || user.role.requires_mfa(),
+            created_at: t,
+            last_seen_at: t,
+            ip: origin.ip.clone(),
+        };
+        sessions::insert(&mut tx, &row).await?;
+        self.record(&mut tx, &who, Event::new(Action::LoginSucceeded).target("user", user.id)).await?;
+        tx.commit().await?;
+        Ok(Some(NewSession { token: cookie, info: info(&user, &row) }))
+    }
+
+    /// The session behind a cookie, if it is still valid. Expired sessions are deleted.
+    pub async fn session(&self, cookie: &str) -> Result<Option<SessionInfo>> {
+        let hash = token::hash(&self.token_key, cookie);
+        let mut conn = self.db.pool().acquire().await?;
+        let Some((s, u)) = sessions::get_with_user(&mut conn, &hash).await? else {
+            return Ok(None);
+        };
+        let t = now();
+        let expired = t - s.last_seen_at > self.policy.session_idle_secs
+            || t - s.created_at > self.policy.session_absolute_secs
+            || u.disabled;
+        if expired {
+            sessions::delete(&mut conn, &hash).await?;
+            return Ok(None);
+        }
+        // Writing on every request would serialise SQLite; a minute of precision is enough.
+        if t - s.last_seen_at >= 60 {
+            sessions::touch(&mut conn, &hash, t).await?;
+        }
+        Ok(Some(info(&u, &s)))
+    }
+
+    pub async fn logout(&self, s: &SessionInfo, origin: &Origin) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        sessions::delete(&mut tx, &s.token_hash).await?;
+        self.record(&mut tx, &actor(&s.principal, origin), Event::new(Action::Logout)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn logout_everywhere(&self, s: &SessionInfo, origin: &Origin) -> Result<u64> {
+        let mut tx = self.db.begin().await?;
+        let n = sessions::delete_for_user(&mut tx, s.principal.user_id).await?;
+        let ev = Event::new(Action::LogoutEverywhere).details(serde_json::json!({"sessions": n}));
+        self.record(&mut tx, &actor(&s.principal, origin), ev).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Second step of sign-in. A code is accepted once only.
+    pub async fn verify_mfa(&self, s: &SessionInfo, code: &str, origin: &Origin) -> Result<bool> {
+        let mut tx = self.db.begin().await?;
+        let user = users::by_id(&mut tx, s.principal.user_id).await?.ok_or(CoreError::Unauthenticated)?;
+        let aad = format!("users.totp_secret:{}", user.id);
+        let secret = match &user.totp_secret {
+            Some(blob) => self.cipher().decrypt(blob, &aad)?,
+            None => return Ok(false),
+        };
+        let step = totp::check(&secret, code, now() as u64);
+        let fresh = match step {
+            Some(step) => users::use_totp_step(&mut tx, user.id, step as i64).await?,
+            None => false,
+        };
+        let who = actor(&s.principal, origin);
+        if fresh {
+            sessions::complete_mfa(&mut tx, &s.token_hash).await?;
+            self.record(&mut tx, &who, Event::new(Action::MfaSucceeded)).await?;
+        } else {
+            let failures = user.failed_logins + 1;
+            users::record_failure(&mut tx, user.id, self.lock_for(failures)).await?;
+            if self.lock_for(failures).is_some() {
+                sessions::delete(&mut tx, &s.token_hash).await?;
+            }
+            self.record(&mut tx, &who, Event::new(Action::MfaFailed).outcome("failed")).await?;
+        }
+        tx.commit().await?;
+        Ok(fresh)
+    }
+
+    pub fn start_mfa_enrolment(&self, s: &SessionInfo) -> Enrolment {
+        let secret = totp::new_secret();
+        let uri = totp::provisioning_uri(&secret, &s.username).unwrap_or_default();
+        let sealed = self.cipher().encrypt(&secret, &format!("mfa-enrolment:{}", s.principal.user_id));
+        Enrolment { secret, uri, sealed: URL_SAFE_NO_PAD.encode(sealed) }
+    }
+
+    /// Re-shows an enrolment from its sealed copy (after a wrong code).
+    pub fn resume_mfa_enrolment(&self, s: &SessionInfo, sealed: &str) -> Option<Enrolment> {
+        let blob = URL_SAFE_NO_PAD.decode(sealed).ok()?;
+        let secret = self.cipher().decrypt(&blob, &format!("mfa-enrolment:{}", s.principal.user_id)).ok()?;
+        let uri = totp::provisioning_uri(&secret, &s.username).unwrap_or_default();
+        Some(Enrolment { secret, uri, sealed: sealed.to_string() })
+    }
+
+    /// Saves the second factor once the user proves their app produces valid codes.
+    pub async fn confirm_mfa_enrolment(&self, s: &SessionInfo, sealed: &str, code: &str, origin: &Origin) -> Result<bool> {
+        let Some(e) = self.resume_mfa_enrolment(s, sealed) else { return Ok(false) };
+        let Some(step) = totp::check(&e.secret, code, now() as u64) else { return Ok(false) };
+        let mut tx = self.db.begin().await?;
+        let uid = s.principal.user_id;
+        let blob = self.cipher().encrypt(&e.secret, &format!("users.totp_secret:{uid}"));
+        users::set_totp(&mut tx, uid, Some(&blob)).await?;
+        users::use_totp_step(&mut tx, uid, step as i64).await?;
+        sessions::complete_mfa(&mut tx, &s.token_hash).await?;
+        self.record(&mut tx, &actor(&s.principal, origin), Event::new(Action::MfaEnrolled).target("user", uid)).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The principal behind an `Authorization: Bearer` token.
+    pub async fn bearer(&self, bearer: &str) -> Result<Option<Principal>> {
+        let hash = token::hash(&self.token_key, bearer);
+        let mut conn = self.db.pool().acquire().await?;
+        let Some((t, u)) = tokens::get_with_user(&mut conn, &hash).await? else { return Ok(None) };
+        let n = now();
+        if t.revoked || u.disabled || t.expires_at.is_some_and(|e| e <= n) {
+            return Ok(None);
+        }
+        if t.last_used_at.is_none_or(|l| n - l >= 60) {
+            tokens::touch(&mut conn, t.id, n).await?;
+        }
+        Ok(Some(principal_of(&u)))
+    }
+
+    /// Used by tests and the demo to act as a user without a password round-trip.
+    pub async fn principal_of_user(&self, id: UserId) -> Result<Principal> {
+        let mut conn = self.db.pool().acquire().await?;
+        let u = users::by_id(&mut conn, id).await?.ok_or(CoreError::NotFound)?;
+        Ok(principal_of(&u))
+    }
+}
+
+/// Whether a role may use the API and pages at all without a second factor.
+pub fn mfa_required(role: Role) -> bool {
+    role.requires_mfa()
+}

@@ -1,0 +1,44 @@
+//! Aggregates for analysts and coordinators: counts only, small counts suppressed.
+use haven_audit::{Action, Event};
+use haven_authz::AggregatesRead;
+use haven_store::cases::{self, CountColumn};
+
+use crate::{Haven, Origin, Result, actor, now};
+
+/// One row of an aggregate table; `count` is `None` when below the minimum cell size.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Cell {
+    pub key: Option<String>,
+    pub count: Option<i64>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Aggregates {
+    /// Total, rounded down to the minimum cell size so differences cannot reveal small cells.
+    pub total: i64,
+    pub min_cell: i64,
+    pub by_status: Vec<Cell>,
+    pub by_region: Vec<Cell>,
+    pub by_exploitation: Vec<Cell>,
+}
+
+impl Haven {
+    pub async fn aggregates(&self, cap: AggregatesRead<'_>, origin: &Origin) -> Result<Aggregates> {
+        let k = self.policy.min_cell.max(1);
+        let mut tx = self.db.begin().await?;
+        let cells = |rows: Vec<(Option<String>, i64)>| -> Vec<Cell> {
+            rows.into_iter().map(|(key, n)| Cell { key, count: (n >= k).then_some(n) }).collect()
+        };
+        let total = cases::count(&mut tx).await?;
+        let agg = Aggregates {
+            total: total / k * k,
+            min_cell: k,
+            by_status: cells(cases::count_by(&mut tx, CountColumn::Status).await?),
+            by_region: cells(cases::count_by(&mut tx, CountColumn::Region).await?),
+            by_exploitation: cells(cases::count_by(&mut tx, CountColumn::ExploitationType).await?),
+        };
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(cap.principal(), origin), Event::new(Action::AggregatesViewed), now()).await?;
+        tx.commit().await?;
+        Ok(agg)
+    }
+}

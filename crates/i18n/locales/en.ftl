@@ -1,0 +1,254 @@
+# Haven — English messages. Every key here must exist in fr.ftl and es.ftl (a test checks).
+app-name = Haven
+app-tagline = Case management and referral for victims of trafficking
+skip-to-content = Skip to content
+nav-dashboard = Dashboard
+nav-cases = Cases
+nav-new-case = New case
+nav-stats = Statistics
+nav-audit = Audit trail
+nav-users = Users
+nav-agencies = Agencies
+nav-account = My account
+nav-logout = Sign out
+nav-language = Language
+footer-confidential = Confidential: this system holds personal data of people at risk. Do not share what you see here.
+
+# Sign-in
+login-title = Sign in
+login-username = User name
+login-password = Password
+login-submit = Sign in
+login-failed = Sign-in failed. Check your user name and password. After several failed attempts you must wait a few minutes.
+login-expired = Your session has ended. Please sign in again.
+login-signed-out = You are signed out.
+mfa-title = Two-step verification
+mfa-help = Enter the 6-digit code shown in your authenticator app.
+mfa-code = Code
+mfa-submit = Verify
+mfa-failed = That code is not valid. Codes change every 30 seconds; try the current one.
+mfa-enrol-title = Set up two-step verification
+mfa-enrol-required = Your role requires two-step verification. Set it up now to continue.
+mfa-enrol-help = Add this key to an authenticator app (for example FreeOTP, Aegis or Google Authenticator), then enter the code it shows.
+mfa-enrol-secret = Key
+mfa-enrol-uri = Link for the app
+mfa-enrol-submit = Turn on two-step verification
+mfa-enrolled = Two-step verification is on.
+
+# Account
+account-title = My account
+account-user = Signed in as
+account-role = Role
+account-agency = Agency
+account-language = Preferred language
+account-language-browser = Use my browser's language
+account-save = Save
+account-saved = Saved.
+account-password-title = Change password
+account-password-current = Current password
+account-password-new = New password
+account-password-repeat = Repeat the new password
+account-password-submit = Change password
+account-password-changed = Your password was changed. Other sessions were signed out.
+account-password-mismatch = The two new passwords differ.
+account-password-wrong = The current password is not correct.
+account-sessions-title = Sessions
+account-logout-all = Sign out everywhere
+account-logout-all-help = Ends every session of your account, on every device.
+account-mfa-title = Two-step verification
+account-mfa-on = On
+account-mfa-off = Off
+account-mfa-setup = Set up
+account-tokens-title = API tokens
+account-tokens-help = Personal tokens let scripts call the API with your permissions. A token is shown once; keep it secret.
+account-token-label = Label
+account-token-create = Create token
+account-token-created = Your new token (shown only once):
+account-token-revoke = Revoke
+account-token-revoked = Revoked
+account-token-none = No tokens.
+account-token-last-used = Last used
+
+# Dashboard
+dashboard-title = Dashboard
+dashboard-welcome = Welcome, { $name }.
+dashboard-cases-visible = Cases you can see: { $count }
+dashboard-role-admin = You manage users and agencies. Administrators do not see case content.
+dashboard-role-analyst = You see aggregate statistics only, never a person.
+dashboard-role-trainer = You manage training records.
+dashboard-role-auditor = You review the audit trail.
+dashboard-role-service-provider = You see the cases referred to your agency, and only the parts shared with you.
+
+# Cases
+cases-title = Cases
+cases-search = Search
+cases-search-name = Name
+cases-search-number = Case number
+cases-search-status = Status
+cases-search-any = Any
+cases-search-submit = Search
+cases-none = No cases found.
+cases-count = { $count ->
+    [one] One case
+   *[other] { $count } cases
+}
+cases-col-number = Case number
+cases-col-person = Person
+cases-col-status = Status
+cases-col-agency = Owning agency
+cases-col-region = Region
+cases-col-opened = Opened
+page-previous = Previous
+page-next = Next
+page-of = Page { $page } of { $pages }
+case-title = Case { $number }
+case-person = Person
+case-first-name = First name
+case-middle-name = Middle name
+case-last-name = Last name
+case-nickname = Also known as
+case-birth-date = Date of birth
+case-gender = Gender
+case-citizenship = Citizenship
+case-phone = Phone
+case-address = Address
+case-age-uncertain = Age uncertain: treated as a child until assessed
+case-status = Status
+case-owner = Owning agency
+case-region = Region
+case-exploitation = Type of exploitation
+case-opened = Opened
+case-summary = Summary
+case-access-note = Your access to this case is recorded in the audit trail.
+case-new-title = Open a new case
+case-new-help = Only the first name is required now; the full record is completed later.
+case-new-submit = Open case
+case-created = Case { $number } opened.
+
+# Statistics
+stats-title = Statistics
+stats-help = Counts of cases. Counts below { $k } are hidden so that nobody can be singled out.
+stats-total = Cases in total
+stats-by-status = By status
+stats-by-region = By region
+stats-by-exploitation = By type of exploitation
+stats-hidden = fewer than { $k }
+stats-unknown = Not recorded
+
+# Audit
+audit-title = Audit trail
+audit-help = Every sign-in, every read and every change of a case. The trail is chained: any edit or deletion is detected by "haven audit verify".
+audit-filter-action = Action
+audit-filter-user = User id
+audit-filter-target = Record id
+audit-filter-submit = Filter
+audit-export = Export CSV
+audit-col-seq = No.
+audit-col-time = Time (UTC)
+audit-col-actor = User
+audit-col-role = Role
+audit-col-action = Action
+audit-col-outcome = Outcome
+audit-col-target = Record
+audit-col-ip = Address
+audit-older = Older events
+
+# Administration
+users-title = Users
+users-add = Add a user
+users-col-username = User name
+users-col-name = Name
+users-col-role = Role
+users-col-agency = Agency
+users-col-status = Status
+users-col-mfa = Two-step
+users-active = Active
+users-disabled = Disabled
+users-disable = Disable
+users-enable = Enable
+users-reset-password = Reset password
+users-created = User { $username } created. Give them this one-time password: { $password }
+users-password-reset = New one-time password for { $username }: { $password }
+user-display-name = Full name
+user-role = Role
+user-agency = Agency
+user-password = Initial password
+user-password-help = Leave empty to generate one. The user must change it at first sign-in.
+agencies-title = Agencies
+agencies-add = Add an agency
+agency-name = Name
+agency-type = Type
+agency-region = Region
+agency-phone = Phone
+agency-email = E-mail
+agency-coordination = Shares cases with the NRM coordinator
+agency-created = Agency created.
+yes = Yes
+no = No
+save = Save
+cancel = Cancel
+none = None
+
+# Roles
+role-admin = Administrator
+role-coordinator = NRM coordinator
+role-case_worker = Case worker
+role-screener = Screener
+role-service_provider = Service provider
+role-analyst = Analyst
+role-trainer = Trainer
+role-auditor = Auditor
+
+# HTCDS codes
+status-Active = Active
+status-FollowUp = Follow-up
+status-Closed = Closed
+status-ClosedReferred = Closed (referred)
+agency-type-NGO = NGO
+agency-type-LawEnforcement = Law enforcement
+agency-type-HealthServiceOrganisation = Health service
+agency-type-CentralGovernmentOrganisation = Central government
+agency-type-LocalGovernmentOrganisation = Local government
+agency-type-ImmigrationService = Immigration service
+agency-type-LegalService = Legal service
+agency-type-CorporateBusiness = Business
+agency-type-SchoolOrCollege = School or college
+gender-Feminine = Female
+gender-Masculine = Male
+gender-TransgenderFeminine = Transgender female
+gender-TransgenderMasculine = Transgender male
+gender-NonConforming = Non-conforming
+gender-NonSpecifiedUnknown = Not specified or unknown
+exploitation-ForcedLabour = Forced labour
+exploitation-SexualExploitation = Sexual exploitation
+exploitation-ChildLabour = Child labour
+exploitation-ForcedMarriage = Forced marriage
+exploitation-Servitude = Servitude
+exploitation-ForcedMilitaryByNonStateActors = Forced military service by non-state actors
+exploitation-OrganRemoval = Organ removal
+exploitation-ForcedBegging = Forced begging
+exploitation-ForcedAdoption = Forced adoption
+exploitation-Surrogacy = Surrogacy
+exploitation-Other = Other
+
+# Errors
+error-title = Something went wrong
+error-not-found = Not found. The page or record does not exist, or you are not allowed to see it.
+error-forbidden = You are not allowed to do this with your role.
+error-csrf = This form has expired or did not come from Haven. Go back, reload the page and try again.
+error-internal = An internal error occurred. It has been logged; nothing you entered was saved. Please try again, or tell your administrator.
+error-unauthenticated = Please sign in.
+error-bad-request = The request could not be understood.
+error-too-many = Too many requests. Wait a moment and try again.
+error-required = This field is required.
+error-too-long = This is too long.
+error-too-short = This is too short.
+error-bad-characters = This contains characters that are not allowed.
+error-unknown-code = This is not one of the allowed values.
+error-duplicate = This already exists.
+error-password-too-short = The password must have at least 12 characters.
+error-password-too-long = The password is too long.
+error-password-common = This password is too common or too easy to guess. Try a longer phrase of several unrelated words.
+error-password-username = The password must not contain your user name.
+error-form = Please correct the fields marked below.
+back-home = Back to the dashboard

@@ -1,0 +1,254 @@
+# Haven — mensajes en español. Cada clave de en.ftl debe existir aquí, y solo esas (una prueba lo verifica).
+app-name = Haven
+app-tagline = Gestión de casos y referencia de víctimas de trata
+skip-to-content = Ir al contenido
+nav-dashboard = Panel principal
+nav-cases = Casos
+nav-new-case = Nuevo caso
+nav-stats = Estadísticas
+nav-audit = Registro de auditoría
+nav-users = Usuarios
+nav-agencies = Instituciones
+nav-account = Mi cuenta
+nav-logout = Cerrar sesión
+nav-language = Idioma
+footer-confidential = Confidencial: este sistema contiene datos personales de personas en riesgo. No comparta lo que ve aquí.
+
+# Sign-in
+login-title = Iniciar sesión
+login-username = Nombre de usuario
+login-password = Contraseña
+login-submit = Iniciar sesión
+login-failed = No se pudo iniciar sesión. Verifique su nombre de usuario y su contraseña. Después de varios intentos fallidos deberá esperar unos minutos.
+login-expired = Su sesión ha finalizado. Inicie sesión de nuevo.
+login-signed-out = Ha cerrado la sesión.
+mfa-title = Verificación en dos pasos
+mfa-help = Ingrese el código de 6 dígitos que muestra su aplicación de autenticación.
+mfa-code = Código
+mfa-submit = Verificar
+mfa-failed = Ese código no es válido. Los códigos cambian cada 30 segundos; pruebe con el código actual.
+mfa-enrol-title = Configurar la verificación en dos pasos
+mfa-enrol-required = Su rol requiere la verificación en dos pasos. Configúrela ahora para continuar.
+mfa-enrol-help = Agregue esta clave a una aplicación de autenticación (por ejemplo FreeOTP, Aegis o Google Authenticator) y luego ingrese el código que muestra.
+mfa-enrol-secret = Clave
+mfa-enrol-uri = Enlace para la aplicación
+mfa-enrol-submit = Activar la verificación en dos pasos
+mfa-enrolled = La verificación en dos pasos está activada.
+
+# Account
+account-title = Mi cuenta
+account-user = Sesión iniciada como
+account-role = Rol
+account-agency = Institución
+account-language = Idioma preferido
+account-language-browser = Usar el idioma de mi navegador
+account-save = Guardar
+account-saved = Guardado.
+account-password-title = Cambiar contraseña
+account-password-current = Contraseña actual
+account-password-new = Nueva contraseña
+account-password-repeat = Repita la nueva contraseña
+account-password-submit = Cambiar contraseña
+account-password-changed = Su contraseña fue cambiada. Se cerraron sus demás sesiones.
+account-password-mismatch = Las dos contraseñas nuevas no coinciden.
+account-password-wrong = La contraseña actual no es correcta.
+account-sessions-title = Sesiones
+account-logout-all = Cerrar sesión en todas partes
+account-logout-all-help = Cierra todas las sesiones de su cuenta, en todos los dispositivos.
+account-mfa-title = Verificación en dos pasos
+account-mfa-on = Activada
+account-mfa-off = Desactivada
+account-mfa-setup = Configurar
+account-tokens-title = Tokens de API
+account-tokens-help = Los tokens personales permiten que los scripts usen la API con sus permisos. Un token se muestra una sola vez; manténgalo en secreto.
+account-token-label = Etiqueta
+account-token-create = Crear token
+account-token-created = Su nuevo token (se muestra una sola vez):
+account-token-revoke = Revocar
+account-token-revoked = Revocado
+account-token-none = No hay tokens.
+account-token-last-used = Último uso
+
+# Dashboard
+dashboard-title = Panel principal
+dashboard-welcome = Le damos la bienvenida, { $name }.
+dashboard-cases-visible = Casos que puede ver: { $count }
+dashboard-role-admin = Usted administra los usuarios y las instituciones. Los administradores no ven el contenido de los casos.
+dashboard-role-analyst = Usted solo ve estadísticas agregadas, nunca a una persona.
+dashboard-role-trainer = Usted gestiona los registros de capacitación.
+dashboard-role-auditor = Usted revisa el registro de auditoría.
+dashboard-role-service-provider = Usted ve los casos referidos a su institución, y solo las partes que se comparten con usted.
+
+# Cases
+cases-title = Casos
+cases-search = Buscar
+cases-search-name = Nombre
+cases-search-number = Número de caso
+cases-search-status = Estado
+cases-search-any = Cualquiera
+cases-search-submit = Buscar
+cases-none = No se encontraron casos.
+cases-count = { $count ->
+    [one] Un caso
+   *[other] { $count } casos
+}
+cases-col-number = Número de caso
+cases-col-person = Persona
+cases-col-status = Estado
+cases-col-agency = Institución responsable
+cases-col-region = Región
+cases-col-opened = Fecha de apertura
+page-previous = Anterior
+page-next = Siguiente
+page-of = Página { $page } de { $pages }
+case-title = Caso { $number }
+case-person = Persona
+case-first-name = Nombre
+case-middle-name = Segundo nombre
+case-last-name = Apellidos
+case-nickname = Otros nombres o apodos
+case-birth-date = Fecha de nacimiento
+case-gender = Género
+case-citizenship = Nacionalidad
+case-phone = Teléfono
+case-address = Dirección
+case-age-uncertain = Edad no confirmada: se trata como persona menor de edad hasta que se evalúe su edad
+case-status = Estado
+case-owner = Institución responsable
+case-region = Región
+case-exploitation = Tipo de explotación
+case-opened = Fecha de apertura
+case-summary = Resumen
+case-access-note = Su acceso a este caso queda anotado en el registro de auditoría.
+case-new-title = Abrir un nuevo caso
+case-new-help = Por ahora solo se requiere el nombre; el expediente se completa más adelante.
+case-new-submit = Abrir caso
+case-created = Caso { $number } abierto.
+
+# Statistics
+stats-title = Estadísticas
+stats-help = Número de casos. Las cifras menores que { $k } se ocultan para que nadie pueda ser identificado.
+stats-total = Total de casos
+stats-by-status = Por estado
+stats-by-region = Por región
+stats-by-exploitation = Por tipo de explotación
+stats-hidden = menos de { $k }
+stats-unknown = No registrado
+
+# Audit
+audit-title = Registro de auditoría
+audit-help = Cada inicio de sesión, cada consulta y cada modificación de un caso. El registro está encadenado: cualquier modificación o eliminación se detecta con "haven audit verify".
+audit-filter-action = Acción
+audit-filter-user = ID de usuario
+audit-filter-target = ID del registro
+audit-filter-submit = Filtrar
+audit-export = Exportar CSV
+audit-col-seq = N.º
+audit-col-time = Hora (UTC)
+audit-col-actor = Usuario
+audit-col-role = Rol
+audit-col-action = Acción
+audit-col-outcome = Resultado
+audit-col-target = Registro
+audit-col-ip = Dirección IP
+audit-older = Eventos anteriores
+
+# Administration
+users-title = Usuarios
+users-add = Agregar un usuario
+users-col-username = Nombre de usuario
+users-col-name = Nombre
+users-col-role = Rol
+users-col-agency = Institución
+users-col-status = Estado
+users-col-mfa = Dos pasos
+users-active = Activo
+users-disabled = Desactivado
+users-disable = Desactivar
+users-enable = Activar
+users-reset-password = Restablecer contraseña
+users-created = Usuario { $username } creado. Entréguele esta contraseña de un solo uso: { $password }
+users-password-reset = Nueva contraseña de un solo uso para { $username }: { $password }
+user-display-name = Nombre completo
+user-role = Rol
+user-agency = Institución
+user-password = Contraseña inicial
+user-password-help = Déjelo en blanco para generar una automáticamente. El usuario deberá cambiarla al iniciar sesión por primera vez.
+agencies-title = Instituciones
+agencies-add = Agregar una institución
+agency-name = Nombre
+agency-type = Tipo
+agency-region = Región
+agency-phone = Teléfono
+agency-email = Correo electrónico
+agency-coordination = Comparte casos con el coordinador del MNR
+agency-created = Institución creada.
+yes = Sí
+no = No
+save = Guardar
+cancel = Cancelar
+none = Ninguno
+
+# Roles
+role-admin = Administrador/a
+role-coordinator = Coordinador/a del MNR (mecanismo nacional de referencia)
+role-case_worker = Gestor/a de casos
+role-screener = Responsable de detección
+role-service_provider = Proveedor de servicios
+role-analyst = Analista
+role-trainer = Formador/a
+role-auditor = Auditor/a
+
+# HTCDS codes
+status-Active = Activo
+status-FollowUp = Seguimiento
+status-Closed = Cerrado
+status-ClosedReferred = Cerrado (referido)
+agency-type-NGO = ONG
+agency-type-LawEnforcement = Fuerzas del orden
+agency-type-HealthServiceOrganisation = Servicio de salud
+agency-type-CentralGovernmentOrganisation = Gobierno central
+agency-type-LocalGovernmentOrganisation = Gobierno local
+agency-type-ImmigrationService = Servicio de migración
+agency-type-LegalService = Servicio jurídico
+agency-type-CorporateBusiness = Empresa
+agency-type-SchoolOrCollege = Centro educativo
+gender-Feminine = Femenino
+gender-Masculine = Masculino
+gender-TransgenderFeminine = Mujer transgénero
+gender-TransgenderMasculine = Hombre transgénero
+gender-NonConforming = Género no conforme
+gender-NonSpecifiedUnknown = No especificado o desconocido
+exploitation-ForcedLabour = Trabajo forzoso
+exploitation-SexualExploitation = Explotación sexual
+exploitation-ChildLabour = Trabajo infantil
+exploitation-ForcedMarriage = Matrimonio forzado
+exploitation-Servitude = Servidumbre
+exploitation-ForcedMilitaryByNonStateActors = Reclutamiento forzoso por actores no estatales
+exploitation-OrganRemoval = Extracción de órganos
+exploitation-ForcedBegging = Mendicidad forzada
+exploitation-ForcedAdoption = Adopción forzada
+exploitation-Surrogacy = Gestación subrogada
+exploitation-Other = Otro
+
+# Errors
+error-title = Algo salió mal
+error-not-found = No encontrado. La página o el registro no existe, o usted no tiene permiso para verlo.
+error-forbidden = Su rol no le permite realizar esta acción.
+error-csrf = Este formulario ha caducado o no proviene de Haven. Vuelva atrás, recargue la página e inténtelo de nuevo.
+error-internal = Se produjo un error interno. Quedó registrado; no se guardó nada de lo que ingresó. Inténtelo de nuevo o avise a su administrador.
+error-unauthenticated = Inicie sesión.
+error-bad-request = No se pudo entender la solicitud.
+error-too-many = Demasiadas solicitudes. Espere un momento e inténtelo de nuevo.
+error-required = Este campo es obligatorio.
+error-too-long = Este valor es demasiado largo.
+error-too-short = Este valor es demasiado corto.
+error-bad-characters = Este valor contiene caracteres no permitidos.
+error-unknown-code = Este valor no es uno de los permitidos.
+error-duplicate = Este elemento ya existe.
+error-password-too-short = La contraseña debe tener al menos 12 caracteres.
+error-password-too-long = La contraseña es demasiado larga.
+error-password-common = Esta contraseña es demasiado común o fácil de adivinar. Pruebe con una frase más larga formada por varias palabras sin relación entre sí.
+error-password-username = La contraseña no debe contener su nombre de usuario.
+error-form = Corrija los campos marcados abajo.
+back-home = Volver al panel principal

@@ -1,0 +1,254 @@
+# Haven — messages en français. Chaque clé de en.ftl doit exister ici, et seulement celles-là (un test le vérifie).
+app-name = Haven
+app-tagline = Gestion des cas et orientation des victimes de traite
+skip-to-content = Aller au contenu
+nav-dashboard = Tableau de bord
+nav-cases = Cas
+nav-new-case = Nouveau cas
+nav-stats = Statistiques
+nav-audit = Piste d'audit
+nav-users = Utilisateurs
+nav-agencies = Organismes
+nav-account = Mon compte
+nav-logout = Se déconnecter
+nav-language = Langue
+footer-confidential = Confidentiel : ce système contient des données personnelles de personnes en danger. Ne partagez pas ce que vous voyez ici.
+
+# Sign-in
+login-title = Connexion
+login-username = Nom d'utilisateur
+login-password = Mot de passe
+login-submit = Se connecter
+login-failed = Échec de la connexion. Vérifiez votre nom d'utilisateur et votre mot de passe. Après plusieurs tentatives échouées, vous devez attendre quelques minutes.
+login-expired = Votre session a pris fin. Veuillez vous reconnecter.
+login-signed-out = Vous avez été déconnecté.
+mfa-title = Vérification en deux étapes
+mfa-help = Saisissez le code à 6 chiffres affiché dans votre application d'authentification.
+mfa-code = Code
+mfa-submit = Vérifier
+mfa-failed = Ce code n'est pas valide. Les codes changent toutes les 30 secondes ; essayez le code actuel.
+mfa-enrol-title = Configurer la vérification en deux étapes
+mfa-enrol-required = Votre rôle exige la vérification en deux étapes. Configurez-la maintenant pour continuer.
+mfa-enrol-help = Ajoutez cette clé à une application d'authentification (par exemple FreeOTP, Aegis ou Google Authenticator), puis saisissez le code qu'elle affiche.
+mfa-enrol-secret = Clé
+mfa-enrol-uri = Lien pour l'application
+mfa-enrol-submit = Activer la vérification en deux étapes
+mfa-enrolled = La vérification en deux étapes est activée.
+
+# Account
+account-title = Mon compte
+account-user = Connecté en tant que
+account-role = Rôle
+account-agency = Organisme
+account-language = Langue préférée
+account-language-browser = Utiliser la langue de mon navigateur
+account-save = Enregistrer
+account-saved = Enregistré.
+account-password-title = Changer le mot de passe
+account-password-current = Mot de passe actuel
+account-password-new = Nouveau mot de passe
+account-password-repeat = Répétez le nouveau mot de passe
+account-password-submit = Changer le mot de passe
+account-password-changed = Votre mot de passe a été changé. Vos autres sessions ont été fermées.
+account-password-mismatch = Les deux nouveaux mots de passe ne sont pas identiques.
+account-password-wrong = Le mot de passe actuel n'est pas correct.
+account-sessions-title = Sessions
+account-logout-all = Se déconnecter partout
+account-logout-all-help = Met fin à toutes les sessions de votre compte, sur tous les appareils.
+account-mfa-title = Vérification en deux étapes
+account-mfa-on = Activée
+account-mfa-off = Désactivée
+account-mfa-setup = Configurer
+account-tokens-title = Jetons d'API
+account-tokens-help = Les jetons personnels permettent à des scripts d'appeler l'API avec vos droits. Un jeton n'est affiché qu'une seule fois ; gardez-le secret.
+account-token-label = Libellé
+account-token-create = Créer un jeton
+account-token-created = Votre nouveau jeton (affiché une seule fois) :
+account-token-revoke = Révoquer
+account-token-revoked = Révoqué
+account-token-none = Aucun jeton.
+account-token-last-used = Dernière utilisation
+
+# Dashboard
+dashboard-title = Tableau de bord
+dashboard-welcome = Bienvenue, { $name }.
+dashboard-cases-visible = Cas que vous pouvez consulter : { $count }
+dashboard-role-admin = Vous gérez les utilisateurs et les organismes. Les administrateurs ne voient pas le contenu des cas.
+dashboard-role-analyst = Vous ne voyez que des statistiques globales, jamais une personne.
+dashboard-role-trainer = Vous gérez les dossiers de formation.
+dashboard-role-auditor = Vous examinez la piste d'audit.
+dashboard-role-service-provider = Vous voyez les cas orientés vers votre organisme, et uniquement les parties partagées avec vous.
+
+# Cases
+cases-title = Cas
+cases-search = Rechercher
+cases-search-name = Nom
+cases-search-number = Numéro de cas
+cases-search-status = Statut
+cases-search-any = Tous
+cases-search-submit = Rechercher
+cases-none = Aucun cas trouvé.
+cases-count = { $count ->
+    [one] { $count } cas
+   *[other] { $count } cas
+}
+cases-col-number = Numéro de cas
+cases-col-person = Personne
+cases-col-status = Statut
+cases-col-agency = Organisme responsable
+cases-col-region = Région
+cases-col-opened = Ouvert le
+page-previous = Précédent
+page-next = Suivant
+page-of = Page { $page } sur { $pages }
+case-title = Cas { $number }
+case-person = Personne
+case-first-name = Prénom
+case-middle-name = Deuxième prénom
+case-last-name = Nom de famille
+case-nickname = Autres noms ou surnoms
+case-birth-date = Date de naissance
+case-gender = Genre
+case-citizenship = Nationalité
+case-phone = Téléphone
+case-address = Adresse
+case-age-uncertain = Âge incertain : la personne est traitée comme un enfant jusqu'à l'évaluation de son âge
+case-status = Statut
+case-owner = Organisme responsable
+case-region = Région
+case-exploitation = Type d'exploitation
+case-opened = Ouvert le
+case-summary = Résumé
+case-access-note = Votre accès à ce cas est enregistré dans la piste d'audit.
+case-new-title = Ouvrir un nouveau cas
+case-new-help = Seul le prénom est obligatoire pour l'instant ; le dossier complet sera rempli plus tard.
+case-new-submit = Ouvrir le cas
+case-created = Cas { $number } ouvert.
+
+# Statistics
+stats-title = Statistiques
+stats-help = Nombre de cas. Les nombres inférieurs à { $k } sont masqués afin que personne ne puisse être identifié.
+stats-total = Total des cas
+stats-by-status = Par statut
+stats-by-region = Par région
+stats-by-exploitation = Par type d'exploitation
+stats-hidden = moins de { $k }
+stats-unknown = Non renseigné
+
+# Audit
+audit-title = Piste d'audit
+audit-help = Chaque connexion, chaque consultation et chaque modification d'un cas. La piste est chaînée : toute modification ou suppression est détectée par "haven audit verify".
+audit-filter-action = Action
+audit-filter-user = Identifiant de l'utilisateur
+audit-filter-target = Identifiant de l'enregistrement
+audit-filter-submit = Filtrer
+audit-export = Exporter en CSV
+audit-col-seq = N°
+audit-col-time = Heure (UTC)
+audit-col-actor = Utilisateur
+audit-col-role = Rôle
+audit-col-action = Action
+audit-col-outcome = Résultat
+audit-col-target = Enregistrement
+audit-col-ip = Adresse IP
+audit-older = Événements plus anciens
+
+# Administration
+users-title = Utilisateurs
+users-add = Ajouter un utilisateur
+users-col-username = Nom d'utilisateur
+users-col-name = Nom
+users-col-role = Rôle
+users-col-agency = Organisme
+users-col-status = Statut
+users-col-mfa = Deux étapes
+users-active = Actif
+users-disabled = Désactivé
+users-disable = Désactiver
+users-enable = Activer
+users-reset-password = Réinitialiser le mot de passe
+users-created = Utilisateur { $username } créé. Communiquez-lui ce mot de passe à usage unique : { $password }
+users-password-reset = Nouveau mot de passe à usage unique pour { $username } : { $password }
+user-display-name = Nom complet
+user-role = Rôle
+user-agency = Organisme
+user-password = Mot de passe initial
+user-password-help = Laissez vide pour en générer un automatiquement. L'utilisateur devra le changer à sa première connexion.
+agencies-title = Organismes
+agencies-add = Ajouter un organisme
+agency-name = Nom
+agency-type = Type
+agency-region = Région
+agency-phone = Téléphone
+agency-email = E-mail
+agency-coordination = Partage les cas avec le coordinateur du MNO
+agency-created = Organisme créé.
+yes = Oui
+no = Non
+save = Enregistrer
+cancel = Annuler
+none = Aucun
+
+# Roles
+role-admin = Administrateur
+role-coordinator = Coordinateur du MNO
+role-case_worker = Gestionnaire de cas
+role-screener = Agent de repérage
+role-service_provider = Prestataire de services
+role-analyst = Analyste
+role-trainer = Formateur
+role-auditor = Auditeur
+
+# HTCDS codes
+status-Active = Actif
+status-FollowUp = Suivi
+status-Closed = Clôturé
+status-ClosedReferred = Clôturé (orienté)
+agency-type-NGO = ONG
+agency-type-LawEnforcement = Forces de l'ordre
+agency-type-HealthServiceOrganisation = Service de santé
+agency-type-CentralGovernmentOrganisation = Administration centrale
+agency-type-LocalGovernmentOrganisation = Collectivité locale
+agency-type-ImmigrationService = Service de l'immigration
+agency-type-LegalService = Service juridique
+agency-type-CorporateBusiness = Entreprise
+agency-type-SchoolOrCollege = Établissement scolaire ou universitaire
+gender-Feminine = Féminin
+gender-Masculine = Masculin
+gender-TransgenderFeminine = Femme transgenre
+gender-TransgenderMasculine = Homme transgenre
+gender-NonConforming = De genre non conforme
+gender-NonSpecifiedUnknown = Non précisé ou inconnu
+exploitation-ForcedLabour = Travail forcé
+exploitation-SexualExploitation = Exploitation sexuelle
+exploitation-ChildLabour = Travail des enfants
+exploitation-ForcedMarriage = Mariage forcé
+exploitation-Servitude = Servitude
+exploitation-ForcedMilitaryByNonStateActors = Enrôlement forcé par des acteurs non étatiques
+exploitation-OrganRemoval = Prélèvement d'organes
+exploitation-ForcedBegging = Mendicité forcée
+exploitation-ForcedAdoption = Adoption forcée
+exploitation-Surrogacy = Gestation pour autrui
+exploitation-Other = Autre
+
+# Errors
+error-title = Une erreur s'est produite
+error-not-found = Introuvable. La page ou l'enregistrement n'existe pas, ou vous n'êtes pas autorisé à le consulter.
+error-forbidden = Votre rôle ne vous permet pas d'effectuer cette action.
+error-csrf = Ce formulaire a expiré ou ne provient pas de Haven. Revenez en arrière, rechargez la page et réessayez.
+error-internal = Une erreur interne s'est produite. Elle a été enregistrée ; rien de ce que vous avez saisi n'a été sauvegardé. Veuillez réessayer ou prévenir votre administrateur.
+error-unauthenticated = Veuillez vous connecter.
+error-bad-request = La demande n'a pas pu être comprise.
+error-too-many = Trop de demandes. Patientez un instant et réessayez.
+error-required = Ce champ est obligatoire.
+error-too-long = Cette valeur est trop longue.
+error-too-short = Cette valeur est trop courte.
+error-bad-characters = Cette valeur contient des caractères non autorisés.
+error-unknown-code = Cette valeur ne fait pas partie des valeurs autorisées.
+error-duplicate = Cet élément existe déjà.
+error-password-too-short = Le mot de passe doit comporter au moins 12 caractères.
+error-password-too-long = Le mot de passe est trop long.
+error-password-common = Ce mot de passe est trop courant ou trop facile à deviner. Essayez une phrase plus longue, composée de plusieurs mots sans rapport entre eux.
+error-password-username = Le mot de passe ne doit pas contenir votre nom d'utilisateur.
+error-form = Veuillez corriger les champs signalés ci-dessous.
+back-home = Retour au tableau de bord
