@@ -1,1 +1,112 @@
-//! haven-web
+//! The web shell: server-rendered pages (askama, no JavaScript) and the JSON API (`/api/v1`,
+//! OpenAPI 3.1). Handlers translate HTTP into use-case calls of `haven-core`; they hold no SQL.
+
+mod api;
+mod ctx;
+mod layout;
+mod pages;
+mod security;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use haven_core::Haven;
+use haven_i18n::I18n;
+
+pub use api::openapi_json;
+
+/// Settings of the web layer.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// Served over TLS: cookies get `Secure`, responses get HSTS.
+    pub tls: bool,
+    /// Trust `X-Forwarded-For` from a reverse proxy for the client address in the audit trail.
+    pub trust_proxy: bool,
+}
+
+pub(crate) struct Inner {
+    pub haven: Haven,
+    pub i18n: I18n,
+    pub cfg: WebConfig,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub(crate) Arc<Inner>);
+
+impl AppState {
+    pub fn new(haven: Haven, i18n: I18n, cfg: WebConfig) -> Self {
+        AppState(Arc::new(Inner { haven, i18n, cfg }))
+    }
+    pub(crate) fn haven(&self) -> &Haven {
+        &self.0.haven
+    }
+    pub(crate) fn i18n(&self) -> &I18n {
+        &self.0.i18n
+    }
+}
+
+/// Largest request body accepted (forms and JSON); attachments will get their own limit.
+const BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_page).post(pages::login_submit))
+        .route("/login/mfa", get(pages::mfa_page).post(pages::mfa_submit))
+        .route("/logout", post(pages::logout))
+        .route("/language", post(pages::language))
+        .route("/dashboard", get(pages::dashboard))
+        .route("/cases", get(pages::cases_list))
+        .route("/cases/search", post(pages::cases_search))
+        .route("/cases/new", get(pages::case_new_page).post(pages::case_new_submit))
+        .route("/cases/{id}", get(pages::case_view))
+        .route("/stats", get(pages::stats))
+        .route("/audit", get(pages::audit))
+        .route("/audit/export.csv", get(pages::audit_export))
+        .route("/admin/users", get(pages::users_page).post(pages::users_create))
+        .route("/admin/users/{id}/{action}", post(pages::users_action))
+        .route("/admin/agencies", get(pages::agencies_page).post(pages::agencies_create))
+        .route("/account", get(pages::account))
+        .route("/account/language", post(pages::account_language))
+        .route("/account/password", post(pages::account_password))
+        .route("/account/logout-all", post(pages::account_logout_all))
+        .route("/account/mfa", get(pages::mfa_enrol_page).post(pages::mfa_enrol_submit))
+        .route("/account/tokens", post(pages::token_create))
+        .route("/account/tokens/{id}/revoke", post(pages::token_revoke))
+        .route("/static/haven.css", get(pages::stylesheet))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::load));
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::router())
+        .route("/healthz", get(pages::healthz))
+        .route("/readyz", get(pages::readyz))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves. The listener may be bound to port 0 (tests).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Serves over TLS with rustls, for deployments without a reverse proxy.
+pub async fn serve_tls(
+    listener: std::net::TcpListener,
+    state: AppState,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> std::io::Result<()> {
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum_server::from_tcp_rustls(listener, config)?.serve(app).await
+}

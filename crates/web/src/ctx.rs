@@ -1,0 +1,179 @@
+//! Per-request context: the session (looked up once), the language, the client address, and the
+//! CSRF check of every state-changing form.
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use haven_core::Origin;
+use haven_core::auth::SessionInfo;
+use haven_i18n::Lang;
+
+use crate::AppState;
+use crate::layout::Layout;
+
+pub const SESSION_COOKIE: &str = "haven_session";
+/// Anti-forgery token for forms shown before sign-in (double-submit cookie).
+pub const PRE_COOKIE: &str = "haven_pre";
+pub const LANG_COOKIE: &str = "haven_lang";
+
+#[derive(Clone, Debug)]
+pub struct ReqInfo {
+    pub session: Option<SessionInfo>,
+    pub csrf: String,
+    pub lang: Lang,
+    pub origin: Origin,
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = if state.0.cfg.tls { "; Secure" } else { "" };
+    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}{age}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn client_ip(state: &AppState, req: &Request) -> Option<String> {
+    if state.0.cfg.trust_proxy {
+        if let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
+            return Some(ip.trim().to_string());
+        }
+    }
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+}
+
+/// Resolves the session and language, then enforces CSRF on POST forms.
+pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut session = None;
+    if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+        match state.haven().session(token).await {
+            Ok(s) => session = s,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return (StatusCode::SERVICE_UNAVAILABLE, "service unavailable").into_response();
+            }
+        }
+    }
+    let pre = cookie(req.headers(), PRE_COOKIE).map(str::to_string);
+    let new_pre = match (&session, &pre) {
+        (None, None) => Some(haven_crypto::token::generate("")),
+        _ => None,
+    };
+    let csrf = match &session {
+        Some(s) => s.csrf_token.clone(),
+        None => pre.clone().or(new_pre.clone()).unwrap_or_default(),
+    };
+    let lang = session
+        .as_ref()
+        .and_then(|s| s.language.as_deref())
+        .and_then(Lang::parse)
+        .or_else(|| cookie(req.headers(), LANG_COOKIE).and_then(Lang::parse))
+        .unwrap_or_else(|| {
+            haven_i18n::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+        });
+    let info = ReqInfo { session, csrf: csrf.clone(), lang, origin: Origin { ip: client_ip(&state, &req) } };
+
+    let mut req = req;
+    if req.method() == Method::POST {
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
+            Ok(b) => b,
+            Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request too large").into_response(),
+        };
+        let sent = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
+        let ok = !csrf.is_empty() && sent.is_some_and(|s| haven_crypto::token::equal(&s, &csrf));
+        if !ok {
+            tracing::warn!(path = %parts.uri.path(), "csrf check failed");
+            let layout = Layout::new(&state, &info);
+            return crate::pages::error_page(&layout, StatusCode::FORBIDDEN, "error-csrf");
+        }
+        req = Request::from_parts(parts, Body::from(bytes));
+    }
+    req.extensions_mut().insert(info);
+    let mut res = next.run(req).await;
+    if let Some(token) = new_pre {
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, PRE_COOKIE, &token, None));
+    }
+    res
+}
+
+/// Any visitor of a page.
+pub struct Ctx(pub ReqInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<ReqInfo>()
+            .cloned()
+            .map(Ctx)
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    }
+}
+
+/// A signed-in user who passed the second factor (may still have to change their password).
+pub struct SignedIn(pub ReqInfo, pub SessionInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let Ctx(info) = Ctx::from_request_parts(parts, s).await?;
+        let Some(session) = info.session.clone() else {
+            return Err(Redirect::to("/login").into_response());
+        };
+        if session.must_enrol_mfa() {
+            return Err(Redirect::to("/account/mfa").into_response());
+        }
+        if session.mfa_pending {
+            return Err(Redirect::to("/login/mfa").into_response());
+        }
+        Ok(SignedIn(info, session))
+    }
+}
+
+/// A signed-in user free to work: second factor done, password not due for change.
+pub struct Authed(pub ReqInfo, pub SessionInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for Authed {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let SignedIn(info, session) = SignedIn::from_request_parts(parts, s).await?;
+        if session.must_change_password {
+            return Err(Redirect::to("/account#password").into_response());
+        }
+        Ok(Authed(info, session))
+    }
+}
+
+/// A session that exists but still owes its second factor.
+pub struct PendingMfa(pub ReqInfo, pub SessionInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for PendingMfa {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let Ctx(info) = Ctx::from_request_parts(parts, s).await?;
+        match info.session.clone() {
+            Some(session) => Ok(PendingMfa(info, session)),
+            None => Err(Redirect::to("/login").into_response()),
+        }
+    }
+}

@@ -1,0 +1,975 @@
+//! Page handlers. Each one: extract who is asking, call one use-case, render one template.
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use fluent_bundle::FluentValue;
+use haven_audit::Action;
+use haven_core::admin::{AdminActor, NewAgency, NewUser};
+use haven_core::cases::{CasePage, CaseSearch, CaseView, NewCase};
+use haven_core::stats::Cell;
+use haven_core::trail::AuditEntry;
+use haven_core::{CoreError, FieldError};
+use haven_domain::{AgencyType, CaseId, CaseStatus, ExploitationType, GUYANA_REGIONS, Gender, Role, TokenId, UserId};
+use haven_i18n::Lang;
+use haven_store::audit::AuditFilter;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::ctx::{Authed, Ctx, LANG_COOKIE, PendingMfa, SESSION_COOKIE, SignedIn, set_cookie};
+use crate::layout::{Layout, role_key};
+
+fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    l: &'a Layout<'a>,
+    message_key: &'static str,
+}
+
+pub fn error_page(l: &Layout<'_>, status: StatusCode, key: &'static str) -> Response {
+    let mut res = render(&ErrorPage { l, message_key: key });
+    *res.status_mut() = status;
+    res
+}
+
+/// Maps a use-case error to a page; internal causes go to the log, never to the page.
+fn fail(l: &Layout<'_>, e: CoreError) -> Response {
+    let status = match &e {
+        CoreError::NotFound => StatusCode::NOT_FOUND,
+        CoreError::Forbidden => StatusCode::FORBIDDEN,
+        CoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        CoreError::Unauthenticated => return Redirect::to("/login").into_response(),
+        CoreError::Store(haven_store::StoreError::Duplicate(_)) => StatusCode::CONFLICT,
+        _ => {
+            tracing::error!(error = %e, "request failed");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    error_page(l, status, e.user_key())
+}
+
+fn forbidden(l: &Layout<'_>) -> Response {
+    error_page(l, StatusCode::FORBIDDEN, "error-forbidden")
+}
+
+pub async fn not_found(State(state): State<AppState>) -> Response {
+    // Outside the page middleware: no session context, so a plain English-free answer.
+    let _ = state;
+    (StatusCode::NOT_FOUND, "404").into_response()
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.haven().db.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+        ],
+        include_str!("../static/haven.css"),
+    )
+        .into_response()
+}
+
+pub async fn home(Ctx(info): Ctx) -> Redirect {
+    Redirect::to(if info.session.is_some() { "/dashboard" } else { "/login" })
+}
+
+// ---- sign-in ----
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    l: &'a Layout<'a>,
+    failed: bool,
+    username: String,
+}
+
+pub async fn login_page(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
+    if info.session.as_ref().is_some_and(|s| !s.mfa_pending) {
+        return Redirect::to("/dashboard").into_response();
+    }
+    let l = Layout::new(&state, &info);
+    render(&LoginPage { l: &l, failed: false, username: String::new() })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub async fn login_submit(State(state): State<AppState>, Ctx(info): Ctx, Form(f): Form<LoginForm>) -> Response {
+    let l = Layout::new(&state, &info);
+    match state.haven().login(&f.username, &f.password, &info.origin).await {
+        Ok(Some(new)) => {
+            let next = if new.info.must_enrol_mfa() {
+                "/account/mfa"
+            } else if new.info.mfa_pending {
+                "/login/mfa"
+            } else {
+                "/dashboard"
+            };
+            let mut res = Redirect::to(next).into_response();
+            res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, &new.token, None));
+            res
+        }
+        Ok(None) => {
+            let mut res = render(&LoginPage { l: &l, failed: true, username: f.username.chars().take(64).collect() });
+            *res.status_mut() = StatusCode::UNAUTHORIZED;
+            res
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mfa.html")]
+struct MfaPage<'a> {
+    l: &'a Layout<'a>,
+    failed: bool,
+}
+
+pub async fn mfa_page(State(state): State<AppState>, PendingMfa(info, s): PendingMfa) -> Response {
+    if !s.mfa_pending {
+        return Redirect::to("/dashboard").into_response();
+    }
+    if s.must_enrol_mfa() {
+        return Redirect::to("/account/mfa").into_response();
+    }
+    render(&MfaPage { l: &Layout::new(&state, &info), failed: false })
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+    #[serde(default)]
+    sealed: String,
+}
+
+pub async fn mfa_submit(State(state): State<AppState>, PendingMfa(info, s): PendingMfa, Form(f): Form<CodeForm>) -> Response {
+    let l = Layout::new(&state, &info);
+    match state.haven().verify_mfa(&s, &f.code, &info.origin).await {
+        Ok(true) => Redirect::to("/dashboard").into_response(),
+        Ok(false) => {
+            let mut res = render(&MfaPage { l: &l, failed: true });
+            *res.status_mut() = StatusCode::UNAUTHORIZED;
+            res
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mfa_enrol.html")]
+struct MfaEnrolPage<'a> {
+    l: &'a Layout<'a>,
+    required: bool,
+    failed: bool,
+    secret: String,
+    uri: String,
+    sealed: String,
+}
+
+pub async fn mfa_enrol_page(State(state): State<AppState>, PendingMfa(info, s): PendingMfa) -> Response {
+    if s.mfa_pending && s.has_mfa {
+        return Redirect::to("/login/mfa").into_response();
+    }
+    let e = state.haven().start_mfa_enrolment(&s);
+    let l = Layout::new(&state, &info);
+    render(&MfaEnrolPage { l: &l, required: s.must_enrol_mfa(), failed: false, secret: e.secret, uri: e.uri, sealed: e.sealed })
+}
+
+pub async fn mfa_enrol_submit(State(state): State<AppState>, PendingMfa(info, s): PendingMfa, Form(f): Form<CodeForm>) -> Response {
+    let l = Layout::new(&state, &info);
+    if s.mfa_pending && s.has_mfa {
+        return Redirect::to("/login/mfa").into_response();
+    }
+    match state.haven().confirm_mfa_enrolment(&s, &f.sealed, &f.code, &info.origin).await {
+        Ok(true) => Redirect::to("/dashboard").into_response(),
+        Ok(false) => {
+            let e = state.haven().resume_mfa_enrolment(&s, &f.sealed).unwrap_or_else(|| state.haven().start_mfa_enrolment(&s));
+            let mut res = render(&MfaEnrolPage {
+                l: &l,
+                required: s.must_enrol_mfa(),
+                failed: true,
+                secret: e.secret,
+                uri: e.uri,
+                sealed: e.sealed,
+            });
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            res
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
+    if let Some(s) = &info.session {
+        if let Err(e) = state.haven().logout(s, &info.origin).await {
+            return fail(&Layout::new(&state, &info), e);
+        }
+    }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", Some(0)));
+    res
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    #[serde(default)]
+    lang: String,
+}
+
+pub async fn language(State(state): State<AppState>, Ctx(info): Ctx, Form(f): Form<LangForm>) -> Response {
+    let lang = Lang::parse(&f.lang);
+    if let (Some(s), Some(_)) = (&info.session, lang) {
+        if let Err(e) = state.haven().set_language(s, lang).await {
+            return fail(&Layout::new(&state, &info), e);
+        }
+    }
+    let mut res = Redirect::to("/").into_response();
+    if let Some(l) = lang {
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, LANG_COOKIE, l.code(), Some(365 * 86400)));
+    }
+    res
+}
+
+// ---- dashboard ----
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage<'a> {
+    l: &'a Layout<'a>,
+    welcome: String,
+    cases_visible: Option<String>,
+    role_note: Option<&'static str>,
+}
+
+pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    let p = &s.principal;
+    let cases_visible = match p.case_list() {
+        Some(cap) => {
+            let search = CaseSearch { per_page: 1, ..Default::default() };
+            match state.haven().list_cases(cap, &search, &info.origin).await {
+                Ok(page) => Some(l.ta("dashboard-cases-visible", &[("count", FluentValue::from(page.total))])),
+                Err(e) => return fail(&l, e),
+            }
+        }
+        None => None,
+    };
+    let role_note = match p.role {
+        Role::Admin => Some("dashboard-role-admin"),
+        Role::Analyst => Some("dashboard-role-analyst"),
+        Role::Trainer => Some("dashboard-role-trainer"),
+        Role::Auditor => Some("dashboard-role-auditor"),
+        Role::ServiceProvider => Some("dashboard-role-service-provider"),
+        _ => None,
+    };
+    let welcome = l.ta("dashboard-welcome", &[("name", FluentValue::from(s.display_name.clone()))]);
+    render(&DashboardPage { l: &l, welcome, cases_visible, role_note })
+}
+
+// ---- cases ----
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage<'a> {
+    l: &'a Layout<'a>,
+    search: SearchForm,
+    statuses: Vec<(&'static str, String)>,
+    page: CasePage,
+    count_text: String,
+    page_text: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct SearchForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    case_number: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+async fn cases_page(state: &AppState, info: &crate::ctx::ReqInfo, s: &haven_core::auth::SessionInfo, form: SearchForm) -> Response {
+    let l = Layout::new(state, info);
+    let Some(cap) = s.principal.case_list() else { return forbidden(&l) };
+    let search = CaseSearch {
+        name: form.name.clone(),
+        case_number: form.case_number.clone(),
+        status: form.status.clone(),
+        page: form.page.unwrap_or(1),
+        per_page: 25,
+    };
+    let statuses = CaseStatus::ALL.iter().map(|st| (st.as_str(), l.status(st))).collect();
+    let (page, error, status) = match state.haven().list_cases(cap, &search, &info.origin).await {
+        Ok(p) => (p, None, StatusCode::OK),
+        Err(CoreError::Invalid(errs)) => {
+            let msg = errs.first().map(|e| l.t(e.key)).unwrap_or_default();
+            (CasePage { items: vec![], total: 0, page: 1, pages: 1 }, Some(msg), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => return fail(&l, e),
+    };
+    let count_text = l.ta("cases-count", &[("count", FluentValue::from(page.total))]);
+    let page_text = l.ta("page-of", &[("page", FluentValue::from(page.page)), ("pages", FluentValue::from(page.pages))]);
+    let mut res = render(&CasesPage { l: &l, search: form, statuses, page, count_text, page_text, error });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn cases_list(State(state): State<AppState>, Authed(info, s): Authed, Query(q): Query<PageQuery>) -> Response {
+    cases_page(&state, &info, &s, SearchForm { page: q.page, ..Default::default() }).await
+}
+
+pub async fn cases_search(State(state): State<AppState>, Authed(info, s): Authed, Form(f): Form<SearchForm>) -> Response {
+    cases_page(&state, &info, &s, f).await
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CaseViewPage<'a> {
+    l: &'a Layout<'a>,
+    title: String,
+    c: CaseView,
+    gender: String,
+    exploitation: String,
+}
+
+pub async fn case_view(State(state): State<AppState>, Authed(info, s): Authed, Path(id): Path<String>) -> Response {
+    let l = Layout::new(&state, &info);
+    let Ok(id) = id.parse::<CaseId>() else { return fail(&l, CoreError::NotFound) };
+    match state.haven().open_case(&s.principal, id, &info.origin).await {
+        Ok(c) => {
+            let title = l.ta("case-title", &[("number", FluentValue::from(c.case_number.clone()))]);
+            let gender = c.person.gender.as_deref().map(|g| l.t(&format!("gender-{g}"))).unwrap_or_else(|| "—".into());
+            let exploitation =
+                c.exploitation_type.as_deref().map(|x| l.t(&format!("exploitation-{x}"))).unwrap_or_else(|| "—".into());
+            render(&CaseViewPage { l: &l, title, c, gender, exploitation })
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "case_new.html")]
+struct CaseNewPage<'a> {
+    l: &'a Layout<'a>,
+    form: CaseForm,
+    errors: Vec<FieldError>,
+    text_fields: Vec<(&'static str, &'static str, String, &'static str)>,
+    selects: Vec<(&'static str, &'static str, Vec<(String, String)>, String)>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct CaseForm {
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    middle_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    nickname: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    age_uncertain: Option<String>,
+    #[serde(default)]
+    gender: String,
+    #[serde(default)]
+    citizenship: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    exploitation_type: String,
+    #[serde(default)]
+    summary: String,
+}
+
+fn case_new_form(l: &Layout<'_>, form: CaseForm, errors: Vec<FieldError>) -> Response {
+    let text_fields = vec![
+        ("first_name", "case-first-name", form.first_name.clone(), "text"),
+        ("middle_name", "case-middle-name", form.middle_name.clone(), "text"),
+        ("last_name", "case-last-name", form.last_name.clone(), "text"),
+        ("nickname", "case-nickname", form.nickname.clone(), "text"),
+        ("birth_date", "case-birth-date", form.birth_date.clone(), "date"),
+        ("citizenship", "case-citizenship", form.citizenship.clone(), "text"),
+        ("phone", "case-phone", form.phone.clone(), "tel"),
+        ("address", "case-address", form.address.clone(), "text"),
+        ("summary", "case-summary", form.summary.clone(), "textarea"),
+    ];
+    let selects = vec![
+        (
+            "gender",
+            "case-gender",
+            Gender::ALL.iter().map(|g| (g.as_str().to_string(), l.t(&format!("gender-{}", g.as_str())))).collect(),
+            form.gender.clone(),
+        ),
+        (
+            "region",
+            "case-region",
+            GUYANA_REGIONS.iter().map(|r| (r.code.to_string(), l.region_of(r.code))).collect(),
+            form.region.clone(),
+        ),
+        (
+            "exploitation_type",
+            "case-exploitation",
+            ExploitationType::ALL
+                .iter()
+                .map(|x| (x.as_str().to_string(), l.t(&format!("exploitation-{}", x.as_str()))))
+                .collect(),
+            form.exploitation_type.clone(),
+        ),
+    ];
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut res = render(&CaseNewPage { l, form, errors, text_fields, selects });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn case_new_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    if s.principal.case_create().is_none() {
+        return forbidden(&l);
+    }
+    case_new_form(&l, CaseForm::default(), vec![])
+}
+
+pub async fn case_new_submit(State(state): State<AppState>, Authed(info, s): Authed, Form(f): Form<CaseForm>) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.case_create() else { return forbidden(&l) };
+    let input = NewCase {
+        first_name: f.first_name.clone(),
+        middle_name: f.middle_name.clone(),
+        last_name: f.last_name.clone(),
+        nickname: f.nickname.clone(),
+        birth_date: f.birth_date.clone(),
+        age_uncertain: f.age_uncertain.is_some(),
+        gender: f.gender.clone(),
+        citizenship: f.citizenship.clone(),
+        phone: f.phone.clone(),
+        address: f.address.clone(),
+        region: f.region.clone(),
+        exploitation_type: f.exploitation_type.clone(),
+        summary: f.summary.clone(),
+    };
+    match state.haven().create_case(cap, &input, &info.origin).await {
+        Ok((id, _)) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(CoreError::Invalid(errors)) => case_new_form(&l, f, errors),
+        Err(e) => fail(&l, e),
+    }
+}
+
+// ---- statistics ----
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct StatsPage<'a> {
+    l: &'a Layout<'a>,
+    help: String,
+    agg: haven_core::stats::Aggregates,
+    tables: Vec<(&'static str, Vec<(String, String)>)>,
+}
+
+pub async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.aggregates_read() else { return forbidden(&l) };
+    let agg = match state.haven().aggregates(cap, &info.origin).await {
+        Ok(a) => a,
+        Err(e) => return fail(&l, e),
+    };
+    let k = FluentValue::from(agg.min_cell);
+    let hidden = l.ta("stats-hidden", &[("k", k.clone())]);
+    let rows = |cells: &[Cell], label: &dyn Fn(&str) -> String| -> Vec<(String, String)> {
+        cells
+            .iter()
+            .map(|c| {
+                let name = c.key.as_deref().map(label).unwrap_or_else(|| l.t("stats-unknown"));
+                (name, c.count.map(|n| n.to_string()).unwrap_or_else(|| hidden.clone()))
+            })
+            .collect()
+    };
+    let tables = vec![
+        ("stats-by-status", rows(&agg.by_status, &|k| l.t(&format!("status-{k}")))),
+        ("stats-by-region", rows(&agg.by_region, &|k| l.region_of(k))),
+        ("stats-by-exploitation", rows(&agg.by_exploitation, &|k| l.t(&format!("exploitation-{k}")))),
+    ];
+    let help = l.ta("stats-help", &[("k", k)]);
+    render(&StatsPage { l: &l, help, agg, tables })
+}
+
+// ---- audit ----
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage<'a> {
+    l: &'a Layout<'a>,
+    events: Vec<AuditEntry>,
+    actions: Vec<&'static str>,
+    filter_action: Option<String>,
+    filter_user: String,
+    filter_target: String,
+    query: String,
+    older: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    target: String,
+    before: Option<i64>,
+}
+
+fn audit_filter(q: &AuditQuery, limit: i64) -> AuditFilter {
+    AuditFilter {
+        actor_user_id: q.user.trim().parse::<UserId>().ok(),
+        action: Action::ALL.iter().map(|a| a.as_str()).find(|a| *a == q.action).map(str::to_string),
+        target_id: Some(q.target.trim().to_string()).filter(|t| !t.is_empty()),
+        from: None,
+        to: None,
+        before_seq: q.before,
+        limit,
+    }
+}
+
+pub async fn audit(State(state): State<AppState>, Authed(info, s): Authed, Query(q): Query<AuditQuery>) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.audit_read() else { return forbidden(&l) };
+    let filter = audit_filter(&q, 100);
+    let events = match state.haven().audit_events(cap, &filter, false, &info.origin).await {
+        Ok(e) => e,
+        Err(e) => return fail(&l, e),
+    };
+    let older = (events.len() as i64 == filter.limit).then(|| events.last().map(|e| e.seq)).flatten();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("action", filter.action.as_deref().unwrap_or(""))
+        .append_pair("user", q.user.trim())
+        .append_pair("target", q.target.trim())
+        .finish();
+    render(&AuditPage {
+        l: &l,
+        events,
+        actions: Action::ALL.iter().map(|a| a.as_str()).collect(),
+        filter_action: filter.action.clone(),
+        filter_user: q.user.clone(),
+        filter_target: q.target.clone(),
+        query,
+        older,
+    })
+}
+
+fn csv_field(s: &str) -> String {
+    // Quote everything; neutralise spreadsheet formulas (CSV injection).
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+pub async fn audit_export(State(state): State<AppState>, Authed(info, s): Authed, Query(q): Query<AuditQuery>) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.audit_read() else { return forbidden(&l) };
+    let events = match state.haven().audit_events(cap, &audit_filter(&q, 10_000), true, &info.origin).await {
+        Ok(e) => e,
+        Err(e) => return fail(&l, e),
+    };
+    let mut out = String::from("seq,at,actor_user_id,actor_agency_id,actor_role,action,outcome,target_kind,target_id,ip,reason,details,hash\n");
+    for e in events {
+        let cols = [
+            e.seq.to_string(),
+            l.datetime(&e.at),
+            e.actor_user_id.unwrap_or_default(),
+            e.actor_agency_id.unwrap_or_default(),
+            e.actor_role.unwrap_or_default(),
+            e.action,
+            e.outcome,
+            e.target_kind.unwrap_or_default(),
+            e.target_id.unwrap_or_default(),
+            e.ip.unwrap_or_default(),
+            e.reason.unwrap_or_default(),
+            e.details.unwrap_or_default(),
+            e.hash,
+        ];
+        out += &cols.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
+        out.push('\n');
+    }
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"haven-audit.csv\"")),
+        ],
+        out,
+    )
+        .into_response()
+}
+
+// ---- administration ----
+
+struct UserLine {
+    id: UserId,
+    username: String,
+    display_name: String,
+    role_key: String,
+    agency: String,
+    disabled: bool,
+    mfa: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage<'a> {
+    l: &'a Layout<'a>,
+    users: Vec<UserLine>,
+    roles: Vec<(&'static str, String)>,
+    agencies: Vec<(String, String)>,
+    form: UserForm,
+    errors: Vec<FieldError>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct UserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency_id: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn users_view(state: &AppState, l: &Layout<'_>, by: AdminActor<'_>, form: UserForm, errors: Vec<FieldError>) -> Response {
+    let h = state.haven();
+    let (users, agencies) = match (h.list_users(by).await, h.list_agencies().await) {
+        (Ok(u), Ok(a)) => (u, a),
+        (Err(e), _) | (_, Err(e)) => return fail(l, e),
+    };
+    let name_of = |id| agencies.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or_default();
+    let lines = users
+        .iter()
+        .map(|u| UserLine {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role_key: role_key(u.role),
+            agency: name_of(u.agency_id),
+            disabled: u.disabled,
+            mfa: u.totp_secret.is_some(),
+        })
+        .collect();
+    let roles = Role::ALL.iter().map(|r| (r.as_str(), l.t(&role_key(*r)))).collect();
+    let agency_opts = agencies.iter().map(|a| (a.id.to_string(), a.name.clone())).collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut res = render(&UsersPage { l, users: lines, roles, agencies: agency_opts, form: UserForm { password: String::new(), ..form }, errors });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn users_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.administer() else { return forbidden(&l) };
+    users_view(&state, &l, AdminActor::Admin(cap), UserForm::default(), vec![]).await
+}
+
+pub async fn users_create(State(state): State<AppState>, Authed(info, s): Authed, Form(f): Form<UserForm>) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.administer() else { return forbidden(&l) };
+    let new = NewUser {
+        username: f.username.clone(),
+        display_name: f.display_name.clone(),
+        role: f.role.clone(),
+        agency_id: f.agency_id.clone(),
+        password: f.password.clone(),
+    };
+    match state.haven().create_user(AdminActor::Admin(cap), &new, &info.origin).await {
+        Ok((_, pw)) => {
+            let shown = if f.password.trim().is_empty() { pw } else { "••••••".into() };
+            let msg = l.ta(
+                "users-created",
+                &[("username", FluentValue::from(f.username.trim().to_lowercase())), ("password", FluentValue::from(shown))],
+            );
+            let l = l.with_flash(msg);
+            users_view(&state, &l, AdminActor::Admin(cap), UserForm::default(), vec![]).await
+        }
+        Err(CoreError::Invalid(errors)) => users_view(&state, &l, AdminActor::Admin(cap), f, errors).await,
+        Err(e) => fail(&l, e),
+    }
+}
+
+pub async fn users_action(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path((id, action)): Path<(String, String)>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.administer() else { return forbidden(&l) };
+    let Ok(id) = id.parse::<UserId>() else { return fail(&l, CoreError::NotFound) };
+    let h = state.haven();
+    let by = AdminActor::Admin(cap);
+    let result = match action.as_str() {
+        "disable" => h.set_user_disabled(by, id, true, &info.origin).await.map(|_| None),
+        "enable" => h.set_user_disabled(by, id, false, &info.origin).await.map(|_| None),
+        "reset-password" => h.reset_password(by, id, true, &info.origin).await.map(Some),
+        _ => Err(CoreError::NotFound),
+    };
+    match result {
+        Ok(None) => Redirect::to("/admin/users").into_response(),
+        Ok(Some(pw)) => {
+            let name = h.find_user(&id.to_string()).await.ok().flatten().map(|u| u.username).unwrap_or_default();
+            let msg = l.ta("users-password-reset", &[("username", FluentValue::from(name)), ("password", FluentValue::from(pw))]);
+            let l = l.with_flash(msg);
+            users_view(&state, &l, by, UserForm::default(), vec![]).await
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+struct AgencyLine {
+    name: String,
+    type_key: String,
+    region: Option<String>,
+    coordination: bool,
+}
+
+#[derive(Template)]
+#[template(path = "agencies.html")]
+struct AgenciesPage<'a> {
+    l: &'a Layout<'a>,
+    agencies: Vec<AgencyLine>,
+    types: Vec<(&'static str, String)>,
+    regions: Vec<(&'static str, String)>,
+    form: AgencyForm,
+    errors: Vec<FieldError>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AgencyForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    agency_type: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    coordination_consent: Option<String>,
+}
+
+async fn agencies_view(state: &AppState, l: &Layout<'_>, form: AgencyForm, errors: Vec<FieldError>) -> Response {
+    let list = match state.haven().list_agencies().await {
+        Ok(a) => a,
+        Err(e) => return fail(l, e),
+    };
+    let agencies = list
+        .into_iter()
+        .map(|a| AgencyLine {
+            name: a.name,
+            type_key: format!("agency-type-{}", a.agency_type.as_str()),
+            region: a.region,
+            coordination: a.coordination_consent,
+        })
+        .collect();
+    let types = AgencyType::ALL.iter().map(|t| (t.as_str(), l.t(&format!("agency-type-{}", t.as_str())))).collect();
+    let regions = GUYANA_REGIONS.iter().map(|r| (r.code, l.region_of(r.code))).collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut res = render(&AgenciesPage { l, agencies, types, regions, form, errors });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn agencies_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    if s.principal.administer().is_none() {
+        return forbidden(&l);
+    }
+    agencies_view(&state, &l, AgencyForm::default(), vec![]).await
+}
+
+pub async fn agencies_create(State(state): State<AppState>, Authed(info, s): Authed, Form(f): Form<AgencyForm>) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.administer() else { return forbidden(&l) };
+    let new = NewAgency {
+        name: f.name.clone(),
+        agency_type: f.agency_type.clone(),
+        region: f.region.clone(),
+        phone: f.phone.clone(),
+        email: f.email.clone(),
+        coordination_consent: f.coordination_consent.is_some(),
+    };
+    match state.haven().create_agency(AdminActor::Admin(cap), &new, &info.origin).await {
+        Ok(_) => {
+            let l = l.with_notice("agency-created");
+            agencies_view(&state, &l, AgencyForm::default(), vec![]).await
+        }
+        Err(CoreError::Invalid(errors)) => agencies_view(&state, &l, f, errors).await,
+        Err(e) => fail(&l, e),
+    }
+}
+
+// ---- account ----
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    l: &'a Layout<'a>,
+    username: String,
+    role_key: String,
+    agency: String,
+    saved_lang: Option<String>,
+    has_mfa: bool,
+    sessions: String,
+    tokens: Vec<haven_store::tokens::TokenRow>,
+    new_token: Option<String>,
+    password_error: Option<&'static str>,
+}
+
+async fn account_view(
+    state: &AppState,
+    l: &Layout<'_>,
+    s: &haven_core::auth::SessionInfo,
+    new_token: Option<String>,
+    password_error: Option<&'static str>,
+) -> Response {
+    let h = state.haven();
+    let agency = h.find_agency(&s.principal.agency_id.to_string()).await.ok().flatten().map(|a| a.name).unwrap_or_default();
+    let (count, tokens) = match (h.session_count(s).await, h.list_tokens(s).await) {
+        (Ok(c), Ok(t)) => (c, t),
+        (Err(e), _) | (_, Err(e)) => return fail(l, e),
+    };
+    let sessions = format!("{count}");
+    let status = if password_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let mut res = render(&AccountPage {
+        l,
+        username: s.username.clone(),
+        role_key: role_key(s.principal.role),
+        agency,
+        saved_lang: s.language.clone(),
+        has_mfa: s.has_mfa,
+        sessions,
+        tokens,
+        new_token,
+        password_error,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn account(State(state): State<AppState>, SignedIn(info, s): SignedIn) -> Response {
+    let l = Layout::new(&state, &info);
+    let note = s.must_change_password.then(|| "account-password-title");
+    account_view(&state, &l, &s, None, note).await
+}
+
+pub async fn account_language(State(state): State<AppState>, SignedIn(info, s): SignedIn, Form(f): Form<LangForm>) -> Response {
+    let l = Layout::new(&state, &info);
+    match state.haven().set_language(&s, Lang::parse(&f.lang)).await {
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    repeat: String,
+}
+
+pub async fn account_password(State(state): State<AppState>, SignedIn(info, s): SignedIn, Form(f): Form<PasswordForm>) -> Response {
+    let l = Layout::new(&state, &info);
+    if f.new != f.repeat {
+        return account_view(&state, &l, &s, None, Some("account-password-mismatch")).await;
+    }
+    match state.haven().change_password(&s, &f.current, &f.new, &info.origin).await {
+        Ok(()) => {
+            let l = l.with_notice("account-password-changed");
+            let mut s = s;
+            s.must_change_password = false;
+            account_view(&state, &l, &s, None, None).await
+        }
+        Err(CoreError::Invalid(errs)) => {
+            let key = errs.first().map(|e| e.key).unwrap_or("error-form");
+            account_view(&state, &l, &s, None, Some(key)).await
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+pub async fn account_logout_all(State(state): State<AppState>, SignedIn(info, s): SignedIn) -> Response {
+    match state.haven().logout_everywhere(&s, &info.origin).await {
+        Ok(_) => {
+            let mut res = Redirect::to("/login").into_response();
+            res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", Some(0)));
+            res
+        }
+        Err(e) => fail(&Layout::new(&state, &info), e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    label: String,
+}
+
+pub async fn token_create(State(state): State<AppState>, Authed(info, s): Authed, Form(f): Form<TokenForm>) -> Response {
+    let l = Layout::new(&state, &info);
+    match state.haven().create_token(&s, &f.label, &info.origin).await {
+        Ok(tok) => account_view(&state, &l, &s, Some(tok), None).await,
+        Err(CoreError::Invalid(_)) => account_view(&state, &l, &s, None, Some("error-required")).await,
+        Err(e) => fail(&l, e),
+    }
+}
+
+pub async fn token_revoke(State(state): State<AppState>, Authed(info, s): Authed, Path(id): Path<String>) -> Response {
+    let l = Layout::new(&state, &info);
+    let Ok(id) = id.parse::<TokenId>() else { return fail(&l, CoreError::NotFound) };
+    match state.haven().revoke_token(&s, id, &info.origin).await {
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(e) => fail(&l, e),
+    }
+}
