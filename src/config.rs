@@ -99,12 +99,19 @@ pub enum ConfigError {
 }
 
 /// Reads the environment through a function so tests can pass their own.
-pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>, env_names: &[String]) -> Result<Config, ConfigError> {
+pub fn load(
+    flags: &Flags,
+    env: &dyn Fn(&str) -> Option<String>,
+    env_names: &[String],
+) -> Result<Config, ConfigError> {
     let mut sources = BTreeMap::new();
     let mut warnings = Vec::new();
     for name in env_names {
         if name.starts_with("HAVEN_") && !KNOWN_ENV.contains(&name.as_str()) {
-            warnings.push(format!("unknown environment variable {name} is ignored (known: {})", KNOWN_ENV.join(", ")));
+            warnings.push(format!(
+                "unknown environment variable {name} is ignored (known: {})",
+                KNOWN_ENV.join(", ")
+            ));
         }
     }
     // Secrets may come from files (Docker/Kubernetes secrets): VAR_FILE holds the path.
@@ -120,11 +127,16 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>, env_names: &[St
         }
     };
 
-    let config_path = flags.config.clone().or_else(|| env("HAVEN_CONFIG").map(PathBuf::from));
+    let config_path = flags
+        .config
+        .clone()
+        .or_else(|| env("HAVEN_CONFIG").map(PathBuf::from));
     let file: FileConfig = match &config_path {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| ConfigError::File(p.display().to_string(), e.to_string()))?;
-            toml::from_str(&text).map_err(|e| ConfigError::File(p.display().to_string(), e.to_string()))?
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| ConfigError::File(p.display().to_string(), e.to_string()))?;
+            toml::from_str(&text)
+                .map_err(|e| ConfigError::File(p.display().to_string(), e.to_string()))?
         }
         None => FileConfig::default(),
     };
@@ -147,7 +159,13 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>, env_names: &[St
         }};
     }
 
-    let listen = pick!("listen", flags.listen.clone(), env("HAVEN_LISTEN"), file.listen.clone(), "127.0.0.1:8080".to_string());
+    let listen = pick!(
+        "listen",
+        flags.listen.clone(),
+        env("HAVEN_LISTEN"),
+        file.listen.clone(),
+        "127.0.0.1:8080".to_string()
+    );
     let data_dir = pick!(
         "data_dir",
         flags.data_dir.clone(),
@@ -160,7 +178,13 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>, env_names: &[St
         None => env("DATABASE_URL"),
     };
     let default_db = format!("sqlite://{}", data_dir.join("haven.db").display());
-    let database_url = pick!("database_url", flags.database_url.clone(), env_db, file.database_url.clone(), default_db.clone());
+    let database_url = pick!(
+        "database_url",
+        flags.database_url.clone(),
+        env_db,
+        file.database_url.clone(),
+        default_db.clone()
+    );
     let database_url_is_default = database_url == default_db;
     haven_store::db::parse_url(&database_url).map_err(|e| ConfigError::Invalid(e.to_string()))?;
 
@@ -178,55 +202,101 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>, env_names: &[St
         ))
     };
 
-    let cert = flags.tls_cert.clone().or_else(|| env("HAVEN_TLS_CERT").map(PathBuf::from)).or(file.tls_cert.clone());
-    let key = flags.tls_key.clone().or_else(|| env("HAVEN_TLS_KEY").map(PathBuf::from)).or(file.tls_key.clone());
+    let cert = flags
+        .tls_cert
+        .clone()
+        .or_else(|| env("HAVEN_TLS_CERT").map(PathBuf::from))
+        .or(file.tls_cert.clone());
+    let key = flags
+        .tls_key
+        .clone()
+        .or_else(|| env("HAVEN_TLS_KEY").map(PathBuf::from))
+        .or(file.tls_key.clone());
     let tls = match (cert, key) {
         (Some(c), Some(k)) => Some((c, k)),
         (None, None) => None,
-        _ => return Err(ConfigError::Invalid("TLS needs both a certificate and a key file (tls_cert and tls_key)".into())),
+        _ => {
+            return Err(ConfigError::Invalid(
+                "TLS needs both a certificate and a key file (tls_cert and tls_key)".into(),
+            ));
+        }
     };
 
     let parse_bool = |name: &str, v: String| -> Result<bool, ConfigError> {
         match v.to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Ok(true),
             "0" | "false" | "no" | "off" => Ok(false),
-            _ => Err(ConfigError::Invalid(format!("{name} must be true or false, not {v:?}"))),
+            _ => Err(ConfigError::Invalid(format!(
+                "{name} must be true or false, not {v:?}"
+            ))),
         }
     };
     let parse_int = |name: &str, v: String| -> Result<i64, ConfigError> {
-        v.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| ConfigError::Invalid(format!("{name} must be a positive whole number, not {v:?}")))
+        v.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                ConfigError::Invalid(format!("{name} must be a positive whole number, not {v:?}"))
+            })
     };
     let trust_proxy = match env("HAVEN_TRUST_PROXY") {
         Some(v) => parse_bool("HAVEN_TRUST_PROXY", v)?,
         None => file.trust_proxy.unwrap_or(false),
     };
-    let log_format = pick!("log_format", flags.log_format.clone(), env("HAVEN_LOG_FORMAT"), file.log_format.clone(), "text".to_string());
+    let log_format = pick!(
+        "log_format",
+        flags.log_format.clone(),
+        env("HAVEN_LOG_FORMAT"),
+        file.log_format.clone(),
+        "text".to_string()
+    );
     let log_json = match log_format.as_str() {
         "json" => true,
         "text" => false,
-        other => return Err(ConfigError::Invalid(format!("log format must be text or json, not {other:?}"))),
+        other => {
+            return Err(ConfigError::Invalid(format!(
+                "log format must be text or json, not {other:?}"
+            )));
+        }
     };
 
     let mut policy = haven_core::Policy::default();
-    if let Some(v) = env("HAVEN_SESSION_IDLE_MINUTES").map(|v| parse_int("HAVEN_SESSION_IDLE_MINUTES", v)).transpose()?.or(file.session_idle_minutes) {
+    if let Some(v) = env("HAVEN_SESSION_IDLE_MINUTES")
+        .map(|v| parse_int("HAVEN_SESSION_IDLE_MINUTES", v))
+        .transpose()?
+        .or(file.session_idle_minutes)
+    {
         policy.session_idle_secs = v * 60;
     }
-    if let Some(v) = env("HAVEN_SESSION_MAX_HOURS").map(|v| parse_int("HAVEN_SESSION_MAX_HOURS", v)).transpose()?.or(file.session_max_hours) {
+    if let Some(v) = env("HAVEN_SESSION_MAX_HOURS")
+        .map(|v| parse_int("HAVEN_SESSION_MAX_HOURS", v))
+        .transpose()?
+        .or(file.session_max_hours)
+    {
         policy.session_absolute_secs = v * 3600;
     }
-    if let Some(v) = env("HAVEN_MIN_CELL").map(|v| parse_int("HAVEN_MIN_CELL", v)).transpose()?.or(file.min_cell) {
+    if let Some(v) = env("HAVEN_MIN_CELL")
+        .map(|v| parse_int("HAVEN_MIN_CELL", v))
+        .transpose()?
+        .or(file.min_cell)
+    {
         policy.min_cell = v;
     }
     if let Some(cc) = env("HAVEN_COUNTRY_CODE").or(file.country_code.clone()) {
         let cc = cc.trim().to_ascii_uppercase();
         if cc.len() != 2 || !cc.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(ConfigError::Invalid(format!("country code must be two letters (ISO 3166 alpha-2), not {cc:?}")));
+            return Err(ConfigError::Invalid(format!(
+                "country code must be two letters (ISO 3166 alpha-2), not {cc:?}"
+            )));
         }
         policy.country_code = cc;
     }
-    listen
-        .parse::<std::net::SocketAddr>()
-        .map_err(|_| ConfigError::Invalid(format!("listen address {listen:?} is not HOST:PORT (e.g. 127.0.0.1:8080)")))?;
+    listen.parse::<std::net::SocketAddr>().map_err(|_| {
+        ConfigError::Invalid(format!(
+            "listen address {listen:?} is not HOST:PORT (e.g. 127.0.0.1:8080)"
+        ))
+    })?;
 
     Ok(Config {
         listen,
@@ -267,7 +337,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn load_with(flags: Flags, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let names: Vec<String> = map.keys().cloned().collect();
         load(&flags, &|k| map.get(k).cloned(), &names)
     }
@@ -285,21 +358,41 @@ mod tests {
     fn precedence_flag_over_env_over_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("haven.toml");
-        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/haven\"\n").unwrap();
-        let flags = Flags { config: Some(file.clone()), ..Default::default() };
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/haven\"\n",
+        )
+        .unwrap();
+        let flags = Flags {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
         let c = load_with(flags.clone(), &[]).unwrap();
         assert_eq!(c.listen, "0.0.0.0:9000");
         assert_eq!(c.sources["listen"], "config file");
         let c = load_with(flags.clone(), &[("HAVEN_LISTEN", "127.0.0.1:9001")]).unwrap();
         assert_eq!(c.listen, "127.0.0.1:9001");
-        let c = load_with(Flags { listen: Some("127.0.0.1:9002".into()), ..flags }, &[("HAVEN_LISTEN", "127.0.0.1:9001")]).unwrap();
+        let c = load_with(
+            Flags {
+                listen: Some("127.0.0.1:9002".into()),
+                ..flags
+            },
+            &[("HAVEN_LISTEN", "127.0.0.1:9001")],
+        )
+        .unwrap();
         assert_eq!(c.listen, "127.0.0.1:9002");
         assert_eq!(c.database_url.0, "sqlite:///srv/haven/haven.db");
     }
 
     #[test]
     fn errors_and_warnings() {
-        assert!(load_with(Flags::default(), &[("HAVEN_DATABASE_URL", "postgress://x@y/z")]).is_err());
+        assert!(
+            load_with(
+                Flags::default(),
+                &[("HAVEN_DATABASE_URL", "postgress://x@y/z")]
+            )
+            .is_err()
+        );
         assert!(load_with(Flags::default(), &[("HAVEN_LISTEN", "localhost")]).is_err());
         assert!(load_with(Flags::default(), &[("HAVEN_TLS_CERT", "/x.pem")]).is_err());
         assert!(load_with(Flags::default(), &[("HAVEN_TRUST_PROXY", "maybe")]).is_err());
@@ -309,7 +402,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, "lisen = \"x\"\n").unwrap();
-        assert!(load_with(Flags { config: Some(file), ..Default::default() }, &[]).is_err(), "unknown keys are errors");
+        assert!(
+            load_with(
+                Flags {
+                    config: Some(file),
+                    ..Default::default()
+                },
+                &[]
+            )
+            .is_err(),
+            "unknown keys are errors"
+        );
     }
 
     #[test]
@@ -317,9 +420,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("db");
         std::fs::write(&f, "postgres://haven:s3cret@db.example/haven\n").unwrap();
-        let c = load_with(Flags::default(), &[("HAVEN_DATABASE_URL_FILE", f.to_str().unwrap())]).unwrap();
+        let c = load_with(
+            Flags::default(),
+            &[("HAVEN_DATABASE_URL_FILE", f.to_str().unwrap())],
+        )
+        .unwrap();
         assert_eq!(c.database_url.0, "postgres://haven:s3cret@db.example/haven");
-        assert_eq!(c.database_display(), "postgres://haven:***@db.example/haven");
+        assert_eq!(
+            c.database_display(),
+            "postgres://haven:***@db.example/haven"
+        );
         assert!(!format!("{c:?}").contains("s3cret"));
     }
 }

@@ -16,7 +16,11 @@ mod config;
 use config::{Config, Flags, KekSource};
 
 #[derive(Parser)]
-#[command(name = "haven", version, about = "Haven: case management and referral for victims of trafficking")]
+#[command(
+    name = "haven",
+    version,
+    about = "Haven: case management and referral for victims of trafficking"
+)]
 struct Cli {
     #[command(flatten)]
     global: Global,
@@ -195,7 +199,10 @@ fn main() -> ExitCode {
     for w in &cfg.warnings {
         tracing::warn!("{w}");
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -206,7 +213,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One clear line; the cause chain joined, never personal data (none reaches here).
-            let msg = e.chain().map(|c| c.to_string()).collect::<Vec<_>>().join(": ");
+            let msg = e
+                .chain()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(": ");
             eprintln!("error: {msg}");
             ExitCode::FAILURE
         }
@@ -215,8 +226,11 @@ fn main() -> ExitCode {
 
 fn init_logging(cfg: &Config) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("HAVEN_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_env("HAVEN_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if cfg.log_json {
         builder.json().init();
     } else {
@@ -225,7 +239,11 @@ fn init_logging(cfg: &Config) {
 }
 
 fn progress(len: u64, what: &str) -> ProgressBar {
-    let pb = if std::io::stderr().is_terminal() { ProgressBar::new(len) } else { ProgressBar::hidden() };
+    let pb = if std::io::stderr().is_terminal() {
+        ProgressBar::new(len)
+    } else {
+        ProgressBar::hidden()
+    };
     pb.set_style(
         ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} ({eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -238,7 +256,11 @@ fn progress(len: u64, what: &str) -> ProgressBar {
 fn read_kek(cfg: &Config) -> Result<Kek> {
     match &cfg.kek {
         KekSource::Env => {
-            let text = cfg.kek_env.as_ref().map(|s| s.0.clone()).unwrap_or_default();
+            let text = cfg
+                .kek_env
+                .as_ref()
+                .map(|s| s.0.clone())
+                .unwrap_or_default();
             Kek::from_hex(&text).map_err(|e| anyhow!("HAVEN_KEK {e}"))
         }
         KekSource::File(p) => Ok(Kek::read_file(p)?),
@@ -262,12 +284,16 @@ async fn open_haven(cfg: &Config) -> Result<(Haven, Kek)> {
 
 /// Creates the key file (if missing), the database and its keyring. Idempotent.
 async fn init(cfg: &Config) -> Result<(Db, Kek, bool)> {
-    std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("creating {}", cfg.data_dir.display()))?;
+    std::fs::create_dir_all(&cfg.data_dir)
+        .with_context(|| format!("creating {}", cfg.data_dir.display()))?;
     let kek = match &cfg.kek {
         KekSource::File(p) if !p.exists() => {
             let kek = Kek::generate();
             kek.write_new_file(p)?;
-            println!("Created the key-encryption key {} (keep a copy apart from backups).", p.display());
+            println!(
+                "Created the key-encryption key {} (keep a copy apart from backups).",
+                p.display()
+            );
             kek
         }
         _ => read_kek(cfg)?,
@@ -281,19 +307,31 @@ async fn init(cfg: &Config) -> Result<(Db, Kek, bool)> {
 
 async fn serve(cfg: &Config, haven: Haven) -> Result<()> {
     let i18n = haven_i18n::I18n::load()?;
-    let web = haven_web::WebConfig { tls: cfg.tls.is_some(), trust_proxy: cfg.trust_proxy };
+    let web = haven_web::WebConfig {
+        tls: cfg.tls.is_some(),
+        trust_proxy: cfg.trust_proxy,
+    };
     let state = haven_web::AppState::new(haven, i18n, web);
     let scheme = if cfg.tls.is_some() { "https" } else { "http" };
     match &cfg.tls {
         None => {
-            let listener = tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("cannot listen on {}", cfg.listen))?;
-            tracing::info!("Haven is listening on {scheme}://{}", listener.local_addr()?);
+            let listener = tokio::net::TcpListener::bind(&cfg.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+            tracing::info!(
+                "Haven is listening on {scheme}://{}",
+                listener.local_addr()?
+            );
             haven_web::serve(listener, state, shutdown_signal()).await?;
         }
         Some((cert, key)) => {
-            let listener = std::net::TcpListener::bind(&cfg.listen).with_context(|| format!("cannot listen on {}", cfg.listen))?;
+            let listener = std::net::TcpListener::bind(&cfg.listen)
+                .with_context(|| format!("cannot listen on {}", cfg.listen))?;
             listener.set_nonblocking(true)?;
-            tracing::info!("Haven is listening on {scheme}://{}", listener.local_addr()?);
+            tracing::info!(
+                "Haven is listening on {scheme}://{}",
+                listener.local_addr()?
+            );
             tokio::select! {
                 r = haven_web::serve_tls(listener, state, cert, key) => r.context("TLS server")?,
                 _ = shutdown_signal() => {}
@@ -310,7 +348,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -320,16 +359,23 @@ async fn shutdown_signal() {
 }
 
 async fn run(cmd: Command, cfg: Config) -> Result<()> {
-    let origin = Origin { ip: Some("cli".into()) };
+    let origin = Origin {
+        ip: Some("cli".into()),
+    };
     match cmd {
         Command::Init => {
             let (_, _, created) = init(&cfg).await?;
             if created {
                 println!("Initialised the database {}.", cfg.database_display());
             } else {
-                println!("The database {} was already initialised; nothing changed.", cfg.database_display());
+                println!(
+                    "The database {} was already initialised; nothing changed.",
+                    cfg.database_display()
+                );
             }
-            println!("Next: `haven agency add --name ... --type ...`, then `haven user add ... --role admin`, then `haven serve`.");
+            println!(
+                "Next: `haven agency add --name ... --type ...`, then `haven user add ... --role admin`, then `haven serve`."
+            );
         }
         Command::Serve => {
             let (haven, _) = open_haven(&cfg).await?;
@@ -337,22 +383,30 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
         }
         Command::Demo { cases, no_serve } => {
             if !cfg.database_url_is_default {
-                bail!("demo refuses to write fictional data into a configured database; run it with the default data folder");
+                bail!(
+                    "demo refuses to write fictional data into a configured database; run it with the default data folder"
+                );
             }
             let (db, kek, _) = init(&cfg).await?;
             let ring = haven_core::keys::load_keyring(&db, &kek).await?;
             let haven = Haven::new(db, &ring, cfg.policy.clone())?;
             let loaded = {
                 let mut conn = haven.db.pool().acquire().await?;
-                haven_store::settings::get(&mut conn, "demo_loaded").await?.is_some()
+                haven_store::settings::get(&mut conn, "demo_loaded")
+                    .await?
+                    .is_some()
             };
             if !loaded {
                 let empty = haven.list_agencies().await?.is_empty();
                 if !empty {
-                    bail!("{} already holds data that is not the demo; use another --data-dir", cfg.data_dir.display());
+                    bail!(
+                        "{} already holds data that is not the demo; use another --data-dir",
+                        cfg.data_dir.display()
+                    );
                 }
                 let pb = progress(cases as u64, "demo cases");
-                haven_core::demo::load(&haven, cases, |done, _| pb.set_position(done as u64)).await?;
+                haven_core::demo::load(&haven, cases, |done, _| pb.set_position(done as u64))
+                    .await?;
                 pb.finish_and_clear();
                 let mut conn = haven.db.pool().acquire().await?;
                 haven_store::settings::set(&mut conn, "demo_loaded", "1").await?;
@@ -377,9 +431,16 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
             }
             let pb = progress(0, "backup");
             pb.set_length(1);
-            let rows = haven_core::backup::backup(&haven, &kek, &file, |n| pb.set_message(format!("{n} rows"))).await?;
+            let rows = haven_core::backup::backup(&haven, &kek, &file, |n| {
+                pb.set_message(format!("{n} rows"))
+            })
+            .await?;
             pb.finish_and_clear();
-            println!("Wrote {} ({rows} rows, encrypted; restoring needs the key with fingerprint {}).", file.display(), kek.fingerprint());
+            println!(
+                "Wrote {} ({rows} rows, encrypted; restoring needs the key with fingerprint {}).",
+                file.display(),
+                kek.fingerprint()
+            );
         }
         Command::Restore { file } => restore_cmd(&cfg, &file).await?,
         Command::Audit(AuditCmd::Verify) => {
@@ -392,8 +453,13 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
             let report = report.await;
             pb.finish_and_clear();
             match report {
-                Ok(r) => println!("The audit trail is intact: {} events, last hash {}.", r.events, r.last_hash),
-                Err(haven_audit::VerifyError::Broken(b)) => bail!("the audit trail has been tampered with: {b}"),
+                Ok(r) => println!(
+                    "The audit trail is intact: {} events, last hash {}.",
+                    r.events, r.last_hash
+                ),
+                Err(haven_audit::VerifyError::Broken(b)) => {
+                    bail!("the audit trail has been tampered with: {b}")
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -408,7 +474,11 @@ fn print_demo_welcome(cfg: &Config) {
     let scheme = if cfg.tls.is_some() { "https" } else { "http" };
     println!();
     println!("Haven demo: fictional data only (generated; no real person).");
-    println!("Open {scheme}://{} in a browser and sign in with one of these (password: {}):", cfg.listen, haven_core::demo::DEMO_PASSWORD);
+    println!(
+        "Open {scheme}://{} in a browser and sign in with one of these (password: {}):",
+        cfg.listen,
+        haven_core::demo::DEMO_PASSWORD
+    );
     println!("  caseworker   case worker, Help & Shelter");
     println!("  childcare    case worker, Child Care and Protection Agency");
     println!("  screener     screener (mines officer), Guyana Geology and Mines Commission");
@@ -417,9 +487,17 @@ fn print_demo_welcome(cfg: &Config) {
     println!("  analyst      analyst (aggregates only)");
     println!("  trainer      trainer");
     println!("  auditor      auditor (audit trail)");
-    println!("  coordinator  NRM coordinator: needs a second factor; authenticator key {}", haven_core::demo::DEMO_TOTP_COORDINATOR);
-    println!("  admin        administrator: needs a second factor; authenticator key {}", haven_core::demo::DEMO_TOTP_ADMIN);
-    println!("(For the second factor, add the key to an authenticator app, or run: oathtool --totp -b KEY)");
+    println!(
+        "  coordinator  NRM coordinator: needs a second factor; authenticator key {}",
+        haven_core::demo::DEMO_TOTP_COORDINATOR
+    );
+    println!(
+        "  admin        administrator: needs a second factor; authenticator key {}",
+        haven_core::demo::DEMO_TOTP_ADMIN
+    );
+    println!(
+        "(For the second factor, add the key to an authenticator app, or run: oathtool --totp -b KEY)"
+    );
     println!();
 }
 
@@ -427,10 +505,20 @@ async fn user_cmd(cfg: &Config, cmd: UserCmd, origin: &Origin) -> Result<()> {
     let (haven, _) = open_haven(cfg).await?;
     let find = |name: String| {
         let h = haven.clone();
-        async move { h.find_user(&name).await?.ok_or_else(|| anyhow!("no user {name:?}")) }
+        async move {
+            h.find_user(&name)
+                .await?
+                .ok_or_else(|| anyhow!("no user {name:?}"))
+        }
     };
     match cmd {
-        UserCmd::Add { username, name, role, agency, password_stdin } => {
+        UserCmd::Add {
+            username,
+            name,
+            role,
+            agency,
+            password_stdin,
+        } => {
             let mut password = String::new();
             if password_stdin {
                 std::io::stdin().read_to_string(&mut password)?;
@@ -439,33 +527,61 @@ async fn user_cmd(cfg: &Config, cmd: UserCmd, origin: &Origin) -> Result<()> {
                     bail!("--password-stdin: no password on standard input");
                 }
             }
-            let new = NewUser { username, display_name: name, role, agency_id: agency, password: password.clone() };
-            let (id, pw) = haven.create_user(AdminActor::Operator, &new, origin).await.map_err(field_errors)?;
-            println!("Created user {} ({id}).", new.username.trim().to_lowercase());
+            let new = NewUser {
+                username,
+                display_name: name,
+                role,
+                agency_id: agency,
+                password: password.clone(),
+            };
+            let (id, pw) = haven
+                .create_user(AdminActor::Operator, &new, origin)
+                .await
+                .map_err(field_errors)?;
+            println!(
+                "Created user {} ({id}).",
+                new.username.trim().to_lowercase()
+            );
             if password.is_empty() {
                 println!("One-time password (must be changed at first sign-in): {pw}");
             }
         }
         UserCmd::Disable { user } => {
             let u = find(user).await?;
-            haven.set_user_disabled(AdminActor::Operator, u.id, true, origin).await?;
-            println!("Disabled {}; their sessions ended and API tokens were revoked.", u.username);
+            haven
+                .set_user_disabled(AdminActor::Operator, u.id, true, origin)
+                .await?;
+            println!(
+                "Disabled {}; their sessions ended and API tokens were revoked.",
+                u.username
+            );
         }
         UserCmd::Enable { user } => {
             let u = find(user).await?;
-            haven.set_user_disabled(AdminActor::Operator, u.id, false, origin).await?;
+            haven
+                .set_user_disabled(AdminActor::Operator, u.id, false, origin)
+                .await?;
             println!("Enabled {}.", u.username);
         }
         UserCmd::ResetPassword { user, reset_mfa } => {
             let u = find(user).await?;
-            let pw = haven.reset_password(AdminActor::Operator, u.id, reset_mfa, origin).await?;
+            let pw = haven
+                .reset_password(AdminActor::Operator, u.id, reset_mfa, origin)
+                .await?;
             println!("New one-time password for {}: {pw}", u.username);
         }
         UserCmd::List => {
             for u in haven.list_users(AdminActor::Operator).await? {
                 let state = if u.disabled { "disabled" } else { "active" };
                 let mfa = if u.totp_secret.is_some() { "2fa" } else { "-" };
-                println!("{:<20} {:<17} {:<8} {:<4} {}", u.username, u.role.as_str(), state, mfa, u.id);
+                println!(
+                    "{:<20} {:<17} {:<8} {:<4} {}",
+                    u.username,
+                    u.role.as_str(),
+                    state,
+                    mfa,
+                    u.id
+                );
             }
         }
     }
@@ -480,7 +596,10 @@ fn field_errors(e: haven_core::CoreError) -> anyhow::Error {
             let parts: Vec<String> = errs
                 .iter()
                 .map(|f| {
-                    let msg = en.as_ref().map(|i| i.t(haven_i18n::Lang::En, f.key)).unwrap_or_else(|| f.key.to_string());
+                    let msg = en
+                        .as_ref()
+                        .map(|i| i.t(haven_i18n::Lang::En, f.key))
+                        .unwrap_or_else(|| f.key.to_string());
                     format!("{}: {msg}", f.field)
                 })
                 .collect();
@@ -493,9 +612,26 @@ fn field_errors(e: haven_core::CoreError) -> anyhow::Error {
 async fn agency_cmd(cfg: &Config, cmd: AgencyCmd, origin: &Origin) -> Result<()> {
     let (haven, _) = open_haven(cfg).await?;
     match cmd {
-        AgencyCmd::Add { name, agency_type, region, phone, email, coordination } => {
-            let new = NewAgency { name, agency_type, region, phone, email, coordination_consent: coordination };
-            let id = haven.create_agency(AdminActor::Operator, &new, origin).await.map_err(field_errors)?;
+        AgencyCmd::Add {
+            name,
+            agency_type,
+            region,
+            phone,
+            email,
+            coordination,
+        } => {
+            let new = NewAgency {
+                name,
+                agency_type,
+                region,
+                phone,
+                email,
+                coordination_consent: coordination,
+            };
+            let id = haven
+                .create_agency(AdminActor::Operator, &new, origin)
+                .await
+                .map_err(field_errors)?;
             println!("Created agency {} ({id}).", new.name.trim());
         }
         AgencyCmd::List => {
@@ -515,9 +651,14 @@ async fn restore_cmd(cfg: &Config, file: &Path) -> Result<()> {
     let db = open_db(cfg, OpenMode::CreateIfMissing).await?;
     db.migrate().await?;
     let pb = progress(0, "restore");
-    let rows = haven_core::backup::restore(&db, &kek, file, |n| pb.set_message(format!("{n} rows"))).await?;
+    let rows =
+        haven_core::backup::restore(&db, &kek, file, |n| pb.set_message(format!("{n} rows")))
+            .await?;
     pb.finish_and_clear();
-    println!("Restored {rows} rows into {}. Run `haven audit verify` to check the trail.", cfg.database_display());
+    println!(
+        "Restored {rows} rows into {}. Run `haven audit verify` to check the trail.",
+        cfg.database_display()
+    );
     Ok(())
 }
 
@@ -540,7 +681,10 @@ async fn keys_rotate(cfg: &Config, data_key: bool) -> Result<()> {
     let new = Kek::generate();
     let staged = path.with_extension("key.new");
     if staged.exists() {
-        bail!("{} exists from an interrupted rotation: check which key opens the database (haven check-config --kek-file ...), then remove the other", staged.display());
+        bail!(
+            "{} exists from an interrupted rotation: check which key opens the database (haven check-config --kek-file ...), then remove the other",
+            staged.display()
+        );
     }
     new.write_new_file(&staged)?;
     let n = haven_core::keys::rotate_kek(&db, &old, &new).await?;
@@ -558,17 +702,40 @@ async fn keys_rotate(cfg: &Config, data_key: bool) -> Result<()> {
 }
 
 async fn check_config(cfg: &Config) -> Result<()> {
-    println!("listen        {} ({})", cfg.listen, cfg.sources.get("listen").unwrap_or(&"default"));
-    println!("data dir      {} ({})", cfg.data_dir.display(), cfg.sources.get("data_dir").unwrap_or(&"default"));
-    println!("database      {} ({})", cfg.database_display(), cfg.sources.get("database_url").unwrap_or(&"default"));
+    println!(
+        "listen        {} ({})",
+        cfg.listen,
+        cfg.sources.get("listen").unwrap_or(&"default")
+    );
+    println!(
+        "data dir      {} ({})",
+        cfg.data_dir.display(),
+        cfg.sources.get("data_dir").unwrap_or(&"default")
+    );
+    println!(
+        "database      {} ({})",
+        cfg.database_display(),
+        cfg.sources.get("database_url").unwrap_or(&"default")
+    );
     match &cfg.kek {
         KekSource::Env => println!("key           from HAVEN_KEK"),
         KekSource::File(p) => println!("key           {}", p.display()),
     }
-    println!("tls           {}", if cfg.tls.is_some() { "on" } else { "off (use a reverse proxy with TLS)" });
+    println!(
+        "tls           {}",
+        if cfg.tls.is_some() {
+            "on"
+        } else {
+            "off (use a reverse proxy with TLS)"
+        }
+    );
     println!("trust proxy   {}", cfg.trust_proxy);
     println!("country code  {}", cfg.policy.country_code);
-    println!("sessions      idle {} min, at most {} h", cfg.policy.session_idle_secs / 60, cfg.policy.session_absolute_secs / 3600);
+    println!(
+        "sessions      idle {} min, at most {} h",
+        cfg.policy.session_idle_secs / 60,
+        cfg.policy.session_absolute_secs / 3600
+    );
     if let Some((cert, key)) = &cfg.tls {
         for p in [cert, key] {
             if !p.exists() {

@@ -82,13 +82,37 @@ impl Action {
     }
 
     pub const ALL: &'static [Action] = &[
-        Action::LoginSucceeded, Action::LoginFailed, Action::LoginLocked, Action::MfaSucceeded, Action::MfaFailed,
-        Action::MfaEnrolled, Action::Logout, Action::LogoutEverywhere, Action::PasswordChanged, Action::PasswordReset,
-        Action::UserCreated, Action::UserDisabled, Action::UserEnabled, Action::AgencyCreated, Action::AgencyUpdated,
-        Action::TokenCreated, Action::TokenRevoked, Action::CaseCreated, Action::CaseViewed, Action::CaseListed,
-        Action::CaseSearched, Action::CaseUpdated, Action::CaseAccessGranted, Action::CaseAccessDenied,
-        Action::AggregatesViewed, Action::AuditViewed, Action::AuditExported, Action::BackupCreated,
-        Action::BackupRestored, Action::KeysRotated, Action::DemoLoaded,
+        Action::LoginSucceeded,
+        Action::LoginFailed,
+        Action::LoginLocked,
+        Action::MfaSucceeded,
+        Action::MfaFailed,
+        Action::MfaEnrolled,
+        Action::Logout,
+        Action::LogoutEverywhere,
+        Action::PasswordChanged,
+        Action::PasswordReset,
+        Action::UserCreated,
+        Action::UserDisabled,
+        Action::UserEnabled,
+        Action::AgencyCreated,
+        Action::AgencyUpdated,
+        Action::TokenCreated,
+        Action::TokenRevoked,
+        Action::CaseCreated,
+        Action::CaseViewed,
+        Action::CaseListed,
+        Action::CaseSearched,
+        Action::CaseUpdated,
+        Action::CaseAccessGranted,
+        Action::CaseAccessDenied,
+        Action::AggregatesViewed,
+        Action::AuditViewed,
+        Action::AuditExported,
+        Action::BackupCreated,
+        Action::BackupRestored,
+        Action::KeysRotated,
+        Action::DemoLoaded,
     ];
 }
 
@@ -103,7 +127,10 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Self {
-        Actor { ip: Some("cli".into()), ..Default::default() }
+        Actor {
+            ip: Some("cli".into()),
+            ..Default::default()
+        }
     }
 }
 
@@ -121,7 +148,14 @@ pub struct Event {
 
 impl Event {
     pub fn new(action: Action) -> Self {
-        Event { action, outcome: "ok", target_kind: None, target_id: None, reason: None, details: None }
+        Event {
+            action,
+            outcome: "ok",
+            target_kind: None,
+            target_id: None,
+            reason: None,
+            details: None,
+        }
     }
     pub fn target(mut self, kind: &'static str, id: impl ToString) -> Self {
         self.target_kind = Some(kind);
@@ -162,7 +196,8 @@ fn put(mac: &mut Hmac<Sha256>, field: Option<&[u8]>) {
 
 /// The chain hash of an event (its `hash` field is ignored).
 pub fn chain_hash(key: &KeyMaterial, e: &AuditRow) -> String {
-    let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key.as_bytes()).expect("any key length");
+    let mut mac =
+        <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key.as_bytes()).expect("any key length");
     let uid = e.actor_user_id.map(|u| u.to_string());
     let aid = e.actor_agency_id.map(|a| a.to_string());
     put(&mut mac, Some(e.prev_hash.as_bytes()));
@@ -182,7 +217,13 @@ pub fn chain_hash(key: &KeyMaterial, e: &AuditRow) -> String {
 }
 
 /// Records an event inside the caller's transaction; call it last, just before commit.
-pub async fn record(conn: &mut Conn, keys: &AuditKeys, actor: &Actor, event: Event, now: i64) -> Result<AuditRow, StoreError> {
+pub async fn record(
+    conn: &mut Conn,
+    keys: &AuditKeys,
+    actor: &Actor,
+    event: Event,
+    now: i64,
+) -> Result<AuditRow, StoreError> {
     let row = AuditRow {
         seq: 0,
         at: now,
@@ -194,7 +235,9 @@ pub async fn record(conn: &mut Conn, keys: &AuditKeys, actor: &Actor, event: Eve
         target_kind: event.target_kind.map(str::to_string),
         target_id: event.target_id,
         ip: actor.ip.clone(),
-        reason: event.reason.map(|r| keys.cipher.encrypt(&r, "audit.reason")),
+        reason: event
+            .reason
+            .map(|r| keys.cipher.encrypt(&r, "audit.reason")),
         details: event.details.map(|d| d.to_string()),
         prev_hash: String::new(),
         hash: String::new(),
@@ -207,11 +250,17 @@ pub async fn record(conn: &mut Conn, keys: &AuditKeys, actor: &Actor, event: Eve
 pub enum ChainBreak {
     #[error("event {seq}: its content was changed after it was written (hash does not match)")]
     Edited { seq: i64 },
-    #[error("event {seq}: events before it are missing or were reordered (expected number {expected})")]
+    #[error(
+        "event {seq}: events before it are missing or were reordered (expected number {expected})"
+    )]
     Gap { seq: i64, expected: i64 },
-    #[error("event {seq}: it does not follow the event before it (deleted, inserted or reordered events)")]
+    #[error(
+        "event {seq}: it does not follow the event before it (deleted, inserted or reordered events)"
+    )]
     Unlinked { seq: i64 },
-    #[error("the trail ends at event {last} but {head} events were written: events at the end were deleted")]
+    #[error(
+        "the trail ends at event {last} but {head} events were written: events at the end were deleted"
+    )]
     Truncated { last: i64, head: i64 },
 }
 
@@ -230,7 +279,11 @@ pub enum VerifyError {
 }
 
 /// Walks the whole chain in batches. `progress(done, total)` is called after each batch.
-pub async fn verify(db: &Db, key: &KeyMaterial, mut progress: impl FnMut(i64, i64)) -> Result<VerifyReport, VerifyError> {
+pub async fn verify(
+    db: &Db,
+    key: &KeyMaterial,
+    mut progress: impl FnMut(i64, i64),
+) -> Result<VerifyReport, VerifyError> {
     let mut tx = db.begin_snapshot().await?;
     let (head_seq, head_hash) = haven_store::audit::head(&mut tx).await?;
     let mut expected_seq = 1;
@@ -242,7 +295,10 @@ pub async fn verify(db: &Db, key: &KeyMaterial, mut progress: impl FnMut(i64, i6
         }
         for e in &batch {
             if e.seq != expected_seq {
-                return Err(VerifyError::Broken(ChainBreak::Gap { seq: e.seq, expected: expected_seq }));
+                return Err(VerifyError::Broken(ChainBreak::Gap {
+                    seq: e.seq,
+                    expected: expected_seq,
+                }));
             }
             if e.prev_hash != prev {
                 return Err(VerifyError::Broken(ChainBreak::Unlinked { seq: e.seq }));
@@ -257,10 +313,16 @@ pub async fn verify(db: &Db, key: &KeyMaterial, mut progress: impl FnMut(i64, i6
     }
     let last = expected_seq - 1;
     if last != head_seq || prev != head_hash {
-        return Err(VerifyError::Broken(ChainBreak::Truncated { last, head: head_seq }));
+        return Err(VerifyError::Broken(ChainBreak::Truncated {
+            last,
+            head: head_seq,
+        }));
     }
     tx.commit().await.map_err(StoreError::from)?;
-    Ok(VerifyReport { events: last, last_hash: prev })
+    Ok(VerifyReport {
+        events: last,
+        last_hash: prev,
+    })
 }
 
 #[cfg(test)]
@@ -297,19 +359,58 @@ mod tests {
         };
         let h = chain_hash(&key, &base);
         let variants = [
-            AuditRow { seq: 2, ..base.clone() },
-            AuditRow { at: 101, ..base.clone() },
-            AuditRow { actor_user_id: None, ..base.clone() },
-            AuditRow { actor_agency_id: None, ..base.clone() },
-            AuditRow { actor_role: None, ..base.clone() },
-            AuditRow { action: "case.updated".into(), ..base.clone() },
-            AuditRow { outcome: "denied".into(), ..base.clone() },
-            AuditRow { target_kind: None, ..base.clone() },
-            AuditRow { target_id: Some("y".into()), ..base.clone() },
-            AuditRow { ip: None, ..base.clone() },
-            AuditRow { reason: None, ..base.clone() },
-            AuditRow { details: None, ..base.clone() },
-            AuditRow { prev_hash: "abd".into(), ..base.clone() },
+            AuditRow {
+                seq: 2,
+                ..base.clone()
+            },
+            AuditRow {
+                at: 101,
+                ..base.clone()
+            },
+            AuditRow {
+                actor_user_id: None,
+                ..base.clone()
+            },
+            AuditRow {
+                actor_agency_id: None,
+                ..base.clone()
+            },
+            AuditRow {
+                actor_role: None,
+                ..base.clone()
+            },
+            AuditRow {
+                action: "case.updated".into(),
+                ..base.clone()
+            },
+            AuditRow {
+                outcome: "denied".into(),
+                ..base.clone()
+            },
+            AuditRow {
+                target_kind: None,
+                ..base.clone()
+            },
+            AuditRow {
+                target_id: Some("y".into()),
+                ..base.clone()
+            },
+            AuditRow {
+                ip: None,
+                ..base.clone()
+            },
+            AuditRow {
+                reason: None,
+                ..base.clone()
+            },
+            AuditRow {
+                details: None,
+                ..base.clone()
+            },
+            AuditRow {
+                prev_hash: "abd".into(),
+                ..base.clone()
+            },
         ];
         for v in &variants {
             assert_ne!(chain_hash(&key, v), h, "{v:?}");

@@ -83,8 +83,14 @@ impl<'p> CaseReader<'p> {
 
     /// Who may change a case they can read: not service providers (they act through referrals).
     pub fn writer(&self) -> Option<CaseWriter<'p>> {
-        matches!(self.principal.role, Role::Coordinator | Role::CaseWorker | Role::Screener)
-            .then_some(CaseWriter { principal: self.principal, case: self.case })
+        matches!(
+            self.principal.role,
+            Role::Coordinator | Role::CaseWorker | Role::Screener
+        )
+        .then_some(CaseWriter {
+            principal: self.principal,
+            case: self.case,
+        })
     }
 }
 
@@ -114,12 +120,16 @@ impl Principal {
     }
 
     pub fn aggregates_read(&self) -> Option<AggregatesRead<'_>> {
-        matches!(self.role, Role::Analyst | Role::Coordinator).then_some(AggregatesRead { principal: self })
+        matches!(self.role, Role::Analyst | Role::Coordinator)
+            .then_some(AggregatesRead { principal: self })
     }
 
     pub fn case_create(&self) -> Option<CaseCreate<'_>> {
-        matches!(self.role, Role::Screener | Role::CaseWorker | Role::Coordinator)
-            .then_some(CaseCreate { principal: self })
+        matches!(
+            self.role,
+            Role::Screener | Role::CaseWorker | Role::Coordinator
+        )
+        .then_some(CaseCreate { principal: self })
     }
 
     pub fn training_manage(&self) -> Option<TrainingManage<'_>> {
@@ -137,13 +147,17 @@ impl Principal {
             Role::ServiceProvider => CaseScope::GrantsOnly { user },
             Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => return None,
         };
-        Some(CaseList { principal: self, scope })
+        Some(CaseList {
+            principal: self,
+            scope,
+        })
     }
 
     /// The need-to-know rule for one case. Must agree with [`Principal::case_list`]'s scope.
     pub fn read_case(&self, case: CaseId, facts: &CaseAccessFacts) -> Option<CaseReader<'_>> {
         let granted = facts.granted_users.contains(&self.user_id);
-        let involved = facts.owner_agency == self.agency_id || facts.involved_agencies.contains(&self.agency_id);
+        let involved = facts.owner_agency == self.agency_id
+            || facts.involved_agencies.contains(&self.agency_id);
         let allowed = match self.role {
             Role::Coordinator => facts.owner_consents_to_coordination || involved || granted,
             Role::CaseWorker => involved || granted,
@@ -151,7 +165,10 @@ impl Principal {
             Role::ServiceProvider => granted,
             Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => false,
         };
-        allowed.then_some(CaseReader { principal: self, case })
+        allowed.then_some(CaseReader {
+            principal: self,
+            case,
+        })
     }
 }
 
@@ -160,7 +177,11 @@ mod tests {
     use super::*;
 
     fn principal(role: Role, agency: AgencyId) -> Principal {
-        Principal { user_id: UserId::new(), agency_id: agency, role }
+        Principal {
+            user_id: UserId::new(),
+            agency_id: agency,
+            role,
+        }
     }
 
     /// Every role against every kind of relation to a case.
@@ -181,17 +202,51 @@ mod tests {
             let case = CaseId::new();
             let unrelated = me.read_case(case, &base).is_some();
             let consenting = me
-                .read_case(case, &CaseAccessFacts { owner_consents_to_coordination: true, ..base.clone() })
+                .read_case(
+                    case,
+                    &CaseAccessFacts {
+                        owner_consents_to_coordination: true,
+                        ..base.clone()
+                    },
+                )
                 .is_some();
             let my_agency_owns = me
-                .read_case(case, &CaseAccessFacts { owner_agency: home, involved_agencies: vec![home], ..base.clone() })
+                .read_case(
+                    case,
+                    &CaseAccessFacts {
+                        owner_agency: home,
+                        involved_agencies: vec![home],
+                        ..base.clone()
+                    },
+                )
                 .is_some();
             let my_agency_involved = me
-                .read_case(case, &CaseAccessFacts { involved_agencies: vec![other, home], ..base.clone() })
+                .read_case(
+                    case,
+                    &CaseAccessFacts {
+                        involved_agencies: vec![other, home],
+                        ..base.clone()
+                    },
+                )
                 .is_some();
-            let i_created = me.read_case(case, &CaseAccessFacts { created_by: me.user_id, ..base.clone() }).is_some();
-            let granted =
-                me.read_case(case, &CaseAccessFacts { granted_users: vec![me.user_id], ..base.clone() }).is_some();
+            let i_created = me
+                .read_case(
+                    case,
+                    &CaseAccessFacts {
+                        created_by: me.user_id,
+                        ..base.clone()
+                    },
+                )
+                .is_some();
+            let granted = me
+                .read_case(
+                    case,
+                    &CaseAccessFacts {
+                        granted_users: vec![me.user_id],
+                        ..base.clone()
+                    },
+                )
+                .is_some();
 
             let expected: [bool; 6] = match role {
                 //                      unrelated consenting owns  involved created granted
@@ -202,7 +257,14 @@ mod tests {
                 Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => [false; 6],
             };
             assert_eq!(
-                [unrelated, consenting, my_agency_owns, my_agency_involved, i_created, granted],
+                [
+                    unrelated,
+                    consenting,
+                    my_agency_owns,
+                    my_agency_involved,
+                    i_created,
+                    granted
+                ],
                 expected,
                 "role {role}"
             );
@@ -214,8 +276,16 @@ mod tests {
         let a = AgencyId::new();
         for role in Role::ALL {
             let p = principal(role, a);
-            assert_eq!(p.administer().is_some(), role == Role::Admin, "{role} administer");
-            assert_eq!(p.audit_read().is_some(), role == Role::Auditor, "{role} audit");
+            assert_eq!(
+                p.administer().is_some(),
+                role == Role::Admin,
+                "{role} administer"
+            );
+            assert_eq!(
+                p.audit_read().is_some(),
+                role == Role::Auditor,
+                "{role} audit"
+            );
             assert_eq!(
                 p.aggregates_read().is_some(),
                 matches!(role, Role::Analyst | Role::Coordinator),
@@ -228,10 +298,17 @@ mod tests {
             );
             assert_eq!(
                 p.case_list().is_some(),
-                matches!(role, Role::Coordinator | Role::CaseWorker | Role::Screener | Role::ServiceProvider),
+                matches!(
+                    role,
+                    Role::Coordinator | Role::CaseWorker | Role::Screener | Role::ServiceProvider
+                ),
                 "{role} list"
             );
-            assert_eq!(p.training_manage().is_some(), role == Role::Trainer, "{role} training");
+            assert_eq!(
+                p.training_manage().is_some(),
+                role == Role::Trainer,
+                "{role} training"
+            );
         }
     }
 

@@ -17,15 +17,24 @@ impl Haven {
     }
 
     /// Changes the user's password and signs out their other sessions.
-    pub async fn change_password(&self, s: &SessionInfo, current: &str, new: &str, origin: &Origin) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        s: &SessionInfo,
+        current: &str,
+        new: &str,
+        origin: &Origin,
+    ) -> Result<()> {
         let user = {
             let mut conn = self.db.pool().acquire().await?;
-            users::by_id(&mut conn, s.principal.user_id).await?.ok_or(CoreError::Unauthenticated)?
+            users::by_id(&mut conn, s.principal.user_id)
+                .await?
+                .ok_or(CoreError::Unauthenticated)?
         };
         if !password::verify(current.to_string(), user.password_hash.clone()).await {
             return Err(CoreError::invalid("current", "account-password-wrong"));
         }
-        password::check_policy(new, &user.username).map_err(|e| CoreError::invalid("new", e.key()))?;
+        password::check_policy(new, &user.username)
+            .map_err(|e| CoreError::invalid("new", e.key()))?;
         let hash = password::hash(new.to_string()).await?;
         let mut tx = self.db.begin().await?;
         users::set_password(&mut tx, user.id, &hash, false).await?;
@@ -34,7 +43,14 @@ impl Haven {
             .bind(&s.token_hash)
             .execute(&mut *tx)
             .await?;
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(&s.principal, origin), Event::new(Action::PasswordChanged).target("user", user.id), now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(&s.principal, origin),
+            Event::new(Action::PasswordChanged).target("user", user.id),
+            now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -50,7 +66,12 @@ impl Haven {
     }
 
     /// Creates a personal API token; the clear token is returned once and never stored.
-    pub async fn create_token(&self, s: &SessionInfo, label: &str, origin: &Origin) -> Result<String> {
+    pub async fn create_token(
+        &self,
+        s: &SessionInfo,
+        label: &str,
+        origin: &Origin,
+    ) -> Result<String> {
         let label = label.trim();
         if label.is_empty() {
             return Err(CoreError::invalid("label", "error-required"));
@@ -73,7 +94,14 @@ impl Haven {
         };
         let mut tx = self.db.begin().await?;
         tokens::insert(&mut tx, &row).await?;
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(&s.principal, origin), Event::new(Action::TokenCreated).target("token", row.id), t).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(&s.principal, origin),
+            Event::new(Action::TokenCreated).target("token", row.id),
+            t,
+        )
+        .await?;
         tx.commit().await?;
         Ok(clear)
     }
@@ -83,7 +111,14 @@ impl Haven {
         if !tokens::revoke(&mut tx, id, s.principal.user_id).await? {
             return Err(CoreError::NotFound);
         }
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(&s.principal, origin), Event::new(Action::TokenRevoked).target("token", id), now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(&s.principal, origin),
+            Event::new(Action::TokenRevoked).target("token", id),
+            now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -55,23 +55,55 @@ fn opt(s: &str) -> Option<String> {
 /// A random one-time password that passes the policy: four words' worth of entropy in base32.
 pub fn generate_password() -> String {
     let t = haven_crypto::token::generate("");
-    let cleaned: String = t.chars().filter(|c| c.is_ascii_alphanumeric()).take(16).collect();
-    format!("{}-{}-{}-{}", &cleaned[0..4], &cleaned[4..8], &cleaned[8..12], &cleaned[12..16])
+    let cleaned: String = t
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(16)
+        .collect();
+    format!(
+        "{}-{}-{}-{}",
+        &cleaned[0..4],
+        &cleaned[4..8],
+        &cleaned[8..12],
+        &cleaned[12..16]
+    )
 }
 
 impl Haven {
-    pub async fn create_agency(&self, by: AdminActor<'_>, a: &NewAgency, origin: &Origin) -> Result<AgencyId> {
+    pub async fn create_agency(
+        &self,
+        by: AdminActor<'_>,
+        a: &NewAgency,
+        origin: &Origin,
+    ) -> Result<AgencyId> {
         let mut errors = Vec::new();
-        let name = AgencyName::parse(&a.name).map_err(|e| errors.push(FieldError { field: "name", key: e.key() })).ok();
+        let name = AgencyName::parse(&a.name)
+            .map_err(|e| {
+                errors.push(FieldError {
+                    field: "name",
+                    key: e.key(),
+                })
+            })
+            .ok();
         let agency_type = a
             .agency_type
             .parse::<AgencyType>()
-            .map_err(|e| errors.push(FieldError { field: "agency_type", key: e.key() }))
+            .map_err(|e| {
+                errors.push(FieldError {
+                    field: "agency_type",
+                    key: e.key(),
+                })
+            })
             .ok();
         let region = match opt(&a.region) {
             Some(r) => Region::parse(&r)
                 .map(|r| Some(r.code.to_string()))
-                .map_err(|e| errors.push(FieldError { field: "region", key: e.key() }))
+                .map_err(|e| {
+                    errors.push(FieldError {
+                        field: "region",
+                        key: e.key(),
+                    })
+                })
                 .unwrap_or(None),
             None => None,
         };
@@ -93,7 +125,14 @@ impl Haven {
             haven_store::StoreError::Duplicate(_) => CoreError::invalid("name", "error-duplicate"),
             e => e.into(),
         })?;
-        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), Event::new(Action::AgencyCreated).target("agency", row.id), now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &by.actor(origin),
+            Event::new(Action::AgencyCreated).target("agency", row.id),
+            now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(row.id)
     }
@@ -112,28 +151,65 @@ impl Haven {
     }
 
     /// Creates a user; returns the id and the one-time password to hand over.
-    pub async fn create_user(&self, by: AdminActor<'_>, u: &NewUser, origin: &Origin) -> Result<(UserId, String)> {
+    pub async fn create_user(
+        &self,
+        by: AdminActor<'_>,
+        u: &NewUser,
+        origin: &Origin,
+    ) -> Result<(UserId, String)> {
         let mut errors = Vec::new();
-        let username = Username::parse(&u.username).map_err(|e| errors.push(FieldError { field: "username", key: e.key() })).ok();
-        let display = DisplayName::parse(&u.display_name)
-            .map_err(|e| errors.push(FieldError { field: "display_name", key: e.key() }))
+        let username = Username::parse(&u.username)
+            .map_err(|e| {
+                errors.push(FieldError {
+                    field: "username",
+                    key: e.key(),
+                })
+            })
             .ok();
-        let role = u.role.parse::<Role>().map_err(|_| errors.push(FieldError { field: "role", key: "error-unknown-code" })).ok();
+        let display = DisplayName::parse(&u.display_name)
+            .map_err(|e| {
+                errors.push(FieldError {
+                    field: "display_name",
+                    key: e.key(),
+                })
+            })
+            .ok();
+        let role = u
+            .role
+            .parse::<Role>()
+            .map_err(|_| {
+                errors.push(FieldError {
+                    field: "role",
+                    key: "error-unknown-code",
+                })
+            })
+            .ok();
         let agency = match self.find_agency(&u.agency_id).await? {
             Some(a) => Some(a),
             None => {
-                errors.push(FieldError { field: "agency_id", key: "error-unknown-code" });
+                errors.push(FieldError {
+                    field: "agency_id",
+                    key: "error-unknown-code",
+                });
                 None
             }
         };
         let generated = u.password.trim().is_empty();
-        let pw = if generated { generate_password() } else { u.password.clone() };
+        let pw = if generated {
+            generate_password()
+        } else {
+            u.password.clone()
+        };
         if let (false, Some(name)) = (generated, &username) {
             if let Err(e) = password::check_policy(&pw, name.as_str()) {
-                errors.push(FieldError { field: "password", key: e.key() });
+                errors.push(FieldError {
+                    field: "password",
+                    key: e.key(),
+                });
             }
         }
-        let (Some(username), Some(display), Some(role), Some(agency), true) = (username, display, role, agency, errors.is_empty())
+        let (Some(username), Some(display), Some(role), Some(agency), true) =
+            (username, display, role, agency, errors.is_empty())
         else {
             return Err(CoreError::Invalid(errors));
         };
@@ -157,10 +233,14 @@ impl Haven {
         };
         let mut tx = self.db.begin().await?;
         users::insert(&mut tx, &row).await.map_err(|e| match e {
-            haven_store::StoreError::Duplicate(_) => CoreError::invalid("username", "error-duplicate"),
+            haven_store::StoreError::Duplicate(_) => {
+                CoreError::invalid("username", "error-duplicate")
+            }
             e => e.into(),
         })?;
-        let ev = Event::new(Action::UserCreated).target("user", row.id).details(serde_json::json!({"role": role.as_str()}));
+        let ev = Event::new(Action::UserCreated)
+            .target("user", row.id)
+            .details(serde_json::json!({"role": role.as_str()}));
         haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, now()).await?;
         tx.commit().await?;
         Ok((row.id, pw))
@@ -180,7 +260,13 @@ impl Haven {
     }
 
     /// Disables (or re-enables) an account; disabling ends its sessions and revokes its tokens.
-    pub async fn set_user_disabled(&self, by: AdminActor<'_>, id: UserId, disabled: bool, origin: &Origin) -> Result<()> {
+    pub async fn set_user_disabled(
+        &self,
+        by: AdminActor<'_>,
+        id: UserId,
+        disabled: bool,
+        origin: &Origin,
+    ) -> Result<()> {
         if let AdminActor::Admin(a) = by {
             if a.principal().user_id == id && disabled {
                 return Err(CoreError::Forbidden); // an admin cannot lock themself out
@@ -194,14 +280,31 @@ impl Haven {
             sessions::delete_for_user(&mut tx, id).await?;
             tokens::revoke_all(&mut tx, id).await?;
         }
-        let action = if disabled { Action::UserDisabled } else { Action::UserEnabled };
-        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), Event::new(action).target("user", id), now()).await?;
+        let action = if disabled {
+            Action::UserDisabled
+        } else {
+            Action::UserEnabled
+        };
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &by.actor(origin),
+            Event::new(action).target("user", id),
+            now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Sets a new one-time password (and clears the second factor if asked, for a lost phone).
-    pub async fn reset_password(&self, by: AdminActor<'_>, id: UserId, reset_mfa: bool, origin: &Origin) -> Result<String> {
+    pub async fn reset_password(
+        &self,
+        by: AdminActor<'_>,
+        id: UserId,
+        reset_mfa: bool,
+        origin: &Origin,
+    ) -> Result<String> {
         let pw = generate_password();
         let hash = password::hash(pw.clone()).await?;
         let mut tx = self.db.begin().await?;
@@ -212,7 +315,9 @@ impl Haven {
             users::set_totp(&mut tx, id, None).await?;
         }
         sessions::delete_for_user(&mut tx, id).await?;
-        let ev = Event::new(Action::PasswordReset).target("user", id).details(serde_json::json!({"mfa_reset": reset_mfa}));
+        let ev = Event::new(Action::PasswordReset)
+            .target("user", id)
+            .details(serde_json::json!({"mfa_reset": reset_mfa}));
         haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, now()).await?;
         tx.commit().await?;
         Ok(pw)

@@ -42,7 +42,11 @@ pub struct NewSession {
 }
 
 fn principal_of(u: &UserRow) -> Principal {
-    Principal { user_id: u.id, agency_id: u.agency_id, role: u.role }
+    Principal {
+        user_id: u.id,
+        agency_id: u.agency_id,
+        role: u.role,
+    }
 }
 
 fn info(u: &UserRow, s: &SessionRow) -> SessionInfo {
@@ -60,7 +64,12 @@ fn info(u: &UserRow, s: &SessionRow) -> SessionInfo {
 }
 
 fn user_actor(u: &UserRow, origin: &Origin) -> Actor {
-    Actor { user_id: Some(u.id), agency_id: Some(u.agency_id), role: Some(u.role), ip: origin.ip.clone() }
+    Actor {
+        user_id: Some(u.id),
+        agency_id: Some(u.agency_id),
+        role: Some(u.role),
+        ip: origin.ip.clone(),
+    }
 }
 
 /// An MFA set-up in progress: the secret to show, and a sealed copy for the confirmation form
@@ -83,13 +92,21 @@ impl Haven {
         if over < 0 {
             return None;
         }
-        let secs = self.policy.lockout_base_secs.saturating_mul(1i64 << over.min(20));
+        let secs = self
+            .policy
+            .lockout_base_secs
+            .saturating_mul(1i64 << over.min(20));
         Some(now() + secs.min(self.policy.lockout_max_secs))
     }
 
     /// Checks a user name and password. `None` means refused, with one message for every reason
     /// (unknown user, wrong password, locked, disabled) so the answer reveals nothing.
-    pub async fn login(&self, username: &str, pw: &str, origin: &Origin) -> Result<Option<NewSession>> {
+    pub async fn login(
+        &self,
+        username: &str,
+        pw: &str,
+        origin: &Origin,
+    ) -> Result<Option<NewSession>> {
         let username = username.trim().to_lowercase();
         let user = {
             let mut conn = self.db.pool().acquire().await?;
@@ -99,8 +116,18 @@ impl Haven {
             password::verify(pw.to_string(), self.dummy_hash.clone()).await;
             let mut tx = self.db.begin().await?;
             // The typed name is not recorded: people type passwords into the wrong field.
-            let ev = Event::new(Action::LoginFailed).outcome("failed").details(serde_json::json!({"reason": "unknown_user"}));
-            self.record(&mut tx, &Actor { ip: origin.ip.clone(), ..Default::default() }, ev).await?;
+            let ev = Event::new(Action::LoginFailed)
+                .outcome("failed")
+                .details(serde_json::json!({"reason": "unknown_user"}));
+            self.record(
+                &mut tx,
+                &Actor {
+                    ip: origin.ip.clone(),
+                    ..Default::default()
+                },
+                ev,
+            )
+            .await?;
             tx.commit().await?;
             return Ok(None);
         };
@@ -118,7 +145,8 @@ impl Haven {
                 (Action::LoginFailed, "wrong_password")
             };
             if !locked && !user.disabled {
-                users::record_failure(&mut tx, user.id, self.lock_for(user.failed_logins + 1)).await?;
+                users::record_failure(&mut tx, user.id, self.lock_for(user.failed_logins + 1))
+                    .await?;
             }
             let ev = Event::new(action)
                 .outcome("failed")
@@ -140,9 +168,17 @@ impl Haven {
             ip: origin.ip.clone(),
         };
         sessions::insert(&mut tx, &row).await?;
-        self.record(&mut tx, &who, Event::new(Action::LoginSucceeded).target("user", user.id)).await?;
+        self.record(
+            &mut tx,
+            &who,
+            Event::new(Action::LoginSucceeded).target("user", user.id),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(Some(NewSession { token: cookie, info: info(&user, &row) }))
+        Ok(Some(NewSession {
+            token: cookie,
+            info: info(&user, &row),
+        }))
     }
 
     /// The session behind a cookie, if it is still valid. Expired sessions are deleted.
@@ -170,7 +206,12 @@ impl Haven {
     pub async fn logout(&self, s: &SessionInfo, origin: &Origin) -> Result<()> {
         let mut tx = self.db.begin().await?;
         sessions::delete(&mut tx, &s.token_hash).await?;
-        self.record(&mut tx, &actor(&s.principal, origin), Event::new(Action::Logout)).await?;
+        self.record(
+            &mut tx,
+            &actor(&s.principal, origin),
+            Event::new(Action::Logout),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -179,7 +220,8 @@ impl Haven {
         let mut tx = self.db.begin().await?;
         let n = sessions::delete_for_user(&mut tx, s.principal.user_id).await?;
         let ev = Event::new(Action::LogoutEverywhere).details(serde_json::json!({"sessions": n}));
-        self.record(&mut tx, &actor(&s.principal, origin), ev).await?;
+        self.record(&mut tx, &actor(&s.principal, origin), ev)
+            .await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -187,7 +229,9 @@ impl Haven {
     /// Second step of sign-in. A code is accepted once only.
     pub async fn verify_mfa(&self, s: &SessionInfo, code: &str, origin: &Origin) -> Result<bool> {
         let mut tx = self.db.begin().await?;
-        let user = users::by_id(&mut tx, s.principal.user_id).await?.ok_or(CoreError::Unauthenticated)?;
+        let user = users::by_id(&mut tx, s.principal.user_id)
+            .await?
+            .ok_or(CoreError::Unauthenticated)?;
         let aad = format!("users.totp_secret:{}", user.id);
         let secret = match &user.totp_secret {
             Some(blob) => self.cipher().decrypt(blob, &aad)?,
@@ -201,14 +245,20 @@ impl Haven {
         let who = actor(&s.principal, origin);
         if fresh {
             sessions::complete_mfa(&mut tx, &s.token_hash).await?;
-            self.record(&mut tx, &who, Event::new(Action::MfaSucceeded)).await?;
+            self.record(&mut tx, &who, Event::new(Action::MfaSucceeded))
+                .await?;
         } else {
             let failures = user.failed_logins + 1;
             users::record_failure(&mut tx, user.id, self.lock_for(failures)).await?;
             if self.lock_for(failures).is_some() {
                 sessions::delete(&mut tx, &s.token_hash).await?;
             }
-            self.record(&mut tx, &who, Event::new(Action::MfaFailed).outcome("failed")).await?;
+            self.record(
+                &mut tx,
+                &who,
+                Event::new(Action::MfaFailed).outcome("failed"),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(fresh)
@@ -217,29 +267,59 @@ impl Haven {
     pub fn start_mfa_enrolment(&self, s: &SessionInfo) -> Enrolment {
         let secret = totp::new_secret();
         let uri = totp::provisioning_uri(&secret, &s.username).unwrap_or_default();
-        let sealed = self.cipher().encrypt(&secret, &format!("mfa-enrolment:{}", s.principal.user_id));
-        Enrolment { secret, uri, sealed: URL_SAFE_NO_PAD.encode(sealed) }
+        let sealed = self
+            .cipher()
+            .encrypt(&secret, &format!("mfa-enrolment:{}", s.principal.user_id));
+        Enrolment {
+            secret,
+            uri,
+            sealed: URL_SAFE_NO_PAD.encode(sealed),
+        }
     }
 
     /// Re-shows an enrolment from its sealed copy (after a wrong code).
     pub fn resume_mfa_enrolment(&self, s: &SessionInfo, sealed: &str) -> Option<Enrolment> {
         let blob = URL_SAFE_NO_PAD.decode(sealed).ok()?;
-        let secret = self.cipher().decrypt(&blob, &format!("mfa-enrolment:{}", s.principal.user_id)).ok()?;
+        let secret = self
+            .cipher()
+            .decrypt(&blob, &format!("mfa-enrolment:{}", s.principal.user_id))
+            .ok()?;
         let uri = totp::provisioning_uri(&secret, &s.username).unwrap_or_default();
-        Some(Enrolment { secret, uri, sealed: sealed.to_string() })
+        Some(Enrolment {
+            secret,
+            uri,
+            sealed: sealed.to_string(),
+        })
     }
 
     /// Saves the second factor once the user proves their app produces valid codes.
-    pub async fn confirm_mfa_enrolment(&self, s: &SessionInfo, sealed: &str, code: &str, origin: &Origin) -> Result<bool> {
-        let Some(e) = self.resume_mfa_enrolment(s, sealed) else { return Ok(false) };
-        let Some(step) = totp::check(&e.secret, code, now() as u64) else { return Ok(false) };
+    pub async fn confirm_mfa_enrolment(
+        &self,
+        s: &SessionInfo,
+        sealed: &str,
+        code: &str,
+        origin: &Origin,
+    ) -> Result<bool> {
+        let Some(e) = self.resume_mfa_enrolment(s, sealed) else {
+            return Ok(false);
+        };
+        let Some(step) = totp::check(&e.secret, code, now() as u64) else {
+            return Ok(false);
+        };
         let mut tx = self.db.begin().await?;
         let uid = s.principal.user_id;
-        let blob = self.cipher().encrypt(&e.secret, &format!("users.totp_secret:{uid}"));
+        let blob = self
+            .cipher()
+            .encrypt(&e.secret, &format!("users.totp_secret:{uid}"));
         users::set_totp(&mut tx, uid, Some(&blob)).await?;
         users::use_totp_step(&mut tx, uid, step as i64).await?;
         sessions::complete_mfa(&mut tx, &s.token_hash).await?;
-        self.record(&mut tx, &actor(&s.principal, origin), Event::new(Action::MfaEnrolled).target("user", uid)).await?;
+        self.record(
+            &mut tx,
+            &actor(&s.principal, origin),
+            Event::new(Action::MfaEnrolled).target("user", uid),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -248,7 +328,9 @@ impl Haven {
     pub async fn bearer(&self, bearer: &str) -> Result<Option<Principal>> {
         let hash = token::hash(&self.token_key, bearer);
         let mut conn = self.db.pool().acquire().await?;
-        let Some((t, u)) = tokens::get_with_user(&mut conn, &hash).await? else { return Ok(None) };
+        let Some((t, u)) = tokens::get_with_user(&mut conn, &hash).await? else {
+            return Ok(None);
+        };
         let n = now();
         if t.revoked || u.disabled || t.expires_at.is_some_and(|e| e <= n) {
             return Ok(None);
@@ -262,7 +344,9 @@ impl Haven {
     /// Used by tests and the demo to act as a user without a password round-trip.
     pub async fn principal_of_user(&self, id: UserId) -> Result<Principal> {
         let mut conn = self.db.pool().acquire().await?;
-        let u = users::by_id(&mut conn, id).await?.ok_or(CoreError::NotFound)?;
+        let u = users::by_id(&mut conn, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         Ok(principal_of(&u))
     }
 }

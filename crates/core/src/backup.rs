@@ -15,7 +15,14 @@ use crate::{CoreError, Haven, Result, now};
 pub async fn backup(h: &Haven, kek: &Kek, path: &Path, progress: impl FnMut(u64)) -> Result<u64> {
     // The audit event goes in first, so the backup records that it was taken.
     let mut tx = h.db.begin().await?;
-    haven_audit::record(&mut tx, h.audit_keys(), &Actor::system(), Event::new(Action::BackupCreated), now()).await?;
+    haven_audit::record(
+        &mut tx,
+        h.audit_keys(),
+        &Actor::system(),
+        Event::new(Action::BackupCreated),
+        now(),
+    )
+    .await?;
     tx.commit().await?;
 
     let mut plain = Vec::new();
@@ -41,7 +48,8 @@ pub async fn restore(db: &Db, kek: &Kek, path: &Path, progress: impl FnMut(u64))
     let kek2 = kek.clone();
     let p = path.to_path_buf();
     let plain = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
-        let f = std::fs::File::open(&p).map_err(|e| CoreError::Internal(format!("{}: {e}", p.display())))?;
+        let f = std::fs::File::open(&p)
+            .map_err(|e| CoreError::Internal(format!("{}: {e}", p.display())))?;
         let mut out = Vec::new();
         haven_crypto::backup::open(&kek2, BufReader::new(f), &mut out)?;
         Ok(out)
@@ -50,7 +58,9 @@ pub async fn restore(db: &Db, kek: &Kek, path: &Path, progress: impl FnMut(u64))
     .map_err(CoreError::internal)??;
     let rows = haven_store::dump::restore(db, &plain[..], progress).await?;
     // Record the restore in the restored trail, with the restored keys.
-    let ring = crate::keys::load_keyring(db, kek).await.map_err(CoreError::internal)?;
+    let ring = crate::keys::load_keyring(db, kek)
+        .await
+        .map_err(CoreError::internal)?;
     let h = Haven::new(db.clone(), &ring, crate::Policy::default())?;
     let mut tx = db.begin().await?;
     let ev = Event::new(Action::BackupRestored).details(serde_json::json!({"rows": rows}));

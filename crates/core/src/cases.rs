@@ -5,7 +5,8 @@ use haven_audit::{Action, Event};
 use haven_authz::{CaseCreate, CaseList, CaseReader, Principal};
 use haven_crypto::FieldCipher;
 use haven_domain::{
-    AgencyId, CaseId, CaseNumber, CaseStatus, ExploitationType, Gender, PersonId, Region, UserId, ValidationError,
+    AgencyId, CaseId, CaseNumber, CaseStatus, ExploitationType, Gender, PersonId, Region, UserId,
+    ValidationError,
 };
 use haven_store::Conn;
 use haven_store::cases::{self, CaseQuery, CaseRow, PersonRow};
@@ -112,9 +113,18 @@ fn opt(s: &str) -> Option<&str> {
 
 fn check_len(errors: &mut Vec<FieldError>, field: &'static str, v: &str, max: usize) {
     if v.chars().count() > max {
-        errors.push(FieldError { field, key: "error-too-long" });
-    } else if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        errors.push(FieldError { field, key: "error-bad-characters" });
+        errors.push(FieldError {
+            field,
+            key: "error-too-long",
+        });
+    } else if v
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        errors.push(FieldError {
+            field,
+            key: "error-bad-characters",
+        });
     }
 }
 
@@ -133,7 +143,10 @@ impl NewCase {
     fn validate(&self) -> Result<(), CoreError> {
         let mut e = Vec::new();
         if opt(&self.first_name).is_none() {
-            e.push(FieldError { field: "first_name", key: "error-required" });
+            e.push(FieldError {
+                field: "first_name",
+                key: "error-required",
+            });
         }
         for (f, v, max) in [
             ("first_name", &self.first_name, 100),
@@ -147,33 +160,51 @@ impl NewCase {
             check_len(&mut e, f, v, max);
         }
         if opt(&self.birth_date).is_some_and(|d| parse_date(d).is_none()) {
-            e.push(FieldError { field: "birth_date", key: "error-bad-characters" });
+            e.push(FieldError {
+                field: "birth_date",
+                key: "error-bad-characters",
+            });
         }
         let code_err = |e: &mut Vec<FieldError>, field, r: Result<(), ValidationError>| {
             if r.is_err() {
-                e.push(FieldError { field, key: "error-unknown-code" });
+                e.push(FieldError {
+                    field,
+                    key: "error-unknown-code",
+                });
             }
         };
         if let Some(g) = opt(&self.gender) {
             code_err(&mut e, "gender", g.parse::<Gender>().map(|_| ()));
         }
         if let Some(x) = opt(&self.exploitation_type) {
-            code_err(&mut e, "exploitation_type", x.parse::<ExploitationType>().map(|_| ()));
+            code_err(
+                &mut e,
+                "exploitation_type",
+                x.parse::<ExploitationType>().map(|_| ()),
+            );
         }
         if let Some(r) = opt(&self.region) {
             code_err(&mut e, "region", Region::parse(r).map(|_| ()));
         }
         if let Some(c) = opt(&self.citizenship) {
             if !(c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic())) {
-                e.push(FieldError { field: "citizenship", key: "error-unknown-code" });
+                e.push(FieldError {
+                    field: "citizenship",
+                    key: "error-unknown-code",
+                });
             }
         }
-        if e.is_empty() { Ok(()) } else { Err(CoreError::Invalid(e)) }
+        if e.is_empty() {
+            Ok(())
+        } else {
+            Err(CoreError::Invalid(e))
+        }
     }
 }
 
 fn decrypt_person(c: &FieldCipher, p: &PersonRow) -> Result<PersonView> {
-    let f = |col: &str, v: &Option<Vec<u8>>| c.decrypt_opt(v.as_deref(), &aad("persons", col, p.id));
+    let f =
+        |col: &str, v: &Option<Vec<u8>>| c.decrypt_opt(v.as_deref(), &aad("persons", col, p.id));
     Ok(PersonView {
         id: p.id,
         first_name: f("first_name", &p.first_name)?,
@@ -191,11 +222,18 @@ fn decrypt_person(c: &FieldCipher, p: &PersonRow) -> Result<PersonView> {
 
 impl Haven {
     /// Registers a person and opens a case owned by the creator's agency.
-    pub async fn create_case(&self, cap: CaseCreate<'_>, input: &NewCase, origin: &Origin) -> Result<(CaseId, String)> {
+    pub async fn create_case(
+        &self,
+        cap: CaseCreate<'_>,
+        input: &NewCase,
+        origin: &Origin,
+    ) -> Result<(CaseId, String)> {
         input.validate()?;
         let p = cap.principal();
         let mut tx = self.db.begin().await?;
-        let (case_id, number) = self.insert_case(&mut tx, p.agency_id, p.user_id, input, now()).await?;
+        let (case_id, number) = self
+            .insert_case(&mut tx, p.agency_id, p.user_id, input, now())
+            .await?;
         let ev = Event::new(Action::CaseCreated).target("case", case_id);
         haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
         tx.commit().await?;
@@ -214,7 +252,9 @@ impl Haven {
         let c = self.cipher();
         let person_id = PersonId::new();
         let enc = |col: &str, v: &str| c.encrypt_opt(opt(v), &aad("persons", col, person_id));
-        let birth_year = opt(&input.birth_date).and_then(parse_date).map(|(y, _, _)| y as i64);
+        let birth_year = opt(&input.birth_date)
+            .and_then(parse_date)
+            .map(|(y, _, _)| y as i64);
         let person = PersonRow {
             id: person_id,
             first_name: enc("first_name", &input.first_name),
@@ -232,15 +272,27 @@ impl Haven {
             updated_at: opened_at,
         };
         cases::insert_person(tx, &person).await?;
-        let names = [&input.first_name, &input.middle_name, &input.last_name, &input.nickname]
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let digests: Vec<String> = self.blind.entries(&names).into_iter().map(|(_, d)| d).collect();
+        let names = [
+            &input.first_name,
+            &input.middle_name,
+            &input.last_name,
+            &input.nickname,
+        ]
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+        let digests: Vec<String> = self
+            .blind
+            .entries(&names)
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect();
         cases::set_name_digests(tx, person_id, &digests).await?;
 
-        let year = time::OffsetDateTime::from_unix_timestamp(opened_at).map(|t| t.year()).unwrap_or(2026);
+        let year = time::OffsetDateTime::from_unix_timestamp(opened_at)
+            .map(|t| t.year())
+            .unwrap_or(2026);
         let cc = &self.policy.country_code;
         let seq = cases::next_number(tx, &format!("{cc}-{year}")).await?;
         let number = CaseNumber::new(cc, year, seq as u32).to_string();
@@ -265,26 +317,56 @@ impl Haven {
     }
 
     /// Lists (and searches) the cases the user may see. The search is audited without its text.
-    pub async fn list_cases(&self, cap: CaseList<'_>, s: &CaseSearch, origin: &Origin) -> Result<CasePage> {
-        let per_page = if s.per_page <= 0 { 25 } else { s.per_page.min(200) };
+    pub async fn list_cases(
+        &self,
+        cap: CaseList<'_>,
+        s: &CaseSearch,
+        origin: &Origin,
+    ) -> Result<CasePage> {
+        let per_page = if s.per_page <= 0 {
+            25
+        } else {
+            s.per_page.min(200)
+        };
         let page = s.page.max(1);
         let status = match opt(&s.status) {
-            Some(v) => Some(v.parse::<CaseStatus>().map_err(|_| CoreError::invalid("status", "error-unknown-code"))?),
+            Some(v) => Some(
+                v.parse::<CaseStatus>()
+                    .map_err(|_| CoreError::invalid("status", "error-unknown-code"))?,
+            ),
             None => None,
         };
         let case_number = match opt(&s.case_number) {
-            Some(v) => Some(CaseNumber::parse(v).map_err(|_| CoreError::invalid("case_number", "error-bad-characters"))?.to_string()),
+            Some(v) => Some(
+                CaseNumber::parse(v)
+                    .map_err(|_| CoreError::invalid("case_number", "error-bad-characters"))?
+                    .to_string(),
+            ),
             None => None,
         };
-        let name_digests = opt(&s.name).map(|n| self.blind.query(n)).unwrap_or_default();
+        let name_digests = opt(&s.name)
+            .map(|n| self.blind.query(n))
+            .unwrap_or_default();
         let searching = status.is_some() || case_number.is_some() || !name_digests.is_empty();
-        let q = CaseQuery { status, case_number, name_digests, limit: per_page, offset: (page - 1) * per_page };
+        let q = CaseQuery {
+            status,
+            case_number,
+            name_digests,
+            limit: per_page,
+            offset: (page - 1) * per_page,
+        };
         let mut tx = self.db.begin().await?;
         let (rows, total) = cases::list(&mut tx, cap.scope(), &q, now()).await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
-            let first = self.cipher().decrypt_opt(r.first_name.as_deref(), &aad("persons", "first_name", r.person_id))?;
-            let last = self.cipher().decrypt_opt(r.last_name.as_deref(), &aad("persons", "last_name", r.person_id))?;
+            let first = self.cipher().decrypt_opt(
+                r.first_name.as_deref(),
+                &aad("persons", "first_name", r.person_id),
+            )?;
+            let last = self.cipher().decrypt_opt(
+                r.last_name.as_deref(),
+                &aad("persons", "last_name", r.person_id),
+            )?;
             items.push(CaseListItem {
                 id: r.id,
                 case_number: r.case_number,
@@ -292,10 +374,18 @@ impl Haven {
                 owner_agency_name: r.owner_agency_name,
                 region: r.region,
                 opened_at: r.opened_at,
-                person_name: [first, last].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                person_name: [first, last]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
             });
         }
-        let action = if searching { Action::CaseSearched } else { Action::CaseListed };
+        let action = if searching {
+            Action::CaseSearched
+        } else {
+            Action::CaseListed
+        };
         let ev = Event::new(action).details(serde_json::json!({
             "by_name": !q.name_digests.is_empty(),
             "by_number": q.case_number.is_some(),
@@ -304,10 +394,22 @@ impl Haven {
             "shown": items.len(),
             "case_ids": items.iter().map(|i| i.id.to_string()).collect::<Vec<_>>(),
         }));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(cap.principal(), origin), ev, now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(cap.principal(), origin),
+            ev,
+            now(),
+        )
+        .await?;
         tx.commit().await?;
         let pages = ((total + per_page - 1) / per_page).max(1);
-        Ok(CasePage { items, total, page, pages })
+        Ok(CasePage {
+            items,
+            total,
+            page,
+            pages,
+        })
     }
 
     /// Opens one case for reading. Denials are audited too, and look like "not found".
@@ -317,7 +419,9 @@ impl Haven {
             return Err(CoreError::NotFound);
         };
         let Some(reader) = p.read_case(id, &facts) else {
-            let ev = Event::new(Action::CaseAccessDenied).outcome("denied").target("case", id);
+            let ev = Event::new(Action::CaseAccessDenied)
+                .outcome("denied")
+                .target("case", id);
             haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
             tx.commit().await?;
             return Err(CoreError::NotFound);
@@ -330,9 +434,15 @@ impl Haven {
     }
 
     async fn read_case(&self, tx: &mut Conn, reader: &CaseReader<'_>) -> Result<CaseView> {
-        let c = cases::get_case(tx, reader.case()).await?.ok_or(CoreError::NotFound)?;
-        let person = cases::get_person(tx, c.person_id).await?.ok_or(CoreError::NotFound)?;
-        let agency = haven_store::agencies::get(tx, c.owner_agency_id).await?.ok_or(CoreError::NotFound)?;
+        let c = cases::get_case(tx, reader.case())
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let person = cases::get_person(tx, c.person_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let agency = haven_store::agencies::get(tx, c.owner_agency_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         Ok(CaseView {
             id: c.id,
             case_number: c.case_number,
@@ -342,21 +452,29 @@ impl Haven {
             region: c.region,
             exploitation_type: c.exploitation_type,
             opened_at: c.opened_at,
-            summary: self.cipher().decrypt_opt(c.summary.as_deref(), &aad("cases", "summary", c.id))?,
+            summary: self
+                .cipher()
+                .decrypt_opt(c.summary.as_deref(), &aad("cases", "summary", c.id))?,
             person: decrypt_person(self.cipher(), &person)?,
         })
     }
 
     /// Every case id (for tests and the authorization walk); not exposed to users.
     pub async fn all_case_ids(&self) -> Result<Vec<CaseId>> {
-        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM cases ORDER BY id").fetch_all(self.db.pool()).await?;
-        ids.iter().map(|s| s.parse().map_err(CoreError::internal)).collect()
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM cases ORDER BY id")
+            .fetch_all(self.db.pool())
+            .await?;
+        ids.iter()
+            .map(|s| s.parse().map_err(CoreError::internal))
+            .collect()
     }
 
     /// Whether the principal may read the case, without reading or auditing it (tests only).
     pub async fn may_read_case(&self, p: &Principal, id: CaseId) -> Result<bool> {
         let mut conn = self.db.pool().acquire().await?;
-        Ok(cases::access_facts(&mut conn, id, now()).await?.is_some_and(|f| p.read_case(id, &f).is_some()))
+        Ok(cases::access_facts(&mut conn, id, now())
+            .await?
+            .is_some_and(|f| p.read_case(id, &f).is_some()))
     }
 }
 
@@ -382,10 +500,26 @@ mod tests {
             birth_date: "31/12/2000".into(),
             ..Default::default()
         };
-        let Err(CoreError::Invalid(errs)) = bad.validate() else { panic!("must fail") };
+        let Err(CoreError::Invalid(errs)) = bad.validate() else {
+            panic!("must fail")
+        };
         let fields: Vec<&str> = errs.iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["first_name", "birth_date", "gender", "region", "citizenship"]);
-        let ok = NewCase { first_name: "Ana".into(), gender: "Feminine".into(), region: "GY-CU".into(), ..Default::default() };
+        assert_eq!(
+            fields,
+            [
+                "first_name",
+                "birth_date",
+                "gender",
+                "region",
+                "citizenship"
+            ]
+        );
+        let ok = NewCase {
+            first_name: "Ana".into(),
+            gender: "Feminine".into(),
+            region: "GY-CU".into(),
+            ..Default::default()
+        };
         assert!(ok.validate().is_ok());
     }
 }

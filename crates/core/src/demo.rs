@@ -1,7 +1,7 @@
 //! A realistic demo deployment: the Guyana agencies of the 2016 training that Haven grew from,
 //! one user for every role, and about 300 fictional cases generated here. No real person's data.
 use haven_audit::{Action, Actor, Event};
-use haven_domain::{AgencyId, AgencyType, CaseStatus, Role, UserId, GUYANA_REGIONS};
+use haven_domain::{AgencyId, AgencyType, CaseStatus, GUYANA_REGIONS, Role, UserId};
 use haven_store::agencies::{self, AgencyRow};
 use haven_store::cases;
 use haven_store::users::{self, UserRow};
@@ -45,28 +45,93 @@ struct DemoAgency {
 }
 
 const AGENCIES: &[DemoAgency] = &[
-    DemoAgency { name: "Ministry of Human Services and Social Security — Counter-Trafficking in Persons Unit", kind: AgencyType::CentralGovernmentOrganisation, region: "GY-DE", coordination: true },
-    DemoAgency { name: "Ministry of Labour", kind: AgencyType::CentralGovernmentOrganisation, region: "GY-DE", coordination: true },
-    DemoAgency { name: "Ministry of Communities", kind: AgencyType::CentralGovernmentOrganisation, region: "GY-DE", coordination: true },
-    DemoAgency { name: "Child Care and Protection Agency", kind: AgencyType::CentralGovernmentOrganisation, region: "GY-DE", coordination: true },
-    DemoAgency { name: "Indigenous Peoples' Commission", kind: AgencyType::CentralGovernmentOrganisation, region: "GY-UT", coordination: true },
-    DemoAgency { name: "Guyana Forestry Commission", kind: AgencyType::CentralGovernmentOrganisation, region: "GY-PT", coordination: true },
-    DemoAgency { name: "Guyana Geology and Mines Commission", kind: AgencyType::CentralGovernmentOrganisation, region: "GY-CU", coordination: true },
-    DemoAgency { name: "Guyana Police Force — TIP Unit", kind: AgencyType::LawEnforcement, region: "GY-DE", coordination: true },
-    DemoAgency { name: "Help & Shelter", kind: AgencyType::Ngo, region: "GY-DE", coordination: false },
-    DemoAgency { name: "Food for the Poor Guyana", kind: AgencyType::Ngo, region: "GY-DE", coordination: true },
-    DemoAgency { name: "IOM Guyana", kind: AgencyType::Ngo, region: "GY-DE", coordination: false },
+    DemoAgency {
+        name: "Ministry of Human Services and Social Security — Counter-Trafficking in Persons Unit",
+        kind: AgencyType::CentralGovernmentOrganisation,
+        region: "GY-DE",
+        coordination: true,
+    },
+    DemoAgency {
+        name: "Ministry of Labour",
+        kind: AgencyType::CentralGovernmentOrganisation,
+        region: "GY-DE",
+        coordination: true,
+    },
+    DemoAgency {
+        name: "Ministry of Communities",
+        kind: AgencyType::CentralGovernmentOrganisation,
+        region: "GY-DE",
+        coordination: true,
+    },
+    DemoAgency {
+        name: "Child Care and Protection Agency",
+        kind: AgencyType::CentralGovernmentOrganisation,
+        region: "GY-DE",
+        coordination: true,
+    },
+    DemoAgency {
+        name: "Indigenous Peoples' Commission",
+        kind: AgencyType::CentralGovernmentOrganisation,
+        region: "GY-UT",
+        coordination: true,
+    },
+    DemoAgency {
+        name: "Guyana Forestry Commission",
+        kind: AgencyType::CentralGovernmentOrganisation,
+        region: "GY-PT",
+        coordination: true,
+    },
+    DemoAgency {
+        name: "Guyana Geology and Mines Commission",
+        kind: AgencyType::CentralGovernmentOrganisation,
+        region: "GY-CU",
+        coordination: true,
+    },
+    DemoAgency {
+        name: "Guyana Police Force — TIP Unit",
+        kind: AgencyType::LawEnforcement,
+        region: "GY-DE",
+        coordination: true,
+    },
+    DemoAgency {
+        name: "Help & Shelter",
+        kind: AgencyType::Ngo,
+        region: "GY-DE",
+        coordination: false,
+    },
+    DemoAgency {
+        name: "Food for the Poor Guyana",
+        kind: AgencyType::Ngo,
+        region: "GY-DE",
+        coordination: true,
+    },
+    DemoAgency {
+        name: "IOM Guyana",
+        kind: AgencyType::Ngo,
+        region: "GY-DE",
+        coordination: false,
+    },
 ];
 
 /// (username, full name, role, agency index)
 const USERS: &[(&str, &str, Role, usize)] = &[
     ("admin", "Demo Administrator", Role::Admin, 0),
     ("coordinator", "Demo NRM Coordinator", Role::Coordinator, 0),
-    ("caseworker", "Demo Case Worker (Help & Shelter)", Role::CaseWorker, 8),
+    (
+        "caseworker",
+        "Demo Case Worker (Help & Shelter)",
+        Role::CaseWorker,
+        8,
+    ),
     ("childcare", "Demo Case Worker (CPA)", Role::CaseWorker, 3),
     ("screener", "Demo Mines Officer", Role::Screener, 6),
     ("inspector", "Demo Labour Inspector", Role::Screener, 1),
-    ("provider", "Demo Service Provider", Role::ServiceProvider, 9),
+    (
+        "provider",
+        "Demo Service Provider",
+        Role::ServiceProvider,
+        9,
+    ),
     ("analyst", "Demo Analyst", Role::Analyst, 10),
     ("trainer", "Demo Trainer", Role::Trainer, 10),
     ("auditor", "Demo Auditor", Role::Auditor, 0),
@@ -74,19 +139,84 @@ const USERS: &[(&str, &str, Role, usize)] = &[
 
 // Fictional names: common given names and surnames of the region, combined at random.
 const FIRST_F: &[&str] = &[
-    "María", "Ana", "Yolanda", "Daniela", "Keisha", "Shanice", "Priya", "Savitri", "Andreína", "Luisa", "Fernanda",
-    "Juliana", "Rosa", "Carmen", "Tamika", "Latoya", "Aaliyah", "Kamla", "Indira", "Yusleidy", "Marisol", "Gabriela",
+    "María",
+    "Ana",
+    "Yolanda",
+    "Daniela",
+    "Keisha",
+    "Shanice",
+    "Priya",
+    "Savitri",
+    "Andreína",
+    "Luisa",
+    "Fernanda",
+    "Juliana",
+    "Rosa",
+    "Carmen",
+    "Tamika",
+    "Latoya",
+    "Aaliyah",
+    "Kamla",
+    "Indira",
+    "Yusleidy",
+    "Marisol",
+    "Gabriela",
 ];
 const FIRST_M: &[&str] = &[
-    "José", "Luis", "Carlos", "Jorge", "Andre", "Devon", "Ravi", "Vishnu", "João", "Pedro", "Marlon", "Shawn",
-    "Kevin", "Yonder", "Wilmer", "Rohan", "Deon", "Ramesh", "Francisco", "Jean",
+    "José",
+    "Luis",
+    "Carlos",
+    "Jorge",
+    "Andre",
+    "Devon",
+    "Ravi",
+    "Vishnu",
+    "João",
+    "Pedro",
+    "Marlon",
+    "Shawn",
+    "Kevin",
+    "Yonder",
+    "Wilmer",
+    "Rohan",
+    "Deon",
+    "Ramesh",
+    "Francisco",
+    "Jean",
 ];
 const LAST: &[&str] = &[
-    "González", "Rodríguez", "Pérez", "Hernández", "da Silva", "dos Santos", "Oliveira", "Persaud", "Singh",
-    "Ramdass", "Williams", "Thomas", "Charles", "Fraser", "Henry", "Ali", "Khan", "Mohamed", "James", "Joseph",
-    "Castillo", "Ramírez", "Sookdeo", "Baptiste", "Fernandes", "Allicock", "Jeffrey", "De Souza",
+    "González",
+    "Rodríguez",
+    "Pérez",
+    "Hernández",
+    "da Silva",
+    "dos Santos",
+    "Oliveira",
+    "Persaud",
+    "Singh",
+    "Ramdass",
+    "Williams",
+    "Thomas",
+    "Charles",
+    "Fraser",
+    "Henry",
+    "Ali",
+    "Khan",
+    "Mohamed",
+    "James",
+    "Joseph",
+    "Castillo",
+    "Ramírez",
+    "Sookdeo",
+    "Baptiste",
+    "Fernandes",
+    "Allicock",
+    "Jeffrey",
+    "De Souza",
 ];
-const CITIZENSHIP: &[&str] = &["GY", "GY", "GY", "GY", "VE", "VE", "VE", "BR", "DO", "CU", "HT"];
+const CITIZENSHIP: &[&str] = &[
+    "GY", "GY", "GY", "GY", "VE", "VE", "VE", "BR", "DO", "CU", "HT",
+];
 const SUMMARIES: &[&str] = &[
     "Identified during a joint inspection of a mining camp; works without pay to repay a travel debt.",
     "Referred by the hotline (Spanish line). Recruited with a promise of shop work in Georgetown.",
@@ -98,26 +228,59 @@ const SUMMARIES: &[&str] = &[
 
 fn demo_case(g: &mut Gen) -> NewCase {
     let female = g.chance(70);
-    let first = if female { *g.pick(FIRST_F) } else { *g.pick(FIRST_M) };
+    let first = if female {
+        *g.pick(FIRST_F)
+    } else {
+        *g.pick(FIRST_M)
+    };
     let exploitation = if female && g.chance(65) {
         "SexualExploitation"
     } else {
-        *g.pick(&["ForcedLabour", "ForcedLabour", "ChildLabour", "Servitude", "ForcedBegging", "Other"])
+        *g.pick(&[
+            "ForcedLabour",
+            "ForcedLabour",
+            "ChildLabour",
+            "Servitude",
+            "ForcedBegging",
+            "Other",
+        ])
     };
     let child = exploitation == "ChildLabour" || g.chance(20);
-    let year = if child { 2008 + g.below(9) } else { 1975 + g.below(30) };
+    let year = if child {
+        2008 + g.below(9)
+    } else {
+        1975 + g.below(30)
+    };
     let uncertain = child && g.chance(30);
-    let region = *g.pick(&["GY-BA", "GY-CU", "GY-CU", "GY-PT", "GY-UT", "GY-DE", "GY-DE", "GY-EB", "GY-ES", "GY-MA"]);
+    let region = *g.pick(&[
+        "GY-BA", "GY-CU", "GY-CU", "GY-PT", "GY-UT", "GY-DE", "GY-DE", "GY-EB", "GY-ES", "GY-MA",
+    ]);
     NewCase {
         first_name: first.into(),
         middle_name: String::new(),
-        last_name: if g.chance(90) { g.pick(LAST).to_string() } else { String::new() },
-        nickname: if g.chance(15) { format!("{}ita", &first[..2]) } else { String::new() },
-        birth_date: if uncertain { String::new() } else { format!("{year}-{:02}-{:02}", 1 + g.below(12), 1 + g.below(28)) },
+        last_name: if g.chance(90) {
+            g.pick(LAST).to_string()
+        } else {
+            String::new()
+        },
+        nickname: if g.chance(15) {
+            format!("{}ita", &first[..2])
+        } else {
+            String::new()
+        },
+        birth_date: if uncertain {
+            String::new()
+        } else {
+            format!("{year}-{:02}-{:02}", 1 + g.below(12), 1 + g.below(28))
+        },
         age_uncertain: uncertain,
         gender: if female { "Feminine" } else { "Masculine" }.into(),
         citizenship: g.pick(CITIZENSHIP).to_string(),
-        phone: if g.chance(50) { format!("+592 6{:02} {:04}", g.below(100), g.below(10000)) } else { String::new() },
+        phone: if g.chance(50) {
+            format!("+592 6{:02} {:04}", g.below(100), g.below(10000))
+        } else {
+            String::new()
+        },
         address: String::new(),
         region: region.into(),
         exploitation_type: exploitation.into(),
@@ -133,7 +296,11 @@ pub struct DemoSummary {
 }
 
 /// Loads the demo into an empty database. `progress(done, total)` is called as cases are made.
-pub async fn load(h: &Haven, cases_wanted: usize, mut progress: impl FnMut(usize, usize)) -> Result<DemoSummary> {
+pub async fn load(
+    h: &Haven,
+    cases_wanted: usize,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<DemoSummary> {
     let t0 = now();
     let mut g = Gen(0x4841_5645_4e);
     let mut tx = h.db.begin().await?;
@@ -182,37 +349,64 @@ pub async fn load(h: &Haven, cases_wanted: usize, mut progress: impl FnMut(usize
         };
         users::insert(&mut tx, &row).await?;
         user_ids.push((id, *role, *agency));
-        summary_users.push((username.to_string(), *role, AGENCIES[*agency].name.to_string()));
+        summary_users.push((
+            username.to_string(),
+            *role,
+            AGENCIES[*agency].name.to_string(),
+        ));
     }
     // Cases are opened by the roles that open cases, in the agencies that handle them.
     let openers: Vec<&(UserId, Role, usize)> = user_ids
         .iter()
         .filter(|(_, r, _)| matches!(r, Role::CaseWorker | Role::Screener | Role::Coordinator))
         .collect();
-    let provider = user_ids.iter().find(|(_, r, _)| *r == Role::ServiceProvider).map(|u| u.0);
-    let statuses = [CaseStatus::Active, CaseStatus::Active, CaseStatus::Active, CaseStatus::FollowUp, CaseStatus::Closed, CaseStatus::ClosedReferred];
+    let provider = user_ids
+        .iter()
+        .find(|(_, r, _)| *r == Role::ServiceProvider)
+        .map(|u| u.0);
+    let statuses = [
+        CaseStatus::Active,
+        CaseStatus::Active,
+        CaseStatus::Active,
+        CaseStatus::FollowUp,
+        CaseStatus::Closed,
+        CaseStatus::ClosedReferred,
+    ];
     for i in 0..cases_wanted {
         let (opener, _, agency) = **g.pick(&openers);
         let input = demo_case(&mut g);
         // Spread opening dates over the last two years.
         let opened = t0 - (g.below(730 * 86400)) as i64;
-        let (case_id, _) = h.insert_case(&mut tx, agency_ids[agency], opener, &input, opened).await?;
+        let (case_id, _) = h
+            .insert_case(&mut tx, agency_ids[agency], opener, &input, opened)
+            .await?;
         if g.chance(40) {
             let other = agency_ids[g.below(agency_ids.len())];
             cases::add_agency(&mut tx, case_id, other, "involved", opened).await?;
         }
         let status = *g.pick(&statuses);
         if status != CaseStatus::Active {
-            cases::set_status(&mut tx, case_id, status, opened + 86400 * (1 + g.below(200)) as i64).await?;
+            cases::set_status(
+                &mut tx,
+                case_id,
+                status,
+                opened + 86400 * (1 + g.below(200)) as i64,
+            )
+            .await?;
         }
         if let (Some(p), true) = (provider, g.chance(8)) {
             cases::grant(&mut tx, case_id, p, opener, opened, None).await?;
         }
         progress(i + 1, cases_wanted);
     }
-    let ev = Event::new(Action::DemoLoaded).details(serde_json::json!({"cases": cases_wanted, "agencies": AGENCIES.len()}));
+    let ev = Event::new(Action::DemoLoaded)
+        .details(serde_json::json!({"cases": cases_wanted, "agencies": AGENCIES.len()}));
     haven_audit::record(&mut tx, h.audit_keys(), &Actor::system(), ev, now()).await?;
     tx.commit().await?;
     let _ = GUYANA_REGIONS; // regions are drawn from the same list the forms validate against
-    Ok(DemoSummary { agencies: AGENCIES.len(), users: summary_users, cases: cases_wanted })
+    Ok(DemoSummary {
+        agencies: AGENCIES.len(),
+        users: summary_users,
+        cases: cases_wanted,
+    })
 }

@@ -65,7 +65,10 @@ pub async fn load_keyring(db: &Db, kek: &Kek) -> Result<Keyring, KeyError> {
 }
 
 fn audit_keys(ring: &Keyring) -> AuditKeys {
-    AuditKeys { chain: ring.audit_key(), cipher: ring.cipher() }
+    AuditKeys {
+        chain: ring.audit_key(),
+        cipher: ring.cipher(),
+    }
 }
 
 /// Re-wraps every key under `new`. Running servers keep working (they hold the unwrapped keys);
@@ -75,13 +78,21 @@ pub async fn rotate_kek(db: &Db, old: &Kek, new: &Kek) -> Result<usize, KeyError
     let mut tx = db.begin().await.map_err(CoreError::from)?;
     let rows = store_keys::list(&mut tx).await.map_err(CoreError::from)?;
     for r in &rows {
-        let key: KeyMaterial = old.unwrap_key(&r.purpose, &r.wrapped).map_err(CoreError::from)?;
-        store_keys::rewrap(&mut tx, r.id, &new.wrap(&r.purpose, &key), &new.fingerprint())
-            .await
+        let key: KeyMaterial = old
+            .unwrap_key(&r.purpose, &r.wrapped)
             .map_err(CoreError::from)?;
+        store_keys::rewrap(
+            &mut tx,
+            r.id,
+            &new.wrap(&r.purpose, &key),
+            &new.fingerprint(),
+        )
+        .await
+        .map_err(CoreError::from)?;
     }
-    let event = Event::new(Action::KeysRotated)
-        .details(serde_json::json!({"kind": "kek", "from": old.fingerprint(), "to": new.fingerprint()}));
+    let event = Event::new(Action::KeysRotated).details(
+        serde_json::json!({"kind": "kek", "from": old.fingerprint(), "to": new.fingerprint()}),
+    );
     haven_audit::record(&mut tx, &audit_keys(&ring), &Actor::system(), event, now())
         .await
         .map_err(CoreError::from)?;
@@ -102,9 +113,14 @@ pub async fn new_data_key(db: &Db, kek: &Kek) -> Result<u32, KeyError> {
         kek_fingerprint: kek.fingerprint(),
         active: false,
     };
-    store_keys::insert(&mut tx, &row, now()).await.map_err(CoreError::from)?;
-    store_keys::activate_data_key(&mut tx, id).await.map_err(CoreError::from)?;
-    let event = Event::new(Action::KeysRotated).details(serde_json::json!({"kind": "data", "key_id": id}));
+    store_keys::insert(&mut tx, &row, now())
+        .await
+        .map_err(CoreError::from)?;
+    store_keys::activate_data_key(&mut tx, id)
+        .await
+        .map_err(CoreError::from)?;
+    let event =
+        Event::new(Action::KeysRotated).details(serde_json::json!({"kind": "data", "key_id": id}));
     haven_audit::record(&mut tx, &audit_keys(&ring), &Actor::system(), event, now())
         .await
         .map_err(CoreError::from)?;

@@ -69,7 +69,10 @@ impl Haven {
         Ok(Haven {
             db,
             blind: keyring.blind_index(),
-            audit: AuditKeys { chain: keyring.audit_key(), cipher: cipher.clone() },
+            audit: AuditKeys {
+                chain: keyring.audit_key(),
+                cipher: cipher.clone(),
+            },
             cipher,
             token_key: keyring.token_key(),
             // Verified against when a user name is unknown, so the answer takes as long.
@@ -103,7 +106,12 @@ pub struct Origin {
 }
 
 pub(crate) fn actor(p: &Principal, origin: &Origin) -> Actor {
-    Actor { user_id: Some(p.user_id), agency_id: Some(p.agency_id), role: Some(p.role), ip: origin.ip.clone() }
+    Actor {
+        user_id: Some(p.user_id),
+        agency_id: Some(p.agency_id),
+        role: Some(p.role),
+        ip: origin.ip.clone(),
+    }
 }
 
 /// A field-level problem in a form, with the message key to show next to it.
@@ -155,7 +163,10 @@ impl CoreError {
 
 impl From<ValidationError> for CoreError {
     fn from(e: ValidationError) -> Self {
-        CoreError::Invalid(vec![FieldError { field: e.field(), key: e.key() }])
+        CoreError::Invalid(vec![FieldError {
+            field: e.field(),
+            key: e.key(),
+        }])
     }
 }
 

@@ -27,7 +27,12 @@ impl Haven {
         let k = self.policy.min_cell.max(1);
         let mut tx = self.db.begin().await?;
         let cells = |rows: Vec<(Option<String>, i64)>| -> Vec<Cell> {
-            rows.into_iter().map(|(key, n)| Cell { key, count: (n >= k).then_some(n) }).collect()
+            rows.into_iter()
+                .map(|(key, n)| Cell {
+                    key,
+                    count: (n >= k).then_some(n),
+                })
+                .collect()
         };
         let total = cases::count(&mut tx).await?;
         let agg = Aggregates {
@@ -37,7 +42,14 @@ impl Haven {
             by_region: cells(cases::count_by(&mut tx, CountColumn::Region).await?),
             by_exploitation: cells(cases::count_by(&mut tx, CountColumn::ExploitationType).await?),
         };
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(cap.principal(), origin), Event::new(Action::AggregatesViewed), now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(cap.principal(), origin),
+            Event::new(Action::AggregatesViewed),
+            now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(agg)
     }

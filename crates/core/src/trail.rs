@@ -26,7 +26,9 @@ pub struct AuditEntry {
 impl Haven {
     fn entry(&self, r: AuditRow) -> AuditEntry {
         let reason = r.reason.as_deref().map(|b| {
-            self.cipher().decrypt(b, "audit.reason").unwrap_or_else(|_| "(unreadable)".into())
+            self.cipher()
+                .decrypt(b, "audit.reason")
+                .unwrap_or_else(|_| "(unreadable)".into())
         });
         AuditEntry {
             seq: r.seq,
@@ -46,17 +48,37 @@ impl Haven {
     }
 
     /// Reading the trail is itself recorded; `export` marks a download.
-    pub async fn audit_events(&self, cap: AuditRead<'_>, f: &AuditFilter, export: bool, origin: &Origin) -> Result<Vec<AuditEntry>> {
+    pub async fn audit_events(
+        &self,
+        cap: AuditRead<'_>,
+        f: &AuditFilter,
+        export: bool,
+        origin: &Origin,
+    ) -> Result<Vec<AuditEntry>> {
         let mut tx = self.db.begin().await?;
         let rows = audit::search(&mut tx, f).await?;
-        let action = if export { Action::AuditExported } else { Action::AuditViewed };
+        let action = if export {
+            Action::AuditExported
+        } else {
+            Action::AuditViewed
+        };
         let ev = Event::new(action).details(serde_json::json!({"rows": rows.len()}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(cap.principal(), origin), ev, now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(cap.principal(), origin),
+            ev,
+            now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(|r| self.entry(r)).collect())
     }
 
-    pub async fn verify_audit(&self, progress: impl FnMut(i64, i64)) -> Result<haven_audit::VerifyReport, haven_audit::VerifyError> {
+    pub async fn verify_audit(
+        &self,
+        progress: impl FnMut(i64, i64),
+    ) -> Result<haven_audit::VerifyReport, haven_audit::VerifyError> {
         haven_audit::verify(&self.db, &self.audit_keys().chain, progress).await
     }
 }

@@ -49,11 +49,21 @@ pub fn seal(kek: &Kek, mut input: impl Read, mut out: impl Write) -> Result<u64,
     let mut total = 0u64;
     loop {
         // Look ahead one chunk to know whether this one is the last.
-        let next_len = if cur_len == CHUNK { read_full(&mut input, &mut next)? } else { 0 };
+        let next_len = if cur_len == CHUNK {
+            read_full(&mut input, &mut next)?
+        } else {
+            0
+        };
         let last = next_len == 0;
         let n = nonce(&prefix, counter, last);
         let ct = cipher
-            .encrypt(&XNonce::from(n), Payload { msg: &cur[..cur_len], aad: &header })
+            .encrypt(
+                &XNonce::from(n),
+                Payload {
+                    msg: &cur[..cur_len],
+                    aad: &header,
+                },
+            )
             .map_err(|_| CryptoError::Malformed)?;
         out.write_all(&(ct.len() as u32).to_be_bytes())?;
         out.write_all(&ct)?;
@@ -79,10 +89,15 @@ pub fn open(kek: &Kek, mut input: impl Read, mut out: impl Write) -> Result<u64,
     if fingerprint != kek.fingerprint() {
         return Err(CryptoError::KeyFile {
             path: "(backup)".into(),
-            reason: format!("this backup was made under the key with fingerprint {fingerprint}; the key given has {}", kek.fingerprint()),
+            reason: format!(
+                "this backup was made under the key with fingerprint {fingerprint}; the key given has {}",
+                kek.fingerprint()
+            ),
         });
     }
-    let prefix: [u8; PREFIX] = header[24..].try_into().map_err(|_| CryptoError::Malformed)?;
+    let prefix: [u8; PREFIX] = header[24..]
+        .try_into()
+        .map_err(|_| CryptoError::Malformed)?;
     let cipher = XChaCha20Poly1305::new(&(*kek.backup_key().as_bytes()).into());
     let mut counter: u32 = 0;
     let mut total = 0u64;
@@ -100,7 +115,13 @@ pub fn open(kek: &Kek, mut input: impl Read, mut out: impl Write) -> Result<u64,
             return Err(CryptoError::Malformed);
         }
         let try_open = |last: bool| {
-            cipher.decrypt(&XNonce::from(nonce(&prefix, counter, last)), Payload { msg: &ct, aad: &header })
+            cipher.decrypt(
+                &XNonce::from(nonce(&prefix, counter, last)),
+                Payload {
+                    msg: &ct,
+                    aad: &header,
+                },
+            )
         };
         let (plain, last) = match try_open(false) {
             Ok(p) => (p, false),

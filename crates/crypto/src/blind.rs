@@ -46,7 +46,8 @@ impl BlindIndex {
     }
 
     fn digest(&self, kind: DigestKind, value: &str) -> String {
-        let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(self.key.as_bytes()).expect("any key length");
+        let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(self.key.as_bytes())
+            .expect("any key length");
         mac.update(kind.as_str().as_bytes());
         mac.update(b":");
         mac.update(value.as_bytes());
@@ -61,8 +62,15 @@ impl BlindIndex {
         for token in normalise_name(name).split(' ').filter(|t| !t.is_empty()) {
             out.push((DigestKind::Exact, self.digest(DigestKind::Exact, token)));
             let code = dm.double_metaphone(token).primary();
-            let code = if code.is_empty() { token.to_string() } else { code };
-            out.push((DigestKind::Phonetic, self.digest(DigestKind::Phonetic, &code)));
+            let code = if code.is_empty() {
+                token.to_string()
+            } else {
+                code
+            };
+            out.push((
+                DigestKind::Phonetic,
+                self.digest(DigestKind::Phonetic, &code),
+            ));
         }
         out.sort_by(|a, b| a.1.cmp(&b.1));
         out.dedup();
@@ -91,11 +99,19 @@ mod tests {
 
     #[test]
     fn accents_case_and_spelling_variants_match() {
-        let stored: Vec<String> = idx().entries("MARÍA GONZÁLEZ").into_iter().map(|e| e.1).collect();
+        let stored: Vec<String> = idx()
+            .entries("MARÍA GONZÁLEZ")
+            .into_iter()
+            .map(|e| e.1)
+            .collect();
         for q in idx().query("Maria Gonzales") {
             assert!(stored.contains(&q), "query token not found");
         }
-        let other: Vec<String> = idx().entries("Joseph Persaud").into_iter().map(|e| e.1).collect();
+        let other: Vec<String> = idx()
+            .entries("Joseph Persaud")
+            .into_iter()
+            .map(|e| e.1)
+            .collect();
         assert!(idx().query("Maria").iter().all(|q| !other.contains(q)));
     }
 

@@ -38,7 +38,8 @@ impl KeyMaterial {
     }
     /// A key derived for one purpose, so one secret never serves two algorithms.
     pub fn derive(&self, purpose: &str) -> KeyMaterial {
-        let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.0).expect("any key length");
+        let mut mac =
+            <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.0).expect("any key length");
         mac.update(purpose.as_bytes());
         KeyMaterial(mac.finalize().into_bytes().into())
     }
@@ -55,7 +56,13 @@ fn seal(key: &KeyMaterial, key_id: u32, plaintext: &[u8], aad: &[u8]) -> Vec<u8>
     rand::fill(&mut nonce);
     let ct = key
         .cipher()
-        .encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad })
+        .encrypt(
+            &XNonce::from(nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory buffers");
     let mut out = Vec::with_capacity(HEADER_LEN + ct.len());
     out.push(VERSION);
@@ -109,12 +116,18 @@ impl Kek {
     }
 
     pub fn read_file(path: &Path) -> Result<Self, CryptoError> {
-        let err = |reason: String| CryptoError::KeyFile { path: path.display().to_string(), reason };
+        let err = |reason: String| CryptoError::KeyFile {
+            path: path.display().to_string(),
+            reason,
+        };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).map_err(|e| err(e.to_string()))?.permissions().mode();
+            let mode = std::fs::metadata(path)
+                .map_err(|e| err(e.to_string()))?
+                .permissions()
+                .mode();
             if mode & 0o077 != 0 {
                 return Err(err(format!(
                     "permissions are {:o}; the key file must be readable by its owner only (chmod 600)",
@@ -157,7 +170,8 @@ impl Kek {
 
     pub fn unwrap_key(&self, purpose: &str, wrapped: &[u8]) -> Result<KeyMaterial, CryptoError> {
         let (_, nonce, ct) = header(wrapped)?;
-        let plain = open(&self.0, nonce, ct, purpose.as_bytes()).map_err(|_| CryptoError::WrongKek)?;
+        let plain =
+            open(&self.0, nonce, ct, purpose.as_bytes()).map_err(|_| CryptoError::WrongKek)?;
         let arr: [u8; 32] = plain.try_into().map_err(|_| CryptoError::Malformed)?;
         Ok(KeyMaterial(arr))
     }
@@ -219,13 +233,21 @@ impl Keyring {
             }
         }
         match (active_data, index, audit) {
-            (Some(active_data), Some(index), Some(audit)) => Ok(Self { data, active_data, index, audit }),
+            (Some(active_data), Some(index), Some(audit)) => Ok(Self {
+                data,
+                active_data,
+                index,
+                audit,
+            }),
             _ => Err(CryptoError::Malformed),
         }
     }
 
     pub fn cipher(&self) -> FieldCipher {
-        FieldCipher { keys: self.data.clone(), active: self.active_data }
+        FieldCipher {
+            keys: self.data.clone(),
+            active: self.active_data,
+        }
     }
 
     pub fn blind_index(&self) -> crate::BlindIndex {
@@ -253,12 +275,20 @@ pub struct FieldCipher {
 
 impl FieldCipher {
     pub fn encrypt(&self, plaintext: &str, aad: &str) -> Vec<u8> {
-        seal(&self.keys[&self.active], self.active, plaintext.as_bytes(), aad.as_bytes())
+        seal(
+            &self.keys[&self.active],
+            self.active,
+            plaintext.as_bytes(),
+            aad.as_bytes(),
+        )
     }
 
     pub fn decrypt(&self, blob: &[u8], aad: &str) -> Result<String, CryptoError> {
         let (key_id, nonce, ct) = header(blob)?;
-        let key = self.keys.get(&key_id).ok_or(CryptoError::UnknownKey(key_id))?;
+        let key = self
+            .keys
+            .get(&key_id)
+            .ok_or(CryptoError::UnknownKey(key_id))?;
         let plain = open(key, nonce, ct, aad.as_bytes())?;
         String::from_utf8(plain).map_err(|_| CryptoError::Malformed)
     }
@@ -267,7 +297,11 @@ impl FieldCipher {
         plaintext.map(|p| self.encrypt(p, aad))
     }
 
-    pub fn decrypt_opt(&self, blob: Option<&[u8]>, aad: &str) -> Result<Option<String>, CryptoError> {
+    pub fn decrypt_opt(
+        &self,
+        blob: Option<&[u8]>,
+        aad: &str,
+    ) -> Result<Option<String>, CryptoError> {
         blob.map(|b| self.decrypt(b, aad)).transpose()
     }
 }
@@ -288,25 +322,40 @@ mod tests {
         let (_, ring) = ring();
         let c = ring.cipher();
         let blob = c.encrypt("María González", "persons.first_name:1");
-        assert_eq!(c.decrypt(&blob, "persons.first_name:1").unwrap(), "María González");
-        assert!(c.decrypt(&blob, "persons.first_name:2").is_err(), "aad must bind the row");
+        assert_eq!(
+            c.decrypt(&blob, "persons.first_name:1").unwrap(),
+            "María González"
+        );
+        assert!(
+            c.decrypt(&blob, "persons.first_name:2").is_err(),
+            "aad must bind the row"
+        );
         let mut tampered = blob.clone();
         *tampered.last_mut().unwrap() ^= 1;
         assert!(c.decrypt(&tampered, "persons.first_name:1").is_err());
-        assert!(!blob.windows(5).any(|w| w == b"Mar\xc3\xad"), "no plaintext in ciphertext");
+        assert!(
+            !blob.windows(5).any(|w| w == b"Mar\xc3\xad"),
+            "no plaintext in ciphertext"
+        );
     }
 
     #[test]
     fn wrong_kek_is_detected() {
         let kek = Kek::generate();
         let rows = Keyring::generate(&kek);
-        assert!(matches!(Keyring::unwrap_all(&Kek::generate(), &rows), Err(CryptoError::WrongKek)));
+        assert!(matches!(
+            Keyring::unwrap_all(&Kek::generate(), &rows),
+            Err(CryptoError::WrongKek)
+        ));
     }
 
     #[test]
     fn kek_hex_round_trip() {
         let kek = Kek::generate();
-        assert_eq!(Kek::from_hex(&kek.to_hex()).unwrap().fingerprint(), kek.fingerprint());
+        assert_eq!(
+            Kek::from_hex(&kek.to_hex()).unwrap().fingerprint(),
+            kek.fingerprint()
+        );
         assert!(Kek::from_hex("abcd").is_err());
         assert!(Kek::from_hex("zz").is_err());
     }
@@ -317,8 +366,14 @@ mod tests {
         let path = dir.join("kek.key");
         let kek = Kek::generate();
         kek.write_new_file(&path).unwrap();
-        assert_eq!(Kek::read_file(&path).unwrap().fingerprint(), kek.fingerprint());
-        assert!(kek.write_new_file(&path).is_err(), "never overwrite a key file");
+        assert_eq!(
+            Kek::read_file(&path).unwrap().fingerprint(),
+            kek.fingerprint()
+        );
+        assert!(
+            kek.write_new_file(&path).is_err(),
+            "never overwrite a key file"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -36,7 +36,10 @@ impl PolicyError {
 const COMMON: &str = include_str!("common-passwords.txt");
 
 fn letters_only(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphabetic()).flat_map(|c| c.to_lowercase()).collect()
+    s.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
 }
 
 pub fn check_policy(password: &str, username: &str) -> Result<(), PolicyError> {
@@ -60,8 +63,15 @@ pub fn check_policy(password: &str, username: &str) -> Result<(), PolicyError> {
     if all_digits_or_keyboard {
         return Err(PolicyError::Common);
     }
-    for common in COMMON.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        if lower == common || stem == letters_only(common) || stem == format!("{0}{0}", letters_only(common)) {
+    for common in COMMON
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        if lower == common
+            || stem == letters_only(common)
+            || stem == format!("{0}{0}", letters_only(common))
+        {
             return Err(PolicyError::Common);
         }
     }
@@ -91,7 +101,9 @@ pub async fn hash(password: String) -> Result<String, CryptoError> {
 }
 
 pub async fn verify(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_blocking(&password, &phc)).await.unwrap_or(false)
+    tokio::task::spawn_blocking(move || verify_blocking(&password, &phc))
+        .await
+        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -101,11 +113,26 @@ mod tests {
     #[test]
     fn policy_refuses_weak_passwords() {
         assert_eq!(check_policy("short", "someone"), Err(PolicyError::TooShort));
-        assert_eq!(check_policy("Password123!", "someone"), Err(PolicyError::Common));
-        assert_eq!(check_policy("P@ssw0rd2026!!", "someone"), Err(PolicyError::Common));
-        assert_eq!(check_policy("111111111111", "someone"), Err(PolicyError::Common));
-        assert_eq!(check_policy("qwertyuiop12", "someone"), Err(PolicyError::Common));
-        assert_eq!(check_policy("my name is alice!", "alice"), Err(PolicyError::ContainsUsername));
+        assert_eq!(
+            check_policy("Password123!", "someone"),
+            Err(PolicyError::Common)
+        );
+        assert_eq!(
+            check_policy("P@ssw0rd2026!!", "someone"),
+            Err(PolicyError::Common)
+        );
+        assert_eq!(
+            check_policy("111111111111", "someone"),
+            Err(PolicyError::Common)
+        );
+        assert_eq!(
+            check_policy("qwertyuiop12", "someone"),
+            Err(PolicyError::Common)
+        );
+        assert_eq!(
+            check_policy("my name is alice!", "alice"),
+            Err(PolicyError::ContainsUsername)
+        );
         assert!(check_policy("river-canoe-Mazaruni-42", "alice").is_ok());
     }
 

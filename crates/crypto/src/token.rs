@@ -17,7 +17,8 @@ pub fn generate(prefix: &str) -> String {
 
 /// The value stored in the database for a token.
 pub fn hash(key: &KeyMaterial, token: &str) -> String {
-    let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key.as_bytes()).expect("any key length");
+    let mut mac =
+        <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key.as_bytes()).expect("any key length");
     mac.update(token.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }

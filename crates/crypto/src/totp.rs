@@ -46,6 +46,10 @@ mod tests {
         assert!(check(&s, &code, now + 30).is_some(), "one step of skew");
         assert!(check(&s, &code, now + 300).is_none());
         assert!(check(&s, "000000x", now).is_none());
-        assert!(provisioning_uri(&s, "alice").unwrap().starts_with("otpauth://totp/"));
+        assert!(
+            provisioning_uri(&s, "alice")
+                .unwrap()
+                .starts_with("otpauth://totp/")
+        );
     }
 }

@@ -103,16 +103,56 @@ pub struct Region {
 /// Guyana's ten regions, the demo deployment's geography. Codes as listed in `shared/domain.md`
 /// (marked there as to be checked): kept as data so a country office can correct them.
 pub const GUYANA_REGIONS: &[Region] = &[
-    Region { code: "GY-BA", number: 1, name: "Barima-Waini" },
-    Region { code: "GY-PM", number: 2, name: "Pomeroon-Supenaam" },
-    Region { code: "GY-ES", number: 3, name: "Essequibo Islands-West Demerara" },
-    Region { code: "GY-DE", number: 4, name: "Demerara-Mahaica" },
-    Region { code: "GY-MA", number: 5, name: "Mahaica-Berbice" },
-    Region { code: "GY-EB", number: 6, name: "East Berbice-Corentyne" },
-    Region { code: "GY-CU", number: 7, name: "Cuyuni-Mazaruni" },
-    Region { code: "GY-PT", number: 8, name: "Potaro-Siparuni" },
-    Region { code: "GY-UT", number: 9, name: "Upper Takutu-Upper Essequibo" },
-    Region { code: "GY-UD", number: 10, name: "Upper Demerara-Berbice" },
+    Region {
+        code: "GY-BA",
+        number: 1,
+        name: "Barima-Waini",
+    },
+    Region {
+        code: "GY-PM",
+        number: 2,
+        name: "Pomeroon-Supenaam",
+    },
+    Region {
+        code: "GY-ES",
+        number: 3,
+        name: "Essequibo Islands-West Demerara",
+    },
+    Region {
+        code: "GY-DE",
+        number: 4,
+        name: "Demerara-Mahaica",
+    },
+    Region {
+        code: "GY-MA",
+        number: 5,
+        name: "Mahaica-Berbice",
+    },
+    Region {
+        code: "GY-EB",
+        number: 6,
+        name: "East Berbice-Corentyne",
+    },
+    Region {
+        code: "GY-CU",
+        number: 7,
+        name: "Cuyuni-Mazaruni",
+    },
+    Region {
+        code: "GY-PT",
+        number: 8,
+        name: "Potaro-Siparuni",
+    },
+    Region {
+        code: "GY-UT",
+        number: 9,
+        name: "Upper Takutu-Upper Essequibo",
+    },
+    Region {
+        code: "GY-UD",
+        number: 10,
+        name: "Upper Demerara-Berbice",
+    },
 ];
 
 impl Region {
@@ -120,7 +160,10 @@ impl Region {
         GUYANA_REGIONS
             .iter()
             .find(|r| r.code == code)
-            .ok_or(crate::ValidationError::UnknownCode { field: "Region", code: code.to_string() })
+            .ok_or(crate::ValidationError::UnknownCode {
+                field: "Region",
+                code: code.to_string(),
+            })
     }
 }
 
@@ -133,8 +176,14 @@ mod tests {
         for t in AgencyType::ALL {
             assert_eq!(t.as_str().parse::<AgencyType>().unwrap(), *t);
         }
-        assert!("Ngo".parse::<AgencyType>().is_err(), "codes are case-sensitive HTCDS names");
-        assert_eq!("FollowUp".parse::<CaseStatus>().unwrap(), CaseStatus::FollowUp);
+        assert!(
+            "Ngo".parse::<AgencyType>().is_err(),
+            "codes are case-sensitive HTCDS names"
+        );
+        assert_eq!(
+            "FollowUp".parse::<CaseStatus>().unwrap(),
+            CaseStatus::FollowUp
+        );
         assert!(Region::parse("GY-CU").is_ok());
         assert!(Region::parse("GY-XX").is_err());
     }

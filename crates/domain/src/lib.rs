@@ -8,7 +8,7 @@ pub mod role;
 pub mod values;
 
 pub use access::{CaseAccessFacts, CaseScope};
-pub use codes::{AgencyType, CaseStatus, ExploitationType, Gender, Region, GUYANA_REGIONS};
+pub use codes::{AgencyType, CaseStatus, ExploitationType, GUYANA_REGIONS, Gender, Region};
 pub use ids::{AgencyId, CaseId, PersonId, TokenId, UserId};
 pub use role::Role;
 pub use values::{AgencyName, CaseNumber, DisplayName, Username, ValidationError};

@@ -63,7 +63,9 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("unknown role {0:?}; expected one of admin, coordinator, case_worker, screener, service_provider, analyst, trainer, auditor")]
+#[error(
+    "unknown role {0:?}; expected one of admin, coordinator, case_worker, screener, service_provider, analyst, trainer, auditor"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

@@ -98,12 +98,21 @@ impl Username {
             return Err(ValidationError::Required { field: "username" });
         }
         if s.len() < 3 {
-            return Err(ValidationError::TooShort { field: "username", min: 3 });
+            return Err(ValidationError::TooShort {
+                field: "username",
+                min: 3,
+            });
         }
         if s.len() > 64 {
-            return Err(ValidationError::TooLong { field: "username", max: 64 });
+            return Err(ValidationError::TooLong {
+                field: "username",
+                max: 64,
+            });
         }
-        if !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        {
             return Err(ValidationError::BadCharacters { field: "username" });
         }
         Ok(Self(s))
@@ -141,7 +150,9 @@ impl CaseNumber {
         if ok {
             Ok(Self(s))
         } else {
-            Err(ValidationError::BadCharacters { field: "case_number" })
+            Err(ValidationError::BadCharacters {
+                field: "case_number",
+            })
         }
     }
     pub fn as_str(&self) -> &str {
@@ -162,9 +173,18 @@ mod tests {
     #[test]
     fn usernames_are_normalised_and_checked() {
         assert_eq!(Username::parse("  Alice.B ").unwrap().as_str(), "alice.b");
-        assert!(matches!(Username::parse("ab"), Err(ValidationError::TooShort { .. })));
-        assert!(matches!(Username::parse("a b c"), Err(ValidationError::BadCharacters { .. })));
-        assert!(matches!(Username::parse(""), Err(ValidationError::Required { .. })));
+        assert!(matches!(
+            Username::parse("ab"),
+            Err(ValidationError::TooShort { .. })
+        ));
+        assert!(matches!(
+            Username::parse("a b c"),
+            Err(ValidationError::BadCharacters { .. })
+        ));
+        assert!(matches!(
+            Username::parse(""),
+            Err(ValidationError::Required { .. })
+        ));
     }
 
     #[test]
@@ -172,7 +192,10 @@ mod tests {
         assert!(AgencyName::parse("  ").is_err());
         assert!(AgencyName::parse(&"x".repeat(201)).is_err());
         assert!(AgencyName::parse("Help\u{0}Shelter").is_err());
-        assert_eq!(AgencyName::parse(" Help & Shelter ").unwrap().as_str(), "Help & Shelter");
+        assert_eq!(
+            AgencyName::parse(" Help & Shelter ").unwrap().as_str(),
+            "Help & Shelter"
+        );
     }
 
     #[test]

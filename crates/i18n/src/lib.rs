@@ -34,7 +34,9 @@ impl Lang {
     }
 
     pub fn parse(code: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.code() == code.trim().to_ascii_lowercase())
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.code() == code.trim().to_ascii_lowercase())
     }
 
     fn source(self) -> &'static str {
@@ -67,14 +69,19 @@ impl I18n {
     pub fn load() -> Result<Self, LoadError> {
         let mut bundles = HashMap::new();
         for lang in Lang::ALL {
-            let err = |message: String| LoadError { lang: lang.code(), message };
+            let err = |message: String| LoadError {
+                lang: lang.code(),
+                message,
+            };
             let res = FluentResource::try_new(lang.source().to_string())
                 .map_err(|(_, errs)| err(format!("{errs:?}")))?;
             let id: LanguageIdentifier = lang.code().parse().map_err(|e| err(format!("{e}")))?;
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Isolation marks would show up as stray characters in HTML and CSV.
             bundle.set_use_isolating(false);
-            bundle.add_resource(res).map_err(|e| err(format!("{e:?}")))?;
+            bundle
+                .add_resource(res)
+                .map_err(|e| err(format!("{e:?}")))?;
             bundles.insert(lang, bundle);
         }
         Ok(I18n { bundles })
@@ -99,7 +106,9 @@ impl I18n {
             return format!("[{key}]");
         };
         let mut errors = Vec::new();
-        bundle.format_pattern(pattern, args, &mut errors).into_owned()
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned()
     }
 
     pub fn has(&self, lang: Lang, key: &str) -> bool {
@@ -121,8 +130,10 @@ impl I18n {
 /// Picks a language from an Accept-Language header.
 pub fn negotiate(accept_language: &str) -> Lang {
     let requested = fluent_langneg::accepted_languages::parse(accept_language);
-    let available: Vec<LanguageIdentifier> =
-        Lang::ALL.iter().filter_map(|l| l.code().parse().ok()).collect();
+    let available: Vec<LanguageIdentifier> = Lang::ALL
+        .iter()
+        .filter_map(|l| l.code().parse().ok())
+        .collect();
     let default: LanguageIdentifier = "en".parse().expect("valid");
     let chosen = fluent_langneg::negotiate_languages(
         &requested,
@@ -150,7 +161,11 @@ mod tests {
             let missing: Vec<_> = en.difference(&other).collect();
             let extra: Vec<_> = other.difference(&en).collect();
             assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
-            assert!(extra.is_empty(), "{} has keys English lacks: {extra:?}", lang.code());
+            assert!(
+                extra.is_empty(),
+                "{} has keys English lacks: {extra:?}",
+                lang.code()
+            );
         }
     }
 

@@ -54,7 +54,9 @@ pub async fn insert(conn: &mut Conn, a: &AgencyRow) -> Result<()> {
 
 pub async fn list(conn: &mut Conn) -> Result<Vec<AgencyRow>> {
     let sql = format!("SELECT {COLS} FROM agencies ORDER BY name");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -69,11 +71,18 @@ pub async fn get(conn: &mut Conn, id: AgencyId) -> Result<Option<AgencyRow>> {
 
 pub async fn find_by_name(conn: &mut Conn, name: &str) -> Result<Option<AgencyRow>> {
     let sql = format!("SELECT {COLS} FROM agencies WHERE name = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(name).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn set_coordination_consent(conn: &mut Conn, id: AgencyId, consent: bool) -> Result<bool> {
+pub async fn set_coordination_consent(
+    conn: &mut Conn,
+    id: AgencyId,
+    consent: bool,
+) -> Result<bool> {
     let r = sqlx::query("UPDATE agencies SET coordination_consent = $1 WHERE id = $2")
         .bind(crate::flag(consent))
         .bind(id.to_string())

@@ -6,7 +6,7 @@ use haven_domain::{AgencyId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::row::{parse_opt};
+use crate::row::parse_opt;
 use crate::{Conn, Result, StoreError};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -53,14 +53,20 @@ fn from_row(r: &AnyRow) -> Result<AuditRow> {
 
 /// Appends one event. `seal` receives the event with `seq` and `prev_hash` filled in and returns
 /// its hash. Must be the last statement of the transaction before commit (see module doc).
-pub async fn append(conn: &mut Conn, mut ev: AuditRow, seal: impl FnOnce(&AuditRow) -> String) -> Result<AuditRow> {
+pub async fn append(
+    conn: &mut Conn,
+    mut ev: AuditRow,
+    seal: impl FnOnce(&AuditRow) -> String,
+) -> Result<AuditRow> {
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *conn)
         .await?;
     ev.seq = head.try_get("seq")?;
     ev.prev_hash = head.try_get("hash")?;
     ev.hash = seal(&ev);
-    let sql = format!("INSERT INTO audit_events ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
+    let sql = format!(
+        "INSERT INTO audit_events ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(ev.seq)
         .bind(ev.at)
@@ -86,7 +92,9 @@ pub async fn append(conn: &mut Conn, mut ev: AuditRow, seal: impl FnOnce(&AuditR
 }
 
 pub async fn head(conn: &mut Conn) -> Result<(i64, String)> {
-    let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?;
+    let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
     Ok((r.try_get("seq")?, r.try_get("hash")?))
 }
 

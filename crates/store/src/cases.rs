@@ -115,7 +115,13 @@ pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<()> {
     add_agency(conn, c.id, c.owner_agency_id, "owner", c.opened_at).await
 }
 
-pub async fn add_agency(conn: &mut Conn, case: CaseId, agency: AgencyId, involvement: &str, now: i64) -> Result<()> {
+pub async fn add_agency(
+    conn: &mut Conn,
+    case: CaseId,
+    agency: AgencyId,
+    involvement: &str,
+    now: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO case_agencies (case_id, agency_id, involvement, added_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (case_id, agency_id) DO UPDATE SET involvement = excluded.involvement",
@@ -129,7 +135,14 @@ pub async fn add_agency(conn: &mut Conn, case: CaseId, agency: AgencyId, involve
     Ok(())
 }
 
-pub async fn grant(conn: &mut Conn, case: CaseId, user: UserId, by: UserId, now: i64, expires_at: Option<i64>) -> Result<()> {
+pub async fn grant(
+    conn: &mut Conn,
+    case: CaseId,
+    user: UserId,
+    by: UserId,
+    now: i64,
+    expires_at: Option<i64>,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO case_grants (case_id, user_id, granted_by, granted_at, expires_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (case_id, user_id) DO UPDATE SET granted_by = excluded.granted_by,
@@ -146,7 +159,11 @@ pub async fn grant(conn: &mut Conn, case: CaseId, user: UserId, by: UserId, now:
 }
 
 /// The facts the need-to-know rule needs, or `None` if no such case exists.
-pub async fn access_facts(conn: &mut Conn, case: CaseId, now: i64) -> Result<Option<CaseAccessFacts>> {
+pub async fn access_facts(
+    conn: &mut Conn,
+    case: CaseId,
+    now: i64,
+) -> Result<Option<CaseAccessFacts>> {
     let Some(r) = sqlx::query(
         "SELECT c.owner_agency_id, c.created_by, c.assigned_user_id, a.coordination_consent
          FROM cases c JOIN agencies a ON a.id = c.owner_agency_id WHERE c.id = $1",
@@ -169,10 +186,16 @@ pub async fn access_facts(conn: &mut Conn, case: CaseId, now: i64) -> Result<Opt
     Ok(Some(CaseAccessFacts {
         owner_agency: parse(&r, "owner_agency_id")?,
         owner_consents_to_coordination: flag(&r, "coordination_consent")?,
-        involved_agencies: involved.iter().map(|r| parse(r, "agency_id")).collect::<Result<_>>()?,
+        involved_agencies: involved
+            .iter()
+            .map(|r| parse(r, "agency_id"))
+            .collect::<Result<_>>()?,
         created_by: parse(&r, "created_by")?,
         assigned_to: parse_opt(&r, "assigned_user_id")?,
-        granted_users: grants.iter().map(|r| parse(r, "user_id")).collect::<Result<_>>()?,
+        granted_users: grants
+            .iter()
+            .map(|r| parse(r, "user_id"))
+            .collect::<Result<_>>()?,
     }))
 }
 
@@ -203,11 +226,17 @@ pub struct CaseQuery {
 
 /// Builds the visibility condition for a scope. Kept beside the per-case rule's tests in
 /// `haven-authz`, which check both agree on every role.
-fn scope_sql(scope: &CaseScope, next: &mut impl FnMut() -> String, binds: &mut Vec<String>) -> String {
+fn scope_sql(
+    scope: &CaseScope,
+    next: &mut impl FnMut() -> String,
+    binds: &mut Vec<String>,
+) -> String {
     let grant = |next: &mut dyn FnMut() -> String, binds: &mut Vec<String>, user: &UserId| {
         let p = next();
         binds.push(user.to_string());
-        format!("EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.user_id = {p} AND (g.expires_at IS NULL OR g.expires_at > {{now}}))")
+        format!(
+            "EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.user_id = {p} AND (g.expires_at IS NULL OR g.expires_at > {{now}}))"
+        )
     };
     match scope {
         CaseScope::GrantsOnly { user } => grant(next, binds, user),
@@ -221,7 +250,9 @@ fn scope_sql(scope: &CaseScope, next: &mut impl FnMut() -> String, binds: &mut V
             let p = next();
             binds.push(agency.to_string());
             let g = grant(next, binds, user);
-            format!("(EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = {p}) OR {g})")
+            format!(
+                "(EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = {p}) OR {g})"
+            )
         }
         CaseScope::Coordination { agency, user } => {
             let p = next();
@@ -235,7 +266,12 @@ fn scope_sql(scope: &CaseScope, next: &mut impl FnMut() -> String, binds: &mut V
 }
 
 /// Cases visible in `scope`, newest first, with the total count for paging.
-pub async fn list(conn: &mut Conn, scope: &CaseScope, q: &CaseQuery, now: i64) -> Result<(Vec<CaseListRow>, i64)> {
+pub async fn list(
+    conn: &mut Conn,
+    scope: &CaseScope,
+    q: &CaseQuery,
+    now: i64,
+) -> Result<(Vec<CaseListRow>, i64)> {
     let mut n = 0;
     let mut next = || {
         n += 1;
@@ -362,13 +398,14 @@ pub async fn get_person(conn: &mut Conn, id: PersonId) -> Result<Option<PersonRo
 
 pub async fn set_status(conn: &mut Conn, id: CaseId, status: CaseStatus, now: i64) -> Result<bool> {
     let closed = matches!(status, CaseStatus::Closed | CaseStatus::ClosedReferred);
-    let r = sqlx::query("UPDATE cases SET status = $1, updated_at = $2, closed_at = $3 WHERE id = $4")
-        .bind(status.as_str())
-        .bind(now)
-        .bind(if closed { Some(now) } else { None })
-        .bind(id.to_string())
-        .execute(&mut *conn)
-        .await?;
+    let r =
+        sqlx::query("UPDATE cases SET status = $1, updated_at = $2, closed_at = $3 WHERE id = $4")
+            .bind(status.as_str())
+            .bind(now)
+            .bind(if closed { Some(now) } else { None })
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -376,7 +413,9 @@ pub async fn set_status(conn: &mut Conn, id: CaseId, status: CaseStatus, now: i6
 pub async fn count_by(conn: &mut Conn, column: CountColumn) -> Result<Vec<(Option<String>, i64)>> {
     let col = column.sql();
     let sql = format!("SELECT {col} AS k, COUNT(*) AS n FROM cases GROUP BY {col} ORDER BY {col}");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("k")?, r.try_get("n")?)))
         .collect()
@@ -400,5 +439,7 @@ impl CountColumn {
 }
 
 pub async fn count(conn: &mut Conn) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&mut *conn).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM cases")
+        .fetch_one(&mut *conn)
+        .await?)
 }

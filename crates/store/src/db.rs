@@ -37,7 +37,10 @@ static MIGRATOR_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 /// Parses a database URL into its backend and, for SQLite, the file path.
 pub fn parse_url(url: &str) -> Result<(Backend, Option<PathBuf>)> {
     let url = url.trim();
-    if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+    if let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
         let path = rest.split('?').next().unwrap_or_default();
         if path.is_empty() || path.contains(":memory:") {
             return Err(StoreError::BadUrl(
@@ -66,10 +69,12 @@ impl Db {
                     return Err(StoreError::Missing(path.display().to_string()));
                 }
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| StoreError::BadUrl(format!("cannot create {}: {e}", parent.display())))?;
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        StoreError::BadUrl(format!("cannot create {}: {e}", parent.display()))
+                    })?;
                 }
-                let opts = AnyConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?;
+                let opts =
+                    AnyConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?;
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(30))
@@ -125,14 +130,18 @@ impl Db {
             Backend::Sqlite => &MIGRATOR_SQLITE,
             Backend::Postgres => &MIGRATOR_POSTGRES,
         };
-        let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
-            .fetch_all(&self.pool)
-            .await
-        {
-            Ok(v) => v,
-            Err(_) => Vec::new(),
-        };
-        Ok(migrator.iter().filter(|m| !applied.contains(&m.version)).count())
+        let applied: Vec<i64> =
+            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_all(&self.pool)
+                .await
+            {
+                Ok(v) => v,
+                Err(_) => Vec::new(),
+            };
+        Ok(migrator
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .count())
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
@@ -173,10 +182,19 @@ mod tests {
 
     #[test]
     fn urls_pick_the_backend_and_typos_fail() {
-        assert_eq!(parse_url("sqlite://data/haven.db").unwrap().0, Backend::Sqlite);
-        assert_eq!(parse_url("sqlite:haven.db").unwrap().1.unwrap(), PathBuf::from("haven.db"));
+        assert_eq!(
+            parse_url("sqlite://data/haven.db").unwrap().0,
+            Backend::Sqlite
+        );
+        assert_eq!(
+            parse_url("sqlite:haven.db").unwrap().1.unwrap(),
+            PathBuf::from("haven.db")
+        );
         assert_eq!(parse_url("postgres://u@h/db").unwrap().0, Backend::Postgres);
-        assert_eq!(parse_url("postgresql://u@h/db").unwrap().0, Backend::Postgres);
+        assert_eq!(
+            parse_url("postgresql://u@h/db").unwrap().0,
+            Backend::Postgres
+        );
         assert!(parse_url("postgress://u@h/db").is_err());
         assert!(parse_url("sqlite::memory:").is_err());
         assert!(parse_url("haven.db").is_err());

@@ -28,66 +28,152 @@ use Kind::{Blob as B, Int as I, Text as T};
 /// Every table, in an order that satisfies foreign keys. Sessions are left out on purpose: a
 /// restored database must not hold live logins. A test checks this list against the schema.
 pub const TABLES: &[TableSpec] = &[
-    TableSpec { name: "settings", columns: &[("key", T), ("value", T)] },
+    TableSpec {
+        name: "settings",
+        columns: &[("key", T), ("value", T)],
+    },
     TableSpec {
         name: "keyring",
-        columns: &[("id", I), ("purpose", T), ("wrapped", B), ("kek_fingerprint", T), ("active", I), ("created_at", I)],
+        columns: &[
+            ("id", I),
+            ("purpose", T),
+            ("wrapped", B),
+            ("kek_fingerprint", T),
+            ("active", I),
+            ("created_at", I),
+        ],
     },
     TableSpec {
         name: "agencies",
         columns: &[
-            ("id", T), ("name", T), ("agency_type", T), ("region", T), ("phone", T), ("email", T),
-            ("coordination_consent", I), ("created_at", I),
+            ("id", T),
+            ("name", T),
+            ("agency_type", T),
+            ("region", T),
+            ("phone", T),
+            ("email", T),
+            ("coordination_consent", I),
+            ("created_at", I),
         ],
     },
     TableSpec {
         name: "users",
         columns: &[
-            ("id", T), ("username", T), ("display_name", T), ("agency_id", T), ("role", T), ("password_hash", T),
-            ("disabled", I), ("must_change_password", I), ("failed_logins", I), ("locked_until", I),
-            ("totp_secret", B), ("totp_last_step", I), ("language", T), ("created_at", I), ("last_login_at", I),
+            ("id", T),
+            ("username", T),
+            ("display_name", T),
+            ("agency_id", T),
+            ("role", T),
+            ("password_hash", T),
+            ("disabled", I),
+            ("must_change_password", I),
+            ("failed_logins", I),
+            ("locked_until", I),
+            ("totp_secret", B),
+            ("totp_last_step", I),
+            ("language", T),
+            ("created_at", I),
+            ("last_login_at", I),
         ],
     },
     TableSpec {
         name: "api_tokens",
         columns: &[
-            ("id", T), ("user_id", T), ("token_hash", T), ("label", T), ("created_at", I), ("expires_at", I),
-            ("last_used_at", I), ("revoked", I),
+            ("id", T),
+            ("user_id", T),
+            ("token_hash", T),
+            ("label", T),
+            ("created_at", I),
+            ("expires_at", I),
+            ("last_used_at", I),
+            ("revoked", I),
         ],
     },
     TableSpec {
         name: "persons",
         columns: &[
-            ("id", T), ("first_name", B), ("middle_name", B), ("last_name", B), ("nickname", B), ("birth_date", B),
-            ("phone", B), ("address", B), ("gender", T), ("citizenship", T), ("birth_year", I), ("age_uncertain", I),
-            ("created_at", I), ("updated_at", I),
+            ("id", T),
+            ("first_name", B),
+            ("middle_name", B),
+            ("last_name", B),
+            ("nickname", B),
+            ("birth_date", B),
+            ("phone", B),
+            ("address", B),
+            ("gender", T),
+            ("citizenship", T),
+            ("birth_year", I),
+            ("age_uncertain", I),
+            ("created_at", I),
+            ("updated_at", I),
         ],
     },
-    TableSpec { name: "person_name_index", columns: &[("digest", T), ("person_id", T)] },
-    TableSpec { name: "case_counters", columns: &[("key", T), ("next_seq", I)] },
+    TableSpec {
+        name: "person_name_index",
+        columns: &[("digest", T), ("person_id", T)],
+    },
+    TableSpec {
+        name: "case_counters",
+        columns: &[("key", T), ("next_seq", I)],
+    },
     TableSpec {
         name: "cases",
         columns: &[
-            ("id", T), ("case_number", T), ("person_id", T), ("status", T), ("owner_agency_id", T),
-            ("assigned_user_id", T), ("created_by", T), ("region", T), ("exploitation_type", T), ("summary", B),
-            ("opened_at", I), ("updated_at", I), ("closed_at", I),
+            ("id", T),
+            ("case_number", T),
+            ("person_id", T),
+            ("status", T),
+            ("owner_agency_id", T),
+            ("assigned_user_id", T),
+            ("created_by", T),
+            ("region", T),
+            ("exploitation_type", T),
+            ("summary", B),
+            ("opened_at", I),
+            ("updated_at", I),
+            ("closed_at", I),
         ],
     },
     TableSpec {
         name: "case_agencies",
-        columns: &[("case_id", T), ("agency_id", T), ("involvement", T), ("added_at", I)],
+        columns: &[
+            ("case_id", T),
+            ("agency_id", T),
+            ("involvement", T),
+            ("added_at", I),
+        ],
     },
     TableSpec {
         name: "case_grants",
-        columns: &[("case_id", T), ("user_id", T), ("granted_by", T), ("granted_at", I), ("expires_at", I)],
+        columns: &[
+            ("case_id", T),
+            ("user_id", T),
+            ("granted_by", T),
+            ("granted_at", I),
+            ("expires_at", I),
+        ],
     },
-    TableSpec { name: "audit_head", columns: &[("id", I), ("seq", I), ("hash", T)] },
+    TableSpec {
+        name: "audit_head",
+        columns: &[("id", I), ("seq", I), ("hash", T)],
+    },
     TableSpec {
         name: "audit_events",
         columns: &[
-            ("seq", I), ("at", I), ("actor_user_id", T), ("actor_agency_id", T), ("actor_role", T), ("action", T),
-            ("outcome", T), ("target_kind", T), ("target_id", T), ("ip", T), ("reason", B), ("details", T),
-            ("prev_hash", T), ("hash", T),
+            ("seq", I),
+            ("at", I),
+            ("actor_user_id", T),
+            ("actor_agency_id", T),
+            ("actor_role", T),
+            ("action", T),
+            ("outcome", T),
+            ("target_kind", T),
+            ("target_id", T),
+            ("ip", T),
+            ("reason", B),
+            ("details", T),
+            ("prev_hash", T),
+            ("hash", T),
         ],
     },
 ];
@@ -109,13 +195,21 @@ pub async fn dump(db: &Db, out: &mut impl Write, mut progress: impl FnMut(u64)) 
         let cols: Vec<&str> = t.columns.iter().map(|c| c.0).collect();
         writeln!(out, "{}", json!({"table": t.name, "columns": cols})).map_err(io)?;
         let sql = format!("SELECT {} FROM {} ORDER BY 1", cols.join(", "), t.name);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *tx).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut *tx)
+            .await?;
         for r in &rows {
             let mut vals = Vec::with_capacity(t.columns.len());
             for (i, (_, kind)) in t.columns.iter().enumerate() {
                 vals.push(match kind {
-                    Kind::Text => r.try_get::<Option<String>, _>(i)?.map(Value::from).unwrap_or(Value::Null),
-                    Kind::Int => r.try_get::<Option<i64>, _>(i)?.map(Value::from).unwrap_or(Value::Null),
+                    Kind::Text => r
+                        .try_get::<Option<String>, _>(i)?
+                        .map(Value::from)
+                        .unwrap_or(Value::Null),
+                    Kind::Int => r
+                        .try_get::<Option<i64>, _>(i)?
+                        .map(Value::from)
+                        .unwrap_or(Value::Null),
                     Kind::Blob => r
                         .try_get::<Option<Vec<u8>>, _>(i)?
                         .map(|b| json!({"b64": B64.encode(b)}))
@@ -136,19 +230,32 @@ pub async fn dump(db: &Db, out: &mut impl Write, mut progress: impl FnMut(u64)) 
 pub async fn restore(db: &Db, input: impl BufRead, mut progress: impl FnMut(u64)) -> Result<u64> {
     let bad = |m: &str| StoreError::Corrupt(format!("backup content: {m}"));
     let mut tx = db.begin().await?;
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
-    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events").fetch_one(&mut *tx).await?;
-    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM keyring").fetch_one(&mut *tx).await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+        .fetch_one(&mut *tx)
+        .await?;
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM keyring")
+        .fetch_one(&mut *tx)
+        .await?;
     if users + events + keys > 0 {
         return Err(StoreError::Corrupt(
             "the target database is not empty; restore needs a new, empty database".into(),
         ));
     }
-    sqlx::query("DELETE FROM audit_head").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM audit_head")
+        .execute(&mut *tx)
+        .await?;
 
     let mut lines = input.lines();
-    let header: Value = serde_json::from_str(&lines.next().ok_or_else(|| bad("empty"))?.map_err(|e| bad(&e.to_string()))?)
-        .map_err(|_| bad("not a Haven backup"))?;
+    let header: Value = serde_json::from_str(
+        &lines
+            .next()
+            .ok_or_else(|| bad("empty"))?
+            .map_err(|e| bad(&e.to_string()))?,
+    )
+    .map_err(|_| bad("not a Haven backup"))?;
     if header["format"] != FORMAT || header["version"] != VERSION {
         return Err(bad("not a Haven backup of a version this binary reads"));
     }
@@ -162,13 +269,23 @@ pub async fn restore(db: &Db, input: impl BufRead, mut progress: impl FnMut(u64)
         match v {
             Value::Object(o) if o.contains_key("table") => {
                 let name = o["table"].as_str().unwrap_or_default();
-                let spec = TABLES.iter().find(|t| t.name == name).ok_or_else(|| bad("unknown table"))?;
+                let spec = TABLES
+                    .iter()
+                    .find(|t| t.name == name)
+                    .ok_or_else(|| bad("unknown table"))?;
                 let cols: Vec<&str> = spec.columns.iter().map(|c| c.0).collect();
                 if o["columns"] != json!(cols) {
-                    return Err(bad(&format!("columns of {name} differ from this version's schema")));
+                    return Err(bad(&format!(
+                        "columns of {name} differ from this version's schema"
+                    )));
                 }
                 let ph: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-                insert_sql = format!("INSERT INTO {} ({}) VALUES ({})", name, cols.join(", "), ph.join(", "));
+                insert_sql = format!(
+                    "INSERT INTO {} ({}) VALUES ({})",
+                    name,
+                    cols.join(", "),
+                    ph.join(", ")
+                );
                 table = Some(spec);
                 progress(total);
             }
@@ -190,9 +307,14 @@ pub async fn restore(db: &Db, input: impl BufRead, mut progress: impl FnMut(u64)
                         (Kind::Int, Value::Null) => q.bind(None::<i64>),
                         (Kind::Blob, Value::Null) => q.bind(None::<Vec<u8>>),
                         (Kind::Text, Value::String(s)) => q.bind(s.clone()),
-                        (Kind::Int, Value::Number(n)) => q.bind(n.as_i64().ok_or_else(|| bad("integer"))?),
+                        (Kind::Int, Value::Number(n)) => {
+                            q.bind(n.as_i64().ok_or_else(|| bad("integer"))?)
+                        }
                         (Kind::Blob, Value::Object(b)) => {
-                            let s = b.get("b64").and_then(Value::as_str).ok_or_else(|| bad("blob"))?;
+                            let s = b
+                                .get("b64")
+                                .and_then(Value::as_str)
+                                .ok_or_else(|| bad("blob"))?;
                             q.bind(B64.decode(s).map_err(|_| bad("blob"))?)
                         }
                         _ => return Err(bad("value type")),
@@ -223,24 +345,29 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let db = Db::connect(&url, OpenMode::CreateIfMissing).await.unwrap();
         db.migrate().await.unwrap();
-        let names: Vec<String> =
-            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-                .fetch_all(db.pool())
-                .await
-                .unwrap();
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
         for name in &names {
             if NOT_DUMPED.contains(&name.as_str()) {
                 continue;
             }
-            let spec = TABLES.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("table {name} is not in TABLES"));
-            let cols: Vec<(String, String)> =
-                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT name, type FROM pragma_table_info('{name}')")))
-                    .fetch_all(db.pool())
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
-                    .collect();
+            let spec = TABLES
+                .iter()
+                .find(|t| t.name == name)
+                .unwrap_or_else(|| panic!("table {name} is not in TABLES"));
+            let cols: Vec<(String, String)> = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT name, type FROM pragma_table_info('{name}')"
+            )))
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+            .collect();
             let expected: Vec<(String, String)> = spec
                 .columns
                 .iter()

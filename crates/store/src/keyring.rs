@@ -13,9 +13,11 @@ pub struct KeyRow {
 }
 
 pub async fn list(conn: &mut Conn) -> Result<Vec<KeyRow>> {
-    let rows = sqlx::query("SELECT id, purpose, wrapped, kek_fingerprint, active FROM keyring ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, purpose, wrapped, kek_fingerprint, active FROM keyring ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(KeyRow {
@@ -57,9 +59,11 @@ pub async fn rewrap(conn: &mut Conn, id: i64, wrapped: &[u8], kek_fingerprint: &
 
 /// Makes `id` the only active data key.
 pub async fn activate_data_key(conn: &mut Conn, id: i64) -> Result<()> {
-    sqlx::query("UPDATE keyring SET active = CASE WHEN id = $1 THEN 1 ELSE 0 END WHERE purpose = 'data'")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE keyring SET active = CASE WHEN id = $1 THEN 1 ELSE 0 END WHERE purpose = 'data'",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

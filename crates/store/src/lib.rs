@@ -8,11 +8,11 @@ pub mod cases;
 pub mod db;
 pub mod dump;
 pub mod keyring;
+mod row;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;
 pub mod users;
-mod row;
 
 pub use db::{Backend, Conn, Db, OpenMode, Tx};
 
@@ -36,7 +36,9 @@ impl StoreError {
     /// Maps a unique-constraint violation to `Duplicate(field)`, leaving other errors alone.
     pub fn on_unique(self, field: &'static str) -> StoreError {
         match &self {
-            StoreError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation() => StoreError::Duplicate(field),
+            StoreError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                StoreError::Duplicate(field)
+            }
             _ => self,
         }
     }

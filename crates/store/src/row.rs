@@ -8,13 +8,17 @@ use crate::{Result, StoreError};
 
 pub(crate) fn parse<T: FromStr>(row: &AnyRow, col: &str) -> Result<T> {
     let s: String = row.try_get(col)?;
-    s.parse().map_err(|_| StoreError::Corrupt(format!("column {col} holds {s:?}")))
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("column {col} holds {s:?}")))
 }
 
 pub(crate) fn parse_opt<T: FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>> {
     let s: Option<String> = row.try_get(col)?;
-    s.map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("column {col} holds {s:?}"))))
-        .transpose()
+    s.map(|s| {
+        s.parse()
+            .map_err(|_| StoreError::Corrupt(format!("column {col} holds {s:?}")))
+    })
+    .transpose()
 }
 
 pub(crate) fn flag(row: &AnyRow, col: &str) -> Result<bool> {

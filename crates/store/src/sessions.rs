@@ -35,7 +35,10 @@ pub async fn insert(conn: &mut Conn, s: &SessionRow) -> Result<()> {
 }
 
 /// The session and its user, in one query (every request does this).
-pub async fn get_with_user(conn: &mut Conn, token_hash: &str) -> Result<Option<(SessionRow, UserRow)>> {
+pub async fn get_with_user(
+    conn: &mut Conn,
+    token_hash: &str,
+) -> Result<Option<(SessionRow, UserRow)>> {
     let row = sqlx::query(
         "SELECT s.token_hash, s.user_id AS s_user_id, s.csrf_token, s.mfa_pending, s.created_at AS s_created_at,
                 s.last_seen_at, s.ip,
@@ -105,8 +108,10 @@ pub async fn delete_expired(conn: &mut Conn, idle_before: i64, created_before: i
 }
 
 pub async fn count_for_user(conn: &mut Conn, user_id: UserId) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
-        .bind(user_id.to_string())
-        .fetch_one(&mut *conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+            .bind(user_id.to_string())
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }

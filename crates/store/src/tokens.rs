@@ -50,7 +50,10 @@ pub async fn insert(conn: &mut Conn, t: &TokenRow) -> Result<()> {
     Ok(())
 }
 
-pub async fn get_with_user(conn: &mut Conn, token_hash: &str) -> Result<Option<(TokenRow, UserRow)>> {
+pub async fn get_with_user(
+    conn: &mut Conn,
+    token_hash: &str,
+) -> Result<Option<(TokenRow, UserRow)>> {
     let row = sqlx::query(
         "SELECT t.id AS t_id, t.user_id, t.token_hash, t.label, t.created_at AS t_created_at, t.expires_at,
                 t.last_used_at, t.revoked,

@@ -78,7 +78,10 @@ pub async fn insert(conn: &mut Conn, u: &UserRow) -> Result<()> {
 
 pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLS} FROM users WHERE username = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(username)
+        .fetch_optional(&mut *conn)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -93,7 +96,9 @@ pub async fn by_id(conn: &mut Conn, id: UserId) -> Result<Option<UserRow>> {
 
 pub async fn list(conn: &mut Conn) -> Result<Vec<UserRow>> {
     let sql = format!("SELECT {COLS} FROM users ORDER BY username");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -106,7 +111,12 @@ pub async fn set_disabled(conn: &mut Conn, id: UserId, disabled: bool) -> Result
     Ok(r.rows_affected() == 1)
 }
 
-pub async fn set_password(conn: &mut Conn, id: UserId, hash: &str, must_change: bool) -> Result<bool> {
+pub async fn set_password(
+    conn: &mut Conn,
+    id: UserId,
+    hash: &str,
+    must_change: bool,
+) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL WHERE id = $3",
     )
@@ -120,20 +130,24 @@ pub async fn set_password(conn: &mut Conn, id: UserId, hash: &str, must_change: 
 
 /// Counts a failed login and returns the new count.
 pub async fn record_failure(conn: &mut Conn, id: UserId, locked_until: Option<i64>) -> Result<()> {
-    sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2")
-        .bind(locked_until)
-        .bind(id.to_string())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
+    )
+    .bind(locked_until)
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
 pub async fn record_success(conn: &mut Conn, id: UserId, now: i64) -> Result<()> {
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id.to_string())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

@@ -34,7 +34,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         if let Some(c) = openapi.components.as_mut() {
-            c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
         }
     }
 }
@@ -75,7 +78,12 @@ pub struct FieldProblem {
     code: String,
 }
 
-fn problem(status: StatusCode, key: &'static str, _lang: Lang, errors: Vec<FieldProblem>) -> Response {
+fn problem(
+    status: StatusCode,
+    key: &'static str,
+    _lang: Lang,
+    errors: Vec<FieldProblem>,
+) -> Response {
     // Titles are in English here; clients translate `type` (a stable message key).
     let title = match key {
         "error-not-found" => "Not found",
@@ -86,9 +94,17 @@ fn problem(status: StatusCode, key: &'static str, _lang: Lang, errors: Vec<Field
         "error-bad-request" => "Bad request",
         _ => "Internal error",
     };
-    let body = Problem { kind: format!("https://haven.invalid/problems/{key}"), title: title.into(), status: status.as_u16(), errors };
+    let body = Problem {
+        kind: format!("https://haven.invalid/problems/{key}"),
+        title: title.into(),
+        status: status.as_u16(),
+        errors,
+    };
     let mut res = (status, Json(body)).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     res
 }
 
@@ -96,17 +112,34 @@ fn fail(e: CoreError) -> Response {
     match e {
         CoreError::NotFound => problem(StatusCode::NOT_FOUND, "error-not-found", Lang::En, vec![]),
         CoreError::Forbidden => problem(StatusCode::FORBIDDEN, "error-forbidden", Lang::En, vec![]),
-        CoreError::Unauthenticated => problem(StatusCode::UNAUTHORIZED, "error-unauthenticated", Lang::En, vec![]),
+        CoreError::Unauthenticated => problem(
+            StatusCode::UNAUTHORIZED,
+            "error-unauthenticated",
+            Lang::En,
+            vec![],
+        ),
         CoreError::Invalid(errs) => problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             "error-form",
             Lang::En,
-            errs.into_iter().map(|e| FieldProblem { field: e.field.into(), code: e.key.into() }).collect(),
+            errs.into_iter()
+                .map(|e| FieldProblem {
+                    field: e.field.into(),
+                    code: e.key.into(),
+                })
+                .collect(),
         ),
-        CoreError::Store(haven_store::StoreError::Duplicate(_)) => problem(StatusCode::CONFLICT, "error-duplicate", Lang::En, vec![]),
+        CoreError::Store(haven_store::StoreError::Duplicate(_)) => {
+            problem(StatusCode::CONFLICT, "error-duplicate", Lang::En, vec![])
+        }
         e => {
             tracing::error!(error = %e, "api request failed");
-            problem(StatusCode::INTERNAL_SERVER_ERROR, "error-internal", Lang::En, vec![])
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-internal",
+                Lang::En,
+                vec![],
+            )
         }
     }
 }
@@ -120,14 +153,19 @@ pub struct ApiUser(Principal, Origin);
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Response;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
-        let Some(token) = token else { return Err(fail(CoreError::Unauthenticated)) };
+        let Some(token) = token else {
+            return Err(fail(CoreError::Unauthenticated));
+        };
         let ip = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -148,7 +186,12 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(_) => Err(problem(StatusCode::BAD_REQUEST, "error-bad-request", Lang::En, vec![])),
+            Err(_) => Err(problem(
+                StatusCode::BAD_REQUEST,
+                "error-bad-request",
+                Lang::En,
+                vec![],
+            )),
         }
     }
 }
@@ -163,7 +206,11 @@ pub struct Me {
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, body = Problem)))]
 async fn me(ApiUser(p, _): ApiUser) -> Json<Me> {
-    Json(Me { user_id: p.user_id.to_string(), agency_id: p.agency_id.to_string(), role: p.role.as_str().into() })
+    Json(Me {
+        user_id: p.user_id.to_string(),
+        agency_id: p.agency_id.to_string(),
+        role: p.role.as_str().into(),
+    })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -202,9 +249,22 @@ pub struct PageParams {
     page: Option<i64>,
 }
 
-async fn run_search(state: &AppState, p: &Principal, origin: &Origin, s: SearchRequest) -> Response {
-    let Some(cap) = p.case_list() else { return forbidden() };
-    let search = CaseSearch { name: s.name, case_number: s.case_number, status: s.status, page: s.page.unwrap_or(1), per_page: 50 };
+async fn run_search(
+    state: &AppState,
+    p: &Principal,
+    origin: &Origin,
+    s: SearchRequest,
+) -> Response {
+    let Some(cap) = p.case_list() else {
+        return forbidden();
+    };
+    let search = CaseSearch {
+        name: s.name,
+        case_number: s.case_number,
+        status: s.status,
+        page: s.page.unwrap_or(1),
+        per_page: 50,
+    };
     match state.haven().list_cases(cap, &search, origin).await {
         Ok(page) => Json(CaseList {
             items: page
@@ -232,15 +292,32 @@ async fn run_search(state: &AppState, p: &Principal, origin: &Origin, s: SearchR
 /// The cases the caller may see, newest first, 50 a page.
 #[utoipa::path(get, path = "/api/v1/cases", params(PageParams),
     responses((status = 200, body = CaseList), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn list_cases(State(state): State<AppState>, ApiUser(p, o): ApiUser, Query(q): Query<PageParams>) -> Response {
-    run_search(&state, &p, &o, SearchRequest { page: q.page, ..Default::default() }).await
+async fn list_cases(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Query(q): Query<PageParams>,
+) -> Response {
+    run_search(
+        &state,
+        &p,
+        &o,
+        SearchRequest {
+            page: q.page,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 /// Search by name (accent-, case- and spelling-tolerant), case number or status. A POST, so that
 /// names never appear in URLs or logs.
 #[utoipa::path(post, path = "/api/v1/cases/search", request_body = SearchRequest,
     responses((status = 200, body = CaseList), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn search_cases(State(state): State<AppState>, ApiUser(p, o): ApiUser, ApiJson(s): ApiJson<SearchRequest>) -> Response {
+async fn search_cases(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiJson(s): ApiJson<SearchRequest>,
+) -> Response {
     run_search(&state, &p, &o, s).await
 }
 
@@ -287,8 +364,14 @@ pub struct Created {
 /// Registers a person and opens a case owned by the caller's agency.
 #[utoipa::path(post, path = "/api/v1/cases", request_body = CreateCaseRequest,
     responses((status = 201, body = Created), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create_case(State(state): State<AppState>, ApiUser(p, o): ApiUser, ApiJson(r): ApiJson<CreateCaseRequest>) -> Response {
-    let Some(cap) = p.case_create() else { return forbidden() };
+async fn create_case(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiJson(r): ApiJson<CreateCaseRequest>,
+) -> Response {
+    let Some(cap) = p.case_create() else {
+        return forbidden();
+    };
     let input = NewCase {
         first_name: r.first_name,
         middle_name: r.middle_name,
@@ -305,7 +388,14 @@ async fn create_case(State(state): State<AppState>, ApiUser(p, o): ApiUser, ApiJ
         summary: r.summary,
     };
     match state.haven().create_case(cap, &input, &o).await {
-        Ok((id, number)) => (StatusCode::CREATED, Json(Created { id: id.to_string(), case_number: number })).into_response(),
+        Ok((id, number)) => (
+            StatusCode::CREATED,
+            Json(Created {
+                id: id.to_string(),
+                case_number: number,
+            }),
+        )
+            .into_response(),
         Err(e) => fail(e),
     }
 }
@@ -341,8 +431,14 @@ pub struct CaseDetail {
 /// One case. A case the caller may not see answers 404, like one that does not exist.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path, description = "Case id (UUID)")),
     responses((status = 200, body = CaseDetail), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn get_case(State(state): State<AppState>, ApiUser(p, o): ApiUser, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<CaseId>() else { return fail(CoreError::NotFound) };
+async fn get_case(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<CaseId>() else {
+        return fail(CoreError::NotFound);
+    };
     match state.haven().open_case(&p, id, &o).await {
         Ok(c) => Json(CaseDetail {
             id: c.id.to_string(),
@@ -420,8 +516,17 @@ pub struct Aggregates {
 /// Case counts for analysts and coordinators; small counts are suppressed.
 #[utoipa::path(get, path = "/api/v1/stats", responses((status = 200, body = Aggregates), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn stats(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
-    let Some(cap) = p.aggregates_read() else { return forbidden() };
-    let conv = |v: Vec<haven_core::stats::Cell>| v.into_iter().map(|c| AggregateCell { key: c.key, count: c.count }).collect();
+    let Some(cap) = p.aggregates_read() else {
+        return forbidden();
+    };
+    let conv = |v: Vec<haven_core::stats::Cell>| {
+        v.into_iter()
+            .map(|c| AggregateCell {
+                key: c.key,
+                count: c.count,
+            })
+            .collect()
+    };
     match state.haven().aggregates(cap, &o).await {
         Ok(a) => Json(Aggregates {
             total: a.total,
@@ -464,8 +569,14 @@ pub struct AuditParams {
 /// The audit trail, newest first (auditors only).
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditParams),
     responses((status = 200, body = Vec<AuditEvent>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn audit(State(state): State<AppState>, ApiUser(p, o): ApiUser, Query(q): Query<AuditParams>) -> Response {
-    let Some(cap) = p.audit_read() else { return forbidden() };
+async fn audit(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Query(q): Query<AuditParams>,
+) -> Response {
+    let Some(cap) = p.audit_read() else {
+        return forbidden();
+    };
     let f = haven_store::audit::AuditFilter {
         actor_user_id: q.user.and_then(|u| u.parse().ok()),
         action: q.action.filter(|a| !a.is_empty()),
@@ -504,5 +615,12 @@ async fn audit(State(state): State<AppState>, ApiUser(p, o): ApiUser, Query(q): 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", security(()), responses((status = 200, description = "OpenAPI 3.1 document")))]
 async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], openapi_json()).into_response()
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        openapi_json(),
+    )
+        .into_response()
 }

@@ -41,9 +41,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
     let secure = if state.0.cfg.tls { "; Secure" } else { "" };
-    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}{age}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}{age}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 fn client_ip(state: &AppState, req: &Request) -> Option<String> {
@@ -57,7 +61,9 @@ fn client_ip(state: &AppState, req: &Request) -> Option<String> {
             return Some(ip.trim().to_string());
         }
     }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
 }
 
 /// Resolves the session and language, then enforces CSRF on POST forms.
@@ -87,9 +93,21 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
         .and_then(Lang::parse)
         .or_else(|| cookie(req.headers(), LANG_COOKIE).and_then(Lang::parse))
         .unwrap_or_else(|| {
-            haven_i18n::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+            haven_i18n::negotiate(
+                req.headers()
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(""),
+            )
         });
-    let info = ReqInfo { session, csrf: csrf.clone(), lang, origin: Origin { ip: client_ip(&state, &req) } };
+    let info = ReqInfo {
+        session,
+        csrf: csrf.clone(),
+        lang,
+        origin: Origin {
+            ip: client_ip(&state, &req),
+        },
+    };
 
     let mut req = req;
     if req.method() == Method::POST {
@@ -98,7 +116,9 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
             Ok(b) => b,
             Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request too large").into_response(),
         };
-        let sent = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
+        let sent = form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned());
         let ok = !csrf.is_empty() && sent.is_some_and(|s| haven_crypto::token::equal(&s, &csrf));
         if !ok {
             tracing::warn!(path = %parts.uri.path(), "csrf check failed");
@@ -110,7 +130,10 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
     req.extensions_mut().insert(info);
     let mut res = next.run(req).await;
     if let Some(token) = new_pre {
-        res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, PRE_COOKIE, &token, None));
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&state, PRE_COOKIE, &token, None),
+        );
     }
     res
 }

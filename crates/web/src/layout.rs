@@ -38,7 +38,10 @@ impl<'a> Layout<'a> {
             i18n: state.i18n(),
             lang: info.lang,
             csrf: info.csrf.clone(),
-            user: ready.map(|s| NavUser { display_name: s.display_name.clone(), role_key: role_key(s.principal.role) }),
+            user: ready.map(|s| NavUser {
+                display_name: s.display_name.clone(),
+                role_key: role_key(s.principal.role),
+            }),
             can_cases: p.is_some_and(|p| p.case_list().is_some()),
             can_new_case: p.is_some_and(|p| p.case_create().is_some()),
             can_stats: p.is_some_and(|p| p.aggregates_read().is_some()),
@@ -72,7 +75,10 @@ impl<'a> Layout<'a> {
     }
 
     pub fn languages(&self) -> Vec<(&'static str, &'static str)> {
-        Lang::ALL.iter().map(|l| (l.code(), l.native_name())).collect()
+        Lang::ALL
+            .iter()
+            .map(|l| (l.code(), l.native_name()))
+            .collect()
     }
 
     /// String equality for templates, whatever the reference depth of each side.
@@ -119,7 +125,17 @@ impl<'a> Layout<'a> {
 
     pub fn datetime(&self, ts: &i64) -> String {
         time::OffsetDateTime::from_unix_timestamp(*ts)
-            .map(|t| format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", t.year(), t.month() as u8, t.day(), t.hour(), t.minute(), t.second()))
+            .map(|t| {
+                format!(
+                    "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                    t.year(),
+                    t.month() as u8,
+                    t.day(),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                )
+            })
             .unwrap_or_default()
     }
 

@@ -60,30 +60,48 @@ pub fn router(state: AppState) -> Router {
         .route("/dashboard", get(pages::dashboard))
         .route("/cases", get(pages::cases_list))
         .route("/cases/search", post(pages::cases_search))
-        .route("/cases/new", get(pages::case_new_page).post(pages::case_new_submit))
+        .route(
+            "/cases/new",
+            get(pages::case_new_page).post(pages::case_new_submit),
+        )
         .route("/cases/{id}", get(pages::case_view))
         .route("/stats", get(pages::stats))
         .route("/audit", get(pages::audit))
         .route("/audit/export.csv", get(pages::audit_export))
-        .route("/admin/users", get(pages::users_page).post(pages::users_create))
+        .route(
+            "/admin/users",
+            get(pages::users_page).post(pages::users_create),
+        )
         .route("/admin/users/{id}/{action}", post(pages::users_action))
-        .route("/admin/agencies", get(pages::agencies_page).post(pages::agencies_create))
+        .route(
+            "/admin/agencies",
+            get(pages::agencies_page).post(pages::agencies_create),
+        )
         .route("/account", get(pages::account))
         .route("/account/language", post(pages::account_language))
         .route("/account/password", post(pages::account_password))
         .route("/account/logout-all", post(pages::account_logout_all))
-        .route("/account/mfa", get(pages::mfa_enrol_page).post(pages::mfa_enrol_submit))
+        .route(
+            "/account/mfa",
+            get(pages::mfa_enrol_page).post(pages::mfa_enrol_submit),
+        )
         .route("/account/tokens", post(pages::token_create))
         .route("/account/tokens/{id}/revoke", post(pages::token_revoke))
         .route("/static/haven.css", get(pages::stylesheet))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::load));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::load,
+        ));
     Router::new()
         .merge(pages)
         .nest("/api/v1", api::router())
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .with_state(state)
@@ -96,7 +114,9 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Serves over TLS with rustls, for deployments without a reverse proxy.
@@ -108,5 +128,7 @@ pub async fn serve_tls(
 ) -> std::io::Result<()> {
     let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum_server::from_tcp_rustls(listener, config)?.serve(app).await
+    axum_server::from_tcp_rustls(listener, config)?
+        .serve(app)
+        .await
 }

@@ -11,7 +11,9 @@ use haven_core::cases::{CasePage, CaseSearch, CaseView, NewCase};
 use haven_core::stats::Cell;
 use haven_core::trail::AuditEntry;
 use haven_core::{CoreError, FieldError};
-use haven_domain::{AgencyType, CaseId, CaseStatus, ExploitationType, GUYANA_REGIONS, Gender, Role, TokenId, UserId};
+use haven_domain::{
+    AgencyType, CaseId, CaseStatus, ExploitationType, GUYANA_REGIONS, Gender, Role, TokenId, UserId,
+};
 use haven_i18n::Lang;
 use haven_store::audit::AuditFilter;
 use serde::Deserialize;
@@ -38,7 +40,10 @@ struct ErrorPage<'a> {
 }
 
 pub fn error_page(l: &Layout<'_>, status: StatusCode, key: &'static str) -> Response {
-    let mut res = render(&ErrorPage { l, message_key: key });
+    let mut res = render(&ErrorPage {
+        l,
+        message_key: key,
+    });
     *res.status_mut() = status;
     res
 }
@@ -86,8 +91,14 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 pub async fn stylesheet() -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
         ],
         include_str!("../static/haven.css"),
     )
@@ -95,7 +106,11 @@ pub async fn stylesheet() -> Response {
 }
 
 pub async fn home(Ctx(info): Ctx) -> Redirect {
-    Redirect::to(if info.session.is_some() { "/dashboard" } else { "/login" })
+    Redirect::to(if info.session.is_some() {
+        "/dashboard"
+    } else {
+        "/login"
+    })
 }
 
 // ---- sign-in ----
@@ -113,7 +128,11 @@ pub async fn login_page(State(state): State<AppState>, Ctx(info): Ctx) -> Respon
         return Redirect::to("/dashboard").into_response();
     }
     let l = Layout::new(&state, &info);
-    render(&LoginPage { l: &l, failed: false, username: String::new() })
+    render(&LoginPage {
+        l: &l,
+        failed: false,
+        username: String::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -122,9 +141,17 @@ pub struct LoginForm {
     password: String,
 }
 
-pub async fn login_submit(State(state): State<AppState>, Ctx(info): Ctx, Form(f): Form<LoginForm>) -> Response {
+pub async fn login_submit(
+    State(state): State<AppState>,
+    Ctx(info): Ctx,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let l = Layout::new(&state, &info);
-    match state.haven().login(&f.username, &f.password, &info.origin).await {
+    match state
+        .haven()
+        .login(&f.username, &f.password, &info.origin)
+        .await
+    {
         Ok(Some(new)) => {
             let next = if new.info.must_enrol_mfa() {
                 "/account/mfa"
@@ -134,11 +161,18 @@ pub async fn login_submit(State(state): State<AppState>, Ctx(info): Ctx, Form(f)
                 "/dashboard"
             };
             let mut res = Redirect::to(next).into_response();
-            res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, &new.token, None));
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(&state, SESSION_COOKIE, &new.token, None),
+            );
             res
         }
         Ok(None) => {
-            let mut res = render(&LoginPage { l: &l, failed: true, username: f.username.chars().take(64).collect() });
+            let mut res = render(&LoginPage {
+                l: &l,
+                failed: true,
+                username: f.username.chars().take(64).collect(),
+            });
             *res.status_mut() = StatusCode::UNAUTHORIZED;
             res
         }
@@ -160,7 +194,10 @@ pub async fn mfa_page(State(state): State<AppState>, PendingMfa(info, s): Pendin
     if s.must_enrol_mfa() {
         return Redirect::to("/account/mfa").into_response();
     }
-    render(&MfaPage { l: &Layout::new(&state, &info), failed: false })
+    render(&MfaPage {
+        l: &Layout::new(&state, &info),
+        failed: false,
+    })
 }
 
 #[derive(Deserialize)]
@@ -170,12 +207,19 @@ pub struct CodeForm {
     sealed: String,
 }
 
-pub async fn mfa_submit(State(state): State<AppState>, PendingMfa(info, s): PendingMfa, Form(f): Form<CodeForm>) -> Response {
+pub async fn mfa_submit(
+    State(state): State<AppState>,
+    PendingMfa(info, s): PendingMfa,
+    Form(f): Form<CodeForm>,
+) -> Response {
     let l = Layout::new(&state, &info);
     match state.haven().verify_mfa(&s, &f.code, &info.origin).await {
         Ok(true) => Redirect::to("/dashboard").into_response(),
         Ok(false) => {
-            let mut res = render(&MfaPage { l: &l, failed: true });
+            let mut res = render(&MfaPage {
+                l: &l,
+                failed: true,
+            });
             *res.status_mut() = StatusCode::UNAUTHORIZED;
             res
         }
@@ -194,24 +238,45 @@ struct MfaEnrolPage<'a> {
     sealed: String,
 }
 
-pub async fn mfa_enrol_page(State(state): State<AppState>, PendingMfa(info, s): PendingMfa) -> Response {
+pub async fn mfa_enrol_page(
+    State(state): State<AppState>,
+    PendingMfa(info, s): PendingMfa,
+) -> Response {
     if s.mfa_pending && s.has_mfa {
         return Redirect::to("/login/mfa").into_response();
     }
     let e = state.haven().start_mfa_enrolment(&s);
     let l = Layout::new(&state, &info);
-    render(&MfaEnrolPage { l: &l, required: s.must_enrol_mfa(), failed: false, secret: e.secret, uri: e.uri, sealed: e.sealed })
+    render(&MfaEnrolPage {
+        l: &l,
+        required: s.must_enrol_mfa(),
+        failed: false,
+        secret: e.secret,
+        uri: e.uri,
+        sealed: e.sealed,
+    })
 }
 
-pub async fn mfa_enrol_submit(State(state): State<AppState>, PendingMfa(info, s): PendingMfa, Form(f): Form<CodeForm>) -> Response {
+pub async fn mfa_enrol_submit(
+    State(state): State<AppState>,
+    PendingMfa(info, s): PendingMfa,
+    Form(f): Form<CodeForm>,
+) -> Response {
     let l = Layout::new(&state, &info);
     if s.mfa_pending && s.has_mfa {
         return Redirect::to("/login/mfa").into_response();
     }
-    match state.haven().confirm_mfa_enrolment(&s, &f.sealed, &f.code, &info.origin).await {
+    match state
+        .haven()
+        .confirm_mfa_enrolment(&s, &f.sealed, &f.code, &info.origin)
+        .await
+    {
         Ok(true) => Redirect::to("/dashboard").into_response(),
         Ok(false) => {
-            let e = state.haven().resume_mfa_enrolment(&s, &f.sealed).unwrap_or_else(|| state.haven().start_mfa_enrolment(&s));
+            let e = state
+                .haven()
+                .resume_mfa_enrolment(&s, &f.sealed)
+                .unwrap_or_else(|| state.haven().start_mfa_enrolment(&s));
             let mut res = render(&MfaEnrolPage {
                 l: &l,
                 required: s.must_enrol_mfa(),
@@ -234,7 +299,10 @@ pub async fn logout(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
         }
     }
     let mut res = Redirect::to("/login").into_response();
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", Some(0)));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, "", Some(0)),
+    );
     res
 }
 
@@ -244,7 +312,11 @@ pub struct LangForm {
     lang: String,
 }
 
-pub async fn language(State(state): State<AppState>, Ctx(info): Ctx, Form(f): Form<LangForm>) -> Response {
+pub async fn language(
+    State(state): State<AppState>,
+    Ctx(info): Ctx,
+    Form(f): Form<LangForm>,
+) -> Response {
     let lang = Lang::parse(&f.lang);
     if let (Some(s), Some(_)) = (&info.session, lang) {
         if let Err(e) = state.haven().set_language(s, lang).await {
@@ -253,7 +325,10 @@ pub async fn language(State(state): State<AppState>, Ctx(info): Ctx, Form(f): Fo
     }
     let mut res = Redirect::to("/").into_response();
     if let Some(l) = lang {
-        res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, LANG_COOKIE, l.code(), Some(365 * 86400)));
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&state, LANG_COOKIE, l.code(), Some(365 * 86400)),
+        );
     }
     res
 }
@@ -274,9 +349,15 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
     let p = &s.principal;
     let cases_visible = match p.case_list() {
         Some(cap) => {
-            let search = CaseSearch { per_page: 1, ..Default::default() };
+            let search = CaseSearch {
+                per_page: 1,
+                ..Default::default()
+            };
             match state.haven().list_cases(cap, &search, &info.origin).await {
-                Ok(page) => Some(l.ta("dashboard-cases-visible", &[("count", FluentValue::from(page.total))])),
+                Ok(page) => Some(l.ta(
+                    "dashboard-cases-visible",
+                    &[("count", FluentValue::from(page.total))],
+                )),
                 Err(e) => return fail(&l, e),
             }
         }
@@ -290,8 +371,16 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
         Role::ServiceProvider => Some("dashboard-role-service-provider"),
         _ => None,
     };
-    let welcome = l.ta("dashboard-welcome", &[("name", FluentValue::from(s.display_name.clone()))]);
-    render(&DashboardPage { l: &l, welcome, cases_visible, role_note })
+    let welcome = l.ta(
+        "dashboard-welcome",
+        &[("name", FluentValue::from(s.display_name.clone()))],
+    );
+    render(&DashboardPage {
+        l: &l,
+        welcome,
+        cases_visible,
+        role_note,
+    })
 }
 
 // ---- cases ----
@@ -325,9 +414,16 @@ pub struct PageQuery {
     page: Option<i64>,
 }
 
-async fn cases_page(state: &AppState, info: &crate::ctx::ReqInfo, s: &haven_core::auth::SessionInfo, form: SearchForm) -> Response {
+async fn cases_page(
+    state: &AppState,
+    info: &crate::ctx::ReqInfo,
+    s: &haven_core::auth::SessionInfo,
+    form: SearchForm,
+) -> Response {
     let l = Layout::new(state, info);
-    let Some(cap) = s.principal.case_list() else { return forbidden(&l) };
+    let Some(cap) = s.principal.case_list() else {
+        return forbidden(&l);
+    };
     let search = CaseSearch {
         name: form.name.clone(),
         case_number: form.case_number.clone(),
@@ -335,27 +431,70 @@ async fn cases_page(state: &AppState, info: &crate::ctx::ReqInfo, s: &haven_core
         page: form.page.unwrap_or(1),
         per_page: 25,
     };
-    let statuses = CaseStatus::ALL.iter().map(|st| (st.as_str(), l.status(st))).collect();
+    let statuses = CaseStatus::ALL
+        .iter()
+        .map(|st| (st.as_str(), l.status(st)))
+        .collect();
     let (page, error, status) = match state.haven().list_cases(cap, &search, &info.origin).await {
         Ok(p) => (p, None, StatusCode::OK),
         Err(CoreError::Invalid(errs)) => {
             let msg = errs.first().map(|e| l.t(e.key)).unwrap_or_default();
-            (CasePage { items: vec![], total: 0, page: 1, pages: 1 }, Some(msg), StatusCode::UNPROCESSABLE_ENTITY)
+            (
+                CasePage {
+                    items: vec![],
+                    total: 0,
+                    page: 1,
+                    pages: 1,
+                },
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
         Err(e) => return fail(&l, e),
     };
     let count_text = l.ta("cases-count", &[("count", FluentValue::from(page.total))]);
-    let page_text = l.ta("page-of", &[("page", FluentValue::from(page.page)), ("pages", FluentValue::from(page.pages))]);
-    let mut res = render(&CasesPage { l: &l, search: form, statuses, page, count_text, page_text, error });
+    let page_text = l.ta(
+        "page-of",
+        &[
+            ("page", FluentValue::from(page.page)),
+            ("pages", FluentValue::from(page.pages)),
+        ],
+    );
+    let mut res = render(&CasesPage {
+        l: &l,
+        search: form,
+        statuses,
+        page,
+        count_text,
+        page_text,
+        error,
+    });
     *res.status_mut() = status;
     res
 }
 
-pub async fn cases_list(State(state): State<AppState>, Authed(info, s): Authed, Query(q): Query<PageQuery>) -> Response {
-    cases_page(&state, &info, &s, SearchForm { page: q.page, ..Default::default() }).await
+pub async fn cases_list(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    cases_page(
+        &state,
+        &info,
+        &s,
+        SearchForm {
+            page: q.page,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
-pub async fn cases_search(State(state): State<AppState>, Authed(info, s): Authed, Form(f): Form<SearchForm>) -> Response {
+pub async fn cases_search(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Form(f): Form<SearchForm>,
+) -> Response {
     cases_page(&state, &info, &s, f).await
 }
 
@@ -369,16 +508,43 @@ struct CaseViewPage<'a> {
     exploitation: String,
 }
 
-pub async fn case_view(State(state): State<AppState>, Authed(info, s): Authed, Path(id): Path<String>) -> Response {
+pub async fn case_view(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+) -> Response {
     let l = Layout::new(&state, &info);
-    let Ok(id) = id.parse::<CaseId>() else { return fail(&l, CoreError::NotFound) };
-    match state.haven().open_case(&s.principal, id, &info.origin).await {
+    let Ok(id) = id.parse::<CaseId>() else {
+        return fail(&l, CoreError::NotFound);
+    };
+    match state
+        .haven()
+        .open_case(&s.principal, id, &info.origin)
+        .await
+    {
         Ok(c) => {
-            let title = l.ta("case-title", &[("number", FluentValue::from(c.case_number.clone()))]);
-            let gender = c.person.gender.as_deref().map(|g| l.t(&format!("gender-{g}"))).unwrap_or_else(|| "—".into());
-            let exploitation =
-                c.exploitation_type.as_deref().map(|x| l.t(&format!("exploitation-{x}"))).unwrap_or_else(|| "—".into());
-            render(&CaseViewPage { l: &l, title, c, gender, exploitation })
+            let title = l.ta(
+                "case-title",
+                &[("number", FluentValue::from(c.case_number.clone()))],
+            );
+            let gender = c
+                .person
+                .gender
+                .as_deref()
+                .map(|g| l.t(&format!("gender-{g}")))
+                .unwrap_or_else(|| "—".into());
+            let exploitation = c
+                .exploitation_type
+                .as_deref()
+                .map(|x| l.t(&format!("exploitation-{x}")))
+                .unwrap_or_else(|| "—".into());
+            render(&CaseViewPage {
+                l: &l,
+                title,
+                c,
+                gender,
+                exploitation,
+            })
         }
         Err(e) => fail(&l, e),
     }
@@ -426,12 +592,37 @@ pub struct CaseForm {
 
 fn case_new_form(l: &Layout<'_>, form: CaseForm, errors: Vec<FieldError>) -> Response {
     let text_fields = vec![
-        ("first_name", "case-first-name", form.first_name.clone(), "text"),
-        ("middle_name", "case-middle-name", form.middle_name.clone(), "text"),
-        ("last_name", "case-last-name", form.last_name.clone(), "text"),
+        (
+            "first_name",
+            "case-first-name",
+            form.first_name.clone(),
+            "text",
+        ),
+        (
+            "middle_name",
+            "case-middle-name",
+            form.middle_name.clone(),
+            "text",
+        ),
+        (
+            "last_name",
+            "case-last-name",
+            form.last_name.clone(),
+            "text",
+        ),
         ("nickname", "case-nickname", form.nickname.clone(), "text"),
-        ("birth_date", "case-birth-date", form.birth_date.clone(), "date"),
-        ("citizenship", "case-citizenship", form.citizenship.clone(), "text"),
+        (
+            "birth_date",
+            "case-birth-date",
+            form.birth_date.clone(),
+            "date",
+        ),
+        (
+            "citizenship",
+            "case-citizenship",
+            form.citizenship.clone(),
+            "text",
+        ),
         ("phone", "case-phone", form.phone.clone(), "tel"),
         ("address", "case-address", form.address.clone(), "text"),
         ("summary", "case-summary", form.summary.clone(), "textarea"),
@@ -440,13 +631,24 @@ fn case_new_form(l: &Layout<'_>, form: CaseForm, errors: Vec<FieldError>) -> Res
         (
             "gender",
             "case-gender",
-            Gender::ALL.iter().map(|g| (g.as_str().to_string(), l.t(&format!("gender-{}", g.as_str())))).collect(),
+            Gender::ALL
+                .iter()
+                .map(|g| {
+                    (
+                        g.as_str().to_string(),
+                        l.t(&format!("gender-{}", g.as_str())),
+                    )
+                })
+                .collect(),
             form.gender.clone(),
         ),
         (
             "region",
             "case-region",
-            GUYANA_REGIONS.iter().map(|r| (r.code.to_string(), l.region_of(r.code))).collect(),
+            GUYANA_REGIONS
+                .iter()
+                .map(|r| (r.code.to_string(), l.region_of(r.code)))
+                .collect(),
             form.region.clone(),
         ),
         (
@@ -454,13 +656,28 @@ fn case_new_form(l: &Layout<'_>, form: CaseForm, errors: Vec<FieldError>) -> Res
             "case-exploitation",
             ExploitationType::ALL
                 .iter()
-                .map(|x| (x.as_str().to_string(), l.t(&format!("exploitation-{}", x.as_str()))))
+                .map(|x| {
+                    (
+                        x.as_str().to_string(),
+                        l.t(&format!("exploitation-{}", x.as_str())),
+                    )
+                })
                 .collect(),
             form.exploitation_type.clone(),
         ),
     ];
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut res = render(&CaseNewPage { l, form, errors, text_fields, selects });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(&CaseNewPage {
+        l,
+        form,
+        errors,
+        text_fields,
+        selects,
+    });
     *res.status_mut() = status;
     res
 }
@@ -473,9 +690,15 @@ pub async fn case_new_page(State(state): State<AppState>, Authed(info, s): Authe
     case_new_form(&l, CaseForm::default(), vec![])
 }
 
-pub async fn case_new_submit(State(state): State<AppState>, Authed(info, s): Authed, Form(f): Form<CaseForm>) -> Response {
+pub async fn case_new_submit(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Form(f): Form<CaseForm>,
+) -> Response {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.case_create() else { return forbidden(&l) };
+    let Some(cap) = s.principal.case_create() else {
+        return forbidden(&l);
+    };
     let input = NewCase {
         first_name: f.first_name.clone(),
         middle_name: f.middle_name.clone(),
@@ -511,7 +734,9 @@ struct StatsPage<'a> {
 
 pub async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.aggregates_read() else { return forbidden(&l) };
+    let Some(cap) = s.principal.aggregates_read() else {
+        return forbidden(&l);
+    };
     let agg = match state.haven().aggregates(cap, &info.origin).await {
         Ok(a) => a,
         Err(e) => return fail(&l, e),
@@ -522,18 +747,38 @@ pub async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Re
         cells
             .iter()
             .map(|c| {
-                let name = c.key.as_deref().map(label).unwrap_or_else(|| l.t("stats-unknown"));
-                (name, c.count.map(|n| n.to_string()).unwrap_or_else(|| hidden.clone()))
+                let name = c
+                    .key
+                    .as_deref()
+                    .map(label)
+                    .unwrap_or_else(|| l.t("stats-unknown"));
+                (
+                    name,
+                    c.count
+                        .map(|n| n.to_string())
+                        .unwrap_or_else(|| hidden.clone()),
+                )
             })
             .collect()
     };
     let tables = vec![
-        ("stats-by-status", rows(&agg.by_status, &|k| l.t(&format!("status-{k}")))),
+        (
+            "stats-by-status",
+            rows(&agg.by_status, &|k| l.t(&format!("status-{k}"))),
+        ),
         ("stats-by-region", rows(&agg.by_region, &|k| l.region_of(k))),
-        ("stats-by-exploitation", rows(&agg.by_exploitation, &|k| l.t(&format!("exploitation-{k}")))),
+        (
+            "stats-by-exploitation",
+            rows(&agg.by_exploitation, &|k| l.t(&format!("exploitation-{k}"))),
+        ),
     ];
     let help = l.ta("stats-help", &[("k", k)]);
-    render(&StatsPage { l: &l, help, agg, tables })
+    render(&StatsPage {
+        l: &l,
+        help,
+        agg,
+        tables,
+    })
 }
 
 // ---- audit ----
@@ -565,7 +810,11 @@ pub struct AuditQuery {
 fn audit_filter(q: &AuditQuery, limit: i64) -> AuditFilter {
     AuditFilter {
         actor_user_id: q.user.trim().parse::<UserId>().ok(),
-        action: Action::ALL.iter().map(|a| a.as_str()).find(|a| *a == q.action).map(str::to_string),
+        action: Action::ALL
+            .iter()
+            .map(|a| a.as_str())
+            .find(|a| *a == q.action)
+            .map(str::to_string),
         target_id: Some(q.target.trim().to_string()).filter(|t| !t.is_empty()),
         from: None,
         to: None,
@@ -574,15 +823,27 @@ fn audit_filter(q: &AuditQuery, limit: i64) -> AuditFilter {
     }
 }
 
-pub async fn audit(State(state): State<AppState>, Authed(info, s): Authed, Query(q): Query<AuditQuery>) -> Response {
+pub async fn audit(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Query(q): Query<AuditQuery>,
+) -> Response {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.audit_read() else { return forbidden(&l) };
+    let Some(cap) = s.principal.audit_read() else {
+        return forbidden(&l);
+    };
     let filter = audit_filter(&q, 100);
-    let events = match state.haven().audit_events(cap, &filter, false, &info.origin).await {
+    let events = match state
+        .haven()
+        .audit_events(cap, &filter, false, &info.origin)
+        .await
+    {
         Ok(e) => e,
         Err(e) => return fail(&l, e),
     };
-    let older = (events.len() as i64 == filter.limit).then(|| events.last().map(|e| e.seq)).flatten();
+    let older = (events.len() as i64 == filter.limit)
+        .then(|| events.last().map(|e| e.seq))
+        .flatten();
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("action", filter.action.as_deref().unwrap_or(""))
         .append_pair("user", q.user.trim())
@@ -602,18 +863,34 @@ pub async fn audit(State(state): State<AppState>, Authed(info, s): Authed, Query
 
 fn csv_field(s: &str) -> String {
     // Quote everything; neutralise spreadsheet formulas (CSV injection).
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-pub async fn audit_export(State(state): State<AppState>, Authed(info, s): Authed, Query(q): Query<AuditQuery>) -> Response {
+pub async fn audit_export(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Query(q): Query<AuditQuery>,
+) -> Response {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.audit_read() else { return forbidden(&l) };
-    let events = match state.haven().audit_events(cap, &audit_filter(&q, 10_000), true, &info.origin).await {
+    let Some(cap) = s.principal.audit_read() else {
+        return forbidden(&l);
+    };
+    let events = match state
+        .haven()
+        .audit_events(cap, &audit_filter(&q, 10_000), true, &info.origin)
+        .await
+    {
         Ok(e) => e,
         Err(e) => return fail(&l, e),
     };
-    let mut out = String::from("seq,at,actor_user_id,actor_agency_id,actor_role,action,outcome,target_kind,target_id,ip,reason,details,hash\n");
+    let mut out = String::from(
+        "seq,at,actor_user_id,actor_agency_id,actor_role,action,outcome,target_kind,target_id,ip,reason,details,hash\n",
+    );
     for e in events {
         let cols = [
             e.seq.to_string(),
@@ -630,13 +907,23 @@ pub async fn audit_export(State(state): State<AppState>, Authed(info, s): Authed
             e.details.unwrap_or_default(),
             e.hash,
         ];
-        out += &cols.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
+        out += &cols
+            .iter()
+            .map(|c| csv_field(c))
+            .collect::<Vec<_>>()
+            .join(",");
         out.push('\n');
     }
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-            (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"haven-audit.csv\"")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"haven-audit.csv\""),
+            ),
         ],
         out,
     )
@@ -680,13 +967,25 @@ pub struct UserForm {
     password: String,
 }
 
-async fn users_view(state: &AppState, l: &Layout<'_>, by: AdminActor<'_>, form: UserForm, errors: Vec<FieldError>) -> Response {
+async fn users_view(
+    state: &AppState,
+    l: &Layout<'_>,
+    by: AdminActor<'_>,
+    form: UserForm,
+    errors: Vec<FieldError>,
+) -> Response {
     let h = state.haven();
     let (users, agencies) = match (h.list_users(by).await, h.list_agencies().await) {
         (Ok(u), Ok(a)) => (u, a),
         (Err(e), _) | (_, Err(e)) => return fail(l, e),
     };
-    let name_of = |id| agencies.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or_default();
+    let name_of = |id| {
+        agencies
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
     let lines = users
         .iter()
         .map(|u| UserLine {
@@ -699,23 +998,58 @@ async fn users_view(state: &AppState, l: &Layout<'_>, by: AdminActor<'_>, form: 
             mfa: u.totp_secret.is_some(),
         })
         .collect();
-    let roles = Role::ALL.iter().map(|r| (r.as_str(), l.t(&role_key(*r)))).collect();
-    let agency_opts = agencies.iter().map(|a| (a.id.to_string(), a.name.clone())).collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut res = render(&UsersPage { l, users: lines, roles, agencies: agency_opts, form: UserForm { password: String::new(), ..form }, errors });
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), l.t(&role_key(*r))))
+        .collect();
+    let agency_opts = agencies
+        .iter()
+        .map(|a| (a.id.to_string(), a.name.clone()))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(&UsersPage {
+        l,
+        users: lines,
+        roles,
+        agencies: agency_opts,
+        form: UserForm {
+            password: String::new(),
+            ..form
+        },
+        errors,
+    });
     *res.status_mut() = status;
     res
 }
 
 pub async fn users_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.administer() else { return forbidden(&l) };
-    users_view(&state, &l, AdminActor::Admin(cap), UserForm::default(), vec![]).await
+    let Some(cap) = s.principal.administer() else {
+        return forbidden(&l);
+    };
+    users_view(
+        &state,
+        &l,
+        AdminActor::Admin(cap),
+        UserForm::default(),
+        vec![],
+    )
+    .await
 }
 
-pub async fn users_create(State(state): State<AppState>, Authed(info, s): Authed, Form(f): Form<UserForm>) -> Response {
+pub async fn users_create(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Form(f): Form<UserForm>,
+) -> Response {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.administer() else { return forbidden(&l) };
+    let Some(cap) = s.principal.administer() else {
+        return forbidden(&l);
+    };
     let new = NewUser {
         username: f.username.clone(),
         display_name: f.display_name.clone(),
@@ -723,17 +1057,40 @@ pub async fn users_create(State(state): State<AppState>, Authed(info, s): Authed
         agency_id: f.agency_id.clone(),
         password: f.password.clone(),
     };
-    match state.haven().create_user(AdminActor::Admin(cap), &new, &info.origin).await {
+    match state
+        .haven()
+        .create_user(AdminActor::Admin(cap), &new, &info.origin)
+        .await
+    {
         Ok((_, pw)) => {
-            let shown = if f.password.trim().is_empty() { pw } else { "••••••".into() };
+            let shown = if f.password.trim().is_empty() {
+                pw
+            } else {
+                "••••••".into()
+            };
             let msg = l.ta(
                 "users-created",
-                &[("username", FluentValue::from(f.username.trim().to_lowercase())), ("password", FluentValue::from(shown))],
+                &[
+                    (
+                        "username",
+                        FluentValue::from(f.username.trim().to_lowercase()),
+                    ),
+                    ("password", FluentValue::from(shown)),
+                ],
             );
             let l = l.with_flash(msg);
-            users_view(&state, &l, AdminActor::Admin(cap), UserForm::default(), vec![]).await
+            users_view(
+                &state,
+                &l,
+                AdminActor::Admin(cap),
+                UserForm::default(),
+                vec![],
+            )
+            .await
         }
-        Err(CoreError::Invalid(errors)) => users_view(&state, &l, AdminActor::Admin(cap), f, errors).await,
+        Err(CoreError::Invalid(errors)) => {
+            users_view(&state, &l, AdminActor::Admin(cap), f, errors).await
+        }
         Err(e) => fail(&l, e),
     }
 }
@@ -744,21 +1101,43 @@ pub async fn users_action(
     Path((id, action)): Path<(String, String)>,
 ) -> Response {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.administer() else { return forbidden(&l) };
-    let Ok(id) = id.parse::<UserId>() else { return fail(&l, CoreError::NotFound) };
+    let Some(cap) = s.principal.administer() else {
+        return forbidden(&l);
+    };
+    let Ok(id) = id.parse::<UserId>() else {
+        return fail(&l, CoreError::NotFound);
+    };
     let h = state.haven();
     let by = AdminActor::Admin(cap);
     let result = match action.as_str() {
-        "disable" => h.set_user_disabled(by, id, true, &info.origin).await.map(|_| None),
-        "enable" => h.set_user_disabled(by, id, false, &info.origin).await.map(|_| None),
+        "disable" => h
+            .set_user_disabled(by, id, true, &info.origin)
+            .await
+            .map(|_| None),
+        "enable" => h
+            .set_user_disabled(by, id, false, &info.origin)
+            .await
+            .map(|_| None),
         "reset-password" => h.reset_password(by, id, true, &info.origin).await.map(Some),
         _ => Err(CoreError::NotFound),
     };
     match result {
         Ok(None) => Redirect::to("/admin/users").into_response(),
         Ok(Some(pw)) => {
-            let name = h.find_user(&id.to_string()).await.ok().flatten().map(|u| u.username).unwrap_or_default();
-            let msg = l.ta("users-password-reset", &[("username", FluentValue::from(name)), ("password", FluentValue::from(pw))]);
+            let name = h
+                .find_user(&id.to_string())
+                .await
+                .ok()
+                .flatten()
+                .map(|u| u.username)
+                .unwrap_or_default();
+            let msg = l.ta(
+                "users-password-reset",
+                &[
+                    ("username", FluentValue::from(name)),
+                    ("password", FluentValue::from(pw)),
+                ],
+            );
             let l = l.with_flash(msg);
             users_view(&state, &l, by, UserForm::default(), vec![]).await
         }
@@ -800,7 +1179,12 @@ pub struct AgencyForm {
     coordination_consent: Option<String>,
 }
 
-async fn agencies_view(state: &AppState, l: &Layout<'_>, form: AgencyForm, errors: Vec<FieldError>) -> Response {
+async fn agencies_view(
+    state: &AppState,
+    l: &Layout<'_>,
+    form: AgencyForm,
+    errors: Vec<FieldError>,
+) -> Response {
     let list = match state.haven().list_agencies().await {
         Ok(a) => a,
         Err(e) => return fail(l, e),
@@ -814,10 +1198,27 @@ async fn agencies_view(state: &AppState, l: &Layout<'_>, form: AgencyForm, error
             coordination: a.coordination_consent,
         })
         .collect();
-    let types = AgencyType::ALL.iter().map(|t| (t.as_str(), l.t(&format!("agency-type-{}", t.as_str())))).collect();
-    let regions = GUYANA_REGIONS.iter().map(|r| (r.code, l.region_of(r.code))).collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut res = render(&AgenciesPage { l, agencies, types, regions, form, errors });
+    let types = AgencyType::ALL
+        .iter()
+        .map(|t| (t.as_str(), l.t(&format!("agency-type-{}", t.as_str()))))
+        .collect();
+    let regions = GUYANA_REGIONS
+        .iter()
+        .map(|r| (r.code, l.region_of(r.code)))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(&AgenciesPage {
+        l,
+        agencies,
+        types,
+        regions,
+        form,
+        errors,
+    });
     *res.status_mut() = status;
     res
 }
@@ -830,9 +1231,15 @@ pub async fn agencies_page(State(state): State<AppState>, Authed(info, s): Authe
     agencies_view(&state, &l, AgencyForm::default(), vec![]).await
 }
 
-pub async fn agencies_create(State(state): State<AppState>, Authed(info, s): Authed, Form(f): Form<AgencyForm>) -> Response {
+pub async fn agencies_create(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Form(f): Form<AgencyForm>,
+) -> Response {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.administer() else { return forbidden(&l) };
+    let Some(cap) = s.principal.administer() else {
+        return forbidden(&l);
+    };
     let new = NewAgency {
         name: f.name.clone(),
         agency_type: f.agency_type.clone(),
@@ -841,7 +1248,11 @@ pub async fn agencies_create(State(state): State<AppState>, Authed(info, s): Aut
         email: f.email.clone(),
         coordination_consent: f.coordination_consent.is_some(),
     };
-    match state.haven().create_agency(AdminActor::Admin(cap), &new, &info.origin).await {
+    match state
+        .haven()
+        .create_agency(AdminActor::Admin(cap), &new, &info.origin)
+        .await
+    {
         Ok(_) => {
             let l = l.with_notice("agency-created");
             agencies_view(&state, &l, AgencyForm::default(), vec![]).await
@@ -876,13 +1287,23 @@ async fn account_view(
     password_error: Option<&'static str>,
 ) -> Response {
     let h = state.haven();
-    let agency = h.find_agency(&s.principal.agency_id.to_string()).await.ok().flatten().map(|a| a.name).unwrap_or_default();
+    let agency = h
+        .find_agency(&s.principal.agency_id.to_string())
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.name)
+        .unwrap_or_default();
     let (count, tokens) = match (h.session_count(s).await, h.list_tokens(s).await) {
         (Ok(c), Ok(t)) => (c, t),
         (Err(e), _) | (_, Err(e)) => return fail(l, e),
     };
     let sessions = format!("{count}");
-    let status = if password_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if password_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let mut res = render(&AccountPage {
         l,
         username: s.username.clone(),
@@ -905,7 +1326,11 @@ pub async fn account(State(state): State<AppState>, SignedIn(info, s): SignedIn)
     account_view(&state, &l, &s, None, note).await
 }
 
-pub async fn account_language(State(state): State<AppState>, SignedIn(info, s): SignedIn, Form(f): Form<LangForm>) -> Response {
+pub async fn account_language(
+    State(state): State<AppState>,
+    SignedIn(info, s): SignedIn,
+    Form(f): Form<LangForm>,
+) -> Response {
     let l = Layout::new(&state, &info);
     match state.haven().set_language(&s, Lang::parse(&f.lang)).await {
         Ok(()) => Redirect::to("/account").into_response(),
@@ -920,12 +1345,20 @@ pub struct PasswordForm {
     repeat: String,
 }
 
-pub async fn account_password(State(state): State<AppState>, SignedIn(info, s): SignedIn, Form(f): Form<PasswordForm>) -> Response {
+pub async fn account_password(
+    State(state): State<AppState>,
+    SignedIn(info, s): SignedIn,
+    Form(f): Form<PasswordForm>,
+) -> Response {
     let l = Layout::new(&state, &info);
     if f.new != f.repeat {
         return account_view(&state, &l, &s, None, Some("account-password-mismatch")).await;
     }
-    match state.haven().change_password(&s, &f.current, &f.new, &info.origin).await {
+    match state
+        .haven()
+        .change_password(&s, &f.current, &f.new, &info.origin)
+        .await
+    {
         Ok(()) => {
             let l = l.with_notice("account-password-changed");
             let mut s = s;
@@ -940,11 +1373,17 @@ pub async fn account_password(State(state): State<AppState>, SignedIn(info, s): 
     }
 }
 
-pub async fn account_logout_all(State(state): State<AppState>, SignedIn(info, s): SignedIn) -> Response {
+pub async fn account_logout_all(
+    State(state): State<AppState>,
+    SignedIn(info, s): SignedIn,
+) -> Response {
     match state.haven().logout_everywhere(&s, &info.origin).await {
         Ok(_) => {
             let mut res = Redirect::to("/login").into_response();
-            res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", Some(0)));
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(&state, SESSION_COOKIE, "", Some(0)),
+            );
             res
         }
         Err(e) => fail(&Layout::new(&state, &info), e),
@@ -956,18 +1395,30 @@ pub struct TokenForm {
     label: String,
 }
 
-pub async fn token_create(State(state): State<AppState>, Authed(info, s): Authed, Form(f): Form<TokenForm>) -> Response {
+pub async fn token_create(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Form(f): Form<TokenForm>,
+) -> Response {
     let l = Layout::new(&state, &info);
     match state.haven().create_token(&s, &f.label, &info.origin).await {
         Ok(tok) => account_view(&state, &l, &s, Some(tok), None).await,
-        Err(CoreError::Invalid(_)) => account_view(&state, &l, &s, None, Some("error-required")).await,
+        Err(CoreError::Invalid(_)) => {
+            account_view(&state, &l, &s, None, Some("error-required")).await
+        }
         Err(e) => fail(&l, e),
     }
 }
 
-pub async fn token_revoke(State(state): State<AppState>, Authed(info, s): Authed, Path(id): Path<String>) -> Response {
+pub async fn token_revoke(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+) -> Response {
     let l = Layout::new(&state, &info);
-    let Ok(id) = id.parse::<TokenId>() else { return fail(&l, CoreError::NotFound) };
+    let Ok(id) = id.parse::<TokenId>() else {
+        return fail(&l, CoreError::NotFound);
+    };
     match state.haven().revoke_token(&s, id, &info.origin).await {
         Ok(()) => Redirect::to("/account").into_response(),
         Err(e) => fail(&l, e),

@@ -1,0 +1,347 @@
+//! Sign-in, lockout, second factor, CSRF, session expiry, logout everywhere.
+use crate::harness::{PASSWORD, TestApp, csrf_of, location};
+
+async fn try_login(app: &TestApp, c: &reqwest::Client, user: &str, pw: &str) -> reqwest::Response {
+    let csrf = csrf_of(c, &app.url("/login")).await;
+    c.post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", user),
+            ("password", pw),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn login_succeeds_and_wrong_password_fails_with_the_same_message_as_unknown_user() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let ok = try_login(&app, &c, "caseworker", PASSWORD).await;
+    assert_eq!(ok.status(), 303);
+    assert_eq!(location(&ok), "/dashboard");
+    let cookie = ok
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+
+    let c2 = app.client();
+    let wrong = try_login(&app, &c2, "caseworker", "not the password").await;
+    assert_eq!(wrong.status(), 401);
+    let wrong_body = wrong.text().await.unwrap();
+    let unknown = try_login(&app, &c2, "nobody-here", "not the password").await;
+    assert_eq!(unknown.status(), 401);
+    let unknown_body = unknown.text().await.unwrap();
+    let msg = "Sign-in failed.";
+    assert!(wrong_body.contains(msg) && unknown_body.contains(msg));
+    // The failed attempt with an unknown name is audited without the typed name.
+    let events = sqlx::query_scalar::<_, String>(
+        "SELECT COALESCE(details, '') FROM audit_events WHERE action = 'login.failed'",
+    )
+    .fetch_all(app.haven.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|d| !d.contains("nobody-here")));
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    for _ in 0..5 {
+        assert_eq!(
+            try_login(&app, &c, "screener", "wrong wrong wrong")
+                .await
+                .status(),
+            401
+        );
+    }
+    // Locked now: the right password is refused too, with the same answer.
+    assert_eq!(
+        try_login(&app, &c, "screener", PASSWORD).await.status(),
+        401
+    );
+    let locked: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'login.locked'")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(locked, 1);
+    // Once the lock has passed (simulated), the right password works again.
+    sqlx::query("UPDATE users SET locked_until = 0 WHERE username = 'screener'")
+        .execute(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        try_login(&app, &c, "screener", PASSWORD).await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn second_factor_is_required_and_codes_are_single_use() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let res = try_login(&app, &c, "coordinator", PASSWORD).await;
+    assert_eq!(location(&res), "/login/mfa");
+    // Nothing is reachable before the second factor.
+    let dash = c.get(app.url("/dashboard")).send().await.unwrap();
+    assert_eq!(location(&dash), "/login/mfa");
+    let csrf = csrf_of(&c, &app.url("/login/mfa")).await;
+    let bad = c
+        .post(app.url("/login/mfa"))
+        .form(&[("csrf", csrf.as_str()), ("code", "000000")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+    let now = haven_core::now() as u64;
+    let code =
+        haven_crypto::totp::current_code(haven_core::demo::DEMO_TOTP_COORDINATOR, now).unwrap();
+    let ok = c
+        .post(app.url("/login/mfa"))
+        .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303);
+    assert_eq!(
+        c.get(app.url("/dashboard")).send().await.unwrap().status(),
+        200
+    );
+
+    // Replaying the same code in a new sign-in fails.
+    let c2 = app.client();
+    try_login(&app, &c2, "coordinator", PASSWORD).await;
+    let csrf = csrf_of(&c2, &app.url("/login/mfa")).await;
+    let replay = c2
+        .post(app.url("/login/mfa"))
+        .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 401);
+}
+
+#[tokio::test]
+async fn roles_that_require_mfa_must_enrol_first() {
+    let app = TestApp::spawn().await;
+    // A new admin without a second factor is sent to enrolment.
+    let origin = haven_core::Origin::default();
+    let new = haven_core::admin::NewUser {
+        username: "newadmin".into(),
+        display_name: "New Admin".into(),
+        role: "admin".into(),
+        agency_id: app.haven.list_agencies().await.unwrap()[0].id.to_string(),
+        password: "correct-horse-battery-42".into(),
+    };
+    app.haven
+        .create_user(haven_core::admin::AdminActor::Operator, &new, &origin)
+        .await
+        .unwrap();
+    let c = app.client();
+    let res = try_login(&app, &c, "newadmin", "correct-horse-battery-42").await;
+    assert_eq!(location(&res), "/account/mfa");
+    assert_eq!(
+        location(&c.get(app.url("/admin/users")).send().await.unwrap()),
+        "/account/mfa"
+    );
+    let page = c
+        .get(app.url("/account/mfa"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let grab = |marker: &str| -> String {
+        let i = page.find(marker).unwrap() + marker.len();
+        page[i..].split(['"', '<']).next().unwrap().to_string()
+    };
+    let secret = grab("<code class=\"secret\">");
+    let sealed = grab("name=\"sealed\" value=\"");
+    let csrf = grab("name=\"csrf\" value=\"");
+    let code = haven_crypto::totp::current_code(&secret, haven_core::now() as u64).unwrap();
+    let res = c
+        .post(app.url("/account/mfa"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("sealed", sealed.as_str()),
+            ("code", code.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/dashboard");
+    assert_eq!(
+        c.get(app.url("/admin/users"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    // A sealed secret cannot be swapped for one of the tester's choosing.
+    let forged = c
+        .post(app.url("/account/mfa"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("sealed", "AAAA"),
+            ("code", code.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 422);
+}
+
+#[tokio::test]
+async fn forms_without_the_right_csrf_token_are_rejected() {
+    let app = TestApp::spawn().await;
+    let s = app.login("caseworker").await;
+    let url = app.url("/cases/new");
+    let missing = s
+        .client
+        .post(&url)
+        .form(&[("first_name", "Ana")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 403);
+    let wrong = s
+        .client
+        .post(&url)
+        .form(&[("csrf", "forged"), ("first_name", "Ana")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 403);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("did not come from Haven")
+    );
+    let right = s.post_form("/cases/new", &[("first_name", "Ana")]).await;
+    assert_eq!(right.status(), 303);
+    // The login form is protected too (double-submit cookie).
+    let c = app.client();
+    let res = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", "x"),
+            ("username", "caseworker"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
+async fn idle_and_absolute_session_limits_end_sessions() {
+    let app = TestApp::spawn().await;
+    let s = app.login("caseworker").await;
+    assert_eq!(s.get("/dashboard").await.status(), 200);
+    // Simulate 31 idle minutes.
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 1860")
+        .execute(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(location(&s.get("/dashboard").await), "/login");
+    let gone: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(gone, 0, "expired sessions are deleted");
+
+    let s = app.login("caseworker").await;
+    // Active all along, but signed in 13 hours ago.
+    sqlx::query("UPDATE sessions SET created_at = created_at - 46800")
+        .execute(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(location(&s.get("/dashboard").await), "/login");
+}
+
+#[tokio::test]
+async fn logout_everywhere_ends_every_session() {
+    let app = TestApp::spawn().await;
+    let a = app.login("caseworker").await;
+    let b = app.login("caseworker").await;
+    assert_eq!(b.get("/dashboard").await.status(), 200);
+    let res = a.post_form("/account/logout-all", &[]).await;
+    assert_eq!(location(&res), "/login");
+    assert_eq!(location(&b.get("/dashboard").await), "/login");
+    assert_eq!(location(&a.get("/dashboard").await), "/login");
+}
+
+#[tokio::test]
+async fn disabled_users_lose_sessions_and_cannot_sign_in() {
+    let app = TestApp::spawn().await;
+    let s = app.login("inspector").await;
+    let id = app.user_id("inspector").await;
+    app.haven
+        .set_user_disabled(
+            haven_core::admin::AdminActor::Operator,
+            id,
+            true,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(location(&s.get("/dashboard").await), "/login");
+    let c = app.client();
+    assert_eq!(
+        try_login(&app, &c, "inspector", PASSWORD).await.status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn password_change_enforces_policy_and_signs_out_other_sessions() {
+    let app = TestApp::spawn().await;
+    let a = app.login("analyst").await;
+    let b = app.login("analyst").await;
+    let weak = a
+        .post_form(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "password1234"),
+                ("repeat", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status(), 422);
+    assert!(weak.text().await.unwrap().contains("too common"));
+    let good = "blue-heron-Essequibo-77";
+    let ok = a
+        .post_form(
+            "/account/password",
+            &[("current", PASSWORD), ("new", good), ("repeat", good)],
+        )
+        .await;
+    assert_eq!(ok.status(), 200);
+    assert_eq!(
+        a.get("/dashboard").await.status(),
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        location(&b.get("/dashboard").await),
+        "/login",
+        "other sessions end"
+    );
+}

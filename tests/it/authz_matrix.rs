@@ -1,0 +1,330 @@
+//! Every role against every route: who gets 200, 403 or 404. A case outside a user's need to know
+//! answers 404, exactly like a case that does not exist.
+use haven_domain::{CaseId, Role};
+
+use crate::harness::{Session, TestApp, location};
+
+const USERS: &[(&str, Role)] = &[
+    ("admin", Role::Admin),
+    ("coordinator", Role::Coordinator),
+    ("caseworker", Role::CaseWorker),
+    ("screener", Role::Screener),
+    ("provider", Role::ServiceProvider),
+    ("analyst", Role::Analyst),
+    ("trainer", Role::Trainer),
+    ("auditor", Role::Auditor),
+];
+
+fn lists_cases(r: Role) -> bool {
+    matches!(
+        r,
+        Role::Coordinator | Role::CaseWorker | Role::Screener | Role::ServiceProvider
+    )
+}
+fn creates_cases(r: Role) -> bool {
+    matches!(r, Role::Coordinator | Role::CaseWorker | Role::Screener)
+}
+fn sees_stats(r: Role) -> bool {
+    matches!(r, Role::Coordinator | Role::Analyst)
+}
+
+async fn visible_and_hidden(app: &TestApp, username: &str) -> (Vec<CaseId>, Vec<CaseId>) {
+    let p = app
+        .haven
+        .principal_of_user(app.user_id(username).await)
+        .await
+        .unwrap();
+    let mut yes = Vec::new();
+    let mut no = Vec::new();
+    for id in app.haven.all_case_ids().await.unwrap() {
+        if app.haven.may_read_case(&p, id).await.unwrap() {
+            yes.push(id);
+        } else {
+            no.push(id);
+        }
+    }
+    (yes, no)
+}
+
+fn expect(code: u16, allowed: bool, denied: u16) -> u16 {
+    if allowed { code } else { denied }
+}
+
+async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
+    let pages: Vec<(&str, bool)> = vec![
+        ("/dashboard", true),
+        ("/account", true),
+        ("/cases", lists_cases(role)),
+        ("/cases/new", creates_cases(role)),
+        ("/stats", sees_stats(role)),
+        ("/audit", role == Role::Auditor),
+        ("/audit/export.csv", role == Role::Auditor),
+        ("/admin/users", role == Role::Admin),
+        ("/admin/agencies", role == Role::Admin),
+    ];
+    for (path, allowed) in pages {
+        let got = s.get(path).await.status().as_u16();
+        assert_eq!(got, expect(200, allowed, 403), "{user} GET {path}");
+    }
+    let (visible, hidden) = visible_and_hidden(app, user).await;
+    if !lists_cases(role) {
+        assert!(visible.is_empty(), "{user} must not see any case");
+    }
+    for id in visible.iter().take(3) {
+        assert_eq!(
+            s.get(&format!("/cases/{id}")).await.status(),
+            200,
+            "{user} GET own case"
+        );
+    }
+    for id in hidden.iter().take(3) {
+        assert_eq!(
+            s.get(&format!("/cases/{id}")).await.status(),
+            404,
+            "{user} GET other case"
+        );
+    }
+    assert_eq!(
+        s.get(&format!("/cases/{}", CaseId::new())).await.status(),
+        404,
+        "{user} GET missing case"
+    );
+    assert_eq!(
+        s.get("/cases/not-a-uuid").await.status(),
+        404,
+        "{user} GET malformed id"
+    );
+
+    // State-changing forms, with a valid CSRF token.
+    let res = s.post_form("/cases/new", &[("first_name", "Ana")]).await;
+    assert_eq!(
+        res.status().as_u16(),
+        expect(303, creates_cases(role), 403),
+        "{user} POST /cases/new"
+    );
+    let agency = format!("Matrix agency {user}");
+    let res = s
+        .post_form(
+            "/admin/agencies",
+            &[("name", agency.as_str()), ("agency_type", "NGO")],
+        )
+        .await;
+    assert_eq!(
+        res.status().as_u16(),
+        expect(200, role == Role::Admin, 403),
+        "{user} POST /admin/agencies"
+    );
+    let uname = format!("m-{user}");
+    let res = s
+        .post_form(
+            "/admin/users",
+            &[
+                ("username", uname.as_str()),
+                ("display_name", "M"),
+                ("role", "trainer"),
+                (
+                    "agency_id",
+                    &app.haven.list_agencies().await.unwrap()[0].id.to_string(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status().as_u16(),
+        expect(200, role == Role::Admin, 403),
+        "{user} POST /admin/users"
+    );
+    let target = app.user_id("childcare").await; // not one of the signed-in users
+    let res = s
+        .post_form(&format!("/admin/users/{target}/reset-password"), &[])
+        .await;
+    assert_eq!(
+        res.status().as_u16(),
+        expect(200, role == Role::Admin, 403),
+        "{user} POST reset-password"
+    );
+    let res = s.post_form("/cases/search", &[("name", "Maria")]).await;
+    assert_eq!(
+        res.status().as_u16(),
+        expect(200, lists_cases(role), 403),
+        "{user} POST /cases/search"
+    );
+}
+
+async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
+    let c = reqwest::Client::new();
+    let get = |path: String| {
+        let c = c.clone();
+        let url = app.url(&path);
+        let token = token.to_string();
+        async move {
+            c.get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(get("/api/v1/me".into()).await, 200, "{user} me");
+    assert_eq!(get("/api/v1/agencies".into()).await, 200, "{user} agencies");
+    assert_eq!(
+        get("/api/v1/cases".into()).await,
+        expect(200, lists_cases(role), 403),
+        "{user} api cases"
+    );
+    assert_eq!(
+        get("/api/v1/stats".into()).await,
+        expect(200, sees_stats(role), 403),
+        "{user} api stats"
+    );
+    assert_eq!(
+        get("/api/v1/audit".into()).await,
+        expect(200, role == Role::Auditor, 403),
+        "{user} api audit"
+    );
+    let (visible, hidden) = visible_and_hidden(app, user).await;
+    for id in visible.iter().take(2) {
+        assert_eq!(
+            get(format!("/api/v1/cases/{id}")).await,
+            200,
+            "{user} api own case"
+        );
+    }
+    for id in hidden.iter().take(2) {
+        assert_eq!(
+            get(format!("/api/v1/cases/{id}")).await,
+            404,
+            "{user} api other case"
+        );
+    }
+    let created = c
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"first_name": "Api"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(
+        created,
+        expect(201, creates_cases(role), 403),
+        "{user} api create"
+    );
+
+    // The list the API gives is exactly the set the per-case rule allows.
+    if lists_cases(role) {
+        let (visible, _) = visible_and_hidden(app, user).await;
+        let mut listed = Vec::new();
+        let mut page = 1;
+        loop {
+            let body: serde_json::Value = c
+                .get(app.url(&format!("/api/v1/cases?page={page}")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            for item in body["items"].as_array().unwrap() {
+                listed.push(item["id"].as_str().unwrap().parse::<CaseId>().unwrap());
+            }
+            if page >= body["pages"].as_i64().unwrap() {
+                break;
+            }
+            page += 1;
+        }
+        listed.sort();
+        let mut expected = visible.clone();
+        expected.sort();
+        assert_eq!(
+            listed, expected,
+            "{user}: the list scope and the per-case rule must agree"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_role_on_every_route() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 60).await;
+    // Anonymous visitors are sent to sign in; the API answers 401.
+    let anon = app.client();
+    for path in [
+        "/dashboard",
+        "/cases",
+        "/stats",
+        "/audit",
+        "/admin/users",
+        "/account",
+    ] {
+        let res = anon.get(app.url(path)).send().await.unwrap();
+        assert_eq!(location(&res), "/login", "anonymous GET {path}");
+    }
+    assert_eq!(
+        anon.get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        anon.get(app.url("/api/v1/me"))
+            .bearer_auth("hvn_forged")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+
+    for (user, role) in USERS {
+        let s = app.login(user).await;
+        let token = s.token().await;
+        check_pages(&app, &s, user, *role).await;
+        check_api(&app, &token, user, *role).await;
+    }
+}
+
+#[tokio::test]
+async fn coordinator_sees_only_agencies_that_consented() {
+    let app = TestApp::spawn().await;
+    let p = app
+        .haven
+        .principal_of_user(app.user_id("coordinator").await)
+        .await
+        .unwrap();
+    let agencies = app.haven.list_agencies().await.unwrap();
+    let hs = agencies
+        .iter()
+        .find(|a| a.name == "Help & Shelter")
+        .unwrap();
+    assert!(!hs.coordination_consent);
+    let mut hidden = 0;
+    for id in app.haven.all_case_ids().await.unwrap() {
+        let owner: String = sqlx::query_scalar("SELECT owner_agency_id FROM cases WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+        let involved: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM case_agencies WHERE case_id = $1 AND agency_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(p.agency_id.to_string())
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+        if owner == hs.id.to_string() && involved == 0 {
+            assert!(!app.haven.may_read_case(&p, id).await.unwrap());
+            hidden += 1;
+        }
+    }
+    assert!(
+        hidden > 0,
+        "the demo must contain a case the coordinator may not see"
+    );
+}

@@ -1,0 +1,115 @@
+//! Opening cases through the form: validation errors are shown, translated, and nothing is lost.
+use crate::harness::{TestApp, location};
+
+#[tokio::test]
+async fn invalid_input_keeps_what_was_typed_and_explains_in_the_users_language() {
+    let app = TestApp::spawn().await;
+    let s = app.login("caseworker").await;
+    s.post_form("/language", &[("lang", "es")]).await;
+    let res = s
+        .post_form(
+            "/cases/new",
+            &[
+                ("first_name", ""),
+                ("last_name", "Ramírez"),
+                ("birth_date", "31/12/2000"),
+                ("region", "GY-XX"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("value=\"Ramírez\""), "typed values are kept");
+    assert!(html.contains("lang=\"es\""));
+    assert!(
+        html.contains("Este campo es obligatorio"),
+        "error in Spanish"
+    );
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    let ok = s
+        .post_form(
+            "/cases/new",
+            &[
+                ("first_name", "Ana"),
+                ("region", "GY-CU"),
+                ("gender", "Feminine"),
+                ("exploitation_type", "ForcedLabour"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), 303);
+    let count2: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(count2, count + 1);
+    let page = s.get(&location(&ok)).await.text().await.unwrap();
+    assert!(
+        page.contains("Trabajo forzoso"),
+        "codes shown with translated labels"
+    );
+}
+
+#[tokio::test]
+async fn pages_follow_the_browser_language_until_the_user_chooses() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let fr = c
+        .get(app.url("/login"))
+        .header("accept-language", "fr-FR,fr;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(fr.contains("lang=\"fr\"") && fr.contains("Se connecter"));
+    let s = app.login("analyst").await;
+    s.post_form("/account/language", &[("lang", "es")]).await;
+    let html = s
+        .client
+        .get(app.url("/stats"))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("lang=\"es\""), "the saved choice wins");
+}
+
+#[tokio::test]
+async fn security_headers_are_set_on_pages() {
+    let app = TestApp::spawn().await;
+    let res = app.client().get(app.url("/login")).send().await.unwrap();
+    let h = res.headers();
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["cache-control"], "no-store");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    let health = app.client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    let ready = app.client().get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+}
+
+#[tokio::test]
+async fn analysts_see_counts_with_small_cells_hidden() {
+    let app = TestApp::spawn().await;
+    let s = app.login("analyst").await;
+    let html = s.get("/stats").await.text().await.unwrap();
+    assert!(html.contains("fewer than 5"));
+    assert!(
+        !html.contains("Help &#38; Shelter</td>"),
+        "no case lines for analysts"
+    );
+}

@@ -1,0 +1,312 @@
+//! Test harness: a real server on port 0 over a fresh database per test, on the backend chosen
+//! by `HAVEN_TEST_BACKEND` (`sqlite`, the default, or `postgres` with
+//! `HAVEN_TEST_POSTGRES_URL` pointing at a server where the test may create databases).
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use haven_core::{Haven, Policy};
+use haven_crypto::Kek;
+use haven_store::{Db, OpenMode};
+use sqlx::Connection;
+
+pub const PASSWORD: &str = haven_core::demo::DEMO_PASSWORD;
+
+pub fn backend() -> &'static str {
+    match std::env::var("HAVEN_TEST_BACKEND").as_deref() {
+        Ok("postgres") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+/// A fresh, empty database: a temp file, or a uniquely named PostgreSQL database dropped on drop.
+pub struct TestDb {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    pg_name: Option<String>,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        if backend() == "postgres" {
+            let admin = std::env::var("HAVEN_TEST_POSTGRES_URL")
+                .expect("HAVEN_TEST_POSTGRES_URL must be set for the postgres backend");
+            let name = format!(
+                "haven_test_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("connect to the PostgreSQL admin URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .expect("create test db");
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            TestDb {
+                url: format!("{base}/{name}"),
+                dir,
+                pg_name: Some(name),
+            }
+        } else {
+            let url = format!("sqlite://{}", dir.path().join("haven.db").display());
+            TestDb {
+                url,
+                dir,
+                pg_name: None,
+            }
+        }
+    }
+
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        self.pg_name
+            .is_none()
+            .then(|| self.dir.path().join("haven.db"))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg_name.is_some()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            let admin = std::env::var("HAVEN_TEST_POSTGRES_URL").unwrap_or_default();
+            // Drop in a separate thread with its own runtime: Drop may run inside a runtime.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// A running server with the demo deployment (agencies, one user per role, some cases).
+pub struct TestApp {
+    pub base: String,
+    pub haven: Haven,
+    pub db: TestDb,
+    pub kek: Kek,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(Policy::default(), 40).await
+    }
+
+    pub async fn spawn_with(policy: Policy, cases: usize) -> TestApp {
+        let db = TestDb::new().await;
+        let store = Db::connect(&db.url, OpenMode::CreateIfMissing)
+            .await
+            .expect("connect");
+        store.migrate().await.expect("migrate");
+        let kek = Kek::generate();
+        haven_core::keys::ensure_keyring(&store, &kek)
+            .await
+            .expect("keyring");
+        let ring = haven_core::keys::load_keyring(&store, &kek)
+            .await
+            .expect("load keyring");
+        let haven = Haven::new(store, &ring, policy).expect("haven");
+        haven_core::demo::load(&haven, cases, |_, _| {})
+            .await
+            .expect("demo data");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = haven_web::AppState::new(
+            haven.clone(),
+            haven_i18n::I18n::load().expect("i18n"),
+            haven_web::WebConfig::default(),
+        );
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(haven_web::serve(listener, state, async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            base,
+            haven,
+            db,
+            kek,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client: cookies, no automatic redirects (tests look at them).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Signs in as a demo user, passing the second factor where the role has one.
+    pub async fn login(&self, username: &str) -> Session {
+        let c = self.client();
+        let csrf = csrf_of(&c, &self.url("/login")).await;
+        let res = c
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), 303, "login of {username} must succeed");
+        let to = location(&res);
+        if to == "/login/mfa" {
+            let secret = match username {
+                "admin" => haven_core::demo::DEMO_TOTP_ADMIN,
+                "coordinator" => haven_core::demo::DEMO_TOTP_COORDINATOR,
+                other => panic!("no known TOTP secret for {other}"),
+            };
+            let csrf = csrf_of(&c, &self.url("/login/mfa")).await;
+            // Codes are single-use: try this step's, then the next one's (accepted as skew).
+            let now = haven_core::now() as u64;
+            let mut ok = false;
+            for t in [now, now + 30] {
+                let code = haven_crypto::totp::current_code(secret, t).expect("code");
+                let res = c
+                    .post(self.url("/login/mfa"))
+                    .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+                    .send()
+                    .await
+                    .expect("mfa");
+                if res.status() == 303 {
+                    ok = true;
+                    break;
+                }
+            }
+            assert!(ok, "second factor of {username}");
+        }
+        let csrf = csrf_of(&c, &self.url("/account")).await;
+        Session {
+            client: c,
+            csrf,
+            base: self.base.clone(),
+        }
+    }
+
+    pub async fn user_id(&self, username: &str) -> haven_domain::UserId {
+        self.haven
+            .find_user(username)
+            .await
+            .expect("lookup")
+            .expect("user exists")
+            .id
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Fetches a page and returns the CSRF token of its first form.
+pub async fn csrf_of(c: &reqwest::Client, url: &str) -> String {
+    let html = c
+        .get(url)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    let marker = "name=\"csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no csrf field on {url}"));
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub struct Session {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    base: String,
+}
+
+impl Session {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates a personal API token through the account page.
+    pub async fn token(&self) -> String {
+        let html = self
+            .post_form("/account/tokens", &[("label", "test")])
+            .await
+            .text()
+            .await
+            .expect("body");
+        let start = html.find("hvn_").expect("token shown once");
+        html[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect()
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.client
+            .post(format!("{}{}", self.base, path))
+            .form(&all)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// The id of the first case linked from a page.
+pub fn first_case_id(html: &str) -> String {
+    html.split("href=\"/cases/")
+        .skip(1)
+        .map(|rest| rest.chars().take(36).collect::<String>())
+        .find(|id| id.parse::<haven_domain::CaseId>().is_ok())
+        .expect("a case link")
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real server over a fresh database per test. One binary with modules,
+//! so it compiles once. Run against PostgreSQL with HAVEN_TEST_BACKEND=postgres.
+mod harness;
+
+mod api;
+mod audit_chain;
+mod auth;
+mod authz_matrix;
+mod backup;
+mod cases;
+mod durability;
+mod encryption;
