@@ -44,7 +44,7 @@ impl Haven {
     }
 
     async fn serve(&self, port: u16) -> Child {
-        let child = self
+        let mut child = self
             .cmd()
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::null())
@@ -60,6 +60,8 @@ impl Haven {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("server did not start");
     }
 }

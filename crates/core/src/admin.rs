@@ -200,13 +200,13 @@ impl Haven {
         } else {
             u.password.clone()
         };
-        if let (false, Some(name)) = (generated, &username) {
-            if let Err(e) = password::check_policy(&pw, name.as_str()) {
-                errors.push(FieldError {
-                    field: "password",
-                    key: e.key(),
-                });
-            }
+        if let (false, Some(name)) = (generated, &username)
+            && let Err(e) = password::check_policy(&pw, name.as_str())
+        {
+            errors.push(FieldError {
+                field: "password",
+                key: e.key(),
+            });
         }
         let (Some(username), Some(display), Some(role), Some(agency), true) =
             (username, display, role, agency, errors.is_empty())
@@ -267,10 +267,12 @@ impl Haven {
         disabled: bool,
         origin: &Origin,
     ) -> Result<()> {
-        if let AdminActor::Admin(a) = by {
-            if a.principal().user_id == id && disabled {
-                return Err(CoreError::Forbidden); // an admin cannot lock themself out
-            }
+        // An admin cannot lock themself out.
+        if let AdminActor::Admin(a) = by
+            && a.principal().user_id == id
+            && disabled
+        {
+            return Err(CoreError::Forbidden);
         }
         let mut tx = self.db.begin().await?;
         if !users::set_disabled(&mut tx, id, disabled).await? {

@@ -186,13 +186,13 @@ impl NewCase {
         if let Some(r) = opt(&self.region) {
             code_err(&mut e, "region", Region::parse(r).map(|_| ()));
         }
-        if let Some(c) = opt(&self.citizenship) {
-            if !(c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic())) {
-                e.push(FieldError {
-                    field: "citizenship",
-                    key: "error-unknown-code",
-                });
-            }
+        if let Some(c) = opt(&self.citizenship)
+            && !(c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic()))
+        {
+            e.push(FieldError {
+                field: "citizenship",
+                key: "error-unknown-code",
+            });
         }
         if e.is_empty() {
             Ok(())

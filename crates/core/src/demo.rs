@@ -302,7 +302,7 @@ pub async fn load(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<DemoSummary> {
     let t0 = now();
-    let mut g = Gen(0x4841_5645_4e);
+    let mut g = Gen(0x0048_4156_454e);
     let mut tx = h.db.begin().await?;
     let mut agency_ids: Vec<AgencyId> = Vec::new();
     for a in AGENCIES {

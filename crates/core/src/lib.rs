@@ -77,7 +77,7 @@ impl Haven {
             token_key: keyring.token_key(),
             // Verified against when a user name is unknown, so the answer takes as long.
             dummy_hash: haven_crypto::password::hash_blocking("dummy password for timing")
-                .map_err(|e| CoreError::internal(e))?,
+                .map_err(CoreError::internal)?,
             policy,
         })
     }

@@ -50,6 +50,7 @@ account-password-new = New password
 account-password-repeat = Repeat the new password
 account-password-submit = Change password
 account-password-changed = Your password was changed. Other sessions were signed out.
+account-password-required = You must change your one-time password before you continue.
 account-password-mismatch = The two new passwords differ.
 account-password-wrong = The current password is not correct.
 account-sessions-title = Sessions

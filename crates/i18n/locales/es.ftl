@@ -50,6 +50,7 @@ account-password-new = Nueva contraseña
 account-password-repeat = Repita la nueva contraseña
 account-password-submit = Cambiar contraseña
 account-password-changed = Su contraseña fue cambiada. Se cerraron sus demás sesiones.
+account-password-required = Debe cambiar su contraseña de un solo uso antes de continuar.
 account-password-mismatch = Las dos contraseñas nuevas no coinciden.
 account-password-wrong = La contraseña actual no es correcta.
 account-sessions-title = Sesiones

@@ -50,6 +50,7 @@ account-password-new = Nouveau mot de passe
 account-password-repeat = Répétez le nouveau mot de passe
 account-password-submit = Changer le mot de passe
 account-password-changed = Votre mot de passe a été changé. Vos autres sessions ont été fermées.
+account-password-required = Vous devez changer votre mot de passe à usage unique avant de continuer.
 account-password-mismatch = Les deux nouveaux mots de passe ne sont pas identiques.
 account-password-wrong = Le mot de passe actuel n'est pas correct.
 account-sessions-title = Sessions

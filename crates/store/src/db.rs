@@ -130,14 +130,12 @@ impl Db {
             Backend::Sqlite => &MIGRATOR_SQLITE,
             Backend::Postgres => &MIGRATOR_POSTGRES,
         };
+        // Before the first migration the bookkeeping table does not exist: nothing is applied.
         let applied: Vec<i64> =
-            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
                 .fetch_all(&self.pool)
                 .await
-            {
-                Ok(v) => v,
-                Err(_) => Vec::new(),
-            };
+                .unwrap_or_default();
         Ok(migrator
             .iter()
             .filter(|m| !applied.contains(&m.version))

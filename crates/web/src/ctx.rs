@@ -51,15 +51,14 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
 }
 
 fn client_ip(state: &AppState, req: &Request) -> Option<String> {
-    if state.0.cfg.trust_proxy {
-        if let Some(ip) = req
+    if state.0.cfg.trust_proxy
+        && let Some(ip) = req
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
-        {
-            return Some(ip.trim().to_string());
-        }
+    {
+        return Some(ip.trim().to_string());
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()

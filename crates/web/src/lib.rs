@@ -132,3 +132,122 @@ pub async fn serve_tls(
         .serve(app)
         .await
 }
+
+#[cfg(test)]
+mod i18n_keys {
+    //! Every message key used by a template or a handler exists in every language.
+    use haven_domain::{AgencyType, CaseStatus, ExploitationType, Gender, Role};
+    use haven_i18n::{I18n, Lang};
+
+    /// String literals passed to `t(`, `ta(`, `with_notice(`, `error_page(...)` and the like.
+    fn keys_in(source: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for marker in [
+            "t(\"",
+            "ta(\"",
+            "with_notice(\"",
+            "Some(\"",
+            "\"error-",
+            "then_some(\"",
+        ] {
+            let mut rest = source;
+            while let Some(i) = rest.find(marker) {
+                rest = &rest[i + marker.len()..];
+                let key: String = rest.chars().take_while(|c| *c != '"').collect();
+                let key = if marker == "\"error-" {
+                    format!("error-{key}")
+                } else {
+                    key
+                };
+                if !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+                    && key.contains('-')
+                {
+                    out.push(key);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_used_key_exists_in_every_language() {
+        let i18n = I18n::load().unwrap();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut sources: Vec<(String, String)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                (
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
+            .collect();
+        for (name, src) in [
+            ("pages.rs", include_str!("pages.rs")),
+            ("layout.rs", include_str!("layout.rs")),
+        ] {
+            sources.push((name.to_string(), src.to_string()));
+        }
+        let mut checked = 0;
+        for (file, src) in &sources {
+            for key in keys_in(src) {
+                for lang in Lang::ALL {
+                    assert!(
+                        i18n.has(lang, &key),
+                        "{file} uses {key:?}, missing in {}",
+                        lang.code()
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "the scan found the keys ({checked})");
+        // Keys built at run time from codes.
+        let mut dynamic: Vec<String> = Vec::new();
+        dynamic.extend(Role::ALL.iter().map(|r| format!("role-{}", r.as_str())));
+        dynamic.extend(
+            CaseStatus::ALL
+                .iter()
+                .map(|s| format!("status-{}", s.as_str())),
+        );
+        dynamic.extend(Gender::ALL.iter().map(|g| format!("gender-{}", g.as_str())));
+        dynamic.extend(
+            AgencyType::ALL
+                .iter()
+                .map(|t| format!("agency-type-{}", t.as_str())),
+        );
+        dynamic.extend(
+            ExploitationType::ALL
+                .iter()
+                .map(|x| format!("exploitation-{}", x.as_str())),
+        );
+        for key in dynamic {
+            for lang in Lang::ALL {
+                assert!(i18n.has(lang, &key), "{key} missing in {}", lang.code());
+            }
+        }
+        // Every validation message a use-case may return.
+        for key in [
+            "error-required",
+            "error-too-long",
+            "error-too-short",
+            "error-bad-characters",
+            "error-unknown-code",
+            "error-duplicate",
+            "error-password-too-short",
+            "error-password-too-long",
+            "error-password-common",
+            "error-password-username",
+            "account-password-wrong",
+        ] {
+            assert!(
+                i18n.has(Lang::En, key) && i18n.has(Lang::Fr, key) && i18n.has(Lang::Es, key),
+                "{key}"
+            );
+        }
+    }
+}

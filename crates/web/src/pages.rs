@@ -293,10 +293,10 @@ pub async fn mfa_enrol_submit(
 }
 
 pub async fn logout(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
-    if let Some(s) = &info.session {
-        if let Err(e) = state.haven().logout(s, &info.origin).await {
-            return fail(&Layout::new(&state, &info), e);
-        }
+    if let Some(s) = &info.session
+        && let Err(e) = state.haven().logout(s, &info.origin).await
+    {
+        return fail(&Layout::new(&state, &info), e);
     }
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
@@ -318,10 +318,10 @@ pub async fn language(
     Form(f): Form<LangForm>,
 ) -> Response {
     let lang = Lang::parse(&f.lang);
-    if let (Some(s), Some(_)) = (&info.session, lang) {
-        if let Err(e) = state.haven().set_language(s, lang).await {
-            return fail(&Layout::new(&state, &info), e);
-        }
+    if let (Some(s), Some(_)) = (&info.session, lang)
+        && let Err(e) = state.haven().set_language(s, lang).await
+    {
+        return fail(&Layout::new(&state, &info), e);
     }
     let mut res = Redirect::to("/").into_response();
     if let Some(l) = lang {
@@ -550,6 +550,9 @@ pub async fn case_view(
     }
 }
 
+/// (name, label key, options as (code, label), current value)
+type SelectField = (&'static str, &'static str, Vec<(String, String)>, String);
+
 #[derive(Template)]
 #[template(path = "case_new.html")]
 struct CaseNewPage<'a> {
@@ -557,7 +560,7 @@ struct CaseNewPage<'a> {
     form: CaseForm,
     errors: Vec<FieldError>,
     text_fields: Vec<(&'static str, &'static str, String, &'static str)>,
-    selects: Vec<(&'static str, &'static str, Vec<(String, String)>, String)>,
+    selects: Vec<SelectField>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -1322,7 +1325,9 @@ async fn account_view(
 
 pub async fn account(State(state): State<AppState>, SignedIn(info, s): SignedIn) -> Response {
     let l = Layout::new(&state, &info);
-    let note = s.must_change_password.then(|| "account-password-title");
+    let note = s
+        .must_change_password
+        .then_some("account-password-required");
     account_view(&state, &l, &s, None, note).await
 }
 
