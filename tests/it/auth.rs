@@ -345,3 +345,32 @@ async fn password_change_enforces_policy_and_signs_out_other_sessions() {
         "other sessions end"
     );
 }
+
+#[tokio::test]
+async fn a_session_works_on_every_app_server_sharing_the_database() {
+    let app = TestApp::spawn().await;
+    let (other, _stop) = app.second_server().await;
+    let s = app.login("caseworker").await;
+    // Cookies ignore the port (RFC 6265), so the client sends the session to the other server
+    // too, as a browser behind a load balancer would.
+    let res = s
+        .client
+        .get(format!("{other}/dashboard"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        200,
+        "the second server accepts a session made by the first"
+    );
+    // Signing out on the second server ends the session on the first too.
+    let csrf = crate::harness::csrf_of(&s.client, &format!("{other}/account")).await;
+    s.client
+        .post(format!("{other}/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&s.get("/dashboard").await), "/login");
+}

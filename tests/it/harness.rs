@@ -150,6 +150,32 @@ impl TestApp {
         }
     }
 
+    /// A second app server over the same database, as behind a load balancer: it shares nothing
+    /// with the first but the database and the key.
+    pub async fn second_server(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        let store = Db::connect(&self.db.url, OpenMode::MustExist)
+            .await
+            .expect("connect");
+        let ring = haven_core::keys::load_keyring(&store, &self.kek)
+            .await
+            .expect("keys");
+        let haven = Haven::new(store, &ring, Policy::default()).expect("haven");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = haven_web::AppState::new(
+            haven,
+            haven_i18n::I18n::load().expect("i18n"),
+            haven_web::WebConfig::default(),
+        );
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(haven_web::serve(listener, state, async {
+            let _ = rx.await;
+        }));
+        (base, tx)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -8,5 +8,6 @@ mod auth;
 mod authz_matrix;
 mod backup;
 mod cases;
+mod cli;
 mod durability;
 mod encryption;
