@@ -205,3 +205,42 @@ mod tests {
         assert!(CaseNumber::parse("GY-26-1").is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,80}") {
+            let _ = Username::parse(&s);
+            let _ = CaseNumber::parse(&s);
+            let _ = AgencyName::parse(&s);
+            let _ = DisplayName::parse(&s);
+        }
+
+        #[test]
+        fn case_numbers_round_trip(cc in "[A-Z]{2}", year in 1900i32..2100, seq in 0u32..1_000_000) {
+            let n = CaseNumber::new(&cc, year, seq);
+            prop_assert_eq!(CaseNumber::parse(n.as_str()).unwrap(), n.clone());
+            prop_assert_eq!(CaseNumber::parse(&n.as_str().to_lowercase()).unwrap(), n);
+        }
+
+        #[test]
+        fn accepted_usernames_are_canonical(s in "[a-zA-Z0-9._-]{3,64}") {
+            let u = Username::parse(&s).unwrap();
+            prop_assert_eq!(Username::parse(u.as_str()).unwrap(), u.clone());
+            prop_assert!(u.as_str().chars().all(|c| !c.is_ascii_uppercase()));
+        }
+
+        #[test]
+        fn accepted_text_has_no_control_characters_or_outer_spaces(s in "\\PC{0,250}") {
+            if let Ok(v) = AgencyName::parse(&s) {
+                prop_assert!(!v.as_str().chars().any(char::is_control));
+                prop_assert_eq!(v.as_str().trim(), v.as_str());
+                prop_assert!(v.as_str().chars().count() <= 200);
+            }
+        }
+    }
+}
