@@ -306,6 +306,19 @@ async fn init(cfg: &Config) -> Result<(Db, Kek, bool)> {
 }
 
 async fn serve(cfg: &Config, haven: Haven) -> Result<()> {
+    // Sessions end on their own when presented late; this removes the ones never presented again.
+    let janitor = haven.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match janitor.purge_expired_sessions().await {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            }
+        }
+    });
     let i18n = haven_i18n::I18n::load()?;
     let web = haven_web::WebConfig {
         tls: cfg.tls.is_some(),

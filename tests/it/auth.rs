@@ -266,6 +266,15 @@ async fn idle_and_absolute_session_limits_end_sessions() {
         .unwrap();
     assert_eq!(gone, 0, "expired sessions are deleted");
 
+    // Sessions never presented again are removed by the periodic purge.
+    let idle = app.login("caseworker").await;
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 1860")
+        .execute(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(app.haven.purge_expired_sessions().await.unwrap(), 1);
+    drop(idle);
+
     let s = app.login("caseworker").await;
     // Active all along, but signed in 13 hours ago.
     sqlx::query("UPDATE sessions SET created_at = created_at - 46800")

@@ -203,6 +203,18 @@ impl Haven {
         Ok(Some(info(&u, &s)))
     }
 
+    /// Deletes every session past its idle or absolute limit (run periodically by `serve`).
+    pub async fn purge_expired_sessions(&self) -> Result<u64> {
+        let t = now();
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(sessions::delete_expired(
+            &mut conn,
+            t - self.policy.session_idle_secs,
+            t - self.policy.session_absolute_secs,
+        )
+        .await?)
+    }
+
     pub async fn logout(&self, s: &SessionInfo, origin: &Origin) -> Result<()> {
         let mut tx = self.db.begin().await?;
         sessions::delete(&mut tx, &s.token_hash).await?;

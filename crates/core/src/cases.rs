@@ -412,6 +412,16 @@ impl Haven {
         })
     }
 
+    /// How many cases the user may see: a number only, nothing about any case, so not audited.
+    pub async fn count_cases(&self, cap: CaseList<'_>) -> Result<i64> {
+        let mut conn = self.db.pool().acquire().await?;
+        let q = CaseQuery {
+            limit: 1,
+            ..Default::default()
+        };
+        Ok(cases::list(&mut conn, cap.scope(), &q, now()).await?.1)
+    }
+
     /// Opens one case for reading. Denials are audited too, and look like "not found".
     pub async fn open_case(&self, p: &Principal, id: CaseId, origin: &Origin) -> Result<CaseView> {
         let mut tx = self.db.begin().await?;

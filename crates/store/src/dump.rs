@@ -5,6 +5,7 @@ use std::io::{BufRead, Write};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
+use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -186,7 +187,11 @@ const VERSION: i64 = 1;
 
 /// Writes the whole database as JSON lines; returns the number of rows. `progress` is called
 /// after each table with (rows so far).
-pub async fn dump(db: &Db, out: &mut impl Write, mut progress: impl FnMut(u64)) -> Result<u64> {
+pub async fn dump(
+    db: &Db,
+    out: &mut (impl Write + Send),
+    mut progress: impl FnMut(u64),
+) -> Result<u64> {
     let mut tx = db.begin_snapshot().await?;
     let io = |e: std::io::Error| StoreError::Corrupt(format!("writing backup: {e}"));
     writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION})).map_err(io)?;
@@ -195,10 +200,9 @@ pub async fn dump(db: &Db, out: &mut impl Write, mut progress: impl FnMut(u64)) 
         let cols: Vec<&str> = t.columns.iter().map(|c| c.0).collect();
         writeln!(out, "{}", json!({"table": t.name, "columns": cols})).map_err(io)?;
         let sql = format!("SELECT {} FROM {} ORDER BY 1", cols.join(", "), t.name);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&mut *tx)
-            .await?;
-        for r in &rows {
+        // Streamed row by row: memory stays flat whatever the size of the table.
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
+        while let Some(r) = rows.try_next().await? {
             let mut vals = Vec::with_capacity(t.columns.len());
             for (i, (_, kind)) in t.columns.iter().enumerate() {
                 vals.push(match kind {
@@ -218,7 +222,11 @@ pub async fn dump(db: &Db, out: &mut impl Write, mut progress: impl FnMut(u64)) 
             }
             writeln!(out, "{}", Value::Array(vals)).map_err(io)?;
             total += 1;
+            if total % 10_000 == 0 {
+                progress(total);
+            }
         }
+        drop(rows);
         progress(total);
     }
     writeln!(out, "{}", json!({"end": total})).map_err(io)?;

@@ -348,19 +348,13 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
     let l = Layout::new(&state, &info);
     let p = &s.principal;
     let cases_visible = match p.case_list() {
-        Some(cap) => {
-            let search = CaseSearch {
-                per_page: 1,
-                ..Default::default()
-            };
-            match state.haven().list_cases(cap, &search, &info.origin).await {
-                Ok(page) => Some(l.ta(
-                    "dashboard-cases-visible",
-                    &[("count", FluentValue::from(page.total))],
-                )),
-                Err(e) => return fail(&l, e),
-            }
-        }
+        Some(cap) => match state.haven().count_cases(cap).await {
+            Ok(n) => Some(l.ta(
+                "dashboard-cases-visible",
+                &[("count", FluentValue::from(n))],
+            )),
+            Err(e) => return fail(&l, e),
+        },
         None => None,
     };
     let role_note = match p.role {
