@@ -7,6 +7,7 @@ mod audit_chain;
 mod auth;
 mod authz_matrix;
 mod backup;
+mod browser;
 mod cases;
 mod cli;
 mod durability;
