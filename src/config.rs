@@ -24,7 +24,9 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_SESSION_MAX_HOURS",
     "HAVEN_MIN_CELL",
     // Used by the test suite only.
+    "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",
+    "HAVEN_TEST_BROWSER",
 ];
 
 #[derive(Debug, Default, Deserialize)]

@@ -222,7 +222,7 @@ pub async fn dump(
             }
             writeln!(out, "{}", Value::Array(vals)).map_err(io)?;
             total += 1;
-            if total % 10_000 == 0 {
+            if total.is_multiple_of(10_000) {
                 progress(total);
             }
         }
