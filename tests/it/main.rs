@@ -12,3 +12,4 @@ mod cases;
 mod cli;
 mod durability;
 mod encryption;
+mod tls;
