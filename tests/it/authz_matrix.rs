@@ -328,3 +328,66 @@ async fn coordinator_sees_only_agencies_that_consented() {
         "the demo must contain a case the coordinator may not see"
     );
 }
+
+#[tokio::test]
+async fn an_agency_consenting_to_coordination_opens_its_cases_to_the_coordinator_at_once() {
+    let app = TestApp::spawn().await;
+    let coordinator = app
+        .haven
+        .principal_of_user(app.user_id("coordinator").await)
+        .await
+        .unwrap();
+    let hs = app
+        .haven
+        .find_agency("Help & Shelter")
+        .await
+        .unwrap()
+        .unwrap();
+    let hs_case: String = sqlx::query_scalar(
+        "SELECT c.id FROM cases c WHERE c.owner_agency_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = $2) LIMIT 1",
+    )
+    .bind(hs.id.to_string())
+    .bind(coordinator.agency_id.to_string())
+    .fetch_one(app.haven.db.pool())
+    .await
+    .unwrap();
+    let id: CaseId = hs_case.parse().unwrap();
+    assert!(!app.haven.may_read_case(&coordinator, id).await.unwrap());
+    let admin = app.login("admin").await;
+    let res = admin
+        .post_form(
+            &format!("/admin/agencies/{}/coordination", hs.id),
+            &[("consent", "1")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text()
+            .await
+            .unwrap_or_default()
+            .chars()
+            .take(2000)
+            .collect::<String>()
+    );
+    assert!(app.haven.may_read_case(&coordinator, id).await.unwrap());
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'agency.updated' AND target_id = $1",
+    )
+    .bind(hs.id.to_string())
+    .fetch_one(app.haven.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    // Nobody else may change it.
+    let cw = app.login("caseworker").await;
+    let res = cw
+        .post_form(
+            &format!("/admin/agencies/{}/coordination", hs.id),
+            &[("consent", "0")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+}

@@ -137,6 +137,27 @@ impl Haven {
         Ok(row.id)
     }
 
+    /// Whether an agency shares its cases with the NRM coordinator. Changes who can read those
+    /// cases at once, so it is audited like a permission change.
+    pub async fn set_agency_coordination(
+        &self,
+        by: AdminActor<'_>,
+        id: AgencyId,
+        consent: bool,
+        origin: &Origin,
+    ) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if !agencies::set_coordination_consent(&mut tx, id, consent).await? {
+            return Err(CoreError::NotFound);
+        }
+        let ev = Event::new(Action::AgencyUpdated)
+            .target("agency", id)
+            .details(serde_json::json!({"coordination_consent": consent}));
+        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn list_agencies(&self) -> Result<Vec<AgencyRow>> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(agencies::list(&mut conn).await?)

@@ -77,6 +77,10 @@ pub fn router(state: AppState) -> Router {
             "/admin/agencies",
             get(pages::agencies_page).post(pages::agencies_create),
         )
+        .route(
+            "/admin/agencies/{id}/coordination",
+            post(pages::agency_coordination),
+        )
         .route("/account", get(pages::account))
         .route("/account/language", post(pages::account_language))
         .route("/account/password", post(pages::account_password))

@@ -1143,6 +1143,7 @@ pub async fn users_action(
 }
 
 struct AgencyLine {
+    id: haven_domain::AgencyId,
     name: String,
     type_key: String,
     region: Option<String>,
@@ -1189,6 +1190,7 @@ async fn agencies_view(
     let agencies = list
         .into_iter()
         .map(|a| AgencyLine {
+            id: a.id,
             name: a.name,
             type_key: format!("agency-type-{}", a.agency_type.as_str()),
             region: a.region,
@@ -1420,6 +1422,35 @@ pub async fn token_revoke(
     };
     match state.haven().revoke_token(&s, id, &info.origin).await {
         Ok(()) => Redirect::to("/account").into_response(),
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CoordinationForm {
+    #[serde(default)]
+    consent: String,
+}
+
+pub async fn agency_coordination(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    Form(f): Form<CoordinationForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.administer() else {
+        return forbidden(&l);
+    };
+    let Ok(id) = id.parse::<haven_domain::AgencyId>() else {
+        return fail(&l, CoreError::NotFound);
+    };
+    match state
+        .haven()
+        .set_agency_coordination(AdminActor::Admin(cap), id, f.consent == "1", &info.origin)
+        .await
+    {
+        Ok(()) => Redirect::to("/admin/agencies").into_response(),
         Err(e) => fail(&l, e),
     }
 }
