@@ -13,8 +13,10 @@ use haven_store::cases::{self, CaseQuery, CaseRow, PersonRow};
 
 use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
 
-/// The opening form: the minimum to register a person and open a case.
-#[derive(Clone, Debug, Default)]
+/// The opening form: the minimum to register a person and open a case. Deserialises from the
+/// web form directly (absent fields are empty; the checkbox sends `true`).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct NewCase {
     pub first_name: String,
     pub middle_name: String,

@@ -551,43 +551,13 @@ type SelectField = (&'static str, &'static str, Vec<(String, String)>, String);
 #[template(path = "case_new.html")]
 struct CaseNewPage<'a> {
     l: &'a Layout<'a>,
-    form: CaseForm,
+    form: NewCase,
     errors: Vec<FieldError>,
     text_fields: Vec<(&'static str, &'static str, String, &'static str)>,
     selects: Vec<SelectField>,
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct CaseForm {
-    #[serde(default)]
-    first_name: String,
-    #[serde(default)]
-    middle_name: String,
-    #[serde(default)]
-    last_name: String,
-    #[serde(default)]
-    nickname: String,
-    #[serde(default)]
-    birth_date: String,
-    #[serde(default)]
-    age_uncertain: Option<String>,
-    #[serde(default)]
-    gender: String,
-    #[serde(default)]
-    citizenship: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    address: String,
-    #[serde(default)]
-    region: String,
-    #[serde(default)]
-    exploitation_type: String,
-    #[serde(default)]
-    summary: String,
-}
-
-fn case_new_form(l: &Layout<'_>, form: CaseForm, errors: Vec<FieldError>) -> Response {
+fn case_new_form(l: &Layout<'_>, form: NewCase, errors: Vec<FieldError>) -> Response {
     let text_fields = vec![
         (
             "first_name",
@@ -684,36 +654,21 @@ pub async fn case_new_page(State(state): State<AppState>, Authed(info, s): Authe
     if s.principal.case_create().is_none() {
         return forbidden(&l);
     }
-    case_new_form(&l, CaseForm::default(), vec![])
+    case_new_form(&l, NewCase::default(), vec![])
 }
 
 pub async fn case_new_submit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Form(f): Form<CaseForm>,
+    Form(input): Form<NewCase>,
 ) -> Response {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.case_create() else {
         return forbidden(&l);
     };
-    let input = NewCase {
-        first_name: f.first_name.clone(),
-        middle_name: f.middle_name.clone(),
-        last_name: f.last_name.clone(),
-        nickname: f.nickname.clone(),
-        birth_date: f.birth_date.clone(),
-        age_uncertain: f.age_uncertain.is_some(),
-        gender: f.gender.clone(),
-        citizenship: f.citizenship.clone(),
-        phone: f.phone.clone(),
-        address: f.address.clone(),
-        region: f.region.clone(),
-        exploitation_type: f.exploitation_type.clone(),
-        summary: f.summary.clone(),
-    };
     match state.haven().create_case(cap, &input, &info.origin).await {
         Ok((id, _)) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(CoreError::Invalid(errors)) => case_new_form(&l, f, errors),
+        Err(CoreError::Invalid(errors)) => case_new_form(&l, input, errors),
         Err(e) => fail(&l, e),
     }
 }
