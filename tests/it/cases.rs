@@ -51,6 +51,21 @@ async fn invalid_input_keeps_what_was_typed_and_explains_in_the_users_language()
         page.contains("Trabajo forzoso"),
         "codes shown with translated labels"
     );
+    assert!(
+        !page.contains("class=\"badge\""),
+        "age not marked uncertain"
+    );
+    let child = s
+        .post_form(
+            "/cases/new",
+            &[("first_name", "Niña"), ("age_uncertain", "true")],
+        )
+        .await;
+    let page = s.get(&location(&child)).await.text().await.unwrap();
+    assert!(
+        page.contains("class=\"badge\""),
+        "the uncertain-age checkbox is stored and shown"
+    );
 }
 
 #[tokio::test]
