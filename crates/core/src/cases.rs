@@ -357,8 +357,10 @@ impl Haven {
             limit: per_page,
             offset: (page - 1) * per_page,
         };
-        let mut tx = self.db.begin().await?;
-        let (rows, total) = cases::list(&mut tx, cap.scope(), &q, now()).await?;
+        let (rows, total) = {
+            let mut conn = self.db.pool().acquire().await?;
+            cases::list(&mut conn, cap.scope(), &q, now()).await?
+        };
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             let first = self.cipher().decrypt_opt(
@@ -396,15 +398,8 @@ impl Haven {
             "shown": items.len(),
             "case_ids": items.iter().map(|i| i.id.to_string()).collect::<Vec<_>>(),
         }));
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
-            &actor(cap.principal(), origin),
-            ev,
-            now(),
-        )
-        .await?;
-        tx.commit().await?;
+        self.record_read(&actor(cap.principal(), origin), ev)
+            .await?;
         let pages = ((total + per_page - 1) / per_page).max(1);
         Ok(CasePage {
             items,
@@ -426,22 +421,23 @@ impl Haven {
 
     /// Opens one case for reading. Denials are audited too, and look like "not found".
     pub async fn open_case(&self, p: &Principal, id: CaseId, origin: &Origin) -> Result<CaseView> {
-        let mut tx = self.db.begin().await?;
+        // One snapshot for the check and the read, so the rule is applied to what is read.
+        let mut tx = self.db.begin_snapshot().await?;
         let Some(facts) = cases::access_facts(&mut tx, id, now()).await? else {
             return Err(CoreError::NotFound);
         };
         let Some(reader) = p.read_case(id, &facts) else {
+            tx.commit().await?;
             let ev = Event::new(Action::CaseAccessDenied)
                 .outcome("denied")
                 .target("case", id);
-            haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
-            tx.commit().await?;
+            self.record_read(&actor(p, origin), ev).await?;
             return Err(CoreError::NotFound);
         };
         let view = self.read_case(&mut tx, &reader).await?;
-        let ev = Event::new(Action::CaseViewed).target("case", id);
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
         tx.commit().await?;
+        let ev = Event::new(Action::CaseViewed).target("case", id);
+        self.record_read(&actor(p, origin), ev).await?;
         Ok(view)
     }
 

@@ -89,6 +89,17 @@ impl Haven {
     pub fn audit_keys(&self) -> &AuditKeys {
         &self.audit
     }
+
+    /// Records the audit event of a read, in its own short write transaction, after the read and
+    /// before anything is returned: no read reaches a user unless its event is committed. (Changes
+    /// record their event inside their own transaction instead.) Keeping reads out of the write
+    /// transaction means a long list does not hold SQLite's single write lock.
+    pub(crate) async fn record_read(&self, actor: &Actor, event: haven_audit::Event) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        haven_audit::record(&mut tx, &self.audit, actor, event, now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// The current time in seconds. One place, so tests and code agree on the unit.

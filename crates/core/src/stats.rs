@@ -3,7 +3,7 @@ use haven_audit::{Action, Event};
 use haven_authz::AggregatesRead;
 use haven_store::cases::{self, CountColumn};
 
-use crate::{Haven, Origin, Result, actor, now};
+use crate::{Haven, Origin, Result, actor};
 
 /// One row of an aggregate table; `count` is `None` when below the minimum cell size.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -25,7 +25,7 @@ pub struct Aggregates {
 impl Haven {
     pub async fn aggregates(&self, cap: AggregatesRead<'_>, origin: &Origin) -> Result<Aggregates> {
         let k = self.policy.min_cell.max(1);
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_snapshot().await?;
         let cells = |rows: Vec<(Option<String>, i64)>| -> Vec<Cell> {
             rows.into_iter()
                 .map(|(key, n)| Cell {
@@ -42,15 +42,12 @@ impl Haven {
             by_region: cells(cases::count_by(&mut tx, CountColumn::Region).await?),
             by_exploitation: cells(cases::count_by(&mut tx, CountColumn::ExploitationType).await?),
         };
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
+        tx.commit().await?;
+        self.record_read(
             &actor(cap.principal(), origin),
             Event::new(Action::AggregatesViewed),
-            now(),
         )
         .await?;
-        tx.commit().await?;
         Ok(agg)
     }
 }

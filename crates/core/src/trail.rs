@@ -3,7 +3,7 @@ use haven_audit::{Action, Event};
 use haven_authz::AuditRead;
 use haven_store::audit::{self, AuditFilter, AuditRow};
 
-use crate::{Haven, Origin, Result, actor, now};
+use crate::{Haven, Origin, Result, actor};
 
 /// An event as shown to an auditor, with its reason decrypted.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -55,23 +55,18 @@ impl Haven {
         export: bool,
         origin: &Origin,
     ) -> Result<Vec<AuditEntry>> {
-        let mut tx = self.db.begin().await?;
-        let rows = audit::search(&mut tx, f).await?;
+        let rows = {
+            let mut conn = self.db.pool().acquire().await?;
+            audit::search(&mut conn, f).await?
+        };
         let action = if export {
             Action::AuditExported
         } else {
             Action::AuditViewed
         };
         let ev = Event::new(action).details(serde_json::json!({"rows": rows.len()}));
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
-            &actor(cap.principal(), origin),
-            ev,
-            now(),
-        )
-        .await?;
-        tx.commit().await?;
+        self.record_read(&actor(cap.principal(), origin), ev)
+            .await?;
         Ok(rows.into_iter().map(|r| self.entry(r)).collect())
     }
 

@@ -231,38 +231,40 @@ fn scope_sql(
     next: &mut impl FnMut() -> String,
     binds: &mut Vec<String>,
 ) -> String {
-    let grant = |next: &mut dyn FnMut() -> String, binds: &mut Vec<String>, user: &UserId| {
+    // Each scope is a set of case ids drawn from an index (agency, creator, grantee), so the
+    // database never walks every case to test visibility.
+    let grants = |next: &mut dyn FnMut() -> String, binds: &mut Vec<String>, user: &UserId| {
         let p = next();
         binds.push(user.to_string());
         format!(
-            "EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.user_id = {p} AND (g.expires_at IS NULL OR g.expires_at > {{now}}))"
+            "SELECT g.case_id FROM case_grants g WHERE g.user_id = {p} AND (g.expires_at IS NULL OR g.expires_at > {{now}})"
         )
     };
-    match scope {
-        CaseScope::GrantsOnly { user } => grant(next, binds, user),
+    let set = match scope {
+        CaseScope::GrantsOnly { user } => grants(next, binds, user),
         CaseScope::CreatedBy { user } => {
             let p = next();
             binds.push(user.to_string());
-            let g = grant(next, binds, user);
-            format!("(c.created_by = {p} OR {g})")
+            let g = grants(next, binds, user);
+            format!("SELECT cc.id FROM cases cc WHERE cc.created_by = {p} UNION {g}")
         }
         CaseScope::Agency { agency, user } => {
             let p = next();
             binds.push(agency.to_string());
-            let g = grant(next, binds, user);
-            format!(
-                "(EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = {p}) OR {g})"
-            )
+            let g = grants(next, binds, user);
+            format!("SELECT ca.case_id FROM case_agencies ca WHERE ca.agency_id = {p} UNION {g}")
         }
         CaseScope::Coordination { agency, user } => {
             let p = next();
             binds.push(agency.to_string());
-            let g = grant(next, binds, user);
+            let g = grants(next, binds, user);
             format!(
-                "(a.coordination_consent = 1 OR EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = {p}) OR {g})"
+                "SELECT cc.id FROM cases cc JOIN agencies ac ON ac.id = cc.owner_agency_id WHERE ac.coordination_consent = 1 \
+                 UNION SELECT ca.case_id FROM case_agencies ca WHERE ca.agency_id = {p} UNION {g}"
             )
         }
-    }
+    };
+    format!("c.id || '' IN ({set})")
 }
 
 /// Cases visible in `scope`, newest first, with the total count for paging.
@@ -300,13 +302,26 @@ pub async fn list(
     }
     let limit_p = next();
     let offset_p = next();
-    let from = "FROM cases c JOIN agencies a ON a.id = c.owner_agency_id JOIN persons p ON p.id = c.person_id";
+    // Page first (the `|| ''` keeps SQLite walking the ordering index and testing membership in
+    // the scope's id set, rather than fetching every visible case to sort it), then join the
+    // 25 rows with their agency and person.
     let sql = format!(
         "SELECT c.id, c.case_number, c.status, c.owner_agency_id, a.name AS agency_name, c.region, c.opened_at,
                 c.person_id, p.first_name, p.last_name
-         {from} {where_} ORDER BY c.opened_at DESC, c.case_number DESC LIMIT {limit_p} OFFSET {offset_p}"
+         FROM (SELECT c.id, c.case_number, c.status, c.owner_agency_id, c.region, c.opened_at, c.person_id
+               FROM cases c {where_}
+               ORDER BY c.opened_at DESC, c.case_number DESC LIMIT {limit_p} OFFSET {offset_p}) c
+         JOIN agencies a ON a.id = c.owner_agency_id JOIN persons p ON p.id = c.person_id
+         ORDER BY c.opened_at DESC, c.case_number DESC"
     );
-    let count_sql = format!("SELECT COUNT(*) {from} {where_}");
+    let filtered = q.status.is_some() || q.case_number.is_some() || !q.name_digests.is_empty();
+    let count_sql = if filtered {
+        format!("SELECT COUNT(*) FROM cases c {where_}")
+    } else {
+        // Without filters the count is the size of the scope's id set.
+        let set = cond.trim_start_matches("c.id || '' IN ");
+        format!("SELECT COUNT(*) FROM {set} s")
+    };
 
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
