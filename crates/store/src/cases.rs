@@ -226,45 +226,60 @@ pub struct CaseQuery {
 
 /// Builds the visibility condition for a scope. Kept beside the per-case rule's tests in
 /// `haven-authz`, which check both agree on every role.
+/// The visibility of a scope in two forms: a per-case condition (for walking the list index
+/// newest first, which stops after one page) and the set of visible ids (for counting).
 fn scope_sql(
     scope: &CaseScope,
     next: &mut impl FnMut() -> String,
     binds: &mut Vec<String>,
-) -> String {
-    // Each scope is a set of case ids drawn from an index (agency, creator, grantee), so the
-    // database never walks every case to test visibility.
-    let grants = |next: &mut dyn FnMut() -> String, binds: &mut Vec<String>, user: &UserId| {
-        let p = next();
-        binds.push(user.to_string());
-        format!(
-            "SELECT g.case_id FROM case_grants g WHERE g.user_id = {p} AND (g.expires_at IS NULL OR g.expires_at > {{now}})"
-        )
+) -> (String, String) {
+    let user = match scope {
+        CaseScope::GrantsOnly { user }
+        | CaseScope::CreatedBy { user }
+        | CaseScope::Agency { user, .. }
+        | CaseScope::Coordination { user, .. } => user,
     };
-    let set = match scope {
-        CaseScope::GrantsOnly { user } => grants(next, binds, user),
-        CaseScope::CreatedBy { user } => {
-            let p = next();
-            binds.push(user.to_string());
-            let g = grants(next, binds, user);
-            format!("SELECT cc.id FROM cases cc WHERE cc.created_by = {p} UNION {g}")
-        }
-        CaseScope::Agency { agency, user } => {
-            let p = next();
+    let u = next();
+    binds.push(user.to_string());
+    let grant_ok = "(g.expires_at IS NULL OR g.expires_at > {now})";
+    let grant_cond = format!(
+        "EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.user_id = {u} AND {grant_ok})"
+    );
+    let grant_set =
+        format!("SELECT g.case_id FROM case_grants g WHERE g.user_id = {u} AND {grant_ok}");
+    match scope {
+        CaseScope::GrantsOnly { .. } => (grant_cond, grant_set),
+        CaseScope::CreatedBy { .. } => (
+            format!("(c.created_by = {u} OR {grant_cond})"),
+            format!("SELECT cc.id FROM cases cc WHERE cc.created_by = {u} UNION {grant_set}"),
+        ),
+        CaseScope::Agency { agency, .. } => {
+            let a = next();
             binds.push(agency.to_string());
-            let g = grants(next, binds, user);
-            format!("SELECT ca.case_id FROM case_agencies ca WHERE ca.agency_id = {p} UNION {g}")
-        }
-        CaseScope::Coordination { agency, user } => {
-            let p = next();
-            binds.push(agency.to_string());
-            let g = grants(next, binds, user);
-            format!(
-                "SELECT cc.id FROM cases cc JOIN agencies ac ON ac.id = cc.owner_agency_id WHERE ac.coordination_consent = 1 \
-                 UNION SELECT ca.case_id FROM case_agencies ca WHERE ca.agency_id = {p} UNION {g}"
+            (
+                format!(
+                    "(EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = {a}) OR {grant_cond})"
+                ),
+                format!(
+                    "SELECT ca.case_id FROM case_agencies ca WHERE ca.agency_id = {a} UNION {grant_set}"
+                ),
             )
         }
-    };
-    format!("c.id || '' IN ({set})")
+        CaseScope::Coordination { agency, .. } => {
+            let a = next();
+            binds.push(agency.to_string());
+            (
+                format!(
+                    "(EXISTS (SELECT 1 FROM agencies ac WHERE ac.id = c.owner_agency_id AND ac.coordination_consent = 1) \
+                     OR EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = {a}) OR {grant_cond})"
+                ),
+                format!(
+                    "SELECT cc.id FROM cases cc JOIN agencies ac ON ac.id = cc.owner_agency_id WHERE ac.coordination_consent = 1 \
+                     UNION SELECT ca.case_id FROM case_agencies ca WHERE ca.agency_id = {a} UNION {grant_set}"
+                ),
+            )
+        }
+    }
 }
 
 /// Cases visible in `scope`, newest first, with the total count for paging.
@@ -280,9 +295,9 @@ pub async fn list(
         format!("${n}")
     };
     let mut binds: Vec<String> = Vec::new();
-    let mut cond = scope_sql(scope, &mut next, &mut binds);
+    let (cond, set) = scope_sql(scope, &mut next, &mut binds);
     let now_p = next();
-    cond = cond.replace("{now}", &now_p);
+    let (cond, set) = (cond.replace("{now}", &now_p), set.replace("{now}", &now_p));
     let mut where_ = format!("WHERE {cond}");
     let mut text_binds: Vec<String> = Vec::new();
     if let Some(s) = q.status {
@@ -302,9 +317,9 @@ pub async fn list(
     }
     let limit_p = next();
     let offset_p = next();
-    // Page first (the `|| ''` keeps SQLite walking the ordering index and testing membership in
-    // the scope's id set, rather than fetching every visible case to sort it), then join the
-    // 25 rows with their agency and person.
+    // Page first, walking the (opened_at, case_number, id) index newest first and testing each
+    // case's visibility by primary-key probes until the page is full, then join the page's rows
+    // with their agency and person.
     let sql = format!(
         "SELECT c.id, c.case_number, c.status, c.owner_agency_id, a.name AS agency_name, c.region, c.opened_at,
                 c.person_id, p.first_name, p.last_name
@@ -318,9 +333,8 @@ pub async fn list(
     let count_sql = if filtered {
         format!("SELECT COUNT(*) FROM cases c {where_}")
     } else {
-        // Without filters the count is the size of the scope's id set.
-        let set = cond.trim_start_matches("c.id || '' IN ");
-        format!("SELECT COUNT(*) FROM {set} s")
+        // Without filters the count is the size of the scope's id set, read from indexes.
+        format!("SELECT COUNT(*) FROM ({set}) s")
     };
 
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
