@@ -196,8 +196,7 @@ fn put(mac: &mut Hmac<Sha256>, field: Option<&[u8]>) {
 
 /// The chain hash of an event (its `hash` field is ignored).
 pub fn chain_hash(key: &KeyMaterial, e: &AuditRow) -> String {
-    let mut mac =
-        <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key.as_bytes()).expect("any key length");
+    let mut mac = key.mac();
     let uid = e.actor_user_id.map(|u| u.to_string());
     let aid = e.actor_agency_id.map(|a| a.to_string());
     put(&mut mac, Some(e.prev_hash.as_bytes()));

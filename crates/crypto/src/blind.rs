@@ -1,9 +1,8 @@
 //! Keyed blind index for searching encrypted names. Each name token is stored as two keyed
 //! digests: of the normalised token, and of its Double Metaphone code, so "Maria Gonzales" finds
 //! "MARÍA GONZÁLEZ" without the database ever holding a name in clear.
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use rphonetic::DoubleMetaphone;
-use sha2::Sha256;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::KeyMaterial;
@@ -46,8 +45,7 @@ impl BlindIndex {
     }
 
     fn digest(&self, kind: DigestKind, value: &str) -> String {
-        let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(self.key.as_bytes())
-            .expect("any key length");
+        let mut mac = self.key.mac();
         mac.update(kind.as_str().as_bytes());
         mac.update(b":");
         mac.update(value.as_bytes());

@@ -36,10 +36,15 @@ impl KeyMaterial {
     fn cipher(&self) -> XChaCha20Poly1305 {
         XChaCha20Poly1305::new(&self.0.into())
     }
+    /// An HMAC-SHA256 keyed with this key (every keyed hash of Haven goes through here).
+    pub fn mac(&self) -> Hmac<Sha256> {
+        <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.0)
+            .expect("HMAC takes keys of any length")
+    }
+
     /// A key derived for one purpose, so one secret never serves two algorithms.
     pub fn derive(&self, purpose: &str) -> KeyMaterial {
-        let mut mac =
-            <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.0).expect("any key length");
+        let mut mac = self.mac();
         mac.update(purpose.as_bytes());
         KeyMaterial(mac.finalize().into_bytes().into())
     }

@@ -2,8 +2,7 @@
 //! of a token is stored, so a database dump does not let anyone log in.
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
 use crate::KeyMaterial;
 
@@ -17,8 +16,7 @@ pub fn generate(prefix: &str) -> String {
 
 /// The value stored in the database for a token.
 pub fn hash(key: &KeyMaterial, token: &str) -> String {
-    let mut mac =
-        <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key.as_bytes()).expect("any key length");
+    let mut mac = key.mac();
     mac.update(token.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
