@@ -383,3 +383,58 @@ async fn a_session_works_on_every_app_server_sharing_the_database() {
         .unwrap();
     assert_eq!(location(&s.get("/dashboard").await), "/login");
 }
+
+#[tokio::test]
+async fn a_one_time_password_must_be_changed_before_anything_else() {
+    let app = TestApp::spawn().await;
+    let new = haven_core::admin::NewUser {
+        username: "newcomer".into(),
+        display_name: "New Comer".into(),
+        role: "case_worker".into(),
+        agency_id: "Help & Shelter".into(),
+        password: String::new(),
+    };
+    let (_, one_time) = app
+        .haven
+        .create_user(
+            haven_core::admin::AdminActor::Operator,
+            &new,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let c = app.client();
+    assert_eq!(
+        try_login(&app, &c, "newcomer", &one_time).await.status(),
+        303
+    );
+    let dash = c.get(app.url("/dashboard")).send().await.unwrap();
+    assert_eq!(location(&dash), "/account#password");
+    let page = c
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("one-time password"));
+    let csrf = csrf_of(&c, &app.url("/account")).await;
+    let fresh = "mangrove-Berbice-river-19";
+    let res = c
+        .post(app.url("/account/password"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("current", one_time.as_str()),
+            ("new", fresh),
+            ("repeat", fresh),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        c.get(app.url("/dashboard")).send().await.unwrap().status(),
+        200
+    );
+}
