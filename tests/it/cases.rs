@@ -111,6 +111,28 @@ async fn security_headers_are_set_on_pages() {
     assert_eq!(h["referrer-policy"], "no-referrer");
     assert_eq!(h["cache-control"], "no-store");
     assert_eq!(h["x-content-type-options"], "nosniff");
+    let missing = app
+        .client()
+        .get(app.url("/no/such/page"))
+        .header("accept-language", "es")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing.text().await.unwrap().contains("lang=\"es\""),
+        "a translated page, not bare text"
+    );
+    let api_missing = app
+        .client()
+        .get(app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api_missing.headers()["content-type"],
+        "application/problem+json"
+    );
     let health = app.client().get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
     let ready = app.client().get(app.url("/readyz")).send().await.unwrap();

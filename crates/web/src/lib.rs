@@ -92,6 +92,9 @@ pub fn router(state: AppState) -> Router {
         .route("/account/tokens", post(pages::token_create))
         .route("/account/tokens/{id}/revoke", post(pages::token_revoke))
         .route("/static/haven.css", get(pages::stylesheet))
+        // Unknown addresses get the translated "not found" page (the fallback is added before the
+        // context layer so that layer wraps it too).
+        .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ctx::load,
@@ -101,7 +104,6 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
-        .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,

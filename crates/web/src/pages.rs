@@ -68,10 +68,12 @@ fn forbidden(l: &Layout<'_>) -> Response {
     error_page(l, StatusCode::FORBIDDEN, "error-forbidden")
 }
 
-pub async fn not_found(State(state): State<AppState>) -> Response {
-    // Outside the page middleware: no session context, so a plain English-free answer.
-    let _ = state;
-    (StatusCode::NOT_FOUND, "404").into_response()
+pub async fn not_found(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
+    error_page(
+        &Layout::new(&state, &info),
+        StatusCode::NOT_FOUND,
+        "error-not-found",
+    )
 }
 
 pub async fn healthz() -> &'static str {
