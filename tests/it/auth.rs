@@ -438,3 +438,38 @@ async fn a_one_time_password_must_be_changed_before_anything_else() {
         200
     );
 }
+
+#[tokio::test]
+async fn many_failures_from_one_address_are_refused_across_accounts() {
+    let policy = haven_core::Policy {
+        address_max_failures: 4,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(policy, 1).await;
+    let c = app.client();
+    // Spraying one guess over several accounts: no single account reaches its lockout.
+    for user in ["caseworker", "screener", "inspector", "analyst"] {
+        assert_eq!(try_login(&app, &c, user, "Summer2026!").await.status(), 401);
+    }
+    // The address is now refused, even with a right password, with the usual answer.
+    assert_eq!(try_login(&app, &c, "trainer", PASSWORD).await.status(), 401);
+    let throttled: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'login.failed' AND details LIKE '%address_throttled%'",
+    )
+    .fetch_one(app.haven.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(throttled, 1);
+    // Once the window has passed (simulated), sign-in works again.
+    sqlx::query("UPDATE login_failures SET at = at - 3600")
+        .execute(app.haven.db.pool())
+        .await
+        .unwrap();
+    app.haven.purge_expired_sessions().await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "old failures are purged");
+    assert_eq!(try_login(&app, &c, "trainer", PASSWORD).await.status(), 303);
+}

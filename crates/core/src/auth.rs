@@ -108,13 +108,44 @@ impl Haven {
         origin: &Origin,
     ) -> Result<Option<NewSession>> {
         let username = username.trim().to_lowercase();
-        let user = {
+        let t0 = now();
+        let (user, address_blocked) = {
             let mut conn = self.db.pool().acquire().await?;
-            users::by_username(&mut conn, &username).await?
+            let blocked = match &origin.ip {
+                Some(ip) => {
+                    let since = t0 - self.policy.address_window_secs;
+                    sessions::login_failures_since(&mut conn, ip, since).await?
+                        >= self.policy.address_max_failures
+                }
+                None => false,
+            };
+            (users::by_username(&mut conn, &username).await?, blocked)
         };
+        if address_blocked {
+            // Same answer and (roughly) the same time as any other refusal.
+            password::verify(pw.to_string(), self.dummy_hash.clone()).await;
+            let mut tx = self.db.begin().await?;
+            let ev = Event::new(Action::LoginFailed)
+                .outcome("failed")
+                .details(serde_json::json!({"reason": "address_throttled"}));
+            self.record(
+                &mut tx,
+                &Actor {
+                    ip: origin.ip.clone(),
+                    ..Default::default()
+                },
+                ev,
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(None);
+        }
         let Some(user) = user else {
             password::verify(pw.to_string(), self.dummy_hash.clone()).await;
             let mut tx = self.db.begin().await?;
+            if let Some(ip) = &origin.ip {
+                sessions::record_login_failure(&mut tx, ip, t0).await?;
+            }
             // The typed name is not recorded: people type passwords into the wrong field.
             let ev = Event::new(Action::LoginFailed)
                 .outcome("failed")
@@ -131,7 +162,7 @@ impl Haven {
             tx.commit().await?;
             return Ok(None);
         };
-        let t = now();
+        let t = t0;
         let locked = user.locked_until.is_some_and(|until| until > t);
         let ok = password::verify(pw.to_string(), user.password_hash.clone()).await;
         let mut tx = self.db.begin().await?;
@@ -147,6 +178,9 @@ impl Haven {
             if !locked && !user.disabled {
                 users::record_failure(&mut tx, user.id, self.lock_for(user.failed_logins + 1))
                     .await?;
+            }
+            if let Some(ip) = &origin.ip {
+                sessions::record_login_failure(&mut tx, ip, t0).await?;
             }
             let ev = Event::new(action)
                 .outcome("failed")
@@ -207,6 +241,7 @@ impl Haven {
     pub async fn purge_expired_sessions(&self) -> Result<u64> {
         let t = now();
         let mut conn = self.db.pool().acquire().await?;
+        sessions::purge_login_failures(&mut conn, t - self.policy.address_window_secs).await?;
         Ok(sessions::delete_expired(
             &mut conn,
             t - self.policy.session_idle_secs,

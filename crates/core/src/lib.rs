@@ -30,6 +30,10 @@ pub struct Policy {
     /// First lock length; it doubles with each further failure, up to `lockout_max_secs`.
     pub lockout_base_secs: i64,
     pub lockout_max_secs: i64,
+    /// Failed sign-ins from one address within `address_window_secs` before that address is
+    /// refused for the rest of the window (password spraying across accounts).
+    pub address_max_failures: i64,
+    pub address_window_secs: i64,
     /// ISO 3166 alpha-2 code used in case numbers.
     pub country_code: String,
     /// Aggregates below this count are hidden from analysts.
@@ -44,6 +48,8 @@ impl Default for Policy {
             lockout_threshold: 5,
             lockout_base_secs: 60,
             lockout_max_secs: 3600,
+            address_max_failures: 30,
+            address_window_secs: 15 * 60,
             country_code: "GY".into(),
             min_cell: 5,
         }

@@ -180,7 +180,7 @@ pub const TABLES: &[TableSpec] = &[
 ];
 
 /// Tables that exist but are not backed up.
-pub const NOT_DUMPED: &[&str] = &["sessions", "_sqlx_migrations"];
+pub const NOT_DUMPED: &[&str] = &["sessions", "login_failures", "_sqlx_migrations"];
 
 const FORMAT: &str = "haven-backup";
 const VERSION: i64 = 1;

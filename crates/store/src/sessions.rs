@@ -115,3 +115,32 @@ pub async fn count_for_user(conn: &mut Conn, user_id: UserId) -> Result<i64> {
             .await?,
     )
 }
+
+/// Records a failed sign-in from an address.
+pub async fn record_login_failure(conn: &mut Conn, ip: &str, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO login_failures (ip, at) VALUES ($1, $2)")
+        .bind(ip)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Failed sign-ins from an address since `since`.
+pub async fn login_failures_since(conn: &mut Conn, ip: &str, since: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at >= $2")
+            .bind(ip)
+            .bind(since)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+pub async fn purge_login_failures(conn: &mut Conn, before: i64) -> Result<u64> {
+    let r = sqlx::query("DELETE FROM login_failures WHERE at < $1")
+        .bind(before)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected())
+}
