@@ -166,10 +166,7 @@ impl FromRequestParts<AppState> for ApiUser {
         let Some(token) = token else {
             return Err(fail(CoreError::Unauthenticated));
         };
-        let ip = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+        let ip = crate::ctx::client_ip(state.0.cfg.trust_proxy, &parts.headers, &parts.extensions);
         match state.haven().bearer(token).await {
             Ok(Some(p)) => Ok(ApiUser(p, Origin { ip })),
             Ok(None) => Err(fail(CoreError::Unauthenticated)),

@@ -50,18 +50,27 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn client_ip(state: &AppState, req: &Request) -> Option<String> {
-    if state.0.cfg.trust_proxy
-        && let Some(ip) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+/// The client's address for the audit trail and sign-in throttling. Behind a trusted proxy it is
+/// the last `X-Forwarded-For` entry: the one the proxy itself appended (earlier entries come from
+/// the client and can be forged).
+pub fn client_ip(
+    trust_proxy: bool,
+    headers: &HeaderMap,
+    ext: &axum::http::Extensions,
+) -> Option<String> {
+    if trust_proxy
+        && let Some(ip) = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+            .next_back()
     {
-        return Some(ip.trim().to_string());
+        return Some(ip.to_string());
     }
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
+    ext.get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
 }
 
@@ -104,7 +113,7 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
         csrf: csrf.clone(),
         lang,
         origin: Origin {
-            ip: client_ip(&state, &req),
+            ip: client_ip(state.0.cfg.trust_proxy, req.headers(), req.extensions()),
         },
     };
 
@@ -197,5 +206,31 @@ impl<S: Send + Sync> FromRequestParts<S> for PendingMfa {
             Some(session) => Ok(PendingMfa(info, session)),
             None => Err(Redirect::to("/login").into_response()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_address_is_the_one_the_proxy_appended() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.9"),
+        );
+        let ext = axum::http::Extensions::new();
+        assert_eq!(client_ip(true, &h, &ext).as_deref(), Some("203.0.113.9"));
+        assert_eq!(
+            client_ip(false, &h, &ext),
+            None,
+            "ignored unless the proxy is trusted"
+        );
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("not-an-address"),
+        );
+        assert_eq!(client_ip(true, &h, &ext), None);
     }
 }
