@@ -65,8 +65,8 @@ pub fn client_ip(
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
-            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
             .next_back()
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
     {
         return Some(ip.to_string());
     }
