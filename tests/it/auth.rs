@@ -190,7 +190,7 @@ async fn roles_that_require_mfa_must_enrol_first() {
             .status(),
         200
     );
-    // A sealed secret cannot be swapped for one of the tester's choosing.
+    // Once enrolled, the second factor cannot be replaced from the session, whatever is sent.
     let forged = c
         .post(app.url("/account/mfa"))
         .form(&[
@@ -201,7 +201,7 @@ async fn roles_that_require_mfa_must_enrol_first() {
         .send()
         .await
         .unwrap();
-    assert_eq!(forged.status(), 422);
+    assert_eq!(location(&forged), "/account");
 }
 
 #[tokio::test]
@@ -472,4 +472,111 @@ async fn many_failures_from_one_address_are_refused_across_accounts() {
         .unwrap();
     assert_eq!(left, 0, "old failures are purged");
     assert_eq!(try_login(&app, &c, "trainer", PASSWORD).await.status(), 303);
+}
+
+#[tokio::test]
+async fn wrong_second_factor_codes_lock_the_account_across_fresh_sign_ins() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
+    // An attacker with the password tries codes, signing in again after each couple of tries.
+    for _ in 0..3 {
+        let c = app.client();
+        assert_eq!(
+            location(&try_login(&app, &c, "coordinator", PASSWORD).await),
+            "/login/mfa"
+        );
+        let csrf = csrf_of(&c, &app.url("/login/mfa")).await;
+        for _ in 0..2 {
+            c.post(app.url("/login/mfa"))
+                .form(&[("csrf", csrf.as_str()), ("code", "123456")])
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    let locked: Option<i64> =
+        sqlx::query_scalar("SELECT locked_until FROM users WHERE username = 'coordinator'")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    assert!(
+        locked.is_some_and(|t| t > haven_core::now()),
+        "the account is locked"
+    );
+    // Now even the right password and the right code do not get in.
+    let c = app.client();
+    assert_eq!(
+        try_login(&app, &c, "coordinator", PASSWORD).await.status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn a_password_reset_revokes_api_tokens_and_keeps_the_second_factor() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
+    let token = app.login("caseworker").await.token().await;
+    let c = reqwest::Client::new();
+    assert_eq!(
+        c.get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let admin = app.login("admin").await;
+    let target = app.user_id("caseworker").await;
+    assert_eq!(
+        admin
+            .post_form(&format!("/admin/users/{target}/reset-password"), &[])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        c.get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    // An administrator's reset does not remove someone's second factor.
+    let coord = app.user_id("coordinator").await;
+    admin
+        .post_form(&format!("/admin/users/{coord}/reset-password"), &[])
+        .await;
+    let secret: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT totp_secret FROM users WHERE username = 'coordinator'")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    assert!(secret.is_some());
+    // And a signed-in user cannot replace an existing second factor from their session.
+    assert_eq!(location(&admin.get("/account/mfa").await), "/account");
+}
+
+#[tokio::test]
+async fn a_forged_enrolment_secret_is_refused() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
+    let s = app.login("caseworker").await; // no second factor yet: may enrol
+    let code = haven_crypto::totp::current_code(
+        haven_core::demo::DEMO_TOTP_ADMIN,
+        haven_core::now() as u64,
+    )
+    .unwrap();
+    let res = s
+        .post_form(
+            "/account/mfa",
+            &[("sealed", "AAAA"), ("code", code.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let secret: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT totp_secret FROM users WHERE username = 'caseworker'")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    assert!(secret.is_none());
 }

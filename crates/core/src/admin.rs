@@ -243,7 +243,8 @@ impl Haven {
             role,
             password_hash: hash,
             disabled: false,
-            must_change_password: generated,
+            // A password an administrator chose is known to them: the user must replace it.
+            must_change_password: generated || matches!(by, AdminActor::Admin(_)),
             failed_logins: 0,
             locked_until: None,
             totp_secret: None,
@@ -337,7 +338,9 @@ impl Haven {
         if reset_mfa {
             users::set_totp(&mut tx, id, None).await?;
         }
+        // Whoever may have known the old password may hold a token too.
         sessions::delete_for_user(&mut tx, id).await?;
+        tokens::revoke_all(&mut tx, id).await?;
         let ev = Event::new(Action::PasswordReset)
             .target("user", id)
             .details(serde_json::json!({"mfa_reset": reset_mfa}));

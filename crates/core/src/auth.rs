@@ -190,13 +190,18 @@ impl Haven {
             tx.commit().await?;
             return Ok(None);
         }
-        users::record_success(&mut tx, user.id, t).await?;
+        let mfa_pending = user.totp_secret.is_some() || user.role.requires_mfa();
+        // With a second factor still to come, the failure counter is not reset: wrong codes keep
+        // counting towards the lockout across fresh password sign-ins.
+        if !mfa_pending {
+            users::record_success(&mut tx, user.id, t).await?;
+        }
         let cookie = token::generate("");
         let row = SessionRow {
             token_hash: token::hash(&self.token_key, &cookie),
             user_id: user.id,
             csrf_token: token::generate(""),
-            mfa_pending: user.totp_secret.is_some() || user.role.requires_mfa(),
+            mfa_pending,
             created_at: t,
             last_seen_at: t,
             ip: origin.ip.clone(),
@@ -284,21 +289,30 @@ impl Haven {
             Some(blob) => self.cipher().decrypt(blob, &aad)?,
             None => return Ok(false),
         };
-        let step = totp::check(&secret, code, now() as u64);
+        let t = now();
+        let locked = user.locked_until.is_some_and(|until| until > t);
+        let step = totp::check(&secret, code, t as u64);
         let fresh = match step {
-            Some(step) => users::use_totp_step(&mut tx, user.id, step as i64).await?,
-            None => false,
+            Some(step) if !locked => users::use_totp_step(&mut tx, user.id, step as i64).await?,
+            _ => false,
         };
         let who = actor(&s.principal, origin);
         if fresh {
+            users::record_success(&mut tx, user.id, t).await?;
             sessions::complete_mfa(&mut tx, &s.token_hash).await?;
             self.record(&mut tx, &who, Event::new(Action::MfaSucceeded))
                 .await?;
         } else {
             let failures = user.failed_logins + 1;
-            users::record_failure(&mut tx, user.id, self.lock_for(failures)).await?;
-            if self.lock_for(failures).is_some() {
+            if !locked {
+                users::record_failure(&mut tx, user.id, self.lock_for(failures)).await?;
+            }
+            // A locked account, or one that just reached its lock, loses the pending session.
+            if locked || self.lock_for(failures).is_some() {
                 sessions::delete(&mut tx, &s.token_hash).await?;
+            }
+            if let Some(ip) = &origin.ip {
+                sessions::record_login_failure(&mut tx, ip, t).await?;
             }
             self.record(
                 &mut tx,

@@ -330,7 +330,8 @@ impl Haven {
         } else {
             s.per_page.min(200)
         };
-        let page = s.page.max(1);
+        // Bounded so the offset arithmetic cannot overflow, whatever a client sends.
+        let page = s.page.clamp(1, 1_000_000);
         let status = match opt(&s.status) {
             Some(v) => Some(
                 v.parse::<CaseStatus>()
@@ -424,6 +425,12 @@ impl Haven {
         // One snapshot for the check and the read, so the rule is applied to what is read.
         let mut tx = self.db.begin_snapshot().await?;
         let Some(facts) = cases::access_facts(&mut tx, id, now()).await? else {
+            // Audited like a denial, so that a missing case and a forbidden one take as long.
+            tx.commit().await?;
+            let ev = Event::new(Action::CaseAccessDenied)
+                .outcome("missing")
+                .target("case", id);
+            self.record_read(&actor(p, origin), ev).await?;
             return Err(CoreError::NotFound);
         };
         let Some(reader) = p.read_case(id, &facts) else {

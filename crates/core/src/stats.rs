@@ -30,7 +30,9 @@ impl Haven {
             rows.into_iter()
                 .map(|(key, n)| Cell {
                     key,
-                    count: (n >= k).then_some(n),
+                    // Rounded down to a multiple of k as well as suppressed below k, so that
+                    // differences between cells and the total cannot reveal a small count.
+                    count: (n >= k).then_some(n / k * k),
                 })
                 .collect()
         };

@@ -129,7 +129,7 @@ case-created = Case { $number } opened.
 
 # Statistics
 stats-title = Statistics
-stats-help = Counts of cases. Counts below { $k } are hidden so that nobody can be singled out.
+stats-help = Counts of cases, rounded down to a multiple of { $k }; counts below { $k } are hidden, so that nobody can be singled out.
 stats-total = Cases in total
 stats-by-status = By status
 stats-by-region = By region

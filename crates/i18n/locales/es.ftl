@@ -129,7 +129,7 @@ case-created = Caso { $number } abierto.
 
 # Statistics
 stats-title = Estadísticas
-stats-help = Número de casos. Las cifras menores que { $k } se ocultan para que nadie pueda ser identificado.
+stats-help = Número de casos, redondeado al múltiplo de { $k } inferior; los números menores de { $k } se ocultan, para que nadie pueda ser identificado.
 stats-total = Total de casos
 stats-by-status = Por estado
 stats-by-region = Por región

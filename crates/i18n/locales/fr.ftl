@@ -129,7 +129,7 @@ case-created = Cas { $number } ouvert.
 
 # Statistics
 stats-title = Statistiques
-stats-help = Nombre de cas. Les nombres inférieurs à { $k } sont masqués afin que personne ne puisse être identifié.
+stats-help = Nombres de cas, arrondis au multiple de { $k } inférieur ; les nombres inférieurs à { $k } sont masqués, afin que personne ne puisse être identifié.
 stats-total = Total des cas
 stats-by-status = Par statut
 stats-by-region = Par région

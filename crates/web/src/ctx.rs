@@ -40,7 +40,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let secure = if state.0.cfg.tls { "; Secure" } else { "" };
+    let secure = if state.0.cfg.https() { "; Secure" } else { "" };
     let age = max_age
         .map(|a| format!("; Max-Age={a}"))
         .unwrap_or_default();

@@ -23,7 +23,15 @@ pub struct WebConfig {
     /// Served over TLS: cookies get `Secure`, responses get HSTS.
     pub tls: bool,
     /// Trust `X-Forwarded-For` from a reverse proxy for the client address in the audit trail.
+    /// A trusted proxy is assumed to terminate TLS: cookies get `Secure`, responses HSTS.
     pub trust_proxy: bool,
+}
+
+impl WebConfig {
+    /// Whether browsers reach Haven over HTTPS (directly, or through the trusted proxy).
+    pub fn https(&self) -> bool {
+        self.tls || self.trust_proxy
+    }
 }
 
 pub(crate) struct Inner {

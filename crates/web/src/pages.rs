@@ -244,8 +244,14 @@ pub async fn mfa_enrol_page(
     State(state): State<AppState>,
     PendingMfa(info, s): PendingMfa,
 ) -> Response {
-    if s.mfa_pending && s.has_mfa {
-        return Redirect::to("/login/mfa").into_response();
+    if s.has_mfa {
+        // Replacing a second factor from a session would let a stolen session lock the owner out.
+        let to = if s.mfa_pending {
+            "/login/mfa"
+        } else {
+            "/account"
+        };
+        return Redirect::to(to).into_response();
     }
     let e = state.haven().start_mfa_enrolment(&s);
     let l = Layout::new(&state, &info);
@@ -265,8 +271,14 @@ pub async fn mfa_enrol_submit(
     Form(f): Form<CodeForm>,
 ) -> Response {
     let l = Layout::new(&state, &info);
-    if s.mfa_pending && s.has_mfa {
-        return Redirect::to("/login/mfa").into_response();
+    if s.has_mfa {
+        // Replacing a second factor from a session would let a stolen session lock the owner out.
+        let to = if s.mfa_pending {
+            "/login/mfa"
+        } else {
+            "/account"
+        };
+        return Redirect::to(to).into_response();
     }
     match state
         .haven()
@@ -817,7 +829,7 @@ pub async fn audit(
 
 fn csv_field(s: &str) -> String {
     // Quote everything; neutralise spreadsheet formulas (CSV injection).
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -1072,7 +1084,12 @@ pub async fn users_action(
             .set_user_disabled(by, id, false, &info.origin)
             .await
             .map(|_| None),
-        "reset-password" => h.reset_password(by, id, true, &info.origin).await.map(Some),
+        // The second factor stays: removing it (lost phone) is an operator's `--reset-mfa`, so an
+        // administrator cannot take over an account that has one.
+        "reset-password" => h
+            .reset_password(by, id, false, &info.origin)
+            .await
+            .map(Some),
         _ => Err(CoreError::NotFound),
     };
     match result {

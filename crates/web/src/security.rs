@@ -38,7 +38,7 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if state.0.cfg.tls {
+    if state.0.cfg.https() {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
