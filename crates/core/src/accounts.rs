@@ -30,12 +30,12 @@ impl Haven {
                 .await?
                 .ok_or(CoreError::Unauthenticated)?
         };
-        if !password::verify(current.to_string(), user.password_hash.clone()).await {
+        if !self.verify_password(current, &user.password_hash).await {
             return Err(CoreError::invalid("current", "account-password-wrong"));
         }
         password::check_policy(new, &user.username)
             .map_err(|e| CoreError::invalid("new", e.key()))?;
-        let hash = password::hash(new.to_string()).await?;
+        let hash = self.hash_password(new).await?;
         let mut tx = self.db.begin().await?;
         users::set_password(&mut tx, user.id, &hash, false).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")

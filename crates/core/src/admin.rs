@@ -234,7 +234,7 @@ impl Haven {
         else {
             return Err(CoreError::Invalid(errors));
         };
-        let hash = password::hash(pw.clone()).await?;
+        let hash = self.hash_password(&pw).await?;
         let row = UserRow {
             id: UserId::new(),
             username: username.to_string(),
@@ -330,7 +330,7 @@ impl Haven {
         origin: &Origin,
     ) -> Result<String> {
         let pw = generate_password();
-        let hash = password::hash(pw.clone()).await?;
+        let hash = self.hash_password(&pw).await?;
         let mut tx = self.db.begin().await?;
         if !users::set_password(&mut tx, id, &hash, true).await? {
             return Err(CoreError::NotFound);

@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use haven_audit::{Action, Actor, Event};
 use haven_authz::Principal;
-use haven_crypto::{password, token, totp};
+use haven_crypto::{token, totp};
 use haven_domain::{Role, UserId};
 use haven_store::sessions::{self, SessionRow};
 use haven_store::users::{self, UserRow};
@@ -123,7 +123,7 @@ impl Haven {
         };
         if address_blocked {
             // Same answer and (roughly) the same time as any other refusal.
-            password::verify(pw.to_string(), self.dummy_hash.clone()).await;
+            self.verify_password(pw, &self.dummy_hash).await;
             let mut tx = self.db.begin().await?;
             let ev = Event::new(Action::LoginFailed)
                 .outcome("failed")
@@ -141,7 +141,7 @@ impl Haven {
             return Ok(None);
         }
         let Some(user) = user else {
-            password::verify(pw.to_string(), self.dummy_hash.clone()).await;
+            self.verify_password(pw, &self.dummy_hash).await;
             let mut tx = self.db.begin().await?;
             if let Some(ip) = &origin.ip {
                 sessions::record_login_failure(&mut tx, ip, t0).await?;
@@ -164,7 +164,7 @@ impl Haven {
         };
         let t = t0;
         let locked = user.locked_until.is_some_and(|until| until > t);
-        let ok = password::verify(pw.to_string(), user.password_hash.clone()).await;
+        let ok = self.verify_password(pw, &user.password_hash).await;
         let mut tx = self.db.begin().await?;
         let who = user_actor(&user, origin);
         if locked || user.disabled || !ok {

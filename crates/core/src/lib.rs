@@ -66,6 +66,9 @@ pub struct Haven {
     audit: AuditKeys,
     token_key: KeyMaterial,
     dummy_hash: String,
+    /// Bounds concurrent argon2 computations (19 MiB each) to the number of cores: a flood of
+    /// sign-ins queues instead of exhausting memory and the blocking thread pool.
+    hashing: std::sync::Arc<tokio::sync::Semaphore>,
     pub policy: Policy,
 }
 
@@ -84,8 +87,23 @@ impl Haven {
             // Verified against when a user name is unknown, so the answer takes as long.
             dummy_hash: haven_crypto::password::hash_blocking("dummy password for timing")
                 .map_err(CoreError::internal)?,
+            hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2),
+            )),
             policy,
         })
+    }
+
+    pub(crate) async fn verify_password(&self, password: &str, phc: &str) -> bool {
+        let _permit = self.hashing.acquire().await;
+        haven_crypto::password::verify(password.to_string(), phc.to_string()).await
+    }
+
+    pub(crate) async fn hash_password(&self, password: &str) -> Result<String> {
+        let _permit = self.hashing.acquire().await;
+        Ok(haven_crypto::password::hash(password.to_string()).await?)
     }
 
     pub fn cipher(&self) -> &FieldCipher {
