@@ -477,12 +477,20 @@ async fn many_failures_from_one_address_are_refused_across_accounts() {
 #[tokio::test]
 async fn wrong_second_factor_codes_lock_the_account_across_fresh_sign_ins() {
     let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
-    // An attacker with the password tries codes, signing in again after each couple of tries.
-    for _ in 0..3 {
+    // An attacker with the password tries codes, signing in again after each couple of tries,
+    // until the account locks: that must happen within the usual number of failures.
+    let mut rounds = 0;
+    loop {
         let c = app.client();
-        assert_eq!(
-            location(&try_login(&app, &c, "coordinator", PASSWORD).await),
-            "/login/mfa"
+        let res = try_login(&app, &c, "coordinator", PASSWORD).await;
+        if res.status() == 401 {
+            break;
+        }
+        assert_eq!(location(&res), "/login/mfa");
+        rounds += 1;
+        assert!(
+            rounds <= 3,
+            "still not locked after {rounds} rounds of wrong codes"
         );
         let csrf = csrf_of(&c, &app.url("/login/mfa")).await;
         for _ in 0..2 {
@@ -579,4 +587,34 @@ async fn a_forged_enrolment_secret_is_refused() {
             .await
             .unwrap();
     assert!(secret.is_none());
+}
+
+#[tokio::test]
+async fn concurrent_guesses_cannot_outrun_the_lockout() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let h = app.haven.clone();
+        tasks.push(tokio::spawn(async move {
+            h.login(
+                "auditor",
+                "a wrong guess!!",
+                &haven_core::Origin { ip: None },
+            )
+            .await
+            .unwrap()
+            .is_some()
+        }));
+    }
+    for t in tasks {
+        assert!(!t.await.unwrap());
+    }
+    // Only as many guesses as the threshold were actually checked; the rest found the lock.
+    let checked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'login.failed' AND details LIKE '%wrong_password%'",
+    )
+    .fetch_one(app.haven.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(checked, haven_core::Policy::default().lockout_threshold);
 }

@@ -87,6 +87,19 @@ impl Haven {
         Ok(())
     }
 
+    /// Counts an attempt before it is checked and, when the count reaches the threshold, locks the
+    /// account in the same transaction: concurrent guesses then find it locked. The attempt that
+    /// set the lock is still checked; success lifts it. `None`: the account is locked.
+    async fn reserve(&self, user: UserId, t: i64) -> Result<Option<i64>> {
+        let mut tx = self.db.begin().await?;
+        let attempt = users::reserve_attempt(&mut tx, user, t).await?;
+        if let Some(until) = attempt.and_then(|n| self.lock_for(n)) {
+            users::set_locked_until(&mut tx, user, until).await?;
+        }
+        tx.commit().await?;
+        Ok(attempt)
+    }
+
     fn lock_for(&self, failures: i64) -> Option<i64> {
         let over = failures - self.policy.lockout_threshold;
         if over < 0 {
@@ -163,8 +176,22 @@ impl Haven {
             return Ok(None);
         };
         let t = t0;
-        let locked = user.locked_until.is_some_and(|until| until > t);
-        let ok = self.verify_password(pw, &user.password_hash).await;
+        // Take a number before the slow check: concurrent guesses are counted one by one, and
+        // the attempt that reaches the threshold locks the account at once (see `reserve`).
+        let attempt = if user.disabled {
+            None
+        } else {
+            self.reserve(user.id, t).await?
+        };
+        let locked = !user.disabled && attempt.is_none();
+        let ok = if locked || user.disabled {
+            // Same time as a real check, so a locked account does not answer faster.
+            self.verify_password(pw, &self.dummy_hash).await;
+            false
+        } else {
+            self.verify_password(pw, &user.password_hash).await
+        };
+        let failures = attempt.unwrap_or(user.failed_logins);
         let mut tx = self.db.begin().await?;
         let who = user_actor(&user, origin);
         if locked || user.disabled || !ok {
@@ -175,17 +202,13 @@ impl Haven {
             } else {
                 (Action::LoginFailed, "wrong_password")
             };
-            if !locked && !user.disabled {
-                users::record_failure(&mut tx, user.id, self.lock_for(user.failed_logins + 1))
-                    .await?;
-            }
             if let Some(ip) = &origin.ip {
                 sessions::record_login_failure(&mut tx, ip, t0).await?;
             }
             let ev = Event::new(action)
                 .outcome("failed")
                 .target("user", user.id)
-                .details(serde_json::json!({"reason": reason, "failures": user.failed_logins + 1}));
+                .details(serde_json::json!({"reason": reason, "failures": failures}));
             self.record(&mut tx, &who, ev).await?;
             tx.commit().await?;
             return Ok(None);
@@ -193,7 +216,10 @@ impl Haven {
         let mfa_pending = user.totp_secret.is_some() || user.role.requires_mfa();
         // With a second factor still to come, the failure counter is not reset: wrong codes keep
         // counting towards the lockout across fresh password sign-ins.
-        if !mfa_pending {
+        if mfa_pending {
+            // The password was right: lift a lock this attempt set, keep the count for the code.
+            users::clear_lock(&mut tx, user.id).await?;
+        } else {
             users::record_success(&mut tx, user.id, t).await?;
         }
         let cookie = token::generate("");
@@ -290,7 +316,13 @@ impl Haven {
             None => return Ok(false),
         };
         let t = now();
-        let locked = user.locked_until.is_some_and(|until| until > t);
+        // Counted before checking, atomically, like passwords (see `login`).
+        let attempt = users::reserve_attempt(&mut tx, user.id, t).await?;
+        let lock = attempt.and_then(|n| self.lock_for(n));
+        if let Some(until) = lock {
+            users::set_locked_until(&mut tx, user.id, until).await?;
+        }
+        let locked = attempt.is_none();
         let step = totp::check(&secret, code, t as u64);
         let fresh = match step {
             Some(step) if !locked => users::use_totp_step(&mut tx, user.id, step as i64).await?,
@@ -303,12 +335,8 @@ impl Haven {
             self.record(&mut tx, &who, Event::new(Action::MfaSucceeded))
                 .await?;
         } else {
-            let failures = user.failed_logins + 1;
-            if !locked {
-                users::record_failure(&mut tx, user.id, self.lock_for(failures)).await?;
-            }
             // A locked account, or one that just reached its lock, loses the pending session.
-            if locked || self.lock_for(failures).is_some() {
+            if locked || lock.is_some() {
                 sessions::delete(&mut tx, &s.token_hash).await?;
             }
             if let Some(ip) = &origin.ip {

@@ -181,3 +181,34 @@ pub async fn set_language(conn: &mut Conn, id: UserId, lang: Option<&str>) -> Re
         .await?;
     Ok(())
 }
+
+/// Counts a sign-in attempt before it is checked, atomically: concurrent guesses each get their
+/// own number. Returns the count including this attempt, or `None` while the account is locked.
+/// A successful attempt resets the count with [`record_success`].
+pub async fn reserve_attempt(conn: &mut Conn, id: UserId, now: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "UPDATE users SET failed_logins = failed_logins + 1
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
+    )
+    .bind(id.to_string())
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+pub async fn set_locked_until(conn: &mut Conn, id: UserId, until: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+        .bind(until)
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_lock(conn: &mut Conn, id: UserId) -> Result<()> {
+    sqlx::query("UPDATE users SET locked_until = NULL WHERE id = $1")
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
