@@ -128,18 +128,6 @@ pub async fn set_password(
     Ok(r.rows_affected() == 1)
 }
 
-/// Counts a failed login and returns the new count.
-pub async fn record_failure(conn: &mut Conn, id: UserId, locked_until: Option<i64>) -> Result<()> {
-    sqlx::query(
-        "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
-    )
-    .bind(locked_until)
-    .bind(id.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 pub async fn record_success(conn: &mut Conn, id: UserId, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2",
