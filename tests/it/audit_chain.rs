@@ -177,3 +177,20 @@ async fn auditors_read_filter_and_export_the_trail() {
             .unwrap();
     assert_eq!(exported, 1);
 }
+
+#[tokio::test]
+async fn pointing_the_head_at_an_earlier_event_is_detected() {
+    // Someone with write access to the database but not the key deletes the newest events and
+    // makes the head agree with what is left.
+    let app = app_with_events().await;
+    exec(&app, "DELETE FROM audit_events WHERE seq > 3").await;
+    exec(
+        &app,
+        "UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_events WHERE seq = 3) WHERE id = 1",
+    )
+    .await;
+    assert!(matches!(
+        verify(&app).await,
+        Err(VerifyError::Broken(ChainBreak::HeadForged))
+    ));
+}

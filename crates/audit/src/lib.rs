@@ -194,6 +194,15 @@ fn put(mac: &mut Hmac<Sha256>, field: Option<&[u8]>) {
     }
 }
 
+/// The seal of the chain head (last number and hash).
+pub fn head_mac(key: &KeyMaterial, seq: i64, hash: &str) -> String {
+    let mut mac = key.mac();
+    put(&mut mac, Some(b"audit-head"));
+    put(&mut mac, Some(&seq.to_be_bytes()));
+    put(&mut mac, Some(hash.as_bytes()));
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// The chain hash of an event (its `hash` field is ignored).
 pub fn chain_hash(key: &KeyMaterial, e: &AuditRow) -> String {
     let mut mac = key.mac();
@@ -241,7 +250,13 @@ pub async fn record(
         prev_hash: String::new(),
         hash: String::new(),
     };
-    haven_store::audit::append(conn, row, |e| chain_hash(&keys.chain, e)).await
+    haven_store::audit::append(
+        conn,
+        row,
+        |e| chain_hash(&keys.chain, e),
+        |seq, hash| head_mac(&keys.chain, seq, hash),
+    )
+    .await
 }
 
 /// Why verification failed, naming the first bad event.
@@ -261,6 +276,10 @@ pub enum ChainBreak {
         "the trail ends at event {last} but {head} events were written: events at the end were deleted"
     )]
     Truncated { last: i64, head: i64 },
+    #[error(
+        "the record of the last event was changed without the key: events at the end were probably deleted"
+    )]
+    HeadForged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,7 +303,11 @@ pub async fn verify(
     mut progress: impl FnMut(i64, i64),
 ) -> Result<VerifyReport, VerifyError> {
     let mut tx = db.begin_snapshot().await?;
-    let (head_seq, head_hash) = haven_store::audit::head(&mut tx).await?;
+    let (head_seq, head_hash, head_seal) = haven_store::audit::head(&mut tx).await?;
+    // An empty trail has an unsealed head; any other head must carry its seal.
+    if head_seq > 0 && head_seal != head_mac(key, head_seq, &head_hash) {
+        return Err(VerifyError::Broken(ChainBreak::HeadForged));
+    }
     let mut expected_seq = 1;
     let mut prev = String::new();
     loop {

@@ -57,6 +57,7 @@ pub async fn append(
     conn: &mut Conn,
     mut ev: AuditRow,
     seal: impl FnOnce(&AuditRow) -> String,
+    seal_head: impl FnOnce(i64, &str) -> String,
 ) -> Result<AuditRow> {
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *conn)
@@ -84,18 +85,20 @@ pub async fn append(
         .bind(&ev.hash)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+    sqlx::query("UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1")
         .bind(&ev.hash)
+        .bind(seal_head(ev.seq, &ev.hash))
         .execute(&mut *conn)
         .await?;
     Ok(ev)
 }
 
-pub async fn head(conn: &mut Conn) -> Result<(i64, String)> {
-    let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+/// The chain head: last number, last hash, and the seal of both.
+pub async fn head(conn: &mut Conn) -> Result<(i64, String, String)> {
+    let r = sqlx::query("SELECT seq, hash, mac FROM audit_head WHERE id = 1")
         .fetch_one(&mut *conn)
         .await?;
-    Ok((r.try_get("seq")?, r.try_get("hash")?))
+    Ok((r.try_get("seq")?, r.try_get("hash")?, r.try_get("mac")?))
 }
 
 /// Events with `seq > after`, in order, at most `limit` (for verification in batches).

@@ -156,7 +156,7 @@ pub const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "audit_head",
-        columns: &[("id", I), ("seq", I), ("hash", T)],
+        columns: &[("id", I), ("seq", I), ("hash", T), ("mac", T)],
     },
     TableSpec {
         name: "audit_events",
