@@ -87,6 +87,33 @@ impl Haven {
         Ok(())
     }
 
+    /// Refuses a sign-in that names no known account (or comes from a throttled address): the
+    /// same answer and the same argon2 time as any other refusal, audited without the name.
+    /// `count_address_at`: also count the failure against the client's address.
+    async fn refuse_unidentified(
+        &self,
+        pw: &str,
+        origin: &Origin,
+        reason: &'static str,
+        count_address_at: Option<i64>,
+    ) -> Result<Option<NewSession>> {
+        self.verify_password(pw, &self.dummy_hash).await;
+        let mut tx = self.db.begin().await?;
+        if let (Some(ip), Some(t)) = (&origin.ip, count_address_at) {
+            sessions::record_login_failure(&mut tx, ip, t).await?;
+        }
+        let ev = Event::new(Action::LoginFailed)
+            .outcome("failed")
+            .details(serde_json::json!({ "reason": reason }));
+        let who = Actor {
+            ip: origin.ip.clone(),
+            ..Default::default()
+        };
+        self.record(&mut tx, &who, ev).await?;
+        tx.commit().await?;
+        Ok(None)
+    }
+
     /// Counts an attempt before it is checked and, when the count reaches the threshold, locks the
     /// account in the same transaction: concurrent guesses then find it locked. The attempt that
     /// set the lock is still checked; success lifts it. `None`: the account is locked.
@@ -121,12 +148,12 @@ impl Haven {
         origin: &Origin,
     ) -> Result<Option<NewSession>> {
         let username = username.trim().to_lowercase();
-        let t0 = now();
+        let t = now();
         let (user, address_blocked) = {
             let mut conn = self.db.pool().acquire().await?;
             let blocked = match &origin.ip {
                 Some(ip) => {
-                    let since = t0 - self.policy.address_window_secs;
+                    let since = t - self.policy.address_window_secs;
                     sessions::login_failures_since(&mut conn, ip, since).await?
                         >= self.policy.address_max_failures
                 }
@@ -135,47 +162,16 @@ impl Haven {
             (users::by_username(&mut conn, &username).await?, blocked)
         };
         if address_blocked {
-            // Same answer and (roughly) the same time as any other refusal.
-            self.verify_password(pw, &self.dummy_hash).await;
-            let mut tx = self.db.begin().await?;
-            let ev = Event::new(Action::LoginFailed)
-                .outcome("failed")
-                .details(serde_json::json!({"reason": "address_throttled"}));
-            self.record(
-                &mut tx,
-                &Actor {
-                    ip: origin.ip.clone(),
-                    ..Default::default()
-                },
-                ev,
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(None);
+            return self
+                .refuse_unidentified(pw, origin, "address_throttled", None)
+                .await;
         }
         let Some(user) = user else {
-            self.verify_password(pw, &self.dummy_hash).await;
-            let mut tx = self.db.begin().await?;
-            if let Some(ip) = &origin.ip {
-                sessions::record_login_failure(&mut tx, ip, t0).await?;
-            }
             // The typed name is not recorded: people type passwords into the wrong field.
-            let ev = Event::new(Action::LoginFailed)
-                .outcome("failed")
-                .details(serde_json::json!({"reason": "unknown_user"}));
-            self.record(
-                &mut tx,
-                &Actor {
-                    ip: origin.ip.clone(),
-                    ..Default::default()
-                },
-                ev,
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(None);
+            return self
+                .refuse_unidentified(pw, origin, "unknown_user", Some(t))
+                .await;
         };
-        let t = t0;
         // Take a number before the slow check: concurrent guesses are counted one by one, and
         // the attempt that reaches the threshold locks the account at once (see `reserve`).
         let attempt = if user.disabled {
@@ -203,7 +199,7 @@ impl Haven {
                 (Action::LoginFailed, "wrong_password")
             };
             if let Some(ip) = &origin.ip {
-                sessions::record_login_failure(&mut tx, ip, t0).await?;
+                sessions::record_login_failure(&mut tx, ip, t).await?;
             }
             let ev = Event::new(action)
                 .outcome("failed")

@@ -92,10 +92,10 @@ pub async fn restore(db: &Db, kek: &Kek, path: &Path, progress: impl FnMut(u64))
     let ring = crate::keys::load_keyring(db, kek)
         .await
         .map_err(CoreError::internal)?;
-    let h = Haven::new(db.clone(), &ring, crate::Policy::default())?;
     let mut tx = db.begin().await?;
     let ev = Event::new(Action::BackupRestored).details(serde_json::json!({"rows": rows}));
-    haven_audit::record(&mut tx, h.audit_keys(), &Actor::system(), ev, now()).await?;
+    let keys = crate::keys::audit_keys(&ring);
+    haven_audit::record(&mut tx, &keys, &Actor::system(), ev, now()).await?;
     tx.commit().await?;
     Ok(rows)
 }

@@ -1,7 +1,7 @@
 //! A realistic demo deployment: the Guyana agencies of the 2016 training that Haven grew from,
 //! one user for every role, and about 300 fictional cases generated here. No real person's data.
 use haven_audit::{Action, Actor, Event};
-use haven_domain::{AgencyId, AgencyType, CaseStatus, GUYANA_REGIONS, Role, UserId};
+use haven_domain::{AgencyId, AgencyType, CaseStatus, Role, UserId};
 use haven_store::agencies::{self, AgencyRow};
 use haven_store::cases;
 use haven_store::users::{self, UserRow};
@@ -217,6 +217,11 @@ const LAST: &[&str] = &[
 const CITIZENSHIP: &[&str] = &[
     "GY", "GY", "GY", "GY", "VE", "VE", "VE", "BR", "DO", "CU", "HT",
 ];
+/// Where demo cases are found: weighted towards the interior mining regions (1, 7, 8, 9), as
+/// described in `shared/domain.md`.
+const DEMO_REGIONS: &[&str] = &[
+    "GY-BA", "GY-CU", "GY-CU", "GY-PT", "GY-UT", "GY-DE", "GY-DE", "GY-EB", "GY-ES", "GY-MA",
+];
 const SUMMARIES: &[&str] = &[
     "Identified during a joint inspection of a mining camp; works without pay to repay a travel debt.",
     "Referred by the hotline (Spanish line). Recruited with a promise of shop work in Georgetown.",
@@ -252,9 +257,7 @@ fn demo_case(g: &mut Gen) -> NewCase {
         1975 + g.below(30)
     };
     let uncertain = child && g.chance(30);
-    let region = *g.pick(&[
-        "GY-BA", "GY-CU", "GY-CU", "GY-PT", "GY-UT", "GY-DE", "GY-DE", "GY-EB", "GY-ES", "GY-MA",
-    ]);
+    let region = *g.pick(DEMO_REGIONS);
     NewCase {
         first_name: first.into(),
         middle_name: String::new(),
@@ -403,10 +406,22 @@ pub async fn load(
         .details(serde_json::json!({"cases": cases_wanted, "agencies": AGENCIES.len()}));
     haven_audit::record(&mut tx, h.audit_keys(), &Actor::system(), ev, now()).await?;
     tx.commit().await?;
-    let _ = GUYANA_REGIONS; // regions are drawn from the same list the forms validate against
     Ok(DemoSummary {
         agencies: AGENCIES.len(),
         users: summary_users,
         cases: cases_wanted,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn demo_codes_are_valid_reference_data() {
+        for r in super::DEMO_REGIONS {
+            haven_domain::Region::parse(r).unwrap();
+        }
+        for a in super::AGENCIES {
+            haven_domain::Region::parse(a.region).unwrap();
+        }
+    }
 }

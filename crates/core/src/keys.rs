@@ -64,7 +64,7 @@ pub async fn load_keyring(db: &Db, kek: &Kek) -> Result<Keyring, KeyError> {
     })
 }
 
-fn audit_keys(ring: &Keyring) -> AuditKeys {
+pub(crate) fn audit_keys(ring: &Keyring) -> AuditKeys {
     AuditKeys {
         chain: ring.audit_key(),
         cipher: ring.cipher(),
