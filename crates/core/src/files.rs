@@ -1,0 +1,1 @@
+//! Attachments: content type checks and the virus-scan hook. (Being filled in.)
