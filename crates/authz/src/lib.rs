@@ -71,6 +71,7 @@ impl<'p> CaseList<'p> {
 pub struct CaseReader<'p> {
     principal: &'p Principal,
     case: CaseId,
+    owner: AgencyId,
 }
 
 impl<'p> CaseReader<'p> {
@@ -90,7 +91,23 @@ impl<'p> CaseReader<'p> {
         .then_some(CaseWriter {
             principal: self.principal,
             case: self.case,
+            owner: self.owner,
         })
+    }
+
+    /// Previous values in the change history, and the subject access report: for the staff who
+    /// manage cases (coordinators, case workers), not first responders or service providers.
+    pub fn may_see_previous_values(&self) -> bool {
+        matches!(self.principal.role, Role::Coordinator | Role::CaseWorker)
+    }
+
+    pub fn subject_access(&self) -> bool {
+        self.may_see_previous_values()
+    }
+
+    /// The owning agency, as the access check saw it.
+    pub fn owner(&self) -> AgencyId {
+        self.owner
     }
 }
 
@@ -99,6 +116,7 @@ impl<'p> CaseReader<'p> {
 pub struct CaseWriter<'p> {
     principal: &'p Principal,
     case: CaseId,
+    owner: AgencyId,
 }
 
 impl<'p> CaseWriter<'p> {
@@ -107,6 +125,20 @@ impl<'p> CaseWriter<'p> {
     }
     pub fn case(&self) -> CaseId {
         self.case
+    }
+
+    /// Assign the case worker: the coordinator, or a case worker of the owning agency.
+    pub fn may_assign(&self) -> bool {
+        match self.principal.role {
+            Role::Coordinator => true,
+            Role::CaseWorker => self.principal.agency_id == self.owner,
+            _ => false,
+        }
+    }
+
+    /// Hand the case to another agency: the NRM coordinator only.
+    pub fn may_transfer(&self) -> bool {
+        self.principal.role == Role::Coordinator
     }
 }
 
@@ -130,6 +162,11 @@ impl Principal {
             Role::Screener | Role::CaseWorker | Role::Coordinator
         )
         .then_some(CaseCreate { principal: self })
+    }
+
+    /// Decide on a transfer offered to this user's agency.
+    pub fn may_accept_transfers(&self) -> bool {
+        matches!(self.role, Role::Coordinator | Role::CaseWorker)
     }
 
     pub fn training_manage(&self) -> Option<TrainingManage<'_>> {
@@ -168,6 +205,7 @@ impl Principal {
         allowed.then_some(CaseReader {
             principal: self,
             case,
+            owner: facts.owner_agency,
         })
     }
 }

@@ -1,77 +1,89 @@
-//! Cases and the persons they concern: open, list and search, view. Every read of a case writes
-//! an audit event in the same transaction as the read; a case the user may not see answers
-//! "not found", so its existence does not leak.
+//! Cases and the persons they concern, on the HTCDS model: register, find, view, edit with
+//! optimistic concurrency and field-level history, close and reopen, assign. Every read of a case
+//! is audited; a case the user may not see answers "not found", so its existence does not leak.
 use haven_audit::{Action, Event};
-use haven_authz::{CaseCreate, CaseList, CaseReader, Principal};
-use haven_crypto::FieldCipher;
-use haven_domain::{
-    AgencyId, CaseId, CaseNumber, CaseStatus, ExploitationType, Gender, PersonId, Region, UserId,
-    ValidationError,
+use haven_authz::{CaseCreate, CaseList, CaseReader, CaseWriter, Principal};
+use haven_domain::record::{
+    CaseData, CaseRecord, FieldError, IdentityDocument, PersonData, VictimData, parse_date,
 };
-use haven_store::Conn;
+use haven_domain::reference;
+use haven_domain::{
+    AgencyId, CaseId, CaseNumber, CaseStatus, PersonId, Region, Role, UserId, ValidationError,
+};
+use haven_store::case_parts::{self, ChangeRow};
 use haven_store::cases::{self, CaseQuery, CaseRow, PersonRow};
+use haven_store::{Conn, Tx};
 
-use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor, now};
 
-/// The opening form: the minimum to register a person and open a case. Deserialises from the
-/// web form directly (absent fields are empty; the checkbox sends `true`).
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+/// Additional authenticated data binding a ciphertext to its column and row.
+pub(crate) fn aad(table: &str, column: &str, id: impl std::fmt::Display) -> String {
+    format!("{table}.{column}:{id}")
+}
+
+pub(crate) fn opt(s: &str) -> Option<&str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
+/// Today's date (UTC), for age and date checks.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::from_unix_timestamp(now())
+        .map(|t| t.date())
+        .unwrap_or(time::macros::date!(2026 - 01 - 01))
+}
+
+/// The personal fields of a person other than names and birth date, sealed as one document.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
-pub struct NewCase {
-    pub first_name: String,
-    pub middle_name: String,
-    pub last_name: String,
-    pub nickname: String,
-    /// `YYYY-MM-DD`, or empty.
-    pub birth_date: String,
-    pub age_uncertain: bool,
-    pub gender: String,
-    /// ISO 3166 alpha-2.
-    pub citizenship: String,
-    pub phone: String,
-    pub address: String,
-    pub region: String,
-    pub exploitation_type: String,
-    pub summary: String,
+struct PersonDetails {
+    identity_documents: Vec<IdentityDocument>,
+    email: String,
+    home_phone: String,
+    mobile_phone: String,
+    mailing_city: String,
+    mailing_street: String,
+    mailing_postal_code: String,
 }
 
+/// What a reader sees of a case: the record, its parts, and what they may do with it.
 #[derive(Clone, Debug)]
-pub struct PersonView {
-    pub id: PersonId,
-    pub first_name: Option<String>,
-    pub middle_name: Option<String>,
-    pub last_name: Option<String>,
-    pub nickname: Option<String>,
-    pub birth_date: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<String>,
-    pub gender: Option<String>,
-    pub citizenship: Option<String>,
-    pub age_uncertain: bool,
-}
-
-impl PersonView {
-    pub fn full_name(&self) -> String {
-        [&self.first_name, &self.middle_name, &self.last_name]
-            .iter()
-            .filter_map(|s| s.as_deref())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct CaseView {
+pub struct CaseDoc {
     pub id: CaseId,
     pub case_number: String,
     pub status: CaseStatus,
     pub owner_agency_id: AgencyId,
     pub owner_agency_name: String,
-    pub region: Option<String>,
-    pub exploitation_type: Option<String>,
+    pub assigned_user_id: Option<UserId>,
+    pub assigned_user_name: Option<String>,
     pub opened_at: i64,
-    pub summary: Option<String>,
-    pub person: PersonView,
+    pub updated_at: i64,
+    pub closed_at: Option<i64>,
+    pub closure_reason: Option<String>,
+    pub closure_note: Option<String>,
+    /// The concurrency token: edits must name the version they started from.
+    pub version: i64,
+    pub person_id: PersonId,
+    pub record: CaseRecord,
+    pub days_open: i64,
+    pub is_child: bool,
+    pub age: Option<i64>,
+    pub may_edit: bool,
+    pub may_assign: bool,
+    pub may_transfer: bool,
+    pub may_see_previous_values: bool,
+}
+
+/// One field change, for the history and for the conflict message.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ChangeView {
+    pub version: i64,
+    pub at: i64,
+    pub user_name: Option<String>,
+    pub field: String,
+    /// Only for those allowed to see previous values.
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -85,11 +97,22 @@ pub struct CaseListItem {
     pub person_name: String,
 }
 
-#[derive(Clone, Debug, Default)]
+/// Search filters, as typed in a form or a query string (empty means "any").
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct CaseSearch {
     pub name: String,
     pub case_number: String,
     pub status: String,
+    /// ISO 3166 code (alpha-2 or alpha-3).
+    pub nationality: String,
+    /// Owning agency id.
+    pub agency: String,
+    pub region: String,
+    pub exploitation_type: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub opened_from: String,
+    pub opened_to: String,
     /// 1-based.
     pub page: i64,
     pub per_page: i64,
@@ -103,182 +126,194 @@ pub struct CasePage {
     pub pages: i64,
 }
 
-/// Additional authenticated data binding a ciphertext to its column and row.
-fn aad(table: &str, column: &str, id: impl std::fmt::Display) -> String {
-    format!("{table}.{column}:{id}")
+fn code_error(field: &'static str) -> impl Fn(ValidationError) -> CoreError {
+    move |_| CoreError::invalid(field, "error-unknown-code")
 }
 
-fn opt(s: &str) -> Option<&str> {
-    let s = s.trim();
-    (!s.is_empty()).then_some(s)
-}
-
-fn check_len(errors: &mut Vec<FieldError>, field: &'static str, v: &str, max: usize) {
-    if v.chars().count() > max {
-        errors.push(FieldError {
-            field,
-            key: "error-too-long",
-        });
-    } else if v
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        errors.push(FieldError {
-            field,
-            key: "error-bad-characters",
-        });
-    }
-}
-
-fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
-    let p: Vec<&str> = s.split('-').collect();
-    if p.len() != 3 || p[0].len() != 4 || p[1].len() != 2 || p[2].len() != 2 {
-        return None;
-    }
-    let (y, m, d) = (p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?);
-    let month = time::Month::try_from(m).ok()?;
-    time::Date::from_calendar_date(y, month, d).ok()?;
-    (1900..=2100).contains(&y).then_some((y, m, d))
-}
-
-impl NewCase {
-    fn validate(&self) -> Result<(), CoreError> {
-        let mut e = Vec::new();
-        if opt(&self.first_name).is_none() {
-            e.push(FieldError {
-                field: "first_name",
-                key: "error-required",
-            });
-        }
-        for (f, v, max) in [
-            ("first_name", &self.first_name, 100),
-            ("middle_name", &self.middle_name, 100),
-            ("last_name", &self.last_name, 100),
-            ("nickname", &self.nickname, 100),
-            ("phone", &self.phone, 40),
-            ("address", &self.address, 400),
-            ("summary", &self.summary, 20_000),
-        ] {
-            check_len(&mut e, f, v, max);
-        }
-        if opt(&self.birth_date).is_some_and(|d| parse_date(d).is_none()) {
-            e.push(FieldError {
-                field: "birth_date",
-                key: "error-bad-characters",
-            });
-        }
-        let code_err = |e: &mut Vec<FieldError>, field, r: Result<(), ValidationError>| {
-            if r.is_err() {
-                e.push(FieldError {
-                    field,
-                    key: "error-unknown-code",
-                });
-            }
-        };
-        if let Some(g) = opt(&self.gender) {
-            code_err(&mut e, "gender", g.parse::<Gender>().map(|_| ()));
-        }
-        if let Some(x) = opt(&self.exploitation_type) {
-            code_err(
-                &mut e,
-                "exploitation_type",
-                x.parse::<ExploitationType>().map(|_| ()),
-            );
-        }
-        if let Some(r) = opt(&self.region) {
-            code_err(&mut e, "region", Region::parse(r).map(|_| ()));
-        }
-        if let Some(c) = opt(&self.citizenship)
-            && !(c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic()))
-        {
-            e.push(FieldError {
-                field: "citizenship",
-                key: "error-unknown-code",
-            });
-        }
-        if e.is_empty() {
-            Ok(())
-        } else {
-            Err(CoreError::Invalid(e))
-        }
-    }
-}
-
-fn decrypt_person(c: &FieldCipher, p: &PersonRow) -> Result<PersonView> {
-    let f =
-        |col: &str, v: &Option<Vec<u8>>| c.decrypt_opt(v.as_deref(), &aad("persons", col, p.id));
-    Ok(PersonView {
-        id: p.id,
-        first_name: f("first_name", &p.first_name)?,
-        middle_name: f("middle_name", &p.middle_name)?,
-        last_name: f("last_name", &p.last_name)?,
-        nickname: f("nickname", &p.nickname)?,
-        birth_date: f("birth_date", &p.birth_date)?,
-        phone: f("phone", &p.phone)?,
-        address: f("address", &p.address)?,
-        gender: p.gender.clone(),
-        citizenship: p.citizenship.clone(),
-        age_uncertain: p.age_uncertain,
-    })
+fn day_start(d: time::Date) -> i64 {
+    d.midnight().assume_utc().unix_timestamp()
 }
 
 impl Haven {
-    /// Registers a person and opens a case owned by the creator's agency.
-    pub async fn create_case(
+    // ---- mapping between the record and its rows ----
+
+    pub(crate) fn person_row(
         &self,
-        cap: CaseCreate<'_>,
-        input: &NewCase,
-        origin: &Origin,
-    ) -> Result<(CaseId, String)> {
-        input.validate()?;
-        let p = cap.principal();
-        let mut tx = self.db.begin().await?;
-        let (case_id, number) = self
-            .insert_case(&mut tx, p.agency_id, p.user_id, input, now())
-            .await?;
-        let ev = Event::new(Action::CaseCreated).target("case", case_id);
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
-        tx.commit().await?;
-        Ok((case_id, number))
+        id: PersonId,
+        p: &PersonData,
+        version: i64,
+        created_at: i64,
+        updated_at: i64,
+    ) -> Result<PersonRow> {
+        let c = self.cipher();
+        let enc = |col: &str, v: &str| c.encrypt_opt(opt(v), &aad("persons", col, id));
+        let details = PersonDetails {
+            identity_documents: p.identity_documents.clone(),
+            email: p.email.clone(),
+            home_phone: p.home_phone.clone(),
+            mobile_phone: p.mobile_phone.clone(),
+            mailing_city: p.mailing_city.clone(),
+            mailing_street: p.mailing_street.clone(),
+            mailing_postal_code: p.mailing_postal_code.clone(),
+        };
+        let details = serde_json::to_string(&details).map_err(CoreError::internal)?;
+        let text = |v: &str| opt(v).map(str::to_string);
+        Ok(PersonRow {
+            id,
+            first_name: enc("first_name", &p.first_name),
+            middle_name: enc("middle_name", &p.middle_name),
+            last_name: enc("last_name", &p.second_name),
+            nickname: enc("nickname", &p.also_known_as),
+            birth_date: enc("birth_date", &p.birth_date),
+            phone: None,
+            address: None,
+            details: Some(c.encrypt(&details, &aad("persons", "details", id))),
+            gender: text(&p.gender),
+            citizenship: (!p.citizenship.is_empty()).then(|| p.citizenship.join(",")),
+            birth_year: parse_date(&p.birth_date).map(|d| d.year() as i64),
+            assessed_age: p.assessed_age,
+            age_uncertain: p.age_uncertain,
+            marital_status: text(&p.marital_status),
+            number_of_children: p.number_of_children,
+            education: text(&p.highest_level_of_education),
+            primary_language: text(&p.primary_language),
+            secondary_language: text(&p.secondary_language),
+            mailing_country: text(&p.mailing_country),
+            mailing_state: text(&p.mailing_state),
+            deceased: p.deceased,
+            version,
+            created_at,
+            updated_at,
+        })
     }
 
-    /// The writes of case creation, shared with the demo loader.
-    pub(crate) async fn insert_case(
-        &self,
-        tx: &mut Conn,
-        agency: AgencyId,
-        creator: UserId,
-        input: &NewCase,
-        opened_at: i64,
-    ) -> Result<(CaseId, String)> {
+    pub(crate) fn person_data(&self, r: &PersonRow, citizenship: Vec<String>) -> Result<PersonData> {
         let c = self.cipher();
-        let person_id = PersonId::new();
-        let enc = |col: &str, v: &str| c.encrypt_opt(opt(v), &aad("persons", col, person_id));
-        let birth_year = opt(&input.birth_date)
-            .and_then(parse_date)
-            .map(|(y, _, _)| y as i64);
-        let person = PersonRow {
-            id: person_id,
-            first_name: enc("first_name", &input.first_name),
-            middle_name: enc("middle_name", &input.middle_name),
-            last_name: enc("last_name", &input.last_name),
-            nickname: enc("nickname", &input.nickname),
-            birth_date: enc("birth_date", &input.birth_date),
-            phone: enc("phone", &input.phone),
-            address: enc("address", &input.address),
-            gender: opt(&input.gender).map(str::to_string),
-            citizenship: opt(&input.citizenship).map(|s| s.to_ascii_uppercase()),
-            birth_year,
-            age_uncertain: input.age_uncertain,
-            created_at: opened_at,
-            updated_at: opened_at,
+        let f = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
+            Ok(c.decrypt_opt(v.as_deref(), &aad("persons", col, r.id))?
+                .unwrap_or_default())
         };
-        cases::insert_person(tx, &person).await?;
+        let details: PersonDetails = match &r.details {
+            Some(b) => serde_json::from_str(&c.decrypt(b, &aad("persons", "details", r.id))?)
+                .map_err(CoreError::internal)?,
+            // Recorded before the full model: one phone number and one address line.
+            None => PersonDetails {
+                mobile_phone: f("phone", &r.phone)?,
+                mailing_street: f("address", &r.address)?,
+                ..Default::default()
+            },
+        };
+        Ok(PersonData {
+            first_name: f("first_name", &r.first_name)?,
+            middle_name: f("middle_name", &r.middle_name)?,
+            second_name: f("last_name", &r.last_name)?,
+            also_known_as: f("nickname", &r.nickname)?,
+            birth_date: f("birth_date", &r.birth_date)?,
+            assessed_age: r.assessed_age,
+            age_uncertain: r.age_uncertain,
+            gender: r.gender.clone().unwrap_or_default(),
+            citizenship,
+            primary_language: r.primary_language.clone().unwrap_or_default(),
+            secondary_language: r.secondary_language.clone().unwrap_or_default(),
+            marital_status: r.marital_status.clone().unwrap_or_default(),
+            number_of_children: r.number_of_children,
+            highest_level_of_education: r.education.clone().unwrap_or_default(),
+            deceased: r.deceased,
+            identity_documents: details.identity_documents,
+            email: details.email,
+            home_phone: details.home_phone,
+            mobile_phone: details.mobile_phone,
+            mailing_country: r.mailing_country.clone().unwrap_or_default(),
+            mailing_state: r.mailing_state.clone().unwrap_or_default(),
+            mailing_city: details.mailing_city,
+            mailing_street: details.mailing_street,
+            mailing_postal_code: details.mailing_postal_code,
+        })
+    }
+
+    /// Copies the victim context and case fields of a record onto a case row.
+    fn fill_case_row(&self, row: &mut CaseRow, v: &VictimData, cs: &CaseData) {
+        let text = |s: &str| opt(s).map(str::to_string);
+        row.region = text(&cs.region);
+        row.exploitation_type = v.type_of_exploitation.first().cloned();
+        row.summary = self
+            .cipher()
+            .encrypt_opt(opt(&cs.summary), &aad("cases", "summary", row.id));
+        row.risk_level = text(&cs.risk_level);
+        row.trafficking_status = text(&v.trafficking_status);
+        row.status_decision_org = text(&v.trafficking_status_decision_org);
+        row.relationship_to_trafficker = text(&v.relationship_to_trafficker);
+        row.age_when_trafficked = v.age_when_trafficked;
+        row.forced_labour_industry = text(&v.forced_labour_industry);
+        row.referral_source = text(&cs.referral_source);
+        row.referring_organisation = text(&cs.referring_organisation);
+        row.referral_date = text(&cs.referral_date);
+        row.referral_reason = text(&cs.reason_for_incoming_referral);
+    }
+
+    pub(crate) async fn load_record(&self, tx: &mut Conn, c: &CaseRow, p: &PersonRow) -> Result<CaseRecord> {
+        let citizenship = cases::get_citizenships(tx, p.id).await?;
+        let person = self.person_data(p, citizenship)?;
+        let mut victim = VictimData {
+            trafficking_status: c.trafficking_status.clone().unwrap_or_default(),
+            trafficking_status_decision_org: c.status_decision_org.clone().unwrap_or_default(),
+            relationship_to_trafficker: c.relationship_to_trafficker.clone().unwrap_or_default(),
+            age_when_trafficked: c.age_when_trafficked,
+            forced_labour_industry: c.forced_labour_industry.clone().unwrap_or_default(),
+            ..Default::default()
+        };
+        let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
+        for (field, code) in cases::get_codes(tx, c.id).await? {
+            match grouped.last_mut() {
+                Some((f, codes)) if *f == field => codes.push(code),
+                _ => grouped.push((field, vec![code])),
+            }
+        }
+        for (field, codes) in grouped {
+            // Stored sorted; shown in the picklist's order.
+            let ordered = reference::picklist(&field)
+                .map(|l| {
+                    l.codes
+                        .iter()
+                        .filter(|c| codes.iter().any(|x| x == *c))
+                        .map(|c| c.to_string())
+                        .collect()
+                })
+                .unwrap_or(codes);
+            victim.set_multi(&field, ordered);
+        }
+        let case = CaseData {
+            region: c.region.clone().unwrap_or_default(),
+            risk_level: c.risk_level.clone().unwrap_or_default(),
+            referral_source: c.referral_source.clone().unwrap_or_default(),
+            referring_organisation: c.referring_organisation.clone().unwrap_or_default(),
+            referral_date: c.referral_date.clone().unwrap_or_default(),
+            reason_for_incoming_referral: c.referral_reason.clone().unwrap_or_default(),
+            summary: self
+                .cipher()
+                .decrypt_opt(c.summary.as_deref(), &aad("cases", "summary", c.id))?
+                .unwrap_or_default(),
+        };
+        Ok(CaseRecord {
+            person,
+            victim,
+            case,
+        })
+    }
+
+    async fn write_codes(&self, tx: &mut Conn, case: CaseId, v: &VictimData) -> Result<()> {
+        for (field, codes) in v.multi_codes() {
+            cases::set_codes(tx, case, field, codes).await?;
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn write_name_index(&self, tx: &mut Conn, id: PersonId, p: &PersonData) -> Result<()> {
         let names = [
-            &input.first_name,
-            &input.middle_name,
-            &input.last_name,
-            &input.nickname,
+            &p.first_name,
+            &p.middle_name,
+            &p.second_name,
+            &p.also_known_as,
         ]
         .iter()
         .map(|s| s.as_str())
@@ -290,7 +325,97 @@ impl Haven {
             .into_iter()
             .map(|(_, d)| d)
             .collect();
-        cases::set_name_digests(tx, person_id, &digests).await?;
+        cases::set_name_digests(tx, id, &digests).await?;
+        Ok(())
+    }
+
+    // ---- access ----
+
+    /// The need-to-know gate of every use-case on one case. A refusal is audited (in its own
+    /// transaction, after the caller's is ended) and answers "not found" either way.
+    pub(crate) async fn gate<'p>(
+        &self,
+        mut tx: Tx,
+        p: &'p Principal,
+        id: CaseId,
+        origin: &Origin,
+    ) -> Result<(Tx, CaseReader<'p>)> {
+        let outcome = match cases::access_facts(&mut tx, id, now()).await? {
+            None => "missing",
+            Some(facts) => match p.read_case(id, &facts) {
+                Some(reader) => return Ok((tx, reader)),
+                None => "denied",
+            },
+        };
+        tx.rollback().await?;
+        let ev = Event::new(Action::CaseAccessDenied)
+            .outcome(outcome)
+            .target("case", id);
+        self.record_read(&actor(p, origin), ev).await?;
+        Err(CoreError::NotFound)
+    }
+
+    /// As [`Haven::gate`], for a change: readers who may not write get "forbidden", audited.
+    pub(crate) async fn gate_write<'p>(
+        &self,
+        tx: Tx,
+        p: &'p Principal,
+        id: CaseId,
+        origin: &Origin,
+    ) -> Result<(Tx, CaseWriter<'p>)> {
+        let (tx, reader) = self.gate(tx, p, id, origin).await?;
+        match reader.writer() {
+            Some(w) => Ok((tx, w)),
+            None => {
+                tx.rollback().await?;
+                let ev = Event::new(Action::CaseAccessDenied)
+                    .outcome("read_only")
+                    .target("case", id);
+                self.record_read(&actor(p, origin), ev).await?;
+                Err(CoreError::Forbidden)
+            }
+        }
+    }
+
+    // ---- create ----
+
+    /// Registers a person and opens a case owned by the creator's agency. A draft the case was
+    /// completed from is deleted in the same transaction.
+    pub async fn create_case(
+        &self,
+        cap: CaseCreate<'_>,
+        mut record: CaseRecord,
+        from_draft: Option<&str>,
+        origin: &Origin,
+    ) -> Result<(CaseId, String)> {
+        record.normalise(today()).map_err(CoreError::Invalid)?;
+        let p = cap.principal();
+        let mut tx = self.db.begin().await?;
+        let (case_id, number) = self
+            .insert_record(&mut tx, p.agency_id, p.user_id, &record, now())
+            .await?;
+        if let Some(d) = from_draft {
+            case_parts::delete_draft(&mut tx, p.user_id, d).await?;
+        }
+        let ev = Event::new(Action::CaseCreated).target("case", case_id);
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
+        tx.commit().await?;
+        Ok((case_id, number))
+    }
+
+    /// The writes of case creation (record already normalised), shared with the demo loader.
+    pub(crate) async fn insert_record(
+        &self,
+        tx: &mut Conn,
+        agency: AgencyId,
+        creator: UserId,
+        record: &CaseRecord,
+        opened_at: i64,
+    ) -> Result<(CaseId, String)> {
+        let person_id = PersonId::new();
+        let person = self.person_row(person_id, &record.person, 1, opened_at, opened_at)?;
+        cases::insert_person(tx, &person).await?;
+        self.write_name_index(tx, person_id, &record.person).await?;
 
         let year = time::OffsetDateTime::from_unix_timestamp(opened_at)
             .map(|t| t.year())
@@ -299,7 +424,7 @@ impl Haven {
         let seq = cases::next_number(tx, &format!("{cc}-{year}")).await?;
         let number = CaseNumber::new(cc, year, seq as u32).to_string();
         let case_id = CaseId::new();
-        let row = CaseRow {
+        let mut row = CaseRow {
             id: case_id,
             case_number: number.clone(),
             person_id,
@@ -307,18 +432,535 @@ impl Haven {
             owner_agency_id: agency,
             assigned_user_id: Some(creator),
             created_by: creator,
-            region: opt(&input.region).map(str::to_string),
-            exploitation_type: opt(&input.exploitation_type).map(str::to_string),
-            summary: c.encrypt_opt(opt(&input.summary), &aad("cases", "summary", case_id)),
+            region: None,
+            exploitation_type: None,
+            summary: None,
             opened_at,
             updated_at: opened_at,
             closed_at: None,
+            version: 1,
+            risk_level: None,
+            trafficking_status: None,
+            status_decision_org: None,
+            relationship_to_trafficker: None,
+            age_when_trafficked: None,
+            forced_labour_industry: None,
+            referral_source: None,
+            referring_organisation: None,
+            referral_date: None,
+            referral_reason: None,
+            closure_reason: None,
+            closure_note: None,
         };
+        self.fill_case_row(&mut row, &record.victim, &record.case);
         cases::insert_case(tx, &row).await?;
+        self.write_codes(tx, case_id, &record.victim).await?;
         Ok((case_id, number))
     }
 
-    /// Lists (and searches) the cases the user may see. The search is audited without its text.
+    // ---- read ----
+
+    /// Opens one case for reading. Denials are audited too, and look like "not found".
+    pub async fn open_case(&self, p: &Principal, id: CaseId, origin: &Origin) -> Result<CaseDoc> {
+        // One snapshot for the check and the read, so the rule is applied to what is read.
+        let tx = self.db.begin_snapshot().await?;
+        let (mut tx, reader) = self.gate(tx, p, id, origin).await?;
+        let doc = self.read_doc(&mut tx, &reader).await?;
+        tx.commit().await?;
+        let ev = Event::new(Action::CaseViewed).target("case", id);
+        self.record_read(&actor(p, origin), ev).await?;
+        Ok(doc)
+    }
+
+    pub(crate) async fn read_doc(&self, tx: &mut Conn, reader: &CaseReader<'_>) -> Result<CaseDoc> {
+        let c = cases::get_case(tx, reader.case())
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let person = cases::get_person(tx, c.person_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let agency = haven_store::agencies::get(tx, c.owner_agency_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let assigned_user_name = match c.assigned_user_id {
+            Some(u) => haven_store::users::by_id(tx, u).await?.map(|u| u.display_name),
+            None => None,
+        };
+        let record = self.load_record(tx, &c, &person).await?;
+        let today = today();
+        let writer = reader.writer();
+        let end = c.closed_at.unwrap_or_else(now);
+        Ok(CaseDoc {
+            id: c.id,
+            case_number: c.case_number,
+            status: c.status,
+            owner_agency_id: c.owner_agency_id,
+            owner_agency_name: agency.name,
+            assigned_user_id: c.assigned_user_id,
+            assigned_user_name,
+            opened_at: c.opened_at,
+            updated_at: c.updated_at,
+            closed_at: c.closed_at,
+            closure_reason: c.closure_reason,
+            closure_note: self.cipher().decrypt_opt(
+                c.closure_note.as_deref(),
+                &aad("cases", "closure_note", c.id),
+            )?,
+            version: c.version,
+            person_id: c.person_id,
+            days_open: ((end - c.opened_at) / 86_400).max(0),
+            is_child: record.person.is_child(today),
+            age: record.age(today),
+            record,
+            may_edit: writer.is_some(),
+            may_assign: writer.is_some_and(|w| w.may_assign()),
+            may_transfer: writer.is_some_and(|w| w.may_transfer()),
+            may_see_previous_values: reader.may_see_previous_values(),
+        })
+    }
+
+    // ---- edit ----
+
+    /// Saves an edited record if the case is still at `base_version`. Otherwise nothing is
+    /// written and the changes made since are returned in [`CoreError::Conflict`].
+    pub async fn update_case(
+        &self,
+        p: &Principal,
+        id: CaseId,
+        base_version: i64,
+        mut record: CaseRecord,
+        origin: &Origin,
+    ) -> Result<i64> {
+        record.normalise(today()).map_err(CoreError::Invalid)?;
+        let tx = self.db.begin().await?;
+        let (mut tx, w) = self.gate_write(tx, p, id, origin).await?;
+        let may_see_old = w.principal().role != Role::Screener;
+        let c = cases::get_case(&mut tx, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        if c.version != base_version {
+            let changes = self
+                .changes_since(&mut tx, id, base_version, may_see_old)
+                .await?;
+            let ev = Event::new(Action::CaseEditConflict)
+                .outcome("refused")
+                .target("case", id)
+                .details(serde_json::json!({"base_version": base_version, "current_version": c.version}));
+            haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
+            tx.commit().await?;
+            return Err(CoreError::Conflict(changes));
+        }
+        let person = cases::get_person(&mut tx, c.person_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let old = self.load_record(&mut tx, &c, &person).await?;
+        let diff = old.diff(&record);
+        if diff.is_empty() {
+            tx.rollback().await?;
+            return Ok(c.version);
+        }
+        let t = now();
+        let new_version = c.version + 1;
+        let person_changed = old.person != record.person;
+        if person_changed {
+            let row = self.person_row(
+                person.id,
+                &record.person,
+                person.version + 1,
+                person.created_at,
+                t,
+            )?;
+            if !cases::update_person(&mut tx, &row, person.version).await? {
+                return Err(CoreError::internal("person changed inside the transaction"));
+            }
+            self.write_name_index(&mut tx, person.id, &record.person)
+                .await?;
+        }
+        let mut row = c.clone();
+        self.fill_case_row(&mut row, &record.victim, &record.case);
+        row.version = new_version;
+        row.updated_at = t;
+        if !cases::update_case_fields(&mut tx, &row, c.version).await? {
+            return Err(CoreError::internal("case changed inside the transaction"));
+        }
+        self.write_codes(&mut tx, id, &record.victim).await?;
+        let fields: Vec<&str> = diff.iter().map(|d| d.0).collect();
+        for (field, before, after) in &diff {
+            self.record_change(&mut tx, id, new_version, t, Some(p.user_id), field, before, after)
+                .await?;
+        }
+        let ev = Event::new(Action::CaseUpdated)
+            .target("case", id)
+            .details(serde_json::json!({"fields": fields, "version": new_version}));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
+        tx.commit().await?;
+        Ok(new_version)
+    }
+
+    /// Seals and stores one field change.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn record_change(
+        &self,
+        tx: &mut Conn,
+        case: CaseId,
+        version: i64,
+        at: i64,
+        user: Option<UserId>,
+        field: &str,
+        before: &str,
+        after: &str,
+    ) -> Result<()> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let c = self.cipher();
+        let row = ChangeRow {
+            old_value: c.encrypt_opt(opt(before), &aad("case_changes", "old_value", &id)),
+            new_value: c.encrypt_opt(opt(after), &aad("case_changes", "new_value", &id)),
+            id,
+            case_id: case,
+            version,
+            at,
+            user_id: user,
+            user_name: None,
+            field: field.to_string(),
+        };
+        case_parts::insert_change(tx, &row).await?;
+        Ok(())
+    }
+
+    pub(crate) async fn changes_since(
+        &self,
+        tx: &mut Conn,
+        case: CaseId,
+        since: i64,
+        with_old: bool,
+    ) -> Result<Vec<ChangeView>> {
+        let c = self.cipher();
+        case_parts::list_changes(tx, case, since)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(ChangeView {
+                    version: r.version,
+                    at: r.at,
+                    user_name: r.user_name,
+                    old_value: if with_old {
+                        c.decrypt_opt(
+                            r.old_value.as_deref(),
+                            &aad("case_changes", "old_value", &r.id),
+                        )?
+                    } else {
+                        None
+                    },
+                    new_value: c.decrypt_opt(
+                        r.new_value.as_deref(),
+                        &aad("case_changes", "new_value", &r.id),
+                    )?,
+                    field: r.field,
+                })
+            })
+            .collect()
+    }
+
+    /// The field-level history of a case, newest first. Previous values only for those allowed.
+    pub async fn case_history(
+        &self,
+        p: &Principal,
+        id: CaseId,
+        origin: &Origin,
+    ) -> Result<Vec<ChangeView>> {
+        let tx = self.db.begin_snapshot().await?;
+        let (mut tx, reader) = self.gate(tx, p, id, origin).await?;
+        let changes = self
+            .changes_since(&mut tx, id, 0, reader.may_see_previous_values())
+            .await?;
+        tx.commit().await?;
+        let ev = Event::new(Action::CaseHistoryViewed).target("case", id);
+        self.record_read(&actor(p, origin), ev).await?;
+        Ok(changes)
+    }
+
+    // ---- status, assignment ----
+
+    /// Closes a case with a reason (`hvn_ClosureReason`) and an optional note. `referred` closes
+    /// it as ClosedReferred (handed to another organisation).
+    pub async fn close_case(
+        &self,
+        p: &Principal,
+        id: CaseId,
+        reason: &str,
+        note: &str,
+        referred: bool,
+        origin: &Origin,
+    ) -> Result<()> {
+        let reason = reference::HVN_CLOSURE_REASON
+            .parse(reason.trim())
+            .map_err(|_| CoreError::invalid("closure_reason", "error-required"))?;
+        if note.chars().count() > 4000 {
+            return Err(CoreError::invalid("closure_note", "error-too-long"));
+        }
+        let status = if referred {
+            CaseStatus::ClosedReferred
+        } else {
+            CaseStatus::Closed
+        };
+        let tx = self.db.begin().await?;
+        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
+        let c = cases::get_case(&mut tx, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        if !haven_domain::record::may_close(c.status) {
+            return Err(CoreError::invalid("status", "error-already-closed"));
+        }
+        let t = now();
+        let sealed = self
+            .cipher()
+            .encrypt_opt(opt(note), &aad("cases", "closure_note", id));
+        cases::set_closure(&mut tx, id, status, Some(reason), sealed.as_deref(), t).await?;
+        self.status_change(&mut tx, &c, p, t, status, Some(reason))
+            .await?;
+        let ev = Event::new(Action::CaseClosed)
+            .target("case", id)
+            .details(serde_json::json!({"status": status.as_str(), "reason": reason}));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Reopens a closed case; the reason is required and kept as a note.
+    pub async fn reopen_case(
+        &self,
+        p: &Principal,
+        id: CaseId,
+        reason: &str,
+        origin: &Origin,
+    ) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(CoreError::invalid("reopen_reason", "error-required"));
+        }
+        if reason.chars().count() > 4000 {
+            return Err(CoreError::invalid("reopen_reason", "error-too-long"));
+        }
+        let tx = self.db.begin().await?;
+        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
+        let c = cases::get_case(&mut tx, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        if !haven_domain::record::may_reopen(c.status) {
+            return Err(CoreError::invalid("status", "error-not-closed"));
+        }
+        let t = now();
+        cases::set_closure(&mut tx, id, CaseStatus::Active, None, None, t).await?;
+        self.status_change(&mut tx, &c, p, t, CaseStatus::Active, None)
+            .await?;
+        self.insert_note(&mut tx, id, p.user_id, reason, t).await?;
+        let ev = Event::new(Action::CaseReopened).target("case", id);
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn status_change(
+        &self,
+        tx: &mut Conn,
+        c: &CaseRow,
+        p: &Principal,
+        t: i64,
+        status: CaseStatus,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let v = c.version + 1;
+        cases::bump_version(tx, c.id, c.version, t).await?;
+        self.record_change(
+            tx,
+            c.id,
+            v,
+            t,
+            Some(p.user_id),
+            "status",
+            c.status.as_str(),
+            status.as_str(),
+        )
+        .await?;
+        if reason.is_some() || c.closure_reason.is_some() {
+            self.record_change(
+                tx,
+                c.id,
+                v,
+                t,
+                Some(p.user_id),
+                "closure_reason",
+                c.closure_reason.as_deref().unwrap_or(""),
+                reason.unwrap_or(""),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Assigns the case worker (or clears the assignment). The assignee must be an active
+    /// member of the owning agency who handles cases.
+    pub async fn assign_case(
+        &self,
+        p: &Principal,
+        id: CaseId,
+        user: Option<UserId>,
+        origin: &Origin,
+    ) -> Result<()> {
+        let tx = self.db.begin().await?;
+        let (mut tx, w) = self.gate_write(tx, p, id, origin).await?;
+        if !w.may_assign() {
+            return Err(CoreError::Forbidden);
+        }
+        let c = cases::get_case(&mut tx, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let mut new_name = String::new();
+        if let Some(u) = user {
+            let row = haven_store::users::by_id(&mut tx, u).await?;
+            let ok = row.as_ref().is_some_and(|r| {
+                !r.disabled
+                    && r.agency_id == c.owner_agency_id
+                    && matches!(r.role, Role::CaseWorker | Role::Coordinator | Role::Screener)
+            });
+            if !ok {
+                return Err(CoreError::invalid("assigned_user", "error-assignee"));
+            }
+            new_name = row.map(|r| r.display_name).unwrap_or_default();
+        }
+        let old_name = match c.assigned_user_id {
+            Some(u) => haven_store::users::by_id(&mut tx, u)
+                .await?
+                .map(|r| r.display_name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let t = now();
+        cases::set_assigned(&mut tx, id, user, t).await?;
+        cases::bump_version(&mut tx, id, c.version, t).await?;
+        self.record_change(
+            &mut tx,
+            id,
+            c.version + 1,
+            t,
+            Some(p.user_id),
+            "assigned_user",
+            &old_name,
+            &new_name,
+        )
+        .await?;
+        let ev = Event::new(Action::CaseAssigned)
+            .target("case", id)
+            .details(serde_json::json!({"assigned_user_id": user.map(|u| u.to_string())}));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Who a case may be assigned to: active staff of the owning agency who handle cases.
+    pub async fn assignable_users(&self, owner: AgencyId) -> Result<Vec<(UserId, String)>> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(haven_store::users::list(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|u| {
+                !u.disabled
+                    && u.agency_id == owner
+                    && matches!(u.role, Role::CaseWorker | Role::Coordinator | Role::Screener)
+            })
+            .map(|u| (u.id, u.display_name))
+            .collect())
+    }
+
+    pub(crate) async fn insert_note(
+        &self,
+        tx: &mut Conn,
+        case: CaseId,
+        author: UserId,
+        body: &str,
+        at: i64,
+    ) -> Result<String> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let row = case_parts::NoteRow {
+            body: self
+                .cipher()
+                .encrypt(body, &aad("case_notes", "body", &id)),
+            id: id.clone(),
+            case_id: case,
+            author_user_id: author,
+            author_name: String::new(),
+            created_at: at,
+        };
+        case_parts::insert_note(tx, &row).await?;
+        Ok(id)
+    }
+}
+
+/// Checks the search filters and turns them into a storage query.
+fn search_query(s: &CaseSearch) -> Result<CaseQuery> {
+    let status = opt(&s.status)
+        .map(|v| v.parse::<CaseStatus>().map_err(code_error("status")))
+        .transpose()?;
+    let case_number = opt(&s.case_number)
+        .map(|v| {
+            CaseNumber::parse(v)
+                .map(|n| n.to_string())
+                .map_err(|_| CoreError::invalid("case_number", "error-bad-characters"))
+        })
+        .transpose()?;
+    let nationality = opt(&s.nationality)
+        .map(|v| {
+            reference::country(v)
+                .map(|c| c.alpha2.to_string())
+                .ok_or(CoreError::invalid("nationality", "error-unknown-code"))
+        })
+        .transpose()?;
+    let agency = opt(&s.agency)
+        .map(|v| {
+            v.parse::<AgencyId>()
+                .map_err(|_| CoreError::invalid("agency", "error-unknown-code"))
+        })
+        .transpose()?;
+    let region = opt(&s.region)
+        .map(|v| Region::parse(v).map(|r| r.code.to_string()).map_err(code_error("region")))
+        .transpose()?;
+    let exploitation_type = opt(&s.exploitation_type)
+        .map(|v| {
+            reference::VIC_TYPE_OF_EXPLOITATION
+                .parse(v)
+                .map(str::to_string)
+                .map_err(code_error("exploitation_type"))
+        })
+        .transpose()?;
+    let date = |field: &'static str, v: &str| {
+        opt(v)
+            .map(|d| parse_date(d).ok_or(CoreError::invalid(field, "error-date")))
+            .transpose()
+    };
+    let opened_from = date("opened_from", &s.opened_from)?.map(day_start);
+    let opened_before = date("opened_to", &s.opened_to)?
+        .map(|d| day_start(d.next_day().unwrap_or(d)));
+    Ok(CaseQuery {
+        status,
+        case_number,
+        nationality,
+        agency,
+        region,
+        exploitation_type,
+        opened_from,
+        opened_before,
+        ..Default::default()
+    })
+}
+
+/// A field error from the record validation, for callers that build errors by hand.
+pub fn field_error(field: &'static str, key: &'static str) -> FieldError {
+    FieldError::new(field, key)
+}
+
+impl Haven {
+    /// Lists (and searches) the cases the user may see. The search is audited without its text:
+    /// which filters were used, and which cases were shown.
     pub async fn list_cases(
         &self,
         cap: CaseList<'_>,
@@ -332,32 +974,27 @@ impl Haven {
         };
         // Bounded so the offset arithmetic cannot overflow, whatever a client sends.
         let page = s.page.clamp(1, 1_000_000);
-        let status = match opt(&s.status) {
-            Some(v) => Some(
-                v.parse::<CaseStatus>()
-                    .map_err(|_| CoreError::invalid("status", "error-unknown-code"))?,
-            ),
-            None => None,
-        };
-        let case_number = match opt(&s.case_number) {
-            Some(v) => Some(
-                CaseNumber::parse(v)
-                    .map_err(|_| CoreError::invalid("case_number", "error-bad-characters"))?
-                    .to_string(),
-            ),
-            None => None,
-        };
-        let name_digests = opt(&s.name)
+        let mut q = search_query(s)?;
+        q.name_digests = opt(&s.name)
             .map(|n| self.blind.query(n))
             .unwrap_or_default();
-        let searching = status.is_some() || case_number.is_some() || !name_digests.is_empty();
-        let q = CaseQuery {
-            status,
-            case_number,
-            name_digests,
-            limit: per_page,
-            offset: (page - 1) * per_page,
-        };
+        q.limit = per_page;
+        q.offset = (page - 1) * per_page;
+        let filters: Vec<&str> = [
+            ("name", !q.name_digests.is_empty()),
+            ("case_number", q.case_number.is_some()),
+            ("status", q.status.is_some()),
+            ("nationality", q.nationality.is_some()),
+            ("agency", q.agency.is_some()),
+            ("region", q.region.is_some()),
+            ("exploitation_type", q.exploitation_type.is_some()),
+            ("opened_from", q.opened_from.is_some()),
+            ("opened_to", q.opened_before.is_some()),
+        ]
+        .into_iter()
+        .filter(|f| f.1)
+        .map(|f| f.0)
+        .collect();
         let (rows, total) = {
             let mut conn = self.db.pool().acquire().await?;
             cases::list(&mut conn, cap.scope(), &q, now()).await?
@@ -386,15 +1023,18 @@ impl Haven {
                     .join(" "),
             });
         }
-        let action = if searching {
-            Action::CaseSearched
-        } else {
+        let action = if filters.is_empty() {
             Action::CaseListed
+        } else {
+            Action::CaseSearched
         };
+        // Codes are not personal data; the name and number typed are never stored.
         let ev = Event::new(action).details(serde_json::json!({
-            "by_name": !q.name_digests.is_empty(),
-            "by_number": q.case_number.is_some(),
+            "filters": filters,
             "status": q.status.map(|s| s.as_str()),
+            "nationality": q.nationality,
+            "region": q.region,
+            "exploitation_type": q.exploitation_type,
             "page": page,
             "shown": items.len(),
             "case_ids": items.iter().map(|i| i.id.to_string()).collect::<Vec<_>>(),
@@ -420,58 +1060,27 @@ impl Haven {
         Ok(cases::list(&mut conn, cap.scope(), &q, now()).await?.1)
     }
 
-    /// Opens one case for reading. Denials are audited too, and look like "not found".
-    pub async fn open_case(&self, p: &Principal, id: CaseId, origin: &Origin) -> Result<CaseView> {
-        // One snapshot for the check and the read, so the rule is applied to what is read.
-        let mut tx = self.db.begin_snapshot().await?;
-        let Some(facts) = cases::access_facts(&mut tx, id, now()).await? else {
-            // Audited like a denial, so that a missing case and a forbidden one take as long.
-            tx.commit().await?;
-            let ev = Event::new(Action::CaseAccessDenied)
-                .outcome("missing")
-                .target("case", id);
-            self.record_read(&actor(p, origin), ev).await?;
-            return Err(CoreError::NotFound);
-        };
-        let Some(reader) = p.read_case(id, &facts) else {
-            tx.commit().await?;
-            let ev = Event::new(Action::CaseAccessDenied)
-                .outcome("denied")
-                .target("case", id);
-            self.record_read(&actor(p, origin), ev).await?;
-            return Err(CoreError::NotFound);
-        };
-        let view = self.read_case(&mut tx, &reader).await?;
-        tx.commit().await?;
-        let ev = Event::new(Action::CaseViewed).target("case", id);
-        self.record_read(&actor(p, origin), ev).await?;
-        Ok(view)
+    /// The number of a case the user may read (for page titles; the page's own read is audited).
+    pub async fn case_number(&self, p: &Principal, id: CaseId) -> Result<String> {
+        let mut conn = self.db.pool().acquire().await?;
+        let facts = cases::access_facts(&mut conn, id, now())
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        p.read_case(id, &facts).ok_or(CoreError::NotFound)?;
+        Ok(cases::get_case(&mut conn, id)
+            .await?
+            .ok_or(CoreError::NotFound)?
+            .case_number)
     }
 
-    async fn read_case(&self, tx: &mut Conn, reader: &CaseReader<'_>) -> Result<CaseView> {
-        let c = cases::get_case(tx, reader.case())
+    /// Agency ids and names, for pickers (search filter, transfer target). Not personal data.
+    pub async fn agency_names(&self) -> Result<Vec<(AgencyId, String)>> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(haven_store::agencies::list(&mut conn)
             .await?
-            .ok_or(CoreError::NotFound)?;
-        let person = cases::get_person(tx, c.person_id)
-            .await?
-            .ok_or(CoreError::NotFound)?;
-        let agency = haven_store::agencies::get(tx, c.owner_agency_id)
-            .await?
-            .ok_or(CoreError::NotFound)?;
-        Ok(CaseView {
-            id: c.id,
-            case_number: c.case_number,
-            status: c.status,
-            owner_agency_id: c.owner_agency_id,
-            owner_agency_name: agency.name,
-            region: c.region,
-            exploitation_type: c.exploitation_type,
-            opened_at: c.opened_at,
-            summary: self
-                .cipher()
-                .decrypt_opt(c.summary.as_deref(), &aad("cases", "summary", c.id))?,
-            person: decrypt_person(self.cipher(), &person)?,
-        })
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect())
     }
 
     /// Every case id (for tests and the authorization walk); not exposed to users.
@@ -498,43 +1107,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_are_checked() {
-        assert_eq!(parse_date("2001-02-28"), Some((2001, 2, 28)));
-        assert!(parse_date("2001-02-30").is_none());
-        assert!(parse_date("01-02-2001").is_none());
-        assert!(parse_date("1800-01-01").is_none());
-    }
-
-    #[test]
-    fn new_case_validation_reports_every_field() {
-        let bad = NewCase {
-            first_name: " ".into(),
-            gender: "female".into(),
-            region: "GY-XX".into(),
-            citizenship: "GUY".into(),
-            birth_date: "31/12/2000".into(),
-            ..Default::default()
-        };
-        let Err(CoreError::Invalid(errs)) = bad.validate() else {
-            panic!("must fail")
-        };
-        let fields: Vec<&str> = errs.iter().map(|e| e.field).collect();
-        assert_eq!(
-            fields,
-            [
-                "first_name",
-                "birth_date",
-                "gender",
-                "region",
-                "citizenship"
-            ]
-        );
-        let ok = NewCase {
-            first_name: "Ana".into(),
-            gender: "Feminine".into(),
+    fn search_filters_are_checked_and_canonicalised() {
+        let q = search_query(&CaseSearch {
+            nationality: "ven".into(),
             region: "GY-CU".into(),
+            exploitation_type: "ForcedLabour".into(),
+            opened_from: "2026-01-01".into(),
+            opened_to: "2026-01-31".into(),
             ..Default::default()
-        };
-        assert!(ok.validate().is_ok());
+        })
+        .unwrap();
+        assert_eq!(q.nationality.as_deref(), Some("VE"));
+        assert_eq!(q.opened_before.unwrap() - q.opened_from.unwrap(), 31 * 86_400);
+        for (bad, field) in [
+            (
+                CaseSearch {
+                    nationality: "Narnia".into(),
+                    ..Default::default()
+                },
+                "nationality",
+            ),
+            (
+                CaseSearch {
+                    opened_from: "01/02/2026".into(),
+                    ..Default::default()
+                },
+                "opened_from",
+            ),
+            (
+                CaseSearch {
+                    exploitation_type: "Mining".into(),
+                    ..Default::default()
+                },
+                "exploitation_type",
+            ),
+        ] {
+            let Err(CoreError::Invalid(e)) = search_query(&bad) else {
+                panic!("{field} must be refused")
+            };
+            assert_eq!(e[0].field, field);
+        }
     }
 }

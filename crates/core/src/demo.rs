@@ -6,7 +6,7 @@ use haven_store::agencies::{self, AgencyRow};
 use haven_store::cases;
 use haven_store::users::{self, UserRow};
 
-use crate::cases::NewCase;
+use haven_domain::record::CaseRecord;
 use crate::{Haven, Result, now};
 
 /// The password of every demo account (printed by `haven demo`).
@@ -231,7 +231,7 @@ const SUMMARIES: &[&str] = &[
     "Child found working in a shop during school hours; lives with employer.",
 ];
 
-fn demo_case(g: &mut Gen) -> NewCase {
+fn demo_case(g: &mut Gen) -> CaseRecord {
     let female = g.chance(70);
     let first = if female {
         *g.pick(FIRST_F)
@@ -258,37 +258,31 @@ fn demo_case(g: &mut Gen) -> NewCase {
     };
     let uncertain = child && g.chance(30);
     let region = *g.pick(DEMO_REGIONS);
-    NewCase {
-        first_name: first.into(),
-        middle_name: String::new(),
-        last_name: if g.chance(90) {
-            g.pick(LAST).to_string()
-        } else {
-            String::new()
-        },
-        nickname: if g.chance(15) {
-            format!("{}ita", &first[..2])
-        } else {
-            String::new()
-        },
-        birth_date: if uncertain {
-            String::new()
-        } else {
-            format!("{year}-{:02}-{:02}", 1 + g.below(12), 1 + g.below(28))
-        },
-        age_uncertain: uncertain,
-        gender: if female { "Feminine" } else { "Masculine" }.into(),
-        citizenship: g.pick(CITIZENSHIP).to_string(),
-        phone: if g.chance(50) {
-            format!("+592 6{:02} {:04}", g.below(100), g.below(10000))
-        } else {
-            String::new()
-        },
-        address: String::new(),
-        region: region.into(),
-        exploitation_type: exploitation.into(),
-        summary: g.pick(SUMMARIES).to_string(),
+    let mut r = CaseRecord::default();
+    let p = &mut r.person;
+    p.first_name = first.into();
+    if g.chance(90) {
+        p.second_name = g.pick(LAST).to_string();
     }
+    if g.chance(15) {
+        p.also_known_as = format!("{}ita", &first[..2]);
+    }
+    if uncertain {
+        p.assessed_age = Some((2026 - year) as i64);
+    } else {
+        p.birth_date = format!("{year}-{:02}-{:02}", 1 + g.below(12), 1 + g.below(28));
+    }
+    p.age_uncertain = uncertain;
+    p.gender = if female { "Feminine" } else { "Masculine" }.into();
+    p.citizenship = vec![g.pick(CITIZENSHIP).to_string()];
+    if g.chance(50) {
+        p.mobile_phone = format!("+592 6{:02} {:04}", g.below(100), g.below(10000));
+    }
+    r.victim.trafficking_status = "PossibleVictimOfTrafficking".into();
+    r.victim.type_of_exploitation = vec![exploitation.into()];
+    r.case.region = region.into();
+    r.case.summary = g.pick(SUMMARIES).to_string();
+    r
 }
 
 /// What was created, for the welcome message.
@@ -381,7 +375,7 @@ pub async fn load(
         // Spread opening dates over the last two years.
         let opened = t0 - (g.below(730 * 86400)) as i64;
         let (case_id, _) = h
-            .insert_case(&mut tx, agency_ids[agency], opener, &input, opened)
+            .insert_record(&mut tx, agency_ids[agency], opener, &input, opened)
             .await?;
         if g.chance(40) {
             let other = agency_ids[g.below(agency_ids.len())];

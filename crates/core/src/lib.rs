@@ -7,6 +7,9 @@ pub mod admin;
 pub mod auth;
 pub mod backup;
 pub mod cases;
+pub mod casework;
+pub mod people;
+pub mod transfers;
 pub mod demo;
 pub mod files;
 pub mod keys;
@@ -39,6 +42,13 @@ pub struct Policy {
     pub country_code: String,
     /// Aggregates below this count are hidden from analysts.
     pub min_cell: i64,
+    /// Largest attachment accepted, in bytes.
+    pub attachment_max_bytes: usize,
+    /// Virus scanner run on every attachment (argv, space-separated; file on stdin), e.g.
+    /// `clamdscan --no-summary -`. Empty: files are stored as "not scanned".
+    pub scan_command: String,
+    /// Registration drafts untouched this long are deleted.
+    pub draft_max_age_secs: i64,
 }
 
 impl Default for Policy {
@@ -53,6 +63,9 @@ impl Default for Policy {
             address_window_secs: 15 * 60,
             country_code: "GY".into(),
             min_cell: 5,
+            attachment_max_bytes: 10 * 1024 * 1024,
+            scan_command: String::new(),
+            draft_max_age_secs: 30 * 86_400,
         }
     }
 }
@@ -150,12 +163,7 @@ pub(crate) fn actor(p: &Principal, origin: &Origin) -> Actor {
     }
 }
 
-/// A field-level problem in a form, with the message key to show next to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub key: &'static str,
-}
+pub use haven_domain::record::FieldError;
 
 /// Errors of the use-cases. `user_key()` is the translated message shown to the user; the
 /// `Display` text (with the cause) goes to the log only.
@@ -167,6 +175,12 @@ pub enum CoreError {
     Forbidden,
     #[error("invalid input: {0:?}")]
     Invalid(Vec<FieldError>),
+    /// Someone else saved first: nothing was written; these are their changes since.
+    #[error("edit conflict")]
+    Conflict(Vec<cases::ChangeView>),
+    /// An attachment was refused (type, size, scan).
+    #[error("file refused: {0}")]
+    File(files::FileError),
     #[error("authentication required")]
     Unauthenticated,
     #[error("internal: {0}")]
@@ -189,6 +203,8 @@ impl CoreError {
             CoreError::NotFound => "error-not-found",
             CoreError::Forbidden => "error-forbidden",
             CoreError::Invalid(_) => "error-form",
+            CoreError::Conflict(_) => "error-conflict",
+            CoreError::File(e) => e.user_key(),
             CoreError::Unauthenticated => "error-unauthenticated",
             CoreError::Internal(_) => "error-internal",
             CoreError::Store(StoreError::Duplicate(_)) => "error-duplicate",

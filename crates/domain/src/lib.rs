@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod codes;
+pub mod record;
 pub mod reference;
 pub mod ids;
 pub mod role;

@@ -39,11 +39,32 @@ impl Lang {
             .find(|l| l.code() == code.trim().to_ascii_lowercase())
     }
 
-    fn source(self) -> &'static str {
+    /// The language's message files, as (file name, text): the interface's messages
+    /// (`{lang}.ftl`), then the labels of reference data (`reference.{lang}.ftl`: picklist
+    /// codes, form fields and sections). A key is defined in one file only (a test checks).
+    fn sources(self) -> [(&'static str, &'static str); 2] {
         match self {
-            Lang::En => include_str!("../locales/en.ftl"),
-            Lang::Fr => include_str!("../locales/fr.ftl"),
-            Lang::Es => include_str!("../locales/es.ftl"),
+            Lang::En => [
+                ("en.ftl", include_str!("../locales/en.ftl")),
+                (
+                    "reference.en.ftl",
+                    include_str!("../locales/reference.en.ftl"),
+                ),
+            ],
+            Lang::Fr => [
+                ("fr.ftl", include_str!("../locales/fr.ftl")),
+                (
+                    "reference.fr.ftl",
+                    include_str!("../locales/reference.fr.ftl"),
+                ),
+            ],
+            Lang::Es => [
+                ("es.ftl", include_str!("../locales/es.ftl")),
+                (
+                    "reference.es.ftl",
+                    include_str!("../locales/reference.es.ftl"),
+                ),
+            ],
         }
     }
 }
@@ -73,15 +94,18 @@ impl I18n {
                 lang: lang.code(),
                 message,
             };
-            let res = FluentResource::try_new(lang.source().to_string())
-                .map_err(|(_, errs)| err(format!("{errs:?}")))?;
             let id: LanguageIdentifier = lang.code().parse().map_err(|e| err(format!("{e}")))?;
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Isolation marks would show up as stray characters in HTML and CSV.
             bundle.set_use_isolating(false);
-            bundle
-                .add_resource(res)
-                .map_err(|e| err(format!("{e:?}")))?;
+            for (file, text) in lang.sources() {
+                let res = FluentResource::try_new(text.to_string())
+                    .map_err(|(_, errs)| err(format!("{file}: {errs:?}")))?;
+                // Fails on a key already defined, in this file or the other one.
+                bundle
+                    .add_resource(res)
+                    .map_err(|e| err(format!("{file}: {e:?}")))?;
+            }
             bundles.insert(lang, bundle);
         }
         Ok(I18n { bundles })
@@ -115,16 +139,24 @@ impl I18n {
         self.bundles[&lang].has_message(key)
     }
 
-    /// Every message key of a language.
+    /// Every message key of a language, from all its files.
     pub fn keys(lang: Lang) -> Vec<String> {
-        let res = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(r, _)| r);
-        res.entries()
-            .filter_map(|e| match e {
-                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
-                _ => None,
-            })
+        lang.sources()
+            .into_iter()
+            .flat_map(|(_, text)| file_keys(text))
             .collect()
     }
+}
+
+/// The message keys of one file, in order.
+fn file_keys(text: &str) -> Vec<String> {
+    let res = FluentResource::try_new(text.to_string()).unwrap_or_else(|(r, _)| r);
+    res.entries()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Picks a language from an Accept-Language header.
@@ -152,20 +184,57 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
+    /// Compared file by file: French and Spanish define every English key, and no other, in
+    /// the same file as English.
     #[test]
     fn every_language_has_the_same_keys() {
-        let en: BTreeSet<String> = I18n::keys(Lang::En).into_iter().collect();
-        assert!(en.len() > 50, "English messages load");
-        for lang in [Lang::Fr, Lang::Es] {
-            let other: BTreeSet<String> = I18n::keys(lang).into_iter().collect();
-            let missing: Vec<_> = en.difference(&other).collect();
-            let extra: Vec<_> = other.difference(&en).collect();
-            assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
-            assert!(
-                extra.is_empty(),
-                "{} has keys English lacks: {extra:?}",
-                lang.code()
-            );
+        assert!(I18n::keys(Lang::En).len() > 50, "English messages load");
+        for (i, (en_file, en_text)) in Lang::En.sources().into_iter().enumerate() {
+            let en: BTreeSet<String> = file_keys(en_text).into_iter().collect();
+            assert!(!en.is_empty(), "{en_file} has messages");
+            for lang in [Lang::Fr, Lang::Es] {
+                let (file, text) = lang.sources()[i];
+                let other: BTreeSet<String> = file_keys(text).into_iter().collect();
+                let missing: Vec<_> = en.difference(&other).collect();
+                let extra: Vec<_> = other.difference(&en).collect();
+                assert!(missing.is_empty(), "{file} lacks {missing:?}");
+                assert!(
+                    extra.is_empty(),
+                    "{file} has keys {en_file} lacks: {extra:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_defined_twice() {
+        for lang in Lang::ALL {
+            let [(a_file, a), (b_file, b)] = lang.sources();
+            let mut seen = BTreeSet::new();
+            for key in file_keys(a) {
+                assert!(seen.insert(key.clone()), "{key} twice in {a_file}");
+            }
+            for key in file_keys(b) {
+                assert!(
+                    seen.insert(key.clone()),
+                    "{key} is in both {a_file} and {b_file}, or twice in {b_file}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn reference_labels_format() {
+        let i = I18n::load().unwrap();
+        let expect = [
+            (Lang::En, "Debt bondage"),
+            (Lang::Fr, "Servitude pour dettes"),
+            (Lang::Es, "Servidumbre por deudas"),
+        ];
+        for (lang, label) in expect {
+            assert_eq!(i.t(lang, "code-vic_MethodsOfControl-DebtBondage"), label);
+            assert!(!i.t(lang, "field-trafficking_status-help").starts_with('['));
+            assert!(!i.t(lang, "section-route").starts_with('['));
         }
     }
 
@@ -176,6 +245,104 @@ mod tests {
             assert!(!i.t(lang, "app-name").starts_with('['));
         }
         assert_eq!(i.t(Lang::En, "no-such-key"), "[no-such-key]");
+    }
+
+    /// The forms' fields and sections, each with its messages in reference.{lang}.ftl.
+    const FORM_FIELDS: &[&str] = &[
+        "first_name",
+        "middle_name",
+        "second_name",
+        "also_known_as",
+        "birth_date",
+        "assessed_age",
+        "age_uncertain",
+        "gender",
+        "citizenship",
+        "primary_language",
+        "secondary_language",
+        "marital_status",
+        "number_of_children",
+        "highest_level_of_education",
+        "deceased",
+        "identity_documents",
+        "document_type",
+        "document_number",
+        "issuing_country",
+        "email",
+        "home_phone",
+        "mobile_phone",
+        "mailing_country",
+        "mailing_state",
+        "mailing_city",
+        "mailing_street",
+        "mailing_postal_code",
+        "trafficking_status",
+        "trafficking_status_decision_org",
+        "relationship_to_trafficker",
+        "age_when_trafficked",
+        "method_of_recruitment",
+        "recruitment_websites_and_apps",
+        "methods_of_control",
+        "type_of_exploitation",
+        "forced_labour_industry",
+        "type_of_sex_exploitation",
+        "exploitation_websites_and_apps",
+        "vulnerabilities",
+        "perpetrator_name",
+        "perpetrator_roles",
+        "perpetrator_relation",
+        "perpetrator_nationality",
+        "perpetrator_details",
+        "event_type",
+        "event_country",
+        "event_region",
+        "event_place",
+        "event_start_date",
+        "event_end_date",
+        "event_description",
+        "status",
+        "owner_agency",
+        "assigned_user",
+        "region",
+        "risk_level",
+        "referral_source",
+        "referring_organisation",
+        "referral_date",
+        "reason_for_incoming_referral",
+        "summary",
+        "closure_reason",
+        "closure_note",
+        "note_body",
+        "attachment_file",
+    ];
+    const SECTIONS: &[&str] = &[
+        "person",
+        "victim",
+        "route",
+        "perpetrators",
+        "case",
+        "notes",
+        "attachments",
+        "history",
+        "contact",
+        "identity",
+        "address",
+    ];
+
+    #[test]
+    fn every_form_field_has_a_label_and_help() {
+        let i = I18n::load().unwrap();
+        for lang in Lang::ALL {
+            let reference: BTreeSet<String> = file_keys(lang.sources()[1].1).into_iter().collect();
+            let keys = FORM_FIELDS
+                .iter()
+                .flat_map(|f| [format!("field-{f}"), format!("field-{f}-help")])
+                .chain(SECTIONS.iter().map(|s| format!("section-{s}")));
+            for key in keys {
+                assert!(reference.contains(&key), "{} lacks {key}", lang.code());
+                assert!(!i.t(lang, &key).trim().is_empty(), "{key}");
+            }
+        }
     }
 
     #[test]

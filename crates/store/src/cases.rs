@@ -5,7 +5,9 @@ use sqlx::Row;
 use crate::row::{flag, parse, parse_opt};
 use crate::{Conn, Result};
 
-#[derive(Clone, Debug)]
+/// A person as stored: names and birth date sealed one per column (names feed the blind index and
+/// the case list), the other personal fields sealed together in `details`, coded fields in clear.
+#[derive(Clone, Debug, Default)]
 pub struct PersonRow {
     pub id: PersonId,
     pub first_name: Option<Vec<u8>>,
@@ -13,12 +15,25 @@ pub struct PersonRow {
     pub last_name: Option<Vec<u8>>,
     pub nickname: Option<Vec<u8>>,
     pub birth_date: Option<Vec<u8>>,
+    /// Before issue 3: the only phone number and address. Read as a fallback, no longer written.
     pub phone: Option<Vec<u8>>,
     pub address: Option<Vec<u8>>,
+    pub details: Option<Vec<u8>>,
     pub gender: Option<String>,
+    /// The citizenships joined by commas; `person_citizenships` holds them one per row for search.
     pub citizenship: Option<String>,
     pub birth_year: Option<i64>,
+    pub assessed_age: Option<i64>,
     pub age_uncertain: bool,
+    pub marital_status: Option<String>,
+    pub number_of_children: Option<i64>,
+    pub education: Option<String>,
+    pub primary_language: Option<String>,
+    pub secondary_language: Option<String>,
+    pub mailing_country: Option<String>,
+    pub mailing_state: Option<String>,
+    pub deceased: bool,
+    pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -33,12 +48,35 @@ pub struct CaseRow {
     pub assigned_user_id: Option<UserId>,
     pub created_by: UserId,
     pub region: Option<String>,
+    /// The first exploitation type, kept for the aggregate counts; `case_codes` holds them all.
     pub exploitation_type: Option<String>,
     pub summary: Option<Vec<u8>>,
     pub opened_at: i64,
     pub updated_at: i64,
     pub closed_at: Option<i64>,
+    pub version: i64,
+    pub risk_level: Option<String>,
+    pub trafficking_status: Option<String>,
+    pub status_decision_org: Option<String>,
+    pub relationship_to_trafficker: Option<String>,
+    pub age_when_trafficked: Option<i64>,
+    pub forced_labour_industry: Option<String>,
+    pub referral_source: Option<String>,
+    pub referring_organisation: Option<String>,
+    pub referral_date: Option<String>,
+    pub referral_reason: Option<String>,
+    pub closure_reason: Option<String>,
+    pub closure_note: Option<Vec<u8>>,
 }
+
+const PERSON_COLS: &str = "id, first_name, middle_name, last_name, nickname, birth_date, phone, address, details, gender,
+    citizenship, birth_year, assessed_age, age_uncertain, marital_status, number_of_children, education,
+    primary_language, secondary_language, mailing_country, mailing_state, deceased, version, created_at, updated_at";
+
+const CASE_COLS: &str = "id, case_number, person_id, status, owner_agency_id, assigned_user_id, created_by, region,
+    exploitation_type, summary, opened_at, updated_at, closed_at, version, risk_level, trafficking_status,
+    status_decision_org, relationship_to_trafficker, age_when_trafficked, forced_labour_industry, referral_source,
+    referring_organisation, referral_date, referral_reason, closure_reason, closure_note";
 
 /// Allocates the next number in a sequence (e.g. `GY-2026`), atomically on both backends.
 pub async fn next_number(conn: &mut Conn, key: &str) -> Result<i64> {
@@ -52,27 +90,97 @@ pub async fn next_number(conn: &mut Conn, key: &str) -> Result<i64> {
 }
 
 pub async fn insert_person(conn: &mut Conn, p: &PersonRow) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO persons (id, first_name, middle_name, last_name, nickname, birth_date, phone, address, gender,
-             citizenship, birth_year, age_uncertain, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    let sql = format!(
+        "INSERT INTO persons ({PERSON_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+             $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(p.id.to_string())
+        .bind(&p.first_name)
+        .bind(&p.middle_name)
+        .bind(&p.last_name)
+        .bind(&p.nickname)
+        .bind(&p.birth_date)
+        .bind(&p.phone)
+        .bind(&p.address)
+        .bind(&p.details)
+        .bind(&p.gender)
+        .bind(&p.citizenship)
+        .bind(p.birth_year)
+        .bind(p.assessed_age)
+        .bind(crate::flag(p.age_uncertain))
+        .bind(&p.marital_status)
+        .bind(p.number_of_children)
+        .bind(&p.education)
+        .bind(&p.primary_language)
+        .bind(&p.secondary_language)
+        .bind(&p.mailing_country)
+        .bind(&p.mailing_state)
+        .bind(crate::flag(p.deceased))
+        .bind(p.version)
+        .bind(p.created_at)
+        .bind(p.updated_at)
+        .execute(&mut *conn)
+        .await?;
+    set_citizenships(conn, p.id, p.citizenship.as_deref()).await
+}
+
+/// Rewrites a person if it is still at `expected_version`; false when someone saved first.
+pub async fn update_person(conn: &mut Conn, p: &PersonRow, expected_version: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE persons SET first_name = $1, middle_name = $2, last_name = $3, nickname = $4, birth_date = $5,
+             phone = NULL, address = NULL, details = $6, gender = $7, citizenship = $8, birth_year = $9,
+             assessed_age = $10, age_uncertain = $11, marital_status = $12, number_of_children = $13, education = $14,
+             primary_language = $15, secondary_language = $16, mailing_country = $17, mailing_state = $18,
+             deceased = $19, version = $20, updated_at = $21
+         WHERE id = $22 AND version = $23",
     )
-    .bind(p.id.to_string())
     .bind(&p.first_name)
     .bind(&p.middle_name)
     .bind(&p.last_name)
     .bind(&p.nickname)
     .bind(&p.birth_date)
-    .bind(&p.phone)
-    .bind(&p.address)
+    .bind(&p.details)
     .bind(&p.gender)
     .bind(&p.citizenship)
     .bind(p.birth_year)
+    .bind(p.assessed_age)
     .bind(crate::flag(p.age_uncertain))
-    .bind(p.created_at)
+    .bind(&p.marital_status)
+    .bind(p.number_of_children)
+    .bind(&p.education)
+    .bind(&p.primary_language)
+    .bind(&p.secondary_language)
+    .bind(&p.mailing_country)
+    .bind(&p.mailing_state)
+    .bind(crate::flag(p.deceased))
+    .bind(p.version)
     .bind(p.updated_at)
+    .bind(p.id.to_string())
+    .bind(expected_version)
     .execute(&mut *conn)
     .await?;
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    set_citizenships(conn, p.id, p.citizenship.as_deref()).await?;
+    Ok(true)
+}
+
+async fn set_citizenships(conn: &mut Conn, person: PersonId, joined: Option<&str>) -> Result<()> {
+    sqlx::query("DELETE FROM person_citizenships WHERE person_id = $1")
+        .bind(person.to_string())
+        .execute(&mut *conn)
+        .await?;
+    for c in joined.unwrap_or("").split(',').filter(|c| !c.is_empty()) {
+        sqlx::query(
+            "INSERT INTO person_citizenships (person_id, country) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(person.to_string())
+        .bind(c)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -92,27 +200,170 @@ pub async fn set_name_digests(conn: &mut Conn, person: PersonId, digests: &[Stri
 }
 
 pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO cases (id, case_number, person_id, status, owner_agency_id, assigned_user_id, created_by, region,
-             exploitation_type, summary, opened_at, updated_at, closed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    let sql = format!(
+        "INSERT INTO cases ({CASE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+             $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(c.id.to_string())
+        .bind(&c.case_number)
+        .bind(c.person_id.to_string())
+        .bind(c.status.as_str())
+        .bind(c.owner_agency_id.to_string())
+        .bind(c.assigned_user_id.map(|u| u.to_string()))
+        .bind(c.created_by.to_string())
+        .bind(&c.region)
+        .bind(&c.exploitation_type)
+        .bind(&c.summary)
+        .bind(c.opened_at)
+        .bind(c.updated_at)
+        .bind(c.closed_at)
+        .bind(c.version)
+        .bind(&c.risk_level)
+        .bind(&c.trafficking_status)
+        .bind(&c.status_decision_org)
+        .bind(&c.relationship_to_trafficker)
+        .bind(c.age_when_trafficked)
+        .bind(&c.forced_labour_industry)
+        .bind(&c.referral_source)
+        .bind(&c.referring_organisation)
+        .bind(&c.referral_date)
+        .bind(&c.referral_reason)
+        .bind(&c.closure_reason)
+        .bind(&c.closure_note)
+        .execute(&mut *conn)
+        .await?;
+    add_agency(conn, c.id, c.owner_agency_id, "owner", c.opened_at).await
+}
+
+/// Rewrites the editable fields of a case if it is still at `expected_version` (then at
+/// `c.version`); false when someone saved first.
+pub async fn update_case_fields(conn: &mut Conn, c: &CaseRow, expected_version: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE cases SET region = $1, exploitation_type = $2, summary = $3, risk_level = $4, trafficking_status = $5,
+             status_decision_org = $6, relationship_to_trafficker = $7, age_when_trafficked = $8,
+             forced_labour_industry = $9, referral_source = $10, referring_organisation = $11, referral_date = $12,
+             referral_reason = $13, version = $14, updated_at = $15
+         WHERE id = $16 AND version = $17",
     )
-    .bind(c.id.to_string())
-    .bind(&c.case_number)
-    .bind(c.person_id.to_string())
-    .bind(c.status.as_str())
-    .bind(c.owner_agency_id.to_string())
-    .bind(c.assigned_user_id.map(|u| u.to_string()))
-    .bind(c.created_by.to_string())
     .bind(&c.region)
     .bind(&c.exploitation_type)
     .bind(&c.summary)
-    .bind(c.opened_at)
+    .bind(&c.risk_level)
+    .bind(&c.trafficking_status)
+    .bind(&c.status_decision_org)
+    .bind(&c.relationship_to_trafficker)
+    .bind(c.age_when_trafficked)
+    .bind(&c.forced_labour_industry)
+    .bind(&c.referral_source)
+    .bind(&c.referring_organisation)
+    .bind(&c.referral_date)
+    .bind(&c.referral_reason)
+    .bind(c.version)
     .bind(c.updated_at)
-    .bind(c.closed_at)
+    .bind(c.id.to_string())
+    .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    add_agency(conn, c.id, c.owner_agency_id, "owner", c.opened_at).await
+    Ok(r.rows_affected() == 1)
+}
+
+/// Moves a case to its next version without changing fields (status, assignment, owner and the
+/// parts lists change the case too); false when it is no longer at `expected_version`.
+pub async fn bump_version(conn: &mut Conn, id: CaseId, expected_version: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
+        .bind(now)
+        .bind(id.to_string())
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The multi-valued picklists of a case, as (field, code), in insertion-independent order.
+pub async fn get_codes(conn: &mut Conn, case: CaseId) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query("SELECT field, code FROM case_codes WHERE case_id = $1 ORDER BY field, code")
+        .bind(case.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("field")?, r.try_get("code")?)))
+        .collect()
+}
+
+pub async fn set_codes(conn: &mut Conn, case: CaseId, field: &str, codes: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM case_codes WHERE case_id = $1 AND field = $2")
+        .bind(case.to_string())
+        .bind(field)
+        .execute(&mut *conn)
+        .await?;
+    for code in codes {
+        sqlx::query("INSERT INTO case_codes (case_id, field, code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(case.to_string())
+            .bind(field)
+            .bind(code)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn get_citizenships(conn: &mut Conn, person: PersonId) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT country FROM person_citizenships WHERE person_id = $1 ORDER BY country")
+        .bind(person.to_string())
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+pub async fn set_assigned(conn: &mut Conn, id: CaseId, user: Option<UserId>, now: i64) -> Result<()> {
+    sqlx::query("UPDATE cases SET assigned_user_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(user.map(|u| u.to_string()))
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Hands the case to another agency: the new owner is recorded and involved; the previous owner's
+/// involvement ends (it keeps what explicit grants give).
+pub async fn set_owner(conn: &mut Conn, id: CaseId, from: AgencyId, to: AgencyId, now: i64) -> Result<()> {
+    sqlx::query("UPDATE cases SET owner_agency_id = $1, assigned_user_id = NULL, updated_at = $2 WHERE id = $3")
+        .bind(to.to_string())
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM case_agencies WHERE case_id = $1 AND agency_id = $2")
+        .bind(id.to_string())
+        .bind(from.to_string())
+        .execute(&mut *conn)
+        .await?;
+    add_agency(conn, id, to, "owner", now).await
+}
+
+/// Closes or reopens: the status, and the closure reason and note (cleared on reopening).
+pub async fn set_closure(
+    conn: &mut Conn,
+    id: CaseId,
+    status: CaseStatus,
+    reason: Option<&str>,
+    note: Option<&[u8]>,
+    now: i64,
+) -> Result<()> {
+    let closed = matches!(status, CaseStatus::Closed | CaseStatus::ClosedReferred);
+    sqlx::query(
+        "UPDATE cases SET status = $1, closure_reason = $2, closure_note = $3, closed_at = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(status.as_str())
+    .bind(reason)
+    .bind(note)
+    .bind(if closed { Some(now) } else { None })
+    .bind(now)
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn add_agency(
@@ -220,6 +471,16 @@ pub struct CaseQuery {
     pub case_number: Option<String>,
     /// Every digest must be present for the person (blind-index name search).
     pub name_digests: Vec<String>,
+    /// ISO 3166 alpha-2: one of the person's citizenships.
+    pub nationality: Option<String>,
+    /// The owning agency.
+    pub agency: Option<AgencyId>,
+    pub region: Option<String>,
+    /// One of the case's `vic_TypeOfExploitation` codes.
+    pub exploitation_type: Option<String>,
+    /// Opened at or after / before (Unix seconds).
+    pub opened_from: Option<i64>,
+    pub opened_before: Option<i64>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -282,6 +543,12 @@ fn scope_sql(
     }
 }
 
+/// A bound value of a dynamically built query.
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
 /// Cases visible in `scope`, newest first, with the total count for paging.
 pub async fn list(
     conn: &mut Conn,
@@ -299,21 +566,51 @@ pub async fn list(
     let now_p = next();
     let (cond, set) = (cond.replace("{now}", &now_p), set.replace("{now}", &now_p));
     let mut where_ = format!("WHERE {cond}");
-    let mut text_binds: Vec<String> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
     if let Some(s) = q.status {
         where_ += &format!(" AND c.status = {}", next());
-        text_binds.push(s.as_str().to_string());
+        args.push(Arg::Text(s.as_str().to_string()));
     }
     if let Some(num) = &q.case_number {
         where_ += &format!(" AND c.case_number = {}", next());
-        text_binds.push(num.clone());
+        args.push(Arg::Text(num.clone()));
+    }
+    if let Some(n) = &q.nationality {
+        where_ += &format!(
+            " AND EXISTS (SELECT 1 FROM person_citizenships pc WHERE pc.person_id = c.person_id AND pc.country = {})",
+            next()
+        );
+        args.push(Arg::Text(n.clone()));
+    }
+    if let Some(a) = q.agency {
+        where_ += &format!(" AND c.owner_agency_id = {}", next());
+        args.push(Arg::Text(a.to_string()));
+    }
+    if let Some(r) = &q.region {
+        where_ += &format!(" AND c.region = {}", next());
+        args.push(Arg::Text(r.clone()));
+    }
+    if let Some(x) = &q.exploitation_type {
+        where_ += &format!(
+            " AND EXISTS (SELECT 1 FROM case_codes cx WHERE cx.case_id = c.id AND cx.field = 'vic_TypeOfExploitation' AND cx.code = {})",
+            next()
+        );
+        args.push(Arg::Text(x.clone()));
+    }
+    if let Some(t) = q.opened_from {
+        where_ += &format!(" AND c.opened_at >= {}", next());
+        args.push(Arg::Int(t));
+    }
+    if let Some(t) = q.opened_before {
+        where_ += &format!(" AND c.opened_at < {}", next());
+        args.push(Arg::Int(t));
     }
     for d in &q.name_digests {
         where_ += &format!(
             " AND EXISTS (SELECT 1 FROM person_name_index pni WHERE pni.person_id = c.person_id AND pni.digest = {})",
             next()
         );
-        text_binds.push(d.clone());
+        args.push(Arg::Text(d.clone()));
     }
     let limit_p = next();
     let offset_p = next();
@@ -329,7 +626,7 @@ pub async fn list(
          JOIN agencies a ON a.id = c.owner_agency_id JOIN persons p ON p.id = c.person_id
          ORDER BY c.opened_at DESC, c.case_number DESC"
     );
-    let filtered = q.status.is_some() || q.case_number.is_some() || !q.name_digests.is_empty();
+    let filtered = !args.is_empty();
     let count_sql = if filtered {
         format!("SELECT COUNT(*) FROM cases c {where_}")
     } else {
@@ -345,9 +642,17 @@ pub async fn list(
     }
     query = query.bind(now);
     count = count.bind(now);
-    for b in &text_binds {
-        query = query.bind(b.clone());
-        count = count.bind(b.clone());
+    for a in &args {
+        match a {
+            Arg::Text(t) => {
+                query = query.bind(t.clone());
+                count = count.bind(t.clone());
+            }
+            Arg::Int(i) => {
+                query = query.bind(*i);
+                count = count.bind(*i);
+            }
+        }
     }
     query = query.bind(q.limit.clamp(1, 500)).bind(q.offset.max(0));
     let rows = query.fetch_all(&mut *conn).await?;
@@ -373,13 +678,11 @@ pub async fn list(
 }
 
 pub async fn get_case(conn: &mut Conn, id: CaseId) -> Result<Option<CaseRow>> {
-    let r = sqlx::query(
-        "SELECT id, case_number, person_id, status, owner_agency_id, assigned_user_id, created_by, region,
-                exploitation_type, summary, opened_at, updated_at, closed_at FROM cases WHERE id = $1",
-    )
-    .bind(id.to_string())
-    .fetch_optional(&mut *conn)
-    .await?;
+    let sql = format!("SELECT {CASE_COLS} FROM cases WHERE id = $1");
+    let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(r) = r else { return Ok(None) };
     Ok(Some(CaseRow {
         id: parse(&r, "id")?,
@@ -395,17 +698,28 @@ pub async fn get_case(conn: &mut Conn, id: CaseId) -> Result<Option<CaseRow>> {
         opened_at: r.try_get("opened_at")?,
         updated_at: r.try_get("updated_at")?,
         closed_at: r.try_get("closed_at")?,
+        version: r.try_get("version")?,
+        risk_level: r.try_get("risk_level")?,
+        trafficking_status: r.try_get("trafficking_status")?,
+        status_decision_org: r.try_get("status_decision_org")?,
+        relationship_to_trafficker: r.try_get("relationship_to_trafficker")?,
+        age_when_trafficked: r.try_get("age_when_trafficked")?,
+        forced_labour_industry: r.try_get("forced_labour_industry")?,
+        referral_source: r.try_get("referral_source")?,
+        referring_organisation: r.try_get("referring_organisation")?,
+        referral_date: r.try_get("referral_date")?,
+        referral_reason: r.try_get("referral_reason")?,
+        closure_reason: r.try_get("closure_reason")?,
+        closure_note: r.try_get("closure_note")?,
     }))
 }
 
 pub async fn get_person(conn: &mut Conn, id: PersonId) -> Result<Option<PersonRow>> {
-    let r = sqlx::query(
-        "SELECT id, first_name, middle_name, last_name, nickname, birth_date, phone, address, gender, citizenship,
-                birth_year, age_uncertain, created_at, updated_at FROM persons WHERE id = $1",
-    )
-    .bind(id.to_string())
-    .fetch_optional(&mut *conn)
-    .await?;
+    let sql = format!("SELECT {PERSON_COLS} FROM persons WHERE id = $1");
+    let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(r) = r else { return Ok(None) };
     Ok(Some(PersonRow {
         id: parse(&r, "id")?,
@@ -416,13 +730,35 @@ pub async fn get_person(conn: &mut Conn, id: PersonId) -> Result<Option<PersonRo
         birth_date: r.try_get("birth_date")?,
         phone: r.try_get("phone")?,
         address: r.try_get("address")?,
+        details: r.try_get("details")?,
         gender: r.try_get("gender")?,
         citizenship: r.try_get("citizenship")?,
         birth_year: r.try_get("birth_year")?,
+        assessed_age: r.try_get("assessed_age")?,
         age_uncertain: flag(&r, "age_uncertain")?,
+        marital_status: r.try_get("marital_status")?,
+        number_of_children: r.try_get("number_of_children")?,
+        education: r.try_get("education")?,
+        primary_language: r.try_get("primary_language")?,
+        secondary_language: r.try_get("secondary_language")?,
+        mailing_country: r.try_get("mailing_country")?,
+        mailing_state: r.try_get("mailing_state")?,
+        deceased: flag(&r, "deceased")?,
+        version: r.try_get("version")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     }))
+}
+
+/// The cases of one person (a person may come back years later as a new case).
+pub async fn cases_of_person(conn: &mut Conn, person: PersonId) -> Result<Vec<CaseId>> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM cases WHERE person_id = $1 ORDER BY opened_at")
+        .bind(person.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    ids.iter()
+        .map(|s| s.parse().map_err(|_| crate::StoreError::Corrupt(format!("case id {s:?}"))))
+        .collect()
 }
 
 pub async fn set_status(conn: &mut Conn, id: CaseId, status: CaseStatus, now: i64) -> Result<bool> {

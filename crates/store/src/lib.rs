@@ -4,6 +4,7 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod case_parts;
 pub mod cases;
 pub mod db;
 pub mod dump;

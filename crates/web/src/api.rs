@@ -1,28 +1,29 @@
 //! The JSON API under `/api/v1`: personal bearer tokens, the caller's role decides as in the
 //! pages, errors as RFC 9457 problem details. The OpenAPI document is generated from this file.
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use haven_authz::Principal;
-use haven_core::cases::{CaseSearch, NewCase};
 use haven_core::{CoreError, Origin};
-use haven_domain::CaseId;
-use haven_i18n::Lang;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
+use crate::api_cases as c;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Haven API", version = "1", description = "Case management and referral for victims of trafficking. \
         Authenticate with a personal token: `Authorization: Bearer hvn_...` (create one under My account)."),
-    paths(me, list_cases, search_cases, create_case, get_case, list_agencies, stats, audit, openapi),
-    components(schemas(Me, CaseSummary, CaseList, CaseDetail, PersonDetail, SearchRequest, CreateCaseRequest, Created,
-        Agency, Aggregates, AggregateCell, AuditEvent, Problem, FieldProblem)),
+    paths(me, c::list_cases, c::search_cases, c::create_case, c::get_case, c::update_case, c::case_history,
+        c::close_case, c::reopen_case, c::assign_case, c::transfer_case, c::list_transfers, c::decide_transfer,
+        c::add_note, c::add_event, c::put_event, c::delete_event, c::add_perpetrator, c::put_perpetrator,
+        c::delete_perpetrator, c::add_attachment, c::get_attachment, c::delete_attachment, c::get_person,
+        c::update_person, list_agencies, stats, audit, openapi),
+    components(schemas(Me, Agency, Aggregates, AggregateCell, AuditEvent, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -52,13 +53,42 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(me))
-        .route("/cases", get(list_cases).post(create_case))
-        .route("/cases/search", post(search_cases))
-        .route("/cases/{id}", get(get_case))
+        .route("/cases", get(c::list_cases).post(c::create_case))
+        .route("/cases/search", post(c::search_cases))
+        .route("/cases/{id}", get(c::get_case).put(c::update_case))
+        .route("/cases/{id}/history", get(c::case_history))
+        .route("/cases/{id}/close", post(c::close_case))
+        .route("/cases/{id}/reopen", post(c::reopen_case))
+        .route("/cases/{id}/assign", post(c::assign_case))
+        .route("/cases/{id}/transfer", post(c::transfer_case))
+        .route("/cases/{id}/notes", post(c::add_note))
+        .route("/cases/{id}/events", post(c::add_event))
+        .route(
+            "/cases/{id}/events/{eid}",
+            axum::routing::put(c::put_event).delete(c::delete_event),
+        )
+        .route("/cases/{id}/perpetrators", post(c::add_perpetrator))
+        .route(
+            "/cases/{id}/perpetrators/{pid}",
+            axum::routing::put(c::put_perpetrator).delete(c::delete_perpetrator),
+        )
+        .route(
+            "/cases/{id}/attachments",
+            // Uploads are limited by the router's outer upload limit instead.
+            post(c::add_attachment).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/cases/{id}/attachments/{aid}",
+            get(c::get_attachment).delete(c::delete_attachment),
+        )
+        .route("/people/{id}", get(c::get_person).put(c::update_person))
+        .route("/transfers", get(c::list_transfers))
+        .route("/transfers/{id}/{decision}", post(c::decide_transfer))
         .route("/agencies", get(list_agencies))
         .route("/stats", get(stats))
         .route("/audit", get(audit))
-        .fallback(|| async { problem(StatusCode::NOT_FOUND, "error-not-found", Lang::En, vec![]) })
+        .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
+        .fallback(|| async { problem(StatusCode::NOT_FOUND, "error-not-found", vec![]) })
 }
 
 /// RFC 9457 problem details.
@@ -78,12 +108,7 @@ pub struct FieldProblem {
     code: String,
 }
 
-fn problem(
-    status: StatusCode,
-    key: &'static str,
-    _lang: Lang,
-    errors: Vec<FieldProblem>,
-) -> Response {
+pub(crate) fn problem(status: StatusCode, key: &'static str, errors: Vec<FieldProblem>) -> Response {
     // Titles are in English here; clients translate `type` (a stable message key).
     let title = match key {
         "error-not-found" => "Not found",
@@ -92,6 +117,10 @@ fn problem(
         "error-form" => "Invalid input",
         "error-duplicate" => "Already exists",
         "error-bad-request" => "Bad request",
+        "error-conflict" => "Edit conflict: the record changed since your version",
+        "error-precondition-required" => "If-Match with the version read is required",
+        "error-file-empty" | "error-file-too-large" | "error-file-type" | "error-file-mismatch"
+        | "error-file-infected" | "error-file-scan-failed" => "File refused",
         _ => "Internal error",
     };
     let body = Problem {
@@ -108,48 +137,47 @@ fn problem(
     res
 }
 
-fn fail(e: CoreError) -> Response {
+pub(crate) fn fail(e: CoreError) -> Response {
     match e {
-        CoreError::NotFound => problem(StatusCode::NOT_FOUND, "error-not-found", Lang::En, vec![]),
-        CoreError::Forbidden => problem(StatusCode::FORBIDDEN, "error-forbidden", Lang::En, vec![]),
-        CoreError::Unauthenticated => problem(
-            StatusCode::UNAUTHORIZED,
-            "error-unauthenticated",
-            Lang::En,
-            vec![],
+        CoreError::NotFound => problem(StatusCode::NOT_FOUND, "error-not-found", vec![]),
+        CoreError::Forbidden => problem(StatusCode::FORBIDDEN, "error-forbidden", vec![]),
+        CoreError::Unauthenticated => problem(StatusCode::UNAUTHORIZED, "error-unauthenticated", vec![],
         ),
-        CoreError::Invalid(errs) => problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "error-form",
-            Lang::En,
-            errs.into_iter()
+        CoreError::Invalid(errs) => problem(StatusCode::UNPROCESSABLE_ENTITY, "error-form", errs.into_iter()
                 .map(|e| FieldProblem {
                     field: e.field.into(),
                     code: e.key.into(),
                 })
                 .collect(),
         ),
+        e @ CoreError::File(_) => {
+            let key = e.user_key();
+            problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                key,
+                vec![FieldProblem {
+                    field: "file".into(),
+                    code: key.into(),
+                }],
+            )
+        }
         CoreError::Store(haven_store::StoreError::Duplicate(_)) => {
-            problem(StatusCode::CONFLICT, "error-duplicate", Lang::En, vec![])
+            problem(StatusCode::CONFLICT, "error-duplicate", vec![])
         }
         e => {
             tracing::error!(error = %e, "api request failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-internal",
-                Lang::En,
-                vec![],
+            problem(StatusCode::INTERNAL_SERVER_ERROR, "error-internal", vec![],
             )
         }
     }
 }
 
-fn forbidden() -> Response {
+pub(crate) fn forbidden() -> Response {
     fail(CoreError::Forbidden)
 }
 
 /// The caller, from `Authorization: Bearer`.
-pub struct ApiUser(Principal, Origin);
+pub struct ApiUser(pub Principal, pub Origin);
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Response;
@@ -176,18 +204,14 @@ impl FromRequestParts<AppState> for ApiUser {
 }
 
 /// Rejects malformed JSON bodies with a problem document instead of axum's plain text.
-pub struct ApiJson<T>(T);
+pub struct ApiJson<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(_) => Err(problem(
-                StatusCode::BAD_REQUEST,
-                "error-bad-request",
-                Lang::En,
-                vec![],
+            Err(_) => Err(problem(StatusCode::BAD_REQUEST, "error-bad-request", vec![],
             )),
         }
     }
@@ -208,261 +232,6 @@ async fn me(ApiUser(p, _): ApiUser) -> Json<Me> {
         agency_id: p.agency_id.to_string(),
         role: p.role.as_str().into(),
     })
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CaseSummary {
-    id: String,
-    case_number: String,
-    status: String,
-    owner_agency: String,
-    region: Option<String>,
-    opened_at: i64,
-    person_name: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CaseList {
-    items: Vec<CaseSummary>,
-    total: i64,
-    page: i64,
-    pages: i64,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-pub struct SearchRequest {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    case_number: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    page: Option<i64>,
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct PageParams {
-    page: Option<i64>,
-}
-
-async fn run_search(
-    state: &AppState,
-    p: &Principal,
-    origin: &Origin,
-    s: SearchRequest,
-) -> Response {
-    let Some(cap) = p.case_list() else {
-        return forbidden();
-    };
-    let search = CaseSearch {
-        name: s.name,
-        case_number: s.case_number,
-        status: s.status,
-        page: s.page.unwrap_or(1),
-        per_page: 50,
-    };
-    match state.haven().list_cases(cap, &search, origin).await {
-        Ok(page) => Json(CaseList {
-            items: page
-                .items
-                .into_iter()
-                .map(|c| CaseSummary {
-                    id: c.id.to_string(),
-                    case_number: c.case_number,
-                    status: c.status.as_str().into(),
-                    owner_agency: c.owner_agency_name,
-                    region: c.region,
-                    opened_at: c.opened_at,
-                    person_name: c.person_name,
-                })
-                .collect(),
-            total: page.total,
-            page: page.page,
-            pages: page.pages,
-        })
-        .into_response(),
-        Err(e) => fail(e),
-    }
-}
-
-/// The cases the caller may see, newest first, 50 a page.
-#[utoipa::path(get, path = "/api/v1/cases", params(PageParams),
-    responses((status = 200, body = CaseList), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn list_cases(
-    State(state): State<AppState>,
-    ApiUser(p, o): ApiUser,
-    Query(q): Query<PageParams>,
-) -> Response {
-    run_search(
-        &state,
-        &p,
-        &o,
-        SearchRequest {
-            page: q.page,
-            ..Default::default()
-        },
-    )
-    .await
-}
-
-/// Search by name (accent-, case- and spelling-tolerant), case number or status. A POST, so that
-/// names never appear in URLs or logs.
-#[utoipa::path(post, path = "/api/v1/cases/search", request_body = SearchRequest,
-    responses((status = 200, body = CaseList), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn search_cases(
-    State(state): State<AppState>,
-    ApiUser(p, o): ApiUser,
-    ApiJson(s): ApiJson<SearchRequest>,
-) -> Response {
-    run_search(&state, &p, &o, s).await
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-pub struct CreateCaseRequest {
-    first_name: String,
-    #[serde(default)]
-    middle_name: String,
-    #[serde(default)]
-    last_name: String,
-    #[serde(default)]
-    nickname: String,
-    /// YYYY-MM-DD
-    #[serde(default)]
-    birth_date: String,
-    #[serde(default)]
-    age_uncertain: bool,
-    /// HTCDS prs_Gender code
-    #[serde(default)]
-    gender: String,
-    /// ISO 3166 alpha-2
-    #[serde(default)]
-    citizenship: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    address: String,
-    /// ISO 3166-2 region code
-    #[serde(default)]
-    region: String,
-    /// HTCDS vic_TypeOfExploitation code
-    #[serde(default)]
-    exploitation_type: String,
-    #[serde(default)]
-    summary: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Created {
-    id: String,
-    case_number: String,
-}
-
-/// Registers a person and opens a case owned by the caller's agency.
-#[utoipa::path(post, path = "/api/v1/cases", request_body = CreateCaseRequest,
-    responses((status = 201, body = Created), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create_case(
-    State(state): State<AppState>,
-    ApiUser(p, o): ApiUser,
-    ApiJson(r): ApiJson<CreateCaseRequest>,
-) -> Response {
-    let Some(cap) = p.case_create() else {
-        return forbidden();
-    };
-    let input = NewCase {
-        first_name: r.first_name,
-        middle_name: r.middle_name,
-        last_name: r.last_name,
-        nickname: r.nickname,
-        birth_date: r.birth_date,
-        age_uncertain: r.age_uncertain,
-        gender: r.gender,
-        citizenship: r.citizenship,
-        phone: r.phone,
-        address: r.address,
-        region: r.region,
-        exploitation_type: r.exploitation_type,
-        summary: r.summary,
-    };
-    match state.haven().create_case(cap, &input, &o).await {
-        Ok((id, number)) => (
-            StatusCode::CREATED,
-            Json(Created {
-                id: id.to_string(),
-                case_number: number,
-            }),
-        )
-            .into_response(),
-        Err(e) => fail(e),
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct PersonDetail {
-    first_name: Option<String>,
-    middle_name: Option<String>,
-    last_name: Option<String>,
-    nickname: Option<String>,
-    birth_date: Option<String>,
-    age_uncertain: bool,
-    gender: Option<String>,
-    citizenship: Option<String>,
-    phone: Option<String>,
-    address: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CaseDetail {
-    id: String,
-    case_number: String,
-    status: String,
-    owner_agency_id: String,
-    owner_agency: String,
-    region: Option<String>,
-    exploitation_type: Option<String>,
-    opened_at: i64,
-    summary: Option<String>,
-    person: PersonDetail,
-}
-
-/// One case. A case the caller may not see answers 404, like one that does not exist.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path, description = "Case id (UUID)")),
-    responses((status = 200, body = CaseDetail), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn get_case(
-    State(state): State<AppState>,
-    ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<CaseId>() else {
-        return fail(CoreError::NotFound);
-    };
-    match state.haven().open_case(&p, id, &o).await {
-        Ok(c) => Json(CaseDetail {
-            id: c.id.to_string(),
-            case_number: c.case_number,
-            status: c.status.as_str().into(),
-            owner_agency_id: c.owner_agency_id.to_string(),
-            owner_agency: c.owner_agency_name,
-            region: c.region,
-            exploitation_type: c.exploitation_type,
-            opened_at: c.opened_at,
-            summary: c.summary,
-            person: PersonDetail {
-                first_name: c.person.first_name,
-                middle_name: c.person.middle_name,
-                last_name: c.person.last_name,
-                nickname: c.person.nickname,
-                birth_date: c.person.birth_date,
-                age_uncertain: c.person.age_uncertain,
-                gender: c.person.gender,
-                citizenship: c.person.citizenship,
-                phone: c.person.phone,
-                address: c.person.address,
-            },
-        })
-        .into_response(),
-        Err(e) => fail(e),
-    }
 }
 
 #[derive(Serialize, ToSchema)]

@@ -120,13 +120,33 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
     let mut req = req;
     if req.method() == Method::POST {
         let (parts, body) = req.into_parts();
-        let bytes = match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
-            Ok(b) => b,
-            Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request too large").into_response(),
+        let boundary = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|ct| multer::parse_boundary(ct).ok());
+        // Uploads (multipart) may be as large as an attachment; other forms stay small.
+        let limit = match boundary {
+            Some(_) => state.upload_limit(),
+            None => crate::BODY_LIMIT,
         };
-        let sent = form_urlencoded::parse(&bytes)
-            .find(|(k, _)| k == "csrf")
-            .map(|(_, v)| v.into_owned());
+        let bytes = match axum::body::to_bytes(body, limit).await {
+            Ok(b) => b,
+            Err(_) => {
+                let layout = Layout::new(&state, &info);
+                return crate::pages::error_page(
+                    &layout,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "error-file-too-large",
+                );
+            }
+        };
+        let sent = match boundary {
+            Some(b) => multipart_field(bytes.clone(), b, "csrf").await,
+            None => form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == "csrf")
+                .map(|(_, v)| v.into_owned()),
+        };
         let ok = !csrf.is_empty() && sent.is_some_and(|s| haven_crypto::token::equal(&s, &csrf));
         if !ok {
             tracing::warn!(path = %parts.uri.path(), "csrf check failed");
@@ -233,4 +253,17 @@ mod tests {
         );
         assert_eq!(client_ip(true, &h, &ext), None);
     }
+}
+
+/// The value of one text field of a buffered multipart body (the CSRF token of an upload form,
+/// which comes before the file).
+async fn multipart_field(body: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut m = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = m.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }

@@ -19,6 +19,7 @@ pub struct Layout<'a> {
     pub user: Option<NavUser>,
     pub can_cases: bool,
     pub can_new_case: bool,
+    pub can_transfers: bool,
     pub can_stats: bool,
     pub can_audit: bool,
     pub can_admin: bool,
@@ -44,6 +45,7 @@ impl<'a> Layout<'a> {
             }),
             can_cases: p.is_some_and(|p| p.case_list().is_some()),
             can_new_case: p.is_some_and(|p| p.case_create().is_some()),
+            can_transfers: p.is_some_and(|p| p.may_accept_transfers()),
             can_stats: p.is_some_and(|p| p.aggregates_read().is_some()),
             can_audit: p.is_some_and(|p| p.audit_read().is_some()),
             can_admin: p.is_some_and(|p| p.administer().is_some()),
@@ -137,6 +139,13 @@ impl<'a> Layout<'a> {
                 )
             })
             .unwrap_or_default()
+    }
+
+    /// An audit action's label (`case.viewed` → message `action-case-viewed`), or the code.
+    pub fn action(&self, code: &str) -> String {
+        let key = format!("action-{}", code.replace(['.', '_'], "-"));
+        let t = self.t(&key);
+        if t.starts_with('[') { code.to_string() } else { t }
     }
 
     pub fn field_error(&self, errors: &[FieldError], name: &str) -> Option<&'static str> {

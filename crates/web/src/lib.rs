@@ -2,6 +2,10 @@
 //! OpenAPI 3.1). Handlers translate HTTP into use-case calls of `haven-core`; they hold no SQL.
 
 mod api;
+mod api_cases;
+mod case_pages;
+mod extract;
+mod forms;
 mod ctx;
 mod layout;
 mod pages;
@@ -47,6 +51,11 @@ impl AppState {
     pub fn new(haven: Haven, i18n: I18n, cfg: WebConfig) -> Self {
         AppState(Arc::new(Inner { haven, i18n, cfg }))
     }
+    /// Largest upload body: one attachment and the form around it.
+    pub(crate) fn upload_limit(&self) -> usize {
+        self.0.haven.policy.attachment_max_bytes + 256 * 1024
+    }
+
     pub(crate) fn haven(&self) -> &Haven {
         &self.0.haven
     }
@@ -56,9 +65,10 @@ impl AppState {
 }
 
 /// Largest request body accepted (forms and JSON); attachments will get their own limit.
-const BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
+    let upload_limit = state.upload_limit();
     let pages = Router::new()
         .route("/", get(pages::home))
         .route("/login", get(pages::login_page).post(pages::login_submit))
@@ -66,13 +76,57 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(pages::logout))
         .route("/language", post(pages::language))
         .route("/dashboard", get(pages::dashboard))
-        .route("/cases", get(pages::cases_list))
-        .route("/cases/search", post(pages::cases_search))
+        .route("/cases", get(case_pages::cases_list))
+        .route("/cases/search", post(case_pages::cases_search))
         .route(
             "/cases/new",
-            get(pages::case_new_page).post(pages::case_new_submit),
+            get(case_pages::case_new_page).post(case_pages::case_new_submit),
         )
-        .route("/cases/{id}", get(pages::case_view))
+        .route("/cases/{id}", get(case_pages::case_view))
+        .route(
+            "/cases/{id}/edit",
+            get(case_pages::case_edit_page).post(case_pages::case_edit_submit),
+        )
+        .route("/cases/{id}/close", post(case_pages::case_close))
+        .route("/cases/{id}/reopen", post(case_pages::case_reopen))
+        .route("/cases/{id}/assign", post(case_pages::case_assign))
+        .route("/cases/{id}/transfer", post(case_pages::case_transfer))
+        .route("/cases/{id}/notes", post(case_pages::case_note))
+        .route("/cases/{id}/events", post(case_pages::case_event_add))
+        .route(
+            "/cases/{id}/events/{eid}/delete",
+            post(case_pages::case_event_delete),
+        )
+        .route(
+            "/cases/{id}/perpetrators",
+            post(case_pages::case_perpetrator_add),
+        )
+        .route(
+            "/cases/{id}/perpetrators/{pid}/delete",
+            post(case_pages::case_perpetrator_delete),
+        )
+        .route(
+            "/cases/{id}/attachments",
+            post(case_pages::case_attachment_add),
+        )
+        .route(
+            "/cases/{id}/attachments/{aid}",
+            get(case_pages::case_attachment_get),
+        )
+        .route(
+            "/cases/{id}/attachments/{aid}/delete",
+            post(case_pages::case_attachment_delete),
+        )
+        .route("/cases/{id}/history", get(case_pages::case_history))
+        .route(
+            "/cases/{id}/subject-access",
+            get(case_pages::case_subject_access),
+        )
+        .route("/transfers", get(case_pages::transfers_page))
+        .route(
+            "/transfers/{tid}/{decision}",
+            post(case_pages::transfer_decide),
+        )
         .route("/stats", get(pages::stats))
         .route("/audit", get(pages::audit))
         .route("/audit/export.csv", get(pages::audit_export))
@@ -116,8 +170,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::headers,
         ))
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Forms and JSON are limited to BODY_LIMIT by the page middleware and the API router;
+        // only uploads may reach the larger limit.
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
         .with_state(state)
 }
 

@@ -7,12 +7,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use haven_audit::Action;
 use haven_core::admin::{AdminActor, NewAgency, NewUser};
-use haven_core::cases::{CasePage, CaseSearch, CaseView, NewCase};
 use haven_core::stats::Cell;
 use haven_core::trail::AuditEntry;
 use haven_core::{CoreError, FieldError};
 use haven_domain::{
-    AgencyType, CaseId, CaseStatus, ExploitationType, GUYANA_REGIONS, Gender, Role, TokenId, UserId,
+    AgencyType, GUYANA_REGIONS, Role, TokenId, UserId,
 };
 use haven_i18n::Lang;
 use haven_store::audit::AuditFilter;
@@ -22,7 +21,7 @@ use crate::AppState;
 use crate::ctx::{Authed, Ctx, LANG_COOKIE, PendingMfa, SESSION_COOKIE, SignedIn, set_cookie};
 use crate::layout::{Layout, role_key};
 
-fn render(t: &impl Template) -> Response {
+pub(crate) fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -49,11 +48,12 @@ pub fn error_page(l: &Layout<'_>, status: StatusCode, key: &'static str) -> Resp
 }
 
 /// Maps a use-case error to a page; internal causes go to the log, never to the page.
-fn fail(l: &Layout<'_>, e: CoreError) -> Response {
+pub(crate) fn fail(l: &Layout<'_>, e: CoreError) -> Response {
     let status = match &e {
         CoreError::NotFound => StatusCode::NOT_FOUND,
         CoreError::Forbidden => StatusCode::FORBIDDEN,
-        CoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        CoreError::Invalid(_) | CoreError::File(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        CoreError::Conflict(_) => StatusCode::CONFLICT,
         CoreError::Unauthenticated => return Redirect::to("/login").into_response(),
         CoreError::Store(haven_store::StoreError::Duplicate(_)) => StatusCode::CONFLICT,
         _ => {
@@ -64,7 +64,7 @@ fn fail(l: &Layout<'_>, e: CoreError) -> Response {
     error_page(l, status, e.user_key())
 }
 
-fn forbidden(l: &Layout<'_>) -> Response {
+pub(crate) fn forbidden(l: &Layout<'_>) -> Response {
     error_page(l, StatusCode::FORBIDDEN, "error-forbidden")
 }
 
@@ -389,302 +389,6 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
         cases_visible,
         role_note,
     })
-}
-
-// ---- cases ----
-
-#[derive(Template)]
-#[template(path = "cases.html")]
-struct CasesPage<'a> {
-    l: &'a Layout<'a>,
-    search: SearchForm,
-    statuses: Vec<(&'static str, String)>,
-    page: CasePage,
-    count_text: String,
-    page_text: String,
-    error: Option<String>,
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct SearchForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    case_number: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    page: Option<i64>,
-}
-
-#[derive(Deserialize)]
-pub struct PageQuery {
-    page: Option<i64>,
-}
-
-async fn cases_page(
-    state: &AppState,
-    info: &crate::ctx::ReqInfo,
-    s: &haven_core::auth::SessionInfo,
-    form: SearchForm,
-) -> Response {
-    let l = Layout::new(state, info);
-    let Some(cap) = s.principal.case_list() else {
-        return forbidden(&l);
-    };
-    let search = CaseSearch {
-        name: form.name.clone(),
-        case_number: form.case_number.clone(),
-        status: form.status.clone(),
-        page: form.page.unwrap_or(1),
-        per_page: 25,
-    };
-    let statuses = CaseStatus::ALL
-        .iter()
-        .map(|st| (st.as_str(), l.status(st)))
-        .collect();
-    let (page, error, status) = match state.haven().list_cases(cap, &search, &info.origin).await {
-        Ok(p) => (p, None, StatusCode::OK),
-        Err(CoreError::Invalid(errs)) => {
-            let msg = errs.first().map(|e| l.t(e.key)).unwrap_or_default();
-            (
-                CasePage {
-                    items: vec![],
-                    total: 0,
-                    page: 1,
-                    pages: 1,
-                },
-                Some(msg),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
-        Err(e) => return fail(&l, e),
-    };
-    let count_text = l.ta("cases-count", &[("count", FluentValue::from(page.total))]);
-    let page_text = l.ta(
-        "page-of",
-        &[
-            ("page", FluentValue::from(page.page)),
-            ("pages", FluentValue::from(page.pages)),
-        ],
-    );
-    let mut res = render(&CasesPage {
-        l: &l,
-        search: form,
-        statuses,
-        page,
-        count_text,
-        page_text,
-        error,
-    });
-    *res.status_mut() = status;
-    res
-}
-
-pub async fn cases_list(
-    State(state): State<AppState>,
-    Authed(info, s): Authed,
-    Query(q): Query<PageQuery>,
-) -> Response {
-    cases_page(
-        &state,
-        &info,
-        &s,
-        SearchForm {
-            page: q.page,
-            ..Default::default()
-        },
-    )
-    .await
-}
-
-pub async fn cases_search(
-    State(state): State<AppState>,
-    Authed(info, s): Authed,
-    Form(f): Form<SearchForm>,
-) -> Response {
-    cases_page(&state, &info, &s, f).await
-}
-
-#[derive(Template)]
-#[template(path = "case.html")]
-struct CaseViewPage<'a> {
-    l: &'a Layout<'a>,
-    title: String,
-    c: CaseView,
-    gender: String,
-    exploitation: String,
-}
-
-pub async fn case_view(
-    State(state): State<AppState>,
-    Authed(info, s): Authed,
-    Path(id): Path<String>,
-) -> Response {
-    let l = Layout::new(&state, &info);
-    let Ok(id) = id.parse::<CaseId>() else {
-        return fail(&l, CoreError::NotFound);
-    };
-    match state
-        .haven()
-        .open_case(&s.principal, id, &info.origin)
-        .await
-    {
-        Ok(c) => {
-            let title = l.ta(
-                "case-title",
-                &[("number", FluentValue::from(c.case_number.clone()))],
-            );
-            let gender = c
-                .person
-                .gender
-                .as_deref()
-                .map(|g| l.t(&format!("gender-{g}")))
-                .unwrap_or_else(|| "—".into());
-            let exploitation = c
-                .exploitation_type
-                .as_deref()
-                .map(|x| l.t(&format!("exploitation-{x}")))
-                .unwrap_or_else(|| "—".into());
-            render(&CaseViewPage {
-                l: &l,
-                title,
-                c,
-                gender,
-                exploitation,
-            })
-        }
-        Err(e) => fail(&l, e),
-    }
-}
-
-/// (name, label key, options as (code, label), current value)
-type SelectField = (&'static str, &'static str, Vec<(String, String)>, String);
-
-#[derive(Template)]
-#[template(path = "case_new.html")]
-struct CaseNewPage<'a> {
-    l: &'a Layout<'a>,
-    form: NewCase,
-    errors: Vec<FieldError>,
-    text_fields: Vec<(&'static str, &'static str, String, &'static str)>,
-    selects: Vec<SelectField>,
-}
-
-fn case_new_form(l: &Layout<'_>, form: NewCase, errors: Vec<FieldError>) -> Response {
-    let text_fields = vec![
-        (
-            "first_name",
-            "case-first-name",
-            form.first_name.clone(),
-            "text",
-        ),
-        (
-            "middle_name",
-            "case-middle-name",
-            form.middle_name.clone(),
-            "text",
-        ),
-        (
-            "last_name",
-            "case-last-name",
-            form.last_name.clone(),
-            "text",
-        ),
-        ("nickname", "case-nickname", form.nickname.clone(), "text"),
-        (
-            "birth_date",
-            "case-birth-date",
-            form.birth_date.clone(),
-            "date",
-        ),
-        (
-            "citizenship",
-            "case-citizenship",
-            form.citizenship.clone(),
-            "text",
-        ),
-        ("phone", "case-phone", form.phone.clone(), "tel"),
-        ("address", "case-address", form.address.clone(), "text"),
-        ("summary", "case-summary", form.summary.clone(), "textarea"),
-    ];
-    let selects = vec![
-        (
-            "gender",
-            "case-gender",
-            Gender::ALL
-                .iter()
-                .map(|g| {
-                    (
-                        g.as_str().to_string(),
-                        l.t(&format!("gender-{}", g.as_str())),
-                    )
-                })
-                .collect(),
-            form.gender.clone(),
-        ),
-        (
-            "region",
-            "case-region",
-            GUYANA_REGIONS
-                .iter()
-                .map(|r| (r.code.to_string(), l.region_of(r.code)))
-                .collect(),
-            form.region.clone(),
-        ),
-        (
-            "exploitation_type",
-            "case-exploitation",
-            ExploitationType::ALL
-                .iter()
-                .map(|x| {
-                    (
-                        x.as_str().to_string(),
-                        l.t(&format!("exploitation-{}", x.as_str())),
-                    )
-                })
-                .collect(),
-            form.exploitation_type.clone(),
-        ),
-    ];
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut res = render(&CaseNewPage {
-        l,
-        form,
-        errors,
-        text_fields,
-        selects,
-    });
-    *res.status_mut() = status;
-    res
-}
-
-pub async fn case_new_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
-    let l = Layout::new(&state, &info);
-    if s.principal.case_create().is_none() {
-        return forbidden(&l);
-    }
-    case_new_form(&l, NewCase::default(), vec![])
-}
-
-pub async fn case_new_submit(
-    State(state): State<AppState>,
-    Authed(info, s): Authed,
-    Form(input): Form<NewCase>,
-) -> Response {
-    let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.case_create() else {
-        return forbidden(&l);
-    };
-    match state.haven().create_case(cap, &input, &info.origin).await {
-        Ok((id, _)) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(CoreError::Invalid(errors)) => case_new_form(&l, input, errors),
-        Err(e) => fail(&l, e),
-    }
 }
 
 // ---- statistics ----

@@ -1,0 +1,319 @@
+//! Ownership transfers and registration drafts.
+//!
+//! A transfer hands a case to another agency: the NRM coordinator asks, the receiving agency
+//! (its coordinator or a case worker) accepts or declines. Until then the receiving agency sees
+//! only that a transfer waits (case number, sender, reason), not the case.
+//!
+//! A draft is a registration form saved before it is complete: sealed, visible to its author only,
+//! deleted when the case is opened from it or after `Policy::draft_max_age_secs`.
+use haven_audit::{Action, Event};
+use haven_authz::{CaseCreate, Principal};
+use haven_domain::record::CaseRecord;
+use haven_domain::{AgencyId, CaseId};
+use haven_store::case_parts::{self, DraftRow, TransferRow};
+use haven_store::cases;
+
+use crate::cases::{aad, opt, today};
+use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TransferView {
+    pub id: String,
+    pub case_id: CaseId,
+    pub case_number: String,
+    pub from_agency_name: String,
+    pub to_agency_id: AgencyId,
+    pub to_agency_name: String,
+    pub requested_at: i64,
+    pub reason: Option<String>,
+    pub status: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct DraftView {
+    pub id: String,
+    pub updated_at: i64,
+    pub record: CaseRecord,
+    /// Problems found when it was saved (shown, not enforced).
+    pub problems: Vec<FieldError>,
+}
+
+impl Haven {
+    fn transfer_view(&self, t: TransferRow) -> Result<TransferView> {
+        Ok(TransferView {
+            reason: self
+                .cipher()
+                .decrypt_opt(t.reason.as_deref(), &aad("case_transfers", "reason", &t.id))?,
+            id: t.id,
+            case_id: t.case_id,
+            case_number: t.case_number,
+            from_agency_name: t.from_agency_name,
+            to_agency_id: t.to_agency_id,
+            to_agency_name: t.to_agency_name,
+            requested_at: t.requested_at,
+            status: t.status,
+        })
+    }
+
+    /// Asks another agency to take the case over (coordinator only).
+    pub async fn request_transfer(
+        &self,
+        p: &Principal,
+        id: CaseId,
+        to: AgencyId,
+        reason: &str,
+        origin: &Origin,
+    ) -> Result<String> {
+        let reason = reason.trim();
+        if reason.chars().count() > 4000 {
+            return Err(CoreError::invalid("transfer_reason", "error-too-long"));
+        }
+        let tx = self.db.begin().await?;
+        let (mut tx, w) = self.gate_write(tx, p, id, origin).await?;
+        if !w.may_transfer() {
+            return Err(CoreError::Forbidden);
+        }
+        let c = cases::get_case(&mut tx, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        if c.owner_agency_id == to || haven_store::agencies::get(&mut tx, to).await?.is_none() {
+            return Err(CoreError::invalid("to_agency", "error-transfer-agency"));
+        }
+        if case_parts::pending_transfer(&mut tx, id).await?.is_some() {
+            return Err(CoreError::invalid("to_agency", "error-transfer-pending"));
+        }
+        let tid = uuid::Uuid::now_v7().to_string();
+        let t = now();
+        let row = TransferRow {
+            reason: self
+                .cipher()
+                .encrypt_opt(opt(reason), &aad("case_transfers", "reason", &tid)),
+            id: tid.clone(),
+            case_id: id,
+            case_number: c.case_number,
+            from_agency_id: c.owner_agency_id,
+            from_agency_name: String::new(),
+            to_agency_id: to,
+            to_agency_name: String::new(),
+            requested_by: p.user_id,
+            requested_at: t,
+            status: "pending".into(),
+            decided_by: None,
+            decided_at: None,
+            decision_note: None,
+        };
+        case_parts::insert_transfer(&mut tx, &row).await?;
+        let ev = Event::new(Action::CaseTransferRequested)
+            .target("case", id)
+            .details(serde_json::json!({"transfer_id": tid, "to_agency_id": to.to_string()}));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
+        tx.commit().await?;
+        Ok(tid)
+    }
+
+    /// The transfer of a case waiting for a decision, if any (for the case page).
+    pub async fn pending_transfer(
+        &self,
+        p: &Principal,
+        id: CaseId,
+        origin: &Origin,
+    ) -> Result<Option<TransferView>> {
+        let tx = self.db.begin_snapshot().await?;
+        let (mut tx, _r) = self.gate(tx, p, id, origin).await?;
+        let t = case_parts::pending_transfer(&mut tx, id).await?;
+        tx.commit().await?;
+        t.map(|t| self.transfer_view(t)).transpose()
+    }
+
+    /// Transfers offered to the user's agency.
+    pub async fn incoming_transfers(&self, p: &Principal) -> Result<Vec<TransferView>> {
+        if !p.may_accept_transfers() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.db.pool().acquire().await?;
+        case_parts::pending_for_agency(&mut conn, p.agency_id)
+            .await?
+            .into_iter()
+            .map(|t| self.transfer_view(t))
+            .collect()
+    }
+
+    /// Accepts or declines a transfer offered to the user's agency; the coordinator who asked
+    /// may also cancel it (`accept = false` from the sending side).
+    pub async fn decide_transfer(
+        &self,
+        p: &Principal,
+        transfer_id: &str,
+        accept: bool,
+        note: &str,
+        origin: &Origin,
+    ) -> Result<CaseId> {
+        if note.chars().count() > 4000 {
+            return Err(CoreError::invalid("decision_note", "error-too-long"));
+        }
+        let mut tx = self.db.begin().await?;
+        let Some(t) = case_parts::get_transfer(&mut tx, transfer_id).await? else {
+            return Err(CoreError::NotFound);
+        };
+        let receiving = p.may_accept_transfers() && p.agency_id == t.to_agency_id;
+        let cancelling = !accept && t.requested_by == p.user_id;
+        if !(receiving || cancelling) || t.status != "pending" {
+            tx.rollback().await?;
+            let ev = Event::new(Action::CaseAccessDenied)
+                .outcome("transfer_denied")
+                .target("case", t.case_id);
+            self.record_read(&actor(p, origin), ev).await?;
+            return Err(CoreError::NotFound);
+        }
+        let tnow = now();
+        let status = match (accept, receiving) {
+            (true, _) => "accepted",
+            (false, true) => "declined",
+            (false, false) => "cancelled",
+        };
+        let sealed = self.cipher().encrypt_opt(
+            opt(note),
+            &aad("case_transfers", "decision_note", transfer_id),
+        );
+        if !case_parts::decide_transfer(
+            &mut tx,
+            transfer_id,
+            status,
+            p.user_id,
+            sealed.as_deref(),
+            tnow,
+        )
+        .await?
+        {
+            return Err(CoreError::NotFound);
+        }
+        if accept {
+            let c = cases::get_case(&mut tx, t.case_id)
+                .await?
+                .ok_or(CoreError::NotFound)?;
+            cases::set_owner(&mut tx, t.case_id, c.owner_agency_id, t.to_agency_id, tnow).await?;
+            cases::bump_version(&mut tx, t.case_id, c.version, tnow).await?;
+            self.record_change(
+                &mut tx,
+                t.case_id,
+                c.version + 1,
+                tnow,
+                Some(p.user_id),
+                "owner_agency",
+                &t.from_agency_name,
+                &t.to_agency_name,
+            )
+            .await?;
+        }
+        let action = match status {
+            "accepted" => Action::CaseTransferAccepted,
+            "declined" => Action::CaseTransferDeclined,
+            _ => Action::CaseTransferCancelled,
+        };
+        let ev = Event::new(action)
+            .target("case", t.case_id)
+            .details(serde_json::json!({"transfer_id": transfer_id}));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, tnow).await?;
+        tx.commit().await?;
+        Ok(t.case_id)
+    }
+
+    // ---- drafts ----
+
+    /// Saves a registration form as it is (nothing required); returns the draft id.
+    pub async fn save_draft(
+        &self,
+        cap: CaseCreate<'_>,
+        id: Option<&str>,
+        mut record: CaseRecord,
+        origin: &Origin,
+    ) -> Result<String> {
+        let problems = record.normalise_draft(today());
+        // Over-long text would be refused at the end anyway; refuse it now rather than store it.
+        if problems.iter().any(|e| e.key == "error-too-long") {
+            return Err(CoreError::Invalid(problems));
+        }
+        let p = cap.principal();
+        let did = id
+            .map(str::to_string)
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        let json = serde_json::to_string(&record).map_err(CoreError::internal)?;
+        let t = now();
+        let row = DraftRow {
+            data: self
+                .cipher()
+                .encrypt(&json, &aad("case_drafts", "data", &did)),
+            id: did.clone(),
+            user_id: p.user_id,
+            created_at: t,
+            updated_at: t,
+        };
+        let mut tx = self.db.begin().await?;
+        if !case_parts::save_draft(&mut tx, &row).await? {
+            return Err(CoreError::NotFound);
+        }
+        let ev = Event::new(Action::DraftSaved).details(serde_json::json!({"draft_id": did}));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
+        tx.commit().await?;
+        Ok(did)
+    }
+
+    fn draft_view(&self, d: DraftRow) -> Result<DraftView> {
+        let json = self
+            .cipher()
+            .decrypt(&d.data, &aad("case_drafts", "data", &d.id))?;
+        let mut record: CaseRecord = serde_json::from_str(&json).map_err(CoreError::internal)?;
+        let problems = record.normalise_draft(today());
+        Ok(DraftView {
+            id: d.id,
+            updated_at: d.updated_at,
+            record,
+            problems,
+        })
+    }
+
+    pub async fn open_draft(
+        &self,
+        cap: CaseCreate<'_>,
+        id: &str,
+        origin: &Origin,
+    ) -> Result<DraftView> {
+        let p = cap.principal();
+        let d = {
+            let mut conn = self.db.pool().acquire().await?;
+            case_parts::get_draft(&mut conn, p.user_id, id).await?
+        }
+        .ok_or(CoreError::NotFound)?;
+        let ev = Event::new(Action::DraftOpened).details(serde_json::json!({"draft_id": id}));
+        self.record_read(&actor(p, origin), ev).await?;
+        self.draft_view(d)
+    }
+
+    /// The user's own drafts, newest first (names shown so they can be recognised).
+    pub async fn list_drafts(&self, cap: CaseCreate<'_>) -> Result<Vec<DraftView>> {
+        let mut conn = self.db.pool().acquire().await?;
+        case_parts::list_drafts(&mut conn, cap.principal().user_id)
+            .await?
+            .into_iter()
+            .map(|d| self.draft_view(d))
+            .collect()
+    }
+
+    pub async fn delete_draft(&self, cap: CaseCreate<'_>, id: &str, origin: &Origin) -> Result<()> {
+        let p = cap.principal();
+        let mut tx = self.db.begin().await?;
+        if !case_parts::delete_draft(&mut tx, p.user_id, id).await? {
+            return Err(CoreError::NotFound);
+        }
+        let ev = Event::new(Action::DraftDeleted).details(serde_json::json!({"draft_id": id}));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes abandoned drafts (run periodically by `serve`).
+    pub async fn purge_drafts(&self) -> Result<u64> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(case_parts::purge_drafts(&mut conn, now() - self.policy.draft_max_age_secs).await?)
+    }
+}
