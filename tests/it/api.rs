@@ -32,7 +32,7 @@ async fn errors_are_problem_json_and_tokens_can_be_revoked() {
     let res = c
         .post(app.url("/api/v1/cases"))
         .bearer_auth(&token)
-        .json(&serde_json::json!({"first_name": "", "gender": "x"}))
+        .json(&serde_json::json!({"person": {"first_name": "", "gender": "x"}}))
         .send()
         .await
         .unwrap();
@@ -45,7 +45,18 @@ async fn errors_are_problem_json_and_tokens_can_be_revoked() {
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["first_name", "gender"]);
+    assert_eq!(
+        fields,
+        [
+            "first_name",
+            "birth_date",
+            "gender",
+            "trafficking_status",
+            "type_of_exploitation",
+            "region"
+        ],
+        "every missing or wrong field is named, in form order"
+    );
     let res = c
         .post(app.url("/api/v1/cases"))
         .bearer_auth(&token)
@@ -60,7 +71,7 @@ async fn errors_are_problem_json_and_tokens_can_be_revoked() {
     let created: serde_json::Value = c
         .post(app.url("/api/v1/cases"))
         .bearer_auth(&token)
-        .json(&serde_json::json!({"first_name": "Lucía", "citizenship": "ve", "exploitation_type": "SexualExploitation"}))
+        .json(&crate::harness::api_case("Lucía"))
         .send()
         .await
         .unwrap()

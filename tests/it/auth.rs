@@ -232,7 +232,7 @@ async fn forms_without_the_right_csrf_token_are_rejected() {
             .unwrap()
             .contains("did not come from Haven")
     );
-    let right = s.post_form("/cases/new", &[("first_name", "Ana")]).await;
+    let right = s.open_case(&[("first_name", "Ana")]).await;
     assert_eq!(right.status(), 303);
     // The login form is protected too (double-submit cookie).
     let c = app.client();

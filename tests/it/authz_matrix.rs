@@ -96,7 +96,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
     );
 
     // State-changing forms, with a valid CSRF token.
-    let res = s.post_form("/cases/new", &[("first_name", "Ana")]).await;
+    let res = s.open_case(&[("first_name", "Ana")]).await;
     assert_eq!(
         res.status().as_u16(),
         expect(303, creates_cases(role), 403),
@@ -202,7 +202,7 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
     let created = c
         .post(app.url("/api/v1/cases"))
         .bearer_auth(token)
-        .json(&serde_json::json!({"first_name": "Api"}))
+        .json(&crate::harness::api_case("Api"))
         .send()
         .await
         .unwrap()

@@ -9,10 +9,7 @@ async fn backup_then_restore_round_trip() {
     let app = TestApp::spawn().await;
     let s = app.login("caseworker").await;
     let res = s
-        .post_form(
-            "/cases/new",
-            &[("first_name", "Backupina"), ("last_name", "Restorez")],
-        )
+        .open_case(&[("first_name", "Backupina"), ("second_name", "Restorez")])
         .await;
     let case_path = crate::harness::location(&res);
     let file = app.db.dir.path().join("haven.backup");
@@ -48,7 +45,7 @@ async fn backup_then_restore_round_trip() {
         .unwrap();
     let id = case_path.trim_start_matches("/cases/").parse().unwrap();
     let view = h.open_case(&p, id, &Default::default()).await.unwrap();
-    assert_eq!(view.person.first_name.as_deref(), Some("Backupina"));
+    assert_eq!(view.record.person.first_name, "Backupina");
     // Restoring again into the now non-empty database is refused.
     assert!(
         haven_core::backup::restore(&db, &app.kek, &file, |_| {})
@@ -106,10 +103,17 @@ async fn kek_rotation_rewraps_keys_and_old_key_stops_working() {
     let (id, _) = h
         .create_case(
             cap,
-            &haven_core::cases::NewCase {
-                first_name: "Nuevo".into(),
-                ..Default::default()
+            {
+                let mut r = haven_domain::record::CaseRecord::default();
+                r.person.first_name = "Nuevo".into();
+                r.person.gender = "Masculine".into();
+                r.person.assessed_age = Some(30);
+                r.victim.trafficking_status = "PossibleVictimOfTrafficking".into();
+                r.victim.type_of_exploitation = vec!["ForcedLabour".into()];
+                r.case.region = "GY-DE".into();
+                r
             },
+            None,
             &Default::default(),
         )
         .await
@@ -118,10 +122,10 @@ async fn kek_rotation_rewraps_keys_and_old_key_stops_working() {
         h.open_case(&p, id, &Default::default())
             .await
             .unwrap()
+            .record
             .person
-            .first_name
-            .as_deref(),
-        Some("Nuevo")
+            .first_name,
+        "Nuevo"
     );
     let list = h
         .list_cases(

@@ -155,7 +155,12 @@ async fn acknowledged_writes_survive_kill_dash_nine() {
                 let name = format!("Durable{w}x{i}");
                 let res = client
                     .post(format!("{base}/cases/new"))
-                    .form(&[("csrf", csrf.as_str()), ("first_name", name.as_str())])
+                    .form(
+                        &[("csrf", csrf.as_str()), ("first_name", name.as_str())]
+                            .into_iter()
+                            .chain(crate::harness::CASE_BASICS.iter().copied())
+                            .collect::<Vec<_>>(),
+                    )
                     .send()
                     .await;
                 match res {

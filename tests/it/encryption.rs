@@ -10,15 +10,12 @@ async fn names_never_reach_the_database_in_clear() {
     let app = TestApp::spawn().await;
     let s = app.login("caseworker").await;
     let res = s
-        .post_form(
-            "/cases/new",
-            &[
-                ("first_name", NAME),
-                ("last_name", SURNAME),
-                ("phone", "+592 600 1234"),
-                ("summary", "Met at Bartica, Zyxwvutsrq said..."),
-            ],
-        )
+        .open_case(&[
+            ("first_name", NAME),
+            ("second_name", SURNAME),
+            ("mobile_phone", "+592 600 1234"),
+            ("summary", "Met at Bartica, Zyxwvutsrq said..."),
+        ])
         .await;
     assert_eq!(res.status(), 303);
     // Make sure everything is written to the main file, not only the WAL.
@@ -118,16 +115,10 @@ fn hex(b: &[u8]) -> String {
 async fn name_search_ignores_accents_case_and_spelling_variants() {
     let app = TestApp::spawn().await;
     let s = app.login("caseworker").await;
-    s.post_form(
-        "/cases/new",
-        &[("first_name", "MARÍA"), ("last_name", "GONZÁLEZ")],
-    )
-    .await;
-    s.post_form(
-        "/cases/new",
-        &[("first_name", "Joseph"), ("last_name", "Persaud")],
-    )
-    .await;
+    s.open_case(&[("first_name", "MARÍA"), ("second_name", "GONZÁLEZ")])
+        .await;
+    s.open_case(&[("first_name", "Joseph"), ("second_name", "Persaud")])
+        .await;
     for query in ["Maria Gonzales", "maría gonzález", "GONZALEZ", "Mariah"] {
         let html = s
             .post_form("/cases/search", &[("name", query)])

@@ -72,6 +72,10 @@ pub struct CaseDoc {
     pub may_assign: bool,
     pub may_transfer: bool,
     pub may_see_previous_values: bool,
+    /// Notes, route, perpetrators, attachments.
+    pub parts: crate::casework::CaseParts,
+    /// A transfer to another agency waiting for its decision.
+    pub pending_transfer: Option<crate::transfers::TransferView>,
 }
 
 /// One field change, for the history and for the conflict message.
@@ -187,7 +191,11 @@ impl Haven {
         })
     }
 
-    pub(crate) fn person_data(&self, r: &PersonRow, citizenship: Vec<String>) -> Result<PersonData> {
+    pub(crate) fn person_data(
+        &self,
+        r: &PersonRow,
+        citizenship: Vec<String>,
+    ) -> Result<PersonData> {
         let c = self.cipher();
         let f = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
             Ok(c.decrypt_opt(v.as_deref(), &aad("persons", col, r.id))?
@@ -251,7 +259,12 @@ impl Haven {
         row.referral_reason = text(&cs.reason_for_incoming_referral);
     }
 
-    pub(crate) async fn load_record(&self, tx: &mut Conn, c: &CaseRow, p: &PersonRow) -> Result<CaseRecord> {
+    pub(crate) async fn load_record(
+        &self,
+        tx: &mut Conn,
+        c: &CaseRow,
+        p: &PersonRow,
+    ) -> Result<CaseRecord> {
         let citizenship = cases::get_citizenships(tx, p.id).await?;
         let person = self.person_data(p, citizenship)?;
         let mut victim = VictimData {
@@ -308,7 +321,12 @@ impl Haven {
         Ok(())
     }
 
-    pub(crate) async fn write_name_index(&self, tx: &mut Conn, id: PersonId, p: &PersonData) -> Result<()> {
+    pub(crate) async fn write_name_index(
+        &self,
+        tx: &mut Conn,
+        id: PersonId,
+        p: &PersonData,
+    ) -> Result<()> {
         let names = [
             &p.first_name,
             &p.middle_name,
@@ -483,10 +501,17 @@ impl Haven {
             .await?
             .ok_or(CoreError::NotFound)?;
         let assigned_user_name = match c.assigned_user_id {
-            Some(u) => haven_store::users::by_id(tx, u).await?.map(|u| u.display_name),
+            Some(u) => haven_store::users::by_id(tx, u)
+                .await?
+                .map(|u| u.display_name),
             None => None,
         };
         let record = self.load_record(tx, &c, &person).await?;
+        let parts = self.read_parts(tx, c.id).await?;
+        let pending_transfer = match case_parts::pending_transfer(tx, c.id).await? {
+            Some(t) => Some(self.transfer_view(t)?),
+            None => None,
+        };
         let today = today();
         let writer = reader.writer();
         let end = c.closed_at.unwrap_or_else(now);
@@ -516,6 +541,8 @@ impl Haven {
             may_assign: writer.is_some_and(|w| w.may_assign()),
             may_transfer: writer.is_some_and(|w| w.may_transfer()),
             may_see_previous_values: reader.may_see_previous_values(),
+            parts,
+            pending_transfer,
         })
     }
 
@@ -545,7 +572,9 @@ impl Haven {
             let ev = Event::new(Action::CaseEditConflict)
                 .outcome("refused")
                 .target("case", id)
-                .details(serde_json::json!({"base_version": base_version, "current_version": c.version}));
+                .details(
+                    serde_json::json!({"base_version": base_version, "current_version": c.version}),
+                );
             haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
             tx.commit().await?;
             return Err(CoreError::Conflict(changes));
@@ -586,8 +615,17 @@ impl Haven {
         self.write_codes(&mut tx, id, &record.victim).await?;
         let fields: Vec<&str> = diff.iter().map(|d| d.0).collect();
         for (field, before, after) in &diff {
-            self.record_change(&mut tx, id, new_version, t, Some(p.user_id), field, before, after)
-                .await?;
+            self.record_change(
+                &mut tx,
+                id,
+                new_version,
+                t,
+                Some(p.user_id),
+                field,
+                before,
+                after,
+            )
+            .await?;
         }
         let ev = Event::new(Action::CaseUpdated)
             .target("case", id)
@@ -821,7 +859,10 @@ impl Haven {
             let ok = row.as_ref().is_some_and(|r| {
                 !r.disabled
                     && r.agency_id == c.owner_agency_id
-                    && matches!(r.role, Role::CaseWorker | Role::Coordinator | Role::Screener)
+                    && matches!(
+                        r.role,
+                        Role::CaseWorker | Role::Coordinator | Role::Screener
+                    )
             });
             if !ok {
                 return Err(CoreError::invalid("assigned_user", "error-assignee"));
@@ -866,7 +907,10 @@ impl Haven {
             .filter(|u| {
                 !u.disabled
                     && u.agency_id == owner
-                    && matches!(u.role, Role::CaseWorker | Role::Coordinator | Role::Screener)
+                    && matches!(
+                        u.role,
+                        Role::CaseWorker | Role::Coordinator | Role::Screener
+                    )
             })
             .map(|u| (u.id, u.display_name))
             .collect())
@@ -882,9 +926,7 @@ impl Haven {
     ) -> Result<String> {
         let id = uuid::Uuid::now_v7().to_string();
         let row = case_parts::NoteRow {
-            body: self
-                .cipher()
-                .encrypt(body, &aad("case_notes", "body", &id)),
+            body: self.cipher().encrypt(body, &aad("case_notes", "body", &id)),
             id: id.clone(),
             case_id: case,
             author_user_id: author,
@@ -922,7 +964,11 @@ fn search_query(s: &CaseSearch) -> Result<CaseQuery> {
         })
         .transpose()?;
     let region = opt(&s.region)
-        .map(|v| Region::parse(v).map(|r| r.code.to_string()).map_err(code_error("region")))
+        .map(|v| {
+            Region::parse(v)
+                .map(|r| r.code.to_string())
+                .map_err(code_error("region"))
+        })
         .transpose()?;
     let exploitation_type = opt(&s.exploitation_type)
         .map(|v| {
@@ -938,8 +984,8 @@ fn search_query(s: &CaseSearch) -> Result<CaseQuery> {
             .transpose()
     };
     let opened_from = date("opened_from", &s.opened_from)?.map(day_start);
-    let opened_before = date("opened_to", &s.opened_to)?
-        .map(|d| day_start(d.next_day().unwrap_or(d)));
+    let opened_before =
+        date("opened_to", &s.opened_to)?.map(|d| day_start(d.next_day().unwrap_or(d)));
     Ok(CaseQuery {
         status,
         case_number,
@@ -1118,7 +1164,10 @@ mod tests {
         })
         .unwrap();
         assert_eq!(q.nationality.as_deref(), Some("VE"));
-        assert_eq!(q.opened_before.unwrap() - q.opened_from.unwrap(), 31 * 86_400);
+        assert_eq!(
+            q.opened_before.unwrap() - q.opened_from.unwrap(),
+            31 * 86_400
+        );
         for (bad, field) in [
             (
                 CaseSearch {

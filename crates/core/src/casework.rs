@@ -91,8 +91,10 @@ impl Haven {
             .into_iter()
             .map(|e| {
                 let f = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
-                    Ok(c.decrypt_opt(v.as_deref(), &aad("case_events", col, &e.id))?
-                        .unwrap_or_default())
+                    Ok(
+                        c.decrypt_opt(v.as_deref(), &aad("case_events", col, &e.id))?
+                            .unwrap_or_default(),
+                    )
                 };
                 Ok(EventView {
                     data: EventData {
@@ -140,24 +142,6 @@ impl Haven {
             perpetrators,
             attachments,
         })
-    }
-
-    /// The notes, route, perpetrators and attachment list of a case (reading is audited).
-    pub async fn case_parts(
-        &self,
-        p: &Principal,
-        id: CaseId,
-        origin: &Origin,
-    ) -> Result<CaseParts> {
-        let tx = self.db.begin_snapshot().await?;
-        let (mut tx, _reader) = self.gate(tx, p, id, origin).await?;
-        let parts = self.read_parts(&mut tx, id).await?;
-        tx.commit().await?;
-        let ev = Event::new(Action::CaseViewed)
-            .target("case", id)
-            .details(serde_json::json!({"parts": true}));
-        self.record_read(&actor(p, origin), ev).await?;
-        Ok(parts)
     }
 
     /// Adds a note (sealed) under the author's name and the current time.

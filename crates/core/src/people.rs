@@ -206,7 +206,6 @@ impl Haven {
             return Err(CoreError::Forbidden);
         }
         let doc = self.read_doc(&mut tx, &reader).await?;
-        let parts = self.read_parts(&mut tx, id).await?;
         let history = self.changes_since(&mut tx, id, 0, true).await?;
         let users = haven_store::users::list(&mut tx).await?;
         let agencies = haven_store::agencies::list(&mut tx).await?;
@@ -230,23 +229,23 @@ impl Haven {
                             .find(|x| x.id == u)
                             .map(|x| x.display_name.clone())
                     }),
-                    agency_name: r.actor_agency_id.and_then(|a| {
-                        agencies.iter().find(|x| x.id == a).map(|x| x.name.clone())
-                    }),
+                    agency_name: r
+                        .actor_agency_id
+                        .and_then(|a| agencies.iter().find(|x| x.id == a).map(|x| x.name.clone())),
                     role: r.actor_role,
                     action: r.action,
                     outcome: r.outcome,
                 });
             }
         }
-        log.sort_by(|a, b| b.at.cmp(&a.at));
+        log.sort_by_key(|e| std::cmp::Reverse(e.at));
         tx.commit().await?;
         let ev = Event::new(Action::SubjectAccessReport).target("case", id);
         self.record_read(&actor(p, origin), ev).await?;
         Ok(SubjectAccessReport {
             generated_at: now(),
+            parts: doc.parts.clone(),
             doc,
-            parts,
             history,
             access_log: log,
         })

@@ -39,7 +39,7 @@ pub struct DraftView {
 }
 
 impl Haven {
-    fn transfer_view(&self, t: TransferRow) -> Result<TransferView> {
+    pub(crate) fn transfer_view(&self, t: TransferRow) -> Result<TransferView> {
         Ok(TransferView {
             reason: self
                 .cipher()
@@ -109,20 +109,6 @@ impl Haven {
         haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
         tx.commit().await?;
         Ok(tid)
-    }
-
-    /// The transfer of a case waiting for a decision, if any (for the case page).
-    pub async fn pending_transfer(
-        &self,
-        p: &Principal,
-        id: CaseId,
-        origin: &Origin,
-    ) -> Result<Option<TransferView>> {
-        let tx = self.db.begin_snapshot().await?;
-        let (mut tx, _r) = self.gate(tx, p, id, origin).await?;
-        let t = case_parts::pending_transfer(&mut tx, id).await?;
-        tx.commit().await?;
-        t.map(|t| self.transfer_view(t)).transpose()
     }
 
     /// Transfers offered to the user's agency.

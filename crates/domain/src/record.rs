@@ -49,7 +49,7 @@ pub fn years_between(from: time::Date, to: time::Date) -> i64 {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct IdentityDocument {
     /// `hvn_IdentityDocumentType`
     pub document_type: String,
@@ -61,7 +61,7 @@ pub struct IdentityDocument {
 /// The person (`prs_`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PersonData {
     pub first_name: String,
     pub middle_name: String,
@@ -99,7 +99,7 @@ pub struct PersonData {
 /// The victim context (`vic_`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct VictimData {
     pub trafficking_status: String,
     pub trafficking_status_decision_org: String,
@@ -119,7 +119,7 @@ pub struct VictimData {
 /// own actions (close, reopen, assign, transfer), never through an edit.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CaseData {
     /// Region of identification (ISO 3166-2).
     pub region: String,
@@ -135,7 +135,7 @@ pub struct CaseData {
 /// One editable document: what a registration form and an edit form carry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CaseRecord {
     pub person: PersonData,
     pub victim: VictimData,
@@ -280,6 +280,14 @@ impl CaseRecord {
         if c.errors.is_empty() {
             Ok(())
         } else {
+            // In the order of the form, so the first error named is the first one met.
+            let order: Vec<&str> = self.flatten().iter().map(|f| f.0).collect();
+            c.errors.sort_by_key(|e| {
+                order
+                    .iter()
+                    .position(|f| *f == e.field)
+                    .unwrap_or(usize::MAX)
+            });
             Err(c.errors)
         }
     }
@@ -365,7 +373,10 @@ impl CaseRecord {
             ("methods_of_control", list(&v.methods_of_control)),
             ("type_of_exploitation", list(&v.type_of_exploitation)),
             ("forced_labour_industry", v.forced_labour_industry.clone()),
-            ("type_of_sex_exploitation", list(&v.type_of_sex_exploitation)),
+            (
+                "type_of_sex_exploitation",
+                list(&v.type_of_sex_exploitation),
+            ),
             (
                 "exploitation_websites_and_apps",
                 list(&v.exploitation_websites_and_apps),
@@ -445,7 +456,7 @@ impl PersonData {
                 && d.issuing_country.trim().is_empty())
         });
         if self.identity_documents.len() > 10 {
-            c.err("identity_documents", "error-too-many");
+            c.err("identity_documents", "error-too-many-entries");
         }
         for d in &mut self.identity_documents {
             c.code(
@@ -477,7 +488,12 @@ impl PersonData {
         }
         c.text("mailing_city", &mut self.mailing_city, NAME_MAX, false);
         c.text("mailing_street", &mut self.mailing_street, SHORT_MAX, false);
-        c.text("mailing_postal_code", &mut self.mailing_postal_code, 20, false);
+        c.text(
+            "mailing_postal_code",
+            &mut self.mailing_postal_code,
+            20,
+            false,
+        );
     }
 
     pub fn full_name(&self) -> String {
@@ -606,7 +622,11 @@ impl VictimData {
 impl CaseData {
     fn normalise(&mut self, c: &mut Check, today: time::Date) {
         c.region("region", &mut self.region);
-        c.code("risk_level", &reference::HVN_RISK_LEVEL, &mut self.risk_level);
+        c.code(
+            "risk_level",
+            &reference::HVN_RISK_LEVEL,
+            &mut self.risk_level,
+        );
         c.code(
             "referral_source",
             &reference::HVN_REFERRAL_SOURCE,
@@ -654,7 +674,7 @@ fn plausible_phone(s: &str) -> bool {
 /// A perpetrator (`per_`): personal data of a third party, kept sealed as one document.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PerpetratorData {
     pub name: String,
     /// `per_RoleInProcess` codes.
@@ -696,7 +716,7 @@ impl PerpetratorData {
 /// A historic trafficking event (`hte_`): one step of the route.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct EventData {
     /// `hte_Type`: Recruitment, Transit or Exploitation.
     pub event_type: String,
@@ -831,7 +851,10 @@ mod tests {
         r.normalise(today()).unwrap();
         assert!(!r.person.is_child(today()));
         r.person.age_uncertain = true;
-        assert!(r.person.is_child(today()), "uncertain age counts as a child");
+        assert!(
+            r.person.is_child(today()),
+            "uncertain age counts as a child"
+        );
     }
 
     #[test]
@@ -848,7 +871,9 @@ mod tests {
         a.normalise(today()).unwrap();
         let mut b = a.clone();
         b.person.mobile_phone = "+592 600 1234".into();
-        b.victim.methods_of_control.push("WithholdsDocuments".into());
+        b.victim
+            .methods_of_control
+            .push("WithholdsDocuments".into());
         let d = a.diff(&b);
         assert_eq!(
             d.iter().map(|x| x.0).collect::<Vec<_>>(),
@@ -869,7 +894,10 @@ mod tests {
             ..Default::default()
         };
         let errs = e.clone().normalise(today()).unwrap_err();
-        assert_eq!(errs, vec![FieldError::new("event_end_date", "error-date-order")]);
+        assert_eq!(
+            errs,
+            vec![FieldError::new("event_end_date", "error-date-order")]
+        );
         e.end_date = "2025-06-01".into();
         e.normalise(today()).unwrap();
         assert_eq!(e.country, "GY");

@@ -186,10 +186,6 @@ role-trainer = Trainer
 role-auditor = Auditor
 
 # HTCDS codes
-status-Active = Active
-status-FollowUp = Follow-up
-status-Closed = Closed
-status-ClosedReferred = Closed (referred)
 agency-type-NGO = NGO
 agency-type-LawEnforcement = Law enforcement
 agency-type-HealthServiceOrganisation = Health service
@@ -199,23 +195,6 @@ agency-type-ImmigrationService = Immigration service
 agency-type-LegalService = Legal service
 agency-type-CorporateBusiness = Business
 agency-type-SchoolOrCollege = School or college
-gender-Feminine = Female
-gender-Masculine = Male
-gender-TransgenderFeminine = Transgender female
-gender-TransgenderMasculine = Transgender male
-gender-NonConforming = Non-conforming
-gender-NonSpecifiedUnknown = Not specified or unknown
-exploitation-ForcedLabour = Forced labour
-exploitation-SexualExploitation = Sexual exploitation
-exploitation-ChildLabour = Child labour
-exploitation-ForcedMarriage = Forced marriage
-exploitation-Servitude = Servitude
-exploitation-ForcedMilitaryByNonStateActors = Forced military service by non-state actors
-exploitation-OrganRemoval = Organ removal
-exploitation-ForcedBegging = Forced begging
-exploitation-ForcedAdoption = Forced adoption
-exploitation-Surrogacy = Surrogacy
-exploitation-Other = Other
 
 # Errors
 error-title = Something went wrong
@@ -350,7 +329,7 @@ error-number = Enter a whole number.
 error-number-range = This number is out of range.
 error-email = This is not an e-mail address.
 error-phone = Use digits, spaces and an optional + (6 to 15 digits).
-error-too-many = Too many entries.
+error-too-many-entries = Too many entries.
 error-age-when-trafficked = The age when trafficked is above the person's age.
 error-perpetrator-empty = Give at least a name, a role or some details.
 error-already-closed = The case is already closed.

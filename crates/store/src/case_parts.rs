@@ -240,7 +240,11 @@ pub async fn insert_change(conn: &mut Conn, c: &ChangeRow) -> Result<()> {
 }
 
 /// Changes of a case after `since_version` (0 for all), newest first.
-pub async fn list_changes(conn: &mut Conn, case: CaseId, since_version: i64) -> Result<Vec<ChangeRow>> {
+pub async fn list_changes(
+    conn: &mut Conn,
+    case: CaseId,
+    since_version: i64,
+) -> Result<Vec<ChangeRow>> {
     let rows = sqlx::query(
         "SELECT ch.id, ch.case_id, ch.version, ch.at, ch.user_id, u.display_name, ch.field, ch.old_value, ch.new_value
          FROM case_changes ch LEFT JOIN users u ON u.id = ch.user_id

@@ -238,7 +238,11 @@ pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<()> {
 
 /// Rewrites the editable fields of a case if it is still at `expected_version` (then at
 /// `c.version`); false when someone saved first.
-pub async fn update_case_fields(conn: &mut Conn, c: &CaseRow, expected_version: i64) -> Result<bool> {
+pub async fn update_case_fields(
+    conn: &mut Conn,
+    c: &CaseRow,
+    expected_version: i64,
+) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE cases SET region = $1, exploitation_type = $2, summary = $3, risk_level = $4, trafficking_status = $5,
              status_decision_org = $6, relationship_to_trafficker = $7, age_when_trafficked = $8,
@@ -270,22 +274,30 @@ pub async fn update_case_fields(conn: &mut Conn, c: &CaseRow, expected_version: 
 
 /// Moves a case to its next version without changing fields (status, assignment, owner and the
 /// parts lists change the case too); false when it is no longer at `expected_version`.
-pub async fn bump_version(conn: &mut Conn, id: CaseId, expected_version: i64, now: i64) -> Result<bool> {
-    let r = sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
-        .bind(now)
-        .bind(id.to_string())
-        .bind(expected_version)
-        .execute(&mut *conn)
-        .await?;
+pub async fn bump_version(
+    conn: &mut Conn,
+    id: CaseId,
+    expected_version: i64,
+    now: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
+    )
+    .bind(now)
+    .bind(id.to_string())
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
 /// The multi-valued picklists of a case, as (field, code), in insertion-independent order.
 pub async fn get_codes(conn: &mut Conn, case: CaseId) -> Result<Vec<(String, String)>> {
-    let rows = sqlx::query("SELECT field, code FROM case_codes WHERE case_id = $1 ORDER BY field, code")
-        .bind(case.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query("SELECT field, code FROM case_codes WHERE case_id = $1 ORDER BY field, code")
+            .bind(case.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("field")?, r.try_get("code")?)))
         .collect()
@@ -309,13 +321,20 @@ pub async fn set_codes(conn: &mut Conn, case: CaseId, field: &str, codes: &[Stri
 }
 
 pub async fn get_citizenships(conn: &mut Conn, person: PersonId) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar("SELECT country FROM person_citizenships WHERE person_id = $1 ORDER BY country")
-        .bind(person.to_string())
-        .fetch_all(&mut *conn)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "SELECT country FROM person_citizenships WHERE person_id = $1 ORDER BY country",
+    )
+    .bind(person.to_string())
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
-pub async fn set_assigned(conn: &mut Conn, id: CaseId, user: Option<UserId>, now: i64) -> Result<()> {
+pub async fn set_assigned(
+    conn: &mut Conn,
+    id: CaseId,
+    user: Option<UserId>,
+    now: i64,
+) -> Result<()> {
     sqlx::query("UPDATE cases SET assigned_user_id = $1, updated_at = $2 WHERE id = $3")
         .bind(user.map(|u| u.to_string()))
         .bind(now)
@@ -327,7 +346,13 @@ pub async fn set_assigned(conn: &mut Conn, id: CaseId, user: Option<UserId>, now
 
 /// Hands the case to another agency: the new owner is recorded and involved; the previous owner's
 /// involvement ends (it keeps what explicit grants give).
-pub async fn set_owner(conn: &mut Conn, id: CaseId, from: AgencyId, to: AgencyId, now: i64) -> Result<()> {
+pub async fn set_owner(
+    conn: &mut Conn,
+    id: CaseId,
+    from: AgencyId,
+    to: AgencyId,
+    now: i64,
+) -> Result<()> {
     sqlx::query("UPDATE cases SET owner_agency_id = $1, assigned_user_id = NULL, updated_at = $2 WHERE id = $3")
         .bind(to.to_string())
         .bind(now)
@@ -752,12 +777,16 @@ pub async fn get_person(conn: &mut Conn, id: PersonId) -> Result<Option<PersonRo
 
 /// The cases of one person (a person may come back years later as a new case).
 pub async fn cases_of_person(conn: &mut Conn, person: PersonId) -> Result<Vec<CaseId>> {
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM cases WHERE person_id = $1 ORDER BY opened_at")
-        .bind(person.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM cases WHERE person_id = $1 ORDER BY opened_at")
+            .bind(person.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
     ids.iter()
-        .map(|s| s.parse().map_err(|_| crate::StoreError::Corrupt(format!("case id {s:?}"))))
+        .map(|s| {
+            s.parse()
+                .map_err(|_| crate::StoreError::Corrupt(format!("case id {s:?}")))
+        })
         .collect()
 }
 

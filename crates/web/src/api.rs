@@ -108,7 +108,11 @@ pub struct FieldProblem {
     code: String,
 }
 
-pub(crate) fn problem(status: StatusCode, key: &'static str, errors: Vec<FieldProblem>) -> Response {
+pub(crate) fn problem(
+    status: StatusCode,
+    key: &'static str,
+    errors: Vec<FieldProblem>,
+) -> Response {
     // Titles are in English here; clients translate `type` (a stable message key).
     let title = match key {
         "error-not-found" => "Not found",
@@ -119,8 +123,12 @@ pub(crate) fn problem(status: StatusCode, key: &'static str, errors: Vec<FieldPr
         "error-bad-request" => "Bad request",
         "error-conflict" => "Edit conflict: the record changed since your version",
         "error-precondition-required" => "If-Match with the version read is required",
-        "error-file-empty" | "error-file-too-large" | "error-file-type" | "error-file-mismatch"
-        | "error-file-infected" | "error-file-scan-failed" => "File refused",
+        "error-file-empty"
+        | "error-file-too-large"
+        | "error-file-type"
+        | "error-file-mismatch"
+        | "error-file-infected"
+        | "error-file-scan-failed" => "File refused",
         _ => "Internal error",
     };
     let body = Problem {
@@ -141,9 +149,13 @@ pub(crate) fn fail(e: CoreError) -> Response {
     match e {
         CoreError::NotFound => problem(StatusCode::NOT_FOUND, "error-not-found", vec![]),
         CoreError::Forbidden => problem(StatusCode::FORBIDDEN, "error-forbidden", vec![]),
-        CoreError::Unauthenticated => problem(StatusCode::UNAUTHORIZED, "error-unauthenticated", vec![],
-        ),
-        CoreError::Invalid(errs) => problem(StatusCode::UNPROCESSABLE_ENTITY, "error-form", errs.into_iter()
+        CoreError::Unauthenticated => {
+            problem(StatusCode::UNAUTHORIZED, "error-unauthenticated", vec![])
+        }
+        CoreError::Invalid(errs) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-form",
+            errs.into_iter()
                 .map(|e| FieldProblem {
                     field: e.field.into(),
                     code: e.key.into(),
@@ -166,8 +178,7 @@ pub(crate) fn fail(e: CoreError) -> Response {
         }
         e => {
             tracing::error!(error = %e, "api request failed");
-            problem(StatusCode::INTERNAL_SERVER_ERROR, "error-internal", vec![],
-            )
+            problem(StatusCode::INTERNAL_SERVER_ERROR, "error-internal", vec![])
         }
     }
 }
@@ -211,7 +222,10 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(_) => Err(problem(StatusCode::BAD_REQUEST, "error-bad-request", vec![],
+            Err(_) => Err(problem(
+                StatusCode::BAD_REQUEST,
+                "error-bad-request",
+                vec![],
             )),
         }
     }

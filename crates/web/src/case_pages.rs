@@ -1,6 +1,8 @@
 //! Case pages: list and search, registration (with drafts), the case page with its sections,
 //! edit with conflict detection, close/reopen, assign, transfer, notes, route, perpetrators,
 //! attachments, history and the subject access report. Each handler calls one use-case.
+// Errors here are HTTP responses handed straight back to the client; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -50,7 +52,12 @@ struct CasesPage<'a> {
     error: Option<String>,
 }
 
-async fn cases_page(state: &AppState, info: &ReqInfo, s: &SessionInfo, search: CaseSearch) -> Response {
+async fn cases_page(
+    state: &AppState,
+    info: &ReqInfo,
+    s: &SessionInfo,
+    search: CaseSearch,
+) -> Response {
     let l = Layout::new(state, info);
     let Some(cap) = s.principal.case_list() else {
         return forbidden(&l);
@@ -179,7 +186,12 @@ struct FormState {
     draft: Option<String>,
 }
 
-fn form_page(l: &Layout<'_>, case: Option<(CaseId, &str)>, st: FormState, drafts: Vec<(String, String)>) -> Response {
+fn form_page(
+    l: &Layout<'_>,
+    case: Option<(CaseId, &str)>,
+    st: FormState,
+    drafts: Vec<(String, String)>,
+) -> Response {
     let (title, intro, action, submit) = match case {
         None => (
             l.t("case-new-title"),
@@ -188,7 +200,10 @@ fn form_page(l: &Layout<'_>, case: Option<(CaseId, &str)>, st: FormState, drafts
             l.t("case-new-submit"),
         ),
         Some((id, number)) => (
-            l.ta("case-edit-title", &[("number", FluentValue::from(number.to_string()))]),
+            l.ta(
+                "case-edit-title",
+                &[("number", FluentValue::from(number.to_string()))],
+            ),
             l.t("case-edit-help"),
             format!("/cases/{id}/edit"),
             l.t("case-edit-submit"),
@@ -246,7 +261,11 @@ async fn draft_links(state: &AppState, l: &Layout<'_>, s: &SessionInfo) -> Vec<(
                     &[
                         (
                             "name",
-                            FluentValue::from(if name.is_empty() { "—".to_string() } else { name }),
+                            FluentValue::from(if name.is_empty() {
+                                "—".to_string()
+                            } else {
+                                name
+                            }),
                         ),
                         ("date", FluentValue::from(l.datetime(&d.updated_at))),
                     ],
@@ -393,7 +412,11 @@ pub async fn case_edit_page(
         Ok(id) => id,
         Err(r) => return r,
     };
-    match state.haven().open_case(&s.principal, id, &info.origin).await {
+    match state
+        .haven()
+        .open_case(&s.principal, id, &info.origin)
+        .await
+    {
         Ok(doc) if !doc.may_edit => forbidden(&l),
         Ok(doc) => form_page(
             &l,
@@ -587,19 +610,13 @@ async fn case_page(
         Ok(c) => c,
         Err(e) => return fail(&l, e),
     };
-    let parts = match h.case_parts(p, id, &info.origin).await {
-        Ok(x) => x,
-        Err(e) => return fail(&l, e),
-    };
-    let transfer = match h.pending_transfer(p, id, &info.origin).await {
-        Ok(t) => t.map(|t| {
-            l.ta(
-                "transfer-pending",
-                &[("agency", FluentValue::from(t.to_agency_name))],
-            )
-        }),
-        Err(e) => return fail(&l, e),
-    };
+    let parts = c.parts.clone();
+    let transfer = c.pending_transfer.as_ref().map(|t| {
+        l.ta(
+            "transfer-pending",
+            &[("agency", FluentValue::from(t.to_agency_name.clone()))],
+        )
+    });
     let assignees = if c.may_assign {
         match h.assignable_users(c.owner_agency_id).await {
             Ok(u) => u
@@ -635,7 +652,11 @@ async fn case_page(
                 (a, b) => format!("{a} – {b}"),
             };
             let region = if d.country == haven_domain::record::HOME_COUNTRY {
-                if d.region.is_empty() { String::new() } else { l.region_of(&d.region) }
+                if d.region.is_empty() {
+                    String::new()
+                } else {
+                    l.region_of(&d.region)
+                }
             } else {
                 d.region.clone()
             };
@@ -669,7 +690,11 @@ async fn case_page(
                 .map(|r| code_label(&l, &reference::PER_ROLE_IN_PROCESS, r))
                 .collect();
             if !d.relation.is_empty() {
-                facts.push(code_label(&l, &reference::VIC_RELATIONSHIP_TO_TRAFFICKER, &d.relation));
+                facts.push(code_label(
+                    &l,
+                    &reference::VIC_RELATIONSHIP_TO_TRAFFICKER,
+                    &d.relation,
+                ));
             }
             if !d.nationality.is_empty() {
                 facts.push(country_name(&l, &d.nationality));
@@ -677,16 +702,13 @@ async fn case_page(
             (x.id.clone(), name, facts.join(", "), d.details.clone())
         })
         .collect();
-    let closure = c
-        .closure_reason
-        .as_deref()
-        .map(|r| {
-            let label = code_label(&l, &reference::HVN_CLOSURE_REASON, r);
-            match &c.closure_note {
-                Some(n) => format!("{label} — {n}"),
-                None => label,
-            }
-        });
+    let closure = c.closure_reason.as_deref().map(|r| {
+        let label = code_label(&l, &reference::HVN_CLOSURE_REASON, r);
+        match &c.closure_note {
+            Some(n) => format!("{label} — {n}"),
+            None => label,
+        }
+    });
     let page = CasePageT {
         title: l.ta(
             "case-title",
@@ -803,7 +825,14 @@ pub async fn case_close(
     let id = case_id_or_404!(state, info, id);
     let r = state
         .haven()
-        .close_case(&s.principal, id, &f.reason, &f.note, f.referred.is_some(), &info.origin)
+        .close_case(
+            &s.principal,
+            id,
+            &f.reason,
+            &f.note,
+            f.referred.is_some(),
+            &info.origin,
+        )
         .await;
     after(&state, &info, &s, id, r, "closed").await
 }
@@ -999,12 +1028,17 @@ pub async fn case_perpetrator_delete(
 }
 
 /// Reads the uploaded file of a multipart form (the CSRF field was checked by the middleware).
-pub(crate) async fn read_upload(mut m: Multipart) -> Result<Option<(String, Option<String>, Vec<u8>)>, StatusCode> {
+pub(crate) async fn read_upload(
+    mut m: Multipart,
+) -> Result<Option<(String, Option<String>, Vec<u8>)>, StatusCode> {
     while let Some(field) = m.next_field().await.map_err(|_| StatusCode::BAD_REQUEST)? {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("").to_string();
             let ct = field.content_type().map(str::to_string);
-            let bytes = field.bytes().await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
             return Ok(Some((name, ct, bytes.to_vec())));
         }
     }
@@ -1049,7 +1083,10 @@ pub fn attachment_response(file: haven_core::casework::AttachmentFile) -> Respon
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     } else {
-        h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment"));
+        h.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment"),
+        );
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
@@ -1097,7 +1134,10 @@ struct HistoryPage<'a> {
     rows: Vec<(String, String, String, String, String)>,
 }
 
-fn history_rows(l: &Layout<'_>, changes: &[ChangeView]) -> Vec<(String, String, String, String, String)> {
+fn history_rows(
+    l: &Layout<'_>,
+    changes: &[ChangeView],
+) -> Vec<(String, String, String, String, String)> {
     changes
         .iter()
         .map(|c| {
@@ -1127,7 +1167,11 @@ pub async fn case_history(
         Ok(id) => id,
         Err(r) => return r,
     };
-    let number = state.haven().case_number(&s.principal, id).await.unwrap_or_default();
+    let number = state
+        .haven()
+        .case_number(&s.principal, id)
+        .await
+        .unwrap_or_default();
     match state
         .haven()
         .case_history(&s.principal, id, &info.origin)

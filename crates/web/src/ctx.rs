@@ -229,6 +229,19 @@ impl<S: Send + Sync> FromRequestParts<S> for PendingMfa {
     }
 }
 
+/// The value of one text field of a buffered multipart body (the CSRF token of an upload form,
+/// which comes before the file).
+async fn multipart_field(body: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut m = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = m.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,17 +266,4 @@ mod tests {
         );
         assert_eq!(client_ip(true, &h, &ext), None);
     }
-}
-
-/// The value of one text field of a buffered multipart body (the CSRF token of an upload form,
-/// which comes before the file).
-async fn multipart_field(body: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
-    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut m = multer::Multipart::new(stream, boundary);
-    while let Ok(Some(field)) = m.next_field().await {
-        if field.name() == Some(name) {
-            return field.text().await.ok();
-        }
-    }
-    None
 }

@@ -14,10 +14,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for HtmlForm<T> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        serde_html_form::from_bytes(&bytes).map(HtmlForm).map_err(|e| {
-            // The form is ours, so this is a tampered or broken request; nothing personal is logged.
-            tracing::warn!(error = %e, "unreadable form");
-            (StatusCode::BAD_REQUEST, "unreadable form").into_response()
-        })
+        serde_html_form::from_bytes(&bytes)
+            .map(HtmlForm)
+            .map_err(|e| {
+                // The form is ours, so this is a tampered or broken request; nothing personal is logged.
+                tracing::warn!(error = %e, "unreadable form");
+                (StatusCode::BAD_REQUEST, "unreadable form").into_response()
+            })
     }
 }

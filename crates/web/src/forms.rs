@@ -1,10 +1,10 @@
 //! The case form: one flat HTML form (repeated keys for multi-valued fields) mapped to and from
 //! the domain's `CaseRecord`, and the field list that drives the one template used for
 //! registration and edits. Every field shows its translated label and help text.
-use haven_domain::record::{CaseRecord, FieldError, IdentityDocument};
-use haven_domain::reference::{self, COUNTRIES, LANGUAGES, Picklist};
 use haven_domain::GUYANA_REGIONS;
 use haven_domain::record::HOME_COUNTRY;
+use haven_domain::record::{CaseRecord, FieldError, IdentityDocument};
+use haven_domain::reference::{self, COUNTRIES, LANGUAGES, Picklist};
 use serde::Deserialize;
 
 use crate::layout::Layout;
@@ -172,7 +172,11 @@ impl CaseForm {
         v.trafficking_status = self.trafficking_status.clone();
         v.trafficking_status_decision_org = self.trafficking_status_decision_org.clone();
         v.relationship_to_trafficker = self.relationship_to_trafficker.clone();
-        v.age_when_trafficked = number(&mut errors, "age_when_trafficked", &self.age_when_trafficked);
+        v.age_when_trafficked = number(
+            &mut errors,
+            "age_when_trafficked",
+            &self.age_when_trafficked,
+        );
         v.method_of_recruitment = self.method_of_recruitment.clone();
         v.recruitment_websites_and_apps = self.recruitment_websites_and_apps.clone();
         v.methods_of_control = self.methods_of_control.clone();
@@ -239,7 +243,10 @@ pub const SECTIONS: &[(&str, &[Spec])] = &[
             f("citizenship", Kind::Countries),
             f("primary_language", Kind::Language),
             f("secondary_language", Kind::Language),
-            f("marital_status", Kind::Select(&reference::PRS_MARITAL_STATUS)),
+            f(
+                "marital_status",
+                Kind::Select(&reference::PRS_MARITAL_STATUS),
+            ),
             f("number_of_children", Kind::Number),
             f(
                 "highest_level_of_education",
@@ -248,7 +255,10 @@ pub const SECTIONS: &[(&str, &[Spec])] = &[
             f("deceased", Kind::Check),
         ],
     ),
-    ("section-identity", &[f("identity_documents", Kind::Documents)]),
+    (
+        "section-identity",
+        &[f("identity_documents", Kind::Documents)],
+    ),
     (
         "section-contact",
         &[
@@ -270,12 +280,18 @@ pub const SECTIONS: &[(&str, &[Spec])] = &[
     (
         "section-victim",
         &[
-            f("trafficking_status", Kind::Select(&reference::VIC_TRAFFICKING_STATUS)),
+            f(
+                "trafficking_status",
+                Kind::Select(&reference::VIC_TRAFFICKING_STATUS),
+            ),
             f(
                 "trafficking_status_decision_org",
                 Kind::Select(&reference::VIC_TRAFFICKING_STATUS_DECISION_MAKING_ORG),
             ),
-            f("type_of_exploitation", Kind::Multi(&reference::VIC_TYPE_OF_EXPLOITATION)),
+            f(
+                "type_of_exploitation",
+                Kind::Multi(&reference::VIC_TYPE_OF_EXPLOITATION),
+            ),
             f(
                 "forced_labour_industry",
                 Kind::Select(&reference::VIC_FORCED_LABOUR_INDUSTRY),
@@ -284,7 +300,10 @@ pub const SECTIONS: &[(&str, &[Spec])] = &[
                 "type_of_sex_exploitation",
                 Kind::Multi(&reference::VIC_TYPE_OF_SEX_EXPLOITATION),
             ),
-            f("methods_of_control", Kind::Multi(&reference::VIC_METHODS_OF_CONTROL)),
+            f(
+                "methods_of_control",
+                Kind::Multi(&reference::VIC_METHODS_OF_CONTROL),
+            ),
             f(
                 "method_of_recruitment",
                 Kind::Multi(&reference::VIC_METHOD_OF_RECRUITMENT),
@@ -302,7 +321,10 @@ pub const SECTIONS: &[(&str, &[Spec])] = &[
                 Kind::Select(&reference::VIC_RELATIONSHIP_TO_TRAFFICKER),
             ),
             f("age_when_trafficked", Kind::Number),
-            f("vulnerabilities", Kind::Multi(&reference::VIC_VULNERABILITIES)),
+            f(
+                "vulnerabilities",
+                Kind::Multi(&reference::VIC_VULNERABILITIES),
+            ),
         ],
     ),
     (
@@ -310,7 +332,10 @@ pub const SECTIONS: &[(&str, &[Spec])] = &[
         &[
             f("region", Kind::Region),
             f("risk_level", Kind::Select(&reference::HVN_RISK_LEVEL)),
-            f("referral_source", Kind::Select(&reference::HVN_REFERRAL_SOURCE)),
+            f(
+                "referral_source",
+                Kind::Select(&reference::HVN_REFERRAL_SOURCE),
+            ),
             f("referring_organisation", Kind::Text),
             f("referral_date", Kind::Date),
             f(
@@ -400,7 +425,11 @@ fn value_of(r: &CaseRecord, name: &str) -> (String, Vec<String>) {
     }
 }
 
-fn picklist_options(l: &Layout<'_>, list: &Picklist, selected: &[String]) -> Vec<(String, String, bool)> {
+fn picklist_options(
+    l: &Layout<'_>,
+    list: &Picklist,
+    selected: &[String],
+) -> Vec<(String, String, bool)> {
     list.codes
         .iter()
         .map(|c| {
@@ -577,7 +606,11 @@ pub fn display(l: &Layout<'_>, r: &CaseRecord) -> Vec<(String, Vec<(String, Stri
                             .map(|d| {
                                 format!(
                                     "{} {} ({})",
-                                    code_label(l, &reference::HVN_IDENTITY_DOCUMENT_TYPE, &d.document_type),
+                                    code_label(
+                                        l,
+                                        &reference::HVN_IDENTITY_DOCUMENT_TYPE,
+                                        &d.document_type
+                                    ),
                                     d.document_number,
                                     country_name(l, &d.issuing_country)
                                 )
@@ -605,15 +638,9 @@ pub fn history_value(l: &Layout<'_>, field: &str, value: &str) -> String {
         .iter()
         .flat_map(|(_, specs)| specs.iter())
         .find(|s| s.name == field);
-    let each = |f: &dyn Fn(&str) -> String| {
-        value
-            .split(", ")
-            .map(f)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let each = |f: &dyn Fn(&str) -> String| value.split(", ").map(f).collect::<Vec<_>>().join(", ");
     match (field, spec.map(|s| s.kind)) {
-        ("status", _) => l.t(&format!("status-{value}")),
+        ("status", _) => code_label(l, &reference::CAS_STATUS, value),
         ("closure_reason", _) => code_label(l, &reference::HVN_CLOSURE_REASON, value),
         (_, Some(Kind::Select(list))) => code_label(l, list, value),
         (_, Some(Kind::Multi(list))) => each(&|c| code_label(l, list, c)),
@@ -654,7 +681,10 @@ mod tests {
             ..Default::default()
         };
         let (r, errors) = form.to_record();
-        assert_eq!(errors, vec![FieldError::new("assessed_age", "error-number")]);
+        assert_eq!(
+            errors,
+            vec![FieldError::new("assessed_age", "error-number")]
+        );
         assert_eq!(r.person.number_of_children, Some(2));
         assert_eq!(r.person.citizenship, ["VE"]);
         assert_eq!(r.person.identity_documents[0].issuing_country, "VE");

@@ -97,7 +97,7 @@ impl<'a> Layout<'a> {
     }
 
     pub fn status(&self, s: &CaseStatus) -> String {
-        self.t(&format!("status-{}", s.as_str()))
+        self.t(&format!("code-cas_Status-{}", s.as_str()))
     }
 
     pub fn region(&self, code: &Option<String>) -> String {
@@ -145,7 +145,11 @@ impl<'a> Layout<'a> {
     pub fn action(&self, code: &str) -> String {
         let key = format!("action-{}", code.replace(['.', '_'], "-"));
         let t = self.t(&key);
-        if t.starts_with('[') { code.to_string() } else { t }
+        if t.starts_with('[') {
+            code.to_string()
+        } else {
+            t
+        }
     }
 
     pub fn field_error(&self, errors: &[FieldError], name: &str) -> Option<&'static str> {

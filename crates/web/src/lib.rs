@@ -4,9 +4,9 @@
 mod api;
 mod api_cases;
 mod case_pages;
+mod ctx;
 mod extract;
 mod forms;
-mod ctx;
 mod layout;
 mod pages;
 mod security;
@@ -206,7 +206,7 @@ pub async fn serve_tls(
 #[cfg(test)]
 mod i18n_keys {
     //! Every message key used by a template or a handler exists in every language.
-    use haven_domain::{AgencyType, CaseStatus, ExploitationType, Gender, Role};
+    use haven_domain::{AgencyType, CaseStatus, ExploitationType, Role};
     use haven_i18n::{I18n, Lang};
 
     /// String literals passed to `t(`, `ta(`, `with_notice(`, `error_page(...)` and the like.
@@ -259,6 +259,15 @@ mod i18n_keys {
         for (name, src) in [
             ("pages.rs", include_str!("pages.rs")),
             ("layout.rs", include_str!("layout.rs")),
+            ("case_pages.rs", include_str!("case_pages.rs")),
+            ("forms.rs", include_str!("forms.rs")),
+            // Validation messages returned by the domain and the use-cases.
+            ("record.rs", include_str!("../../domain/src/record.rs")),
+            ("cases.rs", include_str!("../../core/src/cases.rs")),
+            ("casework.rs", include_str!("../../core/src/casework.rs")),
+            ("transfers.rs", include_str!("../../core/src/transfers.rs")),
+            ("people.rs", include_str!("../../core/src/people.rs")),
+            ("files.rs", include_str!("../../core/src/files.rs")),
         ] {
             sources.push((name.to_string(), src.to_string()));
         }
@@ -282,9 +291,20 @@ mod i18n_keys {
         dynamic.extend(
             CaseStatus::ALL
                 .iter()
-                .map(|s| format!("status-{}", s.as_str())),
+                .map(|s| format!("code-cas_Status-{}", s.as_str())),
         );
-        dynamic.extend(Gender::ALL.iter().map(|g| format!("gender-{}", g.as_str())));
+        dynamic.extend(
+            haven_audit::Action::ALL
+                .iter()
+                .map(|a| format!("action-{}", a.as_str().replace(['.', '_'], "-"))),
+        );
+        // Every field a form or an error may name.
+        for (_, specs) in crate::forms::SECTIONS {
+            for spec in *specs {
+                dynamic.push(format!("field-{}", spec.name));
+                dynamic.push(format!("field-{}-help", spec.name));
+            }
+        }
         dynamic.extend(
             AgencyType::ALL
                 .iter()
@@ -293,7 +313,7 @@ mod i18n_keys {
         dynamic.extend(
             ExploitationType::ALL
                 .iter()
-                .map(|x| format!("exploitation-{}", x.as_str())),
+                .map(|x| format!("code-vic_TypeOfExploitation-{}", x.as_str())),
         );
         for key in dynamic {
             for lang in Lang::ALL {

@@ -10,9 +10,7 @@ use haven_core::admin::{AdminActor, NewAgency, NewUser};
 use haven_core::stats::Cell;
 use haven_core::trail::AuditEntry;
 use haven_core::{CoreError, FieldError};
-use haven_domain::{
-    AgencyType, GUYANA_REGIONS, Role, TokenId, UserId,
-};
+use haven_domain::{AgencyType, GUYANA_REGIONS, Role, TokenId, UserId};
 use haven_i18n::Lang;
 use haven_store::audit::AuditFilter;
 use serde::Deserialize;
@@ -434,12 +432,14 @@ pub async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Re
     let tables = vec![
         (
             "stats-by-status",
-            rows(&agg.by_status, &|k| l.t(&format!("status-{k}"))),
+            rows(&agg.by_status, &|k| l.t(&format!("code-cas_Status-{k}"))),
         ),
         ("stats-by-region", rows(&agg.by_region, &|k| l.region_of(k))),
         (
             "stats-by-exploitation",
-            rows(&agg.by_exploitation, &|k| l.t(&format!("exploitation-{k}"))),
+            rows(&agg.by_exploitation, &|k| {
+                l.t(&format!("code-vic_TypeOfExploitation-{k}"))
+            }),
         ),
     ];
     let help = l.ta("stats-help", &[("k", k)]);
