@@ -391,3 +391,258 @@ async fn an_agency_consenting_to_coordination_opens_its_cases_to_the_coordinator
         .await;
     assert_eq!(res.status(), 403);
 }
+
+fn writes_cases(r: Role) -> bool {
+    matches!(r, Role::Coordinator | Role::CaseWorker | Role::Screener)
+}
+fn manages_cases(r: Role) -> bool {
+    matches!(r, Role::Coordinator | Role::CaseWorker)
+}
+
+/// One visible case and one hidden case for the user; a service provider gets an explicit grant
+/// first, so that every role with case access is checked on a case it can read.
+async fn one_visible_one_hidden(app: &TestApp, user: &str, role: Role) -> (Option<CaseId>, CaseId) {
+    let (visible, hidden) = visible_and_hidden(app, user).await;
+    if role == Role::ServiceProvider && visible.is_empty() {
+        let mut conn = app.haven.db.pool().acquire().await.unwrap();
+        let admin = app.user_id("coordinator").await;
+        haven_store::cases::grant(
+            &mut conn,
+            hidden[0],
+            app.user_id(user).await,
+            admin,
+            0,
+            None,
+        )
+        .await
+        .unwrap();
+        return (Some(hidden[0]), hidden[1]);
+    }
+    (visible.first().copied(), hidden[0])
+}
+
+async fn owner_and_person(app: &TestApp, id: CaseId) -> (String, String) {
+    let row: (String, String) =
+        sqlx::query_as("SELECT owner_agency_id, person_id FROM cases WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    row
+}
+
+/// Every case route of issue 3 (pages and API), for every role, on a case the user may read and
+/// on one they may not: readers who may not write get 403, everyone else outside 404.
+#[tokio::test]
+async fn every_role_on_every_case_route() {
+    let app = TestApp::spawn().await;
+    for (user, role) in USERS {
+        let s = app.login(user).await;
+        let token = s.token().await;
+        let (visible, hidden) = one_visible_one_hidden(&app, user, *role).await;
+        let my_agency: String =
+            sqlx::query_scalar("SELECT agency_id FROM users WHERE username = $1")
+                .bind(*user)
+                .fetch_one(app.haven.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            s.get("/transfers").await.status().as_u16(),
+            expect(200, manages_cases(*role), 403),
+            "{user} GET /transfers"
+        );
+        let mut targets: Vec<(CaseId, bool)> = vec![(hidden, false)];
+        if let Some(v) = visible {
+            targets.push((v, true));
+        }
+        if lists_cases(*role) {
+            assert!(visible.is_some(), "{user} is checked on a case it can read");
+        }
+        for (id, readable) in targets {
+            let (owner, person) = owner_and_person(&app, id).await;
+            let write = |ok: u16| {
+                if !readable {
+                    404
+                } else if writes_cases(*role) {
+                    ok
+                } else {
+                    403
+                }
+            };
+            let read = |ok: u16| if readable { ok } else { 404 };
+            let base = format!("/cases/{id}");
+            for (path, want) in [
+                (format!("{base}/edit"), write(200)),
+                (format!("{base}/history"), read(200)),
+                (
+                    format!("{base}/subject-access"),
+                    if !readable {
+                        404
+                    } else if manages_cases(*role) {
+                        200
+                    } else {
+                        403
+                    },
+                ),
+            ] {
+                assert_eq!(
+                    s.get(&path).await.status().as_u16(),
+                    want,
+                    "{user} GET {path}"
+                );
+            }
+            let other_agency: String =
+                sqlx::query_scalar("SELECT id FROM agencies WHERE id <> $1 ORDER BY name LIMIT 1")
+                    .bind(&owner)
+                    .fetch_one(app.haven.db.pool())
+                    .await
+                    .unwrap();
+            let may_assign =
+                *role == Role::Coordinator || (*role == Role::CaseWorker && owner == my_agency);
+            let posts: Vec<(String, Vec<(&str, &str)>, u16)> = vec![
+                (
+                    format!("{base}/notes"),
+                    vec![("body", "Matrix note")],
+                    write(303),
+                ),
+                (
+                    format!("{base}/events"),
+                    vec![("event_type", "Transit"), ("country", "GY")],
+                    write(303),
+                ),
+                (
+                    format!("{base}/perpetrators"),
+                    vec![("roles", "Transporter")],
+                    write(303),
+                ),
+                (
+                    format!("{base}/assign"),
+                    vec![("user", "")],
+                    if !readable {
+                        404
+                    } else if may_assign {
+                        303
+                    } else {
+                        403
+                    },
+                ),
+                (
+                    format!("{base}/transfer"),
+                    vec![("to_agency", other_agency.as_str())],
+                    if !readable {
+                        404
+                    } else if *role == Role::Coordinator {
+                        303
+                    } else {
+                        403
+                    },
+                ),
+            ];
+            for (path, fields, want) in posts {
+                assert_eq!(
+                    s.post_form(&path, &fields).await.status().as_u16(),
+                    want,
+                    "{user} POST {path}"
+                );
+            }
+            // Close then reopen: a writer may do both (closing an already closed case is a 422).
+            let closed = s
+                .post_form(&format!("{base}/close"), &[("reason", "Other")])
+                .await
+                .status()
+                .as_u16();
+            let expected = write(303);
+            assert!(
+                closed == expected || (expected == 303 && closed == 422),
+                "{user} POST close: {closed}"
+            );
+            assert_eq!(
+                s.post_form(&format!("{base}/reopen"), &[("reason", "Matrix")])
+                    .await
+                    .status()
+                    .as_u16(),
+                write(303),
+                "{user} POST reopen"
+            );
+            let form = reqwest::multipart::Form::new()
+                .text("csrf", s.csrf.clone())
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(b"plain text note".to_vec()).file_name("n.txt"),
+                );
+            let up = s
+                .client
+                .post(app.url(&format!("{base}/attachments")))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            assert_eq!(up, write(303), "{user} POST attachment");
+
+            // The API, with the same answers.
+            let c = reqwest::Client::new();
+            let api = |m: reqwest::Method, path: String| {
+                c.request(m, app.url(&format!("/api/v1{path}")))
+                    .bearer_auth(&token)
+            };
+            let st = |r: reqwest::Response| r.status().as_u16();
+            assert_eq!(
+                st(api(reqwest::Method::GET, format!("/cases/{id}/history"))
+                    .send()
+                    .await
+                    .unwrap()),
+                read(200),
+                "{user} api history"
+            );
+            assert_eq!(
+                st(api(reqwest::Method::GET, format!("/people/{person}"))
+                    .send()
+                    .await
+                    .unwrap()),
+                read(200),
+                "{user} api person"
+            );
+            assert_eq!(
+                st(api(reqwest::Method::PUT, format!("/cases/{id}"))
+                    .header("if-match", "\"0\"")
+                    .json(&crate::harness::api_case("Matrix"))
+                    .send()
+                    .await
+                    .unwrap()),
+                write(412),
+                "{user} api stale edit"
+            );
+            assert_eq!(
+                st(api(reqwest::Method::POST, format!("/cases/{id}/notes"))
+                    .json(&serde_json::json!({"body": "api note"}))
+                    .send()
+                    .await
+                    .unwrap()),
+                write(201),
+                "{user} api note"
+            );
+            assert_eq!(
+                st(api(reqwest::Method::POST, format!("/cases/{id}/events"))
+                    .json(&serde_json::json!({"event_type": "Recruitment"}))
+                    .send()
+                    .await
+                    .unwrap()),
+                write(201),
+                "{user} api event"
+            );
+            assert_eq!(
+                st(
+                    api(reqwest::Method::POST, format!("/cases/{id}/perpetrators"))
+                        .json(&serde_json::json!({"roles": ["Exploiter"]}))
+                        .send()
+                        .await
+                        .unwrap()
+                ),
+                write(201),
+                "{user} api perpetrator"
+            );
+        }
+    }
+}

@@ -12,4 +12,5 @@ mod cases;
 mod cli;
 mod durability;
 mod encryption;
+mod records;
 mod tls;

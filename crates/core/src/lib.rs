@@ -8,13 +8,13 @@ pub mod auth;
 pub mod backup;
 pub mod cases;
 pub mod casework;
-pub mod people;
-pub mod transfers;
 pub mod demo;
 pub mod files;
 pub mod keys;
+pub mod people;
 pub mod stats;
 pub mod trail;
+pub mod transfers;
 
 use haven_audit::{Actor, AuditKeys};
 use haven_authz::Principal;

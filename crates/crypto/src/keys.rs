@@ -347,7 +347,10 @@ mod tests {
         let c = ring.cipher();
         let data = [0u8, 255, 7, 0, 1];
         let blob = c.encrypt_bytes(&data, "case_attachments.data:1");
-        assert_eq!(c.decrypt_bytes(&blob, "case_attachments.data:1").unwrap(), data);
+        assert_eq!(
+            c.decrypt_bytes(&blob, "case_attachments.data:1").unwrap(),
+            data
+        );
         assert!(c.decrypt_bytes(&blob, "case_attachments.data:2").is_err());
     }
 

@@ -3,9 +3,9 @@
 
 pub mod access;
 pub mod codes;
+pub mod ids;
 pub mod record;
 pub mod reference;
-pub mod ids;
 pub mod role;
 pub mod values;
 

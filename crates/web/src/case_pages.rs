@@ -211,7 +211,8 @@ fn form_page(
     };
     let status = if !st.conflicts.is_empty() {
         StatusCode::CONFLICT
-    } else if st.errors.is_empty() {
+    } else if st.errors.is_empty() || st.notice.is_some() {
+        // A saved or resumed draft may still have problems to show: it was saved all the same.
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY

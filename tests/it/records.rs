@@ -1,0 +1,706 @@
+//! The case record through the real server: edit with conflict detection (pages and API), close
+//! and reopen, assignment, transfer with acceptance, notes, route, perpetrators, attachments,
+//! history, drafts, search filters and the subject access report.
+use serde_json::{Value, json};
+
+use crate::harness::{Session, TestApp, api_case, location};
+
+/// Opens a case through the form and returns its id.
+async fn new_case(s: &Session, fields: &[(&str, &str)]) -> String {
+    let res = s.open_case(fields).await;
+    assert_eq!(res.status(), 303, "case opened");
+    location(&res).trim_start_matches("/cases/").to_string()
+}
+
+/// The edit form's fields as the browser would send them back.
+fn edit_fields<'a>(version: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("version", version),
+        ("first_name", "Rosa"),
+        ("second_name", "Pérez"),
+        ("gender", "Feminine"),
+        ("assessed_age", "30"),
+        ("trafficking_status", "PossibleVictimOfTrafficking"),
+        ("type_of_exploitation", "SexualExploitation"),
+        ("region", "GY-BA"),
+    ];
+    for (k, v) in extra {
+        f.retain(|(x, _)| x != k);
+        f.push((k, v));
+    }
+    f
+}
+
+fn version_in(html: &str) -> String {
+    let i = html
+        .find("name=\"version\" value=\"")
+        .expect("version field");
+    html[i + 22..].chars().take_while(|c| *c != '"').collect()
+}
+
+#[tokio::test]
+async fn a_second_edit_is_refused_with_what_changed_and_nothing_is_lost() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    // The mines officer's agency consents to coordination, so the coordinator sees its cases.
+    let ana = app.login("screener").await;
+    let id = new_case(&ana, &edit_fields("", &[])[1..]).await;
+    // Two people open the edit form at the same version.
+    let form = ana
+        .get(&format!("/cases/{id}/edit"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let v = version_in(&form);
+    let coordinator = app.login("coordinator").await;
+    let other_form = coordinator
+        .get(&format!("/cases/{id}/edit"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(version_in(&other_form), v);
+    // The first save wins.
+    let first = ana
+        .post_form(
+            &format!("/cases/{id}/edit"),
+            &edit_fields(
+                &v,
+                &[("mobile_phone", "+592 611 2222"), ("risk_level", "High")],
+            ),
+        )
+        .await;
+    assert_eq!(first.status(), 303);
+    // The second, from the old version, is refused; their typing is kept; the change is named.
+    let second = coordinator
+        .post_form(
+            &format!("/cases/{id}/edit"),
+            &edit_fields(&v, &[("also_known_as", "La Flaca")]),
+        )
+        .await;
+    assert_eq!(second.status(), 409);
+    let html = second.text().await.unwrap();
+    assert!(html.contains("value=\"La Flaca\""), "nothing typed is lost");
+    assert!(
+        html.contains("Risk level") || html.contains("Risk"),
+        "names the changed field"
+    );
+    assert!(
+        html.contains("High"),
+        "shows the new value to a coordinator"
+    );
+    let page = coordinator
+        .get(&format!("/cases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("+592 611 2222"), "the first save stands");
+    assert!(!page.contains("La Flaca"), "the refused save wrote nothing");
+    // Saving again from the conflict page (now at the current version) is a deliberate choice.
+    let again = coordinator
+        .post_form(
+            &format!("/cases/{id}/edit"),
+            &edit_fields(
+                &version_in(&html),
+                &[
+                    ("also_known_as", "La Flaca"),
+                    ("mobile_phone", "+592 611 2222"),
+                    ("risk_level", "High"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(again.status(), 303);
+    let page = coordinator
+        .get(&format!("/cases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("La Flaca"));
+    // The history names both editors, field by field; previous values for the coordinator.
+    let history = coordinator
+        .get(&format!("/cases/{id}/history"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(history.contains("+592 611 2222") && history.contains("La Flaca"));
+    let conflicts: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'case.edit_conflict' AND target_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(app.haven.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(conflicts, 1, "the refused save is in the audit trail");
+}
+
+#[tokio::test]
+async fn the_api_uses_etags_and_refuses_stale_or_missing_versions() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let s = app.login("caseworker").await;
+    let token = s.token().await;
+    let c = reqwest::Client::new();
+    let created = c
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&token)
+        .json(&api_case("Lucía"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["etag"], "\"1\"");
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let got = c
+        .get(app.url(&format!("/api/v1/cases/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let etag = got.headers()["etag"].to_str().unwrap().to_string();
+    let mut doc: Value = got.json().await.unwrap();
+    assert_eq!(doc["record"]["person"]["citizenship"], json!(["VE"]));
+    let mut record = doc["record"].take();
+    record["person"]["mobile_phone"] = json!("+58 412 555 0101");
+    let put = |r: Value, m: Option<&str>| {
+        let mut b = c
+            .put(app.url(&format!("/api/v1/cases/{id}")))
+            .bearer_auth(&token)
+            .json(&r);
+        if let Some(m) = m {
+            b = b.header("if-match", m);
+        }
+        b.send()
+    };
+    assert_eq!(put(record.clone(), None).await.unwrap().status(), 428);
+    let ok = put(record.clone(), Some(&etag)).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.headers()["etag"], "\"2\"");
+    record["person"]["email"] = json!("rosa@example.org");
+    let stale = put(record.clone(), Some(&etag)).await.unwrap();
+    assert_eq!(stale.status(), 412);
+    let problem: Value = stale.json().await.unwrap();
+    let fields: Vec<&str> = problem["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["mobile_phone"], "the conflict names what changed");
+    // An unknown code is refused and named.
+    record["victim"]["methods_of_control"] = json!(["Magic"]);
+    let bad = put(record, Some("\"2\"")).await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "methods_of_control");
+    // Unknown keys are refused rather than silently ignored.
+    let typo = c
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&token)
+        .json(&json!({"person": {"firstname": "X"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(typo.status(), 400);
+}
+
+#[tokio::test]
+async fn close_reopen_assign_and_transfer_with_acceptance() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let cw = app.login("caseworker").await;
+    let id = new_case(&cw, &[("first_name", "Camila")]).await;
+    let path = format!("/cases/{id}");
+    // Closing needs a reason.
+    let no_reason = cw
+        .post_form(&format!("{path}/close"), &[("reason", "")])
+        .await;
+    assert_eq!(no_reason.status(), 422);
+    let closed = cw
+        .post_form(
+            &format!("{path}/close"),
+            &[
+                ("reason", "AssistanceCompleted"),
+                ("note", "Back with her family"),
+            ],
+        )
+        .await;
+    assert_eq!(closed.status(), 303);
+    let page = cw.get(&path).await.text().await.unwrap();
+    assert!(page.contains("Back with her family") && page.contains("status-Closed"));
+    assert_eq!(
+        cw.post_form(&format!("{path}/close"), &[("reason", "Other")])
+            .await
+            .status(),
+        422,
+        "a closed case cannot be closed again"
+    );
+    assert_eq!(
+        cw.post_form(&format!("{path}/reopen"), &[("reason", "")])
+            .await
+            .status(),
+        422
+    );
+    let reopened = cw
+        .post_form(
+            &format!("{path}/reopen"),
+            &[("reason", "She came back to the shelter")],
+        )
+        .await;
+    assert_eq!(reopened.status(), 303);
+    let page = cw.get(&path).await.text().await.unwrap();
+    assert!(
+        page.contains("She came back to the shelter"),
+        "the reason is kept as a note"
+    );
+    // Assignment: only staff of the owning agency.
+    let coordinator_id = app.user_id("coordinator").await.to_string();
+    let refused = cw
+        .post_form(
+            &format!("{path}/assign"),
+            &[("user", coordinator_id.as_str())],
+        )
+        .await;
+    assert_eq!(
+        refused.status(),
+        422,
+        "the coordinator is in another agency"
+    );
+    let me = app.user_id("caseworker").await.to_string();
+    assert_eq!(
+        cw.post_form(&format!("{path}/assign"), &[("user", me.as_str())])
+            .await
+            .status(),
+        303
+    );
+    // Transfer: only the coordinator asks; the receiving agency accepts and becomes the owner.
+    let target: String = sqlx::query_scalar(
+        "SELECT a.id FROM agencies a JOIN users u ON u.agency_id = a.id WHERE u.username = 'childcare'",
+    )
+    .fetch_one(app.haven.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        cw.post_form(
+            &format!("{path}/transfer"),
+            &[("to_agency", target.as_str())]
+        )
+        .await
+        .status(),
+        403,
+        "only the coordinator transfers"
+    );
+    let screener = app.login("screener").await;
+    let found = new_case(&screener, &[("first_name", "Niña"), ("assessed_age", "12")]).await;
+    let path = format!("/cases/{found}");
+    let coord = app.login("coordinator").await;
+    let asked = coord
+        .post_form(
+            &format!("{path}/transfer"),
+            &[
+                ("to_agency", target.as_str()),
+                ("reason", "A child: CPA is competent"),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status(), 303);
+    let again = coord
+        .post_form(
+            &format!("{path}/transfer"),
+            &[("to_agency", target.as_str())],
+        )
+        .await;
+    assert_eq!(again.status(), 422, "one pending transfer at a time");
+    let childcare = app.login("childcare").await;
+    assert_eq!(
+        childcare.get(&path).await.status(),
+        404,
+        "not theirs until accepted"
+    );
+    let offers = childcare.get("/transfers").await.text().await.unwrap();
+    assert!(offers.contains("A child: CPA is competent"));
+    let tid: String = sqlx::query_scalar("SELECT id FROM case_transfers")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        cw.post_form(&format!("/transfers/{tid}/accept"), &[])
+            .await
+            .status(),
+        404,
+        "only the receiving agency decides"
+    );
+    let accepted = childcare
+        .post_form(&format!("/transfers/{tid}/accept"), &[])
+        .await;
+    assert_eq!(accepted.status(), 303);
+    let page = childcare.get(&path).await;
+    assert_eq!(page.status(), 200, "now theirs");
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Child Care and Protection Agency")
+    );
+    let history = coord
+        .get(&format!("{path}/history"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains("Owning agency"),
+        "the hand-over is in the history"
+    );
+}
+
+#[tokio::test]
+async fn notes_route_perpetrators_and_attachments_are_sealed_and_audited() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let cw = app.login("caseworker").await;
+    let id = new_case(&cw, &[("first_name", "Yolanda")]).await;
+    let path = format!("/cases/{id}");
+    assert_eq!(
+        cw.post_form(
+            &format!("{path}/notes"),
+            &[("body", "Interviewed with a Wapishana interpreter")]
+        )
+        .await
+        .status(),
+        303
+    );
+    let ev = cw
+        .post_form(
+            &format!("{path}/events"),
+            &[
+                ("event_type", "Exploitation"),
+                ("country", "Guyana"),
+                ("region", "GY-CU"),
+                ("place", "Kurupung backdam"),
+                ("start_date", "2025-02-01"),
+                ("end_date", "2025-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(ev.status(), 422, "end before start is refused");
+    assert!(
+        ev.text()
+            .await
+            .unwrap()
+            .contains("The end is before the start")
+    );
+    let ev = cw
+        .post_form(
+            &format!("{path}/events"),
+            &[
+                ("event_type", "Exploitation"),
+                ("country", "Guyana"),
+                ("region", "GY-CU"),
+                ("place", "Kurupung backdam"),
+                ("start_date", "2025-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(ev.status(), 303);
+    let per = cw
+        .post_form(
+            &format!("{path}/perpetrators"),
+            &[
+                ("name", "Xochitl Bravado"),
+                ("roles", "RecruiterOrIntermediary"),
+                ("roles", "Exploiter"),
+                ("nationality", "BRA"),
+            ],
+        )
+        .await;
+    assert_eq!(per.status(), 303);
+    // Upload: a PDF is accepted; an executable and a mislabelled file are refused.
+    let upload = |name: &'static str, bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", cw.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        cw.client
+            .post(app.url(&format!("{path}/attachments")))
+            .multipart(form)
+            .send()
+    };
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\nQwertyuiopSecretScan\n%%EOF\n".to_vec();
+    assert_eq!(
+        upload("passport scan.pdf", pdf.clone())
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let exe = upload("tool.exe", b"MZ\x90\x00\x03rest".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(exe.status(), 422);
+    assert!(exe.text().await.unwrap().contains("not accepted"));
+    let png_named_pdf = upload("photo.pdf", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(png_named_pdf.status(), 422);
+    let page = cw.get(&path).await.text().await.unwrap();
+    for shown in [
+        "Wapishana interpreter",
+        "Kurupung backdam",
+        "Cuyuni-Mazaruni",
+        "Xochitl Bravado",
+        "Brazil",
+        "passport scan.pdf",
+    ] {
+        assert!(page.contains(shown), "case page shows {shown}");
+    }
+    let aid: String = sqlx::query_scalar("SELECT id FROM case_attachments")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    let dl = cw.get(&format!("{path}/attachments/{aid}")).await;
+    assert_eq!(dl.status(), 200);
+    assert!(
+        dl.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(dl.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    // Nobody outside the case can download it.
+    let other = app.login("inspector").await;
+    assert_eq!(
+        other
+            .get(&format!("{path}/attachments/{aid}"))
+            .await
+            .status(),
+        404
+    );
+    // Nothing of this is stored in clear.
+    for (table, column) in [
+        ("case_notes", "body"),
+        ("case_events", "place"),
+        ("case_perpetrators", "details"),
+        ("case_attachments", "name"),
+        ("case_attachments", "data"),
+    ] {
+        let blobs: Vec<Vec<u8>> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT {column} FROM {table}")))
+                .fetch_all(app.haven.db.pool())
+                .await
+                .unwrap();
+        assert!(!blobs.is_empty());
+        for b in blobs {
+            for needle in [
+                "Wapishana",
+                "Kurupung",
+                "Xochitl",
+                "passport",
+                "QwertyuiopSecretScan",
+            ] {
+                assert!(
+                    !b.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                    "{needle} in clear in {table}.{column}"
+                );
+            }
+        }
+    }
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY seq")
+            .bind(&id)
+            .fetch_all(app.haven.db.pool())
+            .await
+            .unwrap();
+    for a in [
+        "note.added",
+        "event.saved",
+        "perpetrator.saved",
+        "attachment.added",
+        "attachment.rejected",
+        "attachment.downloaded",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} audited");
+    }
+}
+
+#[tokio::test]
+async fn previous_values_and_the_subject_access_report_are_for_case_managers_only() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let screener = app.login("screener").await;
+    let id = new_case(&screener, &edit_fields("", &[])[1..]).await;
+    let form = screener
+        .get(&format!("/cases/{id}/edit"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let res = screener
+        .post_form(
+            &format!("/cases/{id}/edit"),
+            &edit_fields(&version_in(&form), &[("mobile_phone", "+592 622 3333")]),
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = screener
+        .post_form(
+            &format!("/cases/{id}/edit"),
+            &edit_fields(
+                &(version_in(&form).parse::<i64>().unwrap() + 1).to_string(),
+                &[("mobile_phone", "+592 699 9999")],
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let history = screener
+        .get(&format!("/cases/{id}/history"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(history.contains("+592 699 9999"));
+    assert!(
+        !history.contains(">Before<"),
+        "a screener does not see previous values"
+    );
+    assert_eq!(
+        screener
+            .get(&format!("/cases/{id}/subject-access"))
+            .await
+            .status(),
+        403
+    );
+    // The screener's agency's coordinator sees everything, with the access log.
+    let coord = app.login("coordinator").await;
+    let report = coord.get(&format!("/cases/{id}/subject-access")).await;
+    assert_eq!(report.status(), 200);
+    let html = report.text().await.unwrap();
+    assert!(html.contains("Rosa") && html.contains("+592 699 9999"));
+    assert!(html.contains("Case viewed"), "the access log lists reads");
+    assert!(html.contains("Case record changed"), "and changes");
+    let history = coord
+        .get(&format!("/cases/{id}/history"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains("+592 622 3333"),
+        "previous values for the coordinator"
+    );
+}
+
+#[tokio::test]
+async fn drafts_are_private_resumable_and_deleted_when_the_case_opens() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let cw = app.login("caseworker").await;
+    let res = cw
+        .post_form(
+            "/cases/new",
+            &[
+                ("action", "draft"),
+                ("first_name", "Esperanza"),
+                ("assessed_age", "about 16"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "a draft saves whatever is there");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Draft saved"));
+    let did: String = sqlx::query_scalar("SELECT id FROM case_drafts")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    let data: Vec<u8> = sqlx::query_scalar("SELECT data FROM case_drafts")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert!(
+        !data.windows(9).any(|w| w == b"Esperanza"),
+        "drafts are sealed"
+    );
+    let list = cw.get("/cases/new").await.text().await.unwrap();
+    assert!(list.contains("Esperanza"), "listed under the user's drafts");
+    let other = app.login("screener").await;
+    assert_eq!(
+        other.get(&format!("/cases/new?draft={did}")).await.status(),
+        404
+    );
+    let resumed = cw
+        .get(&format!("/cases/new?draft={did}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(resumed.contains("value=\"Esperanza\""));
+    let mut fields: Vec<(&str, &str)> = vec![("draft", did.as_str()), ("first_name", "Esperanza")];
+    fields.extend(crate::harness::CASE_BASICS.iter().copied());
+    let opened = cw.post_form("/cases/new", &fields).await;
+    assert_eq!(opened.status(), 303);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_drafts")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the draft is gone once the case is open");
+}
+
+#[tokio::test]
+async fn search_by_nationality_region_exploitation_agency_and_dates() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let cw = app.login("caseworker").await;
+    new_case(
+        &cw,
+        &[
+            ("first_name", "Alpha"),
+            ("citizenship", "VE"),
+            ("region", "GY-BA"),
+            ("type_of_exploitation", "SexualExploitation"),
+        ],
+    )
+    .await;
+    new_case(
+        &cw,
+        &[
+            ("first_name", "Beta"),
+            ("citizenship", "Brazil"),
+            ("citizenship", "GY"),
+            ("region", "GY-CU"),
+        ],
+    )
+    .await;
+    let search = |fields: Vec<(&'static str, String)>| {
+        let cw = &cw;
+        async move {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = cw.post_form("/cases/search", &f).await;
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    let (_, html) = search(vec![("nationality", "BRA".into())]).await;
+    assert!(html.contains("Beta") && !html.contains("Alpha"));
+    let (_, html) = search(vec![("nationality", "GY".into())]).await;
+    assert!(html.contains("Beta"), "any of several citizenships");
+    let (_, html) = search(vec![("region", "GY-BA".into())]).await;
+    assert!(html.contains("Alpha") && !html.contains("Beta"));
+    let (_, html) = search(vec![("exploitation_type", "SexualExploitation".into())]).await;
+    assert!(html.contains("Alpha") && !html.contains("Beta"));
+    let today = haven_core::cases::today().to_string();
+    let (_, html) = search(vec![("opened_from", today.clone()), ("opened_to", today)]).await;
+    assert!(html.contains("Alpha") && html.contains("Beta"));
+    let (_, html) = search(vec![("opened_to", "2020-01-01".into())]).await;
+    assert!(!html.contains("Alpha") && !html.contains("Beta"));
+    let (code, html) = search(vec![("nationality", "Narnia".into())]).await;
+    assert_eq!(code, 422);
+    assert!(html.contains("Nationality"), "the error names the filter");
+    let details: Vec<String> = sqlx::query_scalar(
+        "SELECT details FROM audit_events WHERE action = 'case.searched' ORDER BY seq",
+    )
+    .fetch_all(app.haven.db.pool())
+    .await
+    .unwrap();
+    assert!(details.iter().any(|d| d.contains("\"nationality\":\"BR\"")));
+}
