@@ -392,6 +392,9 @@ async fn an_agency_consenting_to_coordination_opens_its_cases_to_the_coordinator
     assert_eq!(res.status(), 403);
 }
 
+/// A form post: path, fields, expected status.
+type Post<'a> = (String, Vec<(&'a str, &'a str)>, u16);
+
 fn writes_cases(r: Role) -> bool {
     matches!(r, Role::Coordinator | Role::CaseWorker | Role::Screener)
 }
@@ -499,7 +502,7 @@ async fn every_role_on_every_case_route() {
                     .unwrap();
             let may_assign =
                 *role == Role::Coordinator || (*role == Role::CaseWorker && owner == my_agency);
-            let posts: Vec<(String, Vec<(&str, &str)>, u16)> = vec![
+            let posts: Vec<Post> = vec![
                 (
                     format!("{base}/notes"),
                     vec![("body", "Matrix note")],
