@@ -480,3 +480,157 @@ async fn french_sign_in_case_creation_search_and_sign_out_in_chromium() {
         shot.display()
     );
 }
+
+/// The daily work on one case, as a case worker does it in the browser, in English and then in
+/// French: register, find, view, edit, have a second save refused as a conflict, close.
+#[tokio::test]
+async fn case_lifecycle_with_conflict_in_english_and_french_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let i18n = haven_i18n::I18n::load().unwrap();
+    let b = Browser::start().await;
+    for (lang, first, last) in [
+        (haven_i18n::Lang::En, "Rosalind", "Ferreira"),
+        (haven_i18n::Lang::Fr, "Éloïse", "Baptiste"),
+    ] {
+        let t = |key: &str| i18n.t(lang, key);
+        b.goto(&app.url("/login")).await;
+        b.type_into("#username", "caseworker").await;
+        b.type_into("#password", PASSWORD).await;
+        b.submit(&app, "form[action=\"/login\"] button[type=submit]", |p| {
+            p == "/dashboard"
+        })
+        .await;
+        b.click(&format!("select[name=lang] option[value={}]", lang.code()))
+            .await;
+        b.submit(&app, "form.lang button[type=submit]", |p| p == "/dashboard")
+            .await;
+        assert_eq!(b.attribute("html", "lang").await, lang.code());
+
+        // Register.
+        b.goto(&app.url("/cases/new")).await;
+        assert!(
+            b.source().await.contains(&t("field-first_name-help")),
+            "help texts shown"
+        );
+        b.type_into("#first_name", first).await;
+        b.type_into("#second_name", last).await;
+        b.click("#gender option[value=\"Feminine\"]").await;
+        b.type_into("#assessed_age", "19").await;
+        b.click("input[name=type_of_exploitation][value=SexualExploitation]")
+            .await;
+        b.click("input[name=methods_of_control][value=DebtBondage]")
+            .await;
+        b.type_into("#citizenship", "VE").await;
+        b.click("#region option[value=\"GY-PT\"]").await;
+        let case_path = b
+            .submit(
+                &app,
+                "form[action=\"/cases/new\"] button[value=save]",
+                |p| p.starts_with("/cases/") && p != "/cases/new",
+            )
+            .await;
+        assert!(b.source().await.contains(&t("notice-case-created")));
+
+        // Find, without the accents, and open it from the results.
+        b.goto(&app.url("/cases")).await;
+        let plain = first.replace('É', "E").replace('ï', "i");
+        b.type_into("#name", &format!("{plain} {last}")).await;
+        b.submit(&app, "form.search button[type=submit]", |p| {
+            p == "/cases/search"
+        })
+        .await;
+        let link = b.attribute("main table tbody a", "href").await;
+        assert!(link.ends_with(&case_path), "{link} is {case_path}");
+        b.goto(&app.url(&case_path)).await;
+        let page = b.source().await;
+        for shown in [
+            first,
+            last,
+            &t("code-vic_MethodsOfControl-DebtBondage"),
+            &t("section-route"),
+        ] {
+            assert!(page.contains(shown), "case page shows {shown:?}");
+        }
+
+        // Edit; meanwhile the same case is saved from another window.
+        b.goto(&app.url(&format!("{case_path}/edit"))).await;
+        b.type_into("#mobile_phone", "+592 600 7777").await;
+        let other = app.login("caseworker").await;
+        let form = other
+            .get(&format!("{case_path}/edit"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let i = form.find("name=\"version\" value=\"").unwrap();
+        let version: String = form[i + 22..].chars().take_while(|c| *c != '"').collect();
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("version", version.as_str()),
+            ("first_name", first),
+            ("second_name", last),
+            ("gender", "Feminine"),
+            ("assessed_age", "19"),
+            ("trafficking_status", "PossibleVictimOfTrafficking"),
+            ("type_of_exploitation", "SexualExploitation"),
+            ("region", "GY-PT"),
+            ("risk_level", "High"),
+        ];
+        fields.push(("citizenship", "VE"));
+        assert_eq!(
+            other
+                .post_form(&format!("{case_path}/edit"), &fields)
+                .await
+                .status(),
+            303
+        );
+        let edit = format!("{case_path}/edit");
+        b.submit(&app, "form.record button[value=save]", |p| p == edit)
+            .await;
+        let conflict = b.source().await;
+        assert!(
+            conflict.contains(&t("conflict-intro").replace('\'', "&#39;"))
+                || conflict.contains(&t("conflict-intro")),
+            "the conflict is explained in {}",
+            lang.code()
+        );
+        assert!(
+            conflict.contains(&t("code-hvn_RiskLevel-High")),
+            "the other save is shown"
+        );
+        assert_eq!(
+            b.attribute("#mobile_phone", "value").await,
+            "+592 600 7777",
+            "what was typed is kept"
+        );
+        // Saving again after reading the conflict keeps both changes.
+        b.click("#risk_level option[value=\"High\"]").await;
+        b.submit(&app, "form.record button[value=save]", |p| p == case_path)
+            .await;
+        let page = b.source().await;
+        assert!(page.contains("+592 600 7777") && page.contains(&t("notice-case-saved")));
+
+        // Close with a reason.
+        b.click("section.actions details:nth-of-type(1) summary")
+            .await;
+        b.click("#closure_reason option[value=AssistanceCompleted]")
+            .await;
+        b.submit(
+            &app,
+            &format!("form[action=\"{case_path}/close\"] button[type=submit]"),
+            |p| p == case_path,
+        )
+        .await;
+        assert_eq!(
+            b.text(".case-header .badge").await,
+            t("code-cas_Status-Closed")
+        );
+        b.submit(&app, "form[action=\"/logout\"] button[type=submit]", |p| {
+            p == "/login"
+        })
+        .await;
+    }
+    b.quit().await;
+}
