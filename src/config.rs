@@ -23,6 +23,9 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_SESSION_IDLE_MINUTES",
     "HAVEN_SESSION_MAX_HOURS",
     "HAVEN_MIN_CELL",
+    "HAVEN_ATTACHMENT_MAX_MB",
+    "HAVEN_SCAN_COMMAND",
+    "HAVEN_DRAFT_MAX_DAYS",
     // Used by the test suite only.
     "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",
@@ -44,6 +47,9 @@ pub struct FileConfig {
     pub session_idle_minutes: Option<i64>,
     pub session_max_hours: Option<i64>,
     pub min_cell: Option<i64>,
+    pub attachment_max_mb: Option<i64>,
+    pub scan_command: Option<String>,
+    pub draft_max_days: Option<i64>,
 }
 
 /// Values given on the command line (highest precedence).
@@ -284,6 +290,28 @@ pub fn load(
         .or(file.min_cell)
     {
         policy.min_cell = v;
+    }
+    if let Some(v) = env("HAVEN_ATTACHMENT_MAX_MB")
+        .map(|v| parse_int("HAVEN_ATTACHMENT_MAX_MB", v))
+        .transpose()?
+        .or(file.attachment_max_mb)
+    {
+        if !(1..=100).contains(&v) {
+            return Err(ConfigError::Invalid(format!(
+                "attachment limit must be 1 to 100 MB, not {v}"
+            )));
+        }
+        policy.attachment_max_bytes = v as usize * 1024 * 1024;
+    }
+    if let Some(cmd) = env("HAVEN_SCAN_COMMAND").or(file.scan_command.clone()) {
+        policy.scan_command = cmd.trim().to_string();
+    }
+    if let Some(v) = env("HAVEN_DRAFT_MAX_DAYS")
+        .map(|v| parse_int("HAVEN_DRAFT_MAX_DAYS", v))
+        .transpose()?
+        .or(file.draft_max_days)
+    {
+        policy.draft_max_age_secs = v.max(1) * 86_400;
     }
     if let Some(cc) = env("HAVEN_COUNTRY_CODE").or(file.country_code.clone()) {
         let cc = cc.trim().to_ascii_uppercase();

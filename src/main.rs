@@ -317,6 +317,12 @@ async fn serve(cfg: &Config, haven: Haven) -> Result<()> {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
             }
+            // Abandoned registration drafts must not keep personal data forever.
+            match janitor.purge_drafts().await {
+                Ok(n) if n > 0 => tracing::info!(drafts = n, "abandoned drafts removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove abandoned drafts"),
+            }
         }
     });
     let i18n = haven_i18n::I18n::load()?;
@@ -748,6 +754,19 @@ async fn check_config(cfg: &Config) -> Result<()> {
         "sessions      idle {} min, at most {} h",
         cfg.policy.session_idle_secs / 60,
         cfg.policy.session_absolute_secs / 3600
+    );
+    println!(
+        "attachments   at most {} MB; virus scan {}",
+        cfg.policy.attachment_max_bytes / (1024 * 1024),
+        if cfg.policy.scan_command.is_empty() {
+            "off (files are marked \"not scanned\")".to_string()
+        } else {
+            format!("by `{}`", cfg.policy.scan_command)
+        }
+    );
+    println!(
+        "drafts        deleted after {} days untouched",
+        cfg.policy.draft_max_age_secs / 86_400
     );
     if let Some((cert, key)) = &cfg.tls {
         for p in [cert, key] {
