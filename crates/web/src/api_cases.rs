@@ -12,12 +12,13 @@ use haven_core::cases::{CaseDoc, CaseSearch, ChangeView};
 use haven_core::casework::{AttachmentView, EventView, NoteView, PerpetratorView};
 use haven_core::{CoreError, Origin};
 use haven_domain::record::{CaseRecord, EventData, PerpetratorData, PersonData};
-use haven_domain::{AgencyId, CaseId, PersonId, UserId};
+use haven_domain::{AgencyId, PersonId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::{ApiJson, ApiUser, Problem, fail, forbidden};
+use crate::extract::ApiCase;
 
 fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
@@ -37,10 +38,6 @@ fn if_match(headers: &HeaderMap) -> Result<i64, Response> {
         .trim_matches('"')
         .parse::<i64>()
         .map_err(|_| crate::api::problem(StatusCode::PRECONDITION_FAILED, "error-conflict", vec![]))
-}
-
-fn parse_case(id: &str) -> Result<CaseId, Response> {
-    id.parse::<CaseId>().map_err(|_| fail(CoreError::NotFound))
 }
 
 /// 412 with the changes made since the caller's version.
@@ -406,12 +403,8 @@ fn document(c: CaseDoc) -> CaseDocument {
 pub async fn get_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let h = state.haven();
     let c = match h.open_case(&p, id, &o).await {
         Ok(c) => c,
@@ -437,14 +430,10 @@ pub struct Saved {
 pub async fn update_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
     headers: HeaderMap,
     ApiJson(r): ApiJson<CaseRecord>,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let base = match if_match(&headers) {
         Ok(v) => v,
         Err(r) => return r,
@@ -465,12 +454,8 @@ pub async fn update_case(
 pub async fn case_history(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     match state.haven().case_history(&p, id, &o).await {
         Ok(c) => Json(changes(c)).into_response(),
         Err(e) => fail(e),
@@ -502,13 +487,9 @@ pub struct CloseRequest {
 pub async fn close_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<CloseRequest>,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     done(
         state
             .haven()
@@ -529,13 +510,9 @@ pub struct ReasonRequest {
 pub async fn reopen_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<ReasonRequest>,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     done(state.haven().reopen_case(&p, id, &r.reason, &o).await)
 }
 
@@ -552,13 +529,9 @@ pub struct AssignRequest {
 pub async fn assign_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<AssignRequest>,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let user = match r.user_id.as_deref().map(str::parse::<UserId>).transpose() {
         Ok(u) => u,
         Err(_) => return fail(CoreError::invalid("user_id", "error-assignee")),
@@ -584,13 +557,9 @@ pub struct TransferCreated {
 pub async fn transfer_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<TransferRequest>,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let Ok(to) = r.to_agency_id.parse::<AgencyId>() else {
         return fail(CoreError::invalid("to_agency_id", "error-transfer-agency"));
     };
@@ -696,13 +665,9 @@ pub struct NoteRequest {
 pub async fn add_note(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<NoteRequest>,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     created(state.haven().add_note(&p, id, &r.body, &o).await)
 }
 
@@ -712,13 +677,9 @@ pub async fn add_note(
 pub async fn add_event(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<EventData>,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     created(state.haven().save_event(&p, id, None, r, &o).await)
 }
 
@@ -729,13 +690,9 @@ pub async fn add_event(
 pub async fn put_event(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path((id, eid)): Path<(String, String)>,
+    ApiCase(id, eid): ApiCase,
     ApiJson(r): ApiJson<EventData>,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     done(
         state
             .haven()
@@ -751,12 +708,8 @@ pub async fn put_event(
 pub async fn delete_event(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path((id, eid)): Path<(String, String)>,
+    ApiCase(id, eid): ApiCase,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     done(state.haven().delete_event(&p, id, &eid, &o).await)
 }
 
@@ -766,13 +719,9 @@ pub async fn delete_event(
 pub async fn add_perpetrator(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<PerpetratorData>,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     created(state.haven().save_perpetrator(&p, id, None, r, &o).await)
 }
 
@@ -782,13 +731,9 @@ pub async fn add_perpetrator(
 pub async fn put_perpetrator(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path((id, pid)): Path<(String, String)>,
+    ApiCase(id, pid): ApiCase,
     ApiJson(r): ApiJson<PerpetratorData>,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     done(
         state
             .haven()
@@ -804,12 +749,8 @@ pub async fn put_perpetrator(
 pub async fn delete_perpetrator(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path((id, pid)): Path<(String, String)>,
+    ApiCase(id, pid): ApiCase,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     done(state.haven().delete_perpetrator(&p, id, &pid, &o).await)
 }
 
@@ -821,13 +762,9 @@ pub async fn delete_perpetrator(
 pub async fn add_attachment(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
+    ApiCase(id, _): ApiCase,
     m: Multipart,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     match crate::case_pages::read_upload(m).await {
         Ok(Some((name, ct, bytes))) => created(
             state
@@ -847,12 +784,8 @@ pub async fn add_attachment(
 pub async fn get_attachment(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path((id, aid)): Path<(String, String)>,
+    ApiCase(id, aid): ApiCase,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     match state.haven().get_attachment(&p, id, &aid, &o).await {
         Ok(f) => crate::case_pages::attachment_response(f),
         Err(e) => fail(e),
@@ -865,12 +798,8 @@ pub async fn get_attachment(
 pub async fn delete_attachment(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-    Path((id, aid)): Path<(String, String)>,
+    ApiCase(id, aid): ApiCase,
 ) -> Response {
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     done(state.haven().delete_attachment(&p, id, &aid, &o).await)
 }
 

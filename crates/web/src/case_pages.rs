@@ -19,16 +19,11 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::ctx::{Authed, ReqInfo};
-use crate::extract::HtmlForm;
+use crate::extract::{HtmlForm, PageCase};
 use crate::forms::{self, CaseForm, code_label, country_name};
 use crate::layout::Layout;
 use crate::pages::{fail, forbidden, render};
 use haven_core::auth::SessionInfo;
-
-fn parse_case(l: &Layout<'_>, id: &str) -> Result<CaseId, Response> {
-    id.parse::<CaseId>()
-        .map_err(|_| fail(l, CoreError::NotFound))
-}
 
 fn with_status(mut res: Response, status: StatusCode) -> Response {
     *res.status_mut() = status;
@@ -406,13 +401,9 @@ pub async fn case_new_submit(
 pub async fn case_edit_page(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
 ) -> Response {
     let l = Layout::new(&state, &info);
-    let id = match parse_case(&l, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     match state
         .haven()
         .open_case(&s.principal, id, &info.origin)
@@ -467,14 +458,10 @@ fn conflict_lines(l: &Layout<'_>, changes: &[ChangeView]) -> Vec<String> {
 pub async fn case_edit_submit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
     HtmlForm(form): HtmlForm<CaseForm>,
 ) -> Response {
     let l = Layout::new(&state, &info);
-    let id = match parse_case(&l, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let (mut record, parse_errors) = form.to_record();
     let Some(version) = form.version else {
         return fail(&l, CoreError::invalid("version", "error-form"));
@@ -760,14 +747,10 @@ pub struct DoneQuery {
 pub async fn case_view(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
     Query(q): Query<DoneQuery>,
 ) -> Response {
     let l = Layout::new(&state, &info);
-    let id = match parse_case(&l, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let notice = q.done.as_deref().and_then(done_notice).map(|k| l.t(k));
     case_page(&state, &info, &s, id, notice, None).await
 }
@@ -800,15 +783,6 @@ async fn after(
     }
 }
 
-macro_rules! case_id_or_404 {
-    ($state:expr, $info:expr, $id:expr) => {
-        match $id.parse::<CaseId>() {
-            Ok(id) => id,
-            Err(_) => return fail(&Layout::new(&$state, &$info), CoreError::NotFound),
-        }
-    };
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CloseForm {
@@ -820,10 +794,9 @@ pub struct CloseForm {
 pub async fn case_close(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<CloseForm>,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let r = state
         .haven()
         .close_case(
@@ -847,10 +820,9 @@ pub struct ReasonForm {
 pub async fn case_reopen(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<ReasonForm>,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let r = state
         .haven()
         .reopen_case(&s.principal, id, &f.reason, &info.origin)
@@ -867,10 +839,9 @@ pub struct AssignForm {
 pub async fn case_assign(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<AssignForm>,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let user = match f.user.trim() {
         "" => None,
         u => match u.parse::<UserId>() {
@@ -898,10 +869,9 @@ pub struct TransferForm {
 pub async fn case_transfer(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<TransferForm>,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let r = match f.to_agency.parse::<AgencyId>() {
         Ok(to) => state
             .haven()
@@ -922,10 +892,9 @@ pub struct NoteForm {
 pub async fn case_note(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<NoteForm>,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let r = state
         .haven()
         .add_note(&s.principal, id, &f.body, &info.origin)
@@ -949,10 +918,9 @@ pub struct EventForm {
 pub async fn case_event_add(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<EventForm>,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let data = EventData {
         event_type: f.event_type,
         country: forms::country_input(&f.country),
@@ -973,9 +941,8 @@ pub async fn case_event_add(
 pub async fn case_event_delete(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path((id, eid)): Path<(String, String)>,
+    PageCase(id, eid): PageCase,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let r = state
         .haven()
         .delete_event(&s.principal, id, &eid, &info.origin)
@@ -996,10 +963,9 @@ pub struct PerpetratorForm {
 pub async fn case_perpetrator_add(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<PerpetratorForm>,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let data = PerpetratorData {
         name: f.name,
         roles: f.roles,
@@ -1018,9 +984,8 @@ pub async fn case_perpetrator_add(
 pub async fn case_perpetrator_delete(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path((id, pid)): Path<(String, String)>,
+    PageCase(id, pid): PageCase,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let r = state
         .haven()
         .delete_perpetrator(&s.principal, id, &pid, &info.origin)
@@ -1049,10 +1014,9 @@ pub(crate) async fn read_upload(
 pub async fn case_attachment_add(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
     m: Multipart,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let r = match read_upload(m).await {
         Ok(Some((name, ct, bytes))) => state
             .haven()
@@ -1096,9 +1060,8 @@ pub fn attachment_response(file: haven_core::casework::AttachmentFile) -> Respon
 pub async fn case_attachment_get(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path((id, aid)): Path<(String, String)>,
+    PageCase(id, aid): PageCase,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     match state
         .haven()
         .get_attachment(&s.principal, id, &aid, &info.origin)
@@ -1112,9 +1075,8 @@ pub async fn case_attachment_get(
 pub async fn case_attachment_delete(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path((id, aid)): Path<(String, String)>,
+    PageCase(id, aid): PageCase,
 ) -> Response {
-    let id = case_id_or_404!(state, info, id);
     let r = state
         .haven()
         .delete_attachment(&s.principal, id, &aid, &info.origin)
@@ -1161,13 +1123,9 @@ fn history_rows(
 pub async fn case_history(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
 ) -> Response {
     let l = Layout::new(&state, &info);
-    let id = match parse_case(&l, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let number = state
         .haven()
         .case_number(&s.principal, id)
@@ -1205,13 +1163,9 @@ struct SarPage<'a> {
 pub async fn case_subject_access(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Path(id): Path<String>,
+    PageCase(id, _): PageCase,
 ) -> Response {
     let l = Layout::new(&state, &info);
-    let id = match parse_case(&l, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     match state
         .haven()
         .subject_access_report(&s.principal, id, &info.origin)
