@@ -14,16 +14,88 @@ async fn names_never_reach_the_database_in_clear() {
             ("first_name", NAME),
             ("second_name", SURNAME),
             ("mobile_phone", "+592 600 1234"),
+            ("also_known_as", "Kwazimodoa"),
+            ("birth_date", "1999-07-13"),
+            ("email", "vwxyzab@example.org"),
+            ("document_type", "Passport"),
+            ("document_number", "VE-Q9876543"),
+            ("issuing_country", "VE"),
+            ("mailing_city", "Bartikwaville"),
+            ("mailing_street", "Lot 77 Plumbob Street"),
+            ("mailing_postal_code", "PX-4455"),
             ("summary", "Met at Bartica, Zyxwvutsrq said..."),
         ])
         .await;
     assert_eq!(res.status(), 303);
+    // Every other part of a case that holds personal data, through its own route.
+    let path = super::harness::location(&res);
+    for (route, fields) in [
+        ("notes", vec![("body", "Notezzqq: shelter in Lethem")]),
+        (
+            "events",
+            vec![
+                ("event_type", "Recruitment"),
+                ("place", "Placezzqq landing"),
+                ("description", "Descrzzqq by boat"),
+            ],
+        ),
+        (
+            "perpetrators",
+            vec![
+                ("name", "Perpzzqq Malvado"),
+                ("details", "Drives a blue truck"),
+            ],
+        ),
+        (
+            "close",
+            vec![("reason", "Other"), ("note", "Closezzqq family")],
+        ),
+        ("reopen", vec![("reason", "Reopenzzqq came back")]),
+    ] {
+        assert_eq!(
+            s.post_form(&format!("{path}/{route}"), &fields)
+                .await
+                .status(),
+            303,
+            "{route}"
+        );
+    }
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", s.csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"Attachzzqq statement of the victim".to_vec())
+                .file_name("Filezzqq statement.txt"),
+        );
+    let up = s
+        .client
+        .post(app.url(&format!("{path}/attachments")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(up.status(), 303);
+    // A draft, and a change (the history keeps old and new values).
+    s.post_form(
+        "/cases/new",
+        &[("action", "draft"), ("first_name", "Draftzzqq")],
+    )
+    .await;
     // Make sure everything is written to the main file, not only the WAL.
     let needles: Vec<Vec<u8>> = vec![
         NAME.as_bytes().to_vec(),
         SURNAME.as_bytes().to_vec(),
         "600 1234".as_bytes().to_vec(),
         NAME.to_lowercase().into_bytes(),
+        b"Kwazimodoa".to_vec(),
+        b"1999-07-13".to_vec(),
+        b"vwxyzab".to_vec(),
+        b"Q9876543".to_vec(),
+        b"Bartikwaville".to_vec(),
+        b"Plumbob".to_vec(),
+        b"PX-4455".to_vec(),
+        b"zzqq".to_vec(),
+        b"blue truck".to_vec(),
     ];
     if let Some(path) = app.db.sqlite_path() {
         for file in [path.clone(), path.with_extension("db-wal")] {
