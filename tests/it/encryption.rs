@@ -81,6 +81,25 @@ async fn names_never_reach_the_database_in_clear() {
         &[("action", "draft"), ("first_name", "Draftzzqq")],
     )
     .await;
+    let form = s.get(&format!("{path}/edit")).await.text().await.unwrap();
+    let i = form.find("name=\"version\" value=\"").unwrap();
+    let version: String = form[i + 22..].chars().take_while(|c| *c != '"').collect();
+    let mut edit: Vec<(&str, &str)> = vec![
+        ("version", version.as_str()),
+        ("first_name", NAME),
+        ("second_name", SURNAME),
+        ("mobile_phone", "+592 699 8888"),
+    ];
+    edit.extend(crate::harness::CASE_BASICS.iter().copied());
+    assert_eq!(
+        s.post_form(&format!("{path}/edit"), &edit).await.status(),
+        303
+    );
+    let changes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_changes")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert!(changes > 0, "the edit wrote history rows to scan");
     // Make sure everything is written to the main file, not only the WAL.
     let needles: Vec<Vec<u8>> = vec![
         NAME.as_bytes().to_vec(),
@@ -96,6 +115,7 @@ async fn names_never_reach_the_database_in_clear() {
         b"PX-4455".to_vec(),
         b"zzqq".to_vec(),
         b"blue truck".to_vec(),
+        b"699 8888".to_vec(),
     ];
     if let Some(path) = app.db.sqlite_path() {
         for file in [path.clone(), path.with_extension("db-wal")] {

@@ -395,6 +395,45 @@ impl Haven {
         }
     }
 
+    /// Refuses a change the writer's role does not allow on this case (audited, then 403).
+    pub(crate) async fn refuse<T>(
+        &self,
+        tx: Tx,
+        p: &Principal,
+        id: CaseId,
+        outcome: &'static str,
+        origin: &Origin,
+    ) -> Result<T> {
+        tx.rollback().await?;
+        let ev = Event::new(Action::CaseAccessDenied)
+            .outcome(outcome)
+            .target("case", id);
+        self.record_read(&actor(p, origin), ev).await?;
+        Err(CoreError::Forbidden)
+    }
+
+    /// The changes since `base` in a fresh read, for a save that lost a race.
+    async fn conflict_after_race(
+        &self,
+        tx: Tx,
+        p: &Principal,
+        id: CaseId,
+        base: i64,
+        origin: &Origin,
+    ) -> Result<i64> {
+        tx.rollback().await?;
+        let may_see_old = p.role != Role::Screener;
+        let mut conn = self.db.pool().acquire().await?;
+        let changes = self.changes_since(&mut conn, id, base, may_see_old).await?;
+        drop(conn);
+        let ev = Event::new(Action::CaseEditConflict)
+            .outcome("refused")
+            .target("case", id)
+            .details(serde_json::json!({"base_version": base}));
+        self.record_read(&actor(p, origin), ev).await?;
+        Err(CoreError::Conflict(changes))
+    }
+
     // ---- create ----
 
     /// Registers a person and opens a case owned by the creator's agency. A draft the case was
@@ -599,8 +638,12 @@ impl Haven {
                 person.created_at,
                 t,
             )?;
+            // On PostgreSQL another save may have committed since this one read the version
+            // (SQLite's write transactions are serialised): then it is a conflict like any other.
             if !cases::update_person(&mut tx, &row, person.version).await? {
-                return Err(CoreError::internal("person changed inside the transaction"));
+                return self
+                    .conflict_after_race(tx, p, id, base_version, origin)
+                    .await;
             }
             self.write_name_index(&mut tx, person.id, &record.person)
                 .await?;
@@ -610,7 +653,9 @@ impl Haven {
         row.version = new_version;
         row.updated_at = t;
         if !cases::update_case_fields(&mut tx, &row, c.version).await? {
-            return Err(CoreError::internal("case changed inside the transaction"));
+            return self
+                .conflict_after_race(tx, p, id, base_version, origin)
+                .await;
         }
         self.write_codes(&mut tx, id, &record.victim).await?;
         let fields: Vec<&str> = diff.iter().map(|d| d.0).collect();
@@ -848,7 +893,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         let (mut tx, w) = self.gate_write(tx, p, id, origin).await?;
         if !w.may_assign() {
-            return Err(CoreError::Forbidden);
+            return self.refuse(tx, p, id, "assign_denied", origin).await;
         }
         let c = cases::get_case(&mut tx, id)
             .await?

@@ -71,7 +71,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         let (mut tx, w) = self.gate_write(tx, p, id, origin).await?;
         if !w.may_transfer() {
-            return Err(CoreError::Forbidden);
+            return self.refuse(tx, p, id, "transfer_denied", origin).await;
         }
         let c = cases::get_case(&mut tx, id)
             .await?

@@ -602,7 +602,7 @@ pub async fn list(
     }
     if let Some(n) = &q.nationality {
         where_ += &format!(
-            " AND EXISTS (SELECT 1 FROM person_citizenships pc WHERE pc.person_id = c.person_id AND pc.country = {})",
+            " AND c.person_id IN (SELECT pc.person_id FROM person_citizenships pc WHERE pc.country = {})",
             next()
         );
         args.push(Arg::Text(n.clone()));
@@ -617,7 +617,7 @@ pub async fn list(
     }
     if let Some(x) = &q.exploitation_type {
         where_ += &format!(
-            " AND EXISTS (SELECT 1 FROM case_codes cx WHERE cx.case_id = c.id AND cx.field = 'vic_TypeOfExploitation' AND cx.code = {})",
+            " AND c.id IN (SELECT cx.case_id FROM case_codes cx WHERE cx.field = 'vic_TypeOfExploitation' AND cx.code = {})",
             next()
         );
         args.push(Arg::Text(x.clone()));
@@ -632,7 +632,7 @@ pub async fn list(
     }
     for d in &q.name_digests {
         where_ += &format!(
-            " AND EXISTS (SELECT 1 FROM person_name_index pni WHERE pni.person_id = c.person_id AND pni.digest = {})",
+            " AND c.person_id IN (SELECT pni.person_id FROM person_name_index pni WHERE pni.digest = {})",
             next()
         );
         args.push(Arg::Text(d.clone()));

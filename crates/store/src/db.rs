@@ -87,6 +87,9 @@ impl Db {
                                 "PRAGMA synchronous = FULL",
                                 "PRAGMA foreign_keys = ON",
                                 "PRAGMA busy_timeout = 10000",
+                                // After a large transaction (a demo load, a restore) the
+                                // write-ahead log shrinks back instead of keeping its peak size.
+                                "PRAGMA journal_size_limit = 67108864",
                             ] {
                                 conn.execute(pragma).await?;
                             }

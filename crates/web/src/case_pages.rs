@@ -338,7 +338,13 @@ pub async fn case_new_submit(
                         record,
                         errors: parse_errors.into_iter().chain(problems).collect(),
                         conflicts: vec![],
-                        notice: Some(l.t("drafts-saved")),
+                        notice: Some(l.ta(
+                            "drafts-saved",
+                            &[(
+                                "days",
+                                FluentValue::from(state.haven().policy.draft_max_age_secs / 86_400),
+                            )],
+                        )),
                         version: None,
                         draft: Some(id),
                     },

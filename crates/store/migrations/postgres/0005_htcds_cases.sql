@@ -36,6 +36,9 @@ ALTER TABLE cases ADD COLUMN referral_reason TEXT;
 ALTER TABLE cases ADD COLUMN closure_reason TEXT;
 ALTER TABLE cases ADD COLUMN closure_note BYTEA;
 CREATE INDEX cases_status ON cases(status);
+-- Searches start from an index of the filter (name digests, citizenship, codes) and reach the
+-- cases of the persons found through this one.
+CREATE INDEX cases_person ON cases(person_id);
 
 -- Multi-valued picklists of a case (vic_TypeOfExploitation, vic_MethodsOfControl, ...).
 CREATE TABLE case_codes (

@@ -17,7 +17,7 @@ CREATE TABLE person_citizenships (
     person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
     country TEXT NOT NULL,
     PRIMARY KEY (person_id, country)
-);
+) WITHOUT ROWID;
 CREATE INDEX person_citizenships_country ON person_citizenships(country, person_id);
 INSERT INTO person_citizenships (person_id, country)
     SELECT id, citizenship FROM persons WHERE citizenship IS NOT NULL;
@@ -36,6 +36,9 @@ ALTER TABLE cases ADD COLUMN referral_reason TEXT;
 ALTER TABLE cases ADD COLUMN closure_reason TEXT;
 ALTER TABLE cases ADD COLUMN closure_note BLOB;
 CREATE INDEX cases_status ON cases(status);
+-- Searches start from an index of the filter (name digests, citizenship, codes) and reach the
+-- cases of the persons found through this one.
+CREATE INDEX cases_person ON cases(person_id);
 
 -- Multi-valued picklists of a case (vic_TypeOfExploitation, vic_MethodsOfControl, ...).
 CREATE TABLE case_codes (
@@ -43,7 +46,7 @@ CREATE TABLE case_codes (
     field TEXT NOT NULL,
     code TEXT NOT NULL,
     PRIMARY KEY (case_id, field, code)
-);
+) WITHOUT ROWID;
 CREATE INDEX case_codes_lookup ON case_codes(field, code, case_id);
 INSERT INTO case_codes (case_id, field, code)
     SELECT id, 'vic_TypeOfExploitation', exploitation_type FROM cases WHERE exploitation_type IS NOT NULL;
