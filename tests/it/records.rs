@@ -704,3 +704,47 @@ async fn search_by_nationality_region_exploitation_agency_and_dates() {
     .unwrap();
     assert!(details.iter().any(|d| d.contains("\"nationality\":\"BR\"")));
 }
+
+#[tokio::test]
+async fn broad_searches_count_up_to_a_thousand_and_still_page_on() {
+    let app = TestApp::spawn_with(Default::default(), 1500).await;
+    let s = app.login("coordinator").await;
+    let res = s
+        .post_form("/cases/search", &[("opened_from", "2000-01-01")])
+        .await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("More than 1000 cases"), "capped count shown");
+    let token = s.token().await;
+    let body: Value = reqwest::Client::new()
+        .post(app.url("/api/v1/cases/search"))
+        .bearer_auth(&token)
+        .json(&json!({"opened_from": "2000-01-01", "page": 41, "per_page": 25}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["total"], 1000);
+    assert_eq!(body["total_is_lower_bound"], true);
+    assert_eq!(
+        body["items"].as_array().unwrap().len(),
+        25,
+        "pages beyond the counted thousand still list cases"
+    );
+    let exact: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/cases"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        exact["total"].as_i64().unwrap() > 1000,
+        "unfiltered lists count exactly"
+    );
+    assert_eq!(exact["total_is_lower_bound"], false);
+}

@@ -125,7 +125,9 @@ pub struct CaseSearch {
 #[derive(Clone, Debug)]
 pub struct CasePage {
     pub items: Vec<CaseListItem>,
+    /// Exact, or a lower bound when `more` (filtered counts stop at a thousand).
     pub total: i64,
+    pub more: bool,
     pub page: i64,
     pub pages: i64,
 }
@@ -1132,10 +1134,18 @@ impl Haven {
         }));
         self.record_read(&actor(cap.principal(), origin), ev)
             .await?;
-        let pages = ((total + per_page - 1) / per_page).max(1);
+        // Only filtered counts stop at the cap (see `cases::list`).
+        let more = !filters.is_empty() && total > cases::COUNT_CAP;
+        let total = if more { cases::COUNT_CAP } else { total };
+        let mut pages = ((total + per_page - 1) / per_page).max(1);
+        if more && items.len() as i64 == per_page {
+            // Beyond the counted thousand, one more page at a time.
+            pages = pages.max(page + 1);
+        }
         Ok(CasePage {
             items,
             total,
+            more,
             page,
             pages,
         })

@@ -93,6 +93,7 @@ cases-count = { $count ->
     [one] One case
    *[other] { $count } cases
 }
+cases-count-more = More than { $count } cases
 cases-col-number = Case number
 cases-col-person = Person
 cases-col-status = Status

@@ -93,6 +93,7 @@ cases-count = { $count ->
     [one] Un caso
    *[other] { $count } casos
 }
+cases-count-more = Más de { $count } casos
 cases-col-number = Número de caso
 cases-col-person = Persona
 cases-col-status = Estado

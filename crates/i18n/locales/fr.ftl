@@ -93,6 +93,7 @@ cases-count = { $count ->
     [one] { $count } cas
    *[other] { $count } cas
 }
+cases-count-more = Plus de { $count } cas
 cases-col-number = Numéro de cas
 cases-col-person = Personne
 cases-col-status = Statut

@@ -111,7 +111,9 @@ pub struct CaseSummary {
 #[derive(Serialize, ToSchema)]
 pub struct CaseList {
     items: Vec<CaseSummary>,
+    /// Exact, unless `total_is_lower_bound` (filtered searches count up to 1,000).
     total: i64,
+    total_is_lower_bound: bool,
     page: i64,
     pages: i64,
 }
@@ -194,6 +196,7 @@ async fn run_search(
                 })
                 .collect(),
             total: page.total,
+            total_is_lower_bound: page.more,
             page: page.page,
             pages: page.pages,
         })

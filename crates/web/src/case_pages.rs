@@ -89,6 +89,7 @@ async fn cases_page(
                 CasePage {
                     items: vec![],
                     total: 0,
+                    more: false,
                     page: 1,
                     pages: 1,
                 },
@@ -98,7 +99,12 @@ async fn cases_page(
         }
         Err(e) => return fail(&l, e),
     };
-    let count_text = l.ta("cases-count", &[("count", FluentValue::from(page.total))]);
+    let count_key = if page.more {
+        "cases-count-more"
+    } else {
+        "cases-count"
+    };
+    let count_text = l.ta(count_key, &[("count", FluentValue::from(page.total))]);
     let page_text = l.ta(
         "page-of",
         &[
