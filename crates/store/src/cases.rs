@@ -506,6 +506,8 @@ pub struct CaseQuery {
     /// Opened at or after / before (Unix seconds).
     pub opened_from: Option<i64>,
     pub opened_before: Option<i64>,
+    /// Overrides [`RARE_FILTER`] (tests run both query shapes with it).
+    pub rare_threshold: Option<i64>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -568,8 +570,29 @@ fn scope_sql(
     }
 }
 
+/// A code filter matching at most this many rows starts the search (see [`list`]).
+const RARE_FILTER: i64 = 2000;
+
 /// Filtered counts stop here (see [`list`]).
 pub const COUNT_CAP: i64 = 1000;
+
+/// Whether at most [`RARE_FILTER`] rows match `sql` (one bind), counting no further than that.
+async fn is_rare(
+    conn: &mut Conn,
+    sql: &'static str,
+    code: Option<&str>,
+    threshold: i64,
+) -> Result<bool> {
+    let Some(code) = code else { return Ok(false) };
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM ({sql} LIMIT {}) s",
+        threshold.max(0) + 1
+    )))
+    .bind(code)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n <= threshold)
+}
 
 /// A bound value of a dynamically built query.
 enum Arg {
@@ -584,6 +607,24 @@ pub async fn list(
     q: &CaseQuery,
     now: i64,
 ) -> Result<(Vec<CaseListRow>, i64)> {
+    // A code filter that few rows carry is where the search starts (its index gives the
+    // candidates); a common one is tested case by case while walking the list index newest
+    // first, which stops as soon as the page is full. Counting the filter's index entries, up to
+    // the threshold, is cheap either way.
+    let nationality_rare = is_rare(
+        conn,
+        "SELECT 1 FROM person_citizenships WHERE country = $1",
+        q.nationality.as_deref(),
+        q.rare_threshold.unwrap_or(RARE_FILTER),
+    )
+    .await?;
+    let exploitation_rare = is_rare(
+        conn,
+        "SELECT 1 FROM case_codes WHERE field = 'vic_TypeOfExploitation' AND code = $1",
+        q.exploitation_type.as_deref(),
+        q.rare_threshold.unwrap_or(RARE_FILTER),
+    )
+    .await?;
     let mut n = 0;
     let mut next = || {
         n += 1;
@@ -604,10 +645,12 @@ pub async fn list(
         args.push(Arg::Text(num.clone()));
     }
     if let Some(n) = &q.nationality {
-        where_ += &format!(
-            " AND EXISTS (SELECT 1 FROM person_citizenships pc WHERE pc.person_id = c.person_id AND pc.country = {})",
-            next()
-        );
+        let sql = if nationality_rare {
+            " AND c.person_id IN (SELECT pc.person_id FROM person_citizenships pc WHERE pc.country = {})"
+        } else {
+            " AND EXISTS (SELECT 1 FROM person_citizenships pc WHERE pc.person_id = c.person_id AND pc.country = {})"
+        };
+        where_ += &sql.replace("{}", &next());
         args.push(Arg::Text(n.clone()));
     }
     if let Some(a) = q.agency {
@@ -619,10 +662,12 @@ pub async fn list(
         args.push(Arg::Text(r.clone()));
     }
     if let Some(x) = &q.exploitation_type {
-        where_ += &format!(
-            " AND EXISTS (SELECT 1 FROM case_codes cx WHERE cx.case_id = c.id AND cx.field = 'vic_TypeOfExploitation' AND cx.code = {})",
-            next()
-        );
+        let sql = if exploitation_rare {
+            " AND c.id IN (SELECT cx.case_id FROM case_codes cx WHERE cx.field = 'vic_TypeOfExploitation' AND cx.code = {})"
+        } else {
+            " AND EXISTS (SELECT 1 FROM case_codes cx WHERE cx.case_id = c.id AND cx.field = 'vic_TypeOfExploitation' AND cx.code = {})"
+        };
+        where_ += &sql.replace("{}", &next());
         args.push(Arg::Text(x.clone()));
     }
     if let Some(t) = q.opened_from {
