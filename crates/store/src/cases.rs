@@ -570,7 +570,8 @@ fn scope_sql(
     }
 }
 
-/// A code filter matching at most this many rows starts the search (see [`list`]).
+/// A code filter matching at most this many rows (or a fifth of the register, if more) starts the
+/// search (see [`list`]).
 const RARE_FILTER: i64 = 2000;
 
 /// Filtered counts stop here (see [`list`]).
@@ -611,18 +612,29 @@ pub async fn list(
     // candidates); a common one is tested case by case while walking the list index newest
     // first, which stops as soon as the page is full. Counting the filter's index entries, up to
     // the threshold, is cheap either way.
+    // "Rare": fewer rows than a fifth of the register (case numbers issued tell its size).
+    let threshold = match q.rare_threshold {
+        Some(t) => t,
+        None => {
+            let issued: Option<i64> =
+                sqlx::query_scalar("SELECT CAST(SUM(next_seq) AS BIGINT) FROM case_counters")
+                    .fetch_one(&mut *conn)
+                    .await?;
+            (issued.unwrap_or(0) / 5).max(RARE_FILTER)
+        }
+    };
     let nationality_rare = is_rare(
         conn,
         "SELECT 1 FROM person_citizenships WHERE country = $1",
         q.nationality.as_deref(),
-        q.rare_threshold.unwrap_or(RARE_FILTER),
+        threshold,
     )
     .await?;
     let exploitation_rare = is_rare(
         conn,
         "SELECT 1 FROM case_codes WHERE field = 'vic_TypeOfExploitation' AND code = $1",
         q.exploitation_type.as_deref(),
-        q.rare_threshold.unwrap_or(RARE_FILTER),
+        threshold,
     )
     .await?;
     let mut n = 0;
