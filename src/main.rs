@@ -12,6 +12,7 @@ use haven_store::{Db, OpenMode};
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod config;
+mod release_cmd;
 
 use config::{Config, Flags, KekSource};
 
@@ -99,6 +100,16 @@ enum Command {
     CheckConfig,
     /// Print the OpenAPI document of the JSON API
     Openapi,
+    /// Safe statistical releases from a file of categorical records (no database needed)
+    Release {
+        #[command(subcommand)]
+        what: release_cmd::ReleaseCmd,
+    },
+    /// Benchmarks (see BENCHMARKS.md)
+    Bench {
+        #[command(subcommand)]
+        what: release_cmd::BenchCmd,
+    },
 }
 
 #[derive(Subcommand)]
@@ -485,6 +496,13 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
         Command::Keys(KeysCmd::Rotate { data_key }) => keys_rotate(&cfg, data_key).await?,
         Command::CheckConfig => check_config(&cfg).await?,
         Command::Openapi => println!("{}", haven_web::openapi_json()),
+        // CPU-bound and synchronous: off the async workers.
+        Command::Release { what } => {
+            tokio::task::spawn_blocking(move || release_cmd::release(what)).await??
+        }
+        Command::Bench { what } => {
+            tokio::task::spawn_blocking(move || release_cmd::bench(what)).await??
+        }
     }
     Ok(())
 }

@@ -36,6 +36,8 @@ fn every_command_has_help() {
         vec!["audit", "verify", "--help"],
         vec!["keys", "rotate", "--help"],
         vec!["check-config", "--help"],
+        vec!["release", "aggregate", "--help"],
+        vec!["bench", "release", "--help"],
     ] {
         let (ok, out, _) = haven(&cmd, &[]);
         assert!(ok && out.contains("Usage:"), "{cmd:?}");
@@ -127,4 +129,59 @@ fn init_is_idempotent_and_unknown_variables_are_warned_about() {
     haven_crypto::Kek::generate().write_new_file(&key).unwrap();
     let (ok, _, err) = haven(&["--data-dir", d, "audit", "verify"], &[]);
     assert!(!ok && err.contains("fingerprint"), "{err}");
+}
+
+#[test]
+fn release_aggregate_writes_protected_counts_and_a_manifest_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let mut csv = String::from("gender,citizenship,means\n");
+    for _ in 0..23 {
+        csv.push_str("Female,VEN,debt;threats\n");
+    }
+    csv.push_str("Male,CUB,threats\n");
+    std::fs::write(&input, csv).unwrap();
+    let output = dir.path().join("agg.tsv");
+    let (ok, _, err) = haven(
+        &[
+            "release",
+            "aggregate",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+            "--resolution",
+            "11",
+            "--multi-value",
+            "means=;",
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let tsv = std::fs::read_to_string(&output).unwrap();
+    assert!(tsv.starts_with("selections\tprotected_count\nselections\t22\n"));
+    assert!(tsv.contains("gender:Female;citizenship:VEN\t22\n"));
+    assert!(
+        !tsv.contains("CUB") && !tsv.contains("Male"),
+        "a group of one is never written"
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("agg.tsv.manifest.json")).unwrap();
+    assert!(manifest.contains("\"resolution\": 11"));
+    // A malformed file: the line is named and nothing is written.
+    std::fs::write(&input, "a,b\n1,2\n3\n").unwrap();
+    let bad = dir.path().join("bad.tsv");
+    let (ok, _, err) = haven(
+        &[
+            "release",
+            "aggregate",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            bad.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(!ok);
+    assert!(err.contains("line 3"), "{err}");
+    assert!(!bad.exists());
 }
