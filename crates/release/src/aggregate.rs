@@ -13,6 +13,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::data::{Dataset, ITEM_BITS};
 
+/// Largest flat table of triple counts (frequent pairs × frequent items, per thread; 64 MiB).
+const DENSE_TRIPLES: usize = 1 << 24;
+
 /// Longest combination supported: four item ids of [`ITEM_BITS`] bits pack into one `u64`.
 pub const MAX_REPORTING_LENGTH: usize = 4;
 
@@ -55,40 +58,28 @@ pub fn protected(count: u64, k: u64) -> u64 {
     count / k * k
 }
 
-fn pack(items: &[u32]) -> u64 {
-    items
-        .iter()
-        .fold(0u64, |key, i| (key << ITEM_BITS) | u64::from(*i))
-}
-
-fn unpack(mut key: u64, len: usize) -> Vec<u32> {
-    let mut v = vec![0u32; len];
-    for slot in v.iter_mut().rev() {
-        *slot = (key & ((1 << ITEM_BITS) - 1)) as u32;
-        key >>= ITEM_BITS;
-    }
-    v
-}
-
-/// Runs `count` over chunks of the records on every core and sums the per-thread maps.
-fn parallel_count(
-    records: &[Vec<u32>],
-    count: impl Fn(&[Vec<u32>], &mut FxHashMap<u64, u32>) + Sync,
-) -> FxHashMap<u64, u32> {
+/// Splits `records` over every core, runs `count` on each part with its own accumulator, and
+/// merges the accumulators with `merge`.
+fn parallel<T: Send>(
+    records: &[Vec<u16>],
+    init: impl Fn() -> T + Sync,
+    count: impl Fn(&[Vec<u16>], &mut T) + Sync,
+    merge: impl Fn(&mut T, T),
+) -> T {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
         .clamp(1, 16);
     let chunk = records.len().div_ceil(threads).max(1);
-    let mut maps: Vec<FxHashMap<u64, u32>> = std::thread::scope(|s| {
+    let mut parts: Vec<T> = std::thread::scope(|s| {
         let handles: Vec<_> = records
             .chunks(chunk)
             .map(|part| {
-                let count = &count;
+                let (init, count) = (&init, &count);
                 s.spawn(move || {
-                    let mut m = FxHashMap::default();
-                    count(part, &mut m);
-                    m
+                    let mut acc = init();
+                    count(part, &mut acc);
+                    acc
                 })
             })
             .collect();
@@ -97,62 +88,84 @@ fn parallel_count(
             .map(|h| h.join().expect("counting thread"))
             .collect()
     });
-    let mut total = maps.pop().unwrap_or_default();
-    for m in maps {
-        for (k, v) in m {
-            *total.entry(k).or_insert(0) += v;
-        }
+    let mut total = parts.pop().unwrap_or_else(&init);
+    for p in parts {
+        merge(&mut total, p);
     }
     total
 }
 
-/// Every `len`-subset of `items` (sorted) that extends a frequent `(len-1)`-prefix and whose every
-/// `(len-1)`-subset is frequent.
-fn candidates(items: &[u32], len: usize, frequent: &FxHashSet<u64>, out: &mut impl FnMut(u64)) {
-    let mut combo = Vec::with_capacity(len);
-    fn walk(
-        items: &[u32],
-        start: usize,
-        len: usize,
-        combo: &mut Vec<u32>,
-        frequent: &FxHashSet<u64>,
-        out: &mut impl FnMut(u64),
-    ) {
-        if combo.len() == len {
-            // The prefix (without the last item) was checked on the way down; check the others.
-            let ok = (0..len - 1).all(|skip| {
-                let sub: Vec<u32> = combo
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != skip)
-                    .map(|(_, v)| *v)
-                    .collect();
-                frequent.contains(&pack(&sub))
-            });
-            if ok {
-                out(pack(combo));
+fn merge_maps(total: &mut FxHashMap<u64, u32>, part: FxHashMap<u64, u32>) {
+    for (k, v) in part {
+        *total.entry(k).or_insert(0) += v;
+    }
+}
+
+/// A set of combinations of dense indexes: a bitmap while it is small, a hash set beyond.
+enum ComboSet {
+    Bits { bits: Vec<u64>, n: u64 },
+    Hash(FxHashSet<u64>),
+}
+
+impl ComboSet {
+    /// `len`-combinations of `n` dense indexes; a bitmap up to 2^28 bits (32 MiB).
+    fn new(n: usize, len: u32) -> ComboSet {
+        let size = (n as u64).checked_pow(len).unwrap_or(u64::MAX);
+        if size <= 1 << 28 {
+            ComboSet::Bits {
+                bits: vec![0; size.div_ceil(64) as usize],
+                n: n as u64,
             }
-            return;
-        }
-        for i in start..items.len() {
-            combo.push(items[i]);
-            // Every prefix of length ≥ 1 below the target must itself be frequent.
-            let prefix_ok = combo.len() == len || frequent_prefix(combo, len, frequent);
-            if prefix_ok {
-                walk(items, i + 1, len, combo, frequent, out);
-            }
-            combo.pop();
+        } else {
+            ComboSet::Hash(FxHashSet::default())
         }
     }
-    fn frequent_prefix(combo: &[u32], len: usize, frequent: &FxHashSet<u64>) -> bool {
-        // `frequent` holds the (len-1)-combinations; shorter prefixes were frequent at their own
-        // level, so only a prefix of exactly len-1 items can be looked up here.
-        combo.len() != len - 1 || frequent.contains(&pack(combo))
+
+    fn index(n: u64, combo: &[u16]) -> u64 {
+        combo.iter().fold(0u64, |acc, &d| acc * n + u64::from(d))
     }
-    walk(items, 0, len, &mut combo, frequent, out);
+
+    fn insert(&mut self, combo: &[u16]) {
+        match self {
+            ComboSet::Bits { bits, n } => {
+                let i = Self::index(*n, combo);
+                bits[(i / 64) as usize] |= 1 << (i % 64);
+            }
+            ComboSet::Hash(h) => {
+                h.insert(pack16(combo));
+            }
+        }
+    }
+
+    #[inline]
+    fn contains(&self, combo: &[u16]) -> bool {
+        match self {
+            ComboSet::Bits { bits, n } => {
+                let i = Self::index(*n, combo);
+                bits[(i / 64) as usize] & (1 << (i % 64)) != 0
+            }
+            ComboSet::Hash(h) => h.contains(&pack16(combo)),
+        }
+    }
+}
+
+#[inline]
+fn pack16(items: &[u16]) -> u64 {
+    items
+        .iter()
+        .fold(0u64, |key, i| (key << ITEM_BITS) | u64::from(*i))
 }
 
 pub fn aggregate(data: &Dataset, opts: AggregateOptions) -> Result<Aggregates, AggregateError> {
+    aggregate_with(data, opts, DENSE_TRIPLES)
+}
+
+/// [`aggregate`] with the flat-table limit as a parameter, so tests run both ways of counting.
+fn aggregate_with(
+    data: &Dataset,
+    opts: AggregateOptions,
+    dense_triples: usize,
+) -> Result<Aggregates, AggregateError> {
     if opts.resolution < 2 {
         return Err(AggregateError::Resolution);
     }
@@ -166,50 +179,233 @@ pub fn aggregate(data: &Dataset, opts: AggregateOptions) -> Result<Aggregates, A
             single[*i as usize] += 1;
         }
     }
-    let mut combinations: Vec<(Vec<u32>, u64)> = single
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c >= k)
-        .map(|(i, c)| (vec![i as u32], *c))
+    // Frequent items get dense indexes 0..f (in id order, so sorted records stay sorted): only
+    // they can be part of a reported combination.
+    let frequent_items: Vec<u32> = (0..data.items.len() as u32)
+        .filter(|i| single[*i as usize] >= k)
         .collect();
-    // Records reduced to their frequent items: nothing else can be part of a reported combination.
-    let mut projected: Vec<Vec<u32>> = data
+    let f = frequent_items.len();
+    let mut dense = vec![u16::MAX; data.items.len()];
+    for (d, i) in frequent_items.iter().enumerate() {
+        dense[*i as usize] = d as u16;
+    }
+    let original =
+        |combo: &[u16]| -> Vec<u32> { combo.iter().map(|d| frequent_items[*d as usize]).collect() };
+    let mut combinations: Vec<(Vec<u32>, u64)> = frequent_items
+        .iter()
+        .map(|i| (vec![*i], single[*i as usize]))
+        .collect();
+    let mut projected: Vec<Vec<u16>> = data
         .records
         .iter()
         .map(|r| {
             r.iter()
-                .copied()
-                .filter(|i| single[*i as usize] >= k)
-                .collect()
+                .map(|i| dense[*i as usize])
+                .filter(|d| *d != u16::MAX)
+                .collect::<Vec<u16>>()
         })
+        .filter(|r| r.len() >= 2)
         .collect();
-    let mut frequent: FxHashSet<u64> = combinations.iter().map(|(c, _)| pack(c)).collect();
-    for len in 2..=opts.reporting_length {
-        projected.retain(|r| r.len() >= len);
-        if projected.is_empty() || frequent.is_empty() {
-            break;
-        }
-        let counts = parallel_count(&projected, |part, m| {
-            for r in part {
-                candidates(r, len, &frequent, &mut |key| {
-                    *m.entry(key).or_insert(0) += 1
-                });
-            }
+    if opts.reporting_length < 2 || f < 2 {
+        return Ok(Aggregates {
+            record_count: data.records.len() as u64,
+            options: opts,
+            combinations,
         });
-        let mut level: Vec<(Vec<u32>, u64)> = counts
-            .into_iter()
-            .filter(|(_, c)| u64::from(*c) >= k)
-            .map(|(key, c)| (unpack(key, len), u64::from(c)))
-            .collect();
-        level.sort_unstable();
-        frequent = level.iter().map(|(c, _)| pack(c)).collect();
-        combinations.extend(level);
     }
+
+    // Pairs: a flat f×f table per thread.
+    let pair_counts = parallel(
+        &projected,
+        || vec![0u32; f * f],
+        |part, t| {
+            for r in part {
+                for (x, &a) in r.iter().enumerate() {
+                    let row = a as usize * f;
+                    for &b in &r[x + 1..] {
+                        t[row + b as usize] += 1;
+                    }
+                }
+            }
+        },
+        |total, p| {
+            for (t, v) in total.iter_mut().zip(p) {
+                *t += v;
+            }
+        },
+    );
+    let mut pairs = ComboSet::new(f, 2);
+    let mut level: Vec<(Vec<u32>, u64)> = Vec::new();
+    for a in 0..f {
+        for b in a + 1..f {
+            let c = u64::from(pair_counts[a * f + b]);
+            if c >= k {
+                pairs.insert(&[a as u16, b as u16]);
+                level.push((original(&[a as u16, b as u16]), c));
+            }
+        }
+    }
+    drop(pair_counts);
+    combinations.extend(level);
+    if opts.reporting_length < 3 {
+        return Ok(Aggregates {
+            record_count: data.records.len() as u64,
+            options: opts,
+            combinations,
+        });
+    }
+
+    // Triples whose three pairs reached k: a flat f³ table per thread while that stays small
+    // (a few hundred frequent items), a hash map beyond.
+    projected.retain(|r| r.len() >= 3);
+    let for_each_triple = |r: &[u16], ok: &mut Vec<u16>, out: &mut dyn FnMut(u16, u16, u16)| {
+        for (x, &a) in r.iter().enumerate() {
+            for (y, &b) in r.iter().enumerate().skip(x + 1) {
+                if !pairs.contains(&[a, b]) {
+                    continue;
+                }
+                ok.clear();
+                ok.extend(
+                    r[y + 1..]
+                        .iter()
+                        .copied()
+                        .filter(|&c| pairs.contains(&[a, c]) && pairs.contains(&[b, c])),
+                );
+                for &c in ok.iter() {
+                    out(a, b, c);
+                }
+            }
+        }
+    };
+    // Flat table indexed by (frequent pair, third item): only pairs that reached k get rows.
+    let mut pair_row = vec![u32::MAX; f * f];
+    let mut pair_list: Vec<(u16, u16)> = Vec::new();
+    for a in 0..f {
+        for b in a + 1..f {
+            if pairs.contains(&[a as u16, b as u16]) {
+                pair_row[a * f + b] = pair_list.len() as u32;
+                pair_list.push((a as u16, b as u16));
+            }
+        }
+    }
+    let triple_counts: Vec<(u64, u32)> = if pair_list.len() * f <= dense_triples {
+        let table = parallel(
+            &projected,
+            || vec![0u32; pair_list.len() * f],
+            |part, t| {
+                let mut ok = Vec::with_capacity(64);
+                for r in part {
+                    for_each_triple(r, &mut ok, &mut |a, b, c| {
+                        let row = pair_row[a as usize * f + b as usize] as usize;
+                        t[row * f + c as usize] += 1;
+                    });
+                }
+            },
+            |total, p| {
+                for (t, v) in total.iter_mut().zip(p) {
+                    *t += v;
+                }
+            },
+        );
+        table
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| u64::from(**c) >= k)
+            .map(|(i, c)| {
+                let (a, b) = pair_list[i / f];
+                (pack16(&[a, b, (i % f) as u16]), *c)
+            })
+            .collect()
+    } else {
+        parallel(
+            &projected,
+            FxHashMap::<u64, u32>::default,
+            |part, m| {
+                let mut ok = Vec::with_capacity(64);
+                for r in part {
+                    for_each_triple(r, &mut ok, &mut |a, b, c| {
+                        *m.entry(pack16(&[a, b, c])).or_insert(0) += 1;
+                    });
+                }
+            },
+            merge_maps,
+        )
+        .into_iter()
+        .collect()
+    };
+    let mut triples = ComboSet::new(f, 3);
+    let mut level: Vec<(Vec<u32>, u64)> = Vec::new();
+    for (key, c) in triple_counts {
+        if u64::from(c) >= k {
+            let d = unpack16(key, 3);
+            triples.insert(&d);
+            level.push((original(&d), u64::from(c)));
+        }
+    }
+    level.sort_unstable();
+    combinations.extend(level);
+    if opts.reporting_length < 4 {
+        return Ok(Aggregates {
+            record_count: data.records.len() as u64,
+            options: opts,
+            combinations,
+        });
+    }
+
+    // Quadruples whose four triples reached k.
+    projected.retain(|r| r.len() >= 4);
+    let quad_counts = parallel(
+        &projected,
+        FxHashMap::<u64, u32>::default,
+        |part, m| {
+            for r in part {
+                let n = r.len();
+                for x in 0..n {
+                    for y in x + 1..n {
+                        if !pairs.contains(&[r[x], r[y]]) {
+                            continue;
+                        }
+                        for z in y + 1..n {
+                            let (a, b, c) = (r[x], r[y], r[z]);
+                            if !triples.contains(&[a, b, c]) {
+                                continue;
+                            }
+                            for &d in &r[z + 1..] {
+                                if triples.contains(&[a, b, d])
+                                    && triples.contains(&[a, c, d])
+                                    && triples.contains(&[b, c, d])
+                                {
+                                    *m.entry(pack16(&[a, b, c, d])).or_insert(0) += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        merge_maps,
+    );
+    let mut level: Vec<(Vec<u32>, u64)> = quad_counts
+        .into_iter()
+        .filter(|(_, c)| u64::from(*c) >= k)
+        .map(|(key, c)| (original(&unpack16(key, 4)), u64::from(c)))
+        .collect();
+    level.sort_unstable();
+    combinations.extend(level);
     Ok(Aggregates {
         record_count: data.records.len() as u64,
         options: opts,
         combinations,
     })
+}
+
+fn unpack16(mut key: u64, len: usize) -> Vec<u16> {
+    let mut v = vec![0u16; len];
+    for slot in v.iter_mut().rev() {
+        *slot = (key & ((1 << ITEM_BITS) - 1)) as u16;
+        key >>= ITEM_BITS;
+    }
+    v
 }
 
 impl Aggregates {
@@ -380,10 +576,15 @@ mod tests {
             len in 1usize..=4,
         ) {
             let d = dataset(&rows, 6);
-            let a = aggregate(&d, AggregateOptions { resolution: k, reporting_length: len }).unwrap();
+            let opts = AggregateOptions { resolution: k, reporting_length: len };
+            let a = aggregate(&d, opts).unwrap();
             let mut got = a.combinations.clone();
             got.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
             prop_assert_eq!(&got, &brute_force(&d, len, k));
+            // The hash-map way of counting triples (used when the flat table would be too big).
+            let mut hashed = aggregate_with(&d, opts, 0).unwrap().combinations;
+            hashed.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
+            prop_assert_eq!(&hashed, &got);
             let mut out = Vec::new();
             a.write_tsv(&d, &mut out).unwrap();
             for line in String::from_utf8(out).unwrap().lines().skip(2) {
