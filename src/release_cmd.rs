@@ -11,6 +11,9 @@ use haven_release::{AggregateOptions, Dataset, Manifest, ReadOptions};
 pub enum ReleaseCmd {
     /// k-protected aggregate counts (SDS aggregate TSV) of a CSV/TSV file of categorical records
     Aggregate(AggregateArgs),
+    /// Synthetic records (CSV) in which every combination of up to the reporting length is held
+    /// by at least k source records, and nothing is invented
+    Synthesize(AggregateArgs),
 }
 
 #[derive(Args)]
@@ -18,7 +21,8 @@ pub struct AggregateArgs {
     /// Input CSV (or TSV with --tsv); first line is the header; blank cells are missing values
     #[arg(long)]
     input: PathBuf,
-    /// Output TSV; a manifest is written beside it as OUTPUT.manifest.json
+    /// Output file (TSV of aggregates, or CSV of synthetic records); a manifest is written beside
+    /// it as OUTPUT.manifest.json
     #[arg(long)]
     output: PathBuf,
     /// k: smallest group ever reported, and the rounding step of every count
@@ -48,6 +52,9 @@ pub enum BenchCmd {
         /// k
         #[arg(long, default_value_t = 10)]
         resolution: u64,
+        /// Also time the synthesis of as many records
+        #[arg(long)]
+        synthesize: bool,
     },
 }
 
@@ -86,45 +93,68 @@ fn write_atomically(
 }
 
 pub fn release(cmd: ReleaseCmd) -> Result<()> {
-    match cmd {
-        ReleaseCmd::Aggregate(a) => {
-            let opts = read_options(a.tsv, &a.multi_value)?;
-            let bytes = std::fs::read(&a.input)
-                .with_context(|| format!("cannot read {}", a.input.display()))?;
-            let t0 = Instant::now();
-            let data = Dataset::read(bytes.as_slice(), &opts)
-                .with_context(|| format!("{}", a.input.display()))?;
-            let agg = haven_release::aggregate(
-                &data,
-                AggregateOptions {
-                    resolution: a.resolution,
-                    reporting_length: a.reporting_length,
-                },
-            )?;
-            write_atomically(&a.output, |f| {
-                let mut w = std::io::BufWriter::new(f);
-                agg.write_tsv(&data, &mut w)?;
-                w.flush()?;
-                Ok(())
-            })?;
-            let manifest = Manifest::for_aggregates(&agg, &data, &bytes);
-            let mpath = PathBuf::from(format!("{}.manifest.json", a.output.display()));
-            write_atomically(&mpath, |f| {
-                serde_json::to_writer_pretty(&mut *f, &manifest)?;
-                Ok(())
-            })?;
-            eprintln!(
-                "{} records, {} combinations released (k = {}, up to {} attributes) in {:.2} s: {}",
-                data.records.len(),
-                agg.combinations.len(),
-                a.resolution,
-                a.reporting_length,
-                t0.elapsed().as_secs_f64(),
-                a.output.display()
-            );
+    let (a, synth) = match cmd {
+        ReleaseCmd::Aggregate(a) => (a, false),
+        ReleaseCmd::Synthesize(a) => (a, true),
+    };
+    let opts = read_options(a.tsv, &a.multi_value)?;
+    let bytes =
+        std::fs::read(&a.input).with_context(|| format!("cannot read {}", a.input.display()))?;
+    let t0 = Instant::now();
+    let data =
+        Dataset::read(bytes.as_slice(), &opts).with_context(|| format!("{}", a.input.display()))?;
+    let agg = haven_release::aggregate(
+        &data,
+        AggregateOptions {
+            resolution: a.resolution,
+            reporting_length: a.reporting_length,
+        },
+    )?;
+    let mut manifest = Manifest::for_aggregates(&agg, &data, &bytes);
+    let summary = if synth {
+        let s = haven_release::synthesize(&data, &agg);
+        // Multi-value cells are written back with their own separator (the first one given).
+        let sep = opts
+            .multi_value
+            .first()
+            .map(|(_, sep)| sep.clone())
+            .unwrap_or_else(|| ";".into());
+        write_atomically(&a.output, |f| {
+            s.write_csv(&data, &sep, std::io::BufWriter::new(f))?;
             Ok(())
-        }
-    }
+        })?;
+        manifest.method = "synthetic records seeded by the source, k-protected combinations";
+        manifest.utility = Some(s.utility.clone());
+        format!(
+            "{} synthetic records, {:.1} % of reportable combinations preserved, {} of {} values suppressed",
+            s.records.len(),
+            s.utility.preserved_share * 100.0,
+            s.utility.values_suppressed,
+            s.utility.values_total
+        )
+    } else {
+        write_atomically(&a.output, |f| {
+            let mut w = std::io::BufWriter::new(f);
+            agg.write_tsv(&data, &mut w)?;
+            w.flush()?;
+            Ok(())
+        })?;
+        format!("{} combinations released", agg.combinations.len())
+    };
+    let mpath = PathBuf::from(format!("{}.manifest.json", a.output.display()));
+    write_atomically(&mpath, |f| {
+        serde_json::to_writer_pretty(&mut *f, &manifest)?;
+        Ok(())
+    })?;
+    eprintln!(
+        "{} records: {summary} (k = {}, up to {} attributes) in {:.2} s: {}",
+        data.records.len(),
+        a.resolution,
+        a.reporting_length,
+        t0.elapsed().as_secs_f64(),
+        a.output.display()
+    );
+    Ok(())
 }
 
 /// Peak resident memory of this process so far (Linux), in MiB.
@@ -141,8 +171,11 @@ pub fn bench(cmd: BenchCmd) -> Result<()> {
             rows,
             lengths,
             resolution,
+            synthesize,
         } => {
-            println!("rows\tlength\tread_s\taggregate_s\tcombinations\tpeak_rss_mib");
+            println!(
+                "rows\tlength\tread_s\taggregate_s\tcombinations\tsynthesize_s\tpreserved\tpeak_rss_mib"
+            );
             for n in rows {
                 let csv = haven_release::ctdc_like_csv(n, 7);
                 let t0 = Instant::now();
@@ -158,9 +191,19 @@ pub fn bench(cmd: BenchCmd) -> Result<()> {
                             reporting_length: len,
                         },
                     )?;
+                    let aggregate_s = t1.elapsed().as_secs_f64();
+                    let (synth_s, preserved) = if synthesize {
+                        let t2 = Instant::now();
+                        let s = haven_release::synthesize(&data, &agg);
+                        (
+                            format!("{:.2}", t2.elapsed().as_secs_f64()),
+                            format!("{:.3}", s.utility.preserved_share),
+                        )
+                    } else {
+                        ("-".into(), "-".into())
+                    };
                     println!(
-                        "{n}\t{len}\t{read:.2}\t{:.2}\t{}\t{:.0}",
-                        t1.elapsed().as_secs_f64(),
+                        "{n}\t{len}\t{read:.2}\t{aggregate_s:.2}\t{}\t{synth_s}\t{preserved}\t{:.0}",
                         agg.combinations.len(),
                         peak_rss_mib().unwrap_or(0.0)
                     );

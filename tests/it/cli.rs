@@ -37,6 +37,7 @@ fn every_command_has_help() {
         vec!["keys", "rotate", "--help"],
         vec!["check-config", "--help"],
         vec!["release", "aggregate", "--help"],
+        vec!["release", "synthesize", "--help"],
         vec!["bench", "release", "--help"],
     ] {
         let (ok, out, _) = haven(&cmd, &[]);
@@ -167,6 +168,32 @@ fn release_aggregate_writes_protected_counts_and_a_manifest_or_nothing() {
     );
     let manifest = std::fs::read_to_string(dir.path().join("agg.tsv.manifest.json")).unwrap();
     assert!(manifest.contains("\"resolution\": 11"));
+    // Synthetic records: the rare person's rare values are gone, the common ones stay.
+    let synthetic = dir.path().join("synthetic.csv");
+    let (ok, _, err) = haven(
+        &[
+            "release",
+            "synthesize",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            synthetic.to_str().unwrap(),
+            "--multi-value",
+            "means=;",
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let csv = std::fs::read_to_string(&synthetic).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        25,
+        "header and one record per source record"
+    );
+    assert!(csv.contains("Female,VEN,debt;threats"));
+    assert!(!csv.contains("CUB") && !csv.contains("Male"));
+    let manifest = std::fs::read_to_string(dir.path().join("synthetic.csv.manifest.json")).unwrap();
+    assert!(manifest.contains("preserved_share"));
     // A malformed file: the line is named and nothing is written.
     std::fs::write(&input, "a,b\n1,2\n3\n").unwrap();
     let bad = dir.path().join("bad.tsv");

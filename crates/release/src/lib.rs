@@ -3,13 +3,16 @@
 //! manifest of how each release was made. No web, no database: `haven release` drives it from the
 //! command line, and Haven's CTDC export will feed it from live cases.
 //!
-//! Synthetic microdata, differential privacy and k-anonymised microdata are to come (issue 8).
+//! Synthetic microdata seeded by the real records (`synthesize`) keeps every combination of up to
+//! the reporting length at k or more. Differential privacy and k-anonymised microdata are to come.
 
 pub mod aggregate;
 pub mod data;
+pub mod synthesize;
 
 pub use aggregate::{AggregateOptions, Aggregates, aggregate, protected};
 pub use data::{DataError, Dataset, ReadOptions};
+pub use synthesize::{Synthetic, Utility, synthesize};
 
 use sha2::{Digest, Sha256};
 
@@ -26,6 +29,9 @@ pub struct Manifest {
     pub software: String,
     /// SHA-256 of the input bytes, to tell later which file a release came from.
     pub input_sha256: String,
+    /// For synthetic data: how faithful they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utility: Option<Utility>,
 }
 
 impl Manifest {
@@ -39,6 +45,7 @@ impl Manifest {
             distinct_items: data.items.len(),
             software: format!("haven {}", env!("CARGO_PKG_VERSION")),
             input_sha256: hex::encode(Sha256::digest(input)),
+            utility: None,
         }
     }
 }
