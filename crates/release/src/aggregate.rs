@@ -95,6 +95,14 @@ fn parallel<T: Send>(
     total
 }
 
+// A `Vec` (not a slice): it is the accumulator type `parallel` merges.
+#[allow(clippy::ptr_arg)]
+fn add_tables(total: &mut Vec<u32>, part: Vec<u32>) {
+    for (t, v) in total.iter_mut().zip(part) {
+        *t += v;
+    }
+}
+
 fn merge_maps(total: &mut FxHashMap<u64, u32>, part: FxHashMap<u64, u32>) {
     for (k, v) in part {
         *total.entry(k).or_insert(0) += v;
@@ -228,11 +236,7 @@ fn aggregate_with(
                 }
             }
         },
-        |total, p| {
-            for (t, v) in total.iter_mut().zip(p) {
-                *t += v;
-            }
-        },
+        add_tables,
     );
     let mut pairs = ComboSet::new(f, 2);
     let mut level: Vec<(Vec<u32>, u64)> = Vec::new();
@@ -301,11 +305,7 @@ fn aggregate_with(
                     });
                 }
             },
-            |total, p| {
-                for (t, v) in total.iter_mut().zip(p) {
-                    *t += v;
-                }
-            },
+            add_tables,
         );
         table
             .iter()
@@ -453,7 +453,6 @@ fn clean(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::ReadOptions;
     use proptest::prelude::*;
     use std::collections::HashMap;
 
@@ -479,26 +478,7 @@ mod tests {
     }
 
     fn dataset(rows: &[Vec<u8>], cols: usize) -> Dataset {
-        let mut s = (0..cols)
-            .map(|c| format!("c{c}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        s.push('\n');
-        for r in rows {
-            let cells: Vec<String> = r
-                .iter()
-                .map(|v| {
-                    if *v == 0 {
-                        String::new()
-                    } else {
-                        format!("v{v}")
-                    }
-                })
-                .collect();
-            s.push_str(&cells.join(","));
-            s.push('\n');
-        }
-        Dataset::read(s.as_bytes(), &ReadOptions::default()).unwrap()
+        crate::test_dataset(rows, cols)
     }
 
     #[test]

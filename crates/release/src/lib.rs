@@ -14,6 +14,31 @@ pub use aggregate::{AggregateOptions, Aggregates, aggregate, protected};
 pub use data::{DataError, Dataset, ReadOptions};
 pub use synthesize::{Synthetic, Utility, synthesize};
 
+/// Small datasets for the tests: `rows` of value numbers per column, 0 meaning blank.
+#[cfg(test)]
+pub(crate) fn test_dataset(rows: &[Vec<u8>], cols: usize) -> Dataset {
+    let mut s = (0..cols)
+        .map(|c| format!("c{c}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    s.push('\n');
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|v| {
+                if *v == 0 {
+                    String::new()
+                } else {
+                    format!("v{v}")
+                }
+            })
+            .collect();
+        s.push_str(&cells.join(","));
+        s.push('\n');
+    }
+    Dataset::read(s.as_bytes(), &ReadOptions::default()).expect("test data")
+}
+
 use sha2::{Digest, Sha256};
 
 /// What a release was made from and how: written beside every release.

@@ -200,31 +200,11 @@ impl Synthetic {
 mod tests {
     use super::*;
     use crate::aggregate::{AggregateOptions, aggregate};
-    use crate::data::ReadOptions;
     use proptest::prelude::*;
     use std::collections::HashMap;
 
     fn dataset(rows: &[Vec<u8>], cols: usize) -> Dataset {
-        let mut s = (0..cols)
-            .map(|c| format!("c{c}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        s.push('\n');
-        for r in rows {
-            let cells: Vec<String> = r
-                .iter()
-                .map(|v| {
-                    if *v == 0 {
-                        String::new()
-                    } else {
-                        format!("v{v}")
-                    }
-                })
-                .collect();
-            s.push_str(&cells.join(","));
-            s.push('\n');
-        }
-        Dataset::read(s.as_bytes(), &ReadOptions::default()).unwrap()
+        crate::test_dataset(rows, cols)
     }
 
     fn all_counts(records: &[Vec<u32>], len: usize) -> HashMap<Vec<u32>, u64> {
