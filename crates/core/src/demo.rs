@@ -2399,9 +2399,13 @@ pub async fn load(
         // Spread opening dates over the last two years.
         let opened = t0 - (g.below(730 * 86400)) as i64;
         let mut d = demo_case(&mut g, agency, opened, t0);
+        // A generator bug must stop the load with a clear error, not a panic.
+        let invalid = |what: &str, e: Vec<haven_domain::record::FieldError>| {
+            crate::CoreError::internal(format!("generated demo {what} is invalid: {e:?}"))
+        };
         d.record
             .normalise(today)
-            .expect("demo records pass validation");
+            .map_err(|e| invalid("record", e))?;
         let (case_id, _) = h
             .insert_record(&mut tx, agency_ids[agency], opener, &d.record, opened)
             .await?;
@@ -2430,11 +2434,11 @@ pub async fn load(
             }
         }
         for (k, e) in d.events.iter_mut().enumerate() {
-            e.normalise(today).expect("demo events pass validation");
+            e.normalise(today).map_err(|e| invalid("event", e))?;
             h.demo_event(&mut tx, case_id, e, opened + k as i64).await?;
         }
         for (k, p) in d.perpetrators.iter_mut().enumerate() {
-            p.normalise().expect("demo perpetrators pass validation");
+            p.normalise().map_err(|e| invalid("perpetrator", e))?;
             h.demo_perpetrator(&mut tx, case_id, p, opened + k as i64)
                 .await?;
         }
