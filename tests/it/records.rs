@@ -321,6 +321,11 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
         404,
         "not theirs until accepted"
     );
+    let dashboard = childcare.get("/dashboard").await.text().await.unwrap();
+    assert!(
+        dashboard.contains("One case transfer waits"),
+        "the receiving agency is told on its dashboard"
+    );
     let offers = childcare.get("/transfers").await.text().await.unwrap();
     assert!(offers.contains("A child: CPA is competent"));
     let tid: String = sqlx::query_scalar("SELECT id FROM case_transfers")

@@ -226,6 +226,10 @@ cases-search-region = Region
 cases-search-agency = Owning agency
 cases-search-from = Opened from
 cases-search-to = Opened until
+dashboard-transfers = { $count ->
+    [one] One case transfer waits for your agency's decision.
+   *[other] { $count } case transfers wait for your agency's decision.
+}
 nav-transfers = Transfers
 case-risk = Risk
 case-child = Child

@@ -226,6 +226,10 @@ cases-search-region = Región
 cases-search-agency = Institución responsable
 cases-search-from = Abierto desde
 cases-search-to = Abierto hasta
+dashboard-transfers = { $count ->
+    [one] Una transferencia de caso espera la decisión de su institución.
+   *[other] { $count } transferencias de casos esperan la decisión de su institución.
+}
 nav-transfers = Transferencias
 case-risk = Riesgo
 case-child = Menor de edad

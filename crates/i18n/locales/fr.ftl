@@ -226,6 +226,10 @@ cases-search-region = Région
 cases-search-agency = Organisme responsable
 cases-search-from = Ouvert à partir du
 cases-search-to = Ouvert jusqu'au
+dashboard-transfers = { $count ->
+    [one] Un transfert de cas attend la décision de votre organisme.
+   *[other] { $count } transferts de cas attendent la décision de votre organisme.
+}
 nav-transfers = Transferts
 case-risk = Risque
 case-child = Enfant

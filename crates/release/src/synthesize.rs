@@ -245,6 +245,41 @@ mod tests {
     }
 
     #[test]
+    fn awkward_inputs() {
+        let opts = AggregateOptions {
+            resolution: 5,
+            reporting_length: 3,
+        };
+        // No records, one record, a column with one value, all blanks.
+        for (rows, cols) in [
+            (vec![], 2),
+            (vec![vec![1, 2]], 2),
+            (vec![vec![1]; 12], 1),
+            (vec![vec![0, 0]; 7], 2),
+        ] {
+            let d = dataset(&rows, cols);
+            let a = aggregate(&d, opts).unwrap();
+            let s = synthesize(&d, &a);
+            assert_eq!(s.records.len(), d.records.len());
+            let mut out = Vec::new();
+            s.write_csv(&d, ";", &mut out).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap().lines().count(),
+                rows.len() + 1
+            );
+        }
+        let one = dataset(&[vec![1, 2]], 2);
+        let s = synthesize(&one, &aggregate(&one, opts).unwrap());
+        assert!(s.records[0].is_empty(), "a lone record keeps nothing");
+        let same = dataset(&vec![vec![1]; 12], 1);
+        let s = synthesize(&same, &aggregate(&same, opts).unwrap());
+        assert!(
+            s.records.iter().all(|r| r.len() == 1),
+            "a common value stays"
+        );
+    }
+
+    #[test]
     fn common_records_survive_whole_and_rare_values_go() {
         let mut rows = vec![vec![1, 1, 1]; 30];
         rows.push(vec![1, 1, 2]);

@@ -353,6 +353,7 @@ struct DashboardPage<'a> {
     l: &'a Layout<'a>,
     welcome: String,
     cases_visible: Option<String>,
+    transfers: Option<String>,
     role_note: Option<&'static str>,
 }
 
@@ -381,10 +382,20 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
         "dashboard-welcome",
         &[("name", FluentValue::from(s.display_name.clone()))],
     );
+    // Transfers waiting for this agency's decision: a count only, nothing about the cases.
+    let transfers = match state.haven().incoming_transfers(p).await {
+        Ok(t) if !t.is_empty() => Some(l.ta(
+            "dashboard-transfers",
+            &[("count", FluentValue::from(t.len()))],
+        )),
+        Ok(_) => None,
+        Err(e) => return fail(&l, e),
+    };
     render(&DashboardPage {
         l: &l,
         welcome,
         cases_visible,
+        transfers,
         role_note,
     })
 }
