@@ -328,6 +328,16 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
     );
     let offers = childcare.get("/transfers").await.text().await.unwrap();
     assert!(offers.contains("A child: CPA is competent"));
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'case.listed' AND details LIKE '%transfers_offered%'",
+    )
+    .fetch_one(app.haven.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        audited, 1,
+        "reading the offers (and their reasons) is audited; the dashboard count is not"
+    );
     let tid: String = sqlx::query_scalar("SELECT id FROM case_transfers")
         .fetch_one(app.haven.db.pool())
         .await

@@ -4,7 +4,7 @@
 use haven_audit::{Action, Event};
 use haven_authz::{CaseCreate, CaseList, CaseReader, CaseWriter, Principal};
 use haven_domain::record::{
-    CaseData, CaseRecord, FieldError, IdentityDocument, PersonData, VictimData, parse_date,
+    CaseData, CaseRecord, IdentityDocument, PersonData, VictimData, parse_date,
 };
 use haven_domain::reference;
 use haven_domain::{
@@ -386,14 +386,7 @@ impl Haven {
         let (tx, reader) = self.gate(tx, p, id, origin).await?;
         match reader.writer() {
             Some(w) => Ok((tx, w)),
-            None => {
-                tx.rollback().await?;
-                let ev = Event::new(Action::CaseAccessDenied)
-                    .outcome("read_only")
-                    .target("case", id);
-                self.record_read(&actor(p, origin), ev).await?;
-                Err(CoreError::Forbidden)
-            }
+            None => self.refuse(tx, p, id, "read_only", origin).await,
         }
     }
 
@@ -1044,11 +1037,6 @@ fn search_query(s: &CaseSearch) -> Result<CaseQuery> {
         opened_before,
         ..Default::default()
     })
-}
-
-/// A field error from the record validation, for callers that build errors by hand.
-pub fn field_error(field: &'static str, key: &'static str) -> FieldError {
-    FieldError::new(field, key)
 }
 
 impl Haven {

@@ -111,17 +111,40 @@ impl Haven {
         Ok(tid)
     }
 
-    /// Transfers offered to the user's agency.
-    pub async fn incoming_transfers(&self, p: &Principal) -> Result<Vec<TransferView>> {
+    /// Transfers offered to the user's agency, with their reasons (sealed free text about the
+    /// case): reading them is audited like a case list.
+    pub async fn incoming_transfers(
+        &self,
+        p: &Principal,
+        origin: &Origin,
+    ) -> Result<Vec<TransferView>> {
         if !p.may_accept_transfers() {
             return Ok(Vec::new());
         }
-        let mut conn = self.db.pool().acquire().await?;
-        case_parts::pending_for_agency(&mut conn, p.agency_id)
-            .await?
+        let rows = {
+            let mut conn = self.db.pool().acquire().await?;
+            case_parts::pending_for_agency(&mut conn, p.agency_id).await?
+        };
+        let views = rows
             .into_iter()
             .map(|t| self.transfer_view(t))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        let ev = Event::new(Action::CaseListed).details(serde_json::json!({
+            "transfers_offered": views.iter().map(|t| t.case_id.to_string()).collect::<Vec<_>>(),
+        }));
+        self.record_read(&actor(p, origin), ev).await?;
+        Ok(views)
+    }
+
+    /// How many transfers wait for the user's agency: a number only, so not audited.
+    pub async fn incoming_transfer_count(&self, p: &Principal) -> Result<usize> {
+        if !p.may_accept_transfers() {
+            return Ok(0);
+        }
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(case_parts::pending_for_agency(&mut conn, p.agency_id)
+            .await?
+            .len())
     }
 
     /// Accepts or declines a transfer offered to the user's agency; the coordinator who asked

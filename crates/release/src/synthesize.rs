@@ -31,10 +31,6 @@ pub struct Utility {
     pub values_total: u64,
 }
 
-fn key(items: &[u32]) -> Vec<u32> {
-    items.to_vec()
-}
-
 /// Every non-empty combination of `items` of at most `len` elements (items sorted).
 fn subsets(items: &[u32], len: usize, out: &mut impl FnMut(&[u32])) {
     fn walk(
@@ -62,7 +58,7 @@ pub fn synthesize(data: &Dataset, aggregates: &Aggregates) -> Synthetic {
     let frequent: FxHashSet<Vec<u32>> = aggregates
         .combinations
         .iter()
-        .map(|(c, _)| key(c))
+        .map(|(c, _)| c.clone())
         .collect();
     let single: FxHashMap<u32, u64> = aggregates
         .combinations

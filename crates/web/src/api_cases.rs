@@ -592,8 +592,8 @@ pub struct Transfer {
 
 /// Transfers waiting for the caller's agency to decide.
 #[utoipa::path(get, path = "/api/v1/transfers", responses((status = 200, body = Vec<Transfer>)))]
-pub async fn list_transfers(State(state): State<AppState>, ApiUser(p, _): ApiUser) -> Response {
-    match state.haven().incoming_transfers(&p).await {
+pub async fn list_transfers(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
+    match state.haven().incoming_transfers(&p, &o).await {
         Ok(t) => Json(
             t.into_iter()
                 .map(|t| Transfer {

@@ -1228,7 +1228,11 @@ pub async fn transfers_page(State(state): State<AppState>, Authed(info, s): Auth
     if !s.principal.may_accept_transfers() {
         return forbidden(&l);
     }
-    match state.haven().incoming_transfers(&s.principal).await {
+    match state
+        .haven()
+        .incoming_transfers(&s.principal, &info.origin)
+        .await
+    {
         Ok(t) => render(&TransfersPage {
             items: t
                 .into_iter()

@@ -383,11 +383,8 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
         &[("name", FluentValue::from(s.display_name.clone()))],
     );
     // Transfers waiting for this agency's decision: a count only, nothing about the cases.
-    let transfers = match state.haven().incoming_transfers(p).await {
-        Ok(t) if !t.is_empty() => Some(l.ta(
-            "dashboard-transfers",
-            &[("count", FluentValue::from(t.len()))],
-        )),
+    let transfers = match state.haven().incoming_transfer_count(p).await {
+        Ok(n) if n > 0 => Some(l.ta("dashboard-transfers", &[("count", FluentValue::from(n))])),
         Ok(_) => None,
         Err(e) => return fail(&l, e),
     };
