@@ -7,7 +7,9 @@
 //! the reporting length at k or more. Differential privacy and k-anonymised microdata are to come.
 
 pub mod aggregate;
+pub mod anonymize;
 pub mod data;
+pub mod dp;
 pub mod synthesize;
 
 pub use aggregate::{AggregateOptions, Aggregates, aggregate, protected};

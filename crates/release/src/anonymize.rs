@@ -1,0 +1,1 @@
+//! k-anonymised microdata (work in progress).

@@ -1,0 +1,1 @@
+//! Differentially private aggregates and synthesis (work in progress).
