@@ -26,6 +26,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_ATTACHMENT_MAX_MB",
     "HAVEN_SCAN_COMMAND",
     "HAVEN_DRAFT_MAX_DAYS",
+    "HAVEN_PRIVACY_LEDGER",
     // Used by the test suite only.
     "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",

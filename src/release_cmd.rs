@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
+use haven_release::dp::{BudgetLedger, ContributionBound, DpOptions};
 use haven_release::{AggregateOptions, Dataset, Manifest, ReadOptions};
 
 #[derive(Subcommand)]
@@ -14,6 +15,70 @@ pub enum ReleaseCmd {
     /// Synthetic records (CSV) in which every combination of up to the reporting length is held
     /// by at least k source records, and nothing is invented
     Synthesize(AggregateArgs),
+    /// Differentially private aggregate counts (SDS aggregate TSV) and, with --synthetic, records
+    /// drawn from them alone; each release is charged to the privacy budget ledger first
+    Dp(DpArgs),
+    /// Shows the privacy budget ledger, or creates it with --init
+    Budget(BudgetArgs),
+}
+
+#[derive(Args)]
+pub struct DpArgs {
+    /// Input CSV (or TSV with --tsv); first line is the header; blank cells are missing values
+    #[arg(long)]
+    input: PathBuf,
+    /// Output TSV of noisy aggregate counts; a manifest is written beside it as
+    /// OUTPUT.manifest.json
+    #[arg(long)]
+    output: PathBuf,
+    /// Also write synthetic records (CSV, the input's columns) drawn from the noisy counts
+    #[arg(long)]
+    synthetic: Option<PathBuf>,
+    /// ε of this release
+    #[arg(long)]
+    epsilon: f64,
+    /// δ of this release
+    #[arg(long, default_value_t = 1e-6)]
+    delta: f64,
+    /// Longest attribute combination counted (1 to 4)
+    #[arg(long, default_value_t = 3)]
+    reporting_length: usize,
+    /// At most this many values per record count (the rest are dropped at random); by default
+    /// the 99th percentile of record lengths, estimated privately
+    #[arg(long)]
+    max_attributes: Option<usize>,
+    /// With multi-value columns: the most values a record can hold (public bound for the
+    /// percentile estimate; default the number of columns)
+    #[arg(long)]
+    max_record_length: Option<usize>,
+    /// The privacy budget ledger of this deployment (create it with `haven release budget --init`)
+    #[arg(long, env = "HAVEN_PRIVACY_LEDGER")]
+    ledger: PathBuf,
+    /// What the release is for, recorded in the ledger
+    #[arg(long, default_value = "")]
+    label: String,
+    /// The input is tab-separated
+    #[arg(long)]
+    tsv: bool,
+    /// A column holding several values: COLUMN=SEPARATOR (repeat for several columns)
+    #[arg(long = "multi-value", value_name = "COLUMN=SEPARATOR")]
+    multi_value: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct BudgetArgs {
+    /// The privacy budget ledger file
+    #[arg(long, env = "HAVEN_PRIVACY_LEDGER")]
+    ledger: PathBuf,
+    /// Create the ledger with the deployment's total budget (--epsilon, --delta)
+    #[arg(long, requires_all = ["epsilon", "delta"])]
+    init: bool,
+    /// Total ε of the deployment (with --init)
+    #[arg(long)]
+    epsilon: Option<f64>,
+    /// Total δ of the deployment (with --init)
+    #[arg(long)]
+    delta: Option<f64>,
 }
 
 #[derive(Args)]
@@ -56,6 +121,16 @@ pub enum BenchCmd {
         #[arg(long)]
         synthesize: bool,
     },
+    /// Write the benchmark's fictional CTDC-shaped data to a CSV file (to run other tools on the
+    /// same data)
+    Sample {
+        #[arg(long)]
+        rows: usize,
+        #[arg(long)]
+        output: PathBuf,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 fn read_options(tsv: bool, multi: &[String]) -> Result<ReadOptions> {
@@ -92,17 +167,212 @@ fn write_atomically(
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Holds `LEDGER.lock` while a release reads, charges and saves the ledger, so that two releases
+/// at once cannot both spend the last of the budget.
+struct LedgerLock(PathBuf);
+
+impl LedgerLock {
+    fn take(ledger: &Path) -> Result<LedgerLock> {
+        let path = PathBuf::from(format!("{}.lock", ledger.display()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(_) => Ok(LedgerLock(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+                "another release is using the privacy ledger ({} exists); if none is running, remove that file",
+                path.display()
+            ),
+            Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+        }
+    }
+}
+
+impl Drop for LedgerLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A spinner with the phase's name on a terminal (nothing otherwise): the phases of a release
+/// take seconds to minutes and have no natural unit of progress.
+fn spinner(what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    pb.set_message(what.to_string());
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn budget(a: BudgetArgs) -> Result<()> {
+    if a.init {
+        if a.ledger.exists() {
+            bail!(
+                "{} already exists: a deployment has one budget, which is never reset",
+                a.ledger.display()
+            );
+        }
+        let (Some(epsilon), Some(delta)) = (a.epsilon, a.delta) else {
+            bail!("--init needs --epsilon and --delta");
+        };
+        let _lock = LedgerLock::take(&a.ledger)?;
+        BudgetLedger::new(epsilon, delta)?.save(&a.ledger)?;
+    }
+    let ledger = BudgetLedger::load(&a.ledger).with_context(|| {
+        format!(
+            "no usable privacy ledger at {}; create one with `haven release budget --init --epsilon E --delta D --ledger {}`",
+            a.ledger.display(),
+            a.ledger.display()
+        )
+    })?;
+    let spent = ledger.spent();
+    let left = ledger.remaining();
+    println!(
+        "budget ε = {}, δ = {}; spent ε = {}, δ = {} in {} releases; remaining ε = {}, δ = {}",
+        ledger.epsilon_total,
+        ledger.delta_total,
+        spent.epsilon,
+        spent.delta,
+        ledger.entries.len(),
+        left.epsilon,
+        left.delta
+    );
+    for (n, e) in ledger.entries.iter().enumerate() {
+        println!(
+            "{}\t{}\tε = {}\tδ = {}\t{}",
+            n + 1,
+            e.at,
+            e.epsilon,
+            e.delta,
+            e.label
+        );
+    }
+    Ok(())
+}
+
+fn dp(a: DpArgs) -> Result<()> {
+    let read = read_options(a.tsv, &a.multi_value)?;
+    let bytes =
+        std::fs::read(&a.input).with_context(|| format!("cannot read {}", a.input.display()))?;
+    let t0 = Instant::now();
+    let data =
+        Dataset::read(bytes.as_slice(), &read).with_context(|| format!("{}", a.input.display()))?;
+    let mut opts = DpOptions::new(a.epsilon, a.delta, a.reporting_length);
+    if let Some(m) = a.max_attributes {
+        opts.contribution = ContributionBound::Fixed(m);
+    }
+    opts.max_record_length = a.max_record_length;
+    // Everything that can be refused is refused before the budget is charged.
+    opts.validate()?;
+    // Fail closed: the charge is saved before anything is computed or written, so no output
+    // can exist that the ledger does not count.
+    let entry = {
+        let _lock = LedgerLock::take(&a.ledger)?;
+        let mut ledger = BudgetLedger::load(&a.ledger).with_context(|| {
+            format!(
+                "no usable privacy ledger at {}; create one with `haven release budget --init --epsilon E --delta D --ledger {}`",
+                a.ledger.display(),
+                a.ledger.display()
+            )
+        })?;
+        ledger.charge(
+            a.epsilon,
+            a.delta,
+            &a.label,
+            &now_rfc3339(),
+            &haven_release::fingerprint(&bytes),
+        )?;
+        ledger.save(&a.ledger)?;
+        format!(
+            "privacy ledger entry {} ({})",
+            ledger.entries.len(),
+            a.ledger
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        )
+    };
+    let phase = spinner("noisy counts");
+    let agg = haven_release::dp::dp_aggregate(&data, &opts)?;
+    phase.finish_and_clear();
+    write_atomically(&a.output, |f| {
+        let mut w = std::io::BufWriter::new(f);
+        agg.write_tsv(&data, &mut w)?;
+        w.flush()?;
+        Ok(())
+    })?;
+    let mut synthetic = 0;
+    if let Some(path) = &a.synthetic {
+        let phase = spinner("synthesising");
+        let s = agg.synthesize(&data, None)?;
+        phase.finish_and_clear();
+        let sep = read
+            .multi_value
+            .first()
+            .map(|(_, sep)| sep.clone())
+            .unwrap_or_else(|| ";".into());
+        write_atomically(path, |f| {
+            s.write_csv(&data, &sep, std::io::BufWriter::new(f))?;
+            Ok(())
+        })?;
+        synthetic = s.records.len();
+    }
+    let manifest = Manifest::for_dp(&agg, &entry);
+    write_manifest(&a.output, &manifest)?;
+    eprintln!(
+        "noisy record count {}, {} combinations released{} (ε = {}, δ = {}, charged to {entry}) in {:.2} s: {}",
+        agg.noisy_record_count,
+        agg.combinations.len(),
+        if a.synthetic.is_some() {
+            format!(", {synthetic} synthetic records")
+        } else {
+            String::new()
+        },
+        a.epsilon,
+        a.delta,
+        t0.elapsed().as_secs_f64(),
+        a.output.display()
+    );
+    Ok(())
+}
+
+fn write_manifest(output: &Path, manifest: &Manifest) -> Result<()> {
+    let mpath = PathBuf::from(format!("{}.manifest.json", output.display()));
+    write_atomically(&mpath, |f| {
+        serde_json::to_writer_pretty(&mut *f, manifest)?;
+        Ok(())
+    })
+}
+
 pub fn release(cmd: ReleaseCmd) -> Result<()> {
     let (a, synth) = match cmd {
         ReleaseCmd::Aggregate(a) => (a, false),
         ReleaseCmd::Synthesize(a) => (a, true),
+        ReleaseCmd::Dp(a) => return dp(a),
+        ReleaseCmd::Budget(a) => return budget(a),
     };
     let opts = read_options(a.tsv, &a.multi_value)?;
     let bytes =
         std::fs::read(&a.input).with_context(|| format!("cannot read {}", a.input.display()))?;
     let t0 = Instant::now();
+    let phase = spinner("reading");
     let data =
         Dataset::read(bytes.as_slice(), &opts).with_context(|| format!("{}", a.input.display()))?;
+    phase.set_message("counting combinations");
     let agg = haven_release::aggregate(
         &data,
         AggregateOptions {
@@ -112,6 +382,7 @@ pub fn release(cmd: ReleaseCmd) -> Result<()> {
     )?;
     let mut manifest = Manifest::for_aggregates(&agg, &data, &bytes);
     let summary = if synth {
+        phase.set_message("synthesising");
         let s = haven_release::synthesize(&data, &agg);
         // Multi-value cells are written back with their own separator (the first one given).
         let sep = opts
@@ -141,11 +412,8 @@ pub fn release(cmd: ReleaseCmd) -> Result<()> {
         })?;
         format!("{} combinations released", agg.combinations.len())
     };
-    let mpath = PathBuf::from(format!("{}.manifest.json", a.output.display()));
-    write_atomically(&mpath, |f| {
-        serde_json::to_writer_pretty(&mut *f, &manifest)?;
-        Ok(())
-    })?;
+    write_manifest(&a.output, &manifest)?;
+    phase.finish_and_clear();
     eprintln!(
         "{} records: {summary} (k = {}, up to {} attributes) in {:.2} s: {}",
         data.records.len(),
@@ -167,6 +435,10 @@ fn peak_rss_mib() -> Option<f64> {
 
 pub fn bench(cmd: BenchCmd) -> Result<()> {
     match cmd {
+        BenchCmd::Sample { rows, output, seed } => write_atomically(&output, |f| {
+            f.write_all(haven_release::ctdc_like_csv(rows, seed).as_bytes())?;
+            Ok(())
+        }),
         BenchCmd::Release {
             rows,
             lengths,

@@ -39,6 +39,9 @@ fn every_command_has_help() {
         vec!["release", "aggregate", "--help"],
         vec!["release", "synthesize", "--help"],
         vec!["bench", "release", "--help"],
+        vec!["bench", "sample", "--help"],
+        vec!["release", "dp", "--help"],
+        vec!["release", "budget", "--help"],
     ] {
         let (ok, out, _) = haven(&cmd, &[]);
         assert!(ok && out.contains("Usage:"), "{cmd:?}");
@@ -211,4 +214,120 @@ fn release_aggregate_writes_protected_counts_and_a_manifest_or_nothing() {
     assert!(!ok);
     assert!(err.contains("line 3"), "{err}");
     assert!(!bad.exists());
+}
+
+#[test]
+fn release_dp_is_charged_to_the_ledger_first_and_refused_beyond_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (ok, _, err) = haven(
+        &[
+            "bench",
+            "sample",
+            "--rows",
+            "3000",
+            "--output",
+            &p("in.csv"),
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let dp = |eps: &str, out: &str| {
+        haven(
+            &[
+                "release",
+                "dp",
+                "--input",
+                &p("in.csv"),
+                "--output",
+                &p(out),
+                "--synthetic",
+                &p(&format!("{out}.csv")),
+                "--epsilon",
+                eps,
+                "--ledger",
+                &p("ledger.json"),
+                "--label",
+                "annual report",
+            ],
+            &[],
+        )
+    };
+    // No ledger: refused, nothing written.
+    let (ok, _, err) = dp("1", "a.tsv");
+    assert!(!ok && err.contains("release budget --init"), "{err}");
+    assert!(!dir.path().join("a.tsv").exists());
+    let (ok, _, err) = haven(
+        &[
+            "release",
+            "budget",
+            "--init",
+            "--epsilon",
+            "3",
+            "--delta",
+            "1e-5",
+            "--ledger",
+            &p("ledger.json"),
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = dp("2", "a.tsv");
+    assert!(ok, "{err}");
+    let tsv = std::fs::read_to_string(dir.path().join("a.tsv")).unwrap();
+    let count: i64 = tsv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split('\t')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (count - 3000).abs() < 1000,
+        "a noisy count near the truth: {count}"
+    );
+    let synthetic = std::fs::read_to_string(dir.path().join("a.tsv.csv")).unwrap();
+    assert_eq!(
+        synthetic.lines().count() as i64,
+        count + 1,
+        "as many records as the noisy count"
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("a.tsv.manifest.json")).unwrap();
+    assert!(manifest.contains("\"epsilon\": 2.0") && manifest.contains("privacy ledger entry 1"));
+    assert!(
+        !manifest.contains("sha256"),
+        "no hash of the input in a DP release"
+    );
+    // 2 of 3 spent: a release of 1.5 is refused and writes nothing; the ledger is unchanged.
+    let (ok, _, err) = dp("1.5", "b.tsv");
+    assert!(!ok && err.contains("budget exceeded"), "{err}");
+    assert!(!dir.path().join("b.tsv").exists());
+    let (ok, out, _) = haven(&["release", "budget", "--ledger", &p("ledger.json")], &[]);
+    assert!(
+        ok && out.contains("in 1 releases") && out.contains("annual report"),
+        "{out}"
+    );
+    // A second init never resets the budget.
+    let (ok, _, err) = haven(
+        &[
+            "release",
+            "budget",
+            "--init",
+            "--epsilon",
+            "9",
+            "--delta",
+            "1e-5",
+            "--ledger",
+            &p("ledger.json"),
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("never reset"), "{err}");
+    // Bad options are refused before anything is charged.
+    let (ok, _, _) = dp("-1", "c.tsv");
+    assert!(!ok);
+    let (ok, out, _) = haven(&["release", "budget", "--ledger", &p("ledger.json")], &[]);
+    assert!(ok && out.contains("in 1 releases"), "{out}");
 }

@@ -184,7 +184,8 @@ impl DpOptions {
         }
     }
 
-    fn validate(&self) -> Result<(), DpError> {
+    /// Checks the options, so that a caller can refuse bad ones before charging the budget.
+    pub fn validate(&self) -> Result<(), DpError> {
         if !(self.epsilon > 0.0 && self.epsilon.is_finite()) {
             return Err(DpError::Epsilon(self.epsilon));
         }

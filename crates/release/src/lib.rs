@@ -4,7 +4,9 @@
 //! command line, and Haven's CTDC export will feed it from live cases.
 //!
 //! Synthetic microdata seeded by the real records (`synthesize`) keeps every combination of up to
-//! the reporting length at k or more. Differential privacy and k-anonymised microdata are to come.
+//! the reporting length at k or more; `dp` releases differentially private aggregates and
+//! synthetic records drawn from them, against a budget ledger; `anonymize` makes k-anonymous
+//! microdata by generalisation and local suppression.
 
 pub mod aggregate;
 pub mod anonymize;
@@ -43,36 +45,73 @@ pub(crate) fn test_dataset(rows: &[Vec<u8>], cols: usize) -> Dataset {
 
 use sha2::{Digest, Sha256};
 
-/// What a release was made from and how: written beside every release.
-#[derive(Clone, Debug, serde::Serialize)]
+/// What a release was made from and how: written beside every release. Fields that do not apply
+/// to a method are left out.
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Manifest {
     pub method: &'static str,
-    pub resolution: u64,
-    pub reporting_length: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporting_length: Option<usize>,
     /// The record count as released (rounded down to a multiple of k).
-    pub protected_record_count: u64,
-    pub combinations_released: Vec<usize>,
-    pub distinct_items: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protected_record_count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub combinations_released: Option<Vec<usize>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distinct_items: Option<usize>,
     pub software: String,
-    /// SHA-256 of the input bytes, to tell later which file a release came from.
-    pub input_sha256: String,
+    /// SHA-256 of the input bytes, to tell later which file a release came from. Left out of
+    /// differentially private releases (a hash lets anyone who knows all other records test a
+    /// guess of the last one); the privacy ledger keeps it instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_fingerprint: Option<String>,
     /// For synthetic data: how faithful they are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utility: Option<Utility>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differential_privacy: Option<dp::DpReport>,
+}
+
+/// SHA-256 of a release's input, hex.
+pub fn fingerprint(input: &[u8]) -> String {
+    hex::encode(Sha256::digest(input))
+}
+
+fn software() -> String {
+    format!("haven {}", env!("CARGO_PKG_VERSION"))
 }
 
 impl Manifest {
     pub fn for_aggregates(a: &Aggregates, data: &Dataset, input: &[u8]) -> Manifest {
         Manifest {
             method: "k-protected aggregates (SDS format)",
-            resolution: a.options.resolution,
-            reporting_length: a.options.reporting_length,
-            protected_record_count: protected(a.record_count, a.options.resolution),
-            combinations_released: a.by_length(),
-            distinct_items: data.items.len(),
-            software: format!("haven {}", env!("CARGO_PKG_VERSION")),
-            input_sha256: hex::encode(Sha256::digest(input)),
-            utility: None,
+            resolution: Some(a.options.resolution),
+            reporting_length: Some(a.options.reporting_length),
+            protected_record_count: Some(protected(a.record_count, a.options.resolution)),
+            combinations_released: Some(a.by_length()),
+            distinct_items: Some(data.items.len()),
+            software: software(),
+            input_sha256: Some(fingerprint(input)),
+            ..Manifest::default()
+        }
+    }
+
+    /// A differentially private release: only what the mechanism released (noisy counts and the
+    /// accounting); the input is named by the privacy ledger's entry, not by a hash.
+    pub fn for_dp(a: &dp::DpAggregates, ledger_entry: &str) -> Manifest {
+        let report = a.report();
+        Manifest {
+            method: report.method,
+            reporting_length: Some(report.reporting_length),
+            combinations_released: Some(report.combinations_released.clone()),
+            software: software(),
+            input_fingerprint: Some(ledger_entry.to_string()),
+            differential_privacy: Some(report),
+            ..Manifest::default()
         }
     }
 }
