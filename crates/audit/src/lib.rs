@@ -60,6 +60,10 @@ pub enum Action {
     CaseAccessGranted,
     CaseAccessDenied,
     AggregatesViewed,
+    /// A protected statistical release (aggregates, k-anonymised or synthetic CTDC data).
+    ReleaseMade,
+    /// Raw CTDC-layout rows exported (coordinator only, sealed file).
+    CtdcRawExported,
     AuditViewed,
     AuditExported,
     BackupCreated,
@@ -120,6 +124,8 @@ impl Action {
             Action::CaseAccessGranted => "case.access_granted",
             Action::CaseAccessDenied => "case.access_denied",
             Action::AggregatesViewed => "aggregates.viewed",
+            Action::ReleaseMade => "release.made",
+            Action::CtdcRawExported => "ctdc.raw_exported",
             Action::AuditViewed => "audit.viewed",
             Action::AuditExported => "audit.exported",
             Action::BackupCreated => "backup.created",
@@ -179,6 +185,8 @@ impl Action {
         Action::CaseAccessGranted,
         Action::CaseAccessDenied,
         Action::AggregatesViewed,
+        Action::ReleaseMade,
+        Action::CtdcRawExported,
         Action::AuditViewed,
         Action::AuditExported,
         Action::BackupCreated,

@@ -42,6 +42,11 @@ capability!(
     AggregatesRead
 );
 capability!(
+    /// Export raw CTDC-layout rows of every case (sealed file): the coordinator only. Still no
+    /// names, no dates finer than a year, no free text, but rows, not protected aggregates.
+    CtdcRawExport
+);
+capability!(
     /// Register a person and open a case.
     CaseCreate
 );
@@ -154,6 +159,10 @@ impl Principal {
     pub fn aggregates_read(&self) -> Option<AggregatesRead<'_>> {
         matches!(self.role, Role::Analyst | Role::Coordinator)
             .then_some(AggregatesRead { principal: self })
+    }
+
+    pub fn ctdc_raw_export(&self) -> Option<CtdcRawExport<'_>> {
+        (self.role == Role::Coordinator).then_some(CtdcRawExport { principal: self })
     }
 
     pub fn case_create(&self) -> Option<CaseCreate<'_>> {
@@ -328,6 +337,11 @@ mod tests {
                 p.aggregates_read().is_some(),
                 matches!(role, Role::Analyst | Role::Coordinator),
                 "{role} aggregates"
+            );
+            assert_eq!(
+                p.ctdc_raw_export().is_some(),
+                role == Role::Coordinator,
+                "{role} raw CTDC"
             );
             assert_eq!(
                 p.case_create().is_some(),

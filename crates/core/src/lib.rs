@@ -12,6 +12,7 @@ pub mod demo;
 pub mod files;
 pub mod keys;
 pub mod people;
+pub mod release;
 pub mod stats;
 pub mod trail;
 pub mod transfers;

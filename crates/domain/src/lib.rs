@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod codes;
+pub mod ctdc;
 pub mod ids;
 pub mod record;
 pub mod reference;

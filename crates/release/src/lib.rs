@@ -74,6 +74,8 @@ pub struct Manifest {
     pub utility: Option<Utility>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub differential_privacy: Option<dp::DpReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymization: Option<anonymize::AnonymizeReport>,
 }
 
 /// SHA-256 of a release's input, hex.
@@ -96,6 +98,19 @@ impl Manifest {
             distinct_items: Some(data.items.len()),
             software: software(),
             input_sha256: Some(fingerprint(input)),
+            ..Manifest::default()
+        }
+    }
+
+    /// k-anonymised microdata.
+    pub fn for_anonymized(a: &anonymize::Anonymized, input: &[u8]) -> Manifest {
+        Manifest {
+            method: a.report.method,
+            resolution: Some(a.report.k as u64),
+            protected_record_count: Some(protected(a.report.records_out as u64, a.report.k as u64)),
+            software: software(),
+            input_sha256: Some(fingerprint(input)),
+            anonymization: Some(a.report.clone()),
             ..Manifest::default()
         }
     }

@@ -904,3 +904,86 @@ pub async fn count(conn: &mut Conn) -> Result<i64> {
         .fetch_one(&mut *conn)
         .await?)
 }
+
+/// The coded facts of one case that the CTDC layout is derived from: clear columns only, plus the
+/// sealed birth date for the caller to unseal (age at registration) and drop.
+#[derive(Clone, Debug, Default)]
+pub struct CtdcFacts {
+    pub case_id: CaseId,
+    pub person_id: PersonId,
+    pub opened_at: i64,
+    pub birth_date: Option<Vec<u8>>,
+    pub birth_year: Option<i64>,
+    pub assessed_age: Option<i64>,
+    pub age_uncertain: bool,
+    pub gender: Option<String>,
+    /// Comma-separated, main citizenship first.
+    pub citizenship: Option<String>,
+    pub age_when_trafficked: Option<i64>,
+    pub forced_labour_industry: Option<String>,
+    pub relationship_to_trafficker: Option<String>,
+    pub referral_source: Option<String>,
+    /// `(field, code)` of the case's multi-valued picklists.
+    pub codes: Vec<(String, String)>,
+    /// Countries of the route's exploitation events.
+    pub exploitation_countries: Vec<String>,
+}
+
+/// The facts of every case in the register, for statistical releases: three scans joined in
+/// memory, rather than one query per case.
+pub async fn ctdc_facts(conn: &mut Conn) -> Result<Vec<CtdcFacts>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.person_id, c.opened_at, p.birth_date, p.birth_year, p.assessed_age, \
+         p.age_uncertain, p.gender, p.citizenship, c.age_when_trafficked, \
+         c.forced_labour_industry, c.relationship_to_trafficker, c.referral_source \
+         FROM cases c JOIN persons p ON p.id = c.person_id ORDER BY c.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    let mut index = std::collections::HashMap::with_capacity(rows.len());
+    for r in &rows {
+        let f = CtdcFacts {
+            case_id: parse(r, "id")?,
+            person_id: parse(r, "person_id")?,
+            opened_at: r.try_get("opened_at")?,
+            birth_date: r.try_get("birth_date")?,
+            birth_year: r.try_get("birth_year")?,
+            assessed_age: r.try_get("assessed_age")?,
+            age_uncertain: flag(r, "age_uncertain")?,
+            gender: r.try_get("gender")?,
+            citizenship: r.try_get("citizenship")?,
+            age_when_trafficked: r.try_get("age_when_trafficked")?,
+            forced_labour_industry: r.try_get("forced_labour_industry")?,
+            relationship_to_trafficker: r.try_get("relationship_to_trafficker")?,
+            referral_source: r.try_get("referral_source")?,
+            ..CtdcFacts::default()
+        };
+        index.insert(f.case_id, out.len());
+        out.push(f);
+    }
+    let codes = sqlx::query("SELECT case_id, field, code FROM case_codes")
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in &codes {
+        let id: CaseId = parse(r, "case_id")?;
+        if let Some(i) = index.get(&id) {
+            out[*i]
+                .codes
+                .push((r.try_get("field")?, r.try_get("code")?));
+        }
+    }
+    let events = sqlx::query(
+        "SELECT case_id, country FROM case_events \
+         WHERE event_type = 'Exploitation' AND country IS NOT NULL ORDER BY start_date, created_at",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &events {
+        let id: CaseId = parse(r, "case_id")?;
+        if let Some(i) = index.get(&id) {
+            out[*i].exploitation_countries.push(r.try_get("country")?);
+        }
+    }
+    Ok(out)
+}
