@@ -13,10 +13,13 @@ For each row count N this script
 
 Evaluator: a combination is a set of 1, 2 or 3 (column = value) pairs, on distinct columns, with
 non-blank values ("0" is a value like any other). Every such combination is counted in the source
-and in each synthetic file. Synthetic counts are scaled by source_rows / synthetic_rows (the tools
-do not emit exactly N rows). Over the combinations with a source count >= 10, per length:
-  MAE = mean |scaled synthetic - source|, MRE = mean |scaled synthetic - source| / source,
-  preserved = share whose scaled synthetic count is >= 10.
+and in each synthetic file. Synthetic counts are compared as they are, unscaled (--scale multiplies
+them by source_rows / synthetic_rows instead): both DP tools aim at the source's absolute counts,
+and pac-synth's sampler emits extra, nearly empty records once the long combinations are used up,
+so scaling by the row count would shrink all its counts. Over the combinations with a source
+count >= 10, per length:
+  MAE = mean |synthetic - source|, MRE = mean |synthetic - source| / source,
+  preserved = share whose synthetic count is >= 10.
 Invented = share of the distinct combinations (length <= 3) present in a synthetic file that the
 source does not hold at all.
 
@@ -34,6 +37,7 @@ import argparse
 import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -86,20 +90,34 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def timed(cmd, workdir, name):
-    """Runs cmd under /usr/bin/time; returns (seconds, peak MB) and fails loudly on error."""
+def timed(cmd, workdir, name, timeout=None):
+    """Runs cmd under /usr/bin/time; returns (seconds, peak MB, finished).
+
+    On timeout the timed command (the child of /usr/bin/time) is killed, and the seconds and peak
+    memory up to then are returned with finished = False.
+    """
     time_file = os.path.join(workdir, f"{name}.time")
     out_file = os.path.join(workdir, f"{name}.log")
     full = ["/usr/bin/time", "-f", "%e %M", "-o", time_file] + cmd
     log("  $ " + " ".join(cmd))
+    finished = True
     with open(out_file, "w") as out:
-        proc = subprocess.run(full, stdout=out, stderr=subprocess.STDOUT)
-    if proc.returncode != 0:
+        proc = subprocess.Popen(full, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            finished = False
+            with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+                for child in f.read().split():
+                    os.kill(int(child), signal.SIGKILL)
+            proc.wait()
+            log(f"  stopped after {timeout} s")
+    if finished and proc.returncode != 0:
         with open(out_file) as f:
             sys.exit(f"{name} failed ({proc.returncode}):\n{f.read()[-3000:]}")
     with open(time_file) as f:
         seconds, kib = f.read().strip().splitlines()[-1].split()
-    return float(seconds), int(kib) / 1024.0
+    return float(seconds), int(kib) / 1024.0, finished
 
 
 def read_table(path):
@@ -129,12 +147,12 @@ def encode(frames):
     return header, cards, codes
 
 
-def evaluate(source, synthetics):
+def evaluate(source, synthetics, rescale=False):
     """source: DataFrame; synthetics: {name: DataFrame}. Returns {name: metrics}."""
     names = list(synthetics)
     header, cards, codes = encode([source] + [synthetics[n] for n in names])
     n_src = len(source)
-    scale = [n_src / max(1, len(synthetics[n])) for n in names]
+    scale = [n_src / max(1, len(synthetics[n])) if rescale else 1.0 for n in names]
     ncol = len(header)
     # per tool, per length: [abs err sum, rel err sum, eligible, preserved, synth distinct, invented]
     acc = {n: {l: [0.0, 0.0, 0, 0, 0, 0] for l in (1, 2, 3)} for n in names}
@@ -201,7 +219,8 @@ def fmt3(m, key, spec):
 def markdown(results, args):
     lines = [
         f"ε = {args.epsilon}, δ = {args.delta:g}, reporting length 3; combinations scored: source "
-        f"count ≥ {MIN_COUNT}; synthetic counts scaled by source rows / synthetic rows.",
+        f"count ≥ {MIN_COUNT}; synthetic counts "
+        + ("scaled by source rows / synthetic rows." if args.scale else "unscaled."),
         "",
         "| tool | privacy model | rows | synthetic rows | seconds | peak MB | MAE (1 / 2 / 3) "
         "| MRE (1 / 2 / 3) | preserved ≥ 10 (1 / 2 / 3) | invented |",
@@ -209,6 +228,10 @@ def markdown(results, args):
     ]
     for r in results:
         m = r["metrics"]
+        if m is None:
+            lines.append(f"| {r['tool']} | {r['model']} | {r['rows']:,} | — "
+                         f"| > {r['seconds']:.0f} (stopped) | ≥ {r['peak_mb']:.0f} | — | — | — | — |")
+            continue
         lines.append(
             f"| {r['tool']} | {r['model']} | {r['rows']:,} | {m['synthetic_rows']:,} "
             f"| {r['seconds']:.2f} | {r['peak_mb']:.0f} | {fmt3(m, 'mae', '.1f')} "
@@ -220,7 +243,7 @@ def markdown(results, args):
     by = {(r["tool"], r["rows"]): r for r in results}
     for n in args.rows:
         p, h = by.get(("pac-synth", n)), by.get(("haven dp", n))
-        if p and h:
+        if p and h and p["metrics"] is not None:
             lines.append(f"| {n:,} | {h['seconds'] / p['seconds']:.3f} "
                          f"| {h['peak_mb'] / p['peak_mb']:.3f} |")
     return "\n".join(lines)
@@ -236,6 +259,10 @@ def main():
     ap.add_argument("--epsilon", type=float, default=4.0)
     ap.add_argument("--delta", type=float, default=1e-6)
     ap.add_argument("--resolution", type=int, default=10, help="k of `release synthesize`")
+    ap.add_argument("--scale", action="store_true",
+                    help="scale synthetic counts by source rows / synthetic rows")
+    ap.add_argument("--pac-timeout", type=float, default=None,
+                    help="stop pac-synth after this many seconds (reported as not finished)")
     ap.add_argument("--pac-accuracy", choices=["default", "balanced"], default="default",
                     help="pac-synth accuracy mode (default: prioritize long combinations)")
     ap.add_argument("--no-pac-above", type=int, default=0,
@@ -270,34 +297,39 @@ def main():
         if not args.no_pac_above or n <= args.no_pac_above:
             out = d("pacsynth") + ".csv"
             stats = d("pacsynth") + ".json"
-            sec, mb = timed([args.python, runner, src, out, stats, str(args.epsilon),
-                             str(args.delta), "3", args.pac_accuracy], args.workdir, f"pacsynth-{n}")
-            with open(stats) as f:
-                extra = json.load(f)
-            runs.append(("pac-synth", f"(ε, δ)-DP", sec, mb, out, extra))
+            sec, mb, done = timed([args.python, runner, src, out, stats, str(args.epsilon),
+                                   str(args.delta), "3", args.pac_accuracy], args.workdir,
+                                  f"pacsynth-{n}", timeout=args.pac_timeout)
+            if done:
+                with open(stats) as f:
+                    extra = json.load(f)
+                runs.append(("pac-synth", "(ε, δ)-DP", sec, mb, out, extra))
+            else:
+                results.append({"tool": "pac-synth", "model": "(ε, δ)-DP", "rows": n,
+                                "seconds": sec, "peak_mb": mb, "metrics": None, "extra": {}})
         ledger = d("ledger") + ".json"
         if os.path.exists(ledger):
             os.remove(ledger)
         subprocess.run([haven, "release", "budget", "--init", "--epsilon", "1000", "--delta",
                         "0.5", "--ledger", ledger], check=True, stdout=subprocess.DEVNULL)
         out = d("haven-dp") + ".csv"
-        sec, mb = timed([haven, "release", "dp", "--input", src, "--output", d("haven-dp") + ".tsv",
+        sec, mb, _ = timed([haven, "release", "dp", "--input", src, "--output", d("haven-dp") + ".tsv",
                          "--synthetic", out, "--epsilon", str(args.epsilon), "--delta",
                          str(args.delta), "--reporting-length", "3", "--ledger", ledger],
-                        args.workdir, f"haven-dp-{n}")
+                           args.workdir, f"haven-dp-{n}")
         with open(d("haven-dp") + ".tsv.manifest.json") as f:
             extra = json.load(f).get("differential_privacy", {})
         runs.append(("haven dp", "(ε, δ)-DP", sec, mb, out, extra))
         if not args.no_synthesize_above or n <= args.no_synthesize_above:
             out = d("haven-k") + ".csv"
-            sec, mb = timed([haven, "release", "synthesize", "--input", src, "--output", out,
+            sec, mb, _ = timed([haven, "release", "synthesize", "--input", src, "--output", out,
                              "--resolution", str(args.resolution), "--reporting-length", "3"],
-                            args.workdir, f"haven-k-{n}")
-            runs.append((f"haven synthesize", f"k = {args.resolution}, not DP", sec, mb, out, {}))
+                               args.workdir, f"haven-k-{n}")
+            runs.append(("haven synthesize", f"k = {args.resolution}, not DP", sec, mb, out, {}))
 
         log("  evaluating")
         source = read_table(src)
-        metrics = evaluate(source, {r[0]: read_table(r[4]) for r in runs})
+        metrics = evaluate(source, {r[0]: read_table(r[4]) for r in runs}, args.scale)
         for tool, model, sec, mb, out, extra in runs:
             results.append({"tool": tool, "model": model, "rows": n, "seconds": sec,
                             "peak_mb": mb, "metrics": metrics[tool], "extra": extra})

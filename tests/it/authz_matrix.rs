@@ -57,6 +57,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         ("/cases", lists_cases(role)),
         ("/cases/new", creates_cases(role)),
         ("/stats", sees_stats(role)),
+        ("/stats/releases", sees_stats(role)),
         ("/audit", role == Role::Auditor),
         ("/audit/export.csv", role == Role::Auditor),
         ("/admin/users", role == Role::Admin),
@@ -183,6 +184,31 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
         get("/api/v1/audit".into()).await,
         expect(200, role == Role::Auditor, 403),
         "{user} api audit"
+    );
+    let post_release = |body: serde_json::Value| {
+        let c = c.clone();
+        let url = app.url("/api/v1/releases/ctdc");
+        let token = token.to_string();
+        async move {
+            c.post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        post_release(serde_json::json!({"kind": "aggregates"})).await,
+        expect(200, sees_stats(role), 403),
+        "{user} api release"
+    );
+    assert_eq!(
+        post_release(serde_json::json!({"kind": "raw", "passphrase": "twelve chars long"})).await,
+        expect(200, role == Role::Coordinator, 403),
+        "{user} api raw release"
     );
     let (visible, hidden) = visible_and_hidden(app, user).await;
     for id in visible.iter().take(2) {

@@ -13,4 +13,5 @@ mod cli;
 mod durability;
 mod encryption;
 mod records;
+mod release;
 mod tls;

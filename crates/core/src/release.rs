@@ -7,6 +7,7 @@ use std::io::Write;
 
 use haven_audit::{Action, Event};
 use haven_authz::{AggregatesRead, CtdcRawExport};
+use haven_domain::CaseScope;
 use haven_domain::ctdc::{self, CtdcSource};
 use haven_domain::record::parse_date;
 use haven_release::{AggregateOptions, Dataset, Manifest, ReadOptions};
@@ -129,10 +130,18 @@ fn zip(files: &[(&str, &[u8])], passphrase: Option<&str>) -> Result<Vec<u8>> {
 }
 
 impl Haven {
-    /// The CTDC row of every case in the register.
-    async fn ctdc_rows(&self) -> Result<Vec<Vec<String>>> {
+    /// The CTDC row of every case in the register, or only of those in `scope`.
+    async fn ctdc_rows(&self, scope: Option<&CaseScope>) -> Result<Vec<Vec<String>>> {
         let mut tx = self.db.begin_snapshot().await?;
-        let facts = store_cases::ctdc_facts(&mut tx).await?;
+        let mut facts = store_cases::ctdc_facts(&mut tx).await?;
+        if let Some(scope) = scope {
+            let visible: std::collections::HashSet<_> =
+                store_cases::scope_case_ids(&mut tx, scope, crate::now())
+                    .await?
+                    .into_iter()
+                    .collect();
+            facts.retain(|f| visible.contains(&f.case_id));
+        }
         tx.commit().await?;
         let c = self.cipher();
         let mut rows = facts
@@ -181,7 +190,18 @@ impl Haven {
                 return Err(CoreError::invalid("passphrase", "error-release-passphrase"));
             }
         }
-        let rows = self.ctdc_rows().await?;
+        // Protected releases cover the whole register, as the statistics page does; raw rows
+        // only the cases the coordinator may see (agencies that consented to coordination).
+        let scope = match (req.kind, raw) {
+            (ReleaseKind::Raw, Some(r)) => Some(
+                *r.principal()
+                    .case_list()
+                    .ok_or(CoreError::Forbidden)?
+                    .scope(),
+            ),
+            _ => None,
+        };
+        let rows = self.ctdc_rows(scope.as_ref()).await?;
         let layout = layout_csv(&rows, false)?;
         let today = crate::cases::today();
         let stem = format!("ctdc-{}-{}", req.kind.as_str(), today);

@@ -987,3 +987,29 @@ pub async fn ctdc_facts(conn: &mut Conn) -> Result<Vec<CtdcFacts>> {
     }
     Ok(out)
 }
+
+/// Ids of every case visible in `scope` (for releases that must not go beyond need to know).
+pub async fn scope_case_ids(conn: &mut Conn, scope: &CaseScope, now: i64) -> Result<Vec<CaseId>> {
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    let mut binds: Vec<String> = Vec::new();
+    let (_, set) = scope_sql(scope, &mut next, &mut binds);
+    let set = set.replace("{now}", &next());
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT DISTINCT * FROM ({set}) s"
+    )));
+    for b in binds {
+        q = q.bind(b);
+    }
+    let rows = q.bind(now).fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            let id: String = r.try_get(0)?;
+            id.parse()
+                .map_err(|_| crate::StoreError::Corrupt(format!("case id {id:?}")))
+        })
+        .collect()
+}

@@ -22,8 +22,8 @@ use crate::api_cases as c;
         c::close_case, c::reopen_case, c::assign_case, c::transfer_case, c::list_transfers, c::decide_transfer,
         c::add_note, c::add_event, c::put_event, c::delete_event, c::add_perpetrator, c::put_perpetrator,
         c::delete_perpetrator, c::add_attachment, c::get_attachment, c::delete_attachment, c::get_person,
-        c::update_person, list_agencies, stats, audit, openapi),
-    components(schemas(Me, Agency, Aggregates, AggregateCell, AuditEvent, Problem, FieldProblem)),
+        c::update_person, list_agencies, stats, ctdc_release, audit, openapi),
+    components(schemas(Me, Agency, Aggregates, AggregateCell, ReleaseRequest, AuditEvent, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -86,6 +86,7 @@ pub fn router() -> Router<AppState> {
         .route("/transfers/{id}/{decision}", post(c::decide_transfer))
         .route("/agencies", get(list_agencies))
         .route("/stats", get(stats))
+        .route("/releases/ctdc", post(ctdc_release))
         .route("/audit", get(audit))
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "error-not-found", vec![]) })
@@ -318,6 +319,78 @@ async fn stats(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Respons
         .into_response(),
         Err(e) => fail(e),
     }
+}
+
+/// A statistical release of the register in the CTDC layout.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseRequest {
+    /// `aggregates` (k-protected counts, SDS TSV), `synthetic`, `anonymized` (k-anonymous rows),
+    /// or `raw` (coordinator only; needs `passphrase`).
+    kind: String,
+    /// k (default 11; never below the deployment's smallest cell).
+    #[serde(default)]
+    k: Option<u64>,
+    /// Longest combination counted or protected (1 to 4, default 3).
+    #[serde(default)]
+    reporting_length: Option<usize>,
+    /// HXL hashtag row under the header of CSV files.
+    #[serde(default)]
+    hxl: bool,
+    /// For `raw`: the passphrase (12 characters or more) sealing the ZIP with AES-256.
+    #[serde(default)]
+    passphrase: Option<String>,
+}
+
+/// The release: a ZIP holding the data file and its JSON manifest (AES-256 sealed for `raw`).
+/// Audited.
+#[utoipa::path(post, path = "/api/v1/releases/ctdc", request_body = ReleaseRequest,
+    responses((status = 200, description = "application/zip"), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn ctdc_release(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiJson(r): ApiJson<ReleaseRequest>,
+) -> Response {
+    let Some(cap) = p.aggregates_read() else {
+        return forbidden();
+    };
+    let Some(kind) = haven_core::release::ReleaseKind::parse(&r.kind) else {
+        return fail(CoreError::invalid("kind", "error-release-kind"));
+    };
+    let req = haven_core::release::ReleaseRequest {
+        kind,
+        resolution: r.k.unwrap_or(11),
+        reporting_length: r.reporting_length.unwrap_or(3),
+        hxl: r.hxl,
+        passphrase: r.passphrase,
+    };
+    match state
+        .haven()
+        .ctdc_release(cap, p.ctdc_raw_export(), &o, req)
+        .await
+    {
+        Ok(f) => zip_download(f),
+        Err(e) => fail(e),
+    }
+}
+
+/// A release as a download that no cache keeps.
+pub(crate) fn zip_download(f: haven_core::release::ReleaseFile) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", f.file_name))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/zip"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        f.bytes,
+    )
+        .into_response()
 }
 
 #[derive(Serialize, ToSchema)]

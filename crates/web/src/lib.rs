@@ -128,6 +128,10 @@ pub fn router(state: AppState) -> Router {
             post(case_pages::transfer_decide),
         )
         .route("/stats", get(pages::stats))
+        .route(
+            "/stats/releases",
+            get(pages::release_page).post(pages::release_submit),
+        )
         .route("/audit", get(pages::audit))
         .route("/audit/export.csv", get(pages::audit_export))
         .route(

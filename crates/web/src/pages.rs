@@ -459,6 +459,108 @@ pub async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Re
     })
 }
 
+// ---- statistical releases ----
+
+#[derive(Template)]
+#[template(path = "release.html")]
+struct ReleasePage<'a> {
+    l: &'a Layout<'a>,
+    kinds: Vec<(&'static str, String, String)>,
+    raw: bool,
+    min_k: i64,
+    k_help: String,
+    errors: Vec<String>,
+}
+
+fn release_page_for(
+    state: &AppState,
+    l: &Layout,
+    s: &haven_core::auth::SessionInfo,
+    errors: Vec<String>,
+) -> Response {
+    use haven_core::release::ReleaseKind;
+    let raw = s.principal.ctdc_raw_export().is_some();
+    let kinds = ReleaseKind::ALL
+        .into_iter()
+        .filter(|k| raw || *k != ReleaseKind::Raw)
+        .map(|k| {
+            let key = format!("release-kind-{}", k.as_str());
+            (k.as_str(), l.t(&key), l.t(&format!("{key}-help")))
+        })
+        .collect();
+    let min_k = state.haven().policy.min_cell.max(2);
+    render(&ReleasePage {
+        l,
+        kinds,
+        raw,
+        min_k,
+        k_help: l.ta("release-k-help", &[("k", FluentValue::from(min_k))]),
+        errors,
+    })
+}
+
+pub async fn release_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    if s.principal.aggregates_read().is_none() {
+        return forbidden(&l);
+    }
+    release_page_for(&state, &l, &s, Vec::new())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReleaseForm {
+    kind: String,
+    k: String,
+    reporting_length: String,
+    hxl: Option<String>,
+    passphrase: String,
+}
+
+pub async fn release_submit(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    crate::extract::HtmlForm(f): crate::extract::HtmlForm<ReleaseForm>,
+) -> Response {
+    use haven_core::release::{ReleaseKind, ReleaseRequest};
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.aggregates_read() else {
+        return forbidden(&l);
+    };
+    let mut errors = Vec::new();
+    let kind = ReleaseKind::parse(&f.kind);
+    if kind.is_none() {
+        errors.push(l.t("error-release-kind"));
+    }
+    let k = f.k.trim().parse::<u64>().ok().filter(|k| *k >= 2);
+    if k.is_none() {
+        errors.push(l.t("error-release-k"));
+    }
+    let length = f.reporting_length.trim().parse::<usize>().unwrap_or(0);
+    let (Some(kind), Some(k)) = (kind, k) else {
+        return release_page_for(&state, &l, &s, errors);
+    };
+    let req = ReleaseRequest {
+        kind,
+        resolution: k,
+        reporting_length: length,
+        hxl: f.hxl.is_some(),
+        passphrase: Some(f.passphrase).filter(|p| !p.is_empty()),
+    };
+    match state
+        .haven()
+        .ctdc_release(cap, s.principal.ctdc_raw_export(), &info.origin, req)
+        .await
+    {
+        Ok(file) => crate::api::zip_download(file),
+        Err(CoreError::Invalid(errs)) => {
+            let errors = errs.iter().map(|e| l.t(e.key)).collect();
+            release_page_for(&state, &l, &s, errors)
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
 // ---- audit ----
 
 #[derive(Template)]
