@@ -20,6 +20,46 @@ pub enum ReleaseCmd {
     Dp(DpArgs),
     /// Shows the privacy budget ledger, or creates it with --init
     Budget(BudgetArgs),
+    /// k-anonymous records (CSV): quasi-identifiers generalised (age band to majority status,
+    /// country to UN M49 sub-region and region, year to period) and locally suppressed with the
+    /// least information loss, then l-diversity of the exploitation-type flags enforced
+    Anonymize(AnonymizeArgs),
+}
+
+#[derive(Args)]
+pub struct AnonymizeArgs {
+    /// Input CSV (or TSV with --tsv); first line is the header; blank cells are missing values
+    #[arg(long)]
+    input: PathBuf,
+    /// Output CSV; a manifest is written beside it as OUTPUT.manifest.json
+    #[arg(long)]
+    output: PathBuf,
+    /// Smallest group of records sharing their quasi-identifiers
+    #[arg(long, default_value_t = 11)]
+    k: usize,
+    /// Quasi-identifier columns (comma-separated); default gender, ageBroad, citizenship,
+    /// CountryOfExploitation, yearOfRegistration, Datasource and the majority-status columns,
+    /// those present
+    #[arg(long, value_delimiter = ',')]
+    quasi_identifiers: Vec<String>,
+    /// Further columns holding ISO 3166 country codes
+    #[arg(long, value_delimiter = ',')]
+    country_columns: Vec<String>,
+    /// Largest share of records whose quasi-identifiers may be suppressed (0 to 1)
+    #[arg(long, default_value_t = 0.05)]
+    max_suppression: f64,
+    /// Distinct values each group must show in every sensitive column (1: no check)
+    #[arg(long, default_value_t = 2)]
+    l: usize,
+    /// Sensitive columns (comma-separated); default isForcedLabour, isSexualExploit, isOtherExploit
+    #[arg(long, value_delimiter = ',')]
+    sensitive: Vec<String>,
+    /// Only report classes below l, do not blank their sensitive values
+    #[arg(long)]
+    report_l_only: bool,
+    /// The input is tab-separated
+    #[arg(long)]
+    tsv: bool,
 }
 
 #[derive(Args)]
@@ -350,6 +390,84 @@ fn dp(a: DpArgs) -> Result<()> {
     Ok(())
 }
 
+fn anonymize(a: AnonymizeArgs) -> Result<()> {
+    use haven_release::anonymize::{AnonymizeOptions, DEFAULT_QUASI_IDENTIFIERS};
+    let bytes =
+        std::fs::read(&a.input).with_context(|| format!("cannot read {}", a.input.display()))?;
+    let t0 = Instant::now();
+    let delimiter = if a.tsv { b'\t' } else { b',' };
+    // By default the majority columns join the CTDC quasi-identifiers when the file has them:
+    // copied through, they would tell minor from adult where the age band is suppressed.
+    let quasi_identifiers = if a.quasi_identifiers.is_empty() {
+        let header = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(bytes.as_slice())
+            .headers()
+            .map(|h| h.iter().map(str::to_string).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let mut qis: Vec<String> = DEFAULT_QUASI_IDENTIFIERS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for extra in ["majorityStatus", "majorityStatusAtExploit"] {
+            if header.iter().any(|h| h == extra) {
+                qis.push(extra.to_string());
+            }
+        }
+        // Defaults absent from the file are skipped.
+        qis.retain(|q| header.iter().any(|h| h == q));
+        Some(qis)
+    } else {
+        Some(a.quasi_identifiers.clone())
+    };
+    let opts = AnonymizeOptions {
+        delimiter,
+        k: a.k,
+        quasi_identifiers,
+        country_columns: a.country_columns.clone(),
+        max_suppression_rate: a.max_suppression,
+        l: a.l,
+        sensitive: (!a.sensitive.is_empty()).then(|| a.sensitive.clone()),
+        enforce_l_diversity: !a.report_l_only,
+    };
+    let phase = spinner("generalising");
+    let result = haven_release::anonymize::anonymize(bytes.as_slice(), &opts)
+        .with_context(|| format!("{}", a.input.display()))?;
+    write_atomically(&a.output, |f| {
+        let mut w = std::io::BufWriter::new(f);
+        result.write_csv(&mut w)?;
+        w.flush()?;
+        Ok(())
+    })?;
+    write_manifest(&a.output, &Manifest::for_anonymized(&result, &bytes))?;
+    phase.finish_and_clear();
+    let r = &result.report;
+    eprintln!(
+        "{} records, {} classes (smallest {}), {} suppressed, information loss {:.3} ({}); {} in {:.2} s: {}",
+        r.records_out,
+        r.classes,
+        r.smallest_class,
+        r.records_suppressed,
+        r.information_loss.value,
+        r.quasi_identifiers
+            .iter()
+            .map(|q| q.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        if r.l_diversity.violating_classes > 0 {
+            format!(
+                "{} classes below l = {} ({} values blanked)",
+                r.l_diversity.violating_classes, r.l_diversity.l, r.l_diversity.values_blanked
+            )
+        } else {
+            "l-diversity holds".to_string()
+        },
+        t0.elapsed().as_secs_f64(),
+        a.output.display()
+    );
+    Ok(())
+}
+
 fn write_manifest(output: &Path, manifest: &Manifest) -> Result<()> {
     let mpath = PathBuf::from(format!("{}.manifest.json", output.display()));
     write_atomically(&mpath, |f| {
@@ -364,6 +482,7 @@ pub fn release(cmd: ReleaseCmd) -> Result<()> {
         ReleaseCmd::Synthesize(a) => (a, true),
         ReleaseCmd::Dp(a) => return dp(a),
         ReleaseCmd::Budget(a) => return budget(a),
+        ReleaseCmd::Anonymize(a) => return anonymize(a),
     };
     let opts = read_options(a.tsv, &a.multi_value)?;
     let bytes =

@@ -313,9 +313,10 @@ def main():
         subprocess.run([haven, "release", "budget", "--init", "--epsilon", "1000", "--delta",
                         "0.5", "--ledger", ledger], check=True, stdout=subprocess.DEVNULL)
         out = d("haven-dp") + ".csv"
-        sec, mb, _ = timed([haven, "release", "dp", "--input", src, "--output", d("haven-dp") + ".tsv",
-                         "--synthetic", out, "--epsilon", str(args.epsilon), "--delta",
-                         str(args.delta), "--reporting-length", "3", "--ledger", ledger],
+        sec, mb, _ = timed([haven, "release", "dp", "--input", src,
+                            "--output", d("haven-dp") + ".tsv", "--synthetic", out,
+                            "--epsilon", str(args.epsilon), "--delta", str(args.delta),
+                            "--reporting-length", "3", "--ledger", ledger],
                            args.workdir, f"haven-dp-{n}")
         with open(d("haven-dp") + ".tsv.manifest.json") as f:
             extra = json.load(f).get("differential_privacy", {})
@@ -323,7 +324,7 @@ def main():
         if not args.no_synthesize_above or n <= args.no_synthesize_above:
             out = d("haven-k") + ".csv"
             sec, mb, _ = timed([haven, "release", "synthesize", "--input", src, "--output", out,
-                             "--resolution", str(args.resolution), "--reporting-length", "3"],
+                                "--resolution", str(args.resolution), "--reporting-length", "3"],
                                args.workdir, f"haven-k-{n}")
             runs.append(("haven synthesize", f"k = {args.resolution}, not DP", sec, mb, out, {}))
 

@@ -42,6 +42,7 @@ fn every_command_has_help() {
         vec!["bench", "sample", "--help"],
         vec!["release", "dp", "--help"],
         vec!["release", "budget", "--help"],
+        vec!["release", "anonymize", "--help"],
     ] {
         let (ok, out, _) = haven(&cmd, &[]);
         assert!(ok && out.contains("Usage:"), "{cmd:?}");
@@ -330,4 +331,64 @@ fn release_dp_is_charged_to_the_ledger_first_and_refused_beyond_the_budget() {
     assert!(!ok);
     let (ok, out, _) = haven(&["release", "budget", "--ledger", &p("ledger.json")], &[]);
     assert!(ok && out.contains("in 1 releases"), "{out}");
+}
+
+#[test]
+fn release_anonymize_writes_k_anonymous_rows_and_a_manifest_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (ok, _, err) = haven(
+        &[
+            "bench",
+            "sample",
+            "--rows",
+            "2000",
+            "--output",
+            &p("in.csv"),
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = haven(
+        &[
+            "release",
+            "anonymize",
+            "--input",
+            &p("in.csv"),
+            "--output",
+            &p("out.csv"),
+            "--k",
+            "11",
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    // Every combination of the quasi-identifiers present (gender, age, citizenship, country of
+    // exploitation, year) is held by 11 rows or more.
+    let out = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
+    let mut classes = std::collections::HashMap::new();
+    for line in out.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        *classes.entry((c[0], c[1], c[2], c[3], c[4])).or_insert(0) += 1;
+    }
+    assert_eq!(out.lines().count(), 2001);
+    assert!(classes.values().all(|n| *n >= 11), "{classes:?}");
+    let manifest = std::fs::read_to_string(dir.path().join("out.csv.manifest.json")).unwrap();
+    assert!(manifest.contains("\"smallest_class\"") && manifest.contains("input_sha256"));
+    // A quasi-identifier that is not a column: a clear error, nothing written.
+    let (ok, _, err) = haven(
+        &[
+            "release",
+            "anonymize",
+            "--input",
+            &p("in.csv"),
+            "--output",
+            &p("bad.csv"),
+            "--quasi-identifiers",
+            "gender,nope",
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("nope"), "{err}");
+    assert!(!dir.path().join("bad.csv").exists());
 }

@@ -67,6 +67,9 @@ pub struct ReleaseRequest {
     pub passphrase: Option<String>,
 }
 
+/// A file of a release: its name in the ZIP and its bytes.
+type NamedFile = (String, Vec<u8>);
+
 /// Smallest passphrase accepted for a sealed raw export.
 pub const MIN_PASSPHRASE: usize = 12;
 
@@ -206,7 +209,7 @@ impl Haven {
         let today = crate::cases::today();
         let stem = format!("ctdc-{}-{}", req.kind.as_str(), today);
         let engine_stem = stem.clone();
-        let engine = move || -> Result<(Vec<(String, Vec<u8>)>, u64)> {
+        let engine = move || -> Result<(Vec<NamedFile>, u64)> {
             let stem = engine_stem;
             let data = Dataset::read(layout.as_slice(), &ReadOptions::default())
                 .map_err(CoreError::internal)?;
