@@ -255,21 +255,6 @@ struct Table {
     rows: usize,
 }
 
-/// A csv error as the line it happened on (as [`crate::data::Dataset::read`] reports them).
-fn line_error(e: csv::Error) -> DataError {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
-    let message = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => {
-            format!("not valid UTF-8 in field {}", err.field() + 1)
-        }
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("{len} fields, but the header has {expected_len}"),
-        csv::ErrorKind::Io(io) => return DataError::Io(io.to_string()),
-        _ => e.to_string(),
-    };
-    DataError::Line { line, message }
-}
 
 fn read_table(input: impl Read, delimiter: u8) -> Result<Table, DataError> {
     let mut rdr = csv::ReaderBuilder::new()
@@ -279,7 +264,7 @@ fn read_table(input: impl Read, delimiter: u8) -> Result<Table, DataError> {
         .from_reader(input);
     let headers: Vec<String> = rdr
         .headers()
-        .map_err(line_error)?
+        .map_err(crate::data::line_error)?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -290,7 +275,7 @@ fn read_table(input: impl Read, delimiter: u8) -> Result<Table, DataError> {
     let mut index: Vec<FxHashMap<String, u32>> = vec![FxHashMap::default(); headers.len()];
     let mut record = csv::StringRecord::new();
     let mut rows = 0;
-    while rdr.read_record(&mut record).map_err(line_error)? {
+    while rdr.read_record(&mut record).map_err(crate::data::line_error)? {
         for ((cell, column), index) in record.iter().zip(&mut columns).zip(&mut index) {
             let id = match index.get(cell) {
                 Some(id) => *id,

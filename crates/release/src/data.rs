@@ -51,6 +51,22 @@ pub struct Dataset {
     pub records: Vec<Vec<u32>>,
 }
 
+/// A CSV error as the line it is on and what is wrong there.
+pub(crate) fn line_error(e: csv::Error) -> DataError {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let message = match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("not valid UTF-8 in field {}", err.field() + 1)
+        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields, but the header has {expected_len}"),
+        csv::ErrorKind::Io(io) => return DataError::Io(io.to_string()),
+        _ => e.to_string(),
+    };
+    DataError::Line { line, message }
+}
+
 impl Dataset {
     pub fn read(input: impl Read, opts: &ReadOptions) -> Result<Dataset, DataError> {
         let mut rdr = csv::ReaderBuilder::new()
@@ -58,23 +74,11 @@ impl Dataset {
             .has_headers(true)
             .flexible(false)
             .from_reader(input);
-        let line_err = |e: csv::Error| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            let message = match e.kind() {
-                csv::ErrorKind::Utf8 { err, .. } => {
-                    format!("not valid UTF-8 in field {}", err.field() + 1)
-                }
-                csv::ErrorKind::UnequalLengths {
-                    expected_len, len, ..
-                } => format!("{len} fields, but the header has {expected_len}"),
-                csv::ErrorKind::Io(io) => return DataError::Io(io.to_string()),
-                _ => e.to_string(),
-            };
             DataError::Line { line, message }
         };
         let headers: Vec<String> = rdr
             .headers()
-            .map_err(line_err)?
+            .map_err(line_error)?
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
@@ -93,7 +97,7 @@ impl Dataset {
         let mut items: Vec<(usize, String)> = Vec::new();
         let mut records = Vec::new();
         let mut record = csv::StringRecord::new();
-        while rdr.read_record(&mut record).map_err(line_err)? {
+        while rdr.read_record(&mut record).map_err(line_error)? {
             let mut r: Vec<u32> = Vec::new();
             for (col, cell) in record.iter().enumerate() {
                 let values: Vec<&str> = match &multi[col] {
