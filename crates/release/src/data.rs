@@ -74,8 +74,6 @@ impl Dataset {
             .has_headers(true)
             .flexible(false)
             .from_reader(input);
-            DataError::Line { line, message }
-        };
         let headers: Vec<String> = rdr
             .headers()
             .map_err(line_error)?
