@@ -255,7 +255,6 @@ struct Table {
     rows: usize,
 }
 
-
 fn read_table(input: impl Read, delimiter: u8) -> Result<Table, DataError> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -275,7 +274,10 @@ fn read_table(input: impl Read, delimiter: u8) -> Result<Table, DataError> {
     let mut index: Vec<FxHashMap<String, u32>> = vec![FxHashMap::default(); headers.len()];
     let mut record = csv::StringRecord::new();
     let mut rows = 0;
-    while rdr.read_record(&mut record).map_err(crate::data::line_error)? {
+    while rdr
+        .read_record(&mut record)
+        .map_err(crate::data::line_error)?
+    {
         for ((cell, column), index) in record.iter().zip(&mut columns).zip(&mut index) {
             let id = match index.get(cell) {
                 Some(id) => *id,

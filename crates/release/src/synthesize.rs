@@ -92,6 +92,62 @@ struct Table {
     /// when the reporting length is below 3 or the table would exceed 64 MiB).
     triples: FxHashMap<u64, u32>,
     triple_bits: Vec<u64>,
+    /// Flat tables from dense items to combination indexes (see [`Direct`]), when small enough.
+    direct: Option<Direct>,
+}
+
+/// Flat lookup tables for combinations of up to three frequent items, so that the hot loops
+/// index arrays instead of hashing: `pair[a·f + b]` (a < b, dense numbers) is the pair's index,
+/// `pair_row[a·f + b]` its row in `triple`, and `triple[row·f + c]` the triple's index
+/// (`u32::MAX`: not reported).
+struct Direct {
+    f: usize,
+    single: Vec<u32>,
+    pair: Vec<u32>,
+    pair_row: Vec<u32>,
+    triple: Vec<u32>,
+}
+
+/// Largest flat tables built (entries of 4 bytes): 128 MiB.
+const DIRECT_ENTRIES: usize = 32 << 20;
+
+impl Direct {
+    fn build(aggregates: &Aggregates, dense: &[u32], f: usize) -> Option<Direct> {
+        let by_length = aggregates.by_length();
+        let pairs = by_length.get(1).copied().unwrap_or(0);
+        let entries = f + 2 * f * f + pairs * f;
+        if entries > DIRECT_ENTRIES || f >= u32::MAX as usize {
+            return None;
+        }
+        let mut d = Direct {
+            f,
+            single: vec![u32::MAX; f],
+            pair: vec![u32::MAX; f * f],
+            pair_row: vec![u32::MAX; f * f],
+            triple: Vec::new(),
+        };
+        let mut rows = 0usize;
+        for (idx, (c, _)) in aggregates.combinations.iter().enumerate() {
+            let dn: Vec<usize> = c.iter().map(|i| dense[*i as usize] as usize).collect();
+            match dn[..] {
+                [a] => d.single[a] = idx as u32,
+                [a, b] => {
+                    d.pair[a * f + b] = idx as u32;
+                    d.pair_row[a * f + b] = rows as u32;
+                    rows += 1;
+                }
+                [a, b, c] => {
+                    if d.triple.is_empty() {
+                        d.triple = vec![u32::MAX; rows * f];
+                    }
+                    let row = d.pair_row[a * f + b] as usize;
+                    d.triple[row * f + c] = idx as u32;
+                }
+                _ => {}
+            }
+        }
+        Some(d)
+    }
 }
 
 impl Table {
@@ -125,9 +181,13 @@ impl Table {
         let mut triple_bits = Vec::new();
         if len >= 3 && !partners.is_empty() && pairs * words * 8 <= 64 << 20 {
             triple_bits = vec![0u64; pairs * words];
-            let mut slot = |a: u32, b: u32, c: u32| {
+            // Rows numbered as the pairs come, as in `Direct::pair_row`.
+            for (c, _) in aggregates.combinations.iter().filter(|(c, _)| c.len() == 2) {
                 let n = triples.len() as u32;
-                let row = *triples.entry(key(&[a, b])).or_insert(n) as usize;
+                triples.insert(key(c), n);
+            }
+            let mut slot = |a: u32, b: u32, c: u32| {
+                let row = triples[&key(&[a, b])] as usize;
                 let d = dense[c as usize] as usize;
                 triple_bits[row * words + d / 64] |= 1 << (d % 64);
             };
@@ -137,6 +197,7 @@ impl Table {
                 slot(c[1], c[2], c[0]);
             }
         }
+        let direct = Direct::build(aggregates, &dense, f);
         Table {
             index,
             source,
@@ -147,6 +208,7 @@ impl Table {
             words,
             triples,
             triple_bits,
+            direct,
         }
     }
 
@@ -168,9 +230,19 @@ impl Table {
             }
             if self.len >= 3 && !self.triple_bits.is_empty() {
                 for b in &items[x + 1..] {
-                    match self.triples.get(&key(&[*a, *b])) {
+                    let row = match &self.direct {
+                        Some(d) => {
+                            let (da, db) = (
+                                self.dense[*a as usize] as usize,
+                                self.dense[*b as usize] as usize,
+                            );
+                            Some(d.pair_row[da * d.f + db]).filter(|r| *r != u32::MAX)
+                        }
+                        None => self.triples.get(&key(&[*a, *b])).copied(),
+                    };
+                    match row {
                         Some(row) => {
-                            let row = *row as usize * self.words;
+                            let row = row as usize * self.words;
                             for (w, p) in j.iter_mut().zip(&self.triple_bits[row..]) {
                                 *w &= p;
                             }
@@ -194,28 +266,103 @@ impl Table {
     /// The combination's index if the source holds it at least k times (`items` sorted).
     #[inline]
     fn get(&self, items: &[u32]) -> Option<u32> {
+        if let Some(d) = &self.direct
+            && items.len() <= 3
+        {
+            let dense = |i: u32| self.dense[i as usize] as usize;
+            let found = |v: u32| (v != u32::MAX).then_some(v);
+            let f = d.f;
+            return match *items {
+                [a] => {
+                    let a = dense(a);
+                    (a < f).then(|| d.single[a])
+                }
+                [a, b] => {
+                    let (a, b) = (dense(a), dense(b));
+                    if a >= f || b >= f {
+                        return None;
+                    }
+                    found(d.pair[a * f + b])
+                }
+                [a, b, c] => {
+                    let (a, b, c) = (dense(a), dense(b), dense(c));
+                    if a >= f || b >= f || c >= f {
+                        return None;
+                    }
+                    let row = d.pair_row[a * f + b];
+                    if row == u32::MAX || d.triple.is_empty() {
+                        return None;
+                    }
+                    found(d.triple[row as usize * f + c])
+                }
+                _ => None,
+            };
+        }
         self.index.get(&key(items)).copied()
     }
 
-    /// Indexes of every reported combination of a record that holds `i`.
+    /// Indexes of every reported combination of a record (`items`, sorted, holding `i`) that
+    /// holds `i`.
     fn each_combination_with(&self, items: &[u32], i: u32, mut f: impl FnMut(u32)) {
-        subsets(items, self.len, &mut |s| {
-            if s.contains(&i)
-                && let Some(idx) = self.get(s)
-            {
+        let others: Vec<u32> = items.iter().copied().filter(|x| *x != i).collect();
+        let mut buf = [0u32; 4];
+        let mut with = |part: &[u32]| {
+            let n = part.len() + 1;
+            let at = part.partition_point(|x| *x < i);
+            buf[..at].copy_from_slice(&part[..at]);
+            buf[at] = i;
+            buf[at + 1..n].copy_from_slice(&part[at..]);
+            if let Some(idx) = self.get(&buf[..n]) {
                 f(idx);
             }
-        });
+        };
+        with(&[]);
+        if self.len > 1 {
+            subsets(&others, self.len - 1, &mut |s| with(s));
+        }
     }
 
     /// Indexes of every combination of 1 to `len` items of a record (all of them reported, by
     /// construction of the synthetic records).
     fn each_combination(&self, items: &[u32], mut f: impl FnMut(u32)) {
-        subsets(items, self.len, &mut |s| {
-            if let Some(i) = self.get(s) {
-                f(i);
+        let Some(d) = self.direct.as_ref().filter(|_| self.len <= 3) else {
+            subsets(items, self.len, &mut |s| {
+                if let Some(i) = self.get(s) {
+                    f(i);
+                }
+            });
+            return;
+        };
+        // The flat tables, walked directly: the hot loop of counting.
+        let n = d.f;
+        let ds: Vec<usize> = items
+            .iter()
+            .map(|i| self.dense[*i as usize] as usize)
+            .filter(|x| *x < n)
+            .collect();
+        for (x, &a) in ds.iter().enumerate() {
+            f(d.single[a]);
+            if self.len < 2 {
+                continue;
             }
-        });
+            for (y, &b) in ds.iter().enumerate().skip(x + 1) {
+                let p = d.pair[a * n + b];
+                if p == u32::MAX {
+                    continue;
+                }
+                f(p);
+                if self.len < 3 || d.triple.is_empty() {
+                    continue;
+                }
+                let row = d.pair_row[a * n + b] as usize * n;
+                for &c in &ds[y + 1..] {
+                    let t = d.triple[row + c];
+                    if t != u32::MAX {
+                        f(t);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -599,23 +746,35 @@ fn synthesize_with(data: &Dataset, aggregates: &Aggregates, bitsets: bool) -> Sy
     let mut records = parallel_map(&data.records, |r| suppress(r, &t));
     let total: u64 = data.records.iter().map(|r| r.len() as u64).sum();
     let kept: u64 = records.iter().map(|r| r.len() as u64).sum();
-    let counts = count_all(&records, &t);
+    let mut counts = count_all(&records, &t);
     let chunk = records.len().div_ceil(SHARDS).max(1);
-    let added: u64 = std::thread::scope(|s| {
+    let shards: Vec<(u64, Vec<u64>)> = std::thread::scope(|s| {
         let handles: Vec<_> = records
             .chunks_mut(chunk)
             .zip(data.records.chunks(chunk))
             .map(|(part, seeds)| {
                 let (t, mut counts) = (&t, counts.clone());
-                s.spawn(move || fill_back(data, seeds, part, t, &mut counts))
+                s.spawn(move || {
+                    let added = fill_back(data, seeds, part, t, &mut counts);
+                    (added, counts)
+                })
             })
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().expect("fill-back worker panicked"))
-            .sum()
+            .collect()
     });
-    let counts = count_all(&records, &t);
+    // Each shard counted its own additions on top of the common start.
+    let start = counts.clone();
+    let mut added = 0;
+    for (n, shard) in shards {
+        added += n;
+        for ((c, s), base) in counts.iter_mut().zip(shard).zip(&start) {
+            *c += s - base;
+        }
+    }
+    debug_assert_eq!(counts, count_all(&records, &t));
     // Sorted, so that a synthetic record's position does not point at its seed record.
     records.sort_unstable();
     let utility = measure(&counts, &t, aggregates, total - kept, added, total);
