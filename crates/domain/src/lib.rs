@@ -8,6 +8,7 @@ pub mod ids;
 pub mod record;
 pub mod reference;
 pub mod role;
+pub mod screening;
 pub mod values;
 
 pub use access::{CaseAccessFacts, CaseScope};
