@@ -27,6 +27,8 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_SCAN_COMMAND",
     "HAVEN_DRAFT_MAX_DAYS",
     "HAVEN_PRIVACY_LEDGER",
+    "HAVEN_SCREENING_INDICATORS",
+    "HAVEN_CHILD_MEANS_REQUIRED",
     // Used by the test suite only.
     "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",
@@ -51,6 +53,8 @@ pub struct FileConfig {
     pub attachment_max_mb: Option<i64>,
     pub scan_command: Option<String>,
     pub draft_max_days: Option<i64>,
+    pub screening_indicators: Option<PathBuf>,
+    pub child_means_required: Option<bool>,
 }
 
 /// Values given on the command line (highest precedence).
@@ -306,6 +310,32 @@ pub fn load(
     }
     if let Some(cmd) = env("HAVEN_SCAN_COMMAND").or(file.scan_command.clone()) {
         policy.scan_command = cmd.trim().to_string();
+    }
+    // The deployment's adjustments of the screening indicators, validated now: a bad file stops
+    // the start with the indicator it names, rather than a screening later.
+    if let Some(path) = env("HAVEN_SCREENING_INDICATORS")
+        .map(PathBuf::from)
+        .or(file.screening_indicators.clone())
+    {
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            ConfigError::Invalid(format!("screening indicators {}: {e}", path.display()))
+        })?;
+        policy.screening.adjust(&text).map_err(|e| {
+            ConfigError::Invalid(format!("screening indicators {}: {e}", path.display()))
+        })?;
+    }
+    if let Some(v) = env("HAVEN_CHILD_MEANS_REQUIRED")
+        .map(|v| match v.trim() {
+            "1" | "true" | "yes" => Ok(true),
+            "0" | "false" | "no" => Ok(false),
+            other => Err(ConfigError::Invalid(format!(
+                "HAVEN_CHILD_MEANS_REQUIRED must be true or false, not {other:?}"
+            ))),
+        })
+        .transpose()?
+        .or(file.child_means_required)
+    {
+        policy.screening_rules.child_means_required = v;
     }
     if let Some(v) = env("HAVEN_DRAFT_MAX_DAYS")
         .map(|v| parse_int("HAVEN_DRAFT_MAX_DAYS", v))

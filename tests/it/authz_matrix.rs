@@ -200,6 +200,20 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
                 .as_u16()
         }
     };
+    let screened = c
+        .post(app.url("/api/v1/screenings"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"consent": true}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(
+        screened,
+        expect(201, creates_cases(role), 403),
+        "{user} api screening"
+    );
     assert_eq!(
         post_release(serde_json::json!({"kind": "aggregates"})).await,
         expect(200, sees_stats(role), 403),

@@ -14,4 +14,5 @@ mod durability;
 mod encryption;
 mod records;
 mod release;
+mod screening;
 mod tls;

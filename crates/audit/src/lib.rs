@@ -62,6 +62,8 @@ pub enum Action {
     AggregatesViewed,
     /// A protected statistical release (aggregates, k-anonymised or synthetic CTDC data).
     ReleaseMade,
+    ScreeningRecorded,
+    ScreeningViewed,
     /// Raw CTDC-layout rows exported (coordinator only, sealed file).
     CtdcRawExported,
     AuditViewed,
@@ -125,6 +127,8 @@ impl Action {
             Action::CaseAccessDenied => "case.access_denied",
             Action::AggregatesViewed => "aggregates.viewed",
             Action::ReleaseMade => "release.made",
+            Action::ScreeningRecorded => "screening.recorded",
+            Action::ScreeningViewed => "screening.viewed",
             Action::CtdcRawExported => "ctdc.raw_exported",
             Action::AuditViewed => "audit.viewed",
             Action::AuditExported => "audit.exported",
@@ -186,6 +190,8 @@ impl Action {
         Action::CaseAccessDenied,
         Action::AggregatesViewed,
         Action::ReleaseMade,
+        Action::ScreeningRecorded,
+        Action::ScreeningViewed,
         Action::CtdcRawExported,
         Action::AuditViewed,
         Action::AuditExported,

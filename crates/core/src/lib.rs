@@ -13,6 +13,7 @@ pub mod files;
 pub mod keys;
 pub mod people;
 pub mod release;
+pub mod screening;
 pub mod stats;
 pub mod trail;
 pub mod transfers;
@@ -50,6 +51,9 @@ pub struct Policy {
     pub scan_command: String,
     /// Registration drafts untouched this long are deleted.
     pub draft_max_age_secs: i64,
+    /// The screening indicators (ILO/EC, with the deployment's adjustments) and rules.
+    pub screening: haven_domain::screening::IndicatorSet,
+    pub screening_rules: haven_domain::screening::Rules,
 }
 
 impl Default for Policy {
@@ -67,6 +71,8 @@ impl Default for Policy {
             attachment_max_bytes: 10 * 1024 * 1024,
             scan_command: String::new(),
             draft_max_age_secs: 30 * 86_400,
+            screening: haven_domain::screening::IndicatorSet::ilo(),
+            screening_rules: haven_domain::screening::Rules::default(),
         }
     }
 }

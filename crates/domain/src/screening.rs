@@ -252,9 +252,13 @@ pub struct Rules {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    #[serde(rename = "no_indicators")]
     NoIndicators,
+    #[serde(rename = "exploitation_only")]
     ExploitationWithoutTraffickingIndicators,
+    #[serde(rename = "possible_victim")]
     PossibleVictim,
+    #[serde(rename = "indicators_met")]
     TraffickingIndicatorsMet,
 }
 
@@ -506,6 +510,18 @@ mod tests {
             set.get("hazardous_work").unwrap().strength[3],
             Some(Strength::Strong)
         );
+    }
+
+    #[test]
+    fn outcome_codes_are_the_same_in_json_and_in_storage() {
+        for o in [
+            Outcome::NoIndicators,
+            Outcome::ExploitationWithoutTraffickingIndicators,
+            Outcome::PossibleVictim,
+            Outcome::TraffickingIndicatorsMet,
+        ] {
+            assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
+        }
     }
 
     #[test]

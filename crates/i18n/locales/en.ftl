@@ -144,6 +144,8 @@ error-release-k = k must be a whole number of at least 2.
 error-release-reporting-length = The number of attributes combined must be 1 to 4.
 error-release-passphrase = Raw rows need a passphrase of at least 12 characters.
 error-release-too-few = There are too few cases for a protected release of this kind.
+error-screening-consent = The person (or the guardian of a child) must agree to the screening before it is recorded.
+error-screening-indicator = One of the indicators is not in this deployment's list.
 
 # Audit
 audit-title = Audit trail
@@ -427,6 +429,8 @@ action-case-access-granted = Access granted
 action-case-access-denied = Access refused
 action-aggregates-viewed = Statistics viewed
 action-release-made = Statistical release made
+action-screening-recorded = Screening recorded
+action-screening-viewed = Screening viewed
 action-ctdc-raw-exported = Raw CTDC rows exported
 action-audit-viewed = Audit trail viewed
 action-audit-exported = Audit trail exported

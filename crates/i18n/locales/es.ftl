@@ -144,6 +144,8 @@ error-release-k = k debe ser un número entero de al menos 2.
 error-release-reporting-length = El número de atributos combinados debe ser de 1 a 4.
 error-release-passphrase = Las filas sin proteger requieren una frase de contraseña de al menos 12 caracteres.
 error-release-too-few = Hay muy pocos casos para una publicación protegida de este tipo.
+error-screening-consent = La persona (o el tutor de un niño) debe aceptar la evaluación antes de registrarla.
+error-screening-indicator = Uno de los indicadores no está en la lista de esta instalación.
 
 # Audit
 audit-title = Registro de auditoría
@@ -427,6 +429,8 @@ action-case-access-granted = Acceso concedido
 action-case-access-denied = Acceso denegado
 action-aggregates-viewed = Estadísticas consultadas
 action-release-made = Publicación estadística generada
+action-screening-recorded = Evaluación inicial registrada
+action-screening-viewed = Evaluación inicial consultada
 action-ctdc-raw-exported = Filas CTDC sin proteger exportadas
 action-audit-viewed = Registro de auditoría consultado
 action-audit-exported = Registro de auditoría exportado

@@ -257,6 +257,27 @@ pub const TABLES: &[TableSpec] = &[
         ],
     },
     TableSpec {
+        name: "screenings",
+        columns: &[
+            ("id", T),
+            ("case_id", T),
+            ("agency_id", T),
+            ("screened_by", T),
+            ("screened_on", T),
+            ("region", T),
+            ("language", T),
+            ("interpreter", I),
+            ("person_present", I),
+            ("consent", I),
+            ("profiles", T),
+            ("outcome", T),
+            ("indicator_set", T),
+            ("answers", B),
+            ("place", B),
+            ("created_at", I),
+        ],
+    },
+    TableSpec {
         name: "case_agencies",
         columns: &[
             ("case_id", T),

@@ -10,6 +10,7 @@ pub mod db;
 pub mod dump;
 pub mod keyring;
 mod row;
+pub mod screenings;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;

@@ -1,0 +1,120 @@
+//! Screenings by the ILO/EC indicators: coded facts in clear, answers and place sealed.
+use haven_domain::{AgencyId, CaseId, UserId};
+use sqlx::Row;
+
+use crate::row::{flag, parse};
+use crate::{Conn, Result};
+
+#[derive(Clone, Debug, Default)]
+pub struct ScreeningRow {
+    pub id: String,
+    pub case_id: Option<CaseId>,
+    pub agency_id: AgencyId,
+    pub screened_by: UserId,
+    /// YYYY-MM-DD.
+    pub screened_on: String,
+    pub region: Option<String>,
+    pub language: Option<String>,
+    pub interpreter: bool,
+    pub person_present: bool,
+    pub consent: bool,
+    /// Comma-separated profile codes.
+    pub profiles: String,
+    /// The strongest outcome over the profiles.
+    pub outcome: String,
+    pub indicator_set: String,
+    pub answers: Vec<u8>,
+    pub place: Option<Vec<u8>>,
+    pub created_at: i64,
+}
+
+pub async fn insert(conn: &mut Conn, s: &ScreeningRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO screenings (id, case_id, agency_id, screened_by, screened_on, region, language, \
+         interpreter, person_present, consent, profiles, outcome, indicator_set, answers, place, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(&s.id)
+    .bind(s.case_id.map(|c| c.to_string()))
+    .bind(s.agency_id.to_string())
+    .bind(s.screened_by.to_string())
+    .bind(&s.screened_on)
+    .bind(&s.region)
+    .bind(&s.language)
+    .bind(i64::from(s.interpreter))
+    .bind(i64::from(s.person_present))
+    .bind(i64::from(s.consent))
+    .bind(&s.profiles)
+    .bind(&s.outcome)
+    .bind(&s.indicator_set)
+    .bind(&s.answers)
+    .bind(&s.place)
+    .bind(s.created_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<ScreeningRow> {
+    let case: Option<String> = r.try_get("case_id")?;
+    Ok(ScreeningRow {
+        id: r.try_get("id")?,
+        case_id: match case {
+            Some(c) => Some(
+                c.parse()
+                    .map_err(|_| crate::StoreError::Corrupt(format!("case id {c:?}")))?,
+            ),
+            None => None,
+        },
+        agency_id: parse(r, "agency_id")?,
+        screened_by: parse(r, "screened_by")?,
+        screened_on: r.try_get("screened_on")?,
+        region: r.try_get("region")?,
+        language: r.try_get("language")?,
+        interpreter: flag(r, "interpreter")?,
+        person_present: flag(r, "person_present")?,
+        consent: flag(r, "consent")?,
+        profiles: r.try_get("profiles")?,
+        outcome: r.try_get("outcome")?,
+        indicator_set: r.try_get("indicator_set")?,
+        answers: r.try_get("answers")?,
+        place: r.try_get("place")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+const COLUMNS: &str = "id, case_id, agency_id, screened_by, screened_on, region, language, interpreter, \
+     person_present, consent, profiles, outcome, indicator_set, answers, place, created_at";
+
+pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<ScreeningRow>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM screenings WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The screenings of a case, newest first.
+pub async fn of_case(conn: &mut Conn, case: CaseId) -> Result<Vec<ScreeningRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM screenings WHERE case_id = $1 ORDER BY created_at DESC, id DESC"
+    )))
+    .bind(case.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Screenings per outcome (statistics: no personal data involved).
+pub async fn count_by_outcome(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT outcome, COUNT(*) AS n FROM screenings GROUP BY outcome ORDER BY outcome",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("outcome")?, r.try_get("n")?)))
+        .collect()
+}

@@ -1,0 +1,160 @@
+//! Screening interviews through the API: recorded with consent, evaluated by the ILO/EC rule,
+//! sealed, audited, and visible only to those who may see them.
+use serde_json::{Value, json};
+
+use crate::harness::{TestApp, location};
+
+const EVIDENCE: &str = "Says the camp boss keeps her identity card in a locked box";
+
+async fn post(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url("/api/v1/screenings"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn get(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/screenings/{id}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn miner(consent: bool) -> Value {
+    json!({
+        "region": "GY-CU",
+        "place": "Mining camp on the river",
+        "language": "spa",
+        "interpreter": true,
+        "consent": consent,
+        "age": 24,
+        "labour": true,
+        "answers": {
+            "deceived_nature_of_job": {"answer": "present", "evidence": "Promised a shop job in town"},
+            "deceived_wages": {"answer": "present"},
+            "excessive_working_hours": {"answer": "present", "evidence": "16 hours a day"},
+            "low_or_no_salary": {"answer": "present"},
+            "confiscation_of_documents": {"answer": "present", "evidence": EVIDENCE},
+            "debt_bondage": {"answer": "present"},
+            "violence_on_victim": {"answer": "unknown"}
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_screening_is_evaluated_sealed_audited_and_need_to_know() {
+    let app = TestApp::spawn().await;
+    let screener = app.login("screener").await;
+    let token = screener.token().await;
+
+    // Consent first: nothing is recorded without it.
+    let res = post(&app, &token, miner(false)).await;
+    assert_eq!(res.status(), 422);
+    let res = post(
+        &app,
+        &token,
+        json!({"consent": true, "answers": {"no_such_indicator": {"answer": "present"}}}),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+
+    let res = post(&app, &token, miner(true)).await;
+    assert_eq!(res.status(), 201);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["outcome"], "indicators_met");
+    let r = &v["results"][0];
+    assert_eq!(r["profile"], "adult_labour");
+    assert_eq!(r["palermo"]["act"], true);
+    assert_eq!(r["palermo"]["purpose"], true);
+    assert!(
+        r["palermo"]["means_support"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i == "debt_bondage")
+    );
+    let id = v["id"].as_str().unwrap().to_string();
+
+    // Sealed at rest: neither the evidence nor the place is in the database in clear.
+    let (answers, place): (Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT answers, place FROM screenings WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    let hay = |b: &[u8], n: &str| b.windows(n.len()).any(|w| w == n.as_bytes());
+    assert!(!hay(&answers, "identity card") && !hay(&place, "Mining camp"));
+    // Statistics can count outcomes without opening anything.
+    let (outcome, region): (String, String) =
+        sqlx::query_as("SELECT outcome, region FROM screenings WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        (outcome.as_str(), region.as_str()),
+        ("indicators_met", "GY-CU")
+    );
+
+    // The author reads it back, with the evidence; others of other agencies do not see it.
+    let res = get(&app, &token, &id).await;
+    assert_eq!(res.status(), 200);
+    let back: Value = res.json().await.unwrap();
+    assert_eq!(
+        back["answers"]["confiscation_of_documents"]["evidence"],
+        EVIDENCE
+    );
+    assert_eq!(back["place"], "Mining camp on the river");
+    let provider = app.login("provider").await.token().await;
+    assert_eq!(get(&app, &provider, &id).await.status(), 404);
+    let analyst = app.login("analyst").await.token().await;
+    assert_eq!(get(&app, &analyst, &id).await.status(), 404);
+    assert_eq!(post(&app, &analyst, miner(true)).await.status(), 403);
+
+    let recorded: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'screening.recorded'")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    let viewed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'screening.viewed'")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((recorded, viewed), (1, 1));
+}
+
+#[tokio::test]
+async fn a_child_needs_no_means_and_a_screening_can_join_a_case() {
+    let app = TestApp::spawn().await;
+    let cw = app.login("caseworker").await;
+    let res = cw.open_case(&[("first_name", "Child")]).await;
+    assert_eq!(res.status(), 303);
+    let case = location(&res).trim_start_matches("/cases/").to_string();
+    let token = cw.token().await;
+    let child = json!({
+        "case_id": case,
+        "consent": true,
+        "age": 15,
+        "labour": true,
+        "act": true,
+        "answers": {
+            "excessive_working_hours": {"answer": "present"},
+            "hazardous_work": {"answer": "present"}
+        }
+    });
+    let res = post(&app, &token, child.clone()).await;
+    assert_eq!(res.status(), 201);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["results"][0]["profile"], "child_labour");
+    assert_eq!(v["outcome"], "indicators_met");
+    assert_eq!(v["case_id"], case.as_str());
+    // A case the user may not change: refused as if it did not exist.
+    let screener = app.login("screener").await.token().await;
+    assert_eq!(post(&app, &screener, child).await.status(), 404);
+}
