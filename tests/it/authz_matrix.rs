@@ -56,6 +56,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         ("/account", true),
         ("/cases", lists_cases(role)),
         ("/cases/new", creates_cases(role)),
+        ("/screenings/new", creates_cases(role)),
         ("/stats", sees_stats(role)),
         ("/stats/releases", sees_stats(role)),
         ("/audit", role == Role::Auditor),

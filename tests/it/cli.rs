@@ -392,3 +392,33 @@ fn release_anonymize_writes_k_anonymous_rows_and_a_manifest_or_nothing() {
     assert!(!ok && err.contains("nope"), "{err}");
     assert!(!dir.path().join("bad.csv").exists());
 }
+
+#[test]
+fn a_bad_screening_indicator_file_stops_the_start_with_the_indicator_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (ok, out, _) = haven(&["--data-dir", d, "init"], &[]);
+    assert!(ok, "{out}");
+    let file = dir.path().join("local.toml");
+    std::fs::write(
+        &file,
+        "[[indicator]]\nid = \"mining_camp_store_debt\"\ndimension = 9\nstrength = \"M M S S\"\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let (ok, _, err) = haven(
+        &["--data-dir", d, "check-config"],
+        &[("HAVEN_SCREENING_INDICATORS", f)],
+    );
+    assert!(!ok && err.contains("mining_camp_store_debt"), "{err}");
+    std::fs::write(
+        &file,
+        "[[indicator]]\nid = \"mining_camp_store_debt\"\ndimension = 5\nstrength = \"M M S S\"\n",
+    )
+    .unwrap();
+    let (ok, out, err) = haven(
+        &["--data-dir", d, "check-config"],
+        &[("HAVEN_SCREENING_INDICATORS", f)],
+    );
+    assert!(ok && out.contains("Configuration is valid"), "{err}");
+}

@@ -158,3 +158,52 @@ async fn a_child_needs_no_means_and_a_screening_can_join_a_case() {
     let screener = app.login("screener").await.token().await;
     assert_eq!(post(&app, &screener, child).await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_interview_works_as_a_plain_form_in_french() {
+    let app = TestApp::spawn().await;
+    let s = app.login("screener").await;
+    s.post_form("/language", &[("lang", "fr")]).await;
+    let html = s.get("/screenings/new").await.text().await.unwrap();
+    assert!(
+        html.contains("name=\"a_debt_bondage\""),
+        "every indicator is asked"
+    );
+    assert!(html.contains("Dépistage"), "in French");
+    // Without consent nothing is recorded and the answers stay on the page.
+    let answers = [
+        ("age", "24"),
+        ("labour", "true"),
+        ("a_deceived_nature_of_job", "present"),
+        ("a_deceived_wages", "present"),
+        ("a_excessive_working_hours", "present"),
+        ("a_low_or_no_salary", "present"),
+        ("a_confiscation_of_documents", "present"),
+        (
+            "e_confiscation_of_documents",
+            "Papiers gardés par le patron",
+        ),
+        ("a_debt_bondage", "present"),
+    ];
+    let res = s.post_form("/screenings", &answers).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("role=\"alert\""));
+    assert!(
+        html.contains("Papiers gardés par le patron"),
+        "nothing typed is lost"
+    );
+    let mut with_consent = answers.to_vec();
+    with_consent.push(("consent", "true"));
+    let res = s.post_form("/screenings", &with_consent).await;
+    assert_eq!(res.status(), 303);
+    let page = location(&res);
+    assert!(page.starts_with("/screenings/"));
+    let html = s.get(&page).await.text().await.unwrap();
+    assert!(html.contains("Papiers gardés par le patron"));
+    assert!(html.contains("<h1>"), "{html}");
+    // Only those who may screen see the form.
+    let analyst = app.login("analyst").await;
+    assert_eq!(analyst.get("/screenings/new").await.status(), 403);
+    assert_eq!(analyst.get(&page).await.status(), 404);
+}

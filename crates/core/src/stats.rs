@@ -20,6 +20,8 @@ pub struct Aggregates {
     pub by_status: Vec<Cell>,
     pub by_region: Vec<Cell>,
     pub by_exploitation: Vec<Cell>,
+    /// Screenings by outcome (`indicators_met`, `possible_victim`, ...).
+    pub by_screening_outcome: Vec<Cell>,
 }
 
 impl Haven {
@@ -43,6 +45,13 @@ impl Haven {
             by_status: cells(cases::count_by(&mut tx, CountColumn::Status).await?),
             by_region: cells(cases::count_by(&mut tx, CountColumn::Region).await?),
             by_exploitation: cells(cases::count_by(&mut tx, CountColumn::ExploitationType).await?),
+            by_screening_outcome: cells(
+                haven_store::screenings::count_by_outcome(&mut tx)
+                    .await?
+                    .into_iter()
+                    .map(|(k, n)| (Some(k), n))
+                    .collect(),
+            ),
         };
         tx.commit().await?;
         self.record_read(

@@ -294,6 +294,7 @@ pub struct Aggregates {
     by_status: Vec<AggregateCell>,
     by_region: Vec<AggregateCell>,
     by_exploitation: Vec<AggregateCell>,
+    by_screening_outcome: Vec<AggregateCell>,
 }
 
 /// Case counts for analysts and coordinators; small counts are suppressed.
@@ -317,6 +318,7 @@ async fn stats(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Respons
             by_status: conv(a.by_status),
             by_region: conv(a.by_region),
             by_exploitation: conv(a.by_exploitation),
+            by_screening_outcome: conv(a.by_screening_outcome),
         })
         .into_response(),
         Err(e) => fail(e),

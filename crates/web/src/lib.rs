@@ -9,6 +9,7 @@ mod extract;
 mod forms;
 mod layout;
 mod pages;
+mod screening_pages;
 mod security;
 
 use std::net::SocketAddr;
@@ -127,6 +128,9 @@ pub fn router(state: AppState) -> Router {
             "/transfers/{tid}/{decision}",
             post(case_pages::transfer_decide),
         )
+        .route("/screenings/new", get(screening_pages::new_screening))
+        .route("/screenings", post(screening_pages::create_screening))
+        .route("/screenings/{id}", get(screening_pages::view_screening))
         .route("/stats", get(pages::stats))
         .route(
             "/stats/releases",

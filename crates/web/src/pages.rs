@@ -449,6 +449,12 @@ pub async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Re
                 l.t(&format!("code-vic_TypeOfExploitation-{k}"))
             }),
         ),
+        (
+            "stats-by-screening",
+            rows(&agg.by_screening_outcome, &|k| {
+                l.t(&format!("screen-outcome-{k}"))
+            }),
+        ),
     ];
     let help = l.ta("stats-help", &[("k", k)]);
     render(&StatsPage {
