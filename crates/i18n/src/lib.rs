@@ -41,14 +41,20 @@ impl Lang {
 
     /// The language's message files, as (file name, text): the interface's messages
     /// (`{lang}.ftl`), then the labels of reference data (`reference.{lang}.ftl`: picklist
-    /// codes, form fields and sections). A key is defined in one file only (a test checks).
-    fn sources(self) -> [(&'static str, &'static str); 2] {
+    /// codes, form fields and sections), then the screening interview (`screening.{lang}.ftl`:
+    /// the ILO/EC indicators' questions and labels, dimensions, profiles and outcomes). A key is
+    /// defined in one file only (a test checks).
+    fn sources(self) -> [(&'static str, &'static str); 3] {
         match self {
             Lang::En => [
                 ("en.ftl", include_str!("../locales/en.ftl")),
                 (
                     "reference.en.ftl",
                     include_str!("../locales/reference.en.ftl"),
+                ),
+                (
+                    "screening.en.ftl",
+                    include_str!("../locales/screening.en.ftl"),
                 ),
             ],
             Lang::Fr => [
@@ -57,12 +63,20 @@ impl Lang {
                     "reference.fr.ftl",
                     include_str!("../locales/reference.fr.ftl"),
                 ),
+                (
+                    "screening.fr.ftl",
+                    include_str!("../locales/screening.fr.ftl"),
+                ),
             ],
             Lang::Es => [
                 ("es.ftl", include_str!("../locales/es.ftl")),
                 (
                     "reference.es.ftl",
                     include_str!("../locales/reference.es.ftl"),
+                ),
+                (
+                    "screening.es.ftl",
+                    include_str!("../locales/screening.es.ftl"),
                 ),
             ],
         }
@@ -182,7 +196,7 @@ pub fn negotiate(accept_language: &str) -> Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeMap, BTreeSet};
 
     /// Compared file by file: French and Spanish define every English key, and no other, in
     /// the same file as English.
@@ -209,16 +223,13 @@ mod tests {
     #[test]
     fn no_key_is_defined_twice() {
         for lang in Lang::ALL {
-            let [(a_file, a), (b_file, b)] = lang.sources();
-            let mut seen = BTreeSet::new();
-            for key in file_keys(a) {
-                assert!(seen.insert(key.clone()), "{key} twice in {a_file}");
-            }
-            for key in file_keys(b) {
-                assert!(
-                    seen.insert(key.clone()),
-                    "{key} is in both {a_file} and {b_file}, or twice in {b_file}"
-                );
+            let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+            for (file, text) in lang.sources() {
+                for key in file_keys(text) {
+                    if let Some(first) = seen.insert(key.clone(), file) {
+                        panic!("{key} is in both {first} and {file}, or twice in {file}");
+                    }
+                }
             }
         }
     }
@@ -343,6 +354,106 @@ mod tests {
                 assert!(!i.t(lang, &key).trim().is_empty(), "{key}");
             }
         }
+    }
+
+    /// The shipped indicator set (the i18n crate does not depend on haven-domain: a line scan
+    /// of the file is enough to find the ids).
+    const INDICATORS: &str = include_str!("../../domain/data/ilo-indicators.toml");
+
+    fn indicator_ids() -> Vec<&'static str> {
+        INDICATORS
+            .lines()
+            .filter_map(|l| {
+                l.trim()
+                    .strip_prefix("id = \"")
+                    .and_then(|rest| rest.strip_suffix('"'))
+            })
+            .collect()
+    }
+
+    /// Every indicator has a question and a label, and every dimension, profile, outcome and
+    /// group of the screening engine its label, in screening.{lang}.ftl of every language; the
+    /// three files have the same keys and no question or label of an unknown indicator.
+    #[test]
+    fn every_screening_indicator_has_a_question_and_a_label() {
+        let ids = indicator_ids();
+        assert!(ids.len() > 50, "the indicator ids are found: {}", ids.len());
+        assert!(ids.contains(&"debt_bondage") && ids.contains(&"personal_characteristics"));
+        let mut expected: BTreeSet<String> = ids
+            .iter()
+            .flat_map(|id| [format!("screen-q-{id}"), format!("screen-i-{id}")])
+            .collect();
+        assert_eq!(expected.len(), ids.len() * 2, "no indicator id twice");
+        for d in 1..=6 {
+            expected.insert(format!("screen-dim-{d}"));
+            expected.insert(format!("screen-dim-{d}-help"));
+        }
+        for p in [
+            "adult_labour",
+            "adult_sexual",
+            "child_labour",
+            "child_sexual",
+        ] {
+            expected.insert(format!("screen-profile-{p}"));
+        }
+        for o in [
+            "no_indicators",
+            "exploitation_only",
+            "possible_victim",
+            "indicators_met",
+        ] {
+            expected.insert(format!("screen-outcome-{o}"));
+            expected.insert(format!("screen-outcome-{o}-help"));
+        }
+        for k in [
+            "screen-group-recruitment",
+            "screen-group-exploitation",
+            "screen-group-coercion",
+            "screen-answer-present",
+            "screen-answer-absent",
+            "screen-answer-unknown",
+            "screen-evidence",
+            "screen-disclaimer",
+            "screen-palermo",
+            "screen-palermo-act",
+            "screen-palermo-means",
+            "screen-palermo-purpose",
+        ] {
+            expected.insert(k.to_string());
+        }
+        let i = I18n::load().unwrap();
+        let mut key_sets = Vec::new();
+        for lang in Lang::ALL {
+            let (file, text) = lang.sources()[2];
+            assert!(file.starts_with("screening."), "{file}");
+            let keys: BTreeSet<String> = file_keys(text).into_iter().collect();
+            let missing: Vec<_> = expected.difference(&keys).collect();
+            assert!(missing.is_empty(), "{file} lacks {missing:?}");
+            for key in &keys {
+                let indicator = key
+                    .strip_prefix("screen-q-")
+                    .or_else(|| key.strip_prefix("screen-i-"));
+                if let Some(id) = indicator {
+                    assert!(ids.contains(&id), "{file}: {key} names no indicator");
+                }
+                assert!(key.starts_with("screen-"), "{file}: {key}");
+                let value = i.t(lang, key);
+                assert!(
+                    !value.trim().is_empty() && !value.starts_with('['),
+                    "{file}: {key} formats to {value:?}"
+                );
+            }
+            key_sets.push((file, keys));
+        }
+        let (en_file, en) = &key_sets[0];
+        for (file, keys) in &key_sets[1..] {
+            assert_eq!(keys, en, "{file} and {en_file} have different keys");
+        }
+        assert_eq!(
+            i.t(Lang::Fr, "screen-i-debt_bondage"),
+            "Servitude pour dettes"
+        );
+        assert_eq!(i.t(Lang::Es, "screen-answer-unknown"), "No sé");
     }
 
     #[test]
