@@ -53,7 +53,8 @@ t0 = time.perf_counter()
 import pacsynth
 from pacsynth import Dataset, DpAggregateSeededParametersBuilder, DpAggregateSeededSynthesizer
 
-inp, out, stats, eps, delta, length, accuracy = sys.argv[1:8]
+inp, out, stats, eps, delta, length, options = sys.argv[1:8]
+options = set(options.split(",")) - {"default"}
 with open(inp, newline="") as f:
     raw = [row for row in csv.reader(f)]
 header = raw[0]
@@ -64,8 +65,12 @@ del raw
 t1 = time.perf_counter()
 builder = (DpAggregateSeededParametersBuilder()
            .reporting_length(int(length)).epsilon(float(eps)).delta(float(delta)))
-if accuracy == "balanced":
+if "balanced-accuracy" in options:
     builder = builder.accuracy_mode(pacsynth.AccuracyMode.balanced())
+if "balanced-fabrication" in options:
+    builder = builder.fabrication_mode(pacsynth.FabricationMode.balanced())
+if "synthetic-counts" in options:
+    builder = builder.use_synthetic_counts(True)
 params = builder.build()
 synth = DpAggregateSeededSynthesizer(params)
 synth.fit(dataset)
@@ -241,8 +246,9 @@ def markdown(results, args):
     lines += ["", "| rows | time haven dp / pac-synth | peak memory haven dp / pac-synth |",
               "| ---: | ---: | ---: |"]
     by = {(r["tool"], r["rows"]): r for r in results}
+    pac_name = "pac-synth" + ("" if args.pac_options == "default" else f" ({args.pac_options})")
     for n in args.rows:
-        p, h = by.get(("pac-synth", n)), by.get(("haven dp", n))
+        p, h = by.get((pac_name, n)), by.get(("haven dp", n))
         if p and h and p["metrics"] is not None:
             lines.append(f"| {n:,} | {h['seconds'] / p['seconds']:.3f} "
                          f"| {h['peak_mb'] / p['peak_mb']:.3f} |")
@@ -263,8 +269,10 @@ def main():
                     help="scale synthetic counts by source rows / synthetic rows")
     ap.add_argument("--pac-timeout", type=float, default=None,
                     help="stop pac-synth after this many seconds (reported as not finished)")
-    ap.add_argument("--pac-accuracy", choices=["default", "balanced"], default="default",
-                    help="pac-synth accuracy mode (default: prioritize long combinations)")
+    ap.add_argument("--pac-options", default="default",
+                    help="pac-synth settings other than its defaults, comma-separated: "
+                    "balanced-accuracy, balanced-fabrication, synthetic-counts (SDS's own "
+                    "examples use the last two)")
     ap.add_argument("--no-pac-above", type=int, default=0,
                     help="skip pac-synth for row counts above this (0: never skip)")
     ap.add_argument("--no-synthesize-above", type=int, default=0,
@@ -286,6 +294,7 @@ def main():
                              capture_output=True, text=True, check=True).stdout.strip()
     log(f"pac-synth {version}; haven {haven}")
 
+    pac_name = "pac-synth" + ("" if args.pac_options == "default" else f" ({args.pac_options})")
     results = []
     for n in args.rows:
         log(f"== {n} rows")
@@ -298,14 +307,14 @@ def main():
             out = d("pacsynth") + ".csv"
             stats = d("pacsynth") + ".json"
             sec, mb, done = timed([args.python, runner, src, out, stats, str(args.epsilon),
-                                   str(args.delta), "3", args.pac_accuracy], args.workdir,
+                                   str(args.delta), "3", args.pac_options], args.workdir,
                                   f"pacsynth-{n}", timeout=args.pac_timeout)
             if done:
                 with open(stats) as f:
                     extra = json.load(f)
-                runs.append(("pac-synth", "(ε, δ)-DP", sec, mb, out, extra))
+                runs.append((pac_name, "(ε, δ)-DP", sec, mb, out, extra))
             else:
-                results.append({"tool": "pac-synth", "model": "(ε, δ)-DP", "rows": n,
+                results.append({"tool": pac_name, "model": "(ε, δ)-DP", "rows": n,
                                 "seconds": sec, "peak_mb": mb, "metrics": None, "extra": {}})
         ledger = d("ledger") + ".json"
         if os.path.exists(ledger):
