@@ -130,6 +130,28 @@ impl Dataset {
         })
     }
 
+    /// Records of item ids as CSV with this dataset's header, blank where a record has no value;
+    /// multi-value cells joined with `separator`.
+    pub fn write_records(
+        &self,
+        records: &[Vec<u32>],
+        separator: &str,
+        out: impl std::io::Write,
+    ) -> csv::Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(&self.headers)?;
+        for r in records {
+            let mut cells: Vec<Vec<&str>> = vec![Vec::new(); self.headers.len()];
+            for i in r {
+                let (col, value) = &self.items[*i as usize];
+                cells[*col].push(value.as_str());
+            }
+            w.write_record(cells.iter().map(|c| c.join(separator)))?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+
     /// `column:value` of an item, as in SDS's `selections`.
     pub fn item_label(&self, id: u32) -> String {
         let (col, value) = &self.items[id as usize];

@@ -1177,18 +1177,7 @@ impl DpSynthetic {
         separator: &str,
         out: impl std::io::Write,
     ) -> csv::Result<()> {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(&data.headers)?;
-        for r in &self.records {
-            let mut cells: Vec<Vec<&str>> = vec![Vec::new(); data.headers.len()];
-            for i in r {
-                let (col, value) = &data.items[*i as usize];
-                cells[*col].push(value.as_str());
-            }
-            w.write_record(cells.iter().map(|c| c.join(separator)))?;
-        }
-        w.flush()?;
-        Ok(())
+        data.write_records(&self.records, separator, out)
     }
 
     /// Error of the synthetic counts of the released combinations against the true counts

@@ -131,17 +131,27 @@ impl Manifest {
     }
 }
 
+/// A small deterministic generator (SplitMix64), for what needs no unpredictability: generated
+/// benchmark data and the order of the synthesis fill-back.
+pub(crate) struct SplitMix(pub(crate) u64);
+
+impl SplitMix {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
 /// Fictional CTDC-shaped records for benchmarks and tests: 27 categorical columns with skewed
 /// values and many blanks (no real person is behind any row).
 pub fn ctdc_like_csv(rows: usize, seed: u64) -> String {
-    struct Rng(u64);
+    struct Rng(SplitMix);
     impl Rng {
         fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
+            self.0.next()
         }
         fn below(&mut self, n: u64) -> u64 {
             self.next() % n
@@ -156,7 +166,7 @@ pub fn ctdc_like_csv(rows: usize, seed: u64) -> String {
         }
     }
     let countries: Vec<String> = (0..60).map(|i| format!("C{i:02}")).collect();
-    let mut r = Rng(seed);
+    let mut r = Rng(SplitMix(seed));
     let flags = [
         "meansOfControlDebtBondage",
         "meansOfControlTakesEarnings",

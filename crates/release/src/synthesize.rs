@@ -548,19 +548,6 @@ fn count_all(records: &[Vec<u32>], t: &Table) -> Vec<u64> {
     total
 }
 
-/// A small deterministic generator (SplitMix64) for the fill-back order: the order only spreads
-/// additions over the records, it protects nothing, so it need not be unpredictable.
-struct SplitMix(u64);
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 /// What adding `i` to the record `kept` would bring: `None` if some new combination (up to
 /// length `depth`) is not held by k source records; otherwise the number of new combinations
 /// still below their source count (three times for those below k) less those already at it.
@@ -661,7 +648,8 @@ fn fill_back(
         .map(|c| c.iter().map(|i| deficit[*i as usize]).sum())
         .collect();
     let mut order: Vec<usize> = (0..records.len()).collect();
-    let mut rng = SplitMix(0x5EED);
+    // The order only spreads additions over the records; it protects nothing, so a fixed seed.
+    let mut rng = crate::SplitMix(0x5EED);
     for i in (1..order.len()).rev() {
         order.swap(i, (rng.next() % (i as u64 + 1)) as usize);
     }
@@ -835,18 +823,7 @@ impl Synthetic {
         separator: &str,
         out: impl std::io::Write,
     ) -> csv::Result<()> {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(&data.headers)?;
-        for r in &self.records {
-            let mut cells: Vec<Vec<&str>> = vec![Vec::new(); data.headers.len()];
-            for i in r {
-                let (col, value) = &data.items[*i as usize];
-                cells[*col].push(value.as_str());
-            }
-            w.write_record(cells.iter().map(|c| c.join(separator)))?;
-        }
-        w.flush()?;
-        Ok(())
+        data.write_records(&self.records, separator, out)
     }
 
     /// The record count as released with the aggregates (rounded down to a multiple of k).
