@@ -217,16 +217,13 @@ impl Haven {
             created_at: now(),
         };
         screenings::insert(&mut tx, &row).await?;
-        let mut ev = Event::new(Action::ScreeningRecorded)
+        let ev = Event::new(Action::ScreeningRecorded)
             .target("screening", &id)
-            .details(serde_json::json!({"outcome": outcome.as_str(), "profiles": row.profiles}));
-        if let Some(case) = input.case_id {
-            ev = ev.details(serde_json::json!({
+            .details(serde_json::json!({
                 "outcome": outcome.as_str(),
                 "profiles": row.profiles,
-                "case_id": case.to_string(),
+                "case_id": input.case_id.map(|c| c.to_string()),
             }));
-        }
         haven_audit::record(
             &mut tx,
             self.audit_keys(),

@@ -440,7 +440,7 @@ impl Aggregates {
 }
 
 /// Tabs, newlines and `;` would break the TSV's structure; they become spaces / `,`.
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\t' | '\n' | '\r' => ' ',

@@ -84,6 +84,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::MAX_REPORTING_LENGTH;
+use crate::aggregate::clean;
 use crate::data::{Dataset, ITEM_BITS};
 
 /// Largest noise variance supported: keeps the sampler's integers within `u128`.
@@ -778,18 +779,6 @@ pub fn dp_aggregate(data: &Dataset, opts: &DpOptions) -> Result<DpAggregates, Dp
         spent,
         seeded: opts.seed.is_some(),
     })
-}
-
-/// Tabs, newlines and `;` would break the TSV's structure; they become spaces / `,` (as in
-/// `aggregate`).
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => ' ',
-            ';' => ',',
-            c => c,
-        })
-        .collect()
 }
 
 /// Counts of the combinations in `keys` over `records` (prefix-closed: only extends released
