@@ -51,6 +51,11 @@ capability!(
     CaseCreate
 );
 capability!(
+    /// Triage every tip (public form and hotline): the NRM coordinator only. Others see only the
+    /// tips they entered or that were assigned to them.
+    TipTriage
+);
+capability!(
     /// Manage training records (workshops, participants).
     TrainingManage
 );
@@ -163,6 +168,18 @@ impl Principal {
 
     pub fn ctdc_raw_export(&self) -> Option<CtdcRawExport<'_>> {
         (self.role == Role::Coordinator).then_some(CtdcRawExport { principal: self })
+    }
+
+    pub fn tip_triage(&self) -> Option<TipTriage<'_>> {
+        (self.role == Role::Coordinator).then_some(TipTriage { principal: self })
+    }
+
+    /// Work on tips at all: enter hotline calls, follow the ones assigned to them.
+    pub fn tip_work(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Screener | Role::CaseWorker | Role::Coordinator
+        )
     }
 
     pub fn case_create(&self) -> Option<CaseCreate<'_>> {
@@ -360,6 +377,16 @@ mod tests {
                 p.training_manage().is_some(),
                 role == Role::Trainer,
                 "{role} training"
+            );
+            assert_eq!(
+                p.tip_triage().is_some(),
+                role == Role::Coordinator,
+                "{role} tip triage"
+            );
+            assert_eq!(
+                p.tip_work(),
+                matches!(role, Role::Screener | Role::CaseWorker | Role::Coordinator),
+                "{role} tip work"
             );
         }
     }

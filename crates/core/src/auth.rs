@@ -269,6 +269,7 @@ impl Haven {
         let t = now();
         let mut conn = self.db.pool().acquire().await?;
         sessions::purge_login_failures(&mut conn, t - self.policy.address_window_secs).await?;
+        haven_store::tips::purge_rate_events(&mut conn, t - crate::tips::RATE_WINDOW_SECS).await?;
         Ok(sessions::delete_expired(
             &mut conn,
             t - self.policy.session_idle_secs,

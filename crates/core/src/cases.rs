@@ -76,6 +76,8 @@ pub struct CaseDoc {
     pub parts: crate::casework::CaseParts,
     /// A transfer to another agency waiting for its decision.
     pub pending_transfer: Option<crate::transfers::TransferView>,
+    /// The screenings of the person in this case, newest first.
+    pub screenings: Vec<crate::screening::ScreeningSummary>,
 }
 
 /// One field change, for the history and for the conflict message.
@@ -446,11 +448,20 @@ impl Haven {
         let (case_id, number) = self
             .insert_record(&mut tx, p.agency_id, p.user_id, &record, now())
             .await?;
-        if let Some(d) = from_draft {
-            case_parts::delete_draft(&mut tx, p.user_id, d).await?;
-        }
         let ev = Event::new(Action::CaseCreated).target("case", case_id);
         haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
+        // A draft of this user opened from a screening brings the screening to the new case.
+        if let Some(d) = from_draft
+            && case_parts::delete_draft(&mut tx, p.user_id, d).await?
+        {
+            for sid in haven_store::screenings::link_draft(&mut tx, d, case_id).await? {
+                let ev = Event::new(Action::ScreeningLinked)
+                    .target("screening", &sid)
+                    .details(serde_json::json!({"case_id": case_id.to_string()}));
+                haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now())
+                    .await?;
+            }
+        }
         tx.commit().await?;
         Ok((case_id, number))
     }
@@ -546,6 +557,11 @@ impl Haven {
             Some(t) => Some(self.transfer_view(t)?),
             None => None,
         };
+        let screenings = haven_store::screenings::of_case(tx, c.id)
+            .await?
+            .iter()
+            .map(Into::into)
+            .collect();
         let today = today();
         let writer = reader.writer();
         let end = c.closed_at.unwrap_or_else(now);
@@ -575,6 +591,7 @@ impl Haven {
             may_assign: writer.is_some_and(|w| w.may_assign()),
             may_transfer: writer.is_some_and(|w| w.may_transfer()),
             may_see_previous_values: reader.may_see_previous_values(),
+            screenings,
             parts,
             pending_transfer,
         })

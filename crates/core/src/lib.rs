@@ -15,6 +15,7 @@ pub mod people;
 pub mod release;
 pub mod screening;
 pub mod stats;
+pub mod tips;
 pub mod trail;
 pub mod transfers;
 
@@ -54,6 +55,8 @@ pub struct Policy {
     /// The screening indicators (ILO/EC, with the deployment's adjustments) and rules.
     pub screening: haven_domain::screening::IndicatorSet,
     pub screening_rules: haven_domain::screening::Rules,
+    /// Tips the public form accepts from one address per hour.
+    pub tips_per_hour: i64,
 }
 
 impl Default for Policy {
@@ -73,6 +76,7 @@ impl Default for Policy {
             draft_max_age_secs: 30 * 86_400,
             screening: haven_domain::screening::IndicatorSet::ilo(),
             screening_rules: haven_domain::screening::Rules::default(),
+            tips_per_hour: 5,
         }
     }
 }
@@ -190,6 +194,9 @@ pub enum CoreError {
     File(files::FileError),
     #[error("authentication required")]
     Unauthenticated,
+    /// Too many submissions from one place: try again later.
+    #[error("rate limited")]
+    RateLimited,
     #[error("internal: {0}")]
     Internal(String),
     #[error(transparent)]
@@ -213,6 +220,7 @@ impl CoreError {
             CoreError::Conflict(_) => "error-conflict",
             CoreError::File(e) => e.user_key(),
             CoreError::Unauthenticated => "error-unauthenticated",
+            CoreError::RateLimited => "error-rate-limited",
             CoreError::Internal(_) => "error-internal",
             CoreError::Store(StoreError::Duplicate(_)) => "error-duplicate",
             CoreError::Store(_) => "error-internal",

@@ -13,6 +13,8 @@ use haven_domain::screening::{
 use haven_store::screenings::{self, ScreeningRow};
 
 use crate::cases::{aad, today};
+use haven_domain::record::CaseRecord;
+use haven_store::cases;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 /// Longest evidence note per indicator, and longest place.
@@ -93,6 +95,58 @@ fn outcome_of(code: &str) -> Outcome {
 
 fn profile_of(code: &str) -> Option<Profile> {
     Profile::ALL.into_iter().find(|p| p.as_str() == code)
+}
+
+/// A screening not yet attached to a case: its author, and the case workers and coordinators of
+/// the author's agency.
+fn may_see_loose(p: &Principal, row: &ScreeningRow) -> bool {
+    row.screened_by == p.user_id
+        || (row.agency_id == p.agency_id
+            && matches!(
+                p.role,
+                haven_domain::Role::CaseWorker | haven_domain::Role::Coordinator
+            ))
+}
+
+/// A screening listed on its case's page.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ScreeningSummary {
+    pub id: String,
+    pub screened_on: String,
+    pub outcome: Outcome,
+    pub profiles: Vec<Profile>,
+}
+
+impl From<&ScreeningRow> for ScreeningSummary {
+    fn from(r: &ScreeningRow) -> Self {
+        ScreeningSummary {
+            id: r.id.clone(),
+            screened_on: r.screened_on.clone(),
+            outcome: outcome_of(&r.outcome),
+            profiles: r.profiles.split(',').filter_map(profile_of).collect(),
+        }
+    }
+}
+
+/// A case the screened person may already have, as the duplicate check shows it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PossibleMatch {
+    pub case_id: CaseId,
+    pub case_number: String,
+    pub person_name: String,
+    pub owner_agency_name: String,
+    pub birth_year: Option<i64>,
+    /// Same birth year (or, from an assessed age, within two years).
+    pub same_birth_year: bool,
+    pub may_link: bool,
+}
+
+/// Who was screened, as typed for the duplicate check and a new case draft.
+#[derive(Clone, Debug, Default)]
+pub struct ScreenedPerson {
+    pub first_name: String,
+    pub family_name: String,
+    pub birth_year: Option<i32>,
 }
 
 fn text_ok(s: &str, max: usize) -> bool {
@@ -270,13 +324,7 @@ impl Haven {
                 tx = t;
             }
             None => {
-                let own = row.screened_by == p.user_id;
-                let colleague = row.agency_id == p.agency_id
-                    && matches!(
-                        p.role,
-                        haven_domain::Role::CaseWorker | haven_domain::Role::Coordinator
-                    );
-                if !own && !colleague {
+                if !may_see_loose(p, &row) {
                     tx.rollback().await?;
                     return Err(CoreError::NotFound);
                 }
@@ -313,5 +361,175 @@ impl Haven {
             indicator_set: row.indicator_set,
             results,
         })
+    }
+
+    /// A case-less screening the user may see (for linking). Not audited: nothing of it is read.
+    async fn loose_screening(&self, p: &Principal, id: &str) -> Result<ScreeningRow> {
+        let mut conn = self.db.pool().acquire().await?;
+        match screenings::get(&mut conn, id).await? {
+            Some(row) if may_see_loose(p, &row) => {
+                if row.case_id.is_some() {
+                    Err(CoreError::invalid("case_id", "error-screening-linked"))
+                } else {
+                    Ok(row)
+                }
+            }
+            _ => Err(CoreError::NotFound),
+        }
+    }
+
+    /// The duplicate check before a case-less screening gets a case: the cases the user may see
+    /// whose person's names match (blind index, so spelling variants match), same birth year
+    /// first. Audited as a case search (the typed name is not stored).
+    pub async fn screening_matches(
+        &self,
+        p: &Principal,
+        id: &str,
+        who: &ScreenedPerson,
+        origin: &Origin,
+    ) -> Result<Vec<PossibleMatch>> {
+        let row = self.loose_screening(p, id).await?;
+        let Some(cap) = p.case_list() else {
+            return Err(CoreError::Forbidden);
+        };
+        let name = format!("{} {}", who.first_name.trim(), who.family_name.trim());
+        let digests = self.blind.query(&name);
+        if digests.is_empty() {
+            return Err(CoreError::invalid("first_name", "error-required"));
+        }
+        let q = cases::CaseQuery {
+            name_digests: digests,
+            limit: 20,
+            ..Default::default()
+        };
+        let mut tx = self.db.begin_snapshot().await?;
+        let (rows, _) = cases::list(&mut tx, cap.scope(), &q, now()).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let person = cases::get_person(&mut tx, r.person_id).await?;
+            let facts = cases::access_facts(&mut tx, r.id, now()).await?;
+            let may_link = facts
+                .and_then(|f| p.read_case(r.id, &f).and_then(|rd| rd.writer().map(|_| ())))
+                .is_some();
+            let opened_year = time::OffsetDateTime::from_unix_timestamp(r.opened_at)
+                .map(|t| t.year() as i64)
+                .unwrap_or(0);
+            let birth_year = person.as_ref().and_then(|p| {
+                p.birth_year
+                    .or(p.assessed_age.map(|a| opened_year - a))
+            });
+            let exact = person.as_ref().is_some_and(|p| p.birth_year.is_some());
+            let same_birth_year = match (who.birth_year, birth_year) {
+                (Some(a), Some(b)) => {
+                    let d = (i64::from(a) - b).abs();
+                    d == 0 || (!exact && d <= 2)
+                }
+                _ => false,
+            };
+            let c = self.cipher();
+            let first = c.decrypt_opt(
+                r.first_name.as_deref(),
+                &aad("persons", "first_name", r.person_id),
+            )?;
+            let last = c.decrypt_opt(
+                r.last_name.as_deref(),
+                &aad("persons", "last_name", r.person_id),
+            )?;
+            out.push(PossibleMatch {
+                case_id: r.id,
+                case_number: r.case_number,
+                person_name: [first, last].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                owner_agency_name: r.owner_agency_name,
+                birth_year,
+                same_birth_year,
+                may_link,
+            });
+        }
+        tx.commit().await?;
+        // A known, different birth year makes a match unlikely: it goes last, but stays shown.
+        out.sort_by_key(|m| {
+            (
+                !m.same_birth_year,
+                who.birth_year.is_some() && m.birth_year.is_some() && !m.same_birth_year,
+            )
+        });
+        let ev = Event::new(Action::CaseSearched).details(serde_json::json!({
+            "filters": ["name", "birth_year"],
+            "purpose": "screening_duplicate_check",
+            "screening_id": row.id,
+            "shown": out.len(),
+            "case_ids": out.iter().map(|m| m.case_id.to_string()).collect::<Vec<_>>(),
+        }));
+        self.record_read(&actor(p, origin), ev).await?;
+        Ok(out)
+    }
+
+    /// Attaches a case-less screening to a case the user may write to. Audited with the change.
+    pub async fn link_screening(
+        &self,
+        p: &Principal,
+        id: &str,
+        case: CaseId,
+        origin: &Origin,
+    ) -> Result<()> {
+        let row = self.loose_screening(p, id).await?;
+        let tx = self.db.begin().await?;
+        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        if !screenings::link_case(&mut tx, &row.id, case).await? {
+            tx.rollback().await?;
+            return Err(CoreError::invalid("case_id", "error-screening-linked"));
+        }
+        let ev = Event::new(Action::ScreeningLinked)
+            .target("screening", &row.id)
+            .details(serde_json::json!({"case_id": case.to_string()}));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts a case registration from a case-less screening: a draft with what the screening
+    /// established (names typed at the duplicate check, age, kinds of exploitation, region). The
+    /// case completed from that draft takes the screening with it.
+    pub async fn draft_from_screening(
+        &self,
+        p: &Principal,
+        id: &str,
+        who: &ScreenedPerson,
+        origin: &Origin,
+    ) -> Result<String> {
+        let row = self.loose_screening(p, id).await?;
+        let Some(cap) = p.case_create() else {
+            return Err(CoreError::Forbidden);
+        };
+        let mut record = CaseRecord::default();
+        record.person.first_name = who.first_name.trim().to_string();
+        record.person.second_name = who.family_name.trim().to_string();
+        let profiles: Vec<Profile> = row.profiles.split(',').filter_map(profile_of).collect();
+        if let Some(y) = who.birth_year {
+            record.person.assessed_age = Some(i64::from(today().year() - y).max(0));
+        }
+        if profiles.iter().any(|p| p.is_child()) && who.birth_year.is_none() {
+            record.person.age_uncertain = true;
+        }
+        let outcome = outcome_of(&row.outcome);
+        if outcome >= Outcome::PossibleVictim {
+            record.victim.trafficking_status = "PossibleVictimOfTrafficking".into();
+        }
+        for pr in &profiles {
+            let code = match pr {
+                Profile::AdultLabour => "ForcedLabour",
+                Profile::ChildLabour => "ChildLabour",
+                Profile::AdultSexual | Profile::ChildSexual => "SexualExploitation",
+            };
+            if !record.victim.type_of_exploitation.iter().any(|c| c == code) {
+                record.victim.type_of_exploitation.push(code.to_string());
+            }
+        }
+        record.case.region = row.region.clone().unwrap_or_default();
+        let draft = self.save_draft(cap, None, record, origin).await?;
+        let mut tx = self.db.begin().await?;
+        screenings::set_draft(&mut tx, &row.id, &draft).await?;
+        tx.commit().await?;
+        Ok(draft)
     }
 }

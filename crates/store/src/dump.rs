@@ -275,6 +275,27 @@ pub const TABLES: &[TableSpec] = &[
             ("answers", B),
             ("place", B),
             ("created_at", I),
+            ("draft_id", T),
+        ],
+    },
+    TableSpec {
+        name: "tips",
+        columns: &[
+            ("id", T),
+            ("reference", T),
+            ("channel", T),
+            ("received_at", I),
+            ("region", T),
+            ("suspected", T),
+            ("status", T),
+            ("assigned_to", T),
+            ("case_id", T),
+            ("closed_reason", T),
+            ("entered_by", T),
+            ("agency_id", T),
+            ("body", B),
+            ("triage_note", B),
+            ("updated_at", I),
         ],
     },
     TableSpec {
@@ -322,7 +343,12 @@ pub const TABLES: &[TableSpec] = &[
 ];
 
 /// Tables that exist but are not backed up.
-pub const NOT_DUMPED: &[&str] = &["sessions", "login_failures", "_sqlx_migrations"];
+pub const NOT_DUMPED: &[&str] = &[
+    "sessions",
+    "login_failures",
+    "rate_events",
+    "_sqlx_migrations",
+];
 
 const FORMAT: &str = "haven-backup";
 const VERSION: i64 = 1;

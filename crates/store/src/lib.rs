@@ -13,6 +13,7 @@ mod row;
 pub mod screenings;
 pub mod sessions;
 pub mod settings;
+pub mod tips;
 pub mod tokens;
 pub mod users;
 

@@ -107,6 +107,76 @@ pub async fn of_case(conn: &mut Conn, case: CaseId) -> Result<Vec<ScreeningRow>>
     rows.iter().map(from_row).collect()
 }
 
+/// Attaches a case-less screening to a case. False if it already had one (nothing changed).
+pub async fn link_case(conn: &mut Conn, id: &str, case: CaseId) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE screenings SET case_id = $1, draft_id = NULL WHERE id = $2 AND case_id IS NULL",
+    )
+    .bind(case.to_string())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Notes the case draft opened from a case-less screening.
+pub async fn set_draft(conn: &mut Conn, id: &str, draft: &str) -> Result<()> {
+    sqlx::query("UPDATE screenings SET draft_id = $1 WHERE id = $2 AND case_id IS NULL")
+        .bind(draft)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Attaches the screenings waiting for a draft to the case completed from it; their ids.
+pub async fn link_draft(conn: &mut Conn, draft: &str, case: CaseId) -> Result<Vec<String>> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM screenings WHERE draft_id = $1 AND case_id IS NULL ORDER BY id",
+    )
+    .bind(draft)
+    .fetch_all(&mut *conn)
+    .await?;
+    for id in &ids {
+        link_case(conn, id, case).await?;
+    }
+    Ok(ids)
+}
+
+/// Screening counts by outcome, profiles, region and screening agency (statistics: coded facts
+/// only, no personal data).
+pub async fn counts(conn: &mut Conn) -> Result<Vec<ScreeningCount>> {
+    let rows = sqlx::query(
+        "SELECT s.outcome, s.profiles, s.region, a.name AS agency, COUNT(*) AS n \
+         FROM screenings s JOIN agencies a ON a.id = s.agency_id \
+         GROUP BY s.outcome, s.profiles, s.region, a.name",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ScreeningCount {
+                outcome: r.try_get("outcome")?,
+                profiles: r.try_get("profiles")?,
+                region: r.try_get("region")?,
+                agency: r.try_get("agency")?,
+                n: r.try_get("n")?,
+            })
+        })
+        .collect()
+}
+
+/// One cell of [`counts`].
+#[derive(Clone, Debug)]
+pub struct ScreeningCount {
+    pub outcome: String,
+    /// Comma-separated profile codes.
+    pub profiles: String,
+    pub region: Option<String>,
+    pub agency: String,
+    pub n: i64,
+}
+
 /// Screenings per outcome (statistics: no personal data involved).
 pub async fn count_by_outcome(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
     let rows = sqlx::query(
