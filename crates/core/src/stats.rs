@@ -22,6 +22,26 @@ pub struct Aggregates {
     pub by_exploitation: Vec<Cell>,
     /// Screenings by outcome (`indicators_met`, `possible_victim`, ...).
     pub by_screening_outcome: Vec<Cell>,
+    /// Screenings by profile evaluated (a screening may count under several).
+    pub by_screening_profile: Vec<Cell>,
+    /// Screenings by region where they took place.
+    pub by_screening_region: Vec<Cell>,
+    /// Screenings by the agency of the screener (the referring agency).
+    pub by_screening_agency: Vec<Cell>,
+}
+
+/// Sums screening counts along one dimension (keys may be several per cell, e.g. profiles).
+fn screening_table(
+    counts: &[haven_store::screenings::ScreeningCount],
+    keys: impl Fn(&haven_store::screenings::ScreeningCount) -> Vec<Option<String>>,
+) -> Vec<(Option<String>, i64)> {
+    let mut m: std::collections::BTreeMap<Option<String>, i64> = Default::default();
+    for c in counts {
+        for k in keys(c) {
+            *m.entry(k).or_default() += c.n;
+        }
+    }
+    m.into_iter().collect()
 }
 
 impl Haven {
@@ -39,19 +59,27 @@ impl Haven {
                 .collect()
         };
         let total = cases::count(&mut tx).await?;
+        let screened = haven_store::screenings::counts(&mut tx).await?;
         let agg = Aggregates {
             total: total / k * k,
             min_cell: k,
             by_status: cells(cases::count_by(&mut tx, CountColumn::Status).await?),
             by_region: cells(cases::count_by(&mut tx, CountColumn::Region).await?),
             by_exploitation: cells(cases::count_by(&mut tx, CountColumn::ExploitationType).await?),
-            by_screening_outcome: cells(
-                haven_store::screenings::count_by_outcome(&mut tx)
-                    .await?
-                    .into_iter()
-                    .map(|(k, n)| (Some(k), n))
-                    .collect(),
-            ),
+            by_screening_outcome: cells(screening_table(&screened, |c| {
+                vec![Some(c.outcome.clone())]
+            })),
+            by_screening_profile: cells(screening_table(&screened, |c| {
+                c.profiles
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .map(|p| Some(p.to_string()))
+                    .collect()
+            })),
+            by_screening_region: cells(screening_table(&screened, |c| vec![c.region.clone()])),
+            by_screening_agency: cells(screening_table(&screened, |c| {
+                vec![Some(c.agency.clone())]
+            })),
         };
         tx.commit().await?;
         self.record_read(

@@ -161,6 +161,11 @@ fn reference_code() -> String {
     format!("T-{}-{}", &s[..4], &s[4..])
 }
 
+/// A reference that was never issued, for what a bot sees after filling the honeypot.
+pub fn decoy_reference() -> String {
+    reference_code()
+}
+
 /// Canonical form of a reference typed by someone (case, spaces, look-alike letters).
 pub fn normalise_reference(raw: &str) -> String {
     let s: String = raw
@@ -411,6 +416,28 @@ impl Haven {
         p.tip_triage().is_some()
             || (p.tip_work()
                 && (row.assigned_to == Some(p.user_id) || row.entered_by == Some(p.user_id)))
+    }
+
+    /// A case named by its id or its number, among the cases the user may see (for linking).
+    pub async fn case_by_ref(&self, p: &Principal, raw: &str) -> Result<CaseId> {
+        let raw = raw.trim();
+        if let Ok(id) = raw.parse::<CaseId>() {
+            return Ok(id);
+        }
+        let Some(cap) = p.case_list() else {
+            return Err(CoreError::NotFound);
+        };
+        let q = haven_store::cases::CaseQuery {
+            case_number: opt(&raw.to_uppercase()),
+            limit: 2,
+            ..Default::default()
+        };
+        let mut conn = self.db.pool().acquire().await?;
+        let (rows, _) = haven_store::cases::list(&mut conn, cap.scope(), &q, now()).await?;
+        match rows.as_slice() {
+            [one] => Ok(one.id),
+            _ => Err(CoreError::invalid("case", "error-case-not-found")),
+        }
     }
 
     /// Opens a tip (coordinator, assignee, or the operator who entered it). Audited.

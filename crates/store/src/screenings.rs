@@ -176,15 +176,3 @@ pub struct ScreeningCount {
     pub agency: String,
     pub n: i64,
 }
-
-/// Screenings per outcome (statistics: no personal data involved).
-pub async fn count_by_outcome(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
-    let rows = sqlx::query(
-        "SELECT outcome, COUNT(*) AS n FROM screenings GROUP BY outcome ORDER BY outcome",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("outcome")?, r.try_get("n")?)))
-        .collect()
-}

@@ -124,6 +124,7 @@ pub(crate) fn problem(
         "error-form" => "Invalid input",
         "error-duplicate" => "Already exists",
         "error-bad-request" => "Bad request",
+        "error-rate-limited" => "Too many requests: try again later",
         "error-conflict" => "Edit conflict: the record changed since your version",
         "error-precondition-required" => "If-Match with the version read is required",
         "error-file-empty"
@@ -178,6 +179,9 @@ pub(crate) fn fail(e: CoreError) -> Response {
         }
         CoreError::Store(haven_store::StoreError::Duplicate(_)) => {
             problem(StatusCode::CONFLICT, "error-duplicate", vec![])
+        }
+        CoreError::RateLimited => {
+            problem(StatusCode::TOO_MANY_REQUESTS, "error-rate-limited", vec![])
         }
         e => {
             tracing::error!(error = %e, "api request failed");

@@ -11,6 +11,7 @@ mod layout;
 mod pages;
 mod screening_pages;
 mod security;
+mod tip_pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -131,6 +132,20 @@ pub fn router(state: AppState) -> Router {
         .route("/screenings/new", get(screening_pages::new_screening))
         .route("/screenings", post(screening_pages::create_screening))
         .route("/screenings/{id}", get(screening_pages::view_screening))
+        .route(
+            "/screenings/{id}/matches",
+            post(screening_pages::screening_matches),
+        )
+        .route("/screenings/{id}/link", post(screening_pages::screening_link))
+        .route("/screenings/{id}/draft", post(screening_pages::screening_draft))
+        .route(
+            "/report",
+            get(tip_pages::public_form).post(tip_pages::public_submit),
+        )
+        .route("/tips", get(tip_pages::queue).post(tip_pages::hotline_submit))
+        .route("/tips/new", get(tip_pages::hotline_form))
+        .route("/tips/{id}", get(tip_pages::view))
+        .route("/tips/{id}/{action}", post(tip_pages::triage))
         .route("/stats", get(pages::stats))
         .route(
             "/stats/releases",
@@ -276,6 +291,10 @@ mod i18n_keys {
             ("transfers.rs", include_str!("../../core/src/transfers.rs")),
             ("people.rs", include_str!("../../core/src/people.rs")),
             ("files.rs", include_str!("../../core/src/files.rs")),
+            ("tip_pages.rs", include_str!("tip_pages.rs")),
+            ("screening_pages.rs", include_str!("screening_pages.rs")),
+            ("tips.rs", include_str!("../../core/src/tips.rs")),
+            ("screening.rs", include_str!("../../core/src/screening.rs")),
         ] {
             sources.push((name.to_string(), src.to_string()));
         }
@@ -323,6 +342,25 @@ mod i18n_keys {
                 .iter()
                 .map(|x| format!("code-vic_TypeOfExploitation-{}", x.as_str())),
         );
+        use haven_core::tips;
+        for (prefix, codes) in [
+            ("tip-suspected", tips::SUSPECTED),
+            ("tip-caller", tips::CALLERS),
+            ("tip-reason", tips::CLOSE_REASONS),
+            ("tip-status", tips::STATUSES),
+            ("tip-status", &["open", "all"]),
+            ("tip-channel", &["web", "hotline"]),
+            // Every field a tip form or a triage error may name.
+            (
+                "tip-field",
+                &[
+                    "what", "region", "place", "when", "suspected", "contact", "caller",
+                    "language", "minutes", "call_note", "user", "case", "reason", "note", "status",
+                ],
+            ),
+        ] {
+            dynamic.extend(codes.iter().map(|c| format!("{prefix}-{c}")));
+        }
         for key in dynamic {
             for lang in Lang::ALL {
                 assert!(i18n.has(lang, &key), "{key} missing in {}", lang.code());

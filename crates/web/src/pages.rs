@@ -54,6 +54,7 @@ pub(crate) fn fail(l: &Layout<'_>, e: CoreError) -> Response {
         CoreError::Conflict(_) => StatusCode::CONFLICT,
         CoreError::Unauthenticated => return Redirect::to("/login").into_response(),
         CoreError::Store(haven_store::StoreError::Duplicate(_)) => StatusCode::CONFLICT,
+        CoreError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         _ => {
             tracing::error!(error = %e, "request failed");
             StatusCode::INTERNAL_SERVER_ERROR
@@ -454,6 +455,20 @@ pub async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Re
             rows(&agg.by_screening_outcome, &|k| {
                 l.t(&format!("screen-outcome-{k}"))
             }),
+        ),
+        (
+            "stats-by-screening-profile",
+            rows(&agg.by_screening_profile, &|k| {
+                l.t(&format!("screen-profile-{k}"))
+            }),
+        ),
+        (
+            "stats-by-screening-region",
+            rows(&agg.by_screening_region, &|k| l.region_of(k)),
+        ),
+        (
+            "stats-by-screening-agency",
+            rows(&agg.by_screening_agency, &|k| k.to_string()),
         ),
     ];
     let help = l.ta("stats-help", &[("k", k)]);

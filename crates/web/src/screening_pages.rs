@@ -6,7 +6,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use haven_core::CoreError;
-use haven_core::screening::{IndicatorAnswer, ScreeningInput, ScreeningView};
+use haven_core::screening::{
+    IndicatorAnswer, PossibleMatch, ScreenedPerson, ScreeningInput, ScreeningView,
+};
 use haven_domain::CaseId;
 use haven_domain::screening::{Answer, DIMENSIONS};
 use serde::Deserialize;
@@ -220,6 +222,8 @@ struct ResultPage<'a> {
     profiles: Vec<ProfileView>,
     evidence: Vec<(String, String)>,
     urgent: bool,
+    /// A screening without a case, which this user may attach to a person's case.
+    may_link: bool,
 }
 
 pub async fn view_screening(
@@ -298,6 +302,7 @@ pub async fn view_screening(
         .map(|(id, a)| (label(id), a.evidence.clone()))
         .collect();
     let urgent = view.outcome >= haven_domain::screening::Outcome::PossibleVictim;
+    let may_link = view.case_id.is_none() && s.principal.case_create().is_some();
     render(&ResultPage {
         l: &l,
         outcome: l.t(&format!("screen-outcome-{}", view.outcome.as_str())),
@@ -305,5 +310,148 @@ pub async fn view_screening(
         profiles,
         evidence,
         urgent,
+        may_link,
     })
+}
+
+/// Who was screened, typed for the duplicate check (sent by POST: names never go in a URL).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PersonForm {
+    first_name: String,
+    family_name: String,
+    birth_year: String,
+    case: String,
+}
+
+impl PersonForm {
+    fn person(&self) -> Result<ScreenedPerson, &'static str> {
+        let birth_year = match self.birth_year.trim() {
+            "" => None,
+            y => match y.parse::<i32>() {
+                Ok(y) if (1900..=haven_core::cases::today().year()).contains(&y) => Some(y),
+                _ => return Err("error-number-range"),
+            },
+        };
+        Ok(ScreenedPerson {
+            first_name: self.first_name.trim().to_string(),
+            family_name: self.family_name.trim().to_string(),
+            birth_year,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "screening_matches.html")]
+struct MatchesPage<'a> {
+    l: &'a Layout<'a>,
+    id: String,
+    first_name: String,
+    family_name: String,
+    birth_year: String,
+    matches: Vec<PossibleMatch>,
+    errors: Vec<String>,
+}
+
+fn errors_of(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
+    match e {
+        CoreError::Invalid(errs) => errs.iter().map(|e| l.t(e.key)).collect(),
+        e => vec![l.t(e.user_key())],
+    }
+}
+
+/// The duplicate check: cases the user may see that could be this person.
+pub async fn screening_matches(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<PersonForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let page = |matches, errors: Vec<String>| {
+        let status = if errors.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let mut res = render(&MatchesPage {
+            l: &l,
+            id: id.clone(),
+            first_name: f.first_name.clone(),
+            family_name: f.family_name.clone(),
+            birth_year: f.birth_year.clone(),
+            matches,
+            errors,
+        });
+        *res.status_mut() = status;
+        res
+    };
+    let who = match f.person() {
+        Ok(w) => w,
+        Err(key) => return page(vec![], vec![l.t(key)]),
+    };
+    match state
+        .haven()
+        .screening_matches(&s.principal, &id, &who, &info.origin)
+        .await
+    {
+        Ok(m) => page(m, vec![]),
+        Err(e @ CoreError::Invalid(_)) => page(vec![], errors_of(&l, &e)),
+        Err(e) => fail(&l, e),
+    }
+}
+
+/// Attaches the screening to a case (chosen among the matches, or named by its number).
+pub async fn screening_link(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<PersonForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let haven = state.haven();
+    let r = match haven.case_by_ref(&s.principal, &f.case).await {
+        Ok(case) => haven
+            .link_screening(&s.principal, &id, case, &info.origin)
+            .await
+            .map(|()| case),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(case) => Redirect::to(&format!("/cases/{case}")).into_response(),
+        Err(CoreError::Invalid(v)) => crate::pages::error_page(
+            &l,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            v.first().map(|e| e.key).unwrap_or("error-form"),
+        ),
+        Err(e) => fail(&l, e),
+    }
+}
+
+/// None of the matches: a new case registration, prefilled from the screening.
+pub async fn screening_draft(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<PersonForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let who = match f.person() {
+        Ok(w) => w,
+        Err(key) => {
+            return crate::pages::error_page(
+                &l,
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                key,
+            );
+        }
+    };
+    match state
+        .haven()
+        .draft_from_screening(&s.principal, &id, &who, &info.origin)
+        .await
+    {
+        Ok(draft) => Redirect::to(&format!("/cases/new?draft={draft}")).into_response(),
+        Err(e) => fail(&l, e),
+    }
 }
