@@ -29,6 +29,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_PRIVACY_LEDGER",
     "HAVEN_SCREENING_INDICATORS",
     "HAVEN_CHILD_MEANS_REQUIRED",
+    "HAVEN_TIPS_PER_HOUR",
     // Used by the test suite only.
     "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",
@@ -55,6 +56,7 @@ pub struct FileConfig {
     pub draft_max_days: Option<i64>,
     pub screening_indicators: Option<PathBuf>,
     pub child_means_required: Option<bool>,
+    pub tips_per_hour: Option<i64>,
 }
 
 /// Values given on the command line (highest precedence).
@@ -336,6 +338,18 @@ pub fn load(
         .or(file.child_means_required)
     {
         policy.screening_rules.child_means_required = v;
+    }
+    if let Some(v) = env("HAVEN_TIPS_PER_HOUR")
+        .map(|v| parse_int("HAVEN_TIPS_PER_HOUR", v))
+        .transpose()?
+        .or(file.tips_per_hour)
+    {
+        if v < 1 {
+            return Err(ConfigError::Invalid(
+                "HAVEN_TIPS_PER_HOUR must be at least 1".into(),
+            ));
+        }
+        policy.tips_per_hour = v;
     }
     if let Some(v) = env("HAVEN_DRAFT_MAX_DAYS")
         .map(|v| parse_int("HAVEN_DRAFT_MAX_DAYS", v))

@@ -13,6 +13,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::api_cases as c;
+use crate::api_tips as t;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,8 +23,11 @@ use crate::api_cases as c;
         c::close_case, c::reopen_case, c::assign_case, c::transfer_case, c::list_transfers, c::decide_transfer,
         c::add_note, c::add_event, c::put_event, c::delete_event, c::add_perpetrator, c::put_perpetrator,
         c::delete_perpetrator, c::add_attachment, c::get_attachment, c::delete_attachment, c::get_person,
-        c::update_person, list_agencies, stats, ctdc_release, create_screening, get_screening, audit, openapi),
-    components(schemas(Me, Agency, Aggregates, AggregateCell, ReleaseRequest, ScreeningRequest, AuditEvent, Problem, FieldProblem)),
+        c::update_person, list_agencies, stats, ctdc_release, create_screening, get_screening,
+        t::screening_matches, t::link_screening, t::create_tip, t::list_tips, t::get_tip, t::triage_tip,
+        audit, openapi),
+    components(schemas(Me, Agency, Aggregates, AggregateCell, ReleaseRequest, ScreeningRequest,
+        t::TipRequest, t::TriageRequest, t::MatchRequest, t::LinkRequest, AuditEvent, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -89,6 +93,11 @@ pub fn router() -> Router<AppState> {
         .route("/releases/ctdc", post(ctdc_release))
         .route("/screenings", post(create_screening))
         .route("/screenings/{id}", get(get_screening))
+        .route("/screenings/{id}/matches", post(t::screening_matches))
+        .route("/screenings/{id}/link", post(t::link_screening))
+        .route("/tips", get(t::list_tips).post(t::create_tip))
+        .route("/tips/{id}", get(t::get_tip))
+        .route("/tips/{id}/triage", post(t::triage_tip))
         .route("/audit", get(audit))
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "error-not-found", vec![]) })

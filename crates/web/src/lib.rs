@@ -3,6 +3,7 @@
 
 mod api;
 mod api_cases;
+mod api_tips;
 mod case_pages;
 mod ctx;
 mod extract;
