@@ -2451,7 +2451,51 @@ pub async fn load(
         if let (Some(p), true) = (provider, g.chance(8)) {
             cases::grant(&mut tx, case_id, p, opener, opened, None).await?;
         }
+        if g.chance(45) {
+            let kinds = &d.record.victim.type_of_exploitation;
+            let labour = kinds
+                .iter()
+                .any(|k| matches!(k.as_str(), "ForcedLabour" | "ChildLabour" | "Servitude"));
+            let sexual = kinds.iter().any(|k| k == "SexualExploitation");
+            let screen = DemoScreening {
+                case_id: Some(case_id),
+                agency: agency_ids[agency],
+                user: opener,
+                at: opened,
+                region: Some(d.record.case.region.clone()).filter(|r| !r.is_empty()),
+                child: d.record.person.is_child(today),
+                labour: labour || !sexual,
+                sexual,
+            };
+            h.demo_screening(&mut tx, &mut g, screen).await?;
+        }
         progress(i + 1, cases_wanted);
+    }
+    // A few screenings not yet attached to a case, and tips at every stage of triage.
+    let screeners: Vec<&(UserId, Role, usize)> = user_ids
+        .iter()
+        .filter(|(_, r, _)| *r == Role::Screener)
+        .collect();
+    if let Some(&&(user, _, agency)) = screeners.first() {
+        for k in 0..3 {
+            let screen = DemoScreening {
+                case_id: None,
+                agency: agency_ids[agency],
+                user,
+                at: t0 - (k as i64 + 1) * 86_400,
+                region: Some(g.pick(haven_domain::GUYANA_REGIONS).code.to_string()),
+                child: k == 1,
+                labour: k != 2,
+                sexual: k == 2,
+            };
+            h.demo_screening(&mut tx, &mut g, screen).await?;
+        }
+    }
+    let coordinator = user_ids.iter().find(|(_, r, _)| *r == Role::Coordinator);
+    let hotline = screeners.first().map(|u| (u.0, agency_ids[u.2]));
+    for (k, (what, suspected)) in DEMO_TIPS.iter().enumerate() {
+        h.demo_tip(&mut tx, &mut g, k, what, suspected, hotline, coordinator.map(|c| c.0), t0)
+            .await?;
     }
     let ev = Event::new(Action::DemoLoaded)
         .details(serde_json::json!({"cases": cases_wanted, "agencies": AGENCIES.len()}));
@@ -2462,6 +2506,141 @@ pub async fn load(
         users: summary_users,
         cases: cases_wanted,
     })
+}
+
+/// Tips as the public and hotline callers might word them (invented; no real place or person).
+const DEMO_TIPS: &[(&str, &str)] = &[
+    (
+        "Three young girls are working at a bar near the landing. They look under 16 and never leave the building.",
+        "sexual",
+    ),
+    (
+        "Men at a dredge upriver say they have not been paid for four months and cannot leave because they owe for food.",
+        "labour",
+    ),
+    (
+        "A neighbour keeps a teenage girl from the countryside who cleans all day and does not go to school.",
+        "domestic",
+    ),
+    (
+        "Children are sent to beg at the market every morning by the same man who collects the money.",
+        "begging",
+    ),
+    ("Someone offered jobs abroad on WhatsApp with free travel; my cousin went and stopped answering.", ""),
+    ("Workers at a logging camp had their ID cards taken by the supervisor.", "labour"),
+];
+
+struct DemoScreening {
+    case_id: Option<CaseId>,
+    agency: AgencyId,
+    user: UserId,
+    at: i64,
+    region: Option<String>,
+    child: bool,
+    labour: bool,
+    sexual: bool,
+}
+
+impl Haven {
+    /// A screening with answers drawn at one of three levels of evidence, evaluated by the engine.
+    async fn demo_screening(&self, tx: &mut Conn, g: &mut Gen, s: DemoScreening) -> Result<()> {
+        use crate::screening::{IndicatorAnswer, ScreeningFacts, Sealed};
+        use haven_domain::screening::{Answer, profiles_for};
+        let (present, absent) = *g.pick(&[(4u64, 20u64), (15, 15), (35, 10)]);
+        let mut answers = std::collections::BTreeMap::new();
+        for i in &self.policy.screening.indicators {
+            let answer = if g.chance(present) {
+                Answer::Present
+            } else if g.chance(absent) {
+                Answer::Absent
+            } else {
+                continue;
+            };
+            answers.insert(
+                i.id.clone(),
+                IndicatorAnswer {
+                    answer,
+                    evidence: String::new(),
+                },
+            );
+        }
+        let sealed = Sealed {
+            act: g.chance(70),
+            answers,
+        };
+        let age = if s.child { 15 } else { 27 };
+        let profiles = profiles_for(Some(age), false, s.labour, s.sexual);
+        let (outcome, _) = self.evaluate_sealed(&profiles, &sealed);
+        let row = self.screening_row(
+            ScreeningFacts {
+                case_id: s.case_id,
+                agency_id: s.agency,
+                screened_by: s.user,
+                screened_on: date_of(s.at).to_string(),
+                region: s.region,
+                language: Some("eng".into()),
+                interpreter: g.chance(15),
+                person_present: true,
+                consent: true,
+                place: String::new(),
+                created_at: s.at,
+            },
+            &profiles,
+            outcome,
+            &sealed,
+        )?;
+        haven_store::screenings::insert(tx, &row).await?;
+        Ok(())
+    }
+
+    /// A tip in the state its index gives: new, assigned, linked to no case yet, not actionable.
+    #[allow(clippy::too_many_arguments)]
+    async fn demo_tip(
+        &self,
+        tx: &mut Conn,
+        g: &mut Gen,
+        k: usize,
+        what: &str,
+        suspected: &str,
+        hotline: Option<(UserId, AgencyId)>,
+        coordinator: Option<UserId>,
+        t0: i64,
+    ) -> Result<()> {
+        let id = new_id();
+        let by_phone = k % 2 == 1;
+        let body = serde_json::json!({
+            "what": what,
+            "place": "",
+            "when": "",
+            "contact": "",
+            "call": by_phone.then(|| serde_json::json!({"caller": "witness", "language": "eng", "minutes": 6, "note": ""})),
+        });
+        let (status, assigned, reason) = match k % 3 {
+            0 => ("new", None, None),
+            1 => ("assigned", coordinator, None),
+            _ => ("not_actionable", coordinator, Some("insufficient_information".to_string())),
+        };
+        let row = haven_store::tips::TipRow {
+            body: self
+                .cipher()
+                .encrypt(&body.to_string(), &crate::cases::aad("tips", "body", &id)),
+            reference: format!("T-DEM0-{:04}", k + 1),
+            channel: if by_phone { "hotline" } else { "web" }.into(),
+            received_at: t0 - (k as i64 + 1) * 3 * 3600,
+            region: Some(g.pick(haven_domain::GUYANA_REGIONS).code.to_string()),
+            suspected: Some(suspected.to_string()).filter(|s| !s.is_empty()),
+            status: status.into(),
+            assigned_to: assigned,
+            closed_reason: reason,
+            entered_by: hotline.filter(|_| by_phone).map(|h| h.0),
+            agency_id: hotline.filter(|_| by_phone).map(|h| h.1),
+            updated_at: t0,
+            id,
+            ..Default::default()
+        };
+        haven_store::tips::insert(tx, &row).await?;
+        Ok(())
+    }
 }
 
 fn is_opener(r: Role) -> bool {

@@ -56,9 +56,9 @@ pub struct ScreeningInput {
 
 /// The sealed part of a screening.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Sealed {
-    act: bool,
-    answers: BTreeMap<String, IndicatorAnswer>,
+pub(crate) struct Sealed {
+    pub act: bool,
+    pub answers: BTreeMap<String, IndicatorAnswer>,
 }
 
 /// A screening with its evaluation.
@@ -156,7 +156,73 @@ fn text_ok(s: &str, max: usize) -> bool {
             .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// The facts of a screening kept in clear (and the place, sealed on the way in).
+pub(crate) struct ScreeningFacts {
+    pub case_id: Option<CaseId>,
+    pub agency_id: haven_domain::AgencyId,
+    pub screened_by: haven_domain::UserId,
+    pub screened_on: String,
+    pub region: Option<String>,
+    pub language: Option<String>,
+    pub interpreter: bool,
+    pub person_present: bool,
+    pub consent: bool,
+    pub place: String,
+    pub created_at: i64,
+}
+
 impl Haven {
+    /// The stored row of a screening: answers and place sealed under its new id.
+    pub(crate) fn screening_row(
+        &self,
+        f: ScreeningFacts,
+        profiles: &[Profile],
+        outcome: Outcome,
+        sealed: &Sealed,
+    ) -> Result<ScreeningRow> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let c = self.cipher();
+        let json = serde_json::to_string(sealed).map_err(CoreError::internal)?;
+        Ok(ScreeningRow {
+            answers: c.encrypt(&json, &aad("screenings", "answers", &id)),
+            place: (!f.place.is_empty())
+                .then(|| c.encrypt(&f.place, &aad("screenings", "place", &id))),
+            id,
+            case_id: f.case_id,
+            agency_id: f.agency_id,
+            screened_by: f.screened_by,
+            screened_on: f.screened_on,
+            region: f.region,
+            language: f.language,
+            interpreter: f.interpreter,
+            person_present: f.person_present,
+            consent: f.consent,
+            profiles: profiles
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            outcome: outcome.as_str().to_string(),
+            indicator_set: self.policy.screening.version.clone(),
+            created_at: f.created_at,
+        })
+    }
+
+    /// Evaluates sealed answers for the profiles and returns the strongest outcome with them.
+    pub(crate) fn evaluate_sealed(
+        &self,
+        profiles: &[Profile],
+        sealed: &Sealed,
+    ) -> (Outcome, Vec<ProfileResult>) {
+        let results = self.evaluate_all(profiles, sealed);
+        let outcome = results
+            .iter()
+            .map(|r| r.outcome)
+            .max()
+            .unwrap_or(Outcome::NoIndicators);
+        (outcome, results)
+    }
+
     fn evaluate_all(&self, profiles: &[Profile], sealed: &Sealed) -> Vec<ProfileResult> {
         let answers = Answers {
             indicators: sealed
@@ -233,43 +299,32 @@ impl Haven {
             act: input.act,
             answers: input.answers,
         };
-        let results = self.evaluate_all(&profiles, &sealed);
-        let outcome = results
-            .iter()
-            .map(|r| r.outcome)
-            .max()
-            .unwrap_or(Outcome::NoIndicators);
+        let (outcome, results) = self.evaluate_sealed(&profiles, &sealed);
         let mut tx = self.db.begin().await?;
         if let Some(case) = input.case_id {
             let (t, _w) = self.gate_write(tx, p, case, origin).await?;
             tx = t;
         }
-        let id = uuid::Uuid::now_v7().to_string();
-        let c = self.cipher();
-        let json = serde_json::to_string(&sealed).map_err(CoreError::internal)?;
         let place = input.place.trim();
-        let row = ScreeningRow {
-            id: id.clone(),
-            case_id: input.case_id,
-            agency_id: p.agency_id,
-            screened_by: p.user_id,
-            screened_on: screened_on.clone(),
-            region: (!region.is_empty()).then(|| region.to_string()),
-            language: Some(input.language.trim().to_string()).filter(|l| !l.is_empty()),
-            interpreter: input.interpreter,
-            person_present: input.person_present,
-            consent: input.consent,
-            profiles: profiles
-                .iter()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-            outcome: outcome.as_str().to_string(),
-            indicator_set: set.version.clone(),
-            answers: c.encrypt(&json, &aad("screenings", "answers", &id)),
-            place: (!place.is_empty()).then(|| c.encrypt(place, &aad("screenings", "place", &id))),
-            created_at: now(),
-        };
+        let row = self.screening_row(
+            ScreeningFacts {
+                case_id: input.case_id,
+                agency_id: p.agency_id,
+                screened_by: p.user_id,
+                screened_on: screened_on.clone(),
+                region: (!region.is_empty()).then(|| region.to_string()),
+                language: Some(input.language.trim().to_string()).filter(|l| !l.is_empty()),
+                interpreter: input.interpreter,
+                person_present: input.person_present,
+                consent: input.consent,
+                place: place.to_string(),
+                created_at: now(),
+            },
+            &profiles,
+            outcome,
+            &sealed,
+        )?;
+        let id = row.id.clone();
         screenings::insert(&mut tx, &row).await?;
         let ev = Event::new(Action::ScreeningRecorded)
             .target("screening", &id)

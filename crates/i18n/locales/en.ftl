@@ -576,3 +576,7 @@ tip-reason-duplicate = Already reported
 tip-reason-referred_elsewhere = Referred to another service
 tip-reason-malicious = Malicious or false report
 tip-reason-other = Other (explain in the note)
+dashboard-tips = { $count ->
+    [one] One tip is waiting for triage.
+   *[other] { $count } tips are waiting for triage.
+}

@@ -576,3 +576,7 @@ tip-reason-duplicate = Ya reportado
 tip-reason-referred_elsewhere = Derivado a otro servicio
 tip-reason-malicious = Reporte malicioso o falso
 tip-reason-other = Otro (explíquelo en la nota)
+dashboard-tips = { $count ->
+    [one] Un reporte espera ser clasificado.
+   *[other] { $count } reportes esperan ser clasificados.
+}

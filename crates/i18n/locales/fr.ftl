@@ -576,3 +576,7 @@ tip-reason-duplicate = Déjà signalé
 tip-reason-referred_elsewhere = Orienté vers un autre service
 tip-reason-malicious = Signalement malveillant ou faux
 tip-reason-other = Autre (expliquez dans la note)
+dashboard-tips = { $count ->
+    [one] Un signalement attend d'être trié.
+   *[other] { $count } signalements attendent d'être triés.
+}

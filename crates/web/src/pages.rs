@@ -355,6 +355,7 @@ struct DashboardPage<'a> {
     welcome: String,
     cases_visible: Option<String>,
     transfers: Option<String>,
+    tips: Option<String>,
     role_note: Option<&'static str>,
 }
 
@@ -389,11 +390,24 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
         Ok(_) => None,
         Err(e) => return fail(&l, e),
     };
+    // Tips waiting for triage (all for the coordinator, one's own for others): counts only.
+    let tips = match state.haven().tip_counts(p).await {
+        Ok(counts) => {
+            let open: i64 = counts
+                .iter()
+                .filter(|(s, _)| s == "new" || s == "assigned")
+                .map(|(_, n)| n)
+                .sum();
+            (open > 0).then(|| l.ta("dashboard-tips", &[("count", FluentValue::from(open))]))
+        }
+        Err(e) => return fail(&l, e),
+    };
     render(&DashboardPage {
         l: &l,
         welcome,
         cases_visible,
         transfers,
+        tips,
         role_note,
     })
 }
