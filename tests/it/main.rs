@@ -15,4 +15,5 @@ mod encryption;
 mod records;
 mod release;
 mod screening;
+mod tips;
 mod tls;

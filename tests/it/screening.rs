@@ -207,3 +207,142 @@ async fn the_interview_works_as_a_plain_form_in_french() {
     assert_eq!(analyst.get("/screenings/new").await.status(), 403);
     assert_eq!(analyst.get(&page).await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let cw = app.login("caseworker").await;
+    let token = cw.token().await;
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&token)
+        .json(&json!({
+            "person": {"first_name": "Marisol", "second_name": "Gonzales", "birth_date": "1999-04-02", "gender": "Feminine"},
+            "victim": {"trafficking_status": "PossibleVictimOfTrafficking", "type_of_exploitation": ["ForcedLabour"]},
+            "case": {"region": "GY-CU"}
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let case: Value = res.json().await.unwrap();
+    let case_id = case["id"].as_str().unwrap().to_string();
+
+    let loose = |app: &TestApp, token: String| {
+        let url = app.url("/api/v1/screenings");
+        async move {
+            let v: Value = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&miner(true))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["id"].as_str().unwrap().to_string()
+        }
+    };
+    let first = loose(&app, token.clone()).await;
+    let call = |path: String, body: Value| {
+        let url = app.url(&path);
+        let token = token.clone();
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // The duplicate check finds her under another spelling, same birth year first.
+    let res = call(
+        format!("/api/v1/screenings/{first}/matches"),
+        json!({"first_name": "Marisól", "family_name": "González", "birth_year": 1999}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let matches: Value = res.json().await.unwrap();
+    let m = &matches[0];
+    assert_eq!(m["case_id"], case_id.as_str());
+    assert_eq!(m["same_birth_year"], true);
+    assert_eq!(m["may_link"], true);
+    let searched: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'case.searched' AND details LIKE '%screening_duplicate_check%'",
+    )
+    .fetch_one(app.haven.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(searched, 1);
+
+    // Attached once; not twice; and the case page lists it.
+    let link = format!("/api/v1/screenings/{first}/link");
+    assert_eq!(
+        call(link.clone(), json!({"case": case_id})).await.status(),
+        204
+    );
+    assert_eq!(call(link, json!({"case": case_id})).await.status(), 422);
+    let html = cw.get(&format!("/cases/{case_id}")).await.text().await.unwrap();
+    assert!(html.contains(&format!("/screenings/{first}")));
+    assert!(html.contains(&format!("/screenings/new?case={case_id}")));
+
+    // Nobody known: a new case draft from the screening, completed on the case form, takes the
+    // screening with it.
+    let second = loose(&app, token.clone()).await;
+    let res = cw
+        .post_form(
+            &format!("/screenings/{second}/matches"),
+            &[("first_name", "Zenobia"), ("family_name", "Quarrington")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("id=\"no-matches\""));
+    let res = cw
+        .post_form(
+            &format!("/screenings/{second}/draft"),
+            &[("first_name", "Zenobia"), ("family_name", "Quarrington"), ("birth_year", "2001")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    let draft = to.split("draft=").nth(1).unwrap().to_string();
+    let form = cw.get(&to).await.text().await.unwrap();
+    assert!(form.contains("Zenobia") && form.contains("ForcedLabour"));
+    let res = cw
+        .open_case(&[
+            ("first_name", "Zenobia"),
+            ("second_name", "Quarrington"),
+            ("draft", &draft),
+        ])
+        .await;
+    assert_eq!(res.status(), 303);
+    let new_case = location(&res).trim_start_matches("/cases/").to_string();
+    let linked: Option<String> = sqlx::query_scalar("SELECT case_id FROM screenings WHERE id = $1")
+        .bind(&second)
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(linked.as_deref(), Some(new_case.as_str()));
+    let linked_events: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'screening.linked'",
+    )
+    .fetch_one(app.haven.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(linked_events, 2);
+
+    // Another agency's user cannot see or attach someone else's loose screening.
+    let third = loose(&app, token.clone()).await;
+    let other = app.login("screener").await.token().await;
+    let res = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/screenings/{third}/link")))
+        .bearer_auth(other)
+        .json(&json!({"case": case_id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
