@@ -57,6 +57,9 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         ("/cases", lists_cases(role)),
         ("/cases/new", creates_cases(role)),
         ("/screenings/new", creates_cases(role)),
+        ("/tips", creates_cases(role)),
+        ("/tips/new", creates_cases(role)),
+        ("/report", true),
         ("/stats", sees_stats(role)),
         ("/stats/releases", sees_stats(role)),
         ("/audit", role == Role::Auditor),
@@ -145,6 +148,14 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         expect(200, role == Role::Admin, 403),
         "{user} POST reset-password"
     );
+    let res = s
+        .post_form("/tips", &[("what", "Matrix hotline call")])
+        .await;
+    assert_eq!(
+        res.status().as_u16(),
+        expect(303, creates_cases(role), 403),
+        "{user} POST /tips"
+    );
     let res = s.post_form("/cases/search", &[("name", "Maria")]).await;
     assert_eq!(
         res.status().as_u16(),
@@ -180,6 +191,23 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
         get("/api/v1/stats".into()).await,
         expect(200, sees_stats(role), 403),
         "{user} api stats"
+    );
+    assert_eq!(
+        get("/api/v1/tips".into()).await,
+        expect(200, creates_cases(role), 403),
+        "{user} api tips"
+    );
+    // A tip of the demo: only the coordinator triages every tip; others see none of the demo's
+    // (they entered or were assigned none, except the screener's hotline calls).
+    let demo_tip: String =
+        sqlx::query_scalar("SELECT id FROM tips WHERE entered_by IS NULL ORDER BY id LIMIT 1")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        get(format!("/api/v1/tips/{demo_tip}")).await,
+        expect(200, role == Role::Coordinator, 404),
+        "{user} api tip"
     );
     assert_eq!(
         get("/api/v1/audit".into()).await,
@@ -300,10 +328,17 @@ async fn every_role_on_every_route() {
         "/audit",
         "/admin/users",
         "/account",
+        "/tips",
+        "/tips/new",
     ] {
         let res = anon.get(app.url(path)).send().await.unwrap();
         assert_eq!(location(&res), "/login", "anonymous GET {path}");
     }
+    assert_eq!(
+        anon.get(app.url("/report")).send().await.unwrap().status(),
+        200,
+        "the public report page needs no account"
+    );
     assert_eq!(
         anon.get(app.url("/api/v1/me"))
             .send()
