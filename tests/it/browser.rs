@@ -634,3 +634,131 @@ async fn case_lifecycle_with_conflict_in_english_and_french_in_chromium() {
     }
     b.quit().await;
 }
+
+/// In Spanish, in Chromium: a member of the public reports a situation without an account and
+/// gets a reference code; a screener then walks through the interview (plain questions, radio
+/// answers, an evidence note), reads the explained result, and runs the duplicate check.
+#[tokio::test]
+async fn spanish_public_report_and_screening_interview_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let b = Browser::start().await;
+
+    b.goto(&app.url("/login")).await;
+    b.click("select[name=lang] option[value=es]").await;
+    b.submit(&app, "form.lang button[type=submit]", |p| p == "/login")
+        .await;
+    assert_eq!(b.attribute("html", "lang").await, "es");
+
+    // The public report: reached from the sign-in page, no account needed.
+    let report = b.attribute("a[href=\"/report\"]", "href").await;
+    assert!(report.ends_with("/report"));
+    b.goto(&app.url("/report")).await;
+    assert!(
+        b.title()
+            .await
+            .starts_with("Reportar una situación sospechosa"),
+        "{}",
+        b.title().await
+    );
+    b.type_into(
+        "#what",
+        "Hombres en una draga río arriba no reciben pago desde hace meses.",
+    )
+    .await;
+    b.click("#suspected option[value=labour]").await;
+    b.click("#region option[value=\"GY-CU\"]").await;
+    b.submit(&app, "form[action=\"/report\"] button[type=submit]", |p| {
+        p == "/report"
+    })
+    .await;
+    let reference = b.text("#reference").await;
+    assert!(reference.starts_with("T-"), "{reference}");
+    assert!(b.title().await.starts_with("Gracias"));
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tips WHERE reference = $1")
+        .bind(&reference)
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+
+    // The screener's interview.
+    b.goto(&app.url("/login")).await;
+    b.type_into("#username", "screener").await;
+    b.type_into("#password", PASSWORD).await;
+    b.submit(&app, "form[action=\"/login\"] button[type=submit]", |p| {
+        p == "/dashboard"
+    })
+    .await;
+    b.goto(&app.url("/screenings/new")).await;
+    assert!(
+        b.title()
+            .await
+            .starts_with("Entrevista de evaluación inicial")
+    );
+    b.click("input[name=consent]").await;
+    b.type_into("#age", "24").await;
+    b.click("input[name=labour]").await;
+    b.click("input[name=act]").await;
+    for id in [
+        "deceived_nature_of_job",
+        "deceived_wages",
+        "excessive_working_hours",
+        "low_or_no_salary",
+        "confiscation_of_documents",
+        "debt_bondage",
+    ] {
+        b.click(&format!("input[name=a_{id}][value=present]")).await;
+    }
+    b.type_into(
+        "input[name=e_confiscation_of_documents]",
+        "El jefe guarda su cédula",
+    )
+    .await;
+    let result = b
+        .submit(
+            &app,
+            "form[action=\"/screenings\"] button[type=submit]",
+            |p| p.starts_with("/screenings/") && p != "/screenings/new",
+        )
+        .await;
+    let h1 = b.text("h1").await;
+    assert!(
+        h1.contains("Resultado de la evaluación")
+            && h1.contains("Se cumplen los indicadores de trata"),
+        "{h1}"
+    );
+    let page = b.source().await;
+    assert!(
+        page.contains("El jefe guarda su cédula"),
+        "the evidence is shown"
+    );
+    b.screenshot(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots/screening-es.png"),
+    )
+    .await;
+
+    // The duplicate check, then back to the screening.
+    b.type_into("#first_name", "Rosa").await;
+    b.type_into("#birth_year", "2001").await;
+    b.submit(
+        &app,
+        "form[action$=\"/matches\"] button[type=submit]",
+        |p| p.ends_with("/matches"),
+    )
+    .await;
+    assert!(b.title().await.starts_with("Posibles casos existentes"));
+    assert!(
+        b.source()
+            .await
+            .contains("Registrar un caso nuevo a partir de esta evaluación")
+    );
+    assert!(
+        b.attribute("main a[href^=\"/screenings/\"]", "href")
+            .await
+            .ends_with(&result)
+    );
+    b.quit().await;
+}

@@ -285,7 +285,12 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
         204
     );
     assert_eq!(call(link, json!({"case": case_id})).await.status(), 422);
-    let html = cw.get(&format!("/cases/{case_id}")).await.text().await.unwrap();
+    let html = cw
+        .get(&format!("/cases/{case_id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains(&format!("/screenings/{first}")));
     assert!(html.contains(&format!("/screenings/new?case={case_id}")));
 
@@ -303,7 +308,11 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
     let res = cw
         .post_form(
             &format!("/screenings/{second}/draft"),
-            &[("first_name", "Zenobia"), ("family_name", "Quarrington"), ("birth_year", "2001")],
+            &[
+                ("first_name", "Zenobia"),
+                ("family_name", "Quarrington"),
+                ("birth_year", "2001"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 303);
@@ -326,12 +335,11 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
         .await
         .unwrap();
     assert_eq!(linked.as_deref(), Some(new_case.as_str()));
-    let linked_events: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'screening.linked'",
-    )
-    .fetch_one(app.haven.db.pool())
-    .await
-    .unwrap();
+    let linked_events: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'screening.linked'")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
     assert_eq!(linked_events, 2);
 
     // Another agency's user cannot see or attach someone else's loose screening.

@@ -50,7 +50,11 @@ async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
     assert!(res.text().await.unwrap().contains("Bartica"));
 
     // A bot fills the honeypot: it sees a reference, and nothing is stored or counted.
-    let res = send(vec![("what", WHAT.into()), ("website", "http://spam".into())]).await;
+    let res = send(vec![
+        ("what", WHAT.into()),
+        ("website", "http://spam".into()),
+    ])
+    .await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("T-"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM tips").await, before);
@@ -67,7 +71,10 @@ async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
     let start = html.find("id=\"reference\">").unwrap() + "id=\"reference\">".len();
     let reference = &html[start..start + 11];
     assert!(reference.starts_with("T-"), "{reference}");
-    assert!(!html.contains(WHAT), "the submitter gets the reference only");
+    assert!(
+        !html.contains(WHAT),
+        "the submitter gets the reference only"
+    );
 
     // Sealed, coded facts in clear, no author, and the address kept nowhere.
     let (body, region, channel, entered_by): (Vec<u8>, String, String, Option<String>) =
@@ -89,7 +96,11 @@ async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
     .unwrap();
     assert_eq!((user, ip), (None, None));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM rate_events WHERE key LIKE '%127.0.0.1%'").await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM rate_events WHERE key LIKE '%127.0.0.1%'"
+        )
+        .await,
         0
     );
 
@@ -161,34 +172,69 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
     .await;
     assert_eq!(bad.status(), 422);
     assert_eq!(
-        api(&app, &analyst, Method::POST, "/api/v1/tips", Some(json!({"what": "x"})))
-            .await
-            .status(),
+        api(
+            &app,
+            &analyst,
+            Method::POST,
+            "/api/v1/tips",
+            Some(json!({"what": "x"}))
+        )
+        .await
+        .status(),
         403
     );
 
     // Who sees it: the operator who entered it and the coordinator; not the case worker yet.
-    let got: Value = api(&app, &screener, Method::GET, &tip, None).await.json().await.unwrap();
+    let got: Value = api(&app, &screener, Method::GET, &tip, None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(got["what"], WHAT);
     assert_eq!(got["call"]["minutes"], 7);
-    assert_eq!(api(&app, &caseworker, Method::GET, &tip, None).await.status(), 404);
-    assert_eq!(api(&app, &analyst, Method::GET, "/api/v1/tips", None).await.status(), 403);
+    assert_eq!(
+        api(&app, &caseworker, Method::GET, &tip, None)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        api(&app, &analyst, Method::GET, "/api/v1/tips", None)
+            .await
+            .status(),
+        403
+    );
     let queue: Value = api(&app, &coordinator, Method::GET, "/api/v1/tips", None)
         .await
         .json()
         .await
         .unwrap();
-    assert!(queue.as_array().unwrap().iter().any(|t| t["id"] == id.as_str()));
-    let mine: Value = api(&app, &caseworker, Method::GET, "/api/v1/tips?status=all", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert!(
+        queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == id.as_str())
+    );
+    let mine: Value = api(
+        &app,
+        &caseworker,
+        Method::GET,
+        "/api/v1/tips?status=all",
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert!(mine.as_array().unwrap().is_empty());
     // Found by its reference however it is typed.
     let typed = reference.to_lowercase().replace('-', " ");
     let html = coordinator_s
-        .get(&format!("/tips?status=all&reference={}", typed.replace(' ', "+")))
+        .get(&format!(
+            "/tips?status=all&reference={}",
+            typed.replace(' ', "+")
+        ))
         .await
         .text()
         .await
@@ -200,14 +246,23 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
     let assign = json!({"decision": "assign", "user_id": cw_id});
     let triage = format!("{tip}/triage");
     assert_eq!(
-        api(&app, &screener, Method::POST, &triage, Some(assign.clone())).await.status(),
+        api(&app, &screener, Method::POST, &triage, Some(assign.clone()))
+            .await
+            .status(),
         403
     );
     assert_eq!(
-        api(&app, &coordinator, Method::POST, &triage, Some(assign)).await.status(),
+        api(&app, &coordinator, Method::POST, &triage, Some(assign))
+            .await
+            .status(),
         204
     );
-    assert_eq!(api(&app, &caseworker, Method::GET, &tip, None).await.status(), 200);
+    assert_eq!(
+        api(&app, &caseworker, Method::GET, &tip, None)
+            .await
+            .status(),
+        200
+    );
     let res = api(
         &app,
         &caseworker,
@@ -237,13 +292,19 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
     )
     .await;
     assert_eq!(res.status(), 204);
-    let got: Value = api(&app, &caseworker, Method::GET, &tip, None).await.json().await.unwrap();
+    let got: Value = api(&app, &caseworker, Method::GET, &tip, None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(got["status"], "linked");
     assert_eq!(got["case_id"], case["id"]);
     // Linked is final.
     let close = json!({"decision": "close", "reason": "duplicate"});
     assert_eq!(
-        api(&app, &coordinator, Method::POST, &triage, Some(close)).await.status(),
+        api(&app, &coordinator, Method::POST, &triage, Some(close))
+            .await
+            .status(),
         422
     );
 
@@ -273,7 +334,9 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
         ),
     ] {
         assert_eq!(
-            api(&app, &coordinator, Method::POST, &triage2, Some(body)).await.status(),
+            api(&app, &coordinator, Method::POST, &triage2, Some(body))
+                .await
+                .status(),
             status
         );
     }
@@ -284,17 +347,33 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
         .unwrap();
     assert!(!note.windows(6).any(|w| w == b"hung u"));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM audit_events WHERE action = 'tip.triaged'").await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'tip.triaged'"
+        )
+        .await,
         3
     );
-    assert!(count(&app, "SELECT COUNT(*) FROM audit_events WHERE action = 'tip.viewed'").await >= 3);
+    assert!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'tip.viewed'"
+        )
+        .await
+            >= 3
+    );
 
     // The pages: the queue, the tip, the dashboard count.
     let page = coordinator_s.get("/tips?status=all").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains(&reference));
-    let html = coordinator_s.get(&format!("/tips/{id}")).await.text().await.unwrap();
+    let html = coordinator_s
+        .get(&format!("/tips/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Golden Star"));
     let html = coordinator_s.get("/dashboard").await.text().await.unwrap();
     assert!(html.contains("href=\"/tips\""), "the demo leaves open tips");

@@ -2494,8 +2494,17 @@ pub async fn load(
     let coordinator = user_ids.iter().find(|(_, r, _)| *r == Role::Coordinator);
     let hotline = screeners.first().map(|u| (u.0, agency_ids[u.2]));
     for (k, (what, suspected)) in DEMO_TIPS.iter().enumerate() {
-        h.demo_tip(&mut tx, &mut g, k, what, suspected, hotline, coordinator.map(|c| c.0), t0)
-            .await?;
+        h.demo_tip(
+            &mut tx,
+            &mut g,
+            k,
+            what,
+            suspected,
+            hotline,
+            coordinator.map(|c| c.0),
+            t0,
+        )
+        .await?;
     }
     let ev = Event::new(Action::DemoLoaded)
         .details(serde_json::json!({"cases": cases_wanted, "agencies": AGENCIES.len()}));
@@ -2526,8 +2535,14 @@ const DEMO_TIPS: &[(&str, &str)] = &[
         "Children are sent to beg at the market every morning by the same man who collects the money.",
         "begging",
     ),
-    ("Someone offered jobs abroad on WhatsApp with free travel; my cousin went and stopped answering.", ""),
-    ("Workers at a logging camp had their ID cards taken by the supervisor.", "labour"),
+    (
+        "Someone offered jobs abroad on WhatsApp with free travel; my cousin went and stopped answering.",
+        "",
+    ),
+    (
+        "Workers at a logging camp had their ID cards taken by the supervisor.",
+        "labour",
+    ),
 ];
 
 struct DemoScreening {
@@ -2618,7 +2633,11 @@ impl Haven {
         let (status, assigned, reason) = match k % 3 {
             0 => ("new", None, None),
             1 => ("assigned", coordinator, None),
-            _ => ("not_actionable", coordinator, Some("insufficient_information".to_string())),
+            _ => (
+                "not_actionable",
+                coordinator,
+                Some("insufficient_information".to_string()),
+            ),
         };
         let row = haven_store::tips::TipRow {
             body: self

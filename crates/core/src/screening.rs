@@ -13,9 +13,9 @@ use haven_domain::screening::{
 use haven_store::screenings::{self, ScreeningRow};
 
 use crate::cases::{aad, today};
+use crate::{CoreError, Haven, Origin, Result, actor, now};
 use haven_domain::record::CaseRecord;
 use haven_store::cases;
-use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 /// Longest evidence note per indicator, and longest place.
 pub const EVIDENCE_MAX: usize = 1000;
@@ -469,10 +469,9 @@ impl Haven {
             let opened_year = time::OffsetDateTime::from_unix_timestamp(r.opened_at)
                 .map(|t| t.year() as i64)
                 .unwrap_or(0);
-            let birth_year = person.as_ref().and_then(|p| {
-                p.birth_year
-                    .or(p.assessed_age.map(|a| opened_year - a))
-            });
+            let birth_year = person
+                .as_ref()
+                .and_then(|p| p.birth_year.or(p.assessed_age.map(|a| opened_year - a)));
             let exact = person.as_ref().is_some_and(|p| p.birth_year.is_some());
             let same_birth_year = match (who.birth_year, birth_year) {
                 (Some(a), Some(b)) => {
@@ -493,7 +492,11 @@ impl Haven {
             out.push(PossibleMatch {
                 case_id: r.id,
                 case_number: r.case_number,
-                person_name: [first, last].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                person_name: [first, last]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 owner_agency_name: r.owner_agency_name,
                 birth_year,
                 same_birth_year,

@@ -18,7 +18,9 @@ pub const WHAT_MAX: usize = 4000;
 pub const SHORT_MAX: usize = 300;
 
 /// Kinds of exploitation a tip may suspect.
-pub const SUSPECTED: &[&str] = &["labour", "sexual", "domestic", "begging", "criminal", "other"];
+pub const SUSPECTED: &[&str] = &[
+    "labour", "sexual", "domestic", "begging", "criminal", "other",
+];
 /// Who called the hotline.
 pub const CALLERS: &[&str] = &[
     "person_concerned",
@@ -455,9 +457,10 @@ impl Haven {
                 .decrypt(&row.body, &aad("tips", "body", &row.id))?,
         )
         .map_err(CoreError::internal)?;
-        let triage_note = self
-            .cipher()
-            .decrypt_opt(row.triage_note.as_deref(), &aad("tips", "triage_note", &row.id))?;
+        let triage_note = self.cipher().decrypt_opt(
+            row.triage_note.as_deref(),
+            &aad("tips", "triage_note", &row.id),
+        )?;
         let names = self.user_names().await?;
         self.record_read(
             &actor(p, origin),
@@ -466,8 +469,7 @@ impl Haven {
         .await?;
         let open = matches!(row.status.as_str(), "new" | "assigned");
         Ok(TipView {
-            may_triage: open
-                && (p.tip_triage().is_some() || row.assigned_to == Some(p.user_id)),
+            may_triage: open && (p.tip_triage().is_some() || row.assigned_to == Some(p.user_id)),
             may_assign: row.status != "linked" && p.tip_triage().is_some(),
             entered_by_name: row.entered_by.and_then(|u| names.get(&u).cloned()),
             closed_reason: row.closed_reason.clone(),
@@ -509,9 +511,11 @@ impl Haven {
                 if row.status == "linked" {
                     return Err(CoreError::invalid("status", "error-tip-closed"));
                 }
-                let ok = haven_store::users::by_id(&mut tx, user).await?.is_some_and(|u| {
-                    !u.disabled && matches!(u.role, Role::Coordinator | Role::CaseWorker)
-                });
+                let ok = haven_store::users::by_id(&mut tx, user)
+                    .await?
+                    .is_some_and(|u| {
+                        !u.disabled && matches!(u.role, Role::Coordinator | Role::CaseWorker)
+                    });
                 if !ok {
                     return Err(CoreError::invalid("user", "error-unknown-code"));
                 }

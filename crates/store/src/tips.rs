@@ -159,22 +159,21 @@ pub async fn list(conn: &mut Conn, q: &TipQuery) -> Result<Vec<TipRow>> {
 
 /// Tips per status (dashboard counts).
 pub async fn count_by_status(conn: &mut Conn, mine: Option<UserId>) -> Result<Vec<(String, i64)>> {
-    let rows = match mine {
-        None => {
-            sqlx::query("SELECT status, COUNT(*) AS n FROM tips GROUP BY status")
-                .fetch_all(&mut *conn)
-                .await?
-        }
-        Some(u) => {
-            sqlx::query(
+    let rows =
+        match mine {
+            None => {
+                sqlx::query("SELECT status, COUNT(*) AS n FROM tips GROUP BY status")
+                    .fetch_all(&mut *conn)
+                    .await?
+            }
+            Some(u) => sqlx::query(
                 "SELECT status, COUNT(*) AS n FROM tips WHERE assigned_to = $1 OR entered_by = $1 \
                  GROUP BY status",
             )
             .bind(u.to_string())
             .fetch_all(&mut *conn)
-            .await?
-        }
-    };
+            .await?,
+        };
     rows.iter()
         .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
         .collect()

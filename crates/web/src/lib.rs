@@ -137,13 +137,22 @@ pub fn router(state: AppState) -> Router {
             "/screenings/{id}/matches",
             post(screening_pages::screening_matches),
         )
-        .route("/screenings/{id}/link", post(screening_pages::screening_link))
-        .route("/screenings/{id}/draft", post(screening_pages::screening_draft))
+        .route(
+            "/screenings/{id}/link",
+            post(screening_pages::screening_link),
+        )
+        .route(
+            "/screenings/{id}/draft",
+            post(screening_pages::screening_draft),
+        )
         .route(
             "/report",
             get(tip_pages::public_form).post(tip_pages::public_submit),
         )
-        .route("/tips", get(tip_pages::queue).post(tip_pages::hotline_submit))
+        .route(
+            "/tips",
+            get(tip_pages::queue).post(tip_pages::hotline_submit),
+        )
         .route("/tips/new", get(tip_pages::hotline_form))
         .route("/tips/{id}", get(tip_pages::view))
         .route("/tips/{id}/{action}", post(tip_pages::triage))
@@ -355,8 +364,21 @@ mod i18n_keys {
             (
                 "tip-field",
                 &[
-                    "what", "region", "place", "when", "suspected", "contact", "caller",
-                    "language", "minutes", "call_note", "user", "case", "reason", "note", "status",
+                    "what",
+                    "region",
+                    "place",
+                    "when",
+                    "suspected",
+                    "contact",
+                    "caller",
+                    "language",
+                    "minutes",
+                    "call_note",
+                    "user",
+                    "case",
+                    "reason",
+                    "note",
+                    "status",
                 ],
             ),
         ] {

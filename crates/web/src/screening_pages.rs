@@ -439,11 +439,7 @@ pub async fn screening_draft(
     let who = match f.person() {
         Ok(w) => w,
         Err(key) => {
-            return crate::pages::error_page(
-                &l,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                key,
-            );
+            return crate::pages::error_page(&l, axum::http::StatusCode::UNPROCESSABLE_ENTITY, key);
         }
     };
     match state

@@ -161,7 +161,15 @@ pub async fn public_submit(
     }
     let input = match f.input(false) {
         Ok(i) => i,
-        Err(key) => return form_page(&l, false, &f, vec![l.t(key)], StatusCode::UNPROCESSABLE_ENTITY),
+        Err(key) => {
+            return form_page(
+                &l,
+                false,
+                &f,
+                vec![l.t(key)],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
     match state.haven().submit_public_tip(input, &info.origin).await {
         Ok(reference) => render(&Received { l: &l, reference }),
@@ -196,7 +204,15 @@ pub async fn hotline_submit(
     }
     let input = match f.input(true) {
         Ok(i) => i,
-        Err(key) => return form_page(&l, true, &f, vec![l.t(key)], StatusCode::UNPROCESSABLE_ENTITY),
+        Err(key) => {
+            return form_page(
+                &l,
+                true,
+                &f,
+                vec![l.t(key)],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
     match state
         .haven()
@@ -204,9 +220,13 @@ pub async fn hotline_submit(
         .await
     {
         Ok((id, _)) => Redirect::to(&format!("/tips/{id}")).into_response(),
-        Err(e @ CoreError::Invalid(_)) => {
-            form_page(&l, true, &f, field_errors(&l, &e), StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        Err(e @ CoreError::Invalid(_)) => form_page(
+            &l,
+            true,
+            &f,
+            field_errors(&l, &e),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(e) => fail(&l, e),
     }
 }
@@ -243,7 +263,11 @@ pub async fn queue(
         status: status.clone(),
         reference: q.reference.clone(),
     };
-    match state.haven().list_tips(&s.principal, &f, &info.origin).await {
+    match state
+        .haven()
+        .list_tips(&s.principal, &f, &info.origin)
+        .await
+    {
         Ok(items) => render(&QueuePage {
             l: &l,
             statuses: ["open", "new", "assigned", "linked", "not_actionable", "all"]
