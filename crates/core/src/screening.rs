@@ -149,7 +149,7 @@ pub struct ScreenedPerson {
     pub birth_year: Option<i32>,
 }
 
-fn text_ok(s: &str, max: usize) -> bool {
+pub(crate) fn text_ok(s: &str, max: usize) -> bool {
     s.chars().count() <= max
         && !s
             .chars()

@@ -145,10 +145,10 @@ pub enum Triage {
     Close { reason: String, note: String },
 }
 
+/// Over-long, or with control characters other than line breaks and tabs (same rule as the
+/// screening's free text).
 fn bad_text(s: &str, max: usize) -> bool {
-    s.chars().count() > max
-        || s.chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    !crate::screening::text_ok(s, max)
 }
 
 /// A reference code the submitter can quote: 8 characters of Crockford base32 (no I, L, O, U).
@@ -611,7 +611,7 @@ mod tests {
             assert_eq!(normalise_reference(&r.to_lowercase().replace('-', " ")), r);
         }
         assert_eq!(normalise_reference("t-abco-1234"), "T-ABC0-1234");
-        assert_eq!(normalise_reference("nonsense"), "NONSENSE");
+        assert_eq!(normalise_reference(" bad "), "BAD");
     }
 
     #[test]
