@@ -353,4 +353,28 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
+
+    // The statistics hook: counts by outcome, profile, region and screening agency, no names.
+    let analyst = app.login("analyst").await.token().await;
+    let stats: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/stats"))
+        .bearer_auth(analyst)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let keys = |table: &str| -> Vec<String> {
+        stats[table]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["key"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(keys("by_screening_profile").contains(&"adult_labour".to_string()));
+    assert!(keys("by_screening_region").contains(&"GY-CU".to_string()));
+    assert!(!keys("by_screening_agency").is_empty());
+    assert!(!stats.to_string().contains("Zenobia"));
 }

@@ -308,6 +308,11 @@ pub struct Aggregates {
     by_region: Vec<AggregateCell>,
     by_exploitation: Vec<AggregateCell>,
     by_screening_outcome: Vec<AggregateCell>,
+    /// Screenings by profile evaluated (a screening counts under each of its profiles).
+    by_screening_profile: Vec<AggregateCell>,
+    by_screening_region: Vec<AggregateCell>,
+    /// By the agency of the screener (the referring agency).
+    by_screening_agency: Vec<AggregateCell>,
 }
 
 /// Case counts for analysts and coordinators; small counts are suppressed.
@@ -332,6 +337,9 @@ async fn stats(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Respons
             by_region: conv(a.by_region),
             by_exploitation: conv(a.by_exploitation),
             by_screening_outcome: conv(a.by_screening_outcome),
+            by_screening_profile: conv(a.by_screening_profile),
+            by_screening_region: conv(a.by_screening_region),
+            by_screening_agency: conv(a.by_screening_agency),
         })
         .into_response(),
         Err(e) => fail(e),
