@@ -195,8 +195,16 @@ impl Principal {
         matches!(self.role, Role::Coordinator | Role::CaseWorker)
     }
 
+    /// Workshops, participants, attendance, certificates: trainers and the NRM coordinator.
+    /// Never any case.
     pub fn training_manage(&self) -> Option<TrainingManage<'_>> {
-        matches!(self.role, Role::Trainer).then_some(TrainingManage { principal: self })
+        matches!(self.role, Role::Trainer | Role::Coordinator)
+            .then_some(TrainingManage { principal: self })
+    }
+
+    /// Training reports (aggregates, no names): those who manage training, and analysts.
+    pub fn training_reports(&self) -> bool {
+        matches!(self.role, Role::Trainer | Role::Coordinator | Role::Analyst)
     }
 
     /// Which cases this user may list; `None` for roles that never see cases.
@@ -375,8 +383,13 @@ mod tests {
             );
             assert_eq!(
                 p.training_manage().is_some(),
-                role == Role::Trainer,
+                matches!(role, Role::Trainer | Role::Coordinator),
                 "{role} training"
+            );
+            assert_eq!(
+                p.training_reports(),
+                matches!(role, Role::Trainer | Role::Coordinator | Role::Analyst),
+                "{role} training reports"
             );
             assert_eq!(
                 p.tip_triage().is_some(),

@@ -17,6 +17,7 @@ pub mod screening;
 pub mod stats;
 pub mod tips;
 pub mod trail;
+pub mod training;
 pub mod transfers;
 
 use haven_audit::{Actor, AuditKeys};
@@ -57,6 +58,8 @@ pub struct Policy {
     pub screening_rules: haven_domain::screening::Rules,
     /// Tips the public form accepts from one address per hour.
     pub tips_per_hour: i64,
+    /// The completion rule new workshops start from (each workshop may change it).
+    pub training_rule: haven_training::CompletionRule,
 }
 
 impl Default for Policy {
@@ -77,6 +80,7 @@ impl Default for Policy {
             screening: haven_domain::screening::IndicatorSet::ilo(),
             screening_rules: haven_domain::screening::Rules::default(),
             tips_per_hour: 5,
+            training_rule: haven_training::CompletionRule::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod sessions;
 pub mod settings;
 pub mod tips;
 pub mod tokens;
+pub mod training;
 pub mod users;
 
 pub use db::{Backend, Conn, Db, OpenMode, Tx};
