@@ -30,6 +30,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_SCREENING_INDICATORS",
     "HAVEN_CHILD_MEANS_REQUIRED",
     "HAVEN_TIPS_PER_HOUR",
+    "HAVEN_PUBLIC_URL",
     // Used by the test suite only.
     "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",
@@ -57,6 +58,7 @@ pub struct FileConfig {
     pub screening_indicators: Option<PathBuf>,
     pub child_means_required: Option<bool>,
     pub tips_per_hour: Option<i64>,
+    pub public_url: Option<String>,
 }
 
 /// Values given on the command line (highest precedence).
@@ -98,6 +100,8 @@ pub struct Config {
     pub kek_env: Option<Secret>,
     pub tls: Option<(PathBuf, PathBuf)>,
     pub trust_proxy: bool,
+    /// The address the public reaches Haven at (printed on certificates).
+    pub public_url: Option<String>,
     pub log_json: bool,
     pub policy: haven_core::Policy,
     pub warnings: Vec<String>,
@@ -339,6 +343,17 @@ pub fn load(
     {
         policy.screening_rules.child_means_required = v;
     }
+    let public_url = env("HAVEN_PUBLIC_URL")
+        .or(file.public_url.clone())
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+        .filter(|u| !u.is_empty());
+    if let Some(u) = &public_url
+        && !(u.starts_with("https://") || u.starts_with("http://"))
+    {
+        return Err(ConfigError::Invalid(format!(
+            "HAVEN_PUBLIC_URL must start with https:// (or http://), not {u:?}"
+        )));
+    }
     if let Some(v) = env("HAVEN_TIPS_PER_HOUR")
         .map(|v| parse_int("HAVEN_TIPS_PER_HOUR", v))
         .transpose()?
@@ -382,6 +397,7 @@ pub fn load(
         kek_env,
         tls,
         trust_proxy,
+        public_url,
         log_json,
         policy,
         warnings,

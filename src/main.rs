@@ -340,6 +340,7 @@ async fn serve(cfg: &Config, haven: Haven) -> Result<()> {
     let web = haven_web::WebConfig {
         tls: cfg.tls.is_some(),
         trust_proxy: cfg.trust_proxy,
+        public_url: cfg.public_url.clone(),
     };
     let state = haven_web::AppState::new(haven, i18n, web);
     let scheme = if cfg.tls.is_some() { "https" } else { "http" };

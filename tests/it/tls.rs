@@ -32,6 +32,7 @@ async fn serves_https_with_secure_cookies_and_hsts() {
         haven_web::WebConfig {
             tls: true,
             trust_proxy: false,
+            public_url: None,
         },
     );
     let server =

@@ -20,8 +20,6 @@ use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
 /// Longest title and short text fields.
 const TITLE_MAX: usize = 200;
 const TEXT_MAX: usize = 300;
-/// Largest workshop material accepted.
-pub const MATERIAL_MAX_BYTES: usize = 20 * 1024 * 1024;
 
 /// A workshop as typed on its form (numbers as text, so "abc" is a field error).
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -1194,7 +1192,7 @@ impl Haven {
         if name.trim().is_empty() || bytes.is_empty() {
             return Err(CoreError::invalid("file", "error-file-empty"));
         }
-        if bytes.len() > MATERIAL_MAX_BYTES {
+        if bytes.len() > self.policy.attachment_max_bytes {
             return Err(CoreError::invalid("file", "error-file-too-large"));
         }
         let mut tx = self.db.begin().await?;

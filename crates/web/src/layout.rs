@@ -23,6 +23,8 @@ pub struct Layout<'a> {
     pub can_stats: bool,
     pub can_audit: bool,
     pub can_admin: bool,
+    pub can_training: bool,
+    pub can_training_report: bool,
     pub flash: Option<String>,
 }
 
@@ -49,6 +51,8 @@ impl<'a> Layout<'a> {
             can_stats: p.is_some_and(|p| p.aggregates_read().is_some()),
             can_audit: p.is_some_and(|p| p.audit_read().is_some()),
             can_admin: p.is_some_and(|p| p.administer().is_some()),
+            can_training: p.is_some_and(|p| p.training_manage().is_some()),
+            can_training_report: p.is_some_and(|p| p.training_reports()),
             flash: None,
         }
     }
@@ -117,6 +121,11 @@ impl<'a> Layout<'a> {
                 .map(|r| format!("{} ({})", r.name, r.number))
                 .unwrap_or_else(|| c.to_string()),
         }
+    }
+
+    /// A calendar day, ISO 8601 (unambiguous in every language).
+    pub fn date_of(&self, d: &time::Date) -> String {
+        d.to_string()
     }
 
     pub fn date(&self, ts: &i64) -> String {

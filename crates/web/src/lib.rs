@@ -13,6 +13,7 @@ mod pages;
 mod screening_pages;
 mod security;
 mod tip_pages;
+mod training_pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +33,9 @@ pub struct WebConfig {
     /// Trust `X-Forwarded-For` from a reverse proxy for the client address in the audit trail.
     /// A trusted proxy is assumed to terminate TLS: cookies get `Secure`, responses HSTS.
     pub trust_proxy: bool,
+    /// The address the public reaches Haven at (e.g. `https://haven.example.gov.gy`), printed on
+    /// certificates for their verification.
+    pub public_url: Option<String>,
 }
 
 impl WebConfig {
@@ -156,6 +160,54 @@ pub fn router(state: AppState) -> Router {
         .route("/tips/new", get(tip_pages::hotline_form))
         .route("/tips/{id}", get(tip_pages::view))
         .route("/tips/{id}/{action}", post(tip_pages::triage))
+        .route("/training", get(training_pages::list))
+        .route(
+            "/training/new",
+            get(training_pages::new_form).post(training_pages::create),
+        )
+        .route("/training/report", get(training_pages::report))
+        .route("/training/report.xlsx", get(training_pages::report_xlsx))
+        .route("/training/report.pdf", get(training_pages::report_pdf))
+        .route("/training/materials/{mid}", get(training_pages::material))
+        .route("/training/{id}", get(training_pages::view))
+        .route(
+            "/training/{id}/edit",
+            get(training_pages::edit_form).post(training_pages::update),
+        )
+        .route(
+            "/training/{id}/participants",
+            post(training_pages::add_participant),
+        )
+        .route(
+            "/training/{id}/participants/{pid}/remove",
+            post(training_pages::remove_participant),
+        )
+        .route(
+            "/training/{id}/register",
+            post(training_pages::save_register),
+        )
+        .route(
+            "/training/{id}/import",
+            get(training_pages::import_form).post(training_pages::import_preview),
+        )
+        .route(
+            "/training/{id}/import/confirm",
+            post(training_pages::import_confirm),
+        )
+        .route(
+            "/training/{id}/certificates",
+            post(training_pages::issue_certificates),
+        )
+        .route(
+            "/training/{id}/certificates/{pid}",
+            get(training_pages::certificate),
+        )
+        .route(
+            "/training/{id}/materials",
+            post(training_pages::add_material),
+        )
+        .route("/verify", get(training_pages::verify_form))
+        .route("/verify/{code}", get(training_pages::verify_code))
         .route("/stats", get(pages::stats))
         .route(
             "/stats/releases",
@@ -305,6 +357,10 @@ mod i18n_keys {
             ("screening_pages.rs", include_str!("screening_pages.rs")),
             ("tips.rs", include_str!("../../core/src/tips.rs")),
             ("screening.rs", include_str!("../../core/src/screening.rs")),
+            ("training_pages.rs", include_str!("training_pages.rs")),
+            ("training.rs", include_str!("../../core/src/training.rs")),
+            ("import.rs", include_str!("../../training/src/import.rs")),
+            ("training lib.rs", include_str!("../../training/src/lib.rs")),
         ] {
             sources.push((name.to_string(), src.to_string()));
         }
@@ -379,6 +435,55 @@ mod i18n_keys {
                     "reason",
                     "note",
                     "status",
+                ],
+            ),
+        ] {
+            dynamic.extend(codes.iter().map(|c| format!("{prefix}-{c}")));
+        }
+        for (prefix, codes) in [
+            ("training-topic", haven_training::TOPICS),
+            ("training-format", haven_training::FORMATS),
+            ("training-sex", haven_training::SEXES),
+            (
+                "training-report-by",
+                &["organisation", "sector", "sex", "region", "quarter"],
+            ),
+            // Every field a training form, an import row or an error may name.
+            (
+                "training-field",
+                &[
+                    "title",
+                    "topics",
+                    "first_day",
+                    "last_day",
+                    "region",
+                    "place",
+                    "format",
+                    "language",
+                    "trainers",
+                    "organiser",
+                    "funder",
+                    "grant_ref",
+                    "capacity",
+                    "pass_mark",
+                    "min_attendance",
+                    "questionnaire",
+                    "first_name",
+                    "family_name",
+                    "sex",
+                    "agency_id",
+                    "organisation",
+                    "position",
+                    "contact",
+                    "username",
+                    "phone",
+                    "email",
+                    "file",
+                    "days",
+                    "pre_score",
+                    "post_score",
+                    "from",
+                    "to",
                 ],
             ),
         ] {
