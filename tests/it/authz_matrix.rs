@@ -24,6 +24,9 @@ fn lists_cases(r: Role) -> bool {
 fn creates_cases(r: Role) -> bool {
     matches!(r, Role::Coordinator | Role::CaseWorker | Role::Screener)
 }
+fn manages_training(r: Role) -> bool {
+    matches!(r, Role::Trainer | Role::Coordinator)
+}
 fn sees_stats(r: Role) -> bool {
     matches!(r, Role::Coordinator | Role::Analyst)
 }
@@ -60,6 +63,17 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         ("/tips", creates_cases(role)),
         ("/tips/new", creates_cases(role)),
         ("/report", true),
+        ("/verify", true),
+        ("/training", manages_training(role)),
+        ("/training/new", manages_training(role)),
+        (
+            "/training/report",
+            manages_training(role) || role == Role::Analyst,
+        ),
+        (
+            "/training/report.xlsx",
+            manages_training(role) || role == Role::Analyst,
+        ),
         ("/stats", sees_stats(role)),
         ("/stats/releases", sees_stats(role)),
         ("/audit", role == Role::Auditor),
@@ -148,6 +162,50 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         expect(200, role == Role::Admin, 403),
         "{user} POST reset-password"
     );
+    let res = s
+        .post_form(
+            "/training/new",
+            &[
+                ("title", "Matrix workshop"),
+                ("topics", "referral"),
+                ("first_day", "2026-03-02"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status().as_u16(),
+        expect(303, manages_training(role), 403),
+        "{user} POST /training/new"
+    );
+    let workshop: Option<String> =
+        sqlx::query_scalar("SELECT id FROM workshops ORDER BY created_at LIMIT 1")
+            .fetch_optional(app.haven.db.pool())
+            .await
+            .unwrap();
+    if let Some(w) = workshop {
+        for path in [format!("/training/{w}"), format!("/training/{w}/import")] {
+            assert_eq!(
+                s.get(&path).await.status().as_u16(),
+                expect(200, manages_training(role), 403),
+                "{user} GET {path}"
+            );
+        }
+        let res = s
+            .post_form(
+                &format!("/training/{w}/participants"),
+                &[
+                    ("first_name", "Matrix"),
+                    ("family_name", user),
+                    ("force", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.status().as_u16(),
+            expect(303, manages_training(role), 403),
+            "{user} POST participants"
+        );
+    }
     let res = s
         .post_form("/tips", &[("what", "Matrix hotline call")])
         .await;
@@ -330,6 +388,8 @@ async fn every_role_on_every_route() {
         "/account",
         "/tips",
         "/tips/new",
+        "/training",
+        "/training/report",
     ] {
         let res = anon.get(app.url(path)).send().await.unwrap();
         assert_eq!(location(&res), "/login", "anonymous GET {path}");
@@ -338,6 +398,11 @@ async fn every_role_on_every_route() {
         anon.get(app.url("/report")).send().await.unwrap().status(),
         200,
         "the public report page needs no account"
+    );
+    assert_eq!(
+        anon.get(app.url("/verify")).send().await.unwrap().status(),
+        200,
+        "the certificate verification page needs no account"
     );
     assert_eq!(
         anon.get(app.url("/api/v1/me"))
@@ -357,6 +422,26 @@ async fn every_role_on_every_route() {
         401
     );
 
+    // A workshop exists before any role is tried, so every role meets one.
+    let coordinator = app
+        .haven
+        .principal_of_user(app.user_id("coordinator").await)
+        .await
+        .unwrap();
+    app.haven
+        .save_workshop(
+            coordinator.training_manage().unwrap(),
+            None,
+            &haven_core::training::WorkshopInput {
+                title: "Matrix".into(),
+                topics: vec!["identification".into()],
+                first_day: "2026-03-01".into(),
+                ..Default::default()
+            },
+            &Default::default(),
+        )
+        .await
+        .unwrap();
     for (user, role) in USERS {
         let s = app.login(user).await;
         let token = s.token().await;

@@ -17,3 +17,4 @@ mod release;
 mod screening;
 mod tips;
 mod tls;
+mod training;
