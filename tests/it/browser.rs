@@ -762,3 +762,128 @@ async fn spanish_public_report_and_screening_interview_in_chromium() {
     );
     b.quit().await;
 }
+
+/// The trainer's day, in French, in Chromium: a workshop, the sign-up sheet uploaded and
+/// confirmed after its preview, attendance ticked and scores typed, certificates issued, one
+/// verified on the public page, and the report.
+#[tokio::test]
+async fn french_training_workshop_to_certificate_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let b = Browser::start().await;
+    b.goto(&app.url("/login")).await;
+    if b.attribute("html", "lang").await != "fr" {
+        b.click("select[name=lang] option[value=fr]").await;
+        b.submit(&app, "form.lang button[type=submit]", |p| p == "/login")
+            .await;
+    }
+    b.type_into("#username", "trainer").await;
+    b.type_into("#password", PASSWORD).await;
+    b.submit(&app, "form[action=\"/login\"] button[type=submit]", |p| {
+        p == "/dashboard"
+    })
+    .await;
+
+    b.goto(&app.url("/training/new")).await;
+    assert!(b.title().await.starts_with("Nouvel atelier"));
+    b.type_into("#title", "Identification et orientation").await;
+    b.click("input[name=topics][value=identification]").await;
+    b.click("input[name=topics][value=referral]").await;
+    // Date inputs take typing in the browser's locale; the value is set as a date picker would.
+    b.cmd(
+        "POST",
+        "/execute/sync",
+        json!({"script": "document.getElementById('first_day').value='2026-02-23'; document.getElementById('last_day').value='2026-02-24';", "args": []}),
+    )
+    .await;
+    b.click("#region option[value=\"GY-DE\"]").await;
+    let workshop = b
+        .submit(
+            &app,
+            "form[action=\"/training/new\"] button[type=submit]",
+            |p| p.starts_with("/training/") && p != "/training/new",
+        )
+        .await;
+
+    // The sign-up sheet, through the file input.
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("emargement.csv");
+    std::fs::write(
+        &sheet,
+        "Prénom;Nom;Sexe;Organisme\nAndré;Duprè;H;Ministry of Labour\nLucie;Marchand;F;Help & Shelter\n",
+    )
+    .unwrap();
+    b.goto(&app.url(&format!("{workshop}/import"))).await;
+    let input = b.find("#file").await;
+    b.cmd(
+        "POST",
+        &format!("/element/{input}/value"),
+        json!({"text": sheet.display().to_string()}),
+    )
+    .await;
+    b.submit(&app, "form[enctype] button[type=submit]", |p| {
+        p.ends_with("/import")
+    })
+    .await;
+    assert!(
+        b.text("#preview-summary")
+            .await
+            .starts_with("2 lignes sur 2"),
+        "{}",
+        b.text("#preview-summary").await
+    );
+    b.submit(
+        &app,
+        "form[action$=\"/import/confirm\"] button[type=submit]",
+        |p| p == workshop,
+    )
+    .await;
+    assert!(b.source().await.contains("Marchand"));
+
+    // Attendance and scores: ticked and typed like a trainer would.
+    b.cmd(
+        "POST",
+        "/execute/sync",
+        json!({"script": "document.querySelectorAll('input[name^=att_]').forEach(c => { if (!c.checked) c.click(); }); document.querySelectorAll('input[name^=pre_]').forEach(i => i.value = '45'); document.querySelectorAll('input[name^=post_]').forEach(i => i.value = '80');", "args": []}),
+    )
+    .await;
+    b.submit(
+        &app,
+        "form[action$=\"/register\"] button[type=submit]",
+        |p| p == workshop,
+    )
+    .await;
+    b.submit(
+        &app,
+        "form[action$=\"/certificates\"] button[type=submit]",
+        |p| p == workshop,
+    )
+    .await;
+    assert!(b.source().await.contains("2 attestations délivrées"));
+    let code = b.text("a[href*=\"/certificates/\"]").await;
+    assert_eq!(code.len(), 14, "{code}");
+
+    // Anyone can check the certificate.
+    b.goto(&app.url("/verify")).await;
+    b.type_into("#code", &code.to_lowercase()).await;
+    b.submit(&app, "form[action=\"/verify\"] button[type=submit]", |p| {
+        p == "/verify"
+    })
+    .await;
+    assert!(b.text("#verified").await.contains("authentique"));
+    assert!(b.source().await.contains("Identification et orientation"));
+
+    b.goto(&app.url("/training/report")).await;
+    let summary = b.text("#summary").await;
+    assert!(
+        summary.starts_with("2 personnes formées") && summary.contains("50 % de femmes"),
+        "{summary}"
+    );
+    b.screenshot(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots/training-fr.png"),
+    )
+    .await;
+    b.quit().await;
+}

@@ -692,7 +692,10 @@ training-report-from = From
 training-report-to = To
 training-report-show = Show
 training-report-summary-title = Summary
-training-report-summary = { $people } people trained from { $organisations } organisations in { $workshops } workshops, { $women } % women, average knowledge gain { $gain } points.
+training-report-summary = { $people } people trained from { $organisations } organisations in { $workshops ->
+    [one] one workshop
+   *[other] { $workshops } workshops
+}, { $women } % women, average knowledge gain { $gain } points.
 training-report-by-organisation = People trained by organisation
 training-report-by-sector = People trained by sector
 training-report-by-sex = People trained by sex

@@ -692,7 +692,10 @@ training-report-from = Desde
 training-report-to = Hasta
 training-report-show = Mostrar
 training-report-summary-title = Resumen
-training-report-summary = { $people } personas capacitadas de { $organisations } organizaciones en { $workshops } talleres, { $women } % mujeres, aumento medio de conocimientos de { $gain } puntos.
+training-report-summary = { $people } personas capacitadas de { $organisations } organizaciones en { $workshops ->
+    [one] un taller
+   *[other] { $workshops } talleres
+}, { $women } % mujeres, aumento medio de conocimientos de { $gain } puntos.
 training-report-by-organisation = Personas capacitadas por organización
 training-report-by-sector = Personas capacitadas por sector
 training-report-by-sex = Personas capacitadas por sexo

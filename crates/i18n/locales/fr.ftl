@@ -692,7 +692,10 @@ training-report-from = Du
 training-report-to = Au
 training-report-show = Afficher
 training-report-summary-title = Synthèse
-training-report-summary = { $people } personnes formées issues de { $organisations } organismes dans { $workshops } ateliers, { $women } % de femmes, gain moyen de connaissances de { $gain } points.
+training-report-summary = { $people } personnes formées issues de { $organisations } organismes dans { $workshops ->
+    [one] un atelier
+   *[other] { $workshops } ateliers
+}, { $women } % de femmes, gain moyen de connaissances de { $gain } points.
 training-report-by-organisation = Personnes formées par organisme
 training-report-by-sector = Personnes formées par secteur
 training-report-by-sex = Personnes formées par sexe
