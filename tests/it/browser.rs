@@ -875,7 +875,8 @@ async fn french_training_workshop_to_certificate_in_chromium() {
     assert!(b.text("#verified").await.contains("authentique"));
     assert!(b.source().await.contains("Identification et orientation"));
 
-    b.goto(&app.url("/training/report")).await;
+    b.goto(&app.url("/training/report?from=2026-02-01&to=2026-02-28"))
+        .await;
     let summary = b.text("#summary").await;
     assert!(
         summary.starts_with("2 personnes formées") && summary.contains("50 % de femmes"),

@@ -2491,6 +2491,8 @@ pub async fn load(
             h.demo_screening(&mut tx, &mut g, screen).await?;
         }
     }
+    h.demo_training(&mut tx, &mut g, &agency_ids, &user_ids, t0)
+        .await?;
     let coordinator = user_ids.iter().find(|(_, r, _)| *r == Role::Coordinator);
     let hotline = screeners.first().map(|u| (u.0, agency_ids[u.2]));
     for (k, (what, suspected)) in DEMO_TIPS.iter().enumerate() {
@@ -2542,6 +2544,42 @@ const DEMO_TIPS: &[(&str, &str)] = &[
     (
         "Workers at a logging camp had their ID cards taken by the supervisor.",
         "labour",
+    ),
+];
+
+/// The seed's training: three workshops over two weeks, 99 people from these agencies.
+const TRAINED_AGENCIES: &[usize] = &[
+    CTIP_UNIT,
+    LABOUR,
+    2,
+    CPA,
+    4,
+    FORESTRY,
+    GGMC,
+    HELP_AND_SHELTER,
+    FOOD_FOR_THE_POOR,
+];
+const DEMO_WORKSHOPS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "Identification, referral and protection of victims of trafficking",
+        "2026-07-06",
+        "2026-07-07",
+        "GY-DE",
+        "Georgetown",
+    ),
+    (
+        "Identification, referral and protection of victims of trafficking",
+        "2026-07-09",
+        "2026-07-10",
+        "GY-CU",
+        "Bartica",
+    ),
+    (
+        "Identification, referral and protection of victims of trafficking",
+        "2026-07-15",
+        "2026-07-16",
+        "GY-UT",
+        "Lethem",
     ),
 ];
 
@@ -2605,6 +2643,131 @@ impl Haven {
             &sealed,
         )?;
         haven_store::screenings::insert(tx, &row).await?;
+        Ok(())
+    }
+
+    /// The seed's training: 3 workshops of 33 participants, with attendance, scores and
+    /// certificates; the screener and the labour inspector took part (their work afterwards
+    /// feeds the report's outcome figures).
+    async fn demo_training(
+        &self,
+        tx: &mut Conn,
+        g: &mut Gen,
+        agency_ids: &[AgencyId],
+        users: &[(UserId, Role, usize)],
+        t0: i64,
+    ) -> Result<()> {
+        use haven_store::training as store;
+        let creator = users
+            .iter()
+            .find(|u| u.1 == Role::Trainer)
+            .map(|u| u.0)
+            .unwrap_or(users[0].0);
+        let linked: Vec<(UserId, usize)> = users
+            .iter()
+            .filter(|u| u.1 == Role::Screener)
+            .map(|u| (u.0, u.2))
+            .collect();
+        let folks = [&AFRO, &INDO, &INDIGENOUS];
+        for (k, (title, first, last, region, place)) in DEMO_WORKSHOPS.iter().enumerate() {
+            let id = new_id();
+            store::save_workshop(
+                tx,
+                &store::WorkshopRow {
+                    id: id.clone(),
+                    title: title.to_string(),
+                    topics: "identification,referral,protection".into(),
+                    first_day: first.to_string(),
+                    last_day: last.to_string(),
+                    region: Some(region.to_string()),
+                    place: Some(place.to_string()),
+                    format: "in_person".into(),
+                    language: Some("eng".into()),
+                    trainers: Some("IOM Guyana and the Counter-Trafficking in Persons Unit".into()),
+                    organiser: Some(
+                        "IOM Guyana with the Ministry of Human Services and Social Security".into(),
+                    ),
+                    funder: Some("US Department of State (J/TIP)".into()),
+                    grant_ref: Some("DEMO-GRANT-0001".into()),
+                    capacity: Some(35),
+                    pass_mark: 60,
+                    min_attendance: 80,
+                    questionnaire: Some("v1".into()),
+                    created_by: Some(creator),
+                    created_at: t0,
+                    updated_at: t0,
+                },
+            )
+            .await?;
+            let days: Vec<String> = haven_training::days(
+                haven_domain::record::parse_date(first).unwrap_or(date_of(t0)),
+                haven_domain::record::parse_date(last).unwrap_or(date_of(t0)),
+            )
+            .unwrap_or_default()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+            for n in 0..33 {
+                let folk = *g.pick(&folks);
+                let female = g.chance(62);
+                let given = if female {
+                    g.pick(folk.female)
+                } else {
+                    g.pick(folk.male)
+                };
+                let family = g.pick(folk.surnames);
+                // The first participant of each of the first workshops is a demo screener.
+                let (user, agency) = match linked.get(k).filter(|_| n == 0) {
+                    Some((u, a)) => (Some(*u), *a),
+                    None => (None, *g.pick(TRAINED_AGENCIES)),
+                };
+                let tid = new_id();
+                let c = self.cipher();
+                let row = store::TraineeRow {
+                    first_name: Some(
+                        c.encrypt(given, &crate::cases::aad("trainees", "first_name", &tid)),
+                    ),
+                    family_name: Some(
+                        c.encrypt(family, &crate::cases::aad("trainees", "family_name", &tid)),
+                    ),
+                    position: None,
+                    contact: None,
+                    sex: if female { "female" } else { "male" }.into(),
+                    agency_id: Some(agency_ids[agency]),
+                    organisation: None,
+                    region: Some(region.to_string()),
+                    user_id: user,
+                    created_at: t0,
+                    updated_at: t0,
+                    id: tid.clone(),
+                };
+                let digests: Vec<String> = self
+                    .blind
+                    .entries(&format!("{given} {family}"))
+                    .into_iter()
+                    .map(|(_, d)| d)
+                    .collect();
+                store::insert_trainee(tx, &row, &digests).await?;
+                store::enrol(tx, &id, &tid, t0 + n as i64).await?;
+                let attended: Vec<String> = if g.chance(90) {
+                    days.clone()
+                } else {
+                    days[..1].to_vec()
+                };
+                let pre = g.range(25, 65);
+                let post = (pre + g.range(5, 40)).min(100);
+                store::set_record(tx, &id, &tid, &attended, Some(pre), Some(post)).await?;
+                let done = haven_training::CompletionRule {
+                    min_attendance_pct: 80,
+                    pass_mark: 60,
+                }
+                .completed(days.len(), attended.len(), Some(post as u32));
+                if done {
+                    let code = haven_training::certificate_code(g.next());
+                    store::set_certificate(tx, &id, &tid, &code, t0).await?;
+                }
+            }
+        }
         Ok(())
     }
 
