@@ -353,6 +353,38 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
         "trainers never see cases"
     );
 
+    // Materials: uploaded to the workshop, downloaded as an attachment.
+    let res = upload(
+        &t,
+        &app,
+        &format!("{base}/materials"),
+        b"Slides: indicators of trafficking".to_vec(),
+        "slides.txt",
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let html = t.get(&base).await.text().await.unwrap();
+    let link = between(&html, "href=\"/training/materials/", "\"").to_string();
+    let res = t.get(&format!("/training/materials/{link}")).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(
+        res.bytes().await.unwrap().as_ref(),
+        b"Slides: indicators of trafficking"
+    );
+    assert_eq!(
+        analyst
+            .get(&format!("/training/materials/{link}"))
+            .await
+            .status(),
+        403
+    );
+
     // Audited: the import, the register, the certificates, the verification.
     for action in [
         "training.imported",
