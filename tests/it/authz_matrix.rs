@@ -183,11 +183,37 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
             .await
             .unwrap();
     if let Some(w) = workshop {
-        for path in [format!("/training/{w}"), format!("/training/{w}/import")] {
+        let trainee: String =
+            sqlx::query_scalar("SELECT trainee_id FROM enrolments ORDER BY created_at LIMIT 1")
+                .fetch_one(app.haven.db.pool())
+                .await
+                .unwrap();
+        for path in [
+            format!("/training/{w}"),
+            format!("/training/{w}/import"),
+            format!("/training/{w}/edit"),
+            format!("/training/participants/{trainee}"),
+        ] {
             assert_eq!(
                 s.get(&path).await.status().as_u16(),
                 expect(200, manages_training(role), 403),
                 "{user} GET {path}"
+            );
+        }
+        for (path, ok) in [
+            (format!("/training/{w}/register"), 303),
+            (format!("/training/{w}/certificates"), 303),
+            (format!("/training/{w}/import/confirm"), 303),
+        ] {
+            let fields: &[(&str, &str)] = if path.ends_with("confirm") {
+                &[("rows", "[]")]
+            } else {
+                &[]
+            };
+            assert_eq!(
+                s.post_form(&path, fields).await.status().as_u16(),
+                expect(ok, manages_training(role), 403),
+                "{user} POST {path}"
             );
         }
         let res = s

@@ -353,6 +353,34 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
         "trainers never see cases"
     );
 
+    // A participant's record is corrected in place; one person, still one record.
+    let res = t
+        .post_form(
+            &format!("/training/participants/{existing}"),
+            &[
+                ("first_name", "André"),
+                ("family_name", "Dupré-Singh"),
+                ("sex", "male"),
+                ("region", "GY-CU"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let html = t
+        .get(&format!("/training/participants/{existing}?saved=1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Dupré-Singh") && html.contains("Participant enregistré"));
+    let res = t
+        .post_form(
+            &format!("/training/participants/{existing}"),
+            &[("first_name", ""), ("family_name", ""), ("sex", "male")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+
     // Materials: uploaded to the workshop, downloaded as an attachment.
     let res = upload(
         &t,

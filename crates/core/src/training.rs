@@ -635,6 +635,91 @@ impl Haven {
         ))
     }
 
+    /// A participant's record for its edit form, with their workshops. Audited.
+    pub async fn open_participant(
+        &self,
+        cap: TrainingManage<'_>,
+        id: &str,
+        origin: &Origin,
+    ) -> Result<(ParticipantInput, Vec<(String, String, String)>)> {
+        let (t, workshops) = {
+            let mut conn = self.db.pool().acquire().await?;
+            let t = store::get_trainee(&mut conn, id)
+                .await?
+                .ok_or(CoreError::NotFound)?;
+            let w = store::workshops_of(&mut conn, id).await?;
+            (t, w)
+        };
+        let v = self.participant_view(&t, &BTreeMap::new())?;
+        let username = match t.user_id {
+            Some(u) => self
+                .find_user(&u.to_string())
+                .await?
+                .map(|u| u.username)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        self.record_read(
+            &self.training_actor(&cap, origin),
+            Event::new(Action::TrainingWorkshopViewed).target("trainee", id),
+        )
+        .await?;
+        Ok((
+            ParticipantInput {
+                first_name: v.first_name,
+                family_name: v.family_name,
+                sex: t.sex,
+                agency_id: t.agency_id.map(|a| a.to_string()).unwrap_or_default(),
+                organisation: t.organisation.unwrap_or_default(),
+                position: v.position,
+                region: t.region.unwrap_or_default(),
+                contact: v.contact,
+                username,
+            },
+            workshops,
+        ))
+    }
+
+    /// Corrects a participant's record (all fields). Audited with the change.
+    pub async fn update_participant(
+        &self,
+        cap: TrainingManage<'_>,
+        id: &str,
+        input: &ParticipantInput,
+        origin: &Origin,
+    ) -> Result<()> {
+        let (mut row, name) = self.participant_row(input).await?;
+        let mut tx = self.db.begin().await?;
+        let old = store::get_trainee(&mut tx, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        // Sealed under the participant's own id (the row was sealed for a fresh one).
+        let c = self.cipher();
+        let seal = |col: &str, v: &str| {
+            (!v.trim().is_empty()).then(|| c.encrypt(v.trim(), &aad("trainees", col, id)))
+        };
+        row.first_name = seal("first_name", &input.first_name);
+        row.family_name = seal("family_name", &input.family_name);
+        row.position = seal("position", &input.position);
+        row.contact = seal("contact", &input.contact);
+        row.id = old.id;
+        row.created_at = old.created_at;
+        let entries: Vec<String> = self
+            .blind
+            .entries(&name)
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect();
+        store::update_trainee(&mut tx, &row, &entries).await?;
+        let ev = Event::new(Action::TrainingParticipantSaved)
+            .target("trainee", id)
+            .details(serde_json::json!({"new": false, "corrected": true}));
+        self.training_event(&mut tx, &self.training_actor(&cap, origin), ev)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// People already known under a name, by the blind index (all of its words must match).
     async fn known_as(&self, name: &str) -> Result<Vec<TraineeRow>> {
         let digests = self.blind.query(name);

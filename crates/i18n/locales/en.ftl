@@ -731,3 +731,5 @@ action-training-certificate-downloaded = Certificate downloaded
 action-training-certificate-verified = Certificate verified (public page)
 action-training-report-viewed = Training report viewed
 action-training-material-added = Training material added
+training-participant-saved = Participant saved.
+training-remove = Remove from this workshop

@@ -731,3 +731,5 @@ action-training-certificate-downloaded = Certificado descargado
 action-training-certificate-verified = Certificado verificado (página pública)
 action-training-report-viewed = Informe de capacitación consultado
 action-training-material-added = Material de capacitación agregado
+training-participant-saved = Participante guardado.
+training-remove = Retirar de este taller

@@ -731,3 +731,5 @@ action-training-certificate-downloaded = Attestation téléchargée
 action-training-certificate-verified = Attestation vérifiée (page publique)
 action-training-report-viewed = Rapport de formation consulté
 action-training-material-added = Support de formation ajouté
+training-participant-saved = Participant enregistré.
+training-remove = Retirer de cet atelier

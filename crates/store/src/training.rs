@@ -186,6 +186,62 @@ pub async fn insert_trainee(conn: &mut Conn, t: &TraineeRow, digests: &[String])
     Ok(())
 }
 
+/// Replaces a participant's fields and name digests.
+pub async fn update_trainee(conn: &mut Conn, t: &TraineeRow, digests: &[String]) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE trainees SET first_name = $1, family_name = $2, position = $3, contact = $4, \
+         sex = $5, agency_id = $6, organisation = $7, region = $8, user_id = $9, updated_at = $10 \
+         WHERE id = $11",
+    )
+    .bind(&t.first_name)
+    .bind(&t.family_name)
+    .bind(&t.position)
+    .bind(&t.contact)
+    .bind(&t.sex)
+    .bind(t.agency_id.map(|a| a.to_string()))
+    .bind(&t.organisation)
+    .bind(&t.region)
+    .bind(t.user_id.map(|u| u.to_string()))
+    .bind(t.updated_at)
+    .bind(&t.id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM trainee_name_index WHERE trainee_id = $1")
+        .bind(&t.id)
+        .execute(&mut *conn)
+        .await?;
+    for d in digests {
+        sqlx::query(
+            "INSERT INTO trainee_name_index (digest, trainee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(d)
+        .bind(&t.id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(r.rows_affected() == 1)
+}
+
+/// The workshops a participant is enrolled in: (id, title, first day).
+pub async fn workshops_of(conn: &mut Conn, trainee: &str) -> Result<Vec<(String, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT w.id, w.title, w.first_day FROM enrolments e JOIN workshops w ON w.id = e.workshop_id \
+         WHERE e.trainee_id = $1 ORDER BY w.first_day",
+    )
+    .bind(trainee)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("title")?,
+                r.try_get("first_day")?,
+            ))
+        })
+        .collect()
+}
+
 pub async fn get_trainee(conn: &mut Conn, id: &str) -> Result<Option<TraineeRow>> {
     let r = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {TRAINEE_COLS} FROM trainees WHERE id = $1"

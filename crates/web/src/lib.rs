@@ -169,6 +169,10 @@ pub fn router(state: AppState) -> Router {
         .route("/training/report.xlsx", get(training_pages::report_xlsx))
         .route("/training/report.pdf", get(training_pages::report_pdf))
         .route("/training/materials/{mid}", get(training_pages::material))
+        .route(
+            "/training/participants/{pid}",
+            get(training_pages::participant).post(training_pages::participant_update),
+        )
         .route("/training/{id}", get(training_pages::view))
         .route(
             "/training/{id}/edit",

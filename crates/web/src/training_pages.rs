@@ -1005,3 +1005,99 @@ impl ReportPage<'_> {
         fmt1(*v)
     }
 }
+
+// ---- one participant ----
+
+#[derive(Template)]
+#[template(path = "participant.html")]
+struct ParticipantPage<'a> {
+    l: &'a Layout<'a>,
+    id: String,
+    f: ParticipantInput,
+    workshops: Vec<(String, String, String)>,
+    errors: Vec<String>,
+    agencies: Vec<(String, String)>,
+    regions: Vec<(String, String, bool)>,
+    sexes: Vec<(&'static str, String)>,
+}
+
+async fn participant_page(
+    state: &AppState,
+    l: &Layout<'_>,
+    id: String,
+    f: ParticipantInput,
+    workshops: Vec<(String, String, String)>,
+    errors: Vec<String>,
+) -> Response {
+    let agencies = match state.haven().agency_names().await {
+        Ok(a) => a.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
+        Err(e) => return fail(l, e),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(&ParticipantPage {
+        l,
+        regions: region_options(l, f.region.trim()),
+        sexes: SEXES
+            .iter()
+            .map(|x| (*x, l.t(&format!("training-sex-{x}"))))
+            .collect(),
+        id,
+        f,
+        workshops,
+        errors,
+        agencies,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn participant(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(pid): Path<String>,
+    Query(n): Query<Notice>,
+) -> Response {
+    let mut l = Layout::new(&state, &info);
+    if n.saved.is_some() {
+        l = l.with_notice("training-participant-saved");
+    }
+    let Some(cap) = s.principal.training_manage() else {
+        return forbidden(&l);
+    };
+    match state
+        .haven()
+        .open_participant(cap, &pid, &info.origin)
+        .await
+    {
+        Ok((f, workshops)) => participant_page(&state, &l, pid, f, workshops, vec![]).await,
+        Err(e) => fail(&l, e),
+    }
+}
+
+pub async fn participant_update(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(pid): Path<String>,
+    HtmlForm(f): HtmlForm<ParticipantInput>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.training_manage() else {
+        return forbidden(&l);
+    };
+    match state
+        .haven()
+        .update_participant(cap, &pid, &f, &info.origin)
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/training/participants/{pid}?saved=1")).into_response(),
+        Err(e @ CoreError::Invalid(_)) => {
+            let errors = field_errors(&l, &e);
+            participant_page(&state, &l, pid, f, vec![], errors).await
+        }
+        Err(e) => fail(&l, e),
+    }
+}
