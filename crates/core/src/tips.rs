@@ -170,15 +170,7 @@ pub fn decoy_reference() -> String {
 
 /// Canonical form of a reference typed by someone (case, spaces, look-alike letters).
 pub fn normalise_reference(raw: &str) -> String {
-    let s: String = raw
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        })
-        .collect();
+    let s = haven_domain::crockford_fold(raw);
     let s = s.strip_prefix('T').unwrap_or(&s);
     if s.len() == 8 {
         format!("T-{}-{}", &s[..4], &s[4..])

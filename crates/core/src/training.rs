@@ -548,8 +548,13 @@ impl Haven {
         })
     }
 
-    /// Checks a participant; returns the row to store (sealed) and the name for the index.
-    async fn participant_row(&self, i: &ParticipantInput) -> Result<(TraineeRow, String)> {
+    /// Checks a participant; returns the row to store, sealed under `id` (a new one if none), and
+    /// the name's blind-index digests.
+    async fn participant_row(
+        &self,
+        id: Option<&str>,
+        i: &ParticipantInput,
+    ) -> Result<(TraineeRow, Vec<String>)> {
         let mut e = Vec::new();
         let first = i.first_name.trim();
         let family = i.family_name.trim();
@@ -606,12 +611,20 @@ impl Haven {
         if !e.is_empty() {
             return Err(invalid(e));
         }
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = id
+            .map(str::to_string)
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
         let c = self.cipher();
         let seal = |col: &str, v: &str| {
             (!v.trim().is_empty()).then(|| c.encrypt(v.trim(), &aad("trainees", col, &id)))
         };
         let t = now();
+        let digests = self
+            .blind
+            .entries(&format!("{first} {family}"))
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect();
         Ok((
             TraineeRow {
                 first_name: seal("first_name", first),
@@ -631,7 +644,7 @@ impl Haven {
                 updated_at: t,
                 id,
             },
-            format!("{first} {family}"),
+            digests,
         ))
     }
 
@@ -688,29 +701,13 @@ impl Haven {
         input: &ParticipantInput,
         origin: &Origin,
     ) -> Result<()> {
-        let (mut row, name) = self.participant_row(input).await?;
+        let (mut row, digests) = self.participant_row(Some(id), input).await?;
         let mut tx = self.db.begin().await?;
         let old = store::get_trainee(&mut tx, id)
             .await?
             .ok_or(CoreError::NotFound)?;
-        // Sealed under the participant's own id (the row was sealed for a fresh one).
-        let c = self.cipher();
-        let seal = |col: &str, v: &str| {
-            (!v.trim().is_empty()).then(|| c.encrypt(v.trim(), &aad("trainees", col, id)))
-        };
-        row.first_name = seal("first_name", &input.first_name);
-        row.family_name = seal("family_name", &input.family_name);
-        row.position = seal("position", &input.position);
-        row.contact = seal("contact", &input.contact);
-        row.id = old.id;
         row.created_at = old.created_at;
-        let entries: Vec<String> = self
-            .blind
-            .entries(&name)
-            .into_iter()
-            .map(|(_, d)| d)
-            .collect();
-        store::update_trainee(&mut tx, &row, &entries).await?;
+        store::update_trainee(&mut tx, &row, &digests).await?;
         let ev = Event::new(Action::TrainingParticipantSaved)
             .target("trainee", id)
             .details(serde_json::json!({"new": false, "corrected": true}));
@@ -755,8 +752,9 @@ impl Haven {
             tx.commit().await?;
             return Ok(Added::Enrolled(existing.to_string()));
         }
-        let (row, name) = self.participant_row(input).await?;
+        let (row, digests) = self.participant_row(None, input).await?;
         if !force {
+            let name = format!("{} {}", input.first_name, input.family_name);
             let known = self.known_as(&name).await?;
             if !known.is_empty() {
                 let agencies = self.agency_map().await?;
@@ -782,13 +780,7 @@ impl Haven {
         if store::get_workshop(&mut tx, workshop).await?.is_none() {
             return Err(CoreError::NotFound);
         }
-        let entries: Vec<String> = self
-            .blind
-            .entries(&name)
-            .into_iter()
-            .map(|(_, d)| d)
-            .collect();
-        store::insert_trainee(&mut tx, &row, &entries).await?;
+        store::insert_trainee(&mut tx, &row, &digests).await?;
         store::enrol(&mut tx, workshop, &row.id, now()).await?;
         let ev = Event::new(Action::TrainingParticipantSaved)
             .target("trainee", &row.id)
@@ -1021,14 +1013,8 @@ impl Haven {
                             .join(" · "),
                         username: String::new(),
                     };
-                    let (row, name) = self.participant_row(&input).await?;
-                    let entries: Vec<String> = self
-                        .blind
-                        .entries(&name)
-                        .into_iter()
-                        .map(|(_, d)| d)
-                        .collect();
-                    store::insert_trainee(&mut tx, &row, &entries).await?;
+                    let (row, digests) = self.participant_row(None, &input).await?;
+                    store::insert_trainee(&mut tx, &row, &digests).await?;
                     created += 1;
                     row.id
                 }

@@ -15,7 +15,7 @@ pub use access::{CaseAccessFacts, CaseScope};
 pub use codes::{AgencyType, CaseStatus, ExploitationType, GUYANA_REGIONS, Gender, Region};
 pub use ids::{AgencyId, CaseId, PersonId, TokenId, UserId};
 pub use role::Role;
-pub use values::{AgencyName, CaseNumber, DisplayName, Username, ValidationError};
+pub use values::{AgencyName, CaseNumber, DisplayName, Username, ValidationError, crockford_fold};
 
 /// Seconds since the Unix epoch, the one time representation stored in the database.
 pub type Timestamp = i64;

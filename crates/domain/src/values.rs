@@ -244,3 +244,16 @@ mod properties {
         }
     }
 }
+
+/// A code typed by someone, folded the Crockford base-32 way: letters and digits only, upper
+/// case, O read as 0 and I or L as 1 (the look-alikes a code never holds).
+pub fn crockford_fold(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect()
+}

@@ -174,12 +174,22 @@ pub async fn insert_trainee(conn: &mut Conn, t: &TraineeRow, digests: &[String])
     .bind(t.updated_at)
     .execute(&mut *conn)
     .await?;
+    set_digests(conn, &t.id, digests).await?;
+    Ok(())
+}
+
+/// Replaces a participant's name digests (blind index).
+async fn set_digests(conn: &mut Conn, trainee: &str, digests: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM trainee_name_index WHERE trainee_id = $1")
+        .bind(trainee)
+        .execute(&mut *conn)
+        .await?;
     for d in digests {
         sqlx::query(
             "INSERT INTO trainee_name_index (digest, trainee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(d)
-        .bind(&t.id)
+        .bind(trainee)
         .execute(&mut *conn)
         .await?;
     }
@@ -206,19 +216,7 @@ pub async fn update_trainee(conn: &mut Conn, t: &TraineeRow, digests: &[String])
     .bind(&t.id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM trainee_name_index WHERE trainee_id = $1")
-        .bind(&t.id)
-        .execute(&mut *conn)
-        .await?;
-    for d in digests {
-        sqlx::query(
-            "INSERT INTO trainee_name_index (digest, trainee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(d)
-        .bind(&t.id)
-        .execute(&mut *conn)
-        .await?;
-    }
+    set_digests(conn, &t.id, digests).await?;
     Ok(r.rows_affected() == 1)
 }
 

@@ -100,15 +100,7 @@ pub fn certificate_code(random: u64) -> String {
 
 /// A typed verification code in canonical form (case, spaces, look-alike letters).
 pub fn normalise_code(raw: &str) -> String {
-    let s: String = raw
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        })
-        .collect();
+    let s = haven_domain::crockford_fold(raw);
     if s.len() == 12 {
         format!("{}-{}-{}", &s[..4], &s[4..8], &s[8..])
     } else {

@@ -19,6 +19,15 @@ use crate::AppState;
 use crate::ctx::{Authed, Ctx, LANG_COOKIE, PendingMfa, SESSION_COOKIE, SignedIn, set_cookie};
 use crate::layout::{Layout, role_key};
 
+/// A form page's status: 200, or 422 when it shows errors (the input is kept on the page).
+pub(crate) fn form_status<E>(errors: &[E]) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 pub(crate) fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
@@ -821,11 +830,7 @@ async fn users_view(
         .iter()
         .map(|a| (a.id.to_string(), a.name.clone()))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let mut res = render(&UsersPage {
         l,
         users: lines,
@@ -1028,11 +1033,7 @@ async fn agencies_view(
         .iter()
         .map(|r| (r.code, l.region_of(r.code)))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let mut res = render(&AgenciesPage {
         l,
         agencies,

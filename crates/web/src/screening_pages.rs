@@ -369,11 +369,7 @@ pub async fn screening_matches(
 ) -> Response {
     let l = Layout::new(&state, &info);
     let page = |matches, errors: Vec<String>| {
-        let status = if errors.is_empty() {
-            axum::http::StatusCode::OK
-        } else {
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY
-        };
+        let status = crate::pages::form_status(&errors);
         let mut res = render(&MatchesPage {
             l: &l,
             id: id.clone(),

@@ -94,11 +94,7 @@ fn form_page(
     f: WorkshopInput,
     errors: Vec<String>,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let mut res = render(&FormPage {
         l,
         regions: region_options(l, f.region.trim()),
@@ -252,11 +248,7 @@ async fn workshop_page(
         Ok(a) => a.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
         Err(e) => return fail(l, e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let mut res = render(&WorkshopPage {
         l,
         completed: d.enrolments.iter().filter(|e| e.completed).count(),
@@ -485,11 +477,7 @@ pub async fn import_preview(
                     .map(|r| &r.row)
             })
             .collect();
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
+        let status = crate::pages::form_status(&errors);
         let mut res = render(&ImportPage {
             l: &l,
             workshop: id.clone(),
@@ -1033,11 +1021,7 @@ async fn participant_page(
         Ok(a) => a.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
         Err(e) => return fail(l, e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let mut res = render(&ParticipantPage {
         l,
         regions: region_options(l, f.region.trim()),
