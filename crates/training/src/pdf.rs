@@ -238,15 +238,16 @@ impl Doc {
             c.rect(40.0, 40.0, w - 80.0, h - 80.0);
             c.stroke();
         }
-        let mut y = h - 120.0;
+        let mut y = h - 90.0;
         for (text, size, bold) in lines {
             for l in wrap(text, *size, w - 160.0) {
+                // The baseline goes down by the line's own size, so large lines get their room.
+                y -= size * 1.25;
                 let x = (w - width(&l, *size, *bold)) / 2.0;
                 let font = if *bold { Font::Bold } else { Font::Regular };
                 d.text_at(x.max(60.0), y, font, *size, &l);
-                y -= size * 1.5;
             }
-            y -= size * 0.6;
+            y -= size * 0.7;
         }
         d
     }
