@@ -64,6 +64,15 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         ("/tips/new", creates_cases(role)),
         ("/report", true),
         ("/verify", true),
+        ("/services", true),
+        ("/services.csv", true),
+        (
+            "/services/new",
+            matches!(
+                role,
+                Role::Coordinator | Role::Admin | Role::CaseWorker | Role::ServiceProvider
+            ),
+        ),
         ("/training", manages_training(role)),
         ("/training/new", manages_training(role)),
         (

@@ -10,6 +10,7 @@ mod backup;
 mod browser;
 mod cases;
 mod cli;
+mod consents;
 mod durability;
 mod encryption;
 mod records;

@@ -182,6 +182,16 @@ impl Principal {
         )
     }
 
+    /// Publish and update an agency's services in the directory: its own staff who handle
+    /// cases or receive referrals; the coordinator and the admin for any agency.
+    pub fn may_manage_services(&self, agency: AgencyId) -> bool {
+        match self.role {
+            Role::Coordinator | Role::Admin => true,
+            Role::CaseWorker | Role::ServiceProvider => self.agency_id == agency,
+            _ => false,
+        }
+    }
+
     pub fn case_create(&self) -> Option<CaseCreate<'_>> {
         matches!(
             self.role,
@@ -390,6 +400,20 @@ mod tests {
                 p.training_reports(),
                 matches!(role, Role::Trainer | Role::Coordinator | Role::Analyst),
                 "{role} training reports"
+            );
+            let other = AgencyId::new();
+            assert_eq!(
+                p.may_manage_services(a),
+                matches!(
+                    role,
+                    Role::Coordinator | Role::Admin | Role::CaseWorker | Role::ServiceProvider
+                ),
+                "{role} own services"
+            );
+            assert_eq!(
+                p.may_manage_services(other),
+                matches!(role, Role::Coordinator | Role::Admin),
+                "{role} other agency's services"
             );
             assert_eq!(
                 p.tip_triage().is_some(),

@@ -78,6 +78,8 @@ pub struct CaseDoc {
     pub pending_transfer: Option<crate::transfers::TransferView>,
     /// The screenings of the person in this case, newest first.
     pub screenings: Vec<crate::screening::ScreeningSummary>,
+    /// The consents recorded, newest first.
+    pub consents: Vec<crate::consents::ConsentView>,
 }
 
 /// One field change, for the history and for the conflict message.
@@ -563,6 +565,9 @@ impl Haven {
             .map(Into::into)
             .collect();
         let today = today();
+        let consents = self
+            .consent_views(tx, c.id, record.person.is_child(today))
+            .await?;
         let writer = reader.writer();
         let end = c.closed_at.unwrap_or_else(now);
         Ok(CaseDoc {
@@ -592,6 +597,7 @@ impl Haven {
             may_transfer: writer.is_some_and(|w| w.may_transfer()),
             may_see_previous_values: reader.may_see_previous_values(),
             screenings,
+            consents,
             parts,
             pending_transfer,
         })

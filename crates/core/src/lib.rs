@@ -8,6 +8,7 @@ pub mod auth;
 pub mod backup;
 pub mod cases;
 pub mod casework;
+pub mod consents;
 pub mod demo;
 pub mod files;
 pub mod keys;

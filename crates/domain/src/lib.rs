@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod codes;
+pub mod consent;
 pub mod ctdc;
 pub mod ids;
 pub mod record;

@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod audit;
 pub mod case_parts;
 pub mod cases;
+pub mod consents;
 pub mod db;
 pub mod dump;
 pub mod keyring;

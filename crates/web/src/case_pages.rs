@@ -568,6 +568,9 @@ struct CasePageT<'a> {
     relations: Vec<(&'static str, String)>,
     countries: Vec<(&'static str, &'static str)>,
     upload_limit: String,
+    /// Every agency, for the consent form.
+    consent_agencies: Vec<(String, String)>,
+    service_types: Vec<(&'static str, String)>,
 }
 
 /// Notices after a successful change (post/redirect/get), by a fixed key.
@@ -584,6 +587,8 @@ fn done_notice(done: &str) -> Option<&'static str> {
         "perpetrator" => "notice-perpetrator-saved",
         "attachment" => "notice-attachment-added",
         "deleted" => "notice-deleted",
+        "consent" => "notice-consent-recorded",
+        "withdrawn" => "notice-consent-withdrawn",
         _ => return None,
     })
 }
@@ -709,7 +714,20 @@ async fn case_page(
             None => label,
         }
     });
+    let consent_agencies = if c.may_edit {
+        match h.agency_names().await {
+            Ok(a) => a.into_iter().map(|(aid, n)| (aid.to_string(), n)).collect(),
+            Err(e) => return fail(&l, e),
+        }
+    } else {
+        vec![]
+    };
     let page = CasePageT {
+        consent_agencies,
+        service_types: haven_core::consents::SERVICE_TYPES
+            .iter()
+            .map(|t| (*t, l.t(&format!("service-type-{t}"))))
+            .collect(),
         title: l.ta(
             "case-title",
             &[("number", FluentValue::from(c.case_number.clone()))],
@@ -899,6 +917,39 @@ pub async fn case_transfer(
 #[serde(default)]
 pub struct NoteForm {
     body: String,
+}
+
+pub async fn case_consent(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    HtmlForm(f): HtmlForm<haven_core::consents::ConsentInput>,
+) -> Response {
+    let r = state
+        .haven()
+        .record_consent(&s.principal, id, &f, &info.origin)
+        .await
+        .map(|_| ());
+    after(&state, &info, &s, id, r, "consent").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WithdrawForm {
+    reason: String,
+}
+
+pub async fn case_consent_withdraw(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, cid): PageCase,
+    HtmlForm(f): HtmlForm<WithdrawForm>,
+) -> Response {
+    let r = state
+        .haven()
+        .withdraw_consent(&s.principal, id, &cid, &f.reason, &info.origin)
+        .await;
+    after(&state, &info, &s, id, r, "withdrawn").await
 }
 
 pub async fn case_note(

@@ -12,6 +12,7 @@ mod layout;
 mod pages;
 mod screening_pages;
 mod security;
+mod service_pages;
 mod tip_pages;
 mod training_pages;
 
@@ -99,6 +100,26 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/assign", post(case_pages::case_assign))
         .route("/cases/{id}/transfer", post(case_pages::case_transfer))
         .route("/cases/{id}/notes", post(case_pages::case_note))
+        .route("/cases/{id}/consents", post(case_pages::case_consent))
+        .route(
+            "/cases/{id}/consents/{cid}/withdraw",
+            post(case_pages::case_consent_withdraw),
+        )
+        .route("/cases/{id}/services", post(service_pages::for_case))
+        .route(
+            "/services",
+            get(service_pages::list).post(service_pages::search),
+        )
+        .route("/services.csv", get(service_pages::export))
+        .route(
+            "/services/new",
+            get(service_pages::new_form).post(service_pages::create),
+        )
+        .route(
+            "/services/{id}/edit",
+            get(service_pages::edit_form).post(service_pages::update),
+        )
+        .route("/services/{id}/capacity", post(service_pages::capacity))
         .route("/cases/{id}/events", post(case_pages::case_event_add))
         .route(
             "/cases/{id}/events/{eid}/delete",
@@ -365,6 +386,9 @@ mod i18n_keys {
             ("training.rs", include_str!("../../core/src/training.rs")),
             ("import.rs", include_str!("../../training/src/import.rs")),
             ("training lib.rs", include_str!("../../training/src/lib.rs")),
+            ("service_pages.rs", include_str!("service_pages.rs")),
+            ("consents.rs", include_str!("../../core/src/consents.rs")),
+            ("consent.rs", include_str!("../../domain/src/consent.rs")),
         ] {
             sources.push((name.to_string(), src.to_string()));
         }
@@ -445,6 +469,41 @@ mod i18n_keys {
             dynamic.extend(codes.iter().map(|c| format!("{prefix}-{c}")));
         }
         for (prefix, codes) in [
+            ("service-type", haven_core::consents::SERVICE_TYPES),
+            ("consent-purpose", haven_domain::consent::PURPOSES),
+            ("consent-by", haven_domain::consent::GIVEN_BY),
+            ("consent-form", haven_domain::consent::FORMS),
+            // Every field a consent or service form or error may name.
+            (
+                "field",
+                &[
+                    "consent_purpose",
+                    "consent_agency",
+                    "consent_given_by",
+                    "consent_guardian",
+                    "consent_form",
+                    "consent_given_on",
+                    "consent_expires_on",
+                    "consent_note",
+                    "consent_reason",
+                    "service_agency",
+                    "service_type",
+                    "service_name",
+                    "service_description",
+                    "service_hours",
+                    "service_emergency_line",
+                    "service_genders",
+                    "service_exploitation",
+                    "service_regions",
+                    "service_nationalities",
+                    "service_languages",
+                    "service_age_min",
+                    "service_age_max",
+                    "service_capacity_total",
+                    "service_capacity_free",
+                    "service_active",
+                ],
+            ),
             ("training-topic", haven_training::TOPICS),
             ("training-format", haven_training::FORMATS),
             ("training-sex", haven_training::SEXES),

@@ -1,0 +1,337 @@
+//! Consent records on a case (per purpose and organisation, guardian for a child, expiry,
+//! withdrawal) and the service directory (publish, search by eligibility and from a case,
+//! capacity and its age, CSV export, who may change what).
+use crate::harness::{TestApp, location};
+
+async fn agency_id(app: &TestApp, name: &str) -> String {
+    app.haven
+        .find_agency(name)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string()
+}
+
+#[tokio::test]
+async fn consents_are_recorded_checked_and_withdrawn() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let cw = app.login("caseworker").await;
+    let res = cw
+        .open_case(&[("first_name", "Consuelo"), ("assessed_age", "15")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let case = location(&res).trim_start_matches("/cases/").to_string();
+    let id: haven_domain::CaseId = case.parse().unwrap();
+    let shelter = agency_id(&app, "Food for the Poor Guyana").await;
+
+    // A referral consent must name the organisation; a guardian must be named.
+    let res = cw
+        .post_form(
+            &format!("/cases/{case}/consents"),
+            &[("purpose", "referral"), ("given_by", "guardian")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Name the organisation") && html.contains("Guardian (name and relationship)")
+    );
+
+    let check = |child: bool| {
+        let app = &app;
+        let shelter = shelter.clone();
+        async move {
+            let mut tx = app.haven.db.begin().await.unwrap();
+            let r = app
+                .haven
+                .consent_check(
+                    &mut tx,
+                    id,
+                    "referral",
+                    Some(shelter.parse().unwrap()),
+                    child,
+                )
+                .await
+                .unwrap();
+            tx.rollback().await.unwrap();
+            r
+        }
+    };
+    use haven_domain::consent::Missing;
+    assert_eq!(check(true).await, Err(Missing::None));
+
+    // The child's own consent is not enough; the guardian's is.
+    let res = cw
+        .post_form(
+            &format!("/cases/{case}/consents"),
+            &[
+                ("purpose", "referral"),
+                ("agency_id", &shelter),
+                ("given_by", "person"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(check(true).await, Err(Missing::NeedsGuardian));
+    let res = cw
+        .post_form(
+            &format!("/cases/{case}/consents"),
+            &[
+                ("purpose", "referral"),
+                ("agency_id", &shelter),
+                ("given_by", "guardian"),
+                ("guardian", "Aunt, Maria Bacchus"),
+                ("form", "written"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(check(true).await, Ok(()));
+    let html = cw
+        .get(&format!("/cases/{case}?done=consent"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Consent recorded") && html.contains("Aunt, Maria Bacchus"));
+
+    // Sealed at rest.
+    let guardians: Vec<Option<Vec<u8>>> = sqlx::query_scalar("SELECT guardian FROM consents")
+        .fetch_all(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert!(
+        guardians
+            .iter()
+            .flatten()
+            .all(|g| !g.windows(7).any(|w| w == b"Bacchus"))
+    );
+
+    // Withdrawn: no longer current, with the reason kept (sealed); twice is refused.
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM consents WHERE case_id = $1 AND given_by = 'guardian'")
+            .bind(&case)
+            .fetch_all(app.haven.db.pool())
+            .await
+            .unwrap();
+    let res = cw
+        .post_form(
+            &format!("/cases/{case}/consents/{}/withdraw", ids[0]),
+            &[("reason", "Family moved away")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(check(true).await, Err(Missing::Withdrawn));
+    let res = cw
+        .post_form(&format!("/cases/{case}/consents/{}/withdraw", ids[0]), &[])
+        .await;
+    assert_eq!(res.status(), 404);
+
+    // Expired: recorded in the past with an end date that has passed.
+    let res = cw
+        .post_form(
+            &format!("/cases/{case}/consents"),
+            &[
+                ("purpose", "referral"),
+                ("agency_id", &shelter),
+                ("given_by", "guardian"),
+                ("guardian", "Uncle"),
+                ("given_on", "2025-01-01"),
+                ("expires_on", "2025-06-30"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        check(true).await,
+        Err(Missing::Withdrawn),
+        "the most telling reason first"
+    );
+    let res = cw
+        .post_form(
+            &format!("/cases/{case}/consents"),
+            &[
+                ("purpose", "assistance"),
+                ("given_by", "person"),
+                ("given_on", "2999-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422, "a date in the future is refused");
+
+    // Others: a screener of another agency may not record consent on this case.
+    let screener = app.login("screener").await;
+    let res = screener
+        .post_form(
+            &format!("/cases/{case}/consents"),
+            &[("purpose", "assistance"), ("given_by", "person")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    for action in ["consent.recorded", "consent.withdrawn"] {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = $1")
+            .bind(action)
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+        assert!(n >= 1, "{action}");
+    }
+}
+
+#[tokio::test]
+async fn the_directory_is_searched_by_eligibility_and_kept_by_its_agency() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let provider = app.login("provider").await;
+    let res = provider
+        .post_form(
+            "/services/new",
+            &[
+                ("service_type", "safe_accommodation"),
+                ("name", "Hope House shelter for women"),
+                ("genders", "Feminine"),
+                ("age_min", "18"),
+                ("languages", "eng, spa"),
+                ("regions", "GY-DE"),
+                ("regions", "GY-CU"),
+                ("emergency_line", "+592 600 0000"),
+                ("capacity_total", "12"),
+                ("capacity_free", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let bad = provider
+        .post_form(
+            "/services/new",
+            &[
+                ("service_type", "spa"),
+                ("name", ""),
+                ("age_min", "40"),
+                ("age_max", "20"),
+                ("capacity_total", "2"),
+                ("capacity_free", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(
+        html.contains("Service: ") && html.contains("Oldest age") && html.contains("Places free")
+    );
+
+    // Anyone signed in finds it; eligibility filters are posted, never in the URL.
+    let cw = app.login("caseworker").await;
+    let html = cw
+        .get("/services?service_type=safe_accommodation")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Hope House"));
+    let find = |fields: Vec<(&'static str, &'static str)>| {
+        let cw = &cw;
+        async move {
+            cw.post_form("/services", &fields)
+                .await
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(
+        find(vec![
+            ("gender", "Feminine"),
+            ("age", "24"),
+            ("language", "spa"),
+            ("region", "GY-CU")
+        ])
+        .await
+        .contains("Hope House")
+    );
+    assert!(
+        !find(vec![("gender", "Masculine")])
+            .await
+            .contains("Hope House")
+    );
+    assert!(!find(vec![("age", "16")]).await.contains("Hope House"));
+    assert!(!find(vec![("region", "GY-BA")]).await.contains("Hope House"));
+
+    // From a case: a 25-year-old woman in Cuyuni-Mazaruni (the harness's basic case).
+    let res = cw.open_case(&[("first_name", "Rosa")]).await;
+    let case = location(&res).trim_start_matches("/cases/").to_string();
+    let html = cw
+        .post_form(
+            &format!("/cases/{case}/services"),
+            &[("service_type", "safe_accommodation")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Hope House"), "the case's person is eligible");
+    let other = app.login("childcare").await;
+    assert_eq!(
+        other
+            .post_form(&format!("/cases/{case}/services"), &[("service_type", "")])
+            .await
+            .status(),
+        404,
+        "the case's facts are need-to-know"
+    );
+
+    // Capacity: only the agency's staff (and the coordinator) update it; its age is shown.
+    let id: String = sqlx::query_scalar("SELECT id FROM services WHERE name LIKE 'Hope%'")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        cw.post_form(&format!("/services/{id}/capacity"), &[("free", "1")])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        provider
+            .post_form(&format!("/services/{id}/capacity"), &[("free", "20")])
+            .await
+            .status(),
+        422,
+        "more than the places in all"
+    );
+    assert_eq!(
+        provider
+            .post_form(&format!("/services/{id}/capacity"), &[("free", "1")])
+            .await
+            .status(),
+        303
+    );
+    sqlx::query("UPDATE services SET capacity_at = capacity_at - 864000 WHERE id = $1")
+        .bind(&id)
+        .execute(app.haven.db.pool())
+        .await
+        .unwrap();
+    let html = cw.get("/services").await.text().await.unwrap();
+    assert!(
+        html.contains("updated 10 days ago"),
+        "stale capacity shows its age"
+    );
+    assert_eq!(cw.get(&format!("/services/{id}/edit")).await.status(), 403);
+    let coordinator = app.login("coordinator").await;
+    assert_eq!(
+        coordinator
+            .get(&format!("/services/{id}/edit"))
+            .await
+            .status(),
+        200
+    );
+
+    // The export: CSV with the translated header.
+    let res = cw
+        .get("/services.csv?service_type=safe_accommodation")
+        .await;
+    assert_eq!(res.status(), 200);
+    let csv = res.text().await.unwrap();
+    assert!(csv.starts_with("Agency,Kind,Service,"), "{csv}");
+    assert!(csv.contains("Hope House shelter for women"));
+}
