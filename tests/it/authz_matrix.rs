@@ -715,6 +715,31 @@ async fn every_role_on_every_case_route() {
                     write(303),
                 ),
                 (
+                    format!("{base}/consents"),
+                    vec![
+                        ("purpose", "assistance"),
+                        ("given_by", "guardian"),
+                        ("guardian", "M"),
+                    ],
+                    write(303),
+                ),
+                (
+                    format!("{base}/consents/no-such-consent/withdraw"),
+                    vec![],
+                    if !readable {
+                        404
+                    } else if writes_cases(*role) {
+                        404
+                    } else {
+                        403
+                    },
+                ),
+                (
+                    format!("{base}/services"),
+                    vec![("service_type", "")],
+                    if readable { 200 } else { 404 },
+                ),
+                (
                     format!("{base}/assign"),
                     vec![("user", "")],
                     if !readable {
