@@ -2493,6 +2493,34 @@ pub async fn load(
     }
     h.demo_training(&mut tx, &mut g, &agency_ids, &user_ids, t0)
         .await?;
+    for (k, (agency, kind, name, genders, ages, regions, langs, total, free)) in
+        DEMO_SERVICES.iter().enumerate()
+    {
+        let row = haven_store::consents::ServiceRow {
+            id: new_id(),
+            agency_id: agency_ids[*agency],
+            service_type: kind.to_string(),
+            name: name.to_string(),
+            description: None,
+            genders: genders.to_string(),
+            age_min: ages.0,
+            age_max: ages.1,
+            nationalities: String::new(),
+            languages: langs.to_string(),
+            exploitation: String::new(),
+            regions: regions.to_string(),
+            hours: Some("Mon–Fri 08:00–16:30".into()),
+            emergency_line: (k % 2 == 0).then(|| format!("+592 227 {:04}", 1000 + k)),
+            capacity_total: *total,
+            capacity_free: *free,
+            // One shelter's count is a fortnight old: the directory shows its age.
+            capacity_at: free.map(|_| if k == 0 { t0 - 14 * DAY } else { t0 - DAY }),
+            active: true,
+            created_at: t0,
+            updated_at: t0,
+        };
+        haven_store::consents::save_service(&mut tx, &row).await?;
+    }
     let coordinator = user_ids.iter().find(|(_, r, _)| *r == Role::Coordinator);
     let hotline = screeners.first().map(|u| (u.0, agency_ids[u.2]));
     for (k, (what, suspected)) in DEMO_TIPS.iter().enumerate() {
@@ -2544,6 +2572,131 @@ const DEMO_TIPS: &[(&str, &str)] = &[
     (
         "Workers at a logging camp had their ID cards taken by the supervisor.",
         "labour",
+    ),
+];
+
+/// (agency, type, name, genders, (age min, max), regions, languages, places, free)
+#[allow(clippy::type_complexity)]
+const DEMO_SERVICES: &[(
+    usize,
+    &str,
+    &str,
+    &str,
+    (Option<i64>, Option<i64>),
+    &str,
+    &str,
+    Option<i64>,
+    Option<i64>,
+)] = &[
+    (
+        HELP_AND_SHELTER,
+        "safe_accommodation",
+        "Shelter for women",
+        "Feminine",
+        (Some(18), None),
+        "GY-DE",
+        "eng,spa",
+        Some(16),
+        Some(4),
+    ),
+    (
+        CPA,
+        "safe_accommodation",
+        "Children's home (emergency placement)",
+        "",
+        (None, Some(17)),
+        "",
+        "eng",
+        Some(24),
+        Some(7),
+    ),
+    (
+        CPA,
+        "child_protection",
+        "Child protection officers",
+        "",
+        (None, Some(17)),
+        "",
+        "eng",
+        None,
+        None,
+    ),
+    (
+        HELP_AND_SHELTER,
+        "psychosocial",
+        "Counselling",
+        "",
+        (None, None),
+        "GY-DE,GY-EB",
+        "eng",
+        None,
+        None,
+    ),
+    (
+        FOOD_FOR_THE_POOR,
+        "material_assistance",
+        "Food, clothing and hygiene kits",
+        "",
+        (None, None),
+        "",
+        "eng,spa,por",
+        None,
+        None,
+    ),
+    (
+        CTIP_UNIT,
+        "legal_aid",
+        "Legal information for victims",
+        "",
+        (None, None),
+        "",
+        "eng,spa",
+        None,
+        None,
+    ),
+    (
+        IOM,
+        "return_repatriation",
+        "Assisted voluntary return",
+        "",
+        (None, None),
+        "",
+        "eng,spa,por",
+        None,
+        None,
+    ),
+    (
+        IOM,
+        "interpretation",
+        "Interpreters (Spanish, Portuguese)",
+        "",
+        (None, None),
+        "",
+        "spa,por",
+        None,
+        None,
+    ),
+    (
+        POLICE,
+        "law_enforcement",
+        "TIP unit investigators",
+        "",
+        (None, None),
+        "",
+        "eng",
+        None,
+        None,
+    ),
+    (
+        GGMC,
+        "emergency_medical",
+        "Mining district medical outreach",
+        "",
+        (None, None),
+        "GY-CU,GY-BA,GY-PT",
+        "eng",
+        None,
+        None,
     ),
 ];
 
