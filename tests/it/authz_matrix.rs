@@ -726,12 +726,11 @@ async fn every_role_on_every_case_route() {
                 (
                     format!("{base}/consents/no-such-consent/withdraw"),
                     vec![],
-                    if !readable {
-                        404
-                    } else if writes_cases(*role) {
-                        404
-                    } else {
+                    // A writer meets "no such consent"; anyone else is refused first.
+                    if readable && !writes_cases(*role) {
                         403
+                    } else {
+                        404
                     },
                 ),
                 (
