@@ -1195,6 +1195,11 @@ impl Haven {
             .collect())
     }
 
+    /// Agency names by id (for views that name agencies).
+    pub(crate) async fn agency_map(&self) -> Result<std::collections::BTreeMap<AgencyId, String>> {
+        Ok(self.agency_names().await?.into_iter().collect())
+    }
+
     /// Every case id (for tests and the authorization walk); not exposed to users.
     pub async fn all_case_ids(&self) -> Result<Vec<CaseId>> {
         let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM cases ORDER BY id")

@@ -10,7 +10,7 @@ use haven_store::consents::{self as store, ConsentRow, ServiceRow};
 use time::Date;
 
 use crate::cases::{aad, today};
-use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 const TEXT_MAX: usize = 500;
 
@@ -47,15 +47,6 @@ pub struct ConsentView {
     pub withdrawn_reason: String,
     /// Valid today: not withdrawn, not expired.
     pub current: bool,
-}
-
-fn invalid(errors: Vec<(&'static str, &'static str)>) -> CoreError {
-    CoreError::Invalid(
-        errors
-            .into_iter()
-            .map(|(field, key)| FieldError { field, key })
-            .collect(),
-    )
 }
 
 fn stored_day(s: &str) -> Result<Date> {
@@ -131,7 +122,7 @@ impl Haven {
             }
         }
         if !e.is_empty() {
-            return Err(invalid(e));
+            return Err(CoreError::invalid_all(e));
         }
         let tx = self.db.begin().await?;
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
@@ -223,7 +214,8 @@ impl Haven {
         case: CaseId,
         child: bool,
     ) -> Result<Vec<ConsentView>> {
-        let names: std::collections::HashMap<AgencyId, String> = haven_store::agencies::list(tx)
+        // Within the case's read transaction: no second connection while it is open.
+        let names: std::collections::BTreeMap<AgencyId, String> = haven_store::agencies::list(tx)
             .await?
             .into_iter()
             .map(|a| (a.id, a.name))
@@ -415,7 +407,7 @@ impl Haven {
         &self,
         p: &Principal,
         r: ServiceRow,
-        names: &std::collections::HashMap<AgencyId, String>,
+        names: &std::collections::BTreeMap<AgencyId, String>,
     ) -> ServiceView {
         let t = now();
         ServiceView {
@@ -448,13 +440,8 @@ impl Haven {
 
     /// The directory, filtered. Not personal data: open to every signed-in user, not audited.
     pub async fn services(&self, p: &Principal, f: &ServiceFilter) -> Result<Vec<ServiceView>> {
+        let names = self.agency_map().await?;
         let mut conn = self.db.pool().acquire().await?;
-        let names: std::collections::HashMap<AgencyId, String> =
-            haven_store::agencies::list(&mut conn)
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a.name))
-                .collect();
         Ok(store::all_services(&mut conn)
             .await?
             .into_iter()
@@ -514,13 +501,8 @@ impl Haven {
 
     /// One service, for its edit form.
     pub async fn service(&self, p: &Principal, id: &str) -> Result<ServiceView> {
+        let names = self.agency_map().await?;
         let mut conn = self.db.pool().acquire().await?;
-        let names: std::collections::HashMap<AgencyId, String> =
-            haven_store::agencies::list(&mut conn)
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a.name))
-                .collect();
         let r = store::get_service(&mut conn, id)
             .await?
             .ok_or(CoreError::NotFound)?;
@@ -624,7 +606,7 @@ impl Haven {
         }
         e.dedup();
         if !e.is_empty() {
-            return Err(invalid(e));
+            return Err(CoreError::invalid_all(e));
         }
         let mut tx = self.db.begin().await?;
         let t = now();

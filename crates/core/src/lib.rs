@@ -213,6 +213,16 @@ impl CoreError {
         CoreError::Internal(e.to_string())
     }
 
+    /// Several field errors at once, as (field, message key).
+    pub fn invalid_all(errors: Vec<(&'static str, &'static str)>) -> Self {
+        CoreError::Invalid(
+            errors
+                .into_iter()
+                .map(|(field, key)| FieldError { field, key })
+                .collect(),
+        )
+    }
+
     pub fn invalid(field: &'static str, key: &'static str) -> Self {
         CoreError::Invalid(vec![FieldError { field, key }])
     }

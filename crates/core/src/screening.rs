@@ -287,12 +287,7 @@ impl Haven {
             errors.push(("region", "error-unknown-code"));
         }
         if !errors.is_empty() {
-            return Err(CoreError::Invalid(
-                errors
-                    .into_iter()
-                    .map(|(field, key)| haven_domain::record::FieldError { field, key })
-                    .collect(),
-            ));
+            return Err(CoreError::invalid_all(errors));
         }
         let profiles = profiles_for(input.age, input.age_uncertain, input.labour, input.sexual);
         let sealed = Sealed {

@@ -221,12 +221,7 @@ fn validate(input: &TipInput) -> Result<()> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(CoreError::Invalid(
-            errors
-                .into_iter()
-                .map(|(field, key)| haven_domain::record::FieldError { field, key })
-                .collect(),
-        ))
+        Err(CoreError::invalid_all(errors))
     }
 }
 

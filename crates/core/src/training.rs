@@ -15,7 +15,7 @@ use haven_training::{CompletionRule, FORMATS, SEXES, TOPICS};
 use time::Date;
 
 use crate::cases::aad;
-use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 /// Longest title and short text fields.
 const TITLE_MAX: usize = 200;
@@ -231,15 +231,6 @@ fn day(s: &str) -> Result<Date> {
     parse_date(s).ok_or_else(|| CoreError::internal(format!("stored day {s:?}")))
 }
 
-fn invalid(errors: Vec<(&'static str, &'static str)>) -> CoreError {
-    CoreError::Invalid(
-        errors
-            .into_iter()
-            .map(|(field, key)| FieldError { field, key })
-            .collect(),
-    )
-}
-
 fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -356,7 +347,7 @@ fn check_workshop(i: &WorkshopInput, defaults: CompletionRule) -> Result<Worksho
     let min_attendance = number("min_attendance", &i.min_attendance, 100, &mut e)
         .unwrap_or(i64::from(defaults.min_attendance_pct));
     if !e.is_empty() {
-        return Err(invalid(e));
+        return Err(CoreError::invalid_all(e));
     }
     let (Some(first), Some(last)) = (first, last) else {
         return Err(CoreError::internal("checked above"));
@@ -479,10 +470,6 @@ impl Haven {
             contact: open("contact", &t.contact)?,
             has_account: t.user_id.is_some(),
         })
-    }
-
-    async fn agency_map(&self) -> Result<BTreeMap<AgencyId, String>> {
-        Ok(self.agency_names().await?.into_iter().collect())
     }
 
     /// A workshop with its participants (names unsealed: audited).
@@ -609,7 +596,7 @@ impl Haven {
             },
         };
         if !e.is_empty() {
-            return Err(invalid(e));
+            return Err(CoreError::invalid_all(e));
         }
         let id = id
             .map(str::to_string)
@@ -857,7 +844,7 @@ impl Haven {
         }
         if !e.is_empty() {
             e.dedup();
-            return Err(invalid(e));
+            return Err(CoreError::invalid_all(e));
         }
         for (id, days, pre, post) in &checked {
             store::set_record(
@@ -982,17 +969,15 @@ impl Haven {
         let agencies = self.agency_map().await?;
         let by_name: BTreeMap<String, AgencyId> =
             agencies.iter().map(|(id, n)| (fold(n), *id)).collect();
-        let mut tx = self.db.begin().await?;
-        if store::get_workshop(&mut tx, workshop).await?.is_none() {
-            return Err(CoreError::NotFound);
+        // Every row checked and sealed first: the transaction then only writes.
+        enum Who {
+            Known(String),
+            New(Box<TraineeRow>, Vec<String>),
         }
-        let (mut created, mut known) = (0, 0);
+        let mut people = Vec::new();
         for p in preview.rows.iter().filter(|p| p.errors.is_empty()) {
-            let id = match &p.existing {
-                Some(id) => {
-                    known += 1;
-                    id.clone()
-                }
+            people.push(match &p.existing {
+                Some(id) => Who::Known(id.clone()),
                 None => {
                     let r = &p.row;
                     let input = ParticipantInput {
@@ -1014,6 +999,22 @@ impl Haven {
                         username: String::new(),
                     };
                     let (row, digests) = self.participant_row(None, &input).await?;
+                    Who::New(Box::new(row), digests)
+                }
+            });
+        }
+        let mut tx = self.db.begin().await?;
+        if store::get_workshop(&mut tx, workshop).await?.is_none() {
+            return Err(CoreError::NotFound);
+        }
+        let (mut created, mut known) = (0, 0);
+        for who in people {
+            let id = match who {
+                Who::Known(id) => {
+                    known += 1;
+                    id
+                }
+                Who::New(row, digests) => {
                     store::insert_trainee(&mut tx, &row, &digests).await?;
                     created += 1;
                     row.id
@@ -1163,7 +1164,7 @@ impl Haven {
         let from = date("from", from);
         let to = date("to", to);
         if !e.is_empty() {
-            return Err(invalid(e));
+            return Err(CoreError::invalid_all(e));
         }
         let mut tx = self.db.begin_snapshot().await?;
         let facts = store::facts(&mut tx).await?;
