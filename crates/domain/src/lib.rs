@@ -8,6 +8,7 @@ pub mod ctdc;
 pub mod ids;
 pub mod record;
 pub mod reference;
+pub mod referral;
 pub mod role;
 pub mod screening;
 pub mod values;
