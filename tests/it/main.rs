@@ -14,6 +14,7 @@ mod consents;
 mod durability;
 mod encryption;
 mod records;
+mod referrals;
 mod release;
 mod screening;
 mod tips;

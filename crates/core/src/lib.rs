@@ -13,6 +13,7 @@ pub mod demo;
 pub mod files;
 pub mod keys;
 pub mod people;
+pub mod referrals;
 pub mod release;
 pub mod screening;
 pub mod stats;

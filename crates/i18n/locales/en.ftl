@@ -828,3 +828,10 @@ action-consent-withdrawn = Consent withdrawn
 action-service-saved = Service saved
 action-service-capacity-updated = Service capacity updated
 action-services-matched = Services matched to a case
+
+## Referrals
+action-referral-saved = Referral saved
+action-referral-moved = Referral status changed
+action-referrals-listed = Referrals listed
+action-referral-viewed = Referral viewed
+error-referral-move = This referral cannot take that step now.

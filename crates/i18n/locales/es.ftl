@@ -828,3 +828,10 @@ action-consent-withdrawn = Consentimiento retirado
 action-service-saved = Servicio guardado
 action-service-capacity-updated = Capacidad de un servicio actualizada
 action-services-matched = Servicios buscados para un caso
+
+## Referrals
+action-referral-saved = Derivación guardada
+action-referral-moved = Estado de una derivación cambiado
+action-referrals-listed = Derivaciones listadas
+action-referral-viewed = Derivación consultada
+error-referral-move = Esta derivación no puede pasar a ese paso ahora.

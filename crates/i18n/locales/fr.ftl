@@ -828,3 +828,10 @@ action-consent-withdrawn = Consentement retiré
 action-service-saved = Service enregistré
 action-service-capacity-updated = Capacité d'un service mise à jour
 action-services-matched = Services recherchés pour un dossier
+
+## Referrals
+action-referral-saved = Orientation enregistrée
+action-referral-moved = Statut d'une orientation modifié
+action-referrals-listed = Orientations listées
+action-referral-viewed = Orientation consultée
+error-referral-move = Cette orientation ne peut pas passer à cette étape maintenant.

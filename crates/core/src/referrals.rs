@@ -1,0 +1,566 @@
+//! Referrals: a case's person sent, with their current consent, to another agency for services.
+//! The recipient answers; once they accept, they see the shared sections of the case and nothing
+//! else, until the referral is completed or revoked. Every move is checked against
+//! `haven_domain::referral::next` and audited with the change.
+use haven_audit::{Action, Event};
+use haven_authz::Principal;
+use haven_domain::referral::{self, Move, SECTIONS, Side, Status, URGENCIES};
+use haven_domain::{AgencyId, CaseId, Role, UserId};
+use haven_store::referrals::{self as store, ReferralRow};
+
+use crate::cases::{aad, today};
+use crate::consents::SERVICE_TYPES;
+use crate::{CoreError, Haven, Origin, Result, actor};
+
+const TEXT_MAX: usize = 2000;
+
+/// A referral as the sender fills it in.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ReferralInput {
+    pub to_agency_id: String,
+    pub to_user: String,
+    pub services: Vec<String>,
+    pub urgency: String,
+    pub reason: String,
+    pub sections: Vec<String>,
+    /// Send now (otherwise a draft).
+    pub send: bool,
+    /// Only for an emergency referral by the coordinator without a current consent.
+    pub emergency_justification: String,
+}
+
+/// What the recipient sees of the case: the shared sections only.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct SharedCase {
+    pub sections: Vec<String>,
+    pub name: Option<String>,
+    pub age: Option<i64>,
+    pub gender: Option<String>,
+    pub citizenship: Vec<String>,
+    pub languages: Vec<String>,
+    pub phone: Option<String>,
+    pub exploitation: Vec<String>,
+    pub trafficking_status: Option<String>,
+    pub screening_outcome: Option<String>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ReferralView {
+    pub id: String,
+    pub case_id: CaseId,
+    pub from_agency: String,
+    pub to_agency: String,
+    pub to_agency_id: AgencyId,
+    pub services: Vec<String>,
+    pub urgency: String,
+    pub reason: String,
+    pub sections: Vec<String>,
+    pub status: Status,
+    pub flagged: bool,
+    pub answer: String,
+    pub due_at: Option<i64>,
+    pub overdue: bool,
+    pub sent_at: Option<i64>,
+    /// Present for the recipient once accepted (and while in progress or completed).
+    pub shared: Option<SharedCase>,
+}
+
+/// An answer or change of a referral.
+#[derive(Clone, Debug)]
+pub enum Decision {
+    Send,
+    Accept,
+    Decline { reason: String },
+    Start,
+    Complete { outcome: String },
+    Revoke { reason: String },
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl Haven {
+    /// Whether the case may be referred to `to` now: a current consent, or an emergency by the
+    /// coordinator with a justification (flagged for review). Returns (consent id, flagged).
+    async fn referral_consent(
+        &self,
+        tx: &mut haven_store::Conn,
+        p: &Principal,
+        case: CaseId,
+        to: AgencyId,
+        urgency: &str,
+        justification: &str,
+    ) -> Result<(Option<String>, bool)> {
+        let doc_child = {
+            let c = haven_store::cases::get_case(tx, case)
+                .await?
+                .ok_or(CoreError::NotFound)?;
+            let person = haven_store::cases::get_person(tx, c.person_id)
+                .await?
+                .ok_or(CoreError::NotFound)?;
+            person.age_uncertain
+                || person
+                    .birth_year
+                    .map(|y| i64::from(today().year()) - y < 18)
+                    .or(person.assessed_age.map(|a| a < 18))
+                    .unwrap_or(false)
+        };
+        match self
+            .consent_check(tx, case, "referral", Some(to), doc_child)
+            .await?
+        {
+            Ok(()) => {
+                let id = haven_store::consents::of_case(tx, case)
+                    .await?
+                    .into_iter()
+                    .find(|c| c.purpose == "referral" && c.agency_id == Some(to))
+                    .map(|c| c.id);
+                Ok((id, false))
+            }
+            Err(missing) => {
+                if p.role == Role::Coordinator
+                    && urgency == "emergency"
+                    && !justification.trim().is_empty()
+                {
+                    Ok((None, true))
+                } else {
+                    Err(CoreError::invalid("consent", missing.key()))
+                }
+            }
+        }
+    }
+
+    /// Creates a referral on a case (draft, or sent at once). Needs the right to change the case;
+    /// sending needs the person's current consent for the receiving agency. Audited.
+    pub async fn create_referral(
+        &self,
+        p: &Principal,
+        case: CaseId,
+        i: &ReferralInput,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<String> {
+        let mut e = Vec::new();
+        let to = i.to_agency_id.trim().parse::<AgencyId>().ok();
+        if to.is_none() {
+            e.push(("referral_agency", "error-required"));
+        }
+        let to_user = match i.to_user.trim() {
+            "" => None,
+            u => match u.parse::<UserId>() {
+                Ok(u) => Some(u),
+                Err(_) => {
+                    e.push(("referral_user", "error-unknown-code"));
+                    None
+                }
+            },
+        };
+        if i.services.is_empty()
+            || i.services
+                .iter()
+                .any(|s| !SERVICE_TYPES.contains(&s.as_str()))
+        {
+            e.push(("referral_services", "error-required"));
+        }
+        if !URGENCIES.contains(&i.urgency.as_str()) {
+            e.push(("referral_urgency", "error-required"));
+        }
+        if i.sections.iter().any(|s| !SECTIONS.contains(&s.as_str())) {
+            e.push(("referral_sections", "error-unknown-code"));
+        }
+        if i.reason.trim().is_empty() {
+            e.push(("referral_reason", "error-required"));
+        }
+        for (field, v) in [
+            ("referral_reason", i.reason.trim()),
+            ("referral_justification", i.emergency_justification.trim()),
+        ] {
+            if !crate::screening::text_ok(v, TEXT_MAX) {
+                e.push((field, "error-too-long"));
+            }
+        }
+        if !e.is_empty() {
+            return Err(CoreError::invalid_all(e));
+        }
+        let to = to.ok_or(CoreError::NotFound)?;
+        let tx = self.db.begin().await?;
+        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        if haven_store::agencies::get(&mut tx, to).await?.is_none() {
+            return Err(CoreError::invalid("referral_agency", "error-unknown-code"));
+        }
+        if let Some(u) = to_user
+            && haven_store::users::by_id(&mut tx, u)
+                .await?
+                .is_none_or(|u| u.agency_id != to || u.disabled)
+        {
+            return Err(CoreError::invalid("referral_user", "error-unknown-code"));
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        let (consent_id, flagged) = if i.send {
+            self.referral_consent(&mut tx, p, case, to, &i.urgency, &i.emergency_justification)
+                .await?
+        } else {
+            (None, false)
+        };
+        let c = self.cipher();
+        let seal = |col: &str, v: &str| {
+            (!v.trim().is_empty()).then(|| c.encrypt(v.trim(), &aad("referrals", col, &id)))
+        };
+        let mut sections = i.sections.clone();
+        sections.sort();
+        sections.dedup();
+        let row = ReferralRow {
+            reason: seal("reason", &i.reason),
+            emergency_justification: if flagged {
+                seal("emergency_justification", &i.emergency_justification)
+            } else {
+                None
+            },
+            id: id.clone(),
+            case_id: Some(case),
+            from_agency_id: Some(p.agency_id),
+            from_user_id: Some(p.user_id),
+            to_agency_id: Some(to),
+            to_user_id: to_user,
+            services: i.services.join(","),
+            urgency: i.urgency.clone(),
+            sections: sections.join(","),
+            consent_id,
+            flagged,
+            status: if i.send { "sent" } else { "draft" }.into(),
+            answer: None,
+            redirected_from: None,
+            created_at: now,
+            sent_at: i.send.then_some(now),
+            due_at: i.send.then(|| now + referral::answer_within(&i.urgency)),
+            answered_at: None,
+            completed_at: None,
+            revoked_at: None,
+            updated_at: now,
+        };
+        store::save(&mut tx, &row).await?;
+        let ev = Event::new(Action::ReferralSaved)
+            .target("case", case)
+            .details(serde_json::json!({
+                "referral_id": id,
+                "status": row.status,
+                "to_agency_id": to.to_string(),
+                "urgency": row.urgency,
+                "sections": sections,
+                "emergency_without_consent": flagged,
+            }));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Which side of a referral the user is on, for a move (the case's writers send and revoke;
+    /// the receiving agency's staff answer; the coordinator may also revoke).
+    async fn side(
+        &self,
+        tx: &mut haven_store::Conn,
+        p: &Principal,
+        r: &ReferralRow,
+        m: Move,
+    ) -> Result<Option<Side>> {
+        let recipient = r.to_agency_id == Some(p.agency_id)
+            && matches!(
+                p.role,
+                Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
+            )
+            && r.to_user_id
+                .is_none_or(|u| u == p.user_id || p.role == Role::Coordinator);
+        if matches!(
+            m,
+            Move::Accept | Move::Decline | Move::Start | Move::Complete
+        ) {
+            return Ok(recipient.then_some(Side::Recipient));
+        }
+        if p.role == Role::Coordinator {
+            return Ok(Some(Side::Coordinator));
+        }
+        let case = r.case_id.ok_or(CoreError::NotFound)?;
+        let facts = haven_store::cases::access_facts(tx, case, crate::now()).await?;
+        let writer = facts
+            .and_then(|f| p.read_case(case, &f).and_then(|rd| rd.writer().map(|_| ())))
+            .is_some();
+        Ok(writer.then_some(Side::Sender))
+    }
+
+    /// Moves a referral on (send a draft, accept, decline, start, complete, revoke). Audited with
+    /// the change; a user with no part in the referral gets "not found".
+    pub async fn decide_referral(
+        &self,
+        p: &Principal,
+        id: &str,
+        d: Decision,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<()> {
+        let m = match &d {
+            Decision::Send => Move::Send,
+            Decision::Accept => Move::Accept,
+            Decision::Decline { .. } => Move::Decline,
+            Decision::Start => Move::Start,
+            Decision::Complete { .. } => Move::Complete,
+            Decision::Revoke { .. } => Move::Revoke,
+        };
+        let mut tx = self.db.begin().await?;
+        let mut r = store::get(&mut tx, id).await?.ok_or(CoreError::NotFound)?;
+        let Some(side) = self.side(&mut tx, p, &r, m).await? else {
+            return Err(CoreError::NotFound);
+        };
+        let from =
+            Status::parse(&r.status).ok_or_else(|| CoreError::internal("referral status"))?;
+        let Some(to) = referral::next(from, m, side) else {
+            return Err(CoreError::invalid("status", "error-referral-move"));
+        };
+        let note = match &d {
+            Decision::Decline { reason } => Some(reason.trim()),
+            Decision::Complete { outcome } => Some(outcome.trim()),
+            Decision::Revoke { reason } => Some(reason.trim()),
+            _ => None,
+        };
+        if matches!(d, Decision::Decline { .. } | Decision::Complete { .. })
+            && note.is_none_or(str::is_empty)
+        {
+            return Err(CoreError::invalid("referral_answer", "error-required"));
+        }
+        if note.is_some_and(|n| !crate::screening::text_ok(n, TEXT_MAX)) {
+            return Err(CoreError::invalid("referral_answer", "error-too-long"));
+        }
+        if m == Move::Send {
+            let case = r.case_id.ok_or(CoreError::NotFound)?;
+            let to_agency = r.to_agency_id.ok_or(CoreError::NotFound)?;
+            let (consent, flagged) = self
+                .referral_consent(&mut tx, p, case, to_agency, &r.urgency, "")
+                .await?;
+            r.consent_id = consent;
+            r.flagged = flagged;
+            r.sent_at = Some(now);
+            r.due_at = Some(now + referral::answer_within(&r.urgency));
+        }
+        if let Some(n) = note.filter(|n| !n.is_empty()) {
+            r.answer = Some(self.cipher().encrypt(n, &aad("referrals", "answer", &r.id)));
+        }
+        match to {
+            Status::Accepted | Status::Declined => r.answered_at = Some(now),
+            Status::Completed => r.completed_at = Some(now),
+            Status::Revoked => r.revoked_at = Some(now),
+            _ => {}
+        }
+        r.status = to.as_str().to_string();
+        r.updated_at = now;
+        store::save(&mut tx, &r).await?;
+        let ev = Event::new(Action::ReferralMoved)
+            .target("case", r.case_id.map(|c| c.to_string()).unwrap_or_default())
+            .details(serde_json::json!({
+                "referral_id": r.id,
+                "from": from.as_str(),
+                "to": to.as_str(),
+            }));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    fn referral_view(
+        &self,
+        r: &ReferralRow,
+        names: &std::collections::BTreeMap<AgencyId, String>,
+        now: i64,
+    ) -> Result<ReferralView> {
+        let c = self.cipher();
+        let open = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
+            Ok(c.decrypt_opt(v.as_deref(), &aad("referrals", col, &r.id))?
+                .unwrap_or_default())
+        };
+        let status =
+            Status::parse(&r.status).ok_or_else(|| CoreError::internal("referral status"))?;
+        let name = |a: Option<AgencyId>| a.and_then(|a| names.get(&a).cloned()).unwrap_or_default();
+        Ok(ReferralView {
+            id: r.id.clone(),
+            case_id: r.case_id.ok_or(CoreError::NotFound)?,
+            from_agency: name(r.from_agency_id),
+            to_agency: name(r.to_agency_id),
+            to_agency_id: r.to_agency_id.ok_or(CoreError::NotFound)?,
+            services: list(&r.services),
+            urgency: r.urgency.clone(),
+            reason: open("reason", &r.reason)?,
+            sections: list(&r.sections),
+            status,
+            flagged: r.flagged,
+            answer: open("answer", &r.answer)?,
+            due_at: r.due_at,
+            overdue: status.awaits_answer() && r.due_at.is_some_and(|d| d < now),
+            sent_at: r.sent_at,
+            shared: None,
+        })
+    }
+
+    /// The referrals to the user's agency (inbox) or from it: coded facts and the reason, no
+    /// part of any case. Audited.
+    pub async fn referrals_of_agency(
+        &self,
+        p: &Principal,
+        incoming: bool,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<Vec<ReferralView>> {
+        if !matches!(
+            p.role,
+            Role::CaseWorker | Role::ServiceProvider | Role::Coordinator | Role::Screener
+        ) {
+            return Err(CoreError::Forbidden);
+        }
+        let names = self.agency_map().await?;
+        let rows = {
+            let mut conn = self.db.pool().acquire().await?;
+            store::of_agency(&mut conn, p.agency_id, incoming).await?
+        };
+        let views = rows
+            .iter()
+            .map(|r| self.referral_view(r, &names, now))
+            .collect::<Result<Vec<_>>>()?;
+        self.record_read(
+            &actor(p, origin),
+            Event::new(Action::ReferralsListed).details(serde_json::json!({
+                "incoming": incoming,
+                "referral_ids": views.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(),
+            })),
+        )
+        .await?;
+        Ok(views)
+    }
+
+    /// Sent referrals past their deadline: all for the coordinator, the agency's own (sent or
+    /// received) for others. Counts and coded facts only.
+    pub async fn overdue_referrals(&self, p: &Principal, now: i64) -> Result<Vec<ReferralView>> {
+        let names = self.agency_map().await?;
+        let mut conn = self.db.pool().acquire().await?;
+        store::overdue(&mut conn, now)
+            .await?
+            .iter()
+            .filter(|r| {
+                p.role == Role::Coordinator
+                    || r.from_agency_id == Some(p.agency_id)
+                    || r.to_agency_id == Some(p.agency_id)
+            })
+            .map(|r| self.referral_view(r, &names, now))
+            .collect()
+    }
+
+    /// One referral. The sender's side (anyone who may read the case) sees it with the case;
+    /// the receiving agency sees the shared sections once it has accepted, and never the rest.
+    /// Audited.
+    pub async fn open_referral(
+        &self,
+        p: &Principal,
+        id: &str,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<ReferralView> {
+        let names = self.agency_map().await?;
+        let r = {
+            let mut conn = self.db.pool().acquire().await?;
+            store::get(&mut conn, id)
+                .await?
+                .ok_or(CoreError::NotFound)?
+        };
+        let mut view = self.referral_view(&r, &names, now)?;
+        let recipient = r.to_agency_id == Some(p.agency_id)
+            && matches!(
+                p.role,
+                Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
+            )
+            && view.status != Status::Draft;
+        if recipient {
+            if view.status.recipient_sees_case() {
+                view.shared = Some(self.shared_case(&r, &view.sections).await?);
+            }
+        } else {
+            // The sender's side: reading the referral is reading the case.
+            let mut conn = self.db.pool().acquire().await?;
+            let facts =
+                haven_store::cases::access_facts(&mut conn, view.case_id, crate::now()).await?;
+            if facts.and_then(|f| p.read_case(view.case_id, &f)).is_none() {
+                return Err(CoreError::NotFound);
+            }
+        }
+        self.record_read(
+            &actor(p, origin),
+            Event::new(Action::ReferralViewed)
+                .target("case", view.case_id)
+                .details(serde_json::json!({
+                    "referral_id": view.id,
+                    "as_recipient": recipient,
+                    "sections": if view.shared.is_some() { view.sections.clone() } else { vec![] },
+                })),
+        )
+        .await?;
+        Ok(view)
+    }
+
+    /// The shared sections of the referral's case, read without the case's need-to-know (the
+    /// referral is the recipient's need to know).
+    async fn shared_case(&self, r: &ReferralRow, sections: &[String]) -> Result<SharedCase> {
+        let case = r.case_id.ok_or(CoreError::NotFound)?;
+        let mut tx = self.db.begin_snapshot().await?;
+        let c = haven_store::cases::get_case(&mut tx, case)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let person = haven_store::cases::get_person(&mut tx, c.person_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let record = self.load_record(&mut tx, &c, &person).await?;
+        let screening = haven_store::screenings::of_case(&mut tx, case)
+            .await?
+            .first()
+            .map(|s| s.outcome.clone());
+        tx.commit().await?;
+        let has = |k: &str| sections.iter().any(|s| s == k);
+        let pd = &record.person;
+        let mut out = SharedCase {
+            sections: sections.to_vec(),
+            ..Default::default()
+        };
+        if has("identity") {
+            out.name = Some(
+                [pd.first_name.as_str(), pd.second_name.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            out.age = record.age(today());
+            out.gender = Some(pd.gender.clone()).filter(|g| !g.is_empty());
+        }
+        if has("languages") {
+            out.citizenship = pd.citizenship.clone();
+            out.languages = [&pd.primary_language, &pd.secondary_language]
+                .into_iter()
+                .filter(|l| !l.is_empty())
+                .cloned()
+                .collect();
+        }
+        if has("contact") {
+            out.phone = Some(pd.mobile_phone.clone())
+                .filter(|p| !p.is_empty())
+                .or(Some(pd.home_phone.clone()).filter(|p| !p.is_empty()));
+        }
+        if has("exploitation") {
+            out.exploitation = record.victim.type_of_exploitation.clone();
+            out.trafficking_status =
+                Some(record.victim.trafficking_status.clone()).filter(|s| !s.is_empty());
+        }
+        if has("screening") {
+            out.screening_outcome = screening;
+        }
+        Ok(out)
+    }
+}

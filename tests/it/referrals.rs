@@ -1,0 +1,433 @@
+//! Referrals through the use-cases, with a controllable clock: consent gating (none, withdrawn,
+//! expired, a child with and without the guardian's), the coordinator's emergency exception,
+//! every move allowed and refused, what the recipient sees before and after accepting and after
+//! a revocation, and overdue detection.
+use haven_core::consents::ConsentInput;
+use haven_core::referrals::{Decision, ReferralInput};
+use haven_core::{CoreError, Origin};
+use haven_domain::CaseId;
+use haven_domain::referral::Status;
+
+use crate::harness::{TestApp, location};
+
+fn key(e: CoreError) -> &'static str {
+    match e {
+        CoreError::Invalid(v) => v[0].key,
+        CoreError::NotFound => "not-found",
+        CoreError::Forbidden => "forbidden",
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let h = &app.haven;
+    let o = Origin::default();
+    let app_ref = &app;
+    let p = |u: &'static str| async move {
+        app_ref
+            .haven
+            .principal_of_user(app_ref.user_id(u).await)
+            .await
+            .unwrap()
+    };
+    let cw = p("caseworker").await;
+    let provider = p("provider").await;
+    let coordinator = p("coordinator").await;
+    let outsider = p("screener").await;
+    let ffp = h
+        .find_agency("Food for the Poor Guyana")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    let s = app.login("caseworker").await;
+    let res = s
+        .open_case(&[
+            ("first_name", "Refugia"),
+            ("second_name", "Salas"),
+            ("mobile_phone", "+592 600 1234"),
+        ])
+        .await;
+    let case: CaseId = location(&res)
+        .trim_start_matches("/cases/")
+        .parse()
+        .unwrap();
+    let res = s
+        .open_case(&[("first_name", "Nina"), ("assessed_age", "15")])
+        .await;
+    let child: CaseId = location(&res)
+        .trim_start_matches("/cases/")
+        .parse()
+        .unwrap();
+
+    let input = |urgency: &str, send: bool| ReferralInput {
+        to_agency_id: ffp.to_string(),
+        services: vec!["material_assistance".into()],
+        urgency: urgency.into(),
+        reason: "Needs clothing and food after leaving the camp".into(),
+        sections: vec!["identity".into(), "exploitation".into()],
+        send,
+        ..Default::default()
+    };
+    let t0 = haven_core::now();
+
+    // No consent: refused, nothing stored. A draft needs none.
+    let e = h
+        .create_referral(&cw, case, &input("routine", true), &o, t0)
+        .await
+        .unwrap_err();
+    assert_eq!(key(e), "error-consent-missing");
+    let draft = h
+        .create_referral(&cw, case, &input("routine", false), &o, t0)
+        .await
+        .unwrap();
+    let e = h
+        .decide_referral(&cw, &draft, Decision::Send, &o, t0)
+        .await
+        .unwrap_err();
+    assert_eq!(key(e), "error-consent-missing");
+
+    // The coordinator's emergency exception (on a case of an agency that consented to
+    // coordination): needs a justification, and is flagged.
+    let cpa = app.login("childcare").await;
+    let res = cpa.open_case(&[("first_name", "Urgencia")]).await;
+    let cpa_case: CaseId = location(&res)
+        .trim_start_matches("/cases/")
+        .parse()
+        .unwrap();
+    let mut emergency = input("emergency", true);
+    let e = h
+        .create_referral(&coordinator, cpa_case, &emergency, &o, t0)
+        .await
+        .unwrap_err();
+    assert_eq!(key(e), "error-consent-missing");
+    emergency.emergency_justification = "Threats tonight; shelter needed now".into();
+    let e = h
+        .create_referral(&cw, case, &emergency, &o, t0)
+        .await
+        .unwrap_err();
+    assert_eq!(key(e), "error-consent-missing", "only the coordinator may");
+    let urgent = h
+        .create_referral(&coordinator, cpa_case, &emergency, &o, t0)
+        .await
+        .unwrap();
+    let v = h
+        .open_referral(&coordinator, &urgent, &o, t0)
+        .await
+        .unwrap();
+    assert!(v.flagged);
+
+    // With the person's consent for this agency: sent, due in a week.
+    let consent = ConsentInput {
+        purpose: "referral".into(),
+        agency_id: ffp.to_string(),
+        given_by: "person".into(),
+        ..Default::default()
+    };
+    h.record_consent(&cw, case, &consent, &o).await.unwrap();
+    h.decide_referral(&cw, &draft, Decision::Send, &o, t0)
+        .await
+        .unwrap();
+    let v = h.open_referral(&cw, &draft, &o, t0).await.unwrap();
+    assert_eq!(v.status, Status::Sent);
+    assert_eq!(v.due_at, Some(t0 + 7 * 86_400));
+
+    // A child: the guardian's consent, not the child's own.
+    h.record_consent(&cw, child, &consent, &o).await.unwrap();
+    let e = h
+        .create_referral(&cw, child, &input("routine", true), &o, t0)
+        .await
+        .unwrap_err();
+    assert_eq!(key(e), "error-consent-guardian");
+    let guardian = ConsentInput {
+        given_by: "guardian".into(),
+        guardian: "Mother".into(),
+        ..consent.clone()
+    };
+    h.record_consent(&cw, child, &guardian, &o).await.unwrap();
+    h.create_referral(&cw, child, &input("routine", true), &o, t0)
+        .await
+        .unwrap();
+
+    // Withdrawn, then expired consent.
+    let consents: Vec<String> = sqlx::query_scalar("SELECT id FROM consents WHERE case_id = $1")
+        .bind(child.to_string())
+        .fetch_all(h.db.pool())
+        .await
+        .unwrap();
+    for c in &consents {
+        h.withdraw_consent(&cw, child, c, "", &o).await.unwrap();
+    }
+    let e = h
+        .create_referral(&cw, child, &input("routine", true), &o, t0)
+        .await
+        .unwrap_err();
+    assert_eq!(key(e), "error-consent-withdrawn");
+    let expired_case = {
+        let res = s.open_case(&[("first_name", "Expira")]).await;
+        location(&res)
+            .trim_start_matches("/cases/")
+            .parse::<CaseId>()
+            .unwrap()
+    };
+    let old = ConsentInput {
+        given_on: "2025-01-01".into(),
+        expires_on: "2025-02-01".into(),
+        ..consent.clone()
+    };
+    h.record_consent(&cw, expired_case, &old, &o).await.unwrap();
+    let e = h
+        .create_referral(&cw, expired_case, &input("routine", true), &o, t0)
+        .await
+        .unwrap_err();
+    assert_eq!(key(e), "error-consent-expired");
+
+    // Before accepting, the recipient sees the referral but nothing of the case.
+    let v = h.open_referral(&provider, &draft, &o, t0).await.unwrap();
+    assert!(v.shared.is_none());
+    assert_eq!(v.reason, "Needs clothing and food after leaving the camp");
+    let inbox = h
+        .referrals_of_agency(&provider, true, &o, t0)
+        .await
+        .unwrap();
+    assert!(inbox.iter().any(|r| r.id == draft));
+    // Others have no part in it.
+    assert_eq!(
+        key(h
+            .open_referral(&outsider, &draft, &o, t0)
+            .await
+            .unwrap_err()),
+        "not-found"
+    );
+    assert_eq!(
+        key(h
+            .decide_referral(&outsider, &draft, Decision::Accept, &o, t0)
+            .await
+            .unwrap_err()),
+        "not-found"
+    );
+    assert_eq!(
+        key(h
+            .decide_referral(&cw, &draft, Decision::Accept, &o, t0)
+            .await
+            .unwrap_err()),
+        "not-found",
+        "the sender does not answer"
+    );
+    assert_eq!(
+        key(h
+            .decide_referral(
+                &provider,
+                &draft,
+                Decision::Revoke {
+                    reason: String::new()
+                },
+                &o,
+                t0
+            )
+            .await
+            .unwrap_err()),
+        "not-found",
+        "the recipient does not revoke"
+    );
+    assert_eq!(
+        key(h
+            .decide_referral(&provider, &draft, Decision::Start, &o, t0)
+            .await
+            .unwrap_err()),
+        "error-referral-move",
+        "not before accepting"
+    );
+
+    // Accepted: the shared sections only.
+    h.decide_referral(&provider, &draft, Decision::Accept, &o, t0 + 60)
+        .await
+        .unwrap();
+    let shared = h
+        .open_referral(&provider, &draft, &o, t0)
+        .await
+        .unwrap()
+        .shared
+        .unwrap();
+    assert_eq!(shared.name.as_deref(), Some("Refugia Salas"));
+    assert_eq!(shared.exploitation, vec!["ForcedLabour".to_string()]);
+    assert!(shared.phone.is_none(), "contact was not shared");
+    assert!(shared.languages.is_empty() && shared.citizenship.is_empty());
+    // The recipient has no access to the case itself.
+    assert!(!h.may_read_case(&provider, case).await.unwrap());
+
+    // In progress, then completed with an outcome (required).
+    h.decide_referral(&provider, &draft, Decision::Start, &o, t0)
+        .await
+        .unwrap();
+    let e = h
+        .decide_referral(
+            &provider,
+            &draft,
+            Decision::Complete {
+                outcome: " ".into(),
+            },
+            &o,
+            t0,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(key(e), "error-required");
+    h.decide_referral(
+        &provider,
+        &draft,
+        Decision::Complete {
+            outcome: "Kits given".into(),
+        },
+        &o,
+        t0,
+    )
+    .await
+    .unwrap();
+    let v = h.open_referral(&cw, &draft, &o, t0).await.unwrap();
+    assert_eq!(
+        (v.status, v.answer.as_str()),
+        (Status::Completed, "Kits given")
+    );
+    let e = h
+        .decide_referral(
+            &cw,
+            &draft,
+            Decision::Revoke {
+                reason: String::new(),
+            },
+            &o,
+            t0,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(key(e), "error-referral-move", "completed is final");
+
+    // Revoking removes the recipient's view at once.
+    let second = h
+        .create_referral(&cw, case, &input("within_24h", true), &o, t0)
+        .await
+        .unwrap();
+    h.decide_referral(&provider, &second, Decision::Accept, &o, t0)
+        .await
+        .unwrap();
+    assert!(
+        h.open_referral(&provider, &second, &o, t0)
+            .await
+            .unwrap()
+            .shared
+            .is_some()
+    );
+    h.decide_referral(
+        &cw,
+        &second,
+        Decision::Revoke {
+            reason: "Moved to another shelter".into(),
+        },
+        &o,
+        t0,
+    )
+    .await
+    .unwrap();
+    assert!(
+        h.open_referral(&provider, &second, &o, t0)
+            .await
+            .unwrap()
+            .shared
+            .is_none()
+    );
+
+    // Declined needs a reason.
+    let third = h
+        .create_referral(&cw, case, &input("within_24h", true), &o, t0)
+        .await
+        .unwrap();
+    let e = h
+        .decide_referral(
+            &provider,
+            &third,
+            Decision::Decline {
+                reason: String::new(),
+            },
+            &o,
+            t0,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(key(e), "error-required");
+    h.decide_referral(
+        &provider,
+        &third,
+        Decision::Decline {
+            reason: "No stock".into(),
+        },
+        &o,
+        t0,
+    )
+    .await
+    .unwrap();
+
+    // Overdue, by the clock: the emergency one after 2 hours, the 24-hour ones after a day.
+    let fourth = h
+        .create_referral(&cw, case, &input("within_24h", true), &o, t0)
+        .await
+        .unwrap();
+    let at = |secs: i64| {
+        let cw = cw.clone();
+        async move {
+            h.overdue_referrals(&cw, t0 + secs)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(at(3600).await.is_empty());
+    assert!(
+        at(3 * 3600).await.is_empty(),
+        "the emergency one is another agency's"
+    );
+    let later = at(25 * 3600).await;
+    assert!(later.contains(&fourth) && !later.contains(&urgent) && !later.contains(&third));
+    let early = h
+        .overdue_referrals(&coordinator, t0 + 3 * 3600)
+        .await
+        .unwrap();
+    assert_eq!(
+        early.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        vec![urgent.clone()],
+        "the coordinator sees every overdue referral"
+    );
+    let coordinator_view = h
+        .overdue_referrals(&coordinator, t0 + 25 * 3600)
+        .await
+        .unwrap();
+    assert!(coordinator_view.iter().any(|r| r.id == fourth));
+    let outsider_view = h
+        .overdue_referrals(&outsider, t0 + 25 * 3600)
+        .await
+        .unwrap();
+    assert!(outsider_view.is_empty());
+
+    // Every move audited; the reason and answers sealed.
+    let moved: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'referral.moved'")
+            .fetch_one(h.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(moved, 7, "send, accept, start, complete, accept, revoke, decline");
+    let reasons: Vec<Option<Vec<u8>>> = sqlx::query_scalar("SELECT reason FROM referrals")
+        .fetch_all(h.db.pool())
+        .await
+        .unwrap();
+    assert!(
+        reasons
+            .iter()
+            .flatten()
+            .all(|r| !r.windows(8).any(|w| w == b"clothing"))
+    );
+}
