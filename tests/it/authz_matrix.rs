@@ -65,6 +65,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         ("/report", true),
         ("/verify", true),
         ("/services", true),
+        ("/referrals", lists_cases(role)),
         ("/services.csv", true),
         (
             "/services/new",
@@ -737,6 +738,18 @@ async fn every_role_on_every_case_route() {
                     format!("{base}/services"),
                     vec![("service_type", "")],
                     if readable { 200 } else { 404 },
+                ),
+                (
+                    // No consent recorded: a writer gets the form back with the reason.
+                    format!("{base}/referrals"),
+                    vec![
+                        ("to_agency_id", other_agency.as_str()),
+                        ("services", "legal_aid"),
+                        ("urgency", "routine"),
+                        ("reason", "Matrix"),
+                        ("action", "send"),
+                    ],
+                    write(422),
                 ),
                 (
                     format!("{base}/assign"),

@@ -419,7 +419,10 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
             .fetch_one(h.db.pool())
             .await
             .unwrap();
-    assert_eq!(moved, 7, "send, accept, start, complete, accept, revoke, decline");
+    assert_eq!(
+        moved, 7,
+        "send, accept, start, complete, accept, revoke, decline"
+    );
     let reasons: Vec<Option<Vec<u8>>> = sqlx::query_scalar("SELECT reason FROM referrals")
         .fetch_all(h.db.pool())
         .await
@@ -430,4 +433,95 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
             .flatten()
             .all(|r| !r.windows(8).any(|w| w == b"clothing"))
     );
+}
+
+#[tokio::test]
+async fn a_referral_through_the_pages_from_case_worker_to_provider_and_back() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let ffp = app
+        .haven
+        .find_agency("Food for the Poor Guyana")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let cw = app.login("caseworker").await;
+    let res = cw
+        .open_case(&[
+            ("first_name", "Paginita"),
+            ("mobile_phone", "+592 611 0000"),
+        ])
+        .await;
+    let case = location(&res).trim_start_matches("/cases/").to_string();
+    let form = cw.get(&format!("/cases/{case}/referrals")).await;
+    assert_eq!(form.status(), 200);
+    let fields = [
+        ("to_agency_id", ffp.as_str()),
+        ("services", "material_assistance"),
+        ("urgency", "within_24h"),
+        ("reason", "Clothes and food"),
+        ("sections", "identity"),
+        ("action", "send"),
+    ];
+    // Without consent: refused on the form, which names the reason.
+    let res = cw
+        .post_form(&format!("/cases/{case}/referrals"), &fields)
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("No consent of the person")
+    );
+    let res = cw
+        .post_form(
+            &format!("/cases/{case}/consents"),
+            &[
+                ("purpose", "referral"),
+                ("agency_id", &ffp),
+                ("given_by", "person"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = cw
+        .post_form(&format!("/cases/{case}/referrals"), &fields)
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = location(&res);
+    let id = page.trim_start_matches("/referrals/").to_string();
+
+    // The provider's inbox, then the referral: nothing of the case before accepting.
+    let provider = app.login("provider").await;
+    let inbox = provider.get("/referrals").await.text().await.unwrap();
+    assert!(inbox.contains(&format!("/referrals/{id}")));
+    let html = provider.get(&page).await.text().await.unwrap();
+    assert!(!html.contains("Paginita"));
+    let res = provider.post_form(&format!("{page}/accept"), &[]).await;
+    assert_eq!(res.status(), 303);
+    let html = provider.get(&page).await.text().await.unwrap();
+    assert!(
+        html.contains("Paginita") && !html.contains("611 0000"),
+        "shared sections only"
+    );
+    assert_eq!(provider.get(&format!("/cases/{case}")).await.status(), 404);
+    let res = provider
+        .post_form(&format!("{page}/complete"), &[("note", "Kits handed over")])
+        .await;
+    assert_eq!(res.status(), 303);
+
+    // The case worker sees the outcome.
+    let html = cw.get(&page).await.text().await.unwrap();
+    assert!(html.contains("Kits handed over") && html.contains("completed"));
+    // A move nobody may make is refused with a message; an unknown one is not found.
+    let res = cw.post_form(&format!("{page}/revoke"), &[]).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        cw.post_form(&format!("{page}/fly"), &[]).await.status(),
+        404
+    );
+    let outsider = app.login("childcare").await;
+    assert_eq!(outsider.get(&page).await.status(), 404);
 }

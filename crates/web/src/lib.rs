@@ -10,6 +10,7 @@ mod extract;
 mod forms;
 mod layout;
 mod pages;
+mod referral_pages;
 mod screening_pages;
 mod security;
 mod service_pages;
@@ -106,6 +107,13 @@ pub fn router(state: AppState) -> Router {
             post(case_pages::case_consent_withdraw),
         )
         .route("/cases/{id}/services", post(service_pages::for_case))
+        .route(
+            "/cases/{id}/referrals",
+            get(referral_pages::new_form).post(referral_pages::create),
+        )
+        .route("/referrals", get(referral_pages::list))
+        .route("/referrals/{id}", get(referral_pages::view))
+        .route("/referrals/{id}/{action}", post(referral_pages::decide))
         .route(
             "/services",
             get(service_pages::list).post(service_pages::search),
@@ -389,6 +397,8 @@ mod i18n_keys {
             ("service_pages.rs", include_str!("service_pages.rs")),
             ("consents.rs", include_str!("../../core/src/consents.rs")),
             ("consent.rs", include_str!("../../domain/src/consent.rs")),
+            ("referral_pages.rs", include_str!("referral_pages.rs")),
+            ("referrals.rs", include_str!("../../core/src/referrals.rs")),
         ] {
             sources.push((name.to_string(), src.to_string()));
         }
@@ -470,6 +480,36 @@ mod i18n_keys {
         }
         for (prefix, codes) in [
             ("service-type", haven_core::consents::SERVICE_TYPES),
+            ("referral-urgency", haven_domain::referral::URGENCIES),
+            ("referral-section", haven_domain::referral::SECTIONS),
+            (
+                "referral-status",
+                &[
+                    "draft",
+                    "sent",
+                    "accepted",
+                    "declined",
+                    "in_progress",
+                    "completed",
+                    "revoked",
+                    "redirected",
+                ],
+            ),
+            (
+                "field",
+                &[
+                    "referral_agency",
+                    "referral_user",
+                    "referral_services",
+                    "referral_urgency",
+                    "referral_sections",
+                    "referral_reason",
+                    "referral_justification",
+                    "referral_answer",
+                    "consent",
+                    "status",
+                ],
+            ),
             ("consent-purpose", haven_domain::consent::PURPOSES),
             ("consent-by", haven_domain::consent::GIVEN_BY),
             ("consent-form", haven_domain::consent::FORMS),

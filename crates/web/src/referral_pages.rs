@@ -1,0 +1,276 @@
+//! Referral pages: the form on a case, the agency's inbox and sent list with what is overdue,
+//! and one referral with the moves the user may make. The recipient's page shows the shared
+//! sections only.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use haven_core::CoreError;
+use haven_core::consents::SERVICE_TYPES;
+use haven_core::referrals::{Decision, ReferralInput, ReferralView};
+use haven_domain::CaseId;
+use haven_domain::referral::{SECTIONS, Status, URGENCIES};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::ctx::Authed;
+use crate::extract::HtmlForm;
+use crate::layout::Layout;
+use crate::pages::{error_page, fail, form_status, render};
+
+#[derive(Template)]
+#[template(path = "referral_form.html")]
+struct FormPage<'a> {
+    l: &'a Layout<'a>,
+    case: String,
+    errors: Vec<String>,
+    agencies: Vec<(String, String)>,
+    services: Vec<(&'static str, String)>,
+    urgencies: Vec<(&'static str, String)>,
+    sections: Vec<(&'static str, String)>,
+    is_coordinator: bool,
+}
+
+async fn form_page(
+    state: &AppState,
+    l: &Layout<'_>,
+    s: &haven_core::auth::SessionInfo,
+    case: String,
+    errors: Vec<String>,
+) -> Response {
+    let agencies = match state.haven().agency_names().await {
+        Ok(a) => a
+            .into_iter()
+            .filter(|(aid, _)| *aid != s.principal.agency_id)
+            .map(|(aid, n)| (aid.to_string(), n))
+            .collect(),
+        Err(e) => return fail(l, e),
+    };
+    let status = form_status(&errors);
+    let mut res = render(&FormPage {
+        l,
+        case,
+        errors,
+        agencies,
+        services: SERVICE_TYPES
+            .iter()
+            .map(|t| (*t, l.t(&format!("service-type-{t}"))))
+            .collect(),
+        urgencies: URGENCIES
+            .iter()
+            .map(|u| (*u, l.t(&format!("referral-urgency-{u}"))))
+            .collect(),
+        sections: SECTIONS
+            .iter()
+            .map(|x| (*x, l.t(&format!("referral-section-{x}"))))
+            .collect(),
+        is_coordinator: s.principal.role == haven_domain::Role::Coordinator,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Ok(case) = id.parse::<CaseId>() else {
+        return fail(&l, CoreError::NotFound);
+    };
+    // The form is shown only for a case the user may see (like any case page).
+    if let Err(e) = state.haven().case_number(&s.principal, case).await {
+        return fail(&l, e);
+    }
+    form_page(&state, &l, &s, id, vec![]).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReferralForm {
+    to_agency_id: String,
+    services: Vec<String>,
+    urgency: String,
+    reason: String,
+    sections: Vec<String>,
+    emergency_justification: String,
+    action: String,
+}
+
+fn errors_of(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
+    match e {
+        CoreError::Invalid(errs) => errs
+            .iter()
+            .map(|e| format!("{}: {}", crate::forms::field_label(l, e.field), l.t(e.key)))
+            .collect(),
+        e => vec![l.t(e.user_key())],
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<ReferralForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Ok(case) = id.parse::<CaseId>() else {
+        return fail(&l, CoreError::NotFound);
+    };
+    let input = ReferralInput {
+        to_agency_id: f.to_agency_id,
+        to_user: String::new(),
+        services: f.services,
+        urgency: f.urgency,
+        reason: f.reason,
+        sections: f.sections,
+        send: f.action != "draft",
+        emergency_justification: f.emergency_justification,
+    };
+    match state
+        .haven()
+        .create_referral(&s.principal, case, &input, &info.origin, haven_core::now())
+        .await
+    {
+        Ok(rid) => Redirect::to(&format!("/referrals/{rid}")).into_response(),
+        Err(e @ CoreError::Invalid(_)) => {
+            let errors = errors_of(&l, &e);
+            form_page(&state, &l, &s, id, errors).await
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referrals.html")]
+struct ListPage<'a> {
+    l: &'a Layout<'a>,
+    /// (title, referrals): received, then sent.
+    lists: Vec<(String, Vec<ReferralView>)>,
+    overdue: Vec<ReferralView>,
+}
+
+pub async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    let h = state.haven();
+    let now = haven_core::now();
+    let p = &s.principal;
+    let incoming = match h.referrals_of_agency(p, true, &info.origin, now).await {
+        Ok(v) => v,
+        Err(e) => return fail(&l, e),
+    };
+    let outgoing = match h.referrals_of_agency(p, false, &info.origin, now).await {
+        Ok(v) => v,
+        Err(e) => return fail(&l, e),
+    };
+    let overdue = match h.overdue_referrals(p, now).await {
+        Ok(v) => v,
+        Err(e) => return fail(&l, e),
+    };
+    render(&ListPage {
+        lists: vec![
+            (l.t("referrals-incoming"), incoming),
+            (l.t("referrals-outgoing"), outgoing),
+        ],
+        l: &l,
+        overdue,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+struct ViewPage<'a> {
+    l: &'a Layout<'a>,
+    r: ReferralView,
+    recipient: bool,
+    errors: Vec<String>,
+}
+
+impl ViewPage<'_> {
+    fn is(&self, s: &str) -> bool {
+        self.r.status == Status::parse(s).unwrap_or(Status::Draft)
+    }
+}
+
+async fn view_page(
+    state: &AppState,
+    l: &Layout<'_>,
+    s: &haven_core::auth::SessionInfo,
+    info: &crate::ctx::ReqInfo,
+    id: &str,
+    errors: Vec<String>,
+) -> Response {
+    let r = match state
+        .haven()
+        .open_referral(&s.principal, id, &info.origin, haven_core::now())
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return fail(l, e),
+    };
+    let recipient = r.to_agency_id == s.principal.agency_id;
+    let status = form_status(&errors);
+    let mut res = render(&ViewPage {
+        l,
+        r,
+        recipient,
+        errors,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Done {
+    done: String,
+}
+
+pub async fn view(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    Query(d): Query<Done>,
+) -> Response {
+    let mut l = Layout::new(&state, &info);
+    if !d.done.is_empty() {
+        l = l.with_notice("referral-saved");
+    }
+    view_page(&state, &l, &s, &info, &id, vec![]).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    note: String,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path((id, action)): Path<(String, String)>,
+    HtmlForm(f): HtmlForm<MoveForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let d = match action.as_str() {
+        "send" => Decision::Send,
+        "accept" => Decision::Accept,
+        "decline" => Decision::Decline { reason: f.note },
+        "start" => Decision::Start,
+        "complete" => Decision::Complete { outcome: f.note },
+        "revoke" => Decision::Revoke { reason: f.note },
+        _ => return error_page(&l, axum::http::StatusCode::NOT_FOUND, "error-not-found"),
+    };
+    match state
+        .haven()
+        .decide_referral(&s.principal, &id, d, &info.origin, haven_core::now())
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/referrals/{id}?done=1")).into_response(),
+        Err(e @ CoreError::Invalid(_)) => {
+            let errors = errors_of(&l, &e);
+            view_page(&state, &l, &s, &info, &id, errors).await
+        }
+        Err(e) => fail(&l, e),
+    }
+}
