@@ -19,6 +19,17 @@ use crate::AppState;
 use crate::ctx::{Authed, Ctx, LANG_COOKIE, PendingMfa, SESSION_COOKIE, SignedIn, set_cookie};
 use crate::layout::{Layout, role_key};
 
+/// The messages of a refused form, each field named by its `field-*` label.
+pub(crate) fn field_messages(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
+    match e {
+        CoreError::Invalid(errs) => errs
+            .iter()
+            .map(|e| format!("{}: {}", crate::forms::field_label(l, e.field), l.t(e.key)))
+            .collect(),
+        e => vec![l.t(e.user_key())],
+    }
+}
+
 /// A form page's status: 200, or 422 when it shows errors (the input is kept on the page).
 pub(crate) fn form_status<E>(errors: &[E]) -> StatusCode {
     if errors.is_empty() {

@@ -97,16 +97,6 @@ pub struct ReferralForm {
     action: String,
 }
 
-fn errors_of(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
-    match e {
-        CoreError::Invalid(errs) => errs
-            .iter()
-            .map(|e| format!("{}: {}", crate::forms::field_label(l, e.field), l.t(e.key)))
-            .collect(),
-        e => vec![l.t(e.user_key())],
-    }
-}
-
 pub async fn create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
@@ -134,7 +124,7 @@ pub async fn create(
     {
         Ok(rid) => Redirect::to(&format!("/referrals/{rid}")).into_response(),
         Err(e @ CoreError::Invalid(_)) => {
-            let errors = errors_of(&l, &e);
+            let errors = crate::pages::field_messages(&l, &e);
             form_page(&state, &l, &s, id, errors).await
         }
         Err(e) => fail(&l, e),
@@ -268,7 +258,7 @@ pub async fn decide(
     {
         Ok(()) => Redirect::to(&format!("/referrals/{id}?done=1")).into_response(),
         Err(e @ CoreError::Invalid(_)) => {
-            let errors = errors_of(&l, &e);
+            let errors = crate::pages::field_messages(&l, &e);
             view_page(&state, &l, &s, &info, &id, errors).await
         }
         Err(e) => fail(&l, e),

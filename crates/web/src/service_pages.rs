@@ -291,16 +291,6 @@ async fn form_page(
     res
 }
 
-fn errors_of(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
-    match e {
-        CoreError::Invalid(errs) => errs
-            .iter()
-            .map(|e| format!("{}: {}", crate::forms::field_label(l, e.field), l.t(e.key)))
-            .collect(),
-        e => vec![l.t(e.user_key())],
-    }
-}
-
 pub async fn new_form(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     if !s.principal.may_manage_services(s.principal.agency_id) {
@@ -363,7 +353,7 @@ async fn save(
     {
         Ok(_) => Redirect::to("/services?saved=1").into_response(),
         Err(e @ CoreError::Invalid(_)) => {
-            let errors = errors_of(&l, &e);
+            let errors = crate::pages::field_messages(&l, &e);
             form_page(state, &l, s, id, f, errors).await
         }
         Err(e) => fail(&l, e),
@@ -407,7 +397,7 @@ pub async fn capacity(
     {
         Ok(()) => Redirect::to("/services?saved=1").into_response(),
         Err(e @ CoreError::Invalid(_)) => {
-            let errors = errors_of(&l, &e);
+            let errors = crate::pages::field_messages(&l, &e);
             match state
                 .haven()
                 .services(&s.principal, &ServiceFilter::default())
