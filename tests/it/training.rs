@@ -335,6 +335,10 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
         outcomes.starts_with("1 ") && outcomes.contains("compte Haven"),
         "{outcomes}"
     );
+    assert!(
+        outcomes.contains("envoyé 0 orientations avant et 0 après"),
+        "{outcomes}"
+    );
     let xlsx = t
         .get("/training/report.xlsx?from=2026-01-01")
         .await

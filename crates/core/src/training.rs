@@ -209,6 +209,8 @@ pub struct Outcomes {
     pub linked_accounts: usize,
     pub screenings_before: i64,
     pub screenings_after: i64,
+    pub referrals_before: i64,
+    pub referrals_after: i64,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -1224,6 +1226,12 @@ impl Haven {
             let (b, a) = store::screenings_around(&mut tx, *user, &after).await?;
             outcomes.screenings_before += b;
             outcomes.screenings_after += a;
+            let from = parse_date(&after)
+                .map(|d| d.midnight().assume_utc().unix_timestamp())
+                .unwrap_or(0);
+            let (b, a) = store::referrals_around(&mut tx, *user, from).await?;
+            outcomes.referrals_before += b;
+            outcomes.referrals_after += a;
         }
         tx.commit().await?;
         let report = haven_training::report::build(&enrolments, from, to);

@@ -485,6 +485,21 @@ pub async fn screenings_around(conn: &mut Conn, user: UserId, day: &str) -> Resu
     Ok((r.try_get("before")?, r.try_get("after")?))
 }
 
+/// Referrals a user sent before / at or after a time (training outcomes: counts only; drafts
+/// left out).
+pub async fn referrals_around(conn: &mut Conn, user: UserId, at: i64) -> Result<(i64, i64)> {
+    let r = sqlx::query(
+        "SELECT COALESCE(SUM(CASE WHEN sent_at < $2 THEN 1 ELSE 0 END), 0) AS before, \
+         COALESCE(SUM(CASE WHEN sent_at >= $2 THEN 1 ELSE 0 END), 0) AS after \
+         FROM referrals WHERE from_user_id = $1 AND sent_at IS NOT NULL",
+    )
+    .bind(user.to_string())
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((r.try_get("before")?, r.try_get("after")?))
+}
+
 #[derive(Clone, Debug)]
 pub struct MaterialRow {
     pub id: String,

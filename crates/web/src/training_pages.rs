@@ -981,6 +981,14 @@ fn outcomes_text(l: &Layout<'_>, r: &ReportView) -> String {
             ("accounts", FluentValue::from(r.outcomes.linked_accounts)),
             ("before", FluentValue::from(r.outcomes.screenings_before)),
             ("after", FluentValue::from(r.outcomes.screenings_after)),
+            (
+                "referrals_before",
+                FluentValue::from(r.outcomes.referrals_before),
+            ),
+            (
+                "referrals_after",
+                FluentValue::from(r.outcomes.referrals_after),
+            ),
         ],
     )
 }
