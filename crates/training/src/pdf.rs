@@ -166,7 +166,10 @@ impl Doc {
     }
 
     fn text_at(&mut self, x: f32, y: f32, font: Font, size: f32, s: &str) {
-        let c = self.pages.last_mut().expect("a page");
+        // A document always has a page (the constructors make the first).
+        let Some(c) = self.pages.last_mut() else {
+            return;
+        };
         c.begin_text();
         c.set_font(font.name(), size);
         c.next_line(x, y);
@@ -229,8 +232,7 @@ impl Doc {
         };
         d.new_page();
         let (w, h) = d.size();
-        {
-            let c = d.pages.last_mut().expect("a page");
+        if let Some(c) = d.pages.last_mut() {
             c.set_line_width(3.0);
             c.rect(30.0, 30.0, w - 60.0, h - 60.0);
             c.stroke();
