@@ -84,6 +84,10 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
             "/training/report.xlsx",
             manages_training(role) || role == Role::Analyst,
         ),
+        (
+            "/training/report.pdf",
+            manages_training(role) || role == Role::Analyst,
+        ),
         ("/stats", sees_stats(role)),
         ("/stats/releases", sees_stats(role)),
         ("/audit", role == Role::Auditor),
@@ -240,6 +244,76 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
             res.status().as_u16(),
             expect(303, manages_training(role), 403),
             "{user} POST participants"
+        );
+        let (cw, ct): (String, String) = sqlx::query_as(
+            "SELECT workshop_id, trainee_id FROM enrolments WHERE certificate_code IS NOT NULL LIMIT 1",
+        )
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+        let material: String = sqlx::query_scalar("SELECT id FROM workshop_materials LIMIT 1")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+        for path in [
+            format!("/training/{cw}/certificates/{ct}"),
+            format!("/training/materials/{material}"),
+        ] {
+            assert_eq!(
+                s.get(&path).await.status().as_u16(),
+                expect(200, manages_training(role), 403),
+                "{user} GET {path}"
+            );
+        }
+        let newest: String = sqlx::query_scalar(
+            "SELECT trainee_id FROM enrolments WHERE workshop_id = $1 ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(&w)
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+        let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
+            (
+                format!("/training/{w}/edit"),
+                vec![
+                    ("title", "Matrix workshop"),
+                    ("topics", "referral"),
+                    ("first_day", "2026-03-02"),
+                ],
+            ),
+            (
+                format!("/training/participants/{newest}"),
+                vec![("first_name", "Matrix"), ("sex", "female")],
+            ),
+            (
+                format!("/training/{w}/participants/{newest}/remove"),
+                vec![],
+            ),
+        ];
+        for (path, fields) in posts {
+            assert_eq!(
+                s.post_form(&path, &fields).await.status().as_u16(),
+                expect(303, manages_training(role), 403),
+                "{user} POST {path}"
+            );
+        }
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", s.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(b"matrix slides".to_vec()).file_name("m.txt"),
+            );
+        let res = s
+            .client
+            .post(app.url(&format!("/training/{w}/materials")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status().as_u16(),
+            expect(303, manages_training(role), 403),
+            "{user} POST materials"
         );
     }
     let res = s
@@ -458,7 +532,7 @@ async fn every_role_on_every_route() {
         401
     );
 
-    // A workshop exists before any role is tried, so every role meets one.
+    // A workshop (with a material) exists before any role is tried, so every role meets one.
     let coordinator = app
         .haven
         .principal_of_user(app.user_id("coordinator").await)
@@ -474,6 +548,21 @@ async fn every_role_on_every_route() {
                 first_day: "2026-03-01".into(),
                 ..Default::default()
             },
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let first: String = sqlx::query_scalar("SELECT id FROM workshops ORDER BY created_at LIMIT 1")
+        .fetch_one(app.haven.db.pool())
+        .await
+        .unwrap();
+    app.haven
+        .add_material(
+            coordinator.training_manage().unwrap(),
+            &first,
+            "slides.txt",
+            "text/plain",
+            b"slides",
             &Default::default(),
         )
         .await
