@@ -103,12 +103,11 @@ impl Haven {
             let person = haven_store::cases::get_person(tx, c.person_id)
                 .await?
                 .ok_or(CoreError::NotFound)?;
-            person.age_uncertain
-                || person
-                    .birth_year
-                    .map(|y| i64::from(today().year()) - y < 18)
-                    .or(person.assessed_age.map(|a| a < 18))
-                    .unwrap_or(false)
+            // The record's own rule (birth date, assessed age, uncertain age).
+            self.load_record(tx, &c, &person)
+                .await?
+                .person
+                .is_child(today())
         };
         match self
             .consent_check(tx, case, "referral", Some(to), doc_child)

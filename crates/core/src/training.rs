@@ -237,6 +237,15 @@ fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// Days attended, post-test score and whether the workshop's rule is met (no name unsealed).
+fn completion(w: &WorkshopView, e: &EnrolmentRow) -> (BTreeSet<Date>, Option<u32>, bool) {
+    let days: BTreeSet<Date> = e.days.iter().filter_map(|d| parse_date(d)).collect();
+    let attended = days.iter().filter(|d| w.days.contains(d)).count();
+    let post = e.post_score.map(|s| s.clamp(0, 100) as u32);
+    let done = w.rule.completion().completed(w.days.len(), attended, post);
+    (days, post, done)
+}
+
 fn workshop_view(w: &WorkshopRow) -> Result<WorkshopView> {
     let first_day = day(&w.first_day)?;
     let last_day = day(&w.last_day)?;
@@ -524,12 +533,10 @@ impl Haven {
         e: &EnrolmentRow,
         agencies: &BTreeMap<AgencyId, String>,
     ) -> Result<EnrolmentView> {
-        let days: BTreeSet<Date> = e.days.iter().filter_map(|d| parse_date(d)).collect();
-        let attended = days.iter().filter(|d| w.days.contains(d)).count();
-        let post = e.post_score.map(|s| s.clamp(0, 100) as u32);
+        let (days, post, completed) = completion(w, e);
         Ok(EnrolmentView {
             participant: self.participant_view(&e.trainee, agencies)?,
-            completed: w.rule.completion().completed(w.days.len(), attended, post),
+            completed,
             days,
             pre_score: e.pre_score.map(|s| s.clamp(0, 100) as u32),
             post_score: post,
@@ -1046,13 +1053,12 @@ impl Haven {
             .await?
             .ok_or(CoreError::NotFound)?;
         let view = workshop_view(&w)?;
-        let agencies = BTreeMap::new();
         let mut issued = 0;
         for e in store::enrolments(&mut tx, workshop).await? {
             if e.certificate_code.is_some() {
                 continue;
             }
-            if !self.enrolment_view(&view, &e, &agencies)?.completed {
+            if !completion(&view, &e).2 {
                 continue;
             }
             let code = haven_training::certificate_code(rand::random());

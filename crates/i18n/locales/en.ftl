@@ -705,7 +705,10 @@ training-report-people = People
 training-report-tested = Tested
 training-report-gain = Knowledge gain
 training-report-outcomes = What trained staff did afterwards
-training-report-outcomes-text = { $accounts } trained participants have a Haven account. They recorded { $before } screenings before their training and { $after } after it, and sent { $referrals_before } referrals before and { $referrals_after } after.
+training-report-outcomes-text = { $accounts ->
+    [one] 1 trained participant has a Haven account. They
+   *[other] { $accounts } trained participants have a Haven account. They
+} recorded { $before } screenings before their training and { $after } after it, and sent { $referrals_before } referrals before and { $referrals_after } after.
 training-report-footer = Haven training report: counts only, no names.
 certificate-heading = Certificate of completion
 certificate-certifies = This certifies that

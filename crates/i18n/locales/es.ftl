@@ -705,7 +705,10 @@ training-report-people = Personas
 training-report-tested = Evaluadas
 training-report-gain = Aumento de conocimientos
 training-report-outcomes = Lo que hizo después el personal capacitado
-training-report-outcomes-text = { $accounts } participantes capacitados tienen una cuenta de Haven. Registraron { $before } evaluaciones iniciales antes de su capacitación y { $after } después, y enviaron { $referrals_before } derivaciones antes y { $referrals_after } después.
+training-report-outcomes-text = { $accounts ->
+    [one] 1 participante capacitado tiene una cuenta de Haven. Registraron
+   *[other] { $accounts } participantes capacitados tienen una cuenta de Haven. Registraron
+} { $before } evaluaciones iniciales antes de su capacitación y { $after } después, y enviaron { $referrals_before } derivaciones antes y { $referrals_after } después.
 training-report-footer = Informe de capacitación de Haven: solo cifras, ningún nombre.
 certificate-heading = Certificado de aprobación
 certificate-certifies = Se certifica que

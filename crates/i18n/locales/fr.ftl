@@ -705,7 +705,10 @@ training-report-people = Personnes
 training-report-tested = Évaluées
 training-report-gain = Gain de connaissances
 training-report-outcomes = Ce que le personnel formé a fait ensuite
-training-report-outcomes-text = { $accounts } participants formés ont un compte Haven. Ils ont enregistré { $before } dépistages avant leur formation et { $after } après, et envoyé { $referrals_before } orientations avant et { $referrals_after } après.
+training-report-outcomes-text = { $accounts ->
+    [one] 1 participant formé a un compte Haven. Ils
+   *[other] { $accounts } participants formés ont un compte Haven. Ils
+} ont enregistré { $before } dépistages avant leur formation et { $after } après, et envoyé { $referrals_before } orientations avant et { $referrals_after } après.
 training-report-footer = Rapport de formation Haven : des chiffres seulement, aucun nom.
 certificate-heading = Attestation de formation
 certificate-certifies = Il est attesté que

@@ -328,23 +328,25 @@ pub async fn enrolments(conn: &mut Conn, workshop: &str) -> Result<Vec<Enrolment
     .bind(workshop)
     .fetch_all(&mut *conn)
     .await?;
+    // Attendance grouped once by participant (a large workshop has thousands of rows).
+    let mut by_trainee: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for a in &days {
+        by_trainee
+            .entry(a.try_get("trainee_id")?)
+            .or_default()
+            .push(a.try_get("day")?);
+    }
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let t = trainee(r)?;
-        let mut d = Vec::new();
-        for a in &days {
-            if a.try_get::<String, _>("trainee_id")? == t.id {
-                d.push(a.try_get("day")?);
-            }
-        }
         out.push(EnrolmentRow {
             workshop_id: workshop.to_string(),
+            days: by_trainee.remove(&t.id).unwrap_or_default(),
             trainee: t,
             pre_score: r.try_get("pre_score")?,
             post_score: r.try_get("post_score")?,
             certificate_code: r.try_get("certificate_code")?,
             certificate_at: r.try_get("certificate_at")?,
-            days: d,
         });
     }
     Ok(out)

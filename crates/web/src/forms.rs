@@ -551,6 +551,15 @@ pub fn country_name(l: &Layout<'_>, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
+/// Several codes of a picklist, translated and joined.
+pub fn code_labels(l: &Layout<'_>, list: &Picklist, codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| code_label(l, list, c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A code's label from its picklist.
 pub fn code_label(l: &Layout<'_>, list: &Picklist, code: &str) -> String {
     if code.is_empty() {

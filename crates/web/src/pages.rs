@@ -21,10 +21,15 @@ use crate::layout::{Layout, role_key};
 
 /// The messages of a refused form, each field named by its `field-*` label.
 pub(crate) fn field_messages(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
+    field_messages_in(l, e, "field")
+}
+
+/// The same, for forms whose field labels are `{prefix}-{field}` (tips, training).
+pub(crate) fn field_messages_in(l: &Layout<'_>, e: &CoreError, prefix: &str) -> Vec<String> {
     match e {
         CoreError::Invalid(errs) => errs
             .iter()
-            .map(|e| format!("{}: {}", crate::forms::field_label(l, e.field), l.t(e.key)))
+            .map(|e| format!("{}: {}", l.t(&format!("{prefix}-{}", e.field)), l.t(e.key)))
             .collect(),
         e => vec![l.t(e.user_key())],
     }

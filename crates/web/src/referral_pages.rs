@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use haven_core::CoreError;
 use haven_core::consents::SERVICE_TYPES;
 use haven_core::referrals::{Decision, ReferralInput, ReferralView};
-use haven_domain::CaseId;
 use haven_domain::referral::{SECTIONS, Status, URGENCIES};
+use haven_domain::{CaseId, reference};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -179,6 +179,24 @@ struct ViewPage<'a> {
 impl ViewPage<'_> {
     fn is(&self, s: &str) -> bool {
         self.r.status == Status::parse(s).unwrap_or(Status::Draft)
+    }
+
+    /// Coded facts of the shared sections, in the reader's language.
+    fn gender(&self, code: &str) -> String {
+        crate::forms::code_label(self.l, &reference::PRS_GENDER, code)
+    }
+    fn exploitation(&self, codes: &[String]) -> String {
+        crate::forms::code_labels(self.l, &reference::VIC_TYPE_OF_EXPLOITATION, codes)
+    }
+    fn trafficking_status(&self, code: &str) -> String {
+        crate::forms::code_label(self.l, &reference::VIC_TRAFFICKING_STATUS, code)
+    }
+    fn countries(&self, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|c| crate::forms::country_name(self.l, c))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -74,6 +74,15 @@ fn list_page(
     res
 }
 
+impl ListPage<'_> {
+    fn genders(&self, codes: &[String]) -> String {
+        crate::forms::code_labels(self.l, &reference::PRS_GENDER, codes)
+    }
+    fn exploitations(&self, codes: &[String]) -> String {
+        crate::forms::code_labels(self.l, &reference::VIC_TYPE_OF_EXPLOITATION, codes)
+    }
+}
+
 /// The directory: GET shows it all (or by `service_type` and `region`); the eligibility form
 /// is posted, so a person's age or nationality never goes into a URL.
 pub async fn list(

@@ -124,13 +124,7 @@ fn form_page(
 }
 
 fn field_errors(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
-    match e {
-        CoreError::Invalid(errs) => errs
-            .iter()
-            .map(|e| format!("{}: {}", l.t(&format!("tip-field-{}", e.field)), l.t(e.key)))
-            .collect(),
-        e => vec![l.t(e.user_key())],
-    }
+    crate::pages::field_messages_in(l, e, "tip-field")
 }
 
 #[derive(Template)]

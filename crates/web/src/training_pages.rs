@@ -25,19 +25,7 @@ use crate::layout::Layout;
 use crate::pages::{error_page, fail, forbidden, render};
 
 fn field_errors(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
-    match e {
-        CoreError::Invalid(errs) => errs
-            .iter()
-            .map(|e| {
-                format!(
-                    "{}: {}",
-                    l.t(&format!("training-field-{}", e.field)),
-                    l.t(e.key)
-                )
-            })
-            .collect(),
-        e => vec![l.t(e.user_key())],
-    }
+    crate::pages::field_messages_in(l, e, "training-field")
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
