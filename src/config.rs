@@ -31,6 +31,9 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_CHILD_MEANS_REQUIRED",
     "HAVEN_TIPS_PER_HOUR",
     "HAVEN_PUBLIC_URL",
+    "HAVEN_SMTP_URL",
+    "HAVEN_SMTP_FROM",
+    "HAVEN_NOTIFY_SECONDS",
     // Used by the test suite only.
     "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",
@@ -59,6 +62,9 @@ pub struct FileConfig {
     pub child_means_required: Option<bool>,
     pub tips_per_hour: Option<i64>,
     pub public_url: Option<String>,
+    pub smtp_url: Option<String>,
+    pub smtp_from: Option<String>,
+    pub notify_seconds: Option<i64>,
 }
 
 /// Values given on the command line (highest precedence).
@@ -102,6 +108,10 @@ pub struct Config {
     pub trust_proxy: bool,
     /// The address the public reaches Haven at (printed on certificates).
     pub public_url: Option<String>,
+    /// SMTP server for notification e-mails (`None`: in-app notifications only).
+    pub smtp: Option<(Secret, String)>,
+    /// How often the notification jobs (reminders, outbox) run.
+    pub notify_every: std::time::Duration,
     pub log_json: bool,
     pub policy: haven_core::Policy,
     pub warnings: Vec<String>,
@@ -354,6 +364,46 @@ pub fn load(
             "HAVEN_PUBLIC_URL must start with https:// (or http://), not {u:?}"
         )));
     }
+    let smtp_url = env("HAVEN_SMTP_URL")
+        .or(file.smtp_url.clone())
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty());
+    let smtp = match smtp_url {
+        None => None,
+        Some(url) => {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(ConfigError::Invalid(
+                    "HAVEN_SMTP_URL must start with smtps:// or smtp:// (e.g. \
+                     smtps://user:password@mail.example.org or \
+                     smtp://mail.example.org:587?tls=required)"
+                        .into(),
+                ));
+            }
+            let from = env("HAVEN_SMTP_FROM")
+                .or(file.smtp_from.clone())
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .ok_or_else(|| {
+                    ConfigError::Invalid(
+                        "HAVEN_SMTP_FROM (the sender address, e.g. Haven <haven@example.org>) \
+                         is needed with HAVEN_SMTP_URL"
+                            .into(),
+                    )
+                })?;
+            policy.mail_enabled = true;
+            Some((Secret(url), from))
+        }
+    };
+    let notify_seconds = env("HAVEN_NOTIFY_SECONDS")
+        .map(|v| parse_int("HAVEN_NOTIFY_SECONDS", v))
+        .transpose()?
+        .or(file.notify_seconds)
+        .unwrap_or(60);
+    if !(1..=86_400).contains(&notify_seconds) {
+        return Err(ConfigError::Invalid(
+            "HAVEN_NOTIFY_SECONDS must be between 1 and 86400".into(),
+        ));
+    }
     if let Some(v) = env("HAVEN_TIPS_PER_HOUR")
         .map(|v| parse_int("HAVEN_TIPS_PER_HOUR", v))
         .transpose()?
@@ -398,6 +448,8 @@ pub fn load(
         tls,
         trust_proxy,
         public_url,
+        smtp,
+        notify_every: std::time::Duration::from_secs(notify_seconds as u64),
         log_json,
         policy,
         warnings,

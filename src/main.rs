@@ -130,6 +130,9 @@ enum UserCmd {
         /// Read the password from standard input instead of generating one
         #[arg(long)]
         password_stdin: bool,
+        /// Work e-mail address for notifications
+        #[arg(long, default_value = "")]
+        email: String,
     },
     /// Disable a user: ends their sessions and revokes their API tokens
     Disable { user: String },
@@ -337,6 +340,23 @@ async fn serve(cfg: &Config, haven: Haven) -> Result<()> {
         }
     });
     let i18n = haven_i18n::I18n::load()?;
+    // Reminders and the e-mail outbox, on every app server (each e-mail is claimed by one).
+    let mailer = match &cfg.smtp {
+        Some((url, from)) => Some(haven_mail::SmtpMailer::new(&url.0, from)?),
+        None => None,
+    };
+    let base_url = cfg.public_url.clone().unwrap_or_else(|| {
+        let scheme = if cfg.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", cfg.listen)
+    });
+    tokio::spawn(haven_mail::background(
+        haven.clone(),
+        haven_i18n::I18n::load()?,
+        mailer,
+        base_url,
+        cfg.notify_every,
+        std::future::pending(),
+    ));
     let web = haven_web::WebConfig {
         tls: cfg.tls.is_some(),
         trust_proxy: cfg.trust_proxy,
@@ -556,6 +576,7 @@ async fn user_cmd(cfg: &Config, cmd: UserCmd, origin: &Origin) -> Result<()> {
             role,
             agency,
             password_stdin,
+            email,
         } => {
             let mut password = String::new();
             if password_stdin {
@@ -571,6 +592,7 @@ async fn user_cmd(cfg: &Config, cmd: UserCmd, origin: &Origin) -> Result<()> {
                 role,
                 agency_id: agency,
                 password: password.clone(),
+                email,
             };
             let (id, pw) = haven
                 .create_user(AdminActor::Operator, &new, origin)
@@ -787,6 +809,15 @@ async fn check_config(cfg: &Config) -> Result<()> {
         "drafts        deleted after {} days untouched",
         cfg.policy.draft_max_age_secs / 86_400
     );
+    match &cfg.smtp {
+        Some((_, from)) => println!(
+            "e-mail        notifications sent as {from}, jobs every {} s",
+            cfg.notify_every.as_secs()
+        ),
+        None => println!(
+            "e-mail        off (in-app notifications only; set HAVEN_SMTP_URL and HAVEN_SMTP_FROM)"
+        ),
+    }
     if let Some((cert, key)) = &cfg.tls {
         for p in [cert, key] {
             if !p.exists() {

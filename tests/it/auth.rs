@@ -143,6 +143,7 @@ async fn roles_that_require_mfa_must_enrol_first() {
         role: "admin".into(),
         agency_id: app.haven.list_agencies().await.unwrap()[0].id.to_string(),
         password: "correct-horse-battery-42".into(),
+        email: String::new(),
     };
     app.haven
         .create_user(haven_core::admin::AdminActor::Operator, &new, &origin)
@@ -393,6 +394,7 @@ async fn a_one_time_password_must_be_changed_before_anything_else() {
         role: "case_worker".into(),
         agency_id: "Help & Shelter".into(),
         password: String::new(),
+        email: String::new(),
     };
     let (_, one_time) = app
         .haven

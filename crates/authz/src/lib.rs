@@ -146,9 +146,14 @@ impl<'p> CaseWriter<'p> {
         }
     }
 
-    /// Hand the case to another agency: the NRM coordinator only.
+    /// Ask to hand the case to another agency: the NRM coordinator, or a case worker of the
+    /// owning agency (whose request then waits for the coordinator's approval).
     pub fn may_transfer(&self) -> bool {
-        self.principal.role == Role::Coordinator
+        match self.principal.role {
+            Role::Coordinator => true,
+            Role::CaseWorker => self.principal.agency_id == self.owner,
+            _ => false,
+        }
     }
 }
 

@@ -16,6 +16,34 @@ impl Haven {
         Ok(())
     }
 
+    /// Sets (or clears, with an empty text) the user's own address for notification e-mails.
+    pub async fn set_email(&self, s: &SessionInfo, email: &str, origin: &Origin) -> Result<()> {
+        let email = crate::admin::parse_email(email).map_err(|k| CoreError::invalid("email", k))?;
+        let mut tx = self.db.begin().await?;
+        users::set_email(&mut tx, s.principal.user_id, email.as_deref()).await?;
+        let ev = Event::new(Action::UserEmailChanged)
+            .target("user", s.principal.user_id)
+            .details(serde_json::json!({"email": if email.is_some() { "set" } else { "cleared" }}));
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(&s.principal, origin),
+            ev,
+            now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The user's own address for notification e-mails.
+    pub async fn email_of(&self, s: &SessionInfo) -> Result<Option<String>> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(users::by_id(&mut conn, s.principal.user_id)
+            .await?
+            .and_then(|u| u.email))
+    }
+
     /// Changes the user's password and signs out their other sessions.
     pub async fn change_password(
         &self,

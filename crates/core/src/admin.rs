@@ -45,6 +45,33 @@ pub struct NewUser {
     pub agency_id: String,
     /// Empty: generate a one-time password.
     pub password: String,
+    /// Work address for notification e-mails (optional).
+    pub email: String,
+}
+
+/// A work e-mail address as users type it: trimmed, one `@`, a dot in the domain, no spaces or
+/// angle brackets (it goes into a mail header), at most 254 characters. Empty is `None`.
+pub fn parse_email(s: &str) -> std::result::Result<Option<String>, &'static str> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let ok = s.len() <= 254
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
+        && s.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if ok {
+        Ok(Some(s.to_string()))
+    } else {
+        Err("error-email")
+    }
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -215,6 +242,15 @@ impl Haven {
                 None
             }
         };
+        let email = parse_email(&u.email)
+            .map_err(|key| {
+                errors.push(FieldError {
+                    field: "email",
+                    key,
+                })
+            })
+            .ok()
+            .flatten();
         let generated = u.password.trim().is_empty();
         let pw = if generated {
             generate_password()
@@ -252,6 +288,7 @@ impl Haven {
             language: None,
             created_at: now(),
             last_login_at: None,
+            email,
         };
         let mut tx = self.db.begin().await?;
         users::insert(&mut tx, &row).await.map_err(|e| match e {

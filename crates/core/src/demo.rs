@@ -2377,6 +2377,8 @@ pub async fn load(
             language: None,
             created_at: t0,
             last_login_at: None,
+            // Reserved domain: nothing leaves a demo even with mail on.
+            email: Some(format!("{username}@haven.example")),
         };
         users::insert(&mut tx, &row).await?;
         user_ids.push((id, *role, *agency));

@@ -12,6 +12,7 @@ pub mod consents;
 pub mod demo;
 pub mod files;
 pub mod keys;
+pub mod notifications;
 pub mod people;
 pub mod referrals;
 pub mod release;
@@ -62,6 +63,8 @@ pub struct Policy {
     pub tips_per_hour: i64,
     /// The completion rule new workshops start from (each workshop may change it).
     pub training_rule: haven_training::CompletionRule,
+    /// Notifications also go out by e-mail (through the outbox) to users with an address.
+    pub mail_enabled: bool,
 }
 
 impl Default for Policy {
@@ -83,6 +86,7 @@ impl Default for Policy {
             screening_rules: haven_domain::screening::Rules::default(),
             tips_per_hour: 5,
             training_rule: haven_training::CompletionRule::default(),
+            mail_enabled: false,
         }
     }
 }

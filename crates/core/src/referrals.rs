@@ -6,6 +6,7 @@ use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::referral::{self, Move, SECTIONS, Side, Status, URGENCIES};
 use haven_domain::{AgencyId, CaseId, Role, UserId};
+use haven_store::notifications::CaseServiceRow;
 use haven_store::referrals::{self as store, ReferralRow};
 
 use crate::cases::{aad, today};
@@ -64,6 +65,28 @@ pub struct ReferralView {
     pub sent_at: Option<i64>,
     /// Present for the recipient once accepted (and while in progress or completed).
     pub shared: Option<SharedCase>,
+}
+
+/// A service of the case, as requested through a referral and updated with its outcome.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CaseServiceView {
+    pub id: String,
+    pub service_type: String,
+    pub provider: String,
+    pub referral_id: Option<String>,
+    /// requested, in_progress, delivered, not_delivered
+    pub status: String,
+    pub started_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub outcome: String,
+}
+
+/// Staff who handle referrals at a receiving agency.
+fn handles(role: Role) -> bool {
+    matches!(
+        role,
+        Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
+    )
 }
 
 /// An answer or change of a referral.
@@ -192,13 +215,13 @@ impl Haven {
         if haven_store::agencies::get(&mut tx, to).await?.is_none() {
             return Err(CoreError::invalid("referral_agency", "error-unknown-code"));
         }
-        if let Some(u) = to_user
-            && haven_store::users::by_id(&mut tx, u)
-                .await?
-                .is_none_or(|u| u.agency_id != to || u.disabled)
-        {
-            return Err(CoreError::invalid("referral_user", "error-unknown-code"));
-        }
+        let to_user = self
+            .referral_user(
+                &mut tx,
+                to,
+                &to_user.map(|u| u.to_string()).unwrap_or_default(),
+            )
+            .await?;
         let id = uuid::Uuid::now_v7().to_string();
         let (consent_id, flagged) = if i.send {
             self.referral_consent(&mut tx, p, case, to, &i.urgency, &i.emergency_justification)
@@ -241,8 +264,12 @@ impl Haven {
             completed_at: None,
             revoked_at: None,
             updated_at: now,
+            reminded_at: None,
         };
         store::save(&mut tx, &row).await?;
+        if i.send {
+            self.referral_sent(&mut tx, &row, now).await?;
+        }
         let ev = Event::new(Action::ReferralSaved)
             .target("case", case)
             .details(serde_json::json!({
@@ -356,6 +383,7 @@ impl Haven {
         r.status = to.as_str().to_string();
         r.updated_at = now;
         store::save(&mut tx, &r).await?;
+        self.after_move(&mut tx, &r, to, note, now).await?;
         let ev = Event::new(Action::ReferralMoved)
             .target("case", r.case_id.map(|c| c.to_string()).unwrap_or_default())
             .details(serde_json::json!({
@@ -366,6 +394,271 @@ impl Haven {
         haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// A referral has gone out: its services are requested on the case and the recipients told.
+    async fn referral_sent(
+        &self,
+        tx: &mut haven_store::Conn,
+        r: &ReferralRow,
+        now: i64,
+    ) -> Result<()> {
+        let case = r.case_id.ok_or(CoreError::NotFound)?;
+        for service in list(&r.services) {
+            haven_store::notifications::insert_service(
+                tx,
+                &CaseServiceRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    case_id: case,
+                    service_type: service,
+                    provider_agency_id: r.to_agency_id,
+                    referral_id: Some(r.id.clone()),
+                    status: "requested".into(),
+                    started_at: None,
+                    ended_at: None,
+                    outcome: None,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .await?;
+        }
+        let to = self.referral_recipients(tx, r).await?;
+        self.notify(tx, &to, "referral_new", &r.id, now).await
+    }
+
+    /// After a move: the case's service records follow the referral, and the other side is told.
+    async fn after_move(
+        &self,
+        tx: &mut haven_store::Conn,
+        r: &ReferralRow,
+        to: Status,
+        note: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
+        if to == Status::Sent {
+            return self.referral_sent(tx, r, now).await;
+        }
+        let service_status = match to {
+            Status::Accepted | Status::InProgress => Some("in_progress"),
+            Status::Completed => Some("delivered"),
+            Status::Declined | Status::Revoked | Status::Redirected => Some("not_delivered"),
+            _ => None,
+        };
+        if let Some(st) = service_status {
+            for mut sv in haven_store::notifications::services_of_referral(tx, &r.id).await? {
+                sv.status = st.into();
+                if to == Status::Accepted || (to == Status::InProgress && sv.started_at.is_none()) {
+                    sv.started_at = Some(now);
+                }
+                if matches!(
+                    to,
+                    Status::Completed | Status::Declined | Status::Revoked | Status::Redirected
+                ) {
+                    sv.ended_at = Some(now);
+                }
+                if to == Status::Completed
+                    && let Some(n) = note.filter(|n| !n.is_empty())
+                {
+                    sv.outcome = Some(
+                        self.cipher()
+                            .encrypt(n, &aad("case_services", "outcome", &sv.id)),
+                    );
+                }
+                sv.updated_at = now;
+                haven_store::notifications::update_service(tx, &sv).await?;
+            }
+        }
+        let sender: Vec<UserId> = r.from_user_id.into_iter().collect();
+        match to {
+            Status::Accepted => {
+                self.notify(tx, &sender, "referral_accepted", &r.id, now)
+                    .await
+            }
+            Status::Declined => {
+                self.notify(tx, &sender, "referral_declined", &r.id, now)
+                    .await
+            }
+            Status::Completed => {
+                self.notify(tx, &sender, "referral_completed", &r.id, now)
+                    .await
+            }
+            Status::Revoked => {
+                let to = self.referral_recipients(tx, r).await?;
+                self.notify(tx, &to, "referral_revoked", &r.id, now).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Sends a declined referral on to another agency: the declined one becomes "redirected" and
+    /// a new referral, with the same services, urgency, reason and shared sections, goes to the
+    /// new agency under the person's consent for it. Returns the new referral's id.
+    pub async fn redirect_referral(
+        &self,
+        p: &Principal,
+        id: &str,
+        to_agency: &str,
+        to_user: &str,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<String> {
+        let mut tx = self.db.begin().await?;
+        let mut old = store::get(&mut tx, id).await?.ok_or(CoreError::NotFound)?;
+        let Some(side) = self.side(&mut tx, p, &old, Move::Redirect).await? else {
+            return Err(CoreError::NotFound);
+        };
+        let from =
+            Status::parse(&old.status).ok_or_else(|| CoreError::internal("referral status"))?;
+        if referral::next(from, Move::Redirect, side).is_none() {
+            return Err(CoreError::invalid("status", "error-referral-move"));
+        }
+        let Some(to) = to_agency.trim().parse::<AgencyId>().ok() else {
+            return Err(CoreError::invalid("referral_agency", "error-required"));
+        };
+        if Some(to) == old.to_agency_id || haven_store::agencies::get(&mut tx, to).await?.is_none()
+        {
+            return Err(CoreError::invalid("referral_agency", "error-unknown-code"));
+        }
+        let to_user = self.referral_user(&mut tx, to, to_user).await?;
+        let case = old.case_id.ok_or(CoreError::NotFound)?;
+        let (consent_id, flagged) = self
+            .referral_consent(&mut tx, p, case, to, &old.urgency, "")
+            .await?;
+        let new_id = uuid::Uuid::now_v7().to_string();
+        // The reason is sealed to its row: re-sealed under the new id.
+        let reason = self
+            .cipher()
+            .decrypt_opt(old.reason.as_deref(), &aad("referrals", "reason", &old.id))?;
+        let row = ReferralRow {
+            id: new_id.clone(),
+            from_agency_id: Some(p.agency_id),
+            from_user_id: Some(p.user_id),
+            to_agency_id: Some(to),
+            to_user_id: to_user,
+            reason: reason.as_deref().map(|t| {
+                self.cipher()
+                    .encrypt(t, &aad("referrals", "reason", &new_id))
+            }),
+            consent_id,
+            flagged,
+            emergency_justification: None,
+            status: Status::Sent.as_str().into(),
+            answer: None,
+            redirected_from: Some(old.id.clone()),
+            created_at: now,
+            sent_at: Some(now),
+            due_at: Some(now + referral::answer_within(&old.urgency)),
+            answered_at: None,
+            completed_at: None,
+            revoked_at: None,
+            updated_at: now,
+            reminded_at: None,
+            ..old.clone()
+        };
+        store::save(&mut tx, &row).await?;
+        self.referral_sent(&mut tx, &row, now).await?;
+        old.status = Status::Redirected.as_str().into();
+        old.updated_at = now;
+        store::save(&mut tx, &old).await?;
+        self.after_move(&mut tx, &old, Status::Redirected, None, now)
+            .await?;
+        let a = actor(p, origin);
+        let ev = Event::new(Action::ReferralMoved)
+            .target("case", case)
+            .details(serde_json::json!({
+                "referral_id": old.id,
+                "from": from.as_str(),
+                "to": Status::Redirected.as_str(),
+                "redirected_to": new_id,
+            }));
+        haven_audit::record(&mut tx, self.audit_keys(), &a, ev, now).await?;
+        let ev = Event::new(Action::ReferralSaved)
+            .target("case", case)
+            .details(serde_json::json!({
+                "referral_id": new_id,
+                "status": row.status,
+                "to_agency_id": to.to_string(),
+                "urgency": row.urgency,
+                "sections": list(&row.sections),
+                "redirected_from": old.id,
+            }));
+        haven_audit::record(&mut tx, self.audit_keys(), &a, ev, now).await?;
+        tx.commit().await?;
+        Ok(new_id)
+    }
+
+    /// A named user at the receiving agency: optional; must be active and of that agency.
+    async fn referral_user(
+        &self,
+        tx: &mut haven_store::Conn,
+        agency: AgencyId,
+        user: &str,
+    ) -> Result<Option<UserId>> {
+        let user = user.trim();
+        if user.is_empty() {
+            return Ok(None);
+        }
+        let Ok(u) = user.parse::<UserId>() else {
+            return Err(CoreError::invalid("referral_user", "error-unknown-code"));
+        };
+        match haven_store::users::by_id(tx, u).await? {
+            Some(row) if row.agency_id == agency && !row.disabled && handles(row.role) => {
+                Ok(Some(u))
+            }
+            _ => Err(CoreError::invalid("referral_user", "error-unknown-code")),
+        }
+    }
+
+    /// The people a referral may name, by agency (id, name, agency): staff who handle referrals,
+    /// of every agency but the user's own.
+    pub async fn referral_contacts(
+        &self,
+        p: &Principal,
+    ) -> Result<Vec<(UserId, String, AgencyId)>> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(haven_store::users::list(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|u| !u.disabled && u.agency_id != p.agency_id && handles(u.role))
+            .map(|u| (u.id, u.display_name, u.agency_id))
+            .collect())
+    }
+
+    /// The services of a case (requested through referrals, with their outcome). Needs read
+    /// access to the case; part of reading it.
+    pub async fn case_services(&self, p: &Principal, case: CaseId) -> Result<Vec<CaseServiceView>> {
+        let names = self.agency_map().await?;
+        let mut conn = self.db.pool().acquire().await?;
+        let facts = haven_store::cases::access_facts(&mut conn, case, crate::now()).await?;
+        if facts.and_then(|f| p.read_case(case, &f)).is_none() {
+            return Err(CoreError::NotFound);
+        }
+        haven_store::notifications::services_of_case(&mut conn, case)
+            .await?
+            .into_iter()
+            .map(|s| {
+                Ok(CaseServiceView {
+                    outcome: self
+                        .cipher()
+                        .decrypt_opt(
+                            s.outcome.as_deref(),
+                            &aad("case_services", "outcome", &s.id),
+                        )?
+                        .unwrap_or_default(),
+                    provider: s
+                        .provider_agency_id
+                        .and_then(|a| names.get(&a).cloned())
+                        .unwrap_or_default(),
+                    id: s.id,
+                    service_type: s.service_type,
+                    referral_id: s.referral_id,
+                    status: s.status,
+                    started_at: s.started_at,
+                    ended_at: s.ended_at,
+                })
+            })
+            .collect()
     }
 
     fn referral_view(

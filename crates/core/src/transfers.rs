@@ -9,7 +9,7 @@
 use haven_audit::{Action, Event};
 use haven_authz::{CaseCreate, Principal};
 use haven_domain::record::CaseRecord;
-use haven_domain::{AgencyId, CaseId};
+use haven_domain::{AgencyId, CaseId, Role};
 use haven_store::case_parts::{self, DraftRow, TransferRow};
 use haven_store::cases;
 
@@ -97,15 +97,38 @@ impl Haven {
             to_agency_name: String::new(),
             requested_by: p.user_id,
             requested_at: t,
-            status: "pending".into(),
+            // A case worker's request waits for the coordinator; the coordinator's goes out.
+            status: if p.role == Role::Coordinator {
+                "pending"
+            } else {
+                "awaiting_approval"
+            }
+            .into(),
             decided_by: None,
             decided_at: None,
             decision_note: None,
         };
         case_parts::insert_transfer(&mut tx, &row).await?;
+        if row.status == "pending" {
+            let staff = self
+                .agency_staff(&mut tx, to, |r| {
+                    matches!(r, Role::Coordinator | Role::CaseWorker)
+                })
+                .await?;
+            self.notify(&mut tx, &staff, "transfer_new", &tid, t)
+                .await?;
+        } else {
+            let coordinators = self.coordinators(&mut tx).await?;
+            self.notify(&mut tx, &coordinators, "transfer_approval", &tid, t)
+                .await?;
+        }
         let ev = Event::new(Action::CaseTransferRequested)
             .target("case", id)
-            .details(serde_json::json!({"transfer_id": tid, "to_agency_id": to.to_string()}));
+            .details(serde_json::json!({
+                "transfer_id": tid,
+                "to_agency_id": to.to_string(),
+                "status": row.status,
+            }));
         haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
         tx.commit().await?;
         Ok(tid)
@@ -136,6 +159,97 @@ impl Haven {
         Ok(views)
     }
 
+    /// Transfers asked by case workers, waiting for the coordinator's approval (coordinator
+    /// only; empty for others). Audited like a case list: the reasons are about the cases.
+    pub async fn transfers_awaiting_approval(
+        &self,
+        p: &Principal,
+        origin: &Origin,
+    ) -> Result<Vec<TransferView>> {
+        if p.role != Role::Coordinator {
+            return Ok(Vec::new());
+        }
+        let rows = {
+            let mut conn = self.db.pool().acquire().await?;
+            case_parts::awaiting_approval(&mut conn).await?
+        };
+        let views = rows
+            .into_iter()
+            .map(|t| self.transfer_view(t))
+            .collect::<Result<Vec<_>>>()?;
+        if !views.is_empty() {
+            let ev = Event::new(Action::CaseListed).details(serde_json::json!({
+                "transfers_awaiting_approval":
+                    views.iter().map(|t| t.case_id.to_string()).collect::<Vec<_>>(),
+            }));
+            self.record_read(&actor(p, origin), ev).await?;
+        }
+        Ok(views)
+    }
+
+    /// The coordinator approves a case worker's transfer request (it goes to the receiving
+    /// agency) or refuses it (with a note for the requester).
+    pub async fn approve_transfer(
+        &self,
+        p: &Principal,
+        transfer_id: &str,
+        approve: bool,
+        note: &str,
+        origin: &Origin,
+    ) -> Result<CaseId> {
+        if note.chars().count() > 4000 {
+            return Err(CoreError::invalid("decision_note", "error-too-long"));
+        }
+        if p.role != Role::Coordinator {
+            return Err(CoreError::NotFound);
+        }
+        let mut tx = self.db.begin().await?;
+        let Some(t) = case_parts::get_transfer(&mut tx, transfer_id).await? else {
+            return Err(CoreError::NotFound);
+        };
+        let tnow = now();
+        let sealed = self.cipher().encrypt_opt(
+            opt(note),
+            &aad("case_transfers", "decision_note", transfer_id),
+        );
+        if !case_parts::approve_transfer(
+            &mut tx,
+            transfer_id,
+            approve,
+            p.user_id,
+            sealed.as_deref(),
+            tnow,
+        )
+        .await?
+        {
+            return Err(CoreError::invalid("status", "error-transfer-not-waiting"));
+        }
+        if approve {
+            let staff = self
+                .agency_staff(&mut tx, t.to_agency_id, |r| {
+                    matches!(r, Role::Coordinator | Role::CaseWorker)
+                })
+                .await?;
+            self.notify(&mut tx, &staff, "transfer_new", transfer_id, tnow)
+                .await?;
+        } else {
+            self.notify(
+                &mut tx,
+                &[t.requested_by],
+                "transfer_declined",
+                transfer_id,
+                tnow,
+            )
+            .await?;
+        }
+        let ev = Event::new(Action::CaseTransferApproved)
+            .target("case", t.case_id)
+            .details(serde_json::json!({"transfer_id": transfer_id, "approved": approve}));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, tnow).await?;
+        tx.commit().await?;
+        Ok(t.case_id)
+    }
+
     /// How many transfers wait for the user's agency: a number only, so not audited.
     pub async fn incoming_transfer_count(&self, p: &Principal) -> Result<usize> {
         if !p.may_accept_transfers() {
@@ -164,9 +278,12 @@ impl Haven {
         let Some(t) = case_parts::get_transfer(&mut tx, transfer_id).await? else {
             return Err(CoreError::NotFound);
         };
-        let receiving = p.may_accept_transfers() && p.agency_id == t.to_agency_id;
-        let cancelling = !accept && t.requested_by == p.user_id;
-        if !(receiving || cancelling) || t.status != "pending" {
+        let receiving =
+            p.may_accept_transfers() && p.agency_id == t.to_agency_id && t.status == "pending";
+        let cancelling = !accept
+            && t.requested_by == p.user_id
+            && matches!(t.status.as_str(), "pending" | "awaiting_approval");
+        if !(receiving || cancelling) {
             tx.rollback().await?;
             let ev = Event::new(Action::CaseAccessDenied)
                 .outcome("transfer_denied")
@@ -213,6 +330,29 @@ impl Haven {
                 &t.to_agency_name,
             )
             .await?;
+        }
+        match status {
+            "accepted" => {
+                self.notify(
+                    &mut tx,
+                    &[t.requested_by],
+                    "transfer_accepted",
+                    transfer_id,
+                    tnow,
+                )
+                .await?
+            }
+            "declined" => {
+                self.notify(
+                    &mut tx,
+                    &[t.requested_by],
+                    "transfer_declined",
+                    transfer_id,
+                    tnow,
+                )
+                .await?
+            }
+            _ => {}
         }
         let action = match status {
             "accepted" => Action::CaseTransferAccepted,

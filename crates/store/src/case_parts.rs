@@ -429,7 +429,9 @@ pub async fn get_transfer(conn: &mut Conn, id: &str) -> Result<Option<TransferRo
 
 /// The transfer of a case that waits for a decision, if any (at most one at a time).
 pub async fn pending_transfer(conn: &mut Conn, case: CaseId) -> Result<Option<TransferRow>> {
-    let sql = format!("{TRANSFER_SELECT} WHERE t.case_id = $1 AND t.status = 'pending'");
+    let sql = format!(
+        "{TRANSFER_SELECT} WHERE t.case_id = $1 AND t.status IN ('pending', 'awaiting_approval')"
+    );
     let r = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(case.to_string())
         .fetch_optional(&mut *conn)
@@ -449,6 +451,49 @@ pub async fn pending_for_agency(conn: &mut Conn, agency: AgencyId) -> Result<Vec
     rows.iter().map(transfer_row).collect()
 }
 
+/// Transfers asked by case workers and waiting for the coordinator's approval, oldest first.
+pub async fn awaiting_approval(conn: &mut Conn) -> Result<Vec<TransferRow>> {
+    let sql =
+        format!("{TRANSFER_SELECT} WHERE t.status = 'awaiting_approval' ORDER BY t.requested_at");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(transfer_row).collect()
+}
+
+/// The coordinator's answer to a transfer awaiting approval: on to the receiving agency
+/// (`pending`) or refused (`rejected`, a decision). False if it was no longer waiting.
+pub async fn approve_transfer(
+    conn: &mut Conn,
+    id: &str,
+    approve: bool,
+    by: UserId,
+    note: Option<&[u8]>,
+    now: i64,
+) -> Result<bool> {
+    let r = if approve {
+        sqlx::query(
+            "UPDATE case_transfers SET status = 'pending' WHERE id = $1 \
+             AND status = 'awaiting_approval'",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+    } else {
+        sqlx::query(
+            "UPDATE case_transfers SET status = 'rejected', decided_by = $1, decided_at = $2, \
+             decision_note = $3 WHERE id = $4 AND status = 'awaiting_approval'",
+        )
+        .bind(by.to_string())
+        .bind(now)
+        .bind(note)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+    };
+    Ok(r.rows_affected() == 1)
+}
+
 /// Records a decision on a pending transfer; false if it was no longer pending.
 pub async fn decide_transfer(
     conn: &mut Conn,
@@ -460,7 +505,7 @@ pub async fn decide_transfer(
 ) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE case_transfers SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4
-         WHERE id = $5 AND status = 'pending'",
+         WHERE id = $5 AND status IN ('pending', 'awaiting_approval')",
     )
     .bind(status)
     .bind(by.to_string())

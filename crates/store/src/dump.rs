@@ -75,6 +75,7 @@ pub const TABLES: &[TableSpec] = &[
             ("language", T),
             ("created_at", I),
             ("last_login_at", I),
+            ("email", T),
         ],
     },
     TableSpec {
@@ -423,6 +424,34 @@ pub const TABLES: &[TableSpec] = &[
             ("completed_at", I),
             ("revoked_at", I),
             ("updated_at", I),
+            ("reminded_at", I),
+        ],
+    },
+    TableSpec {
+        name: "case_services",
+        columns: &[
+            ("id", T),
+            ("case_id", T),
+            ("service_type", T),
+            ("provider_agency_id", T),
+            ("referral_id", T),
+            ("status", T),
+            ("started_at", I),
+            ("ended_at", I),
+            ("outcome", B),
+            ("created_at", I),
+            ("updated_at", I),
+        ],
+    },
+    TableSpec {
+        name: "notifications",
+        columns: &[
+            ("id", T),
+            ("user_id", T),
+            ("kind", T),
+            ("subject_id", T),
+            ("created_at", I),
+            ("read_at", I),
         ],
     },
     TableSpec {
@@ -494,6 +523,8 @@ pub const NOT_DUMPED: &[&str] = &[
     "sessions",
     "login_failures",
     "rate_events",
+    // E-mails waiting to go out: a restored copy must not send them again.
+    "outbox",
     "_sqlx_migrations",
 ];
 

@@ -10,6 +10,7 @@ pub mod consents;
 pub mod db;
 pub mod dump;
 pub mod keyring;
+pub mod notifications;
 pub mod referrals;
 mod row;
 pub mod screenings;

@@ -32,11 +32,18 @@ pub struct ReferralRow {
     pub completed_at: Option<i64>,
     pub revoked_at: Option<i64>,
     pub updated_at: i64,
+    /// When the overdue reminder went out (set by `claim_reminder` only).
+    pub reminded_at: Option<i64>,
 }
 
 const COLS: &str = "id, case_id, from_agency_id, from_user_id, to_agency_id, to_user_id, services, \
      urgency, reason, sections, consent_id, emergency_justification, flagged, status, answer, \
      redirected_from, created_at, sent_at, due_at, answered_at, completed_at, revoked_at, updated_at";
+/// What is read: the written columns and the reminder mark.
+const READ: &str = "id, case_id, from_agency_id, from_user_id, to_agency_id, to_user_id, services, \
+     urgency, reason, sections, consent_id, emergency_justification, flagged, status, answer, \
+     redirected_from, created_at, sent_at, due_at, answered_at, completed_at, revoked_at, \
+     updated_at, reminded_at";
 
 fn referral(r: &sqlx::any::AnyRow) -> Result<ReferralRow> {
     Ok(ReferralRow {
@@ -63,6 +70,7 @@ fn referral(r: &sqlx::any::AnyRow) -> Result<ReferralRow> {
         completed_at: r.try_get("completed_at")?,
         revoked_at: r.try_get("revoked_at")?,
         updated_at: r.try_get("updated_at")?,
+        reminded_at: r.try_get("reminded_at")?,
     })
 }
 
@@ -106,7 +114,7 @@ pub async fn save(conn: &mut Conn, r: &ReferralRow) -> Result<()> {
 
 pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<ReferralRow>> {
     let r = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLS} FROM referrals WHERE id = $1"
+        "SELECT {READ} FROM referrals WHERE id = $1"
     )))
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -117,7 +125,7 @@ pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<ReferralRow>> {
 /// The referrals of a case, newest first.
 pub async fn of_case(conn: &mut Conn, case: CaseId) -> Result<Vec<ReferralRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLS} FROM referrals WHERE case_id = $1 ORDER BY created_at DESC, id DESC"
+        "SELECT {READ} FROM referrals WHERE case_id = $1 ORDER BY created_at DESC, id DESC"
     )))
     .bind(case.to_string())
     .fetch_all(&mut *conn)
@@ -133,11 +141,11 @@ pub async fn of_agency(
 ) -> Result<Vec<ReferralRow>> {
     let sql = if incoming {
         format!(
-            "SELECT {COLS} FROM referrals WHERE to_agency_id = $1 AND status <> 'draft' ORDER BY created_at DESC, id DESC LIMIT 500"
+            "SELECT {READ} FROM referrals WHERE to_agency_id = $1 AND status <> 'draft' ORDER BY created_at DESC, id DESC LIMIT 500"
         )
     } else {
         format!(
-            "SELECT {COLS} FROM referrals WHERE from_agency_id = $1 ORDER BY created_at DESC, id DESC LIMIT 500"
+            "SELECT {READ} FROM referrals WHERE from_agency_id = $1 ORDER BY created_at DESC, id DESC LIMIT 500"
         )
     };
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -150,10 +158,35 @@ pub async fn of_agency(
 /// Sent referrals past their answer deadline (all agencies).
 pub async fn overdue(conn: &mut Conn, now: i64) -> Result<Vec<ReferralRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLS} FROM referrals WHERE status = 'sent' AND due_at < $1 ORDER BY due_at"
+        "SELECT {READ} FROM referrals WHERE status = 'sent' AND due_at < $1 ORDER BY due_at"
     )))
     .bind(now)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(referral).collect()
+}
+
+/// Overdue sent referrals whose reminder has not gone out.
+pub async fn overdue_unreminded(conn: &mut Conn, now: i64) -> Result<Vec<ReferralRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {READ} FROM referrals WHERE status = 'sent' AND due_at < $1 \
+         AND reminded_at IS NULL ORDER BY due_at LIMIT 500"
+    )))
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(referral).collect()
+}
+
+/// Marks the reminder of a referral sent; false when another server did it first.
+pub async fn claim_reminder(conn: &mut Conn, id: &str, now: i64) -> Result<bool> {
+    Ok(
+        sqlx::query("UPDATE referrals SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }

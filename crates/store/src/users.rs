@@ -24,10 +24,12 @@ pub struct UserRow {
     pub language: Option<String>,
     pub created_at: i64,
     pub last_login_at: Option<i64>,
+    /// Work address for notification e-mails (optional).
+    pub email: Option<String>,
 }
 
 const COLS: &str = "id, username, display_name, agency_id, role, password_hash, disabled, must_change_password, \
-     failed_logins, locked_until, totp_secret, totp_last_step, language, created_at, last_login_at";
+     failed_logins, locked_until, totp_secret, totp_last_step, language, created_at, last_login_at, email";
 
 pub(crate) fn from_row(r: &AnyRow) -> Result<UserRow> {
     Ok(UserRow {
@@ -46,14 +48,15 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<UserRow> {
         language: r.try_get("language")?,
         created_at: r.try_get("created_at")?,
         last_login_at: r.try_get("last_login_at")?,
+        email: r.try_get("email")?,
     })
 }
 
 pub async fn insert(conn: &mut Conn, u: &UserRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO users (id, username, display_name, agency_id, role, password_hash, disabled, must_change_password,
-             failed_logins, locked_until, totp_secret, totp_last_step, language, created_at, last_login_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             failed_logins, locked_until, totp_secret, totp_last_step, language, created_at, last_login_at, email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(u.id.to_string())
     .bind(&u.username)
@@ -70,6 +73,7 @@ pub async fn insert(conn: &mut Conn, u: &UserRow) -> Result<()> {
     .bind(&u.language)
     .bind(u.created_at)
     .bind(u.last_login_at)
+    .bind(&u.email)
     .execute(&mut *conn)
     .await
     .map_err(|e| crate::StoreError::from(e).on_unique("username"))?;
@@ -159,6 +163,37 @@ pub async fn use_totp_step(conn: &mut Conn, id: UserId, step: i64) -> Result<boo
     .execute(&mut *conn)
     .await?;
     Ok(r.rows_affected() == 1)
+}
+
+pub async fn set_email(conn: &mut Conn, id: UserId, email: Option<&str>) -> Result<bool> {
+    let r = sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Active users of an agency, by role.
+pub async fn active_of_agency(conn: &mut Conn, agency: AgencyId) -> Result<Vec<UserRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM users WHERE agency_id = $1 AND disabled = 0 ORDER BY username"
+    )))
+    .bind(agency.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Active users with a role, all agencies.
+pub async fn active_with_role(conn: &mut Conn, role: Role) -> Result<Vec<UserRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM users WHERE role = $1 AND disabled = 0 ORDER BY username"
+    )))
+    .bind(role.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
 }
 
 pub async fn set_language(conn: &mut Conn, id: UserId, lang: Option<&str>) -> Result<()> {

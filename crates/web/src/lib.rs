@@ -264,6 +264,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account", get(pages::account))
         .route("/account/language", post(pages::account_language))
         .route("/account/password", post(pages::account_password))
+        .route("/account/email", post(pages::account_email))
         .route("/account/logout-all", post(pages::account_logout_all))
         .route(
             "/account/mfa",

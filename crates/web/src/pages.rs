@@ -805,6 +805,8 @@ pub struct UserForm {
     agency_id: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    email: String,
 }
 
 async fn users_view(
@@ -892,6 +894,7 @@ pub async fn users_create(
         role: f.role.clone(),
         agency_id: f.agency_id.clone(),
         password: f.password.clone(),
+        email: f.email.clone(),
     };
     match state
         .haven()
@@ -1116,6 +1119,8 @@ struct AccountPage<'a> {
     tokens: Vec<haven_store::tokens::TokenRow>,
     new_token: Option<String>,
     password_error: Option<&'static str>,
+    email: String,
+    email_error: Option<&'static str>,
 }
 
 async fn account_view(
@@ -1138,7 +1143,16 @@ async fn account_view(
         (Err(e), _) | (_, Err(e)) => return fail(l, e),
     };
     let sessions = format!("{count}");
-    let status = if password_error.is_some() {
+    let email = match h.email_of(s).await {
+        Ok(e) => e.unwrap_or_default(),
+        Err(e) => return fail(l, e),
+    };
+    // One error slot for the page: the e-mail's shows in its own section.
+    let (email_error, password_error) = match password_error {
+        Some("error-email") => (Some("error-email"), None),
+        e => (None, e),
+    };
+    let status = if password_error.is_some() || email_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -1154,6 +1168,8 @@ async fn account_view(
         tokens,
         new_token,
         password_error,
+        email,
+        email_error,
     });
     *res.status_mut() = status;
     res
@@ -1175,6 +1191,25 @@ pub async fn account_language(
     let l = Layout::new(&state, &info);
     match state.haven().set_language(&s, Lang::parse(&f.lang)).await {
         Ok(()) => Redirect::to("/account").into_response(),
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn account_email(
+    State(state): State<AppState>,
+    SignedIn(info, s): SignedIn,
+    Form(f): Form<EmailForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    match state.haven().set_email(&s, &f.email, &info.origin).await {
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(CoreError::Invalid(_)) => account_view(&state, &l, &s, None, Some("error-email")).await,
         Err(e) => fail(&l, e),
     }
 }
