@@ -80,6 +80,10 @@ pub struct CaseDoc {
     pub screenings: Vec<crate::screening::ScreeningSummary>,
     /// The consents recorded, newest first.
     pub consents: Vec<crate::consents::ConsentView>,
+    /// Referrals of the case, newest first.
+    pub referrals: Vec<crate::referrals::ReferralView>,
+    /// Services requested for the person and their outcome.
+    pub services: Vec<crate::referrals::CaseServiceView>,
 }
 
 /// One field change, for the history and for the conflict message.
@@ -568,6 +572,7 @@ impl Haven {
         let consents = self
             .consent_views(tx, c.id, record.person.is_child(today))
             .await?;
+        let (referrals, services) = self.case_referrals(tx, c.id).await?;
         let writer = reader.writer();
         let end = c.closed_at.unwrap_or_else(now);
         Ok(CaseDoc {
@@ -598,6 +603,8 @@ impl Haven {
             may_see_previous_values: reader.may_see_previous_values(),
             screenings,
             consents,
+            referrals,
+            services,
             parts,
             pending_transfer,
         })

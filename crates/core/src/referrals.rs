@@ -625,16 +625,25 @@ impl Haven {
             .collect())
     }
 
-    /// The services of a case (requested through referrals, with their outcome). Needs read
-    /// access to the case; part of reading it.
-    pub async fn case_services(&self, p: &Principal, case: CaseId) -> Result<Vec<CaseServiceView>> {
-        let names = self.agency_map().await?;
-        let mut conn = self.db.pool().acquire().await?;
-        let facts = haven_store::cases::access_facts(&mut conn, case, crate::now()).await?;
-        if facts.and_then(|f| p.read_case(case, &f)).is_none() {
-            return Err(CoreError::NotFound);
-        }
-        haven_store::notifications::services_of_case(&mut conn, case)
+    /// The referrals and services of a case, for its page (the caller has checked read access
+    /// and audits the read of the case).
+    pub(crate) async fn case_referrals(
+        &self,
+        tx: &mut haven_store::Conn,
+        case: CaseId,
+    ) -> Result<(Vec<ReferralView>, Vec<CaseServiceView>)> {
+        let names: std::collections::BTreeMap<AgencyId, String> = haven_store::agencies::list(tx)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        let now = crate::now();
+        let referrals = store::of_case(tx, case)
+            .await?
+            .iter()
+            .map(|r| self.referral_view(r, &names, now))
+            .collect::<Result<Vec<_>>>()?;
+        let services = haven_store::notifications::services_of_case(tx, case)
             .await?
             .into_iter()
             .map(|s| {
@@ -658,7 +667,8 @@ impl Haven {
                     ended_at: s.ended_at,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((referrals, services))
     }
 
     fn referral_view(
@@ -795,6 +805,9 @@ impl Haven {
                 })),
         )
         .await?;
+        // Opening the referral reads the notifications about it.
+        let mut conn = self.db.pool().acquire().await?;
+        haven_store::notifications::mark_subject_read(&mut conn, p.user_id, &view.id, now).await?;
         Ok(view)
     }
 
@@ -854,5 +867,200 @@ impl Haven {
             out.screening_outcome = screening;
         }
         Ok(out)
+    }
+}
+
+impl Haven {
+    /// The printable referral for an agency without Haven: the shared sections only, the consent
+    /// behind it and the sender's contact, watermarked "confidential", in `lang`. The sender's
+    /// side only (who may read the case); the download is audited with what it contained.
+    pub async fn referral_pdf(
+        &self,
+        p: &Principal,
+        id: &str,
+        i18n: &haven_i18n::I18n,
+        lang: haven_i18n::Lang,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<Vec<u8>> {
+        let names = self.agency_map().await?;
+        let mut conn = self.db.pool().acquire().await?;
+        let r = store::get(&mut conn, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let view = self.referral_view(&r, &names, now)?;
+        let facts = haven_store::cases::access_facts(&mut conn, view.case_id, now).await?;
+        if view.status == Status::Draft
+            || facts.and_then(|f| p.read_case(view.case_id, &f)).is_none()
+        {
+            return Err(CoreError::NotFound);
+        }
+        let case_number = haven_store::cases::get_case(&mut conn, view.case_id)
+            .await?
+            .map(|c| c.case_number)
+            .unwrap_or_default();
+        let from = match r.from_agency_id {
+            Some(a) => haven_store::agencies::get(&mut conn, a).await?,
+            None => None,
+        };
+        let sender = match r.from_user_id {
+            Some(u) => haven_store::users::by_id(&mut conn, u).await?,
+            None => None,
+        };
+        let to_user = match r.to_user_id {
+            Some(u) => haven_store::users::by_id(&mut conn, u).await?,
+            None => None,
+        };
+        let consent = match &r.consent_id {
+            Some(cid) => haven_store::consents::of_case(&mut conn, view.case_id)
+                .await?
+                .into_iter()
+                .find(|c| &c.id == cid),
+            None => None,
+        };
+        drop(conn);
+        let shared = self.shared_case(&r, &view.sections).await?;
+        let t = |k: &str| i18n.t(lang, k);
+        let date = |ts: i64| {
+            time::OffsetDateTime::from_unix_timestamp(ts)
+                .map(|d| d.date().to_string())
+                .unwrap_or_default()
+        };
+        let mut doc = haven_training::pdf::Doc::new(
+            Some(&t("referral-pdf-watermark")),
+            &t("referral-pdf-footer"),
+        );
+        doc.title(&format!("{}: {}", t("referral-title"), case_number));
+        doc.row(&t("referral-pdf-from"), &view.from_agency);
+        if let Some(a) = &from {
+            let contact = [a.phone.as_deref(), a.email.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            if !contact.is_empty() {
+                doc.row(&t("referral-pdf-agency-contact"), &contact);
+            }
+        }
+        if let Some(u) = &sender {
+            let who = match &u.email {
+                Some(e) => format!("{} <{e}>", u.display_name),
+                None => u.display_name.clone(),
+            };
+            doc.row(&t("referral-pdf-sender"), &who);
+        }
+        let to = match &to_user {
+            Some(u) => format!("{} ({})", view.to_agency, u.display_name),
+            None => view.to_agency.clone(),
+        };
+        doc.row(&t("referral-pdf-to"), &to);
+        if let Some(s) = view.sent_at {
+            doc.row(&t("referral-pdf-sent"), &date(s));
+        }
+        doc.row(
+            &t("field-referral_urgency"),
+            &t(&format!("referral-urgency-{}", view.urgency)),
+        );
+        doc.row(
+            &t("field-referral_services"),
+            &view
+                .services
+                .iter()
+                .map(|s| t(&format!("service-type-{s}")))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        doc.row(
+            &t("referral-status"),
+            &t(&format!("referral-status-{}", view.status.as_str())),
+        );
+        doc.heading(&t("field-referral_reason"));
+        doc.para(&view.reason);
+        doc.heading(&t("referral-shared"));
+        use haven_domain::reference;
+        let label = |list: &reference::Picklist, code: &str| t(&list.label_key(code));
+        let labels = |list: &reference::Picklist, codes: &[String]| {
+            codes
+                .iter()
+                .map(|c| label(list, c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if view.sections.is_empty() {
+            doc.para(&t("referral-pdf-no-sections"));
+        }
+        if let Some(n) = &shared.name {
+            let mut v = n.clone();
+            if let Some(a) = shared.age {
+                v.push_str(&format!(" · {a}"));
+            }
+            if let Some(g) = &shared.gender {
+                v.push_str(&format!(" · {}", label(&reference::PRS_GENDER, g)));
+            }
+            doc.row(&t("referral-section-identity"), &v);
+        }
+        if !shared.languages.is_empty() || !shared.citizenship.is_empty() {
+            doc.row(
+                &t("referral-section-languages"),
+                &format!(
+                    "{} · {}",
+                    shared
+                        .citizenship
+                        .iter()
+                        .map(|c| reference::country(c)
+                            .map(|c| c.name(lang.code()).to_string())
+                            .unwrap_or_else(|| c.clone()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    shared.languages.join(", ")
+                ),
+            );
+        }
+        if let Some(ph) = &shared.phone {
+            doc.row(&t("referral-section-contact"), ph);
+        }
+        if !shared.exploitation.is_empty() {
+            let mut v = labels(&reference::VIC_TYPE_OF_EXPLOITATION, &shared.exploitation);
+            if let Some(st) = &shared.trafficking_status {
+                v.push_str(&format!(
+                    " · {}",
+                    label(&reference::VIC_TRAFFICKING_STATUS, st)
+                ));
+            }
+            doc.row(&t("referral-section-exploitation"), &v);
+        }
+        if let Some(o) = &shared.screening_outcome {
+            doc.row(
+                &t("referral-section-screening"),
+                &t(&format!("screen-outcome-{o}")),
+            );
+        }
+        doc.heading(&t("referral-pdf-consent"));
+        match &consent {
+            Some(c) => doc.para(&i18n.t_args(
+                lang,
+                "referral-pdf-consent-given",
+                &[
+                    ("by", t(&format!("consent-by-{}", c.given_by)).into()),
+                    ("form", t(&format!("consent-form-{}", c.form)).into()),
+                    ("date", c.given_on.clone().into()),
+                    ("agency", view.to_agency.clone().into()),
+                ],
+            )),
+            None if view.flagged => doc.para(&t("referral-pdf-consent-emergency")),
+            None => doc.para(&t("referral-pdf-consent-none")),
+        }
+        let bytes = doc.finish(&t("referral-title"));
+        self.record_read(
+            &actor(p, origin),
+            Event::new(Action::ReferralPrinted)
+                .target("case", view.case_id)
+                .details(serde_json::json!({
+                    "referral_id": view.id,
+                    "sections": view.sections,
+                })),
+        )
+        .await?;
+        Ok(bytes)
     }
 }

@@ -893,3 +893,65 @@ field-referral_reason = Reason for the referral
 field-referral_justification = Emergency justification
 field-referral_answer = Answer
 field-consent = Consent
+# Notifications (no personal data: what happened, and a link)
+nav-notifications = Notifications
+notifications-title = Notifications
+notifications-help = What happened to your agency's referrals and transfers. Each links to its page; opening it marks it read.
+notifications-none = No notifications.
+notifications-read-all = Mark all read
+notifications-what = What
+notifications-open = Open
+notification-referral-new = New referral to your agency
+notification-referral-accepted = Your referral was accepted
+notification-referral-declined = Your referral was declined
+notification-referral-completed = Your referral was completed
+notification-referral-revoked = A referral to your agency was revoked
+notification-referral-overdue = A referral is overdue: no answer yet
+notification-transfer-new = A case transfer is offered to your agency
+notification-transfer-approval = A case transfer waits for your approval
+notification-transfer-accepted = Your case transfer was accepted
+notification-transfer-declined = Your case transfer was declined
+notification-mail-body = { $what }.
+
+    Sign in to Haven to see it:
+    { $url }
+
+    This message says nothing more on purpose: the details stay in Haven.
+account-email = Work e-mail for notifications
+account-email-help = Optional. Haven e-mails you a short notice (no names or case details) when a referral or transfer needs you. Leave empty for no e-mail.
+section-referrals = Referrals
+case-services-title = Services for the person
+case-services-none = No services requested yet.
+case-services-provider = Provider
+case-services-dates = Dates
+case-service-status-requested = requested
+case-service-status-in_progress = being provided
+case-service-status-delivered = delivered
+case-service-status-not_delivered = not provided
+referral-user-anyone = Anyone at the agency
+referral-user-help = Optional: only this person (or a coordinator) answers, and only they are notified.
+referral-print = Print (PDF)
+referral-redirect = Redirect to another agency
+referral-redirect-help = The referral goes to the agency you choose, with the same services, reason and shared information. It needs the person's current consent for that agency.
+referral-pdf-watermark = CONFIDENTIAL
+referral-pdf-footer = Confidential: personal data of a person under protection. Do not copy or pass on.
+referral-pdf-from = Referring agency
+referral-pdf-agency-contact = Agency contact
+referral-pdf-sender = Sent by
+referral-pdf-to = Receiving agency
+referral-pdf-sent = Sent on
+referral-pdf-no-sections = No part of the case is shared.
+referral-pdf-consent = Consent
+referral-pdf-consent-given = Consent to this referral to { $agency } was given by { $by } ({ $form }) on { $date }.
+referral-pdf-consent-emergency = Emergency referral by the NRM coordinator without a recorded consent; the justification is kept in Haven and the referral is flagged for review.
+referral-pdf-consent-none = No consent is recorded for this referral.
+transfers-approvals = Transfer requests waiting for your approval
+transfers-to = To
+transfers-approve = Approve
+transfers-reject = Refuse
+transfer-awaiting-approval = A transfer of this case to { $agency } waits for the coordinator's approval.
+error-transfer-not-waiting = This transfer no longer waits for approval.
+dashboard-overdue = { $count ->
+    [one] One referral is overdue
+   *[other] { $count } referrals are overdue
+}

@@ -893,3 +893,65 @@ field-referral_reason = Motivo de la derivación
 field-referral_justification = Justificación de la emergencia
 field-referral_answer = Respuesta
 field-consent = Consentimiento
+# Notificaciones (sin datos personales: lo que pasó, y un enlace)
+nav-notifications = Notificaciones
+notifications-title = Notificaciones
+notifications-help = Lo que ocurrió con las derivaciones y transferencias de su agencia. Cada una lleva a su página; abrirla la marca como leída.
+notifications-none = No hay notificaciones.
+notifications-read-all = Marcar todo como leído
+notifications-what = Qué
+notifications-open = Abrir
+notification-referral-new = Nueva derivación a su agencia
+notification-referral-accepted = Su derivación fue aceptada
+notification-referral-declined = Su derivación fue rechazada
+notification-referral-completed = Su derivación fue completada
+notification-referral-revoked = Se revocó una derivación a su agencia
+notification-referral-overdue = Una derivación está vencida: aún sin respuesta
+notification-transfer-new = Se ofrece a su agencia la transferencia de un caso
+notification-transfer-approval = La transferencia de un caso espera su aprobación
+notification-transfer-accepted = Su transferencia de caso fue aceptada
+notification-transfer-declined = Su transferencia de caso fue rechazada
+notification-mail-body = { $what }.
+
+    Inicie sesión en Haven para verla:
+    { $url }
+
+    Este mensaje no dice más a propósito: los detalles permanecen en Haven.
+account-email = Correo de trabajo para notificaciones
+account-email-help = Opcional. Haven le envía un aviso breve (sin nombres ni detalles del caso) cuando una derivación o transferencia le espera. Déjelo vacío para no recibir correos.
+section-referrals = Derivaciones
+case-services-title = Servicios para la persona
+case-services-none = Aún no se han solicitado servicios.
+case-services-provider = Proveedor
+case-services-dates = Fechas
+case-service-status-requested = solicitado
+case-service-status-in_progress = en curso
+case-service-status-delivered = prestado
+case-service-status-not_delivered = no prestado
+referral-user-anyone = Cualquier persona de la agencia
+referral-user-help = Opcional: solo esta persona (o un coordinador) responde, y solo ella recibe la notificación.
+referral-print = Imprimir (PDF)
+referral-redirect = Redirigir a otra agencia
+referral-redirect-help = La derivación va a la agencia que elija, con los mismos servicios, motivo e información compartida. Requiere el consentimiento vigente de la persona para esa agencia.
+referral-pdf-watermark = CONFIDENCIAL
+referral-pdf-footer = Confidencial: datos personales de una persona bajo protección. No copiar ni transmitir.
+referral-pdf-from = Agencia que deriva
+referral-pdf-agency-contact = Contacto de la agencia
+referral-pdf-sender = Enviado por
+referral-pdf-to = Agencia receptora
+referral-pdf-sent = Enviado el
+referral-pdf-no-sections = No se comparte ninguna parte del caso.
+referral-pdf-consent = Consentimiento
+referral-pdf-consent-given = El consentimiento para esta derivación a { $agency } lo dio { $by } ({ $form }) el { $date }.
+referral-pdf-consent-emergency = Derivación de emergencia por el coordinador del MNR sin consentimiento registrado; la justificación se conserva en Haven y la derivación queda marcada para revisión.
+referral-pdf-consent-none = No hay consentimiento registrado para esta derivación.
+transfers-approvals = Solicitudes de transferencia que esperan su aprobación
+transfers-to = A
+transfers-approve = Aprobar
+transfers-reject = Rechazar
+transfer-awaiting-approval = Una transferencia de este caso a { $agency } espera la aprobación del coordinador.
+error-transfer-not-waiting = Esta transferencia ya no espera aprobación.
+dashboard-overdue = { $count ->
+    [one] Una derivación está vencida
+   *[other] { $count } derivaciones están vencidas
+}

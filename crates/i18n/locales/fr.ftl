@@ -893,3 +893,65 @@ field-referral_reason = Motif de l'orientation
 field-referral_justification = Justification de l'urgence
 field-referral_answer = Réponse
 field-consent = Consentement
+# Notifications (aucune donnée personnelle : ce qui s'est passé, et un lien)
+nav-notifications = Notifications
+notifications-title = Notifications
+notifications-help = Ce qui est arrivé aux orientations et transferts de votre agence. Chacune mène à sa page ; l'ouvrir la marque comme lue.
+notifications-none = Aucune notification.
+notifications-read-all = Tout marquer comme lu
+notifications-what = Quoi
+notifications-open = Ouvrir
+notification-referral-new = Nouvelle orientation vers votre agence
+notification-referral-accepted = Votre orientation a été acceptée
+notification-referral-declined = Votre orientation a été refusée
+notification-referral-completed = Votre orientation est terminée
+notification-referral-revoked = Une orientation vers votre agence a été révoquée
+notification-referral-overdue = Une orientation est en retard : pas encore de réponse
+notification-transfer-new = Le transfert d'un cas est proposé à votre agence
+notification-transfer-approval = Le transfert d'un cas attend votre approbation
+notification-transfer-accepted = Votre transfert de cas a été accepté
+notification-transfer-declined = Votre transfert de cas a été refusé
+notification-mail-body = { $what }.
+
+    Connectez-vous à Haven pour le voir :
+    { $url }
+
+    Ce message n'en dit pas plus à dessein : les détails restent dans Haven.
+account-email = Courriel professionnel pour les notifications
+account-email-help = Facultatif. Haven vous envoie un court avis (sans nom ni détail de cas) quand une orientation ou un transfert vous attend. Laissez vide pour ne pas recevoir de courriel.
+section-referrals = Orientations
+case-services-title = Services pour la personne
+case-services-none = Aucun service demandé pour l'instant.
+case-services-provider = Prestataire
+case-services-dates = Dates
+case-service-status-requested = demandé
+case-service-status-in_progress = en cours
+case-service-status-delivered = fourni
+case-service-status-not_delivered = non fourni
+referral-user-anyone = N'importe qui dans l'agence
+referral-user-help = Facultatif : seule cette personne (ou un coordinateur) répond, et elle seule est notifiée.
+referral-print = Imprimer (PDF)
+referral-redirect = Rediriger vers une autre agence
+referral-redirect-help = L'orientation part vers l'agence choisie, avec les mêmes services, motif et informations partagées. Il faut le consentement actuel de la personne pour cette agence.
+referral-pdf-watermark = CONFIDENTIEL
+referral-pdf-footer = Confidentiel : données personnelles d'une personne protégée. Ne pas copier ni transmettre.
+referral-pdf-from = Agence qui oriente
+referral-pdf-agency-contact = Contact de l'agence
+referral-pdf-sender = Envoyé par
+referral-pdf-to = Agence destinataire
+referral-pdf-sent = Envoyé le
+referral-pdf-no-sections = Aucune partie du cas n'est partagée.
+referral-pdf-consent = Consentement
+referral-pdf-consent-given = Le consentement à cette orientation vers { $agency } a été donné par { $by } ({ $form }) le { $date }.
+referral-pdf-consent-emergency = Orientation d'urgence par le coordinateur du MNO sans consentement enregistré ; la justification est conservée dans Haven et l'orientation est signalée pour examen.
+referral-pdf-consent-none = Aucun consentement n'est enregistré pour cette orientation.
+transfers-approvals = Demandes de transfert en attente de votre approbation
+transfers-to = Vers
+transfers-approve = Approuver
+transfers-reject = Refuser
+transfer-awaiting-approval = Un transfert de ce cas vers { $agency } attend l'approbation du coordinateur.
+error-transfer-not-waiting = Ce transfert n'attend plus d'approbation.
+dashboard-overdue = { $count ->
+    [one] Une orientation est en retard
+   *[other] { $count } orientations sont en retard
+}

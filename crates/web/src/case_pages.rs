@@ -618,7 +618,11 @@ async fn case_page(
     let parts = c.parts.clone();
     let transfer = c.pending_transfer.as_ref().map(|t| {
         l.ta(
-            "transfer-pending",
+            if t.status == "awaiting_approval" {
+                "transfer-awaiting-approval"
+            } else {
+                "transfer-pending"
+            },
             &[("agency", FluentValue::from(t.to_agency_name.clone()))],
         )
     });
@@ -1272,6 +1276,9 @@ struct TransfersPage<'a> {
     l: &'a Layout<'a>,
     /// (id, case number, from, when, reason)
     items: Vec<(String, String, String, String, String)>,
+    /// Case workers' requests waiting for the coordinator: (id, case number, from, to, when,
+    /// reason).
+    approvals: Vec<(String, String, String, String, String, String)>,
 }
 
 pub async fn transfers_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
@@ -1279,12 +1286,33 @@ pub async fn transfers_page(State(state): State<AppState>, Authed(info, s): Auth
     if !s.principal.may_accept_transfers() {
         return forbidden(&l);
     }
+    let approvals = match state
+        .haven()
+        .transfers_awaiting_approval(&s.principal, &info.origin)
+        .await
+    {
+        Ok(a) => a
+            .into_iter()
+            .map(|t| {
+                (
+                    t.id,
+                    t.case_number,
+                    t.from_agency_name,
+                    t.to_agency_name,
+                    l.datetime(&t.requested_at),
+                    t.reason.unwrap_or_default(),
+                )
+            })
+            .collect(),
+        Err(e) => return fail(&l, e),
+    };
     match state
         .haven()
         .incoming_transfers(&s.principal, &info.origin)
         .await
     {
         Ok(t) => render(&TransfersPage {
+            approvals,
             items: t
                 .into_iter()
                 .map(|t| {
@@ -1316,6 +1344,22 @@ pub async fn transfer_decide(
     HtmlForm(f): HtmlForm<DecisionForm>,
 ) -> Response {
     let l = Layout::new(&state, &info);
+    if matches!(decision.as_str(), "approve" | "reject") {
+        return match state
+            .haven()
+            .approve_transfer(
+                &s.principal,
+                &tid,
+                decision == "approve",
+                &f.note,
+                &info.origin,
+            )
+            .await
+        {
+            Ok(_) => Redirect::to("/transfers").into_response(),
+            Err(e) => fail(&l, e),
+        };
+    }
     let accept = match decision.as_str() {
         "accept" => true,
         "decline" => false,

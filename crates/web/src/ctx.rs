@@ -26,6 +26,8 @@ pub struct ReqInfo {
     pub csrf: String,
     pub lang: Lang,
     pub origin: Origin,
+    /// Unread notifications of the signed-in user (shown in the navigation of pages).
+    pub unread: i64,
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -108,8 +110,18 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
                     .unwrap_or(""),
             )
         });
+    // Pages only: a form post redirects to a page that counts again.
+    let unread = match session.as_ref().filter(|s| !s.mfa_pending) {
+        Some(s) if req.method() == Method::GET => state
+            .haven()
+            .unread_notifications(&s.principal)
+            .await
+            .unwrap_or(0),
+        _ => 0,
+    };
     let info = ReqInfo {
         session,
+        unread,
         csrf: csrf.clone(),
         lang,
         origin: Origin {

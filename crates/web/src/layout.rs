@@ -25,6 +25,9 @@ pub struct Layout<'a> {
     pub can_admin: bool,
     pub can_training: bool,
     pub can_training_report: bool,
+    pub can_referrals: bool,
+    /// Unread notifications (0 when none or not signed in).
+    pub unread: i64,
     pub flash: Option<String>,
 }
 
@@ -53,6 +56,13 @@ impl<'a> Layout<'a> {
             can_admin: p.is_some_and(|p| p.administer().is_some()),
             can_training: p.is_some_and(|p| p.training_manage().is_some()),
             can_training_report: p.is_some_and(|p| p.training_reports()),
+            can_referrals: p.is_some_and(|p| {
+                matches!(
+                    p.role,
+                    Role::CaseWorker | Role::ServiceProvider | Role::Coordinator | Role::Screener
+                )
+            }),
+            unread: info.unread,
             flash: None,
         }
     }

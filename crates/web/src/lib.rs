@@ -9,6 +9,7 @@ mod ctx;
 mod extract;
 mod forms;
 mod layout;
+mod notification_pages;
 mod pages;
 mod referral_pages;
 mod screening_pages;
@@ -111,8 +112,12 @@ pub fn router(state: AppState) -> Router {
             "/cases/{id}/referrals",
             get(referral_pages::new_form).post(referral_pages::create),
         )
+        .route("/notifications", get(notification_pages::list))
+        .route("/notifications/read", post(notification_pages::read_all))
+        .route("/notifications/{id}/open", post(notification_pages::open))
         .route("/referrals", get(referral_pages::list))
         .route("/referrals/{id}", get(referral_pages::view))
+        .route("/referrals/{id}/print.pdf", get(referral_pages::print))
         .route("/referrals/{id}/{action}", post(referral_pages::decide))
         .route(
             "/services",

@@ -382,6 +382,7 @@ struct DashboardPage<'a> {
     transfers: Option<String>,
     tips: Option<String>,
     role_note: Option<&'static str>,
+    overdue: Option<String>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
@@ -427,12 +428,27 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
         }
         Err(e) => return fail(&l, e),
     };
+    // Referrals past their answer deadline: the agency's own (sent or received), all of them
+    // for the coordinator. A count only.
+    let overdue = if l.can_referrals {
+        match state.haven().overdue_referrals(p, haven_core::now()).await {
+            Ok(v) if !v.is_empty() => Some(l.ta(
+                "dashboard-overdue",
+                &[("count", FluentValue::from(v.len()))],
+            )),
+            Ok(_) => None,
+            Err(e) => return fail(&l, e),
+        }
+    } else {
+        None
+    };
     render(&DashboardPage {
         l: &l,
         welcome,
         cases_visible,
         transfers,
         tips,
+        overdue,
         role_note,
     })
 }

@@ -24,10 +24,62 @@ struct FormPage<'a> {
     case: String,
     errors: Vec<String>,
     agencies: Vec<(String, String)>,
+    /// (user id, "name (agency)", agency id): people a referral may name.
+    contacts: Vec<(String, String, String)>,
     services: Vec<(&'static str, String)>,
     urgencies: Vec<(&'static str, String)>,
     sections: Vec<(&'static str, String)>,
     is_coordinator: bool,
+    /// What was entered (kept when the form comes back with errors).
+    f: ReferralForm,
+}
+
+impl FormPage<'_> {
+    fn has_service(&self, code: &str) -> bool {
+        self.f.services.iter().any(|s| s == code)
+    }
+    fn has_section(&self, code: &str) -> bool {
+        self.f.sections.iter().any(|s| s == code)
+    }
+    fn urgency_is(&self, code: &str) -> bool {
+        if self.f.urgency.is_empty() {
+            code == "routine"
+        } else {
+            self.f.urgency == code
+        }
+    }
+}
+
+/// Other agencies, and the staff there a referral may name (id, "name (agency)", agency id).
+pub(crate) async fn destinations(
+    state: &AppState,
+    p: &haven_authz::Principal,
+) -> Result<(Vec<(String, String)>, Vec<(String, String, String)>), CoreError> {
+    let h = state.haven();
+    let names = h.agency_names().await?;
+    let agencies: Vec<(String, String)> = names
+        .iter()
+        .filter(|(aid, _)| *aid != p.agency_id)
+        .map(|(aid, n)| (aid.to_string(), n.clone()))
+        .collect();
+    let contacts = h
+        .referral_contacts(p)
+        .await?
+        .into_iter()
+        .map(|(uid, name, aid)| {
+            let agency = names
+                .iter()
+                .find(|(a, _)| *a == aid)
+                .map(|(_, n)| n.as_str())
+                .unwrap_or_default();
+            (
+                uid.to_string(),
+                format!("{name} ({agency})"),
+                aid.to_string(),
+            )
+        })
+        .collect();
+    Ok((agencies, contacts))
 }
 
 async fn form_page(
@@ -36,13 +88,10 @@ async fn form_page(
     s: &haven_core::auth::SessionInfo,
     case: String,
     errors: Vec<String>,
+    f: ReferralForm,
 ) -> Response {
-    let agencies = match state.haven().agency_names().await {
-        Ok(a) => a
-            .into_iter()
-            .filter(|(aid, _)| *aid != s.principal.agency_id)
-            .map(|(aid, n)| (aid.to_string(), n))
-            .collect(),
+    let (agencies, contacts) = match destinations(state, &s.principal).await {
+        Ok(d) => d,
         Err(e) => return fail(l, e),
     };
     let status = form_status(&errors);
@@ -51,6 +100,7 @@ async fn form_page(
         case,
         errors,
         agencies,
+        contacts,
         services: SERVICE_TYPES
             .iter()
             .map(|t| (*t, l.t(&format!("service-type-{t}"))))
@@ -64,6 +114,7 @@ async fn form_page(
             .map(|x| (*x, l.t(&format!("referral-section-{x}"))))
             .collect(),
         is_coordinator: s.principal.role == haven_domain::Role::Coordinator,
+        f,
     });
     *res.status_mut() = status;
     res
@@ -82,13 +133,14 @@ pub async fn new_form(
     if let Err(e) = state.haven().case_number(&s.principal, case).await {
         return fail(&l, e);
     }
-    form_page(&state, &l, &s, id, vec![]).await
+    form_page(&state, &l, &s, id, vec![], ReferralForm::default()).await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ReferralForm {
     to_agency_id: String,
+    to_user: String,
     services: Vec<String>,
     urgency: String,
     reason: String,
@@ -108,14 +160,14 @@ pub async fn create(
         return fail(&l, CoreError::NotFound);
     };
     let input = ReferralInput {
-        to_agency_id: f.to_agency_id,
-        to_user: String::new(),
-        services: f.services,
-        urgency: f.urgency,
-        reason: f.reason,
-        sections: f.sections,
+        to_agency_id: f.to_agency_id.clone(),
+        to_user: f.to_user.clone(),
+        services: f.services.clone(),
+        urgency: f.urgency.clone(),
+        reason: f.reason.clone(),
+        sections: f.sections.clone(),
         send: f.action != "draft",
-        emergency_justification: f.emergency_justification,
+        emergency_justification: f.emergency_justification.clone(),
     };
     match state
         .haven()
@@ -125,7 +177,7 @@ pub async fn create(
         Ok(rid) => Redirect::to(&format!("/referrals/{rid}")).into_response(),
         Err(e @ CoreError::Invalid(_)) => {
             let errors = crate::pages::field_messages(&l, &e);
-            form_page(&state, &l, &s, id, errors).await
+            form_page(&state, &l, &s, id, errors, f).await
         }
         Err(e) => fail(&l, e),
     }
@@ -174,6 +226,9 @@ struct ViewPage<'a> {
     r: ReferralView,
     recipient: bool,
     errors: Vec<String>,
+    /// Where a declined referral may be redirected (sender's side only).
+    agencies: Vec<(String, String)>,
+    contacts: Vec<(String, String, String)>,
 }
 
 impl ViewPage<'_> {
@@ -217,12 +272,27 @@ async fn view_page(
         Err(e) => return fail(l, e),
     };
     let recipient = r.to_agency_id == s.principal.agency_id;
+    let (agencies, contacts) = if !recipient && r.status == Status::Declined {
+        match destinations(state, &s.principal).await {
+            Ok((a, c)) => (
+                a.into_iter()
+                    .filter(|(aid, _)| *aid != r.to_agency_id.to_string())
+                    .collect(),
+                c,
+            ),
+            Err(e) => return fail(l, e),
+        }
+    } else {
+        (vec![], vec![])
+    };
     let status = form_status(&errors);
     let mut res = render(&ViewPage {
         l,
         r,
         recipient,
         errors,
+        agencies,
+        contacts,
     });
     *res.status_mut() = status;
     res
@@ -251,6 +321,9 @@ pub async fn view(
 #[serde(default)]
 pub struct MoveForm {
     note: String,
+    /// For a redirect: the new agency and, optionally, a person there.
+    to_agency_id: String,
+    to_user: String,
 }
 
 pub async fn decide(
@@ -260,6 +333,27 @@ pub async fn decide(
     HtmlForm(f): HtmlForm<MoveForm>,
 ) -> Response {
     let l = Layout::new(&state, &info);
+    if action == "redirect" {
+        return match state
+            .haven()
+            .redirect_referral(
+                &s.principal,
+                &id,
+                &f.to_agency_id,
+                &f.to_user,
+                &info.origin,
+                haven_core::now(),
+            )
+            .await
+        {
+            Ok(new_id) => Redirect::to(&format!("/referrals/{new_id}?done=1")).into_response(),
+            Err(e @ CoreError::Invalid(_)) => {
+                let errors = crate::pages::field_messages(&l, &e);
+                view_page(&state, &l, &s, &info, &id, errors).await
+            }
+            Err(e) => fail(&l, e),
+        };
+    }
     let d = match action.as_str() {
         "send" => Decision::Send,
         "accept" => Decision::Accept,
@@ -279,6 +373,35 @@ pub async fn decide(
             let errors = crate::pages::field_messages(&l, &e);
             view_page(&state, &l, &s, &info, &id, errors).await
         }
+        Err(e) => fail(&l, e),
+    }
+}
+
+/// The printable referral (PDF), for an agency without Haven. The file name holds the opaque
+/// referral id only.
+pub async fn print(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    match state
+        .haven()
+        .referral_pdf(
+            &s.principal,
+            &id,
+            state.i18n(),
+            l.lang,
+            &info.origin,
+            haven_core::now(),
+        )
+        .await
+    {
+        Ok(bytes) => crate::training_pages::download(
+            bytes,
+            "application/pdf",
+            &format!("referral-{}.pdf", id.chars().take(36).collect::<String>()),
+        ),
         Err(e) => fail(&l, e),
     }
 }

@@ -28,7 +28,7 @@ fn field_errors(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
     crate::pages::field_messages_in(l, e, "training-field")
 }
 
-fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
