@@ -625,6 +625,31 @@ impl Haven {
             .collect())
     }
 
+    /// The services of a case (requested through referrals, with their outcome). Needs read
+    /// access to the case; audited as a read of the case.
+    pub async fn case_services(
+        &self,
+        p: &Principal,
+        case: CaseId,
+        origin: &Origin,
+    ) -> Result<Vec<CaseServiceView>> {
+        let mut tx = self.db.begin_snapshot().await?;
+        let facts = haven_store::cases::access_facts(&mut tx, case, crate::now()).await?;
+        if facts.and_then(|f| p.read_case(case, &f)).is_none() {
+            return Err(CoreError::NotFound);
+        }
+        let (_, services) = self.case_referrals(&mut tx, case).await?;
+        tx.commit().await?;
+        self.record_read(
+            &actor(p, origin),
+            Event::new(Action::CaseViewed)
+                .target("case", case)
+                .details(serde_json::json!({"part": "services"})),
+        )
+        .await?;
+        Ok(services)
+    }
+
     /// The referrals and services of a case, for its page (the caller has checked read access
     /// and audits the read of the case).
     pub(crate) async fn case_referrals(

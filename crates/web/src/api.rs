@@ -13,6 +13,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::api_cases as c;
+use crate::api_referrals as r;
 use crate::api_tips as t;
 
 #[derive(OpenApi)]
@@ -25,9 +26,12 @@ use crate::api_tips as t;
         c::delete_perpetrator, c::add_attachment, c::get_attachment, c::delete_attachment, c::get_person,
         c::update_person, list_agencies, stats, ctdc_release, create_screening, get_screening,
         t::screening_matches, t::link_screening, t::create_tip, t::list_tips, t::get_tip, t::triage_tip,
+        r::create_referral, r::list_referrals, r::get_referral, r::move_referral, r::case_services,
+        r::list_notifications, r::read_notifications,
         audit, openapi),
     components(schemas(Me, Agency, Aggregates, AggregateCell, ReleaseRequest, ScreeningRequest,
-        t::TipRequest, t::TriageRequest, t::MatchRequest, t::LinkRequest, AuditEvent, Problem, FieldProblem)),
+        t::TipRequest, t::TriageRequest, t::MatchRequest, t::LinkRequest, r::ReferralRequest,
+        r::MoveRequest, r::ReadRequest, AuditEvent, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -98,6 +102,13 @@ pub fn router() -> Router<AppState> {
         .route("/tips", get(t::list_tips).post(t::create_tip))
         .route("/tips/{id}", get(t::get_tip))
         .route("/tips/{id}/triage", post(t::triage_tip))
+        .route("/cases/{id}/referrals", post(r::create_referral))
+        .route("/cases/{id}/services", get(r::case_services))
+        .route("/referrals", get(r::list_referrals))
+        .route("/referrals/{id}", get(r::get_referral))
+        .route("/referrals/{id}/{action}", post(r::move_referral))
+        .route("/notifications", get(r::list_notifications))
+        .route("/notifications/read", post(r::read_notifications))
         .route("/audit", get(audit))
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "error-not-found", vec![]) })

@@ -586,23 +586,37 @@ pub struct Transfer {
     case_id: String,
     case_number: String,
     from_agency: String,
+    to_agency: String,
     requested_at: i64,
     reason: Option<String>,
+    /// `pending` (for the receiving agency to decide) or `awaiting_approval` (a case worker's
+    /// request, for the coordinator).
+    status: String,
 }
 
-/// Transfers waiting for the caller's agency to decide.
+/// Transfers waiting for the caller's agency to decide, and for the coordinator the requests
+/// waiting for approval.
 #[utoipa::path(get, path = "/api/v1/transfers", responses((status = 200, body = Vec<Transfer>)))]
 pub async fn list_transfers(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
-    match state.haven().incoming_transfers(&p, &o).await {
+    let h = state.haven();
+    let approvals = match h.transfers_awaiting_approval(&p, &o).await {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    match h.incoming_transfers(&p, &o).await {
         Ok(t) => Json(
-            t.into_iter()
+            approvals
+                .into_iter()
+                .chain(t)
                 .map(|t| Transfer {
                     id: t.id,
                     case_id: t.case_id.to_string(),
                     case_number: t.case_number,
                     from_agency: t.from_agency_name,
+                    to_agency: t.to_agency_name,
                     requested_at: t.requested_at,
                     reason: t.reason,
+                    status: t.status,
                 })
                 .collect::<Vec<_>>(),
         )
@@ -618,16 +632,27 @@ pub struct DecisionRequest {
 }
 
 /// Accepts (`accept`) or declines (`decline`) a transfer offered to the caller's agency; the
-/// coordinator who asked may `decline` to cancel it.
+/// one who asked may `decline` to cancel it. The coordinator answers a case worker's request with
+/// `approve` (it goes to the receiving agency) or `reject`.
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/{decision}", request_body = DecisionRequest,
-    params(("id" = String, Path), ("decision" = String, Path, description = "accept or decline")),
-    responses((status = 204), (status = 404, body = Problem)))]
+    params(("id" = String, Path),
+        ("decision" = String, Path, description = "accept, decline, approve or reject")),
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn decide_transfer(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path((id, decision)): Path<(String, String)>,
     ApiJson(r): ApiJson<DecisionRequest>,
 ) -> Response {
+    if matches!(decision.as_str(), "approve" | "reject") {
+        return done(
+            state
+                .haven()
+                .approve_transfer(&p, &id, decision == "approve", &r.note, &o)
+                .await
+                .map(|_| ()),
+        );
+    }
     let accept = match decision.as_str() {
         "accept" => true,
         "decline" => false,

@@ -3,6 +3,7 @@
 
 mod api;
 mod api_cases;
+mod api_referrals;
 mod api_tips;
 mod case_pages;
 mod ctx;
@@ -405,6 +406,16 @@ mod i18n_keys {
             ("consent.rs", include_str!("../../domain/src/consent.rs")),
             ("referral_pages.rs", include_str!("referral_pages.rs")),
             ("referrals.rs", include_str!("../../core/src/referrals.rs")),
+            (
+                "notification_pages.rs",
+                include_str!("notification_pages.rs"),
+            ),
+            (
+                "notifications.rs",
+                include_str!("../../core/src/notifications.rs"),
+            ),
+            ("accounts.rs", include_str!("../../core/src/accounts.rs")),
+            ("admin.rs", include_str!("../../core/src/admin.rs")),
         ] {
             sources.push((name.to_string(), src.to_string()));
         }
@@ -452,6 +463,11 @@ mod i18n_keys {
                 .iter()
                 .map(|x| format!("code-vic_TypeOfExploitation-{}", x.as_str())),
         );
+        dynamic.extend(
+            haven_core::notifications::KINDS
+                .iter()
+                .map(|k| format!("notification-{}", k.replace('_', "-"))),
+        );
         use haven_core::tips;
         for (prefix, codes) in [
             ("tip-suspected", tips::SUSPECTED),
@@ -486,6 +502,10 @@ mod i18n_keys {
         }
         for (prefix, codes) in [
             ("service-type", haven_core::consents::SERVICE_TYPES),
+            (
+                "case-service-status",
+                &["requested", "in_progress", "delivered", "not_delivered"],
+            ),
             ("referral-urgency", haven_domain::referral::URGENCIES),
             ("referral-section", haven_domain::referral::SECTIONS),
             (
