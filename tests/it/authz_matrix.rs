@@ -788,6 +788,15 @@ async fn every_role_on_every_case_route() {
                     .unwrap();
             let may_assign =
                 *role == Role::Coordinator || (*role == Role::CaseWorker && owner == my_agency);
+            // A transfer already waiting (asked by an earlier role) makes another one a 422.
+            let transfer_waiting: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM case_transfers WHERE case_id = $1 \
+                 AND status IN ('pending', 'awaiting_approval')",
+            )
+            .bind(id.to_string())
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
             let posts: Vec<Post> = vec![
                 (
                     format!("{base}/notes"),
@@ -854,12 +863,16 @@ async fn every_role_on_every_case_route() {
                 (
                     format!("{base}/transfer"),
                     vec![("to_agency", other_agency.as_str())],
+                    // The coordinator's goes out; a case worker's (owning agency) waits for
+                    // the coordinator's approval.
                     if !readable {
                         404
-                    } else if *role == Role::Coordinator {
-                        303
-                    } else {
+                    } else if !may_assign {
                         403
+                    } else if transfer_waiting > 0 {
+                        422
+                    } else {
+                        303
                     },
                 ),
             ];

@@ -284,16 +284,7 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
     .fetch_one(app.haven.db.pool())
     .await
     .unwrap();
-    assert_eq!(
-        cw.post_form(
-            &format!("{path}/transfer"),
-            &[("to_agency", target.as_str())]
-        )
-        .await
-        .status(),
-        403,
-        "only the coordinator transfers"
-    );
+    let cw_path = path.clone();
     let screener = app.login("screener").await;
     let found = new_case(&screener, &[("first_name", "Niña"), ("assessed_age", "12")]).await;
     let path = format!("/cases/{found}");
@@ -338,7 +329,7 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
         audited, 1,
         "reading the offers (and their reasons) is audited; the dashboard count is not"
     );
-    let tid: String = sqlx::query_scalar("SELECT id FROM case_transfers")
+    let tid: String = sqlx::query_scalar("SELECT id FROM case_transfers WHERE status = 'pending'")
         .fetch_one(app.haven.db.pool())
         .await
         .unwrap();
@@ -371,6 +362,81 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
         history.contains("Owning agency"),
         "the hand-over is in the history"
     );
+
+    // A case worker of the owning agency asks too; the request waits for the coordinator.
+    let asked = cw
+        .post_form(
+            &format!("{cw_path}/transfer"),
+            &[
+                ("to_agency", target.as_str()),
+                ("reason", "Needs the CPA's follow-up"),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status(), 303);
+    let page = cw.get(&cw_path).await.text().await.unwrap();
+    assert!(page.contains("waits for the coordinator"), "{page}");
+    let offers = childcare.get("/transfers").await.text().await.unwrap();
+    assert!(
+        !offers.contains("Needs the CPA"),
+        "not offered to the receiving agency before approval"
+    );
+    let approvals = coord.get("/transfers").await.text().await.unwrap();
+    assert!(approvals.contains("Needs the CPA"), "{approvals}");
+    let waiting: String =
+        sqlx::query_scalar("SELECT id FROM case_transfers WHERE status = 'awaiting_approval'")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        cw.post_form(&format!("/transfers/{waiting}/approve"), &[])
+            .await
+            .status(),
+        404,
+        "only the coordinator approves"
+    );
+    assert_eq!(
+        coord
+            .post_form(
+                &format!("/transfers/{waiting}/reject"),
+                &[("note", "Not yet")]
+            )
+            .await
+            .status(),
+        303
+    );
+    let notes = cw.get("/notifications").await.text().await.unwrap();
+    assert!(notes.contains("Your case transfer was declined"), "{notes}");
+    // Asked again and approved: now it is offered to the receiving agency.
+    cw.post_form(
+        &format!("{cw_path}/transfer"),
+        &[("to_agency", target.as_str())],
+    )
+    .await;
+    let waiting: String =
+        sqlx::query_scalar("SELECT id FROM case_transfers WHERE status = 'awaiting_approval'")
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        coord
+            .post_form(&format!("/transfers/{waiting}/approve"), &[])
+            .await
+            .status(),
+        303
+    );
+    let notes = childcare.get("/notifications").await.text().await.unwrap();
+    assert!(notes.contains("A case transfer is offered to your agency"));
+    assert_eq!(
+        childcare
+            .post_form(&format!("/transfers/{waiting}/accept"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(childcare.get(&cw_path).await.status(), 200);
+    let notes = cw.get("/notifications").await.text().await.unwrap();
+    assert!(notes.contains("Your case transfer was accepted"));
 }
 
 #[tokio::test]

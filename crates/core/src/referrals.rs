@@ -956,7 +956,7 @@ impl Haven {
             &t("referral-pdf-footer"),
         );
         doc.title(&format!("{}: {}", t("referral-title"), case_number));
-        doc.row(&t("referral-pdf-from"), &view.from_agency);
+        doc.field(&t("referral-pdf-from"), &view.from_agency);
         if let Some(a) = &from {
             let contact = [a.phone.as_deref(), a.email.as_deref()]
                 .into_iter()
@@ -964,7 +964,7 @@ impl Haven {
                 .collect::<Vec<_>>()
                 .join(" · ");
             if !contact.is_empty() {
-                doc.row(&t("referral-pdf-agency-contact"), &contact);
+                doc.field(&t("referral-pdf-agency-contact"), &contact);
             }
         }
         if let Some(u) = &sender {
@@ -972,21 +972,21 @@ impl Haven {
                 Some(e) => format!("{} <{e}>", u.display_name),
                 None => u.display_name.clone(),
             };
-            doc.row(&t("referral-pdf-sender"), &who);
+            doc.field(&t("referral-pdf-sender"), &who);
         }
         let to = match &to_user {
             Some(u) => format!("{} ({})", view.to_agency, u.display_name),
             None => view.to_agency.clone(),
         };
-        doc.row(&t("referral-pdf-to"), &to);
+        doc.field(&t("referral-pdf-to"), &to);
         if let Some(s) = view.sent_at {
-            doc.row(&t("referral-pdf-sent"), &date(s));
+            doc.field(&t("referral-pdf-sent"), &date(s));
         }
-        doc.row(
+        doc.field(
             &t("field-referral_urgency"),
             &t(&format!("referral-urgency-{}", view.urgency)),
         );
-        doc.row(
+        doc.field(
             &t("field-referral_services"),
             &view
                 .services
@@ -995,7 +995,7 @@ impl Haven {
                 .collect::<Vec<_>>()
                 .join(", "),
         );
-        doc.row(
+        doc.field(
             &t("referral-status"),
             &t(&format!("referral-status-{}", view.status.as_str())),
         );
@@ -1022,10 +1022,10 @@ impl Haven {
             if let Some(g) = &shared.gender {
                 v.push_str(&format!(" · {}", label(&reference::PRS_GENDER, g)));
             }
-            doc.row(&t("referral-section-identity"), &v);
+            doc.field(&t("referral-section-identity"), &v);
         }
         if !shared.languages.is_empty() || !shared.citizenship.is_empty() {
-            doc.row(
+            doc.field(
                 &t("referral-section-languages"),
                 &format!(
                     "{} · {}",
@@ -1042,7 +1042,7 @@ impl Haven {
             );
         }
         if let Some(ph) = &shared.phone {
-            doc.row(&t("referral-section-contact"), ph);
+            doc.field(&t("referral-section-contact"), ph);
         }
         if !shared.exploitation.is_empty() {
             let mut v = labels(&reference::VIC_TYPE_OF_EXPLOITATION, &shared.exploitation);
@@ -1052,10 +1052,10 @@ impl Haven {
                     label(&reference::VIC_TRAFFICKING_STATUS, st)
                 ));
             }
-            doc.row(&t("referral-section-exploitation"), &v);
+            doc.field(&t("referral-section-exploitation"), &v);
         }
         if let Some(o) = &shared.screening_outcome {
-            doc.row(
+            doc.field(
                 &t("referral-section-screening"),
                 &t(&format!("screen-outcome-{o}")),
             );

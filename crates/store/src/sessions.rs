@@ -44,7 +44,7 @@ pub async fn get_with_user(
                 s.last_seen_at, s.ip,
                 u.id, u.username, u.display_name, u.agency_id, u.role, u.password_hash, u.disabled,
                 u.must_change_password, u.failed_logins, u.locked_until, u.totp_secret, u.totp_last_step,
-                u.language, u.created_at, u.last_login_at
+                u.language, u.created_at, u.last_login_at, u.email
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(token_hash)

@@ -59,7 +59,7 @@ pub async fn get_with_user(
                 t.last_used_at, t.revoked,
                 u.id, u.username, u.display_name, u.agency_id, u.role, u.password_hash, u.disabled,
                 u.must_change_password, u.failed_logins, u.locked_until, u.totp_secret, u.totp_last_step,
-                u.language, u.created_at, u.last_login_at
+                u.language, u.created_at, u.last_login_at, u.email
          FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
     )
     .bind(token_hash)

@@ -217,6 +217,26 @@ impl Doc {
         self.text_at(x, y, Font::Regular, 10.5, value);
     }
 
+    /// A labelled value: beside its label when it fits, else the label then the wrapped text.
+    pub fn field(&mut self, label: &str, value: &str) {
+        let (w, _) = self.size();
+        let room = w - 2.0 * MARGIN - width(label, 10.5, false) - 24.0;
+        if width(value, 10.5, false) <= room {
+            self.row(label, value);
+        } else {
+            self.line(Font::Regular, 10.5, label);
+            let max = w - 2.0 * MARGIN - 24.0;
+            for l in wrap(value, 10.5, max) {
+                if self.y - 10.5 < MARGIN {
+                    self.new_page();
+                }
+                self.y -= 10.5 * 1.3;
+                let y = self.y;
+                self.text_at(MARGIN + 24.0, y, Font::Regular, 10.5, &l);
+            }
+        }
+    }
+
     pub fn gap(&mut self, pt: f32) {
         self.y -= pt;
     }
