@@ -57,6 +57,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
     let pages: Vec<(&str, bool)> = vec![
         ("/dashboard", true),
         ("/account", true),
+        ("/notifications", true),
         ("/cases", lists_cases(role)),
         ("/cases/new", creates_cases(role)),
         ("/screenings/new", creates_cases(role)),
@@ -983,4 +984,247 @@ async fn every_role_on_every_case_route() {
             );
         }
     }
+}
+
+/// Every referral, notification and transfer-approval route (pages and API) for every role, on a
+/// referral sent by the case worker to the provider's agency: its sender's side (who may read the
+/// case) and its recipients see it; everyone else gets 404, as for a referral that does not exist.
+#[tokio::test]
+async fn every_role_on_every_referral_route() {
+    use haven_core::Origin;
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 0).await;
+    let h = &app.haven;
+    let o = Origin::default();
+    let ffp = h
+        .find_agency("Food for the Poor Guyana")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let cw_session = app.login("caseworker").await;
+    let res = cw_session.open_case(&[("first_name", "Matriz")]).await;
+    let case: CaseId = location(&res)
+        .trim_start_matches("/cases/")
+        .parse()
+        .unwrap();
+    let cw = h
+        .principal_of_user(app.user_id("caseworker").await)
+        .await
+        .unwrap();
+    h.record_consent(
+        &cw,
+        case,
+        &haven_core::consents::ConsentInput {
+            purpose: "referral".into(),
+            agency_id: ffp.to_string(),
+            given_by: "person".into(),
+            ..Default::default()
+        },
+        &o,
+    )
+    .await
+    .unwrap();
+    let referral = h
+        .create_referral(
+            &cw,
+            case,
+            &haven_core::referrals::ReferralInput {
+                to_agency_id: ffp.to_string(),
+                services: vec!["legal_aid".into()],
+                urgency: "routine".into(),
+                reason: "Matrix".into(),
+                sections: vec!["identity".into()],
+                send: true,
+                ..Default::default()
+            },
+            &o,
+            haven_core::now(),
+        )
+        .await
+        .unwrap();
+    // A case worker's transfer request, waiting for the coordinator.
+    let tid = h
+        .request_transfer(&cw, case, ffp, "Matrix", &o)
+        .await
+        .unwrap();
+    let c = reqwest::Client::new();
+    for (user, role) in USERS {
+        let s = app.login(user).await;
+        let token = s.token().await;
+        let p = h.principal_of_user(app.user_id(user).await).await.unwrap();
+        let reads_case = h.case_number(&p, case).await.is_ok();
+        let recipient = p.agency_id == ffp
+            && matches!(
+                role,
+                Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
+            );
+        let sees = reads_case || recipient;
+        let refers = matches!(
+            role,
+            Role::CaseWorker | Role::ServiceProvider | Role::Coordinator | Role::Screener
+        );
+        let api = |method: reqwest::Method, path: String, body: Option<serde_json::Value>| {
+            let mut rq = c.request(method, app.url(&path)).bearer_auth(token.clone());
+            if let Some(b) = body {
+                rq = rq.json(&b);
+            }
+            async move { rq.send().await.unwrap().status().as_u16() }
+        };
+        let base = format!("/referrals/{referral}");
+        // Pages.
+        for (path, want) in [
+            (base.clone(), if sees { 200 } else { 404 }),
+            (
+                format!("{base}/print.pdf"),
+                if reads_case { 200 } else { 404 },
+            ),
+            ("/referrals".into(), if refers { 200 } else { 403 }),
+            ("/notifications".into(), 200),
+        ] {
+            assert_eq!(
+                s.get(&path).await.status().as_u16(),
+                want,
+                "{user} GET {path}"
+            );
+        }
+        for (path, fields, want) in [
+            // Not declined: the sender's side is told it cannot; others do not see it.
+            (
+                format!("{base}/redirect"),
+                vec![("to_agency_id", ffp.to_string())],
+                if reads_case && writes_cases(*role) {
+                    422
+                } else {
+                    404
+                },
+            ),
+            // Completing a referral not yet accepted: only a recipient gets as far as "not now".
+            (
+                format!("{base}/complete"),
+                vec![("note", "x".to_string())],
+                if recipient { 422 } else { 404 },
+            ),
+            (format!("{base}/bogus"), vec![], 404),
+            ("/notifications/read".into(), vec![], 303),
+            ("/notifications/unknown/open".into(), vec![], 404),
+            (
+                "/account/email".into(),
+                vec![("email", "not an address".to_string())],
+                422,
+            ),
+            (
+                format!("/transfers/{tid}/reject"),
+                vec![("note", String::new())],
+                // The coordinator's own refusal is checked after the loop.
+                if *role == Role::Coordinator { 0 } else { 404 },
+            ),
+        ] {
+            if want == 0 {
+                continue;
+            }
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            assert_eq!(
+                s.post_form(&path, &fields).await.status().as_u16(),
+                want,
+                "{user} POST {path}"
+            );
+        }
+        // API.
+        use reqwest::Method;
+        for (method, path, body, want) in [
+            (
+                Method::GET,
+                "/api/v1/referrals".to_string(),
+                None,
+                if refers { 200 } else { 403 },
+            ),
+            (
+                Method::GET,
+                "/api/v1/referrals?box=overdue".to_string(),
+                None,
+                if refers { 200 } else { 403 },
+            ),
+            (
+                Method::GET,
+                format!("/api/v1{base}"),
+                None,
+                if sees { 200 } else { 404 },
+            ),
+            (
+                Method::POST,
+                format!("/api/v1{base}/complete"),
+                Some(serde_json::json!({"note": "x"})),
+                if recipient { 422 } else { 404 },
+            ),
+            (
+                Method::POST,
+                format!("/api/v1{base}/redirect"),
+                Some(serde_json::json!({"to_agency_id": ffp.to_string()})),
+                if reads_case && writes_cases(*role) {
+                    422
+                } else {
+                    404
+                },
+            ),
+            (
+                Method::GET,
+                format!("/api/v1/cases/{case}/services"),
+                None,
+                if reads_case { 200 } else { 404 },
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/cases/{case}/referrals"),
+                Some(
+                    serde_json::json!({"to_agency_id": ffp.to_string(), "services": ["legal_aid"],
+                    "urgency": "routine", "reason": "Matrix", "send": false}),
+                ),
+                if !reads_case {
+                    404
+                } else if writes_cases(*role) {
+                    201
+                } else {
+                    403
+                },
+            ),
+            (Method::GET, "/api/v1/notifications".to_string(), None, 200),
+            (
+                Method::POST,
+                "/api/v1/notifications/read".to_string(),
+                Some(serde_json::json!({})),
+                200,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/transfers/{tid}/approve"),
+                Some(serde_json::json!({})),
+                if *role == Role::Coordinator { 0 } else { 404 },
+            ),
+        ] {
+            if want == 0 {
+                continue;
+            }
+            assert_eq!(
+                api(method.clone(), path.clone(), body).await,
+                want,
+                "{user} {method} {path}"
+            );
+        }
+    }
+    let coord = app.login("coordinator").await;
+    assert_eq!(
+        coord
+            .post_form(&format!("/transfers/{tid}/approve"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        coord
+            .post_form(&format!("/transfers/{tid}/approve"), &[])
+            .await
+            .status(),
+        422,
+        "approved once"
+    );
 }

@@ -888,3 +888,149 @@ async fn french_training_workshop_to_certificate_in_chromium() {
     .await;
     b.quit().await;
 }
+
+/// Signs a browser in (in French) as a demo user without a second factor.
+async fn sign_in(b: &Browser, app: &TestApp, user: &str) {
+    b.goto(&app.url("/login")).await;
+    if b.attribute("html", "lang").await != "fr" {
+        b.click("select[name=lang] option[value=fr]").await;
+        b.submit(app, "form.lang button[type=submit]", |p| p == "/login")
+            .await;
+    }
+    b.type_into("#username", user).await;
+    b.type_into("#password", PASSWORD).await;
+    b.submit(app, "form[action=\"/login\"] button[type=submit]", |p| {
+        p == "/dashboard"
+    })
+    .await;
+}
+
+/// The referral journey in two browsers at once: the case worker refers with the person's
+/// consent, the provider (another session) is notified, accepts, sees only the shared section,
+/// completes with an outcome, and the case worker sees the outcome on the referral and the case.
+#[tokio::test]
+async fn referral_between_two_agencies_in_two_chromium_sessions() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 0).await;
+    let h = &app.haven;
+    let ffp = h
+        .find_agency("Food for the Poor Guyana")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    // The case and the person's consent to referral to Food for the Poor, set up directly.
+    let s = app.login("caseworker").await;
+    let res = s
+        .open_case(&[
+            ("first_name", "Marisol"),
+            ("second_name", "Quintero"),
+            ("mobile_phone", "+592 611 2222"),
+        ])
+        .await;
+    let case = crate::harness::location(&res);
+    let cw = h
+        .principal_of_user(app.user_id("caseworker").await)
+        .await
+        .unwrap();
+    h.record_consent(
+        &cw,
+        case.trim_start_matches("/cases/").parse().unwrap(),
+        &haven_core::consents::ConsentInput {
+            purpose: "referral".into(),
+            agency_id: ffp.to_string(),
+            given_by: "person".into(),
+            ..Default::default()
+        },
+        &haven_core::Origin::default(),
+    )
+    .await
+    .unwrap();
+
+    let a = Browser::start().await;
+    sign_in(&a, &app, "caseworker").await;
+    a.goto(&app.url(&format!("{case}/referrals"))).await;
+    a.click(&format!("#to_agency_id option[value=\"{ffp}\"]"))
+        .await;
+    a.click("input[name=services][value=material_assistance]")
+        .await;
+    a.click("input[name=urgency][value=within_24h]").await;
+    a.type_into("#reason", "Vêtements et nourriture").await;
+    a.click("input[name=sections][value=identity]").await;
+    let referral = a
+        .submit(&app, "button[name=action][value=send]", |p| {
+            p.starts_with("/referrals/")
+        })
+        .await;
+
+    // The provider, in a second browser: told, then accepts.
+    let b = Browser::start().await;
+    sign_in(&b, &app, "provider").await;
+    assert_eq!(b.text("#nav-notifications strong").await, "1");
+    b.goto(&app.url("/notifications")).await;
+    assert!(
+        b.text("#notifications")
+            .await
+            .contains("Nouvelle orientation vers votre organisme")
+    );
+    b.submit(&app, "#notifications button[type=submit]", |p| {
+        p == referral
+    })
+    .await;
+    assert!(
+        b.text("#shared")
+            .await
+            .contains("une fois l'orientation acceptée")
+    );
+    assert!(!b.source().await.contains("Marisol"));
+    b.submit(
+        &app,
+        &format!("form[action=\"{referral}/accept\"] button[type=submit]"),
+        |p| p == referral,
+    )
+    .await;
+    let shared = b.text("#shared").await;
+    assert!(shared.contains("Marisol Quintero"), "{shared}");
+    let page = b.source().await;
+    assert!(!page.contains("611 2222"), "the phone was not shared");
+    assert!(!page.contains(&case), "no link to the case");
+    b.submit(
+        &app,
+        &format!("form[action=\"{referral}/start\"] button[type=submit]"),
+        |p| p == referral,
+    )
+    .await;
+    b.type_into("#outcome", "Colis alimentaire et vêtements remis")
+        .await;
+    b.submit(
+        &app,
+        &format!("form[action=\"{referral}/complete\"] button[type=submit]"),
+        |p| p == referral,
+    )
+    .await;
+    assert!(b.text("#status").await.contains("terminée"));
+    b.quit().await;
+
+    // The case worker sees the outcome on the referral and among the case's services.
+    a.goto(&app.url("/notifications")).await;
+    assert!(a.text("#notifications").await.contains("terminée"));
+    a.goto(&app.url(&referral)).await;
+    assert!(
+        a.text("#answer")
+            .await
+            .contains("Colis alimentaire et vêtements remis")
+    );
+    a.goto(&app.url(&case)).await;
+    let services = a.text("#referrals").await;
+    assert!(
+        services.contains("Colis alimentaire et vêtements remis") && services.contains("fourni"),
+        "{services}"
+    );
+    a.screenshot(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots/referral-fr.png"),
+    )
+    .await;
+    a.quit().await;
+}

@@ -307,15 +307,18 @@ impl Haven {
         ) {
             return Ok(recipient.then_some(Side::Recipient));
         }
-        if p.role == Role::Coordinator {
-            return Ok(Some(Side::Coordinator));
-        }
+        // The sending side acts on what it may change: the coordinator too, only on the cases
+        // it may read.
         let case = r.case_id.ok_or(CoreError::NotFound)?;
         let facts = haven_store::cases::access_facts(tx, case, crate::now()).await?;
         let writer = facts
             .and_then(|f| p.read_case(case, &f).and_then(|rd| rd.writer().map(|_| ())))
             .is_some();
-        Ok(writer.then_some(Side::Sender))
+        Ok(writer.then_some(if p.role == Role::Coordinator {
+            Side::Coordinator
+        } else {
+            Side::Sender
+        }))
     }
 
     /// Moves a referral on (send a draft, accept, decline, start, complete, revoke). Audited with
@@ -768,6 +771,12 @@ impl Haven {
     /// Sent referrals past their deadline: all for the coordinator, the agency's own (sent or
     /// received) for others. Counts and coded facts only.
     pub async fn overdue_referrals(&self, p: &Principal, now: i64) -> Result<Vec<ReferralView>> {
+        if !matches!(
+            p.role,
+            Role::CaseWorker | Role::ServiceProvider | Role::Coordinator | Role::Screener
+        ) {
+            return Err(CoreError::Forbidden);
+        }
         let names = self.agency_map().await?;
         let mut conn = self.db.pool().acquire().await?;
         store::overdue(&mut conn, now)
