@@ -32,6 +32,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_TIPS_PER_HOUR",
     "HAVEN_PUBLIC_URL",
     "HAVEN_SMTP_URL",
+    "HAVEN_SMTP_URL_FILE",
     "HAVEN_SMTP_FROM",
     "HAVEN_NOTIFY_SECONDS",
     // Used by the test suite only.
@@ -364,7 +365,7 @@ pub fn load(
             "HAVEN_PUBLIC_URL must start with https:// (or http://), not {u:?}"
         )));
     }
-    let smtp_url = env("HAVEN_SMTP_URL")
+    let smtp_url = secret("HAVEN_SMTP_URL")?
         .or(file.smtp_url.clone())
         .map(|u| u.trim().to_string())
         .filter(|u| !u.is_empty());
@@ -556,6 +557,35 @@ mod tests {
             .is_err(),
             "unknown keys are errors"
         );
+    }
+
+    #[test]
+    fn mail_settings() {
+        let c = load_with(Flags::default(), &[]).unwrap();
+        assert!(c.smtp.is_none() && !c.policy.mail_enabled);
+        assert_eq!(c.notify_every.as_secs(), 60);
+        let c = load_with(
+            Flags::default(),
+            &[
+                ("HAVEN_SMTP_URL", "smtps://haven:pw@mail.example.org"),
+                ("HAVEN_SMTP_FROM", "Haven <haven@example.org>"),
+                ("HAVEN_NOTIFY_SECONDS", "15"),
+            ],
+        )
+        .unwrap();
+        assert!(c.policy.mail_enabled);
+        assert_eq!(c.notify_every.as_secs(), 15);
+        assert!(
+            !format!("{c:?}").contains(":pw@"),
+            "the SMTP password never prints"
+        );
+        for bad in [
+            vec![("HAVEN_SMTP_URL", "mail.example.org")],
+            vec![("HAVEN_SMTP_URL", "smtp://mail.example.org")],
+            vec![("HAVEN_NOTIFY_SECONDS", "0")],
+        ] {
+            assert!(load_with(Flags::default(), &bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -2542,6 +2542,7 @@ pub async fn load(
         .details(serde_json::json!({"cases": cases_wanted, "agencies": AGENCIES.len()}));
     haven_audit::record(&mut tx, h.audit_keys(), &Actor::system(), ev, now()).await?;
     tx.commit().await?;
+    h.demo_referrals(&user_ids, &agency_ids, t0).await?;
     Ok(DemoSummary {
         agencies: AGENCIES.len(),
         users: summary_users,
@@ -2749,7 +2750,103 @@ struct DemoScreening {
     sexual: bool,
 }
 
+/// Demo referrals from the shelter to Food for the Poor: (days ago sent, urgency, what happened).
+const DEMO_REFERRALS: &[(i64, &str, &str)] = &[
+    (9, "routine", "overdue"),
+    (3, "within_24h", "in_progress"),
+    (20, "routine", "completed"),
+    (6, "routine", "declined"),
+];
+
 impl Haven {
+    /// Referrals at every stage, through the use-cases (consent first), as the shelter's case
+    /// worker and the provider would make them; one is overdue, one declined (to redirect).
+    async fn demo_referrals(
+        &self,
+        users: &[(UserId, Role, usize)],
+        agencies: &[AgencyId],
+        t0: i64,
+    ) -> Result<()> {
+        let find = |role: Role, agency: usize| {
+            users
+                .iter()
+                .find(|(_, r, a)| *r == role && *a == agency)
+                .map(|u| u.0)
+        };
+        let (Some(cw), Some(provider)) = (
+            find(Role::CaseWorker, HELP_AND_SHELTER),
+            find(Role::ServiceProvider, FOOD_FOR_THE_POOR),
+        ) else {
+            return Ok(());
+        };
+        let cw = self.principal_of_user(cw).await?;
+        let provider = self.principal_of_user(provider).await?;
+        let to = agencies[FOOD_FOR_THE_POOR];
+        let o = crate::Origin {
+            ip: Some("demo".into()),
+        };
+        let mut plan = DEMO_REFERRALS.iter();
+        let mut next = plan.next();
+        for case in self.all_case_ids().await? {
+            let Some(&(days, urgency, fate)) = next else {
+                break;
+            };
+            // The shelter's own open cases only.
+            if self.case_number(&cw, case).await.is_err() {
+                continue;
+            }
+            let consent = crate::consents::ConsentInput {
+                purpose: "referral".into(),
+                agency_id: to.to_string(),
+                given_by: "person".into(),
+                ..Default::default()
+            };
+            if self.record_consent(&cw, case, &consent, &o).await.is_err() {
+                continue;
+            }
+            let sent = t0 - days * DAY;
+            let input = crate::referrals::ReferralInput {
+                to_agency_id: to.to_string(),
+                services: vec!["material_assistance".into()],
+                urgency: urgency.into(),
+                reason: "Left the camp with nothing: needs food, clothes and hygiene items.".into(),
+                sections: vec!["identity".into(), "languages".into()],
+                send: true,
+                ..Default::default()
+            };
+            let Ok(id) = self.create_referral(&cw, case, &input, &o, sent).await else {
+                continue;
+            };
+            use crate::referrals::Decision;
+            let moves: Vec<(Decision, i64)> = match fate {
+                "in_progress" => vec![(Decision::Accept, DAY), (Decision::Start, DAY + 3600)],
+                "completed" => vec![
+                    (Decision::Accept, 3600),
+                    (Decision::Start, DAY),
+                    (
+                        Decision::Complete {
+                            outcome: "Food parcels and clothing given for three months.".into(),
+                        },
+                        10 * DAY,
+                    ),
+                ],
+                "declined" => vec![(
+                    Decision::Decline {
+                        reason: "No stock in that region this month.".into(),
+                    },
+                    DAY,
+                )],
+                _ => vec![],
+            };
+            for (d, after) in moves {
+                self.decide_referral(&provider, &id, d, &o, sent + after)
+                    .await?;
+            }
+            next = plan.next();
+        }
+        Ok(())
+    }
+
     /// A screening with answers drawn at one of three levels of evidence, evaluated by the engine.
     async fn demo_screening(&self, tx: &mut Conn, g: &mut Gen, s: DemoScreening) -> Result<()> {
         use crate::screening::{IndicatorAnswer, ScreeningFacts, Sealed};
@@ -3247,6 +3344,21 @@ mod tests {
         .await
         .unwrap();
         assert!(hidden > 0);
+        // Referrals at every stage, one overdue.
+        let statuses: Vec<String> =
+            sqlx::query_scalar("SELECT status FROM referrals ORDER BY status")
+                .fetch_all(h.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(statuses, ["completed", "declined", "in_progress", "sent"]);
+        let overdue: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM referrals WHERE status = 'sent' AND due_at < $1",
+        )
+        .bind(crate::now())
+        .fetch_one(h.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(overdue, 1);
         let today = crate::cases::today();
         let mut tx = h.db.begin().await.unwrap();
         let (mut events, mut perpetrators, mut notes, mut closed) = (0, 0, 0, 0);

@@ -274,10 +274,12 @@ impl Haven {
         Ok((sent, failed))
     }
 
-    /// Removes sent or given-up e-mails older than 30 days.
-    pub async fn purge_outbox(&self, now: i64) -> Result<u64> {
+    /// Removes sent or given-up e-mails older than 30 days and notifications read more than
+    /// 90 days ago.
+    pub async fn purge_notifications(&self, now: i64) -> Result<u64> {
         let mut conn = self.db.pool().acquire().await?;
-        Ok(store::purge(&mut conn, now - 30 * 86_400).await?)
+        Ok(store::purge(&mut conn, now - 30 * 86_400).await?
+            + store::purge_read(&mut conn, now - 90 * 86_400).await?)
     }
 
     /// The outbox as stored (administrators' view and tests): ids, kinds and states only.

@@ -60,7 +60,7 @@ impl MailSend for SmtpMailer {
 }
 
 /// Runs the notification jobs every `every` until `stop` resolves: overdue reminders, then the
-/// outbox (when a mailer is configured), then the removal of old sent e-mails.
+/// outbox (when a mailer is configured), then the removal of old e-mails and read notifications.
 pub async fn background(
     haven: Haven,
     i18n: I18n,
@@ -90,8 +90,8 @@ pub async fn background(
                 Err(e) => tracing::warn!(error = %e, "outbox delivery failed"),
             }
         }
-        if let Err(e) = haven.purge_outbox(now).await {
-            tracing::warn!(error = %e, "outbox purge failed");
+        if let Err(e) = haven.purge_notifications(now).await {
+            tracing::warn!(error = %e, "notification purge failed");
         }
     }
 }

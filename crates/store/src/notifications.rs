@@ -113,6 +113,17 @@ pub async fn mark_subject_read(
     Ok(())
 }
 
+/// Removes notifications read before `before` (unread ones stay until read).
+pub async fn purge_read(conn: &mut Conn, before: i64) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at < $1")
+            .bind(before)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
 // ---- outbox ----
 
 #[derive(Clone, Debug)]
