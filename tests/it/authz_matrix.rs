@@ -708,7 +708,20 @@ async fn one_visible_one_hidden(app: &TestApp, user: &str, role: Role) -> (Optio
         .unwrap();
         return (Some(hidden[0]), hidden[1]);
     }
-    (visible.first().copied(), hidden[0])
+    // An open case: a closed one is read-only for everyone (checked in `records`).
+    let mut open = None;
+    for id in &visible {
+        let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_one(app.haven.db.pool())
+            .await
+            .unwrap();
+        if !status.starts_with("Closed") {
+            open = Some(*id);
+            break;
+        }
+    }
+    (open.or(visible.first().copied()), hidden[0])
 }
 
 async fn owner_and_person(app: &TestApp, id: CaseId) -> (String, String) {

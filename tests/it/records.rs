@@ -239,6 +239,22 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
         422,
         "a closed case cannot be closed again"
     );
+    // Closed means read-only until reopened: no edit, no note, no consent.
+    assert_eq!(cw.get(&format!("{path}/edit")).await.status(), 409);
+    assert_eq!(
+        cw.post_form(&format!("{path}/notes"), &[("body", "After closing")])
+            .await
+            .status(),
+        422
+    );
+    assert!(
+        !cw.get(&path)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("{path}/edit\""))
+    );
     assert_eq!(
         cw.post_form(&format!("{path}/reopen"), &[("reason", "")])
             .await

@@ -68,7 +68,10 @@ pub struct CaseDoc {
     pub days_open: i64,
     pub is_child: bool,
     pub age: Option<i64>,
+    /// A writer of the case (closing and reopening).
     pub may_edit: bool,
+    /// A writer, and the case is open: every other change.
+    pub may_change: bool,
     pub may_assign: bool,
     pub may_transfer: bool,
     pub may_see_previous_values: bool,
@@ -391,6 +394,26 @@ impl Haven {
         id: CaseId,
         origin: &Origin,
     ) -> Result<(Tx, CaseWriter<'p>)> {
+        let (mut tx, w) = self.gate_write_any(tx, p, id, origin).await?;
+        // A closed case is read-only until it is reopened.
+        let closed = cases::get_case(&mut tx, id)
+            .await?
+            .is_some_and(|c| haven_domain::record::may_reopen(c.status));
+        if closed {
+            tx.rollback().await?;
+            return Err(CoreError::invalid("status", "error-case-closed"));
+        }
+        Ok((tx, w))
+    }
+
+    /// The write gate for closing and reopening, which also apply to a closed case.
+    pub(crate) async fn gate_write_any<'p>(
+        &self,
+        tx: Tx,
+        p: &'p Principal,
+        id: CaseId,
+        origin: &Origin,
+    ) -> Result<(Tx, CaseWriter<'p>)> {
         let (tx, reader) = self.gate(tx, p, id, origin).await?;
         match reader.writer() {
             Some(w) => Ok((tx, w)),
@@ -598,6 +621,7 @@ impl Haven {
             age: record.age(today),
             record,
             may_edit: writer.is_some(),
+            may_change: writer.is_some() && !haven_domain::record::may_reopen(c.status),
             may_assign: writer.is_some_and(|w| w.may_assign()),
             may_transfer: writer.is_some_and(|w| w.may_transfer()),
             may_see_previous_values: reader.may_see_previous_values(),
@@ -812,7 +836,7 @@ impl Haven {
             CaseStatus::Closed
         };
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
+        let (mut tx, _w) = self.gate_write_any(tx, p, id, origin).await?;
         let c = cases::get_case(&mut tx, id)
             .await?
             .ok_or(CoreError::NotFound)?;
@@ -850,7 +874,7 @@ impl Haven {
             return Err(CoreError::invalid("reopen_reason", "error-too-long"));
         }
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
+        let (mut tx, _w) = self.gate_write_any(tx, p, id, origin).await?;
         let c = cases::get_case(&mut tx, id)
             .await?
             .ok_or(CoreError::NotFound)?;

@@ -958,3 +958,4 @@ dashboard-overdue = { $count ->
     [one] One referral is overdue
    *[other] { $count } referrals are overdue
 }
+error-case-closed = This case is closed: reopen it (with a reason) to change it.

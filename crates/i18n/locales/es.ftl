@@ -958,3 +958,4 @@ dashboard-overdue = { $count ->
     [one] Una derivación está vencida
    *[other] { $count } derivaciones están vencidas
 }
+error-case-closed = Este caso está cerrado: reábralo (con un motivo) para modificarlo.

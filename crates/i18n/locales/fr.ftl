@@ -958,3 +958,4 @@ dashboard-overdue = { $count ->
     [one] Une orientation est en retard
    *[other] { $count } orientations sont en retard
 }
+error-case-closed = Ce cas est clos : rouvrez-le (avec un motif) pour le modifier.

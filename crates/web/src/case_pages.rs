@@ -422,6 +422,9 @@ pub async fn case_edit_page(
         .await
     {
         Ok(doc) if !doc.may_edit => forbidden(&l),
+        Ok(doc) if !doc.may_change => {
+            crate::pages::error_page(&l, axum::http::StatusCode::CONFLICT, "error-case-closed")
+        }
         Ok(doc) => form_page(
             &l,
             Some((id, &doc.case_number)),
