@@ -430,9 +430,16 @@ impl Haven {
     /// Used by tests and the demo to act as a user without a password round-trip.
     pub async fn principal_of_user(&self, id: UserId) -> Result<Principal> {
         let mut conn = self.db.pool().acquire().await?;
-        let u = users::by_id(&mut conn, id)
-            .await?
-            .ok_or(CoreError::NotFound)?;
+        self.principal_of_user_in(&mut conn, id).await
+    }
+
+    /// The same, inside a transaction.
+    pub(crate) async fn principal_of_user_in(
+        &self,
+        conn: &mut haven_store::Conn,
+        id: UserId,
+    ) -> Result<Principal> {
+        let u = users::by_id(conn, id).await?.ok_or(CoreError::NotFound)?;
         Ok(principal_of(&u))
     }
 }

@@ -1203,6 +1203,17 @@ impl Haven {
         Ok(cases::list(&mut conn, cap.scope(), &q, now()).await?.1)
     }
 
+    /// How many open cases the user may see are at high or critical risk (a count only).
+    pub async fn count_high_risk(&self, cap: CaseList<'_>) -> Result<i64> {
+        let mut conn = self.db.pool().acquire().await?;
+        let q = CaseQuery {
+            limit: 1,
+            high_risk: true,
+            ..Default::default()
+        };
+        Ok(cases::list(&mut conn, cap.scope(), &q, now()).await?.1)
+    }
+
     /// The number of a case the user may read (for page titles; the page's own read is audited).
     pub async fn case_number(&self, p: &Principal, id: CaseId) -> Result<String> {
         let mut conn = self.db.pool().acquire().await?;

@@ -14,6 +14,7 @@ pub mod files;
 pub mod keys;
 pub mod notifications;
 pub mod people;
+pub mod protection;
 pub mod referrals;
 pub mod release;
 pub mod screening;
@@ -65,6 +66,10 @@ pub struct Policy {
     pub training_rule: haven_training::CompletionRule,
     /// Notifications also go out by e-mail (through the outbox) to users with an address.
     pub mail_enabled: bool,
+    /// Length of the reflection and recovery period, in days.
+    pub reflection_days: i64,
+    /// Assistance plans need a coordinator's approval.
+    pub plan_approval: bool,
 }
 
 impl Default for Policy {
@@ -87,6 +92,8 @@ impl Default for Policy {
             tips_per_hour: 5,
             training_rule: haven_training::CompletionRule::default(),
             mail_enabled: false,
+            reflection_days: haven_domain::protection::default_reflection_days("GY"),
+            plan_approval: false,
         }
     }
 }

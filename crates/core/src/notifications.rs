@@ -25,6 +25,11 @@ pub const KINDS: &[&str] = &[
     "transfer_approval",
     "transfer_accepted",
     "transfer_declined",
+    "task_due",
+    "reflection_ending",
+    "plan_submitted",
+    "plan_approved",
+    "plan_returned",
 ];
 
 /// Attempts before an e-mail is given up.
@@ -63,6 +68,12 @@ pub struct NotificationView {
 pub fn link(kind: &str, subject: &str) -> String {
     if kind.starts_with("transfer_") {
         "/transfers".into()
+    } else if ["task_", "reflection_", "plan_"]
+        .iter()
+        .any(|p| kind.starts_with(p))
+    {
+        // The subject is the case: its protection page.
+        format!("/cases/{subject}/protection")
     } else {
         format!("/referrals/{subject}")
     }

@@ -79,6 +79,10 @@ pub struct CaseServiceView {
     pub started_at: Option<i64>,
     pub ended_at: Option<i64>,
     pub outcome: String,
+    /// A provider outside Haven, named freely (services recorded by hand).
+    pub provider_name: String,
+    pub cost: String,
+    pub consent: bool,
 }
 
 /// Staff who handle referrals at a receiving agency.
@@ -674,8 +678,11 @@ impl Haven {
         let services = haven_store::notifications::services_of_case(tx, case)
             .await?
             .into_iter()
-            .map(|s| {
+            .map(|(s, extra)| {
                 Ok(CaseServiceView {
+                    provider_name: extra.provider_name.unwrap_or_default(),
+                    cost: extra.cost.unwrap_or_default(),
+                    consent: extra.consent,
                     outcome: self
                         .cipher()
                         .decrypt_opt(

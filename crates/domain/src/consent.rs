@@ -7,7 +7,7 @@ use time::Date;
 use crate::AgencyId;
 
 /// What a consent is for.
-pub const PURPOSES: &[&str] = &["assistance", "referral", "data_sharing"];
+pub const PURPOSES: &[&str] = &["assistance", "referral", "data_sharing", "return"];
 /// Who gave it.
 pub const GIVEN_BY: &[&str] = &["person", "guardian"];
 /// How it was given.

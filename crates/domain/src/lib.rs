@@ -6,6 +6,7 @@ pub mod codes;
 pub mod consent;
 pub mod ctdc;
 pub mod ids;
+pub mod protection;
 pub mod record;
 pub mod reference;
 pub mod referral;

@@ -83,6 +83,11 @@ pub async fn background(
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "overdue reminders failed"),
         }
+        match haven.send_protection_reminders(now).await {
+            Ok(n) if n > 0 => tracing::info!(reminders = n, "task and reflection reminders sent"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "task and reflection reminders failed"),
+        }
         if let Some(m) = &mailer {
             match haven.deliver_outbox(m, &i18n, &base_url, now).await {
                 Ok((0, 0)) => {}

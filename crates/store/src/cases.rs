@@ -506,6 +506,8 @@ pub struct CaseQuery {
     /// Opened at or after / before (Unix seconds).
     pub opened_from: Option<i64>,
     pub opened_before: Option<i64>,
+    /// Open cases at high or critical risk only.
+    pub high_risk: bool,
     /// Overrides [`RARE_FILTER`] (tests run both query shapes with it).
     pub rare_threshold: Option<i64>,
     pub limit: i64,
@@ -681,6 +683,10 @@ pub async fn list(
         };
         where_ += &sql.replace("{}", &next());
         args.push(Arg::Text(x.clone()));
+    }
+    if q.high_risk {
+        where_ +=
+            " AND c.risk_level IN ('High', 'Critical') AND c.status IN ('Active', 'FollowUp')";
     }
     if let Some(t) = q.opened_from {
         where_ += &format!(" AND c.opened_at >= {}", next());

@@ -11,6 +11,7 @@ pub mod db;
 pub mod dump;
 pub mod keyring;
 pub mod notifications;
+pub mod protection;
 pub mod referrals;
 mod row;
 pub mod screenings;

@@ -301,6 +301,14 @@ pub struct CaseServiceRow {
     pub updated_at: i64,
 }
 
+/// What a service recorded by hand adds (read only).
+#[derive(Clone, Debug, Default)]
+pub struct ServiceExtra {
+    pub provider_name: Option<String>,
+    pub cost: Option<String>,
+    pub consent: bool,
+}
+
 const SERVICE_COLS: &str = "id, case_id, service_type, provider_agency_id, referral_id, status, \
      started_at, ended_at, outcome, created_at, updated_at";
 
@@ -357,14 +365,53 @@ pub async fn update_service(conn: &mut Conn, s: &CaseServiceRow) -> Result<()> {
     Ok(())
 }
 
-pub async fn services_of_case(conn: &mut Conn, case: CaseId) -> Result<Vec<CaseServiceRow>> {
+/// The parts of a service recorded by hand: a provider named freely, the cost, the person's
+/// consent, who recorded it.
+pub async fn set_service_extra(
+    conn: &mut Conn,
+    id: &str,
+    provider_name: Option<&str>,
+    cost: Option<&str>,
+    consent: bool,
+    by: UserId,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE case_services SET provider_name = $1, cost = $2, consent = $3, recorded_by = $4 \
+         WHERE id = $5",
+    )
+    .bind(provider_name)
+    .bind(cost)
+    .bind(i64::from(consent))
+    .bind(by.to_string())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn services_of_case(
+    conn: &mut Conn,
+    case: CaseId,
+) -> Result<Vec<(CaseServiceRow, ServiceExtra)>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {SERVICE_COLS} FROM case_services WHERE case_id = $1 ORDER BY created_at, id"
+        "SELECT {SERVICE_COLS}, provider_name, cost, consent FROM case_services \
+         WHERE case_id = $1 ORDER BY created_at, id"
     )))
     .bind(case.to_string())
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(case_service).collect()
+    rows.iter()
+        .map(|r| {
+            Ok((
+                case_service(r)?,
+                ServiceExtra {
+                    provider_name: r.try_get("provider_name")?,
+                    cost: r.try_get("cost")?,
+                    consent: crate::row::flag(r, "consent")?,
+                },
+            ))
+        })
+        .collect()
 }
 
 pub async fn services_of_referral(conn: &mut Conn, referral: &str) -> Result<Vec<CaseServiceRow>> {

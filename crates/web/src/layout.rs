@@ -26,6 +26,8 @@ pub struct Layout<'a> {
     pub can_training: bool,
     pub can_training_report: bool,
     pub can_referrals: bool,
+    /// Follow-up tasks (staff who follow cases).
+    pub can_tasks: bool,
     /// Unread notifications (0 when none or not signed in).
     pub unread: i64,
     pub flash: Option<String>,
@@ -60,6 +62,12 @@ impl<'a> Layout<'a> {
                 matches!(
                     p.role,
                     Role::CaseWorker | Role::ServiceProvider | Role::Coordinator | Role::Screener
+                )
+            }),
+            can_tasks: p.is_some_and(|p| {
+                matches!(
+                    p.role,
+                    Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
                 )
             }),
             unread: info.unread,

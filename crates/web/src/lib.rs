@@ -12,6 +12,7 @@ mod forms;
 mod layout;
 mod notification_pages;
 mod pages;
+mod protection_pages;
 mod referral_pages;
 mod screening_pages;
 mod security;
@@ -116,6 +117,13 @@ pub fn router(state: AppState) -> Router {
         .route("/notifications", get(notification_pages::list))
         .route("/notifications/read", post(notification_pages::read_all))
         .route("/notifications/{id}/open", post(notification_pages::open))
+        .route("/cases/{id}/protection", get(protection_pages::view))
+        .route(
+            "/cases/{id}/protection/{section}",
+            post(protection_pages::save),
+        )
+        .route("/tasks", get(protection_pages::tasks))
+        .route("/tasks/{id}/{status}", post(protection_pages::finish_task))
         .route("/referrals", get(referral_pages::list))
         .route("/referrals/{id}", get(referral_pages::view))
         .route("/referrals/{id}/print.pdf", get(referral_pages::print))
@@ -415,6 +423,11 @@ mod i18n_keys {
                 include_str!("../../core/src/notifications.rs"),
             ),
             ("accounts.rs", include_str!("../../core/src/accounts.rs")),
+            (
+                "protection.rs",
+                include_str!("../../core/src/protection.rs"),
+            ),
+            ("protection_pages.rs", include_str!("protection_pages.rs")),
             ("admin.rs", include_str!("../../core/src/admin.rs")),
         ] {
             sources.push((name.to_string(), src.to_string()));
@@ -502,6 +515,15 @@ mod i18n_keys {
         }
         for (prefix, codes) in [
             ("service-type", haven_core::consents::SERVICE_TYPES),
+            ("risk-area", haven_domain::protection::RISK_AREAS),
+            ("risk-kind", haven_domain::protection::ASSESSMENT_KINDS),
+            ("code-hvn_RiskLevel", haven_domain::protection::RISK_LEVELS),
+            ("task-kind", haven_domain::protection::TASK_KINDS),
+            ("task-status", haven_domain::protection::TASK_STATUSES),
+            ("plan-status", haven_domain::protection::PLAN_STATUSES),
+            ("goal-status", haven_domain::protection::GOAL_STATUSES),
+            ("cooperation", haven_domain::protection::COOPERATION),
+            ("compensation", haven_domain::protection::COMPENSATION),
             (
                 "case-service-status",
                 &["requested", "in_progress", "delivered", "not_delivered"],

@@ -383,6 +383,8 @@ struct DashboardPage<'a> {
     tips: Option<String>,
     role_note: Option<&'static str>,
     overdue: Option<String>,
+    high_risk: Option<String>,
+    tasks: Option<String>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
@@ -442,6 +444,30 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
     } else {
         None
     };
+    // Open cases at high or critical risk among those the user may see; the user's tasks.
+    let high_risk = match p.case_list() {
+        Some(cap) => match state.haven().count_high_risk(cap).await {
+            Ok(n) if n > 0 => Some(l.ta("dashboard-high-risk", &[("count", FluentValue::from(n))])),
+            Ok(_) => None,
+            Err(e) => return fail(&l, e),
+        },
+        None => None,
+    };
+    let tasks = if l.can_tasks {
+        match state.haven().task_counts(p).await {
+            Ok((n, late)) if n > 0 => Some(l.ta(
+                "dashboard-tasks",
+                &[
+                    ("count", FluentValue::from(n)),
+                    ("overdue", FluentValue::from(late)),
+                ],
+            )),
+            Ok(_) => None,
+            Err(e) => return fail(&l, e),
+        }
+    } else {
+        None
+    };
     render(&DashboardPage {
         l: &l,
         welcome,
@@ -449,6 +475,8 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
         transfers,
         tips,
         overdue,
+        high_risk,
+        tasks,
         role_note,
     })
 }
