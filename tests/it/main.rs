@@ -14,6 +14,7 @@ mod consents;
 mod durability;
 mod encryption;
 mod notifications;
+mod protection;
 mod records;
 mod referrals;
 mod release;

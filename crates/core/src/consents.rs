@@ -77,7 +77,7 @@ impl Haven {
                 }
             },
         };
-        if purpose != "assistance" && agency.is_none() {
+        if matches!(purpose, "referral" | "data_sharing") && agency.is_none() {
             e.push(("consent_agency", "error-consent-agency"));
         }
         let given_by = i.given_by.trim();

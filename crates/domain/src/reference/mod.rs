@@ -35,9 +35,42 @@ impl Country {
     }
 }
 
-/// The country of an alpha-2 or alpha-3 code, in any case, surrounding spaces ignored.
+/// Lower case without the accents of Latin letters, for comparing names as people type them.
+fn fold(s: &str) -> String {
+    s.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            c => c,
+        })
+        .collect()
+}
+
+/// The country of an alpha-2 or alpha-3 code, in any case, surrounding spaces ignored; or of
+/// its name in English, French or Spanish, however accented.
 pub fn country(code: &str) -> Option<&'static Country> {
     let code = code.trim();
+    by_code(code).or_else(|| {
+        let name = fold(code);
+        (name.chars().count() > 3)
+            .then(|| {
+                COUNTRIES
+                    .iter()
+                    .find(|c| [c.en, c.fr, c.es].iter().any(|n| fold(n) == name))
+            })
+            .flatten()
+    })
+}
+
+fn by_code(code: &str) -> Option<&'static Country> {
     match code.len() {
         2 => COUNTRIES
             .binary_search_by(|c| {
@@ -202,5 +235,22 @@ mod tests {
             prop_assert_eq!(country(c.alpha3), Some(c));
             prop_assert_eq!(country(&c.alpha3.to_lowercase()), Some(c));
         }
+    }
+}
+
+#[cfg(test)]
+mod country_tests {
+    use super::*;
+
+    #[test]
+    fn countries_by_code_or_name_in_three_languages() {
+        for typed in ["VE", "ven", "Venezuela", " venezuela ", "VENEZUELA"] {
+            assert_eq!(country(typed).map(|c| c.alpha2), Some("VE"), "{typed}");
+        }
+        assert_eq!(country("Pérou").map(|c| c.alpha2), Some("PE"));
+        assert_eq!(country("peru").map(|c| c.alpha2), Some("PE"));
+        assert_eq!(country("Brasil").map(|c| c.alpha2), Some("BR"));
+        assert_eq!(country("Atlantis"), None);
+        assert_eq!(country(""), None);
     }
 }
