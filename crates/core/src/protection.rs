@@ -267,8 +267,7 @@ impl Haven {
     async fn protection_audit(
         &self,
         tx: &mut haven_store::Conn,
-        p: &Principal,
-        origin: &Origin,
+        who: &haven_audit::Actor,
         case: CaseId,
         section: &str,
         details: serde_json::Value,
@@ -281,7 +280,7 @@ impl Haven {
         let ev = Event::new(Action::ProtectionSaved)
             .target("case", case)
             .details(d);
-        haven_audit::record(tx, self.audit_keys(), &actor(p, origin), ev, now).await?;
+        haven_audit::record(tx, self.audit_keys(), who, ev, now).await?;
         Ok(())
     }
 
@@ -371,8 +370,7 @@ impl Haven {
         }
         self.protection_audit(
             &mut tx,
-            p,
-            origin,
+            &actor(p, origin),
             case,
             "risk",
             serde_json::json!({"kind": kind, "level": level}),
@@ -432,8 +430,7 @@ impl Haven {
         store::save_reflection(&mut tx, &row).await?;
         self.protection_audit(
             &mut tx,
-            p,
-            origin,
+            &actor(p, origin),
             case,
             "reflection",
             serde_json::json!({"started_on": start, "days": days, "ends_on": row.ends_on}),
@@ -495,8 +492,7 @@ impl Haven {
         store::save_reflection(&mut tx, &r).await?;
         self.protection_audit(
             &mut tx,
-            p,
-            origin,
+            &actor(p, origin),
             case,
             "reflection",
             serde_json::json!({"extended_by": days, "ends_on": r.ends_on}),
@@ -599,8 +595,7 @@ impl Haven {
         }
         self.protection_audit(
             &mut tx,
-            p,
-            origin,
+            &actor(p, origin),
             case,
             "plan",
             serde_json::json!({"goals": goals.len(), "status": status}),
@@ -684,8 +679,7 @@ impl Haven {
             .await?;
         self.protection_audit(
             &mut tx,
-            p,
-            origin,
+            &actor(p, origin),
             case,
             "plan",
             serde_json::json!({"status": to}),
@@ -788,8 +782,7 @@ impl Haven {
         .await?;
         self.protection_audit(
             &mut tx,
-            p,
-            origin,
+            &actor(p, origin),
             case,
             "service",
             serde_json::json!({"service_type": kind}),
@@ -866,8 +859,7 @@ impl Haven {
         .await?;
         self.protection_audit(
             &mut tx,
-            p,
-            origin,
+            &actor(p, origin),
             case,
             "task",
             serde_json::json!({"task_id": id, "kind": kind, "due_on": due}),
@@ -919,8 +911,7 @@ impl Haven {
         store::save_task(&mut tx, &t).await?;
         self.protection_audit(
             &mut tx,
-            p,
-            origin,
+            &actor(p, origin),
             case,
             "task",
             serde_json::json!({"task_id": t.id, "status": status}),
@@ -989,8 +980,7 @@ impl Haven {
         .await?;
         self.protection_audit(
             &mut tx,
-            p,
-            origin,
+            &actor(p, origin),
             case,
             "return",
             serde_json::json!({"returned": returned.is_some()}),
@@ -1070,8 +1060,7 @@ impl Haven {
         .await?;
         self.protection_audit(
             &mut tx,
-            p,
-            origin,
+            &actor(p, origin),
             case,
             "proceedings",
             serde_json::json!({"cooperation": cooperation, "compensation": compensation}),
