@@ -1241,3 +1241,115 @@ async fn every_role_on_every_referral_route() {
         "approved once"
     );
 }
+
+/// Every protection route for every role, on a case of the child-protection agency: its readers
+/// see the page; its writers save (a refused form is a 422: the gate was passed); readers who
+/// may not write get 403; everyone else 404. Task lists are for staff who follow cases.
+#[tokio::test]
+async fn every_role_on_every_protection_route() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 0).await;
+    let h = &app.haven;
+    let cpa = app.login("childcare").await;
+    let res = cpa.open_case(&[("first_name", "Matriz")]).await;
+    let case: CaseId = location(&res)
+        .trim_start_matches("/cases/")
+        .parse()
+        .unwrap();
+    let owner = h
+        .principal_of_user(app.user_id("childcare").await)
+        .await
+        .unwrap();
+    let task = h
+        .create_task(
+            &owner,
+            case,
+            &haven_core::protection::TaskInput {
+                kind: "call".into(),
+                title: "Matrix".into(),
+                due_on: "2027-01-01".into(),
+                ..Default::default()
+            },
+            &haven_core::Origin::default(),
+            haven_core::now(),
+        )
+        .await
+        .unwrap();
+    let mut users: Vec<(&str, Role)> = USERS.to_vec();
+    users.push(("childcare", Role::CaseWorker));
+    for (user, role) in users {
+        let s = app.login(user).await;
+        let p = h.principal_of_user(app.user_id(user).await).await.unwrap();
+        let reads = h.case_number(&p, case).await.is_ok();
+        let writes = reads && writes_cases(role);
+        let base = format!("/cases/{case}/protection");
+        assert_eq!(
+            s.get(&base).await.status().as_u16(),
+            if reads { 200 } else { 404 },
+            "{user} GET {base}"
+        );
+        assert_eq!(
+            s.get("/tasks").await.status().as_u16(),
+            200,
+            "{user} GET /tasks (their own, possibly none)"
+        );
+        // Every section with an empty form: a writer gets the form back (422).
+        for section in [
+            "risk",
+            "reflection",
+            "extend",
+            "plan",
+            "submit",
+            "approve",
+            "return-plan",
+            "services",
+            "tasks",
+            "return",
+            "proceedings",
+        ] {
+            let want = if !reads {
+                404
+            } else if !writes {
+                403
+            } else {
+                422
+            };
+            // An empty return or reflection form is valid: it saves (303) or, the period being
+            // started, is refused (422).
+            let got = s
+                .post_form(&format!("{base}/{section}"), &[("kind", "")])
+                .await
+                .status()
+                .as_u16();
+            if writes && matches!(section, "return" | "reflection") {
+                assert!(matches!(got, 303 | 422), "{user} POST {section}: {got}");
+            } else {
+                assert_eq!(got, want, "{user} POST {base}/{section}");
+            }
+        }
+        assert_eq!(
+            s.post_form(&format!("{base}/bogus"), &[])
+                .await
+                .status()
+                .as_u16(),
+            404,
+            "{user} unknown section"
+        );
+        // Finishing a task: a writer of the case (with a bad status, 422), others 404/403.
+        let got = s
+            .post_form(&format!("/tasks/{task}/bogus"), &[])
+            .await
+            .status()
+            .as_u16();
+        assert_eq!(
+            got,
+            if writes {
+                422
+            } else if reads {
+                403
+            } else {
+                404
+            },
+            "{user} POST /tasks/{{id}}/bogus"
+        );
+    }
+}

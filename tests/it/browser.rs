@@ -891,9 +891,15 @@ async fn french_training_workshop_to_certificate_in_chromium() {
 
 /// Signs a browser in (in French) as a demo user without a second factor.
 async fn sign_in(b: &Browser, app: &TestApp, user: &str) {
+    sign_in_in(b, app, user, "fr").await
+}
+
+/// Signs a browser in, in a language, as a demo user without a second factor.
+async fn sign_in_in(b: &Browser, app: &TestApp, user: &str, lang: &str) {
     b.goto(&app.url("/login")).await;
-    if b.attribute("html", "lang").await != "fr" {
-        b.click("select[name=lang] option[value=fr]").await;
+    if b.attribute("html", "lang").await != lang {
+        b.click(&format!("select[name=lang] option[value={lang}]"))
+            .await;
         b.submit(app, "form.lang button[type=submit]", |p| p == "/login")
             .await;
     }
@@ -1033,4 +1039,118 @@ async fn referral_between_two_agencies_in_two_chromium_sessions() {
     )
     .await;
     a.quit().await;
+}
+
+/// A protection journey in Spanish: risk assessment → assistance plan → a service → a follow-up
+/// done → closure, after which the case is read-only.
+#[tokio::test]
+async fn spanish_protection_journey_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 0).await;
+    let s = app.login("childcare").await;
+    let res = s.open_case(&[("first_name", "Yenny")]).await;
+    let case = crate::harness::location(&res);
+    let b = Browser::start().await;
+    sign_in_in(&b, &app, "childcare", "es").await;
+    b.goto(&app.url(&format!("{case}/protection"))).await;
+    assert!(b.title().await.starts_with("Protección y seguimiento"));
+
+    // Risk: high without a safety plan is refused, with what was typed kept.
+    b.click("#risk summary").await;
+    b.click("#risk_level option[value=High]").await;
+    b.type_into("#risk_notes", "El reclutador llamó a su hermana")
+        .await;
+    let page = format!("{case}/protection/risk");
+    b.submit(
+        &app,
+        "form[action$=\"/protection/risk\"] button[type=submit]",
+        |p| p == page,
+    )
+    .await;
+    assert!(b.source().await.contains("requiere un plan de seguridad"));
+    assert!(
+        b.source()
+            .await
+            .contains("El reclutador llamó a su hermana")
+    );
+    b.type_into(
+        "#safety_plan",
+        "Se queda en el albergue; no contesta números desconocidos",
+    )
+    .await;
+    let back = format!("{case}/protection");
+    b.submit(
+        &app,
+        "form[action$=\"/protection/risk\"] button[type=submit]",
+        |p| p == back,
+    )
+    .await;
+    assert!(b.text("#risk-level").await.contains("Alto"));
+
+    // The plan: two goals.
+    b.type_into("#goal_0_text", "Alojamiento seguro hasta el juicio")
+        .await;
+    b.click("input[name=goal_0_services][value=safe_accommodation]")
+        .await;
+    b.type_into("#goal_1_text", "Volver a la escuela").await;
+    b.submit(&app, "#plan-form button[type=submit]", |p| p == back)
+        .await;
+    assert!(b.text("#plan-status").await.contains("vigente"));
+
+    // A service delivered, then a follow-up, done.
+    b.click("#services summary").await;
+    b.click("#service_type option[value=psychosocial]").await;
+    b.type_into("#provider_name", "Consejería comunitaria")
+        .await;
+    b.type_into("#service_outcome", "Cuatro sesiones").await;
+    b.submit(
+        &app,
+        "form[action$=\"/protection/services\"] button[type=submit]",
+        |p| p == back,
+    )
+    .await;
+    assert!(b.text("#services").await.contains("Cuatro sesiones"));
+    b.click("#tasks summary").await;
+    b.click("#task_kind option[value=visit]").await;
+    b.type_into("#task_title", "Visita a la escuela").await;
+    b.cmd(
+        "POST",
+        "/execute/sync",
+        json!({"script": "document.getElementById('task_due_on').value='2027-01-05';", "args": []}),
+    )
+    .await;
+    b.submit(
+        &app,
+        "form[action$=\"/protection/tasks\"] button[type=submit]",
+        |p| p == back,
+    )
+    .await;
+    assert!(b.text("#tasks").await.contains("Visita a la escuela"));
+    b.submit(
+        &app,
+        "#tasks form[action$=\"/done\"] button[type=submit]",
+        |p| p.starts_with(&back),
+    )
+    .await;
+    assert!(b.text("#tasks").await.contains("hecho"));
+
+    // Closure: then read-only.
+    b.goto(&app.url(&case)).await;
+    b.click(".actions details summary").await;
+    b.click("#closure_reason option[value=AssistanceCompleted]")
+        .await;
+    b.submit(&app, "form[action$=\"/close\"] button[type=submit]", |p| {
+        p == case
+    })
+    .await;
+    b.goto(&app.url(&back)).await;
+    assert!(b.source().await.contains("Este caso está cerrado"));
+    assert!(!b.source().await.contains("id=\"plan-form\""));
+    b.screenshot(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots/protection-es.png"),
+    )
+    .await;
+    b.quit().await;
 }

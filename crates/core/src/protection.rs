@@ -881,12 +881,6 @@ impl Haven {
         origin: &Origin,
         now: i64,
     ) -> Result<CaseId> {
-        let mut e = Vec::new();
-        let note = text(note, "task_note", &mut e);
-        if !matches!(status, "done" | "cancelled") {
-            e.push(("task_status", "error-required"));
-        }
-        done(e)?;
         let case = {
             let mut conn = self.db.pool().acquire().await?;
             store::get_task(&mut conn, task)
@@ -896,6 +890,13 @@ impl Haven {
         };
         let tx = self.db.begin().await?;
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        // Checked behind the gate: someone who may not see the case learns nothing.
+        let mut e = Vec::new();
+        let note = text(note, "task_note", &mut e);
+        if !matches!(status, "done" | "cancelled") {
+            e.push(("task_status", "error-required"));
+        }
+        done(e)?;
         let mut t = store::get_task(&mut tx, task)
             .await?
             .ok_or(CoreError::NotFound)?;
