@@ -35,6 +35,8 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_SMTP_URL_FILE",
     "HAVEN_SMTP_FROM",
     "HAVEN_NOTIFY_SECONDS",
+    "HAVEN_REFLECTION_DAYS",
+    "HAVEN_PLAN_APPROVAL",
     // Used by the test suite only.
     "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",
@@ -66,6 +68,8 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
     pub notify_seconds: Option<i64>,
+    pub reflection_days: Option<i64>,
+    pub plan_approval: Option<bool>,
 }
 
 /// Values given on the command line (highest precedence).
@@ -433,6 +437,34 @@ pub fn load(
         }
         policy.country_code = cc;
     }
+    // The reflection period: the deployment's own length, else its country's default.
+    policy.reflection_days =
+        haven_domain::protection::default_reflection_days(&policy.country_code);
+    if let Some(v) = env("HAVEN_REFLECTION_DAYS")
+        .map(|v| parse_int("HAVEN_REFLECTION_DAYS", v))
+        .transpose()?
+        .or(file.reflection_days)
+    {
+        if !(1..=365).contains(&v) {
+            return Err(ConfigError::Invalid(
+                "HAVEN_REFLECTION_DAYS must be between 1 and 365".into(),
+            ));
+        }
+        policy.reflection_days = v;
+    }
+    if let Some(v) = env("HAVEN_PLAN_APPROVAL")
+        .map(|v| match v.trim() {
+            "1" | "true" | "yes" => Ok(true),
+            "0" | "false" | "no" => Ok(false),
+            other => Err(ConfigError::Invalid(format!(
+                "HAVEN_PLAN_APPROVAL must be true or false, not {other:?}"
+            ))),
+        })
+        .transpose()?
+        .or(file.plan_approval)
+    {
+        policy.plan_approval = v;
+    }
     listen.parse::<std::net::SocketAddr>().map_err(|_| {
         ConfigError::Invalid(format!(
             "listen address {listen:?} is not HOST:PORT (e.g. 127.0.0.1:8080)"
@@ -586,6 +618,30 @@ mod tests {
         ] {
             assert!(load_with(Flags::default(), &bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn protection_settings() {
+        let c = load_with(Flags::default(), &[]).unwrap();
+        assert_eq!(c.policy.reflection_days, 10, "Guyana's default");
+        assert!(!c.policy.plan_approval);
+        let c = load_with(Flags::default(), &[("HAVEN_COUNTRY_CODE", "FR")]).unwrap();
+        assert_eq!(
+            c.policy.reflection_days, 30,
+            "the Council of Europe minimum elsewhere"
+        );
+        let c = load_with(
+            Flags::default(),
+            &[
+                ("HAVEN_REFLECTION_DAYS", "45"),
+                ("HAVEN_PLAN_APPROVAL", "yes"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.policy.reflection_days, 45);
+        assert!(c.policy.plan_approval);
+        assert!(load_with(Flags::default(), &[("HAVEN_REFLECTION_DAYS", "0")]).is_err());
+        assert!(load_with(Flags::default(), &[("HAVEN_PLAN_APPROVAL", "maybe")]).is_err());
     }
 
     #[test]

@@ -809,6 +809,15 @@ async fn check_config(cfg: &Config) -> Result<()> {
         "drafts        deleted after {} days untouched",
         cfg.policy.draft_max_age_secs / 86_400
     );
+    println!(
+        "protection    reflection period {} days; assistance plans {}",
+        cfg.policy.reflection_days,
+        if cfg.policy.plan_approval {
+            "approved by a coordinator"
+        } else {
+            "in force when saved"
+        }
+    );
     match &cfg.smtp {
         Some((_, from)) => println!(
             "e-mail        notifications sent as {from}, jobs every {} s",

@@ -2543,6 +2543,7 @@ pub async fn load(
     haven_audit::record(&mut tx, h.audit_keys(), &Actor::system(), ev, now()).await?;
     tx.commit().await?;
     h.demo_referrals(&user_ids, &agency_ids, t0).await?;
+    h.demo_protection(&user_ids, t0).await?;
     Ok(DemoSummary {
         agencies: AGENCIES.len(),
         users: summary_users,
@@ -2843,6 +2844,59 @@ impl Haven {
                     .await?;
             }
             next = plan.next();
+        }
+        Ok(())
+    }
+
+    /// Protection on a few of the shelter's open cases: risk assessments (one critical), a
+    /// reflection period, follow-up visits (one overdue).
+    async fn demo_protection(&self, users: &[(UserId, Role, usize)], t0: i64) -> Result<()> {
+        let Some(cw) = users
+            .iter()
+            .find(|(_, r, a)| *r == Role::CaseWorker && *a == HELP_AND_SHELTER)
+            .map(|u| u.0)
+        else {
+            return Ok(());
+        };
+        let cw = self.principal_of_user(cw).await?;
+        let o = crate::Origin {
+            ip: Some("demo".into()),
+        };
+        let day = |ts: i64| {
+            time::OffsetDateTime::from_unix_timestamp(ts)
+                .map(|t| t.date().to_string())
+                .unwrap_or_default()
+        };
+        let levels = ["Critical", "Medium", "Low"];
+        let mut k = 0;
+        for case in self.all_case_ids().await? {
+            if k == levels.len() {
+                break;
+            }
+            let risk = crate::protection::RiskInput {
+                kind: "intake".into(),
+                assessed_on: day(t0 - (k as i64 + 2) * DAY),
+                level: levels[k].into(),
+                areas: vec![("traffickers".into(), levels[k].into())],
+                safety_plan: "Stays at the shelter; a staff member goes with her to appointments."
+                    .into(),
+                notes: String::new(),
+            };
+            // Closed or unreadable cases refuse: the next one is tried.
+            if self.record_risk(&cw, case, &risk, &o, t0).await.is_err() {
+                continue;
+            }
+            self.start_reflection(&cw, case, &day(t0 - (k as i64 + 2) * DAY), "", &o, t0)
+                .await?;
+            let task = crate::protection::TaskInput {
+                kind: "visit".into(),
+                title: "Visit with the counsellor".into(),
+                due_on: day(t0 + (k as i64 * 3 - 2) * DAY),
+                assigned_to: String::new(),
+                note: String::new(),
+            };
+            self.create_task(&cw, case, &task, &o, t0).await?;
+            k += 1;
         }
         Ok(())
     }
@@ -3359,6 +3413,15 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(overdue, 1);
+        for (table, n) in [("risk_assessments", 3), ("reflection_periods", 3), ("tasks", 3)] {
+            let got: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM {table}"
+            )))
+            .fetch_one(h.db.pool())
+            .await
+            .unwrap();
+            assert_eq!(got, n, "{table}");
+        }
         let today = crate::cases::today();
         let mut tx = h.db.begin().await.unwrap();
         let (mut events, mut perpetrators, mut notes, mut closed) = (0, 0, 0, 0);
