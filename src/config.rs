@@ -37,6 +37,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_NOTIFY_SECONDS",
     "HAVEN_REFLECTION_DAYS",
     "HAVEN_PLAN_APPROVAL",
+    "HAVEN_RETENTION_YEARS",
     // Used by the test suite only.
     "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",
@@ -70,6 +71,7 @@ pub struct FileConfig {
     pub notify_seconds: Option<i64>,
     pub reflection_days: Option<i64>,
     pub plan_approval: Option<bool>,
+    pub retention_years: Option<i64>,
 }
 
 /// Values given on the command line (highest precedence).
@@ -465,6 +467,19 @@ pub fn load(
     {
         policy.plan_approval = v;
     }
+    if let Some(v) = env("HAVEN_RETENTION_YEARS")
+        .map(|v| parse_int("HAVEN_RETENTION_YEARS", v))
+        .transpose()?
+        .or(file.retention_years)
+    {
+        if !(1..=100).contains(&v) {
+            return Err(ConfigError::Invalid(
+                "HAVEN_RETENTION_YEARS must be between 1 and 100 (leave it unset to keep closed cases)"
+                    .into(),
+            ));
+        }
+        policy.retention_years = Some(v);
+    }
     listen.parse::<std::net::SocketAddr>().map_err(|_| {
         ConfigError::Invalid(format!(
             "listen address {listen:?} is not HOST:PORT (e.g. 127.0.0.1:8080)"
@@ -642,6 +657,13 @@ mod tests {
         assert!(c.policy.plan_approval);
         assert!(load_with(Flags::default(), &[("HAVEN_REFLECTION_DAYS", "0")]).is_err());
         assert!(load_with(Flags::default(), &[("HAVEN_PLAN_APPROVAL", "maybe")]).is_err());
+        assert_eq!(
+            c.policy.retention_years, None,
+            "kept unless a period is set"
+        );
+        let c = load_with(Flags::default(), &[("HAVEN_RETENTION_YEARS", "7")]).unwrap();
+        assert_eq!(c.policy.retention_years, Some(7));
+        assert!(load_with(Flags::default(), &[("HAVEN_RETENTION_YEARS", "0")]).is_err());
     }
 
     #[test]

@@ -98,6 +98,13 @@ enum Command {
     Keys(KeysCmd),
     /// Check the configuration, the key and the database, and print the settings in use
     CheckConfig,
+    /// Anonymise the closed cases past the retention period (HAVEN_RETENTION_YEARS); `serve` also
+    /// does it on its own
+    Retention {
+        /// Only list the cases that would be anonymised
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the OpenAPI document of the JSON API
     Openapi,
     /// Safe statistical releases from a file of categorical records (no database needed)
@@ -516,6 +523,7 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
         }
         Command::Keys(KeysCmd::Rotate { data_key }) => keys_rotate(&cfg, data_key).await?,
         Command::CheckConfig => check_config(&cfg).await?,
+        Command::Retention { dry_run } => retention(&cfg, dry_run).await?,
         Command::Openapi => println!("{}", haven_web::openapi_json()),
         // CPU-bound and synchronous: off the async workers.
         Command::Release { what } => {
@@ -761,6 +769,36 @@ async fn keys_rotate(cfg: &Config, data_key: bool) -> Result<()> {
     Ok(())
 }
 
+async fn retention(cfg: &Config, dry_run: bool) -> Result<()> {
+    let Some(years) = cfg.policy.retention_years else {
+        println!("No retention period is set (HAVEN_RETENTION_YEARS): closed cases are kept.");
+        return Ok(());
+    };
+    let (haven, _) = open_haven(cfg).await?;
+    let mut total = 0;
+    loop {
+        let report = haven.retention(haven_core::now(), dry_run, 500).await?;
+        for c in &report.cases {
+            let closed = time::OffsetDateTime::from_unix_timestamp(c.closed_at)
+                .map(|t| t.date().to_string())
+                .unwrap_or_default();
+            println!("{}  closed {closed}", c.case_number);
+        }
+        total += report.cases.len();
+        if dry_run || report.cases.len() < 500 {
+            break;
+        }
+    }
+    if dry_run {
+        println!(
+            "{total} closed case(s) older than {years} year(s) would be anonymised (dry run: nothing changed)."
+        );
+    } else {
+        println!("{total} closed case(s) older than {years} year(s) anonymised.");
+    }
+    Ok(())
+}
+
 async fn check_config(cfg: &Config) -> Result<()> {
     println!(
         "listen        {} ({})",
@@ -809,6 +847,10 @@ async fn check_config(cfg: &Config) -> Result<()> {
         "drafts        deleted after {} days untouched",
         cfg.policy.draft_max_age_secs / 86_400
     );
+    match cfg.policy.retention_years {
+        Some(y) => println!("retention     closed cases anonymised {y} year(s) after closure"),
+        None => println!("retention     none: closed cases are kept (HAVEN_RETENTION_YEARS)"),
+    }
     println!(
         "protection    reflection period {} days; assistance plans {}",
         cfg.policy.reflection_days,

@@ -18,6 +18,7 @@ mod protection;
 mod records;
 mod referrals;
 mod release;
+mod retention;
 mod screening;
 mod smtp_sink;
 mod tips;

@@ -3413,13 +3413,16 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(overdue, 1);
-        for (table, n) in [("risk_assessments", 3), ("reflection_periods", 3), ("tasks", 3)] {
-            let got: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT COUNT(*) FROM {table}"
-            )))
-            .fetch_one(h.db.pool())
-            .await
-            .unwrap();
+        for (table, n) in [
+            ("risk_assessments", 3),
+            ("reflection_periods", 3),
+            ("tasks", 3),
+        ] {
+            let got: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(h.db.pool())
+                    .await
+                    .unwrap();
             assert_eq!(got, n, "{table}");
         }
         let today = crate::cases::today();

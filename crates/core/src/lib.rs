@@ -17,6 +17,7 @@ pub mod people;
 pub mod protection;
 pub mod referrals;
 pub mod release;
+pub mod retention;
 pub mod screening;
 pub mod stats;
 pub mod tips;
@@ -70,6 +71,8 @@ pub struct Policy {
     pub reflection_days: i64,
     /// Assistance plans need a coordinator's approval.
     pub plan_approval: bool,
+    /// Closed cases are anonymised this many years after closure (`None`: kept).
+    pub retention_years: Option<i64>,
 }
 
 impl Default for Policy {
@@ -94,6 +97,7 @@ impl Default for Policy {
             mail_enabled: false,
             reflection_days: haven_domain::protection::default_reflection_days("GY"),
             plan_approval: false,
+            retention_years: None,
         }
     }
 }

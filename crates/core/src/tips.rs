@@ -96,6 +96,12 @@ struct Sealed {
     call: Option<CallDetails>,
 }
 
+/// The sealed body of a tip with nothing in it (what retention leaves of a tip).
+pub(crate) fn blank_body(h: &Haven, id: &str) -> Result<Vec<u8>> {
+    let json = serde_json::to_string(&Sealed::default()).map_err(CoreError::internal)?;
+    Ok(h.cipher().encrypt(&json, &aad("tips", "body", id)))
+}
+
 /// One line of the triage queue (nothing sealed).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct TipSummary {

@@ -440,6 +440,7 @@ action-case-assigned = Case worker assigned
 action-case-transfer-requested = Transfer requested
 action-case-transfer-accepted = Transfer accepted
 action-case-transfer-approved = Transfer request approved or refused
+action-case-anonymised = Case anonymised (retention)
 action-case-transfer-declined = Transfer declined
 action-case-transfer-cancelled = Transfer cancelled
 action-case-history-viewed = History viewed

@@ -440,6 +440,7 @@ action-case-assigned = Gestor/a de casos asignado/a
 action-case-transfer-requested = Transferencia solicitada
 action-case-transfer-accepted = Transferencia aceptada
 action-case-transfer-approved = Solicitud de transferencia aprobada o rechazada
+action-case-anonymised = Caso anonimizado (conservación)
 action-case-transfer-declined = Transferencia rechazada
 action-case-transfer-cancelled = Transferencia cancelada
 action-case-history-viewed = Historial consultado

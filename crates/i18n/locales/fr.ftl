@@ -440,6 +440,7 @@ action-case-assigned = Gestionnaire de cas désigné
 action-case-transfer-requested = Transfert demandé
 action-case-transfer-accepted = Transfert accepté
 action-case-transfer-approved = Demande de transfert approuvée ou refusée
+action-case-anonymised = Cas anonymisé (conservation)
 action-case-transfer-declined = Transfert refusé
 action-case-transfer-cancelled = Transfert annulé
 action-case-history-viewed = Historique consulté

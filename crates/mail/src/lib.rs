@@ -88,6 +88,14 @@ pub async fn background(
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "task and reflection reminders failed"),
         }
+        // Closed cases past retention, a few at a time.
+        match haven.retention(now, false, 50).await {
+            Ok(r) if !r.cases.is_empty() => {
+                tracing::info!(cases = r.cases.len(), "closed cases anonymised (retention)")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "retention run failed"),
+        }
         if let Some(m) = &mailer {
             match haven.deliver_outbox(m, &i18n, &base_url, now).await {
                 Ok((0, 0)) => {}

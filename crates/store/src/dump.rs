@@ -162,6 +162,7 @@ pub const TABLES: &[TableSpec] = &[
             ("referral_reason", T),
             ("closure_reason", T),
             ("closure_note", B),
+            ("anonymised_at", I),
         ],
     },
     TableSpec {
