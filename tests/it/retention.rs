@@ -9,6 +9,8 @@ use crate::harness::{TestApp, location};
 
 const YEAR: i64 = 365 * 86_400;
 
+type Blob = Option<Vec<u8>>;
+
 #[tokio::test]
 async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     let app = TestApp::spawn_with(
@@ -108,7 +110,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
         h.retention(now, false, 100).await.unwrap().cases.is_empty(),
         "once"
     );
-    let row: (Option<Vec<u8>>, Option<Vec<u8>>, Option<i64>, i64) = sqlx::query_as(
+    let row: (Blob, Blob, Option<i64>, i64) = sqlx::query_as(
         "SELECT summary, closure_note, anonymised_at, opened_at FROM cases WHERE id = $1",
     )
     .bind(old.to_string())
@@ -122,12 +124,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
         (time::Month::January, 1, 0),
         "dates generalised to their year"
     );
-    let person: (
-        Option<Vec<u8>>,
-        Option<Vec<u8>>,
-        Option<i64>,
-        Option<String>,
-    ) = sqlx::query_as(
+    let person: (Blob, Blob, Option<i64>, Option<String>) = sqlx::query_as(
         "SELECT p.first_name, p.birth_date, p.birth_year, p.gender FROM persons p \
          JOIN cases c ON c.person_id = p.id WHERE c.id = $1",
     )
