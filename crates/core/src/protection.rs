@@ -247,6 +247,8 @@ pub struct ProtectionDoc {
     pub proceedings: Option<ProceedingsDetails>,
     /// Who tasks may be assigned to: (id, name).
     pub assignees: Vec<(UserId, String)>,
+    /// The case's referrals a goal may rely on: (id, receiving agency, service types).
+    pub referrals: Vec<(String, String, Vec<String>)>,
 }
 
 /// A decimal amount with at most two decimals, not negative.
@@ -1241,7 +1243,12 @@ impl Haven {
             .into_iter()
             .map(|t| self.task_view(t, c.case_number.clone(), &names, &today_s))
             .collect::<Result<Vec<_>>>()?;
-        let (_, services) = self.case_referrals(&mut tx, case).await?;
+        let (referral_views, services) = self.case_referrals(&mut tx, case).await?;
+        let referrals = referral_views
+            .into_iter()
+            .filter(|r| r.status != haven_domain::referral::Status::Draft)
+            .map(|r| (r.id, r.to_agency, r.services))
+            .collect();
         let return_plan = match store::return_of_case(&mut tx, case).await? {
             Some(r) => Some(ReturnInput {
                 notes: cipher
@@ -1315,6 +1322,7 @@ impl Haven {
             compensation,
             proceedings,
             assignees,
+            referrals,
         })
     }
 
