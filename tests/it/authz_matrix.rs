@@ -1334,6 +1334,67 @@ async fn every_role_on_every_protection_route() {
             404,
             "{user} unknown section"
         );
+        // The API: the same answers.
+        let token = s.token().await;
+        let c = reqwest::Client::new();
+        let api = |m: reqwest::Method, path: String, body: Option<serde_json::Value>| {
+            let mut rq = c.request(m, app.url(&path)).bearer_auth(token.clone());
+            if let Some(b) = body {
+                rq = rq.json(&b);
+            }
+            async move { rq.send().await.unwrap().status().as_u16() }
+        };
+        let gate = |ok: u16| {
+            if !reads {
+                404
+            } else if !writes {
+                403
+            } else {
+                ok
+            }
+        };
+        use reqwest::Method;
+        for (m, path, body, want) in [
+            (
+                Method::GET,
+                format!("/api/v1/cases/{case}/protection"),
+                None,
+                if reads { 200 } else { 404 },
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/cases/{case}/protection/risk"),
+                Some(serde_json::json!({})),
+                gate(422),
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/cases/{case}/protection/tasks"),
+                Some(
+                    serde_json::json!({"kind": "call", "title": "Matrix", "due_on": "2027-02-01"}),
+                ),
+                gate(201),
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/cases/{case}/protection/bogus"),
+                Some(serde_json::json!({})),
+                404,
+            ),
+            (Method::GET, "/api/v1/tasks".to_string(), None, 200),
+            (
+                Method::POST,
+                format!("/api/v1/tasks/{task}/bogus"),
+                Some(serde_json::json!({})),
+                gate(422),
+            ),
+        ] {
+            assert_eq!(
+                api(m.clone(), path.clone(), body).await,
+                want,
+                "{user} {m} {path}"
+            );
+        }
         // Finishing a task: a writer of the case (with a bad status, 422), others 404/403.
         let got = s
             .post_form(&format!("/tasks/{task}/bogus"), &[])

@@ -323,9 +323,10 @@ impl Haven {
         if rules::is_high(&level) && plan.is_empty() {
             e.push(("risk_safety_plan", "error-safety-plan"));
         }
-        done(e)?;
         let tx = self.db.begin().await?;
+        // Gate first: outsiders learn nothing, not even that the form was wrong.
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        done(e)?;
         let id = uuid::Uuid::now_v7().to_string();
         let c = self.cipher();
         let seal = |col: &str, v: &str| {
@@ -406,9 +407,10 @@ impl Haven {
                 }
             },
         };
-        done(e)?;
         let tx = self.db.begin().await?;
+        // Gate first: outsiders learn nothing, not even that the form was wrong.
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        done(e)?;
         if store::reflection_of_case(&mut tx, case).await?.is_some() {
             return Err(CoreError::invalid(
                 "reflection_started_on",
@@ -465,9 +467,10 @@ impl Haven {
         if reason.is_empty() {
             e.push(("reflection_reason", "error-required"));
         }
-        done(e)?;
         let tx = self.db.begin().await?;
+        // Gate first: outsiders learn nothing, not even that the form was wrong.
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        done(e)?;
         let mut r = store::reflection_of_case(&mut tx, case)
             .await?
             .ok_or(CoreError::invalid(
@@ -546,9 +549,10 @@ impl Haven {
             e.push(("plan_goal", "error-required"));
         }
         let review = opt_date(&i.review_on, "plan_review_on", &mut e);
-        done(e)?;
         let tx = self.db.begin().await?;
+        // Gate first: outsiders learn nothing, not even that the form was wrong.
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        done(e)?;
         for g in &goals {
             if !g.referral_id.is_empty()
                 && haven_store::referrals::get(&mut tx, &g.referral_id)
@@ -622,9 +626,10 @@ impl Haven {
     ) -> Result<()> {
         let mut e = Vec::new();
         let comments = text(comments, "plan_comments", &mut e);
-        done(e)?;
         let tx = self.db.begin().await?;
+        // Gate first: outsiders learn nothing, not even that the form was wrong.
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        done(e)?;
         let mut plan = store::plan_of_case(&mut tx, case)
             .await?
             .ok_or(CoreError::invalid("plan_goal", "error-required"))?;
@@ -739,9 +744,10 @@ impl Haven {
         if !valid_cost(&i.cost) {
             e.push(("service_cost", "error-cost"));
         }
-        done(e)?;
         let tx = self.db.begin().await?;
+        // Gate first: outsiders learn nothing, not even that the form was wrong.
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        done(e)?;
         if let Some(a) = agency
             && haven_store::agencies::get(&mut tx, a).await?.is_none()
         {
@@ -828,9 +834,10 @@ impl Haven {
                 }
             },
         };
-        done(e)?;
         let tx = self.db.begin().await?;
+        // Gate first: outsiders learn nothing, not even that the form was wrong.
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        done(e)?;
         if let Some(u) = assignee
             && !self.user_may_read(&mut tx, u, case, now).await?
         {
@@ -951,9 +958,10 @@ impl Haven {
         let planned = opt_date(&i.planned_on, "return_planned_on", &mut e);
         let returned = opt_date(&i.returned_on, "return_returned_on", &mut e);
         let notes = text(&i.notes, "return_notes", &mut e);
-        done(e)?;
         let tx = self.db.begin().await?;
+        // Gate first: outsiders learn nothing, not even that the form was wrong.
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        done(e)?;
         if planned.is_some() || returned.is_some() {
             let child = self.case_is_child(&mut tx, case).await?;
             if let Err(m) = self
@@ -1034,9 +1042,10 @@ impl Haven {
                 e.push((field, "error-cost"));
             }
         }
-        done(e)?;
         let tx = self.db.begin().await?;
+        // Gate first: outsiders learn nothing, not even that the form was wrong.
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        done(e)?;
         let trimmed = ProceedingsDetails {
             police_ref: d.police_ref.trim().into(),
             prosecutor_ref: d.prosecutor_ref.trim().into(),

@@ -13,6 +13,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::api_cases as c;
+use crate::api_protection as pr;
 use crate::api_referrals as r;
 use crate::api_tips as t;
 
@@ -27,11 +28,12 @@ use crate::api_tips as t;
         c::update_person, list_agencies, stats, ctdc_release, create_screening, get_screening,
         t::screening_matches, t::link_screening, t::create_tip, t::list_tips, t::get_tip, t::triage_tip,
         r::create_referral, r::list_referrals, r::get_referral, r::move_referral, r::case_services,
-        r::list_notifications, r::read_notifications,
+        r::list_notifications, r::read_notifications, pr::get_protection, pr::save_section,
+        pr::list_tasks, pr::finish_task,
         audit, openapi),
     components(schemas(Me, Agency, Aggregates, AggregateCell, ReleaseRequest, ScreeningRequest,
         t::TipRequest, t::TriageRequest, t::MatchRequest, t::LinkRequest, r::ReferralRequest,
-        r::MoveRequest, r::ReadRequest, AuditEvent, Problem, FieldProblem)),
+        r::MoveRequest, r::ReadRequest, pr::SectionRequest, pr::FinishRequest, AuditEvent, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -107,6 +109,10 @@ pub fn router() -> Router<AppState> {
         .route("/referrals", get(r::list_referrals))
         .route("/referrals/{id}", get(r::get_referral))
         .route("/referrals/{id}/{action}", post(r::move_referral))
+        .route("/cases/{id}/protection", get(pr::get_protection))
+        .route("/cases/{id}/protection/{section}", post(pr::save_section))
+        .route("/tasks", get(pr::list_tasks))
+        .route("/tasks/{id}/{status}", post(pr::finish_task))
         .route("/notifications", get(r::list_notifications))
         .route("/notifications/read", post(r::read_notifications))
         .route("/audit", get(audit))

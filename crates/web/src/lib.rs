@@ -3,6 +3,7 @@
 
 mod api;
 mod api_cases;
+mod api_protection;
 mod api_referrals;
 mod api_tips;
 mod case_pages;
