@@ -16,10 +16,6 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::{ApiJson, ApiUser, Problem, fail};
 
-fn case_of(id: &str) -> Result<CaseId, Response> {
-    id.parse::<CaseId>().map_err(|_| fail(CoreError::NotFound))
-}
-
 /// The protection of a case: risk assessments, reflection period, plan, services, tasks,
 /// return, proceedings. Audited as a read of the case.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/protection", params(("id" = String, Path)),
@@ -29,9 +25,8 @@ pub async fn get_protection(
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
 ) -> Response {
-    let case = match case_of(&id) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Ok(case) = id.parse::<CaseId>() else {
+        return fail(CoreError::NotFound);
     };
     match state.haven().protection(&p, case, &o).await {
         Ok(d) => Json(d).into_response(),
@@ -107,9 +102,8 @@ pub async fn save_section(
     Path((id, section)): Path<(String, String)>,
     ApiJson(r): ApiJson<SectionRequest>,
 ) -> Response {
-    let case = match case_of(&id) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Ok(case) = id.parse::<CaseId>() else {
+        return fail(CoreError::NotFound);
     };
     let h = state.haven();
     let now = haven_core::now();
