@@ -210,12 +210,13 @@ impl Haven {
                 e.push((field, "error-too-long"));
             }
         }
+        let tx = self.db.begin().await?;
+        // Gate first: outsiders learn nothing, not even that the form was wrong.
+        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
         if !e.is_empty() {
             return Err(CoreError::invalid_all(e));
         }
         let to = to.ok_or(CoreError::NotFound)?;
-        let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
         if haven_store::agencies::get(&mut tx, to).await?.is_none() {
             return Err(CoreError::invalid("referral_agency", "error-unknown-code"));
         }
