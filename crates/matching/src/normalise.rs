@@ -1,0 +1,135 @@
+//! Normalisation of the fields people type differently: names (accents, case, particles, order),
+//! birth dates (partial, swapped), phone and identity numbers.
+use unicode_normalization::UnicodeNormalization;
+
+/// Particles of Spanish, Portuguese, French and Dutch names that carry no identity.
+const PARTICLES: &[&str] = &[
+    "de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "las", "los", "le", "van",
+    "von", "der", "den", "y", "e",
+];
+
+/// Lower case, accents removed, punctuation turned into spaces, particles dropped, spaces single.
+/// Idempotent.
+pub fn name(raw: &str) -> String {
+    let folded: String = raw
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let tokens: Vec<&str> = folded.split_whitespace().collect();
+    let kept: Vec<&str> = tokens
+        .iter()
+        .copied()
+        .filter(|t| !PARTICLES.contains(t))
+        .collect();
+    // A name made only of particles ("De la") is kept as typed.
+    if kept.is_empty() { tokens } else { kept }.join(" ")
+}
+
+/// A birth date as known: the year, and the month and day when given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BirthDate {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+/// Reads `YYYY-MM-DD`, `DD/MM/YYYY`, `YYYY-MM`, `YYYY` (others: `None`).
+pub fn birth_date(raw: &str) -> Option<BirthDate> {
+    let s = raw.trim();
+    let nums: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let num = |p: &str| p.parse::<i32>().ok();
+    let (y, m, d) = match nums.as_slice() {
+        [y] if y.len() == 4 => (num(y)?, None, None),
+        [y, m] if y.len() == 4 => (num(y)?, Some(num(m)?), None),
+        [y, m, d] if y.len() == 4 => (num(y)?, Some(num(m)?), Some(num(d)?)),
+        [d, m, y] if y.len() == 4 => (num(y)?, Some(num(m)?), Some(num(d)?)),
+        _ => return None,
+    };
+    if !(1900..=2100).contains(&y) {
+        return None;
+    }
+    let m = m.filter(|m| (1..=12).contains(m)).map(|m| m as u8);
+    let d = d.filter(|d| (1..=31).contains(d)).map(|d| d as u8);
+    Some(BirthDate {
+        year: y,
+        month: m,
+        day: d.filter(|_| m.is_some()),
+    })
+}
+
+/// The digits of a phone number, at most the last 8 (country and trunk prefixes vary).
+pub fn phone(raw: &str) -> String {
+    let digits: Vec<char> = raw.chars().filter(char::is_ascii_digit).collect();
+    let start = digits.len().saturating_sub(8);
+    digits[start..].iter().collect()
+}
+
+/// An identity number: letters and digits, upper case.
+pub fn id_number(raw: &str) -> String {
+    raw.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn names_lose_accents_case_and_particles() {
+        assert_eq!(name("  María  de los ÁNGELES "), "maria angeles");
+        assert_eq!(name("João da Silva"), "joao silva");
+        assert_eq!(name("O'Brien-Smith"), "o brien smith");
+        assert_eq!(name("De la"), "de la");
+    }
+
+    #[test]
+    fn birth_dates_as_typed() {
+        let d = |y, m, d| {
+            Some(BirthDate {
+                year: y,
+                month: m,
+                day: d,
+            })
+        };
+        assert_eq!(birth_date("1998-04-12"), d(1998, Some(4), Some(12)));
+        assert_eq!(birth_date("12/04/1998"), d(1998, Some(4), Some(12)));
+        assert_eq!(birth_date("1998"), d(1998, None, None));
+        assert_eq!(birth_date("1998-13"), d(1998, None, None));
+        assert_eq!(birth_date("98"), None);
+        assert_eq!(birth_date(""), None);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(phone("+592 (600) 12-34"), "26001234");
+        assert_eq!(phone("600-1234"), "6001234");
+        assert_eq!(id_number("ab-12 34"), "AB1234");
+    }
+
+    proptest! {
+        #[test]
+        fn name_is_idempotent(s in "\\PC{0,40}") {
+            let once = name(&s);
+            prop_assert_eq!(name(&once), once);
+        }
+
+        #[test]
+        fn name_ignores_case_and_accents(s in "[a-zA-Z ]{0,30}") {
+            let accented: String = s.chars().map(|c| match c { 'a' => 'á', 'e' => 'é', 'o' => 'ö', c => c }).collect();
+            prop_assert_eq!(name(&s.to_uppercase()), name(&accented));
+        }
+
+        #[test]
+        fn birth_date_never_panics(s in "\\PC{0,20}") {
+            let _ = birth_date(&s);
+        }
+    }
+}
