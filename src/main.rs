@@ -12,6 +12,7 @@ use haven_store::{Db, OpenMode};
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod config;
+mod match_cmd;
 mod release_cmd;
 
 use config::{Config, Flags, KekSource};
@@ -111,6 +112,11 @@ enum Command {
     Release {
         #[command(subcommand)]
         what: release_cmd::ReleaseCmd,
+    },
+    /// Find the same person twice in people's own CSV files (no database needed)
+    Match {
+        #[command(subcommand)]
+        what: match_cmd::MatchCmd,
     },
     /// Benchmarks (see BENCHMARKS.md)
     Bench {
@@ -528,6 +534,9 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
         // CPU-bound and synchronous: off the async workers.
         Command::Release { what } => {
             tokio::task::spawn_blocking(move || release_cmd::release(what)).await??
+        }
+        Command::Match { what } => {
+            tokio::task::spawn_blocking(move || match_cmd::run(what)).await??
         }
         Command::Bench { what } => {
             tokio::task::spawn_blocking(move || release_cmd::bench(what)).await??

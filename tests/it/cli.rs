@@ -422,3 +422,92 @@ fn a_bad_screening_indicator_file_stops_the_start_with_the_indicator_named() {
     );
     assert!(ok && out.contains("Configuration is valid"), "{err}");
 }
+
+/// `haven match dedupe` and `link` on people's own CSV files: pairs, clusters, clear errors.
+#[test]
+fn match_dedupe_and_link_on_csv_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    std::fs::write(
+        &a,
+        "ID;Nombre;Apellido;Nacimiento\n1;María José;González;1998-04-12\n2;Maria;Gonzales;12/04/1998\n3;John;Smith;1980-01-01\n4;Aiyana;Williams;2005-07-30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        "ID,Nombre,Apellido,Nacimiento\nx,Jon,Smyth,1980-01-01\ny,Pedro,Alves,1975-03-02\n",
+    )
+    .unwrap();
+    let pairs = dir.path().join("pairs.csv");
+    let clusters = dir.path().join("clusters.csv");
+    let p = |x: &std::path::Path| x.display().to_string();
+    let fields = [
+        "--id",
+        "ID",
+        "--field",
+        "first_name=Nombre",
+        "--field",
+        "last_name=Apellido",
+        "--field",
+        "birth_date=Nacimiento",
+        "--threshold",
+        "0.5",
+    ];
+    let mut args = vec!["match", "dedupe"];
+    let (pa, pp, pc) = (p(&a), p(&pairs), p(&clusters));
+    args.push(&pa);
+    args.extend(fields);
+    args.extend(["--output", &pp, "--clusters", &pc]);
+    let (ok, _, err) = haven(&args, &[]);
+    assert!(ok, "{err}");
+    let out = std::fs::read_to_string(&pairs).unwrap();
+    assert!(
+        out.starts_with("left_id,right_id,probability\n1,2,"),
+        "{out}"
+    );
+    let cl = std::fs::read_to_string(&clusters).unwrap();
+    assert!(cl.contains("1,1\n2,1\n3,3\n4,4"), "{cl}");
+
+    let pb = p(&b);
+    let mut args = vec!["match", "link", &pa, &pb];
+    args.extend(fields);
+    args.extend(["--output", &pp]);
+    let (ok, _, err) = haven(&args, &[]);
+    assert!(ok, "{err}");
+    let out = std::fs::read_to_string(&pairs).unwrap();
+    assert!(out.contains("3,x,"), "{out}");
+    assert!(!out.contains("1,2,"), "only pairs across the two files");
+
+    // Clear errors: an unknown field, a missing column.
+    let (ok, _, err) = haven(
+        &[
+            "match",
+            "dedupe",
+            &pa,
+            "--id",
+            "ID",
+            "--field",
+            "name=Nombre",
+            "--output",
+            &pp,
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("unknown field \"name\""), "{err}");
+    let (ok, _, err) = haven(
+        &[
+            "match",
+            "dedupe",
+            &pa,
+            "--id",
+            "ID",
+            "--field",
+            "first_name=Nom",
+            "--output",
+            &pp,
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("no column \"Nom\""), "{err}");
+}

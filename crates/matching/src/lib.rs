@@ -201,6 +201,17 @@ impl Rng {
 /// Deduplicates records: blocks, compares, estimates the model, keeps the pairs whose
 /// probability reaches `threshold`, and clusters them.
 pub fn dedupe(people: &[Person], threshold: f64) -> Dedupe {
+    run(people, threshold, |_, _| true)
+}
+
+/// Links two sets of records: only pairs with one record of each (`people[..split]` and
+/// `people[split..]`) are compared and returned.
+pub fn link(people: &[Person], split: usize, threshold: f64) -> Dedupe {
+    let split = split as u32;
+    run(people, threshold, |a, b| (a < split) != (b < split))
+}
+
+fn run(people: &[Person], threshold: f64, keep: impl Fn(u32, u32) -> bool) -> Dedupe {
     let n = people.len();
     let mut counts: HashMap<String, f64> = HashMap::new();
     for p in people {
@@ -211,7 +222,8 @@ pub fn dedupe(people: &[Person], threshold: f64) -> Dedupe {
         .into_iter()
         .map(|(k, c)| (k, c / n.max(1) as f64))
         .collect();
-    let (pairs, skipped_blocks) = candidates(people);
+    let (mut pairs, skipped_blocks) = candidates(people);
+    pairs.retain(|&(a, b)| keep(a, b));
     let vectors: Vec<Vector> = pairs
         .iter()
         .map(|&(a, b)| compare::vector(&people[a as usize], &people[b as usize]))
@@ -319,6 +331,14 @@ mod tests {
         assert_eq!(why.len(), compare::FIELDS.len());
         let total: f64 = why.iter().map(|c| c.weight).sum();
         assert!(total > 0.0, "agreement explains the link: {why:?}");
+    }
+
+    #[test]
+    fn linking_compares_across_the_two_sets_only() {
+        let p = people();
+        let d = link(&p, 1, 0.5);
+        assert!(d.links.iter().all(|l| l.left == 0 && l.right >= 1));
+        assert!(d.links.iter().any(|l| l.right == 1));
     }
 
     #[test]
