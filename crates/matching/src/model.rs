@@ -59,6 +59,51 @@ impl Model {
         }
     }
 
+    /// `m` of every field but `blocked` from pairs that were chosen by agreeing on `blocked`
+    /// (whose own level is ignored): among them, the different people agree on the other fields
+    /// about as often as random pairs do, so `u` holds and EM separates the two classes. The
+    /// prior is left as it was.
+    pub fn estimate_m_blocked(
+        &mut self,
+        vectors: &[Vector],
+        blocked: usize,
+        max_iterations: usize,
+    ) {
+        let masked: Vec<Vector> = vectors
+            .iter()
+            .map(|v| {
+                let mut v = *v;
+                v[blocked] = None;
+                v
+            })
+            .collect();
+        let keep = self.m[blocked].clone();
+        let prior = self.prior;
+        self.prior = 0.1;
+        self.estimate_m(&masked, max_iterations);
+        self.m[blocked] = keep;
+        self.prior = prior;
+    }
+
+    /// The share of matches among pairs, `m` and `u` held.
+    pub fn estimate_prior(&mut self, vectors: &[Vector], max_iterations: usize) {
+        if vectors.is_empty() {
+            return;
+        }
+        for _ in 0..max_iterations {
+            let total: f64 = vectors
+                .iter()
+                .map(|v| self.match_probability(v, None))
+                .sum();
+            let new = (total / vectors.len() as f64).clamp(FLOOR, 1.0 - FLOOR);
+            let done = (new - self.prior).abs() < 1e-6;
+            self.prior = new;
+            if done {
+                break;
+            }
+        }
+    }
+
     /// `m` and the prior by expectation–maximisation over the candidate pairs' vectors.
     /// Returns the number of iterations run.
     pub fn estimate_m(&mut self, vectors: &[Vector], max_iterations: usize) -> usize {
