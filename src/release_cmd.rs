@@ -161,6 +161,19 @@ pub enum BenchCmd {
         #[arg(long)]
         synthesize: bool,
     },
+    /// Time duplicate detection on generated people with known truth, and measure its accuracy
+    Match {
+        /// Record counts to run (comma-separated)
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+        records: Vec<usize>,
+        /// Probability from which a pair counts as a link
+        #[arg(long, default_value_t = 0.9)]
+        threshold: f64,
+        /// Also write the generated records of the first size as CSV (to run another tool on
+        /// the same data): id, person, first_name, last_name, birth_date, sex, phone
+        #[arg(long)]
+        sample: Option<PathBuf>,
+    },
     /// Write the benchmark's fictional CTDC-shaped data to a CSV file (to run other tools on the
     /// same data)
     Sample {
@@ -554,6 +567,54 @@ fn peak_rss_mib() -> Option<f64> {
 
 pub fn bench(cmd: BenchCmd) -> Result<()> {
     match cmd {
+        BenchCmd::Match {
+            records,
+            threshold,
+            sample,
+        } => {
+            println!(
+                "records\tseconds\tcandidate_pairs\ttrue_pairs\tblocking_recall\tprecision\trecall\tf1\tpeak_rss_mib"
+            );
+            for (k, n) in records.into_iter().enumerate() {
+                let (people, truth) = haven_matching::synth::people(n, 7);
+                if let (0, Some(path)) = (k, &sample) {
+                    write_atomically(path, |f| {
+                        writeln!(f, "id,person,first_name,last_name,birth_date,sex,phone")?;
+                        for (p, t) in people.iter().zip(&truth) {
+                            let b = p
+                                .birth
+                                .map(|b| match (b.month, b.day) {
+                                    (Some(m), Some(d)) => format!("{}-{m:02}-{d:02}", b.year),
+                                    (Some(m), None) => format!("{}-{m:02}", b.year),
+                                    _ => b.year.to_string(),
+                                })
+                                .unwrap_or_default();
+                            writeln!(
+                                f,
+                                "{},{t},{},{},{b},{},{}",
+                                p.id, p.first, p.last, p.sex, p.phone
+                            )?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                let t0 = Instant::now();
+                let d = haven_matching::dedupe(&people, threshold);
+                let secs = t0.elapsed().as_secs_f64();
+                let a = haven_matching::accuracy(&people, &truth, &d);
+                println!(
+                    "{n}\t{secs:.2}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.0}",
+                    d.candidate_pairs,
+                    a.true_pairs,
+                    a.blocking_recall,
+                    a.precision,
+                    a.recall,
+                    a.f1,
+                    peak_rss_mib().unwrap_or(0.0)
+                );
+            }
+            Ok(())
+        }
         BenchCmd::Sample { rows, output, seed } => write_atomically(&output, |f| {
             f.write_all(haven_release::ctdc_like_csv(rows, seed).as_bytes())?;
             Ok(())
