@@ -79,14 +79,6 @@ pub fn link(kind: &str, subject: &str) -> String {
     }
 }
 
-/// Staff of an agency who act on referrals sent to it.
-fn handles_referrals(role: Role) -> bool {
-    matches!(
-        role,
-        Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
-    )
-}
-
 impl Haven {
     /// Notifies `users` (each once) of `kind` about `subject`, in-app and, where the user has an
     /// e-mail address and mail is on, through the outbox.
@@ -159,7 +151,8 @@ impl Haven {
         let Some(agency) = r.to_agency_id else {
             return Ok(vec![]);
         };
-        self.agency_staff(tx, agency, handles_referrals).await
+        self.agency_staff(tx, agency, crate::referrals::handles)
+            .await
     }
 
     pub(crate) async fn agency_staff(
@@ -277,7 +270,8 @@ impl Haven {
                     let retry = (!give_up).then(|| now + retry_delay(o.attempts));
                     // The error names the server's answer, never the message.
                     let e: String = e.chars().take(300).collect();
-                    tracing::warn!(outbox = %o.id, attempts = o.attempts + 1, error = %e, "e-mail not sent");
+                    // The server's answer may quote the address: kept in the outbox, not logged.
+                    tracing::warn!(outbox = %o.id, attempts = o.attempts + 1, "e-mail not sent");
                     store::mark_failed(&mut conn, &o.id, now, retry, &e).await?;
                 }
             }

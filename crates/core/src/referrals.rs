@@ -86,7 +86,7 @@ pub struct CaseServiceView {
 }
 
 /// Staff who handle referrals at a receiving agency.
-fn handles(role: Role) -> bool {
+pub(crate) fn handles(role: Role) -> bool {
     matches!(
         role,
         Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
