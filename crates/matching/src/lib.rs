@@ -6,9 +6,11 @@
 pub mod compare;
 pub mod model;
 pub mod normalise;
+pub mod popcount;
+pub mod pprl;
 pub mod synth;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rphonetic::{DoubleMetaphone, Encoder};
 
@@ -62,92 +64,165 @@ impl Person {
         self.id_number = normalise::id_number(raw);
         self
     }
-    fn full_name(&self) -> String {
-        let mut parts = [self.first.as_str(), self.last.as_str()];
-        parts.sort_unstable();
-        parts.join(" ").trim().to_string()
-    }
 }
 
-/// Blocks larger than this are skipped (a key shared by so many records says nothing).
+/// Blocks larger than this are skipped (a key shared by so many records says little, and its
+/// pairs would grow with the square of its size).
 pub const MAX_BLOCK: usize = 500;
+/// The cap of the loosest key (the names' sounds alone), kept only where the names are rare.
+pub(crate) const MAX_NAME_BLOCK: usize = 50;
 
-/// The blocking keys of a record: phonetic codes suited to Spanish, Portuguese and English
-/// names (Double Metaphone) with the birth year, initials with the year, the phone and the
-/// identity number.
-pub fn blocking_keys(p: &Person) -> Vec<String> {
+/// The first word of a name's Double Metaphone code (suited to Spanish, Portuguese and English).
+fn sound(dm: &DoubleMetaphone, s: &str) -> String {
+    s.split(' ')
+        .next()
+        .filter(|t| !t.is_empty())
+        .map(|t| dm.encode(t))
+        .unwrap_or_default()
+}
+
+/// A full birth date with day and month in order (so that a swapped date keys the same).
+fn date_key(p: &Person) -> Option<(i32, u8, u8)> {
+    let b = p.birth?;
+    let (m, d) = (b.month?, b.day?);
+    Some((b.year, m.min(d), m.max(d)))
+}
+
+/// The blocking keys of a record, as readable strings: the sounds of both names (in either
+/// order) with the birth year, or with the day and month; each name's sound with the full date;
+/// the initials with the full date; the names' sounds alone (kept only for rare names); the
+/// phone and the identity number. Two records are compared when they share a key.
+pub fn blocking_keys(p: &Person) -> Vec<(String, usize)> {
     let dm = DoubleMetaphone::default();
-    let code = |s: &str| {
-        s.split(' ')
-            .next()
-            .filter(|t| !t.is_empty())
-            .map(|t| dm.encode(t))
-            .unwrap_or_default()
-    };
-    let (f, l) = (code(&p.first), code(&p.last));
-    let year = p.birth.map(|b| b.year.to_string()).unwrap_or_default();
+    let (f, l) = (sound(&dm, &p.first), sound(&dm, &p.last));
+    let mut names = [f.as_str(), l.as_str()];
+    names.sort_unstable();
+    let both = !f.is_empty() && !l.is_empty();
+    let date = date_key(p);
     let mut keys = Vec::new();
-    let mut names = [f.clone(), l.clone()];
-    names.sort();
-    if !f.is_empty() && !l.is_empty() {
-        keys.push(format!("n:{}:{}", names[0], names[1]));
-    }
-    for n in [&f, &l] {
-        if !n.is_empty() && !year.is_empty() {
-            keys.push(format!("y:{n}:{year}"));
+    if both {
+        keys.push((format!("n:{}:{}", names[0], names[1]), MAX_NAME_BLOCK));
+        if let Some(b) = p.birth {
+            keys.push((
+                format!("ny:{}:{}:{}", names[0], names[1], b.year),
+                MAX_BLOCK,
+            ));
+        }
+        if let Some((_, m, d)) = date {
+            keys.push((format!("nd:{}:{}:{m}-{d}", names[0], names[1]), MAX_BLOCK));
         }
     }
-    let initials = |a: &str, b: &str| {
-        let mut i = [a.chars().next(), b.chars().next()];
-        i.sort();
-        format!("{}{}", i[0].unwrap_or('_'), i[1].unwrap_or('_'))
-    };
-    if let Some(b) = p.birth
-        && b.month.is_some()
-    {
-        keys.push(format!(
-            "d:{}:{}-{:?}-{:?}",
-            initials(&p.first, &p.last),
-            b.year,
-            b.month,
-            b.day
+    // One name as written with the other's initial (a typo in the other, no date to go by).
+    let (ft, lt) = (
+        p.first.split(' ').next().unwrap_or(""),
+        p.last.split(' ').next().unwrap_or(""),
+    );
+    if let (Some(fi), Some(li)) = (ft.chars().next(), lt.chars().next()) {
+        keys.push((format!("t:{ft}:{li}"), MAX_NAME_BLOCK));
+        keys.push((format!("t:{lt}:{fi}"), MAX_NAME_BLOCK));
+    }
+    if let Some((y, m, d)) = date {
+        for (tag, n) in [("f", &f), ("l", &l)] {
+            if !n.is_empty() {
+                keys.push((format!("{tag}d:{n}:{y}-{m}-{d}"), MAX_BLOCK));
+            }
+        }
+        let mut i = [p.first.chars().next(), p.last.chars().next()];
+        i.sort_unstable();
+        keys.push((
+            format!(
+                "id:{}{}:{y}-{m}-{d}",
+                i[0].unwrap_or('_'),
+                i[1].unwrap_or('_')
+            ),
+            MAX_BLOCK,
         ));
     }
     if p.phone.len() >= 6 {
-        keys.push(format!("p:{}", p.phone));
+        keys.push((format!("p:{}", p.phone), MAX_BLOCK));
     }
     if p.id_number.len() >= 4 {
-        keys.push(format!("i:{}", p.id_number));
+        keys.push((format!("i:{}", p.id_number), MAX_BLOCK));
     }
     keys
 }
 
-/// Candidate pairs (index pairs, lower first) from the blocks; and how many blocks were too big.
-pub fn candidates(people: &[Person]) -> (Vec<(u32, u32)>, usize) {
-    let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
-    for (i, p) in people.iter().enumerate() {
-        for k in blocking_keys(p) {
-            blocks.entry(k).or_default().push(i as u32);
-        }
+fn hash_key(k: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    k.hash(&mut h);
+    h.finish()
+}
+
+/// Runs `f` over `items` in one chunk per core and concatenates the results in order.
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads == 1 || items.len() < 10_000 {
+        return items.iter().map(&f).collect();
     }
-    let mut seen: HashSet<(u32, u32)> = HashSet::new();
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| {
+                let f = &f;
+                s.spawn(move || c.iter().map(f).collect::<Vec<R>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a comparison thread panicked"))
+            .collect()
+    })
+}
+
+/// Candidate pairs (index pairs, lower first, sorted) from the blocks that `keep` allows; and
+/// how many blocks were too big.
+fn candidate_pairs(people: &[Person], keep: impl Fn(u32, u32) -> bool) -> (Vec<(u32, u32)>, usize) {
+    let keyed: Vec<Vec<(u64, usize)>> = parallel_map(people, |p| {
+        blocking_keys(p)
+            .into_iter()
+            .map(|(k, cap)| (hash_key(&k), cap))
+            .collect()
+    });
+    let mut entries: Vec<(u64, u32, u32)> = keyed
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, ks)| {
+            ks.into_iter()
+                .map(move |(k, cap)| (k, i as u32, cap as u32))
+        })
+        .collect();
+    entries.sort_unstable();
+    let mut pairs: Vec<u64> = Vec::new();
     let mut skipped = 0;
-    for ids in blocks.values() {
-        if ids.len() > MAX_BLOCK {
+    for block in entries.chunk_by(|a, b| a.0 == b.0) {
+        if block.len() > block[0].2 as usize {
             skipped += 1;
             continue;
         }
-        for (k, &a) in ids.iter().enumerate() {
-            for &b in &ids[k + 1..] {
-                if a != b {
-                    seen.insert((a.min(b), a.max(b)));
+        for (k, a) in block.iter().enumerate() {
+            for b in &block[k + 1..] {
+                if a.1 != b.1 && keep(a.1, b.1) {
+                    let (x, y) = (a.1.min(b.1), a.1.max(b.1));
+                    pairs.push(u64::from(x) << 32 | u64::from(y));
                 }
             }
         }
     }
-    let mut pairs: Vec<(u32, u32)> = seen.into_iter().collect();
     pairs.sort_unstable();
+    pairs.dedup();
+    let pairs = pairs
+        .into_iter()
+        .map(|p| ((p >> 32) as u32, p as u32))
+        .collect();
     (pairs, skipped)
+}
+
+/// Candidate pairs of one set of records (index pairs, lower first, sorted); and how many
+/// blocks were too big.
+pub fn candidates(people: &[Person]) -> (Vec<(u32, u32)>, usize) {
+    candidate_pairs(people, |_, _| true)
 }
 
 /// What training pairs agree on.
@@ -155,35 +230,34 @@ pub fn candidates(people: &[Person]) -> (Vec<(u32, u32)>, usize) {
 enum TrainingKey {
     /// The full birth date.
     BirthDate,
-    /// The phonetic codes of both names.
+    /// The sounds of both names.
     Name,
 }
 
-/// Pairs for training, agreeing exactly on one key; at most 200 per block and 200,000 in all.
+/// Pairs for training, agreeing exactly on one key; at most 100 records per block and
+/// 200,000 pairs in all, spread over the blocks.
 fn training_pairs(people: &[Person], key: TrainingKey) -> Vec<(u32, u32)> {
     let dm = DoubleMetaphone::default();
     let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
     for (i, p) in people.iter().enumerate() {
         let k = match key {
-            TrainingKey::BirthDate => match p.birth {
-                Some(b) if b.day.is_some() => Some(format!("{}-{:?}-{:?}", b.year, b.month, b.day)),
-                _ => None,
-            },
+            TrainingKey::BirthDate => date_key(p).map(|(y, m, d)| format!("{y}-{m}-{d}")),
             TrainingKey::Name => {
-                let f = p.first.split(' ').next().unwrap_or("");
-                let l = p.last.split(' ').next().unwrap_or("");
-                (!f.is_empty() && !l.is_empty())
-                    .then(|| format!("{}:{}", dm.encode(f), dm.encode(l)))
+                let (f, l) = (sound(&dm, &p.first), sound(&dm, &p.last));
+                (!f.is_empty() && !l.is_empty()).then(|| format!("{f}:{l}"))
             }
         };
         if let Some(k) = k {
             blocks.entry(k).or_default().push(i as u32);
         }
     }
+    let mut keys: Vec<&String> = blocks.keys().collect();
+    keys.sort_unstable();
     let mut out = Vec::new();
-    'outer: for ids in blocks.values() {
-        for (k, &a) in ids.iter().take(200).enumerate() {
-            for &b in ids.iter().take(200).skip(k + 1) {
+    'outer: for k in keys {
+        let ids = &blocks[k];
+        for (j, &a) in ids.iter().take(100).enumerate() {
+            for &b in ids.iter().take(100).skip(j + 1) {
                 out.push((a, b));
                 if out.len() >= 200_000 {
                     break 'outer;
@@ -213,22 +287,28 @@ pub struct Dedupe {
     pub links: Vec<Link>,
     /// The cluster of each record (the index of its cluster's first record).
     pub clusters: Vec<u32>,
-    /// How often each normalised full name occurs (for the term-frequency adjustment).
+    /// How often each normalised name occurs among the records (for the term-frequency
+    /// adjustment).
     name_freq: HashMap<String, f64>,
 }
 
 impl Dedupe {
     /// The per-field weights behind a link's probability.
     pub fn explain(&self, people: &[Person], link: &Link) -> Vec<Contribution> {
-        let freq = self.name_freq_of(&people[link.left as usize], &people[link.right as usize]);
-        self.model.explain(&link.vector, freq)
+        let f = self.frequencies(&people[link.left as usize], &link.vector);
+        self.model.explain(&link.vector, f)
     }
 
-    fn name_freq_of(&self, a: &Person, b: &Person) -> Option<f64> {
-        let n = a.full_name();
-        (n == b.full_name() && !n.is_empty())
-            .then(|| self.name_freq.get(&n).copied())
-            .flatten()
+    /// The frequencies of the names a pair agrees on exactly.
+    fn frequencies(&self, a: &Person, v: &Vector) -> model::Frequencies {
+        let of = |level: Option<u8>, value: &str| {
+            (level == Some(0))
+                .then(|| self.name_freq.get(value).copied())
+                .flatten()
+        };
+        // On exact agreement the left record's value is the pair's (possibly swapped on the
+        // right, which the shared table of both name columns allows for).
+        [of(v[0], &a.first), of(v[1], &a.last)]
     }
 }
 
@@ -246,55 +326,68 @@ impl Rng {
 /// Deduplicates records: blocks, compares, estimates the model, keeps the pairs whose
 /// probability reaches `threshold`, and clusters them.
 pub fn dedupe(people: &[Person], threshold: f64) -> Dedupe {
-    run(people, threshold, |_, _| true)
+    let n = people.len() as f64;
+    run(people, threshold, n * (n - 1.0) / 2.0, |_, _| true)
 }
 
 /// Links two sets of records: only pairs with one record of each (`people[..split]` and
 /// `people[split..]`) are compared and returned.
 pub fn link(people: &[Person], split: usize, threshold: f64) -> Dedupe {
+    let total = split as f64 * (people.len() - split.min(people.len())) as f64;
     let split = split as u32;
-    run(people, threshold, |a, b| (a < split) != (b < split))
+    run(people, threshold, total, |a, b| (a < split) != (b < split))
 }
 
-fn run(people: &[Person], threshold: f64, keep: impl Fn(u32, u32) -> bool) -> Dedupe {
+fn vectors_of(people: &[Person], pairs: &[(u32, u32)]) -> Vec<Vector> {
+    parallel_map(pairs, |&(a, b)| {
+        compare::vector(&people[a as usize], &people[b as usize])
+    })
+}
+
+fn run(
+    people: &[Person],
+    threshold: f64,
+    total_pairs: f64,
+    keep: impl Fn(u32, u32) -> bool,
+) -> Dedupe {
     let n = people.len();
-    let mut counts: HashMap<String, f64> = HashMap::new();
+    // How often each name value occurs, first and last names together.
+    let mut counts: HashMap<&str, f64> = HashMap::new();
     for p in people {
-        *counts.entry(p.full_name()).or_default() += 1.0;
+        for v in [&p.first, &p.last] {
+            if !v.is_empty() {
+                *counts.entry(v.as_str()).or_default() += 1.0;
+            }
+        }
     }
-    // The chance that two random records share this name.
     let name_freq: HashMap<String, f64> = counts
         .into_iter()
-        .map(|(k, c)| (k, c / n.max(1) as f64))
+        .map(|(k, c)| (k.to_string(), c / n.max(1) as f64))
         .collect();
-    let (mut pairs, skipped_blocks) = candidates(people);
-    pairs.retain(|&(a, b)| keep(a, b));
-    let vectors: Vec<Vector> = pairs
-        .iter()
-        .map(|&(a, b)| compare::vector(&people[a as usize], &people[b as usize]))
-        .collect();
+    let (pairs, skipped_blocks) = candidate_pairs(people, keep);
+    let vectors = vectors_of(people, &pairs);
     let mut model = Model::initial();
     if n > 1 {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-        let random: Vec<Vector> = (0..(n * 4).clamp(1_000, 50_000))
+        let random: Vec<(u32, u32)> = (0..(n * 4).clamp(1_000, 200_000))
             .filter_map(|_| {
                 let (a, b) = (rng.below(n), rng.below(n));
-                (a != b).then(|| compare::vector(&people[a], &people[b]))
+                (a != b).then_some((a as u32, b as u32))
             })
             .collect();
-        model.estimate_u(&random);
+        model.estimate_u(&vectors_of(people, &random));
     }
     // Splink's way: each field's `m` from pairs blocked on another field, then the prior.
-    for (blocked, key) in [(1usize, TrainingKey::BirthDate), (0, TrainingKey::Name)] {
-        let training: Vec<Vector> = training_pairs(people, key)
-            .iter()
-            .map(|&(a, b)| compare::vector(&people[a as usize], &people[b as usize]))
-            .collect();
+    for (blocked, key) in [
+        (&[2usize][..], TrainingKey::BirthDate),
+        (&[0, 1][..], TrainingKey::Name),
+    ] {
+        let training = vectors_of(people, &training_pairs(people, key));
         if training.len() >= 10 {
-            model.estimate_m_blocked(&training, blocked, 100);
+            model.estimate_m_blocked(&model::patterns(&training), blocked, 200);
         }
     }
-    model.estimate_prior(&vectors, 100);
+    model.estimate_prior(&model::patterns(&vectors), total_pairs, 200);
     let mut d = Dedupe {
         model,
         candidate_pairs: pairs.len(),
@@ -303,12 +396,20 @@ fn run(people: &[Person], threshold: f64, keep: impl Fn(u32, u32) -> bool) -> De
         clusters: Vec::new(),
         name_freq,
     };
+    let weights = d.model.weights();
+    let prior = model::logit(d.model.prior);
     let mut links: Vec<Link> = pairs
         .iter()
         .zip(&vectors)
         .filter_map(|(&(a, b), v)| {
-            let freq = d.name_freq_of(&people[a as usize], &people[b as usize]);
-            let probability = d.model.match_probability(v, freq);
+            let mut s = prior + model::score(&weights, v);
+            let f = d.frequencies(&people[a as usize], v);
+            for (field, freq) in f.iter().enumerate() {
+                if let Some(t) = freq {
+                    s += d.model.weight(field, v[field], Some(*t)) - weights[field][0];
+                }
+            }
+            let probability = model::probability(s);
             (probability >= threshold).then_some(Link {
                 left: a,
                 right: b,
@@ -317,7 +418,11 @@ fn run(people: &[Person], threshold: f64, keep: impl Fn(u32, u32) -> bool) -> De
             })
         })
         .collect();
-    links.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+    links.sort_by(|x, y| {
+        y.probability
+            .total_cmp(&x.probability)
+            .then((x.left, x.right).cmp(&(y.left, y.right)))
+    });
     d.clusters = cluster(n, links.iter().map(|l| (l.left, l.right)));
     d.links = links;
     d

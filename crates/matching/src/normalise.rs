@@ -77,6 +77,78 @@ pub fn id_number(raw: &str) -> String {
         .collect()
 }
 
+/// Common nicknames and short forms of Spanish, Portuguese and English given names, as
+/// normalised (no accents, lower case): each pair is the name and one of its familiar forms.
+const NICKNAMES: &[(&str, &str)] = &[
+    ("jose", "pepe"),
+    ("jose", "chepe"),
+    ("francisco", "paco"),
+    ("francisco", "pancho"),
+    ("francisco", "chico"),
+    ("maria", "mari"),
+    ("maria", "maruja"),
+    ("antonio", "toninho"),
+    ("antonio", "tony"),
+    ("antonio", "toni"),
+    ("manuel", "manolo"),
+    ("guillermo", "memo"),
+    ("ignacio", "nacho"),
+    ("enrique", "kike"),
+    ("dolores", "lola"),
+    ("concepcion", "concha"),
+    ("rosario", "charo"),
+    ("jesus", "chuy"),
+    ("alejandro", "alex"),
+    ("alejandra", "ale"),
+    ("eduardo", "lalo"),
+    ("roberto", "beto"),
+    ("alberto", "beto"),
+    ("rafael", "rafa"),
+    ("gabriela", "gaby"),
+    ("gabriel", "gabo"),
+    ("fernando", "nando"),
+    ("luis", "lucho"),
+    ("raimundo", "mundo"),
+    ("sebastiao", "tiao"),
+    ("joao", "joaozinho"),
+    ("conceicao", "ceicao"),
+    ("michelle", "shelly"),
+    ("andrew", "andy"),
+    ("william", "bill"),
+    ("william", "will"),
+    ("robert", "bob"),
+    ("robert", "rob"),
+    ("elizabeth", "liz"),
+    ("elizabeth", "beth"),
+    ("margaret", "peggy"),
+    ("margaret", "maggie"),
+    ("richard", "rick"),
+    ("james", "jim"),
+    ("john", "johnny"),
+    ("jonathan", "jon"),
+    ("joseph", "joe"),
+    ("michael", "mike"),
+    ("patricia", "patty"),
+    ("katherine", "kate"),
+    ("catherine", "cathy"),
+    ("deborah", "debbie"),
+    ("christopher", "chris"),
+    ("jennifer", "jenny"),
+    ("daniel", "danny"),
+    ("daniela", "dani"),
+    ("samuel", "sam"),
+    ("thomas", "tom"),
+    ("anthony", "tony"),
+    ("nicholas", "nick"),
+];
+
+/// Whether one normalised given name is a known familiar form of the other.
+pub fn same_nickname(a: &str, b: &str) -> bool {
+    NICKNAMES
+        .iter()
+        .any(|&(n, k)| (a == n && b == k) || (a == k && b == n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
