@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
+use haven_matching::pprl::{self, Encoder};
 use haven_matching::{Dedupe, Person};
 
 /// The fields a column may be mapped to.
@@ -36,10 +37,37 @@ pub enum MatchCmd {
         #[command(flatten)]
         opts: MatchOpts,
     },
+    /// Encode a file's people as Bloom filters under a shared secret (privacy-preserving
+    /// linkage): the .clk file holds no name, date or number, only keyed hashes
+    Encode {
+        file: PathBuf,
+        #[command(flatten)]
+        columns: Columns,
+        /// A file holding the secret shared with the other organisation (at least 16 bytes;
+        /// e.g. `head -c 32 /dev/urandom | base64 > secret`); never send it with the .clk
+        #[arg(long)]
+        secret_file: PathBuf,
+        /// Where to write the encodings (.clk)
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Find which records of two .clk files (encoded under the same secret) are the same
+    /// person, one to one
+    LinkEncoded {
+        left: PathBuf,
+        right: PathBuf,
+        /// Where to write `left_id,right_id,similarity`
+        #[arg(long)]
+        output: PathBuf,
+        /// Dice similarity from which a pair is reported (0 to 1)
+        #[arg(long, default_value_t = 0.8)]
+        threshold: f64,
+    },
 }
 
+/// Which column holds the id and which hold the fields.
 #[derive(Args)]
-pub struct MatchOpts {
+pub struct Columns {
     /// The column holding each record's id
     #[arg(long)]
     id: String,
@@ -47,6 +75,12 @@ pub struct MatchOpts {
     /// citizenship, place, phone, id_number); repeat for each
     #[arg(long = "field", required = true)]
     fields: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct MatchOpts {
+    #[command(flatten)]
+    columns: Columns,
     /// Where to write `left_id,right_id,probability`
     #[arg(long)]
     output: PathBuf,
@@ -55,15 +89,23 @@ pub struct MatchOpts {
     threshold: f64,
 }
 
+fn check_threshold(t: f64) -> Result<()> {
+    if !(0.0..=1.0).contains(&t) {
+        bail!("--threshold must be between 0 and 1, not {t}");
+    }
+    Ok(())
+}
+
 impl MatchOpts {
+    fn mapping(&self) -> Result<Vec<(String, String)>> {
+        check_threshold(self.threshold)?;
+        self.columns.mapping()
+    }
+}
+
+impl Columns {
     /// The (field, column) mapping, checked.
     fn mapping(&self) -> Result<Vec<(String, String)>> {
-        if !(0.0..=1.0).contains(&self.threshold) {
-            bail!(
-                "--threshold must be between 0 and 1, not {}",
-                self.threshold
-            );
-        }
         let mut out = Vec::new();
         for f in &self.fields {
             let Some((field, column)) = f.split_once('=') else {
@@ -168,7 +210,7 @@ pub fn run(cmd: MatchCmd) -> Result<()> {
             clusters,
         } => {
             let mapping = opts.mapping()?;
-            let people = read(&file, &opts.id, &mapping)?;
+            let people = read(&file, &opts.columns.id, &mapping)?;
             let d = haven_matching::dedupe(&people, opts.threshold);
             write_pairs(&opts.output, &people, &d)?;
             if let Some(path) = clusters {
@@ -197,9 +239,9 @@ pub fn run(cmd: MatchCmd) -> Result<()> {
         }
         MatchCmd::Link { left, right, opts } => {
             let mapping = opts.mapping()?;
-            let mut people = read(&left, &opts.id, &mapping)?;
+            let mut people = read(&left, &opts.columns.id, &mapping)?;
             let split = people.len();
-            people.extend(read(&right, &opts.id, &mapping)?);
+            people.extend(read(&right, &opts.columns.id, &mapping)?);
             let d = haven_matching::link(&people, split, opts.threshold);
             write_pairs(&opts.output, &people, &d)?;
             eprintln!(
@@ -209,6 +251,68 @@ pub fn run(cmd: MatchCmd) -> Result<()> {
                 d.candidate_pairs,
                 d.links.len(),
                 opts.threshold
+            );
+        }
+        MatchCmd::Encode {
+            file,
+            columns,
+            secret_file,
+            output,
+        } => {
+            let mapping = columns.mapping()?;
+            let secret = std::fs::read(&secret_file)
+                .with_context(|| format!("reading {}", secret_file.display()))?;
+            let secret = secret.trim_ascii();
+            let encoder = Encoder::new(secret)?;
+            let people = read(&file, &columns.id, &mapping)?;
+            let encoded = encoder.encode_all(&people);
+            crate::release_cmd::write_atomically(&output, |f| {
+                pprl::write_clk(std::io::BufWriter::new(f), &encoder.check(), &encoded)?;
+                Ok(())
+            })?;
+            eprintln!(
+                "{} records encoded. Send {} to the other organisation; keep the secret apart.",
+                encoded.len(),
+                output.display()
+            );
+        }
+        MatchCmd::LinkEncoded {
+            left,
+            right,
+            output,
+            threshold,
+        } => {
+            check_threshold(threshold)?;
+            let open = |p: &Path| -> Result<(String, Vec<pprl::Encoded>)> {
+                let f =
+                    std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
+                pprl::read_clk(std::io::BufReader::new(f))
+                    .with_context(|| format!("{} is not a readable .clk file", p.display()))
+            };
+            let (check_l, l) = open(&left)?;
+            let (check_r, r) = open(&right)?;
+            if check_l != check_r {
+                return Err(pprl::PprlError::DifferentSecrets.into());
+            }
+            let found = pprl::link_encoded(&l, &r, threshold);
+            let mut w = csv::Writer::from_path(&output)
+                .with_context(|| format!("writing {}", output.display()))?;
+            w.write_record(["left_id", "right_id", "similarity"])?;
+            for (x, y, s) in &found.pairs {
+                w.write_record([
+                    l[*x as usize].id.as_str(),
+                    r[*y as usize].id.as_str(),
+                    &format!("{s:.4}"),
+                ])?;
+            }
+            w.flush()?;
+            eprintln!(
+                "{} + {} encoded records, {} candidate pairs, {} pairs at {} or more.",
+                l.len(),
+                r.len(),
+                found.candidate_pairs,
+                found.pairs.len(),
+                threshold
             );
         }
     }

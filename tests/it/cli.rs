@@ -511,3 +511,112 @@ fn match_dedupe_and_link_on_csv_files() {
     );
     assert!(!ok && err.contains("no column \"Nom\""), "{err}");
 }
+
+/// `haven match encode` and `link-encoded`: two organisations link under a shared secret; the
+/// .clk files hold no names; a different secret is a clear error.
+#[test]
+fn match_encode_and_link_encoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |x: &str| dir.path().join(x).display().to_string();
+    std::fs::write(
+        p("shelter.csv"),
+        "ref,first,last,dob\nS1,María José,González,1998-04-12\nS2,John,Smith,1980-01-01\nS3,Aiyana,Williams,2005-07-30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p("hotline.csv"),
+        "ref,first,last,dob\nH1,Jon,Smith,1980-01-01\nH2,Pedro,Alves,1975-03-02\nH3,Gonzalez,Maria Jose,12/04/1998\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p("secret"),
+        "c2hhcmVkIGJ5IHRoZSB0d28gb3JnYW5pc2F0aW9ucw==\n",
+    )
+    .unwrap();
+    std::fs::write(p("other"), "a different secret of the hotline\n").unwrap();
+    let encode = |file: &str, secret: &str, out: &str| {
+        haven(
+            &[
+                "match",
+                "encode",
+                &p(file),
+                "--id",
+                "ref",
+                "--field",
+                "first_name=first",
+                "--field",
+                "last_name=last",
+                "--field",
+                "birth_date=dob",
+                "--secret-file",
+                &p(secret),
+                "--output",
+                &p(out),
+            ],
+            &[],
+        )
+    };
+    let (ok, _, err) = encode("shelter.csv", "secret", "s.clk");
+    assert!(ok, "{err}");
+    let (ok, _, err) = encode("hotline.csv", "secret", "h.clk");
+    assert!(ok, "{err}");
+    let clk = std::fs::read_to_string(p("s.clk")).unwrap().to_lowercase();
+    assert!(clk.starts_with("haven-clk 1"));
+    for word in ["gonz", "smith", "aiyana", "1998", "1980"] {
+        assert!(!clk.contains(word), "{word} in the .clk file");
+    }
+    let (ok, _, err) = haven(
+        &[
+            "match",
+            "link-encoded",
+            &p("s.clk"),
+            &p("h.clk"),
+            "--output",
+            &p("pairs.csv"),
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let pairs = std::fs::read_to_string(p("pairs.csv")).unwrap();
+    assert!(
+        pairs.starts_with("left_id,right_id,similarity\n"),
+        "{pairs}"
+    );
+    assert!(
+        pairs.contains("S1,H3,") && pairs.contains("S2,H1,"),
+        "{pairs}"
+    );
+    assert!(!pairs.contains("H2") && !pairs.contains("S3"), "{pairs}");
+
+    // Another secret: refused with a reason, not an empty result.
+    let (ok, _, err) = encode("hotline.csv", "other", "x.clk");
+    assert!(ok, "{err}");
+    let (ok, _, err) = haven(
+        &[
+            "match",
+            "link-encoded",
+            &p("s.clk"),
+            &p("x.clk"),
+            "--output",
+            &p("pairs.csv"),
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("different secrets"), "{err}");
+    // A short secret and a file that is not a .clk.
+    std::fs::write(p("short"), "abc").unwrap();
+    let (ok, _, err) = encode("hotline.csv", "short", "y.clk");
+    assert!(!ok && err.contains("too short"), "{err}");
+    let (ok, _, err) = haven(
+        &[
+            "match",
+            "link-encoded",
+            &p("shelter.csv"),
+            &p("h.clk"),
+            "--output",
+            &p("pairs.csv"),
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("not a .clk file"), "{err}");
+}

@@ -368,13 +368,21 @@ fn run(
     let vectors = vectors_of(people, &pairs);
     let mut model = Model::initial();
     if n > 1 {
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-        let random: Vec<(u32, u32)> = (0..(n * 4).clamp(1_000, 200_000))
-            .filter_map(|_| {
-                let (a, b) = (rng.below(n), rng.below(n));
-                (a != b).then_some((a as u32, b as u32))
-            })
-            .collect();
+        let target = (n * 4).clamp(1_000, 200_000);
+        let random: Vec<(u32, u32)> = if n * (n - 1) / 2 <= target {
+            // A small file: every pair once (sampling would count the same few pairs over).
+            (0..n as u32)
+                .flat_map(|a| (a + 1..n as u32).map(move |b| (a, b)))
+                .collect()
+        } else {
+            let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+            (0..target)
+                .filter_map(|_| {
+                    let (a, b) = (rng.below(n), rng.below(n));
+                    (a != b).then_some((a as u32, b as u32))
+                })
+                .collect()
+        };
         model.estimate_u(&vectors_of(people, &random));
     }
     // Splink's way: each field's `m` from pairs blocked on another field, then the prior.

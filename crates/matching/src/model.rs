@@ -41,35 +41,55 @@ const FLOOR: f64 = 1e-6;
 /// No level is impossible among matches: real people change phones and mistype sexes.
 const M_FLOOR: f64 = 1e-3;
 
+/// `m` typical of registers of people: what a small file's estimate starts from and leans on.
+/// Per field, per level (see [`crate::compare`]).
+pub const DEFAULT_M: &[&[f64]] = &[
+    &[0.70, 0.20, 0.05, 0.05],
+    &[0.70, 0.20, 0.05, 0.05],
+    &[0.65, 0.08, 0.12, 0.10, 0.05],
+    &[0.98, 0.02],
+    &[0.95, 0.05],
+    &[0.80, 0.20],
+    &[0.80, 0.20],
+    &[0.90, 0.10],
+];
+/// `u` typical of registers of people (the chance of each level between two strangers).
+pub const DEFAULT_U: &[&[f64]] = &[
+    &[0.01, 0.01, 0.03, 0.95],
+    &[0.005, 0.01, 0.03, 0.955],
+    &[0.0001, 0.002, 0.003, 0.05, 0.9449],
+    &[0.5, 0.5],
+    &[0.3, 0.7],
+    &[0.1, 0.9],
+    &[0.0001, 0.9999],
+    &[0.00001, 0.99999],
+];
+/// How many pairs the defaults weigh as in estimating `u` and `m`.
+const U_WEIGHT: f64 = 200.0;
+const M_WEIGHT: f64 = 20.0;
+
 /// The frequencies of exact values behind a pair's first and last names (term frequency).
 pub type Frequencies = [Option<f64>; 2];
 
 impl Model {
-    /// A starting point: agreement likely among matches, disagreement among non-matches.
+    /// The starting point, and the prior belief that small files fall back on: `m` and `u`
+    /// typical of registers of people (see [`DEFAULT_M`], [`DEFAULT_U`]).
     pub fn initial() -> Model {
-        let m = LEVELS
-            .iter()
-            .map(|&n| {
-                let raw: Vec<f64> = (0..n).map(|l| 0.6f64.powi(l as i32 + 1)).collect();
-                normalised(raw, M_FLOOR)
-            })
-            .collect();
-        let u = LEVELS
-            .iter()
-            .map(|&n| {
-                let raw: Vec<f64> = (0..n)
-                    .map(|l| if l + 1 == n { 0.9 } else { 0.1 / n as f64 })
-                    .collect();
-                normalised(raw, FLOOR)
-            })
-            .collect();
-        Model { m, u, prior: 1e-4 }
+        let to_vec = |t: &[&[f64]]| t.iter().map(|l| l.to_vec()).collect();
+        Model {
+            m: to_vec(DEFAULT_M),
+            u: to_vec(DEFAULT_U),
+            prior: 1e-4,
+        }
     }
 
     /// `u` from the comparison vectors of random pairs.
     pub fn estimate_u(&mut self, random: &[Vector]) {
         for (f, &n) in LEVELS.iter().enumerate() {
-            let mut counts = vec![1.0; n];
+            // The default as if seen in U_WEIGHT pairs: a handful of records cannot overturn it,
+            // a real file soon does.
+            let mut counts: Vec<f64> = DEFAULT_U[f].iter().map(|x| x * U_WEIGHT).collect();
+            debug_assert_eq!(counts.len(), n);
             for v in random {
                 if let Some(l) = v[f] {
                     counts[l as usize] += 1.0;
@@ -116,7 +136,10 @@ impl Model {
         }
         let mut share = 0.1f64;
         for it in 1..=max_iterations {
-            let mut sums: Vec<Vec<f64>> = LEVELS.iter().map(|&n| vec![FLOOR; n]).collect();
+            let mut sums: Vec<Vec<f64>> = DEFAULT_M
+                .iter()
+                .map(|l| l.iter().map(|x| x * M_WEIGHT).collect())
+                .collect();
             let mut matched = 0.0;
             let w = self.weights();
             for (v, c) in patterns {

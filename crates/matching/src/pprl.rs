@@ -163,7 +163,14 @@ impl Encoder {
 
 /// Sørensen–Dice similarity of two filters: twice the shared bits over the bits of both.
 pub fn dice(a: &[u64; WORDS], b: &[u64; WORDS]) -> f64 {
-    let both = popcount::count(a) + popcount::count(b);
+    dice_counted(a, popcount::count(a), b, popcount::count(b))
+}
+
+/// [`dice`] with each filter's bit count known (counted once per filter, not per pair: the
+/// pair then costs one pass of `popcnt` over the shared bits).
+#[inline]
+pub fn dice_counted(a: &[u64; WORDS], ones_a: u32, b: &[u64; WORDS], ones_b: u32) -> f64 {
+    let both = ones_a + ones_b;
     if both == 0 {
         return 0.0;
     }
@@ -301,9 +308,12 @@ pub fn link_encoded(left: &[Encoded], right: &[Encoded], threshold: f64) -> Enco
     }
     candidates.sort_unstable();
     candidates.dedup();
+    let ones_l: Vec<u32> = left.iter().map(|r| popcount::count(&r.filter)).collect();
+    let ones_r: Vec<u32> = right.iter().map(|r| popcount::count(&r.filter)).collect();
     let scored: Vec<Option<(u32, u32, f64)>> = parallel_map(&candidates, |&c| {
-        let (x, y) = ((c >> 32) as u32, c as u32);
-        let s = dice(&left[x as usize].filter, &right[y as usize].filter);
+        let (x, y) = ((c >> 32) as usize, c as u32 as usize);
+        let s = dice_counted(&left[x].filter, ones_l[x], &right[y].filter, ones_r[y]);
+        let (x, y) = (x as u32, y as u32);
         (s >= threshold).then_some((x, y, s))
     });
     let mut above: Vec<(u32, u32, f64)> = scored.into_iter().flatten().collect();
