@@ -299,6 +299,8 @@ pub fn api_case(first_name: &str) -> serde_json::Value {
 
 /// Required fields of a new case, with plausible values.
 pub const CASE_BASICS: &[(&str, &str)] = &[
+    // The possible existing records were looked at (tests of that step leave it out).
+    ("matches_checked", "1"),
     ("gender", "Feminine"),
     ("assessed_age", "25"),
     ("trafficking_status", "PossibleVictimOfTrafficking"),

@@ -59,6 +59,12 @@ capability!(
     /// Manage training records (workshops, participants).
     TrainingManage
 );
+capability!(
+    /// Review the duplicate persons the matching engine proposes across all agencies: merge,
+    /// unmerge, mark as different. The NRM coordinator only. Names are still shown only for the
+    /// persons whose cases the coordinator may read; the rest is the explanation.
+    DuplicateReview
+);
 
 /// List the cases of a scope.
 #[derive(Debug, Clone, Copy)]
@@ -203,6 +209,10 @@ impl Principal {
             Role::Screener | Role::CaseWorker | Role::Coordinator
         )
         .then_some(CaseCreate { principal: self })
+    }
+
+    pub fn duplicate_review(&self) -> Option<DuplicateReview<'_>> {
+        (self.role == Role::Coordinator).then_some(DuplicateReview { principal: self })
     }
 
     /// Decide on a transfer offered to this user's agency.
@@ -382,6 +392,11 @@ mod tests {
                 p.ctdc_raw_export().is_some(),
                 role == Role::Coordinator,
                 "{role} raw CTDC"
+            );
+            assert_eq!(
+                p.duplicate_review().is_some(),
+                role == Role::Coordinator,
+                "{role} duplicate review"
             );
             assert_eq!(
                 p.case_create().is_some(),

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod casework;
 pub mod consents;
 pub mod demo;
+pub mod duplicates;
 pub mod files;
 pub mod keys;
 pub mod notifications;

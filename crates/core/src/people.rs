@@ -159,6 +159,8 @@ impl Haven {
             return Err(CoreError::internal("person changed inside the transaction"));
         }
         self.write_name_index(&mut tx, id, &record.person).await?;
+        // The next duplicate scan looks at this person again.
+        haven_store::matching::forget_undecided(&mut tx, id).await?;
         for case in cases::cases_of_person(&mut tx, id).await? {
             let c = cases::get_case(&mut tx, case)
                 .await?

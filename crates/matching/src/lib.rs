@@ -323,6 +323,16 @@ impl Rng {
     }
 }
 
+/// Scores one pair under a given model, without term frequencies: for checking one record at a
+/// time (a registration against the few records that share a name sound with it).
+pub fn score_pair(model: &Model, a: &Person, b: &Person) -> (f64, Vec<Contribution>) {
+    let v = compare::vector(a, b);
+    (
+        model.match_probability(&v, [None, None]),
+        model.explain(&v, [None, None]),
+    )
+}
+
 /// Deduplicates records: blocks, compares, estimates the model, keeps the pairs whose
 /// probability reaches `threshold`, and clusters them.
 pub fn dedupe(people: &[Person], threshold: f64) -> Dedupe {

@@ -119,6 +119,7 @@ pub const TABLES: &[TableSpec] = &[
             ("mailing_state", T),
             ("deceased", I),
             ("version", I),
+            ("merged_into", T),
         ],
     },
     TableSpec {
@@ -610,6 +611,22 @@ pub const TABLES: &[TableSpec] = &[
             ("details", T),
             ("prev_hash", T),
             ("hash", T),
+        ],
+    },
+    TableSpec {
+        name: "match_pairs",
+        columns: &[
+            ("id", T),
+            ("person_a", T),
+            ("person_b", T),
+            ("probability_ppm", I),
+            ("explanation", T),
+            ("status", T),
+            ("found_at", I),
+            ("decided_by", T),
+            ("decided_at", I),
+            ("survivor", T),
+            ("moved_cases", T),
         ],
     },
 ];

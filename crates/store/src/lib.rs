@@ -13,6 +13,7 @@ pub mod keyring;
 pub mod notifications;
 pub mod protection;
 pub mod referrals;
+pub mod matching;
 pub mod retention;
 mod row;
 pub mod screenings;

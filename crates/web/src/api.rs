@@ -13,6 +13,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::api_cases as c;
+use crate::api_duplicates as d;
 use crate::api_protection as pr;
 use crate::api_referrals as r;
 use crate::api_tips as t;
@@ -29,11 +30,11 @@ use crate::api_tips as t;
         t::screening_matches, t::link_screening, t::create_tip, t::list_tips, t::get_tip, t::triage_tip,
         r::create_referral, r::list_referrals, r::get_referral, r::move_referral, r::case_services,
         r::list_notifications, r::read_notifications, pr::get_protection, pr::save_section,
-        pr::list_tasks, pr::finish_task,
+        pr::list_tasks, pr::finish_task, d::check, d::queue, d::scan, d::decide,
         audit, openapi),
     components(schemas(Me, Agency, Aggregates, AggregateCell, ReleaseRequest, ScreeningRequest,
         t::TipRequest, t::TriageRequest, t::MatchRequest, t::LinkRequest, r::ReferralRequest,
-        r::MoveRequest, r::ReadRequest, pr::SectionRequest, pr::FinishRequest, AuditEvent, Problem, FieldProblem)),
+        r::MoveRequest, r::ReadRequest, d::MatchCheckRequest, d::DecideRequest, pr::SectionRequest, pr::FinishRequest, AuditEvent, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -63,6 +64,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(me))
+        .route("/matches/check", post(d::check))
+        .route("/duplicates", get(d::queue))
+        .route("/duplicates/scan", post(d::scan))
+        .route("/duplicates/{id}/{action}", post(d::decide))
         .route("/cases", get(c::list_cases).post(c::create_case))
         .route("/cases/search", post(c::search_cases))
         .route("/cases/{id}", get(c::get_case).put(c::update_case))

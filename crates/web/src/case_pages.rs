@@ -176,6 +176,25 @@ struct CaseFormPage<'a> {
     countries: Vec<(&'static str, &'static str)>,
     languages: Vec<(&'static str, &'static str)>,
     drafts: Vec<(String, String)>,
+    matches: Option<haven_core::duplicates::MatchReport>,
+}
+
+impl CaseFormPage<'_> {
+    fn percent(&self, p: &f64) -> String {
+        format!("{:.0} %", p * 100.0)
+    }
+
+    /// "first name: exact; birth date: same day" from a match's reasons.
+    fn reasons(&self, r: &[haven_core::duplicates::Reason]) -> String {
+        crate::duplicate_pages::reasons_text(self.l, r)
+    }
+
+    fn elsewhere(&self, agency: &str) -> String {
+        self.l.ta(
+            "match-elsewhere",
+            &[("agency", FluentValue::from(agency.to_string()))],
+        )
+    }
 }
 
 struct FormState {
@@ -185,6 +204,8 @@ struct FormState {
     notice: Option<String>,
     version: Option<i64>,
     draft: Option<String>,
+    /// Possible existing records, shown before a registration is saved.
+    matches: Option<haven_core::duplicates::MatchReport>,
 }
 
 fn form_page(
@@ -239,6 +260,7 @@ fn form_page(
         countries: forms::country_list(l),
         languages: forms::language_list(l),
         drafts,
+        matches: st.matches,
     };
     with_status(render(&page), status)
 }
@@ -298,6 +320,7 @@ pub async fn case_new_page(
         notice: None,
         version: None,
         draft: None,
+        matches: None,
     };
     if let Some(d) = q.draft.as_deref().filter(|d| !d.is_empty()) {
         match state.haven().open_draft(cap, d, &info.origin).await {
@@ -353,6 +376,7 @@ pub async fn case_new_submit(
                         )),
                         version: None,
                         draft: Some(id),
+                        matches: None,
                     },
                     drafts,
                 )
@@ -367,6 +391,7 @@ pub async fn case_new_submit(
                     notice: None,
                     version: None,
                     draft,
+                    matches: None,
                 },
                 vec![],
             ),
@@ -385,8 +410,39 @@ pub async fn case_new_submit(
             notice: None,
             version: None,
             draft,
+            matches: None,
         };
         return form_page(&l, None, st, vec![]);
+    }
+    // Before saving: possible existing records of this person (once; the form then carries
+    // `matches_checked` and saves).
+    if form.matches_checked != "1" {
+        let who = haven_core::duplicates::TypedPerson {
+            first_name: format!("{} {}", record.person.first_name, record.person.middle_name),
+            family_name: record.person.second_name.clone(),
+            birth_date: record.person.birth_date.clone(),
+            sex: record.person.gender.clone(),
+        };
+        match state
+            .haven()
+            .possible_matches(&s.principal, &who, "case_registration", &info.origin)
+            .await
+        {
+            Ok(report) if !report.is_empty() => {
+                let st = FormState {
+                    record,
+                    errors: vec![],
+                    conflicts: vec![],
+                    notice: None,
+                    version: None,
+                    draft,
+                    matches: Some(report),
+                };
+                return form_page(&l, None, st, vec![]);
+            }
+            Ok(_) => {}
+            Err(e) => return fail(&l, e),
+        }
     }
     match state
         .haven()
@@ -403,6 +459,7 @@ pub async fn case_new_submit(
                 notice: None,
                 version: None,
                 draft,
+                matches: None,
             };
             form_page(&l, None, st, vec![])
         }
@@ -435,6 +492,7 @@ pub async fn case_edit_page(
                 notice: None,
                 version: Some(doc.version),
                 draft: None,
+                matches: None,
             },
             vec![],
         ),
@@ -501,6 +559,7 @@ pub async fn case_edit_submit(
             notice: None,
             version: Some(version),
             draft: None,
+            matches: None,
         };
         return form_page(&l, Some((id, &n)), st, vec![]);
     }
@@ -520,6 +579,7 @@ pub async fn case_edit_submit(
                 notice: None,
                 version: Some(version),
                 draft: None,
+                matches: None,
             };
             form_page(&l, Some((id, &n)), st, vec![])
         }
@@ -535,6 +595,7 @@ pub async fn case_edit_submit(
                 notice: None,
                 version: Some(current),
                 draft: None,
+                matches: None,
             };
             form_page(&l, Some((id, &n)), st, vec![])
         }

@@ -21,6 +21,8 @@ pub struct CaseForm {
     pub draft: String,
     /// Which button: `save` or `draft`.
     pub action: String,
+    /// `1` once the possible existing records were shown and the user registers all the same.
+    pub matches_checked: String,
     pub first_name: String,
     pub middle_name: String,
     pub second_name: String,

@@ -26,6 +26,7 @@ pub struct Layout<'a> {
     pub can_training: bool,
     pub can_training_report: bool,
     pub can_referrals: bool,
+    pub can_duplicates: bool,
     /// Follow-up tasks (staff who follow cases).
     pub can_tasks: bool,
     /// Unread notifications (0 when none or not signed in).
@@ -64,6 +65,7 @@ impl<'a> Layout<'a> {
                     Role::CaseWorker | Role::ServiceProvider | Role::Coordinator | Role::Screener
                 )
             }),
+            can_duplicates: p.is_some_and(|p| p.duplicate_review().is_some()),
             can_tasks: p.is_some_and(|p| {
                 matches!(
                     p.role,

@@ -3,11 +3,13 @@
 
 mod api;
 mod api_cases;
+mod api_duplicates;
 mod api_protection;
 mod api_referrals;
 mod api_tips;
 mod case_pages;
 mod ctx;
+mod duplicate_pages;
 mod extract;
 mod forms;
 mod layout;
@@ -115,6 +117,9 @@ pub fn router(state: AppState) -> Router {
             "/cases/{id}/referrals",
             get(referral_pages::new_form).post(referral_pages::create),
         )
+        .route("/duplicates", get(duplicate_pages::list))
+        .route("/duplicates/scan", post(duplicate_pages::scan))
+        .route("/duplicates/{id}/{action}", post(duplicate_pages::decide))
         .route("/notifications", get(notification_pages::list))
         .route("/notifications/read", post(notification_pages::read_all))
         .route("/notifications/{id}/open", post(notification_pages::open))
@@ -430,6 +435,8 @@ mod i18n_keys {
             ),
             ("protection_pages.rs", include_str!("protection_pages.rs")),
             ("admin.rs", include_str!("../../core/src/admin.rs")),
+            ("duplicate_pages.rs", include_str!("duplicate_pages.rs")),
+            ("duplicates.rs", include_str!("../../core/src/duplicates.rs")),
         ] {
             sources.push((name.to_string(), src.to_string()));
         }
@@ -477,6 +484,14 @@ mod i18n_keys {
                 .iter()
                 .map(|x| format!("code-vic_TypeOfExploitation-{}", x.as_str())),
         );
+        for (field, levels) in haven_matching::compare::FIELDS
+            .iter()
+            .zip(haven_matching::compare::LEVELS)
+        {
+            let f = field.replace('_', "-");
+            dynamic.push(format!("match-field-{f}"));
+            dynamic.extend((0..*levels).map(|l| format!("match-level-{f}-{l}")));
+        }
         dynamic.extend(
             haven_core::notifications::KINDS
                 .iter()

@@ -1,0 +1,230 @@
+//! Duplicate persons: possible existing records before a registration respect agency
+//! boundaries; the coordinator's queue merges and unmerges with every step audited.
+use haven_core::Origin;
+use haven_domain::CaseId;
+use haven_store::audit::{self, AuditFilter};
+
+use crate::harness::{TestApp, location};
+
+/// Posts the registration form without the "matches checked" confirmation.
+async fn register(
+    s: &crate::harness::Session,
+    first: &str,
+    last: &str,
+    birth: &str,
+    confirmed: bool,
+) -> reqwest::Response {
+    let mut f = vec![
+        ("first_name", first),
+        ("second_name", last),
+        ("birth_date", birth),
+        ("gender", "Feminine"),
+        ("trafficking_status", "PossibleVictimOfTrafficking"),
+        ("type_of_exploitation", "ForcedLabour"),
+        ("region", "GY-CU"),
+    ];
+    if confirmed {
+        f.push(("matches_checked", "1"));
+    }
+    s.post_form("/cases/new", &f).await
+}
+
+fn case_of(res: &reqwest::Response) -> CaseId {
+    location(res)
+        .trim_start_matches("/cases/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn events(app: &TestApp, action: &str) -> Vec<audit::AuditRow> {
+    let mut conn = app.haven.db.pool().acquire().await.unwrap();
+    audit::search(
+        &mut conn,
+        &AuditFilter {
+            action: Some(action.to_string()),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn possible_matches_respect_agency_boundaries() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    // Help & Shelter registers a person (the agency does not share with coordination).
+    let shelter = app.login("caseworker").await;
+    let res = register(&shelter, "Yanelis", "Carrasquero", "2001-05-17", false).await;
+    assert_eq!(res.status(), 303, "nothing like her yet: saved at once");
+    let first = case_of(&res);
+
+    // The Child Care agency types her again, spelt differently: it learns only that Help &
+    // Shelter may know her, nothing of the record.
+    let cpa = app.login("childcare").await;
+    let res = register(&cpa, "Yaneliz", "Carasquero", "2001-05-17", false).await;
+    assert_eq!(res.status(), 200, "the form comes back with a warning");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"possible-matches\""), "{html}");
+    assert!(
+        html.contains("Help &amp; Shelter") || html.contains("Help &#38; Shelter"),
+        "the agency is named: {html}"
+    );
+    assert!(
+        !html.contains("Carrasquero") && !html.contains(&first.to_string()),
+        "nothing of the other agency's record"
+    );
+    assert!(html.contains("name=\"matches_checked\" value=\"1\""));
+    assert!(html.contains("value=\"Yaneliz\""), "what was typed is kept");
+    // Registering anyway saves.
+    let res = register(&cpa, "Yaneliz", "Carasquero", "2001-05-17", true).await;
+    assert_eq!(res.status(), 303);
+    let second = case_of(&res);
+
+    // The same agency sees its own record in full, with the reasons.
+    let res = register(&shelter, "Yanelis", "Carrasquero", "17/05/2001", false).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&format!("/cases/{first}")), "a link to the case");
+    assert!(html.contains("Carrasquero"));
+    assert!(html.contains("birth date: same day"), "explained: {html}");
+    assert!(
+        html.contains("Child Care and Protection Agency"),
+        "the other agency's record is reported, not shown"
+    );
+    assert!(!html.contains(&format!("/cases/{second}")));
+
+    // The API says the same; roles without registrations may not ask.
+    let token = cpa.token().await;
+    let c = reqwest::Client::new();
+    let body = serde_json::json!({"first_name": "Yanelis", "family_name": "Carrasquero", "birth_date": "2001-05-17"});
+    let v: serde_json::Value = c
+        .post(app.url("/api/v1/matches/check"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["elsewhere"], serde_json::json!(["Help & Shelter"]), "{v}");
+    assert_eq!(v["visible"].as_array().unwrap().len(), 1, "its own: {v}");
+    assert_eq!(v["visible"][0]["case_id"], second.to_string());
+    let analyst = app.login("analyst").await.token().await;
+    let res = c
+        .post(app.url("/api/v1/matches/check"))
+        .bearer_auth(&analyst)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // Each check is audited, without the typed names.
+    let checks = events(&app, "match.checked").await;
+    assert!(checks.len() >= 4);
+    assert!(
+        checks
+            .iter()
+            .all(|e| !e.details.as_deref().unwrap_or("").contains("Yanel")),
+        "no typed name in the trail"
+    );
+}
+
+#[tokio::test]
+async fn merge_and_unmerge_keep_every_audit_event() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let h = &app.haven;
+    let o = Origin::default();
+    let shelter = app.login("caseworker").await;
+    let cpa = app.login("childcare").await;
+    let a = case_of(&register(&shelter, "Dayana", "Pestana", "1999-11-03", true).await);
+    let b = case_of(&register(&cpa, "Daiana", "Pestana", "1999-11-03", true).await);
+    // Someone else altogether, who must not be proposed.
+    register(&cpa, "Kevin", "Persaud", "1980-02-02", true).await;
+
+    let coord = app.login("coordinator").await;
+    let res = coord.post_form("/duplicates/scan", &[]).await;
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.ends_with("proposed=1"), "{to}");
+    let html = coord.get("/duplicates").await.text().await.unwrap();
+    assert!(html.contains("Daiana Pestana"), "the CPA side is readable");
+    assert!(
+        !html.contains("Dayana"),
+        "Help & Shelter does not share with coordination: no name"
+    );
+    assert!(html.contains("family name: same"), "explained");
+
+    let cp = h
+        .principal_of_user(app.user_id("coordinator").await)
+        .await
+        .unwrap();
+    let cap = cp.duplicate_review().unwrap();
+    let pairs = h.duplicate_queue(cap, "open", &o).await.unwrap();
+    assert_eq!(pairs.len(), 1);
+    let pair = &pairs[0];
+    let cw = h
+        .principal_of_user(app.user_id("childcare").await)
+        .await
+        .unwrap();
+    let person_b = h.open_case(&cw, b, &o).await.unwrap().person_id;
+    let person_a = pair
+        .sides
+        .iter()
+        .map(|s| s.person_id)
+        .find(|p| *p != person_b)
+        .unwrap();
+
+    // Others may not merge.
+    let res = cpa
+        .post_form(
+            &format!("/duplicates/{}/merge", pair.id),
+            &[("keep", &person_b.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+
+    // Merge, keeping the CPA's person: both cases are now one person's.
+    let res = coord
+        .post_form(
+            &format!("/duplicates/{}/merge", pair.id),
+            &[("keep", &person_b.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let sh = h
+        .principal_of_user(app.user_id("caseworker").await)
+        .await
+        .unwrap();
+    assert_eq!(h.open_case(&sh, a, &o).await.unwrap().person_id, person_b);
+    let merged = events(&app, "person.merged").await;
+    assert_eq!(merged.len(), 2, "on the person and on the moved case");
+    assert!(merged.iter().any(|e| e.target_id.as_deref() == Some(&a.to_string())));
+    // Twice is refused, not done twice.
+    let again = h.merge_pair(cap, &pair.id, person_b, &o).await;
+    assert!(again.is_err());
+    assert!(h.duplicate_queue(cap, "open", &o).await.unwrap().is_empty());
+
+    // Undo: the case goes back to its own person, and both steps stay in the trail.
+    let res = coord
+        .post_form(&format!("/duplicates/{}/unmerge", pair.id), &[])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(h.open_case(&sh, a, &o).await.unwrap().person_id, person_a);
+    assert_eq!(h.open_case(&cw, b, &o).await.unwrap().person_id, person_b);
+    assert_eq!(events(&app, "person.merged").await.len(), 2);
+    assert_eq!(events(&app, "person.unmerged").await.len(), 2);
+    h.verify_audit(|_, _| {}).await.expect("the chain verifies");
+
+    // Different people: remembered, not proposed again by the next scan.
+    h.dismiss_pair(cap, &pair.id, &o).await.unwrap();
+    let again = h.scan_duplicates(Some(&cp), &o).await.unwrap();
+    assert_eq!(again.proposed, 0);
+    assert!(h.duplicate_queue(cap, "open", &o).await.unwrap().is_empty());
+    assert_eq!(h.duplicate_queue(cap, "different", &o).await.unwrap().len(), 1);
+    assert_eq!(events(&app, "duplicate.dismissed").await.len(), 1);
+}
