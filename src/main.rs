@@ -106,6 +106,11 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Duplicate persons: propose the likely pairs to the coordinator's review queue now
+    Duplicates {
+        #[command(subcommand)]
+        what: DuplicatesCmd,
+    },
     /// Print the OpenAPI document of the JSON API
     Openapi,
     /// Safe statistical releases from a file of categorical records (no database needed)
@@ -530,6 +535,9 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
         Command::Keys(KeysCmd::Rotate { data_key }) => keys_rotate(&cfg, data_key).await?,
         Command::CheckConfig => check_config(&cfg).await?,
         Command::Retention { dry_run } => retention(&cfg, dry_run).await?,
+        Command::Duplicates {
+            what: DuplicatesCmd::Scan,
+        } => duplicates_scan(&cfg).await?,
         Command::Openapi => println!("{}", haven_web::openapi_json()),
         // CPU-bound and synchronous: off the async workers.
         Command::Release { what } => {
@@ -805,6 +813,24 @@ async fn retention(cfg: &Config, dry_run: bool) -> Result<()> {
     } else {
         println!("{total} closed case(s) older than {years} year(s) anonymised.");
     }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+enum DuplicatesCmd {
+    /// Look for duplicate persons across all agencies (as the background job does daily)
+    Scan,
+}
+
+async fn duplicates_scan(cfg: &Config) -> Result<()> {
+    let (haven, _) = open_haven(cfg).await?;
+    let o = haven
+        .scan_duplicates(None, &haven_core::Origin::default())
+        .await?;
+    println!(
+        "{} pair(s) of persons examined, {} proposed for the coordinator's review.",
+        o.examined, o.proposed
+    );
     Ok(())
 }
 

@@ -95,6 +95,8 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         ("/audit/export.csv", role == Role::Auditor),
         ("/admin/users", role == Role::Admin),
         ("/admin/agencies", role == Role::Admin),
+        ("/duplicates", role == Role::Coordinator),
+        ("/duplicates?status=merged", role == Role::Coordinator),
     ];
     for (path, allowed) in pages {
         let got = s.get(path).await.status().as_u16();
@@ -331,6 +333,17 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         expect(200, lists_cases(role), 403),
         "{user} POST /cases/search"
     );
+    // The duplicate review queue: the coordinator only (an unknown pair is 404 to them).
+    let coordinator = role == Role::Coordinator;
+    for (path, ok) in [
+        ("/duplicates/scan", 303),
+        ("/duplicates/no-such-pair/different", 404),
+        ("/duplicates/no-such-pair/merge", 422),
+        ("/duplicates/no-such-pair/unmerge", 404),
+    ] {
+        let got = s.post_form(path, &[]).await.status().as_u16();
+        assert_eq!(got, expect(ok, coordinator, 403), "{user} POST {path}");
+    }
 }
 
 async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
@@ -382,6 +395,49 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
         get("/api/v1/audit".into()).await,
         expect(200, role == Role::Auditor, 403),
         "{user} api audit"
+    );
+    assert_eq!(
+        get("/api/v1/duplicates".into()).await,
+        expect(200, role == Role::Coordinator, 403),
+        "{user} api duplicates"
+    );
+    let post = |path: &'static str, body: serde_json::Value| {
+        let c = c.clone();
+        let url = app.url(path);
+        let token = token.to_string();
+        async move {
+            c.post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        post(
+            "/api/v1/matches/check",
+            serde_json::json!({"first_name": "Maria", "family_name": "Gonzalez"})
+        )
+        .await,
+        expect(200, creates_cases(role), 403),
+        "{user} api matches check"
+    );
+    assert_eq!(
+        post("/api/v1/duplicates/scan", serde_json::json!({})).await,
+        expect(200, role == Role::Coordinator, 403),
+        "{user} api duplicates scan"
+    );
+    assert_eq!(
+        post(
+            "/api/v1/duplicates/no-such-pair/different",
+            serde_json::json!({})
+        )
+        .await,
+        expect(404, role == Role::Coordinator, 403),
+        "{user} api duplicate decision"
     );
     let post_release = |body: serde_json::Value| {
         let c = c.clone();

@@ -43,6 +43,13 @@ fn every_command_has_help() {
         vec!["release", "dp", "--help"],
         vec!["release", "budget", "--help"],
         vec!["release", "anonymize", "--help"],
+        vec!["match", "dedupe", "--help"],
+        vec!["match", "link", "--help"],
+        vec!["match", "encode", "--help"],
+        vec!["match", "link-encoded", "--help"],
+        vec!["duplicates", "scan", "--help"],
+        vec!["bench", "match", "--help"],
+        vec!["bench", "pprl", "--help"],
     ] {
         let (ok, out, _) = haven(&cmd, &[]);
         assert!(ok && out.contains("Usage:"), "{cmd:?}");
@@ -86,6 +93,12 @@ fn init_is_idempotent_and_unknown_variables_are_warned_about() {
     }
     let (ok, out, _) = haven(&["--data-dir", d, "init"], &[]);
     assert!(ok && out.contains("already initialised"), "{out}");
+    // The duplicate scan runs on an empty register too.
+    let (ok, out, err) = haven(&["--data-dir", d, "duplicates", "scan"], &[]);
+    assert!(
+        ok && out.contains("0 pair(s) of persons examined"),
+        "{out}{err}"
+    );
     let (ok, out, err) = haven(&["--data-dir", d, "check-config"], &[("HAVEN_LISTN", "1")]);
     assert!(ok, "{err}");
     assert!(out.contains("Configuration is valid"));

@@ -88,7 +88,10 @@ async fn possible_matches_respect_agency_boundaries() {
     let res = register(&shelter, "Yanelis", "Carrasquero", "17/05/2001", false).await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
-    assert!(html.contains(&format!("/cases/{first}")), "a link to the case");
+    assert!(
+        html.contains(&format!("/cases/{first}")),
+        "a link to the case"
+    );
     assert!(html.contains("Carrasquero"));
     assert!(html.contains("birth date: same day"), "explained: {html}");
     assert!(
@@ -203,7 +206,11 @@ async fn merge_and_unmerge_keep_every_audit_event() {
     assert_eq!(h.open_case(&sh, a, &o).await.unwrap().person_id, person_b);
     let merged = events(&app, "person.merged").await;
     assert_eq!(merged.len(), 2, "on the person and on the moved case");
-    assert!(merged.iter().any(|e| e.target_id.as_deref() == Some(&a.to_string())));
+    assert!(
+        merged
+            .iter()
+            .any(|e| e.target_id.as_deref() == Some(&a.to_string()))
+    );
     // Twice is refused, not done twice.
     let again = h.merge_pair(cap, &pair.id, person_b, &o).await;
     assert!(again.is_err());
@@ -225,6 +232,9 @@ async fn merge_and_unmerge_keep_every_audit_event() {
     let again = h.scan_duplicates(Some(&cp), &o).await.unwrap();
     assert_eq!(again.proposed, 0);
     assert!(h.duplicate_queue(cap, "open", &o).await.unwrap().is_empty());
-    assert_eq!(h.duplicate_queue(cap, "different", &o).await.unwrap().len(), 1);
+    assert_eq!(
+        h.duplicate_queue(cap, "different", &o).await.unwrap().len(),
+        1
+    );
     assert_eq!(events(&app, "duplicate.dismissed").await.len(), 1);
 }

@@ -281,7 +281,11 @@ impl Haven {
     /// coordinator. Pairs examined once are remembered (proposed, or `unlikely`), so a scan
     /// costs only what changed. Run from the review page, `haven duplicates scan`, or the
     /// background job.
-    pub async fn scan_duplicates(&self, by: Option<&Principal>, origin: &Origin) -> Result<ScanOutcome> {
+    pub async fn scan_duplicates(
+        &self,
+        by: Option<&Principal>,
+        origin: &Origin,
+    ) -> Result<ScanOutcome> {
         let model = model();
         let mut out = ScanOutcome::default();
         loop {
@@ -303,8 +307,7 @@ impl Haven {
                 let (Some(Some(pa)), Some(Some(pb))) = (cache.get(a), cache.get(b)) else {
                     continue;
                 };
-                let (probability, why) =
-                    haven_matching::score_pair(&model, &pa.person, &pb.person);
+                let (probability, why) = haven_matching::score_pair(&model, &pa.person, &pb.person);
                 let row = PairRow {
                     id: uuid::Uuid::new_v4().to_string(),
                     person_a: *a,
@@ -341,12 +344,7 @@ impl Haven {
         Ok(out)
     }
 
-    async fn pair_side(
-        &self,
-        conn: &mut Conn,
-        p: &Principal,
-        id: PersonId,
-    ) -> Result<PairSide> {
+    async fn pair_side(&self, conn: &mut Conn, p: &Principal, id: PersonId) -> Result<PairSide> {
         let mut side = PairSide {
             person_id: id,
             name: None,
@@ -467,11 +465,21 @@ impl Haven {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
         let moved = store::merge_persons(&mut tx, gone, keep, now()).await?;
-        let moved_json = serde_json::to_string(
-            &moved.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        let moved_json =
+            serde_json::to_string(&moved.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+                .map_err(CoreError::internal)?;
+        if !store::decide(
+            &mut tx,
+            id,
+            "open",
+            "merged",
+            p.user_id,
+            now(),
+            Some(keep),
+            Some(&moved_json),
         )
-        .map_err(CoreError::internal)?;
-        if !store::decide(&mut tx, id, "open", "merged", p.user_id, now(), Some(keep), Some(&moved_json)).await? {
+        .await?
+        {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
         let who = actor(p, origin);
@@ -554,7 +562,18 @@ impl Haven {
         let p = cap.principal();
         let mut tx = self.db.begin().await?;
         self.open_pair(&mut tx, id, "open").await?;
-        if !store::decide(&mut tx, id, "open", "different", p.user_id, now(), None, None).await? {
+        if !store::decide(
+            &mut tx,
+            id,
+            "open",
+            "different",
+            p.user_id,
+            now(),
+            None,
+            None,
+        )
+        .await?
+        {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
         let ev = Event::new(Action::DuplicateDismissed).details(serde_json::json!({"pair": id}));

@@ -71,6 +71,10 @@ pub async fn background(
 ) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The duplicate scan: an hour after start, then daily (pairs are recorded once, so
+    // several servers scanning only repeat a little work).
+    let started = std::time::Instant::now();
+    let mut last_scan: Option<std::time::Instant> = None;
     tokio::pin!(stop);
     loop {
         tokio::select! {
@@ -105,6 +109,25 @@ pub async fn background(
         }
         if let Err(e) = haven.purge_notifications(now).await {
             tracing::warn!(error = %e, "notification purge failed");
+        }
+        let due = match last_scan {
+            None => started.elapsed() >= Duration::from_secs(3_600),
+            Some(t) => t.elapsed() >= Duration::from_secs(86_400),
+        };
+        if due {
+            last_scan = Some(std::time::Instant::now());
+            let origin = haven_core::Origin::default();
+            match haven.scan_duplicates(None, &origin).await {
+                Ok(o) if o.examined > 0 => {
+                    tracing::info!(
+                        examined = o.examined,
+                        proposed = o.proposed,
+                        "duplicate scan"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "duplicate scan failed"),
+            }
         }
     }
 }

@@ -139,9 +139,8 @@ pub async fn pairs(conn: &mut Conn, status: &str, limit: i64) -> Result<Vec<Pair
     } else {
         "decided_at DESC, id"
     };
-    let sql = format!(
-        "SELECT {PAIR_COLS} FROM match_pairs WHERE status = $1 ORDER BY {order} LIMIT $2"
-    );
+    let sql =
+        format!("SELECT {PAIR_COLS} FROM match_pairs WHERE status = $1 ORDER BY {order} LIMIT $2");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(status.to_string())
         .bind(limit)

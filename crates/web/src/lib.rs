@@ -436,7 +436,10 @@ mod i18n_keys {
             ("protection_pages.rs", include_str!("protection_pages.rs")),
             ("admin.rs", include_str!("../../core/src/admin.rs")),
             ("duplicate_pages.rs", include_str!("duplicate_pages.rs")),
-            ("duplicates.rs", include_str!("../../core/src/duplicates.rs")),
+            (
+                "duplicates.rs",
+                include_str!("../../core/src/duplicates.rs"),
+            ),
         ] {
             sources.push((name.to_string(), src.to_string()));
         }
