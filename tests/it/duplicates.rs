@@ -126,6 +126,31 @@ async fn possible_matches_respect_agency_boundaries() {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
+    // A screening's duplicate check tells of the other agency's record the same way.
+    let v: serde_json::Value = c
+        .post(app.url("/api/v1/screenings"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"consent": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let screening = v["id"].as_str().unwrap().to_string();
+    let html = cpa
+        .post_form(
+            &format!("/screenings/{screening}/matches"),
+            &[("first_name", "Yanelis"), ("family_name", "Carrasquero")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("class=\"elsewhere\"") && html.contains("Shelter"),
+        "{html}"
+    );
     // Each check is audited, without the typed names.
     let checks = events(&app, "match.checked").await;
     assert!(checks.len() >= 4);

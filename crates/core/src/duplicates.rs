@@ -468,18 +468,15 @@ impl Haven {
         let moved_json =
             serde_json::to_string(&moved.iter().map(|c| c.to_string()).collect::<Vec<_>>())
                 .map_err(CoreError::internal)?;
-        if !store::decide(
-            &mut tx,
-            id,
-            "open",
-            "merged",
-            p.user_id,
-            now(),
-            Some(keep),
-            Some(&moved_json),
-        )
-        .await?
-        {
+        let d = store::Decision {
+            from: "open",
+            to: "merged",
+            by: p.user_id,
+            at: now(),
+            survivor: Some(keep),
+            moved: Some(moved_json.as_str()),
+        };
+        if !store::decide(&mut tx, id, &d).await? {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
         let who = actor(p, origin);
@@ -562,18 +559,15 @@ impl Haven {
         let p = cap.principal();
         let mut tx = self.db.begin().await?;
         self.open_pair(&mut tx, id, "open").await?;
-        if !store::decide(
-            &mut tx,
-            id,
-            "open",
-            "different",
-            p.user_id,
-            now(),
-            None,
-            None,
-        )
-        .await?
-        {
+        let d = store::Decision {
+            from: "open",
+            to: "different",
+            by: p.user_id,
+            at: now(),
+            survivor: None,
+            moved: None,
+        };
+        if !store::decide(&mut tx, id, &d).await? {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
         let ev = Event::new(Action::DuplicateDismissed).details(serde_json::json!({"pair": id}));

@@ -166,29 +166,31 @@ pub async fn get_pair(conn: &mut Conn, id: &str) -> Result<Option<PairRow>> {
     r.as_ref().map(pair_row).transpose()
 }
 
-/// Moves a pair from `from` to `to` status (compare-and-set: a decision taken twice at once
+/// A decision on a pair: from which status to which, by whom, when; for a merge, the person
+/// kept and the cases moved (JSON list).
+pub struct Decision<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub by: UserId,
+    pub at: i64,
+    pub survivor: Option<PersonId>,
+    pub moved: Option<&'a str>,
+}
+
+/// Moves a pair from one status to another (compare-and-set: a decision taken twice at once
 /// counts once). Returns whether it moved.
-pub async fn decide(
-    conn: &mut Conn,
-    id: &str,
-    from: &str,
-    to: &str,
-    by: UserId,
-    at: i64,
-    survivor: Option<PersonId>,
-    moved: Option<&str>,
-) -> Result<bool> {
+pub async fn decide(conn: &mut Conn, id: &str, d: &Decision<'_>) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE match_pairs SET status = $1, decided_by = $2, decided_at = $3, survivor = $4, \
          moved_cases = $5 WHERE id = $6 AND status = $7",
     )
-    .bind(to.to_string())
-    .bind(by.to_string())
-    .bind(at)
-    .bind(survivor.map(|s| s.to_string()))
-    .bind(moved.map(str::to_string))
+    .bind(d.to.to_string())
+    .bind(d.by.to_string())
+    .bind(d.at)
+    .bind(d.survivor.map(|s| s.to_string()))
+    .bind(d.moved.map(str::to_string))
     .bind(id.to_string())
-    .bind(from.to_string())
+    .bind(d.from.to_string())
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -350,7 +350,21 @@ struct MatchesPage<'a> {
     family_name: String,
     birth_year: String,
     matches: Vec<PossibleMatch>,
+    /// Agencies holding a possible record of this person that the user may not see.
+    elsewhere: Vec<String>,
     errors: Vec<String>,
+}
+
+impl MatchesPage<'_> {
+    fn elsewhere_text(&self, agency: &str) -> String {
+        self.l.ta(
+            "match-elsewhere",
+            &[(
+                "agency",
+                fluent_bundle::FluentValue::from(agency.to_string()),
+            )],
+        )
+    }
 }
 
 fn errors_of(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
@@ -368,7 +382,7 @@ pub async fn screening_matches(
     HtmlForm(f): HtmlForm<PersonForm>,
 ) -> Response {
     let l = Layout::new(&state, &info);
-    let page = |matches, errors: Vec<String>| {
+    let page = |matches, elsewhere, errors: Vec<String>| {
         let status = crate::pages::form_status(&errors);
         let mut res = render(&MatchesPage {
             l: &l,
@@ -377,6 +391,7 @@ pub async fn screening_matches(
             family_name: f.family_name.clone(),
             birth_year: f.birth_year.clone(),
             matches,
+            elsewhere,
             errors,
         });
         *res.status_mut() = status;
@@ -384,15 +399,30 @@ pub async fn screening_matches(
     };
     let who = match f.person() {
         Ok(w) => w,
-        Err(key) => return page(vec![], vec![l.t(key)]),
+        Err(key) => return page(vec![], vec![], vec![l.t(key)]),
     };
-    match state
-        .haven()
+    let h = state.haven();
+    match h
         .screening_matches(&s.principal, &id, &who, &info.origin)
         .await
     {
-        Ok(m) => page(m, vec![]),
-        Err(e @ CoreError::Invalid(_)) => page(vec![], errors_of(&l, &e)),
+        Ok(m) => {
+            // The matching engine also tells of records in agencies this user may not see.
+            let typed = haven_core::duplicates::TypedPerson {
+                first_name: who.first_name.clone(),
+                family_name: who.family_name.clone(),
+                birth_date: who.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                sex: String::new(),
+            };
+            match h
+                .possible_matches(&s.principal, &typed, "screening", &info.origin)
+                .await
+            {
+                Ok(report) => page(m, report.elsewhere, vec![]),
+                Err(e) => fail(&l, e),
+            }
+        }
+        Err(e @ CoreError::Invalid(_)) => page(vec![], vec![], errors_of(&l, &e)),
         Err(e) => fail(&l, e),
     }
 }
