@@ -17,6 +17,7 @@ const FIELDS: &[&str] = &[
     "place",
     "phone",
     "id_number",
+    "age",
 ];
 
 #[derive(Subcommand)]
@@ -60,7 +61,7 @@ pub enum MatchCmd {
         #[arg(long)]
         output: PathBuf,
         /// Dice similarity from which a pair is reported (0 to 1)
-        #[arg(long, default_value_t = 0.8)]
+        #[arg(long, default_value_t = 0.6)]
         threshold: f64,
     },
 }
@@ -72,9 +73,13 @@ pub struct Columns {
     #[arg(long)]
     id: String,
     /// A field and its column, as FIELD=COLUMN (fields: first_name, last_name, birth_date, sex,
-    /// citizenship, place, phone, id_number); repeat for each
+    /// citizenship, place, phone, id_number, age); repeat for each. An assessed age stands in
+    /// for a birth date that is missing
     #[arg(long = "field", required = true)]
     fields: Vec<String>,
+    /// The year the ages of an `age` column were assessed (default: this year)
+    #[arg(long)]
+    ages_in: Option<i32>,
 }
 
 #[derive(Args)]
@@ -134,7 +139,11 @@ impl Columns {
 }
 
 /// Reads the people of a CSV file (comma, semicolon or tab; with a header row).
-fn read(path: &Path, id: &str, mapping: &[(String, String)]) -> Result<Vec<Person>> {
+fn read(path: &Path, columns: &Columns, mapping: &[(String, String)]) -> Result<Vec<Person>> {
+    let id = columns.id.as_str();
+    let ages_in = columns
+        .ages_in
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
     let delimiter = [b',', b';', b'\t']
@@ -177,6 +186,7 @@ fn read(path: &Path, id: &str, mapping: &[(String, String)]) -> Result<Vec<Perso
         };
         let p = Person::new(&get(id_col), &field("first_name"), &field("last_name"))
             .birth(&field("birth_date"))
+            .age(&field("age"), ages_in)
             .sex(&field("sex"))
             .citizenship(&field("citizenship"))
             .place(&field("place"))
@@ -210,7 +220,7 @@ pub fn run(cmd: MatchCmd) -> Result<()> {
             clusters,
         } => {
             let mapping = opts.mapping()?;
-            let people = read(&file, &opts.columns.id, &mapping)?;
+            let people = read(&file, &opts.columns, &mapping)?;
             let d = haven_matching::dedupe(&people, opts.threshold);
             write_pairs(&opts.output, &people, &d)?;
             if let Some(path) = clusters {
@@ -239,9 +249,9 @@ pub fn run(cmd: MatchCmd) -> Result<()> {
         }
         MatchCmd::Link { left, right, opts } => {
             let mapping = opts.mapping()?;
-            let mut people = read(&left, &opts.columns.id, &mapping)?;
+            let mut people = read(&left, &opts.columns, &mapping)?;
             let split = people.len();
-            people.extend(read(&right, &opts.columns.id, &mapping)?);
+            people.extend(read(&right, &opts.columns, &mapping)?);
             let d = haven_matching::link(&people, split, opts.threshold);
             write_pairs(&opts.output, &people, &d)?;
             eprintln!(
@@ -264,7 +274,7 @@ pub fn run(cmd: MatchCmd) -> Result<()> {
                 .with_context(|| format!("reading {}", secret_file.display()))?;
             let secret = secret.trim_ascii();
             let encoder = Encoder::new(secret)?;
-            let people = read(&file, &columns.id, &mapping)?;
+            let people = read(&file, &columns, &mapping)?;
             let encoded = encoder.encode_all(&people);
             crate::release_cmd::write_atomically(&output, |f| {
                 pprl::write_clk(std::io::BufWriter::new(f), &encoder.check(), &encoded)?;

@@ -182,7 +182,7 @@ pub enum BenchCmd {
         #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
         records: Vec<usize>,
         /// Dice similarity from which a pair counts as a link
-        #[arg(long, default_value_t = 0.8)]
+        #[arg(long, default_value_t = 0.6)]
         threshold: f64,
     },
     /// Write the benchmark's fictional CTDC-shaped data to a CSV file (to run other tools on the

@@ -16,7 +16,7 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// Levels per field (the last is "different").
-pub const LEVELS: &[usize] = &[4, 4, 5, 2, 2, 2, 2, 2];
+pub const LEVELS: &[usize] = &[4, 4, 5, 2, 2, 3, 3, 3];
 
 /// The number of fields.
 pub const N: usize = 8;
@@ -176,6 +176,46 @@ pub fn birth(a: Option<BirthDate>, b: Option<BirthDate>) -> Option<u8> {
     Some(4)
 }
 
+/// Places: 0 the same; 1 close (a typo, "St Lucia" and "Saint Lucia"); 2 different.
+fn place(a: &str, b: &str) -> Option<u8> {
+    if a.is_empty() || b.is_empty() {
+        None
+    } else if a == b {
+        Some(0)
+    } else if jw(a, b) >= 0.9 {
+        Some(1)
+    } else {
+        Some(2)
+    }
+}
+
+/// Numbers (phone, identity): 0 the same; 1 one keystroke apart (a digit wrong, missing, extra,
+/// or two neighbours swapped); 2 different.
+fn number(a: &str, b: &str) -> Option<u8> {
+    if a.is_empty() || b.is_empty() {
+        None
+    } else if a == b {
+        Some(0)
+    } else if one_keystroke(a.as_bytes(), b.as_bytes()) {
+        Some(1)
+    } else {
+        Some(2)
+    }
+}
+
+/// Whether two different strings are one substitution, insertion, deletion or transposition of
+/// neighbours apart (Damerau distance 1).
+pub fn one_keystroke(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let start = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        let (x, y) = (&short[start..], &long[start..]);
+        x.len() <= 1 || x[1..] == y[1..] || (x[0] == y[1] && x[1] == y[0] && x[2..] == y[2..])
+    } else {
+        long.len() == short.len() + 1 && short[start..] == long[start + 1..]
+    }
+}
+
 fn same(a: &str, b: &str) -> Option<u8> {
     if a.is_empty() || b.is_empty() {
         None
@@ -195,9 +235,9 @@ pub fn vector(a: &Person, b: &Person) -> Vector {
         birth(a.birth, b.birth),
         same(&a.sex, &b.sex),
         same(&a.citizenship, &b.citizenship),
-        same(&a.place, &b.place),
-        same(&a.phone, &b.phone),
-        same(&a.id_number, &b.id_number),
+        place(&a.place, &b.place),
+        number(&a.phone, &b.phone),
+        number(&a.id_number, &b.id_number),
     ]
 }
 
@@ -226,6 +266,31 @@ mod tests {
 
     fn p(first: &str, last: &str) -> Person {
         Person::new("x", first, last)
+    }
+
+    #[test]
+    fn numbers_one_keystroke_apart_are_close() {
+        assert_eq!(number("6001234", "6001234"), Some(0));
+        assert_eq!(number("6001234", "6001284"), Some(1)); // a digit wrong
+        assert_eq!(number("6001234", "6002134"), Some(1)); // neighbours swapped
+        assert_eq!(number("6001234", "600124"), Some(1)); // a digit missing
+        assert_eq!(number("6001234", "60012345"), Some(1)); // a digit more
+        assert_eq!(number("6001234", "6002143"), Some(2));
+        assert_eq!(number("6001234", "7001235"), Some(2));
+        assert_eq!(number("", "7001235"), None);
+        assert_eq!(place("saint lucia", "saint lucai"), Some(1));
+        assert_eq!(place("moana", "moama"), Some(1));
+        assert_eq!(place("moana", "sale"), Some(2));
+    }
+
+    proptest! {
+        #[test]
+        fn one_keystroke_is_damerau_distance_one(a in "[0-3]{0,6}", b in "[0-3]{0,6}") {
+            prop_assume!(a != b);
+            let want = strsim::damerau_levenshtein(&a, &b) == 1;
+            prop_assert_eq!(one_keystroke(a.as_bytes(), b.as_bytes()), want);
+            prop_assert_eq!(one_keystroke(b.as_bytes(), a.as_bytes()), want);
+        }
     }
 
     #[test]

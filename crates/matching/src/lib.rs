@@ -44,6 +44,13 @@ impl Person {
         self.birth = normalise::birth_date(raw);
         self
     }
+    /// An assessed age (in `on_year`), used when no birth date could be read.
+    pub fn age(mut self, raw: &str, on_year: i32) -> Person {
+        if self.birth.is_none() {
+            self.birth = normalise::birth_from_age(raw, on_year);
+        }
+        self
+    }
     pub fn sex(mut self, raw: &str) -> Person {
         self.sex = normalise::name(raw);
         self
@@ -103,10 +110,15 @@ pub fn blocking_keys(p: &Person) -> Vec<(String, usize)> {
     if both {
         keys.push((format!("n:{}:{}", names[0], names[1]), MAX_NAME_BLOCK));
         if let Some(b) = p.birth {
-            keys.push((
-                format!("ny:{}:{}:{}", names[0], names[1], b.year),
-                MAX_BLOCK,
-            ));
+            // A year alone is often a guess: it also keys the years around it.
+            let years = if b.month.is_none() {
+                b.year - 1..=b.year + 1
+            } else {
+                b.year..=b.year
+            };
+            for y in years {
+                keys.push((format!("ny:{}:{}:{y}", names[0], names[1]), MAX_BLOCK));
+            }
         }
         if let Some((_, m, d)) = date {
             keys.push((format!("nd:{}:{}:{m}-{d}", names[0], names[1]), MAX_BLOCK));

@@ -49,9 +49,9 @@ pub const DEFAULT_M: &[&[f64]] = &[
     &[0.65, 0.08, 0.12, 0.10, 0.05],
     &[0.98, 0.02],
     &[0.95, 0.05],
-    &[0.80, 0.20],
-    &[0.80, 0.20],
-    &[0.90, 0.10],
+    &[0.75, 0.10, 0.15],
+    &[0.78, 0.04, 0.18],
+    &[0.88, 0.05, 0.07],
 ];
 /// `u` typical of registers of people (the chance of each level between two strangers).
 pub const DEFAULT_U: &[&[f64]] = &[
@@ -60,9 +60,9 @@ pub const DEFAULT_U: &[&[f64]] = &[
     &[0.0001, 0.002, 0.003, 0.05, 0.9449],
     &[0.5, 0.5],
     &[0.3, 0.7],
-    &[0.1, 0.9],
-    &[0.0001, 0.9999],
-    &[0.00001, 0.99999],
+    &[0.1, 0.01, 0.89],
+    &[0.0001, 0.0005, 0.9994],
+    &[0.00001, 0.0001, 0.99989],
 ];
 /// How many pairs the defaults weigh as in estimating `u` and `m`.
 const U_WEIGHT: f64 = 200.0;
@@ -304,7 +304,7 @@ mod tests {
             .iter()
             .map(|&n| {
                 normalised(
-                    (0..n).map(|l| if l == 0 { 8.0 } else { 1.0 }).collect(),
+                    (0..n).map(|l| if l == 0 { 12.0 } else { 1.0 }).collect(),
                     0.0,
                 )
             })
@@ -313,7 +313,9 @@ mod tests {
             .iter()
             .map(|&n| {
                 normalised(
-                    (0..n).map(|l| if l + 1 == n { 8.0 } else { 1.0 }).collect(),
+                    (0..n)
+                        .map(|l| if l + 1 == n { 12.0 } else { 1.0 })
+                        .collect(),
                     0.0,
                 )
             })

@@ -35,7 +35,9 @@ pub struct BirthDate {
     pub day: Option<u8>,
 }
 
-/// Reads `YYYY-MM-DD`, `DD/MM/YYYY`, `YYYY-MM`, `YYYY` (others: `None`).
+/// Reads `YYYY-MM-DD`, `DD/MM/YYYY` (or `MM/DD/YYYY` where the day cannot be a month),
+/// `YYYYMMDD`, `YYYY-MM`, `YYYY` (others: `None`). A month or day out of range is dropped
+/// rather than the whole date.
 pub fn birth_date(raw: &str) -> Option<BirthDate> {
     let s = raw.trim();
     let nums: Vec<&str> = s
@@ -45,9 +47,27 @@ pub fn birth_date(raw: &str) -> Option<BirthDate> {
     let num = |p: &str| p.parse::<i32>().ok();
     let (y, m, d) = match nums.as_slice() {
         [y] if y.len() == 4 => (num(y)?, None, None),
+        [ymd] if ymd.len() == 8 => {
+            let (a, b, c) = (num(&ymd[..4])?, num(&ymd[4..6])?, num(&ymd[6..])?);
+            // Year first unless that cannot be a date and day first can.
+            if (1900..=2100).contains(&a) && (1..=12).contains(&b) {
+                (a, Some(b), Some(c))
+            } else {
+                let (d, m, y) = (num(&ymd[..2])?, num(&ymd[2..4])?, num(&ymd[4..])?);
+                (y, Some(m), Some(d))
+            }
+        }
         [y, m] if y.len() == 4 => (num(y)?, Some(num(m)?), None),
         [y, m, d] if y.len() == 4 => (num(y)?, Some(num(m)?), Some(num(d)?)),
-        [d, m, y] if y.len() == 4 => (num(y)?, Some(num(m)?), Some(num(d)?)),
+        [d, m, y] if y.len() == 4 => {
+            let (d, m) = (num(d)?, num(m)?);
+            // Month first (US order) only when the second number cannot be a month.
+            if m > 12 && (1..=12).contains(&d) {
+                (num(y)?, Some(d), Some(m))
+            } else {
+                (num(y)?, Some(m), Some(d))
+            }
+        }
         _ => return None,
     };
     if !(1900..=2100).contains(&y) {
@@ -59,6 +79,24 @@ pub fn birth_date(raw: &str) -> Option<BirthDate> {
         year: y,
         month: m,
         day: d.filter(|_| m.is_some()),
+    })
+}
+
+/// The birth year an assessed age implies ("25", "about 25", "25 años"), as a year only: a
+/// person aged `a` in `on_year` was born in `on_year - a` or the year before, and the
+/// comparison treats years a year apart as close.
+pub fn birth_from_age(raw: &str, on_year: i32) -> Option<BirthDate> {
+    let digits: String = raw
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let age: i32 = digits.parse().ok().filter(|a| (0..=120).contains(a))?;
+    let year = on_year - age;
+    (1900..=2100).contains(&year).then_some(BirthDate {
+        year,
+        month: None,
+        day: None,
     })
 }
 
@@ -176,7 +214,26 @@ mod tests {
         assert_eq!(birth_date("1998"), d(1998, None, None));
         assert_eq!(birth_date("1998-13"), d(1998, None, None));
         assert_eq!(birth_date("98"), None);
+        assert_eq!(birth_date("19980412"), d(1998, Some(4), Some(12)));
+        assert_eq!(birth_date("12041998"), d(1998, Some(4), Some(12)));
+        assert_eq!(birth_date("04/25/1998"), d(1998, Some(4), Some(25)));
+        assert_eq!(birth_date("1998-4-31"), d(1998, Some(4), Some(31)));
         assert_eq!(birth_date(""), None);
+    }
+
+    #[test]
+    fn assessed_ages() {
+        let y = |y| {
+            Some(BirthDate {
+                year: y,
+                month: None,
+                day: None,
+            })
+        };
+        assert_eq!(birth_from_age("25", 2026), y(2001));
+        assert_eq!(birth_from_age("about 16 years", 2026), y(2010));
+        assert_eq!(birth_from_age("unknown", 2026), None);
+        assert_eq!(birth_from_age("300", 2026), None);
     }
 
     #[test]
@@ -202,6 +259,16 @@ mod tests {
         #[test]
         fn birth_date_never_panics(s in "\\PC{0,20}") {
             let _ = birth_date(&s);
+            let _ = birth_from_age(&s, 2026);
+        }
+
+        #[test]
+        fn birth_date_reads_every_written_form(y in 1900i32..2100, m in 1u8..=12, d in 1u8..=28) {
+            let want = Some(BirthDate { year: y, month: Some(m), day: Some(d) });
+            prop_assert_eq!(birth_date(&format!("{y}-{m:02}-{d:02}")), want);
+            prop_assert_eq!(birth_date(&format!("{y}{m:02}{d:02}")), want);
+            prop_assert_eq!(birth_date(&format!("{d}/{m}/{y}")), want);
+            prop_assert_eq!(birth_date(&format!("{d:02}.{m:02}.{y}")), want);
         }
     }
 }
