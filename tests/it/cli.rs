@@ -525,6 +525,50 @@ fn match_dedupe_and_link_on_csv_files() {
     assert!(!ok && err.contains("no column \"Nom\""), "{err}");
 }
 
+/// An assessed age stands in for a missing birth date: agreeing with it links, a far one does not.
+#[test]
+fn match_dedupe_uses_assessed_ages() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("ages.csv");
+    std::fs::write(
+        &a,
+        "id,first,last,dob,age\n1,Aiyana,Tenorio,2010-05-01,\n2,Aiyana,Tenorio,,about 16\n\
+         3,Aiyana,Tenorio,,60\n4,John,Smith,1980-01-01,\n5,Pedro,Alves,1975-03-02,\n\
+         6,Ana,Lima,1990-09-09,\n7,Kwame,Boateng,1985-02-11,\n",
+    )
+    .unwrap();
+    let pairs = dir.path().join("pairs.csv");
+    let (pa, pp) = (a.display().to_string(), pairs.display().to_string());
+    let (ok, _, err) = haven(
+        &[
+            "match",
+            "dedupe",
+            &pa,
+            "--id",
+            "id",
+            "--field",
+            "first_name=first",
+            "--field",
+            "last_name=last",
+            "--field",
+            "birth_date=dob",
+            "--field",
+            "age=age",
+            "--ages-in",
+            "2026",
+            "--threshold",
+            "0.5",
+            "--output",
+            &pp,
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let out = std::fs::read_to_string(&pairs).unwrap();
+    assert!(out.contains("1,2,"), "{out}");
+    assert!(!out.contains("1,3,") && !out.contains("2,3,"), "{out}");
+}
+
 /// `haven match encode` and `link-encoded`: two organisations link under a shared secret; the
 /// .clk files hold no names; a different secret is a clear error.
 #[test]
