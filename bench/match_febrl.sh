@@ -9,13 +9,21 @@ OUT=${OUT:-/tmp/febrl}
 "$PY" bench/febrl_export.py "$OUT"
 F=(--id id --field first_name=given_name --field last_name=surname
    --field birth_date=date_of_birth --field place=suburb --field id_number=soc_sec_id)
+ALL=(--field postcode=postcode --field address=street_number+address_1+address_2)
 for f in febrl1 febrl2 febrl3; do
-  echo "== $f: haven match dedupe, then splink"
+  echo "== $f, five fields: haven match dedupe, then splink"
   /usr/bin/time -f "wall_s=%e peak_rss_kib=%M" "$HAVEN" match dedupe "$OUT/$f.csv" "${F[@]}" \
     --output "$OUT/$f.pairs.csv" --threshold 0.9
   python3 bench/score_pairs.py "$OUT/$f.csv" "$OUT/$f.pairs.csv"
   "$PY" bench/splink_febrl.py "$OUT/$f.csv" --threshold 0.9 2>/dev/null | tail -2
+  echo "== $f, with postcode and address: haven match dedupe, then splink"
+  /usr/bin/time -f "wall_s=%e peak_rss_kib=%M" "$HAVEN" match dedupe "$OUT/$f.csv" "${F[@]}" \
+    "${ALL[@]}" --output "$OUT/$f.pairs.csv" --threshold 0.9
+  python3 bench/score_pairs.py "$OUT/$f.csv" "$OUT/$f.pairs.csv"
+  "$PY" bench/splink_febrl.py "$OUT/$f.csv" --all --threshold 0.9 2>/dev/null | tail -2
 done
+F+=("${ALL[@]}")
+echo "(febrl4 with all seven fields)"
 echo "== febrl4: haven match link, then encode + link-encoded (PPRL)"
 (cat "$OUT/febrl4a.csv"; tail -n +2 "$OUT/febrl4b.csv") > "$OUT/febrl4ab.csv"
 /usr/bin/time -f "wall_s=%e peak_rss_kib=%M" "$HAVEN" match link "$OUT/febrl4a.csv" \

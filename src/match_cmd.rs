@@ -17,6 +17,9 @@ const FIELDS: &[&str] = &[
     "place",
     "phone",
     "id_number",
+    "email",
+    "postcode",
+    "address",
     "age",
 ];
 
@@ -73,8 +76,9 @@ pub struct Columns {
     #[arg(long)]
     id: String,
     /// A field and its column, as FIELD=COLUMN (fields: first_name, last_name, birth_date, sex,
-    /// citizenship, place, phone, id_number, age); repeat for each. An assessed age stands in
-    /// for a birth date that is missing
+    /// citizenship, place, phone, id_number, email, postcode, address, age); repeat for each.
+    /// COLUMN may join columns with `+` (`address=number+street`). An assessed age stands in for
+    /// a birth date that is missing
     #[arg(long = "field", required = true)]
     fields: Vec<String>,
     /// The year the ages of an `age` column were assessed (default: this year)
@@ -170,9 +174,17 @@ fn read(path: &Path, columns: &Columns, mapping: &[(String, String)]) -> Result<
         })
     };
     let id_col = col(id)?;
-    let cols: Vec<(String, usize)> = mapping
+    // A column as named, or columns joined with `+` (when no column bears the whole name).
+    let cols_of = |c: &str| -> Result<Vec<usize>> {
+        match col(c) {
+            Ok(i) => Ok(vec![i]),
+            Err(e) if !c.contains('+') => Err(e),
+            Err(_) => c.split('+').map(|part| col(part.trim())).collect(),
+        }
+    };
+    let cols: Vec<(String, Vec<usize>)> = mapping
         .iter()
-        .map(|(f, c)| Ok((f.clone(), col(c)?)))
+        .map(|(f, c)| Ok((f.clone(), cols_of(c)?)))
         .collect::<Result<_>>()?;
     let mut people = Vec::new();
     for (n, row) in r.records().enumerate() {
@@ -181,7 +193,10 @@ fn read(path: &Path, columns: &Columns, mapping: &[(String, String)]) -> Result<
         let field = |name: &str| {
             cols.iter()
                 .find(|(f, _)| f == name)
-                .map(|(_, i)| get(*i))
+                .map(|(_, is)| {
+                    let parts: Vec<String> = is.iter().map(|i| get(*i)).collect();
+                    parts.join(" ")
+                })
                 .unwrap_or_default()
         };
         let p = Person::new(&get(id_col), &field("first_name"), &field("last_name"))
@@ -191,7 +206,10 @@ fn read(path: &Path, columns: &Columns, mapping: &[(String, String)]) -> Result<
             .citizenship(&field("citizenship"))
             .place(&field("place"))
             .phone(&field("phone"))
-            .id_number(&field("id_number"));
+            .id_number(&field("id_number"))
+            .email(&field("email"))
+            .postcode(&field("postcode"))
+            .address(&field("address"));
         people.push(p);
     }
     Ok(people)

@@ -569,6 +569,51 @@ fn match_dedupe_uses_assessed_ages() {
     assert!(!out.contains("1,3,") && !out.contains("2,3,"), "{out}");
 }
 
+/// A field may join columns with `+` (an address kept as number and street); a missing part is
+/// a clear error.
+#[test]
+fn match_joins_columns_with_plus() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("addr.csv");
+    std::fs::write(
+        &a,
+        "id,first,last,num,street,mail\n1,Ana,Lima,12,Rua das Flores,ana@example.org\n\
+         2,Ana,Lima,12,Rua das Flores,ANA@example.org \n3,John,Smith,4,High Street,\n\
+         4,Kwame,Boateng,9,Main Road,\n5,Aiyana,Tenorio,1,Calle Real,\n",
+    )
+    .unwrap();
+    let pairs = dir.path().join("pairs.csv");
+    let (pa, pp) = (a.display().to_string(), pairs.display().to_string());
+    let run = |address: &str| {
+        haven(
+            &[
+                "match",
+                "dedupe",
+                &pa,
+                "--id",
+                "id",
+                "--field",
+                "first_name=first",
+                "--field",
+                "last_name=last",
+                "--field",
+                address,
+                "--field",
+                "email=mail",
+                "--output",
+                &pp,
+            ],
+            &[],
+        )
+    };
+    let (ok, _, err) = run("address=num+street");
+    assert!(ok, "{err}");
+    let out = std::fs::read_to_string(&pairs).unwrap();
+    assert!(out.contains("1,2,"), "{out}");
+    let (ok, _, err) = run("address=num+nope");
+    assert!(!ok && err.contains("no column \"nope\""), "{err}");
+}
+
 /// `haven match encode` and `link-encoded`: two organisations link under a shared secret; the
 /// .clk files hold no names; a different secret is a clear error.
 #[test]

@@ -13,13 +13,16 @@ pub const FIELDS: &[&str] = &[
     "place",
     "phone",
     "id",
+    "email",
+    "postcode",
+    "address",
 ];
 
 /// Levels per field (the last is "different").
-pub const LEVELS: &[usize] = &[4, 4, 5, 2, 2, 3, 3, 3];
+pub const LEVELS: &[usize] = &[4, 4, 5, 2, 2, 3, 3, 3, 3, 3, 3];
 
 /// The number of fields.
-pub const N: usize = 8;
+pub const N: usize = 11;
 
 /// A comparison vector: one level per field, `None` where a side is missing.
 pub type Vector = [Option<u8>; N];
@@ -189,6 +192,28 @@ fn place(a: &str, b: &str) -> Option<u8> {
     }
 }
 
+/// Addresses: 0 the same; 1 close (a typo, or the same words in another order or with one
+/// word more or fewer); 2 different.
+fn address(a: &str, b: &str) -> Option<u8> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    if a == b {
+        return Some(0);
+    }
+    if jw(a, b) >= 0.9 {
+        return Some(1);
+    }
+    let (x, y): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+    let shared = x.iter().filter(|w| y.contains(w)).count();
+    let most = x.len().max(y.len());
+    Some(if most >= 2 && shared + 1 >= most {
+        1
+    } else {
+        2
+    })
+}
+
 /// Numbers (phone, identity): 0 the same; 1 one keystroke apart (a digit wrong, missing, extra,
 /// or two neighbours swapped); 2 different.
 fn number(a: &str, b: &str) -> Option<u8> {
@@ -238,18 +263,21 @@ pub fn vector(a: &Person, b: &Person) -> Vector {
         place(&a.place, &b.place),
         number(&a.phone, &b.phone),
         number(&a.id_number, &b.id_number),
+        number(&a.email, &b.email),
+        number(&a.postcode, &b.postcode),
+        address(&a.address, &b.address),
     ]
 }
 
 /// A vector packed into one number (three bits a field, 7 for missing): for counting patterns.
-pub fn pack(v: &Vector) -> u32 {
+pub fn pack(v: &Vector) -> u64 {
     v.iter().enumerate().fold(0, |acc, (f, l)| {
-        acc | (u32::from(l.unwrap_or(7)) << (3 * f))
+        acc | (u64::from(l.unwrap_or(7)) << (3 * f))
     })
 }
 
 /// The vector of a packed pattern.
-pub fn unpack(p: u32) -> Vector {
+pub fn unpack(p: u64) -> Vector {
     let mut v = [None; N];
     for (f, slot) in v.iter_mut().enumerate() {
         let l = ((p >> (3 * f)) & 7) as u8;
@@ -281,6 +309,12 @@ mod tests {
         assert_eq!(place("saint lucia", "saint lucai"), Some(1));
         assert_eq!(place("moana", "moama"), Some(1));
         assert_eq!(place("moana", "sale"), Some(2));
+        assert_eq!(address("12 calle real", "12 calle real"), Some(0));
+        assert_eq!(address("12 calle real", "calle real 12"), Some(1));
+        assert_eq!(address("12 calle real", "12 calle real apto 3"), Some(1));
+        assert_eq!(address("12 calle real", "45 calle flores"), Some(2));
+        assert_eq!(address("12 calle real apto", "12 calle real"), Some(1));
+        assert_eq!(address("12 calle real", "7 avenida brasil"), Some(2));
     }
 
     proptest! {
@@ -349,7 +383,7 @@ mod tests {
         }
 
         #[test]
-        fn packing_round_trips(v in proptest::array::uniform8(proptest::option::of(0u8..5))) {
+        fn packing_round_trips(v in proptest::array::uniform11(proptest::option::of(0u8..5))) {
             prop_assert_eq!(unpack(pack(&v)), v);
         }
 

@@ -29,6 +29,9 @@ pub struct Person {
     pub place: String,
     pub phone: String,
     pub id_number: String,
+    pub email: String,
+    pub postcode: String,
+    pub address: String,
 }
 
 impl Person {
@@ -69,6 +72,18 @@ impl Person {
     }
     pub fn id_number(mut self, raw: &str) -> Person {
         self.id_number = normalise::id_number(raw);
+        self
+    }
+    pub fn email(mut self, raw: &str) -> Person {
+        self.email = normalise::email(raw);
+        self
+    }
+    pub fn postcode(mut self, raw: &str) -> Person {
+        self.postcode = normalise::id_number(raw);
+        self
+    }
+    pub fn address(mut self, raw: &str) -> Person {
+        self.address = normalise::name(raw);
         self
     }
 }
@@ -155,6 +170,9 @@ pub fn blocking_keys(p: &Person) -> Vec<(String, usize)> {
     }
     if p.id_number.len() >= 4 {
         keys.push((format!("i:{}", p.id_number), MAX_BLOCK));
+    }
+    if p.email.contains('@') {
+        keys.push((format!("e:{}", p.email), MAX_BLOCK));
     }
     keys
 }

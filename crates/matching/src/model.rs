@@ -28,7 +28,7 @@ pub struct Contribution {
 
 /// Distinct comparison patterns and how many pairs have each.
 pub fn patterns<'a>(vectors: impl IntoIterator<Item = &'a Vector>) -> Vec<(Vector, f64)> {
-    let mut counts: HashMap<u32, f64> = HashMap::new();
+    let mut counts: HashMap<u64, f64> = HashMap::new();
     for v in vectors {
         *counts.entry(pack(v)).or_default() += 1.0;
     }
@@ -52,6 +52,9 @@ pub const DEFAULT_M: &[&[f64]] = &[
     &[0.75, 0.10, 0.15],
     &[0.78, 0.04, 0.18],
     &[0.88, 0.05, 0.07],
+    &[0.85, 0.05, 0.10],
+    &[0.85, 0.05, 0.10],
+    &[0.75, 0.10, 0.15],
 ];
 /// `u` typical of registers of people (the chance of each level between two strangers).
 pub const DEFAULT_U: &[&[f64]] = &[
@@ -63,6 +66,9 @@ pub const DEFAULT_U: &[&[f64]] = &[
     &[0.1, 0.01, 0.89],
     &[0.0001, 0.0005, 0.9994],
     &[0.00001, 0.0001, 0.99989],
+    &[0.00001, 0.0001, 0.99989],
+    &[0.01, 0.03, 0.96],
+    &[0.0005, 0.002, 0.9975],
 ];
 /// How many pairs the defaults weigh as in estimating `u` and `m`.
 const U_WEIGHT: f64 = 200.0;

@@ -115,6 +115,11 @@ pub fn id_number(raw: &str) -> String {
         .collect()
 }
 
+/// An e-mail address: trimmed, lower case.
+pub fn email(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
 /// Common nicknames and short forms of Spanish, Portuguese and English given names, as
 /// normalised (no accents, lower case): each pair is the name and one of its familiar forms.
 const NICKNAMES: &[(&str, &str)] = &[

@@ -132,12 +132,19 @@ impl Encoder {
         for (tag, v, k) in [
             ("s", &p.sex, OTHER_BITS),
             ("c", &p.citizenship, OTHER_BITS),
+            ("l", &p.place, OTHER_BITS),
             ("p", &p.phone, NUMBER_BITS),
             ("i", &p.id_number, NUMBER_BITS),
+            ("e", &p.email, NUMBER_BITS),
+            ("z", &p.postcode, OTHER_BITS),
         ] {
             if !v.is_empty() {
                 self.add(&mut f, tag, v, k);
             }
+        }
+        // The address word by word: another order or a word more still shares most bits.
+        for word in p.address.split(' ').filter(|w| !w.is_empty()) {
+            self.add(&mut f, "a", word, OTHER_BITS);
         }
         let keys = blocking_keys(p)
             .into_iter()
