@@ -113,7 +113,9 @@ fn date_key(p: &Person) -> Option<(i32, u8, u8)> {
 /// The blocking keys of a record, as readable strings: the sounds of both names (in either
 /// order) with the birth year, or with the day and month; each name's sound with the full date;
 /// the initials with the full date; the names' sounds alone (kept only for rare names); the
-/// phone and the identity number. Two records are compared when they share a key.
+/// phone, the identity number and the e-mail; either name's sound or the full date with the
+/// place or the postcode.
+/// Two records are compared when they share a key.
 pub fn blocking_keys(p: &Person) -> Vec<(String, usize)> {
     let dm = DoubleMetaphone::default();
     let (f, l) = (sound(&dm, &p.first), sound(&dm, &p.last));
@@ -173,6 +175,20 @@ pub fn blocking_keys(p: &Person) -> Vec<(String, usize)> {
     }
     if p.email.contains('@') {
         keys.push((format!("e:{}", p.email), MAX_BLOCK));
+    }
+    // Where people live narrows a name or a date down: either name's sound, or the full date
+    // (names can be badly garbled), with the place or the postcode.
+    let place = sound(&dm, &p.place);
+    let full = date.map(|(y, m, d)| format!("{y}-{m}-{d}"));
+    for (tag, at) in [("l", place.as_str()), ("z", p.postcode.as_str())] {
+        if at.is_empty() {
+            continue;
+        }
+        for x in [f.as_str(), l.as_str(), full.as_deref().unwrap_or("")] {
+            if !x.is_empty() {
+                keys.push((format!("{tag}:{x}:{at}"), MAX_BLOCK));
+            }
+        }
     }
     keys
 }
