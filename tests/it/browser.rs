@@ -552,7 +552,11 @@ async fn case_lifecycle_with_conflict_in_english_and_french_in_chromium() {
             &t("code-vic_MethodsOfControl-DebtBondage"),
             &t("section-route"),
         ] {
-            assert!(page.contains(shown), "case page shows {shown:?}");
+            assert!(
+                page.contains(shown),
+                "case page shows {shown:?}; got {}",
+                page.chars().take(3000).collect::<String>()
+            );
         }
 
         // Edit; meanwhile the same case is saved from another window.

@@ -172,16 +172,34 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
     let html = res.text().await.unwrap();
     assert!(html.contains("Déjà connu"));
     let existing = between(&html, "name=\"existing\" value=\"", "\"").to_string();
+    // A given name more is the matching engine's find (not all the typed words are known).
+    let res = t
+        .post_form(
+            &format!("{base}/participants"),
+            &[
+                ("first_name", "Andre Luis"),
+                ("family_name", "Dupre"),
+                ("sex", "male"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Déjà connu") && html.contains(&existing),
+        "{html}"
+    );
     let res = t
         .post_form(&format!("{base}/participants"), &[("existing", &existing)])
         .await;
     assert_eq!(res.status(), 303);
+    // Sharing a family name only is not enough to ask.
     let res = t
         .post_form(
             &format!("{base}/participants"),
             &[
                 ("first_name", "Mina"),
-                ("family_name", "Persaud"),
+                ("family_name", "Dupré"),
                 ("sex", "female"),
                 ("username", "inspector"),
                 ("position", "Inspectrice du travail"),

@@ -9,6 +9,7 @@ use haven_audit::{Action, Actor, Event};
 use haven_authz::{Principal, TrainingManage};
 use haven_domain::record::parse_date;
 use haven_domain::{AgencyId, Region, UserId};
+use haven_matching::{Model, Person, score_pair};
 use haven_store::training::{self as store, EnrolmentRow, MaterialRow, TraineeRow, WorkshopRow};
 use haven_training::import::{self, ImportRow};
 use haven_training::{CompletionRule, FORMATS, SEXES, TOPICS};
@@ -16,6 +17,11 @@ use time::Date;
 
 use crate::cases::aad;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
+
+/// From this probability a known person sharing a name word is offered as possibly the same
+/// participant. Lower than for victims' records: there is no birth date to go by, so one name
+/// close (a nickname, a given name more) and the other the same is enough to ask.
+const ALIKE_FROM: f64 = 0.1;
 
 /// Longest title and short text fields.
 const TITLE_MAX: usize = 200;
@@ -720,6 +726,49 @@ impl Haven {
         Ok(store::trainees_by_digests(&mut conn, &digests).await?)
     }
 
+    /// People already known who may be this participant: everyone known under all the typed
+    /// name's words, then those sharing one of its words whom the matching engine finds alike
+    /// (a nickname, a given name more or fewer, a typo), most probable first.
+    async fn possible_participants(&self, input: &ParticipantInput) -> Result<Vec<TraineeRow>> {
+        let name = format!("{} {}", input.first_name, input.family_name);
+        let digests = self.blind.query(&name);
+        let (mut found, sharing) = {
+            let mut conn = self.db.pool().acquire().await?;
+            (
+                store::trainees_by_digests(&mut conn, &digests).await?,
+                store::trainees_sharing_digests(&mut conn, &digests, 200).await?,
+            )
+        };
+        let sex = import::parse_sex(&input.sex).unwrap_or_default();
+        let typed = Person::new("", &input.first_name, &input.family_name).sex(sex);
+        let model = Model::initial();
+        let c = self.cipher();
+        let mut alike = Vec::new();
+        for t in sharing {
+            if found.iter().any(|f| f.id == t.id) {
+                continue;
+            }
+            let open = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
+                Ok(c.decrypt_opt(v.as_deref(), &aad("trainees", col, &t.id))?
+                    .unwrap_or_default())
+            };
+            let known = Person::new(
+                "",
+                &open("first_name", &t.first_name)?,
+                &open("family_name", &t.family_name)?,
+            )
+            .sex(&t.sex);
+            let (probability, _) = score_pair(&model, &typed, &known);
+            if probability >= ALIKE_FROM {
+                alike.push((probability, t));
+            }
+        }
+        alike.sort_by(|a, b| b.0.total_cmp(&a.0));
+        found.extend(alike.into_iter().map(|(_, t)| t));
+        found.truncate(20);
+        Ok(found)
+    }
+
     /// Adds a participant to a workshop. A person already known under the same name is offered
     /// first (`PossibleDuplicates`) unless `existing` names the one to enrol or `force` confirms
     /// a new person. Audited with the change.
@@ -750,8 +799,7 @@ impl Haven {
         }
         let (row, digests) = self.participant_row(None, input).await?;
         if !force {
-            let name = format!("{} {}", input.first_name, input.family_name);
-            let known = self.known_as(&name).await?;
+            let known = self.possible_participants(input).await?;
             if !known.is_empty() {
                 let agencies = self.agency_map().await?;
                 let views = known

@@ -271,6 +271,36 @@ pub async fn trainees_by_digests(conn: &mut Conn, digests: &[String]) -> Result<
     rows.iter().map(trainee).collect()
 }
 
+/// Trainees holding at least one of `digests`, those holding most first; at most `limit`.
+pub async fn trainees_sharing_digests(
+    conn: &mut Conn,
+    digests: &[String],
+    limit: i64,
+) -> Result<Vec<TraineeRow>> {
+    if digests.is_empty() {
+        return Ok(vec![]);
+    }
+    let marks: Vec<String> = (1..=digests.len()).map(|i| format!("${i}")).collect();
+    let cols = TRAINEE_COLS
+        .split(", ")
+        .map(|c| format!("t.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {cols} FROM trainees t JOIN (SELECT trainee_id, COUNT(*) AS shared \
+         FROM trainee_name_index WHERE digest IN ({}) GROUP BY trainee_id) s \
+         ON s.trainee_id = t.id ORDER BY s.shared DESC, t.created_at, t.id LIMIT ${}",
+        marks.join(", "),
+        digests.len() + 1
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for d in digests {
+        q = q.bind(d);
+    }
+    let rows = q.bind(limit).fetch_all(&mut *conn).await?;
+    rows.iter().map(trainee).collect()
+}
+
 /// An enrolment with its attendance.
 #[derive(Clone, Debug, Default)]
 pub struct EnrolmentRow {
