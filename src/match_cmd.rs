@@ -215,19 +215,35 @@ fn read(path: &Path, columns: &Columns, mapping: &[(String, String)]) -> Result<
     Ok(people)
 }
 
+/// Writes a CSV file whole or not at all (a crash leaves no half-written output).
+fn write_csv<const K: usize>(
+    path: &Path,
+    header: [&str; K],
+    rows: impl Iterator<Item = [String; K]>,
+) -> Result<()> {
+    crate::release_cmd::write_atomically(path, |f| {
+        let mut w = csv::Writer::from_writer(f);
+        w.write_record(header)?;
+        for r in rows {
+            w.write_record(&r)?;
+        }
+        w.flush()?;
+        Ok(())
+    })
+}
+
 fn write_pairs(path: &Path, people: &[Person], d: &Dedupe) -> Result<()> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
-    w.write_record(["left_id", "right_id", "probability"])?;
-    for l in &d.links {
-        w.write_record([
-            people[l.left as usize].id.as_str(),
-            people[l.right as usize].id.as_str(),
-            &format!("{:.6}", l.probability),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
+    write_csv(
+        path,
+        ["left_id", "right_id", "probability"],
+        d.links.iter().map(|l| {
+            [
+                people[l.left as usize].id.clone(),
+                people[l.right as usize].id.clone(),
+                format!("{:.6}", l.probability),
+            ]
+        }),
+    )
 }
 
 pub fn run(cmd: MatchCmd) -> Result<()> {
@@ -242,13 +258,14 @@ pub fn run(cmd: MatchCmd) -> Result<()> {
             let d = haven_matching::dedupe(&people, opts.threshold);
             write_pairs(&opts.output, &people, &d)?;
             if let Some(path) = clusters {
-                let mut w = csv::Writer::from_path(&path)
-                    .with_context(|| format!("writing {}", path.display()))?;
-                w.write_record(["id", "cluster_id"])?;
-                for (p, c) in people.iter().zip(&d.clusters) {
-                    w.write_record([p.id.as_str(), people[*c as usize].id.as_str()])?;
-                }
-                w.flush()?;
+                write_csv(
+                    &path,
+                    ["id", "cluster_id"],
+                    people
+                        .iter()
+                        .zip(&d.clusters)
+                        .map(|(p, c)| [p.id.clone(), people[*c as usize].id.clone()]),
+                )?;
             }
             let persons = {
                 let mut c = d.clusters.clone();
@@ -323,17 +340,17 @@ pub fn run(cmd: MatchCmd) -> Result<()> {
                 return Err(pprl::PprlError::DifferentSecrets.into());
             }
             let found = pprl::link_encoded(&l, &r, threshold);
-            let mut w = csv::Writer::from_path(&output)
-                .with_context(|| format!("writing {}", output.display()))?;
-            w.write_record(["left_id", "right_id", "similarity"])?;
-            for (x, y, s) in &found.pairs {
-                w.write_record([
-                    l[*x as usize].id.as_str(),
-                    r[*y as usize].id.as_str(),
-                    &format!("{s:.4}"),
-                ])?;
-            }
-            w.flush()?;
+            write_csv(
+                &output,
+                ["left_id", "right_id", "similarity"],
+                found.pairs.iter().map(|(x, y, s)| {
+                    [
+                        l[*x as usize].id.clone(),
+                        r[*y as usize].id.clone(),
+                        format!("{s:.4}"),
+                    ]
+                }),
+            )?;
             eprintln!(
                 "{} + {} encoded records, {} candidate pairs, {} pairs at {} or more.",
                 l.len(),
