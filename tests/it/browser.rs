@@ -228,6 +228,28 @@ impl Browser {
             .to_string()
     }
 
+    /// Waits until the page holds every one of `wanted` (a navigation may still be finishing),
+    /// or fails showing where the browser is and what it shows.
+    async fn expect_source(&self, wanted: &[&str], what: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let page = self.source().await;
+            if wanted.iter().all(|w| page.contains(w)) {
+                return page;
+            }
+            if Instant::now() >= deadline {
+                let missing: Vec<&&str> = wanted.iter().filter(|w| !page.contains(*w)).collect();
+                panic!(
+                    "{what}: missing {missing:?} at {} (title {:?}): {}",
+                    self.url().await,
+                    self.title().await,
+                    page.chars().take(3000).collect::<String>()
+                );
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     async fn find(&self, css: &str) -> String {
         let v = self
             .cmd(
@@ -511,10 +533,8 @@ async fn case_lifecycle_with_conflict_in_english_and_french_in_chromium() {
 
         // Register.
         b.goto(&app.url("/cases/new")).await;
-        assert!(
-            b.source().await.contains(&t("field-first_name-help")),
-            "help texts shown"
-        );
+        b.expect_source(&[&t("field-first_name-help")], "help texts shown")
+            .await;
         b.type_into("#first_name", first).await;
         b.type_into("#second_name", last).await;
         b.click("#gender option[value=\"Feminine\"]").await;
@@ -545,19 +565,16 @@ async fn case_lifecycle_with_conflict_in_english_and_french_in_chromium() {
         let link = b.attribute("main table tbody a", "href").await;
         assert!(link.ends_with(&case_path), "{link} is {case_path}");
         b.goto(&app.url(&case_path)).await;
-        let page = b.source().await;
-        for shown in [
-            first,
-            last,
-            &t("code-vic_MethodsOfControl-DebtBondage"),
-            &t("section-route"),
-        ] {
-            assert!(
-                page.contains(shown),
-                "case page shows {shown:?}; got {}",
-                page.chars().take(3000).collect::<String>()
-            );
-        }
+        b.expect_source(
+            &[
+                first,
+                last,
+                &t("code-vic_MethodsOfControl-DebtBondage"),
+                &t("section-route"),
+            ],
+            "the case page",
+        )
+        .await;
 
         // Edit; meanwhile the same case is saved from another window.
         b.goto(&app.url(&format!("{case_path}/edit"))).await;
