@@ -149,6 +149,9 @@ fn read(path: &Path, columns: &Columns, mapping: &[(String, String)]) -> Result<
         .ages_in
         .unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    // UTF-8, else Windows-1252 (as Excel saves a CSV on Windows).
+    let text = haven_training::import::decode(&bytes);
+    let bytes = text.as_bytes();
     let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
     let delimiter = [b',', b';', b'\t']
         .into_iter()
@@ -157,7 +160,7 @@ fn read(path: &Path, columns: &Columns, mapping: &[(String, String)]) -> Result<
     let mut r = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
-        .from_reader(bytes.as_slice());
+        .from_reader(bytes);
     let headers: Vec<String> = r
         .headers()
         .with_context(|| format!("{}: no header row", path.display()))?

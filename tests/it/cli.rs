@@ -482,6 +482,30 @@ fn match_dedupe_and_link_on_csv_files() {
     let cl = std::fs::read_to_string(&clusters).unwrap();
     assert!(cl.contains("1,1\n2,1\n3,3\n4,4"), "{cl}");
 
+    // A two-row file in Windows-1252, as Excel saves it: read, and the pair is found (a name
+    // both rows share is not thereby common).
+    let w = dir.path().join("w1252.csv");
+    std::fs::write(
+        &w,
+        b"ID;Nombre;Apellido\r\n1;Jos\xe9;Gonz\xe1lez\r\n2;Jose;Gonzalez\r\n",
+    )
+    .unwrap();
+    let pw = p(&w);
+    let mut args = vec!["match", "dedupe", &pw];
+    args.extend([
+        "--id",
+        "ID",
+        "--field",
+        "first_name=Nombre",
+        "--field",
+        "last_name=Apellido",
+    ]);
+    args.extend(["--output", &pp, "--threshold", "0.5"]);
+    let (ok, _, err) = haven(&args, &[]);
+    assert!(ok, "{err}");
+    let out = std::fs::read_to_string(&pairs).unwrap();
+    assert!(out.contains("1,2,"), "{out}");
+
     let pb = p(&b);
     let mut args = vec!["match", "link", &pa, &pb];
     args.extend(fields);

@@ -333,9 +333,9 @@ pub struct Dedupe {
     pub links: Vec<Link>,
     /// The cluster of each record (the index of its cluster's first record).
     pub clusters: Vec<u32>,
-    /// How often each normalised name occurs among the records (for the term-frequency
-    /// adjustment).
-    name_freq: HashMap<String, f64>,
+    /// How many records carry each normalised name (for the term-frequency adjustment).
+    name_counts: HashMap<String, f64>,
+    records: f64,
 }
 
 impl Dedupe {
@@ -347,14 +347,20 @@ impl Dedupe {
 
     /// The frequencies of the names a pair agrees on exactly.
     fn frequencies(&self, a: &Person, v: &Vector) -> model::Frequencies {
-        let of = |level: Option<u8>, value: &str| {
-            (level == Some(0))
-                .then(|| self.name_freq.get(value).copied())
+        let of = |field: usize, value: &str| {
+            (v[field] == Some(0))
+                .then(|| self.name_counts.get(value).copied())
                 .flatten()
+                // Shrunk towards the typical frequency, as if seen among TF_WEIGHT more records:
+                // in a file of a dozen rows, a name met twice is not thereby common.
+                .map(|c| {
+                    (c + model::TF_WEIGHT * model::DEFAULT_U[field][0])
+                        / (self.records + model::TF_WEIGHT)
+                })
         };
         // On exact agreement the left record's value is the pair's (possibly swapped on the
         // right, which the shared table of both name columns allows for).
-        [of(v[0], &a.first), of(v[1], &a.last)]
+        [of(0, &a.first), of(1, &a.last)]
     }
 }
 
@@ -416,9 +422,9 @@ fn run(
             }
         }
     }
-    let name_freq: HashMap<String, f64> = counts
+    let name_counts: HashMap<String, f64> = counts
         .into_iter()
-        .map(|(k, c)| (k.to_string(), c / n.max(1) as f64))
+        .map(|(k, c)| (k.to_string(), c))
         .collect();
     let (pairs, skipped_blocks) = candidate_pairs(people, keep);
     let vectors = vectors_of(people, &pairs);
@@ -458,7 +464,8 @@ fn run(
         skipped_blocks,
         links: Vec::new(),
         clusters: Vec::new(),
-        name_freq,
+        name_counts,
+        records: n as f64,
     };
     let weights = d.model.weights();
     let prior = model::logit(d.model.prior);

@@ -70,6 +70,8 @@ pub const DEFAULT_U: &[&[f64]] = &[
     &[0.01, 0.03, 0.96],
     &[0.0005, 0.002, 0.9975],
 ];
+/// How many records the typical name frequency weighs as in the term-frequency adjustment.
+pub const TF_WEIGHT: f64 = 20.0;
 /// How many pairs the defaults weigh as in estimating `u` and `m`.
 const U_WEIGHT: f64 = 200.0;
 const M_WEIGHT: f64 = 20.0;

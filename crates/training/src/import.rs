@@ -241,7 +241,7 @@ pub fn parse_region(raw: &str) -> Option<&'static str> {
 }
 
 /// Bytes as text: UTF-8 (with or without BOM), else Windows-1252 as Excel writes on Windows.
-fn decode(bytes: &[u8]) -> String {
+pub fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
