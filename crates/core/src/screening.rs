@@ -517,6 +517,29 @@ impl Haven {
         Ok(out)
     }
 
+    /// The duplicate check as the screening page shows it: [`Haven::screening_matches`], and
+    /// the agencies holding a possible record of the person that the user may not see (by the
+    /// matching engine; never the record's content). Both are audited.
+    pub async fn screening_check(
+        &self,
+        p: &Principal,
+        id: &str,
+        who: &ScreenedPerson,
+        origin: &Origin,
+    ) -> Result<(Vec<PossibleMatch>, Vec<String>)> {
+        let matches = self.screening_matches(p, id, who, origin).await?;
+        let typed = crate::duplicates::TypedPerson {
+            first_name: who.first_name.clone(),
+            family_name: who.family_name.clone(),
+            birth_date: who.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+            sex: String::new(),
+        };
+        let report = self
+            .possible_matches(p, &typed, "screening", origin)
+            .await?;
+        Ok((matches, report.elsewhere))
+    }
+
     /// Attaches a case-less screening to a case the user may write to. Audited with the change.
     pub async fn link_screening(
         &self,

@@ -57,6 +57,14 @@ impl StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Booleans are stored as integers so both backends read them the same way.
+/// `$from, $from+1, …`: `n` bind placeholders for an `IN (…)` list.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn flag(b: bool) -> i64 {
     b as i64
 }

@@ -5,17 +5,10 @@ use haven_domain::{CaseId, PersonId, UserId};
 use sqlx::Row;
 
 use crate::row::{parse, parse_opt};
-use crate::{Conn, Result, StoreError};
+use crate::{Conn, Result, StoreError, placeholders};
 
 /// Name digests held by more persons than this are too common to propose pairs by.
 pub const COMMON_DIGEST: i64 = 500;
-
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// Persons (not merged away) holding at least one of `digests`, those holding most first; at
 /// most `limit`.

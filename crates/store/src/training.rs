@@ -280,17 +280,13 @@ pub async fn trainees_sharing_digests(
     if digests.is_empty() {
         return Ok(vec![]);
     }
-    let marks: Vec<String> = (1..=digests.len()).map(|i| format!("${i}")).collect();
-    let cols = TRAINEE_COLS
-        .split(", ")
-        .map(|c| format!("t.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    // The shared count is named `shared` and the trainee key `trainee_id`, so the trainee's
+    // own columns need no table prefix.
     let sql = format!(
-        "SELECT {cols} FROM trainees t JOIN (SELECT trainee_id, COUNT(*) AS shared \
+        "SELECT {TRAINEE_COLS} FROM trainees JOIN (SELECT trainee_id, COUNT(*) AS shared \
          FROM trainee_name_index WHERE digest IN ({}) GROUP BY trainee_id) s \
-         ON s.trainee_id = t.id ORDER BY s.shared DESC, t.created_at, t.id LIMIT ${}",
-        marks.join(", "),
+         ON s.trainee_id = trainees.id ORDER BY s.shared DESC, created_at, id LIMIT ${}",
+        crate::placeholders(1, digests.len()),
         digests.len() + 1
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

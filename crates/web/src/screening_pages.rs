@@ -401,27 +401,12 @@ pub async fn screening_matches(
         Ok(w) => w,
         Err(key) => return page(vec![], vec![], vec![l.t(key)]),
     };
-    let h = state.haven();
-    match h
-        .screening_matches(&s.principal, &id, &who, &info.origin)
+    match state
+        .haven()
+        .screening_check(&s.principal, &id, &who, &info.origin)
         .await
     {
-        Ok(m) => {
-            // The matching engine also tells of records in agencies this user may not see.
-            let typed = haven_core::duplicates::TypedPerson {
-                first_name: who.first_name.clone(),
-                family_name: who.family_name.clone(),
-                birth_date: who.birth_year.map(|y| y.to_string()).unwrap_or_default(),
-                sex: String::new(),
-            };
-            match h
-                .possible_matches(&s.principal, &typed, "screening", &info.origin)
-                .await
-            {
-                Ok(report) => page(m, report.elsewhere, vec![]),
-                Err(e) => fail(&l, e),
-            }
-        }
+        Ok((m, elsewhere)) => page(m, elsewhere, vec![]),
         Err(e @ CoreError::Invalid(_)) => page(vec![], vec![], errors_of(&l, &e)),
         Err(e) => fail(&l, e),
     }
