@@ -162,14 +162,140 @@ async fn possible_matches_respect_agency_boundaries() {
     );
 }
 
+/// The attack of issue 17: a coordinator registers a guessed name, lets the scan pair it with a
+/// person of an agency that does not share with coordination, and merges keeping the hidden
+/// person. Refused: a merge never widens who sees a person, and the queue does not confirm what
+/// the hidden record holds.
+#[tokio::test]
+async fn a_merge_across_a_visibility_boundary_opens_nothing() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let h = &app.haven;
+    let o = Origin::default();
+    let shelter = app.login("caseworker").await;
+    let hidden_case = case_of(&register(&shelter, "Dayana", "Pestana", "2011-11-03", true).await);
+    let sh = h
+        .principal_of_user(app.user_id("caseworker").await)
+        .await
+        .unwrap();
+    let hidden = h.open_case(&sh, hidden_case, &o).await.unwrap().person_id;
+
+    let coord = app.login("coordinator").await;
+    let token = coord.token().await;
+    let c = reqwest::Client::new();
+    let mut guess = crate::harness::api_case("Dayana");
+    guess["person"]["second_name"] = "Pestana".into();
+    guess["person"]["birth_date"] = "2011-11-03".into();
+    guess["person"]
+        .as_object_mut()
+        .unwrap()
+        .remove("assessed_age");
+    let res = c
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&token)
+        .json(&guess)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let res = c
+        .post(app.url("/api/v1/duplicates/scan"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let pairs: serde_json::Value = c
+        .get(app.url("/api/v1/duplicates"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pair = pairs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["sides"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["person_id"] == hidden.to_string())
+        })
+        .expect("the scan pairs the guess with the hidden person")
+        .clone();
+    // Only "a possible record in agency X" and the overall strength.
+    assert_eq!(pair["reasons"], serde_json::json!([]), "{pair}");
+    assert_eq!(pair["mergeable"], false);
+    assert_eq!(pair["ask_agencies"], serde_json::json!(["Help & Shelter"]));
+    let side = pair["sides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["person_id"] == hidden.to_string())
+        .unwrap();
+    assert!(side["name"].is_null() && side["birth_date"].is_null());
+    assert!(side["cases"][0]["case_number"].is_null() && side["cases"][0]["case_id"].is_null());
+    let html = coord.get("/duplicates").await.text().await.unwrap();
+    assert!(
+        !html.contains("first name:") && !html.contains("birth date:"),
+        "{html}"
+    );
+    assert!(html.contains("A possible record in Help"), "{html}");
+    assert!(
+        !html.contains(&format!("value=\"{hidden}\"")),
+        "no merge button"
+    );
+
+    // Merging either way is refused, and the hidden person stays hidden.
+    let pair_id = pair["id"].as_str().unwrap();
+    for s in pair["sides"].as_array().unwrap() {
+        let res = c
+            .post(app.url(&format!("/api/v1/duplicates/{pair_id}/merge")))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"keep": s["person_id"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422, "merge keeping {}", s["person_id"]);
+    }
+    let res = c
+        .get(app.url(&format!("/api/v1/people/{hidden}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let res = c
+        .put(app.url(&format!("/api/v1/people/{hidden}")))
+        .bearer_auth(&token)
+        .header("if-match", "\"1\"")
+        .json(&serde_json::json!({"first_name": "X", "gender": "Feminine", "assessed_age": 20}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        h.open_case(&sh, hidden_case, &o).await.unwrap().person_id,
+        hidden
+    );
+    assert!(events(&app, "person.merged").await.is_empty());
+    let denied = events(&app, "case.access_denied").await;
+    assert!(denied.iter().any(|e| e.outcome == "merge_across_boundary"));
+}
+
 #[tokio::test]
 async fn merge_and_unmerge_keep_every_audit_event() {
     let app = TestApp::spawn_with(Default::default(), 0).await;
     let h = &app.haven;
     let o = Origin::default();
-    let shelter = app.login("caseworker").await;
     let cpa = app.login("childcare").await;
-    let a = case_of(&register(&shelter, "Dayana", "Pestana", "1999-11-03", true).await);
+    let shelter = app.login("caseworker").await;
+    // Two registrations at the Child Care agency, which shares with coordination: the
+    // coordinator reads both cases, so may merge them.
+    let a = case_of(&register(&cpa, "Dayana", "Pestana", "1999-11-03", true).await);
     let b = case_of(&register(&cpa, "Daiana", "Pestana", "1999-11-03", true).await);
     // Someone else altogether, who must not be proposed.
     register(&cpa, "Kevin", "Persaud", "1980-02-02", true).await;
@@ -180,11 +306,7 @@ async fn merge_and_unmerge_keep_every_audit_event() {
     let to = res.headers()["location"].to_str().unwrap().to_string();
     assert!(to.ends_with("proposed=1"), "{to}");
     let html = coord.get("/duplicates").await.text().await.unwrap();
-    assert!(html.contains("Daiana Pestana"), "the CPA side is readable");
-    assert!(
-        !html.contains("Dayana"),
-        "Help & Shelter does not share with coordination: no name"
-    );
+    assert!(html.contains("Daiana Pestana") && html.contains("Dayana Pestana"));
     assert!(html.contains("family name: same"), "explained");
 
     let cp = h
@@ -195,20 +317,16 @@ async fn merge_and_unmerge_keep_every_audit_event() {
     let pairs = h.duplicate_queue(cap, "open", &o).await.unwrap();
     assert_eq!(pairs.len(), 1);
     let pair = &pairs[0];
+    assert!(pair.mergeable);
     let cw = h
         .principal_of_user(app.user_id("childcare").await)
         .await
         .unwrap();
     let person_b = h.open_case(&cw, b, &o).await.unwrap().person_id;
-    let person_a = pair
-        .sides
-        .iter()
-        .map(|s| s.person_id)
-        .find(|p| *p != person_b)
-        .unwrap();
+    let person_a = h.open_case(&cw, a, &o).await.unwrap().person_id;
 
     // Others may not merge.
-    let res = cpa
+    let res = shelter
         .post_form(
             &format!("/duplicates/{}/merge", pair.id),
             &[("keep", &person_b.to_string())],
@@ -216,7 +334,7 @@ async fn merge_and_unmerge_keep_every_audit_event() {
         .await;
     assert_eq!(res.status(), 403);
 
-    // Merge, keeping the CPA's person: both cases are now one person's.
+    // Merge, keeping b's person: both cases are now one person's.
     let res = coord
         .post_form(
             &format!("/duplicates/{}/merge", pair.id),
@@ -224,11 +342,7 @@ async fn merge_and_unmerge_keep_every_audit_event() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    let sh = h
-        .principal_of_user(app.user_id("caseworker").await)
-        .await
-        .unwrap();
-    assert_eq!(h.open_case(&sh, a, &o).await.unwrap().person_id, person_b);
+    assert_eq!(h.open_case(&cw, a, &o).await.unwrap().person_id, person_b);
     let merged = events(&app, "person.merged").await;
     assert_eq!(merged.len(), 2, "on the person and on the moved case");
     assert!(
@@ -246,7 +360,7 @@ async fn merge_and_unmerge_keep_every_audit_event() {
         .post_form(&format!("/duplicates/{}/unmerge", pair.id), &[])
         .await;
     assert_eq!(res.status(), 303);
-    assert_eq!(h.open_case(&sh, a, &o).await.unwrap().person_id, person_a);
+    assert_eq!(h.open_case(&cw, a, &o).await.unwrap().person_id, person_a);
     assert_eq!(h.open_case(&cw, b, &o).await.unwrap().person_id, person_b);
     assert_eq!(events(&app, "person.merged").await.len(), 2);
     assert_eq!(events(&app, "person.unmerged").await.len(), 2);

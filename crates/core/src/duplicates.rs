@@ -112,14 +112,17 @@ pub struct PairSide {
     /// Only when the coordinator may read one of the person's cases.
     pub name: Option<String>,
     pub birth_date: Option<String>,
+    /// False when the coordinator may read none of the person's cases: then only the agencies
+    /// holding them are shown ("a possible record in agency X").
+    pub visible: bool,
     pub cases: Vec<PairCase>,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PairCase {
-    pub case_number: String,
+    /// The case number and id, when the coordinator may open the case.
+    pub case_number: Option<String>,
     pub agency: String,
-    /// The case id, when the coordinator may open it.
     pub case_id: Option<CaseId>,
 }
 
@@ -128,7 +131,13 @@ pub struct PairCase {
 pub struct PairView {
     pub id: String,
     pub probability: f64,
+    /// Per-field agreement; empty when a side is hidden (the levels would confirm what the
+    /// hidden record holds, e.g. "first name: exact").
     pub reasons: Vec<Reason>,
+    /// The coordinator may merge only persons whose every case they may read: a merge must
+    /// never widen who sees a person. Otherwise the agencies to ask are in `ask_agencies`.
+    pub mergeable: bool,
+    pub ask_agencies: Vec<String>,
     pub status: String,
     pub found_at: i64,
     pub decided_at: Option<i64>,
@@ -349,9 +358,9 @@ impl Haven {
             person_id: id,
             name: None,
             birth_date: None,
+            visible: false,
             cases: Vec::new(),
         };
-        let mut readable = false;
         for case in cases::cases_of_person(conn, id).await? {
             let (Some(facts), Some(row)) = (
                 cases::access_facts(conn, case, now()).await?,
@@ -360,14 +369,16 @@ impl Haven {
                 continue;
             };
             let may = p.read_case(case, &facts).is_some();
-            readable |= may;
+            side.visible |= may;
             side.cases.push(PairCase {
-                case_number: row.case_number,
+                case_number: may.then_some(row.case_number),
                 agency: self.agency_name(conn, facts.owner_agency).await?,
                 case_id: may.then_some(case),
             });
         }
-        if readable && let Some(stored) = self.match_person(conn, id).await? {
+        if side.visible
+            && let Some(stored) = self.match_person(conn, id).await?
+        {
             side.name = Some(stored.name);
             side.birth_date = Some(stored.birth).filter(|b| !b.is_empty());
         }
@@ -379,9 +390,24 @@ impl Haven {
         for id in [r.person_a, r.person_b] {
             sides.push(self.pair_side(conn, p, id).await?);
         }
+        let hidden = sides.iter().any(|s| !s.visible);
+        let mut ask_agencies: Vec<String> = sides
+            .iter()
+            .flat_map(|s| s.cases.iter())
+            .filter(|c| c.case_id.is_none())
+            .map(|c| c.agency.clone())
+            .collect();
+        ask_agencies.sort();
+        ask_agencies.dedup();
         Ok(PairView {
             probability: r.probability_ppm as f64 / 1e6,
-            reasons: serde_json::from_str(&r.explanation).unwrap_or_default(),
+            reasons: if hidden {
+                Vec::new()
+            } else {
+                serde_json::from_str(&r.explanation).unwrap_or_default()
+            },
+            mergeable: ask_agencies.is_empty(),
+            ask_agencies,
             id: r.id,
             status: r.status,
             found_at: r.found_at,
@@ -431,6 +457,23 @@ impl Haven {
         Ok(store::count_open(&mut conn).await?)
     }
 
+    /// Whether `p` may read every case of `person` (and the person has at least one).
+    async fn reads_every_case(
+        &self,
+        conn: &mut Conn,
+        p: &Principal,
+        person: PersonId,
+    ) -> Result<bool> {
+        let list = cases::cases_of_person(conn, person).await?;
+        for case in &list {
+            match cases::access_facts(conn, *case, now()).await? {
+                Some(f) if p.read_case(*case, &f).is_some() => {}
+                _ => return Ok(false),
+            }
+        }
+        Ok(!list.is_empty())
+    }
+
     async fn open_pair(&self, conn: &mut Conn, id: &str, status: &str) -> Result<PairRow> {
         match store::get_pair(conn, id).await? {
             Some(r) if r.status == status => Ok(r),
@@ -463,6 +506,20 @@ impl Haven {
             || store::merged_into(&mut tx, gone).await?.is_some()
         {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
+        }
+        // A merge makes the kept person readable through every moved case: allowed only when
+        // the coordinator already reads every case of both, so that nobody's view widens
+        // beyond what the coordinator could already see and decide on.
+        if !self.reads_every_case(&mut tx, p, keep).await?
+            || !self.reads_every_case(&mut tx, p, gone).await?
+        {
+            tx.rollback().await?;
+            let ev = Event::new(Action::CaseAccessDenied)
+                .outcome("merge_across_boundary")
+                .target("person", keep)
+                .details(serde_json::json!({"pair": id}));
+            self.record_read(&actor(p, origin), ev).await?;
+            return Err(CoreError::invalid("pair", "error-duplicate-hidden-side"));
         }
         let moved = store::merge_persons(&mut tx, gone, keep, now()).await?;
         let moved_json =

@@ -1187,3 +1187,6 @@ duplicates-mark-different = Different people
 duplicates-unmerge = Undo the merge
 duplicates-reopen = Review again
 error-duplicate-decided = This pair has already been decided (or one of its persons merged). Reload the page.
+error-duplicate-hidden-side = This pair includes a record in a case you may not read. You may merge only persons whose every case you can read, so that nobody sees more after the merge: ask the agency holding it to check its record.
+duplicates-ask-agency = A record here is in a case you may not read. Ask { $agencies } to check it: a merge is possible only when you can read every case of both persons.
+duplicates-possible-record = A possible record in { $agency }

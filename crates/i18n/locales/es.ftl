@@ -1187,3 +1187,6 @@ duplicates-mark-different = Personas distintas
 duplicates-unmerge = Deshacer la fusión
 duplicates-reopen = Revisar de nuevo
 error-duplicate-decided = Este par ya se decidió (o una de sus personas se fusionó). Recargue la página.
+error-duplicate-hidden-side = Este par incluye un registro de un caso que usted no puede leer. Solo puede fusionar personas cuyos casos puede leer todos, para que nadie vea más después de la fusión: pida a la institución que lo tiene que revise su registro.
+duplicates-ask-agency = Un registro de este par está en un caso que usted no puede leer. Pida a { $agencies } que lo revise: solo se puede fusionar cuando usted puede leer todos los casos de ambas personas.
+duplicates-possible-record = Un posible registro en { $agency }

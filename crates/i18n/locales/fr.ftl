@@ -1187,3 +1187,6 @@ duplicates-mark-different = Personnes différentes
 duplicates-unmerge = Annuler la fusion
 duplicates-reopen = Réexaminer
 error-duplicate-decided = Cette paire a déjà été traitée (ou l'une de ses personnes fusionnée). Rechargez la page.
+error-duplicate-hidden-side = Cette paire comprend un dossier que vous ne pouvez pas lire. Vous ne pouvez fusionner que des personnes dont vous lisez tous les dossiers, afin que personne n'en voie davantage après la fusion : demandez à l'organisme qui le détient de vérifier son dossier.
+duplicates-ask-agency = Un dossier de cette paire vous est inaccessible. Demandez à { $agencies } de le vérifier : une fusion n'est possible que si vous lisez tous les dossiers des deux personnes.
+duplicates-possible-record = Un dossier possible chez { $agency }

@@ -53,6 +53,18 @@ impl Page<'_> {
     fn reasons(&self, r: &[Reason]) -> String {
         reasons_text(self.l, r)
     }
+    fn ask(&self, v: &PairView) -> String {
+        self.l.ta(
+            "duplicates-ask-agency",
+            &[("agencies", FluentValue::from(v.ask_agencies.join(", ")))],
+        )
+    }
+    fn possible_record(&self, agency: &str) -> String {
+        self.l.ta(
+            "duplicates-possible-record",
+            &[("agency", FluentValue::from(agency.to_string()))],
+        )
+    }
     fn kept(&self, v: &PairView, id: &PersonId) -> bool {
         v.survivor.as_ref() == Some(id)
     }
