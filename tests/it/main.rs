@@ -14,6 +14,7 @@ mod consents;
 mod duplicates;
 mod durability;
 mod encryption;
+mod need_to_know;
 mod notifications;
 mod protection;
 mod records;

@@ -874,7 +874,7 @@ async fn both_query_shapes_of_a_filter_agree() {
                 limit: 500,
                 ..Default::default()
             };
-            let (rows, total) = haven_store::cases::list(&mut conn, &scope, &q, haven_core::now())
+            let (rows, total) = haven_store::cases::list(&mut conn, &scope, &q)
                 .await
                 .unwrap();
             results.push((rows.iter().map(|r| r.id).collect::<Vec<_>>(), total));

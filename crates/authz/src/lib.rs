@@ -117,6 +117,11 @@ impl<'p> CaseReader<'p> {
         matches!(self.principal.role, Role::Coordinator | Role::CaseWorker)
     }
 
+    /// "Who can see this case and why": for those who manage the case.
+    pub fn may_see_access_paths(&self) -> bool {
+        self.may_see_previous_values()
+    }
+
     pub fn subject_access(&self) -> bool {
         self.may_see_previous_values()
     }
@@ -161,6 +166,12 @@ impl<'p> CaseWriter<'p> {
             _ => false,
         }
     }
+}
+
+/// A user of this role reads the cases they registered themselves (screeners), whatever their
+/// agency: the "registered by" path on a case page.
+pub fn reads_what_they_registered(role: Role) -> bool {
+    role == Role::Screener
 }
 
 impl Principal {
@@ -232,16 +243,19 @@ impl Principal {
         matches!(self.role, Role::Trainer | Role::Coordinator | Role::Analyst)
     }
 
-    /// Which cases this user may list; `None` for roles that never see cases.
+    /// Which cases this user may list; `None` for roles that never see cases. Service
+    /// providers work through referrals: they see a referral's shared sections once they have
+    /// accepted it, never the case file.
     pub fn case_list(&self) -> Option<CaseList<'_>> {
         let user = self.user_id;
         let agency = self.agency_id;
         let scope = match self.role {
-            Role::Coordinator => CaseScope::Coordination { agency, user },
-            Role::CaseWorker => CaseScope::Agency { agency, user },
+            Role::Coordinator => CaseScope::Coordination { agency },
+            Role::CaseWorker => CaseScope::Agency { agency },
             Role::Screener => CaseScope::CreatedBy { user },
-            Role::ServiceProvider => CaseScope::GrantsOnly { user },
-            Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => return None,
+            Role::ServiceProvider | Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => {
+                return None;
+            }
         };
         Some(CaseList {
             principal: self,
@@ -251,15 +265,17 @@ impl Principal {
 
     /// The need-to-know rule for one case. Must agree with [`Principal::case_list`]'s scope.
     pub fn read_case(&self, case: CaseId, facts: &CaseAccessFacts) -> Option<CaseReader<'_>> {
-        let granted = facts.granted_users.contains(&self.user_id);
         let involved = facts.owner_agency == self.agency_id
             || facts.involved_agencies.contains(&self.agency_id);
         let allowed = match self.role {
-            Role::Coordinator => facts.owner_consents_to_coordination || involved || granted,
-            Role::CaseWorker => involved || granted,
-            Role::Screener => facts.created_by == self.user_id || granted,
-            Role::ServiceProvider => granted,
-            Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => false,
+            Role::Coordinator => facts.owner_consents_to_coordination || involved,
+            Role::CaseWorker => involved,
+            Role::Screener => {
+                reads_what_they_registered(self.role) && facts.created_by == self.user_id
+            }
+            Role::ServiceProvider | Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => {
+                false
+            }
         };
         allowed.then_some(CaseReader {
             principal: self,
@@ -294,7 +310,6 @@ mod tests {
                 involved_agencies: vec![other],
                 created_by: UserId::new(),
                 assigned_to: None,
-                granted_users: vec![],
             };
             let case = CaseId::new();
             let unrelated = me.read_case(case, &base).is_some();
@@ -335,23 +350,26 @@ mod tests {
                     },
                 )
                 .is_some();
-            let granted = me
+            let assigned = me
                 .read_case(
                     case,
                     &CaseAccessFacts {
-                        granted_users: vec![me.user_id],
+                        assigned_to: Some(me.user_id),
                         ..base.clone()
                     },
                 )
                 .is_some();
 
             let expected: [bool; 6] = match role {
-                //                      unrelated consenting owns  involved created granted
-                Role::Coordinator => [false, true, true, true, false, true],
-                Role::CaseWorker => [false, false, true, true, false, true],
-                Role::Screener => [false, false, false, false, true, true],
-                Role::ServiceProvider => [false, false, false, false, false, true],
-                Role::Admin | Role::Analyst | Role::Trainer | Role::Auditor => [false; 6],
+                //                      unrelated consenting owns  involved created assigned
+                Role::Coordinator => [false, true, true, true, false, false],
+                Role::CaseWorker => [false, false, true, true, false, false],
+                Role::Screener => [false, false, false, false, true, false],
+                Role::ServiceProvider
+                | Role::Admin
+                | Role::Analyst
+                | Role::Trainer
+                | Role::Auditor => [false; 6],
             };
             assert_eq!(
                 [
@@ -360,7 +378,7 @@ mod tests {
                     my_agency_owns,
                     my_agency_involved,
                     i_created,
-                    granted
+                    assigned
                 ],
                 expected,
                 "role {role}"
@@ -405,10 +423,7 @@ mod tests {
             );
             assert_eq!(
                 p.case_list().is_some(),
-                matches!(
-                    role,
-                    Role::Coordinator | Role::CaseWorker | Role::Screener | Role::ServiceProvider
-                ),
+                matches!(role, Role::Coordinator | Role::CaseWorker | Role::Screener),
                 "{role} list"
             );
             assert_eq!(
@@ -449,19 +464,17 @@ mod tests {
     }
 
     #[test]
-    fn service_providers_read_but_do_not_write() {
+    fn service_providers_never_read_case_files() {
         let a = AgencyId::new();
         let p = principal(Role::ServiceProvider, a);
         let facts = CaseAccessFacts {
-            owner_agency: AgencyId::new(),
+            owner_agency: a,
             owner_consents_to_coordination: true,
-            involved_agencies: vec![],
-            created_by: UserId::new(),
-            assigned_to: None,
-            granted_users: vec![p.user_id],
+            involved_agencies: vec![a],
+            created_by: p.user_id,
+            assigned_to: Some(p.user_id),
         };
-        let reader = p.read_case(CaseId::new(), &facts).expect("granted");
-        assert!(reader.writer().is_none());
+        assert!(p.read_case(CaseId::new(), &facts).is_none());
         let cw = principal(Role::CaseWorker, facts.owner_agency);
         let reader = cw.read_case(CaseId::new(), &facts).expect("owner agency");
         assert!(reader.writer().is_some());

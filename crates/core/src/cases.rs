@@ -87,6 +87,22 @@ pub struct CaseDoc {
     pub referrals: Vec<crate::referrals::ReferralView>,
     /// Services requested for the person and their outcome.
     pub services: Vec<crate::referrals::CaseServiceView>,
+    /// Who can see this case and why: every path the need-to-know rule opens to it. Only for
+    /// those who manage the case (empty otherwise).
+    pub access_paths: Vec<AccessPath>,
+}
+
+/// One way to a case: who, through what, since when, and what they see.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AccessPath {
+    /// `owner`, `involved`, `coordination`, `no_coordination`, `registered_by`, `referral` or
+    /// `transfer` (the receiving agency sees nothing until it accepts).
+    pub kind: &'static str,
+    /// An agency's or a user's name.
+    pub who: String,
+    /// For a referral: the sections shared.
+    pub sections: Vec<String>,
+    pub since: Option<i64>,
 }
 
 /// One field change, for the history and for the conflict message.
@@ -371,7 +387,7 @@ impl Haven {
         id: CaseId,
         origin: &Origin,
     ) -> Result<(Tx, CaseReader<'p>)> {
-        let outcome = match cases::access_facts(&mut tx, id, now()).await? {
+        let outcome = match cases::access_facts(&mut tx, id).await? {
             None => "missing",
             Some(facts) => match p.read_case(id, &facts) {
                 Some(reader) => return Ok((tx, reader)),
@@ -596,6 +612,18 @@ impl Haven {
             .consent_views(tx, c.id, record.person.is_child(today))
             .await?;
         let (referrals, services) = self.case_referrals(tx, c.id).await?;
+        let access_paths = if reader.may_see_access_paths() {
+            self.access_paths(
+                tx,
+                &c,
+                agency.coordination_consent,
+                &referrals,
+                &pending_transfer,
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
         let writer = reader.writer();
         let end = c.closed_at.unwrap_or_else(now);
         Ok(CaseDoc {
@@ -631,7 +659,71 @@ impl Haven {
             services,
             parts,
             pending_transfer,
+            access_paths,
         })
+    }
+
+    /// Every path to a case, computed from the same facts as the need-to-know rule.
+    async fn access_paths(
+        &self,
+        tx: &mut Conn,
+        c: &cases::CaseRow,
+        coordination: bool,
+        referrals: &[crate::referrals::ReferralView],
+        transfer: &Option<crate::transfers::TransferView>,
+    ) -> Result<Vec<AccessPath>> {
+        let mut out = Vec::new();
+        let names = self.agency_map().await?;
+        let name = |a: &AgencyId| names.get(a).cloned().unwrap_or_default();
+        for (a, _, at) in cases::agencies_of_case(tx, c.id).await? {
+            out.push(AccessPath {
+                kind: if a == c.owner_agency_id {
+                    "owner"
+                } else {
+                    "involved"
+                },
+                who: name(&a),
+                sections: Vec::new(),
+                since: Some(at),
+            });
+        }
+        out.push(AccessPath {
+            kind: if coordination {
+                "coordination"
+            } else {
+                "no_coordination"
+            },
+            who: name(&c.owner_agency_id),
+            sections: Vec::new(),
+            since: None,
+        });
+        if let Some(u) = haven_store::users::by_id(tx, c.created_by).await?
+            && haven_authz::reads_what_they_registered(u.role)
+        {
+            out.push(AccessPath {
+                kind: "registered_by",
+                who: u.display_name,
+                sections: Vec::new(),
+                since: Some(c.opened_at),
+            });
+        }
+        for r in referrals.iter().filter(|r| r.status.recipient_sees_case()) {
+            out.push(AccessPath {
+                kind: "referral",
+                who: r.to_agency.clone(),
+                sections: r.sections.clone(),
+                since: r.sent_at,
+            });
+        }
+        if let Some(t) = transfer {
+            out.push(AccessPath {
+                kind: "transfer",
+                who: t.to_agency_name.clone(),
+                sections: Vec::new(),
+                since: Some(t.requested_at),
+            });
+        }
+        Ok(out)
     }
 
     // ---- edit ----
@@ -1132,7 +1224,7 @@ impl Haven {
         .collect();
         let (rows, total) = {
             let mut conn = self.db.pool().acquire().await?;
-            cases::list(&mut conn, cap.scope(), &q, now()).await?
+            cases::list(&mut conn, cap.scope(), &q).await?
         };
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
@@ -1200,7 +1292,7 @@ impl Haven {
             limit: 1,
             ..Default::default()
         };
-        Ok(cases::list(&mut conn, cap.scope(), &q, now()).await?.1)
+        Ok(cases::list(&mut conn, cap.scope(), &q).await?.1)
     }
 
     /// How many open cases the user may see are at high or critical risk (a count only).
@@ -1211,13 +1303,13 @@ impl Haven {
             high_risk: true,
             ..Default::default()
         };
-        Ok(cases::list(&mut conn, cap.scope(), &q, now()).await?.1)
+        Ok(cases::list(&mut conn, cap.scope(), &q).await?.1)
     }
 
     /// The number of a case the user may read (for page titles; the page's own read is audited).
     pub async fn case_number(&self, p: &Principal, id: CaseId) -> Result<String> {
         let mut conn = self.db.pool().acquire().await?;
-        let facts = cases::access_facts(&mut conn, id, now())
+        let facts = cases::access_facts(&mut conn, id)
             .await?
             .ok_or(CoreError::NotFound)?;
         p.read_case(id, &facts).ok_or(CoreError::NotFound)?;
@@ -1255,7 +1347,7 @@ impl Haven {
     /// Whether the principal may read the case, without reading or auditing it (tests only).
     pub async fn may_read_case(&self, p: &Principal, id: CaseId) -> Result<bool> {
         let mut conn = self.db.pool().acquire().await?;
-        Ok(cases::access_facts(&mut conn, id, now())
+        Ok(cases::access_facts(&mut conn, id)
             .await?
             .is_some_and(|f| p.read_case(id, &f).is_some()))
     }

@@ -2391,10 +2391,6 @@ pub async fn load(
     // Cases are opened by the roles that open cases, in the agencies that handle them.
     let openers: Vec<&(UserId, Role, usize)> =
         user_ids.iter().filter(|(_, r, _)| is_opener(*r)).collect();
-    let provider = user_ids
-        .iter()
-        .find(|(_, r, _)| *r == Role::ServiceProvider)
-        .map(|u| u.0);
     let today = date_of(t0);
     for i in 0..cases_wanted {
         let (opener, _, agency) = **g.pick(&openers);
@@ -2450,9 +2446,8 @@ pub async fn load(
         if d.status != CaseStatus::Active {
             h.demo_status(&mut tx, case_id, opener, &d).await?;
         }
-        if let (Some(p), true) = (provider, g.chance(8)) {
-            cases::grant(&mut tx, case_id, p, opener, opened, None).await?;
-        }
+        // Was the draw for a per-user grant (removed); kept so the rest of the demo is the same.
+        let _ = g.chance(8);
         if g.chance(45) {
             let kinds = &d.record.victim.type_of_exploitation;
             let labour = kinds

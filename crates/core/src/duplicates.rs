@@ -242,7 +242,7 @@ impl Haven {
             let mut shown = false;
             let mut elsewhere = Vec::new();
             for case in cases::cases_of_person(&mut conn, id).await? {
-                let Some(facts) = cases::access_facts(&mut conn, case, now()).await? else {
+                let Some(facts) = cases::access_facts(&mut conn, case).await? else {
                     continue;
                 };
                 if p.read_case(case, &facts).is_some() {
@@ -363,7 +363,7 @@ impl Haven {
         };
         for case in cases::cases_of_person(conn, id).await? {
             let (Some(facts), Some(row)) = (
-                cases::access_facts(conn, case, now()).await?,
+                cases::access_facts(conn, case).await?,
                 cases::get_case(conn, case).await?,
             ) else {
                 continue;
@@ -466,7 +466,7 @@ impl Haven {
     ) -> Result<bool> {
         let list = cases::cases_of_person(conn, person).await?;
         for case in &list {
-            match cases::access_facts(conn, *case, now()).await? {
+            match cases::access_facts(conn, *case).await? {
                 Some(f) if p.read_case(*case, &f).is_some() => {}
                 _ => return Ok(false),
             }

@@ -54,7 +54,7 @@ impl Haven {
         let mut readable = Vec::new();
         let mut writable = Vec::new();
         for id in cases::cases_of_person(conn, person).await? {
-            if let Some(f) = cases::access_facts(conn, id, now()).await?
+            if let Some(f) = cases::access_facts(conn, id).await?
                 && let Some(r) = p.read_case(id, &f)
             {
                 readable.push(id);

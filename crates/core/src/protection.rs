@@ -673,7 +673,7 @@ impl Haven {
             let mut out = Vec::new();
             for u in self.coordinators(&mut tx).await? {
                 let q = self.principal_of_user_in(&mut tx, u).await?;
-                let facts = haven_store::cases::access_facts(&mut tx, case, now).await?;
+                let facts = haven_store::cases::access_facts(&mut tx, case).await?;
                 if facts.and_then(|f| q.read_case(case, &f)).is_some() {
                     out.push(u);
                 }
@@ -839,7 +839,7 @@ impl Haven {
         let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
         done(e)?;
         if let Some(u) = assignee
-            && !self.user_may_read(&mut tx, u, case, now).await?
+            && !self.user_may_read(&mut tx, u, case).await?
         {
             return Err(CoreError::invalid("task_assigned_to", "error-unknown-code"));
         }
@@ -1103,7 +1103,6 @@ impl Haven {
         tx: &mut haven_store::Conn,
         user: UserId,
         case: CaseId,
-        now: i64,
     ) -> Result<bool> {
         let Some(u) = haven_store::users::by_id(tx, user).await? else {
             return Ok(false);
@@ -1112,7 +1111,7 @@ impl Haven {
             return Ok(false);
         }
         let q = self.principal_of_user_in(tx, user).await?;
-        let facts = haven_store::cases::access_facts(tx, case, now).await?;
+        let facts = haven_store::cases::access_facts(tx, case).await?;
         Ok(facts.and_then(|f| q.read_case(case, &f)).is_some())
     }
 
@@ -1164,7 +1163,6 @@ impl Haven {
         case: CaseId,
         origin: &Origin,
     ) -> Result<ProtectionDoc> {
-        let now = crate::now();
         let tx = self.db.begin_snapshot().await?;
         let (mut tx, reader) = self.gate(tx, p, case, origin).await?;
         let c = haven_store::cases::get_case(&mut tx, case)
@@ -1299,7 +1297,7 @@ impl Haven {
                         u.role,
                         Role::CaseWorker | Role::Coordinator | Role::ServiceProvider
                     )
-                    && self.user_may_read(&mut tx, u.id, case, now).await?
+                    && self.user_may_read(&mut tx, u.id, case).await?
                 {
                     assignees.push((u.id, u.display_name));
                 }
@@ -1338,11 +1336,9 @@ impl Haven {
     /// The user's open tasks (soonest first) across the cases they may still read. Audited as a
     /// case list (task titles are about the person).
     pub async fn my_tasks(&self, p: &Principal, origin: &Origin) -> Result<Vec<TaskView>> {
-        let now = crate::now();
         let mut conn = self.db.pool().acquire().await?;
         let rows = store::open_tasks_of(&mut conn, p.user_id).await?;
-        self.visible_tasks(&mut conn, p, rows, now, origin, "my")
-            .await
+        self.visible_tasks(&mut conn, p, rows, origin, "my").await
     }
 
     /// Overdue open tasks of the cases the user may read (supervisors: coordinators and case
@@ -1351,10 +1347,9 @@ impl Haven {
         if !matches!(p.role, Role::Coordinator | Role::CaseWorker) {
             return Err(CoreError::Forbidden);
         }
-        let now = crate::now();
         let mut conn = self.db.pool().acquire().await?;
         let rows = store::overdue_tasks(&mut conn, &today().to_string()).await?;
-        self.visible_tasks(&mut conn, p, rows, now, origin, "overdue")
+        self.visible_tasks(&mut conn, p, rows, origin, "overdue")
             .await
     }
 
@@ -1363,7 +1358,6 @@ impl Haven {
         conn: &mut haven_store::Conn,
         p: &Principal,
         rows: Vec<TaskRow>,
-        now: i64,
         origin: &Origin,
         which: &str,
     ) -> Result<Vec<TaskView>> {
@@ -1371,7 +1365,7 @@ impl Haven {
         let today_s = today().to_string();
         let mut out = Vec::new();
         for t in rows {
-            let Some(facts) = haven_store::cases::access_facts(conn, t.case_id, now).await? else {
+            let Some(facts) = haven_store::cases::access_facts(conn, t.case_id).await? else {
                 continue;
             };
             if p.read_case(t.case_id, &facts).is_none() {

@@ -315,7 +315,7 @@ impl Haven {
         // The sending side acts on what it may change: the coordinator too, only on the cases
         // it may read.
         let case = r.case_id.ok_or(CoreError::NotFound)?;
-        let facts = haven_store::cases::access_facts(tx, case, crate::now()).await?;
+        let facts = haven_store::cases::access_facts(tx, case).await?;
         let writer = facts
             .and_then(|f| p.read_case(case, &f).and_then(|rd| rd.writer().map(|_| ())))
             .is_some();
@@ -642,7 +642,7 @@ impl Haven {
         origin: &Origin,
     ) -> Result<Vec<CaseServiceView>> {
         let mut tx = self.db.begin_snapshot().await?;
-        let facts = haven_store::cases::access_facts(&mut tx, case, crate::now()).await?;
+        let facts = haven_store::cases::access_facts(&mut tx, case).await?;
         if facts.and_then(|f| p.read_case(case, &f)).is_none() {
             return Err(CoreError::NotFound);
         }
@@ -830,8 +830,7 @@ impl Haven {
         } else {
             // The sender's side: reading the referral is reading the case.
             let mut conn = self.db.pool().acquire().await?;
-            let facts =
-                haven_store::cases::access_facts(&mut conn, view.case_id, crate::now()).await?;
+            let facts = haven_store::cases::access_facts(&mut conn, view.case_id).await?;
             if facts.and_then(|f| p.read_case(view.case_id, &f)).is_none() {
                 return Err(CoreError::NotFound);
             }
@@ -931,7 +930,7 @@ impl Haven {
             .await?
             .ok_or(CoreError::NotFound)?;
         let view = self.referral_view(&r, &names, now)?;
-        let facts = haven_store::cases::access_facts(&mut conn, view.case_id, now).await?;
+        let facts = haven_store::cases::access_facts(&mut conn, view.case_id).await?;
         if view.status == Status::Draft
             || facts.and_then(|f| p.read_case(view.case_id, &f)).is_none()
         {

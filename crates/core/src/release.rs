@@ -138,11 +138,10 @@ impl Haven {
         let mut tx = self.db.begin_snapshot().await?;
         let mut facts = store_cases::ctdc_facts(&mut tx).await?;
         if let Some(scope) = scope {
-            let visible: std::collections::HashSet<_> =
-                store_cases::scope_case_ids(&mut tx, scope, crate::now())
-                    .await?
-                    .into_iter()
-                    .collect();
+            let visible: std::collections::HashSet<_> = store_cases::scope_case_ids(&mut tx, scope)
+                .await?
+                .into_iter()
+                .collect();
             facts.retain(|f| visible.contains(&f.case_id));
         }
         tx.commit().await?;

@@ -453,11 +453,11 @@ impl Haven {
             ..Default::default()
         };
         let mut tx = self.db.begin_snapshot().await?;
-        let (rows, _) = cases::list(&mut tx, cap.scope(), &q, now()).await?;
+        let (rows, _) = cases::list(&mut tx, cap.scope(), &q).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let person = cases::get_person(&mut tx, r.person_id).await?;
-            let facts = cases::access_facts(&mut tx, r.id, now()).await?;
+            let facts = cases::access_facts(&mut tx, r.id).await?;
             let may_link = facts
                 .and_then(|f| p.read_case(r.id, &f).and_then(|rd| rd.writer().map(|_| ())))
                 .is_some();

@@ -428,7 +428,7 @@ impl Haven {
             ..Default::default()
         };
         let mut conn = self.db.pool().acquire().await?;
-        let (rows, _) = haven_store::cases::list(&mut conn, cap.scope(), &q, now()).await?;
+        let (rows, _) = haven_store::cases::list(&mut conn, cap.scope(), &q).await?;
         match rows.as_slice() {
             [one] => Ok(one.id),
             _ => Err(CoreError::invalid("case", "error-case-not-found")),

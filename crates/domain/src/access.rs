@@ -10,19 +10,16 @@ pub struct CaseAccessFacts {
     pub involved_agencies: Vec<AgencyId>,
     pub created_by: UserId,
     pub assigned_to: Option<UserId>,
-    /// Users holding a current explicit grant.
-    pub granted_users: Vec<UserId>,
 }
 
-/// Which cases a principal may list. Every variant also includes the user's explicit grants.
+/// Which cases a principal may list. There is no per-user grant: every way to a case is one of
+/// these, and each is shown on the case page ("who can see this case and why").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CaseScope {
-    /// Only cases explicitly granted to the user.
-    GrantsOnly { user: UserId },
     /// Cases the user created.
     CreatedBy { user: UserId },
     /// Cases the agency owns or is involved in.
-    Agency { agency: AgencyId, user: UserId },
+    Agency { agency: AgencyId },
     /// Cases owned by agencies that consented to coordination, plus the coordinator's own agency's.
-    Coordination { agency: AgencyId, user: UserId },
+    Coordination { agency: AgencyId },
 }

@@ -78,7 +78,7 @@ dashboard-role-admin = You manage users and agencies. Administrators do not see 
 dashboard-role-analyst = You see aggregate statistics only, never a person.
 dashboard-role-trainer = You manage training records.
 dashboard-role-auditor = You review the audit trail.
-dashboard-role-service-provider = You see the cases referred to your agency, and only the parts shared with you.
+dashboard-role-service-provider = You see the referrals sent to your agency and, once you accept one, only the parts of the case shared with you.
 
 # Cases
 cases-title = Cases
@@ -494,6 +494,15 @@ stats-by-screening-profile = Screenings by profile
 stats-by-screening-region = Screenings by region
 stats-by-screening-agency = Screenings by referring agency
 section-screenings = Screenings
+section-access = Who can see this case and why
+access-help = Every way to this case that Haven allows. Nobody else can open it; every reading is in the audit trail.
+access-owner = Case workers and coordinators of { $who }, the agency that owns the case
+access-involved = Case workers and coordinators of { $who }, involved in the case
+access-coordination = NRM coordinators: { $who } shares its cases with the national coordination
+access-no-coordination = Not the NRM coordinators: { $who } does not share its cases with the national coordination
+access-registered-by = { $who }, who registered the case (a screener sees the cases they registered)
+access-referral = { $who }, through an accepted referral, sees only
+access-transfer = { $who }: transfer requested; sees the case only once it accepts
 case-no-screenings = No screening recorded for this person yet.
 case-screen-person = Screen this person
 screen-link-title = Attach to the person's case

@@ -78,7 +78,7 @@ dashboard-role-admin = Usted administra los usuarios y las instituciones. Los ad
 dashboard-role-analyst = Usted solo ve estadísticas agregadas, nunca a una persona.
 dashboard-role-trainer = Usted gestiona los registros de capacitación.
 dashboard-role-auditor = Usted revisa el registro de auditoría.
-dashboard-role-service-provider = Usted ve los casos referidos a su institución, y solo las partes que se comparten con usted.
+dashboard-role-service-provider = Usted ve las referencias enviadas a su institución y, una vez aceptadas, solo las partes del caso que se comparten con usted.
 
 # Cases
 cases-title = Casos
@@ -494,6 +494,15 @@ stats-by-screening-profile = Evaluaciones por perfil
 stats-by-screening-region = Evaluaciones por región
 stats-by-screening-agency = Evaluaciones por organismo remitente
 section-screenings = Evaluaciones iniciales
+section-access = Quién puede ver este caso y por qué
+access-help = Todas las vías de acceso a este caso que Haven permite. Nadie más puede abrirlo; cada lectura queda en el registro de auditoría.
+access-owner = Trabajadores sociales y coordinadores de { $who }, la institución a cargo del caso
+access-involved = Trabajadores sociales y coordinadores de { $who }, que participa en el caso
+access-coordination = Coordinadores del MNR: { $who } comparte sus casos con la coordinación nacional
+access-no-coordination = No los coordinadores del MNR: { $who } no comparte sus casos con la coordinación nacional
+access-registered-by = { $who }, quien registró el caso (un evaluador ve los casos que registró)
+access-referral = { $who }, por una referencia aceptada, ve solamente
+access-transfer = { $who }: transferencia solicitada; ve el caso solo cuando la acepta
 case-no-screenings = Todavía no hay ninguna evaluación registrada para esta persona.
 case-screen-person = Evaluar a esta persona
 screen-link-title = Vincular al caso de la persona

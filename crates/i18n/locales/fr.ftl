@@ -78,7 +78,7 @@ dashboard-role-admin = Vous gérez les utilisateurs et les organismes. Les admin
 dashboard-role-analyst = Vous ne voyez que des statistiques globales, jamais une personne.
 dashboard-role-trainer = Vous gérez les dossiers de formation.
 dashboard-role-auditor = Vous examinez la piste d'audit.
-dashboard-role-service-provider = Vous voyez les cas orientés vers votre organisme, et uniquement les parties partagées avec vous.
+dashboard-role-service-provider = Vous voyez les orientations adressées à votre organisme et, une fois acceptées, uniquement les parties du dossier partagées avec vous.
 
 # Cases
 cases-title = Cas
@@ -494,6 +494,15 @@ stats-by-screening-profile = Dépistages par profil
 stats-by-screening-region = Dépistages par région
 stats-by-screening-agency = Dépistages par organisme orienteur
 section-screenings = Dépistages
+section-access = Qui peut voir ce dossier, et pourquoi
+access-help = Tous les accès à ce dossier que Haven permet. Personne d'autre ne peut l'ouvrir ; chaque lecture figure dans la piste d'audit.
+access-owner = Travailleurs sociaux et coordinateurs de { $who }, l'organisme propriétaire du dossier
+access-involved = Travailleurs sociaux et coordinateurs de { $who }, associé au dossier
+access-coordination = Coordinateurs du MNO : { $who } partage ses dossiers avec la coordination nationale
+access-no-coordination = Pas les coordinateurs du MNO : { $who } ne partage pas ses dossiers avec la coordination nationale
+access-registered-by = { $who }, qui a enregistré le dossier (un agent de dépistage voit les dossiers qu'il a enregistrés)
+access-referral = { $who }, par une orientation acceptée, voit seulement
+access-transfer = { $who } : transfert demandé ; ne voit le dossier qu'après l'avoir accepté
 case-no-screenings = Aucun dépistage enregistré pour cette personne.
 case-screen-person = Dépister cette personne
 screen-link-title = Rattacher au dossier de la personne

@@ -345,7 +345,7 @@ pub async fn set_assigned(
 }
 
 /// Hands the case to another agency: the new owner is recorded and involved; the previous owner's
-/// involvement ends (it keeps what explicit grants give).
+/// involvement ends.
 pub async fn set_owner(
     conn: &mut Conn,
     id: CaseId,
@@ -411,35 +411,30 @@ pub async fn add_agency(
     Ok(())
 }
 
-pub async fn grant(
+/// The agencies of a case and how each is involved (`owner`, `involved`), with the date.
+pub async fn agencies_of_case(
     conn: &mut Conn,
     case: CaseId,
-    user: UserId,
-    by: UserId,
-    now: i64,
-    expires_at: Option<i64>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO case_grants (case_id, user_id, granted_by, granted_at, expires_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (case_id, user_id) DO UPDATE SET granted_by = excluded.granted_by,
-             granted_at = excluded.granted_at, expires_at = excluded.expires_at",
+) -> Result<Vec<(AgencyId, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT agency_id, involvement, added_at FROM case_agencies WHERE case_id = $1 ORDER BY added_at, agency_id",
     )
     .bind(case.to_string())
-    .bind(user.to_string())
-    .bind(by.to_string())
-    .bind(now)
-    .bind(expires_at)
-    .execute(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(())
+    rows.iter()
+        .map(|r| {
+            Ok((
+                parse(r, "agency_id")?,
+                r.try_get("involvement")?,
+                r.try_get("added_at")?,
+            ))
+        })
+        .collect()
 }
 
 /// The facts the need-to-know rule needs, or `None` if no such case exists.
-pub async fn access_facts(
-    conn: &mut Conn,
-    case: CaseId,
-    now: i64,
-) -> Result<Option<CaseAccessFacts>> {
+pub async fn access_facts(conn: &mut Conn, case: CaseId) -> Result<Option<CaseAccessFacts>> {
     let Some(r) = sqlx::query(
         "SELECT c.owner_agency_id, c.created_by, c.assigned_user_id, a.coordination_consent
          FROM cases c JOIN agencies a ON a.id = c.owner_agency_id WHERE c.id = $1",
@@ -454,11 +449,6 @@ pub async fn access_facts(
         .bind(case.to_string())
         .fetch_all(&mut *conn)
         .await?;
-    let grants = sqlx::query("SELECT user_id FROM case_grants WHERE case_id = $1 AND (expires_at IS NULL OR expires_at > $2)")
-        .bind(case.to_string())
-        .bind(now)
-        .fetch_all(&mut *conn)
-        .await?;
     Ok(Some(CaseAccessFacts {
         owner_agency: parse(&r, "owner_agency_id")?,
         owner_consents_to_coordination: flag(&r, "coordination_consent")?,
@@ -468,10 +458,6 @@ pub async fn access_facts(
             .collect::<Result<_>>()?,
         created_by: parse(&r, "created_by")?,
         assigned_to: parse_opt(&r, "assigned_user_id")?,
-        granted_users: grants
-            .iter()
-            .map(|r| parse(r, "user_id"))
-            .collect::<Result<_>>()?,
     }))
 }
 
@@ -523,49 +509,36 @@ fn scope_sql(
     next: &mut impl FnMut() -> String,
     binds: &mut Vec<String>,
 ) -> (String, String) {
-    let user = match scope {
-        CaseScope::GrantsOnly { user }
-        | CaseScope::CreatedBy { user }
-        | CaseScope::Agency { user, .. }
-        | CaseScope::Coordination { user, .. } => user,
-    };
-    let u = next();
-    binds.push(user.to_string());
-    let grant_ok = "(g.expires_at IS NULL OR g.expires_at > {now})";
-    let grant_cond = format!(
-        "EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.user_id = {u} AND {grant_ok})"
-    );
-    let grant_set =
-        format!("SELECT g.case_id FROM case_grants g WHERE g.user_id = {u} AND {grant_ok}");
     match scope {
-        CaseScope::GrantsOnly { .. } => (grant_cond, grant_set),
-        CaseScope::CreatedBy { .. } => (
-            format!("(c.created_by = {u} OR {grant_cond})"),
-            format!("SELECT cc.id FROM cases cc WHERE cc.created_by = {u} UNION {grant_set}"),
-        ),
-        CaseScope::Agency { agency, .. } => {
+        CaseScope::CreatedBy { user } => {
+            let u = next();
+            binds.push(user.to_string());
+            (
+                format!("c.created_by = {u}"),
+                format!("SELECT cc.id FROM cases cc WHERE cc.created_by = {u}"),
+            )
+        }
+        CaseScope::Agency { agency } => {
             let a = next();
             binds.push(agency.to_string());
             (
                 format!(
-                    "(EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = {a}) OR {grant_cond})"
+                    "EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = {a})"
                 ),
-                format!(
-                    "SELECT ca.case_id FROM case_agencies ca WHERE ca.agency_id = {a} UNION {grant_set}"
-                ),
+                format!("SELECT ca.case_id FROM case_agencies ca WHERE ca.agency_id = {a}"),
             )
         }
-        CaseScope::Coordination { agency, .. } => {
+        CaseScope::Coordination { agency } => {
             let a = next();
             binds.push(agency.to_string());
             (
                 format!(
                     "(EXISTS (SELECT 1 FROM agencies ac WHERE ac.id = c.owner_agency_id AND ac.coordination_consent = 1) \
-                     OR EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = {a}) OR {grant_cond})"
+                     OR EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = c.id AND ca.agency_id = {a}))"
                 ),
                 format!(
                     "SELECT cc.id FROM cases cc JOIN agencies ac ON ac.id = cc.owner_agency_id WHERE ac.coordination_consent = 1 \
-                     UNION SELECT ca.case_id FROM case_agencies ca WHERE ca.agency_id = {a} UNION {grant_set}"
+                     UNION SELECT ca.case_id FROM case_agencies ca WHERE ca.agency_id = {a}"
                 ),
             )
         }
@@ -608,7 +581,6 @@ pub async fn list(
     conn: &mut Conn,
     scope: &CaseScope,
     q: &CaseQuery,
-    now: i64,
 ) -> Result<(Vec<CaseListRow>, i64)> {
     // A code filter that few rows carry is where the search starts (its index gives the
     // candidates); a common one is tested case by case while walking the list index newest
@@ -646,8 +618,6 @@ pub async fn list(
     };
     let mut binds: Vec<String> = Vec::new();
     let (cond, set) = scope_sql(scope, &mut next, &mut binds);
-    let now_p = next();
-    let (cond, set) = (cond.replace("{now}", &now_p), set.replace("{now}", &now_p));
     let mut where_ = format!("WHERE {cond}");
     let mut args: Vec<Arg> = Vec::new();
     if let Some(s) = q.status {
@@ -738,8 +708,6 @@ pub async fn list(
         query = query.bind(b.clone());
         count = count.bind(b.clone());
     }
-    query = query.bind(now);
-    count = count.bind(now);
     for a in &args {
         match a {
             Arg::Text(t) => {
@@ -995,7 +963,7 @@ pub async fn ctdc_facts(conn: &mut Conn) -> Result<Vec<CtdcFacts>> {
 }
 
 /// Ids of every case visible in `scope` (for releases that must not go beyond need to know).
-pub async fn scope_case_ids(conn: &mut Conn, scope: &CaseScope, now: i64) -> Result<Vec<CaseId>> {
+pub async fn scope_case_ids(conn: &mut Conn, scope: &CaseScope) -> Result<Vec<CaseId>> {
     let mut n = 0;
     let mut next = || {
         n += 1;
@@ -1003,14 +971,13 @@ pub async fn scope_case_ids(conn: &mut Conn, scope: &CaseScope, now: i64) -> Res
     };
     let mut binds: Vec<String> = Vec::new();
     let (_, set) = scope_sql(scope, &mut next, &mut binds);
-    let set = set.replace("{now}", &next());
     let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT DISTINCT * FROM ({set}) s"
     )));
     for b in binds {
         q = q.bind(b);
     }
-    let rows = q.bind(now).fetch_all(&mut *conn).await?;
+    let rows = q.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
             let id: String = r.try_get(0)?;

@@ -581,16 +581,6 @@ pub const TABLES: &[TableSpec] = &[
         ],
     },
     TableSpec {
-        name: "case_grants",
-        columns: &[
-            ("case_id", T),
-            ("user_id", T),
-            ("granted_by", T),
-            ("granted_at", I),
-            ("expires_at", I),
-        ],
-    },
-    TableSpec {
         name: "audit_head",
         columns: &[("id", I), ("seq", I), ("hash", T), ("mac", T)],
     },
@@ -640,6 +630,10 @@ pub const NOT_DUMPED: &[&str] = &[
     "outbox",
     "_sqlx_migrations",
 ];
+
+/// Tables of earlier versions that no longer exist: their rows in an older backup are skipped
+/// (`case_grants`: per-user access grants, removed because no page showed them).
+const RETIRED: &[&str] = &["case_grants"];
 
 const FORMAT: &str = "haven-backup";
 const VERSION: i64 = 1;
@@ -727,6 +721,7 @@ pub async fn restore(db: &Db, input: impl BufRead, mut progress: impl FnMut(u64)
         return Err(bad("not a Haven backup of a version this binary reads"));
     }
     let mut table: Option<&TableSpec> = None;
+    let mut skipping = false;
     let mut insert_sql = String::new();
     let mut total = 0u64;
     let mut ended = false;
@@ -736,6 +731,11 @@ pub async fn restore(db: &Db, input: impl BufRead, mut progress: impl FnMut(u64)
         match v {
             Value::Object(o) if o.contains_key("table") => {
                 let name = o["table"].as_str().unwrap_or_default();
+                skipping = RETIRED.contains(&name);
+                if skipping {
+                    table = None;
+                    continue;
+                }
                 let spec = TABLES
                     .iter()
                     .find(|t| t.name == name)
@@ -762,6 +762,7 @@ pub async fn restore(db: &Db, input: impl BufRead, mut progress: impl FnMut(u64)
                 }
                 ended = true;
             }
+            Value::Array(_) if skipping => total += 1,
             Value::Array(vals) => {
                 let spec = table.ok_or_else(|| bad("row before table"))?;
                 if vals.len() != spec.columns.len() {

@@ -70,7 +70,6 @@ pub async fn anonymise_case(
         "DELETE FROM case_perpetrators WHERE case_id = $1",
         "DELETE FROM case_changes WHERE case_id = $1",
         "DELETE FROM case_attachments WHERE case_id = $1",
-        "DELETE FROM case_grants WHERE case_id = $1",
         "UPDATE case_events SET place = NULL, description = NULL WHERE case_id = $1",
         "UPDATE case_transfers SET reason = NULL, decision_note = NULL WHERE case_id = $1",
         "UPDATE screenings SET place = NULL WHERE case_id = $1",

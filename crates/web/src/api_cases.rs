@@ -307,6 +307,19 @@ pub struct CaseDocument {
     perpetrators: Vec<Item<PerpetratorData>>,
     notes: Vec<Note>,
     attachments: Vec<Attachment>,
+    /// Who can see this case and why (for those who manage the case; empty otherwise).
+    access: Vec<Access>,
+}
+
+/// One way to the case: `kind` is `owner`, `involved`, `coordination`, `no_coordination`,
+/// `registered_by`, `referral` (with the sections shared) or `transfer` (sees nothing until
+/// accepted); `who` names the agency or the user.
+#[derive(Serialize, ToSchema)]
+pub struct Access {
+    kind: String,
+    who: String,
+    sections: Vec<String>,
+    since: Option<i64>,
 }
 
 /// A list item with its id.
@@ -340,6 +353,16 @@ pub struct Attachment {
 fn document(c: CaseDoc) -> CaseDocument {
     let parts = c.parts;
     CaseDocument {
+        access: c
+            .access_paths
+            .into_iter()
+            .map(|a| Access {
+                kind: a.kind.into(),
+                who: a.who,
+                sections: a.sections,
+                since: a.since,
+            })
+            .collect(),
         id: c.id.to_string(),
         case_number: c.case_number,
         status: c.status.as_str().into(),

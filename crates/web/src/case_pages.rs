@@ -637,6 +637,16 @@ struct CasePageT<'a> {
     service_types: Vec<(&'static str, String)>,
 }
 
+impl CasePageT<'_> {
+    /// One line of "who can see this case and why", translated by the path's kind.
+    fn access_line(&self, a: &haven_core::cases::AccessPath) -> String {
+        self.l.ta(
+            &format!("access-{}", a.kind.replace('_', "-")),
+            &[("who", FluentValue::from(a.who.clone()))],
+        )
+    }
+}
+
 /// Notices after a successful change (post/redirect/get), by a fixed key.
 fn done_notice(done: &str) -> Option<&'static str> {
     Some(match done {

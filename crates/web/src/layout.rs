@@ -66,12 +66,7 @@ impl<'a> Layout<'a> {
                 )
             }),
             can_duplicates: p.is_some_and(|p| p.duplicate_review().is_some()),
-            can_tasks: p.is_some_and(|p| {
-                matches!(
-                    p.role,
-                    Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
-                )
-            }),
+            can_tasks: p.is_some_and(|p| matches!(p.role, Role::CaseWorker | Role::Coordinator)),
             unread: info.unread,
             flash: None,
         }
