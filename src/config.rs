@@ -30,6 +30,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "HAVEN_SCREENING_INDICATORS",
     "HAVEN_CHILD_MEANS_REQUIRED",
     "HAVEN_TIPS_PER_HOUR",
+    "HAVEN_MATCH_CHECKS_PER_HOUR",
     "HAVEN_PUBLIC_URL",
     "HAVEN_SMTP_URL",
     "HAVEN_SMTP_URL_FILE",
@@ -65,6 +66,7 @@ pub struct FileConfig {
     pub screening_indicators: Option<PathBuf>,
     pub child_means_required: Option<bool>,
     pub tips_per_hour: Option<i64>,
+    pub match_checks_per_hour: Option<i64>,
     pub public_url: Option<String>,
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
@@ -422,6 +424,18 @@ pub fn load(
             ));
         }
         policy.tips_per_hour = v;
+    }
+    if let Some(v) = env("HAVEN_MATCH_CHECKS_PER_HOUR")
+        .map(|v| parse_int("HAVEN_MATCH_CHECKS_PER_HOUR", v))
+        .transpose()?
+        .or(file.match_checks_per_hour)
+    {
+        if v < 1 {
+            return Err(ConfigError::Invalid(
+                "HAVEN_MATCH_CHECKS_PER_HOUR must be at least 1".into(),
+            ));
+        }
+        policy.match_checks_per_hour = v;
     }
     if let Some(v) = env("HAVEN_DRAFT_MAX_DAYS")
         .map(|v| parse_int("HAVEN_DRAFT_MAX_DAYS", v))

@@ -129,3 +129,111 @@ async fn the_case_page_lists_every_way_to_the_case() {
     assert_eq!(kinds, ["owner", "no_coordination", "referral"], "{v}");
     assert_eq!(v["access"][2]["sections"], serde_json::json!(["identity"]));
 }
+
+/// `POST /api/v1/matches/check` tells whether a named person is a case elsewhere: limited per
+/// user and hour, each call audited with its count, the coordinator alerted once past the limit.
+#[tokio::test]
+async fn match_checks_are_limited_audited_and_alerted() {
+    let app = TestApp::spawn_with(
+        haven_core::Policy {
+            match_checks_per_hour: 3,
+            ..Default::default()
+        },
+        0,
+    )
+    .await;
+    let cpa = app.login("childcare").await;
+    let token = cpa.token().await;
+    let c = reqwest::Client::new();
+    let body = serde_json::json!({"first_name": "Yanelis", "family_name": "Carrasquero"});
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let res = c
+            .post(app.url("/api/v1/matches/check"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+        if res.status() == 429 {
+            let v: serde_json::Value = res.json().await.unwrap();
+            assert!(
+                v["type"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("/error-match-rate-limited"),
+                "{v}"
+            );
+        }
+    }
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    // The registration form is paused too, keeping what was typed.
+    let res = cpa
+        .post_form(
+            "/cases/new",
+            &[
+                ("first_name", "Yanelis"),
+                ("gender", "Feminine"),
+                ("assessed_age", "20"),
+                ("trafficking_status", "PossibleVictimOfTrafficking"),
+                ("type_of_exploitation", "ForcedLabour"),
+                ("region", "GY-CU"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("the check is paused"), "{html}");
+    assert!(html.contains("value=\"Yanelis\""));
+    // Other users are not affected.
+    let shelter = app.login("caseworker").await.token().await;
+    let res = c
+        .post(app.url("/api/v1/matches/check"))
+        .bearer_auth(&shelter)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // The coordinator is told once, naming the user.
+    let coord = principal(&app, "coordinator").await;
+    let list = app.haven.notifications(&coord, 50).await.unwrap();
+    let alerts: Vec<_> = list
+        .iter()
+        .filter(|n| n.kind == "match_checks_exceeded")
+        .collect();
+    assert_eq!(alerts.len(), 1);
+    assert!(
+        alerts[0]
+            .about_user
+            .as_deref()
+            .is_some_and(|u| u.contains("childcare")),
+        "{:?}",
+        alerts[0].about_user
+    );
+    let s = app.login("coordinator").await;
+    let html = s.get("/notifications").await.text().await.unwrap();
+    assert!(html.contains("(childcare)"), "{html}");
+
+    // Every call is audited: counted ones with how many records they found, refused ones too.
+    let mut conn = app.haven.db.pool().acquire().await.unwrap();
+    let rows = haven_store::audit::search(
+        &mut conn,
+        &haven_store::audit::AuditFilter {
+            action: Some("match.checked".into()),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let refused = rows.iter().filter(|r| r.outcome == "rate_limited").count();
+    assert_eq!(refused, 3, "two API calls and the form");
+    assert!(
+        rows.iter()
+            .filter(|r| r.outcome != "rate_limited")
+            .all(|r| r.details.as_deref().unwrap_or("").contains("\"found\":"))
+    );
+}

@@ -219,6 +219,7 @@ impl Haven {
         if p.case_create().is_none() && !p.tip_work() {
             return Err(CoreError::Forbidden);
         }
+        self.count_match_check(p, purpose, origin).await?;
         let name = format!("{} {}", who.first_name.trim(), who.family_name.trim());
         let digests = self.blind.query(&name);
         if digests.is_empty() {
@@ -279,11 +280,56 @@ impl Haven {
         let ev = Event::new(Action::MatchChecked).details(serde_json::json!({
             "purpose": purpose,
             "examined": examined,
+            "found": report.visible.len() + report.elsewhere.len(),
             "case_ids": report.visible.iter().map(|m| m.case_id.to_string()).collect::<Vec<_>>(),
             "elsewhere": report.elsewhere.len(),
         }));
         self.record_read(&actor(p, origin), ev).await?;
         Ok(report)
+    }
+
+    /// Counts one possible-match check of `p` in the last hour. Past the deployment's limit the
+    /// check is refused (audited as `rate_limited`); the first refusal in a window alerts the
+    /// coordinators, naming the user (in the notification, not in any e-mail).
+    async fn count_match_check(
+        &self,
+        p: &Principal,
+        purpose: &'static str,
+        origin: &Origin,
+    ) -> Result<()> {
+        let t = now();
+        let limit = self.policy.match_checks_per_hour;
+        let mut tx = self.db.begin().await?;
+        let key = format!("match-check:{}", p.user_id);
+        let n = haven_store::tips::rate_hit(
+            &mut tx,
+            "match_check",
+            &key,
+            t,
+            t - crate::tips::RATE_WINDOW_SECS,
+        )
+        .await?;
+        if n <= limit {
+            tx.commit().await?;
+            return Ok(());
+        }
+        if n == limit + 1 {
+            let to = self.coordinators(&mut tx).await?;
+            self.notify(
+                &mut tx,
+                &to,
+                "match_checks_exceeded",
+                &p.user_id.to_string(),
+                t,
+            )
+            .await?;
+        }
+        let ev = Event::new(Action::MatchChecked)
+            .outcome("rate_limited")
+            .details(serde_json::json!({"purpose": purpose, "in_last_hour": n, "limit": limit}));
+        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
+        tx.commit().await?;
+        Err(CoreError::MatchChecksLimited)
     }
 
     /// Looks for duplicate persons across all agencies and proposes the likely pairs to the

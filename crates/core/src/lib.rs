@@ -64,6 +64,10 @@ pub struct Policy {
     pub screening_rules: haven_domain::screening::Rules,
     /// Tips the public form accepts from one address per hour.
     pub tips_per_hour: i64,
+    /// Possible-match checks (registration forms, screenings, the API) one user may make per
+    /// hour: each answers whether a named person is known elsewhere, so the coordinator is
+    /// alerted when a user goes past it.
+    pub match_checks_per_hour: i64,
     /// The completion rule new workshops start from (each workshop may change it).
     pub training_rule: haven_training::CompletionRule,
     /// Notifications also go out by e-mail (through the outbox) to users with an address.
@@ -94,6 +98,7 @@ impl Default for Policy {
             screening: haven_domain::screening::IndicatorSet::ilo(),
             screening_rules: haven_domain::screening::Rules::default(),
             tips_per_hour: 5,
+            match_checks_per_hour: 60,
             training_rule: haven_training::CompletionRule::default(),
             mail_enabled: false,
             reflection_days: haven_domain::protection::default_reflection_days("GY"),
@@ -219,6 +224,9 @@ pub enum CoreError {
     /// Too many submissions from one place: try again later.
     #[error("rate limited")]
     RateLimited,
+    /// Too many possible-match checks by this user this hour (the coordinator was alerted).
+    #[error("match checks limited")]
+    MatchChecksLimited,
     #[error("internal: {0}")]
     Internal(String),
     #[error(transparent)]
@@ -253,6 +261,7 @@ impl CoreError {
             CoreError::File(e) => e.user_key(),
             CoreError::Unauthenticated => "error-unauthenticated",
             CoreError::RateLimited => "error-rate-limited",
+            CoreError::MatchChecksLimited => "error-match-rate-limited",
             CoreError::Internal(_) => "error-internal",
             CoreError::Store(StoreError::Duplicate(_)) => "error-duplicate",
             CoreError::Store(_) => "error-internal",

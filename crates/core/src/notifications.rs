@@ -30,7 +30,11 @@ pub const KINDS: &[&str] = &[
     "plan_submitted",
     "plan_approved",
     "plan_returned",
+    "match_checks_exceeded",
 ];
+
+/// Kinds whose subject is a staff member, named in the in-app list (never in the e-mail).
+const ABOUT_USER: &[&str] = &["match_checks_exceeded"];
 
 /// Attempts before an e-mail is given up.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -62,11 +66,16 @@ pub struct NotificationView {
     pub link: String,
     pub created_at: i64,
     pub read: bool,
+    /// For notifications about a staff member (an alert of many match checks): their name.
+    pub about_user: Option<String>,
 }
 
 /// The page a notification leads to.
 pub fn link(kind: &str, subject: &str) -> String {
-    if kind.starts_with("transfer_") {
+    if kind == "match_checks_exceeded" {
+        // The subject is a staff member: named in the list, not in the link.
+        "/notifications".into()
+    } else if kind.starts_with("transfer_") {
         "/transfers".into()
     } else if ["task_", "reflection_", "plan_"]
         .iter()
@@ -180,17 +189,26 @@ impl Haven {
     /// The user's notifications, unread first.
     pub async fn notifications(&self, p: &Principal, limit: i64) -> Result<Vec<NotificationView>> {
         let mut conn = self.db.pool().acquire().await?;
-        Ok(store::of_user(&mut conn, p.user_id, limit.clamp(1, 500))
-            .await?
-            .into_iter()
-            .map(|n| NotificationView {
+        let mut out = Vec::new();
+        for n in store::of_user(&mut conn, p.user_id, limit.clamp(1, 500)).await? {
+            let about_user = match n.subject_id.parse::<UserId>() {
+                Ok(u) if ABOUT_USER.contains(&n.kind.as_str()) => {
+                    haven_store::users::by_id(&mut conn, u)
+                        .await?
+                        .map(|u| format!("{} ({})", u.display_name, u.username))
+                }
+                _ => None,
+            };
+            out.push(NotificationView {
                 link: link(&n.kind, &n.subject_id),
                 id: n.id,
                 kind: n.kind,
                 created_at: n.created_at,
                 read: n.read_at.is_some(),
-            })
-            .collect())
+                about_user,
+            });
+        }
+        Ok(out)
     }
 
     pub async fn unread_notifications(&self, p: &Principal) -> Result<i64> {

@@ -481,6 +481,7 @@ action-demo-loaded = Demo data loaded
 
 ## Screening: linking to a person's case
 error-rate-limited = Too many reports were sent from this connection. Please wait an hour and try again; nothing you typed was lost.
+error-match-rate-limited = You have checked for possible existing records many times this hour, so the check is paused and the coordinator was told. Nothing was saved and nothing you typed was lost: save a draft, or try again later.
 error-tip-closed = This tip is already closed or linked to a case.
 error-case-not-found = No case with this number among the cases you may see.
 error-screening-linked = This screening is already attached to a case.
@@ -1114,6 +1115,7 @@ notification-reflection-ending = A reflection period ends soon
 notification-plan-submitted = An assistance plan waits for your approval
 notification-plan-approved = Your assistance plan was approved
 notification-plan-returned = Your assistance plan was returned with comments
+notification-match-checks-exceeded = A staff member went past the hourly limit of possible-match checks (each check tells whether a named person is known)
 action-protection-saved = Protection saved
 dashboard-high-risk = { $count ->
     [one] One open case is at high or critical risk

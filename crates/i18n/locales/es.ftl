@@ -481,6 +481,7 @@ action-demo-loaded = Datos de demostración cargados
 
 ## Screening: linking to a person's case
 error-rate-limited = Se enviaron demasiados reportes desde esta conexión. Espere una hora e inténtelo de nuevo; no se perdió nada de lo que escribió.
+error-match-rate-limited = Usted buscó posibles registros existentes muchas veces en esta hora, por lo que la verificación está en pausa y se avisó al coordinador. No se guardó nada y no se perdió nada de lo escrito: guarde un borrador o vuelva a intentarlo más tarde.
 error-tip-closed = Este reporte ya está cerrado o vinculado a un caso.
 error-case-not-found = No hay ningún caso con este número entre los que usted puede ver.
 error-screening-linked = Esta evaluación ya está vinculada a un caso.
@@ -1114,6 +1115,7 @@ notification-reflection-ending = Un período de reflexión termina pronto
 notification-plan-submitted = Un plan de asistencia espera su aprobación
 notification-plan-approved = Su plan de asistencia fue aprobado
 notification-plan-returned = Su plan de asistencia fue devuelto con comentarios
+notification-match-checks-exceeded = Un miembro del personal superó el límite por hora de búsquedas de coincidencias (cada una indica si una persona nombrada es conocida)
 action-protection-saved = Protección guardada
 dashboard-high-risk = { $count ->
     [one] Un caso abierto tiene riesgo alto o crítico

@@ -481,6 +481,7 @@ action-demo-loaded = Données de démonstration chargées
 
 ## Screening: linking to a person's case
 error-rate-limited = Trop de signalements ont été envoyés depuis cette connexion. Attendez une heure et réessayez ; rien de ce que vous avez saisi n'est perdu.
+error-match-rate-limited = Vous avez recherché des dossiers existants possibles de nombreuses fois cette heure : la vérification est suspendue et le coordinateur a été prévenu. Rien n'a été enregistré et rien de ce que vous avez saisi n'est perdu : enregistrez un brouillon ou réessayez plus tard.
 error-tip-closed = Ce signalement est déjà clos ou lié à un dossier.
 error-case-not-found = Aucun dossier avec ce numéro parmi ceux que vous pouvez voir.
 error-screening-linked = Ce dépistage est déjà rattaché à un dossier.
@@ -1114,6 +1115,7 @@ notification-reflection-ending = Un délai de réflexion se termine bientôt
 notification-plan-submitted = Un plan d'assistance attend votre approbation
 notification-plan-approved = Votre plan d'assistance a été approuvé
 notification-plan-returned = Votre plan d'assistance a été renvoyé avec des commentaires
+notification-match-checks-exceeded = Un membre du personnel a dépassé la limite horaire de recherches de correspondances (chacune dit si une personne nommée est connue)
 action-protection-saved = Protection enregistrée
 dashboard-high-risk = { $count ->
     [one] Un cas ouvert présente un risque élevé ou critique

@@ -156,6 +156,9 @@ pub(crate) fn problem(
         "error-duplicate" => "Already exists",
         "error-bad-request" => "Bad request",
         "error-rate-limited" => "Too many requests: try again later",
+        "error-match-rate-limited" => {
+            "Too many possible-match checks this hour: try again later (the coordinator was told)"
+        }
         "error-conflict" => "Edit conflict: the record changed since your version",
         "error-precondition-required" => "If-Match with the version read is required",
         "error-file-empty"
@@ -211,8 +214,8 @@ pub(crate) fn fail(e: CoreError) -> Response {
         CoreError::Store(haven_store::StoreError::Duplicate(_)) => {
             problem(StatusCode::CONFLICT, "error-duplicate", vec![])
         }
-        CoreError::RateLimited => {
-            problem(StatusCode::TOO_MANY_REQUESTS, "error-rate-limited", vec![])
+        CoreError::RateLimited | CoreError::MatchChecksLimited => {
+            problem(StatusCode::TOO_MANY_REQUESTS, e.user_key(), vec![])
         }
         e => {
             tracing::error!(error = %e, "api request failed");

@@ -441,6 +441,19 @@ pub async fn case_new_submit(
                 return form_page(&l, None, st, vec![]);
             }
             Ok(_) => {}
+            // Too many checks this hour: nothing is saved, nothing typed is lost.
+            Err(haven_core::CoreError::MatchChecksLimited) => {
+                let st = FormState {
+                    record,
+                    errors: vec![],
+                    conflicts: vec![],
+                    notice: Some(l.t("error-match-rate-limited")),
+                    version: None,
+                    draft,
+                    matches: None,
+                };
+                return form_page(&l, None, st, vec![]);
+            }
             Err(e) => return fail(&l, e),
         }
     }

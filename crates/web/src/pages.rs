@@ -79,7 +79,7 @@ pub(crate) fn fail(l: &Layout<'_>, e: CoreError) -> Response {
         CoreError::Conflict(_) => StatusCode::CONFLICT,
         CoreError::Unauthenticated => return Redirect::to("/login").into_response(),
         CoreError::Store(haven_store::StoreError::Duplicate(_)) => StatusCode::CONFLICT,
-        CoreError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        CoreError::RateLimited | CoreError::MatchChecksLimited => StatusCode::TOO_MANY_REQUESTS,
         _ => {
             tracing::error!(error = %e, "request failed");
             StatusCode::INTERNAL_SERVER_ERROR
