@@ -316,7 +316,7 @@ async fn open_haven(cfg: &Config) -> Result<(Haven, Kek)> {
 
 /// Creates the key file (if missing), the database and its keyring. Idempotent.
 async fn init(cfg: &Config) -> Result<(Db, Kek, bool)> {
-    std::fs::create_dir_all(&cfg.data_dir)
+    haven_store::db::private_dir(&cfg.data_dir, true)
         .with_context(|| format!("creating {}", cfg.data_dir.display()))?;
     let kek = match &cfg.kek {
         KekSource::File(p) if !p.exists() => {

@@ -53,8 +53,20 @@ async fn login_succeeds_and_wrong_password_fails_with_the_same_message_as_unknow
     assert!(events.iter().all(|d| !d.contains("nobody-here")));
 }
 
+/// The cookie a response sets for the session.
+fn session_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("haven_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string()
+}
+
 #[tokio::test]
-async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+async fn repeated_failures_lock_the_account_from_that_address_only() {
     let app = TestApp::spawn().await;
     let c = app.client();
     for _ in 0..5 {
@@ -76,8 +88,24 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
             .await
             .unwrap();
     assert_eq!(locked, 1);
+    // The real user, elsewhere, is not locked out by someone else's failures.
+    let elsewhere = haven_core::Origin {
+        ip: Some("198.51.100.7".into()),
+    };
+    assert!(
+        app.haven
+            .login("screener", PASSWORD, &elsewhere)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Still locked for the address that failed.
+    assert_eq!(
+        try_login(&app, &c, "screener", PASSWORD).await.status(),
+        401
+    );
     // Once the lock has passed (simulated), the right password works again.
-    sqlx::query("UPDATE users SET locked_until = 0 WHERE username = 'screener'")
+    sqlx::query("UPDATE login_locks SET locked_until = 0")
         .execute(app.haven.db.pool())
         .await
         .unwrap();
@@ -93,6 +121,7 @@ async fn second_factor_is_required_and_codes_are_single_use() {
     let c = app.client();
     let res = try_login(&app, &c, "coordinator", PASSWORD).await;
     assert_eq!(location(&res), "/login/mfa");
+    let before = session_cookie(&res);
     // Nothing is reachable before the second factor.
     let dash = c.get(app.url("/dashboard")).send().await.unwrap();
     assert_eq!(location(&dash), "/login/mfa");
@@ -114,10 +143,26 @@ async fn second_factor_is_required_and_codes_are_single_use() {
         .await
         .unwrap();
     assert_eq!(ok.status(), 303);
+    let after = session_cookie(&ok);
+    assert_ne!(
+        before, after,
+        "the session token is renewed by the second factor"
+    );
     assert_eq!(
         c.get(app.url("/dashboard")).send().await.unwrap().status(),
         200
     );
+    // The token seen before the second factor is worth nothing now.
+    let stale = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url("/dashboard"))
+        .header("cookie", format!("haven_session={before}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&stale), "/login");
 
     // Replaying the same code in a new sign-in fails.
     let c2 = app.client();
@@ -191,7 +236,9 @@ async fn roles_that_require_mfa_must_enrol_first() {
             .status(),
         200
     );
-    // Once enrolled, the second factor cannot be replaced from the session, whatever is sent.
+    // Once enrolled, the second factor cannot be replaced from the session, whatever is sent
+    // (the session has a new CSRF token since the second factor).
+    let csrf = csrf_of(&c, &app.url("/account")).await;
     let forged = c
         .post(app.url("/account/mfa"))
         .form(&[
@@ -503,21 +550,39 @@ async fn wrong_second_factor_codes_lock_the_account_across_fresh_sign_ins() {
                 .unwrap();
         }
     }
-    let locked: Option<i64> =
-        sqlx::query_scalar("SELECT locked_until FROM users WHERE username = 'coordinator'")
-            .fetch_one(app.haven.db.pool())
-            .await
-            .unwrap();
+    let locked: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(l.locked_until) FROM login_locks l JOIN users u ON u.id = l.user_id WHERE u.username = 'coordinator'",
+    )
+    .fetch_one(app.haven.db.pool())
+    .await
+    .unwrap();
     assert!(
         locked.is_some_and(|t| t > haven_core::now()),
         "the account is locked"
     );
-    // Now even the right password and the right code do not get in.
+    // From the attacker's address, even the right password does not get in.
     let c = app.client();
     assert_eq!(
         try_login(&app, &c, "coordinator", PASSWORD).await.status(),
         401
     );
+    // The coordinator, from their own address, signs in with password and code.
+    let own = haven_core::Origin {
+        ip: Some("203.0.113.9".into()),
+    };
+    let s = app
+        .haven
+        .login("coordinator", PASSWORD, &own)
+        .await
+        .unwrap()
+        .expect("password accepted from another address");
+    let code = haven_crypto::totp::current_code(
+        haven_core::demo::DEMO_TOTP_COORDINATOR,
+        haven_core::now() as u64,
+    )
+    .unwrap();
+    let renewed = app.haven.verify_mfa(&s.info, &code, &own).await.unwrap();
+    assert!(renewed.is_some_and(|t| t != s.token));
 }
 
 #[tokio::test]

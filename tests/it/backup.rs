@@ -142,3 +142,57 @@ async fn kek_rotation_rewraps_keys_and_old_key_stops_working() {
     );
     assert!(list.total > 1);
 }
+
+/// A backup written before sign-in locks moved to `login_locks` and before case grants were
+/// removed still restores: the retired table's rows and columns are dropped.
+#[tokio::test]
+async fn a_backup_of_an_earlier_version_restores() {
+    let app = TestApp::spawn_with(Policy::default(), 3).await;
+    let mut out = Vec::new();
+    haven_store::dump::dump(&app.haven.db, &mut out, |_| {})
+        .await
+        .unwrap();
+    // Rewrite it as the earlier version wrote it.
+    let mut lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut in_users = false;
+    let at = 8; // after must_change_password
+    for v in lines.iter_mut() {
+        if let Some(t) = v.get("table") {
+            in_users = t == "users";
+            if in_users {
+                let cols = v["columns"].as_array_mut().unwrap();
+                assert_eq!(cols[at - 1], "must_change_password");
+                cols.insert(at, "failed_logins".into());
+                cols.insert(at + 1, "locked_until".into());
+            }
+        } else if in_users && let Some(row) = v.as_array_mut() {
+            row.insert(at, 0.into());
+            row.insert(at + 1, serde_json::Value::Null);
+        }
+    }
+    let end = lines.pop().unwrap();
+    let total = end["end"].as_u64().unwrap();
+    lines.push(serde_json::json!({"table": "case_grants", "columns": ["case_id", "user_id", "granted_by", "granted_at", "expires_at"]}));
+    lines.push(serde_json::json!(["c", "u", "g", 1, null]));
+    lines.push(serde_json::json!({"end": total + 1}));
+    let old: String = lines.iter().map(|l| format!("{l}\n")).collect();
+
+    let target = TestDb::new().await;
+    let db = Db::connect(&target.url, OpenMode::CreateIfMissing)
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    let n = haven_store::dump::restore(&db, old.as_bytes(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(n, total + 1);
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert!(users >= 10);
+}

@@ -76,6 +76,39 @@ fn a_missing_database_is_an_error_not_a_new_empty_one() {
     assert!(!ok && err.contains("unknown scheme"), "{err}");
 }
 
+/// The data folder is the owner's alone (0700) and so are the database files (0600), also when
+/// an earlier version left them open to others.
+#[cfg(unix)]
+#[test]
+fn the_data_folder_and_database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("haven-data");
+    let d = data.to_str().unwrap();
+    let (ok, out, err) = haven(&["--data-dir", d, "init"], &[]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(mode(&data), 0o700);
+    for f in ["haven.db", "haven.db-wal", "haven.db-shm"] {
+        let p = data.join(f);
+        if p.exists() {
+            assert_eq!(mode(&p), 0o600, "{f}");
+        }
+    }
+    assert!(data.join("haven.db").exists());
+    // As an earlier version left them: opened up, then narrowed again.
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        data.join("haven.db"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let (ok, out, err) = haven(&["--data-dir", d, "init"], &[]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("haven.db")), 0o600);
+}
+
 #[test]
 fn init_is_idempotent_and_unknown_variables_are_warned_about() {
     let dir = tempfile::tempdir().unwrap();

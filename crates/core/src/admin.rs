@@ -281,8 +281,6 @@ impl Haven {
             disabled: false,
             // A password an administrator chose is known to them: the user must replace it.
             must_change_password: generated || matches!(by, AdminActor::Admin(_)),
-            failed_logins: 0,
-            locked_until: None,
             totp_secret: None,
             totp_last_step: None,
             language: None,

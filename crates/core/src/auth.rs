@@ -117,14 +117,25 @@ impl Haven {
     /// Counts an attempt before it is checked and, when the count reaches the threshold, locks the
     /// account in the same transaction: concurrent guesses then find it locked. The attempt that
     /// set the lock is still checked; success lifts it. `None`: the account is locked.
-    async fn reserve(&self, user: UserId, t: i64) -> Result<Option<i64>> {
+    async fn reserve(&self, user: UserId, address: &str, t: i64) -> Result<Option<i64>> {
         let mut tx = self.db.begin().await?;
-        let attempt = users::reserve_attempt(&mut tx, user, t).await?;
+        let attempt = users::reserve_attempt(&mut tx, user, address, t).await?;
         if let Some(until) = attempt.and_then(|n| self.lock_for(n)) {
-            users::set_locked_until(&mut tx, user, until).await?;
+            users::set_locked_until(&mut tx, user, address, until).await?;
         }
         tx.commit().await?;
         Ok(attempt)
+    }
+
+    /// Where sign-in failures are counted: a keyed hash of the client address (no address is
+    /// stored), so that an outsider's failures lock the account for the outsider's address
+    /// only, never for the real user elsewhere. Addresses that spray many accounts are refused
+    /// as a whole (`address_max_failures`).
+    fn lock_address(&self, origin: &Origin) -> String {
+        match &origin.ip {
+            Some(ip) => token::hash(&self.token_key, &format!("login-address:{ip}")),
+            None => "-".into(),
+        }
     }
 
     fn lock_for(&self, failures: i64) -> Option<i64> {
@@ -174,10 +185,11 @@ impl Haven {
         };
         // Take a number before the slow check: concurrent guesses are counted one by one, and
         // the attempt that reaches the threshold locks the account at once (see `reserve`).
+        let address = self.lock_address(origin);
         let attempt = if user.disabled {
             None
         } else {
-            self.reserve(user.id, t).await?
+            self.reserve(user.id, &address, t).await?
         };
         let locked = !user.disabled && attempt.is_none();
         let ok = if locked || user.disabled {
@@ -187,7 +199,7 @@ impl Haven {
         } else {
             self.verify_password(pw, &user.password_hash).await
         };
-        let failures = attempt.unwrap_or(user.failed_logins);
+        let failures = attempt.unwrap_or_default();
         let mut tx = self.db.begin().await?;
         let who = user_actor(&user, origin);
         if locked || user.disabled || !ok {
@@ -214,9 +226,9 @@ impl Haven {
         // counting towards the lockout across fresh password sign-ins.
         if mfa_pending {
             // The password was right: lift a lock this attempt set, keep the count for the code.
-            users::clear_lock(&mut tx, user.id).await?;
+            users::clear_lock(&mut tx, user.id, &address).await?;
         } else {
-            users::record_success(&mut tx, user.id, t).await?;
+            users::record_success(&mut tx, user.id, &address, t).await?;
         }
         let cookie = token::generate("");
         let row = SessionRow {
@@ -269,6 +281,7 @@ impl Haven {
         let t = now();
         let mut conn = self.db.pool().acquire().await?;
         sessions::purge_login_failures(&mut conn, t - self.policy.address_window_secs).await?;
+        users::purge_login_locks(&mut conn, t - 86_400).await?;
         haven_store::tips::purge_rate_events(&mut conn, t - crate::tips::RATE_WINDOW_SECS).await?;
         Ok(sessions::delete_expired(
             &mut conn,
@@ -301,8 +314,15 @@ impl Haven {
         Ok(n)
     }
 
-    /// Second step of sign-in. A code is accepted once only.
-    pub async fn verify_mfa(&self, s: &SessionInfo, code: &str, origin: &Origin) -> Result<bool> {
+    /// Second step of sign-in. A code is accepted once only. On success the session gets a new
+    /// token (returned: the new cookie), so a token seen before the second factor is worth
+    /// nothing after it.
+    pub async fn verify_mfa(
+        &self,
+        s: &SessionInfo,
+        code: &str,
+        origin: &Origin,
+    ) -> Result<Option<String>> {
         let mut tx = self.db.begin().await?;
         let user = users::by_id(&mut tx, s.principal.user_id)
             .await?
@@ -310,14 +330,15 @@ impl Haven {
         let aad = format!("users.totp_secret:{}", user.id);
         let secret = match &user.totp_secret {
             Some(blob) => self.cipher().decrypt(blob, &aad)?,
-            None => return Ok(false),
+            None => return Ok(None),
         };
         let t = now();
+        let address = self.lock_address(origin);
         // Counted before checking, atomically, like passwords (see `login`).
-        let attempt = users::reserve_attempt(&mut tx, user.id, t).await?;
+        let attempt = users::reserve_attempt(&mut tx, user.id, &address, t).await?;
         let lock = attempt.and_then(|n| self.lock_for(n));
         if let Some(until) = lock {
-            users::set_locked_until(&mut tx, user.id, until).await?;
+            users::set_locked_until(&mut tx, user.id, &address, until).await?;
         }
         let locked = attempt.is_none();
         let step = totp::check(&secret, code, t as u64);
@@ -326,9 +347,10 @@ impl Haven {
             _ => false,
         };
         let who = actor(&s.principal, origin);
+        let mut renewed = None;
         if fresh {
-            users::record_success(&mut tx, user.id, t).await?;
-            sessions::complete_mfa(&mut tx, &s.token_hash).await?;
+            users::record_success(&mut tx, user.id, &address, t).await?;
+            renewed = Some(self.complete_mfa(&mut tx, s, t).await?);
             self.record(&mut tx, &who, Event::new(Action::MfaSucceeded))
                 .await?;
         } else {
@@ -347,7 +369,18 @@ impl Haven {
             .await?;
         }
         tx.commit().await?;
-        Ok(fresh)
+        Ok(renewed)
+    }
+
+    /// Marks the session's second factor done under a new token and CSRF token; returns the new
+    /// cookie value.
+    async fn complete_mfa(&self, tx: &mut Conn, s: &SessionInfo, t: i64) -> Result<String> {
+        let cookie = token::generate("");
+        let hash = token::hash(&self.token_key, &cookie);
+        if !sessions::complete_mfa(tx, &s.token_hash, &hash, &token::generate(""), t).await? {
+            return Err(CoreError::Unauthenticated);
+        }
+        Ok(cookie)
     }
 
     pub fn start_mfa_enrolment(&self, s: &SessionInfo) -> Enrolment {
@@ -378,19 +411,21 @@ impl Haven {
         })
     }
 
-    /// Saves the second factor once the user proves their app produces valid codes.
+    /// Saves the second factor once the user proves their app produces valid codes. Like
+    /// [`Haven::verify_mfa`], returns the session's new cookie value.
     pub async fn confirm_mfa_enrolment(
         &self,
         s: &SessionInfo,
         sealed: &str,
         code: &str,
         origin: &Origin,
-    ) -> Result<bool> {
+    ) -> Result<Option<String>> {
         let Some(e) = self.resume_mfa_enrolment(s, sealed) else {
-            return Ok(false);
+            return Ok(None);
         };
-        let Some(step) = totp::check(&e.secret, code, now() as u64) else {
-            return Ok(false);
+        let t = now();
+        let Some(step) = totp::check(&e.secret, code, t as u64) else {
+            return Ok(None);
         };
         let mut tx = self.db.begin().await?;
         let uid = s.principal.user_id;
@@ -399,7 +434,7 @@ impl Haven {
             .encrypt(&e.secret, &format!("users.totp_secret:{uid}"));
         users::set_totp(&mut tx, uid, Some(&blob)).await?;
         users::use_totp_step(&mut tx, uid, step as i64).await?;
-        sessions::complete_mfa(&mut tx, &s.token_hash).await?;
+        let cookie = self.complete_mfa(&mut tx, s, t).await?;
         self.record(
             &mut tx,
             &actor(&s.principal, origin),
@@ -407,7 +442,7 @@ impl Haven {
         )
         .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Some(cookie))
     }
 
     /// The principal behind an `Authorization: Bearer` token.

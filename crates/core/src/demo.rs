@@ -2370,8 +2370,6 @@ pub async fn load(
             password_hash: hash.clone(),
             disabled: false,
             must_change_password: false,
-            failed_logins: 0,
-            locked_until: None,
             totp_secret: totp,
             totp_last_step: None,
             language: None,

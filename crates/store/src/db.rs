@@ -58,6 +58,59 @@ pub fn parse_url(url: &str) -> Result<(Backend, Option<PathBuf>)> {
     )))
 }
 
+/// Creates `dir` (and its parents) readable by the owner only. With `narrow`, an existing folder
+/// is narrowed to that too (Haven's own data folder, which holds the database and usually the
+/// key file; not a folder the operator merely put the database in).
+pub fn private_dir(dir: &std::path::Path, narrow: bool) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+        let mode = std::fs::metadata(dir)?.permissions().mode();
+        if narrow && mode & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode & 0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = narrow;
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// The SQLite file (created empty if missing) and its journal files, readable and writable by
+/// the owner only. SQLite gives new journal files the database file's permissions.
+fn private_files(db: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if !db.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(db)?;
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let p = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+            if let Ok(m) = std::fs::metadata(&p)
+                && m.permissions().mode() & 0o077 != 0
+            {
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = db;
+    Ok(())
+}
+
 impl Db {
     pub async fn connect(url: &str, mode: OpenMode) -> Result<Db> {
         sqlx::any::install_default_drivers();
@@ -69,10 +122,13 @@ impl Db {
                     return Err(StoreError::Missing(path.display().to_string()));
                 }
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|e| {
+                    private_dir(parent, false).map_err(|e| {
                         StoreError::BadUrl(format!("cannot create {}: {e}", parent.display()))
                     })?;
                 }
+                private_files(&path).map_err(|e| {
+                    StoreError::BadUrl(format!("cannot protect {}: {e}", path.display()))
+                })?;
                 let opts =
                     AnyConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?;
                 AnyPoolOptions::new()

@@ -68,8 +68,6 @@ pub const TABLES: &[TableSpec] = &[
             ("password_hash", T),
             ("disabled", I),
             ("must_change_password", I),
-            ("failed_logins", I),
-            ("locked_until", I),
             ("totp_secret", B),
             ("totp_last_step", I),
             ("language", T),
@@ -625,6 +623,7 @@ pub const TABLES: &[TableSpec] = &[
 pub const NOT_DUMPED: &[&str] = &[
     "sessions",
     "login_failures",
+    "login_locks",
     "rate_events",
     // E-mails waiting to go out: a restored copy must not send them again.
     "outbox",
@@ -634,6 +633,11 @@ pub const NOT_DUMPED: &[&str] = &[
 /// Tables of earlier versions that no longer exist: their rows in an older backup are skipped
 /// (`case_grants`: per-user access grants, removed because no page showed them).
 const RETIRED: &[&str] = &["case_grants"];
+
+/// Columns of earlier versions that no longer exist, as (table, column): dropped from the rows of
+/// an older backup. (`users.failed_logins`, `users.locked_until`: sign-in locks are now kept per
+/// account and address, in `login_locks`, which is not backed up.)
+const RETIRED_COLUMNS: &[(&str, &str)] = &[("users", "failed_logins"), ("users", "locked_until")];
 
 const FORMAT: &str = "haven-backup";
 const VERSION: i64 = 1;
@@ -722,6 +726,8 @@ pub async fn restore(db: &Db, input: impl BufRead, mut progress: impl FnMut(u64)
     }
     let mut table: Option<&TableSpec> = None;
     let mut skipping = false;
+    // Positions of the backup's columns that this version keeps.
+    let mut keep: Vec<usize> = Vec::new();
     let mut insert_sql = String::new();
     let mut total = 0u64;
     let mut ended = false;
@@ -741,7 +747,14 @@ pub async fn restore(db: &Db, input: impl BufRead, mut progress: impl FnMut(u64)
                     .find(|t| t.name == name)
                     .ok_or_else(|| bad("unknown table"))?;
                 let cols: Vec<&str> = spec.columns.iter().map(|c| c.0).collect();
-                if o["columns"] != json!(cols) {
+                let theirs: Vec<&str> = o["columns"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                keep = (0..theirs.len())
+                    .filter(|i| !RETIRED_COLUMNS.contains(&(name, theirs[*i])))
+                    .collect();
+                if keep.iter().map(|i| theirs[*i]).collect::<Vec<_>>() != cols {
                     return Err(bad(&format!(
                         "columns of {name} differ from this version's schema"
                     )));
@@ -765,11 +778,11 @@ pub async fn restore(db: &Db, input: impl BufRead, mut progress: impl FnMut(u64)
             Value::Array(_) if skipping => total += 1,
             Value::Array(vals) => {
                 let spec = table.ok_or_else(|| bad("row before table"))?;
-                if vals.len() != spec.columns.len() {
+                if keep.iter().any(|i| *i >= vals.len()) || vals.len() < spec.columns.len() {
                     return Err(bad("row width"));
                 }
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(insert_sql.clone()));
-                for (val, (_, kind)) in vals.iter().zip(spec.columns) {
+                for (val, (_, kind)) in keep.iter().map(|i| &vals[*i]).zip(spec.columns) {
                     q = match (kind, val) {
                         (Kind::Text, Value::Null) => q.bind(None::<String>),
                         (Kind::Int, Value::Null) => q.bind(None::<i64>),

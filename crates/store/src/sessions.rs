@@ -43,7 +43,7 @@ pub async fn get_with_user(
         "SELECT s.token_hash, s.user_id AS s_user_id, s.csrf_token, s.mfa_pending, s.created_at AS s_created_at,
                 s.last_seen_at, s.ip,
                 u.id, u.username, u.display_name, u.agency_id, u.role, u.password_hash, u.disabled,
-                u.must_change_password, u.failed_logins, u.locked_until, u.totp_secret, u.totp_last_step,
+                u.must_change_password, u.totp_secret, u.totp_last_step,
                 u.language, u.created_at, u.last_login_at, u.email
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
@@ -72,12 +72,25 @@ pub async fn touch(conn: &mut Conn, token_hash: &str, now: i64) -> Result<()> {
     Ok(())
 }
 
-pub async fn complete_mfa(conn: &mut Conn, token_hash: &str) -> Result<()> {
-    sqlx::query("UPDATE sessions SET mfa_pending = 0 WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// The second factor is done: the session continues under a new token and CSRF token (the old
+/// token stops working). False if the session is gone.
+pub async fn complete_mfa(
+    conn: &mut Conn,
+    old_hash: &str,
+    new_hash: &str,
+    csrf: &str,
+    now: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE sessions SET mfa_pending = 0, token_hash = $1, csrf_token = $2, last_seen_at = $3 WHERE token_hash = $4",
+    )
+    .bind(new_hash)
+    .bind(csrf)
+    .bind(now)
+    .bind(old_hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 pub async fn delete(conn: &mut Conn, token_hash: &str) -> Result<()> {

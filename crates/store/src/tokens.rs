@@ -58,7 +58,7 @@ pub async fn get_with_user(
         "SELECT t.id AS t_id, t.user_id, t.token_hash, t.label, t.created_at AS t_created_at, t.expires_at,
                 t.last_used_at, t.revoked,
                 u.id, u.username, u.display_name, u.agency_id, u.role, u.password_hash, u.disabled,
-                u.must_change_password, u.failed_logins, u.locked_until, u.totp_secret, u.totp_last_step,
+                u.must_change_password, u.totp_secret, u.totp_last_step,
                 u.language, u.created_at, u.last_login_at, u.email
          FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
     )

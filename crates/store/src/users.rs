@@ -16,8 +16,6 @@ pub struct UserRow {
     pub password_hash: String,
     pub disabled: bool,
     pub must_change_password: bool,
-    pub failed_logins: i64,
-    pub locked_until: Option<i64>,
     /// Encrypted base32 TOTP secret; `None` until the user enrols.
     pub totp_secret: Option<Vec<u8>>,
     pub totp_last_step: Option<i64>,
@@ -29,7 +27,7 @@ pub struct UserRow {
 }
 
 const COLS: &str = "id, username, display_name, agency_id, role, password_hash, disabled, must_change_password, \
-     failed_logins, locked_until, totp_secret, totp_last_step, language, created_at, last_login_at, email";
+     totp_secret, totp_last_step, language, created_at, last_login_at, email";
 
 pub(crate) fn from_row(r: &AnyRow) -> Result<UserRow> {
     Ok(UserRow {
@@ -41,8 +39,6 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<UserRow> {
         password_hash: r.try_get("password_hash")?,
         disabled: flag(r, "disabled")?,
         must_change_password: flag(r, "must_change_password")?,
-        failed_logins: r.try_get("failed_logins")?,
-        locked_until: r.try_get("locked_until")?,
         totp_secret: r.try_get("totp_secret")?,
         totp_last_step: r.try_get("totp_last_step")?,
         language: r.try_get("language")?,
@@ -55,8 +51,8 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<UserRow> {
 pub async fn insert(conn: &mut Conn, u: &UserRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO users (id, username, display_name, agency_id, role, password_hash, disabled, must_change_password,
-             failed_logins, locked_until, totp_secret, totp_last_step, language, created_at, last_login_at, email)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             totp_secret, totp_last_step, language, created_at, last_login_at, email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(u.id.to_string())
     .bind(&u.username)
@@ -66,8 +62,6 @@ pub async fn insert(conn: &mut Conn, u: &UserRow) -> Result<()> {
     .bind(&u.password_hash)
     .bind(crate::flag(u.disabled))
     .bind(crate::flag(u.must_change_password))
-    .bind(u.failed_logins)
-    .bind(u.locked_until)
     .bind(&u.totp_secret)
     .bind(u.totp_last_step)
     .bind(&u.language)
@@ -121,25 +115,34 @@ pub async fn set_password(
     hash: &str,
     must_change: bool,
 ) -> Result<bool> {
-    let r = sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL WHERE id = $3",
-    )
-    .bind(hash)
-    .bind(crate::flag(must_change))
-    .bind(id.to_string())
-    .execute(&mut *conn)
-    .await?;
+    let r =
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(crate::flag(must_change))
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await?;
+    // A new password lifts every sign-in lock of the account.
+    sqlx::query("DELETE FROM login_locks WHERE user_id = $1")
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
     Ok(r.rows_affected() == 1)
 }
 
-pub async fn record_success(conn: &mut Conn, id: UserId, now: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2",
-    )
-    .bind(now)
-    .bind(id.to_string())
-    .execute(&mut *conn)
-    .await?;
+/// A completed sign-in from `address`: the failures counted there are forgotten (not those of
+/// other addresses, which may be an attacker's).
+pub async fn record_success(conn: &mut Conn, id: UserId, address: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM login_locks WHERE user_id = $1 AND address = $2")
+        .bind(id.to_string())
+        .bind(address)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -205,33 +208,70 @@ pub async fn set_language(conn: &mut Conn, id: UserId, lang: Option<&str>) -> Re
     Ok(())
 }
 
-/// Counts a sign-in attempt before it is checked, atomically: concurrent guesses each get their
-/// own number. Returns the count including this attempt, or `None` while the account is locked.
-/// A successful attempt resets the count with [`record_success`].
-pub async fn reserve_attempt(conn: &mut Conn, id: UserId, now: i64) -> Result<Option<i64>> {
+/// Counts a sign-in attempt of `id` from `address` (a keyed hash of the client address) before
+/// it is checked, unless that pair is locked: returns the failures so far, this one included, or
+/// `None` while locked. The lock is per account and address, so failures from one place do not
+/// lock the real user out from another.
+pub async fn reserve_attempt(
+    conn: &mut Conn,
+    id: UserId,
+    address: &str,
+    now: i64,
+) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
-        "UPDATE users SET failed_logins = failed_logins + 1
-         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
+        "INSERT INTO login_locks (user_id, address, failures, locked_until, updated_at) VALUES ($1, $2, 1, NULL, $3)
+         ON CONFLICT (user_id, address) DO UPDATE SET failures = login_locks.failures + 1, updated_at = excluded.updated_at
+         WHERE login_locks.locked_until IS NULL OR login_locks.locked_until <= $3
+         RETURNING failures",
     )
     .bind(id.to_string())
+    .bind(address)
     .bind(now)
     .fetch_optional(&mut *conn)
     .await?)
 }
 
-pub async fn set_locked_until(conn: &mut Conn, id: UserId, until: i64) -> Result<()> {
-    sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+pub async fn set_locked_until(
+    conn: &mut Conn,
+    id: UserId,
+    address: &str,
+    until: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE login_locks SET locked_until = $1 WHERE user_id = $2 AND address = $3")
         .bind(until)
         .bind(id.to_string())
+        .bind(address)
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub async fn clear_lock(conn: &mut Conn, id: UserId) -> Result<()> {
-    sqlx::query("UPDATE users SET locked_until = NULL WHERE id = $1")
+pub async fn clear_lock(conn: &mut Conn, id: UserId, address: &str) -> Result<()> {
+    sqlx::query("UPDATE login_locks SET locked_until = NULL WHERE user_id = $1 AND address = $2")
         .bind(id.to_string())
+        .bind(address)
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// The latest lock of an account at any address, for the administrators' view and tests.
+pub async fn locked_until(conn: &mut Conn, id: UserId) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT MAX(locked_until) FROM login_locks WHERE user_id = $1")
+            .bind(id.to_string())
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+/// Forgets failure counts untouched since `before` (run with the session purge).
+pub async fn purge_login_locks(conn: &mut Conn, before: i64) -> Result<u64> {
+    let r = sqlx::query(
+        "DELETE FROM login_locks WHERE updated_at < $1 AND (locked_until IS NULL OR locked_until < $1)",
+    )
+    .bind(before)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected())
 }

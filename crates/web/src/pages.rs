@@ -226,6 +226,16 @@ pub async fn mfa_page(State(state): State<AppState>, PendingMfa(info, s): Pendin
     })
 }
 
+/// To the dashboard under the session's new token (renewed once the second factor is done).
+fn renewed(state: &AppState, cookie: &str) -> Response {
+    let mut res = Redirect::to("/dashboard").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(state, SESSION_COOKIE, cookie, None),
+    );
+    res
+}
+
 #[derive(Deserialize)]
 pub struct CodeForm {
     code: String,
@@ -240,8 +250,8 @@ pub async fn mfa_submit(
 ) -> Response {
     let l = Layout::new(&state, &info);
     match state.haven().verify_mfa(&s, &f.code, &info.origin).await {
-        Ok(true) => Redirect::to("/dashboard").into_response(),
-        Ok(false) => {
+        Ok(Some(cookie)) => renewed(&state, &cookie),
+        Ok(None) => {
             let mut res = render(&MfaPage {
                 l: &l,
                 failed: true,
@@ -309,8 +319,8 @@ pub async fn mfa_enrol_submit(
         .confirm_mfa_enrolment(&s, &f.sealed, &f.code, &info.origin)
         .await
     {
-        Ok(true) => Redirect::to("/dashboard").into_response(),
-        Ok(false) => {
+        Ok(Some(cookie)) => renewed(&state, &cookie),
+        Ok(None) => {
             let e = state
                 .haven()
                 .resume_mfa_enrolment(&s, &f.sealed)
