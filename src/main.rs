@@ -628,7 +628,10 @@ async fn user_cmd(cfg: &Config, cmd: UserCmd, origin: &Origin) -> Result<()> {
                 new.username.trim().to_lowercase()
             );
             if password.is_empty() {
-                println!("One-time password (must be changed at first sign-in): {pw}");
+                println!(
+                    "One-time password (must be changed at first sign-in): {}",
+                    pw.secret()
+                );
             }
         }
         UserCmd::Disable { user } => {
@@ -653,7 +656,7 @@ async fn user_cmd(cfg: &Config, cmd: UserCmd, origin: &Origin) -> Result<()> {
             let pw = haven
                 .reset_password(AdminActor::Operator, u.id, reset_mfa, origin)
                 .await?;
-            println!("New one-time password for {}: {pw}", u.username);
+            println!("New one-time password for {}: {}", u.username, pw.secret());
         }
         UserCmd::List => {
             for u in haven.list_users(AdminActor::Operator).await? {

@@ -443,7 +443,7 @@ async fn a_one_time_password_must_be_changed_before_anything_else() {
         password: String::new(),
         email: String::new(),
     };
-    let (_, one_time) = app
+    let (_, credential) = app
         .haven
         .create_user(
             haven_core::admin::AdminActor::Operator,
@@ -452,6 +452,7 @@ async fn a_one_time_password_must_be_changed_before_anything_else() {
         )
         .await
         .unwrap();
+    let one_time = credential.secret().to_string();
     let c = app.client();
     assert_eq!(
         try_login(&app, &c, "newcomer", &one_time).await.status(),
@@ -603,7 +604,10 @@ async fn a_password_reset_revokes_api_tokens_and_keeps_the_second_factor() {
     let target = app.user_id("caseworker").await;
     assert_eq!(
         admin
-            .post_form(&format!("/admin/users/{target}/reset-password"), &[])
+            .post_form(
+                &format!("/admin/users/{target}/reset-password"),
+                &[("confirm", "1")],
+            )
             .await
             .status(),
         200
@@ -620,7 +624,10 @@ async fn a_password_reset_revokes_api_tokens_and_keeps_the_second_factor() {
     // An administrator's reset does not remove someone's second factor.
     let coord = app.user_id("coordinator").await;
     admin
-        .post_form(&format!("/admin/users/{coord}/reset-password"), &[])
+        .post_form(
+            &format!("/admin/users/{coord}/reset-password"),
+            &[("confirm", "1")],
+        )
         .await;
     let secret: Option<Vec<u8>> =
         sqlx::query_scalar("SELECT totp_secret FROM users WHERE username = 'coordinator'")

@@ -162,6 +162,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
                     "agency_id",
                     &app.haven.list_agencies().await.unwrap()[0].id.to_string(),
                 ),
+                ("confirm", "1"),
             ],
         )
         .await;
@@ -172,13 +173,38 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
     );
     let target = app.user_id("childcare").await; // not one of the signed-in users
     let res = s
-        .post_form(&format!("/admin/users/{target}/reset-password"), &[])
+        .post_form(
+            &format!("/admin/users/{target}/reset-password"),
+            &[("confirm", "1")],
+        )
         .await;
     assert_eq!(
         res.status().as_u16(),
         expect(200, role == Role::Admin, 403),
         "{user} POST reset-password"
     );
+    for (action, fields) in [
+        ("role", vec![("role", "case_worker")]),
+        ("disable", vec![]),
+        ("enable", vec![]),
+    ] {
+        let mut confirmed = fields.clone();
+        confirmed.push(("confirm", "1"));
+        let path = format!("/admin/users/{target}/{action}");
+        // Without confirmation: the question, nothing done.
+        let res = s.post_form(&path, &fields).await;
+        assert_eq!(
+            res.status().as_u16(),
+            expect(200, role == Role::Admin, 403),
+            "{user} POST {action} (unconfirmed)"
+        );
+        let res = s.post_form(&path, &confirmed).await;
+        assert_eq!(
+            res.status().as_u16(),
+            expect(303, role == Role::Admin, 403),
+            "{user} POST {action}"
+        );
+    }
     let res = s
         .post_form(
             "/training/new",
@@ -565,6 +591,11 @@ async fn every_role_on_every_route() {
         anon.get(app.url("/report")).send().await.unwrap().status(),
         200,
         "the public report page needs no account"
+    );
+    assert_eq!(
+        anon.get(app.url("/enrol")).send().await.unwrap().status(),
+        200,
+        "enrolment needs no account"
     );
     assert_eq!(
         anon.get(app.url("/verify")).send().await.unwrap().status(),

@@ -237,3 +237,246 @@ async fn match_checks_are_limited_audited_and_alerted() {
             .all(|r| r.details.as_deref().unwrap_or("").contains("\"found\":"))
     );
 }
+
+/// The one-time enrolment code shown in a page ("XXXX-XXXX-XXXX-XXXX").
+fn code_in(html: &str) -> String {
+    let from = html.find("enrolment code").expect("the code is announced");
+    html.as_bytes()[from..]
+        .windows(19)
+        .find(|w| {
+            w.iter().enumerate().all(|(i, c)| {
+                if i % 5 == 4 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_alphanumeric()
+                }
+            })
+        })
+        .map(|w| String::from_utf8(w.to_vec()).unwrap())
+        .expect("a code in the page")
+}
+
+async fn notified(app: &TestApp, user: &str, kind: &str) -> Vec<Option<String>> {
+    let p = principal(app, user).await;
+    app.haven
+        .notifications(&p, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.kind == kind)
+        .map(|n| n.about_user)
+        .collect()
+}
+
+/// An administrator cannot read case files by creating (or resetting) an account: the owner
+/// sets the password with a one-time code, the agency's case workers and the coordinators are
+/// told, every step asks for confirmation and is audited, and no administrator changes their own
+/// role.
+#[tokio::test]
+async fn administrators_never_know_a_password_and_new_case_accounts_are_announced() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let admin = app.login("admin").await;
+    let shelter = app
+        .haven
+        .find_agency("Help & Shelter")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let page = admin.get("/admin/users").await.text().await.unwrap();
+    assert!(!page.contains("name=\"password\""), "no password to choose");
+    let form = [
+        ("username", "mole"),
+        ("display_name", "New Colleague"),
+        ("role", "case_worker"),
+        ("agency_id", shelter.as_str()),
+    ];
+    // First the question, naming who will be told; nothing is created yet.
+    let res = admin.post_form("/admin/users", &form).await;
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"confirm-announce\""), "{html}");
+    assert!(app.haven.find_user("mole").await.unwrap().is_none());
+    let mut confirmed = form.to_vec();
+    confirmed.push(("confirm", "1"));
+    let html = admin
+        .post_form("/admin/users", &confirmed)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let code = code_in(&html);
+    let mole = app.haven.find_user("mole").await.unwrap().unwrap();
+
+    // The administrator cannot sign in as the new account with anything they were shown.
+    let c = app.client();
+    for guess in [code.as_str(), "haven-demo-2026"] {
+        let csrf = crate::harness::csrf_of(&c, &app.url("/login")).await;
+        let res = c
+            .post(app.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "mole"),
+                ("password", guess),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    // Announced to Help & Shelter's case worker and the coordinator, not to other agencies.
+    assert_eq!(
+        notified(&app, "caseworker", "account_created").await,
+        [Some("New Colleague (mole)".to_string())]
+    );
+    assert_eq!(
+        notified(&app, "coordinator", "account_created").await.len(),
+        1
+    );
+    assert!(
+        notified(&app, "childcare", "account_created")
+            .await
+            .is_empty()
+    );
+
+    // The owner enrols: a wrong code is refused, the right one sets their own password, once.
+    let enrol = |code: String, pw: &'static str| {
+        let c = app.client();
+        let url = app.url("/enrol");
+        async move {
+            let csrf = crate::harness::csrf_of(&c, &url).await;
+            c.post(&url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("username", "mole"),
+                    ("code", code.as_str()),
+                    ("password", pw),
+                    ("password2", pw),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        enrol("AAAA-BBBB-CCCC-DDDD".into(), "orchid-Rupununi-falls-88")
+            .await
+            .status(),
+        422
+    );
+    let res = enrol(code.to_lowercase(), "short").await;
+    assert_eq!(
+        res.status(),
+        422,
+        "the policy applies; the code is not used up"
+    );
+    let res = enrol(code.clone(), "orchid-Rupununi-falls-88").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("Your password is set"));
+    assert_eq!(
+        enrol(code.clone(), "another-Essequibo-day-77")
+            .await
+            .status(),
+        422,
+        "once"
+    );
+    let csrf = crate::harness::csrf_of(&c, &app.url("/login")).await;
+    let res = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "mole"),
+            ("password", "orchid-Rupununi-falls-88"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+
+    // A reset: the old password stops working, a new code, announced again.
+    let html = admin
+        .post_form(
+            &format!("/admin/users/{}/reset-password", mole.id),
+            &[("confirm", "1")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let second = code_in(&html);
+    assert_ne!(second, code);
+    assert_eq!(notified(&app, "caseworker", "account_reset").await.len(), 1);
+    assert!(
+        app.haven
+            .login("mole", "orchid-Rupununi-falls-88", &Default::default())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // An expired code no longer works.
+    sqlx::query("UPDATE account_enrolments SET expires_at = 0")
+        .execute(app.haven.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        enrol(second, "orchid-Rupununi-falls-99").await.status(),
+        422
+    );
+
+    // No administrator changes their own role (nor resets their own password).
+    let me = app.user_id("admin").await;
+    let res = admin
+        .post_form(
+            &format!("/admin/users/{me}/role"),
+            &[("role", "coordinator"), ("confirm", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        principal(&app, "admin").await.role,
+        haven_domain::Role::Admin
+    );
+    // Another account's role change is confirmed, audited with both users and announced.
+    let trainer = app.user_id("trainer").await;
+    let res = admin
+        .post_form(
+            &format!("/admin/users/{trainer}/role"),
+            &[("role", "screener"), ("confirm", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        notified(&app, "coordinator", "account_role_changed")
+            .await
+            .len(),
+        1
+    );
+    let mut conn = app.haven.db.pool().acquire().await.unwrap();
+    let rows = haven_store::audit::search(
+        &mut conn,
+        &haven_store::audit::AuditFilter {
+            action: Some("user.role_changed".into()),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].actor_user_id, Some(me));
+    assert_eq!(
+        rows[0].target_id.as_deref(),
+        Some(trainer.to_string().as_str())
+    );
+    let enrolled = haven_store::audit::search(
+        &mut conn,
+        &haven_store::audit::AuditFilter {
+            action: Some("user.enrolment_failed".into()),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(enrolled.len() >= 2);
+}

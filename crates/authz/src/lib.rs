@@ -168,6 +168,16 @@ impl<'p> CaseWriter<'p> {
     }
 }
 
+/// Accounts of this role see personal data (case files, or referrals' shared sections): creating
+/// one, resetting its password or giving an account this role is announced to the agency's case
+/// workers and the coordinators, so that an administrator cannot quietly open a way in.
+pub fn sees_person_data(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Coordinator | Role::CaseWorker | Role::Screener | Role::ServiceProvider
+    )
+}
+
 /// A user of this role reads the cases they registered themselves (screeners), whatever their
 /// agency: the "registered by" path on a case page.
 pub fn reads_what_they_registered(role: Role) -> bool {

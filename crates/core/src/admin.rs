@@ -10,6 +10,30 @@ use haven_store::{sessions, tokens};
 
 use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
 
+/// How long an enrolment code is valid.
+pub const ENROLMENT_SECS: i64 = 72 * 3600;
+/// Wrong codes before an enrolment is void (the administrator issues a new one).
+pub const ENROLMENT_TRIES: i64 = 5;
+
+/// What a new or reset account is handed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// From the operator at the server's command line: a password to change at first sign-in.
+    OneTimePassword(String),
+    /// From an administrator: a one-time code with which the owner sets their own password at
+    /// `/enrol`. Shown once; the administrator never knows the password.
+    Enrolment { code: String, expires_at: i64 },
+}
+
+impl Credential {
+    pub fn secret(&self) -> &str {
+        match self {
+            Credential::OneTimePassword(s) => s,
+            Credential::Enrolment { code, .. } => code,
+        }
+    }
+}
+
 /// Who is administering: a signed-in admin, or the operator running the `haven` CLI on the
 /// server (who can read the key file and database anyway).
 #[derive(Clone, Copy, Debug)]
@@ -198,13 +222,16 @@ impl Haven {
         Ok(agencies::find_by_name(&mut conn, name_or_id.trim()).await?)
     }
 
-    /// Creates a user; returns the id and the one-time password to hand over.
+    /// Creates a user; returns the id and what to hand over. An administrator's new account is
+    /// enrolled by its owner (the administrator's `password` is ignored); an account that will
+    /// see personal data is announced to its agency's case workers and the coordinators.
     pub async fn create_user(
         &self,
         by: AdminActor<'_>,
         u: &NewUser,
         origin: &Origin,
-    ) -> Result<(UserId, String)> {
+    ) -> Result<(UserId, Credential)> {
+        let enrol = matches!(by, AdminActor::Admin(_));
         let mut errors = Vec::new();
         let username = Username::parse(&u.username)
             .map_err(|e| {
@@ -251,7 +278,7 @@ impl Haven {
             })
             .ok()
             .flatten();
-        let generated = u.password.trim().is_empty();
+        let generated = enrol || u.password.trim().is_empty();
         let pw = if generated {
             generate_password()
         } else {
@@ -270,6 +297,7 @@ impl Haven {
         else {
             return Err(CoreError::Invalid(errors));
         };
+        // An enrolling account's password is random and known to nobody until its owner sets one.
         let hash = self.hash_password(&pw).await?;
         let row = UserRow {
             id: UserId::new(),
@@ -279,8 +307,7 @@ impl Haven {
             role,
             password_hash: hash,
             disabled: false,
-            // A password an administrator chose is known to them: the user must replace it.
-            must_change_password: generated || matches!(by, AdminActor::Admin(_)),
+            must_change_password: generated && !enrol,
             totp_secret: None,
             totp_last_step: None,
             language: None,
@@ -295,12 +322,202 @@ impl Haven {
             }
             e => e.into(),
         })?;
+        let t = now();
+        let credential = if enrol {
+            self.issue_enrolment(&mut tx, row.id, by, t).await?
+        } else {
+            Credential::OneTimePassword(pw)
+        };
         let ev = Event::new(Action::UserCreated)
             .target("user", row.id)
-            .details(serde_json::json!({"role": role.as_str()}));
-        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, now()).await?;
+            .details(serde_json::json!({
+                "username": row.username, "role": role.as_str(),
+                "agency_id": row.agency_id.to_string(), "enrolment": enrol,
+            }));
+        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, t).await?;
+        self.announce_account(&mut tx, &row, role, "account_created", t)
+            .await?;
         tx.commit().await?;
-        Ok((row.id, pw))
+        Ok((row.id, credential))
+    }
+
+    /// A one-time enrolment code for `user` (replacing any earlier one); only its keyed hash
+    /// is kept.
+    async fn issue_enrolment(
+        &self,
+        tx: &mut haven_store::Conn,
+        user: UserId,
+        by: AdminActor<'_>,
+        t: i64,
+    ) -> Result<Credential> {
+        let code = generate_password();
+        let by = match by {
+            AdminActor::Admin(a) => Some(a.principal().user_id),
+            AdminActor::Operator => None,
+        };
+        let expires_at = t + ENROLMENT_SECS;
+        users::put_enrolment(
+            tx,
+            user,
+            &self.enrolment_hash(user, &code),
+            by,
+            t,
+            expires_at,
+        )
+        .await?;
+        Ok(Credential::Enrolment { code, expires_at })
+    }
+
+    fn enrolment_hash(&self, user: UserId, code: &str) -> String {
+        // Codes are typed by hand: case, spaces and dashes do not matter.
+        let code: String = code
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        haven_crypto::token::hash(&self.token_key, &format!("enrol:{user}:{code}"))
+    }
+
+    /// Tells the agency's case workers and every coordinator that an account which sees
+    /// personal data was created, reset or given such a role (in-app; the e-mail names no one).
+    async fn announce_account(
+        &self,
+        tx: &mut haven_store::Conn,
+        u: &UserRow,
+        role: Role,
+        kind: &str,
+        t: i64,
+    ) -> Result<()> {
+        if !haven_authz::sees_person_data(role) {
+            return Ok(());
+        }
+        let mut to = self
+            .agency_staff(tx, u.agency_id, |r| r == Role::CaseWorker)
+            .await?;
+        to.extend(self.coordinators(tx).await?);
+        to.retain(|x| *x != u.id);
+        self.notify(tx, &to, kind, &u.id.to_string(), t).await
+    }
+
+    /// An account's owner sets their password with the code an administrator handed them. Any
+    /// failure answers the same (unknown user, wrong or expired code, disabled account); wrong
+    /// codes are counted and void the enrolment after a few.
+    pub async fn enrol(
+        &self,
+        username: &str,
+        code: &str,
+        new_password: &str,
+        origin: &Origin,
+    ) -> Result<()> {
+        let t = now();
+        let username = username.trim().to_lowercase();
+        let refused = || CoreError::invalid("code", "error-enrolment-refused");
+        let mut tx = self.db.begin().await?;
+        if let Some(ip) = &origin.ip {
+            let since = t - self.policy.address_window_secs;
+            if sessions::login_failures_since(&mut tx, ip, since).await?
+                >= self.policy.address_max_failures
+            {
+                tx.rollback().await?;
+                return Err(refused());
+            }
+        }
+        let user = users::by_username(&mut tx, &username).await?;
+        let pending = match &user {
+            Some(u) if !u.disabled => users::get_enrolment(&mut tx, u.id).await?,
+            _ => None,
+        };
+        let valid = pending
+            .as_ref()
+            .filter(|e| e.expires_at > t && e.attempts < ENROLMENT_TRIES);
+        let right = match (&user, valid) {
+            (Some(u), Some(e)) => self.enrolment_hash(u.id, code) == e.code_hash,
+            _ => false,
+        };
+        let who = match &user {
+            Some(u) => Actor {
+                user_id: Some(u.id),
+                agency_id: Some(u.agency_id),
+                role: Some(u.role),
+                ip: origin.ip.clone(),
+            },
+            None => Actor {
+                ip: origin.ip.clone(),
+                ..Default::default()
+            },
+        };
+        let Some(user) = user.filter(|_| right) else {
+            if let (Some(id), Some(_)) = (who.user_id, &pending) {
+                users::enrolment_failed(&mut tx, id).await?;
+            }
+            if let Some(ip) = &origin.ip {
+                sessions::record_login_failure(&mut tx, ip, t).await?;
+            }
+            let ev = Event::new(Action::EnrolmentFailed).outcome("failed");
+            haven_audit::record(&mut tx, self.audit_keys(), &who, ev, t).await?;
+            tx.commit().await?;
+            return Err(refused());
+        };
+        // The code is right: a password refused by the policy does not use it up.
+        if let Err(e) = password::check_policy(new_password, &user.username) {
+            tx.rollback().await?;
+            return Err(CoreError::invalid("password", e.key()));
+        }
+        let hash = self.hash_password(new_password).await?;
+        users::set_password(&mut tx, user.id, &hash, false).await?;
+        users::delete_enrolment(&mut tx, user.id).await?;
+        let ev = Event::new(Action::UserEnrolled).target("user", user.id);
+        haven_audit::record(&mut tx, self.audit_keys(), &who, ev, t).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Users waiting to enrol, with the expiry of their code.
+    pub async fn pending_enrolments(&self, _by: AdminActor<'_>) -> Result<Vec<(UserId, i64)>> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(users::pending_enrolments(&mut conn).await?)
+    }
+
+    /// Gives an account another role. Not one's own (an administrator cannot give themself a
+    /// role that reads cases); the account's sessions and tokens end; audited with both users
+    /// and announced like a new account when the role sees personal data.
+    pub async fn change_role(
+        &self,
+        by: AdminActor<'_>,
+        id: UserId,
+        role: &str,
+        origin: &Origin,
+    ) -> Result<()> {
+        let role: Role = role
+            .parse()
+            .map_err(|_| CoreError::invalid("role", "error-unknown-code"))?;
+        if let AdminActor::Admin(a) = by
+            && a.principal().user_id == id
+        {
+            return Err(CoreError::invalid("role", "error-own-account"));
+        }
+        let t = now();
+        let mut tx = self.db.begin().await?;
+        let u = users::by_id(&mut tx, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        if u.role == role {
+            tx.rollback().await?;
+            return Ok(());
+        }
+        users::set_role(&mut tx, id, role).await?;
+        sessions::delete_for_user(&mut tx, id).await?;
+        tokens::revoke_all(&mut tx, id).await?;
+        let ev = Event::new(Action::UserRoleChanged)
+            .target("user", id)
+            .details(serde_json::json!({
+                "username": u.username, "from": u.role.as_str(), "to": role.as_str(),
+            }));
+        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, t).await?;
+        self.announce_account(&mut tx, &u, role, "account_role_changed", t)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn list_users(&self, _by: AdminActor<'_>) -> Result<Vec<UserRow>> {
@@ -356,20 +573,40 @@ impl Haven {
         Ok(())
     }
 
-    /// Sets a new one-time password (and clears the second factor if asked, for a lost phone).
+    /// Replaces a forgotten password: an administrator issues a new enrolment code (the old
+    /// password stops working; announced like a new account), the operator a one-time password
+    /// (and clears the second factor if asked, for a lost phone).
     pub async fn reset_password(
         &self,
         by: AdminActor<'_>,
         id: UserId,
         reset_mfa: bool,
         origin: &Origin,
-    ) -> Result<String> {
+    ) -> Result<Credential> {
+        let enrol = matches!(by, AdminActor::Admin(_));
+        if let AdminActor::Admin(a) = by
+            && a.principal().user_id == id
+        {
+            return Err(CoreError::invalid("user", "error-own-account"));
+        }
         let pw = generate_password();
         let hash = self.hash_password(&pw).await?;
+        let t = now();
         let mut tx = self.db.begin().await?;
-        if !users::set_password(&mut tx, id, &hash, true).await? {
+        if !users::set_password(&mut tx, id, &hash, !enrol).await? {
             return Err(CoreError::NotFound);
         }
+        let u = users::by_id(&mut tx, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let credential = if enrol {
+            let c = self.issue_enrolment(&mut tx, id, by, t).await?;
+            self.announce_account(&mut tx, &u, u.role, "account_reset", t)
+                .await?;
+            c
+        } else {
+            Credential::OneTimePassword(pw)
+        };
         if reset_mfa {
             users::set_totp(&mut tx, id, None).await?;
         }
@@ -378,10 +615,12 @@ impl Haven {
         tokens::revoke_all(&mut tx, id).await?;
         let ev = Event::new(Action::PasswordReset)
             .target("user", id)
-            .details(serde_json::json!({"mfa_reset": reset_mfa}));
-        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, now()).await?;
+            .details(serde_json::json!({
+                "username": u.username, "mfa_reset": reset_mfa, "enrolment": enrol,
+            }));
+        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, t).await?;
         tx.commit().await?;
-        Ok(pw)
+        Ok(credential)
     }
 }
 

@@ -31,10 +31,18 @@ pub const KINDS: &[&str] = &[
     "plan_approved",
     "plan_returned",
     "match_checks_exceeded",
+    "account_created",
+    "account_reset",
+    "account_role_changed",
 ];
 
 /// Kinds whose subject is a staff member, named in the in-app list (never in the e-mail).
-const ABOUT_USER: &[&str] = &["match_checks_exceeded"];
+const ABOUT_USER: &[&str] = &[
+    "match_checks_exceeded",
+    "account_created",
+    "account_reset",
+    "account_role_changed",
+];
 
 /// Attempts before an e-mail is given up.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -72,7 +80,7 @@ pub struct NotificationView {
 
 /// The page a notification leads to.
 pub fn link(kind: &str, subject: &str) -> String {
-    if kind == "match_checks_exceeded" {
+    if ABOUT_USER.contains(&kind) {
         // The subject is a staff member: named in the list, not in the link.
         "/notifications".into()
     } else if kind.starts_with("transfer_") {

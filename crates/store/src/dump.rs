@@ -624,6 +624,8 @@ pub const NOT_DUMPED: &[&str] = &[
     "sessions",
     "login_failures",
     "login_locks",
+    // Enrolment codes: a restored database must not hold live ones.
+    "account_enrolments",
     "rate_events",
     // E-mails waiting to go out: a restored copy must not send them again.
     "outbox",

@@ -275,3 +275,89 @@ pub async fn purge_login_locks(conn: &mut Conn, before: i64) -> Result<u64> {
     .await?;
     Ok(r.rows_affected())
 }
+
+/// An enrolment waiting for its owner: the code's keyed hash, when it expires, wrong tries.
+#[derive(Clone, Debug)]
+pub struct EnrolmentRow {
+    pub code_hash: String,
+    pub expires_at: i64,
+    pub attempts: i64,
+}
+
+/// Issues (or replaces) the enrolment of a user.
+pub async fn put_enrolment(
+    conn: &mut Conn,
+    id: UserId,
+    code_hash: &str,
+    by: Option<UserId>,
+    now: i64,
+    expires_at: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM account_enrolments WHERE user_id = $1")
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO account_enrolments (user_id, code_hash, issued_by, issued_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)",
+    )
+    .bind(id.to_string())
+    .bind(code_hash)
+    .bind(by.map(|u| u.to_string()))
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_enrolment(conn: &mut Conn, id: UserId) -> Result<Option<EnrolmentRow>> {
+    let r = sqlx::query(
+        "SELECT code_hash, expires_at, attempts FROM account_enrolments WHERE user_id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    r.map(|r| {
+        Ok(EnrolmentRow {
+            code_hash: r.try_get("code_hash")?,
+            expires_at: r.try_get("expires_at")?,
+            attempts: r.try_get("attempts")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn enrolment_failed(conn: &mut Conn, id: UserId) -> Result<()> {
+    sqlx::query("UPDATE account_enrolments SET attempts = attempts + 1 WHERE user_id = $1")
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_enrolment(conn: &mut Conn, id: UserId) -> Result<()> {
+    sqlx::query("DELETE FROM account_enrolments WHERE user_id = $1")
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Users waiting to enrol, with the expiry of their code (the administrators' list).
+pub async fn pending_enrolments(conn: &mut Conn) -> Result<Vec<(UserId, i64)>> {
+    let rows = sqlx::query("SELECT user_id, expires_at FROM account_enrolments")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((parse(r, "user_id")?, r.try_get("expires_at")?)))
+        .collect()
+}
+
+pub async fn set_role(conn: &mut Conn, id: UserId, role: Role) -> Result<bool> {
+    let r = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+        .bind(role.as_str())
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}

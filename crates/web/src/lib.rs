@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/login", get(pages::login_page).post(pages::login_submit))
         .route("/login/mfa", get(pages::mfa_page).post(pages::mfa_submit))
+        .route("/enrol", get(pages::enrol_page).post(pages::enrol_submit))
         .route("/logout", post(pages::logout))
         .route("/language", post(pages::language))
         .route("/dashboard", get(pages::dashboard))

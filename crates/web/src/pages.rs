@@ -206,6 +206,70 @@ pub async fn login_submit(
     }
 }
 
+// ---- enrolment: the owner of a new or reset account sets their password ----
+
+#[derive(Template)]
+#[template(path = "enrol.html")]
+struct EnrolPage<'a> {
+    l: &'a Layout<'a>,
+    username: String,
+    errors: Vec<FieldError>,
+}
+
+pub async fn enrol_page(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
+    let l = Layout::new(&state, &info);
+    render(&EnrolPage {
+        l: &l,
+        username: String::new(),
+        errors: vec![],
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EnrolForm {
+    username: String,
+    code: String,
+    password: String,
+    password2: String,
+}
+
+pub async fn enrol_submit(
+    State(state): State<AppState>,
+    Ctx(info): Ctx,
+    Form(f): Form<EnrolForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let result = if f.password != f.password2 {
+        Err(CoreError::invalid("password2", "account-password-mismatch"))
+    } else {
+        state
+            .haven()
+            .enrol(&f.username, &f.code, &f.password, &info.origin)
+            .await
+    };
+    match result {
+        Ok(()) => {
+            let l = l.with_notice("enrol-done");
+            render(&LoginPage {
+                l: &l,
+                failed: false,
+                username: f.username.trim().to_lowercase(),
+            })
+        }
+        Err(CoreError::Invalid(errors)) => {
+            let mut res = render(&EnrolPage {
+                l: &l,
+                username: f.username.chars().take(64).collect(),
+                errors,
+            });
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            res
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "mfa.html")]
 struct MfaPage<'a> {
@@ -830,10 +894,15 @@ struct UserLine {
     id: UserId,
     username: String,
     display_name: String,
+    role: &'static str,
     role_key: String,
     agency: String,
     disabled: bool,
     mfa: bool,
+    /// Waiting for its owner to enrol, until then.
+    enrol_until: Option<i64>,
+    /// The administrator's own account: no role change, no reset, no disabling.
+    own: bool,
 }
 
 #[derive(Template)]
@@ -858,9 +927,25 @@ pub struct UserForm {
     #[serde(default)]
     agency_id: String,
     #[serde(default)]
-    password: String,
-    #[serde(default)]
     email: String,
+    /// "1" once the administrator has confirmed on the confirmation page.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// "Are you sure?" for an administrator's action that changes who may see what: the same form
+/// posted again with `confirm=1`.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage<'a> {
+    l: &'a Layout<'a>,
+    title: String,
+    message: String,
+    /// Said when the account will see personal data: who will be told.
+    announce: Option<String>,
+    action: String,
+    fields: Vec<(&'static str, String)>,
+    back: &'static str,
 }
 
 async fn users_view(
@@ -871,9 +956,13 @@ async fn users_view(
     errors: Vec<FieldError>,
 ) -> Response {
     let h = state.haven();
-    let (users, agencies) = match (h.list_users(by).await, h.list_agencies().await) {
-        (Ok(u), Ok(a)) => (u, a),
-        (Err(e), _) | (_, Err(e)) => return fail(l, e),
+    let (users, agencies, pending) = match (
+        h.list_users(by).await,
+        h.list_agencies().await,
+        h.pending_enrolments(by).await,
+    ) {
+        (Ok(u), Ok(a), Ok(p)) => (u, a, p),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return fail(l, e),
     };
     let name_of = |id| {
         agencies
@@ -882,16 +971,23 @@ async fn users_view(
             .map(|a| a.name.clone())
             .unwrap_or_default()
     };
+    let me = match by {
+        AdminActor::Admin(a) => Some(a.principal().user_id),
+        AdminActor::Operator => None,
+    };
     let lines = users
         .iter()
         .map(|u| UserLine {
             id: u.id,
             username: u.username.clone(),
             display_name: u.display_name.clone(),
+            role: u.role.as_str(),
             role_key: role_key(u.role),
             agency: name_of(u.agency_id),
             disabled: u.disabled,
             mfa: u.totp_secret.is_some(),
+            enrol_until: pending.iter().find(|(id, _)| *id == u.id).map(|p| p.1),
+            own: me == Some(u.id),
         })
         .collect();
     let roles = Role::ALL
@@ -908,10 +1004,7 @@ async fn users_view(
         users: lines,
         roles,
         agencies: agency_opts,
-        form: UserForm {
-            password: String::new(),
-            ..form
-        },
+        form,
         errors,
     });
     *res.status_mut() = status;
@@ -933,6 +1026,50 @@ pub async fn users_page(State(state): State<AppState>, Authed(info, s): Authed) 
     .await
 }
 
+/// Who will be told of an account of `role` at `agency`, if anyone.
+fn announce_note(l: &Layout<'_>, role: &str, agency: &str) -> Option<String> {
+    let role: Role = role.parse().ok()?;
+    haven_authz::sees_person_data(role).then(|| {
+        l.ta(
+            "users-confirm-announce",
+            &[("agency", FluentValue::from(agency.to_string()))],
+        )
+    })
+}
+
+/// The enrolment code to hand over, with where and until when to use it.
+fn enrolment_notice(
+    state: &AppState,
+    l: &Layout<'_>,
+    key: &str,
+    username: &str,
+    c: &haven_core::admin::Credential,
+) -> String {
+    let until = match c {
+        haven_core::admin::Credential::Enrolment { expires_at, .. } => l.datetime(expires_at),
+        haven_core::admin::Credential::OneTimePassword(_) => String::new(),
+    };
+    let url = format!(
+        "{}/enrol",
+        state
+            .0
+            .cfg
+            .public_url
+            .as_deref()
+            .unwrap_or_default()
+            .trim_end_matches('/')
+    );
+    l.ta(
+        key,
+        &[
+            ("username", FluentValue::from(username.to_string())),
+            ("code", FluentValue::from(c.secret().to_string())),
+            ("url", FluentValue::from(url)),
+            ("until", FluentValue::from(until)),
+        ],
+    )
+}
+
 pub async fn users_create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
@@ -942,34 +1079,65 @@ pub async fn users_create(
     let Some(cap) = s.principal.administer() else {
         return forbidden(&l);
     };
-    let new = NewUser {
-        username: f.username.clone(),
-        display_name: f.display_name.clone(),
-        role: f.role.clone(),
-        agency_id: f.agency_id.clone(),
-        password: f.password.clone(),
-        email: f.email.clone(),
-    };
-    match state
-        .haven()
-        .create_user(AdminActor::Admin(cap), &new, &info.origin)
-        .await
-    {
-        Ok((_, pw)) => {
-            let shown = if f.password.trim().is_empty() {
-                pw
-            } else {
-                "••••••".into()
-            };
-            let msg = l.ta(
-                "users-created",
+    let h = state.haven();
+    if f.confirm != "1" {
+        let agency = h
+            .find_agency(&f.agency_id)
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.name)
+            .unwrap_or_default();
+        let role_label = f
+            .role
+            .parse::<Role>()
+            .map(|r| l.t(&role_key(r)))
+            .unwrap_or_default();
+        return render(&ConfirmPage {
+            l: &l,
+            title: l.t("users-confirm-title"),
+            message: l.ta(
+                "users-confirm-create",
                 &[
                     (
                         "username",
                         FluentValue::from(f.username.trim().to_lowercase()),
                     ),
-                    ("password", FluentValue::from(shown)),
+                    ("role", FluentValue::from(role_label)),
+                    ("agency", FluentValue::from(agency.clone())),
                 ],
+            ),
+            announce: announce_note(&l, &f.role, &agency),
+            action: "/admin/users".into(),
+            fields: vec![
+                ("username", f.username.clone()),
+                ("display_name", f.display_name.clone()),
+                ("role", f.role.clone()),
+                ("agency_id", f.agency_id.clone()),
+                ("email", f.email.clone()),
+            ],
+            back: "/admin/users",
+        });
+    }
+    let new = NewUser {
+        username: f.username.clone(),
+        display_name: f.display_name.clone(),
+        role: f.role.clone(),
+        agency_id: f.agency_id.clone(),
+        password: String::new(),
+        email: f.email.clone(),
+    };
+    match h
+        .create_user(AdminActor::Admin(cap), &new, &info.origin)
+        .await
+    {
+        Ok((_, credential)) => {
+            let msg = enrolment_notice(
+                &state,
+                &l,
+                "users-created",
+                &f.username.trim().to_lowercase(),
+                &credential,
             );
             let l = l.with_flash(msg);
             users_view(
@@ -982,16 +1150,29 @@ pub async fn users_create(
             .await
         }
         Err(CoreError::Invalid(errors)) => {
+            let f = UserForm {
+                confirm: String::new(),
+                ..f
+            };
             users_view(&state, &l, AdminActor::Admin(cap), f, errors).await
         }
         Err(e) => fail(&l, e),
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UserActionForm {
+    confirm: String,
+    /// For a role change.
+    role: String,
+}
+
 pub async fn users_action(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, action)): Path<(String, String)>,
+    Form(f): Form<UserActionForm>,
 ) -> Response {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.administer() else {
@@ -1000,8 +1181,48 @@ pub async fn users_action(
     let Ok(id) = id.parse::<UserId>() else {
         return fail(&l, CoreError::NotFound);
     };
+    if !["disable", "enable", "reset-password", "role"].contains(&action.as_str()) {
+        return fail(&l, CoreError::NotFound);
+    }
     let h = state.haven();
     let by = AdminActor::Admin(cap);
+    let Some(user) = h.find_user(&id.to_string()).await.ok().flatten() else {
+        return fail(&l, CoreError::NotFound);
+    };
+    if f.confirm != "1" {
+        let agency = h
+            .find_agency(&user.agency_id.to_string())
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.name)
+            .unwrap_or_default();
+        let role_label = f
+            .role
+            .parse::<Role>()
+            .map(|r| l.t(&role_key(r)))
+            .unwrap_or_default();
+        let announce = match action.as_str() {
+            "reset-password" => announce_note(&l, user.role.as_str(), &agency),
+            "role" => announce_note(&l, &f.role, &agency),
+            _ => None,
+        };
+        return render(&ConfirmPage {
+            l: &l,
+            title: l.t("users-confirm-title"),
+            message: l.ta(
+                &format!("users-confirm-{action}"),
+                &[
+                    ("username", FluentValue::from(user.username.clone())),
+                    ("role", FluentValue::from(role_label)),
+                ],
+            ),
+            announce,
+            action: format!("/admin/users/{id}/{action}"),
+            fields: vec![("role", f.role.clone())],
+            back: "/admin/users",
+        });
+    }
     let result = match action.as_str() {
         "disable" => h
             .set_user_disabled(by, id, true, &info.origin)
@@ -1011,33 +1232,32 @@ pub async fn users_action(
             .set_user_disabled(by, id, false, &info.origin)
             .await
             .map(|_| None),
+        "role" => h
+            .change_role(by, id, &f.role, &info.origin)
+            .await
+            .map(|_| None),
         // The second factor stays: removing it (lost phone) is an operator's `--reset-mfa`, so an
         // administrator cannot take over an account that has one.
-        "reset-password" => h
+        _ => h
             .reset_password(by, id, false, &info.origin)
             .await
             .map(Some),
-        _ => Err(CoreError::NotFound),
     };
     match result {
         Ok(None) => Redirect::to("/admin/users").into_response(),
-        Ok(Some(pw)) => {
-            let name = h
-                .find_user(&id.to_string())
-                .await
-                .ok()
-                .flatten()
-                .map(|u| u.username)
-                .unwrap_or_default();
-            let msg = l.ta(
+        Ok(Some(credential)) => {
+            let msg = enrolment_notice(
+                &state,
+                &l,
                 "users-password-reset",
-                &[
-                    ("username", FluentValue::from(name)),
-                    ("password", FluentValue::from(pw)),
-                ],
+                &user.username,
+                &credential,
             );
             let l = l.with_flash(msg);
             users_view(&state, &l, by, UserForm::default(), vec![]).await
+        }
+        Err(CoreError::Invalid(errors)) => {
+            users_view(&state, &l, by, UserForm::default(), errors).await
         }
         Err(e) => fail(&l, e),
     }
