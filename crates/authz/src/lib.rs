@@ -114,7 +114,7 @@ impl<'p> CaseReader<'p> {
     /// Previous values in the change history, and the subject access report: for the staff who
     /// manage cases (coordinators, case workers), not first responders or service providers.
     pub fn may_see_previous_values(&self) -> bool {
-        matches!(self.principal.role, Role::Coordinator | Role::CaseWorker)
+        self.principal.sees_previous_values()
     }
 
     /// "Who can see this case and why": for those who manage the case.
@@ -148,6 +148,11 @@ impl<'p> CaseWriter<'p> {
         self.case
     }
 
+    /// Previous values (in a conflict's list of changes): as for [`CaseReader`].
+    pub fn may_see_previous_values(&self) -> bool {
+        self.principal.sees_previous_values()
+    }
+
     /// Assign the case worker: the coordinator, or a case worker of the owning agency.
     pub fn may_assign(&self) -> bool {
         match self.principal.role {
@@ -168,6 +173,90 @@ impl<'p> CaseWriter<'p> {
     }
 }
 
+capability!(
+    /// Approve or refuse a case worker's transfer request, and see the requests waiting: the
+    /// NRM coordinator. A transfer the coordinator asks for needs no approval.
+    TransferApproval
+);
+capability!(
+    /// Approve or return an assistance plan (never one's own submission): the NRM coordinator.
+    PlanApproval
+);
+capability!(
+    /// See every overdue follow-up task of the cases one may read: coordinators and case
+    /// workers.
+    TaskSupervision
+);
+capability!(
+    /// Receive referrals for one's agency (answer, start, complete, redirect): case workers,
+    /// service providers and coordinators.
+    ReferralHandling
+);
+capability!(
+    /// Refer in an emergency without a recorded consent (with a justification; flagged for
+    /// review), and revoke any referral of the cases one may change: the NRM coordinator.
+    EmergencyReferral
+);
+
+impl PlanApproval<'_> {
+    /// A plan is approved by someone other than who submitted it.
+    pub fn may_decide(&self, submitted_by: Option<UserId>) -> bool {
+        submitted_by != Some(self.principal.user_id)
+    }
+}
+
+impl ReferralHandling<'_> {
+    /// Whether this user answers a referral sent to `agency`, perhaps naming one person: the
+    /// named person only (or a coordinator of that agency), else the agency's handlers.
+    pub fn may_answer(&self, agency: Option<AgencyId>, named: Option<UserId>) -> bool {
+        let p = self.principal;
+        agency == Some(p.agency_id)
+            && named.is_none_or(|u| u == p.user_id || roles::coordinates(p.role))
+    }
+}
+
+/// Rules about roles as such, for choosing other users (who is told, who may be assigned).
+/// Every role comparison of Haven is here or in [`Principal`]'s capabilities; a test checks that
+/// no other crate names a role.
+pub mod roles {
+    use haven_domain::Role;
+
+    /// The NRM coordinators: told of what concerns the whole mechanism.
+    pub fn coordinates(role: Role) -> bool {
+        role == Role::Coordinator
+    }
+
+    /// Staff who manage cases: previous values, subject access, transfer decisions for their
+    /// agency, task supervision, tips assigned to them, tasks given to them.
+    pub fn manages_cases(role: Role) -> bool {
+        matches!(role, Role::Coordinator | Role::CaseWorker)
+    }
+
+    /// An agency's case workers: they follow the agency's cases and are told of its new
+    /// accounts and of reflection periods ending on unassigned cases.
+    pub fn follows_agency_cases(role: Role) -> bool {
+        role == Role::CaseWorker
+    }
+
+    /// Who may be assigned as a case's worker: staff who change cases.
+    pub fn handles_cases(role: Role) -> bool {
+        matches!(role, Role::Coordinator | Role::CaseWorker | Role::Screener)
+    }
+
+    /// Staff who answer referrals sent to their agency.
+    pub fn answers_referrals(role: Role) -> bool {
+        matches!(
+            role,
+            Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
+        )
+    }
+
+    /// Staff who work with referrals at all (lists of their agency's sent and received ones).
+    pub fn works_with_referrals(role: Role) -> bool {
+        answers_referrals(role) || role == Role::Screener
+    }
+}
+
 /// Accounts of this role see personal data (case files, or referrals' shared sections): creating
 /// one, resetting its password or giving an account this role is announced to the agency's case
 /// workers and the coordinators, so that an administrator cannot quietly open a way in.
@@ -185,6 +274,52 @@ pub fn reads_what_they_registered(role: Role) -> bool {
 }
 
 impl Principal {
+    /// Previous values in change histories (and conflicts), and the subject access report.
+    pub fn sees_previous_values(&self) -> bool {
+        roles::manages_cases(self.role)
+    }
+
+    pub fn transfer_approval(&self) -> Option<TransferApproval<'_>> {
+        roles::coordinates(self.role).then_some(TransferApproval { principal: self })
+    }
+
+    pub fn plan_approval(&self) -> Option<PlanApproval<'_>> {
+        roles::coordinates(self.role).then_some(PlanApproval { principal: self })
+    }
+
+    pub fn task_supervision(&self) -> Option<TaskSupervision<'_>> {
+        roles::manages_cases(self.role).then_some(TaskSupervision { principal: self })
+    }
+
+    /// Follow-up tasks given to oneself: staff who manage cases.
+    pub fn has_tasks(&self) -> bool {
+        roles::manages_cases(self.role)
+    }
+
+    pub fn referral_handling(&self) -> Option<ReferralHandling<'_>> {
+        roles::answers_referrals(self.role).then_some(ReferralHandling { principal: self })
+    }
+
+    /// Lists of the agency's referrals (sent, received, overdue).
+    pub fn referral_work(&self) -> bool {
+        roles::works_with_referrals(self.role)
+    }
+
+    pub fn emergency_referral(&self) -> Option<EmergencyReferral<'_>> {
+        roles::coordinates(self.role).then_some(EmergencyReferral { principal: self })
+    }
+
+    /// Every overdue referral, not only the agency's own: the coordinator.
+    pub fn sees_all_overdue_referrals(&self) -> bool {
+        roles::coordinates(self.role)
+    }
+
+    /// A screening not yet joined to a case, recorded by `author` at `agency`: its author, and
+    /// the case workers and coordinators of that agency.
+    pub fn may_see_loose_screening(&self, author: UserId, agency: AgencyId) -> bool {
+        author == self.user_id || (agency == self.agency_id && roles::manages_cases(self.role))
+    }
+
     pub fn administer(&self) -> Option<Administer<'_>> {
         (self.role == Role::Admin).then_some(Administer { principal: self })
     }
@@ -238,7 +373,7 @@ impl Principal {
 
     /// Decide on a transfer offered to this user's agency.
     pub fn may_accept_transfers(&self) -> bool {
-        matches!(self.role, Role::Coordinator | Role::CaseWorker)
+        roles::manages_cases(self.role)
     }
 
     /// Workshops, participants, attendance, certificates: trainers and the NRM coordinator.
@@ -471,6 +606,142 @@ mod tests {
                 "{role} tip work"
             );
         }
+    }
+
+    /// The whole table of role × capability, in one place: a change to any rule shows here.
+    #[test]
+    fn role_by_capability_table() {
+        let a = AgencyId::new();
+        let cols = [
+            "administer",
+            "audit",
+            "aggregates",
+            "raw CTDC",
+            "create cases",
+            "list cases",
+            "triage tips",
+            "tip work",
+            "training",
+            "training reports",
+            "duplicate review",
+            "accept transfers",
+            "approve transfers",
+            "approve plans",
+            "supervise tasks",
+            "own tasks",
+            "answer referrals",
+            "referral lists",
+            "emergency referral",
+            "all overdue",
+            "previous values",
+        ];
+        let row = |p: &Principal| -> Vec<bool> {
+            vec![
+                p.administer().is_some(),
+                p.audit_read().is_some(),
+                p.aggregates_read().is_some(),
+                p.ctdc_raw_export().is_some(),
+                p.case_create().is_some(),
+                p.case_list().is_some(),
+                p.tip_triage().is_some(),
+                p.tip_work(),
+                p.training_manage().is_some(),
+                p.training_reports(),
+                p.duplicate_review().is_some(),
+                p.may_accept_transfers(),
+                p.transfer_approval().is_some(),
+                p.plan_approval().is_some(),
+                p.task_supervision().is_some(),
+                p.has_tasks(),
+                p.referral_handling().is_some(),
+                p.referral_work(),
+                p.emergency_referral().is_some(),
+                p.sees_all_overdue_referrals(),
+                p.sees_previous_values(),
+            ]
+        };
+        const T: bool = true;
+        const F: bool = false;
+        #[rustfmt::skip]
+        let table: [(Role, [bool; 21]); 8] = [
+            //                        adm aud agg raw cre lst tri tip trn trr dup acc apt apl sup own ans ref emr ovd old
+            (Role::Admin,           [T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+            (Role::Coordinator,     [F,  F,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T]),
+            (Role::CaseWorker,      [F,  F,  F,  F,  T,  T,  F,  T,  F,  F,  F,  T,  F,  F,  T,  T,  T,  T,  F,  F,  T]),
+            (Role::Screener,        [F,  F,  F,  F,  T,  T,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  F,  F,  F]),
+            (Role::ServiceProvider, [F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  T,  F,  F,  F]),
+            (Role::Analyst,         [F,  F,  T,  F,  F,  F,  F,  F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+            (Role::Trainer,         [F,  F,  F,  F,  F,  F,  F,  F,  T,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+            (Role::Auditor,         [F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+        ];
+        assert_eq!(table.len(), Role::ALL.len());
+        for (role, expected) in table {
+            let got = row(&principal(role, a));
+            for (i, col) in cols.iter().enumerate() {
+                assert_eq!(got[i], expected[i], "{role} × {col}");
+            }
+        }
+    }
+
+    /// No crate but this one (and the domain, which defines roles) names a role: every
+    /// who-may rule is a capability or a `roles::` rule here, so two copies cannot disagree.
+    #[test]
+    fn no_role_comparison_outside_authz() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut dirs = vec![root.join("src")];
+        for entry in std::fs::read_dir(root.join("crates")).expect("crates") {
+            let path = entry.expect("entry").path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if !["authz", "domain"].contains(&name) {
+                dirs.push(path.join("src"));
+            }
+        }
+        let mut offenders = Vec::new();
+        let mut scanned = 0;
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                // The demo generator gives its fictional staff their roles.
+                if path.extension().is_none_or(|e| e != "rs") || path.ends_with("demo.rs") {
+                    continue;
+                }
+                let src = std::fs::read_to_string(&path).expect("source");
+                scanned += 1;
+                for (n, line) in src.lines().enumerate() {
+                    let mut rest = line;
+                    while let Some(i) = rest.find("Role::") {
+                        let after = &rest[i + 6..];
+                        if after.starts_with(|c: char| c.is_ascii_uppercase())
+                            && !after.starts_with("ALL")
+                        {
+                            offenders.push(format!(
+                                "{}:{}: {}",
+                                path.display(),
+                                n + 1,
+                                line.trim()
+                            ));
+                        }
+                        rest = after;
+                    }
+                }
+            }
+        }
+        assert!(scanned > 50, "the scan found the sources ({scanned})");
+        assert!(
+            offenders.is_empty(),
+            "role comparisons outside authz:\n{}",
+            offenders.join("\n")
+        );
     }
 
     #[test]

@@ -392,7 +392,7 @@ impl Haven {
             return Ok(());
         }
         let mut to = self
-            .agency_staff(tx, u.agency_id, |r| r == Role::CaseWorker)
+            .agency_staff(tx, u.agency_id, haven_authz::roles::follows_agency_cases)
             .await?;
         to.extend(self.coordinators(tx).await?);
         to.retain(|x| *x != u.id);

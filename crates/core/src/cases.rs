@@ -8,7 +8,7 @@ use haven_domain::record::{
 };
 use haven_domain::reference;
 use haven_domain::{
-    AgencyId, CaseId, CaseNumber, CaseStatus, PersonId, Region, Role, UserId, ValidationError,
+    AgencyId, CaseId, CaseNumber, CaseStatus, PersonId, Region, UserId, ValidationError,
 };
 use haven_store::case_parts::{self, ChangeRow};
 use haven_store::cases::{self, CaseQuery, CaseRow, PersonRow};
@@ -464,7 +464,7 @@ impl Haven {
         origin: &Origin,
     ) -> Result<i64> {
         tx.rollback().await?;
-        let may_see_old = p.role != Role::Screener;
+        let may_see_old = p.sees_previous_values();
         let mut conn = self.db.pool().acquire().await?;
         let changes = self.changes_since(&mut conn, id, base, may_see_old).await?;
         drop(conn);
@@ -741,7 +741,7 @@ impl Haven {
         record.normalise(today()).map_err(CoreError::Invalid)?;
         let tx = self.db.begin().await?;
         let (mut tx, w) = self.gate_write(tx, p, id, origin).await?;
-        let may_see_old = w.principal().role != Role::Screener;
+        let may_see_old = w.may_see_previous_values();
         let c = cases::get_case(&mut tx, id)
             .await?
             .ok_or(CoreError::NotFound)?;
@@ -1045,10 +1045,7 @@ impl Haven {
             let ok = row.as_ref().is_some_and(|r| {
                 !r.disabled
                     && r.agency_id == c.owner_agency_id
-                    && matches!(
-                        r.role,
-                        Role::CaseWorker | Role::Coordinator | Role::Screener
-                    )
+                    && haven_authz::roles::handles_cases(r.role)
             });
             if !ok {
                 return Err(CoreError::invalid("assigned_user", "error-assignee"));
@@ -1091,12 +1088,7 @@ impl Haven {
             .await?
             .into_iter()
             .filter(|u| {
-                !u.disabled
-                    && u.agency_id == owner
-                    && matches!(
-                        u.role,
-                        Role::CaseWorker | Role::Coordinator | Role::Screener
-                    )
+                !u.disabled && u.agency_id == owner && haven_authz::roles::handles_cases(u.role)
             })
             .map(|u| (u.id, u.display_name))
             .collect())

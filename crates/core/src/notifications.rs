@@ -168,7 +168,7 @@ impl Haven {
         let Some(agency) = r.to_agency_id else {
             return Ok(vec![]);
         };
-        self.agency_staff(tx, agency, crate::referrals::handles)
+        self.agency_staff(tx, agency, haven_authz::roles::answers_referrals)
             .await
     }
 
@@ -187,9 +187,10 @@ impl Haven {
     }
 
     pub(crate) async fn coordinators(&self, tx: &mut Conn) -> Result<Vec<UserId>> {
-        Ok(haven_store::users::active_with_role(tx, Role::Coordinator)
+        Ok(haven_store::users::list(tx)
             .await?
             .into_iter()
+            .filter(|u| !u.disabled && haven_authz::roles::coordinates(u.role))
             .map(|u| u.id)
             .collect())
     }

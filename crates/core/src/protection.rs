@@ -7,7 +7,7 @@ use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::protection::{self as rules};
 use haven_domain::record::parse_date;
-use haven_domain::{AgencyId, CaseId, Role, UserId};
+use haven_domain::{AgencyId, CaseId, UserId};
 use haven_store::protection::{
     self as store, PlanRow, ProceedingsRow, ReflectionRow, ReturnRow, RiskRow, TaskRow,
 };
@@ -640,12 +640,14 @@ impl Haven {
                 ("submitted", "plan_submitted")
             }
             ("approve", "submitted")
-                if p.role == Role::Coordinator && plan.submitted_by != Some(p.user_id) =>
+                if p.plan_approval()
+                    .is_some_and(|a| a.may_decide(plan.submitted_by)) =>
             {
                 ("approved", "plan_approved")
             }
             ("return", "submitted")
-                if p.role == Role::Coordinator && plan.submitted_by != Some(p.user_id) =>
+                if p.plan_approval()
+                    .is_some_and(|a| a.may_decide(plan.submitted_by)) =>
             {
                 if comments.is_empty() {
                     return Err(CoreError::invalid("plan_comments", "error-required"));
@@ -1293,10 +1295,7 @@ impl Haven {
         if may_change {
             for u in haven_store::users::list(&mut tx).await? {
                 if !u.disabled
-                    && matches!(
-                        u.role,
-                        Role::CaseWorker | Role::Coordinator | Role::ServiceProvider
-                    )
+                    && haven_authz::roles::manages_cases(u.role)
                     && self.user_may_read(&mut tx, u.id, case).await?
                 {
                     assignees.push((u.id, u.display_name));
@@ -1316,7 +1315,7 @@ impl Haven {
             case_number: c.case_number,
             closed,
             may_change,
-            may_approve: p.role == Role::Coordinator && !closed,
+            may_approve: p.plan_approval().is_some() && !closed,
             risks,
             reflection,
             default_reflection_days: self.policy.reflection_days,
@@ -1344,7 +1343,7 @@ impl Haven {
     /// Overdue open tasks of the cases the user may read (supervisors: coordinators and case
     /// workers). Audited as a case list.
     pub async fn overdue_tasks(&self, p: &Principal, origin: &Origin) -> Result<Vec<TaskView>> {
-        if !matches!(p.role, Role::Coordinator | Role::CaseWorker) {
+        if p.task_supervision().is_none() {
             return Err(CoreError::Forbidden);
         }
         let mut conn = self.db.pool().acquire().await?;
@@ -1437,8 +1436,12 @@ impl Haven {
             let to = match c.assigned_user_id {
                 Some(u) => vec![u],
                 None => {
-                    self.agency_staff(&mut tx, c.owner_agency_id, |r| r == Role::CaseWorker)
-                        .await?
+                    self.agency_staff(
+                        &mut tx,
+                        c.owner_agency_id,
+                        haven_authz::roles::follows_agency_cases,
+                    )
+                    .await?
                 }
             };
             self.notify(

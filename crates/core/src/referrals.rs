@@ -5,7 +5,7 @@
 use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::referral::{self, Move, SECTIONS, Side, Status, URGENCIES};
-use haven_domain::{AgencyId, CaseId, Role, UserId};
+use haven_domain::{AgencyId, CaseId, UserId};
 use haven_store::notifications::CaseServiceRow;
 use haven_store::referrals::{self as store, ReferralRow};
 
@@ -85,14 +85,6 @@ pub struct CaseServiceView {
     pub consent: bool,
 }
 
-/// Staff who handle referrals at a receiving agency.
-pub(crate) fn handles(role: Role) -> bool {
-    matches!(
-        role,
-        Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
-    )
-}
-
 /// An answer or change of a referral.
 #[derive(Clone, Debug)]
 pub enum Decision {
@@ -149,7 +141,7 @@ impl Haven {
                 Ok((id, false))
             }
             Err(missing) => {
-                if p.role == Role::Coordinator
+                if p.emergency_referral().is_some()
                     && urgency == "emergency"
                     && !justification.trim().is_empty()
                 {
@@ -299,13 +291,9 @@ impl Haven {
         r: &ReferralRow,
         m: Move,
     ) -> Result<Option<Side>> {
-        let recipient = r.to_agency_id == Some(p.agency_id)
-            && matches!(
-                p.role,
-                Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
-            )
-            && r.to_user_id
-                .is_none_or(|u| u == p.user_id || p.role == Role::Coordinator);
+        let recipient = p
+            .referral_handling()
+            .is_some_and(|h| h.may_answer(r.to_agency_id, r.to_user_id));
         if matches!(
             m,
             Move::Accept | Move::Decline | Move::Start | Move::Complete
@@ -319,7 +307,7 @@ impl Haven {
         let writer = facts
             .and_then(|f| p.read_case(case, &f).and_then(|rd| rd.writer().map(|_| ())))
             .is_some();
-        Ok(writer.then_some(if p.role == Role::Coordinator {
+        Ok(writer.then_some(if p.emergency_referral().is_some() {
             Side::Coordinator
         } else {
             Side::Sender
@@ -611,7 +599,11 @@ impl Haven {
             return Err(CoreError::invalid("referral_user", "error-unknown-code"));
         };
         match haven_store::users::by_id(tx, u).await? {
-            Some(row) if row.agency_id == agency && !row.disabled && handles(row.role) => {
+            Some(row)
+                if row.agency_id == agency
+                    && !row.disabled
+                    && haven_authz::roles::answers_referrals(row.role) =>
+            {
                 Ok(Some(u))
             }
             _ => Err(CoreError::invalid("referral_user", "error-unknown-code")),
@@ -628,7 +620,11 @@ impl Haven {
         Ok(haven_store::users::list(&mut conn)
             .await?
             .into_iter()
-            .filter(|u| !u.disabled && u.agency_id != p.agency_id && handles(u.role))
+            .filter(|u| {
+                !u.disabled
+                    && u.agency_id != p.agency_id
+                    && haven_authz::roles::answers_referrals(u.role)
+            })
             .map(|u| (u.id, u.display_name, u.agency_id))
             .collect())
     }
@@ -750,10 +746,7 @@ impl Haven {
         origin: &Origin,
         now: i64,
     ) -> Result<Vec<ReferralView>> {
-        if !matches!(
-            p.role,
-            Role::CaseWorker | Role::ServiceProvider | Role::Coordinator | Role::Screener
-        ) {
+        if !p.referral_work() {
             return Err(CoreError::Forbidden);
         }
         let names = self.agency_map().await?;
@@ -779,10 +772,7 @@ impl Haven {
     /// Sent referrals past their deadline: all for the coordinator, the agency's own (sent or
     /// received) for others. Counts and coded facts only.
     pub async fn overdue_referrals(&self, p: &Principal, now: i64) -> Result<Vec<ReferralView>> {
-        if !matches!(
-            p.role,
-            Role::CaseWorker | Role::ServiceProvider | Role::Coordinator | Role::Screener
-        ) {
+        if !p.referral_work() {
             return Err(CoreError::Forbidden);
         }
         let names = self.agency_map().await?;
@@ -791,7 +781,7 @@ impl Haven {
             .await?
             .iter()
             .filter(|r| {
-                p.role == Role::Coordinator
+                p.sees_all_overdue_referrals()
                     || r.from_agency_id == Some(p.agency_id)
                     || r.to_agency_id == Some(p.agency_id)
             })
@@ -818,10 +808,7 @@ impl Haven {
         };
         let mut view = self.referral_view(&r, &names, now)?;
         let recipient = r.to_agency_id == Some(p.agency_id)
-            && matches!(
-                p.role,
-                Role::CaseWorker | Role::ServiceProvider | Role::Coordinator
-            )
+            && p.referral_handling().is_some()
             && view.status != Status::Draft;
         if recipient {
             if view.status.recipient_sees_case() {

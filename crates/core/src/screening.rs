@@ -100,12 +100,7 @@ fn profile_of(code: &str) -> Option<Profile> {
 /// A screening not yet attached to a case: its author, and the case workers and coordinators of
 /// the author's agency.
 fn may_see_loose(p: &Principal, row: &ScreeningRow) -> bool {
-    row.screened_by == p.user_id
-        || (row.agency_id == p.agency_id
-            && matches!(
-                p.role,
-                haven_domain::Role::CaseWorker | haven_domain::Role::Coordinator
-            ))
+    p.may_see_loose_screening(row.screened_by, row.agency_id)
 }
 
 /// A screening listed on its case's page.

@@ -5,7 +5,7 @@
 //! only a keyed hash of it, for the rate limit, kept for an hour.
 use haven_audit::{Action, Actor, Event};
 use haven_authz::{Principal, TipTriage};
-use haven_domain::{CaseId, Role, UserId};
+use haven_domain::{CaseId, UserId};
 use haven_store::tips::{self, TipQuery, TipRow};
 
 use crate::cases::aad;
@@ -399,7 +399,7 @@ impl Haven {
         Ok(haven_store::users::list(&mut conn)
             .await?
             .into_iter()
-            .filter(|u| !u.disabled && matches!(u.role, Role::Coordinator | Role::CaseWorker))
+            .filter(|u| !u.disabled && haven_authz::roles::manages_cases(u.role))
             .map(|u| {
                 let agency = agencies.get(&u.agency_id).cloned().unwrap_or_default();
                 (u.id, format!("{} ({agency})", u.display_name))
@@ -506,9 +506,7 @@ impl Haven {
                 }
                 let ok = haven_store::users::by_id(&mut tx, user)
                     .await?
-                    .is_some_and(|u| {
-                        !u.disabled && matches!(u.role, Role::Coordinator | Role::CaseWorker)
-                    });
+                    .is_some_and(|u| !u.disabled && haven_authz::roles::manages_cases(u.role));
                 if !ok {
                     return Err(CoreError::invalid("user", "error-unknown-code"));
                 }

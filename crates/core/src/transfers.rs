@@ -9,7 +9,7 @@
 use haven_audit::{Action, Event};
 use haven_authz::{CaseCreate, Principal};
 use haven_domain::record::CaseRecord;
-use haven_domain::{AgencyId, CaseId, Role};
+use haven_domain::{AgencyId, CaseId};
 use haven_store::case_parts::{self, DraftRow, TransferRow};
 use haven_store::cases;
 
@@ -98,7 +98,7 @@ impl Haven {
             requested_by: p.user_id,
             requested_at: t,
             // A case worker's request waits for the coordinator; the coordinator's goes out.
-            status: if p.role == Role::Coordinator {
+            status: if p.transfer_approval().is_some() {
                 "pending"
             } else {
                 "awaiting_approval"
@@ -111,9 +111,7 @@ impl Haven {
         case_parts::insert_transfer(&mut tx, &row).await?;
         if row.status == "pending" {
             let staff = self
-                .agency_staff(&mut tx, to, |r| {
-                    matches!(r, Role::Coordinator | Role::CaseWorker)
-                })
+                .agency_staff(&mut tx, to, haven_authz::roles::manages_cases)
                 .await?;
             self.notify(&mut tx, &staff, "transfer_new", &tid, t)
                 .await?;
@@ -166,7 +164,7 @@ impl Haven {
         p: &Principal,
         origin: &Origin,
     ) -> Result<Vec<TransferView>> {
-        if p.role != Role::Coordinator {
+        if p.transfer_approval().is_none() {
             return Ok(Vec::new());
         }
         let rows = {
@@ -200,7 +198,7 @@ impl Haven {
         if note.chars().count() > 4000 {
             return Err(CoreError::invalid("decision_note", "error-too-long"));
         }
-        if p.role != Role::Coordinator {
+        if p.transfer_approval().is_none() {
             return Err(CoreError::NotFound);
         }
         let mut tx = self.db.begin().await?;
@@ -226,9 +224,7 @@ impl Haven {
         }
         if approve {
             let staff = self
-                .agency_staff(&mut tx, t.to_agency_id, |r| {
-                    matches!(r, Role::Coordinator | Role::CaseWorker)
-                })
+                .agency_staff(&mut tx, t.to_agency_id, haven_authz::roles::manages_cases)
                 .await?;
             self.notify(&mut tx, &staff, "transfer_new", transfer_id, tnow)
                 .await?;

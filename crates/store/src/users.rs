@@ -188,17 +188,6 @@ pub async fn active_of_agency(conn: &mut Conn, agency: AgencyId) -> Result<Vec<U
     rows.iter().map(from_row).collect()
 }
 
-/// Active users with a role, all agencies.
-pub async fn active_with_role(conn: &mut Conn, role: Role) -> Result<Vec<UserRow>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLS} FROM users WHERE role = $1 AND disabled = 0 ORDER BY username"
-    )))
-    .bind(role.as_str())
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(from_row).collect()
-}
-
 pub async fn set_language(conn: &mut Conn, id: UserId, lang: Option<&str>) -> Result<()> {
     sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
         .bind(lang)

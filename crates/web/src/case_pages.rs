@@ -1293,7 +1293,7 @@ pub async fn case_history(
         Ok(changes) => render(&HistoryPage {
             title: l.ta("history-title", &[("number", FluentValue::from(number))]),
             id,
-            with_old: s.principal.role != haven_domain::Role::Screener,
+            with_old: s.principal.sees_previous_values(),
             rows: history_rows(&l, &changes),
             l: &l,
         }),

@@ -59,14 +59,9 @@ impl<'a> Layout<'a> {
             can_admin: p.is_some_and(|p| p.administer().is_some()),
             can_training: p.is_some_and(|p| p.training_manage().is_some()),
             can_training_report: p.is_some_and(|p| p.training_reports()),
-            can_referrals: p.is_some_and(|p| {
-                matches!(
-                    p.role,
-                    Role::CaseWorker | Role::ServiceProvider | Role::Coordinator | Role::Screener
-                )
-            }),
+            can_referrals: p.is_some_and(|p| p.referral_work()),
             can_duplicates: p.is_some_and(|p| p.duplicate_review().is_some()),
-            can_tasks: p.is_some_and(|p| matches!(p.role, Role::CaseWorker | Role::Coordinator)),
+            can_tasks: p.is_some_and(|p| p.has_tasks()),
             unread: info.unread,
             flash: None,
         }

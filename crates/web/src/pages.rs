@@ -455,7 +455,7 @@ struct DashboardPage<'a> {
     cases_visible: Option<String>,
     transfers: Option<String>,
     tips: Option<String>,
-    role_note: Option<&'static str>,
+    role_note: Option<String>,
     overdue: Option<String>,
     high_risk: Option<String>,
     tasks: Option<String>,
@@ -474,14 +474,12 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
         },
         None => None,
     };
-    let role_note = match p.role {
-        Role::Admin => Some("dashboard-role-admin"),
-        Role::Analyst => Some("dashboard-role-analyst"),
-        Role::Trainer => Some("dashboard-role-trainer"),
-        Role::Auditor => Some("dashboard-role-auditor"),
-        Role::ServiceProvider => Some("dashboard-role-service-provider"),
-        _ => None,
-    };
+    // Roles that see no case list get a line on what they do see (where one is written).
+    let role_note = Some(format!(
+        "dashboard-role-{}",
+        p.role.as_str().replace('_', "-")
+    ))
+    .filter(|k| state.i18n().has(info.lang, k));
     let welcome = l.ta(
         "dashboard-welcome",
         &[("name", FluentValue::from(s.display_name.clone()))],

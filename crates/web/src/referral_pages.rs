@@ -113,7 +113,7 @@ async fn form_page(
             .iter()
             .map(|x| (*x, l.t(&format!("referral-section-{x}"))))
             .collect(),
-        is_coordinator: s.principal.role == haven_domain::Role::Coordinator,
+        is_coordinator: s.principal.emergency_referral().is_some(),
         f,
     });
     *res.status_mut() = status;
