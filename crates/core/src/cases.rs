@@ -14,6 +14,7 @@ use haven_store::case_parts::{self, ChangeRow};
 use haven_store::cases::{self, CaseQuery, CaseRow, PersonRow};
 use haven_store::{Conn, Tx};
 
+use crate::unit::CaseTx;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 /// Additional authenticated data binding a ciphertext to its column and row.
@@ -386,11 +387,11 @@ impl Haven {
         p: &'p Principal,
         id: CaseId,
         origin: &Origin,
-    ) -> Result<(Tx, CaseReader<'p>)> {
+    ) -> Result<CaseTx<CaseReader<'p>>> {
         let outcome = match cases::access_facts(&mut tx, id).await? {
             None => "missing",
             Some(facts) => match p.read_case(id, &facts) {
-                Some(reader) => return Ok((tx, reader)),
+                Some(reader) => return Ok(CaseTx::new(tx, reader, actor(p, origin))),
                 None => "denied",
             },
         };
@@ -409,8 +410,8 @@ impl Haven {
         p: &'p Principal,
         id: CaseId,
         origin: &Origin,
-    ) -> Result<(Tx, CaseWriter<'p>)> {
-        let (mut tx, w) = self.gate_write_any(tx, p, id, origin).await?;
+    ) -> Result<CaseTx<CaseWriter<'p>>> {
+        let mut tx = self.gate_write_any(tx, p, id, origin).await?;
         // A closed case is read-only until it is reopened.
         let closed = cases::get_case(&mut tx, id)
             .await?
@@ -419,7 +420,7 @@ impl Haven {
             tx.rollback().await?;
             return Err(CoreError::invalid("status", "error-case-closed"));
         }
-        Ok((tx, w))
+        Ok(tx)
     }
 
     /// The write gate for closing and reopening, which also apply to a closed case.
@@ -429,35 +430,18 @@ impl Haven {
         p: &'p Principal,
         id: CaseId,
         origin: &Origin,
-    ) -> Result<(Tx, CaseWriter<'p>)> {
-        let (tx, reader) = self.gate(tx, p, id, origin).await?;
-        match reader.writer() {
-            Some(w) => Ok((tx, w)),
-            None => self.refuse(tx, p, id, "read_only", origin).await,
+    ) -> Result<CaseTx<CaseWriter<'p>>> {
+        let read = self.gate(tx, p, id, origin).await?;
+        match read.cap().writer() {
+            Some(w) => Ok(read.into_writer(w)),
+            None => read.refuse(self, "read_only").await,
         }
-    }
-
-    /// Refuses a change the writer's role does not allow on this case (audited, then 403).
-    pub(crate) async fn refuse<T>(
-        &self,
-        tx: Tx,
-        p: &Principal,
-        id: CaseId,
-        outcome: &'static str,
-        origin: &Origin,
-    ) -> Result<T> {
-        tx.rollback().await?;
-        let ev = Event::new(Action::CaseAccessDenied)
-            .outcome(outcome)
-            .target("case", id);
-        self.record_read(&actor(p, origin), ev).await?;
-        Err(CoreError::Forbidden)
     }
 
     /// The changes since `base` in a fresh read, for a save that lost a race.
     async fn conflict_after_race(
         &self,
-        tx: Tx,
+        tx: CaseTx<CaseWriter<'_>>,
         p: &Principal,
         id: CaseId,
         base: i64,
@@ -572,11 +556,11 @@ impl Haven {
     pub async fn open_case(&self, p: &Principal, id: CaseId, origin: &Origin) -> Result<CaseDoc> {
         // One snapshot for the check and the read, so the rule is applied to what is read.
         let tx = self.db.begin_snapshot().await?;
-        let (mut tx, reader) = self.gate(tx, p, id, origin).await?;
+        let mut tx = self.gate(tx, p, id, origin).await?;
+        let reader = tx.cap();
         let doc = self.read_doc(&mut tx, &reader).await?;
-        tx.commit().await?;
         let ev = Event::new(Action::CaseViewed).target("case", id);
-        self.record_read(&actor(p, origin), ev).await?;
+        tx.finish(self, ev).await?;
         Ok(doc)
     }
 
@@ -740,7 +724,8 @@ impl Haven {
     ) -> Result<i64> {
         record.normalise(today()).map_err(CoreError::Invalid)?;
         let tx = self.db.begin().await?;
-        let (mut tx, w) = self.gate_write(tx, p, id, origin).await?;
+        let mut tx = self.gate_write(tx, p, id, origin).await?;
+        let w = tx.cap();
         let may_see_old = w.may_see_previous_values();
         let c = cases::get_case(&mut tx, id)
             .await?
@@ -755,8 +740,7 @@ impl Haven {
                 .details(
                     serde_json::json!({"base_version": base_version, "current_version": c.version}),
                 );
-            haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
-            tx.commit().await?;
+            tx.commit(self, ev, now()).await?;
             return Err(CoreError::Conflict(changes));
         }
         let person = cases::get_person(&mut tx, c.person_id)
@@ -816,8 +800,7 @@ impl Haven {
         let ev = Event::new(Action::CaseUpdated)
             .target("case", id)
             .details(serde_json::json!({"fields": fields, "version": new_version}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, t).await?;
         Ok(new_version)
     }
 
@@ -893,13 +876,13 @@ impl Haven {
         origin: &Origin,
     ) -> Result<Vec<ChangeView>> {
         let tx = self.db.begin_snapshot().await?;
-        let (mut tx, reader) = self.gate(tx, p, id, origin).await?;
+        let mut tx = self.gate(tx, p, id, origin).await?;
+        let reader = tx.cap();
         let changes = self
             .changes_since(&mut tx, id, 0, reader.may_see_previous_values())
             .await?;
-        tx.commit().await?;
         let ev = Event::new(Action::CaseHistoryViewed).target("case", id);
-        self.record_read(&actor(p, origin), ev).await?;
+        tx.finish(self, ev).await?;
         Ok(changes)
     }
 
@@ -928,7 +911,7 @@ impl Haven {
             CaseStatus::Closed
         };
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write_any(tx, p, id, origin).await?;
+        let mut tx = self.gate_write_any(tx, p, id, origin).await?;
         let c = cases::get_case(&mut tx, id)
             .await?
             .ok_or(CoreError::NotFound)?;
@@ -945,8 +928,7 @@ impl Haven {
         let ev = Event::new(Action::CaseClosed)
             .target("case", id)
             .details(serde_json::json!({"status": status.as_str(), "reason": reason}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, t).await?;
         Ok(())
     }
 
@@ -966,7 +948,7 @@ impl Haven {
             return Err(CoreError::invalid("reopen_reason", "error-too-long"));
         }
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write_any(tx, p, id, origin).await?;
+        let mut tx = self.gate_write_any(tx, p, id, origin).await?;
         let c = cases::get_case(&mut tx, id)
             .await?
             .ok_or(CoreError::NotFound)?;
@@ -977,10 +959,10 @@ impl Haven {
         cases::set_closure(&mut tx, id, CaseStatus::Active, None, None, t).await?;
         self.status_change(&mut tx, &c, p, t, CaseStatus::Active, None)
             .await?;
-        self.insert_note(&mut tx, id, p.user_id, reason, t).await?;
+        let w = tx.cap();
+        self.insert_note(&mut tx, &w, p.user_id, reason, t).await?;
         let ev = Event::new(Action::CaseReopened).target("case", id);
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, t).await?;
         Ok(())
     }
 
@@ -1032,9 +1014,10 @@ impl Haven {
         origin: &Origin,
     ) -> Result<()> {
         let tx = self.db.begin().await?;
-        let (mut tx, w) = self.gate_write(tx, p, id, origin).await?;
+        let mut tx = self.gate_write(tx, p, id, origin).await?;
+        let w = tx.cap();
         if !w.may_assign() {
-            return self.refuse(tx, p, id, "assign_denied", origin).await;
+            return tx.refuse(self, "assign_denied").await;
         }
         let c = cases::get_case(&mut tx, id)
             .await?
@@ -1076,8 +1059,7 @@ impl Haven {
         let ev = Event::new(Action::CaseAssigned)
             .target("case", id)
             .details(serde_json::json!({"assigned_user_id": user.map(|u| u.to_string())}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, t).await?;
         Ok(())
     }
 
@@ -1097,7 +1079,7 @@ impl Haven {
     pub(crate) async fn insert_note(
         &self,
         tx: &mut Conn,
-        case: CaseId,
+        w: &CaseWriter<'_>,
         author: UserId,
         body: &str,
         at: i64,
@@ -1106,12 +1088,12 @@ impl Haven {
         let row = case_parts::NoteRow {
             body: self.cipher().encrypt(body, &aad("case_notes", "body", &id)),
             id: id.clone(),
-            case_id: case,
+            case_id: w.case(),
             author_user_id: author,
             author_name: String::new(),
             created_at: at,
         };
-        case_parts::insert_note(tx, &row).await?;
+        case_parts::insert_note(tx, w, &row).await?;
         Ok(id)
     }
 }

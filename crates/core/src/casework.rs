@@ -166,14 +166,14 @@ impl Haven {
             return Err(CoreError::invalid("note_body", "error-bad-characters"));
         }
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
+        let mut tx = self.gate_write(tx, p, id, origin).await?;
         let t = now();
-        let note = self.insert_note(&mut tx, id, p.user_id, body, t).await?;
+        let w = tx.cap();
+        let note = self.insert_note(&mut tx, &w, p.user_id, body, t).await?;
         let ev = Event::new(Action::NoteAdded)
             .target("case", id)
             .details(serde_json::json!({"note_id": note}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, t).await?;
         Ok(note)
     }
 
@@ -188,7 +188,7 @@ impl Haven {
     ) -> Result<String> {
         data.normalise(today()).map_err(CoreError::Invalid)?;
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
+        let mut tx = self.gate_write(tx, p, id, origin).await?;
         let t = now();
         let (eid, created_at) = match event_id {
             Some(e) => {
@@ -217,12 +217,12 @@ impl Haven {
             created_at,
             updated_at: t,
         };
-        case_parts::upsert_event(&mut tx, &row).await?;
+        let w = tx.cap();
+        case_parts::upsert_event(&mut tx, &w, &row).await?;
         let ev = Event::new(Action::EventSaved)
             .target("case", id)
             .details(serde_json::json!({"event_id": eid, "type": data.event_type}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, t).await?;
         Ok(eid)
     }
 
@@ -234,15 +234,15 @@ impl Haven {
         origin: &Origin,
     ) -> Result<()> {
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
-        if !case_parts::delete_event(&mut tx, id, event_id).await? {
+        let mut tx = self.gate_write(tx, p, id, origin).await?;
+        let w = tx.cap();
+        if !case_parts::delete_event(&mut tx, &w, event_id).await? {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::EventDeleted)
             .target("case", id)
             .details(serde_json::json!({"event_id": event_id}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, now()).await?;
         Ok(())
     }
 
@@ -257,7 +257,7 @@ impl Haven {
     ) -> Result<String> {
         data.normalise().map_err(CoreError::Invalid)?;
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
+        let mut tx = self.gate_write(tx, p, id, origin).await?;
         let t = now();
         let (pid, created_at) = match perpetrator_id {
             Some(x) => {
@@ -280,12 +280,12 @@ impl Haven {
             created_at,
             updated_at: t,
         };
-        case_parts::upsert_perpetrator(&mut tx, &row).await?;
+        let w = tx.cap();
+        case_parts::upsert_perpetrator(&mut tx, &w, &row).await?;
         let ev = Event::new(Action::PerpetratorSaved)
             .target("case", id)
             .details(serde_json::json!({"perpetrator_id": pid}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, t).await?;
         Ok(pid)
     }
 
@@ -297,15 +297,15 @@ impl Haven {
         origin: &Origin,
     ) -> Result<()> {
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
-        if !case_parts::delete_perpetrator(&mut tx, id, perpetrator_id).await? {
+        let mut tx = self.gate_write(tx, p, id, origin).await?;
+        let w = tx.cap();
+        if !case_parts::delete_perpetrator(&mut tx, &w, perpetrator_id).await? {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::PerpetratorDeleted)
             .target("case", id)
             .details(serde_json::json!({"perpetrator_id": perpetrator_id}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, now()).await?;
         Ok(())
     }
 
@@ -323,8 +323,7 @@ impl Haven {
         // Access first, so a refused user learns nothing about the file checks.
         {
             let tx = self.db.begin_snapshot().await?;
-            let (tx, _w) = self.gate_write(tx, p, id, origin).await?;
-            tx.commit().await?;
+            self.gate_write(tx, p, id, origin).await?.rollback().await?;
         }
         let refuse = |reason: &str, e: files::FileError| {
             let ev = Event::new(Action::AttachmentRejected)
@@ -369,7 +368,7 @@ impl Haven {
             }
         };
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
+        let mut tx = self.gate_write(tx, p, id, origin).await?;
         let aid = new_id();
         let c = self.cipher();
         let row = AttachmentRow {
@@ -384,7 +383,8 @@ impl Haven {
             scan: scan.to_string(),
         };
         let sealed = c.encrypt_bytes(&bytes, &aad("case_attachments", "data", &aid));
-        case_parts::insert_attachment(&mut tx, &row, &sealed).await?;
+        let w = tx.cap();
+        case_parts::insert_attachment(&mut tx, &w, &row, &sealed).await?;
         let ev = Event::new(Action::AttachmentAdded)
             .target("case", id)
             .details(serde_json::json!({
@@ -393,8 +393,7 @@ impl Haven {
                 "size": row.size,
                 "scan": scan,
             }));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, now()).await?;
         Ok(aid)
     }
 
@@ -407,11 +406,10 @@ impl Haven {
         origin: &Origin,
     ) -> Result<AttachmentFile> {
         let tx = self.db.begin_snapshot().await?;
-        let (mut tx, _r) = self.gate(tx, p, id, origin).await?;
+        let mut tx = self.gate(tx, p, id, origin).await?;
         let (row, sealed) = case_parts::get_attachment(&mut tx, id, attachment_id)
             .await?
             .ok_or(CoreError::NotFound)?;
-        tx.commit().await?;
         let c = self.cipher();
         let file = AttachmentFile {
             name: c.decrypt(&row.name, &aad("case_attachments", "name", &row.id))?,
@@ -419,9 +417,8 @@ impl Haven {
             bytes: c.decrypt_bytes(&sealed, &aad("case_attachments", "data", &row.id))?,
         };
         let ev = Event::new(Action::AttachmentDownloaded)
-            .target("case", id)
             .details(serde_json::json!({"attachment_id": attachment_id}));
-        self.record_read(&actor(p, origin), ev).await?;
+        tx.finish(self, ev).await?;
         Ok(file)
     }
 
@@ -433,15 +430,15 @@ impl Haven {
         origin: &Origin,
     ) -> Result<()> {
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, id, origin).await?;
-        if !case_parts::delete_attachment(&mut tx, id, attachment_id).await? {
+        let mut tx = self.gate_write(tx, p, id, origin).await?;
+        let w = tx.cap();
+        if !case_parts::delete_attachment(&mut tx, &w, attachment_id).await? {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::AttachmentDeleted)
             .target("case", id)
             .details(serde_json::json!({"attachment_id": attachment_id}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, now()).await?;
         Ok(())
     }
 }

@@ -125,7 +125,7 @@ impl Haven {
             return Err(CoreError::invalid_all(e));
         }
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         if let Some(a) = agency
             && haven_store::agencies::get(&mut tx, a).await?.is_none()
         {
@@ -162,8 +162,7 @@ impl Haven {
                 "agency_id": agency.map(|a| a.to_string()),
                 "given_by": given_by,
             }));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, t).await?;
         Ok(id)
     }
 
@@ -181,7 +180,7 @@ impl Haven {
             return Err(CoreError::invalid("consent_reason", "error-too-long"));
         }
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         let sealed = (!reason.is_empty()).then(|| {
             self.cipher()
                 .encrypt(reason, &aad("consents", "withdrawn_reason", id))
@@ -202,8 +201,7 @@ impl Haven {
         let ev = Event::new(Action::ConsentWithdrawn)
             .target("case", case)
             .details(serde_json::json!({"consent_id": id}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, t).await?;
         Ok(())
     }
 

@@ -10,6 +10,7 @@
 //! cases, a closure reason and note. Generation is deterministic (SplitMix64): every demo database
 //! holds the same people and stories, dated relative to the day it is loaded.
 use haven_audit::{Action, Actor, Event};
+use haven_authz::{CaseWriter, Principal};
 use haven_domain::record::{
     CaseData, CaseRecord, EventData, IdentityDocument, PerpetratorData, PersonData, VictimData,
     years_between,
@@ -2240,12 +2241,18 @@ fn new_id() -> String {
 
 impl Haven {
     /// Writes one step of the route, sealed as `save_event` does.
-    async fn demo_event(&self, tx: &mut Conn, case: CaseId, e: &EventData, at: i64) -> Result<()> {
+    async fn demo_event(
+        &self,
+        tx: &mut Conn,
+        w: &CaseWriter<'_>,
+        e: &EventData,
+        at: i64,
+    ) -> Result<()> {
         let id = new_id();
         let c = self.cipher();
         let text = |v: &str| opt(v).map(str::to_string);
         let row = EventRow {
-            case_id: case,
+            case_id: w.case(),
             event_type: e.event_type.clone(),
             country: text(&e.country),
             region: text(&e.region),
@@ -2258,7 +2265,7 @@ impl Haven {
             created_at: at,
             updated_at: at,
         };
-        case_parts::upsert_event(tx, &row).await?;
+        case_parts::upsert_event(tx, w, &row).await?;
         Ok(())
     }
 
@@ -2266,7 +2273,7 @@ impl Haven {
     async fn demo_perpetrator(
         &self,
         tx: &mut Conn,
-        case: CaseId,
+        w: &CaseWriter<'_>,
         p: &PerpetratorData,
         at: i64,
     ) -> Result<()> {
@@ -2277,11 +2284,11 @@ impl Haven {
                 .cipher()
                 .encrypt(&json, &aad("case_perpetrators", "details", &id)),
             id,
-            case_id: case,
+            case_id: w.case(),
             created_at: at,
             updated_at: at,
         };
-        case_parts::upsert_perpetrator(tx, &row).await?;
+        case_parts::upsert_perpetrator(tx, w, &row).await?;
         Ok(())
     }
 
@@ -2391,7 +2398,7 @@ pub async fn load(
         user_ids.iter().filter(|(_, r, _)| is_opener(*r)).collect();
     let today = date_of(t0);
     for i in 0..cases_wanted {
-        let (opener, _, agency) = **g.pick(&openers);
+        let (opener, opener_role, agency) = **g.pick(&openers);
         // Spread opening dates over the last two years.
         let opened = t0 - (g.below(730 * 86400)) as i64;
         let mut d = demo_case(&mut g, agency, opened, t0);
@@ -2429,17 +2436,30 @@ pub async fn load(
                 cases::add_agency(&mut tx, case_id, agency_ids[*other], "involved", opened).await?;
             }
         }
+        // The demo writes as the user who opened the case, through the same rule.
+        let who = Principal {
+            user_id: opener,
+            agency_id: agency_ids[agency],
+            role: opener_role,
+        };
+        let facts = cases::access_facts(&mut tx, case_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let w = who
+            .read_case(case_id, &facts)
+            .and_then(|r| r.writer())
+            .ok_or_else(|| CoreError::internal("a demo opener may not write their case"))?;
         for (k, e) in d.events.iter_mut().enumerate() {
             e.normalise(today).map_err(|e| invalid("event", e))?;
-            h.demo_event(&mut tx, case_id, e, opened + k as i64).await?;
+            h.demo_event(&mut tx, &w, e, opened + k as i64).await?;
         }
         for (k, p) in d.perpetrators.iter_mut().enumerate() {
             p.normalise().map_err(|e| invalid("perpetrator", e))?;
-            h.demo_perpetrator(&mut tx, case_id, p, opened + k as i64)
+            h.demo_perpetrator(&mut tx, &w, p, opened + k as i64)
                 .await?;
         }
         for (at, body) in &d.notes {
-            h.insert_note(&mut tx, case_id, opener, body, *at).await?;
+            h.insert_note(&mut tx, &w, opener, body, *at).await?;
         }
         if d.status != CaseStatus::Active {
             h.demo_status(&mut tx, case_id, opener, &d).await?;

@@ -25,6 +25,7 @@ pub mod tips;
 pub mod trail;
 pub mod training;
 pub mod transfers;
+mod unit;
 
 use haven_audit::{Actor, AuditKeys};
 use haven_authz::Principal;

@@ -198,7 +198,8 @@ impl Haven {
         origin: &Origin,
     ) -> Result<SubjectAccessReport> {
         let tx = self.db.begin_snapshot().await?;
-        let (mut tx, reader) = self.gate(tx, p, id, origin).await?;
+        let mut tx = self.gate(tx, p, id, origin).await?;
+        let reader = tx.cap();
         if !reader.subject_access() {
             tx.rollback().await?;
             let ev = Event::new(Action::CaseAccessDenied)
@@ -241,9 +242,8 @@ impl Haven {
             }
         }
         log.sort_by_key(|e| std::cmp::Reverse(e.at));
-        tx.commit().await?;
         let ev = Event::new(Action::SubjectAccessReport).target("case", id);
-        self.record_read(&actor(p, origin), ev).await?;
+        tx.finish(self, ev).await?;
         Ok(SubjectAccessReport {
             generated_at: now(),
             parts: doc.parts.clone(),

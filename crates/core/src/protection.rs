@@ -265,27 +265,18 @@ fn valid_cost(s: &str) -> bool {
         && frac.chars().all(|c| c.is_ascii_digit())
 }
 
-impl Haven {
-    async fn protection_audit(
-        &self,
-        tx: &mut haven_store::Conn,
-        who: &haven_audit::Actor,
-        case: CaseId,
-        section: &str,
-        details: serde_json::Value,
-        now: i64,
-    ) -> Result<()> {
-        let mut d = serde_json::json!({ "section": section });
-        if let (Some(m), serde_json::Value::Object(extra)) = (d.as_object_mut(), details) {
-            m.extend(extra);
-        }
-        let ev = Event::new(Action::ProtectionSaved)
-            .target("case", case)
-            .details(d);
-        haven_audit::record(tx, self.audit_keys(), who, ev, now).await?;
-        Ok(())
+/// The audit event of a change to one section of a case's protection.
+fn protection_event(case: CaseId, section: &str, details: serde_json::Value) -> Event {
+    let mut d = serde_json::json!({ "section": section });
+    if let (Some(m), serde_json::Value::Object(extra)) = (d.as_object_mut(), details) {
+        m.extend(extra);
     }
+    Event::new(Action::ProtectionSaved)
+        .target("case", case)
+        .details(d)
+}
 
+impl Haven {
     /// Records a risk assessment; its overall level becomes the case's risk level (a change in
     /// the history). The overall level may not be below an area's; high or critical risk needs
     /// a safety plan.
@@ -325,7 +316,7 @@ impl Haven {
         }
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         done(e)?;
         let id = uuid::Uuid::now_v7().to_string();
         let c = self.cipher();
@@ -371,16 +362,16 @@ impl Haven {
             )
             .await?;
         }
-        self.protection_audit(
-            &mut tx,
-            &actor(p, origin),
-            case,
-            "risk",
-            serde_json::json!({"kind": kind, "level": level}),
+        tx.commit(
+            self,
+            protection_event(
+                case,
+                "risk",
+                serde_json::json!({"kind": kind, "level": level}),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -409,7 +400,7 @@ impl Haven {
         };
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         done(e)?;
         if store::reflection_of_case(&mut tx, case).await?.is_some() {
             return Err(CoreError::invalid(
@@ -432,16 +423,16 @@ impl Haven {
             updated_at: now,
         };
         store::save_reflection(&mut tx, &row).await?;
-        self.protection_audit(
-            &mut tx,
-            &actor(p, origin),
-            case,
-            "reflection",
-            serde_json::json!({"started_on": start, "days": days, "ends_on": row.ends_on}),
+        tx.commit(
+            self,
+            protection_event(
+                case,
+                "reflection",
+                serde_json::json!({"started_on": start, "days": days, "ends_on": row.ends_on}),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -469,7 +460,7 @@ impl Haven {
         }
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         done(e)?;
         let mut r = store::reflection_of_case(&mut tx, case)
             .await?
@@ -495,16 +486,16 @@ impl Haven {
         r.reminded_on = None;
         r.updated_at = now;
         store::save_reflection(&mut tx, &r).await?;
-        self.protection_audit(
-            &mut tx,
-            &actor(p, origin),
-            case,
-            "reflection",
-            serde_json::json!({"extended_by": days, "ends_on": r.ends_on}),
+        tx.commit(
+            self,
+            protection_event(
+                case,
+                "reflection",
+                serde_json::json!({"extended_by": days, "ends_on": r.ends_on}),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -551,7 +542,7 @@ impl Haven {
         let review = opt_date(&i.review_on, "plan_review_on", &mut e);
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         done(e)?;
         for g in &goals {
             if !g.referral_id.is_empty()
@@ -599,16 +590,16 @@ impl Haven {
         if !store::save_plan(&mut tx, &row, current).await? {
             return Err(CoreError::invalid("plan_goal", "error-plan-stale"));
         }
-        self.protection_audit(
-            &mut tx,
-            &actor(p, origin),
-            case,
-            "plan",
-            serde_json::json!({"goals": goals.len(), "status": status}),
+        tx.commit(
+            self,
+            protection_event(
+                case,
+                "plan",
+                serde_json::json!({"goals": goals.len(), "status": status}),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -628,7 +619,7 @@ impl Haven {
         let comments = text(comments, "plan_comments", &mut e);
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         done(e)?;
         let mut plan = store::plan_of_case(&mut tx, case)
             .await?
@@ -686,16 +677,12 @@ impl Haven {
         };
         self.notify(&mut tx, &who, notify_kind, &case.to_string(), now)
             .await?;
-        self.protection_audit(
-            &mut tx,
-            &actor(p, origin),
-            case,
-            "plan",
-            serde_json::json!({"status": to}),
+        tx.commit(
+            self,
+            protection_event(case, "plan", serde_json::json!({"status": to})),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -748,7 +735,7 @@ impl Haven {
         }
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         done(e)?;
         if let Some(a) = agency
             && haven_store::agencies::get(&mut tx, a).await?.is_none()
@@ -790,16 +777,12 @@ impl Haven {
             p.user_id,
         )
         .await?;
-        self.protection_audit(
-            &mut tx,
-            &actor(p, origin),
-            case,
-            "service",
-            serde_json::json!({"service_type": kind}),
+        tx.commit(
+            self,
+            protection_event(case, "service", serde_json::json!({"service_type": kind})),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -838,7 +821,7 @@ impl Haven {
         };
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         done(e)?;
         if let Some(u) = assignee
             && !self.user_may_read(&mut tx, u, case).await?
@@ -868,16 +851,16 @@ impl Haven {
             },
         )
         .await?;
-        self.protection_audit(
-            &mut tx,
-            &actor(p, origin),
-            case,
-            "task",
-            serde_json::json!({"task_id": id, "kind": kind, "due_on": due}),
+        tx.commit(
+            self,
+            protection_event(
+                case,
+                "task",
+                serde_json::json!({"task_id": id, "kind": kind, "due_on": due}),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -900,7 +883,7 @@ impl Haven {
                 .case_id
         };
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         // Checked behind the gate: someone who may not see the case learns nothing.
         let mut e = Vec::new();
         let note = text(note, "task_note", &mut e);
@@ -921,16 +904,16 @@ impl Haven {
         }
         t.updated_at = now;
         store::save_task(&mut tx, &t).await?;
-        self.protection_audit(
-            &mut tx,
-            &actor(p, origin),
-            case,
-            "task",
-            serde_json::json!({"task_id": t.id, "status": status}),
+        tx.commit(
+            self,
+            protection_event(
+                case,
+                "task",
+                serde_json::json!({"task_id": t.id, "status": status}),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(case)
     }
 
@@ -962,7 +945,7 @@ impl Haven {
         let notes = text(&i.notes, "return_notes", &mut e);
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         done(e)?;
         if planned.is_some() || returned.is_some() {
             let child = self.case_is_child(&mut tx, case).await?;
@@ -991,16 +974,16 @@ impl Haven {
             },
         )
         .await?;
-        self.protection_audit(
-            &mut tx,
-            &actor(p, origin),
-            case,
-            "return",
-            serde_json::json!({"returned": returned.is_some()}),
+        tx.commit(
+            self,
+            protection_event(
+                case,
+                "return",
+                serde_json::json!({"returned": returned.is_some()}),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -1046,7 +1029,7 @@ impl Haven {
         }
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         done(e)?;
         let trimmed = ProceedingsDetails {
             police_ref: d.police_ref.trim().into(),
@@ -1072,16 +1055,16 @@ impl Haven {
             },
         )
         .await?;
-        self.protection_audit(
-            &mut tx,
-            &actor(p, origin),
-            case,
-            "proceedings",
-            serde_json::json!({"cooperation": cooperation, "compensation": compensation}),
+        tx.commit(
+            self,
+            protection_event(
+                case,
+                "proceedings",
+                serde_json::json!({"cooperation": cooperation, "compensation": compensation}),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -1166,7 +1149,8 @@ impl Haven {
         origin: &Origin,
     ) -> Result<ProtectionDoc> {
         let tx = self.db.begin_snapshot().await?;
-        let (mut tx, reader) = self.gate(tx, p, case, origin).await?;
+        let mut tx = self.gate(tx, p, case, origin).await?;
+        let reader = tx.cap();
         let c = haven_store::cases::get_case(&mut tx, case)
             .await?
             .ok_or(CoreError::NotFound)?;
@@ -1302,12 +1286,9 @@ impl Haven {
                 }
             }
         }
-        tx.commit().await?;
-        self.record_read(
-            &actor(p, origin),
-            Event::new(Action::CaseViewed)
-                .target("case", case)
-                .details(serde_json::json!({"part": "protection"})),
+        tx.finish(
+            self,
+            Event::new(Action::CaseViewed).details(serde_json::json!({"part": "protection"})),
         )
         .await?;
         Ok(ProtectionDoc {

@@ -204,7 +204,7 @@ impl Haven {
         }
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         if !e.is_empty() {
             return Err(CoreError::invalid_all(e));
         }
@@ -277,8 +277,7 @@ impl Haven {
                 "sections": sections,
                 "emergency_without_consent": flagged,
             }));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, now).await?;
         Ok(id)
     }
 

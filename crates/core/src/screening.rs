@@ -292,8 +292,8 @@ impl Haven {
         let (outcome, results) = self.evaluate_sealed(&profiles, &sealed);
         let mut tx = self.db.begin().await?;
         if let Some(case) = input.case_id {
-            let (t, _w) = self.gate_write(tx, p, case, origin).await?;
-            tx = t;
+            // The screening's own event records the change, in this transaction.
+            tx = self.gate_write(tx, p, case, origin).await?.into_tx();
         }
         let place = input.place.trim();
         let row = self.screening_row(
@@ -365,8 +365,7 @@ impl Haven {
         };
         match row.case_id {
             Some(case) => {
-                let (t, _r) = self.gate(tx, p, case, origin).await?;
-                tx = t;
+                tx = self.gate(tx, p, case, origin).await?.into_tx();
             }
             None => {
                 if !may_see_loose(p, &row) {
@@ -545,7 +544,7 @@ impl Haven {
     ) -> Result<()> {
         let row = self.loose_screening(p, id).await?;
         let tx = self.db.begin().await?;
-        let (mut tx, _w) = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
         if !screenings::link_case(&mut tx, &row.id, case).await? {
             tx.rollback().await?;
             return Err(CoreError::invalid("case_id", "error-screening-linked"));
@@ -553,8 +552,7 @@ impl Haven {
         let ev = Event::new(Action::ScreeningLinked)
             .target("screening", &row.id)
             .details(serde_json::json!({"case_id": case.to_string()}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, now()).await?;
         Ok(())
     }
 

@@ -522,8 +522,8 @@ impl Haven {
                 if !matches!(row.status.as_str(), "new" | "assigned") {
                     return Err(CoreError::invalid("status", "error-tip-closed"));
                 }
-                let (t, _w) = self.gate_write(tx, p, case, origin).await?;
-                tx = t;
+                // The triage's own event records the link, in this transaction.
+                tx = self.gate_write(tx, p, case, origin).await?.into_tx();
                 row.case_id = Some(case);
                 row.status = "linked".into();
                 details = serde_json::json!({"decision": "linked", "case_id": case.to_string()});

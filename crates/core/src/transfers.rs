@@ -69,9 +69,10 @@ impl Haven {
             return Err(CoreError::invalid("transfer_reason", "error-too-long"));
         }
         let tx = self.db.begin().await?;
-        let (mut tx, w) = self.gate_write(tx, p, id, origin).await?;
+        let mut tx = self.gate_write(tx, p, id, origin).await?;
+        let w = tx.cap();
         if !w.may_transfer() {
-            return self.refuse(tx, p, id, "transfer_denied", origin).await;
+            return tx.refuse(self, "transfer_denied").await;
         }
         let c = cases::get_case(&mut tx, id)
             .await?
@@ -127,8 +128,7 @@ impl Haven {
                 "to_agency_id": to.to_string(),
                 "status": row.status,
             }));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        tx.commit(self, ev, t).await?;
         Ok(tid)
     }
 

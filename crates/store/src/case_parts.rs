@@ -1,6 +1,7 @@
 //! The parts of a case kept beside it: notes, trafficking events (the route), perpetrators,
 //! field-level change history, attachments, ownership transfers, and registration drafts.
 //! Personal content arrives sealed (`Vec<u8>`); ids are text, times Unix seconds.
+use haven_authz::CaseWriter;
 use haven_domain::{AgencyId, CaseId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -30,12 +31,16 @@ pub struct NoteRow {
     pub body: Vec<u8>,
 }
 
-pub async fn insert_note(conn: &mut Conn, n: &NoteRow) -> Result<()> {
+// The writes below change one case's own records: they take the `CaseWriter` that only the
+// need-to-know gate gives (and write to its case, whatever a row says), so a change without the
+// right to make it does not compile.
+
+pub async fn insert_note(conn: &mut Conn, w: &CaseWriter<'_>, n: &NoteRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO case_notes (id, case_id, author_user_id, created_at, body) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&n.id)
-    .bind(n.case_id.to_string())
+    .bind(w.case().to_string())
     .bind(n.author_user_id.to_string())
     .bind(n.created_at)
     .bind(&n.body)
@@ -85,17 +90,18 @@ pub struct EventRow {
     pub updated_at: i64,
 }
 
-pub async fn upsert_event(conn: &mut Conn, e: &EventRow) -> Result<()> {
+pub async fn upsert_event(conn: &mut Conn, w: &CaseWriter<'_>, e: &EventRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO case_events (id, case_id, event_type, country, region, start_date, end_date, place, description,
              created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (id) DO UPDATE SET event_type = excluded.event_type, country = excluded.country,
              region = excluded.region, start_date = excluded.start_date, end_date = excluded.end_date,
-             place = excluded.place, description = excluded.description, updated_at = excluded.updated_at",
+             place = excluded.place, description = excluded.description, updated_at = excluded.updated_at
+         WHERE case_events.case_id = excluded.case_id",
     )
     .bind(&e.id)
-    .bind(e.case_id.to_string())
+    .bind(w.case().to_string())
     .bind(&e.event_type)
     .bind(&e.country)
     .bind(&e.region)
@@ -151,8 +157,8 @@ pub async fn get_event(conn: &mut Conn, case: CaseId, id: &str) -> Result<Option
     r.as_ref().map(event_row).transpose()
 }
 
-pub async fn delete_event(conn: &mut Conn, case: CaseId, id: &str) -> Result<bool> {
-    delete_in_case(conn, "case_events", case, id).await
+pub async fn delete_event(conn: &mut Conn, w: &CaseWriter<'_>, id: &str) -> Result<bool> {
+    delete_in_case(conn, "case_events", w.case(), id).await
 }
 
 // ---- perpetrators ----
@@ -166,13 +172,18 @@ pub struct PerpetratorRow {
     pub updated_at: i64,
 }
 
-pub async fn upsert_perpetrator(conn: &mut Conn, p: &PerpetratorRow) -> Result<()> {
+pub async fn upsert_perpetrator(
+    conn: &mut Conn,
+    w: &CaseWriter<'_>,
+    p: &PerpetratorRow,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO case_perpetrators (id, case_id, details, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO UPDATE SET details = excluded.details, updated_at = excluded.updated_at",
+         ON CONFLICT (id) DO UPDATE SET details = excluded.details, updated_at = excluded.updated_at
+         WHERE case_perpetrators.case_id = excluded.case_id",
     )
     .bind(&p.id)
-    .bind(p.case_id.to_string())
+    .bind(w.case().to_string())
     .bind(&p.details)
     .bind(p.created_at)
     .bind(p.updated_at)
@@ -202,8 +213,8 @@ pub async fn list_perpetrators(conn: &mut Conn, case: CaseId) -> Result<Vec<Perp
         .collect()
 }
 
-pub async fn delete_perpetrator(conn: &mut Conn, case: CaseId, id: &str) -> Result<bool> {
-    delete_in_case(conn, "case_perpetrators", case, id).await
+pub async fn delete_perpetrator(conn: &mut Conn, w: &CaseWriter<'_>, id: &str) -> Result<bool> {
+    delete_in_case(conn, "case_perpetrators", w.case(), id).await
 }
 
 // ---- change history ----
@@ -286,13 +297,18 @@ pub struct AttachmentRow {
     pub scan: String,
 }
 
-pub async fn insert_attachment(conn: &mut Conn, a: &AttachmentRow, data: &[u8]) -> Result<()> {
+pub async fn insert_attachment(
+    conn: &mut Conn,
+    w: &CaseWriter<'_>,
+    a: &AttachmentRow,
+    data: &[u8],
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO case_attachments (id, case_id, uploaded_by, created_at, name, content_type, size, scan, data)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&a.id)
-    .bind(a.case_id.to_string())
+    .bind(w.case().to_string())
     .bind(a.uploaded_by.to_string())
     .bind(a.created_at)
     .bind(&a.name)
@@ -351,8 +367,8 @@ pub async fn get_attachment(
     Ok(Some((attachment_row(&r)?, r.try_get("data")?)))
 }
 
-pub async fn delete_attachment(conn: &mut Conn, case: CaseId, id: &str) -> Result<bool> {
-    delete_in_case(conn, "case_attachments", case, id).await
+pub async fn delete_attachment(conn: &mut Conn, w: &CaseWriter<'_>, id: &str) -> Result<bool> {
+    delete_in_case(conn, "case_attachments", w.case(), id).await
 }
 
 // ---- transfers ----
