@@ -15,6 +15,7 @@ mod duplicates;
 mod durability;
 mod encryption;
 mod need_to_know;
+mod need_to_know_model;
 mod notifications;
 mod protection;
 mod records;
