@@ -3,7 +3,7 @@
 //! does not compile. Role-wide powers (administration, audit, aggregates) are capabilities too.
 //!
 //! The one table of who may do what is this module; `tests` walks every role through it.
-use haven_domain::{AgencyId, CaseAccessFacts, CaseId, CaseScope, Role, UserId};
+use haven_domain::{AgencyId, CaseAccessFacts, CaseId, CaseScope, PersonId, Role, UserId};
 
 /// The authenticated user a request acts for. Built by authentication (`haven-core::auth`) from a
 /// valid session or API token, and nowhere else.
@@ -130,6 +130,46 @@ impl<'p> CaseReader<'p> {
     pub fn owner(&self) -> AgencyId {
         self.owner
     }
+
+    /// The case's person, reached through this case (the caller names the case's person).
+    pub fn person(&self, person: PersonId) -> PersonReader<'p> {
+        PersonReader {
+            principal: self.principal,
+            person,
+        }
+    }
+}
+
+/// Read a person: obtained only through a case of theirs the principal may read.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonReader<'p> {
+    principal: &'p Principal,
+    person: PersonId,
+}
+
+impl<'p> PersonReader<'p> {
+    pub fn principal(&self) -> &'p Principal {
+        self.principal
+    }
+    pub fn person(&self) -> PersonId {
+        self.person
+    }
+}
+
+/// Change a person's record: obtained only through a case of theirs the principal may change.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonWriter<'p> {
+    principal: &'p Principal,
+    person: PersonId,
+}
+
+impl<'p> PersonWriter<'p> {
+    pub fn principal(&self) -> &'p Principal {
+        self.principal
+    }
+    pub fn person(&self) -> PersonId {
+        self.person
+    }
 }
 
 /// Change one case. Obtained only from [`CaseReader::writer`].
@@ -146,6 +186,14 @@ impl<'p> CaseWriter<'p> {
     }
     pub fn case(&self) -> CaseId {
         self.case
+    }
+
+    /// The case's person, to change through this case (the caller names the case's person).
+    pub fn person(&self, person: PersonId) -> PersonWriter<'p> {
+        PersonWriter {
+            principal: self.principal,
+            person,
+        }
     }
 
     /// Previous values (in a conflict's list of changes): as for [`CaseReader`].

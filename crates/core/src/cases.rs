@@ -765,7 +765,7 @@ impl Haven {
             )?;
             // On PostgreSQL another save may have committed since this one read the version
             // (SQLite's write transactions are serialised): then it is a conflict like any other.
-            if !cases::update_person(&mut tx, &row, person.version).await? {
+            if !cases::update_person(&mut tx, &w.person(person.id), &row, person.version).await? {
                 return self
                     .conflict_after_race(tx, p, id, base_version, origin)
                     .await;
@@ -777,7 +777,7 @@ impl Haven {
         self.fill_case_row(&mut row, &record.victim, &record.case);
         row.version = new_version;
         row.updated_at = t;
-        if !cases::update_case_fields(&mut tx, &row, c.version).await? {
+        if !cases::update_case_fields(&mut tx, &w, &row, c.version).await? {
             return self
                 .conflict_after_race(tx, p, id, base_version, origin)
                 .await;
@@ -922,7 +922,8 @@ impl Haven {
         let sealed = self
             .cipher()
             .encrypt_opt(opt(note), &aad("cases", "closure_note", id));
-        cases::set_closure(&mut tx, id, status, Some(reason), sealed.as_deref(), t).await?;
+        let w = tx.cap();
+        cases::set_closure(&mut tx, &w, status, Some(reason), sealed.as_deref(), t).await?;
         self.status_change(&mut tx, &c, p, t, status, Some(reason))
             .await?;
         let ev = Event::new(Action::CaseClosed)
@@ -956,7 +957,8 @@ impl Haven {
             return Err(CoreError::invalid("status", "error-not-closed"));
         }
         let t = now();
-        cases::set_closure(&mut tx, id, CaseStatus::Active, None, None, t).await?;
+        let w = tx.cap();
+        cases::set_closure(&mut tx, &w, CaseStatus::Active, None, None, t).await?;
         self.status_change(&mut tx, &c, p, t, CaseStatus::Active, None)
             .await?;
         let w = tx.cap();
@@ -1043,7 +1045,7 @@ impl Haven {
             None => String::new(),
         };
         let t = now();
-        cases::set_assigned(&mut tx, id, user, t).await?;
+        cases::set_assigned(&mut tx, &w, user, t).await?;
         cases::bump_version(&mut tx, id, c.version, t).await?;
         self.record_change(
             &mut tx,

@@ -2297,17 +2297,18 @@ impl Haven {
     async fn demo_status(
         &self,
         tx: &mut Conn,
-        case: CaseId,
+        w: &CaseWriter<'_>,
         user: UserId,
         d: &DemoCase,
     ) -> Result<()> {
+        let case = w.case();
         let at = d.status_at;
         match &d.closure {
             Some((reason, note)) => {
                 let sealed = self
                     .cipher()
                     .encrypt(note, &aad("cases", "closure_note", case));
-                cases::set_closure(tx, case, d.status, Some(*reason), Some(&sealed), at).await?;
+                cases::set_closure(tx, w, d.status, Some(*reason), Some(&sealed), at).await?;
             }
             None => {
                 cases::set_status(tx, case, d.status, at).await?;
@@ -2462,7 +2463,7 @@ pub async fn load(
             h.insert_note(&mut tx, &w, opener, body, *at).await?;
         }
         if d.status != CaseStatus::Active {
-            h.demo_status(&mut tx, case_id, opener, &d).await?;
+            h.demo_status(&mut tx, &w, opener, &d).await?;
         }
         // Was the draw for a per-user grant (removed); kept so the rest of the demo is the same.
         let _ = g.chance(8);

@@ -4,7 +4,7 @@
 //! one of that person's cases, and edits need write access to one. The report gathers everything
 //! Haven holds about a person, with the log of who saw it (IOM data protection principle 7).
 use haven_audit::{Action, Event};
-use haven_authz::Principal;
+use haven_authz::{PersonWriter, Principal};
 use haven_domain::record::PersonData;
 use haven_domain::{CaseId, CaseStatus, PersonId};
 use haven_store::audit::{self, AuditFilter};
@@ -44,26 +44,30 @@ pub struct SubjectAccessReport {
 }
 
 impl Haven {
-    /// The person's cases this principal may read, and those they may change.
-    async fn person_access(
+    /// The person gate: a person is reached only through their cases, by the same rule. Gives
+    /// the cases of the person this principal may read, those they may change, and the right to
+    /// change the person's record (through the first case they may change).
+    async fn gate_person<'p>(
         &self,
         conn: &mut haven_store::Conn,
-        p: &Principal,
+        p: &'p Principal,
         person: PersonId,
-    ) -> Result<(Vec<CaseId>, Vec<CaseId>)> {
+    ) -> Result<(Vec<CaseId>, Vec<CaseId>, Option<PersonWriter<'p>>)> {
         let mut readable = Vec::new();
         let mut writable = Vec::new();
+        let mut writer = None;
         for id in cases::cases_of_person(conn, person).await? {
             if let Some(f) = cases::access_facts(conn, id).await?
                 && let Some(r) = p.read_case(id, &f)
             {
                 readable.push(id);
-                if r.writer().is_some() {
+                if let Some(w) = r.writer() {
                     writable.push(id);
+                    writer.get_or_insert(w.person(person));
                 }
             }
         }
-        Ok((readable, writable))
+        Ok((readable, writable, writer))
     }
 
     async fn deny_person(&self, p: &Principal, id: PersonId, origin: &Origin) -> Result<()> {
@@ -80,7 +84,7 @@ impl Haven {
         origin: &Origin,
     ) -> Result<PersonDoc> {
         let mut tx = self.db.begin_snapshot().await?;
-        let (readable, _) = self.person_access(&mut tx, p, id).await?;
+        let (readable, _, _) = self.gate_person(&mut tx, p, id).await?;
         if readable.is_empty() {
             tx.rollback().await?;
             self.deny_person(p, id, origin).await?;
@@ -119,8 +123,8 @@ impl Haven {
         origin: &Origin,
     ) -> Result<i64> {
         let mut tx = self.db.begin().await?;
-        let (readable, writable) = self.person_access(&mut tx, p, id).await?;
-        if writable.is_empty() {
+        let (readable, writable, writer) = self.gate_person(&mut tx, p, id).await?;
+        let Some(writer) = writer else {
             tx.rollback().await?;
             self.deny_person(p, id, origin).await?;
             return Err(if readable.is_empty() {
@@ -128,7 +132,7 @@ impl Haven {
             } else {
                 CoreError::Forbidden
             });
-        }
+        };
         let row = cases::get_person(&mut tx, id)
             .await?
             .ok_or(CoreError::NotFound)?;
@@ -155,7 +159,7 @@ impl Haven {
         }
         let t = now();
         let new_row = self.person_row(id, &record.person, row.version + 1, row.created_at, t)?;
-        if !cases::update_person(&mut tx, &new_row, row.version).await? {
+        if !cases::update_person(&mut tx, &writer, &new_row, row.version).await? {
             return Err(CoreError::internal("person changed inside the transaction"));
         }
         self.write_name_index(&mut tx, id, &record.person).await?;

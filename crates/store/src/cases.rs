@@ -1,4 +1,5 @@
 //! Persons and cases: the minimal record the platform needs (the full HTCDS model builds on it).
+use haven_authz::{CaseWriter, PersonWriter};
 use haven_domain::{AgencyId, CaseAccessFacts, CaseId, CaseScope, CaseStatus, PersonId, UserId};
 use sqlx::Row;
 
@@ -126,7 +127,14 @@ pub async fn insert_person(conn: &mut Conn, p: &PersonRow) -> Result<()> {
 }
 
 /// Rewrites a person if it is still at `expected_version`; false when someone saved first.
-pub async fn update_person(conn: &mut Conn, p: &PersonRow, expected_version: i64) -> Result<bool> {
+/// Replaces a person's record if still at `expected_version`. Takes the `PersonWriter` that only
+/// a case of the person the user may change gives (the row's id is ignored for that one).
+pub async fn update_person(
+    conn: &mut Conn,
+    w: &PersonWriter<'_>,
+    p: &PersonRow,
+    expected_version: i64,
+) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE persons SET first_name = $1, middle_name = $2, last_name = $3, nickname = $4, birth_date = $5,
              phone = NULL, address = NULL, details = $6, gender = $7, citizenship = $8, birth_year = $9,
@@ -156,14 +164,14 @@ pub async fn update_person(conn: &mut Conn, p: &PersonRow, expected_version: i64
     .bind(crate::flag(p.deceased))
     .bind(p.version)
     .bind(p.updated_at)
-    .bind(p.id.to_string())
+    .bind(w.person().to_string())
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
     if r.rows_affected() != 1 {
         return Ok(false);
     }
-    set_citizenships(conn, p.id, p.citizenship.as_deref()).await?;
+    set_citizenships(conn, w.person(), p.citizenship.as_deref()).await?;
     Ok(true)
 }
 
@@ -238,8 +246,11 @@ pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<()> {
 
 /// Rewrites the editable fields of a case if it is still at `expected_version` (then at
 /// `c.version`); false when someone saved first.
+/// Saves a case's own fields if still at `expected_version` (the row's id is ignored: the
+/// writer names the case).
 pub async fn update_case_fields(
     conn: &mut Conn,
+    w: &CaseWriter<'_>,
     c: &CaseRow,
     expected_version: i64,
 ) -> Result<bool> {
@@ -265,7 +276,7 @@ pub async fn update_case_fields(
     .bind(&c.referral_reason)
     .bind(c.version)
     .bind(c.updated_at)
-    .bind(c.id.to_string())
+    .bind(w.case().to_string())
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
@@ -331,14 +342,14 @@ pub async fn get_citizenships(conn: &mut Conn, person: PersonId) -> Result<Vec<S
 
 pub async fn set_assigned(
     conn: &mut Conn,
-    id: CaseId,
+    w: &CaseWriter<'_>,
     user: Option<UserId>,
     now: i64,
 ) -> Result<()> {
     sqlx::query("UPDATE cases SET assigned_user_id = $1, updated_at = $2 WHERE id = $3")
         .bind(user.map(|u| u.to_string()))
         .bind(now)
-        .bind(id.to_string())
+        .bind(w.case().to_string())
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -370,7 +381,7 @@ pub async fn set_owner(
 /// Closes or reopens: the status, and the closure reason and note (cleared on reopening).
 pub async fn set_closure(
     conn: &mut Conn,
-    id: CaseId,
+    w: &CaseWriter<'_>,
     status: CaseStatus,
     reason: Option<&str>,
     note: Option<&[u8]>,
@@ -385,7 +396,7 @@ pub async fn set_closure(
     .bind(note)
     .bind(if closed { Some(now) } else { None })
     .bind(now)
-    .bind(id.to_string())
+    .bind(w.case().to_string())
     .execute(&mut *conn)
     .await?;
     Ok(())
