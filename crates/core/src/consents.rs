@@ -126,6 +126,7 @@ impl Haven {
         }
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         if let Some(a) = agency
             && haven_store::agencies::get(&mut tx, a).await?.is_none()
         {
@@ -153,7 +154,7 @@ impl Haven {
             recorded_at: t,
             updated_at: t,
         };
-        store::insert_consent(&mut tx, &row).await?;
+        store::insert_consent(&mut tx, &w, &row).await?;
         let ev = Event::new(Action::ConsentRecorded)
             .target("case", case)
             .details(serde_json::json!({
@@ -181,21 +182,13 @@ impl Haven {
         }
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         let sealed = (!reason.is_empty()).then(|| {
             self.cipher()
                 .encrypt(reason, &aad("consents", "withdrawn_reason", id))
         });
         let t = now();
-        if !store::withdraw(
-            &mut tx,
-            case,
-            id,
-            &today().to_string(),
-            sealed.as_deref(),
-            t,
-        )
-        .await?
-        {
+        if !store::withdraw(&mut tx, &w, id, &today().to_string(), sealed.as_deref(), t).await? {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::ConsentWithdrawn)

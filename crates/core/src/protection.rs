@@ -317,6 +317,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         done(e)?;
         let id = uuid::Uuid::now_v7().to_string();
         let c = self.cipher();
@@ -325,6 +326,7 @@ impl Haven {
         };
         store::insert_risk(
             &mut tx,
+            &w,
             &RiskRow {
                 safety_plan: seal("safety_plan", &plan),
                 notes: seal("notes", &notes),
@@ -348,7 +350,7 @@ impl Haven {
             .ok_or(CoreError::NotFound)?;
         let old = before.risk_level.clone().unwrap_or_default();
         if old != level {
-            store::set_case_risk(&mut tx, case, &level, now).await?;
+            store::set_case_risk(&mut tx, &w, &level, now).await?;
             haven_store::cases::bump_version(&mut tx, case, before.version, now).await?;
             self.record_change(
                 &mut tx,
@@ -401,6 +403,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         done(e)?;
         if store::reflection_of_case(&mut tx, case).await?.is_some() {
             return Err(CoreError::invalid(
@@ -422,7 +425,7 @@ impl Haven {
             created_at: now,
             updated_at: now,
         };
-        store::save_reflection(&mut tx, &row).await?;
+        store::save_reflection(&mut tx, &w, &row).await?;
         tx.commit(
             self,
             protection_event(
@@ -461,6 +464,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         done(e)?;
         let mut r = store::reflection_of_case(&mut tx, case)
             .await?
@@ -485,7 +489,7 @@ impl Haven {
         // The new end gets its own reminder.
         r.reminded_on = None;
         r.updated_at = now;
-        store::save_reflection(&mut tx, &r).await?;
+        store::save_reflection(&mut tx, &w, &r).await?;
         tx.commit(
             self,
             protection_event(
@@ -543,6 +547,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         done(e)?;
         for g in &goals {
             if !g.referral_id.is_empty()
@@ -587,7 +592,7 @@ impl Haven {
             updated_at: now,
             version: current + 1,
         };
-        if !store::save_plan(&mut tx, &row, current).await? {
+        if !store::save_plan(&mut tx, &w, &row, current).await? {
             return Err(CoreError::invalid("plan_goal", "error-plan-stale"));
         }
         tx.commit(
@@ -620,6 +625,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         done(e)?;
         let mut plan = store::plan_of_case(&mut tx, case)
             .await?
@@ -658,7 +664,7 @@ impl Haven {
         plan.status = to.into();
         plan.updated_at = now;
         plan.version += 1;
-        if !store::save_plan(&mut tx, &plan, expected).await? {
+        if !store::save_plan(&mut tx, &w, &plan, expected).await? {
             return Err(CoreError::invalid("plan_goal", "error-plan-stale"));
         }
         let who: Vec<UserId> = if to == "submitted" {
@@ -822,6 +828,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         done(e)?;
         if let Some(u) = assignee
             && !self.user_may_read(&mut tx, u, case).await?
@@ -834,6 +841,7 @@ impl Haven {
             |col: &str, v: &str| (!v.is_empty()).then(|| c.encrypt(v, &aad("tasks", col, &id)));
         store::save_task(
             &mut tx,
+            &w,
             &TaskRow {
                 title: seal("title", &title),
                 note: seal("note", &note),
@@ -884,6 +892,7 @@ impl Haven {
         };
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         // Checked behind the gate: someone who may not see the case learns nothing.
         let mut e = Vec::new();
         let note = text(note, "task_note", &mut e);
@@ -903,7 +912,7 @@ impl Haven {
             t.note = Some(self.cipher().encrypt(&note, &aad("tasks", "note", &t.id)));
         }
         t.updated_at = now;
-        store::save_task(&mut tx, &t).await?;
+        store::save_task(&mut tx, &w, &t).await?;
         tx.commit(
             self,
             protection_event(
@@ -946,6 +955,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         done(e)?;
         if planned.is_some() || returned.is_some() {
             let child = self.case_is_child(&mut tx, case).await?;
@@ -958,6 +968,7 @@ impl Haven {
         }
         store::save_return(
             &mut tx,
+            &w,
             &ReturnRow {
                 case_id: Some(case),
                 country,
@@ -1030,6 +1041,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
         let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let w = tx.cap();
         done(e)?;
         let trimmed = ProceedingsDetails {
             police_ref: d.police_ref.trim().into(),
@@ -1042,6 +1054,7 @@ impl Haven {
         let json = serde_json::to_string(&trimmed).map_err(CoreError::internal)?;
         store::save_proceedings(
             &mut tx,
+            &w,
             &ProceedingsRow {
                 case_id: case,
                 cooperation: cooperation.clone(),

@@ -1,4 +1,5 @@
 //! Consents of a case, and the service directory.
+use haven_authz::CaseWriter;
 use haven_domain::{AgencyId, CaseId, UserId};
 use sqlx::Row;
 
@@ -48,12 +49,12 @@ fn consent(r: &sqlx::any::AnyRow) -> Result<ConsentRow> {
     })
 }
 
-pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
+pub async fn insert_consent(conn: &mut Conn, w: &CaseWriter<'_>, c: &ConsentRow) -> Result<()> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO consents ({CONSENT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     )))
     .bind(&c.id)
-    .bind(c.case_id.map(|x| x.to_string()))
+    .bind(w.case().to_string())
     .bind(&c.purpose)
     .bind(c.agency_id.map(|x| x.to_string()))
     .bind(&c.given_by)
@@ -86,7 +87,7 @@ pub async fn of_case(conn: &mut Conn, case: CaseId) -> Result<Vec<ConsentRow>> {
 /// Records a withdrawal; false if the consent is not this case's or was already withdrawn.
 pub async fn withdraw(
     conn: &mut Conn,
-    case: CaseId,
+    w: &CaseWriter<'_>,
     id: &str,
     on: &str,
     reason: Option<&[u8]>,
@@ -100,7 +101,7 @@ pub async fn withdraw(
     .bind(reason)
     .bind(now)
     .bind(id)
-    .bind(case.to_string())
+    .bind(w.case().to_string())
     .execute(&mut *conn)
     .await?;
     Ok(r.rows_affected() == 1)

@@ -1,5 +1,6 @@
 //! Protection and follow-up of a case: risk assessments, reflection periods, tasks, the
 //! assistance plan, return and proceedings. Free text arrives sealed.
+use haven_authz::CaseWriter;
 use haven_domain::{CaseId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -21,13 +22,13 @@ pub struct RiskRow {
     pub created_at: i64,
 }
 
-pub async fn insert_risk(conn: &mut Conn, r: &RiskRow) -> Result<()> {
+pub async fn insert_risk(conn: &mut Conn, w: &CaseWriter<'_>, r: &RiskRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO risk_assessments (id, case_id, kind, assessed_on, level, areas, safety_plan, \
          notes, assessed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&r.id)
-    .bind(r.case_id.to_string())
+    .bind(w.case().to_string())
     .bind(&r.kind)
     .bind(&r.assessed_on)
     .bind(&r.level)
@@ -70,11 +71,16 @@ pub async fn risks_of_case(conn: &mut Conn, case: CaseId) -> Result<Vec<RiskRow>
 }
 
 /// Sets the case's risk level column (the record's `hvn_RiskLevel`).
-pub async fn set_case_risk(conn: &mut Conn, case: CaseId, level: &str, now: i64) -> Result<()> {
+pub async fn set_case_risk(
+    conn: &mut Conn,
+    w: &CaseWriter<'_>,
+    level: &str,
+    now: i64,
+) -> Result<()> {
     sqlx::query("UPDATE cases SET risk_level = $1, updated_at = $2 WHERE id = $3")
         .bind(level)
         .bind(now)
-        .bind(case.to_string())
+        .bind(w.case().to_string())
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -117,14 +123,14 @@ fn reflection(r: &AnyRow) -> Result<ReflectionRow> {
 }
 
 /// Inserts or replaces the reflection period (one per case).
-pub async fn save_reflection(conn: &mut Conn, r: &ReflectionRow) -> Result<()> {
+pub async fn save_reflection(conn: &mut Conn, w: &CaseWriter<'_>, r: &ReflectionRow) -> Result<()> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO reflection_periods ({REFLECTION_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, \
          $8, $9, $10, $11) ON CONFLICT (id) DO UPDATE SET started_on = $3, days = $4, \
          extended_days = $5, extensions = $6, ends_on = $7, reminded_on = $8, updated_at = $11"
     )))
     .bind(&r.id)
-    .bind(r.case_id.to_string())
+    .bind(w.case().to_string())
     .bind(&r.started_on)
     .bind(r.days)
     .bind(r.extended_days)
@@ -221,7 +227,7 @@ fn task(r: &AnyRow) -> Result<TaskRow> {
     })
 }
 
-pub async fn save_task(conn: &mut Conn, t: &TaskRow) -> Result<()> {
+pub async fn save_task(conn: &mut Conn, w: &CaseWriter<'_>, t: &TaskRow) -> Result<()> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO tasks ({TASK_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
          $12, $13) ON CONFLICT (id) DO UPDATE SET kind = $3, title = $4, due_on = $5, \
@@ -229,7 +235,7 @@ pub async fn save_task(conn: &mut Conn, t: &TaskRow) -> Result<()> {
          updated_at = $13"
     )))
     .bind(&t.id)
-    .bind(t.case_id.to_string())
+    .bind(w.case().to_string())
     .bind(&t.kind)
     .bind(&t.title)
     .bind(&t.due_on)
@@ -368,13 +374,18 @@ pub async fn plan_of_case(conn: &mut Conn, case: CaseId) -> Result<Option<PlanRo
 }
 
 /// Writes the plan if it is still at `expected` (0: no plan yet); false when someone saved since.
-pub async fn save_plan(conn: &mut Conn, p: &PlanRow, expected: i64) -> Result<bool> {
+pub async fn save_plan(
+    conn: &mut Conn,
+    w: &CaseWriter<'_>,
+    p: &PlanRow,
+    expected: i64,
+) -> Result<bool> {
     let r = if expected == 0 {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO assistance_plans ({PLAN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
              $9, $10, $11, $12) ON CONFLICT (case_id) DO NOTHING"
         )))
-        .bind(p.case_id.to_string())
+        .bind(w.case().to_string())
         .bind(&p.status)
         .bind(&p.goals)
         .bind(&p.review_on)
@@ -404,7 +415,7 @@ pub async fn save_plan(conn: &mut Conn, p: &PlanRow, expected: i64) -> Result<bo
         .bind(p.decided_at)
         .bind(p.updated_at)
         .bind(p.version)
-        .bind(p.case_id.to_string())
+        .bind(w.case().to_string())
         .bind(expected)
         .execute(&mut *conn)
         .await?
@@ -440,14 +451,14 @@ pub struct ReturnRow {
     pub updated_at: i64,
 }
 
-pub async fn save_return(conn: &mut Conn, r: &ReturnRow) -> Result<()> {
+pub async fn save_return(conn: &mut Conn, w: &CaseWriter<'_>, r: &ReturnRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO case_returns (case_id, country, region, receiving_org, planned_on, \
          returned_on, notes, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (case_id) DO UPDATE SET country = $2, region = $3, receiving_org = $4, \
          planned_on = $5, returned_on = $6, notes = $7, updated_by = $8, updated_at = $9",
     )
-    .bind(r.case_id.map(|c| c.to_string()))
+    .bind(w.case().to_string())
     .bind(&r.country)
     .bind(&r.region)
     .bind(&r.receiving_org)
@@ -496,13 +507,17 @@ pub struct ProceedingsRow {
     pub updated_at: i64,
 }
 
-pub async fn save_proceedings(conn: &mut Conn, r: &ProceedingsRow) -> Result<()> {
+pub async fn save_proceedings(
+    conn: &mut Conn,
+    w: &CaseWriter<'_>,
+    r: &ProceedingsRow,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO case_proceedings (case_id, cooperation, compensation, details, updated_by, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO UPDATE SET \
          cooperation = $2, compensation = $3, details = $4, updated_by = $5, updated_at = $6",
     )
-    .bind(r.case_id.to_string())
+    .bind(w.case().to_string())
     .bind(&r.cooperation)
     .bind(&r.compensation)
     .bind(&r.details)
