@@ -1486,3 +1486,178 @@ async fn every_role_on_every_protection_route() {
         );
     }
 }
+
+/// Duplicates across a visibility boundary and persons after merges, for every role: nobody
+/// merges a hidden person (the coordinator gets 422, others 403), a hidden person stays 404 to
+/// everyone outside its agency, a merged-away person is 404 to all, and an undo restores exactly
+/// the earlier access.
+#[tokio::test]
+async fn every_role_on_duplicates_across_a_boundary_and_persons_after_merges() {
+    let app = TestApp::spawn_with(haven_core::Policy::default(), 0).await;
+    let h = &app.haven;
+    let o = haven_core::Origin::default();
+    let c = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for (user, role) in USERS.iter().chain(&[("childcare", Role::CaseWorker)]) {
+        tokens.push((*user, *role, app.login(user).await.token().await));
+    }
+    let token_of = |u: &str| tokens.iter().find(|t| t.0 == u).unwrap().2.clone();
+    let pool = app.haven.db.pool();
+    let register =
+        |user: &'static str, first: &'static str, last: &'static str, birth: &'static str| {
+            let c = c.clone();
+            let url = app.url("/api/v1/cases");
+            let token = token_of(user);
+            async move {
+                let mut body = crate::harness::api_case(first);
+                body["person"]["second_name"] = last.into();
+                body["person"]["birth_date"] = birth.into();
+                body["person"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("assessed_age");
+                let res = c
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 201, "{user} registers");
+                let v: serde_json::Value = res.json().await.unwrap();
+                let person: String =
+                    sqlx::query_scalar("SELECT person_id FROM cases WHERE id = $1")
+                        .bind(v["id"].as_str().unwrap())
+                        .fetch_one(pool)
+                        .await
+                        .unwrap();
+                person.parse::<haven_domain::PersonId>().unwrap()
+            }
+        };
+    // Help & Shelter (no coordination) holds one person; the coordinator registers her again.
+    let hidden = register("caseworker", "Dayana", "Pestana", "2011-11-03").await;
+    let visible = register("coordinator", "Dayana", "Pestana", "2011-11-03").await;
+    // The Child Care agency (coordination) registers another person twice.
+    let first = register("childcare", "Kevin", "Persaud", "1980-02-02").await;
+    let second = register("childcare", "Kevin", "Persaud", "1980-02-02").await;
+    let coord = h
+        .principal_of_user(app.user_id("coordinator").await)
+        .await
+        .unwrap();
+    let cap = coord.duplicate_review().unwrap();
+    h.scan_duplicates(Some(&coord), &o).await.unwrap();
+    let pairs = h.duplicate_queue(cap, "open", &o).await.unwrap();
+    let pair_of = |p: haven_domain::PersonId| {
+        pairs
+            .iter()
+            .find(|v| v.sides.iter().any(|s| s.person_id == p))
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (cross, inside) = (pair_of(hidden), pair_of(first));
+
+    let call =
+        |method: reqwest::Method, path: String, token: String, body: Option<serde_json::Value>| {
+            let c = c.clone();
+            let url = app.url(&path);
+            async move {
+                let mut rq = c.request(method, url).bearer_auth(token);
+                if let Some(b) = body {
+                    rq = rq.json(&b);
+                }
+                rq.send().await.unwrap().status().as_u16()
+            }
+        };
+    // 200 for the users who read the person through a case, 404 for everyone else.
+    let person_status = |user: &str, readers: &[&str]| {
+        if readers.contains(&user) { 200 } else { 404 }
+    };
+    for (user, role, token) in &tokens {
+        let coordinator = *role == Role::Coordinator;
+        for keep in [hidden, visible] {
+            let got = call(
+                reqwest::Method::POST,
+                format!("/api/v1/duplicates/{cross}/merge"),
+                token.clone(),
+                Some(serde_json::json!({"keep": keep.to_string()})),
+            )
+            .await;
+            assert_eq!(
+                got,
+                if coordinator { 422 } else { 403 },
+                "{user} merges across"
+            );
+        }
+        let got = call(
+            reqwest::Method::GET,
+            format!("/api/v1/people/{hidden}"),
+            token.clone(),
+            None,
+        )
+        .await;
+        assert_eq!(
+            got,
+            person_status(user, &["caseworker"]),
+            "{user} reads the hidden person"
+        );
+        if !coordinator {
+            let got = call(
+                reqwest::Method::POST,
+                format!("/api/v1/duplicates/{inside}/merge"),
+                token.clone(),
+                Some(serde_json::json!({"keep": second.to_string()})),
+            )
+            .await;
+            assert_eq!(got, 403, "{user} merges inside");
+        }
+    }
+    // The coordinator merges the pair it reads whole.
+    h.merge_pair(cap, &inside, second, &o).await.unwrap();
+    for (user, role, token) in &tokens {
+        let get = |p: haven_domain::PersonId| {
+            call(
+                reqwest::Method::GET,
+                format!("/api/v1/people/{p}"),
+                token.clone(),
+                None,
+            )
+        };
+        assert_eq!(get(first).await, 404, "{user} reads the merged-away person");
+        assert_eq!(
+            get(second).await,
+            person_status(user, &["childcare", "coordinator"]),
+            "{user} reads the kept person"
+        );
+        if *role != Role::Coordinator {
+            for action in ["unmerge", "different"] {
+                let got = call(
+                    reqwest::Method::POST,
+                    format!("/api/v1/duplicates/{inside}/{action}"),
+                    token.clone(),
+                    Some(serde_json::json!({})),
+                )
+                .await;
+                assert_eq!(got, 403, "{user} {action}");
+            }
+        }
+    }
+    // Undone: each person is read as before, by the same users.
+    h.unmerge_pair(cap, &inside, &o).await.unwrap();
+    for (user, _, token) in &tokens {
+        for p in [first, second] {
+            let got = call(
+                reqwest::Method::GET,
+                format!("/api/v1/people/{p}"),
+                token.clone(),
+                None,
+            )
+            .await;
+            assert_eq!(
+                got,
+                person_status(user, &["childcare", "coordinator"]),
+                "{user} after undo"
+            );
+        }
+    }
+}
