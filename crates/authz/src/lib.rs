@@ -172,6 +172,30 @@ impl<'p> PersonWriter<'p> {
     }
 }
 
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::CaseReader<'_> {}
+    impl Sealed for super::CaseWriter<'_> {}
+}
+
+/// Either right on one case (to read it, or to change it): what the store's reads of a case's
+/// records take. Sealed: only the capabilities of this crate implement it.
+pub trait CaseAccess: sealed::Sealed {
+    fn case_id(&self) -> CaseId;
+}
+
+impl CaseAccess for CaseReader<'_> {
+    fn case_id(&self) -> CaseId {
+        self.case
+    }
+}
+
+impl CaseAccess for CaseWriter<'_> {
+    fn case_id(&self) -> CaseId {
+        self.case
+    }
+}
+
 /// Change one case. Obtained only from [`CaseReader::writer`].
 #[derive(Debug, Clone, Copy)]
 pub struct CaseWriter<'p> {

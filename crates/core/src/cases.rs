@@ -581,7 +581,7 @@ impl Haven {
             None => None,
         };
         let record = self.load_record(tx, &c, &person).await?;
-        let parts = self.read_parts(tx, c.id).await?;
+        let parts = self.read_parts(tx, reader).await?;
         let pending_transfer = match case_parts::pending_transfer(tx, c.id).await? {
             Some(t) => Some(self.transfer_view(t)?),
             None => None,

@@ -71,7 +71,7 @@ impl Haven {
     pub(crate) async fn read_parts(
         &self,
         tx: &mut haven_store::Conn,
-        case: CaseId,
+        case: &impl haven_authz::CaseAccess,
     ) -> Result<CaseParts> {
         let c = self.cipher();
         let notes = case_parts::list_notes(tx, case)
@@ -167,8 +167,8 @@ impl Haven {
         }
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, id, origin).await?;
-        let t = now();
         let w = tx.cap();
+        let t = now();
         let note = self.insert_note(&mut tx, &w, p.user_id, body, t).await?;
         let ev = Event::new(Action::NoteAdded)
             .target("case", id)
@@ -189,10 +189,11 @@ impl Haven {
         data.normalise(today()).map_err(CoreError::Invalid)?;
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, id, origin).await?;
+        let w = tx.cap();
         let t = now();
         let (eid, created_at) = match event_id {
             Some(e) => {
-                let old = case_parts::get_event(&mut tx, id, e)
+                let old = case_parts::get_event(&mut tx, &w, e)
                     .await?
                     .ok_or(CoreError::NotFound)?;
                 (old.id, old.created_at)
@@ -217,7 +218,6 @@ impl Haven {
             created_at,
             updated_at: t,
         };
-        let w = tx.cap();
         case_parts::upsert_event(&mut tx, &w, &row).await?;
         let ev = Event::new(Action::EventSaved)
             .target("case", id)
@@ -258,10 +258,11 @@ impl Haven {
         data.normalise().map_err(CoreError::Invalid)?;
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, id, origin).await?;
+        let w = tx.cap();
         let t = now();
         let (pid, created_at) = match perpetrator_id {
             Some(x) => {
-                let existing = case_parts::list_perpetrators(&mut tx, id)
+                let existing = case_parts::list_perpetrators(&mut tx, &w)
                     .await?
                     .into_iter()
                     .find(|r| r.id == x)
@@ -280,7 +281,6 @@ impl Haven {
             created_at,
             updated_at: t,
         };
-        let w = tx.cap();
         case_parts::upsert_perpetrator(&mut tx, &w, &row).await?;
         let ev = Event::new(Action::PerpetratorSaved)
             .target("case", id)
@@ -369,6 +369,7 @@ impl Haven {
         };
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, id, origin).await?;
+        let w = tx.cap();
         let aid = new_id();
         let c = self.cipher();
         let row = AttachmentRow {
@@ -383,7 +384,6 @@ impl Haven {
             scan: scan.to_string(),
         };
         let sealed = c.encrypt_bytes(&bytes, &aad("case_attachments", "data", &aid));
-        let w = tx.cap();
         case_parts::insert_attachment(&mut tx, &w, &row, &sealed).await?;
         let ev = Event::new(Action::AttachmentAdded)
             .target("case", id)
@@ -407,7 +407,8 @@ impl Haven {
     ) -> Result<AttachmentFile> {
         let tx = self.db.begin_snapshot().await?;
         let mut tx = self.gate(tx, p, id, origin).await?;
-        let (row, sealed) = case_parts::get_attachment(&mut tx, id, attachment_id)
+        let r = tx.cap();
+        let (row, sealed) = case_parts::get_attachment(&mut tx, &r, attachment_id)
             .await?
             .ok_or(CoreError::NotFound)?;
         let c = self.cipher();

@@ -3443,7 +3443,19 @@ mod tests {
         let mut tx = h.db.begin().await.unwrap();
         let (mut events, mut perpetrators, mut notes, mut closed) = (0, 0, 0, 0);
         for id in ids {
-            let parts = h.read_parts(&mut tx, id).await.unwrap();
+            // Read as the user who opened the case, through the rule.
+            let facts = cases::access_facts(&mut tx, id).await.unwrap().unwrap();
+            let u = users::by_id(&mut tx, facts.created_by)
+                .await
+                .unwrap()
+                .unwrap();
+            let opener = Principal {
+                user_id: u.id,
+                agency_id: u.agency_id,
+                role: u.role,
+            };
+            let reader = opener.read_case(id, &facts).expect("the opener reads it");
+            let parts = h.read_parts(&mut tx, &reader).await.unwrap();
             assert!(!parts.events.is_empty());
             events += parts.events.len();
             perpetrators += parts.perpetrators.len();

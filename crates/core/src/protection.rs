@@ -405,7 +405,7 @@ impl Haven {
         let mut tx = self.gate_write(tx, p, case, origin).await?;
         let w = tx.cap();
         done(e)?;
-        if store::reflection_of_case(&mut tx, case).await?.is_some() {
+        if store::reflection_of_case(&mut tx, &w).await?.is_some() {
             return Err(CoreError::invalid(
                 "reflection_started_on",
                 "error-reflection-exists",
@@ -466,7 +466,7 @@ impl Haven {
         let mut tx = self.gate_write(tx, p, case, origin).await?;
         let w = tx.cap();
         done(e)?;
-        let mut r = store::reflection_of_case(&mut tx, case)
+        let mut r = store::reflection_of_case(&mut tx, &w)
             .await?
             .ok_or(CoreError::invalid(
                 "reflection_started_on",
@@ -558,7 +558,7 @@ impl Haven {
                 return Err(CoreError::invalid("plan_referral", "error-unknown-code"));
             }
         }
-        let old = store::plan_of_case(&mut tx, case).await?;
+        let old = store::plan_of_case(&mut tx, &w).await?;
         let current = old.as_ref().map_or(0, |o| o.version);
         if current != i.version {
             return Err(CoreError::invalid("plan_goal", "error-plan-stale"));
@@ -627,7 +627,7 @@ impl Haven {
         let mut tx = self.gate_write(tx, p, case, origin).await?;
         let w = tx.cap();
         done(e)?;
-        let mut plan = store::plan_of_case(&mut tx, case)
+        let mut plan = store::plan_of_case(&mut tx, &w)
             .await?
             .ok_or(CoreError::invalid("plan_goal", "error-required"))?;
         let expected = plan.version;
@@ -1170,7 +1170,7 @@ impl Haven {
         let closed = haven_domain::record::may_reopen(c.status);
         let may_change = reader.writer().is_some() && !closed;
         let cipher = self.cipher();
-        let risks = store::risks_of_case(&mut tx, case)
+        let risks = store::risks_of_case(&mut tx, &reader)
             .await?
             .into_iter()
             .map(|r| {
@@ -1196,7 +1196,7 @@ impl Haven {
             })
             .collect::<Result<Vec<_>>>()?;
         let today_d = today();
-        let reflection = match store::reflection_of_case(&mut tx, case).await? {
+        let reflection = match store::reflection_of_case(&mut tx, &reader).await? {
             Some(r) => {
                 let extensions: Vec<(String, i64, String)> = match &r.extensions {
                     Some(b) => serde_json::from_str(
@@ -1217,7 +1217,7 @@ impl Haven {
             }
             None => None,
         };
-        let plan = match store::plan_of_case(&mut tx, case).await? {
+        let plan = match store::plan_of_case(&mut tx, &reader).await? {
             Some(pl) => {
                 let goals: Vec<Goal> = match &pl.goals {
                     Some(b) => serde_json::from_str(
@@ -1244,7 +1244,7 @@ impl Haven {
         };
         let names = self.staff_names(&mut tx).await?;
         let today_s = today_d.to_string();
-        let tasks = store::tasks_of_case(&mut tx, case)
+        let tasks = store::tasks_of_case(&mut tx, &reader)
             .await?
             .into_iter()
             .map(|t| self.task_view(t, c.case_number.clone(), &names, &today_s))
@@ -1255,7 +1255,7 @@ impl Haven {
             .filter(|r| r.status != haven_domain::referral::Status::Draft)
             .map(|r| (r.id, r.to_agency, r.services))
             .collect();
-        let return_plan = match store::return_of_case(&mut tx, case).await? {
+        let return_plan = match store::return_of_case(&mut tx, &reader).await? {
             Some(r) => Some(ReturnInput {
                 notes: cipher
                     .decrypt_opt(r.notes.as_deref(), &aad("case_returns", "notes", case))?
@@ -1274,7 +1274,7 @@ impl Haven {
             .await?
             .is_ok();
         let (cooperation, compensation, proceedings) =
-            match store::proceedings_of_case(&mut tx, case).await? {
+            match store::proceedings_of_case(&mut tx, &reader).await? {
                 Some(r) => {
                     let d: ProceedingsDetails = match &r.details {
                         Some(b) => serde_json::from_str(

@@ -1,7 +1,7 @@
 //! The parts of a case kept beside it: notes, trafficking events (the route), perpetrators,
 //! field-level change history, attachments, ownership transfers, and registration drafts.
 //! Personal content arrives sealed (`Vec<u8>`); ids are text, times Unix seconds.
-use haven_authz::CaseWriter;
+use haven_authz::{CaseAccess, CaseWriter};
 use haven_domain::{AgencyId, CaseId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -50,13 +50,13 @@ pub async fn insert_note(conn: &mut Conn, w: &CaseWriter<'_>, n: &NoteRow) -> Re
 }
 
 /// Notes of a case, newest first, with their authors' display names.
-pub async fn list_notes(conn: &mut Conn, case: CaseId) -> Result<Vec<NoteRow>> {
+pub async fn list_notes(conn: &mut Conn, c: &impl CaseAccess) -> Result<Vec<NoteRow>> {
     let rows = sqlx::query(
         "SELECT n.id, n.case_id, n.author_user_id, u.display_name, n.created_at, n.body
          FROM case_notes n JOIN users u ON u.id = n.author_user_id
          WHERE n.case_id = $1 ORDER BY n.created_at DESC, n.id DESC",
     )
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -133,24 +133,24 @@ fn event_row(r: &AnyRow) -> Result<EventRow> {
 }
 
 /// The route in time order (undated events last, then by entry).
-pub async fn list_events(conn: &mut Conn, case: CaseId) -> Result<Vec<EventRow>> {
+pub async fn list_events(conn: &mut Conn, c: &impl CaseAccess) -> Result<Vec<EventRow>> {
     let rows = sqlx::query(
         "SELECT id, case_id, event_type, country, region, start_date, end_date, place, description, created_at, updated_at
          FROM case_events WHERE case_id = $1
          ORDER BY CASE WHEN start_date IS NULL THEN 1 ELSE 0 END, start_date, created_at, id",
     )
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(event_row).collect()
 }
 
-pub async fn get_event(conn: &mut Conn, case: CaseId, id: &str) -> Result<Option<EventRow>> {
+pub async fn get_event(conn: &mut Conn, c: &impl CaseAccess, id: &str) -> Result<Option<EventRow>> {
     let r = sqlx::query(
         "SELECT id, case_id, event_type, country, region, start_date, end_date, place, description, created_at, updated_at
          FROM case_events WHERE case_id = $1 AND id = $2",
     )
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
@@ -192,12 +192,15 @@ pub async fn upsert_perpetrator(
     Ok(())
 }
 
-pub async fn list_perpetrators(conn: &mut Conn, case: CaseId) -> Result<Vec<PerpetratorRow>> {
+pub async fn list_perpetrators(
+    conn: &mut Conn,
+    c: &impl CaseAccess,
+) -> Result<Vec<PerpetratorRow>> {
     let rows = sqlx::query(
         "SELECT id, case_id, details, created_at, updated_at FROM case_perpetrators WHERE case_id = $1
          ORDER BY created_at, id",
     )
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -336,13 +339,13 @@ fn attachment_row(r: &AnyRow) -> Result<AttachmentRow> {
 }
 
 /// Attachments of a case without their content, newest first.
-pub async fn list_attachments(conn: &mut Conn, case: CaseId) -> Result<Vec<AttachmentRow>> {
+pub async fn list_attachments(conn: &mut Conn, c: &impl CaseAccess) -> Result<Vec<AttachmentRow>> {
     let rows = sqlx::query(
         "SELECT a.id, a.case_id, a.uploaded_by, u.display_name, a.created_at, a.name, a.content_type, a.size, a.scan
          FROM case_attachments a JOIN users u ON u.id = a.uploaded_by
          WHERE a.case_id = $1 ORDER BY a.created_at DESC, a.id DESC",
     )
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(attachment_row).collect()
@@ -351,7 +354,7 @@ pub async fn list_attachments(conn: &mut Conn, case: CaseId) -> Result<Vec<Attac
 /// One attachment with its (sealed) content.
 pub async fn get_attachment(
     conn: &mut Conn,
-    case: CaseId,
+    c: &impl CaseAccess,
     id: &str,
 ) -> Result<Option<(AttachmentRow, Vec<u8>)>> {
     let r = sqlx::query(
@@ -359,7 +362,7 @@ pub async fn get_attachment(
                 a.data
          FROM case_attachments a JOIN users u ON u.id = a.uploaded_by WHERE a.case_id = $1 AND a.id = $2",
     )
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;

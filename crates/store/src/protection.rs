@@ -1,6 +1,6 @@
 //! Protection and follow-up of a case: risk assessments, reflection periods, tasks, the
 //! assistance plan, return and proceedings. Free text arrives sealed.
-use haven_authz::CaseWriter;
+use haven_authz::{CaseAccess, CaseWriter};
 use haven_domain::{CaseId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -43,13 +43,13 @@ pub async fn insert_risk(conn: &mut Conn, w: &CaseWriter<'_>, r: &RiskRow) -> Re
 }
 
 /// A case's assessments, newest first.
-pub async fn risks_of_case(conn: &mut Conn, case: CaseId) -> Result<Vec<RiskRow>> {
+pub async fn risks_of_case(conn: &mut Conn, c: &impl CaseAccess) -> Result<Vec<RiskRow>> {
     let rows = sqlx::query(
         "SELECT id, case_id, kind, assessed_on, level, areas, safety_plan, notes, assessed_by, \
          created_at FROM risk_assessments WHERE case_id = $1 \
          ORDER BY assessed_on DESC, created_at DESC, id DESC",
     )
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -145,12 +145,15 @@ pub async fn save_reflection(conn: &mut Conn, w: &CaseWriter<'_>, r: &Reflection
     Ok(())
 }
 
-pub async fn reflection_of_case(conn: &mut Conn, case: CaseId) -> Result<Option<ReflectionRow>> {
+pub async fn reflection_of_case(
+    conn: &mut Conn,
+    c: &impl CaseAccess,
+) -> Result<Option<ReflectionRow>> {
     let r = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {REFLECTION_COLS} FROM reflection_periods WHERE case_id = $1 \
          ORDER BY created_at DESC LIMIT 1"
     )))
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .fetch_optional(&mut *conn)
     .await?;
     r.as_ref().map(reflection).transpose()
@@ -262,11 +265,11 @@ pub async fn get_task(conn: &mut Conn, id: &str) -> Result<Option<TaskRow>> {
     r.as_ref().map(task).transpose()
 }
 
-pub async fn tasks_of_case(conn: &mut Conn, case: CaseId) -> Result<Vec<TaskRow>> {
+pub async fn tasks_of_case(conn: &mut Conn, c: &impl CaseAccess) -> Result<Vec<TaskRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {TASK_COLS} FROM tasks WHERE case_id = $1 ORDER BY due_on, id"
     )))
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(task).collect()
@@ -346,11 +349,11 @@ pub struct PlanRow {
 const PLAN_COLS: &str = "case_id, status, goals, review_on, comments, updated_by, submitted_by, \
      decided_by, decided_at, created_at, updated_at, version";
 
-pub async fn plan_of_case(conn: &mut Conn, case: CaseId) -> Result<Option<PlanRow>> {
+pub async fn plan_of_case(conn: &mut Conn, c: &impl CaseAccess) -> Result<Option<PlanRow>> {
     let r = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {PLAN_COLS} FROM assistance_plans WHERE case_id = $1"
     )))
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .fetch_optional(&mut *conn)
     .await?;
     r.as_ref()
@@ -472,12 +475,12 @@ pub async fn save_return(conn: &mut Conn, w: &CaseWriter<'_>, r: &ReturnRow) -> 
     Ok(())
 }
 
-pub async fn return_of_case(conn: &mut Conn, case: CaseId) -> Result<Option<ReturnRow>> {
+pub async fn return_of_case(conn: &mut Conn, c: &impl CaseAccess) -> Result<Option<ReturnRow>> {
     let r = sqlx::query(
         "SELECT case_id, country, region, receiving_org, planned_on, returned_on, notes, \
          updated_by, updated_at FROM case_returns WHERE case_id = $1",
     )
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .fetch_optional(&mut *conn)
     .await?;
     r.as_ref()
@@ -528,12 +531,15 @@ pub async fn save_proceedings(
     Ok(())
 }
 
-pub async fn proceedings_of_case(conn: &mut Conn, case: CaseId) -> Result<Option<ProceedingsRow>> {
+pub async fn proceedings_of_case(
+    conn: &mut Conn,
+    c: &impl CaseAccess,
+) -> Result<Option<ProceedingsRow>> {
     let r = sqlx::query(
         "SELECT case_id, cooperation, compensation, details, updated_by, updated_at \
          FROM case_proceedings WHERE case_id = $1",
     )
-    .bind(case.to_string())
+    .bind(c.case_id().to_string())
     .fetch_optional(&mut *conn)
     .await?;
     r.as_ref()
