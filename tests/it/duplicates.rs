@@ -2,7 +2,6 @@
 //! boundaries; the coordinator's queue merges and unmerges with every step audited.
 use haven_core::Origin;
 use haven_domain::CaseId;
-use haven_store::audit::{self, AuditFilter};
 
 use crate::harness::{TestApp, location};
 
@@ -37,20 +36,6 @@ fn case_of(res: &reqwest::Response) -> CaseId {
         .unwrap()
         .parse()
         .unwrap()
-}
-
-async fn events(app: &TestApp, action: &str) -> Vec<audit::AuditRow> {
-    let mut conn = app.haven.db.pool().acquire().await.unwrap();
-    audit::search(
-        &mut conn,
-        &AuditFilter {
-            action: Some(action.to_string()),
-            limit: 100,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
 }
 
 #[tokio::test]
@@ -152,7 +137,7 @@ async fn possible_matches_respect_agency_boundaries() {
         "{html}"
     );
     // Each check is audited, without the typed names.
-    let checks = events(&app, "match.checked").await;
+    let checks = app.audit_events("match.checked").await;
     assert!(checks.len() >= 4);
     assert!(
         checks
@@ -281,8 +266,8 @@ async fn a_merge_across_a_visibility_boundary_opens_nothing() {
         h.open_case(&sh, hidden_case, &o).await.unwrap().person_id,
         hidden
     );
-    assert!(events(&app, "person.merged").await.is_empty());
-    let denied = events(&app, "case.access_denied").await;
+    assert!(app.audit_events("person.merged").await.is_empty());
+    let denied = app.audit_events("case.access_denied").await;
     assert!(denied.iter().any(|e| e.outcome == "merge_across_boundary"));
 }
 
@@ -343,7 +328,7 @@ async fn merge_and_unmerge_keep_every_audit_event() {
         .await;
     assert_eq!(res.status(), 303);
     assert_eq!(h.open_case(&cw, a, &o).await.unwrap().person_id, person_b);
-    let merged = events(&app, "person.merged").await;
+    let merged = app.audit_events("person.merged").await;
     assert_eq!(merged.len(), 2, "on the person and on the moved case");
     assert!(
         merged
@@ -362,8 +347,8 @@ async fn merge_and_unmerge_keep_every_audit_event() {
     assert_eq!(res.status(), 303);
     assert_eq!(h.open_case(&cw, a, &o).await.unwrap().person_id, person_a);
     assert_eq!(h.open_case(&cw, b, &o).await.unwrap().person_id, person_b);
-    assert_eq!(events(&app, "person.merged").await.len(), 2);
-    assert_eq!(events(&app, "person.unmerged").await.len(), 2);
+    assert_eq!(app.audit_events("person.merged").await.len(), 2);
+    assert_eq!(app.audit_events("person.unmerged").await.len(), 2);
     h.verify_audit(|_, _| {}).await.expect("the chain verifies");
 
     // Different people: remembered, not proposed again by the next scan.
@@ -375,5 +360,5 @@ async fn merge_and_unmerge_keep_every_audit_event() {
         h.duplicate_queue(cap, "different", &o).await.unwrap().len(),
         1
     );
-    assert_eq!(events(&app, "duplicate.dismissed").await.len(), 1);
+    assert_eq!(app.audit_events("duplicate.dismissed").await.len(), 1);
 }

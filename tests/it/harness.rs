@@ -238,6 +238,21 @@ impl TestApp {
         }
     }
 
+    /// The audit trail's events of one action, newest first.
+    pub async fn audit_events(&self, action: &str) -> Vec<haven_store::audit::AuditRow> {
+        let mut conn = self.haven.db.pool().acquire().await.expect("connection");
+        haven_store::audit::search(
+            &mut conn,
+            &haven_store::audit::AuditFilter {
+                action: Some(action.to_string()),
+                limit: 1000,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("audit search")
+    }
+
     pub async fn user_id(&self, username: &str) -> haven_domain::UserId {
         self.haven
             .find_user(username)

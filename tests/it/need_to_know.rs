@@ -218,17 +218,7 @@ async fn match_checks_are_limited_audited_and_alerted() {
     assert!(html.contains("(childcare)"), "{html}");
 
     // Every call is audited: counted ones with how many records they found, refused ones too.
-    let mut conn = app.haven.db.pool().acquire().await.unwrap();
-    let rows = haven_store::audit::search(
-        &mut conn,
-        &haven_store::audit::AuditFilter {
-            action: Some("match.checked".into()),
-            limit: 100,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let rows = app.audit_events("match.checked").await;
     let refused = rows.iter().filter(|r| r.outcome == "rate_limited").count();
     assert_eq!(refused, 3, "two API calls and the form");
     assert!(
@@ -451,32 +441,13 @@ async fn administrators_never_know_a_password_and_new_case_accounts_are_announce
             .len(),
         1
     );
-    let mut conn = app.haven.db.pool().acquire().await.unwrap();
-    let rows = haven_store::audit::search(
-        &mut conn,
-        &haven_store::audit::AuditFilter {
-            action: Some("user.role_changed".into()),
-            limit: 10,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let rows = app.audit_events("user.role_changed").await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].actor_user_id, Some(me));
     assert_eq!(
         rows[0].target_id.as_deref(),
         Some(trainer.to_string().as_str())
     );
-    let enrolled = haven_store::audit::search(
-        &mut conn,
-        &haven_store::audit::AuditFilter {
-            action: Some("user.enrolment_failed".into()),
-            limit: 10,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let enrolled = app.audit_events("user.enrolment_failed").await;
     assert!(enrolled.len() >= 2);
 }
