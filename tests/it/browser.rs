@@ -1167,8 +1167,10 @@ async fn spanish_protection_journey_in_chromium() {
     })
     .await;
     b.goto(&app.url(&back)).await;
-    assert!(b.source().await.contains("Este caso está cerrado"));
-    assert!(!b.source().await.contains("id=\"plan-form\""));
+    let page = b
+        .expect_source(&["Este caso está cerrado"], "the closed protection page")
+        .await;
+    assert!(!page.contains("id=\"plan-form\""));
     b.screenshot(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots/protection-es.png"),
     )

@@ -170,12 +170,77 @@ impl<'p> PersonWriter<'p> {
     pub fn person(&self) -> PersonId {
         self.person
     }
+    /// A case of this person (the caller lists them from the store), whose history records the
+    /// edit.
+    pub fn case(&self, case: CaseId) -> PersonCase<'p> {
+        PersonCase {
+            principal: self.principal,
+            case,
+        }
+    }
 }
 
 mod sealed {
     pub trait Sealed {}
     impl Sealed for super::CaseReader<'_> {}
     impl Sealed for super::CaseWriter<'_> {}
+    impl Sealed for super::TransferAcceptance<'_> {}
+    impl Sealed for super::PersonCase<'_> {}
+}
+
+/// A right to record a change in one case's version and field history: a writer of the case,
+/// the receiving agency accepting its transfer, or an edit of the case's person. Sealed.
+pub trait CaseChange: sealed::Sealed {
+    fn changed_case(&self) -> CaseId;
+}
+
+impl CaseChange for CaseWriter<'_> {
+    fn changed_case(&self) -> CaseId {
+        self.case
+    }
+}
+
+/// Accept (or decline) a transfer of one case offered to the principal's agency: its case
+/// workers and coordinators. Obtained only from [`Principal::transfer_acceptance`].
+#[derive(Debug, Clone, Copy)]
+pub struct TransferAcceptance<'p> {
+    principal: &'p Principal,
+    case: CaseId,
+}
+
+impl<'p> TransferAcceptance<'p> {
+    pub fn principal(&self) -> &'p Principal {
+        self.principal
+    }
+    pub fn case(&self) -> CaseId {
+        self.case
+    }
+}
+
+impl CaseChange for TransferAcceptance<'_> {
+    fn changed_case(&self) -> CaseId {
+        self.case
+    }
+}
+
+/// One case of a person being edited: the edit reaches the history of every case of the person.
+/// Obtained only from [`PersonWriter::case`].
+#[derive(Debug, Clone, Copy)]
+pub struct PersonCase<'p> {
+    principal: &'p Principal,
+    case: CaseId,
+}
+
+impl<'p> PersonCase<'p> {
+    pub fn principal(&self) -> &'p Principal {
+        self.principal
+    }
+}
+
+impl CaseChange for PersonCase<'_> {
+    fn changed_case(&self) -> CaseId {
+        self.case
+    }
 }
 
 /// Either right on one case (to read it, or to change it): what the store's reads of a case's
@@ -446,6 +511,19 @@ impl Principal {
     /// Decide on a transfer offered to this user's agency.
     pub fn may_accept_transfers(&self) -> bool {
         roles::manages_cases(self.role)
+    }
+
+    /// Accept or decline the transfer of `case` offered to agency `to`: staff of that agency who
+    /// decide transfers.
+    pub fn transfer_acceptance(
+        &self,
+        case: CaseId,
+        to: AgencyId,
+    ) -> Option<TransferAcceptance<'_>> {
+        (self.may_accept_transfers() && self.agency_id == to).then_some(TransferAcceptance {
+            principal: self,
+            case,
+        })
     }
 
     /// Workshops, participants, attendance, certificates: trainers and the NRM coordinator.

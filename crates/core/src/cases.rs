@@ -787,7 +787,7 @@ impl Haven {
         for (field, before, after) in &diff {
             self.record_change(
                 &mut tx,
-                id,
+                &w,
                 new_version,
                 t,
                 Some(p.user_id),
@@ -809,7 +809,7 @@ impl Haven {
     pub(crate) async fn record_change(
         &self,
         tx: &mut Conn,
-        case: CaseId,
+        right: &impl haven_authz::CaseChange,
         version: i64,
         at: i64,
         user: Option<UserId>,
@@ -823,14 +823,14 @@ impl Haven {
             old_value: c.encrypt_opt(opt(before), &aad("case_changes", "old_value", &id)),
             new_value: c.encrypt_opt(opt(after), &aad("case_changes", "new_value", &id)),
             id,
-            case_id: case,
+            case_id: right.changed_case(),
             version,
             at,
             user_id: user,
             user_name: None,
             field: field.to_string(),
         };
-        case_parts::insert_change(tx, &row).await?;
+        case_parts::insert_change(tx, right, &row).await?;
         Ok(())
     }
 
@@ -924,7 +924,7 @@ impl Haven {
             .encrypt_opt(opt(note), &aad("cases", "closure_note", id));
         let w = tx.cap();
         cases::set_closure(&mut tx, &w, status, Some(reason), sealed.as_deref(), t).await?;
-        self.status_change(&mut tx, &c, p, t, status, Some(reason))
+        self.status_change(&mut tx, &c, &w, t, status, Some(reason))
             .await?;
         let ev = Event::new(Action::CaseClosed)
             .target("case", id)
@@ -959,9 +959,8 @@ impl Haven {
         let t = now();
         let w = tx.cap();
         cases::set_closure(&mut tx, &w, CaseStatus::Active, None, None, t).await?;
-        self.status_change(&mut tx, &c, p, t, CaseStatus::Active, None)
+        self.status_change(&mut tx, &c, &w, t, CaseStatus::Active, None)
             .await?;
-        let w = tx.cap();
         self.insert_note(&mut tx, &w, p.user_id, reason, t).await?;
         let ev = Event::new(Action::CaseReopened).target("case", id);
         tx.commit(self, ev, t).await?;
@@ -972,19 +971,19 @@ impl Haven {
         &self,
         tx: &mut Conn,
         c: &CaseRow,
-        p: &Principal,
+        w: &CaseWriter<'_>,
         t: i64,
         status: CaseStatus,
         reason: Option<&str>,
     ) -> Result<()> {
         let v = c.version + 1;
-        cases::bump_version(tx, c.id, c.version, t).await?;
+        cases::bump_version(tx, w, c.version, t).await?;
         self.record_change(
             tx,
-            c.id,
+            w,
             v,
             t,
-            Some(p.user_id),
+            Some(w.principal().user_id),
             "status",
             c.status.as_str(),
             status.as_str(),
@@ -993,10 +992,10 @@ impl Haven {
         if reason.is_some() || c.closure_reason.is_some() {
             self.record_change(
                 tx,
-                c.id,
+                w,
                 v,
                 t,
-                Some(p.user_id),
+                Some(w.principal().user_id),
                 "closure_reason",
                 c.closure_reason.as_deref().unwrap_or(""),
                 reason.unwrap_or(""),
@@ -1046,10 +1045,10 @@ impl Haven {
         };
         let t = now();
         cases::set_assigned(&mut tx, &w, user, t).await?;
-        cases::bump_version(&mut tx, id, c.version, t).await?;
+        cases::bump_version(&mut tx, &w, c.version, t).await?;
         self.record_change(
             &mut tx,
-            id,
+            &w,
             c.version + 1,
             t,
             Some(p.user_id),

@@ -2314,10 +2314,10 @@ impl Haven {
                 cases::set_status(tx, case, d.status, at).await?;
             }
         }
-        cases::bump_version(tx, case, 1, at).await?;
+        cases::bump_version(tx, w, 1, at).await?;
         self.record_change(
             tx,
-            case,
+            w,
             2,
             at,
             Some(user),
@@ -2327,7 +2327,7 @@ impl Haven {
         )
         .await?;
         if let Some((reason, _)) = &d.closure {
-            self.record_change(tx, case, 2, at, Some(user), "closure_reason", "", reason)
+            self.record_change(tx, w, 2, at, Some(user), "closure_reason", "", reason)
                 .await?;
         }
         Ok(())

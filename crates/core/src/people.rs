@@ -169,11 +169,13 @@ impl Haven {
             let c = cases::get_case(&mut tx, case)
                 .await?
                 .ok_or(CoreError::NotFound)?;
-            cases::bump_version(&mut tx, case, c.version, t).await?;
+            // The edit reaches every case of the person: each history records it.
+            let pc = writer.case(case);
+            cases::bump_version(&mut tx, &pc, c.version, t).await?;
             for (field, before, after) in &diff {
                 self.record_change(
                     &mut tx,
-                    case,
+                    &pc,
                     c.version + 1,
                     t,
                     Some(p.user_id),

@@ -351,10 +351,10 @@ impl Haven {
         let old = before.risk_level.clone().unwrap_or_default();
         if old != level {
             store::set_case_risk(&mut tx, &w, &level, now).await?;
-            haven_store::cases::bump_version(&mut tx, case, before.version, now).await?;
+            haven_store::cases::bump_version(&mut tx, &w, before.version, now).await?;
             self.record_change(
                 &mut tx,
-                case,
+                &w,
                 before.version + 1,
                 now,
                 Some(p.user_id),

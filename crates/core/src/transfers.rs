@@ -274,8 +274,10 @@ impl Haven {
         let Some(t) = case_parts::get_transfer(&mut tx, transfer_id).await? else {
             return Err(CoreError::NotFound);
         };
-        let receiving =
-            p.may_accept_transfers() && p.agency_id == t.to_agency_id && t.status == "pending";
+        let acceptance = p
+            .transfer_acceptance(t.case_id, t.to_agency_id)
+            .filter(|_| t.status == "pending");
+        let receiving = acceptance.is_some();
         let cancelling = !accept
             && t.requested_by == p.user_id
             && matches!(t.status.as_str(), "pending" | "awaiting_approval");
@@ -309,15 +311,15 @@ impl Haven {
         {
             return Err(CoreError::NotFound);
         }
-        if accept {
+        if let (true, Some(a)) = (accept, acceptance) {
             let c = cases::get_case(&mut tx, t.case_id)
                 .await?
                 .ok_or(CoreError::NotFound)?;
-            cases::set_owner(&mut tx, t.case_id, c.owner_agency_id, t.to_agency_id, tnow).await?;
-            cases::bump_version(&mut tx, t.case_id, c.version, tnow).await?;
+            cases::set_owner(&mut tx, &a, c.owner_agency_id, t.to_agency_id, tnow).await?;
+            cases::bump_version(&mut tx, &a, c.version, tnow).await?;
             self.record_change(
                 &mut tx,
-                t.case_id,
+                &a,
                 c.version + 1,
                 tnow,
                 Some(p.user_id),

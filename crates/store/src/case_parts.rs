@@ -1,7 +1,7 @@
 //! The parts of a case kept beside it: notes, trafficking events (the route), perpetrators,
 //! field-level change history, attachments, ownership transfers, and registration drafts.
 //! Personal content arrives sealed (`Vec<u8>`); ids are text, times Unix seconds.
-use haven_authz::{CaseAccess, CaseWriter};
+use haven_authz::{CaseAccess, CaseChange, CaseWriter};
 use haven_domain::{AgencyId, CaseId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -235,13 +235,13 @@ pub struct ChangeRow {
     pub new_value: Option<Vec<u8>>,
 }
 
-pub async fn insert_change(conn: &mut Conn, c: &ChangeRow) -> Result<()> {
+pub async fn insert_change(conn: &mut Conn, right: &impl CaseChange, c: &ChangeRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO case_changes (id, case_id, version, at, user_id, field, old_value, new_value)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&c.id)
-    .bind(c.case_id.to_string())
+    .bind(right.changed_case().to_string())
     .bind(c.version)
     .bind(c.at)
     .bind(c.user_id.map(|u| u.to_string()))

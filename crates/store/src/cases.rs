@@ -1,5 +1,5 @@
 //! Persons and cases: the minimal record the platform needs (the full HTCDS model builds on it).
-use haven_authz::{CaseWriter, PersonWriter};
+use haven_authz::{CaseChange, CaseWriter, PersonWriter, TransferAcceptance};
 use haven_domain::{AgencyId, CaseAccessFacts, CaseId, CaseScope, CaseStatus, PersonId, UserId};
 use sqlx::Row;
 
@@ -287,7 +287,7 @@ pub async fn update_case_fields(
 /// parts lists change the case too); false when it is no longer at `expected_version`.
 pub async fn bump_version(
     conn: &mut Conn,
-    id: CaseId,
+    c: &impl CaseChange,
     expected_version: i64,
     now: i64,
 ) -> Result<bool> {
@@ -295,7 +295,7 @@ pub async fn bump_version(
         "UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
     )
     .bind(now)
-    .bind(id.to_string())
+    .bind(c.changed_case().to_string())
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
@@ -359,11 +359,12 @@ pub async fn set_assigned(
 /// involvement ends.
 pub async fn set_owner(
     conn: &mut Conn,
-    id: CaseId,
+    t: &TransferAcceptance<'_>,
     from: AgencyId,
     to: AgencyId,
     now: i64,
 ) -> Result<()> {
+    let id = t.case();
     sqlx::query("UPDATE cases SET owner_agency_id = $1, assigned_user_id = NULL, updated_at = $2 WHERE id = $3")
         .bind(to.to_string())
         .bind(now)
