@@ -73,8 +73,11 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
     },
-    /// Apply database migrations
+    /// Apply database migrations (and rebuild the name index if its recipe changed)
     Migrate,
+    /// Rebuild the blind name index of every person and training participant (needed after an
+    /// upgrade that changes how names are coded; resumable)
+    Reindex,
     /// Manage user accounts
     #[command(subcommand)]
     User(UserCmd),
@@ -334,6 +337,7 @@ async fn init(cfg: &Config) -> Result<(Db, Kek, bool)> {
     db.migrate().await.context("applying migrations")?;
     let created = haven_core::keys::ensure_keyring(&db, &kek).await?;
     haven_core::keys::load_keyring(&db, &kek).await?;
+    haven_core::reindex::mark_current_if_empty(&db).await?;
     Ok((db, kek, created))
 }
 
@@ -448,6 +452,7 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
         }
         Command::Serve => {
             let (haven, _) = open_haven(&cfg).await?;
+            haven.require_current_name_index().await?;
             serve(&cfg, haven).await?;
         }
         Command::Demo { cases, no_serve } => {
@@ -482,6 +487,7 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
             }
             print_demo_welcome(&cfg);
             if !no_serve {
+                haven.require_current_name_index().await?;
                 serve(&cfg, haven).await?;
             }
         }
@@ -490,6 +496,14 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
             let pending = db.pending_migrations().await?;
             db.migrate().await?;
             println!("Applied {pending} migration(s); the database is up to date.");
+            let (haven, _) = open_haven(&cfg).await?;
+            if haven.name_index_state().await? != haven_core::reindex::IndexState::Current {
+                reindex(&haven).await?;
+            }
+        }
+        Command::Reindex => {
+            let (haven, _) = open_haven(&cfg).await?;
+            reindex(&haven).await?;
         }
         Command::User(u) => user_cmd(&cfg, u, &origin).await?,
         Command::Agency(a) => agency_cmd(&cfg, a, &origin).await?,
@@ -786,6 +800,19 @@ async fn keys_rotate(cfg: &Config, data_key: bool) -> Result<()> {
         new.fingerprint(),
         retired.display()
     );
+    Ok(())
+}
+
+/// Rebuilds the name index with a progress bar.
+async fn reindex(haven: &Haven) -> Result<()> {
+    let total = match haven.name_index_state().await? {
+        haven_core::reindex::IndexState::Stale { persons, trainees } => persons + trainees,
+        haven_core::reindex::IndexState::Current => 0,
+    };
+    let pb = progress(total.max(0) as u64, "names re-indexed");
+    let done = haven.reindex_names(|n| pb.set_position(n)).await?;
+    pb.finish_and_clear();
+    println!("Re-indexed the names of {done} person(s) and training participant(s).");
     Ok(())
 }
 

@@ -779,3 +779,42 @@ fn match_encode_and_link_encoded() {
     );
     assert!(!ok && err.contains("not a .clk file"), "{err}");
 }
+
+/// An index built by an earlier recipe: `serve` refuses to start, naming `haven reindex`;
+/// `haven reindex` rebuilds it; `migrate` does it too.
+#[test]
+fn serve_refuses_a_stale_name_index_and_reindex_rebuilds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (ok, out, err) = haven(
+        &["--data-dir", d, "demo", "--no-serve", "--cases", "3"],
+        &[],
+    );
+    assert!(ok, "{out}{err}");
+    let stale = || {
+        let db = dir.path().join("haven.db");
+        let conn = format!("sqlite://{}", db.display());
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let pool = sqlx::SqlitePool::connect(&conn).await.unwrap();
+            sqlx::query("DELETE FROM settings WHERE key = 'name_index_version'")
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        });
+    };
+    stale();
+    let (ok, out, err) = haven(&["--data-dir", d, "serve", "--listen", "127.0.0.1:0"], &[]);
+    assert!(!ok, "{out}{err}");
+    assert!(err.contains("haven reindex"), "{err}");
+    let (ok, out, err) = haven(&["--data-dir", d, "reindex"], &[]);
+    assert!(ok && out.contains("Re-indexed the names of"), "{out}{err}");
+    stale();
+    let (ok, out, err) = haven(&["--data-dir", d, "migrate"], &[]);
+    assert!(ok && out.contains("Re-indexed the names of"), "{out}{err}");
+    let (ok, out, err) = haven(&["--data-dir", d, "reindex", "--help"], &[]);
+    assert!(
+        ok && out.contains("Rebuild the blind name index"),
+        "{out}{err}"
+    );
+}

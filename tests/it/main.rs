@@ -14,6 +14,7 @@ mod consents;
 mod duplicates;
 mod durability;
 mod encryption;
+mod names;
 mod need_to_know;
 mod need_to_know_model;
 mod notifications;

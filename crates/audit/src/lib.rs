@@ -70,6 +70,7 @@ pub enum Action {
     PersonViewed,
     PersonUpdated,
     CaseAccessGranted,
+    NamesReindexed,
     CaseAccessDenied,
     AggregatesViewed,
     /// A protected statistical release (aggregates, k-anonymised or synthetic CTDC data).
@@ -175,6 +176,7 @@ impl Action {
             Action::PersonViewed => "person.viewed",
             Action::PersonUpdated => "person.updated",
             Action::CaseAccessGranted => "case.access_granted",
+            Action::NamesReindexed => "names.reindexed",
             Action::CaseAccessDenied => "case.access_denied",
             Action::AggregatesViewed => "aggregates.viewed",
             Action::ReleaseMade => "release.made",
@@ -277,6 +279,7 @@ impl Action {
         Action::PersonViewed,
         Action::PersonUpdated,
         Action::CaseAccessGranted,
+        Action::NamesReindexed,
         Action::CaseAccessDenied,
         Action::AggregatesViewed,
         Action::ReleaseMade,

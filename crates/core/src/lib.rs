@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod people;
 pub mod protection;
 pub mod referrals;
+pub mod reindex;
 pub mod release;
 pub mod retention;
 pub mod screening;

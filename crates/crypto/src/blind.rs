@@ -1,9 +1,14 @@
 //! Keyed blind index for searching encrypted names. Each name token is stored as two keyed
-//! digests: of the normalised token, and of its Double Metaphone code, so "Maria Gonzales" finds
-//! "MARÍA GONZÁLEZ" without the database ever holding a name in clear.
+//! digests: of the normalised token, and of its Double Metaphone code (computed on the token's
+//! ASCII transliteration, so any script is coded and none can crash the encoder), so
+//! "Maria Gonzales" finds "MARÍA GONZÁLEZ" without the database ever holding a name in clear.
 use hmac::Mac;
-use rphonetic::DoubleMetaphone;
 use unicode_normalization::UnicodeNormalization;
+
+/// The version of the digests' recipe. Stored digests of an older version must be rebuilt
+/// (`haven reindex`) before searches can find them: 2 computes phonetic codes on ASCII
+/// transliterations (1 coded the letters as typed, and crashed on some).
+pub const INDEX_VERSION: i64 = 2;
 
 use crate::KeyMaterial;
 
@@ -55,11 +60,10 @@ impl BlindIndex {
 
     /// The digests to store for a name: one (exact, phonetic) pair per distinct token.
     pub fn entries(&self, name: &str) -> Vec<(DigestKind, String)> {
-        let dm = DoubleMetaphone::default();
         let mut out = Vec::new();
         for token in normalise_name(name).split(' ').filter(|t| !t.is_empty()) {
             out.push((DigestKind::Exact, self.digest(DigestKind::Exact, token)));
-            let code = dm.double_metaphone(token).primary();
+            let code = haven_matching::normalise::sound_code(token);
             let code = if code.is_empty() {
                 token.to_string()
             } else {
@@ -120,6 +124,39 @@ mod tests {
         assert_ne!(a, b);
     }
 
+    /// Names outside Latin-1 used to crash the encoder (a letter split across bytes).
+    #[test]
+    fn names_in_any_script_are_coded() {
+        for name in [
+            "Stanisław",
+            "Ωmega",
+            "Łukasz",
+            "Đặng Văn Lâm",
+            "Иван Петров",
+            "李小龙",
+            "محمد",
+            "देवनागरी",
+            "Nguyễn",
+            "Øyvind",
+            "Þór",
+            "ß",
+            "🙂 Ana",
+        ] {
+            let e = idx().entries(name);
+            assert!(!e.is_empty(), "{name}");
+            assert!(!idx().query(name).is_empty(), "{name}");
+        }
+        // A transliteration and the original sound alike.
+        let stored: Vec<String> = idx()
+            .entries("Stanisław")
+            .into_iter()
+            .map(|e| e.1)
+            .collect();
+        assert!(idx().query("Stanislaw").iter().all(|q| stored.contains(q)));
+        let stored: Vec<String> = idx().entries("Иван").into_iter().map(|e| e.1).collect();
+        assert!(idx().query("Ivan").iter().all(|q| stored.contains(q)));
+    }
+
     #[test]
     fn normalisation_examples() {
         assert_eq!(normalise_name("  José-Luis  d'Ávila "), "jose luis d avila");
@@ -131,6 +168,16 @@ mod tests {
         fn normalise_is_idempotent(s in "\\PC{0,40}") {
             let once = normalise_name(&s);
             prop_assert_eq!(normalise_name(&once), once);
+        }
+
+        /// Any text at all (every code point, combining and right-to-left marks, emoji, long
+        /// names) is indexed without a panic, and every word gets its two digests.
+        #[test]
+        fn any_text_is_indexed(s in "\\PC{0,1000}") {
+            let entries = idx().entries(&s);
+            let words = normalise_name(&s).split(' ').filter(|t| !t.is_empty()).count();
+            prop_assert!(entries.len() <= 2 * words);
+            prop_assert_eq!(entries.is_empty(), words == 0);
         }
 
         #[test]

@@ -446,6 +446,7 @@ action-user-email-changed = User e-mail changed
 action-user-role-changed = User role changed
 action-user-enrolled = Account enrolled by its owner
 action-user-enrolment-failed = Enrolment refused
+action-names-reindexed = Name index rebuilt
 action-agency-created = Agency created
 action-agency-updated = Agency changed
 action-token-created = API token created

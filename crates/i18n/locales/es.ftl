@@ -446,6 +446,7 @@ action-user-email-changed = Correo del usuario cambiado
 action-user-role-changed = Rol del usuario cambiado
 action-user-enrolled = Cuenta activada por su titular
 action-user-enrolment-failed = Activación rechazada
+action-names-reindexed = Índice de nombres reconstruido
 action-agency-created = Institución creada
 action-agency-updated = Institución modificada
 action-token-created = Token de API creado

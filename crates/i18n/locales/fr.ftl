@@ -446,6 +446,7 @@ action-user-email-changed = Courriel de l'utilisateur modifié
 action-user-role-changed = Rôle de l'utilisateur modifié
 action-user-enrolled = Compte activé par son titulaire
 action-user-enrolment-failed = Activation refusée
+action-names-reindexed = Index des noms reconstruit
 action-agency-created = Organisme créé
 action-agency-updated = Organisme modifié
 action-token-created = Jeton d'API créé

@@ -27,6 +27,28 @@ pub fn name(raw: &str) -> String {
     if kept.is_empty() { tokens } else { kept }.join(" ")
 }
 
+/// A name word spelt in ASCII: any script or diacritic transliterated (`deunicode`: "ł" → l,
+/// "Иван" → ivan, "Ωmega" → omega, "李" → li), lower case, letters and digits only. Empty when
+/// nothing is left (an emoji, a symbol).
+pub fn ascii_word(word: &str) -> String {
+    deunicode::deunicode(word)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The Double Metaphone code of a name word, computed on its ASCII spelling: the encoder
+/// indexes bytes and panics inside a multi-byte letter, so it never sees anything else. Empty
+/// when the word has no letter to code.
+pub fn sound_code(word: &str) -> String {
+    let ascii = ascii_word(word);
+    if ascii.is_empty() {
+        return String::new();
+    }
+    rphonetic::Encoder::encode(&rphonetic::DoubleMetaphone::default(), &ascii)
+}
+
 /// A birth date as known: the year, and the month and day when given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct BirthDate {

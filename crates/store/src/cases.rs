@@ -998,3 +998,19 @@ pub async fn scope_case_ids(conn: &mut Conn, scope: &CaseScope) -> Result<Vec<Ca
         })
         .collect()
 }
+
+/// Persons after `after` (by id), at most `limit`: for rebuilding the name index in batches.
+pub async fn person_ids_after(conn: &mut Conn, after: &str, limit: i64) -> Result<Vec<PersonId>> {
+    let rows = sqlx::query("SELECT id FROM persons WHERE id > $1 ORDER BY id LIMIT $2")
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| parse(r, "id")).collect()
+}
+
+pub async fn count_persons(conn: &mut Conn) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM persons")
+        .fetch_one(&mut *conn)
+        .await?)
+}

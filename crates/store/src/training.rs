@@ -179,7 +179,8 @@ pub async fn insert_trainee(conn: &mut Conn, t: &TraineeRow, digests: &[String])
 }
 
 /// Replaces a participant's name digests (blind index).
-async fn set_digests(conn: &mut Conn, trainee: &str, digests: &[String]) -> Result<()> {
+/// Replaces a participant's name digests (also when the index is rebuilt).
+pub async fn set_digests(conn: &mut Conn, trainee: &str, digests: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM trainee_name_index WHERE trainee_id = $1")
         .bind(trainee)
         .execute(&mut *conn)
@@ -598,4 +599,22 @@ pub async fn material(conn: &mut Conn, id: &str) -> Result<Option<(MaterialRow, 
         ))
     })
     .transpose()
+}
+
+/// Participants after `after` (by id), at most `limit`: for rebuilding the name index in batches.
+pub async fn trainees_after(conn: &mut Conn, after: &str, limit: i64) -> Result<Vec<TraineeRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {TRAINEE_COLS} FROM trainees WHERE id > $1 ORDER BY id LIMIT $2"
+    )))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(trainee).collect()
+}
+
+pub async fn count_trainees(conn: &mut Conn) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM trainees")
+        .fetch_one(&mut *conn)
+        .await?)
 }
