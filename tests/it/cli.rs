@@ -818,3 +818,97 @@ fn serve_refuses_a_stale_name_index_and_reindex_rebuilds_it() {
         "{out}{err}"
     );
 }
+
+/// `haven match` on files with names in any script (and hostile Unicode): every command runs to
+/// the end and writes its output; the same person in two scripts is still found.
+#[test]
+fn match_commands_run_on_names_in_any_script() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let dir = tempfile::tempdir().unwrap();
+    let p = |x: &str| dir.path().join(x).display().to_string();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = ("\\PC{0,30}", "\\PC{0,30}");
+    let mut w = csv::Writer::from_path(p("people.csv")).unwrap();
+    w.write_record(["id", "first", "last", "dob"]).unwrap();
+    w.write_record(["a", "Stanisław", "Łukaszewicz", "1990-01-02"])
+        .unwrap();
+    w.write_record(["b", "Stanislaw", "Lukaszewicz", "1990-01-02"])
+        .unwrap();
+    w.write_record(["c", "Søren", "Ødegård", "1985-05-05"])
+        .unwrap();
+    w.write_record(["d", "Иван", "Петров", "1970-07-07"])
+        .unwrap();
+    for i in 0..200 {
+        let (f, l) = strategy.new_tree(&mut runner).unwrap().current();
+        let dob = format!("{}-{:02}-{:02}", 1950 + i % 60, 1 + i % 12, 1 + i % 28);
+        w.write_record([format!("r{i}"), f, l, dob]).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    std::fs::write(p("secret"), "a shared secret of sixteen bytes at least\n").unwrap();
+    let fields = [
+        "--id",
+        "id",
+        "--field",
+        "first_name=first",
+        "--field",
+        "last_name=last",
+        "--field",
+        "birth_date=dob",
+    ];
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend_from_slice(&fields);
+        let (ok, out, err) = haven(&all, &[]);
+        assert!(ok, "{args:?}: {out}{err}");
+    };
+    let people = p("people.csv");
+    let (pairs, clusters) = (p("pairs.csv"), p("clusters.csv"));
+    run(&[
+        "match",
+        "dedupe",
+        &people,
+        "--output",
+        &pairs,
+        "--clusters",
+        &clusters,
+        "--threshold",
+        "0.5",
+    ]);
+    let found = std::fs::read_to_string(&pairs).unwrap();
+    assert!(
+        found
+            .lines()
+            .any(|l| l.starts_with("a,b,") || l.starts_with("b,a,")),
+        "{found}"
+    );
+    run(&[
+        "match",
+        "link",
+        &people,
+        &people,
+        "--output",
+        &p("links.csv"),
+    ]);
+    run(&[
+        "match",
+        "encode",
+        &people,
+        "--secret-file",
+        &p("secret"),
+        "--output",
+        &p("people.clk"),
+    ]);
+    let (ok, out, err) = haven(
+        &[
+            "match",
+            "link-encoded",
+            &p("people.clk"),
+            &p("people.clk"),
+            "--output",
+            &p("clk-pairs.csv"),
+        ],
+        &[],
+    );
+    assert!(ok, "{out}{err}");
+}

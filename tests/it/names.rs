@@ -124,3 +124,98 @@ async fn the_name_index_is_rebuilt_when_its_recipe_changes() {
     assert_eq!(app.audit_events("names.reindexed").await.len(), 1);
     h.verify_audit(|_, _| {}).await.expect("the chain verifies");
 }
+
+/// Arbitrary Unicode (any code point, combining and right-to-left marks, emoji, up to 1,000
+/// characters) through every name path of the server: registration and search through the API,
+/// the possible-match check, a training participant. Every answer is an answer (a success or a
+/// field error), never a dropped connection or a server error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn arbitrary_names_through_every_path_of_the_server() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let app = TestApp::spawn_with(
+        haven_core::Policy {
+            match_checks_per_hour: 10_000,
+            ..Default::default()
+        },
+        0,
+    )
+    .await;
+    let s = app.login("coordinator").await;
+    let token = s.token().await;
+    let workshop: String = sqlx::query_scalar("SELECT id FROM workshops LIMIT 1")
+        .fetch_optional(app.haven.db.pool())
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    let c = reqwest::Client::new();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let names = (
+        "\\PC{0,40}",
+        "\\PC{0,40}",
+        proptest::string::string_regex("\\PC{0,1000}").unwrap(),
+    );
+    let mut picked: Vec<(String, String)> = (0..20)
+        .map(|_| {
+            let (a, b, long) = names.new_tree(&mut runner).unwrap().current();
+            if long.len() > 500 { (long, b) } else { (a, b) }
+        })
+        .collect();
+    picked.extend(
+        [
+            ("\u{202e}Ana\u{202c}", "Pérez\u{0301}\u{0301}"),
+            ("🙂", "👩‍👩‍👧"),
+            ("Stanisław", "Ωmega"),
+            ("", ""),
+            ("\u{0}", "\u{feff}"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string())),
+    );
+    for (first, last) in &picked {
+        let res = register(&app, &token, first, last).await;
+        assert!(
+            [201, 422].contains(&res.status().as_u16()),
+            "register {first:?} {last:?}: {}",
+            res.status()
+        );
+        for (path, body) in [
+            ("/api/v1/cases/search", serde_json::json!({ "name": first })),
+            (
+                "/api/v1/matches/check",
+                serde_json::json!({ "first_name": first, "family_name": last }),
+            ),
+        ] {
+            let res = c
+                .post(app.url(path))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                [200, 422].contains(&res.status().as_u16()),
+                "{path} {first:?}: {}",
+                res.status()
+            );
+        }
+        if !workshop.is_empty() {
+            let res = s
+                .post_form(
+                    &format!("/training/{workshop}/participants"),
+                    &[
+                        ("first_name", first.as_str()),
+                        ("family_name", last.as_str()),
+                        ("sex", "female"),
+                        ("organisation", "Testing"),
+                        ("force", "1"),
+                    ],
+                )
+                .await;
+            assert!(
+                [200, 303, 422].contains(&res.status().as_u16()),
+                "participant {first:?}: {}",
+                res.status()
+            );
+        }
+    }
+    assert!(!workshop.is_empty(), "the demo has a workshop");
+}

@@ -11,7 +11,9 @@ const PARTICLES: &[&str] = &[
 /// Lower case, accents removed, punctuation turned into spaces, particles dropped, spaces single.
 /// Idempotent.
 pub fn name(raw: &str) -> String {
-    let folded: String = raw
+    // Any script is compared in its ASCII transliteration: "Stanisław" and "Stanislaw", "Иван"
+    // and "Ivan" are the same name to the engine.
+    let folded: String = deunicode::deunicode(raw)
         .nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)
