@@ -219,3 +219,48 @@ async fn arbitrary_names_through_every_path_of_the_server() {
     }
     assert!(!workshop.is_empty(), "the demo has a workshop");
 }
+
+/// The searches a new user tried (issue 18): names written by ear are found, and a sound-alike
+/// of one word does not bring up someone else.
+#[tokio::test]
+async fn names_written_by_ear_are_found() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let token = app.login("caseworker").await.token().await;
+    let mut ids = std::collections::HashMap::new();
+    for (first, last) in [
+        ("Yolanda", "Rodríguez"),
+        ("Ana", "Subero"),
+        ("Marisol", "Castillo"),
+        ("Ana Paula", "Costa"),
+        ("José", "Fernández"),
+    ] {
+        let res = register(&app, &token, first, last).await;
+        assert_eq!(res.status(), 201);
+        let id = res.json::<serde_json::Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        ids.insert(last, id);
+    }
+    for (typed, who) in [
+        ("Yolanda Rodrigez", "Rodríguez"),
+        ("Yolanda Rodriges", "Rodríguez"),
+        ("Ana Suvero", "Subero"),
+        ("Marisol Castiyo", "Castillo"),
+        ("Castiyo", "Castillo"),
+        ("Rodriguez Yolanda", "Rodríguez"),
+    ] {
+        let found = search(&app, &token, typed).await;
+        assert!(found.contains(&ids[who]), "{typed} finds {who}: {found:?}");
+    }
+    assert!(
+        !search(&app, &token, "Castiyo")
+            .await
+            .contains(&ids["Costa"])
+    );
+    assert!(
+        !search(&app, &token, "José Hernández")
+            .await
+            .contains(&ids["Fernández"])
+    );
+}

@@ -1178,7 +1178,7 @@ impl Haven {
         let page = s.page.clamp(1, 1_000_000);
         let mut q = search_query(s)?;
         q.name_digests = opt(&s.name)
-            .map(|n| self.blind.query(n))
+            .map(|n| self.blind.query_groups(n))
             .unwrap_or_default();
         q.limit = per_page;
         q.offset = (page - 1) * per_page;

@@ -437,7 +437,7 @@ impl Haven {
             return Err(CoreError::Forbidden);
         };
         let name = format!("{} {}", who.first_name.trim(), who.family_name.trim());
-        let digests = self.blind.query(&name);
+        let digests = self.blind.query_groups(&name);
         if digests.is_empty() {
             return Err(CoreError::invalid("first_name", "error-required"));
         }

@@ -721,9 +721,9 @@ impl Haven {
 
     /// People already known under a name, by the blind index (all of its words must match).
     async fn known_as(&self, name: &str) -> Result<Vec<TraineeRow>> {
-        let digests = self.blind.query(name);
+        let groups = self.blind.query_groups(name);
         let mut conn = self.db.pool().acquire().await?;
-        Ok(store::trainees_by_digests(&mut conn, &digests).await?)
+        Ok(store::trainees_by_digests(&mut conn, &groups).await?)
     }
 
     /// People already known who may be this participant: everyone known under all the typed
@@ -732,10 +732,11 @@ impl Haven {
     async fn possible_participants(&self, input: &ParticipantInput) -> Result<Vec<TraineeRow>> {
         let name = format!("{} {}", input.first_name, input.family_name);
         let digests = self.blind.query(&name);
+        let groups = self.blind.query_groups(&name);
         let (mut found, sharing) = {
             let mut conn = self.db.pool().acquire().await?;
             (
-                store::trainees_by_digests(&mut conn, &digests).await?,
+                store::trainees_by_digests(&mut conn, &groups).await?,
                 store::trainees_sharing_digests(&mut conn, &digests, 200).await?,
             )
         };

@@ -9,6 +9,7 @@ pub mod normalise;
 pub mod popcount;
 pub mod pprl;
 pub mod synth;
+pub mod variants;
 
 use std::collections::HashMap;
 

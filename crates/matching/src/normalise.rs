@@ -51,6 +51,87 @@ pub fn sound_code(word: &str) -> String {
     rphonetic::Encoder::encode(&rphonetic::DoubleMetaphone::default(), &ascii)
 }
 
+/// A sound key for the names this register holds, written by ear by hotline operators and
+/// field officers: Spanish and Portuguese (b/v, ll/y, z/s and c before e and i, silent h, qu/k,
+/// g/j before e and i, ç/s, ñ/n, nh, lh, x/j), French and Creole (ph, ou, eau), Indo-Guyanese and
+/// Caribbean English (sh/s, ee/i, oo/u, th) and doubled letters. Double Metaphone (English-made)
+/// misses most of these; a name matches when either code agrees.
+pub fn name_key(word: &str) -> String {
+    // The cedilla is a sound (ç = s), which transliteration would lose.
+    let w = ascii_word(&word.to_lowercase().replace('ç', "s"));
+    // French "-elle" is an l; the Spanish ll (Castillo, Guillermo) is a y.
+    let mut s = match w.strip_suffix("lle") {
+        Some(stem) => format!("{stem}le"),
+        None => w,
+    };
+    for (from, to) in [
+        ("sch", "s"),
+        ("sh", "s"),
+        ("ph", "f"),
+        ("th", "t"),
+        ("eau", "o"),
+        ("ou", "u"),
+        ("ee", "i"),
+        ("oo", "u"),
+        ("qu", "k"),
+        ("gue", "ge"),
+        ("gui", "gi"),
+        ("ll", "y"),
+        ("nh", "n"),
+        ("lh", "l"),
+    ] {
+        s = s.replace(from, to);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let vowel = |c: Option<&char>| matches!(c, Some('a' | 'e' | 'i' | 'o' | 'u' | 'y'));
+    let front = |c: Option<&char>| matches!(c, Some('e' | 'i' | 'y'));
+    let mut out = String::with_capacity(chars.len());
+    for (i, c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1);
+        let mapped = match c {
+            'c' if front(next) => 's',
+            'c' | 'k' | 'q' => 'k',
+            'z' => 's',
+            'g' if front(next) => 'j',
+            'x' if vowel(next) => 'j',
+            'x' => 's',
+            'v' => 'b',
+            'y' => 'i',
+            'h' => continue,
+            other => *other,
+        };
+        // Doubled letters (after mapping: "cc", "ss", "rr", "tt") count once.
+        if out.ends_with(mapped) && !matches!(mapped, 'a' | 'e' | 'i' | 'o' | 'u') {
+            continue;
+        }
+        out.push(mapped);
+    }
+    out
+}
+
+/// A sound key and the keys one letter off it (each inner letter deleted): two keys one
+/// keystroke apart (a letter dropped, added, changed or two swapped) share one of these. The first
+/// and the last letter are kept, so that Hernández stays apart from Fernández and Mario from
+/// Maria; keys shorter than five letters have no neighbours (too many short names would meet).
+pub fn key_neighbours(key: &str) -> Vec<String> {
+    let chars: Vec<char> = key.chars().collect();
+    let mut out = vec![key.to_string()];
+    if chars.len() >= 4 {
+        for i in 1..chars.len() - 1 {
+            let k: String = chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| c)
+                .collect();
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
 /// A birth date as known: the year, and the month and day when given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct BirthDate {
@@ -298,6 +379,49 @@ mod tests {
             prop_assert_eq!(birth_date(&format!("{y}{m:02}{d:02}")), want);
             prop_assert_eq!(birth_date(&format!("{d}/{m}/{y}")), want);
             prop_assert_eq!(birth_date(&format!("{d:02}.{m:02}.{y}")), want);
+        }
+    }
+}
+
+#[cfg(test)]
+mod name_key_tests {
+    use super::name_key;
+
+    #[test]
+    fn spellings_by_ear_share_a_key() {
+        for (a, b) in [
+            ("Rodríguez", "Rodrigez"),
+            ("Rodríguez", "Rodriges"),
+            ("Subero", "Suvero"),
+            ("Castillo", "Castiyo"),
+            ("Hernández", "Ernandez"),
+            ("Quintero", "Kintero"),
+            ("Jiménez", "Giménez"),
+            ("Ximena", "Jimena"),
+            ("Gonçalves", "Gonsalves"),
+            ("Cecilia", "Sesilia"),
+            ("Shiva", "Siva"),
+            ("Deepak", "Dipak"),
+            ("Philippe", "Filipe"),
+            ("Louis", "Luis"),
+            ("Annabelle", "Anabele"),
+            ("Muñoz", "Munoz"),
+            ("Yolanda", "Iolanda"),
+        ] {
+            assert_eq!(name_key(a), name_key(b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn different_names_keep_different_keys() {
+        for (a, b) in [
+            ("Hernández", "Fernández"),
+            ("Maria", "Mario"),
+            ("Ana", "Ada"),
+            ("Luis", "Lucas"),
+            ("Marisol", "Maribel"),
+        ] {
+            assert_ne!(name_key(a), name_key(b), "{a} / {b}");
         }
     }
 }

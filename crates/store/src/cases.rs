@@ -492,8 +492,8 @@ pub struct CaseListRow {
 pub struct CaseQuery {
     pub status: Option<CaseStatus>,
     pub case_number: Option<String>,
-    /// Every digest must be present for the person (blind-index name search).
-    pub name_digests: Vec<String>,
+    /// Blind-index name search: per typed word, digests one of which the person must hold.
+    pub name_digests: Vec<Vec<String>>,
     /// ISO 3166 alpha-2: one of the person's citizenships.
     pub nationality: Option<String>,
     /// The owning agency.
@@ -678,12 +678,13 @@ pub async fn list(
         where_ += &format!(" AND c.opened_at < {}", next());
         args.push(Arg::Int(t));
     }
-    for d in &q.name_digests {
+    for group in q.name_digests.iter().filter(|g| !g.is_empty()) {
+        let ps: Vec<String> = group.iter().map(|_| next()).collect();
         where_ += &format!(
-            " AND c.person_id IN (SELECT pni.person_id FROM person_name_index pni WHERE pni.digest = {})",
-            next()
+            " AND c.person_id IN (SELECT pni.person_id FROM person_name_index pni WHERE pni.digest IN ({}))",
+            ps.join(", ")
         );
-        args.push(Arg::Text(d.clone()));
+        args.extend(group.iter().map(|d| Arg::Text(d.clone())));
     }
     let limit_p = next();
     let offset_p = next();

@@ -252,20 +252,33 @@ pub async fn get_trainee(conn: &mut Conn, id: &str) -> Result<Option<TraineeRow>
 }
 
 /// Participants holding every one of the digests (the duplicate check), at most 20.
-pub async fn trainees_by_digests(conn: &mut Conn, digests: &[String]) -> Result<Vec<TraineeRow>> {
-    if digests.is_empty() {
+/// Participants holding, for each typed word, one of its digests (at most 20).
+pub async fn trainees_by_digests(
+    conn: &mut Conn,
+    groups: &[Vec<String>],
+) -> Result<Vec<TraineeRow>> {
+    let groups: Vec<&Vec<String>> = groups.iter().filter(|g| !g.is_empty()).collect();
+    if groups.is_empty() {
         return Ok(vec![]);
     }
     let mut sql = format!("SELECT {TRAINEE_COLS} FROM trainees t WHERE 1 = 1");
-    for i in 0..digests.len() {
+    let mut n = 0;
+    for g in &groups {
+        let ps: Vec<String> = g
+            .iter()
+            .map(|_| {
+                n += 1;
+                format!("${n}")
+            })
+            .collect();
         sql.push_str(&format!(
-            " AND t.id IN (SELECT trainee_id FROM trainee_name_index WHERE digest = ${})",
-            i + 1
+            " AND t.id IN (SELECT trainee_id FROM trainee_name_index WHERE digest IN ({}))",
+            ps.join(", ")
         ));
     }
     sql.push_str(" ORDER BY t.created_at LIMIT 20");
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for d in digests {
+    for d in groups.iter().flat_map(|g| g.iter()) {
         q = q.bind(d);
     }
     let rows = q.fetch_all(&mut *conn).await?;
