@@ -174,6 +174,9 @@ pub enum BenchCmd {
         #[arg(long)]
         sample: Option<PathBuf>,
     },
+    /// Name search on the name-variant benchmark: share of variants found, by kind, and other
+    /// names found per query, for the index before issue 18 (Double Metaphone) and now
+    Names,
     /// Time privacy-preserving linkage: encoding, Dice comparisons per second on one thread,
     /// and linkage accuracy between two organisations' generated records
     Pprl {
@@ -623,6 +626,42 @@ pub fn bench(cmd: BenchCmd) -> Result<()> {
                     a.f1,
                     peak_rss_mib().unwrap_or(0.0)
                 );
+            }
+            Ok(())
+        }
+        BenchCmd::Names => {
+            use haven_matching::variants::{KINDS, Method, evaluate, variants};
+            let pairs = variants();
+            let methods = [
+                ("Double Metaphone (before)", Method::DoubleMetaphone),
+                ("sound key + one letter off (now)", Method::SoundKeyOneOff),
+            ];
+            let reports: Vec<_> = methods.iter().map(|(_, m)| evaluate(*m, &pairs)).collect();
+            println!("{} labelled pairs", pairs.len());
+            println!("| kind | pairs | {} | {} |", methods[0].0, methods[1].0);
+            println!("| --- | --- | --- | --- |");
+            for (i, (kind, _)) in KINDS.iter().enumerate() {
+                let (_, n, a) = reports[0].by_kind[i];
+                let (_, _, b) = reports[1].by_kind[i];
+                println!("| {kind} | {n} | {a} | {b} |");
+            }
+            type Figure = fn(&haven_matching::variants::Report) -> String;
+            let figures: [(&str, Figure); 4] = [
+                ("single-sound recall", |r| {
+                    format!("{:.1} %", r.sound_recall * 100.0)
+                }),
+                ("single-edit recall", |r| {
+                    format!("{:.1} %", r.edit_recall * 100.0)
+                }),
+                ("other names found per query", |r| {
+                    format!("{:.3}", r.false_hits_per_query)
+                }),
+                ("non-variants taken for each other", |r| {
+                    r.confused.to_string()
+                }),
+            ];
+            for (label, f) in figures {
+                println!("| {label} | | {} | {} |", f(&reports[0]), f(&reports[1]));
             }
             Ok(())
         }
