@@ -141,3 +141,59 @@ async fn analysts_see_counts_with_small_cells_hidden() {
         "no case lines for analysts"
     );
 }
+
+/// The dashboard's "open cases at high or critical risk" (issue 19, part 3): it showed every
+/// visible case. Checked for every role that sees cases against a count made here from the
+/// database and the per-case rule.
+#[tokio::test]
+async fn the_high_risk_figure_counts_only_open_high_risk_cases() {
+    let app = TestApp::spawn_with(Default::default(), 120).await;
+    let h = &app.haven;
+    let rows: Vec<(String, Option<String>, String)> =
+        sqlx::query_as("SELECT id, risk_level, status FROM cases")
+            .fetch_all(h.db.pool())
+            .await
+            .unwrap();
+    for user in [
+        "coordinator",
+        "caseworker",
+        "childcare",
+        "screener",
+        "inspector",
+    ] {
+        let p = h.principal_of_user(app.user_id(user).await).await.unwrap();
+        let mut expected = 0;
+        let mut visible = 0;
+        for (id, risk, status) in &rows {
+            if !h.may_read_case(&p, id.parse().unwrap()).await.unwrap() {
+                continue;
+            }
+            visible += 1;
+            if matches!(risk.as_deref(), Some("High" | "Critical"))
+                && matches!(status.as_str(), "Active" | "FollowUp")
+            {
+                expected += 1;
+            }
+        }
+        let got = h.count_high_risk(p.case_list().unwrap()).await.unwrap();
+        assert_eq!(got, expected, "{user}: {got} of {visible} visible");
+        let html = app
+            .login(user)
+            .await
+            .get("/dashboard")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let shown = match expected {
+            0 => None,
+            1 => Some("One open case is at high".to_string()),
+            n => Some(format!("{n} open cases are at high")),
+        };
+        if let Some(text) = shown {
+            assert!(html.contains(&text), "{user} dashboard shows {expected}");
+        } else {
+            assert!(!html.contains("at high or critical risk"), "{user}: none");
+        }
+    }
+}

@@ -704,7 +704,8 @@ pub async fn list(
     // which stops once the page is full; names and numbers are selective, so those searches start
     // from their own index (`IN`). A filtered count stops at COUNT_CAP: "more than 1,000" is
     // as useful to a reader as the exact number, and much cheaper on a large register.
-    let filtered = !args.is_empty();
+    // A filter that binds no argument (high risk) filters all the same.
+    let filtered = !args.is_empty() || q.high_risk;
     let count_sql = if filtered {
         format!(
             "SELECT COUNT(*) FROM (SELECT 1 FROM cases c {where_} LIMIT {}) s",
