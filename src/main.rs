@@ -337,7 +337,7 @@ async fn init(cfg: &Config) -> Result<(Db, Kek, bool)> {
     db.migrate().await.context("applying migrations")?;
     let created = haven_core::keys::ensure_keyring(&db, &kek).await?;
     haven_core::keys::load_keyring(&db, &kek).await?;
-    haven_core::reindex::mark_current_if_empty(&db).await?;
+    haven_core::reindex::index_state(&db).await?;
     Ok((db, kek, created))
 }
 
@@ -496,8 +496,11 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
             let pending = db.pending_migrations().await?;
             db.migrate().await?;
             println!("Applied {pending} migration(s); the database is up to date.");
-            let (haven, _) = open_haven(&cfg).await?;
-            if haven.name_index_state().await? != haven_core::reindex::IndexState::Current {
+            // The key is needed only when names must be decrypted to rebuild their index.
+            if haven_core::reindex::index_state(&db).await?
+                != haven_core::reindex::IndexState::Current
+            {
+                let (haven, _) = open_haven(&cfg).await?;
                 reindex(&haven).await?;
             }
         }
@@ -805,11 +808,8 @@ async fn keys_rotate(cfg: &Config, data_key: bool) -> Result<()> {
 
 /// Rebuilds the name index with a progress bar.
 async fn reindex(haven: &Haven) -> Result<()> {
-    let total = match haven.name_index_state().await? {
-        haven_core::reindex::IndexState::Stale { persons, trainees } => persons + trainees,
-        haven_core::reindex::IndexState::Current => 0,
-    };
-    let pb = progress(total.max(0) as u64, "names re-indexed");
+    let total = haven.name_count().await?;
+    let pb = progress(total, "names re-indexed");
     let done = haven.reindex_names(|n| pb.set_position(n)).await?;
     pb.finish_and_clear();
     println!("Re-indexed the names of {done} person(s) and training participant(s).");

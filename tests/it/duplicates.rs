@@ -246,6 +246,19 @@ async fn a_merge_across_a_visibility_boundary_opens_nothing() {
             .unwrap();
         assert_eq!(res.status(), 422, "merge keeping {}", s["person_id"]);
     }
+    // The page says why, in the user's language, not "check the form".
+    let res = coord
+        .post_form(
+            &format!("/duplicates/{pair_id}/merge"),
+            &[("keep", &hidden.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("You may merge only persons whose every case you can read"),
+        "{page}"
+    );
     let res = c
         .get(app.url(&format!("/api/v1/people/{hidden}")))
         .bearer_auth(&token)

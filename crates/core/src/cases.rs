@@ -93,6 +93,18 @@ pub struct CaseDoc {
     pub access_paths: Vec<AccessPath>,
 }
 
+/// The kinds of [`AccessPath`], each shown as the message `access-<kind>` (dashes for
+/// underscores).
+pub const ACCESS_KINDS: &[&str] = &[
+    "owner",
+    "involved",
+    "coordination",
+    "no_coordination",
+    "registered_by",
+    "referral",
+    "transfer",
+];
+
 /// One way to a case: who, through what, since when, and what they see.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct AccessPath {
@@ -657,7 +669,12 @@ impl Haven {
         transfer: &Option<crate::transfers::TransferView>,
     ) -> Result<Vec<AccessPath>> {
         let mut out = Vec::new();
-        let names = self.agency_map().await?;
+        // In the read's own snapshot, not another connection.
+        let names: std::collections::BTreeMap<AgencyId, String> = haven_store::agencies::list(tx)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
         let name = |a: &AgencyId| names.get(a).cloned().unwrap_or_default();
         for (a, _, at) in cases::agencies_of_case(tx, c.id).await? {
             out.push(AccessPath {

@@ -198,16 +198,26 @@ impl Haven {
     /// The user's notifications, unread first.
     pub async fn notifications(&self, p: &Principal, limit: i64) -> Result<Vec<NotificationView>> {
         let mut conn = self.db.pool().acquire().await?;
-        let mut out = Vec::new();
-        for n in store::of_user(&mut conn, p.user_id, limit.clamp(1, 500)).await? {
-            let about_user = match n.subject_id.parse::<UserId>() {
-                Ok(u) if ABOUT_USER.contains(&n.kind.as_str()) => {
-                    haven_store::users::by_id(&mut conn, u)
-                        .await?
-                        .map(|u| format!("{} ({})", u.display_name, u.username))
-                }
-                _ => None,
+        let rows = store::of_user(&mut conn, p.user_id, limit.clamp(1, 500)).await?;
+        // The staff named by notifications about accounts, read once for the whole list.
+        let staff: std::collections::HashMap<UserId, String> =
+            if rows.iter().any(|n| ABOUT_USER.contains(&n.kind.as_str())) {
+                haven_store::users::list(&mut conn)
+                    .await?
+                    .into_iter()
+                    .map(|u| (u.id, format!("{} ({})", u.display_name, u.username)))
+                    .collect()
+            } else {
+                Default::default()
             };
+        let mut out = Vec::new();
+        for n in rows {
+            let about_user = n
+                .subject_id
+                .parse::<UserId>()
+                .ok()
+                .filter(|_| ABOUT_USER.contains(&n.kind.as_str()))
+                .and_then(|u| staff.get(&u).cloned());
             out.push(NotificationView {
                 link: link(&n.kind, &n.subject_id),
                 id: n.id,

@@ -26,35 +26,30 @@ pub enum IndexState {
     },
 }
 
-/// Records the current version on a database that holds no names yet (a new one): its digests
-/// will all be built by this version.
-pub async fn mark_current_if_empty(db: &haven_store::Db) -> Result<()> {
+/// The state of a database's name index (no key needed). A database with no names yet is
+/// current (its version is recorded now: every digest it will hold is built by this version);
+/// one with names and no version was built before versions were kept.
+pub async fn index_state(db: &haven_store::Db) -> Result<IndexState> {
     let mut conn = db.pool().acquire().await?;
-    if cases::count_persons(&mut conn).await? + training::count_trainees(&mut conn).await? == 0 {
-        settings::set(&mut conn, VERSION_KEY, &INDEX_VERSION.to_string()).await?;
+    let version: i64 = settings::get(&mut conn, VERSION_KEY)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    if version >= INDEX_VERSION {
+        return Ok(IndexState::Current);
     }
-    Ok(())
+    let persons = cases::count_persons(&mut conn).await?;
+    let trainees = training::count_trainees(&mut conn).await?;
+    if persons + trainees == 0 {
+        settings::set(&mut conn, VERSION_KEY, &INDEX_VERSION.to_string()).await?;
+        return Ok(IndexState::Current);
+    }
+    Ok(IndexState::Stale { persons, trainees })
 }
 
 impl Haven {
-    /// The state of the name index. A database with no names yet is current (its version is
-    /// recorded now); one with names and no version was built before versions were kept.
     pub async fn name_index_state(&self) -> Result<IndexState> {
-        let mut conn = self.db.pool().acquire().await?;
-        let version: i64 = settings::get(&mut conn, VERSION_KEY)
-            .await?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1);
-        if version >= INDEX_VERSION {
-            return Ok(IndexState::Current);
-        }
-        let persons = cases::count_persons(&mut conn).await?;
-        let trainees = training::count_trainees(&mut conn).await?;
-        if persons + trainees == 0 {
-            settings::set(&mut conn, VERSION_KEY, &INDEX_VERSION.to_string()).await?;
-            return Ok(IndexState::Current);
-        }
-        Ok(IndexState::Stale { persons, trainees })
+        index_state(&self.db).await
     }
 
     /// Rebuilds the name digests of every person and participant, `progress(done)` after each
@@ -128,6 +123,14 @@ impl Haven {
         haven_audit::record(&mut tx, self.audit_keys(), &Actor::system(), ev, now()).await?;
         tx.commit().await?;
         Ok(done)
+    }
+
+    /// Persons and training participants: what a rebuild goes through.
+    pub async fn name_count(&self) -> Result<u64> {
+        let mut conn = self.db.pool().acquire().await?;
+        let n =
+            cases::count_persons(&mut conn).await? + training::count_trainees(&mut conn).await?;
+        Ok(n.max(0) as u64)
     }
 
     /// Refuses to go on with a stale index, naming the command that rebuilds it.

@@ -504,7 +504,8 @@ action-demo-loaded = Demo data loaded
 
 ## Screening: linking to a person's case
 error-rate-limited = Too many reports were sent from this connection. Please wait an hour and try again; nothing you typed was lost.
-error-match-rate-limited = You have checked for possible existing records many times this hour, so the check is paused and the coordinator was told. Nothing was saved and nothing you typed was lost: save a draft, or try again later.
+error-match-rate-limited = You have checked for possible existing records many times this hour, so the check is paused and the coordinator was told. Try again later.
+match-rate-limited-form = You have checked for possible existing records many times this hour, so the check is paused and the coordinator was told. Nothing was saved and nothing you typed was lost: save a draft, or try again later.
 error-tip-closed = This tip is already closed or linked to a case.
 error-case-not-found = No case with this number among the cases you may see.
 error-screening-linked = This screening is already attached to a case.

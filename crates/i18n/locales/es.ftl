@@ -504,7 +504,8 @@ action-demo-loaded = Datos de demostración cargados
 
 ## Screening: linking to a person's case
 error-rate-limited = Se enviaron demasiados reportes desde esta conexión. Espere una hora e inténtelo de nuevo; no se perdió nada de lo que escribió.
-error-match-rate-limited = Usted buscó posibles registros existentes muchas veces en esta hora, por lo que la verificación está en pausa y se avisó al coordinador. No se guardó nada y no se perdió nada de lo escrito: guarde un borrador o vuelva a intentarlo más tarde.
+error-match-rate-limited = Usted buscó posibles registros existentes muchas veces en esta hora, por lo que la verificación está en pausa y se avisó al coordinador. Vuelva a intentarlo más tarde.
+match-rate-limited-form = Usted buscó posibles registros existentes muchas veces en esta hora, por lo que la verificación está en pausa y se avisó al coordinador. No se guardó nada y no se perdió nada de lo escrito: guarde un borrador o vuelva a intentarlo más tarde.
 error-tip-closed = Este reporte ya está cerrado o vinculado a un caso.
 error-case-not-found = No hay ningún caso con este número entre los que usted puede ver.
 error-screening-linked = Esta evaluación ya está vinculada a un caso.

@@ -504,7 +504,8 @@ action-demo-loaded = Données de démonstration chargées
 
 ## Screening: linking to a person's case
 error-rate-limited = Trop de signalements ont été envoyés depuis cette connexion. Attendez une heure et réessayez ; rien de ce que vous avez saisi n'est perdu.
-error-match-rate-limited = Vous avez recherché des dossiers existants possibles de nombreuses fois cette heure : la vérification est suspendue et le coordinateur a été prévenu. Rien n'a été enregistré et rien de ce que vous avez saisi n'est perdu : enregistrez un brouillon ou réessayez plus tard.
+error-match-rate-limited = Vous avez recherché des dossiers existants possibles de nombreuses fois cette heure : la vérification est suspendue et le coordinateur a été prévenu. Réessayez plus tard.
+match-rate-limited-form = Vous avez recherché des dossiers existants possibles de nombreuses fois cette heure : la vérification est suspendue et le coordinateur a été prévenu. Rien n'a été enregistré et rien de ce que vous avez saisi n'est perdu : enregistrez un brouillon ou réessayez plus tard.
 error-tip-closed = Ce signalement est déjà clos ou lié à un dossier.
 error-case-not-found = Aucun dossier avec ce numéro parmi ceux que vous pouvez voir.
 error-screening-linked = Ce dépistage est déjà rattaché à un dossier.

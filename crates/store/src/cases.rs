@@ -630,7 +630,8 @@ pub async fn list(
     };
     let mut binds: Vec<String> = Vec::new();
     let (cond, set) = scope_sql(scope, &mut next, &mut binds);
-    let mut where_ = format!("WHERE {cond}");
+    let scope_only = format!("WHERE {cond}");
+    let mut where_ = scope_only.clone();
     let mut args: Vec<Arg> = Vec::new();
     if let Some(s) = q.status {
         where_ += &format!(" AND c.status = {}", next());
@@ -704,8 +705,9 @@ pub async fn list(
     // which stops once the page is full; names and numbers are selective, so those searches start
     // from their own index (`IN`). A filtered count stops at COUNT_CAP: "more than 1,000" is
     // as useful to a reader as the exact number, and much cheaper on a large register.
-    // A filter that binds no argument (high risk) filters all the same.
-    let filtered = !args.is_empty() || q.high_risk;
+    // Any condition beyond the scope is a filter, whether it binds an argument or not (the high
+    // risk filter binds none: taking it for "no filter" counted every visible case).
+    let filtered = where_ != scope_only;
     let count_sql = if filtered {
         format!(
             "SELECT COUNT(*) FROM (SELECT 1 FROM cases c {where_} LIMIT {}) s",

@@ -447,7 +447,7 @@ pub async fn case_new_submit(
                     record,
                     errors: vec![],
                     conflicts: vec![],
-                    notice: Some(l.t("error-match-rate-limited")),
+                    notice: Some(l.t("match-rate-limited-form")),
                     version: None,
                     draft,
                     matches: None,

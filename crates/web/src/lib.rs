@@ -462,6 +462,22 @@ mod i18n_keys {
         let mut dynamic: Vec<String> = Vec::new();
         dynamic.extend(Role::ALL.iter().map(|r| format!("role-{}", r.as_str())));
         dynamic.extend(
+            haven_core::cases::ACCESS_KINDS
+                .iter()
+                .map(|k| format!("access-{}", k.replace('_', "-"))),
+        );
+        dynamic.extend(
+            ["create", "disable", "enable", "reset-password", "role"]
+                .iter()
+                .map(|a| format!("users-confirm-{a}")),
+        );
+        dynamic.extend(
+            Role::ALL
+                .iter()
+                .map(|r| format!("dashboard-role-{}", r.as_str().replace('_', "-")))
+                .filter(|k| i18n.has(Lang::En, k)),
+        );
+        dynamic.extend(
             CaseStatus::ALL
                 .iter()
                 .map(|s| format!("code-cas_Status-{}", s.as_str())),

@@ -85,7 +85,13 @@ pub(crate) fn fail(l: &Layout<'_>, e: CoreError) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
-    error_page(l, status, e.user_key())
+    // A refusal with one reason that no form field shows (a merge across a visibility
+    // boundary, one's own account) says that reason, not "check the form".
+    let key = match &e {
+        CoreError::Invalid(errors) if errors.len() == 1 => errors[0].key,
+        _ => e.user_key(),
+    };
+    error_page(l, status, key)
 }
 
 pub(crate) fn forbidden(l: &Layout<'_>) -> Response {
@@ -1254,9 +1260,7 @@ pub async fn users_action(
             let l = l.with_flash(msg);
             users_view(&state, &l, by, UserForm::default(), vec![]).await
         }
-        Err(CoreError::Invalid(errors)) => {
-            users_view(&state, &l, by, UserForm::default(), errors).await
-        }
+        // The refusal's reason (one's own account, an unknown role) on a page of its own.
         Err(e) => fail(&l, e),
     }
 }
