@@ -630,39 +630,71 @@ pub fn bench(cmd: BenchCmd) -> Result<()> {
             Ok(())
         }
         BenchCmd::Names => {
-            use haven_matching::variants::{KINDS, Method, evaluate, variants};
+            use haven_matching::variants::{
+                KINDS, Method, crossed_register, evaluate, evaluate_queries, prefix_queries,
+                register, variants,
+            };
             let pairs = variants();
             let methods = [
-                ("Double Metaphone (before)", Method::DoubleMetaphone),
-                ("sound key + one letter off (now)", Method::SoundKeyOneOff),
+                ("Double Metaphone (v2)", Method::DoubleMetaphone),
+                ("sound key ±1 (v3)", Method::SoundKeyOneOff),
+                (
+                    "+ spelling ±1 (v4, duplicate check)",
+                    Method::SoundAndSpellingOneOff,
+                ),
+                ("+ prefixes (v4, search box)", Method::WithPrefixes),
             ];
             let reports: Vec<_> = methods.iter().map(|(_, m)| evaluate(*m, &pairs)).collect();
-            println!("{} labelled pairs", pairs.len());
-            println!("| kind | pairs | {} | {} |", methods[0].0, methods[1].0);
-            println!("| --- | --- | --- | --- |");
+            println!(
+                "{} labelled pairs; register {} names, crossed register {} names",
+                pairs.len(),
+                register().len(),
+                crossed_register().len()
+            );
+            let head: Vec<&str> = methods.iter().map(|m| m.0).collect();
+            println!("| kind | pairs | {} |", head.join(" | "));
+            println!("| --- | --- |{}", " --- |".repeat(methods.len()));
             for (i, (kind, _)) in KINDS.iter().enumerate() {
-                let (_, n, a) = reports[0].by_kind[i];
-                let (_, _, b) = reports[1].by_kind[i];
-                println!("| {kind} | {n} | {a} | {b} |");
+                let (_, n, _) = reports[0].by_kind[i];
+                let found: Vec<String> =
+                    reports.iter().map(|r| r.by_kind[i].2.to_string()).collect();
+                println!("| {kind} | {n} | {} |", found.join(" | "));
             }
             type Figure = fn(&haven_matching::variants::Report) -> String;
-            let figures: [(&str, Figure); 4] = [
+            let figures: [(&str, Figure); 5] = [
                 ("single-sound recall", |r| {
                     format!("{:.1} %", r.sound_recall * 100.0)
                 }),
                 ("single-edit recall", |r| {
                     format!("{:.1} %", r.edit_recall * 100.0)
                 }),
-                ("other names found per query", |r| {
+                ("other names found per query (register)", |r| {
                     format!("{:.3}", r.false_hits_per_query)
+                }),
+                ("other names found per query (crossed register)", |r| {
+                    format!("{:.3}", r.crossed_false_hits_per_query)
                 }),
                 ("non-variants taken for each other", |r| {
                     r.confused.to_string()
                 }),
             ];
             for (label, f) in figures {
-                println!("| {label} | | {} | {} |", f(&reports[0]), f(&reports[1]));
+                let v: Vec<String> = reports.iter().map(f).collect();
+                println!("| {label} | | {} |", v.join(" | "));
             }
+            let q = prefix_queries();
+            let v: Vec<String> = methods
+                .iter()
+                .map(|(_, m)| {
+                    let (found, others) = evaluate_queries(*m, &q);
+                    format!("{:.1} % / {others:.2}", found * 100.0)
+                })
+                .collect();
+            println!(
+                "| first 3, 4 or 5 letters of each word: found / others per query | {} | {} |",
+                q.len(),
+                v.join(" | ")
+            );
             Ok(())
         }
         BenchCmd::Pprl { records, threshold } => {

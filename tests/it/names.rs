@@ -92,6 +92,7 @@ async fn the_name_index_is_rebuilt_when_its_recipe_changes() {
     assert!(before > 0 && trainees_before > 0);
     // As an earlier version left it: other digests, and no version recorded.
     for sql in [
+        "DELETE FROM person_name_prefix",
         "UPDATE person_name_index SET digest = 'old' || digest",
         "UPDATE trainee_name_index SET digest = 'old' || digest",
         "DELETE FROM settings WHERE key = 'name_index_version'",
@@ -104,12 +105,14 @@ async fn the_name_index_is_rebuilt_when_its_recipe_changes() {
     ));
     assert!(h.require_current_name_index().await.is_err());
     assert!(search(&app, &token, "Stanislaw Wojcik").await.is_empty());
+    assert!(search(&app, &token, "Stan").await.is_empty());
 
     let mut seen = Vec::new();
     let done = h.reindex_names(|n| seen.push(n)).await.unwrap();
     assert!(done > 20 && !seen.is_empty());
     assert_eq!(h.name_index_state().await.unwrap(), IndexState::Current);
     assert!(search(&app, &token, "Stanislaw Wojcik").await.contains(&id));
+    assert!(search(&app, &token, "Stan Wój").await.contains(&id));
     let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM person_name_index")
         .fetch_one(pool)
         .await
@@ -218,6 +221,48 @@ async fn arbitrary_names_through_every_path_of_the_server() {
         }
     }
     assert!(!workshop.is_empty(), "the demo has a workshop");
+
+    // The same names in a sign-up sheet: the preview answers, and so does the confirmation.
+    let quote = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
+    let mut csv = String::from("First name,Family name,Sex,Organisation\n");
+    for (first, last) in &picked {
+        csv += &format!("{},{},F,Testing\n", quote(first), quote(last));
+    }
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", s.csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("sheet.csv"),
+        );
+    let res = s
+        .client
+        .post(app.url(&format!("/training/{workshop}/import")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    assert!([200, 422].contains(&status), "import preview: {status}");
+    let html = res.text().await.unwrap();
+    if status == 200 {
+        let rows = crate::training::unescape(
+            html.split("name=\"rows\" value=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .expect("the preview carries its rows"),
+        );
+        let res = s
+            .post_form(
+                &format!("/training/{workshop}/import/confirm"),
+                &[("rows", &rows)],
+            )
+            .await;
+        assert!(
+            [303, 422].contains(&res.status().as_u16()),
+            "import confirm: {}",
+            res.status()
+        );
+    }
 }
 
 /// The searches a new user tried (issue 18): names written by ear are found, and a sound-alike
@@ -249,6 +294,11 @@ async fn names_written_by_ear_are_found() {
         ("Marisol Castiyo", "Castillo"),
         ("Castiyo", "Castillo"),
         ("Rodriguez Yolanda", "Rodríguez"),
+        // The first letters of a word, as typed in a hurry.
+        ("Mari", "Castillo"),
+        ("mari cast", "Castillo"),
+        ("Yol Rod", "Rodríguez"),
+        ("Fernan", "Fernández"),
     ] {
         let found = search(&app, &token, typed).await;
         assert!(found.contains(&ids[who]), "{typed} finds {who}: {found:?}");
@@ -263,4 +313,11 @@ async fn names_written_by_ear_are_found() {
             .await
             .contains(&ids["Fernández"])
     );
+    // A word is not a prefix of a longer typed one, nor two letters a prefix.
+    assert!(
+        !search(&app, &token, "Marisela")
+            .await
+            .contains(&ids["Castillo"])
+    );
+    assert!(!search(&app, &token, "Ma").await.contains(&ids["Castillo"]));
 }

@@ -17,7 +17,7 @@ fn sheet() -> Vec<u8> {
     b
 }
 
-fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> String {
     s.replace("&quot;", "\"")
         .replace("&#34;", "\"")
         .replace("&#x27;", "'")

@@ -379,13 +379,8 @@ impl Haven {
         .map(|s| s.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-        let digests: Vec<String> = self
-            .blind
-            .entries(&names)
-            .into_iter()
-            .map(|(_, d)| d)
-            .collect();
-        cases::set_name_digests(tx, id, &digests).await?;
+        let digests = self.blind.stored(&names);
+        cases::set_name_digests(tx, id, &digests.words, &digests.prefixes).await?;
         Ok(())
     }
 
@@ -1195,7 +1190,7 @@ impl Haven {
         let page = s.page.clamp(1, 1_000_000);
         let mut q = search_query(s)?;
         q.name_digests = opt(&s.name)
-            .map(|n| self.blind.query_groups(n))
+            .map(|n| self.blind.search_groups(n))
             .unwrap_or_default();
         q.limit = per_page;
         q.offset = (page - 1) * per_page;

@@ -3061,12 +3061,7 @@ impl Haven {
                     updated_at: t0,
                     id: tid.clone(),
                 };
-                let digests: Vec<String> = self
-                    .blind
-                    .entries(&format!("{given} {family}"))
-                    .into_iter()
-                    .map(|(_, d)| d)
-                    .collect();
+                let digests = self.blind.stored(&format!("{given} {family}")).words;
                 store::insert_trainee(tx, &row, &digests).await?;
                 store::enrol(tx, &id, &tid, t0 + n as i64).await?;
                 let attended: Vec<String> = if g.chance(90) {

@@ -100,12 +100,7 @@ impl Haven {
                     open("first_name", &t.first_name)?,
                     open("family_name", &t.family_name)?
                 );
-                let digests: Vec<String> = self
-                    .blind
-                    .entries(&name)
-                    .into_iter()
-                    .map(|(_, d)| d)
-                    .collect();
+                let digests = self.blind.stored(&name).words;
                 training::set_digests(&mut tx, &t.id, &digests).await?;
             }
             settings::set(&mut tx, TRAINEE_CURSOR, &last).await?;

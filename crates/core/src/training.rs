@@ -621,12 +621,8 @@ impl Haven {
             (!v.trim().is_empty()).then(|| c.encrypt(v.trim(), &aad("trainees", col, &id)))
         };
         let t = now();
-        let digests = self
-            .blind
-            .entries(&format!("{first} {family}"))
-            .into_iter()
-            .map(|(_, d)| d)
-            .collect();
+        // Participants are matched on whole words only: no prefix digests are kept for them.
+        let digests = self.blind.stored(&format!("{first} {family}")).words;
         Ok((
             TraineeRow {
                 first_name: seal("first_name", first),

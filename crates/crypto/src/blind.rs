@@ -8,10 +8,15 @@ use hmac::Mac;
 use unicode_normalization::UnicodeNormalization;
 
 /// The version of the digests' recipe. Stored digests of an older version must be rebuilt
-/// (`haven reindex`) before searches can find them: 3 stores the sound key and its one-letter
-/// neighbours (2 stored Double Metaphone on ASCII transliterations; 1 coded the letters as
-/// typed, and crashed on some).
-pub const INDEX_VERSION: i64 = 3;
+/// (`haven reindex`) before searches can find them: 4 adds the spelling one letter off and the
+/// word prefixes; 3 stored the sound key and its one-letter neighbours; 2 stored Double Metaphone
+/// on ASCII transliterations; 1 coded the letters as typed, and crashed on some.
+pub const INDEX_VERSION: i64 = 4;
+
+/// Prefixes shorter than this are not indexed (too many names would share them).
+pub const MIN_PREFIX: usize = 3;
+/// Nor longer than this (a longer typed word is matched on its first letters).
+const MAX_PREFIX: usize = 12;
 
 use crate::KeyMaterial;
 
@@ -32,6 +37,11 @@ pub enum DigestKind {
     Exact,
     /// The sound key, and each key one letter off it.
     Sound,
+    /// The ASCII spelling one inner letter off.
+    Spelling,
+    /// The first letters of a word's ASCII spelling (kept apart from the others: a typed "mari"
+    /// finds Marisol, but sharing a prefix does not make two persons look alike).
+    Prefix,
 }
 
 impl DigestKind {
@@ -39,7 +49,23 @@ impl DigestKind {
         match self {
             DigestKind::Exact => "e",
             DigestKind::Sound => "k",
+            DigestKind::Spelling => "s",
+            DigestKind::Prefix => "p",
         }
+    }
+}
+
+/// The digests stored for one name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoredName {
+    pub words: Vec<String>,
+    pub prefixes: Vec<String>,
+}
+
+impl StoredName {
+    /// Both lists, as a search sees them.
+    pub fn all(&self) -> Vec<String> {
+        self.words.iter().chain(&self.prefixes).cloned().collect()
     }
 }
 
@@ -75,10 +101,28 @@ impl BlindIndex {
         for k in haven_matching::normalise::key_neighbours(&key) {
             out.push((DigestKind::Sound, self.digest(DigestKind::Sound, &k)));
         }
+        for k in haven_matching::normalise::spelling_neighbours(token) {
+            out.push((DigestKind::Spelling, self.digest(DigestKind::Spelling, &k)));
+        }
         out
     }
 
-    /// The digests to store for a name: those of each distinct word.
+    /// The prefix digests of one word: its first 3, 4, … letters (not the whole word).
+    fn prefixes(&self, token: &str) -> Vec<String> {
+        let ascii = haven_matching::normalise::ascii_word(token);
+        (MIN_PREFIX..ascii.len().min(MAX_PREFIX + 1))
+            .map(|n| self.digest(DigestKind::Prefix, &ascii[..n]))
+            .collect()
+    }
+
+    /// The digest a typed word has as a prefix, if it is long enough to be one.
+    fn typed_prefix(&self, token: &str) -> Option<String> {
+        let ascii = haven_matching::normalise::ascii_word(token);
+        (ascii.len() >= MIN_PREFIX)
+            .then(|| self.digest(DigestKind::Prefix, &ascii[..ascii.len().min(MAX_PREFIX)]))
+    }
+
+    /// The digests to store for a name: those of each distinct word (never a prefix).
     pub fn entries(&self, name: &str) -> Vec<(DigestKind, String)> {
         let mut out: Vec<(DigestKind, String)> = normalise_name(name)
             .split(' ')
@@ -88,6 +132,35 @@ impl BlindIndex {
         out.sort_by(|a, b| a.1.cmp(&b.1));
         out.dedup();
         out
+    }
+
+    /// What to store for a name: the word digests (for searches, the duplicate check and the
+    /// scan) and, apart, the prefix digests (for searches only).
+    pub fn stored(&self, name: &str) -> StoredName {
+        let words = self.entries(name).into_iter().map(|(_, d)| d).collect();
+        let mut prefixes: Vec<String> = normalise_name(name)
+            .split(' ')
+            .filter(|t| !t.is_empty())
+            .flat_map(|t| self.prefixes(t))
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        StoredName { words, prefixes }
+    }
+
+    /// For a search box: as `query_groups`, each typed word also finding the words it begins
+    /// ("mari" finds Marisol). The prefix digest sits in the same group; it can only ever equal a
+    /// stored prefix digest, as the kinds are keyed apart.
+    pub fn search_groups(&self, text: &str) -> Vec<Vec<String>> {
+        let mut groups: Vec<Vec<String>> = Vec::new();
+        for token in normalise_name(text).split(' ').filter(|t| !t.is_empty()) {
+            let mut g: Vec<String> = self.word(token).into_iter().map(|(_, d)| d).collect();
+            g.extend(self.typed_prefix(token));
+            if !groups.contains(&g) {
+                groups.push(g);
+            }
+        }
+        groups
     }
 
     /// For a search text: per typed word, the digests any of which it may share with a record
@@ -143,6 +216,56 @@ mod tests {
             .map(|e| e.1)
             .collect();
         assert!(!BlindIndex::found(&idx().query_groups("Maria"), &other));
+    }
+
+    #[test]
+    fn a_typed_prefix_finds_the_word_in_a_search_only() {
+        let stored = idx().stored("Marisol Castillo");
+        let all = stored.all();
+        for typed in ["mari", "Mar", "MARISO", "maris castil"] {
+            assert!(
+                BlindIndex::found(&idx().search_groups(typed), &all),
+                "{typed}"
+            );
+        }
+        // Too short to be a prefix, or not one.
+        for typed in ["ma", "arisol", "marisela"] {
+            assert!(
+                !BlindIndex::found(&idx().search_groups(typed), &all),
+                "{typed}"
+            );
+        }
+        // The duplicate check and the scan compare whole words: a prefix is not a name.
+        assert!(!BlindIndex::found(
+            &idx().query_groups("mari"),
+            &stored.words
+        ));
+        assert!(stored.prefixes.iter().all(|p| !stored.words.contains(p)));
+        // Prefixes are of the ASCII spelling, whatever was typed.
+        let all = idx().stored("María José").all();
+        assert!(BlindIndex::found(&idx().search_groups("mari jos"), &all));
+    }
+
+    #[test]
+    fn a_slip_of_one_inner_letter_is_found_where_the_sound_key_changes() {
+        let stored: Vec<String> = idx().stored("Cecilia Zambrano").words;
+        for typed in ["Ceclia", "Cecolia", "Cecillia"] {
+            assert!(
+                BlindIndex::found(&idx().query_groups(typed), &stored),
+                "{typed}"
+            );
+        }
+        // The first and last letters are not tolerated: other names.
+        let stored = idx().stored("José Hernández").words;
+        assert!(!BlindIndex::found(
+            &idx().query_groups("José Fernández"),
+            &stored
+        ));
+        let stored = idx().stored("Mario Castillo").words;
+        assert!(!BlindIndex::found(
+            &idx().query_groups("Maria Castillo"),
+            &stored
+        ));
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod password;
 pub mod token;
 pub mod totp;
 
-pub use blind::{BlindIndex, normalise_name};
+pub use blind::{BlindIndex, StoredName, normalise_name};
 pub use keys::{FieldCipher, Kek, KeyMaterial, Keyring, WrappedKey};
 
 #[derive(Debug, thiserror::Error)]

@@ -84,6 +84,7 @@ dashboard-role-service-provider = You see the referrals sent to your agency and,
 cases-title = Cases
 cases-search = Search
 cases-search-name = Name
+cases-search-name-help = Spellings by ear and the first letters of each word are found too ("mari cast").
 cases-search-number = Case number
 cases-search-status = Status
 cases-search-any = Any

@@ -84,6 +84,7 @@ dashboard-role-service-provider = Usted ve las referencias enviadas a su institu
 cases-title = Casos
 cases-search = Buscar
 cases-search-name = Nombre
+cases-search-name-help = También encuentra escrituras de oído y las primeras letras de cada palabra («mari cast»).
 cases-search-number = Número de caso
 cases-search-status = Estado
 cases-search-any = Cualquiera

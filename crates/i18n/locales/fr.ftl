@@ -84,6 +84,7 @@ dashboard-role-service-provider = Vous voyez les orientations adressées à votr
 cases-title = Cas
 cases-search = Rechercher
 cases-search-name = Nom
+cases-search-name-help = Les graphies approximatives et les premières lettres de chaque mot sont aussi trouvées (« mari cast »).
 cases-search-number = Numéro de cas
 cases-search-status = Statut
 cases-search-any = Tous

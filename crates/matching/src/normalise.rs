@@ -112,7 +112,7 @@ pub fn name_key(word: &str) -> String {
 /// A sound key and the keys one letter off it (each inner letter deleted): two keys one
 /// keystroke apart (a letter dropped, added, changed or two swapped) share one of these. The first
 /// and the last letter are kept, so that Hernández stays apart from Fernández and Mario from
-/// Maria; keys shorter than five letters have no neighbours (too many short names would meet).
+/// Maria; keys shorter than four letters have no neighbours (too many short names would meet).
 pub fn key_neighbours(key: &str) -> Vec<String> {
     let chars: Vec<char> = key.chars().collect();
     let mut out = vec![key.to_string()];
@@ -130,6 +130,13 @@ pub fn key_neighbours(key: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A word's ASCII spelling and the spellings one inner letter off it: a keystroke slip that
+/// changes the sound key far from the slip ("Ceclia": the c before l is a k, before i an s) still
+/// meets its word here. Same rules as `key_neighbours`.
+pub fn spelling_neighbours(word: &str) -> Vec<String> {
+    key_neighbours(&ascii_word(word))
 }
 
 /// A birth date as known: the year, and the month and day when given.

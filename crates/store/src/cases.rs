@@ -192,17 +192,33 @@ async fn set_citizenships(conn: &mut Conn, person: PersonId, joined: Option<&str
     Ok(())
 }
 
-pub async fn set_name_digests(conn: &mut Conn, person: PersonId, digests: &[String]) -> Result<()> {
-    sqlx::query("DELETE FROM person_name_index WHERE person_id = $1")
+/// Replaces a person's name digests: those of whole words, and apart those of word prefixes
+/// (searched, never compared between persons).
+pub async fn set_name_digests(
+    conn: &mut Conn,
+    person: PersonId,
+    words: &[String],
+    prefixes: &[String],
+) -> Result<()> {
+    for (table, digests) in [
+        ("person_name_index", words),
+        ("person_name_prefix", prefixes),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE person_id = $1"
+        )))
         .bind(person.to_string())
         .execute(&mut *conn)
         .await?;
-    for d in digests {
-        sqlx::query("INSERT INTO person_name_index (digest, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        for d in digests {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO {table} (digest, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            )))
             .bind(d)
             .bind(person.to_string())
             .execute(&mut *conn)
             .await?;
+        }
     }
     Ok(())
 }
@@ -679,13 +695,19 @@ pub async fn list(
         where_ += &format!(" AND c.opened_at < {}", next());
         args.push(Arg::Int(t));
     }
+    // A typed word's digests may be word digests or its prefix digest; each kind is keyed
+    // apart, so looking all of them up in both tables finds no more than it should.
     for group in q.name_digests.iter().filter(|g| !g.is_empty()) {
         let ps: Vec<String> = group.iter().map(|_| next()).collect();
-        where_ += &format!(
-            " AND c.person_id IN (SELECT pni.person_id FROM person_name_index pni WHERE pni.digest IN ({}))",
-            ps.join(", ")
-        );
         args.extend(group.iter().map(|d| Arg::Text(d.clone())));
+        let qs: Vec<String> = group.iter().map(|_| next()).collect();
+        args.extend(group.iter().map(|d| Arg::Text(d.clone())));
+        where_ += &format!(
+            " AND (c.person_id IN (SELECT pni.person_id FROM person_name_index pni WHERE pni.digest IN ({})) \
+             OR c.person_id IN (SELECT pnp.person_id FROM person_name_prefix pnp WHERE pnp.digest IN ({})))",
+            ps.join(", "),
+            qs.join(", ")
+        );
     }
     let limit_p = next();
     let offset_p = next();

@@ -129,6 +129,10 @@ pub const TABLES: &[TableSpec] = &[
         columns: &[("digest", T), ("person_id", T)],
     },
     TableSpec {
+        name: "person_name_prefix",
+        columns: &[("digest", T), ("person_id", T)],
+    },
+    TableSpec {
         name: "case_counters",
         columns: &[("key", T), ("next_seq", I)],
     },

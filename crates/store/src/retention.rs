@@ -155,10 +155,14 @@ pub async fn anonymise_person(conn: &mut Conn, person: PersonId, now: i64) -> Re
     .bind(person.to_string())
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM person_name_index WHERE person_id = $1")
+    for table in ["person_name_index", "person_name_prefix"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE person_id = $1"
+        )))
         .bind(person.to_string())
         .execute(&mut *conn)
         .await?;
+    }
     Ok(())
 }
 
