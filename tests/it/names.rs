@@ -321,3 +321,70 @@ async fn names_written_by_ear_are_found() {
     );
     assert!(!search(&app, &token, "Ma").await.contains(&ids["Castillo"]));
 }
+
+/// A re-index stopped part-way (its cursor left after the first persons) continues where it
+/// was: the persons before the cursor are not done again, those after are, and every name is
+/// found afterwards.
+#[tokio::test]
+async fn a_stopped_reindex_continues_where_it_was() {
+    let app = TestApp::spawn_with(Default::default(), 30).await;
+    let h = &app.haven;
+    let token = app.login("caseworker").await.token().await;
+    let case = register(&app, &token, "Wojciech", "Zieliński")
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pool = h.db.pool();
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM persons ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert!(ids.len() > 20);
+    let cursor = &ids[9];
+    // As a run stopped after its first batch left it: the first ten persons re-indexed, the
+    // others still with old digests, the version not yet recorded.
+    sqlx::query("UPDATE person_name_index SET digest = 'old' || digest WHERE person_id > $1")
+        .bind(cursor)
+        .execute(pool)
+        .await
+        .unwrap();
+    for (sql, v) in [
+        ("DELETE FROM settings WHERE key = $1", "name_index_version"),
+        (
+            "INSERT INTO settings (key, value) VALUES ($1, $2)",
+            "name_reindex_persons_after",
+        ),
+    ] {
+        let q = sqlx::query(sql).bind(v);
+        let q = if sql.starts_with("INSERT") {
+            q.bind(cursor)
+        } else {
+            q
+        };
+        q.execute(pool).await.unwrap();
+    }
+    let trainees: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trainees")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let done = h.reindex_names(|_| {}).await.unwrap();
+    assert_eq!(done as usize, ids.len() - 10 + trainees as usize);
+    let old: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM person_name_index WHERE digest LIKE 'old%'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(old, 0);
+    assert_eq!(h.name_index_state().await.unwrap(), IndexState::Current);
+    // The person registered last (after the cursor) is found by their names again.
+    assert!(
+        search(&app, &token, "Wojciech Zielinski")
+            .await
+            .contains(&case)
+    );
+    assert!(search(&app, &token, "Woj Ziel").await.contains(&case));
+}
