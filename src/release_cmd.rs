@@ -103,6 +103,13 @@ pub struct DpArgs {
     /// A column holding several values: COLUMN=SEPARATOR (repeat for several columns)
     #[arg(long = "multi-value", value_name = "COLUMN=SEPARATOR")]
     multi_value: Vec<String>,
+    /// Columns where a `0` is a value to protect (comma-separated or repeated). Elsewhere a `0`
+    /// is no value, as in SDS: a 0/1 flag's 0 says "not this" and is not counted
+    #[arg(long = "sensitive-zeros", value_delimiter = ',', value_name = "COLUMN")]
+    sensitive_zeros: Vec<String>,
+    /// Count every `0` as a value in every column (Haven before SDS compatibility)
+    #[arg(long, conflicts_with = "sensitive_zeros")]
+    zeros_are_values: bool,
 }
 
 #[derive(Args)]
@@ -142,6 +149,13 @@ pub struct AggregateArgs {
     /// A column holding several values: COLUMN=SEPARATOR (repeat for several columns)
     #[arg(long = "multi-value", value_name = "COLUMN=SEPARATOR")]
     multi_value: Vec<String>,
+    /// Columns where a `0` is a value to protect (comma-separated or repeated). Elsewhere a `0`
+    /// is no value, as in SDS: a 0/1 flag's 0 says "not this" and is not counted
+    #[arg(long = "sensitive-zeros", value_delimiter = ',', value_name = "COLUMN")]
+    sensitive_zeros: Vec<String>,
+    /// Count every `0` as a value in every column (Haven before SDS compatibility)
+    #[arg(long, conflicts_with = "sensitive_zeros")]
+    zeros_are_values: bool,
 }
 
 #[derive(Subcommand)]
@@ -200,7 +214,12 @@ pub enum BenchCmd {
     },
 }
 
-fn read_options(tsv: bool, multi: &[String]) -> Result<ReadOptions> {
+fn read_options(
+    tsv: bool,
+    multi: &[String],
+    sensitive_zeros: &[String],
+    zeros_are_values: bool,
+) -> Result<ReadOptions> {
     let mut multi_value = Vec::new();
     for m in multi {
         let Some((col, sep)) = m.split_once('=') else {
@@ -214,6 +233,11 @@ fn read_options(tsv: bool, multi: &[String]) -> Result<ReadOptions> {
     Ok(ReadOptions {
         delimiter: if tsv { b'\t' } else { b',' },
         multi_value,
+        zeros: if zeros_are_values {
+            haven_release::Zeros::Values
+        } else {
+            haven_release::Zeros::SensitiveIn(sensitive_zeros.to_vec())
+        },
     })
 }
 
@@ -332,7 +356,12 @@ fn budget(a: BudgetArgs) -> Result<()> {
 }
 
 fn dp(a: DpArgs) -> Result<()> {
-    let read = read_options(a.tsv, &a.multi_value)?;
+    let read = read_options(
+        a.tsv,
+        &a.multi_value,
+        &a.sensitive_zeros,
+        a.zeros_are_values,
+    )?;
     let bytes =
         std::fs::read(&a.input).with_context(|| format!("cannot read {}", a.input.display()))?;
     let t0 = Instant::now();
@@ -398,7 +427,7 @@ fn dp(a: DpArgs) -> Result<()> {
         })?;
         synthetic = s.records.len();
     }
-    let manifest = Manifest::for_dp(&agg, &entry);
+    let manifest = Manifest::for_dp(&agg, &entry).with_zeros(&read);
     write_manifest(&a.output, &manifest)?;
     eprintln!(
         "noisy record count {}, {} combinations released{} (ε = {}, δ = {}, charged to {entry}) in {:.2} s: {}",
@@ -511,7 +540,12 @@ pub fn release(cmd: ReleaseCmd) -> Result<()> {
         ReleaseCmd::Budget(a) => return budget(a),
         ReleaseCmd::Anonymize(a) => return anonymize(a),
     };
-    let opts = read_options(a.tsv, &a.multi_value)?;
+    let opts = read_options(
+        a.tsv,
+        &a.multi_value,
+        &a.sensitive_zeros,
+        a.zeros_are_values,
+    )?;
     let bytes =
         std::fs::read(&a.input).with_context(|| format!("cannot read {}", a.input.display()))?;
     let t0 = Instant::now();
@@ -526,7 +560,7 @@ pub fn release(cmd: ReleaseCmd) -> Result<()> {
             reporting_length: a.reporting_length,
         },
     )?;
-    let mut manifest = Manifest::for_aggregates(&agg, &data, &bytes);
+    let mut manifest = Manifest::for_aggregates(&agg, &data, &bytes).with_zeros(&opts);
     let summary = if synth {
         phase.set_message("synthesising");
         let s = haven_release::synthesize(&data, &agg);

@@ -49,6 +49,10 @@ pub enum AggregateError {
 pub struct Aggregates {
     pub record_count: u64,
     pub options: AggregateOptions,
+    /// The step every released count is rounded down to: k itself (as SDS does) unless a
+    /// deployment fixes it (`with_rounding`), so that releases asking for other k reveal
+    /// nothing more than one of them.
+    pub rounding: u64,
     /// Sorted item ids and exact count, ordered by length then ids.
     pub combinations: Vec<(Vec<u32>, u64)>,
 }
@@ -218,6 +222,7 @@ fn aggregate_with(
         return Ok(Aggregates {
             record_count: data.records.len() as u64,
             options: opts,
+            rounding: opts.resolution,
             combinations,
         });
     }
@@ -255,6 +260,7 @@ fn aggregate_with(
         return Ok(Aggregates {
             record_count: data.records.len() as u64,
             options: opts,
+            rounding: opts.resolution,
             combinations,
         });
     }
@@ -348,6 +354,7 @@ fn aggregate_with(
         return Ok(Aggregates {
             record_count: data.records.len() as u64,
             options: opts,
+            rounding: opts.resolution,
             combinations,
         });
     }
@@ -395,6 +402,7 @@ fn aggregate_with(
     Ok(Aggregates {
         record_count: data.records.len() as u64,
         options: opts,
+        rounding: opts.resolution,
         combinations,
     })
 }
@@ -409,24 +417,36 @@ fn unpack16(mut key: u64, len: usize) -> Vec<u16> {
 }
 
 impl Aggregates {
-    /// The SDS aggregate TSV: a header, the protected record count on a `selections` line, then
-    /// one line per combination, `col:value;col:value<TAB>protected_count`.
-    pub fn write_tsv(&self, data: &Dataset, out: &mut impl Write) -> std::io::Result<()> {
+    /// Rounds every count down to a multiple of `base` instead of k, and keeps only the
+    /// combinations whose rounded count still reaches k. Every count released is then a function
+    /// of `count / base` alone, whatever k a request chose: a sweep over k learns nothing more.
+    pub fn with_rounding(mut self, base: u64) -> Aggregates {
+        let base = base.max(1);
         let k = self.options.resolution;
+        self.rounding = base;
+        self.combinations.retain(|(_, c)| protected(*c, base) >= k);
+        self
+    }
+
+    /// A count as released.
+    pub fn protected(&self, count: u64) -> u64 {
+        protected(count, self.rounding)
+    }
+
+    /// The SDS aggregate TSV: a header, the protected record count on a `record_count` line,
+    /// then one line per combination, `col:value;col:value<TAB>protected_count`, as `sds-cli`
+    /// writes it (see [`write_sds_lines`]).
+    pub fn write_tsv(&self, data: &Dataset, out: &mut impl Write) -> std::io::Result<()> {
+        let k = self.rounding;
         writeln!(out, "selections\tprotected_count")?;
-        writeln!(out, "selections\t{}", protected(self.record_count, k))?;
-        for (combo, count) in &self.combinations {
-            // Items in column order, as SDS writes them.
-            let mut combo = combo.clone();
-            combo.sort_by_key(|i| (data.item_column(*i), *i));
-            let label = combo
+        writeln!(out, "record_count\t{}", protected(self.record_count, k))?;
+        write_sds_lines(
+            data,
+            self.combinations
                 .iter()
-                .map(|i| clean(&data.item_label(*i)))
-                .collect::<Vec<_>>()
-                .join(";");
-            writeln!(out, "{label}\t{}", protected(*count, k))?;
-        }
-        Ok(())
+                .map(|(c, n)| (c.as_slice(), protected(*n, k))),
+            out,
+        )
     }
 
     /// How many combinations of each length were reported.
@@ -439,15 +459,45 @@ impl Aggregates {
     }
 }
 
-/// Tabs, newlines and `;` would break the TSV's structure; they become spaces / `,`.
-pub(crate) fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => ' ',
-            ';' => ',',
-            c => c,
+/// An item as SDS labels it: `column:value`, both trimmed, with `:` and `;` inside them written
+/// `<colon>` and `<semicolon>` (they separate items), and tabs and line breaks (which would
+/// break the TSV) as spaces.
+pub(crate) fn sds_item(column: &str, value: &str) -> String {
+    let esc = |s: &str| {
+        s.trim()
+            .replace(':', "<colon>")
+            .replace(';', "<semicolon>")
+            .replace(['\t', '\n', '\r'], " ")
+    };
+    format!("{}:{}", esc(column), esc(value))
+}
+
+/// Combination lines as `sds-cli` writes them: the items of a combination in byte order of
+/// their labels, lines by length, then count (largest first), then label (SDS leaves ties in
+/// hash order; here they are sorted so that a release is reproducible).
+pub(crate) fn write_sds_lines<'a>(
+    data: &Dataset,
+    combinations: impl Iterator<Item = (&'a [u32], u64)>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let mut lines: Vec<(usize, std::cmp::Reverse<u64>, String)> = combinations
+        .map(|(combo, n)| {
+            let mut items: Vec<String> = combo
+                .iter()
+                .map(|i| {
+                    let (col, value) = &data.items[*i as usize];
+                    sds_item(&data.headers[*col], value)
+                })
+                .collect();
+            items.sort_unstable();
+            (combo.len(), std::cmp::Reverse(n), items.join(";"))
         })
-        .collect()
+        .collect();
+    lines.sort_unstable();
+    for (_, n, label) in lines {
+        writeln!(out, "{label}\t{}", n.0)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -507,7 +557,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
-            "selections\tprotected_count\nselections\t40\nc0:v1\t30\nc1:v1\t20\nc1:v2\t10\nc0:v1;c1:v1\t20\nc0:v1;c1:v2\t10\n"
+            "selections\tprotected_count\nrecord_count\t40\nc0:v1\t30\nc1:v1\t20\nc1:v2\t10\nc0:v1;c1:v1\t20\nc0:v1;c1:v2\t10\n"
         );
         assert!(!text.contains("c0:v2"), "a group of 3 is never written");
     }

@@ -25,12 +25,24 @@ pub enum DataError {
 pub const ITEM_BITS: u32 = 16;
 pub const MAX_ITEMS: usize = (1 << ITEM_BITS) - 1;
 
+/// What a cell holding `0` means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Zeros {
+    /// A value like any other.
+    Values,
+    /// As in SDS: no value (a 0/1 flag's 0 says "not this"), except in the columns named, where
+    /// a 0 is a value to protect ("sensitive zeros"). Counting every 0 multiplies the
+    /// combinations of a file of flags without saying anything about anyone.
+    SensitiveIn(Vec<String>),
+}
+
 /// How to read the input.
 #[derive(Clone, Debug)]
 pub struct ReadOptions {
     pub delimiter: u8,
     /// Columns holding several values, with the separator between them.
     pub multi_value: Vec<(String, String)>,
+    pub zeros: Zeros,
 }
 
 impl Default for ReadOptions {
@@ -38,6 +50,7 @@ impl Default for ReadOptions {
         ReadOptions {
             delimiter: b',',
             multi_value: Vec::new(),
+            zeros: Zeros::Values,
         }
     }
 }
@@ -91,6 +104,18 @@ impl Dataset {
                 .ok_or_else(|| DataError::UnknownColumn(col.clone()))?;
             multi[i] = Some(sep.clone());
         }
+        // Per column: whether a 0 is no value.
+        let zero_is_none: Vec<bool> = match &opts.zeros {
+            Zeros::Values => vec![false; headers.len()],
+            Zeros::SensitiveIn(cols) => {
+                for c in cols {
+                    if !headers.contains(c) {
+                        return Err(DataError::UnknownColumn(c.clone()));
+                    }
+                }
+                headers.iter().map(|h| !cols.contains(h)).collect()
+            }
+        };
         let mut ids: HashMap<(usize, String), u32> = HashMap::new();
         let mut items: Vec<(usize, String)> = Vec::new();
         let mut records = Vec::new();
@@ -102,7 +127,10 @@ impl Dataset {
                     Some(sep) => cell.split(sep.as_str()).map(str::trim).collect(),
                     None => vec![cell.trim()],
                 };
-                for v in values.into_iter().filter(|v| !v.is_empty()) {
+                for v in values
+                    .into_iter()
+                    .filter(|v| !v.is_empty() && !(zero_is_none[col] && *v == "0"))
+                {
                     let key = (col, v.to_string());
                     let id = match ids.get(&key) {
                         Some(id) => *id,
@@ -198,6 +226,47 @@ mod tests {
         );
         assert_eq!(labels[1], ["gender:M"]);
         assert_eq!(labels[2], ["gender:F", "citizenship:GUY", "means:debt"]);
+    }
+
+    #[test]
+    fn zeros_are_no_value_unless_sensitive() {
+        let input = b"flag,count\n0,0\n1,0\n0,2\n";
+        let labels = |z: Zeros| -> Vec<String> {
+            let d = read(
+                input,
+                &ReadOptions {
+                    zeros: z,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            let mut l: Vec<String> = d
+                .items
+                .iter()
+                .map(|(c, v)| format!("{}:{v}", d.headers[*c]))
+                .collect();
+            l.sort();
+            l
+        };
+        assert_eq!(
+            labels(Zeros::Values),
+            ["count:0", "count:2", "flag:0", "flag:1"]
+        );
+        assert_eq!(labels(Zeros::SensitiveIn(vec![])), ["count:2", "flag:1"]);
+        assert_eq!(
+            labels(Zeros::SensitiveIn(vec!["count".into()])),
+            ["count:0", "count:2", "flag:1"]
+        );
+        assert!(matches!(
+            read(
+                input,
+                &ReadOptions {
+                    zeros: Zeros::SensitiveIn(vec!["nope".into()]),
+                    ..Default::default()
+                }
+            ),
+            Err(DataError::UnknownColumn(_))
+        ));
     }
 
     #[test]

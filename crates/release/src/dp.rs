@@ -84,7 +84,6 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::MAX_REPORTING_LENGTH;
-use crate::aggregate::clean;
 use crate::data::{Dataset, ITEM_BITS};
 
 /// Largest noise variance supported: keeps the sampler's integers within `u128`.
@@ -856,38 +855,16 @@ fn local_error(
 
 impl DpAggregates {
     /// The SDS aggregate TSV, as [`crate::Aggregates::write_tsv`] writes it: a header, the noisy
-    /// record count on a `selections` line, then `col:value;col:value<TAB>noisy_count`. Lines and
-    /// items are in column and value order (never id order, which follows the input file).
+    /// record count on a `record_count` line, then `col:value;col:value<TAB>noisy_count`, in
+    /// `sds-cli`'s order (never id order, which follows the input file).
     pub fn write_tsv(&self, data: &Dataset, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out, "selections\tprotected_count")?;
-        writeln!(out, "selections\t{}", self.noisy_record_count)?;
-        // (length, items as (column, value) in order, count)
-        type Line<'a> = (usize, Vec<(usize, &'a str)>, u64);
-        let mut lines: Vec<Line> = self
-            .combinations
-            .iter()
-            .map(|(c, n)| {
-                let mut items: Vec<(usize, &str)> = c
-                    .iter()
-                    .map(|i| {
-                        let (col, value) = &data.items[*i as usize];
-                        (*col, value.as_str())
-                    })
-                    .collect();
-                items.sort_unstable();
-                (c.len(), items, *n)
-            })
-            .collect();
-        lines.sort_unstable();
-        for (_, items, n) in lines {
-            let label = items
-                .iter()
-                .map(|(col, value)| clean(&format!("{}:{}", data.headers[*col], value)))
-                .collect::<Vec<_>>()
-                .join(";");
-            writeln!(out, "{label}\t{n}")?;
-        }
-        Ok(())
+        writeln!(out, "record_count\t{}", self.noisy_record_count)?;
+        crate::aggregate::write_sds_lines(
+            data,
+            self.combinations.iter().map(|(c, n)| (c.as_slice(), *n)),
+            out,
+        )
     }
 
     /// How many combinations of each length were released (1..=L).
@@ -1721,7 +1698,7 @@ mod tests {
         a.write_tsv(&d, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with(&format!(
-            "selections\tprotected_count\nselections\t{}\n",
+            "selections\tprotected_count\nrecord_count\t{}\n",
             a.noisy_record_count
         )));
     }
@@ -1885,8 +1862,9 @@ mod tests {
     }
 
     #[test]
-    fn tsv_is_in_label_order() {
-        // Ids follow first appearance (v2 before v1), the TSV follows labels.
+    fn tsv_is_in_sds_order() {
+        // Ids follow first appearance (v2 before v1); the TSV follows sds-cli: length, count
+        // (largest first), then label, never ids.
         let mut data = vec![vec![2u8, 2u8]; 3000];
         data.extend(vec![vec![1u8, 1u8]; 3000]);
         let d = dataset(&data, 2);
@@ -1894,22 +1872,22 @@ mod tests {
         let mut out = Vec::new();
         a.write_tsv(&d, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        let labels: Vec<&str> = text
+        let lines: Vec<(usize, std::cmp::Reverse<u64>, String)> = text
             .lines()
             .skip(2)
-            .map(|l| l.split('\t').next().unwrap())
+            .map(|l| {
+                let (label, n) = l.split_once('\t').unwrap();
+                (
+                    label.split(';').count(),
+                    std::cmp::Reverse(n.parse().unwrap()),
+                    label.to_string(),
+                )
+            })
             .collect();
-        assert_eq!(
-            labels,
-            [
-                "c0:v1",
-                "c0:v2",
-                "c1:v1",
-                "c1:v2",
-                "c0:v1;c1:v1",
-                "c0:v2;c1:v2"
-            ]
-        );
+        assert_eq!(lines.len(), 6);
+        let mut sorted = lines.clone();
+        sorted.sort();
+        assert_eq!(lines, sorted);
     }
 
     fn temp_path(name: &str) -> std::path::PathBuf {

@@ -15,7 +15,7 @@ pub mod dp;
 pub mod synthesize;
 
 pub use aggregate::{AggregateOptions, Aggregates, aggregate, protected};
-pub use data::{DataError, Dataset, ReadOptions};
+pub use data::{DataError, Dataset, ReadOptions, Zeros};
 pub use synthesize::{Synthetic, Utility, synthesize};
 
 /// Small datasets for the tests: `rows` of value numbers per column, 0 meaning blank.
@@ -76,6 +76,27 @@ pub struct Manifest {
     pub differential_privacy: Option<dp::DpReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymization: Option<anonymize::AnonymizeReport>,
+    /// As SDS's setting: present when a `0` was read as no value except in these columns;
+    /// absent when every `0` was a value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitive_zeros: Option<Vec<String>>,
+    /// How every released count is protected, when a deployment fixes it (see `Protection`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protection: Option<Protection>,
+    /// The entry of the register's release ledger this release is recorded under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger_entry: Option<String>,
+}
+
+/// The protection of a release's counts, stated for its readers.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Protection {
+    pub method: String,
+    /// Every count is rounded down to a multiple of this (the deployment's smallest cell),
+    /// whatever k the request chose.
+    pub rounding_base: u64,
+    /// Combinations whose rounded count is below this are left out.
+    pub threshold: u64,
 }
 
 /// SHA-256 of a release's input, hex.
@@ -88,12 +109,21 @@ fn software() -> String {
 }
 
 impl Manifest {
+    /// Records how zeros were read.
+    pub fn with_zeros(mut self, opts: &ReadOptions) -> Manifest {
+        self.sensitive_zeros = match &opts.zeros {
+            Zeros::Values => None,
+            Zeros::SensitiveIn(cols) => Some(cols.clone()),
+        };
+        self
+    }
+
     pub fn for_aggregates(a: &Aggregates, data: &Dataset, input: &[u8]) -> Manifest {
         Manifest {
             method: "k-protected aggregates (SDS format)",
             resolution: Some(a.options.resolution),
             reporting_length: Some(a.options.reporting_length),
-            protected_record_count: Some(protected(a.record_count, a.options.resolution)),
+            protected_record_count: Some(a.protected(a.record_count)),
             combinations_released: Some(a.by_length()),
             distinct_items: Some(data.items.len()),
             software: software(),
