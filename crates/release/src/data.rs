@@ -129,7 +129,8 @@ impl Dataset {
                 };
                 for v in values
                     .into_iter()
-                    .filter(|v| !v.is_empty() && !(zero_is_none[col] && *v == "0"))
+                    // A blank, or a 0 read as no value, makes no item.
+                    .filter(|v| !(v.is_empty() || (zero_is_none[col] && *v == "0")))
                 {
                     let key = (col, v.to_string());
                     let id = match ids.get(&key) {
