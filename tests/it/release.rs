@@ -77,15 +77,22 @@ async fn analysts_get_protected_releases_and_the_coordinator_sealed_raw_rows() {
     assert_eq!(files.len(), 2, "data and manifest");
     let (name, tsv) = &files[0];
     assert!(name.starts_with("ctdc-aggregates-") && name.ends_with(".tsv"));
-    assert!(tsv.starts_with("selections\tprotected_count\n"));
-    for line in tsv.lines().skip(1) {
+    assert!(tsv.starts_with("selections\tprotected_count\nrecord_count\t"));
+    // Every count rounded down to the deployment's smallest cell (5), none below k = 11.
+    for (i, line) in tsv.lines().skip(1).enumerate() {
         let n: u64 = line.rsplit('\t').next().unwrap().parse().unwrap();
         assert!(
-            n >= 11 && n.is_multiple_of(11),
+            n.is_multiple_of(5) && (i == 0 || n >= 11),
             "every count protected: {line}"
         );
     }
-    assert!(files[1].1.contains("\"resolution\": 11"));
+    let manifest = &files[1].1;
+    assert!(manifest.contains("\"resolution\": 11"), "{manifest}");
+    assert!(manifest.contains("\"rounding_base\": 5"), "{manifest}");
+    assert!(manifest.contains("\"threshold\": 11"), "{manifest}");
+    assert!(manifest.contains("\"sensitive_zeros\": []"), "{manifest}");
+    assert!(manifest.contains("\"ledger_entry\""), "{manifest}");
+    assert!(!manifest.contains("input_sha256"), "{manifest}");
 
     // Synthetic and k-anonymous records, with the HXL row.
     for kind in ["synthetic", "anonymized"] {

@@ -75,6 +75,8 @@ pub enum Action {
     AggregatesViewed,
     /// A protected statistical release (aggregates, k-anonymised or synthetic CTDC data).
     ReleaseMade,
+    /// A release refused by the release ledger (it could have been compared with an earlier one).
+    ReleaseRefused,
     ScreeningRecorded,
     ScreeningViewed,
     ScreeningLinked,
@@ -180,6 +182,7 @@ impl Action {
             Action::CaseAccessDenied => "case.access_denied",
             Action::AggregatesViewed => "aggregates.viewed",
             Action::ReleaseMade => "release.made",
+            Action::ReleaseRefused => "release.refused",
             Action::ScreeningRecorded => "screening.recorded",
             Action::ScreeningViewed => "screening.viewed",
             Action::ScreeningLinked => "screening.linked",
@@ -283,6 +286,7 @@ impl Action {
         Action::CaseAccessDenied,
         Action::AggregatesViewed,
         Action::ReleaseMade,
+        Action::ReleaseRefused,
         Action::ScreeningRecorded,
         Action::ScreeningViewed,
         Action::ScreeningLinked,

@@ -229,6 +229,10 @@ pub enum CoreError {
     /// Too many possible-match checks by this user this hour (the coordinator was alerted).
     #[error("match checks limited")]
     MatchChecksLimited,
+    /// A statistical release refused by the release ledger (it could be compared with an
+    /// earlier one to reveal a few cases).
+    #[error("release refused: {0:?}")]
+    ReleaseRefused(release::ReleaseRefusal),
     #[error("internal: {0}")]
     Internal(String),
     #[error(transparent)]
@@ -264,6 +268,7 @@ impl CoreError {
             CoreError::Unauthenticated => "error-unauthenticated",
             CoreError::RateLimited => "error-rate-limited",
             CoreError::MatchChecksLimited => "error-match-rate-limited",
+            CoreError::ReleaseRefused(r) => r.key(),
             CoreError::Internal(_) => "error-internal",
             CoreError::Store(StoreError::Duplicate(_)) => "error-duplicate",
             CoreError::Store(_) => "error-internal",

@@ -3,6 +3,15 @@
 //! k-anonymised or synthetic microdata), each with its manifest, in one ZIP file. Raw CTDC-layout
 //! rows go to the coordinator only, in a ZIP sealed with AES-256 under a passphrase they choose.
 //! Every release is audited before it is returned.
+//!
+//! Protection against combining releases:
+//! - every count is rounded down to a multiple of the deployment's smallest cell `b` (not of the
+//!   k a request chooses), and a combination is left out when its rounded count is below k: all
+//!   that any number of releases of the same data tell about a count is `count / b`;
+//! - the release ledger keeps every release with a keyed tag per row; a release whose rows differ
+//!   from an earlier one's by fewer than `b` is refused (the two could be subtracted), and so is
+//!   synthetic or k-anonymous data of the same rows with other parameters than before (two
+//!   generalisations of the same rows can be intersected).
 use std::io::Write;
 
 use haven_audit::{Action, Event};
@@ -10,8 +19,9 @@ use haven_authz::{AggregatesRead, CtdcRawExport};
 use haven_domain::CaseScope;
 use haven_domain::ctdc::{self, CtdcSource};
 use haven_domain::record::parse_date;
-use haven_release::{AggregateOptions, Dataset, Manifest, ReadOptions};
+use haven_release::{AggregateOptions, Dataset, Manifest, Protection, ReadOptions, Zeros};
 use haven_store::cases::{self as store_cases, CtdcFacts};
+use haven_store::releases::{self as ledger, LedgerRow};
 
 use crate::cases::aad;
 use crate::{CoreError, Haven, Origin, Result, actor};
@@ -58,13 +68,134 @@ impl ReleaseKind {
 #[derive(Clone, Debug)]
 pub struct ReleaseRequest {
     pub kind: ReleaseKind,
-    /// k; never below the deployment's smallest reportable cell.
+    /// k: no combination whose (rounded) count is below it is released; never below the
+    /// deployment's smallest reportable cell.
     pub resolution: u64,
     pub reporting_length: usize,
+    /// CTDC-layout columns where a `0` is a value to protect; elsewhere a `0` (a flag's "not
+    /// this") is no value, as in SDS. Empty: the CTDC default, every 0 flag is absence.
+    pub sensitive_zeros: Vec<String>,
     /// Add the HXL hashtag row under the header of CSV files.
     pub hxl: bool,
     /// For raw rows: the passphrase that seals the file.
     pub passphrase: Option<String>,
+}
+
+/// Why the release ledger refused a release.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReleaseRefusal {
+    /// The register changed by `changed` cases since the release made at `earlier_at`, fewer
+    /// than `needed` (the smallest cell): the two could be subtracted.
+    TooFewChanges {
+        changed: u64,
+        needed: u64,
+        earlier_at: i64,
+    },
+    /// The same rows were released as this kind with other parameters at `earlier_at`.
+    OtherParameters {
+        k: i64,
+        reporting_length: i64,
+        sensitive_zeros: Option<String>,
+        earlier_at: i64,
+    },
+}
+
+impl ReleaseRefusal {
+    pub fn key(&self) -> &'static str {
+        match self {
+            ReleaseRefusal::TooFewChanges { .. } => "error-release-too-few-changes",
+            ReleaseRefusal::OtherParameters { .. } => "error-release-other-parameters",
+        }
+    }
+}
+
+/// A release as the ledger shows it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct LedgerEntry {
+    pub id: String,
+    pub made_at: i64,
+    pub made_by: String,
+    pub kind: String,
+    pub k: i64,
+    pub reporting_length: i64,
+    /// Columns where a 0 was a value; absent when every 0 was (raw rows).
+    pub sensitive_zeros: Option<Vec<String>>,
+    pub rounding_base: i64,
+    /// Cases released, as protected (rounded down to the base).
+    pub protected_count: i64,
+}
+
+/// How many of `a` and `b` (sorted) are in one and not the other.
+fn symmetric_difference(a: &[u64], b: &[u64]) -> u64 {
+    let (mut i, mut j, mut d) = (0, 0, 0u64);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                d += 1;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                d += 1;
+                j += 1;
+            }
+        }
+    }
+    d + (a.len() - i) as u64 + (b.len() - j) as u64
+}
+
+fn tags_to_bytes(tags: &[u64]) -> Vec<u8> {
+    tags.iter().flat_map(|t| t.to_be_bytes()).collect()
+}
+
+fn tags_from_bytes(b: &[u8]) -> Vec<u64> {
+    b.chunks_exact(8)
+        .map(|c| u64::from_be_bytes(c.try_into().expect("8 bytes")))
+        .collect()
+}
+
+/// The ledger's verdict on a release of rows tagged `tags` (sorted) with these parameters, given
+/// the earlier protected releases.
+pub fn ledger_check(
+    earlier: &[LedgerRow],
+    tags: &[u64],
+    kind: ReleaseKind,
+    k: u64,
+    reporting_length: usize,
+    sensitive_zeros: &Option<String>,
+    base: u64,
+) -> Result<(), ReleaseRefusal> {
+    for e in earlier {
+        let changed = symmetric_difference(tags, &tags_from_bytes(&e.row_tags));
+        if changed > 0 && changed < base {
+            return Err(ReleaseRefusal::TooFewChanges {
+                changed,
+                needed: base,
+                earlier_at: e.made_at,
+            });
+        }
+        // Aggregates of the same rows are all functions of count / base: any parameters may
+        // follow. Two generalisations or syntheses of the same rows may not.
+        let same_parameters = e.k == k as i64
+            && e.reporting_length == reporting_length as i64
+            && e.sensitive_zeros == *sensitive_zeros;
+        if changed == 0
+            && kind != ReleaseKind::Aggregates
+            && e.kind == kind.as_str()
+            && !same_parameters
+        {
+            return Err(ReleaseRefusal::OtherParameters {
+                k: e.k,
+                reporting_length: e.reporting_length,
+                sensitive_zeros: e.sensitive_zeros.clone(),
+                earlier_at: e.made_at,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A file of a release: its name in the ZIP and its bytes.
@@ -117,12 +248,13 @@ fn with_hxl(csv: Vec<u8>) -> Vec<u8> {
     out
 }
 
-/// A ZIP of `files`, each entry sealed with AES-256 when a passphrase is given.
+/// A ZIP of `files`, compressed (an aggregates TSV shrinks tenfold), each entry sealed with
+/// AES-256 when a passphrase is given.
 fn zip(files: &[(&str, &[u8])], passphrase: Option<&str>) -> Result<Vec<u8>> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in files {
         let mut opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
+            .compression_method(zip::CompressionMethod::Deflated);
         if let Some(p) = passphrase {
             opts = opts.with_aes_encryption(zip::AesMode::Aes256, p);
         }
@@ -133,8 +265,41 @@ fn zip(files: &[(&str, &[u8])], passphrase: Option<&str>) -> Result<Vec<u8>> {
 }
 
 impl Haven {
-    /// The CTDC row of every case in the register, or only of those in `scope`.
-    async fn ctdc_rows(&self, scope: Option<&CaseScope>) -> Result<Vec<Vec<String>>> {
+    /// The register's release ledger, newest first (at most 200 entries).
+    pub async fn release_ledger(&self, _cap: AggregatesRead<'_>) -> Result<Vec<LedgerEntry>> {
+        let mut conn = self.db.pool().acquire().await?;
+        let rows = ledger::list(&mut conn, 200).await?;
+        let mut names: std::collections::HashMap<haven_domain::UserId, String> = Default::default();
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            if !names.contains_key(&r.user_id) {
+                let name = haven_store::users::by_id(&mut conn, r.user_id)
+                    .await?
+                    .map(|u| u.display_name)
+                    .unwrap_or_default();
+                names.insert(r.user_id, name);
+            }
+            out.push(LedgerEntry {
+                id: r.id,
+                made_at: r.made_at,
+                made_by: names[&r.user_id].clone(),
+                kind: r.kind,
+                k: r.k,
+                reporting_length: r.reporting_length,
+                sensitive_zeros: r
+                    .sensitive_zeros
+                    .as_deref()
+                    .and_then(|z| serde_json::from_str(z).ok()),
+                rounding_base: r.rounding_base,
+                protected_count: r.protected_count,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The CTDC row of every case in the register, or only of those in `scope`, sorted; and
+    /// each row's keyed tag (with its case), sorted.
+    async fn ctdc_rows(&self, scope: Option<&CaseScope>) -> Result<(Vec<Vec<String>>, Vec<u64>)> {
         let mut tx = self.db.begin_snapshot().await?;
         let mut facts = store_cases::ctdc_facts(&mut tx).await?;
         if let Some(scope) = scope {
@@ -146,7 +311,7 @@ impl Haven {
         }
         tx.commit().await?;
         let c = self.cipher();
-        let mut rows = facts
+        let rows = facts
             .into_iter()
             .map(|f| {
                 // The birth date is unsealed for the age band only, and dropped here.
@@ -156,12 +321,17 @@ impl Haven {
                         &aad("persons", "birth_date", f.person_id),
                     )?
                     .and_then(|d| parse_date(&d));
-                Ok(ctdc::row(&source(f, birth)))
+                let case = f.case_id.to_string();
+                let row = ctdc::row(&source(f, birth));
+                Ok((self.blind.row_tag(&case, &row), row))
             })
             .collect::<Result<Vec<_>>>()?;
+        let mut tags: Vec<u64> = rows.iter().map(|(t, _)| *t).collect();
+        tags.sort_unstable();
+        let mut rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
         // Sorted, so that no row's position tells when its case was registered.
         rows.sort_unstable();
-        Ok(rows)
+        Ok((rows, tags))
     }
 
     /// A protected release (or, with `raw`, the coordinator's sealed rows) of the register in the
@@ -173,12 +343,26 @@ impl Haven {
         origin: &Origin,
         req: ReleaseRequest,
     ) -> Result<ReleaseFile> {
-        let k = req.resolution.max(self.policy.min_cell.max(2) as u64);
+        // The rounding base is the deployment's, never the request's (a sweep over k would
+        // otherwise recover every count by the Chinese remainder theorem).
+        let base = self.policy.min_cell.max(2) as u64;
+        let mut errors = Vec::new();
+        if req.resolution < base && req.kind != ReleaseKind::Raw {
+            errors.push(("k", "error-release-k-min"));
+        }
+        let k = req.resolution.max(base);
         if !(1..=haven_release::aggregate::MAX_REPORTING_LENGTH).contains(&req.reporting_length) {
-            return Err(CoreError::invalid(
-                "reporting_length",
-                "error-release-reporting-length",
-            ));
+            errors.push(("reporting_length", "error-release-reporting-length"));
+        }
+        if req
+            .sensitive_zeros
+            .iter()
+            .any(|c| !ctdc::COLUMNS.iter().any(|col| col.name == c))
+        {
+            errors.push(("sensitive_zeros", "error-release-sensitive-zeros"));
+        }
+        if !errors.is_empty() {
+            return Err(CoreError::invalid_all(errors));
         }
         if req.kind == ReleaseKind::Raw {
             if raw.is_none() {
@@ -203,22 +387,74 @@ impl Haven {
             ),
             _ => None,
         };
-        let rows = self.ctdc_rows(scope.as_ref()).await?;
+        let (rows, tags) = self.ctdc_rows(scope.as_ref()).await?;
         let layout = layout_csv(&rows, false)?;
+        let zeros_json = (req.kind != ReleaseKind::Raw)
+            .then(|| serde_json::to_string(&req.sensitive_zeros).unwrap_or_default());
+        // The ledger first: a refused release costs no engine time. Checked and written in one
+        // transaction, so that two releases at once cannot both pass against the same history.
+        let ledger_id = uuid::Uuid::now_v7().to_string();
+        let mut ltx = self.db.begin().await?;
+        if req.kind != ReleaseKind::Raw {
+            let earlier = ledger::protected_with_tags(&mut ltx).await?;
+            if let Err(r) = ledger_check(
+                &earlier,
+                &tags,
+                req.kind,
+                k,
+                req.reporting_length,
+                &zeros_json,
+                base,
+            ) {
+                ltx.rollback().await?;
+                self.record_read(
+                    &actor(cap.principal(), origin),
+                    Event::new(Action::ReleaseRefused).details(serde_json::json!({
+                        "kind": req.kind.as_str(),
+                        "k": k,
+                        "reporting_length": req.reporting_length,
+                        "reason": r.key(),
+                    })),
+                )
+                .await?;
+                return Err(CoreError::ReleaseRefused(r));
+            }
+        }
+        let zeros = Zeros::SensitiveIn(req.sensitive_zeros.clone());
         let today = crate::cases::today();
         let stem = format!("ctdc-{}-{}", req.kind.as_str(), today);
         let engine_stem = stem.clone();
-        let engine = move || -> Result<(Vec<NamedFile>, u64)> {
+        let engine_ledger_id = ledger_id.clone();
+        let engine = move || -> Result<(Vec<NamedFile>, u64, u64)> {
             let stem = engine_stem;
-            let data = Dataset::read(layout.as_slice(), &ReadOptions::default())
-                .map_err(CoreError::internal)?;
+            let read = ReadOptions {
+                zeros,
+                ..ReadOptions::default()
+            };
+            let data = Dataset::read(layout.as_slice(), &read).map_err(CoreError::internal)?;
             let opts = AggregateOptions {
                 resolution: k,
                 reporting_length: req.reporting_length,
             };
-            let agg = haven_release::aggregate(&data, opts).map_err(CoreError::internal)?;
-            let mut manifest = Manifest::for_aggregates(&agg, &data, &layout);
-            let protected_count = haven_release::protected(agg.record_count, k);
+            let agg = haven_release::aggregate(&data, opts)
+                .map_err(CoreError::internal)?
+                .with_rounding(base);
+            let mut manifest = Manifest::for_aggregates(&agg, &data, &layout).with_zeros(&read);
+            // The ledger entry names the data; a hash of them would let someone who knows every
+            // other case test a guess of the last one.
+            manifest.input_sha256 = None;
+            manifest.ledger_entry = Some(engine_ledger_id);
+            manifest.protection = Some(Protection {
+                method: format!(
+                    "every count rounded down to a multiple of {base} (this deployment's smallest \
+                     cell, whatever k is asked); combinations whose rounded count is below k = {k} \
+                     left out; a release whose cases differ from an earlier one's by fewer than \
+                     {base} is refused"
+                ),
+                rounding_base: base,
+                threshold: k,
+            });
+            let protected_count = agg.protected(agg.record_count);
             let hxl = |csv: Vec<u8>| if req.hxl { with_hxl(csv) } else { csv };
             let data_file = match req.kind {
                 ReleaseKind::Aggregates => {
@@ -261,7 +497,14 @@ impl Haven {
                     )?;
                     let mut out = Vec::new();
                     a.write_csv(&mut out).map_err(CoreError::internal)?;
+                    let protection = manifest.protection.take();
+                    let entry = manifest.ledger_entry.take();
                     manifest = Manifest::for_anonymized(&a, &layout);
+                    manifest.input_sha256 = None;
+                    manifest.protection = protection;
+                    manifest.ledger_entry = entry;
+                    manifest.protected_record_count =
+                        Some(haven_release::protected(a.report.records_out as u64, base));
                     (format!("{stem}.csv"), hxl(out))
                 }
                 ReleaseKind::Raw => {
@@ -270,6 +513,8 @@ impl Haven {
                     manifest.combinations_released = None;
                     manifest.resolution = None;
                     manifest.reporting_length = None;
+                    manifest.protection = None;
+                    manifest.sensitive_zeros = None;
                     (format!("{stem}.csv"), hxl(layout.clone()))
                 }
             };
@@ -282,12 +527,20 @@ impl Haven {
             Ok((
                 vec![data_file, (format!("{stem}.manifest.json"), manifest)],
                 count,
+                agg.record_count,
             ))
         };
         // The engine is CPU-bound: off the async workers.
-        let (files, cases) = tokio::task::spawn_blocking(engine)
+        let (files, cases, record_count) = match tokio::task::spawn_blocking(engine)
             .await
-            .map_err(CoreError::internal)??;
+            .map_err(CoreError::internal)
+        {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) | Err(e) => {
+                ltx.rollback().await?;
+                return Err(e);
+            }
+        };
         let entries: Vec<(&str, &[u8])> = files
             .iter()
             .map(|(n, b)| (n.as_str(), b.as_slice()))
@@ -300,16 +553,44 @@ impl Haven {
             Some(r) => (Action::CtdcRawExported, r.principal()),
             None => (Action::ReleaseMade, cap.principal()),
         };
-        self.record_read(
-            &actor(who, origin),
-            Event::new(action).details(serde_json::json!({
-                "kind": req.kind.as_str(),
-                "k": k,
-                "reporting_length": req.reporting_length,
-                "cases": cases,
-            })),
+        // The ledger entry and the audit event commit together, before anything is returned.
+        ledger::insert(
+            &mut ltx,
+            &LedgerRow {
+                id: ledger_id.clone(),
+                made_at: crate::now(),
+                user_id: who.user_id,
+                kind: req.kind.as_str().to_string(),
+                k: k as i64,
+                reporting_length: req.reporting_length as i64,
+                sensitive_zeros: zeros_json,
+                rounding_base: base as i64,
+                record_count: record_count as i64,
+                protected_count: cases as i64,
+                fingerprint: {
+                    use sha2::Digest;
+                    hex::encode(sha2::Sha256::digest(tags_to_bytes(&tags)))
+                },
+                row_tags: tags_to_bytes(&tags),
+            },
         )
         .await?;
+        haven_audit::record(
+            &mut ltx,
+            self.audit_keys(),
+            &actor(who, origin),
+            Event::new(action)
+                .target("release", &ledger_id)
+                .details(serde_json::json!({
+                    "kind": req.kind.as_str(),
+                    "k": k,
+                    "reporting_length": req.reporting_length,
+                    "cases": cases,
+                })),
+            crate::now(),
+        )
+        .await?;
+        ltx.commit().await?;
         Ok(ReleaseFile {
             file_name: format!("{stem}.zip"),
             bytes,

@@ -88,6 +88,21 @@ impl BlindIndex {
         hex::encode(&mac.finalize().into_bytes()[..16])
     }
 
+    /// A keyed 64-bit tag of a released row and the case it came from (for the release ledger:
+    /// two releases' data are compared by their tags, which tell nothing without the key).
+    pub fn row_tag(&self, case_id: &str, cells: &[String]) -> u64 {
+        let mut mac = self.key.mac();
+        mac.update(b"r:");
+        mac.update(case_id.as_bytes());
+        for c in cells {
+            // Length-prefixed, so that cells cannot run into each other.
+            mac.update(&(c.len() as u64).to_be_bytes());
+            mac.update(c.as_bytes());
+        }
+        let b = mac.finalize().into_bytes();
+        u64::from_be_bytes(b[..8].try_into().expect("8 bytes"))
+    }
+
     /// The digests of one word: exact, then its sound key and the keys one letter off it.
     fn word(&self, token: &str) -> Vec<(DigestKind, String)> {
         let mut out = vec![(DigestKind::Exact, self.digest(DigestKind::Exact, token))];

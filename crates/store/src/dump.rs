@@ -621,6 +621,23 @@ pub const TABLES: &[TableSpec] = &[
             ("moved_cases", T),
         ],
     },
+    TableSpec {
+        name: "release_ledger",
+        columns: &[
+            ("id", T),
+            ("made_at", I),
+            ("user_id", T),
+            ("kind", T),
+            ("k", I),
+            ("reporting_length", I),
+            ("sensitive_zeros", T),
+            ("rounding_base", I),
+            ("record_count", I),
+            ("protected_count", I),
+            ("fingerprint", T),
+            ("row_tags", B),
+        ],
+    },
 ];
 
 /// Tables that exist but are not backed up.

@@ -14,6 +14,7 @@ pub mod matching;
 pub mod notifications;
 pub mod protection;
 pub mod referrals;
+pub mod releases;
 pub mod retention;
 mod row;
 pub mod screenings;

@@ -26,13 +26,13 @@ use crate::api_tips as t;
         c::close_case, c::reopen_case, c::assign_case, c::transfer_case, c::list_transfers, c::decide_transfer,
         c::add_note, c::add_event, c::put_event, c::delete_event, c::add_perpetrator, c::put_perpetrator,
         c::delete_perpetrator, c::add_attachment, c::get_attachment, c::delete_attachment, c::get_person,
-        c::update_person, list_agencies, stats, ctdc_release, create_screening, get_screening,
+        c::update_person, list_agencies, stats, ctdc_release, release_ledger, create_screening, get_screening,
         t::screening_matches, t::link_screening, t::create_tip, t::list_tips, t::get_tip, t::triage_tip,
         r::create_referral, r::list_referrals, r::get_referral, r::move_referral, r::case_services,
         r::list_notifications, r::read_notifications, pr::get_protection, pr::save_section,
         pr::list_tasks, pr::finish_task, d::check, d::queue, d::scan, d::decide,
         audit, openapi),
-    components(schemas(Me, Agency, Aggregates, AggregateCell, ReleaseRequest, ScreeningRequest,
+    components(schemas(Me, Agency, Aggregates, AggregateCell, ReleaseRequest, LedgerEntry, ScreeningRequest,
         t::TipRequest, t::TriageRequest, t::MatchRequest, t::LinkRequest, r::ReferralRequest,
         r::MoveRequest, r::ReadRequest, d::MatchCheckRequest, d::DecideRequest, pr::SectionRequest, pr::FinishRequest, AuditEvent, Problem, FieldProblem)),
     modifiers(&BearerAuth),
@@ -102,6 +102,7 @@ pub fn router() -> Router<AppState> {
         .route("/agencies", get(list_agencies))
         .route("/stats", get(stats))
         .route("/releases/ctdc", post(ctdc_release))
+        .route("/releases", get(release_ledger))
         .route("/screenings", post(create_screening))
         .route("/screenings/{id}", get(get_screening))
         .route("/screenings/{id}/matches", post(t::screening_matches))
@@ -160,6 +161,14 @@ pub(crate) fn problem(
             "Too many possible-match checks this hour: try again later (the coordinator was told)"
         }
         "error-conflict" => "Edit conflict: the record changed since your version",
+        "error-release-too-few-changes" => {
+            "Refused: the register changed by fewer cases than the smallest cell since an earlier \
+             release, so the two could be compared to reveal them (see GET /api/v1/releases)"
+        }
+        "error-release-other-parameters" => {
+            "Refused: the same data were released as this kind with other parameters; ask for \
+             the same ones (see GET /api/v1/releases)"
+        }
         "error-precondition-required" => "If-Match with the version read is required",
         "error-file-empty"
         | "error-file-too-large"
@@ -217,6 +226,7 @@ pub(crate) fn fail(e: CoreError) -> Response {
         CoreError::RateLimited | CoreError::MatchChecksLimited => {
             problem(StatusCode::TOO_MANY_REQUESTS, e.user_key(), vec![])
         }
+        CoreError::ReleaseRefused(_) => problem(StatusCode::CONFLICT, e.user_key(), vec![]),
         e => {
             tracing::error!(error = %e, "api request failed");
             problem(StatusCode::INTERNAL_SERVER_ERROR, "error-internal", vec![])
@@ -390,6 +400,57 @@ pub struct ReleaseRequest {
     /// For `raw`: the passphrase (12 characters or more) sealing the ZIP with AES-256.
     #[serde(default)]
     passphrase: Option<String>,
+    /// CTDC-layout columns where a `0` is a value to protect, as SDS's `--sensitive-zeros`;
+    /// elsewhere a `0` (a flag's "not this") is no value. Default: none.
+    #[serde(default)]
+    sensitive_zeros: Vec<String>,
+}
+
+/// A release in the register's release ledger.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerEntry {
+    id: String,
+    /// Unix seconds.
+    made_at: i64,
+    made_by: String,
+    kind: String,
+    k: i64,
+    reporting_length: i64,
+    /// Columns where a 0 was a value (absent for raw rows).
+    sensitive_zeros: Option<Vec<String>>,
+    /// Every count was rounded down to a multiple of this.
+    rounding_base: i64,
+    /// Cases released, rounded down to the base.
+    protected_count: i64,
+}
+
+/// The register's release ledger, newest first: every statistical release, who made it and with
+/// which parameters.
+#[utoipa::path(get, path = "/api/v1/releases", responses((status = 200, body = Vec<LedgerEntry>),
+    (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn release_ledger(State(state): State<AppState>, ApiUser(p, _o): ApiUser) -> Response {
+    let Some(cap) = p.aggregates_read() else {
+        return forbidden();
+    };
+    match state.haven().release_ledger(cap).await {
+        Ok(v) => Json(
+            v.into_iter()
+                .map(|e| LedgerEntry {
+                    id: e.id,
+                    made_at: e.made_at,
+                    made_by: e.made_by,
+                    kind: e.kind,
+                    k: e.k,
+                    reporting_length: e.reporting_length,
+                    sensitive_zeros: e.sensitive_zeros,
+                    rounding_base: e.rounding_base,
+                    protected_count: e.protected_count,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(e) => fail(e),
+    }
 }
 
 /// The release: a ZIP holding the data file and its JSON manifest (AES-256 sealed for `raw`).
@@ -414,6 +475,7 @@ async fn ctdc_release(
         reporting_length: r.reporting_length.unwrap_or(3),
         hxl: r.hxl,
         passphrase: r.passphrase,
+        sensitive_zeros: r.sensitive_zeros,
     };
     match state
         .haven()

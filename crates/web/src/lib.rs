@@ -436,6 +436,8 @@ mod i18n_keys {
             ),
             ("protection_pages.rs", include_str!("protection_pages.rs")),
             ("admin.rs", include_str!("../../core/src/admin.rs")),
+            ("release.rs", include_str!("../../core/src/release.rs")),
+            ("core lib.rs", include_str!("../../core/src/lib.rs")),
             ("duplicate_pages.rs", include_str!("duplicate_pages.rs")),
             (
                 "duplicates.rs",

@@ -652,15 +652,21 @@ struct ReleasePage<'a> {
     min_k: i64,
     k_help: String,
     errors: Vec<String>,
+    ledger: Vec<haven_core::release::LedgerEntry>,
+    form: ReleaseForm,
 }
 
-fn release_page_for(
+async fn release_page_for(
     state: &AppState,
-    l: &Layout,
+    l: &Layout<'_>,
     s: &haven_core::auth::SessionInfo,
     errors: Vec<String>,
+    form: ReleaseForm,
 ) -> Response {
     use haven_core::release::ReleaseKind;
+    let Some(cap) = s.principal.aggregates_read() else {
+        return forbidden(l);
+    };
     let raw = s.principal.ctdc_raw_export().is_some();
     let kinds = ReleaseKind::ALL
         .into_iter()
@@ -670,7 +676,30 @@ fn release_page_for(
             (k.as_str(), l.t(&key), l.t(&format!("{key}-help")))
         })
         .collect();
+    let ledger = match state.haven().release_ledger(cap).await {
+        Ok(v) => v,
+        Err(e) => return fail(l, e),
+    };
     let min_k = state.haven().policy.min_cell.max(2);
+    let form = ReleaseForm {
+        kind: if form.kind.is_empty() {
+            "aggregates".into()
+        } else {
+            form.kind
+        },
+        k: if form.k.is_empty() {
+            "11".into()
+        } else {
+            form.k
+        },
+        reporting_length: if form.reporting_length.is_empty() {
+            "3".into()
+        } else {
+            form.reporting_length
+        },
+        passphrase: String::new(),
+        ..form
+    };
     render(&ReleasePage {
         l,
         kinds,
@@ -678,6 +707,8 @@ fn release_page_for(
         min_k,
         k_help: l.ta("release-k-help", &[("k", FluentValue::from(min_k))]),
         errors,
+        ledger,
+        form,
     })
 }
 
@@ -686,10 +717,10 @@ pub async fn release_page(State(state): State<AppState>, Authed(info, s): Authed
     if s.principal.aggregates_read().is_none() {
         return forbidden(&l);
     }
-    release_page_for(&state, &l, &s, Vec::new())
+    release_page_for(&state, &l, &s, Vec::new(), ReleaseForm::default()).await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ReleaseForm {
     kind: String,
@@ -697,6 +728,40 @@ pub struct ReleaseForm {
     reporting_length: String,
     hxl: Option<String>,
     passphrase: String,
+    /// Comma- or space-separated CTDC columns where 0 is a value.
+    sensitive_zeros: String,
+}
+
+/// The message of a refusal by the release ledger, with what it compared.
+fn refusal_message(l: &Layout, r: &haven_core::release::ReleaseRefusal) -> String {
+    use haven_core::release::ReleaseRefusal;
+    match r {
+        ReleaseRefusal::TooFewChanges {
+            changed,
+            needed,
+            earlier_at,
+        } => l.ta(
+            r.key(),
+            &[
+                ("changed", FluentValue::from(*changed as i64)),
+                ("needed", FluentValue::from(*needed as i64)),
+                ("date", FluentValue::from(l.datetime(earlier_at))),
+            ],
+        ),
+        ReleaseRefusal::OtherParameters {
+            k,
+            reporting_length,
+            earlier_at,
+            ..
+        } => l.ta(
+            r.key(),
+            &[
+                ("k", FluentValue::from(*k)),
+                ("length", FluentValue::from(*reporting_length)),
+                ("date", FluentValue::from(l.datetime(earlier_at))),
+            ],
+        ),
+    }
 }
 
 pub async fn release_submit(
@@ -720,14 +785,20 @@ pub async fn release_submit(
     }
     let length = f.reporting_length.trim().parse::<usize>().unwrap_or(0);
     let (Some(kind), Some(k)) = (kind, k) else {
-        return release_page_for(&state, &l, &s, errors);
+        return release_page_for(&state, &l, &s, errors, f).await;
     };
     let req = ReleaseRequest {
         kind,
         resolution: k,
         reporting_length: length,
         hxl: f.hxl.is_some(),
-        passphrase: Some(f.passphrase).filter(|p| !p.is_empty()),
+        passphrase: Some(f.passphrase.clone()).filter(|p| !p.is_empty()),
+        sensitive_zeros: f
+            .sensitive_zeros
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
     };
     match state
         .haven()
@@ -736,8 +807,24 @@ pub async fn release_submit(
     {
         Ok(file) => crate::api::zip_download(file),
         Err(CoreError::Invalid(errs)) => {
-            let errors = errs.iter().map(|e| l.t(e.key)).collect();
-            release_page_for(&state, &l, &s, errors)
+            let errors = errs
+                .iter()
+                .map(|e| {
+                    if e.key == "error-release-k-min" {
+                        l.ta(
+                            e.key,
+                            &[("k", FluentValue::from(state.haven().policy.min_cell.max(2)))],
+                        )
+                    } else {
+                        l.t(e.key)
+                    }
+                })
+                .collect();
+            release_page_for(&state, &l, &s, errors, f).await
+        }
+        Err(CoreError::ReleaseRefused(r)) => {
+            let errors = vec![refusal_message(&l, &r)];
+            release_page_for(&state, &l, &s, errors, f).await
         }
         Err(e) => fail(&l, e),
     }
