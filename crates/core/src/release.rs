@@ -272,12 +272,12 @@ impl Haven {
         let mut names: std::collections::HashMap<haven_domain::UserId, String> = Default::default();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            if !names.contains_key(&r.user_id) {
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(r.user_id) {
                 let name = haven_store::users::by_id(&mut conn, r.user_id)
                     .await?
                     .map(|u| u.display_name)
                     .unwrap_or_default();
-                names.insert(r.user_id, name);
+                e.insert(name);
             }
             out.push(LedgerEntry {
                 id: r.id,
