@@ -60,6 +60,7 @@ pub struct FileConfig {
     pub session_idle_minutes: Option<i64>,
     pub session_max_hours: Option<i64>,
     pub min_cell: Option<i64>,
+    pub stats_refresh_hours: Option<i64>,
     pub attachment_max_mb: Option<i64>,
     pub scan_command: Option<String>,
     pub draft_max_days: Option<i64>,
@@ -320,6 +321,18 @@ pub fn load(
         .or(file.min_cell)
     {
         policy.min_cell = v;
+    }
+    if let Some(v) = env("HAVEN_STATS_REFRESH_HOURS")
+        .map(|v| parse_int("HAVEN_STATS_REFRESH_HOURS", v))
+        .transpose()?
+        .or(file.stats_refresh_hours)
+    {
+        if !(1..=24 * 31).contains(&v) {
+            return Err(ConfigError::Invalid(format!(
+                "HAVEN_STATS_REFRESH_HOURS must be 1 to 744 hours, not {v}"
+            )));
+        }
+        policy.stats_refresh_secs = v * 3600;
     }
     if let Some(v) = env("HAVEN_ATTACHMENT_MAX_MB")
         .map(|v| parse_int("HAVEN_ATTACHMENT_MAX_MB", v))

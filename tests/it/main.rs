@@ -22,6 +22,7 @@ mod protection;
 mod records;
 mod referrals;
 mod release;
+mod release_attacks;
 mod retention;
 mod screening;
 mod smtp_sink;

@@ -10,7 +10,7 @@ use crate::harness::{Session, TestApp};
 /// A distinctive name and birth date that must never appear in any release.
 const NAME: &str = "Xiomaraquintana";
 
-async fn audit_count(app: &TestApp, action: &str) -> i64 {
+pub(crate) async fn audit_count(app: &TestApp, action: &str) -> i64 {
     sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events WHERE action = $1")
         .bind(action.to_string())
         .fetch_one(app.haven.db.pool())
@@ -18,7 +18,12 @@ async fn audit_count(app: &TestApp, action: &str) -> i64 {
         .unwrap()
 }
 
-async fn release(s: &Session, base: &str, token: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn release(
+    s: &Session,
+    base: &str,
+    token: &str,
+    body: Value,
+) -> reqwest::Response {
     s.client
         .post(format!("{base}/api/v1/releases/ctdc"))
         .bearer_auth(token)
@@ -29,7 +34,7 @@ async fn release(s: &Session, base: &str, token: &str, body: Value) -> reqwest::
 }
 
 /// The ZIP's entries, by name (opened with `passphrase` if sealed).
-fn unzip(bytes: &[u8], passphrase: Option<&str>) -> Vec<(String, String)> {
+pub(crate) fn unzip(bytes: &[u8], passphrase: Option<&str>) -> Vec<(String, String)> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a ZIP");
     let names: Vec<String> = (0..z.len())
         .map(|i| {

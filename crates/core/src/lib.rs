@@ -52,8 +52,13 @@ pub struct Policy {
     pub address_window_secs: i64,
     /// ISO 3166 alpha-2 code used in case numbers.
     pub country_code: String,
-    /// Aggregates below this count are hidden from analysts.
+    /// Aggregates below this count are hidden from analysts, and every count is rounded down to
+    /// a multiple of it.
     pub min_cell: i64,
+    /// How often the statistics page's figures are computed again (seconds; periods start at
+    /// multiples of it, UTC): live figures would reveal a hidden count to whoever adds one record
+    /// and looks again.
+    pub stats_refresh_secs: i64,
     /// Largest attachment accepted, in bytes.
     pub attachment_max_bytes: usize,
     /// Virus scanner run on every attachment (argv, space-separated; file on stdin), e.g.
@@ -94,6 +99,7 @@ impl Default for Policy {
             address_window_secs: 15 * 60,
             country_code: "GY".into(),
             min_cell: 5,
+            stats_refresh_secs: 86_400,
             attachment_max_bytes: 10 * 1024 * 1024,
             scan_command: String::new(),
             draft_max_age_secs: 30 * 86_400,

@@ -113,7 +113,8 @@ case-new-submit = Open case
 
 # Statistics
 stats-title = Statistics
-stats-help = Counts of cases, rounded down to a multiple of { $k }; counts below { $k } are hidden, so that nobody can be singled out.
+stats-help = Counts of cases and screenings, each rounded down to a multiple of { $k }. Counts below { $k } are hidden, and so is the next smallest count of a table when needed, so that the total minus the rows shown never reveals a small count.
+stats-as-of = Figures as of { $when }; they are computed once a day (next after { $next }), so that a record just added never shows at once.
 stats-total = Cases in total
 stats-by-status = By status
 stats-by-region = By region

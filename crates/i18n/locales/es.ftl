@@ -113,7 +113,8 @@ case-new-submit = Abrir caso
 
 # Statistics
 stats-title = Estadísticas
-stats-help = Número de casos, redondeado al múltiplo de { $k } inferior; los números menores de { $k } se ocultan, para que nadie pueda ser identificado.
+stats-help = Números de casos y de evaluaciones, cada uno redondeado hacia abajo a un múltiplo de { $k }. Los números menores que { $k } se ocultan, y si hace falta también el siguiente más pequeño de la tabla, para que el total menos las filas mostradas nunca revele un número pequeño.
+stats-as-of = Cifras al { $when }; se calculan una vez al día (próximo cálculo después del { $next }), para que un registro recién añadido nunca aparezca de inmediato.
 stats-total = Total de casos
 stats-by-status = Por estado
 stats-by-region = Por región

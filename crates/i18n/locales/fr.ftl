@@ -113,7 +113,8 @@ case-new-submit = Ouvrir le cas
 
 # Statistics
 stats-title = Statistiques
-stats-help = Nombres de cas, arrondis au multiple de { $k } inférieur ; les nombres inférieurs à { $k } sont masqués, afin que personne ne puisse être identifié.
+stats-help = Nombres de cas et de dépistages, chacun arrondi à un multiple inférieur de { $k }. Les nombres sous { $k } sont masqués, et au besoin le plus petit suivant du tableau aussi, pour que le total moins les lignes affichées ne révèle jamais un petit nombre.
+stats-as-of = Chiffres au { $when } ; ils sont calculés une fois par jour (prochain calcul après le { $next }), pour qu'un enregistrement ajouté n'y apparaisse jamais aussitôt.
 stats-total = Total des cas
 stats-by-status = Par statut
 stats-by-region = Par région

@@ -650,6 +650,8 @@ pub const NOT_DUMPED: &[&str] = &[
     "rate_events",
     // E-mails waiting to go out: a restored copy must not send them again.
     "outbox",
+    // Statistics snapshots: derived, computed again when needed.
+    "stats_snapshots",
     "_sqlx_migrations",
 ];
 

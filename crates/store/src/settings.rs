@@ -21,3 +21,29 @@ pub async fn set(conn: &mut Conn, key: &str, value: &str) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// The newest statistics snapshot: (computed_at, JSON body).
+pub async fn latest_stats_snapshot(conn: &mut Conn) -> Result<Option<(i64, String)>> {
+    let row = sqlx::query(
+        "SELECT computed_at, body FROM stats_snapshots ORDER BY computed_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| Ok((r.try_get("computed_at")?, r.try_get("body")?)))
+        .transpose()
+}
+
+/// Stores a statistics snapshot and drops the older ones.
+pub async fn put_stats_snapshot(conn: &mut Conn, id: &str, at: i64, body: &str) -> Result<()> {
+    sqlx::query("INSERT INTO stats_snapshots (id, computed_at, body) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(at)
+        .bind(body)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM stats_snapshots WHERE computed_at < $1")
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -331,14 +331,21 @@ async fn list_agencies(State(state): State<AppState>, ApiUser(_, _): ApiUser) ->
 #[derive(Serialize, ToSchema)]
 pub struct AggregateCell {
     key: Option<String>,
-    /// Absent when below the minimum cell size.
+    /// Absent when hidden: below the minimum cell size, or hidden with such a cell so that the
+    /// total minus the counts shown does not isolate it.
     count: Option<i64>,
 }
 
+/// The statistics, from the snapshot of the current period (recomputed daily by default).
 #[derive(Serialize, ToSchema)]
 pub struct Aggregates {
+    /// Rounded down to a multiple of `min_cell`, as every count.
     total: i64,
     min_cell: i64,
+    /// When the figures were computed (Unix seconds).
+    as_of: i64,
+    /// When they will next be computed, at the earliest (Unix seconds).
+    next_refresh: i64,
     by_status: Vec<AggregateCell>,
     by_region: Vec<AggregateCell>,
     by_exploitation: Vec<AggregateCell>,
@@ -350,7 +357,8 @@ pub struct Aggregates {
     by_screening_agency: Vec<AggregateCell>,
 }
 
-/// Case counts for analysts and coordinators; small counts are suppressed.
+/// Case and screening counts for analysts and coordinators, from the current period's snapshot;
+/// small counts are hidden.
 #[utoipa::path(get, path = "/api/v1/stats", responses((status = 200, body = Aggregates), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn stats(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
     let Some(cap) = p.aggregates_read() else {
@@ -368,6 +376,8 @@ async fn stats(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Respons
         Ok(a) => Json(Aggregates {
             total: a.total,
             min_cell: a.min_cell,
+            as_of: a.as_of,
+            next_refresh: a.next_refresh,
             by_status: conv(a.by_status),
             by_region: conv(a.by_region),
             by_exploitation: conv(a.by_exploitation),

@@ -568,6 +568,7 @@ struct StatsPage<'a> {
     help: String,
     agg: haven_core::stats::Aggregates,
     tables: Vec<(&'static str, Vec<(String, String)>)>,
+    as_of: String,
 }
 
 pub async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
@@ -633,9 +634,17 @@ pub async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Re
         ),
     ];
     let help = l.ta("stats-help", &[("k", k)]);
+    let as_of = l.ta(
+        "stats-as-of",
+        &[
+            ("when", FluentValue::from(l.datetime(&agg.as_of))),
+            ("next", FluentValue::from(l.datetime(&agg.next_refresh))),
+        ],
+    );
     render(&StatsPage {
         l: &l,
         help,
+        as_of,
         agg,
         tables,
     })
