@@ -11,6 +11,7 @@ mod browser;
 mod cases;
 mod cli;
 mod consents;
+mod dashboards;
 mod duplicates;
 mod durability;
 mod encryption;

@@ -157,6 +157,8 @@ pub struct CaseSearch {
     /// `YYYY-MM-DD`, inclusive.
     pub opened_from: String,
     pub opened_to: String,
+    /// Only open cases (active or in follow-up) at high or critical risk: the dashboard's figure.
+    pub high_risk: bool,
     /// 1-based.
     pub page: i64,
     pub per_page: i64,
@@ -1168,6 +1170,7 @@ fn search_query(s: &CaseSearch) -> Result<CaseQuery> {
         exploitation_type,
         opened_from,
         opened_before,
+        high_risk: s.high_risk,
         ..Default::default()
     })
 }
@@ -1204,6 +1207,7 @@ impl Haven {
             ("exploitation_type", q.exploitation_type.is_some()),
             ("opened_from", q.opened_from.is_some()),
             ("opened_to", q.opened_before.is_some()),
+            ("high_risk", q.high_risk),
         ]
         .into_iter()
         .filter(|f| f.1)

@@ -247,6 +247,15 @@ impl Haven {
     }
 
     /// How many transfers wait for the user's agency: a number only, so not audited.
+    /// How many transfer requests wait for the coordinator's approval (a count only).
+    pub async fn transfer_approval_count(&self, p: &Principal) -> Result<usize> {
+        if p.transfer_approval().is_none() {
+            return Ok(0);
+        }
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(case_parts::awaiting_approval(&mut conn).await?.len())
+    }
+
     pub async fn incoming_transfer_count(&self, p: &Principal) -> Result<usize> {
         if !p.may_accept_transfers() {
             return Ok(0);

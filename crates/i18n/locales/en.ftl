@@ -317,9 +317,14 @@ cases-search-region = Region
 cases-search-agency = Owning agency
 cases-search-from = Opened from
 cases-search-to = Opened until
+cases-search-high-risk = Open cases at high or critical risk only
 dashboard-transfers = { $count ->
     [one] One case transfer waits for your agency's decision.
    *[other] { $count } case transfers wait for your agency's decision.
+}
+dashboard-transfer-approvals = { $count ->
+    [one] One transfer request waits for your approval.
+   *[other] { $count } transfer requests wait for your approval.
 }
 nav-transfers = Transfers
 case-risk = Risk

@@ -317,9 +317,14 @@ cases-search-region = Región
 cases-search-agency = Institución responsable
 cases-search-from = Abierto desde
 cases-search-to = Abierto hasta
+cases-search-high-risk = Solo casos abiertos con riesgo alto o crítico
 dashboard-transfers = { $count ->
     [one] Una transferencia de caso espera la decisión de su institución.
    *[other] { $count } transferencias de casos esperan la decisión de su institución.
+}
+dashboard-transfer-approvals = { $count ->
+    [one] Una solicitud de traslado espera su aprobación.
+   *[other] { $count } solicitudes de traslado esperan su aprobación.
 }
 nav-transfers = Transferencias
 case-risk = Riesgo

@@ -317,9 +317,14 @@ cases-search-region = Région
 cases-search-agency = Organisme responsable
 cases-search-from = Ouvert à partir du
 cases-search-to = Ouvert jusqu'au
+cases-search-high-risk = Seulement les cas ouverts à risque élevé ou critique
 dashboard-transfers = { $count ->
     [one] Un transfert de cas attend la décision de votre organisme.
    *[other] { $count } transferts de cas attendent la décision de votre organisme.
+}
+dashboard-transfer-approvals = { $count ->
+    [one] Une demande de transfert attend votre approbation.
+   *[other] { $count } demandes de transfert attendent votre approbation.
 }
 nav-transfers = Transferts
 case-risk = Risque

@@ -138,6 +138,8 @@ pub struct SearchRequest {
     /// YYYY-MM-DD, inclusive.
     opened_from: String,
     opened_to: String,
+    /// Only open cases (active or in follow-up) at high or critical risk.
+    high_risk: bool,
     page: Option<i64>,
     /// At most 200; default 50.
     per_page: Option<i64>,
@@ -156,6 +158,8 @@ pub struct ListParams {
     exploitation_type: String,
     opened_from: String,
     opened_to: String,
+    /// Only open cases (active or in follow-up) at high or critical risk.
+    high_risk: bool,
 }
 
 async fn run_search(
@@ -177,6 +181,7 @@ async fn run_search(
         exploitation_type: s.exploitation_type,
         opened_from: s.opened_from,
         opened_to: s.opened_to,
+        high_risk: s.high_risk,
         page: s.page.unwrap_or(1),
         per_page: s.per_page.unwrap_or(50),
     };
@@ -223,6 +228,7 @@ pub async fn list_cases(
         exploitation_type: q.exploitation_type,
         opened_from: q.opened_from,
         opened_to: q.opened_to,
+        high_risk: q.high_risk,
         ..Default::default()
     };
     run_search(&state, &p, &o, s).await

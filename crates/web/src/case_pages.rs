@@ -132,6 +132,10 @@ async fn cases_page(
 #[derive(Deserialize)]
 pub struct PageQuery {
     page: Option<i64>,
+    /// The dashboard's link: open cases at high or critical risk (no personal data, so it may
+    /// be in the address).
+    #[serde(default)]
+    high_risk: bool,
 }
 
 pub async fn cases_list(
@@ -141,6 +145,7 @@ pub async fn cases_list(
 ) -> Response {
     let search = CaseSearch {
         page: q.page.unwrap_or(1),
+        high_risk: q.high_risk,
         ..Default::default()
     };
     cases_page(&state, &info, &s, search).await

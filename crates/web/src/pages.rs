@@ -453,33 +453,146 @@ pub async fn language(
 
 // ---- dashboard ----
 
+/// A figure of the dashboard: its count, its sentence, and the list that gives that count.
+struct Figure {
+    id: &'static str,
+    href: &'static str,
+    text: String,
+    count: i64,
+    /// Asks for attention (shown as a notice, in red when urgent).
+    class: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage<'a> {
     l: &'a Layout<'a>,
     welcome: String,
-    cases_visible: Option<String>,
-    transfers: Option<String>,
-    tips: Option<String>,
+    figures: Vec<Figure>,
     role_note: Option<String>,
-    overdue: Option<String>,
-    high_risk: Option<String>,
-    tasks: Option<String>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     let p = &s.principal;
-    let cases_visible = match p.case_list() {
-        Some(cap) => match state.haven().count_cases(cap).await {
-            Ok(n) => Some(l.ta(
-                "dashboard-cases-visible",
-                &[("count", FluentValue::from(n))],
-            )),
-            Err(e) => return fail(&l, e),
-        },
-        None => None,
+    let h = state.haven();
+    let mut figures = Vec::new();
+    // Each figure counts exactly what its link lists (checked for every demo role by a test).
+    let mut figure = |id, href, key: &str, count: i64, class, shown_at_zero: bool| {
+        if count > 0 || shown_at_zero {
+            figures.push(Figure {
+                id,
+                href,
+                text: l.ta(key, &[("count", FluentValue::from(count))]),
+                count,
+                class,
+            });
+        }
     };
+    if let Some(cap) = p.case_list() {
+        match h.count_cases(cap).await {
+            Ok(n) => figure("cases", "/cases", "dashboard-cases-visible", n, "", true),
+            Err(e) => return fail(&l, e),
+        }
+    }
+    // Transfers waiting for this agency's decision, and (coordinator) for approval: counts only.
+    match h.incoming_transfer_count(p).await {
+        Ok(n) => figure(
+            "transfers",
+            "/transfers#incoming",
+            "dashboard-transfers",
+            n as i64,
+            "notice",
+            false,
+        ),
+        Err(e) => return fail(&l, e),
+    }
+    match h.transfer_approval_count(p).await {
+        Ok(n) => figure(
+            "transfer-approvals",
+            "/transfers#approvals",
+            "dashboard-transfer-approvals",
+            n as i64,
+            "notice",
+            false,
+        ),
+        Err(e) => return fail(&l, e),
+    }
+    // Referrals past their answer deadline: the agency's own (sent or received), all of them
+    // for the coordinator. A count only.
+    if l.can_referrals {
+        match h.overdue_referrals(p, haven_core::now()).await {
+            Ok(v) => figure(
+                "overdue",
+                "/referrals#overdue",
+                "dashboard-overdue",
+                v.len() as i64,
+                "notice error",
+                false,
+            ),
+            Err(e) => return fail(&l, e),
+        }
+    }
+    // Open cases at high or critical risk among those the user may see.
+    if let Some(cap) = p.case_list() {
+        match h.count_high_risk(cap).await {
+            Ok(n) => figure(
+                "high-risk",
+                "/cases?high_risk=true",
+                "dashboard-high-risk",
+                n,
+                "notice error",
+                false,
+            ),
+            Err(e) => return fail(&l, e),
+        }
+    }
+    let mut tasks_text = None;
+    if l.can_tasks {
+        match h.task_counts(p).await {
+            Ok((n, late)) if n > 0 => {
+                tasks_text = Some((
+                    l.ta(
+                        "dashboard-tasks",
+                        &[
+                            ("count", FluentValue::from(n)),
+                            ("overdue", FluentValue::from(late)),
+                        ],
+                    ),
+                    n,
+                ))
+            }
+            Ok(_) => {}
+            Err(e) => return fail(&l, e),
+        }
+    }
+    // Tips waiting for triage (all for the coordinator, one's own for others): counts only.
+    let open_tips = match h.tip_counts(p).await {
+        Ok(counts) => counts
+            .iter()
+            .filter(|(s, _)| s == "new" || s == "assigned")
+            .map(|(_, n)| n)
+            .sum::<i64>(),
+        Err(e) => return fail(&l, e),
+    };
+    if let Some((text, n)) = tasks_text {
+        figures.push(Figure {
+            id: "tasks",
+            href: "/tasks",
+            text,
+            count: n as i64,
+            class: "notice",
+        });
+    }
+    if open_tips > 0 {
+        figures.push(Figure {
+            id: "tips",
+            href: "/tips?status=open",
+            text: l.ta("dashboard-tips", &[("count", FluentValue::from(open_tips))]),
+            count: open_tips,
+            class: "notice",
+        });
+    }
     // Roles that see no case list get a line on what they do see (where one is written).
     let role_note = Some(format!(
         "dashboard-role-{}",
@@ -490,71 +603,10 @@ pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -
         "dashboard-welcome",
         &[("name", FluentValue::from(s.display_name.clone()))],
     );
-    // Transfers waiting for this agency's decision: a count only, nothing about the cases.
-    let transfers = match state.haven().incoming_transfer_count(p).await {
-        Ok(n) if n > 0 => Some(l.ta("dashboard-transfers", &[("count", FluentValue::from(n))])),
-        Ok(_) => None,
-        Err(e) => return fail(&l, e),
-    };
-    // Tips waiting for triage (all for the coordinator, one's own for others): counts only.
-    let tips = match state.haven().tip_counts(p).await {
-        Ok(counts) => {
-            let open: i64 = counts
-                .iter()
-                .filter(|(s, _)| s == "new" || s == "assigned")
-                .map(|(_, n)| n)
-                .sum();
-            (open > 0).then(|| l.ta("dashboard-tips", &[("count", FluentValue::from(open))]))
-        }
-        Err(e) => return fail(&l, e),
-    };
-    // Referrals past their answer deadline: the agency's own (sent or received), all of them
-    // for the coordinator. A count only.
-    let overdue = if l.can_referrals {
-        match state.haven().overdue_referrals(p, haven_core::now()).await {
-            Ok(v) if !v.is_empty() => Some(l.ta(
-                "dashboard-overdue",
-                &[("count", FluentValue::from(v.len()))],
-            )),
-            Ok(_) => None,
-            Err(e) => return fail(&l, e),
-        }
-    } else {
-        None
-    };
-    // Open cases at high or critical risk among those the user may see; the user's tasks.
-    let high_risk = match p.case_list() {
-        Some(cap) => match state.haven().count_high_risk(cap).await {
-            Ok(n) if n > 0 => Some(l.ta("dashboard-high-risk", &[("count", FluentValue::from(n))])),
-            Ok(_) => None,
-            Err(e) => return fail(&l, e),
-        },
-        None => None,
-    };
-    let tasks = if l.can_tasks {
-        match state.haven().task_counts(p).await {
-            Ok((n, late)) if n > 0 => Some(l.ta(
-                "dashboard-tasks",
-                &[
-                    ("count", FluentValue::from(n)),
-                    ("overdue", FluentValue::from(late)),
-                ],
-            )),
-            Ok(_) => None,
-            Err(e) => return fail(&l, e),
-        }
-    } else {
-        None
-    };
     render(&DashboardPage {
         l: &l,
         welcome,
-        cases_visible,
-        transfers,
-        tips,
-        overdue,
-        high_risk,
-        tasks,
+        figures,
         role_note,
     })
 }
