@@ -234,6 +234,17 @@ async fn the_ledger_refuses_releases_a_few_cases_apart() {
     let res = release(&analyst, &app.base, &token, agg.clone()).await;
     assert_eq!(res.status(), 200);
 
+    // Two k-anonymous releases of these cases at once, with other settings: one is made, the
+    // other refused (the ledger is checked again, locked, when a release is recorded).
+    let anon = |k: u64| json!({"kind": "anonymized", "k": k});
+    let (a, b) = tokio::join!(
+        release(&analyst, &app.base, &token, anon(5)),
+        release(&analyst, &app.base, &token, anon(7)),
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+
     // Synthetic data of these cases: once with k = 5; with k = 6 refused; k = 5 again given.
     let syn = |k: u64| json!({"kind": "synthetic", "k": k, "reporting_length": 2});
     assert_eq!(
@@ -279,6 +290,7 @@ async fn the_ledger_refuses_releases_a_few_cases_apart() {
             "aggregates",
             "synthetic",
             "synthetic",
+            "anonymized",
             "aggregates",
             "aggregates",
             "aggregates"

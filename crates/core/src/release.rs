@@ -265,6 +265,27 @@ fn zip(files: &[(&str, &[u8])], passphrase: Option<&str>) -> Result<Vec<u8>> {
 }
 
 impl Haven {
+    /// Records a refusal by the ledger (audited) and returns it as the error to give.
+    async fn refuse_release(
+        &self,
+        cap: &AggregatesRead<'_>,
+        origin: &Origin,
+        req: &ReleaseRequest,
+        k: u64,
+        r: ReleaseRefusal,
+    ) -> CoreError {
+        let ev = Event::new(Action::ReleaseRefused).details(serde_json::json!({
+            "kind": req.kind.as_str(),
+            "k": k,
+            "reporting_length": req.reporting_length,
+            "reason": r.key(),
+        }));
+        match self.record_read(&actor(cap.principal(), origin), ev).await {
+            Ok(()) => CoreError::ReleaseRefused(r),
+            Err(e) => e,
+        }
+    }
+
     /// The register's release ledger, newest first (at most 200 entries).
     pub async fn release_ledger(&self, _cap: AggregatesRead<'_>) -> Result<Vec<LedgerEntry>> {
         let mut conn = self.db.pool().acquire().await?;
@@ -391,34 +412,30 @@ impl Haven {
         let layout = layout_csv(&rows, false)?;
         let zeros_json = (req.kind != ReleaseKind::Raw)
             .then(|| serde_json::to_string(&req.sensitive_zeros).unwrap_or_default());
-        // The ledger first: a refused release costs no engine time. Checked and written in one
-        // transaction, so that two releases at once cannot both pass against the same history.
+        // The ledger first, so that a refused release costs no engine time; checked again, with
+        // the ledger locked, in the transaction that records the release (another release may
+        // have been made while the engine ran).
         let ledger_id = uuid::Uuid::now_v7().to_string();
-        let mut ltx = self.db.begin().await?;
-        if req.kind != ReleaseKind::Raw {
-            let earlier = ledger::protected_with_tags(&mut ltx).await?;
-            if let Err(r) = ledger_check(
-                &earlier,
+        let check = |earlier: &[LedgerRow]| {
+            if req.kind == ReleaseKind::Raw {
+                return Ok(());
+            }
+            ledger_check(
+                earlier,
                 &tags,
                 req.kind,
                 k,
                 req.reporting_length,
                 &zeros_json,
                 base,
-            ) {
-                ltx.rollback().await?;
-                self.record_read(
-                    &actor(cap.principal(), origin),
-                    Event::new(Action::ReleaseRefused).details(serde_json::json!({
-                        "kind": req.kind.as_str(),
-                        "k": k,
-                        "reporting_length": req.reporting_length,
-                        "reason": r.key(),
-                    })),
-                )
-                .await?;
-                return Err(CoreError::ReleaseRefused(r));
-            }
+            )
+        };
+        let earlier = {
+            let mut conn = self.db.pool().acquire().await?;
+            ledger::protected_with_tags(&mut conn).await?
+        };
+        if let Err(r) = check(&earlier) {
+            return Err(self.refuse_release(&cap, origin, &req, k, r).await);
         }
         let zeros = Zeros::SensitiveIn(req.sensitive_zeros.clone());
         let today = crate::cases::today();
@@ -536,10 +553,7 @@ impl Haven {
             .map_err(CoreError::internal)
         {
             Ok(Ok(r)) => r,
-            Ok(Err(e)) | Err(e) => {
-                ltx.rollback().await?;
-                return Err(e);
-            }
+            Ok(Err(e)) | Err(e) => return Err(e),
         };
         let entries: Vec<(&str, &[u8])> = files
             .iter()
@@ -554,6 +568,13 @@ impl Haven {
             None => (Action::ReleaseMade, cap.principal()),
         };
         // The ledger entry and the audit event commit together, before anything is returned.
+        let mut ltx = self.db.begin().await?;
+        ledger::lock(&mut ltx, self.db.backend()).await?;
+        let earlier = ledger::protected_with_tags(&mut ltx).await?;
+        if let Err(r) = check(&earlier) {
+            ltx.rollback().await?;
+            return Err(self.refuse_release(&cap, origin, &req, k, r).await);
+        }
         ledger::insert(
             &mut ltx,
             &LedgerRow {

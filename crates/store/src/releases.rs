@@ -47,6 +47,17 @@ fn ledger_row(r: &sqlx::any::AnyRow, tags: bool) -> Result<LedgerRow> {
     })
 }
 
+/// Locks the ledger until the transaction ends, so that two releases made at once are checked
+/// one after the other (SQLite's write transactions are already exclusive).
+pub async fn lock(conn: &mut Conn, backend: crate::Backend) -> Result<()> {
+    if backend == crate::Backend::Postgres {
+        sqlx::query("LOCK TABLE release_ledger IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn insert(conn: &mut Conn, e: &LedgerRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO release_ledger (id, made_at, user_id, kind, k, reporting_length, \
