@@ -114,3 +114,147 @@ async fn errors_are_problem_json_and_tokens_can_be_revoked() {
         401
     );
 }
+
+/// Every route of the OpenAPI document answers malformed requests with an RFC 9457 problem
+/// document: a method it does not serve (405, with `Allow`), a query string that does not parse,
+/// a body over the limit (413), a JSON array where an object is expected. Nothing comes back as
+/// axum's plain text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_api_route_answers_problem_json_to_malformed_requests() {
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let token = app.login("coordinator").await.token().await;
+    let doc: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // A fresh connection per request: after refusing an oversize body the server closes the
+    // connection, which a pooled one would find broken on its next use.
+    let c = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let is_problem = |res: &reqwest::Response| {
+        res.headers()
+            .get("content-type")
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"))
+    };
+    // Just over the 1 MiB JSON limit (far over it, the server stops reading and the client
+    // sees a broken pipe instead of the answer).
+    let big = vec![b'a'; 1024 * 1024 + 1024];
+    let mut routes = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        // Path parameters: something that is no id.
+        let url = app.url(
+            &path
+                .split('/')
+                .map(|seg| {
+                    if seg.starts_with('{') {
+                        "not-an-id"
+                    } else {
+                        seg
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/"),
+        );
+        let methods: Vec<&str> = ops
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|m| m.as_str())
+            .collect();
+        routes += 1;
+        // A method the route does not serve.
+        let res = c
+            .request(reqwest::Method::PATCH, &url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405, "PATCH {path}");
+        assert!(is_problem(&res), "PATCH {path}");
+        assert!(res.headers().contains_key("allow"), "PATCH {path}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(
+            body["type"],
+            "https://haven.invalid/problems/error-method-not-allowed"
+        );
+        for m in methods {
+            let method: reqwest::Method = m.to_uppercase().parse().unwrap();
+            // A query string that does not parse.
+            let res = c
+                .request(method.clone(), format!("{url}?page=abc&per_page=-x&k[]=1"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            if res.status().is_client_error() || res.status().is_server_error() {
+                assert!(is_problem(&res), "{m} {path}?page=abc: {}", res.status());
+            }
+            assert!(
+                !res.status().is_server_error(),
+                "{m} {path}: {}",
+                res.status()
+            );
+            // Routes that read a body: one over the limit, and a JSON array where an object is
+            // expected.
+            if ops[m].get("requestBody").is_none() {
+                continue;
+            }
+            let res = c
+                .request(method.clone(), &url)
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body(big.clone())
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                res.status().is_client_error(),
+                "{m} {path} big: {}",
+                res.status()
+            );
+            assert!(is_problem(&res), "{m} {path} big: {}", res.status());
+            let res = c
+                .request(method, &url)
+                .bearer_auth(&token)
+                .json(&serde_json::json!([]))
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                res.status().is_client_error(),
+                "{m} {path} []: {}",
+                res.status()
+            );
+            assert!(is_problem(&res), "{m} {path} []: {}", res.status());
+        }
+    }
+    assert!(routes > 40, "{routes} routes");
+    // The list with a page that is not a number: a problem naming the request as bad.
+    let res = c
+        .get(app.url("/api/v1/cases?page=abc"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(is_problem(&res));
+    // A body over the limit on a route that reads one: 413.
+    let res = c
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        body["type"],
+        "https://haven.invalid/problems/error-too-large"
+    );
+}

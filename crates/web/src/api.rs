@@ -170,6 +170,10 @@ pub(crate) fn problem(
              the same ones (see GET /api/v1/releases)"
         }
         "error-precondition-required" => "If-Match with the version read is required",
+        "error-method-not-allowed" => "Method not allowed here (see the Allow header)",
+        "error-too-large" => "The request body is too large",
+        "error-unsupported-media-type" => "Unsupported media type: send application/json",
+        "error-timeout" => "The request took too long",
         "error-file-empty"
         | "error-file-too-large"
         | "error-file-type"
@@ -268,16 +272,68 @@ impl FromRequestParts<AppState> for ApiUser {
 /// Rejects malformed JSON bodies with a problem document instead of axum's plain text.
 pub struct ApiJson<T>(pub T);
 
+/// The problem `type` for an error status that no handler explained (axum's own rejections:
+/// a bad query string, a wrong method, an oversize body, a body that is not the JSON expected).
+fn key_for_status(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::UNAUTHORIZED => "error-unauthenticated",
+        StatusCode::FORBIDDEN => "error-forbidden",
+        StatusCode::NOT_FOUND => "error-not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "error-method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "error-unsupported-media-type",
+        StatusCode::REQUEST_TIMEOUT => "error-timeout",
+        StatusCode::UNPROCESSABLE_ENTITY => "error-form",
+        StatusCode::TOO_MANY_REQUESTS => "error-rate-limited",
+        s if s.is_client_error() => "error-bad-request",
+        _ => "error-internal",
+    }
+}
+
+/// Every error answer under `/api/` is an RFC 9457 problem document: answers the handlers did
+/// not shape (rejections by axum or tower-http) are replaced by one with a stable `type`,
+/// keeping their status and `Allow` header.
+pub(crate) async fn problems_only(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let shaped = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if shaped {
+        return res;
+    }
+    let allow = res.headers().get(axum::http::header::ALLOW).cloned();
+    let mut out = problem(status, key_for_status(status), vec![]);
+    if let Some(a) = allow {
+        out.headers_mut().insert(axum::http::header::ALLOW, a);
+    }
+    out
+}
+
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(_) => Err(problem(
-                StatusCode::BAD_REQUEST,
-                "error-bad-request",
-                vec![],
-            )),
+        // Every request body is a JSON object: an array would be read by serde as a struct's
+        // fields in order, and an empty one as "all defaults".
+        let bad = |status: StatusCode| problem(status, key_for_status(status), vec![]);
+        match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) if v.is_object() => serde_json::from_value(v)
+                .map(ApiJson)
+                .map_err(|_| bad(StatusCode::BAD_REQUEST)),
+            Ok(Json(_)) => Err(bad(StatusCode::BAD_REQUEST)),
+            // Too large, not JSON, or not sent as JSON: the rejection's own status.
+            Err(rej) => Err(bad(match rej.status() {
+                StatusCode::UNPROCESSABLE_ENTITY => StatusCode::BAD_REQUEST,
+                s => s,
+            })),
         }
     }
 }

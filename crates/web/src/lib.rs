@@ -314,6 +314,8 @@ pub fn router(state: AppState) -> Router {
         // only uploads may reach the larger limit.
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
+        // Outermost, so that the body limit's and the router's own answers are shaped too.
+        .layer(axum::middleware::from_fn(api::problems_only))
         .with_state(state)
 }
 
