@@ -171,6 +171,20 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
     )
     .await;
     assert_eq!(bad.status(), 422);
+    // A control character is "bad characters", not "too long" (one text rule everywhere).
+    let bad: Value = api(
+        &app,
+        &screener,
+        Method::POST,
+        "/api/v1/tips",
+        Some(json!({"what": "a\u{0}b", "caller": "witness"})),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(bad["errors"][0]["field"], "what");
+    assert_eq!(bad["errors"][0]["code"], "error-bad-characters");
     assert_eq!(
         api(
             &app,

@@ -5,6 +5,7 @@ use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::CaseId;
 use haven_domain::record::{EventData, PerpetratorData};
+use haven_domain::text::{self, Lines};
 use haven_store::case_parts::{self, AttachmentRow, EventRow, PerpetratorRow};
 
 use crate::cases::{aad, opt, today};
@@ -156,14 +157,8 @@ impl Haven {
         if body.is_empty() {
             return Err(CoreError::invalid("note_body", "error-required"));
         }
-        if body.chars().count() > NOTE_MAX {
-            return Err(CoreError::invalid("note_body", "error-too-long"));
-        }
-        if body
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(CoreError::invalid("note_body", "error-bad-characters"));
+        if let Err(e) = text::check(body, NOTE_MAX, Lines::Many) {
+            return Err(CoreError::invalid("note_body", e.key()));
         }
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, id, origin).await?;

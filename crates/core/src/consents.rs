@@ -5,6 +5,7 @@ use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::consent::{self, Consent, FORMS, GIVEN_BY, PURPOSES};
 use haven_domain::record::parse_date;
+use haven_domain::text::{self, Lines};
 use haven_domain::{AgencyId, CaseId, Region};
 use haven_store::consents::{self as store, ConsentRow, ServiceRow};
 use time::Date;
@@ -117,8 +118,8 @@ impl Haven {
             ("consent_guardian", guardian),
             ("consent_note", i.note.trim()),
         ] {
-            if !crate::screening::text_ok(v, TEXT_MAX) {
-                e.push((field, "error-too-long"));
+            if let Err(t) = text::check(v, TEXT_MAX, Lines::Many) {
+                e.push((field, t.key()));
             }
         }
         if !e.is_empty() {
@@ -177,8 +178,8 @@ impl Haven {
         origin: &Origin,
     ) -> Result<()> {
         let reason = reason.trim();
-        if !crate::screening::text_ok(reason, TEXT_MAX) {
-            return Err(CoreError::invalid("consent_reason", "error-too-long"));
+        if let Err(t) = text::check(reason, TEXT_MAX, Lines::Many) {
+            return Err(CoreError::invalid("consent_reason", t.key()));
         }
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, case, origin).await?;
@@ -533,8 +534,8 @@ impl Haven {
             ("service_hours", i.hours.trim(), 200),
             ("service_emergency_line", i.emergency_line.trim(), 100),
         ] {
-            if !crate::screening::text_ok(v, max) {
-                e.push((field, "error-too-long"));
+            if let Err(t) = text::check(v, max, Lines::Many) {
+                e.push((field, t.key()));
             }
         }
         use haven_domain::reference;

@@ -7,6 +7,7 @@ use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::protection::{self as rules};
 use haven_domain::record::parse_date;
+use haven_domain::text::{self, Lines};
 use haven_domain::{AgencyId, CaseId, UserId};
 use haven_store::protection::{
     self as store, PlanRow, ProceedingsRow, ReflectionRow, ReturnRow, RiskRow, TaskRow,
@@ -53,8 +54,8 @@ fn opt_date(
 
 fn text(s: &str, field: &'static str, e: &mut Vec<(&'static str, &'static str)>) -> String {
     let s = s.trim();
-    if !crate::screening::text_ok(s, TEXT_MAX) {
-        e.push((field, "error-too-long"));
+    if let Err(t) = text::check(s, TEXT_MAX, Lines::Many) {
+        e.push((field, t.key()));
     }
     s.to_string()
 }

@@ -5,6 +5,7 @@
 use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::referral::{self, Move, SECTIONS, Side, Status, URGENCIES};
+use haven_domain::text::{self, Lines};
 use haven_domain::{AgencyId, CaseId, UserId};
 use haven_store::notifications::CaseServiceRow;
 use haven_store::referrals::{self as store, ReferralRow};
@@ -198,8 +199,8 @@ impl Haven {
             ("referral_reason", i.reason.trim()),
             ("referral_justification", i.emergency_justification.trim()),
         ] {
-            if !crate::screening::text_ok(v, TEXT_MAX) {
-                e.push((field, "error-too-long"));
+            if let Err(t) = text::check(v, TEXT_MAX, Lines::Many) {
+                e.push((field, t.key()));
             }
         }
         let tx = self.db.begin().await?;
@@ -352,8 +353,8 @@ impl Haven {
         {
             return Err(CoreError::invalid("referral_answer", "error-required"));
         }
-        if note.is_some_and(|n| !crate::screening::text_ok(n, TEXT_MAX)) {
-            return Err(CoreError::invalid("referral_answer", "error-too-long"));
+        if let Some(Err(t)) = note.map(|n| text::check(n, TEXT_MAX, Lines::Many)) {
+            return Err(CoreError::invalid("referral_answer", t.key()));
         }
         if m == Move::Send {
             let case = r.case_id.ok_or(CoreError::NotFound)?;

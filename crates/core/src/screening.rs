@@ -1,6 +1,7 @@
 //! Screening interviews by the ILO/EC indicators: recorded with their context and evidence
 //! (sealed), evaluated by the domain's decision engine for every applicable profile, audited in
 //! the same transaction. Outcome, profiles, region and agency stay in clear for statistics.
+use haven_domain::text::{self, Lines};
 use std::collections::BTreeMap;
 
 use haven_audit::{Action, Event};
@@ -144,13 +145,6 @@ pub struct ScreenedPerson {
     pub birth_year: Option<i32>,
 }
 
-pub(crate) fn text_ok(s: &str, max: usize) -> bool {
-    s.chars().count() <= max
-        && !s
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-}
-
 /// The facts of a screening kept in clear (and the place, sealed on the way in).
 pub(crate) struct ScreeningFacts {
     pub case_id: Option<CaseId>,
@@ -258,13 +252,14 @@ impl Haven {
         if input.answers.keys().any(|id| set.get(id).is_none()) {
             errors.push(("answers", "error-screening-indicator"));
         }
-        if input
+        if let Some(e) = input
             .answers
             .values()
-            .any(|a| !text_ok(&a.evidence, EVIDENCE_MAX))
-            || !text_ok(&input.place, EVIDENCE_MAX)
+            .map(|a| a.evidence.as_str())
+            .chain([input.place.as_str()])
+            .find_map(|t| text::check(t, EVIDENCE_MAX, Lines::Many).err())
         {
-            errors.push(("answers", "error-too-long"));
+            errors.push(("answers", e.key()));
         }
         let screened_on = if input.screened_on.trim().is_empty() {
             today().to_string()

@@ -5,6 +5,7 @@
 //! only a keyed hash of it, for the rate limit, kept for an hour.
 use haven_audit::{Action, Actor, Event};
 use haven_authz::{Principal, TipTriage};
+use haven_domain::text::{self, Lines};
 use haven_domain::{CaseId, UserId};
 use haven_store::tips::{self, TipQuery, TipRow};
 
@@ -151,10 +152,9 @@ pub enum Triage {
     Close { reason: String, note: String },
 }
 
-/// Over-long, or with control characters other than line breaks and tabs (same rule as the
-/// screening's free text).
-fn bad_text(s: &str, max: usize) -> bool {
-    !crate::screening::text_ok(s, max)
+/// The free-text rule (`haven_domain::text`): the message key of what is wrong, if anything.
+fn bad_text(s: &str, max: usize) -> Option<&'static str> {
+    text::check(s, max, Lines::Many).err().map(|e| e.key())
 }
 
 /// A reference code the submitter can quote: 8 characters of Crockford base32 (no I, L, O, U).
@@ -189,16 +189,16 @@ fn validate(input: &TipInput) -> Result<()> {
     let mut errors = Vec::new();
     if input.what.trim().is_empty() {
         errors.push(("what", "error-required"));
-    } else if bad_text(&input.what, WHAT_MAX) {
-        errors.push(("what", "error-too-long"));
+    } else if let Some(k) = bad_text(&input.what, WHAT_MAX) {
+        errors.push(("what", k));
     }
     for (field, v) in [
         ("place", &input.place),
         ("when", &input.when),
         ("contact", &input.contact),
     ] {
-        if bad_text(v, SHORT_MAX) {
-            errors.push((field, "error-too-long"));
+        if let Some(k) = bad_text(v, SHORT_MAX) {
+            errors.push((field, k));
         }
     }
     let region = input.region.trim();
@@ -220,8 +220,8 @@ fn validate(input: &TipInput) -> Result<()> {
         if call.minutes.is_some_and(|m| m > 600) {
             errors.push(("minutes", "error-number-range"));
         }
-        if bad_text(&call.note, SHORT_MAX) {
-            errors.push(("call_note", "error-too-long"));
+        if let Some(k) = bad_text(&call.note, SHORT_MAX) {
+            errors.push(("call_note", k));
         }
     }
     if errors.is_empty() {
@@ -542,8 +542,8 @@ impl Haven {
                 if reason == "other" && note.is_empty() {
                     return Err(CoreError::invalid("note", "error-required"));
                 }
-                if bad_text(note, SHORT_MAX) {
-                    return Err(CoreError::invalid("note", "error-too-long"));
+                if let Some(k) = bad_text(note, SHORT_MAX) {
+                    return Err(CoreError::invalid("note", k));
                 }
                 row.triage_note = opt(note).map(|n| {
                     self.cipher()

@@ -3,6 +3,7 @@
 //! verification code, participant lists imported from sign-up sheets, and reports. Trainers and
 //! the coordinator manage it (`TrainingManage`); analysts read the reports. Nothing here reaches a
 //! case. Participants' names, positions and contacts are sealed; every read of them is audited.
+use haven_domain::text::{self, Lines};
 use std::collections::{BTreeMap, BTreeSet};
 
 use haven_audit::{Action, Actor, Event};
@@ -231,8 +232,9 @@ fn fold(s: &str) -> String {
     haven_crypto::blind::normalise_name(s)
 }
 
-fn text_ok(s: &str, max: usize) -> bool {
-    crate::screening::text_ok(s, max) && !s.contains('\n')
+/// Training texts are one line each.
+fn one_line(s: &str, max: usize) -> Result<(), &'static str> {
+    text::check(s, max, Lines::One).map_err(|e| e.key())
 }
 
 fn day(s: &str) -> Result<Date> {
@@ -290,8 +292,8 @@ fn check_workshop(i: &WorkshopInput, defaults: CompletionRule) -> Result<Worksho
     let title = i.title.trim();
     if title.is_empty() {
         e.push(("title", "error-required"));
-    } else if !text_ok(title, TITLE_MAX) {
-        e.push(("title", "error-too-long"));
+    } else if let Err(k) = one_line(title, TITLE_MAX) {
+        e.push(("title", k));
     }
     let topics: Vec<&str> = i
         .topics
@@ -342,8 +344,8 @@ fn check_workshop(i: &WorkshopInput, defaults: CompletionRule) -> Result<Worksho
         ("grant_ref", &i.grant_ref),
         ("questionnaire", &i.questionnaire),
     ] {
-        if !text_ok(v.trim(), TEXT_MAX) {
-            e.push((field, "error-too-long"));
+        if let Err(k) = one_line(v.trim(), TEXT_MAX) {
+            e.push((field, k));
         }
     }
     let number = |field: &'static str, v: &str, max: i64, e: &mut Vec<_>| -> Option<i64> {
@@ -570,8 +572,8 @@ impl Haven {
             ("contact", i.contact.trim()),
             ("organisation", i.organisation.trim()),
         ] {
-            if !text_ok(v, TEXT_MAX) {
-                e.push((field, "error-too-long"));
+            if let Err(k) = one_line(v, TEXT_MAX) {
+                e.push((field, k));
             }
         }
         let sex = import::parse_sex(&i.sex);
@@ -946,8 +948,8 @@ impl Haven {
                 ("phone", &row.phone),
                 ("email", &row.email),
             ] {
-                if !text_ok(v, import::MAX_CELL) {
-                    errors.push((field, "error-too-long"));
+                if let Err(k) = one_line(v, import::MAX_CELL) {
+                    errors.push((field, k));
                 }
             }
             if row.first_name.trim().is_empty() && row.family_name.trim().is_empty() {

@@ -12,6 +12,7 @@ pub mod reference;
 pub mod referral;
 pub mod role;
 pub mod screening;
+pub mod text;
 pub mod values;
 
 pub use access::{CaseAccessFacts, CaseScope};

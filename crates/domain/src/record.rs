@@ -166,13 +166,13 @@ impl Check {
         if t.len() != v.len() {
             *v = t.to_string();
         }
-        if v.chars().count() > max {
-            self.err(field, "error-too-long");
-        } else if v
-            .chars()
-            .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-        {
-            self.err(field, "error-bad-characters");
+        let lines = if multiline {
+            crate::text::Lines::Many
+        } else {
+            crate::text::Lines::One
+        };
+        if let Err(e) = crate::text::check(v, max, lines) {
+            self.err(field, e.key());
         }
     }
 
