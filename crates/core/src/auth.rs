@@ -1,5 +1,6 @@
 //! Authentication: password sign-in with lockout, sessions with idle and absolute timeouts,
 //! the TOTP second factor, and personal API tokens.
+use crate::sealed::{self};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use haven_audit::{Action, Actor, Event};
@@ -431,7 +432,7 @@ impl Haven {
         let uid = s.principal.user_id;
         let blob = self
             .cipher()
-            .encrypt(&e.secret, &format!("users.totp_secret:{uid}"));
+            .encrypt(&e.secret, &sealed::USERS_TOTP_SECRET.of(uid));
         users::set_totp(&mut tx, uid, Some(&blob)).await?;
         users::use_totp_step(&mut tx, uid, step as i64).await?;
         let cookie = self.complete_mfa(&mut tx, s, t).await?;

@@ -1,6 +1,7 @@
 //! Cases and the persons they concern, on the HTCDS model: register, find, view, edit with
 //! optimistic concurrency and field-level history, close and reopen, assign. Every read of a case
 //! is audited; a case the user may not see answers "not found", so its existence does not leak.
+use crate::sealed::{self, Column};
 use haven_audit::{Action, Event};
 use haven_authz::{CaseCreate, CaseList, CaseReader, CaseWriter, Principal};
 use haven_domain::record::{
@@ -16,11 +17,6 @@ use haven_store::{Conn, Tx};
 
 use crate::unit::CaseTx;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
-
-/// Additional authenticated data binding a ciphertext to its column and row.
-pub(crate) fn aad(table: &str, column: &str, id: impl std::fmt::Display) -> String {
-    format!("{table}.{column}:{id}")
-}
 
 pub(crate) fn opt(s: &str) -> Option<&str> {
     let s = s.trim();
@@ -194,7 +190,7 @@ impl Haven {
         updated_at: i64,
     ) -> Result<PersonRow> {
         let c = self.cipher();
-        let enc = |col: &str, v: &str| c.encrypt_opt(opt(v), &aad("persons", col, id));
+        let enc = |col: Column, v: &str| c.encrypt_opt(opt(v), &col.of(id));
         let details = PersonDetails {
             identity_documents: p.identity_documents.clone(),
             email: p.email.clone(),
@@ -208,14 +204,14 @@ impl Haven {
         let text = |v: &str| opt(v).map(str::to_string);
         Ok(PersonRow {
             id,
-            first_name: enc("first_name", &p.first_name),
-            middle_name: enc("middle_name", &p.middle_name),
-            last_name: enc("last_name", &p.second_name),
-            nickname: enc("nickname", &p.also_known_as),
-            birth_date: enc("birth_date", &p.birth_date),
+            first_name: enc(sealed::PERSONS_FIRST_NAME, &p.first_name),
+            middle_name: enc(sealed::PERSONS_MIDDLE_NAME, &p.middle_name),
+            last_name: enc(sealed::PERSONS_LAST_NAME, &p.second_name),
+            nickname: enc(sealed::PERSONS_NICKNAME, &p.also_known_as),
+            birth_date: enc(sealed::PERSONS_BIRTH_DATE, &p.birth_date),
             phone: None,
             address: None,
-            details: Some(c.encrypt(&details, &aad("persons", "details", id))),
+            details: Some(c.encrypt(&details, &sealed::PERSONS_DETAILS.of(id))),
             gender: text(&p.gender),
             citizenship: (!p.citizenship.is_empty()).then(|| p.citizenship.join(",")),
             birth_year: parse_date(&p.birth_date).map(|d| d.year() as i64),
@@ -241,26 +237,26 @@ impl Haven {
         citizenship: Vec<String>,
     ) -> Result<PersonData> {
         let c = self.cipher();
-        let f = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
-            Ok(c.decrypt_opt(v.as_deref(), &aad("persons", col, r.id))?
+        let f = |col: Column, v: &Option<Vec<u8>>| -> Result<String> {
+            Ok(c.decrypt_opt(v.as_deref(), &col.of(r.id))?
                 .unwrap_or_default())
         };
         let details: PersonDetails = match &r.details {
-            Some(b) => serde_json::from_str(&c.decrypt(b, &aad("persons", "details", r.id))?)
+            Some(b) => serde_json::from_str(&c.decrypt(b, &sealed::PERSONS_DETAILS.of(r.id))?)
                 .map_err(CoreError::internal)?,
             // Recorded before the full model: one phone number and one address line.
             None => PersonDetails {
-                mobile_phone: f("phone", &r.phone)?,
-                mailing_street: f("address", &r.address)?,
+                mobile_phone: f(sealed::PERSONS_PHONE, &r.phone)?,
+                mailing_street: f(sealed::PERSONS_ADDRESS, &r.address)?,
                 ..Default::default()
             },
         };
         Ok(PersonData {
-            first_name: f("first_name", &r.first_name)?,
-            middle_name: f("middle_name", &r.middle_name)?,
-            second_name: f("last_name", &r.last_name)?,
-            also_known_as: f("nickname", &r.nickname)?,
-            birth_date: f("birth_date", &r.birth_date)?,
+            first_name: f(sealed::PERSONS_FIRST_NAME, &r.first_name)?,
+            middle_name: f(sealed::PERSONS_MIDDLE_NAME, &r.middle_name)?,
+            second_name: f(sealed::PERSONS_LAST_NAME, &r.last_name)?,
+            also_known_as: f(sealed::PERSONS_NICKNAME, &r.nickname)?,
+            birth_date: f(sealed::PERSONS_BIRTH_DATE, &r.birth_date)?,
             assessed_age: r.assessed_age,
             age_uncertain: r.age_uncertain,
             gender: r.gender.clone().unwrap_or_default(),
@@ -290,7 +286,7 @@ impl Haven {
         row.exploitation_type = v.type_of_exploitation.first().cloned();
         row.summary = self
             .cipher()
-            .encrypt_opt(opt(&cs.summary), &aad("cases", "summary", row.id));
+            .encrypt_opt(opt(&cs.summary), &sealed::CASES_SUMMARY.of(row.id));
         row.risk_level = text(&cs.risk_level);
         row.trafficking_status = text(&v.trafficking_status);
         row.status_decision_org = text(&v.trafficking_status_decision_org);
@@ -348,7 +344,7 @@ impl Haven {
             reason_for_incoming_referral: c.referral_reason.clone().unwrap_or_default(),
             summary: self
                 .cipher()
-                .decrypt_opt(c.summary.as_deref(), &aad("cases", "summary", c.id))?
+                .decrypt_opt(c.summary.as_deref(), &sealed::CASES_SUMMARY.of(c.id))?
                 .unwrap_or_default(),
         };
         Ok(CaseRecord {
@@ -633,7 +629,7 @@ impl Haven {
             closure_reason: c.closure_reason,
             closure_note: self.cipher().decrypt_opt(
                 c.closure_note.as_deref(),
-                &aad("cases", "closure_note", c.id),
+                &sealed::CASES_CLOSURE_NOTE.of(c.id),
             )?,
             version: c.version,
             person_id: c.person_id,
@@ -834,8 +830,8 @@ impl Haven {
         let id = uuid::Uuid::now_v7().to_string();
         let c = self.cipher();
         let row = ChangeRow {
-            old_value: c.encrypt_opt(opt(before), &aad("case_changes", "old_value", &id)),
-            new_value: c.encrypt_opt(opt(after), &aad("case_changes", "new_value", &id)),
+            old_value: c.encrypt_opt(opt(before), &sealed::CASE_CHANGES_OLD_VALUE.of(&id)),
+            new_value: c.encrypt_opt(opt(after), &sealed::CASE_CHANGES_NEW_VALUE.of(&id)),
             id,
             case_id: right.changed_case(),
             version,
@@ -867,14 +863,14 @@ impl Haven {
                     old_value: if with_old {
                         c.decrypt_opt(
                             r.old_value.as_deref(),
-                            &aad("case_changes", "old_value", &r.id),
+                            &sealed::CASE_CHANGES_OLD_VALUE.of(&r.id),
                         )?
                     } else {
                         None
                     },
                     new_value: c.decrypt_opt(
                         r.new_value.as_deref(),
-                        &aad("case_changes", "new_value", &r.id),
+                        &sealed::CASE_CHANGES_NEW_VALUE.of(&r.id),
                     )?,
                     field: r.field,
                 })
@@ -935,7 +931,7 @@ impl Haven {
         let t = now();
         let sealed = self
             .cipher()
-            .encrypt_opt(opt(note), &aad("cases", "closure_note", id));
+            .encrypt_opt(opt(note), &sealed::CASES_CLOSURE_NOTE.of(id));
         let w = tx.cap();
         cases::set_closure(&mut tx, &w, status, Some(reason), sealed.as_deref(), t).await?;
         self.status_change(&mut tx, &c, &w, t, status, Some(reason))
@@ -1101,7 +1097,9 @@ impl Haven {
     ) -> Result<String> {
         let id = uuid::Uuid::now_v7().to_string();
         let row = case_parts::NoteRow {
-            body: self.cipher().encrypt(body, &aad("case_notes", "body", &id)),
+            body: self
+                .cipher()
+                .encrypt(body, &sealed::CASE_NOTES_BODY.of(&id)),
             id: id.clone(),
             case_id: w.case(),
             author_user_id: author,
@@ -1221,11 +1219,11 @@ impl Haven {
         for r in rows {
             let first = self.cipher().decrypt_opt(
                 r.first_name.as_deref(),
-                &aad("persons", "first_name", r.person_id),
+                &sealed::PERSONS_FIRST_NAME.of(r.person_id),
             )?;
             let last = self.cipher().decrypt_opt(
                 r.last_name.as_deref(),
-                &aad("persons", "last_name", r.person_id),
+                &sealed::PERSONS_LAST_NAME.of(r.person_id),
             )?;
             items.push(CaseListItem {
                 id: r.id,

@@ -1,6 +1,7 @@
 //! The parts of a case beside its record: notes, the route (trafficking events), perpetrators and
 //! attachments. Adding to a list does not conflict with someone editing the record, so these
 //! carry no version check; each change is audited in its own transaction.
+use crate::sealed::{self, Column};
 use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::CaseId;
@@ -8,7 +9,7 @@ use haven_domain::record::{EventData, PerpetratorData};
 use haven_domain::text::{self, Lines};
 use haven_store::case_parts::{self, AttachmentRow, EventRow, PerpetratorRow};
 
-use crate::cases::{aad, opt, today};
+use crate::cases::{opt, today};
 use crate::files::{self, ScanVerdict, Scanner};
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
@@ -80,7 +81,7 @@ impl Haven {
             .into_iter()
             .map(|n| {
                 Ok(NoteView {
-                    body: c.decrypt(&n.body, &aad("case_notes", "body", &n.id))?,
+                    body: c.decrypt(&n.body, &sealed::CASE_NOTES_BODY.of(&n.id))?,
                     id: n.id,
                     author_name: n.author_name,
                     created_at: n.created_at,
@@ -91,21 +92,19 @@ impl Haven {
             .await?
             .into_iter()
             .map(|e| {
-                let f = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
-                    Ok(
-                        c.decrypt_opt(v.as_deref(), &aad("case_events", col, &e.id))?
-                            .unwrap_or_default(),
-                    )
+                let f = |col: Column, v: &Option<Vec<u8>>| -> Result<String> {
+                    Ok(c.decrypt_opt(v.as_deref(), &col.of(&e.id))?
+                        .unwrap_or_default())
                 };
                 Ok(EventView {
                     data: EventData {
                         event_type: e.event_type.clone(),
                         country: e.country.clone().unwrap_or_default(),
                         region: e.region.clone().unwrap_or_default(),
-                        place: f("place", &e.place)?,
+                        place: f(sealed::CASE_EVENTS_PLACE, &e.place)?,
                         start_date: e.start_date.clone().unwrap_or_default(),
                         end_date: e.end_date.clone().unwrap_or_default(),
-                        description: f("description", &e.description)?,
+                        description: f(sealed::CASE_EVENTS_DESCRIPTION, &e.description)?,
                     },
                     id: e.id,
                 })
@@ -115,7 +114,7 @@ impl Haven {
             .await?
             .into_iter()
             .map(|p| {
-                let json = c.decrypt(&p.details, &aad("case_perpetrators", "details", &p.id))?;
+                let json = c.decrypt(&p.details, &sealed::CASE_PERPETRATORS_DETAILS.of(&p.id))?;
                 Ok(PerpetratorView {
                     data: serde_json::from_str(&json).map_err(CoreError::internal)?,
                     id: p.id,
@@ -127,7 +126,7 @@ impl Haven {
             .into_iter()
             .map(|a| {
                 Ok(AttachmentView {
-                    name: c.decrypt(&a.name, &aad("case_attachments", "name", &a.id))?,
+                    name: c.decrypt(&a.name, &sealed::CASE_ATTACHMENTS_NAME.of(&a.id))?,
                     id: a.id,
                     content_type: a.content_type,
                     size: a.size,
@@ -204,10 +203,10 @@ impl Haven {
             region: text(&data.region),
             start_date: text(&data.start_date),
             end_date: text(&data.end_date),
-            place: c.encrypt_opt(opt(&data.place), &aad("case_events", "place", &eid)),
+            place: c.encrypt_opt(opt(&data.place), &sealed::CASE_EVENTS_PLACE.of(&eid)),
             description: c.encrypt_opt(
                 opt(&data.description),
-                &aad("case_events", "description", &eid),
+                &sealed::CASE_EVENTS_DESCRIPTION.of(&eid),
             ),
             id: eid.clone(),
             created_at,
@@ -270,7 +269,7 @@ impl Haven {
         let row = PerpetratorRow {
             details: self
                 .cipher()
-                .encrypt(&json, &aad("case_perpetrators", "details", &pid)),
+                .encrypt(&json, &sealed::CASE_PERPETRATORS_DETAILS.of(&pid)),
             id: pid.clone(),
             case_id: id,
             created_at,
@@ -373,12 +372,12 @@ impl Haven {
             uploaded_by: p.user_id,
             uploader_name: String::new(),
             created_at: now(),
-            name: c.encrypt(&checked.safe_name, &aad("case_attachments", "name", &aid)),
+            name: c.encrypt(&checked.safe_name, &sealed::CASE_ATTACHMENTS_NAME.of(&aid)),
             content_type: checked.kind.content_type().to_string(),
             size: checked.size as i64,
             scan: scan.to_string(),
         };
-        let sealed = c.encrypt_bytes(&bytes, &aad("case_attachments", "data", &aid));
+        let sealed = c.encrypt_bytes(&bytes, &sealed::CASE_ATTACHMENTS_DATA.of(&aid));
         case_parts::insert_attachment(&mut tx, &w, &row, &sealed).await?;
         let ev = Event::new(Action::AttachmentAdded)
             .target("case", id)
@@ -408,9 +407,9 @@ impl Haven {
             .ok_or(CoreError::NotFound)?;
         let c = self.cipher();
         let file = AttachmentFile {
-            name: c.decrypt(&row.name, &aad("case_attachments", "name", &row.id))?,
+            name: c.decrypt(&row.name, &sealed::CASE_ATTACHMENTS_NAME.of(&row.id))?,
             content_type: row.content_type,
-            bytes: c.decrypt_bytes(&sealed, &aad("case_attachments", "data", &row.id))?,
+            bytes: c.decrypt_bytes(&sealed, &sealed::CASE_ATTACHMENTS_DATA.of(&row.id))?,
         };
         let ev = Event::new(Action::AttachmentDownloaded)
             .details(serde_json::json!({"attachment_id": attachment_id}));

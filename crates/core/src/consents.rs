@@ -1,6 +1,7 @@
 //! Consent records of a case (per purpose, per receiving organisation, the guardian's for a
 //! child; they expire and can be withdrawn) and the service directory (what each agency offers,
 //! to whom, where, with how much room left).
+use crate::sealed::{self, Column};
 use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::consent::{self, Consent, FORMS, GIVEN_BY, PURPOSES};
@@ -10,7 +11,7 @@ use haven_domain::{AgencyId, CaseId, Region};
 use haven_store::consents::{self as store, ConsentRow, ServiceRow};
 use time::Date;
 
-use crate::cases::{aad, today};
+use crate::cases::today;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 const TEXT_MAX: usize = 500;
@@ -135,12 +136,11 @@ impl Haven {
         }
         let id = uuid::Uuid::now_v7().to_string();
         let c = self.cipher();
-        let seal =
-            |col: &str, v: &str| (!v.is_empty()).then(|| c.encrypt(v, &aad("consents", col, &id)));
+        let seal = |col: Column, v: &str| (!v.is_empty()).then(|| c.encrypt(v, &col.of(&id)));
         let t = now();
         let row = ConsentRow {
-            guardian: seal("guardian", guardian),
-            note: seal("note", i.note.trim()),
+            guardian: seal(sealed::CONSENTS_GUARDIAN, guardian),
+            note: seal(sealed::CONSENTS_NOTE, i.note.trim()),
             id: id.clone(),
             case_id: Some(case),
             purpose: purpose.to_string(),
@@ -186,7 +186,7 @@ impl Haven {
         let w = tx.cap();
         let sealed = (!reason.is_empty()).then(|| {
             self.cipher()
-                .encrypt(reason, &aad("consents", "withdrawn_reason", id))
+                .encrypt(reason, &sealed::CONSENTS_WITHDRAWN_REASON.of(id))
         });
         let t = now();
         if !store::withdraw(&mut tx, &w, id, &today().to_string(), sealed.as_deref(), t).await? {
@@ -215,8 +215,8 @@ impl Haven {
         let c = self.cipher();
         let mut out = Vec::new();
         for r in store::of_case(tx, case).await? {
-            let open = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
-                Ok(c.decrypt_opt(v.as_deref(), &aad("consents", col, &r.id))?
+            let open = |col: Column, v: &Option<Vec<u8>>| -> Result<String> {
+                Ok(c.decrypt_opt(v.as_deref(), &col.of(&r.id))?
                     .unwrap_or_default())
             };
             let fact = facts(&r)?;
@@ -229,9 +229,9 @@ impl Haven {
                     child,
                 )
                 .is_ok(),
-                guardian: open("guardian", &r.guardian)?,
-                note: open("note", &r.note)?,
-                withdrawn_reason: open("withdrawn_reason", &r.withdrawn_reason)?,
+                guardian: open(sealed::CONSENTS_GUARDIAN, &r.guardian)?,
+                note: open(sealed::CONSENTS_NOTE, &r.note)?,
+                withdrawn_reason: open(sealed::CONSENTS_WITHDRAWN_REASON, &r.withdrawn_reason)?,
                 agency_name: r.agency_id.and_then(|a| names.get(&a).cloned()),
                 id: r.id,
                 purpose: r.purpose,

@@ -9,6 +9,7 @@
 //! one to three trafficking events, up to two perpetrators, a few case notes and, for closed
 //! cases, a closure reason and note. Generation is deterministic (SplitMix64): every demo database
 //! holds the same people and stories, dated relative to the day it is loaded.
+use crate::sealed::{self};
 use haven_audit::{Action, Actor, Event};
 use haven_authz::{CaseWriter, Principal};
 use haven_domain::record::{
@@ -23,7 +24,7 @@ use haven_store::cases;
 use haven_store::users::{self, UserRow};
 use time::Date;
 
-use crate::cases::{aad, opt};
+use crate::cases::opt;
 use crate::{CoreError, Haven, Result, now};
 
 /// The password of every demo account (printed by `haven demo`).
@@ -2258,9 +2259,11 @@ impl Haven {
             region: text(&e.region),
             start_date: text(&e.start_date),
             end_date: text(&e.end_date),
-            place: c.encrypt_opt(opt(&e.place), &aad("case_events", "place", &id)),
-            description: c
-                .encrypt_opt(opt(&e.description), &aad("case_events", "description", &id)),
+            place: c.encrypt_opt(opt(&e.place), &sealed::CASE_EVENTS_PLACE.of(&id)),
+            description: c.encrypt_opt(
+                opt(&e.description),
+                &sealed::CASE_EVENTS_DESCRIPTION.of(&id),
+            ),
             id,
             created_at: at,
             updated_at: at,
@@ -2282,7 +2285,7 @@ impl Haven {
         let row = PerpetratorRow {
             details: self
                 .cipher()
-                .encrypt(&json, &aad("case_perpetrators", "details", &id)),
+                .encrypt(&json, &sealed::CASE_PERPETRATORS_DETAILS.of(&id)),
             id,
             case_id: w.case(),
             created_at: at,
@@ -2307,7 +2310,7 @@ impl Haven {
             Some((reason, note)) => {
                 let sealed = self
                     .cipher()
-                    .encrypt(note, &aad("cases", "closure_note", case));
+                    .encrypt(note, &sealed::CASES_CLOSURE_NOTE.of(case));
                 cases::set_closure(tx, w, d.status, Some(*reason), Some(&sealed), at).await?;
             }
             None => {
@@ -2368,7 +2371,7 @@ pub async fn load(
             Role::Coordinator => Some(DEMO_TOTP_COORDINATOR),
             _ => None,
         }
-        .map(|s| h.cipher().encrypt(s, &format!("users.totp_secret:{id}")));
+        .map(|s| h.cipher().encrypt(s, &sealed::USERS_TOTP_SECRET.of(id)));
         let row = UserRow {
             id,
             username: username.to_string(),
@@ -3045,10 +3048,10 @@ impl Haven {
                 let c = self.cipher();
                 let row = store::TraineeRow {
                     first_name: Some(
-                        c.encrypt(given, &crate::cases::aad("trainees", "first_name", &tid)),
+                        c.encrypt(given, &crate::sealed::TRAINEES_FIRST_NAME.of(&tid)),
                     ),
                     family_name: Some(
-                        c.encrypt(family, &crate::cases::aad("trainees", "family_name", &tid)),
+                        c.encrypt(family, &crate::sealed::TRAINEES_FAMILY_NAME.of(&tid)),
                     ),
                     position: None,
                     contact: None,
@@ -3120,7 +3123,7 @@ impl Haven {
         let row = haven_store::tips::TipRow {
             body: self
                 .cipher()
-                .encrypt(&body.to_string(), &crate::cases::aad("tips", "body", &id)),
+                .encrypt(&body.to_string(), &crate::sealed::TIPS_BODY.of(&id)),
             reference: format!("T-DEM0-{:04}", k + 1),
             channel: if by_phone { "hotline" } else { "web" }.into(),
             received_at: t0 - (k as i64 + 1) * 3 * 3600,
@@ -3459,7 +3462,7 @@ mod tests {
             if let Some(note) = &row.closure_note {
                 let note = h
                     .cipher()
-                    .decrypt(note, &aad("cases", "closure_note", id))
+                    .decrypt(note, &sealed::CASES_CLOSURE_NOTE.of(id))
                     .unwrap();
                 assert!(!note.is_empty() && row.closure_reason.is_some());
                 assert!(row.closed_at.is_some() && row.version == 2);

@@ -12,6 +12,7 @@
 //! The engine sees only the few persons it scores at a time: never the whole register
 //! decrypted at once. Scoring uses the model's default parameters (typical registers), as EM
 //! would need every record in clear.
+use crate::sealed::{self, Column};
 use haven_audit::{Action, Actor, Event};
 use haven_authz::{DuplicateReview, Principal};
 use haven_domain::{AgencyId, CaseId, PersonId};
@@ -19,7 +20,6 @@ use haven_matching::{Contribution, Model, Person};
 use haven_store::matching::{self as store, PairRow};
 use haven_store::{Conn, agencies, cases};
 
-use crate::cases::aad;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 /// From this probability a registration is warned of a possible match.
@@ -168,17 +168,17 @@ impl Haven {
             return Ok(None);
         };
         let c = self.cipher();
-        let f = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
-            Ok(c.decrypt_opt(v.as_deref(), &aad("persons", col, r.id))?
+        let f = |col: Column, v: &Option<Vec<u8>>| -> Result<String> {
+            Ok(c.decrypt_opt(v.as_deref(), &col.of(r.id))?
                 .unwrap_or_default())
         };
         let first = format!(
             "{} {}",
-            f("first_name", &r.first_name)?,
-            f("middle_name", &r.middle_name)?
+            f(sealed::PERSONS_FIRST_NAME, &r.first_name)?,
+            f(sealed::PERSONS_MIDDLE_NAME, &r.middle_name)?
         );
-        let last = f("last_name", &r.last_name)?;
-        let birth = match f("birth_date", &r.birth_date)? {
+        let last = f(sealed::PERSONS_LAST_NAME, &r.last_name)?;
+        let birth = match f(sealed::PERSONS_BIRTH_DATE, &r.birth_date)? {
             b if !b.is_empty() => b,
             _ => r.birth_year.map(|y| y.to_string()).unwrap_or_default(),
         };

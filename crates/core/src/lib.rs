@@ -21,6 +21,7 @@ pub mod reindex;
 pub mod release;
 pub mod retention;
 pub mod screening;
+pub mod sealed;
 pub mod stats;
 pub mod tips;
 pub mod trail;

@@ -3,6 +3,7 @@
 //! delivered, follow-up tasks and their reminders, return and reintegration, proceedings.
 //! Every change goes through the case's write gate (so a closed case is read-only) and is audited
 //! in its transaction; free text is sealed to its row.
+use crate::sealed::{self, Column};
 use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::protection::{self as rules};
@@ -13,7 +14,7 @@ use haven_store::protection::{
     self as store, PlanRow, ProceedingsRow, ReflectionRow, ReturnRow, RiskRow, TaskRow,
 };
 
-use crate::cases::{aad, today};
+use crate::cases::today;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 const TEXT_MAX: usize = 4000;
@@ -322,15 +323,13 @@ impl Haven {
         done(e)?;
         let id = uuid::Uuid::now_v7().to_string();
         let c = self.cipher();
-        let seal = |col: &str, v: &str| {
-            (!v.is_empty()).then(|| c.encrypt(v, &aad("risk_assessments", col, &id)))
-        };
+        let seal = |col: Column, v: &str| (!v.is_empty()).then(|| c.encrypt(v, &col.of(&id)));
         store::insert_risk(
             &mut tx,
             &w,
             &RiskRow {
-                safety_plan: seal("safety_plan", &plan),
-                notes: seal("notes", &notes),
+                safety_plan: seal(sealed::RISK_ASSESSMENTS_SAFETY_PLAN, &plan),
+                notes: seal(sealed::RISK_ASSESSMENTS_NOTES, &notes),
                 id: id.clone(),
                 case_id: case,
                 kind: kind.clone(),
@@ -474,7 +473,7 @@ impl Haven {
                 "error-reflection-none",
             ))?;
         let c = self.cipher();
-        let col = aad("reflection_periods", "extensions", &r.id);
+        let col = sealed::REFLECTION_PERIODS_EXTENSIONS.of(&r.id);
         let mut list: Vec<(String, i64, String)> = match &r.extensions {
             Some(b) => serde_json::from_str(&c.decrypt(b, &col)?).map_err(CoreError::internal)?,
             None => vec![],
@@ -581,7 +580,7 @@ impl Haven {
             status: status.into(),
             goals: Some(
                 self.cipher()
-                    .encrypt(&json, &aad("assistance_plans", "goals", case)),
+                    .encrypt(&json, &sealed::ASSISTANCE_PLANS_GOALS.of(case)),
             ),
             review_on: review,
             comments: old.as_ref().and_then(|o| o.comments.clone()),
@@ -659,7 +658,7 @@ impl Haven {
             plan.decided_at = Some(now);
             plan.comments = (!comments.is_empty()).then(|| {
                 self.cipher()
-                    .encrypt(&comments, &aad("assistance_plans", "comments", case))
+                    .encrypt(&comments, &sealed::ASSISTANCE_PLANS_COMMENTS.of(case))
             });
         }
         plan.status = to.into();
@@ -760,7 +759,7 @@ impl Haven {
             &haven_store::notifications::CaseServiceRow {
                 outcome: (!outcome.is_empty()).then(|| {
                     self.cipher()
-                        .encrypt(&outcome, &aad("case_services", "outcome", &id))
+                        .encrypt(&outcome, &sealed::CASE_SERVICES_OUTCOME.of(&id))
                 }),
                 id: id.clone(),
                 case_id: case,
@@ -838,14 +837,13 @@ impl Haven {
         }
         let id = uuid::Uuid::now_v7().to_string();
         let c = self.cipher();
-        let seal =
-            |col: &str, v: &str| (!v.is_empty()).then(|| c.encrypt(v, &aad("tasks", col, &id)));
+        let seal = |col: Column, v: &str| (!v.is_empty()).then(|| c.encrypt(v, &col.of(&id)));
         store::save_task(
             &mut tx,
             &w,
             &TaskRow {
-                title: seal("title", &title),
-                note: seal("note", &note),
+                title: seal(sealed::TASKS_TITLE, &title),
+                note: seal(sealed::TASKS_NOTE, &note),
                 id: id.clone(),
                 case_id: case,
                 kind: kind.clone(),
@@ -910,7 +908,7 @@ impl Haven {
         t.status = status.into();
         t.done_at = Some(now);
         if !note.is_empty() {
-            t.note = Some(self.cipher().encrypt(&note, &aad("tasks", "note", &t.id)));
+            t.note = Some(self.cipher().encrypt(&note, &sealed::TASKS_NOTE.of(&t.id)));
         }
         t.updated_at = now;
         store::save_task(&mut tx, &w, &t).await?;
@@ -979,7 +977,7 @@ impl Haven {
                 returned_on: returned.clone(),
                 notes: (!notes.is_empty()).then(|| {
                     self.cipher()
-                        .encrypt(&notes, &aad("case_returns", "notes", case))
+                        .encrypt(&notes, &sealed::CASE_RETURNS_NOTES.of(case))
                 }),
                 updated_by: Some(p.user_id),
                 updated_at: now,
@@ -1062,7 +1060,7 @@ impl Haven {
                 compensation: compensation.clone(),
                 details: Some(
                     self.cipher()
-                        .encrypt(&json, &aad("case_proceedings", "details", case)),
+                        .encrypt(&json, &sealed::CASE_PROCEEDINGS_DETAILS.of(case)),
                 ),
                 updated_by: Some(p.user_id),
                 updated_at: now,
@@ -1122,13 +1120,13 @@ impl Haven {
         today: &str,
     ) -> Result<TaskView> {
         let c = self.cipher();
-        let open = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
-            Ok(c.decrypt_opt(v.as_deref(), &aad("tasks", col, &t.id))?
+        let open = |col: Column, v: &Option<Vec<u8>>| -> Result<String> {
+            Ok(c.decrypt_opt(v.as_deref(), &col.of(&t.id))?
                 .unwrap_or_default())
         };
         Ok(TaskView {
-            title: open("title", &t.title)?,
-            note: open("note", &t.note)?,
+            title: open(sealed::TASKS_TITLE, &t.title)?,
+            note: open(sealed::TASKS_NOTE, &t.note)?,
             overdue: t.status == "open" && t.due_on.as_str() < today,
             assignee: t
                 .assigned_to
@@ -1175,14 +1173,14 @@ impl Haven {
             .await?
             .into_iter()
             .map(|r| {
-                let open = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
+                let open = |col: Column, v: &Option<Vec<u8>>| -> Result<String> {
                     Ok(cipher
-                        .decrypt_opt(v.as_deref(), &aad("risk_assessments", col, &r.id))?
+                        .decrypt_opt(v.as_deref(), &col.of(&r.id))?
                         .unwrap_or_default())
                 };
                 Ok(RiskView {
-                    safety_plan: open("safety_plan", &r.safety_plan)?,
-                    notes: open("notes", &r.notes)?,
+                    safety_plan: open(sealed::RISK_ASSESSMENTS_SAFETY_PLAN, &r.safety_plan)?,
+                    notes: open(sealed::RISK_ASSESSMENTS_NOTES, &r.notes)?,
                     areas: r
                         .areas
                         .split(',')
@@ -1201,7 +1199,7 @@ impl Haven {
             Some(r) => {
                 let extensions: Vec<(String, i64, String)> = match &r.extensions {
                     Some(b) => serde_json::from_str(
-                        &cipher.decrypt(b, &aad("reflection_periods", "extensions", &r.id))?,
+                        &cipher.decrypt(b, &sealed::REFLECTION_PERIODS_EXTENSIONS.of(&r.id))?,
                     )
                     .map_err(CoreError::internal)?,
                     None => vec![],
@@ -1222,7 +1220,7 @@ impl Haven {
             Some(pl) => {
                 let goals: Vec<Goal> = match &pl.goals {
                     Some(b) => serde_json::from_str(
-                        &cipher.decrypt(b, &aad("assistance_plans", "goals", case))?,
+                        &cipher.decrypt(b, &sealed::ASSISTANCE_PLANS_GOALS.of(case))?,
                     )
                     .map_err(CoreError::internal)?,
                     None => vec![],
@@ -1231,7 +1229,7 @@ impl Haven {
                     comments: cipher
                         .decrypt_opt(
                             pl.comments.as_deref(),
-                            &aad("assistance_plans", "comments", case),
+                            &sealed::ASSISTANCE_PLANS_COMMENTS.of(case),
                         )?
                         .unwrap_or_default(),
                     status: pl.status,
@@ -1259,7 +1257,7 @@ impl Haven {
         let return_plan = match store::return_of_case(&mut tx, &reader).await? {
             Some(r) => Some(ReturnInput {
                 notes: cipher
-                    .decrypt_opt(r.notes.as_deref(), &aad("case_returns", "notes", case))?
+                    .decrypt_opt(r.notes.as_deref(), &sealed::CASE_RETURNS_NOTES.of(case))?
                     .unwrap_or_default(),
                 country: r.country.unwrap_or_default(),
                 region: r.region.unwrap_or_default(),
@@ -1279,7 +1277,7 @@ impl Haven {
                 Some(r) => {
                     let d: ProceedingsDetails = match &r.details {
                         Some(b) => serde_json::from_str(
-                            &cipher.decrypt(b, &aad("case_proceedings", "details", case))?,
+                            &cipher.decrypt(b, &sealed::CASE_PROCEEDINGS_DETAILS.of(case))?,
                         )
                         .map_err(CoreError::internal)?,
                         None => ProceedingsDetails::default(),

@@ -2,6 +2,7 @@
 //! The recipient answers; once they accept, they see the shared sections of the case and nothing
 //! else, until the referral is completed or revoked. Every move is checked against
 //! `haven_domain::referral::next` and audited with the change.
+use crate::sealed::{self, Column};
 use haven_audit::{Action, Event};
 use haven_authz::Principal;
 use haven_domain::referral::{self, Move, SECTIONS, Side, Status, URGENCIES};
@@ -10,7 +11,7 @@ use haven_domain::{AgencyId, CaseId, UserId};
 use haven_store::notifications::CaseServiceRow;
 use haven_store::referrals::{self as store, ReferralRow};
 
-use crate::cases::{aad, today};
+use crate::cases::today;
 use crate::consents::SERVICE_TYPES;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
@@ -228,16 +229,19 @@ impl Haven {
             (None, false)
         };
         let c = self.cipher();
-        let seal = |col: &str, v: &str| {
-            (!v.trim().is_empty()).then(|| c.encrypt(v.trim(), &aad("referrals", col, &id)))
+        let seal = |col: Column, v: &str| {
+            (!v.trim().is_empty()).then(|| c.encrypt(v.trim(), &col.of(&id)))
         };
         let mut sections = i.sections.clone();
         sections.sort();
         sections.dedup();
         let row = ReferralRow {
-            reason: seal("reason", &i.reason),
+            reason: seal(sealed::REFERRALS_REASON, &i.reason),
             emergency_justification: if flagged {
-                seal("emergency_justification", &i.emergency_justification)
+                seal(
+                    sealed::REFERRALS_EMERGENCY_JUSTIFICATION,
+                    &i.emergency_justification,
+                )
             } else {
                 None
             },
@@ -368,7 +372,10 @@ impl Haven {
             r.due_at = Some(now + referral::answer_within(&r.urgency));
         }
         if let Some(n) = note.filter(|n| !n.is_empty()) {
-            r.answer = Some(self.cipher().encrypt(n, &aad("referrals", "answer", &r.id)));
+            r.answer = Some(
+                self.cipher()
+                    .encrypt(n, &sealed::REFERRALS_ANSWER.of(&r.id)),
+            );
         }
         match to {
             Status::Accepted | Status::Declined => r.answered_at = Some(now),
@@ -458,7 +465,7 @@ impl Haven {
                 {
                     sv.outcome = Some(
                         self.cipher()
-                            .encrypt(n, &aad("case_services", "outcome", &sv.id)),
+                            .encrypt(n, &sealed::CASE_SERVICES_OUTCOME.of(&sv.id)),
                     );
                 }
                 sv.updated_at = now;
@@ -525,7 +532,7 @@ impl Haven {
         // The reason is sealed to its row: re-sealed under the new id.
         let reason = self
             .cipher()
-            .decrypt_opt(old.reason.as_deref(), &aad("referrals", "reason", &old.id))?;
+            .decrypt_opt(old.reason.as_deref(), &sealed::REFERRALS_REASON.of(&old.id))?;
         let row = ReferralRow {
             id: new_id.clone(),
             from_agency_id: Some(p.agency_id),
@@ -534,7 +541,7 @@ impl Haven {
             to_user_id: to_user,
             reason: reason.as_deref().map(|t| {
                 self.cipher()
-                    .encrypt(t, &aad("referrals", "reason", &new_id))
+                    .encrypt(t, &sealed::REFERRALS_REASON.of(&new_id))
             }),
             consent_id,
             flagged,
@@ -684,7 +691,7 @@ impl Haven {
                         .cipher()
                         .decrypt_opt(
                             s.outcome.as_deref(),
-                            &aad("case_services", "outcome", &s.id),
+                            &sealed::CASE_SERVICES_OUTCOME.of(&s.id),
                         )?
                         .unwrap_or_default(),
                     provider: s
@@ -710,8 +717,8 @@ impl Haven {
         now: i64,
     ) -> Result<ReferralView> {
         let c = self.cipher();
-        let open = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
-            Ok(c.decrypt_opt(v.as_deref(), &aad("referrals", col, &r.id))?
+        let open = |col: Column, v: &Option<Vec<u8>>| -> Result<String> {
+            Ok(c.decrypt_opt(v.as_deref(), &col.of(&r.id))?
                 .unwrap_or_default())
         };
         let status =
@@ -725,11 +732,11 @@ impl Haven {
             to_agency_id: r.to_agency_id.ok_or(CoreError::NotFound)?,
             services: list(&r.services),
             urgency: r.urgency.clone(),
-            reason: open("reason", &r.reason)?,
+            reason: open(sealed::REFERRALS_REASON, &r.reason)?,
             sections: list(&r.sections),
             status,
             flagged: r.flagged,
-            answer: open("answer", &r.answer)?,
+            answer: open(sealed::REFERRALS_ANSWER, &r.answer)?,
             due_at: r.due_at,
             overdue: status.awaits_answer() && r.due_at.is_some_and(|d| d < now),
             sent_at: r.sent_at,

@@ -2,11 +2,11 @@
 //! the names of every person and training participant are decrypted a batch at a time and their
 //! digests written again. Resumable: each batch commits with the last id done, so a run that is
 //! stopped continues where it was. `serve` refuses to start on an index of an older version.
+use crate::sealed::{self, Column};
 use haven_audit::{Action, Actor, Event};
 use haven_crypto::blind::INDEX_VERSION;
 use haven_store::{cases, settings, training};
 
-use crate::cases::aad;
 use crate::{CoreError, Haven, Result, now};
 
 const VERSION_KEY: &str = "name_index_version";
@@ -91,14 +91,14 @@ impl Haven {
             };
             let c = self.cipher();
             for t in &rows {
-                let open = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
-                    Ok(c.decrypt_opt(v.as_deref(), &aad("trainees", col, &t.id))?
+                let open = |col: Column, v: &Option<Vec<u8>>| -> Result<String> {
+                    Ok(c.decrypt_opt(v.as_deref(), &col.of(&t.id))?
                         .unwrap_or_default())
                 };
                 let name = format!(
                     "{} {}",
-                    open("first_name", &t.first_name)?,
-                    open("family_name", &t.family_name)?
+                    open(sealed::TRAINEES_FIRST_NAME, &t.first_name)?,
+                    open(sealed::TRAINEES_FAMILY_NAME, &t.family_name)?
                 );
                 let digests = self.blind.stored(&name).words;
                 training::set_digests(&mut tx, &t.id, &digests).await?;

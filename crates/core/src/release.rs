@@ -12,6 +12,7 @@
 //!   from an earlier one's by fewer than `b` is refused (the two could be subtracted), and so is
 //!   synthetic or k-anonymous data of the same rows with other parameters than before (two
 //!   generalisations of the same rows can be intersected).
+use crate::sealed::{self};
 use std::io::Write;
 
 use haven_audit::{Action, Event};
@@ -23,7 +24,6 @@ use haven_release::{AggregateOptions, Dataset, Manifest, Protection, ReadOptions
 use haven_store::cases::{self as store_cases, CtdcFacts};
 use haven_store::releases::{self as ledger, LedgerRow};
 
-use crate::cases::aad;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 /// What to release.
@@ -339,7 +339,7 @@ impl Haven {
                 let birth = c
                     .decrypt_opt(
                         f.birth_date.as_deref(),
-                        &aad("persons", "birth_date", f.person_id),
+                        &sealed::PERSONS_BIRTH_DATE.of(f.person_id),
                     )?
                     .and_then(|d| parse_date(&d));
                 let case = f.case_id.to_string();

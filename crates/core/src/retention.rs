@@ -4,10 +4,10 @@
 //! deleted: with one data key, crypto-shredding is deleting the ciphertexts), while the coded,
 //! statistical facts stay, dates generalised to their year. Statistics keep counting it. The
 //! audit trail is left as it is: its events carry no personal data by construction.
+use crate::sealed::{self};
 use haven_audit::{Action, Actor, Event};
 use haven_store::retention::{self as store, Expired};
 
-use crate::cases::aad;
 use crate::{CoreError, Haven, Result};
 
 /// One case the run found.
@@ -88,7 +88,7 @@ impl Haven {
         let (screenings, tips) = store::screenings_and_tips(&mut tx, e.case_id).await?;
         let c = self.cipher();
         for id in screenings {
-            let col = aad("screenings", "answers", &id);
+            let col = sealed::SCREENINGS_ANSWERS.of(&id);
             let sealed = store::screening_answers(&mut tx, &id).await?;
             let mut doc: crate::screening::Sealed =
                 serde_json::from_str(&c.decrypt(&sealed, &col)?).map_err(CoreError::internal)?;

@@ -1,6 +1,7 @@
 //! Screening interviews by the ILO/EC indicators: recorded with their context and evidence
 //! (sealed), evaluated by the domain's decision engine for every applicable profile, audited in
 //! the same transaction. Outcome, profiles, region and agency stay in clear for statistics.
+use crate::sealed::{self};
 use haven_domain::text::{self, Lines};
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use haven_domain::screening::{
 };
 use haven_store::screenings::{self, ScreeningRow};
 
-use crate::cases::{aad, today};
+use crate::cases::today;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 use haven_domain::record::CaseRecord;
 use haven_store::cases;
@@ -173,9 +174,9 @@ impl Haven {
         let c = self.cipher();
         let json = serde_json::to_string(sealed).map_err(CoreError::internal)?;
         Ok(ScreeningRow {
-            answers: c.encrypt(&json, &aad("screenings", "answers", &id)),
+            answers: c.encrypt(&json, &sealed::SCREENINGS_ANSWERS.of(&id)),
             place: (!f.place.is_empty())
-                .then(|| c.encrypt(&f.place, &aad("screenings", "place", &id))),
+                .then(|| c.encrypt(&f.place, &sealed::SCREENINGS_PLACE.of(&id))),
             id,
             case_id: f.case_id,
             agency_id: f.agency_id,
@@ -371,11 +372,12 @@ impl Haven {
         }
         tx.commit().await?;
         let c = self.cipher();
-        let sealed: Sealed =
-            serde_json::from_str(&c.decrypt(&row.answers, &aad("screenings", "answers", &row.id))?)
-                .map_err(CoreError::internal)?;
+        let sealed: Sealed = serde_json::from_str(
+            &c.decrypt(&row.answers, &sealed::SCREENINGS_ANSWERS.of(&row.id))?,
+        )
+        .map_err(CoreError::internal)?;
         let place = c
-            .decrypt_opt(row.place.as_deref(), &aad("screenings", "place", &row.id))?
+            .decrypt_opt(row.place.as_deref(), &sealed::SCREENINGS_PLACE.of(&row.id))?
             .unwrap_or_default();
         let profiles: Vec<Profile> = row.profiles.split(',').filter_map(profile_of).collect();
         let results = self.evaluate_all(&profiles, &sealed);
@@ -467,11 +469,11 @@ impl Haven {
             let c = self.cipher();
             let first = c.decrypt_opt(
                 r.first_name.as_deref(),
-                &aad("persons", "first_name", r.person_id),
+                &sealed::PERSONS_FIRST_NAME.of(r.person_id),
             )?;
             let last = c.decrypt_opt(
                 r.last_name.as_deref(),
-                &aad("persons", "last_name", r.person_id),
+                &sealed::PERSONS_LAST_NAME.of(r.person_id),
             )?;
             out.push(PossibleMatch {
                 case_id: r.id,

@@ -3,13 +3,13 @@
 //! What was reported is sealed; only codes (channel, region, suspected exploitation, status)
 //! stay in clear for the queue and statistics. The public submitter's address is never stored:
 //! only a keyed hash of it, for the rate limit, kept for an hour.
+use crate::sealed::{self};
 use haven_audit::{Action, Actor, Event};
 use haven_authz::{Principal, TipTriage};
 use haven_domain::text::{self, Lines};
 use haven_domain::{CaseId, UserId};
 use haven_store::tips::{self, TipQuery, TipRow};
 
-use crate::cases::aad;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 /// The window of the public form's rate limit.
@@ -100,7 +100,7 @@ struct Sealed {
 /// The sealed body of a tip with nothing in it (what retention leaves of a tip).
 pub(crate) fn blank_body(h: &Haven, id: &str) -> Result<Vec<u8>> {
     let json = serde_json::to_string(&Sealed::default()).map_err(CoreError::internal)?;
-    Ok(h.cipher().encrypt(&json, &aad("tips", "body", id)))
+    Ok(h.cipher().encrypt(&json, &sealed::TIPS_BODY.of(id)))
 }
 
 /// One line of the triage queue (nothing sealed).
@@ -294,7 +294,7 @@ impl Haven {
         let json = serde_json::to_string(&sealed).map_err(CoreError::internal)?;
         let t = now();
         let mut row = TipRow {
-            body: self.cipher().encrypt(&json, &aad("tips", "body", &id)),
+            body: self.cipher().encrypt(&json, &sealed::TIPS_BODY.of(&id)),
             id: id.clone(),
             reference: String::new(),
             channel: channel.as_str().into(),
@@ -447,12 +447,12 @@ impl Haven {
         let sealed: Sealed = serde_json::from_str(
             &self
                 .cipher()
-                .decrypt(&row.body, &aad("tips", "body", &row.id))?,
+                .decrypt(&row.body, &sealed::TIPS_BODY.of(&row.id))?,
         )
         .map_err(CoreError::internal)?;
         let triage_note = self.cipher().decrypt_opt(
             row.triage_note.as_deref(),
-            &aad("tips", "triage_note", &row.id),
+            &sealed::TIPS_TRIAGE_NOTE.of(&row.id),
         )?;
         let names = self.user_names().await?;
         self.record_read(
@@ -547,7 +547,7 @@ impl Haven {
                 }
                 row.triage_note = opt(note).map(|n| {
                     self.cipher()
-                        .encrypt(&n, &aad("tips", "triage_note", &row.id))
+                        .encrypt(&n, &sealed::TIPS_TRIAGE_NOTE.of(&row.id))
                 });
                 row.status = "not_actionable".into();
                 details = serde_json::json!({"decision": "not_actionable", "reason": reason});

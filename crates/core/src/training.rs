@@ -3,6 +3,7 @@
 //! verification code, participant lists imported from sign-up sheets, and reports. Trainers and
 //! the coordinator manage it (`TrainingManage`); analysts read the reports. Nothing here reaches a
 //! case. Participants' names, positions and contacts are sealed; every read of them is audited.
+use crate::sealed::{self, Column};
 use haven_domain::text::{self, Lines};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,7 +17,6 @@ use haven_training::import::{self, ImportRow};
 use haven_training::{CompletionRule, FORMATS, SEXES, TOPICS};
 use time::Date;
 
-use crate::cases::aad;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 /// From this probability a known person sharing a name word is offered as possibly the same
@@ -470,23 +470,23 @@ impl Haven {
         agencies: &BTreeMap<AgencyId, String>,
     ) -> Result<ParticipantView> {
         let c = self.cipher();
-        let open = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
-            Ok(c.decrypt_opt(v.as_deref(), &aad("trainees", col, &t.id))?
+        let open = |col: Column, v: &Option<Vec<u8>>| -> Result<String> {
+            Ok(c.decrypt_opt(v.as_deref(), &col.of(&t.id))?
                 .unwrap_or_default())
         };
         Ok(ParticipantView {
             id: t.id.clone(),
-            first_name: open("first_name", &t.first_name)?,
-            family_name: open("family_name", &t.family_name)?,
+            first_name: open(sealed::TRAINEES_FIRST_NAME, &t.first_name)?,
+            family_name: open(sealed::TRAINEES_FAMILY_NAME, &t.family_name)?,
             sex: t.sex.clone(),
             organisation: t
                 .agency_id
                 .and_then(|a| agencies.get(&a).cloned())
                 .or_else(|| t.organisation.clone())
                 .unwrap_or_default(),
-            position: open("position", &t.position)?,
+            position: open(sealed::TRAINEES_POSITION, &t.position)?,
             region: t.region.clone(),
-            contact: open("contact", &t.contact)?,
+            contact: open(sealed::TRAINEES_CONTACT, &t.contact)?,
             has_account: t.user_id.is_some(),
         })
     }
@@ -619,18 +619,18 @@ impl Haven {
             .map(str::to_string)
             .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
         let c = self.cipher();
-        let seal = |col: &str, v: &str| {
-            (!v.trim().is_empty()).then(|| c.encrypt(v.trim(), &aad("trainees", col, &id)))
+        let seal = |col: Column, v: &str| {
+            (!v.trim().is_empty()).then(|| c.encrypt(v.trim(), &col.of(&id)))
         };
         let t = now();
         // Participants are matched on whole words only: no prefix digests are kept for them.
         let digests = self.blind.stored(&format!("{first} {family}")).words;
         Ok((
             TraineeRow {
-                first_name: seal("first_name", first),
-                family_name: seal("family_name", family),
-                position: seal("position", &i.position),
-                contact: seal("contact", &i.contact),
+                first_name: seal(sealed::TRAINEES_FIRST_NAME, first),
+                family_name: seal(sealed::TRAINEES_FAMILY_NAME, family),
+                position: seal(sealed::TRAINEES_POSITION, &i.position),
+                contact: seal(sealed::TRAINEES_CONTACT, &i.contact),
                 sex: sex.unwrap_or("undisclosed").to_string(),
                 agency_id: agency,
                 organisation: if agency.is_some() {
@@ -747,14 +747,14 @@ impl Haven {
             if found.iter().any(|f| f.id == t.id) {
                 continue;
             }
-            let open = |col: &str, v: &Option<Vec<u8>>| -> Result<String> {
-                Ok(c.decrypt_opt(v.as_deref(), &aad("trainees", col, &t.id))?
+            let open = |col: Column, v: &Option<Vec<u8>>| -> Result<String> {
+                Ok(c.decrypt_opt(v.as_deref(), &col.of(&t.id))?
                     .unwrap_or_default())
             };
             let known = Person::new(
                 "",
-                &open("first_name", &t.first_name)?,
-                &open("family_name", &t.family_name)?,
+                &open(sealed::TRAINEES_FIRST_NAME, &t.first_name)?,
+                &open(sealed::TRAINEES_FAMILY_NAME, &t.family_name)?,
             )
             .sex(&t.sex);
             let (probability, _) = score_pair(&model, &typed, &known);
@@ -972,11 +972,11 @@ impl Haven {
                 for t in self.known_as(&name).await? {
                     let first = c.decrypt_opt(
                         t.first_name.as_deref(),
-                        &aad("trainees", "first_name", &t.id),
+                        &sealed::TRAINEES_FIRST_NAME.of(&t.id),
                     )?;
                     let family = c.decrypt_opt(
                         t.family_name.as_deref(),
-                        &aad("trainees", "family_name", &t.id),
+                        &sealed::TRAINEES_FAMILY_NAME.of(&t.id),
                     )?;
                     if fold(&first.unwrap_or_default()) == fold(&row.first_name)
                         && fold(&family.unwrap_or_default()) == fold(&row.family_name)

@@ -6,6 +6,7 @@
 //!
 //! A draft is a registration form saved before it is complete: sealed, visible to its author only,
 //! deleted when the case is opened from it or after `Policy::draft_max_age_secs`.
+use crate::sealed::{self};
 use haven_audit::{Action, Event};
 use haven_authz::{CaseCreate, Principal};
 use haven_domain::record::CaseRecord;
@@ -13,7 +14,7 @@ use haven_domain::{AgencyId, CaseId};
 use haven_store::case_parts::{self, DraftRow, TransferRow};
 use haven_store::cases;
 
-use crate::cases::{aad, opt, today};
+use crate::cases::{opt, today};
 use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -41,9 +42,10 @@ pub struct DraftView {
 impl Haven {
     pub(crate) fn transfer_view(&self, t: TransferRow) -> Result<TransferView> {
         Ok(TransferView {
-            reason: self
-                .cipher()
-                .decrypt_opt(t.reason.as_deref(), &aad("case_transfers", "reason", &t.id))?,
+            reason: self.cipher().decrypt_opt(
+                t.reason.as_deref(),
+                &sealed::CASE_TRANSFERS_REASON.of(&t.id),
+            )?,
             id: t.id,
             case_id: t.case_id,
             case_number: t.case_number,
@@ -88,7 +90,7 @@ impl Haven {
         let row = TransferRow {
             reason: self
                 .cipher()
-                .encrypt_opt(opt(reason), &aad("case_transfers", "reason", &tid)),
+                .encrypt_opt(opt(reason), &sealed::CASE_TRANSFERS_REASON.of(&tid)),
             id: tid.clone(),
             case_id: id,
             case_number: c.case_number,
@@ -208,7 +210,7 @@ impl Haven {
         let tnow = now();
         let sealed = self.cipher().encrypt_opt(
             opt(note),
-            &aad("case_transfers", "decision_note", transfer_id),
+            &sealed::CASE_TRANSFERS_DECISION_NOTE.of(transfer_id),
         );
         if !case_parts::approve_transfer(
             &mut tx,
@@ -306,7 +308,7 @@ impl Haven {
         };
         let sealed = self.cipher().encrypt_opt(
             opt(note),
-            &aad("case_transfers", "decision_note", transfer_id),
+            &sealed::CASE_TRANSFERS_DECISION_NOTE.of(transfer_id),
         );
         if !case_parts::decide_transfer(
             &mut tx,
@@ -398,7 +400,7 @@ impl Haven {
         let row = DraftRow {
             data: self
                 .cipher()
-                .encrypt(&json, &aad("case_drafts", "data", &did)),
+                .encrypt(&json, &sealed::CASE_DRAFTS_DATA.of(&did)),
             id: did.clone(),
             user_id: p.user_id,
             created_at: t,
@@ -417,7 +419,7 @@ impl Haven {
     fn draft_view(&self, d: DraftRow) -> Result<DraftView> {
         let json = self
             .cipher()
-            .decrypt(&d.data, &aad("case_drafts", "data", &d.id))?;
+            .decrypt(&d.data, &sealed::CASE_DRAFTS_DATA.of(&d.id))?;
         let mut record: CaseRecord = serde_json::from_str(&json).map_err(CoreError::internal)?;
         let problems = record.normalise_draft(today());
         Ok(DraftView {
