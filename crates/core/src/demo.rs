@@ -24,7 +24,7 @@ use haven_store::cases;
 use haven_store::users::{self, UserRow};
 use time::Date;
 
-use crate::cases::opt;
+use crate::support::opt;
 use crate::{CoreError, Haven, Result, now};
 
 /// The password of every demo account (printed by `haven demo`).
@@ -3437,7 +3437,7 @@ mod tests {
                     .unwrap();
             assert_eq!(got, n, "{table}");
         }
-        let today = crate::cases::today();
+        let today = crate::support::today();
         let mut tx = h.db.begin().await.unwrap();
         let (mut events, mut perpetrators, mut notes, mut closed) = (0, 0, 0, 0);
         for id in ids {

@@ -2,32 +2,33 @@
 //! its work in one transaction, and writes its audit event in that same transaction. Handlers
 //! (web, API, CLI) call these and hold no SQL of their own.
 
+// One folder per feature; `support` holds what several features share (sealing labels, the
+// case transaction, small text and date helpers). The flat paths of earlier versions
+// (`haven_core::casework`, `haven_core::release`, …) stay as re-exports for the web and the CLI.
 pub mod accounts;
-pub mod admin;
-pub mod auth;
-pub mod backup;
+pub mod audit;
 pub mod cases;
-pub mod casework;
-pub mod consents;
 pub mod demo;
 pub mod duplicates;
-pub mod files;
-pub mod keys;
-pub mod notifications;
-pub mod people;
+pub mod platform;
 pub mod protection;
 pub mod referrals;
-pub mod reindex;
-pub mod release;
-pub mod retention;
 pub mod screening;
-pub mod sealed;
-pub mod stats;
+pub mod statistics;
+pub mod support;
 pub mod tips;
-pub mod trail;
 pub mod training;
-pub mod transfers;
-mod unit;
+
+pub use accounts::{admin, auth};
+pub use audit as trail;
+pub use cases::{casework, files, people, transfers};
+pub use duplicates::reindex;
+pub use platform::{backup, keys, notifications, retention};
+pub use referrals::consents;
+pub use statistics as stats;
+pub use statistics::release;
+pub use support::sealed;
+use support::unit;
 
 use haven_audit::{Actor, AuditKeys};
 use haven_authz::Principal;

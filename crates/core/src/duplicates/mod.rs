@@ -12,6 +12,8 @@
 //! The engine sees only the few persons it scores at a time: never the whole register
 //! decrypted at once. Scoring uses the model's default parameters (typical registers), as EM
 //! would need every record in clear.
+
+pub mod reindex;
 use crate::sealed::{self, Column};
 use haven_audit::{Action, Actor, Event};
 use haven_authz::{DuplicateReview, Principal};
@@ -306,7 +308,7 @@ impl Haven {
             "match_check",
             &key,
             t,
-            t - crate::tips::RATE_WINDOW_SECS,
+            t - crate::support::RATE_WINDOW_SECS,
         )
         .await?;
         if n <= limit {

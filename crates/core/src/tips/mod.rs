@@ -12,8 +12,7 @@ use haven_store::tips::{self, TipQuery, TipRow};
 
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
-/// The window of the public form's rate limit.
-pub const RATE_WINDOW_SECS: i64 = 3600;
+pub use crate::support::RATE_WINDOW_SECS;
 /// Longest description of the situation, and longest short field.
 pub const WHAT_MAX: usize = 4000;
 pub const SHORT_MAX: usize = 300;

@@ -11,7 +11,7 @@ use haven_domain::{AgencyId, CaseId, Region};
 use haven_store::consents::{self as store, ConsentRow, ServiceRow};
 use time::Date;
 
-use crate::cases::today;
+use crate::support::today;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 const TEXT_MAX: usize = 500;

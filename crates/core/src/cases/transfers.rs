@@ -14,7 +14,7 @@ use haven_domain::{AgencyId, CaseId};
 use haven_store::case_parts::{self, DraftRow, TransferRow};
 use haven_store::cases;
 
-use crate::cases::{opt, today};
+use crate::support::{opt, today};
 use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
 
 #[derive(Clone, Debug, serde::Serialize)]

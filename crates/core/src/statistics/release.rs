@@ -438,7 +438,7 @@ impl Haven {
             return Err(self.refuse_release(&cap, origin, &req, k, r).await);
         }
         let zeros = Zeros::SensitiveIn(req.sensitive_zeros.clone());
-        let today = crate::cases::today();
+        let today = crate::support::today();
         let stem = format!("ctdc-{}-{}", req.kind.as_str(), today);
         let engine_stem = stem.clone();
         let engine_ledger_id = ledger_id.clone();

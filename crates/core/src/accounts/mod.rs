@@ -1,4 +1,7 @@
 //! What a signed-in user does with their own account.
+
+pub mod admin;
+pub mod auth;
 use haven_audit::{Action, Event};
 use haven_crypto::{password, token};
 use haven_domain::TokenId;

@@ -2,6 +2,8 @@
 //! The recipient answers; once they accept, they see the shared sections of the case and nothing
 //! else, until the referral is completed or revoked. Every move is checked against
 //! `haven_domain::referral::next` and audited with the change.
+
+pub mod consents;
 use crate::sealed::{self, Column};
 use haven_audit::{Action, Event};
 use haven_authz::Principal;
@@ -11,8 +13,8 @@ use haven_domain::{AgencyId, CaseId, UserId};
 use haven_store::notifications::CaseServiceRow;
 use haven_store::referrals::{self as store, ReferralRow};
 
-use crate::cases::today;
 use crate::consents::SERVICE_TYPES;
+use crate::support::today;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 const TEXT_MAX: usize = 2000;

@@ -14,7 +14,7 @@ use haven_domain::screening::{
 };
 use haven_store::screenings::{self, ScreeningRow};
 
-use crate::cases::today;
+use crate::support::today;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 use haven_domain::record::CaseRecord;
 use haven_store::cases;

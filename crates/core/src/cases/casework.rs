@@ -9,8 +9,8 @@ use haven_domain::record::{EventData, PerpetratorData};
 use haven_domain::text::{self, Lines};
 use haven_store::case_parts::{self, AttachmentRow, EventRow, PerpetratorRow};
 
-use crate::cases::{opt, today};
 use crate::files::{self, ScanVerdict, Scanner};
+use crate::support::{opt, today};
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 #[derive(Clone, Debug, serde::Serialize)]

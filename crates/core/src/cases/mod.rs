@@ -1,6 +1,11 @@
 //! Cases and the persons they concern, on the HTCDS model: register, find, view, edit with
 //! optimistic concurrency and field-level history, close and reopen, assign. Every read of a case
 //! is audited; a case the user may not see answers "not found", so its existence does not leak.
+
+pub mod casework;
+pub mod files;
+pub mod people;
+pub mod transfers;
 use crate::sealed::{self, Column};
 use haven_audit::{Action, Event};
 use haven_authz::{CaseCreate, CaseList, CaseReader, CaseWriter, Principal};
@@ -18,17 +23,8 @@ use haven_store::{Conn, Tx};
 use crate::unit::CaseTx;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
-pub(crate) fn opt(s: &str) -> Option<&str> {
-    let s = s.trim();
-    (!s.is_empty()).then_some(s)
-}
-
-/// Today's date (UTC), for age and date checks.
-pub fn today() -> time::Date {
-    time::OffsetDateTime::from_unix_timestamp(now())
-        .map(|t| t.date())
-        .unwrap_or(time::macros::date!(2026 - 01 - 01))
-}
+pub(crate) use crate::support::opt;
+pub use crate::support::today;
 
 /// The personal fields of a person other than names and birth date, sealed as one document.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]

@@ -283,7 +283,8 @@ impl Haven {
         let mut conn = self.db.pool().acquire().await?;
         sessions::purge_login_failures(&mut conn, t - self.policy.address_window_secs).await?;
         users::purge_login_locks(&mut conn, t - 86_400).await?;
-        haven_store::tips::purge_rate_events(&mut conn, t - crate::tips::RATE_WINDOW_SECS).await?;
+        haven_store::tips::purge_rate_events(&mut conn, t - crate::support::RATE_WINDOW_SECS)
+            .await?;
         Ok(sessions::delete_expired(
             &mut conn,
             t - self.policy.session_idle_secs,

@@ -10,8 +10,9 @@ use haven_domain::{CaseId, CaseStatus, PersonId};
 use haven_store::audit::{self, AuditFilter};
 use haven_store::cases;
 
-use crate::cases::{CaseDoc, ChangeView, today};
+use crate::cases::{CaseDoc, ChangeView};
 use crate::casework::CaseParts;
+use crate::support::today;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 #[derive(Clone, Debug)]

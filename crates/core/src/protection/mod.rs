@@ -14,7 +14,7 @@ use haven_store::protection::{
     self as store, PlanRow, ProceedingsRow, ReflectionRow, ReturnRow, RiskRow, TaskRow,
 };
 
-use crate::cases::today;
+use crate::support::today;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 const TEXT_MAX: usize = 4000;

@@ -3,6 +3,8 @@
 //! counts below `b` hidden, and further cells hidden where the hidden ones of a table would
 //! together be below `b` (secondary suppression: a total minus the rows shown never isolates a
 //! small count).
+
+pub mod release;
 use haven_audit::{Action, Event};
 use haven_authz::AggregatesRead;
 use haven_store::cases::{self, CountColumn};

@@ -1,0 +1,6 @@
+//! What keeps a deployment running rather than a feature: keys and key rotation, encrypted
+//! backups, notifications and the e-mail outbox, retention and anonymisation.
+pub mod backup;
+pub mod keys;
+pub mod notifications;
+pub mod retention;
