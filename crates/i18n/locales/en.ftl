@@ -524,6 +524,10 @@ action-demo-loaded = Demo data loaded
 
 ## Screening: linking to a person's case
 error-rate-limited = Too many reports were sent from this connection. Please wait an hour and try again; nothing you typed was lost.
+error-method-not-allowed = This address does not accept that kind of request.
+error-too-large = What was sent is too large.
+error-unsupported-media-type = What was sent is not in a format this address accepts.
+error-timeout = The request took too long. Please try again.
 error-match-rate-limited = You have checked for possible existing records many times this hour, so the check is paused and the coordinator was told. Try again later.
 match-rate-limited-form = You have checked for possible existing records many times this hour, so the check is paused and the coordinator was told. Nothing was saved and nothing you typed was lost: save a draft, or try again later.
 error-tip-closed = This tip is already closed or linked to a case.

@@ -524,6 +524,10 @@ action-demo-loaded = Datos de demostración cargados
 
 ## Screening: linking to a person's case
 error-rate-limited = Se enviaron demasiados reportes desde esta conexión. Espere una hora e inténtelo de nuevo; no se perdió nada de lo que escribió.
+error-method-not-allowed = Esta dirección no acepta ese tipo de solicitud.
+error-too-large = Lo enviado es demasiado grande.
+error-unsupported-media-type = Lo enviado no está en un formato que esta dirección acepte.
+error-timeout = La solicitud tardó demasiado. Inténtelo de nuevo.
 error-match-rate-limited = Usted buscó posibles registros existentes muchas veces en esta hora, por lo que la verificación está en pausa y se avisó al coordinador. Vuelva a intentarlo más tarde.
 match-rate-limited-form = Usted buscó posibles registros existentes muchas veces en esta hora, por lo que la verificación está en pausa y se avisó al coordinador. No se guardó nada y no se perdió nada de lo escrito: guarde un borrador o vuelva a intentarlo más tarde.
 error-tip-closed = Este reporte ya está cerrado o vinculado a un caso.

@@ -524,6 +524,10 @@ action-demo-loaded = Données de démonstration chargées
 
 ## Screening: linking to a person's case
 error-rate-limited = Trop de signalements ont été envoyés depuis cette connexion. Attendez une heure et réessayez ; rien de ce que vous avez saisi n'est perdu.
+error-method-not-allowed = Cette adresse n'accepte pas ce type de requête.
+error-too-large = Ce qui a été envoyé est trop volumineux.
+error-unsupported-media-type = Ce qui a été envoyé n'est pas dans un format accepté par cette adresse.
+error-timeout = La requête a pris trop de temps. Veuillez réessayer.
 error-match-rate-limited = Vous avez recherché des dossiers existants possibles de nombreuses fois cette heure : la vérification est suspendue et le coordinateur a été prévenu. Réessayez plus tard.
 match-rate-limited-form = Vous avez recherché des dossiers existants possibles de nombreuses fois cette heure : la vérification est suspendue et le coordinateur a été prévenu. Rien n'a été enregistré et rien de ce que vous avez saisi n'est perdu : enregistrez un brouillon ou réessayez plus tard.
 error-tip-closed = Ce signalement est déjà clos ou lié à un dossier.

@@ -456,7 +456,7 @@ mod tests {
 
     #[test]
     fn an_xlsx_sheet_reads_like_the_csv() {
-        let bytes = crate::xlsx::workbook(&[crate::xlsx::Table {
+        let bytes = haven_documents::xlsx::workbook(&[haven_documents::xlsx::Table {
             name: "Sign-up".into(),
             header: vec![
                 "First name".into(),
@@ -465,10 +465,10 @@ mod tests {
                 "Phone".into(),
             ],
             rows: vec![vec![
-                crate::xlsx::Cell::Text("Ana".into()),
-                crate::xlsx::Cell::Text("Pérez".into()),
-                crate::xlsx::Cell::Text("F".into()),
-                crate::xlsx::Cell::Number(6001234.0),
+                haven_documents::xlsx::Cell::Text("Ana".into()),
+                haven_documents::xlsx::Cell::Text("Pérez".into()),
+                haven_documents::xlsx::Cell::Text("F".into()),
+                haven_documents::xlsx::Cell::Number(6001234.0),
             ]],
         }])
         .unwrap();

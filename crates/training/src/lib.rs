@@ -1,10 +1,8 @@
 //! Training of frontline staff, without I/O: the codes of a workshop, the completion rule,
 //! participant lists read from the sign-up sheets trainers have (CSV or XLSX, `import`), the
-//! report tables (`report`), and the documents handed out (`pdf`, `xlsx`).
+//! report tables (`report`); the documents themselves are drawn by `haven-documents`.
 pub mod import;
-pub mod pdf;
 pub mod report;
-pub mod xlsx;
 
 use time::Date;
 

@@ -963,7 +963,7 @@ impl Haven {
                 .map(|d| d.date().to_string())
                 .unwrap_or_default()
         };
-        let mut doc = haven_training::pdf::Doc::new(
+        let mut doc = haven_documents::pdf::Doc::new(
             Some(&t("referral-pdf-watermark")),
             &t("referral-pdf-footer"),
         );

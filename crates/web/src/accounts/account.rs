@@ -1,0 +1,244 @@
+//! One's own account: language, e-mail, password, sessions, API tokens, agency coordination.
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use haven_core::CoreError;
+use haven_core::admin::AdminActor;
+use haven_domain::TokenId;
+use haven_i18n::Lang;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::ctx::{Authed, SESSION_COOKIE, SignedIn, set_cookie};
+use crate::layout::{Layout, role_key};
+
+use crate::accounts::signin::LangForm;
+use crate::kit::page::{fail, forbidden, render};
+
+// ---- account ----
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    l: &'a Layout<'a>,
+    username: String,
+    role_key: String,
+    agency: String,
+    saved_lang: Option<String>,
+    has_mfa: bool,
+    sessions: String,
+    tokens: Vec<haven_store::tokens::TokenRow>,
+    new_token: Option<String>,
+    password_error: Option<&'static str>,
+    email: String,
+    email_error: Option<&'static str>,
+}
+
+async fn account_view(
+    state: &AppState,
+    l: &Layout<'_>,
+    s: &haven_core::auth::SessionInfo,
+    new_token: Option<String>,
+    password_error: Option<&'static str>,
+) -> Response {
+    let h = state.haven();
+    let agency = h
+        .find_agency(&s.principal.agency_id.to_string())
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let (count, tokens) = match (h.session_count(s).await, h.list_tokens(s).await) {
+        (Ok(c), Ok(t)) => (c, t),
+        (Err(e), _) | (_, Err(e)) => return fail(l, e),
+    };
+    let sessions = format!("{count}");
+    let email = match h.email_of(s).await {
+        Ok(e) => e.unwrap_or_default(),
+        Err(e) => return fail(l, e),
+    };
+    // One error slot for the page: the e-mail's shows in its own section.
+    let (email_error, password_error) = match password_error {
+        Some("error-email") => (Some("error-email"), None),
+        e => (None, e),
+    };
+    let status = if password_error.is_some() || email_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(&AccountPage {
+        l,
+        username: s.username.clone(),
+        role_key: role_key(s.principal.role),
+        agency,
+        saved_lang: s.language.clone(),
+        has_mfa: s.has_mfa,
+        sessions,
+        tokens,
+        new_token,
+        password_error,
+        email,
+        email_error,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn account(State(state): State<AppState>, SignedIn(info, s): SignedIn) -> Response {
+    let l = Layout::new(&state, &info);
+    let note = s
+        .must_change_password
+        .then_some("account-password-required");
+    account_view(&state, &l, &s, None, note).await
+}
+
+pub async fn account_language(
+    State(state): State<AppState>,
+    SignedIn(info, s): SignedIn,
+    Form(f): Form<LangForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    match state.haven().set_language(&s, Lang::parse(&f.lang)).await {
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn account_email(
+    State(state): State<AppState>,
+    SignedIn(info, s): SignedIn,
+    Form(f): Form<EmailForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    match state.haven().set_email(&s, &f.email, &info.origin).await {
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(CoreError::Invalid(_)) => account_view(&state, &l, &s, None, Some("error-email")).await,
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    repeat: String,
+}
+
+pub async fn account_password(
+    State(state): State<AppState>,
+    SignedIn(info, s): SignedIn,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    if f.new != f.repeat {
+        return account_view(&state, &l, &s, None, Some("account-password-mismatch")).await;
+    }
+    match state
+        .haven()
+        .change_password(&s, &f.current, &f.new, &info.origin)
+        .await
+    {
+        Ok(()) => {
+            let l = l.with_notice("account-password-changed");
+            let mut s = s;
+            s.must_change_password = false;
+            account_view(&state, &l, &s, None, None).await
+        }
+        Err(CoreError::Invalid(errs)) => {
+            let key = errs.first().map(|e| e.key).unwrap_or("error-form");
+            account_view(&state, &l, &s, None, Some(key)).await
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+pub async fn account_logout_all(
+    State(state): State<AppState>,
+    SignedIn(info, s): SignedIn,
+) -> Response {
+    match state.haven().logout_everywhere(&s, &info.origin).await {
+        Ok(_) => {
+            let mut res = Redirect::to("/login").into_response();
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(&state, SESSION_COOKIE, "", Some(0)),
+            );
+            res
+        }
+        Err(e) => fail(&Layout::new(&state, &info), e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    label: String,
+}
+
+pub async fn token_create(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    match state.haven().create_token(&s, &f.label, &info.origin).await {
+        Ok(tok) => account_view(&state, &l, &s, Some(tok), None).await,
+        Err(CoreError::Invalid(_)) => {
+            account_view(&state, &l, &s, None, Some("error-required")).await
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+pub async fn token_revoke(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Ok(id) = id.parse::<TokenId>() else {
+        return fail(&l, CoreError::NotFound);
+    };
+    match state.haven().revoke_token(&s, id, &info.origin).await {
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CoordinationForm {
+    #[serde(default)]
+    consent: String,
+}
+
+pub async fn agency_coordination(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    Form(f): Form<CoordinationForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.administer() else {
+        return forbidden(&l);
+    };
+    let Ok(id) = id.parse::<haven_domain::AgencyId>() else {
+        return fail(&l, CoreError::NotFound);
+    };
+    match state
+        .haven()
+        .set_agency_coordination(AdminActor::Admin(cap), id, f.consent == "1", &info.origin)
+        .await
+    {
+        Ok(()) => Redirect::to("/admin/agencies").into_response(),
+        Err(e) => fail(&l, e),
+    }
+}

@@ -1,0 +1,504 @@
+//! Administration: accounts (enrolment, roles, confirmation) and agencies.
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_bundle::FluentValue;
+use haven_core::admin::{AdminActor, NewAgency, NewUser};
+use haven_core::{CoreError, FieldError};
+use haven_domain::{AgencyType, GUYANA_REGIONS, Role, UserId};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::ctx::Authed;
+use crate::layout::{Layout, role_key};
+
+use crate::kit::page::{fail, forbidden, render};
+
+// ---- administration ----
+
+struct UserLine {
+    id: UserId,
+    username: String,
+    display_name: String,
+    role: &'static str,
+    role_key: String,
+    agency: String,
+    disabled: bool,
+    mfa: bool,
+    /// Waiting for its owner to enrol, until then.
+    enrol_until: Option<i64>,
+    /// The administrator's own account: no role change, no reset, no disabling.
+    own: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage<'a> {
+    l: &'a Layout<'a>,
+    users: Vec<UserLine>,
+    roles: Vec<(&'static str, String)>,
+    agencies: Vec<(String, String)>,
+    form: UserForm,
+    errors: Vec<FieldError>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct UserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency_id: String,
+    #[serde(default)]
+    email: String,
+    /// "1" once the administrator has confirmed on the confirmation page.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// "Are you sure?" for an administrator's action that changes who may see what: the same form
+/// posted again with `confirm=1`.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage<'a> {
+    l: &'a Layout<'a>,
+    title: String,
+    message: String,
+    /// Said when the account will see personal data: who will be told.
+    announce: Option<String>,
+    action: String,
+    fields: Vec<(&'static str, String)>,
+    back: &'static str,
+}
+
+async fn users_view(
+    state: &AppState,
+    l: &Layout<'_>,
+    by: AdminActor<'_>,
+    form: UserForm,
+    errors: Vec<FieldError>,
+) -> Response {
+    let h = state.haven();
+    let (users, agencies, pending) = match (
+        h.list_users(by).await,
+        h.list_agencies().await,
+        h.pending_enrolments(by).await,
+    ) {
+        (Ok(u), Ok(a), Ok(p)) => (u, a, p),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return fail(l, e),
+    };
+    let name_of = |id| {
+        agencies
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
+    let me = match by {
+        AdminActor::Admin(a) => Some(a.principal().user_id),
+        AdminActor::Operator => None,
+    };
+    let lines = users
+        .iter()
+        .map(|u| UserLine {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.as_str(),
+            role_key: role_key(u.role),
+            agency: name_of(u.agency_id),
+            disabled: u.disabled,
+            mfa: u.totp_secret.is_some(),
+            enrol_until: pending.iter().find(|(id, _)| *id == u.id).map(|p| p.1),
+            own: me == Some(u.id),
+        })
+        .collect();
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), l.t(&role_key(*r))))
+        .collect();
+    let agency_opts = agencies
+        .iter()
+        .map(|a| (a.id.to_string(), a.name.clone()))
+        .collect();
+    let status = crate::kit::page::form_status(&errors);
+    let mut res = render(&UsersPage {
+        l,
+        users: lines,
+        roles,
+        agencies: agency_opts,
+        form,
+        errors,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn users_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.administer() else {
+        return forbidden(&l);
+    };
+    users_view(
+        &state,
+        &l,
+        AdminActor::Admin(cap),
+        UserForm::default(),
+        vec![],
+    )
+    .await
+}
+
+/// Who will be told of an account of `role` at `agency`, if anyone.
+fn announce_note(l: &Layout<'_>, role: &str, agency: &str) -> Option<String> {
+    let role: Role = role.parse().ok()?;
+    haven_authz::sees_person_data(role).then(|| {
+        l.ta(
+            "users-confirm-announce",
+            &[("agency", FluentValue::from(agency.to_string()))],
+        )
+    })
+}
+
+/// The enrolment code to hand over, with where and until when to use it.
+fn enrolment_notice(
+    state: &AppState,
+    l: &Layout<'_>,
+    key: &str,
+    username: &str,
+    c: &haven_core::admin::Credential,
+) -> String {
+    let until = match c {
+        haven_core::admin::Credential::Enrolment { expires_at, .. } => l.datetime(expires_at),
+        haven_core::admin::Credential::OneTimePassword(_) => String::new(),
+    };
+    let url = format!(
+        "{}/enrol",
+        state
+            .0
+            .cfg
+            .public_url
+            .as_deref()
+            .unwrap_or_default()
+            .trim_end_matches('/')
+    );
+    l.ta(
+        key,
+        &[
+            ("username", FluentValue::from(username.to_string())),
+            ("code", FluentValue::from(c.secret().to_string())),
+            ("url", FluentValue::from(url)),
+            ("until", FluentValue::from(until)),
+        ],
+    )
+}
+
+pub async fn users_create(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Form(f): Form<UserForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.administer() else {
+        return forbidden(&l);
+    };
+    let h = state.haven();
+    if f.confirm != "1" {
+        let agency = h
+            .find_agency(&f.agency_id)
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.name)
+            .unwrap_or_default();
+        let role_label = f
+            .role
+            .parse::<Role>()
+            .map(|r| l.t(&role_key(r)))
+            .unwrap_or_default();
+        return render(&ConfirmPage {
+            l: &l,
+            title: l.t("users-confirm-title"),
+            message: l.ta(
+                "users-confirm-create",
+                &[
+                    (
+                        "username",
+                        FluentValue::from(f.username.trim().to_lowercase()),
+                    ),
+                    ("role", FluentValue::from(role_label)),
+                    ("agency", FluentValue::from(agency.clone())),
+                ],
+            ),
+            announce: announce_note(&l, &f.role, &agency),
+            action: "/admin/users".into(),
+            fields: vec![
+                ("username", f.username.clone()),
+                ("display_name", f.display_name.clone()),
+                ("role", f.role.clone()),
+                ("agency_id", f.agency_id.clone()),
+                ("email", f.email.clone()),
+            ],
+            back: "/admin/users",
+        });
+    }
+    let new = NewUser {
+        username: f.username.clone(),
+        display_name: f.display_name.clone(),
+        role: f.role.clone(),
+        agency_id: f.agency_id.clone(),
+        password: String::new(),
+        email: f.email.clone(),
+    };
+    match h
+        .create_user(AdminActor::Admin(cap), &new, &info.origin)
+        .await
+    {
+        Ok((_, credential)) => {
+            let msg = enrolment_notice(
+                &state,
+                &l,
+                "users-created",
+                &f.username.trim().to_lowercase(),
+                &credential,
+            );
+            let l = l.with_flash(msg);
+            users_view(
+                &state,
+                &l,
+                AdminActor::Admin(cap),
+                UserForm::default(),
+                vec![],
+            )
+            .await
+        }
+        Err(CoreError::Invalid(errors)) => {
+            let f = UserForm {
+                confirm: String::new(),
+                ..f
+            };
+            users_view(&state, &l, AdminActor::Admin(cap), f, errors).await
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UserActionForm {
+    confirm: String,
+    /// For a role change.
+    role: String,
+}
+
+pub async fn users_action(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<UserActionForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.administer() else {
+        return forbidden(&l);
+    };
+    let Ok(id) = id.parse::<UserId>() else {
+        return fail(&l, CoreError::NotFound);
+    };
+    if !["disable", "enable", "reset-password", "role"].contains(&action.as_str()) {
+        return fail(&l, CoreError::NotFound);
+    }
+    let h = state.haven();
+    let by = AdminActor::Admin(cap);
+    let Some(user) = h.find_user(&id.to_string()).await.ok().flatten() else {
+        return fail(&l, CoreError::NotFound);
+    };
+    if f.confirm != "1" {
+        let agency = h
+            .find_agency(&user.agency_id.to_string())
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.name)
+            .unwrap_or_default();
+        let role_label = f
+            .role
+            .parse::<Role>()
+            .map(|r| l.t(&role_key(r)))
+            .unwrap_or_default();
+        let announce = match action.as_str() {
+            "reset-password" => announce_note(&l, user.role.as_str(), &agency),
+            "role" => announce_note(&l, &f.role, &agency),
+            _ => None,
+        };
+        return render(&ConfirmPage {
+            l: &l,
+            title: l.t("users-confirm-title"),
+            message: l.ta(
+                &format!("users-confirm-{action}"),
+                &[
+                    ("username", FluentValue::from(user.username.clone())),
+                    ("role", FluentValue::from(role_label)),
+                ],
+            ),
+            announce,
+            action: format!("/admin/users/{id}/{action}"),
+            fields: vec![("role", f.role.clone())],
+            back: "/admin/users",
+        });
+    }
+    let result = match action.as_str() {
+        "disable" => h
+            .set_user_disabled(by, id, true, &info.origin)
+            .await
+            .map(|_| None),
+        "enable" => h
+            .set_user_disabled(by, id, false, &info.origin)
+            .await
+            .map(|_| None),
+        "role" => h
+            .change_role(by, id, &f.role, &info.origin)
+            .await
+            .map(|_| None),
+        // The second factor stays: removing it (lost phone) is an operator's `--reset-mfa`, so an
+        // administrator cannot take over an account that has one.
+        _ => h
+            .reset_password(by, id, false, &info.origin)
+            .await
+            .map(Some),
+    };
+    match result {
+        Ok(None) => Redirect::to("/admin/users").into_response(),
+        Ok(Some(credential)) => {
+            let msg = enrolment_notice(
+                &state,
+                &l,
+                "users-password-reset",
+                &user.username,
+                &credential,
+            );
+            let l = l.with_flash(msg);
+            users_view(&state, &l, by, UserForm::default(), vec![]).await
+        }
+        // The refusal's reason (one's own account, an unknown role) on a page of its own.
+        Err(e) => fail(&l, e),
+    }
+}
+
+struct AgencyLine {
+    id: haven_domain::AgencyId,
+    name: String,
+    type_key: String,
+    region: Option<String>,
+    coordination: bool,
+}
+
+#[derive(Template)]
+#[template(path = "agencies.html")]
+struct AgenciesPage<'a> {
+    l: &'a Layout<'a>,
+    agencies: Vec<AgencyLine>,
+    types: Vec<(&'static str, String)>,
+    regions: Vec<(&'static str, String)>,
+    form: AgencyForm,
+    errors: Vec<FieldError>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AgencyForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    agency_type: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    coordination_consent: Option<String>,
+}
+
+async fn agencies_view(
+    state: &AppState,
+    l: &Layout<'_>,
+    form: AgencyForm,
+    errors: Vec<FieldError>,
+) -> Response {
+    let list = match state.haven().list_agencies().await {
+        Ok(a) => a,
+        Err(e) => return fail(l, e),
+    };
+    let agencies = list
+        .into_iter()
+        .map(|a| AgencyLine {
+            id: a.id,
+            name: a.name,
+            type_key: format!("agency-type-{}", a.agency_type.as_str()),
+            region: a.region,
+            coordination: a.coordination_consent,
+        })
+        .collect();
+    let types = AgencyType::ALL
+        .iter()
+        .map(|t| (t.as_str(), l.t(&format!("agency-type-{}", t.as_str()))))
+        .collect();
+    let regions = GUYANA_REGIONS
+        .iter()
+        .map(|r| (r.code, l.region_of(r.code)))
+        .collect();
+    let status = crate::kit::page::form_status(&errors);
+    let mut res = render(&AgenciesPage {
+        l,
+        agencies,
+        types,
+        regions,
+        form,
+        errors,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn agencies_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    if s.principal.administer().is_none() {
+        return forbidden(&l);
+    }
+    agencies_view(&state, &l, AgencyForm::default(), vec![]).await
+}
+
+pub async fn agencies_create(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Form(f): Form<AgencyForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.administer() else {
+        return forbidden(&l);
+    };
+    let new = NewAgency {
+        name: f.name.clone(),
+        agency_type: f.agency_type.clone(),
+        region: f.region.clone(),
+        phone: f.phone.clone(),
+        email: f.email.clone(),
+        coordination_consent: f.coordination_consent.is_some(),
+    };
+    match state
+        .haven()
+        .create_agency(AdminActor::Admin(cap), &new, &info.origin)
+        .await
+    {
+        Ok(_) => {
+            let l = l.with_notice("agency-created");
+            agencies_view(&state, &l, AgencyForm::default(), vec![]).await
+        }
+        Err(CoreError::Invalid(errors)) => agencies_view(&state, &l, f, errors).await,
+        Err(e) => fail(&l, e),
+    }
+}

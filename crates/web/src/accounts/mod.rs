@@ -1,0 +1,5 @@
+//! Accounts: signing in, one's own account, administration (pages).
+pub(crate) mod account;
+pub(crate) mod admin;
+pub(crate) mod api;
+pub(crate) mod signin;

@@ -1,0 +1,3 @@
+//! The audit trail (pages).
+pub(crate) mod api;
+pub(crate) mod pages;

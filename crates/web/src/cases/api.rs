@@ -1,0 +1,932 @@
+//! The API of people and cases: `/api/v1/cases`, `/api/v1/people`, `/api/v1/transfers`.
+//! Reads return an `ETag` (the record's version); changes to a record need `If-Match` with it,
+//! and a stale one is refused with 412 and the changes made since.
+// Errors here are HTTP responses handed straight back to the client; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use haven_authz::Principal;
+use haven_core::cases::{CaseDoc, CaseSearch, ChangeView};
+use haven_core::casework::{AttachmentView, EventView, NoteView, PerpetratorView};
+use haven_core::{CoreError, Origin};
+use haven_domain::record::{CaseRecord, EventData, PerpetratorData, PersonData};
+use haven_domain::{AgencyId, PersonId, UserId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::extract::ApiCase;
+use crate::kit::problem::{ApiJson, ApiUser, Problem, fail, forbidden};
+
+fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+/// The version named by `If-Match` (`"3"` or `W/"3"`); a change without one is refused (428).
+fn if_match(headers: &HeaderMap) -> Result<i64, Response> {
+    let Some(v) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
+        return Err(crate::kit::problem::problem(
+            StatusCode::PRECONDITION_REQUIRED,
+            "error-precondition-required",
+            vec![],
+        ));
+    };
+    v.trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .map_err(|_| {
+            crate::kit::problem::problem(StatusCode::PRECONDITION_FAILED, "error-conflict", vec![])
+        })
+}
+
+/// 412 with the changes made since the caller's version.
+#[derive(Serialize, ToSchema)]
+pub struct ConflictProblem {
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    changes: Vec<Change>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Change {
+    version: i64,
+    at: i64,
+    user_name: Option<String>,
+    field: String,
+    /// Only for roles allowed to see previous values.
+    old_value: Option<String>,
+    new_value: Option<String>,
+}
+
+fn changes(c: Vec<ChangeView>) -> Vec<Change> {
+    c.into_iter()
+        .map(|c| Change {
+            version: c.version,
+            at: c.at,
+            user_name: c.user_name,
+            field: c.field,
+            old_value: c.old_value,
+            new_value: c.new_value,
+        })
+        .collect()
+}
+
+/// Use-case errors, with the edit conflict as 412.
+fn fail_case(e: CoreError) -> Response {
+    match e {
+        CoreError::Conflict(c) => {
+            let body = ConflictProblem {
+                kind: "https://haven.invalid/problems/error-conflict".into(),
+                title: "Edit conflict: the record changed since your version".into(),
+                status: 412,
+                changes: changes(c),
+            };
+            let mut res = (StatusCode::PRECONDITION_FAILED, Json(body)).into_response();
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            );
+            res
+        }
+        e => fail(e),
+    }
+}
+
+// ---- list and search ----
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseSummary {
+    id: String,
+    case_number: String,
+    status: String,
+    owner_agency: String,
+    region: Option<String>,
+    opened_at: i64,
+    person_name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseList {
+    items: Vec<CaseSummary>,
+    /// Exact, unless `total_is_lower_bound` (filtered searches count up to 1,000).
+    total: i64,
+    total_is_lower_bound: bool,
+    page: i64,
+    pages: i64,
+}
+
+/// Search filters. Every filter is optional; `name` only in the POST body, never in a URL.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// Accent-, case- and spelling-tolerant (phonetic) name search.
+    name: String,
+    case_number: String,
+    /// cas_Status code.
+    status: String,
+    /// ISO 3166 code (alpha-2 or alpha-3).
+    nationality: String,
+    /// Owning agency id.
+    agency: String,
+    /// ISO 3166-2 region of identification.
+    region: String,
+    /// vic_TypeOfExploitation code.
+    exploitation_type: String,
+    /// YYYY-MM-DD, inclusive.
+    opened_from: String,
+    opened_to: String,
+    /// Only open cases (active or in follow-up) at high or critical risk.
+    high_risk: bool,
+    page: Option<i64>,
+    /// At most 200; default 50.
+    per_page: Option<i64>,
+}
+
+/// Filters for `GET /cases` (no name: names never go in URLs).
+#[derive(Deserialize, utoipa::IntoParams, Default)]
+#[serde(default)]
+pub struct ListParams {
+    page: Option<i64>,
+    per_page: Option<i64>,
+    status: String,
+    nationality: String,
+    agency: String,
+    region: String,
+    exploitation_type: String,
+    opened_from: String,
+    opened_to: String,
+    /// Only open cases (active or in follow-up) at high or critical risk.
+    high_risk: bool,
+}
+
+async fn run_search(
+    state: &AppState,
+    p: &Principal,
+    origin: &Origin,
+    s: SearchRequest,
+) -> Response {
+    let Some(cap) = p.case_list() else {
+        return forbidden();
+    };
+    let search = CaseSearch {
+        name: s.name,
+        case_number: s.case_number,
+        status: s.status,
+        nationality: s.nationality,
+        agency: s.agency,
+        region: s.region,
+        exploitation_type: s.exploitation_type,
+        opened_from: s.opened_from,
+        opened_to: s.opened_to,
+        high_risk: s.high_risk,
+        page: s.page.unwrap_or(1),
+        per_page: s.per_page.unwrap_or(50),
+    };
+    match state.haven().list_cases(cap, &search, origin).await {
+        Ok(page) => Json(CaseList {
+            items: page
+                .items
+                .into_iter()
+                .map(|c| CaseSummary {
+                    id: c.id.to_string(),
+                    case_number: c.case_number,
+                    status: c.status.as_str().into(),
+                    owner_agency: c.owner_agency_name,
+                    region: c.region,
+                    opened_at: c.opened_at,
+                    person_name: c.person_name,
+                })
+                .collect(),
+            total: page.total,
+            total_is_lower_bound: page.more,
+            page: page.page,
+            pages: page.pages,
+        })
+        .into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// The cases the caller may see, newest first, filtered and paged.
+#[utoipa::path(get, path = "/api/v1/cases", params(ListParams),
+    responses((status = 200, body = CaseList), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_cases(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Query(q): Query<ListParams>,
+) -> Response {
+    let s = SearchRequest {
+        page: q.page,
+        per_page: q.per_page,
+        status: q.status,
+        nationality: q.nationality,
+        agency: q.agency,
+        region: q.region,
+        exploitation_type: q.exploitation_type,
+        opened_from: q.opened_from,
+        opened_to: q.opened_to,
+        high_risk: q.high_risk,
+        ..Default::default()
+    };
+    run_search(&state, &p, &o, s).await
+}
+
+/// Search, names included. A POST, so that names never appear in URLs or logs.
+#[utoipa::path(post, path = "/api/v1/cases/search", request_body = SearchRequest,
+    responses((status = 200, body = CaseList), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn search_cases(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiJson(s): ApiJson<SearchRequest>,
+) -> Response {
+    run_search(&state, &p, &o, s).await
+}
+
+// ---- create, read, update ----
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    id: String,
+    case_number: String,
+}
+
+/// Registers a person and opens a case owned by the caller's agency. The body is the whole
+/// HTCDS record; required: first name, gender, birth date or assessed age, trafficking status,
+/// at least one type of exploitation, region.
+#[utoipa::path(post, path = "/api/v1/cases", request_body = CaseRecord,
+    responses((status = 201, body = Created, headers(("ETag" = String), ("Location" = String))),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_case(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiJson(r): ApiJson<CaseRecord>,
+) -> Response {
+    let Some(cap) = p.case_create() else {
+        return forbidden();
+    };
+    match state.haven().create_case(cap, r, None, &o).await {
+        Ok((id, number)) => {
+            let mut res = (
+                StatusCode::CREATED,
+                Json(Created {
+                    id: id.to_string(),
+                    case_number: number,
+                }),
+            )
+                .into_response();
+            res.headers_mut().insert(header::ETAG, etag(1));
+            if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/cases/{id}")) {
+                res.headers_mut().insert(header::LOCATION, v);
+            }
+            res
+        }
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseDocument {
+    id: String,
+    case_number: String,
+    /// cas_Status code.
+    status: String,
+    owner_agency_id: String,
+    owner_agency: String,
+    assigned_user_id: Option<String>,
+    assigned_user: Option<String>,
+    opened_at: i64,
+    updated_at: i64,
+    closed_at: Option<i64>,
+    /// hvn_ClosureReason code.
+    closure_reason: Option<String>,
+    closure_note: Option<String>,
+    /// The concurrency version, also sent as the `ETag`.
+    version: i64,
+    person_id: String,
+    is_child: bool,
+    age: Option<i64>,
+    record: CaseRecord,
+    events: Vec<Item<EventData>>,
+    perpetrators: Vec<Item<PerpetratorData>>,
+    notes: Vec<Note>,
+    attachments: Vec<Attachment>,
+    /// Who can see this case and why (for those who manage the case; empty otherwise).
+    access: Vec<Access>,
+}
+
+/// One way to the case: `kind` is `owner`, `involved`, `coordination`, `no_coordination`,
+/// `registered_by`, `referral` (with the sections shared) or `transfer` (sees nothing until
+/// accepted); `who` names the agency or the user.
+#[derive(Serialize, ToSchema)]
+pub struct Access {
+    kind: String,
+    who: String,
+    sections: Vec<String>,
+    since: Option<i64>,
+}
+
+/// A list item with its id.
+#[derive(Serialize, ToSchema)]
+pub struct Item<T> {
+    id: String,
+    #[serde(flatten)]
+    data: T,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Note {
+    id: String,
+    author: String,
+    created_at: i64,
+    body: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Attachment {
+    id: String,
+    name: String,
+    content_type: String,
+    size: i64,
+    /// `clean` or `not_scanned`.
+    scan: String,
+    uploaded_by: String,
+    created_at: i64,
+}
+
+fn document(c: CaseDoc) -> CaseDocument {
+    let parts = c.parts;
+    CaseDocument {
+        access: c
+            .access_paths
+            .into_iter()
+            .map(|a| Access {
+                kind: a.kind.into(),
+                who: a.who,
+                sections: a.sections,
+                since: a.since,
+            })
+            .collect(),
+        id: c.id.to_string(),
+        case_number: c.case_number,
+        status: c.status.as_str().into(),
+        owner_agency_id: c.owner_agency_id.to_string(),
+        owner_agency: c.owner_agency_name,
+        assigned_user_id: c.assigned_user_id.map(|u| u.to_string()),
+        assigned_user: c.assigned_user_name,
+        opened_at: c.opened_at,
+        updated_at: c.updated_at,
+        closed_at: c.closed_at,
+        closure_reason: c.closure_reason,
+        closure_note: c.closure_note,
+        version: c.version,
+        person_id: c.person_id.to_string(),
+        is_child: c.is_child,
+        age: c.age,
+        record: c.record,
+        events: parts
+            .events
+            .into_iter()
+            .map(|EventView { id, data }| Item { id, data })
+            .collect(),
+        perpetrators: parts
+            .perpetrators
+            .into_iter()
+            .map(|PerpetratorView { id, data }| Item { id, data })
+            .collect(),
+        notes: parts
+            .notes
+            .into_iter()
+            .map(
+                |NoteView {
+                     id,
+                     author_name,
+                     created_at,
+                     body,
+                 }| Note {
+                    id,
+                    author: author_name,
+                    created_at,
+                    body,
+                },
+            )
+            .collect(),
+        attachments: parts
+            .attachments
+            .into_iter()
+            .map(|a: AttachmentView| Attachment {
+                id: a.id,
+                name: a.name,
+                content_type: a.content_type,
+                size: a.size,
+                scan: a.scan,
+                uploaded_by: a.uploader_name,
+                created_at: a.created_at,
+            })
+            .collect(),
+    }
+}
+
+/// One case, whole. A case the caller may not see answers 404, like one that does not exist.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path, description = "Case id (UUID)")),
+    responses((status = 200, body = CaseDocument, headers(("ETag" = String))), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_case(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+) -> Response {
+    let h = state.haven();
+    let c = match h.open_case(&p, id, &o).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let v = c.version;
+    let mut res = Json(document(c)).into_response();
+    res.headers_mut().insert(header::ETAG, etag(v));
+    res
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Saved {
+    version: i64,
+}
+
+/// Replaces the case's record (person, victim context, case fields). `If-Match` must carry the
+/// version read; if someone saved since, nothing is written and 412 lists their changes.
+#[utoipa::path(put, path = "/api/v1/cases/{id}", request_body = CaseRecord,
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The ETag read")),
+    responses((status = 200, body = Saved, headers(("ETag" = String))), (status = 404, body = Problem),
+        (status = 412, body = ConflictProblem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+pub async fn update_case(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<CaseRecord>,
+) -> Response {
+    let base = match if_match(&headers) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match state.haven().update_case(&p, id, base, r, &o).await {
+        Ok(v) => {
+            let mut res = Json(Saved { version: v }).into_response();
+            res.headers_mut().insert(header::ETAG, etag(v));
+            res
+        }
+        Err(e) => fail_case(e),
+    }
+}
+
+/// The field-level history, newest first (previous values only for coordinators and case workers).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/history", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<Change>), (status = 404, body = Problem)))]
+pub async fn case_history(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+) -> Response {
+    match state.haven().case_history(&p, id, &o).await {
+        Ok(c) => Json(changes(c)).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+// ---- actions ----
+
+fn done(r: Result<(), CoreError>) -> Response {
+    match r {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => fail_case(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct CloseRequest {
+    /// hvn_ClosureReason code.
+    reason: String,
+    note: String,
+    /// Close as ClosedReferred (another organisation took the case over).
+    referred: bool,
+}
+
+/// Closes a case with a reason.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/close", request_body = CloseRequest, params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn close_case(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+    ApiJson(r): ApiJson<CloseRequest>,
+) -> Response {
+    done(
+        state
+            .haven()
+            .close_case(&p, id, &r.reason, &r.note, r.referred, &o)
+            .await,
+    )
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ReasonRequest {
+    reason: String,
+}
+
+/// Reopens a closed case; the reason is required and kept as a note.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/reopen", request_body = ReasonRequest, params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn reopen_case(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+    ApiJson(r): ApiJson<ReasonRequest>,
+) -> Response {
+    done(state.haven().reopen_case(&p, id, &r.reason, &o).await)
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct AssignRequest {
+    /// A user of the owning agency; null to clear.
+    user_id: Option<String>,
+}
+
+/// Assigns the case worker.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/assign", request_body = AssignRequest, params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn assign_case(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+    ApiJson(r): ApiJson<AssignRequest>,
+) -> Response {
+    let user = match r.user_id.as_deref().map(str::parse::<UserId>).transpose() {
+        Ok(u) => u,
+        Err(_) => return fail(CoreError::invalid("user_id", "error-assignee")),
+    };
+    done(state.haven().assign_case(&p, id, user, &o).await)
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct TransferRequest {
+    to_agency_id: String,
+    reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TransferCreated {
+    transfer_id: String,
+}
+
+/// Asks another agency to take the case over (coordinator). It moves when they accept.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transfer", request_body = TransferRequest, params(("id" = String, Path)),
+    responses((status = 201, body = TransferCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn transfer_case(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+    ApiJson(r): ApiJson<TransferRequest>,
+) -> Response {
+    let Ok(to) = r.to_agency_id.parse::<AgencyId>() else {
+        return fail(CoreError::invalid("to_agency_id", "error-transfer-agency"));
+    };
+    match state
+        .haven()
+        .request_transfer(&p, id, to, &r.reason, &o)
+        .await
+    {
+        Ok(t) => (
+            StatusCode::CREATED,
+            Json(TransferCreated { transfer_id: t }),
+        )
+            .into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Transfer {
+    id: String,
+    case_id: String,
+    case_number: String,
+    from_agency: String,
+    to_agency: String,
+    requested_at: i64,
+    reason: Option<String>,
+    /// `pending` (for the receiving agency to decide) or `awaiting_approval` (a case worker's
+    /// request, for the coordinator).
+    status: String,
+}
+
+/// Transfers waiting for the caller's agency to decide, and for the coordinator the requests
+/// waiting for approval.
+#[utoipa::path(get, path = "/api/v1/transfers", responses((status = 200, body = Vec<Transfer>)))]
+pub async fn list_transfers(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
+    let h = state.haven();
+    let approvals = match h.transfers_awaiting_approval(&p, &o).await {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    match h.incoming_transfers(&p, &o).await {
+        Ok(t) => Json(
+            approvals
+                .into_iter()
+                .chain(t)
+                .map(|t| Transfer {
+                    id: t.id,
+                    case_id: t.case_id.to_string(),
+                    case_number: t.case_number,
+                    from_agency: t.from_agency_name,
+                    to_agency: t.to_agency_name,
+                    requested_at: t.requested_at,
+                    reason: t.reason,
+                    status: t.status,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct DecisionRequest {
+    note: String,
+}
+
+/// Accepts (`accept`) or declines (`decline`) a transfer offered to the caller's agency; the
+/// one who asked may `decline` to cancel it. The coordinator answers a case worker's request with
+/// `approve` (it goes to the receiving agency) or `reject`.
+#[utoipa::path(post, path = "/api/v1/transfers/{id}/{decision}", request_body = DecisionRequest,
+    params(("id" = String, Path),
+        ("decision" = String, Path, description = "accept, decline, approve or reject")),
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn decide_transfer(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path((id, decision)): Path<(String, String)>,
+    ApiJson(r): ApiJson<DecisionRequest>,
+) -> Response {
+    if matches!(decision.as_str(), "approve" | "reject") {
+        return done(
+            state
+                .haven()
+                .approve_transfer(&p, &id, decision == "approve", &r.note, &o)
+                .await
+                .map(|_| ()),
+        );
+    }
+    let accept = match decision.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return fail(CoreError::NotFound),
+    };
+    done(
+        state
+            .haven()
+            .decide_transfer(&p, &id, accept, &r.note, &o)
+            .await
+            .map(|_| ()),
+    )
+}
+
+// ---- notes, route, perpetrators, attachments ----
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemCreated {
+    id: String,
+}
+
+fn created(r: Result<String, CoreError>) -> Response {
+    match r {
+        Ok(id) => (StatusCode::CREATED, Json(ItemCreated { id })).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NoteRequest {
+    body: String,
+}
+
+/// Adds a note to the case (sealed; shown with its author and time).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/notes", request_body = NoteRequest, params(("id" = String, Path)),
+    responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_note(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+    ApiJson(r): ApiJson<NoteRequest>,
+) -> Response {
+    created(state.haven().add_note(&p, id, &r.body, &o).await)
+}
+
+/// Adds a step to the route (hte_: Recruitment, Transit, Exploitation).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/events", request_body = EventData, params(("id" = String, Path)),
+    responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_event(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+    ApiJson(r): ApiJson<EventData>,
+) -> Response {
+    created(state.haven().save_event(&p, id, None, r, &o).await)
+}
+
+/// Replaces a step of the route.
+#[utoipa::path(put, path = "/api/v1/cases/{id}/events/{event_id}", request_body = EventData,
+    params(("id" = String, Path), ("event_id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_event(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, eid): ApiCase,
+    ApiJson(r): ApiJson<EventData>,
+) -> Response {
+    done(
+        state
+            .haven()
+            .save_event(&p, id, Some(&eid), r, &o)
+            .await
+            .map(|_| ()),
+    )
+}
+
+#[utoipa::path(delete, path = "/api/v1/cases/{id}/events/{event_id}",
+    params(("id" = String, Path), ("event_id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_event(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, eid): ApiCase,
+) -> Response {
+    done(state.haven().delete_event(&p, id, &eid, &o).await)
+}
+
+/// Adds a perpetrator (per_), sealed like the victim's data.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/perpetrators", request_body = PerpetratorData, params(("id" = String, Path)),
+    responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_perpetrator(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+    ApiJson(r): ApiJson<PerpetratorData>,
+) -> Response {
+    created(state.haven().save_perpetrator(&p, id, None, r, &o).await)
+}
+
+#[utoipa::path(put, path = "/api/v1/cases/{id}/perpetrators/{perpetrator_id}", request_body = PerpetratorData,
+    params(("id" = String, Path), ("perpetrator_id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_perpetrator(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, pid): ApiCase,
+    ApiJson(r): ApiJson<PerpetratorData>,
+) -> Response {
+    done(
+        state
+            .haven()
+            .save_perpetrator(&p, id, Some(&pid), r, &o)
+            .await
+            .map(|_| ()),
+    )
+}
+
+#[utoipa::path(delete, path = "/api/v1/cases/{id}/perpetrators/{perpetrator_id}",
+    params(("id" = String, Path), ("perpetrator_id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_perpetrator(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, pid): ApiCase,
+) -> Response {
+    done(state.haven().delete_perpetrator(&p, id, &pid, &o).await)
+}
+
+/// Uploads an attachment as `multipart/form-data` with one part named `file`. The content is
+/// checked (PDF, images, text, office documents), scanned when a scanner is configured, and sealed.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", params(("id" = String, Path)),
+    request_body(content_type = "multipart/form-data", content = String, description = "one part named `file`"),
+    responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_attachment(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+    m: Multipart,
+) -> Response {
+    match crate::cases::pages::read_upload(m).await {
+        Ok(Some((name, ct, bytes))) => created(
+            state
+                .haven()
+                .add_attachment(&p, id, &name, ct.as_deref(), bytes, &o)
+                .await,
+        ),
+        Ok(None) => fail(CoreError::invalid("file", "error-required")),
+        Err(s) => crate::kit::problem::problem(s, "error-bad-request", vec![]),
+    }
+}
+
+/// Downloads an attachment (audited).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/attachments/{attachment_id}",
+    params(("id" = String, Path), ("attachment_id" = String, Path)),
+    responses((status = 200, description = "the file"), (status = 404, body = Problem)))]
+pub async fn get_attachment(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, aid): ApiCase,
+) -> Response {
+    match state.haven().get_attachment(&p, id, &aid, &o).await {
+        Ok(f) => crate::cases::pages::attachment_response(f),
+        Err(e) => fail(e),
+    }
+}
+
+#[utoipa::path(delete, path = "/api/v1/cases/{id}/attachments/{attachment_id}",
+    params(("id" = String, Path), ("attachment_id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_attachment(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, aid): ApiCase,
+) -> Response {
+    done(state.haven().delete_attachment(&p, id, &aid, &o).await)
+}
+
+// ---- people ----
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonDocument {
+    id: String,
+    version: i64,
+    person: PersonData,
+    /// The person's cases visible to the caller.
+    case_ids: Vec<String>,
+}
+
+/// A person, reached through a case the caller may see (404 otherwise).
+#[utoipa::path(get, path = "/api/v1/people/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = PersonDocument, headers(("ETag" = String))), (status = 404, body = Problem)))]
+pub async fn get_person(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<PersonId>() else {
+        return fail(CoreError::NotFound);
+    };
+    match state.haven().open_person(&p, id, &o).await {
+        Ok(d) => {
+            let v = d.version;
+            let mut res = Json(PersonDocument {
+                id: d.id.to_string(),
+                version: d.version,
+                person: d.data,
+                case_ids: d.cases.iter().map(|c| c.0.to_string()).collect(),
+            })
+            .into_response();
+            res.headers_mut().insert(header::ETAG, etag(v));
+            res
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// Replaces a person's record (`If-Match` with the person's ETag). Every case of the person
+/// records the change in its history.
+#[utoipa::path(put, path = "/api/v1/people/{id}", request_body = PersonData,
+    params(("id" = String, Path), ("If-Match" = String, Header)),
+    responses((status = 200, body = Saved), (status = 404, body = Problem), (status = 412, body = ConflictProblem),
+        (status = 422, body = Problem), (status = 428, body = Problem)))]
+pub async fn update_person(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<PersonData>,
+) -> Response {
+    let Ok(id) = id.parse::<PersonId>() else {
+        return fail(CoreError::NotFound);
+    };
+    let base = match if_match(&headers) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match state.haven().update_person(&p, id, base, r, &o).await {
+        Ok(v) => {
+            let mut res = Json(Saved { version: v }).into_response();
+            res.headers_mut().insert(header::ETAG, etag(v));
+            res
+        }
+        Err(e) => fail_case(e),
+    }
+}

@@ -1,0 +1,1484 @@
+//! Case pages: list and search, registration (with drafts), the case page with its sections,
+//! edit with conflict detection, close/reopen, assign, transfer, notes, route, perpetrators,
+//! attachments, history and the subject access report. Each handler calls one use-case.
+// Errors here are HTTP responses handed straight back to the client; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_bundle::FluentValue;
+use haven_core::CoreError;
+use haven_core::cases::{CaseDoc, CasePage, CaseSearch, ChangeView};
+use haven_core::casework::CaseParts;
+use haven_core::people::SubjectAccessReport;
+use haven_domain::record::{CaseRecord, EventData, FieldError, PerpetratorData};
+use haven_domain::reference;
+use haven_domain::{AgencyId, CaseId, CaseStatus, ExploitationType, GUYANA_REGIONS, UserId};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::cases::forms::{CaseForm, code_label, country_name};
+use crate::ctx::{Authed, ReqInfo};
+use crate::extract::{HtmlForm, PageCase};
+use crate::kit::page::{fail, forbidden, render};
+use crate::layout::Layout;
+use haven_core::auth::SessionInfo;
+
+fn with_status(mut res: Response, status: StatusCode) -> Response {
+    *res.status_mut() = status;
+    res
+}
+
+// ---- list and search ----
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage<'a> {
+    l: &'a Layout<'a>,
+    search: CaseSearch,
+    statuses: Vec<(&'static str, String)>,
+    exploitation: Vec<(&'static str, String)>,
+    regions: Vec<(&'static str, String)>,
+    agencies: Vec<(String, String)>,
+    page: CasePage,
+    count_text: String,
+    page_text: String,
+    error: Option<String>,
+}
+
+async fn cases_page(
+    state: &AppState,
+    info: &ReqInfo,
+    s: &SessionInfo,
+    search: CaseSearch,
+) -> Response {
+    let l = Layout::new(state, info);
+    let Some(cap) = s.principal.case_list() else {
+        return forbidden(&l);
+    };
+    let statuses = CaseStatus::ALL
+        .iter()
+        .map(|st| (st.as_str(), l.status(st)))
+        .collect();
+    let exploitation = ExploitationType::ALL
+        .iter()
+        .map(|x| {
+            (
+                x.as_str(),
+                code_label(&l, &reference::VIC_TYPE_OF_EXPLOITATION, x.as_str()),
+            )
+        })
+        .collect();
+    let regions = GUYANA_REGIONS
+        .iter()
+        .map(|r| (r.code, l.region_of(r.code)))
+        .collect();
+    let agencies = match state.haven().agency_names().await {
+        Ok(a) => a.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
+        Err(e) => return fail(&l, e),
+    };
+    let (page, error, status) = match state.haven().list_cases(cap, &search, &info.origin).await {
+        Ok(p) => (p, None, StatusCode::OK),
+        Err(CoreError::Invalid(errs)) => {
+            let msg = errs
+                .first()
+                .map(|e| {
+                    format!(
+                        "{}: {}",
+                        crate::cases::forms::field_label(&l, e.field),
+                        l.t(e.key)
+                    )
+                })
+                .unwrap_or_default();
+            (
+                CasePage {
+                    items: vec![],
+                    total: 0,
+                    more: false,
+                    page: 1,
+                    pages: 1,
+                },
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(e) => return fail(&l, e),
+    };
+    let count_key = if page.more {
+        "cases-count-more"
+    } else {
+        "cases-count"
+    };
+    let count_text = l.ta(count_key, &[("count", FluentValue::from(page.total))]);
+    let page_text = l.ta(
+        "page-of",
+        &[
+            ("page", FluentValue::from(page.page)),
+            ("pages", FluentValue::from(page.pages)),
+        ],
+    );
+    with_status(
+        render(&CasesPage {
+            l: &l,
+            search,
+            statuses,
+            exploitation,
+            regions,
+            agencies,
+            page,
+            count_text,
+            page_text,
+            error,
+        }),
+        status,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+    /// The dashboard's link: open cases at high or critical risk (no personal data, so it may
+    /// be in the address).
+    #[serde(default)]
+    high_risk: bool,
+}
+
+pub async fn cases_list(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let search = CaseSearch {
+        page: q.page.unwrap_or(1),
+        high_risk: q.high_risk,
+        ..Default::default()
+    };
+    cases_page(&state, &info, &s, search).await
+}
+
+/// Searches are posted, so that names typed never appear in an address or a server log.
+pub async fn cases_search(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    HtmlForm(f): HtmlForm<CaseSearch>,
+) -> Response {
+    cases_page(&state, &info, &s, f).await
+}
+
+// ---- the record form (new and edit) ----
+
+#[derive(Template)]
+#[template(path = "case_form.html")]
+struct CaseFormPage<'a> {
+    l: &'a Layout<'a>,
+    title: String,
+    intro: String,
+    action: String,
+    submit: String,
+    version: Option<i64>,
+    draft: Option<String>,
+    may_draft: bool,
+    has_errors: bool,
+    conflicts: Vec<String>,
+    notice: Option<String>,
+    sections: Vec<crate::cases::forms::SectionView>,
+    doc_types: Vec<(&'static str, String)>,
+    countries: Vec<(&'static str, &'static str)>,
+    languages: Vec<(&'static str, &'static str)>,
+    drafts: Vec<(String, String)>,
+    matches: Option<haven_core::duplicates::MatchReport>,
+}
+
+impl CaseFormPage<'_> {
+    fn percent(&self, p: &f64) -> String {
+        format!("{:.0} %", p * 100.0)
+    }
+
+    /// "first name: exact; birth date: same day" from a match's reasons.
+    fn reasons(&self, r: &[haven_core::duplicates::Reason]) -> String {
+        crate::duplicates::pages::reasons_text(self.l, r)
+    }
+
+    fn elsewhere(&self, agency: &str) -> String {
+        self.l.ta(
+            "match-elsewhere",
+            &[("agency", FluentValue::from(agency.to_string()))],
+        )
+    }
+}
+
+struct FormState {
+    record: CaseRecord,
+    errors: Vec<FieldError>,
+    conflicts: Vec<String>,
+    notice: Option<String>,
+    version: Option<i64>,
+    draft: Option<String>,
+    /// Possible existing records, shown before a registration is saved.
+    matches: Option<haven_core::duplicates::MatchReport>,
+}
+
+fn form_page(
+    l: &Layout<'_>,
+    case: Option<(CaseId, &str)>,
+    st: FormState,
+    drafts: Vec<(String, String)>,
+) -> Response {
+    let (title, intro, action, submit) = match case {
+        None => (
+            l.t("case-new-title"),
+            l.t("case-new-help"),
+            "/cases/new".to_string(),
+            l.t("case-new-submit"),
+        ),
+        Some((id, number)) => (
+            l.ta(
+                "case-edit-title",
+                &[("number", FluentValue::from(number.to_string()))],
+            ),
+            l.t("case-edit-help"),
+            format!("/cases/{id}/edit"),
+            l.t("case-edit-submit"),
+        ),
+    };
+    let status = if !st.conflicts.is_empty() {
+        StatusCode::CONFLICT
+    } else if st.errors.is_empty() || st.notice.is_some() {
+        // A saved or resumed draft may still have problems to show: it was saved all the same.
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = CaseFormPage {
+        l,
+        title,
+        intro,
+        action,
+        submit,
+        version: st.version,
+        draft: st.draft,
+        may_draft: case.is_none(),
+        has_errors: !st.errors.is_empty(),
+        conflicts: st.conflicts,
+        notice: st.notice,
+        sections: crate::cases::forms::sections(l, &st.record, &st.errors),
+        doc_types: reference::HVN_IDENTITY_DOCUMENT_TYPE
+            .codes
+            .iter()
+            .map(|c| (*c, code_label(l, &reference::HVN_IDENTITY_DOCUMENT_TYPE, c)))
+            .collect(),
+        countries: crate::cases::forms::country_list(l),
+        languages: crate::cases::forms::language_list(l),
+        drafts,
+        matches: st.matches,
+    };
+    with_status(render(&page), status)
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    draft: Option<String>,
+}
+
+async fn draft_links(state: &AppState, l: &Layout<'_>, s: &SessionInfo) -> Vec<(String, String)> {
+    let Some(cap) = s.principal.case_create() else {
+        return vec![];
+    };
+    match state.haven().list_drafts(cap).await {
+        Ok(d) => d
+            .into_iter()
+            .map(|d| {
+                let name = d.record.person.full_name();
+                let label = l.ta(
+                    "drafts-item",
+                    &[
+                        (
+                            "name",
+                            FluentValue::from(if name.is_empty() {
+                                "—".to_string()
+                            } else {
+                                name
+                            }),
+                        ),
+                        ("date", FluentValue::from(l.datetime(&d.updated_at))),
+                    ],
+                );
+                (d.id, label)
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "listing drafts failed");
+            vec![]
+        }
+    }
+}
+
+pub async fn case_new_page(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Query(q): Query<NewQuery>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.case_create() else {
+        return forbidden(&l);
+    };
+    let mut st = FormState {
+        record: CaseRecord::default(),
+        errors: vec![],
+        conflicts: vec![],
+        notice: None,
+        version: None,
+        draft: None,
+        matches: None,
+    };
+    if let Some(d) = q.draft.as_deref().filter(|d| !d.is_empty()) {
+        match state.haven().open_draft(cap, d, &info.origin).await {
+            Ok(v) => {
+                st.record = v.record;
+                st.errors = v.problems;
+                st.draft = Some(v.id);
+                st.notice = Some(l.t("drafts-resumed"));
+            }
+            Err(e) => return fail(&l, e),
+        }
+    } else {
+        // A new form starts from today's date of referral and the user's region is unknown.
+        st.record.victim.trafficking_status = "PossibleVictimOfTrafficking".into();
+    }
+    let drafts = draft_links(&state, &l, &s).await;
+    form_page(&l, None, st, drafts)
+}
+
+pub async fn case_new_submit(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    HtmlForm(form): HtmlForm<CaseForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.case_create() else {
+        return forbidden(&l);
+    };
+    let (mut record, parse_errors) = form.to_record();
+    let draft = Some(form.draft.clone()).filter(|d| !d.is_empty());
+    if form.action == "draft" {
+        return match state
+            .haven()
+            .save_draft(cap, draft.as_deref(), record.clone(), &info.origin)
+            .await
+        {
+            Ok(id) => {
+                let problems = record.normalise_draft(haven_core::cases::today());
+                let drafts = draft_links(&state, &l, &s).await;
+                form_page(
+                    &l,
+                    None,
+                    FormState {
+                        record,
+                        errors: parse_errors.into_iter().chain(problems).collect(),
+                        conflicts: vec![],
+                        notice: Some(l.ta(
+                            "drafts-saved",
+                            &[(
+                                "days",
+                                FluentValue::from(state.haven().policy.draft_max_age_secs / 86_400),
+                            )],
+                        )),
+                        version: None,
+                        draft: Some(id),
+                        matches: None,
+                    },
+                    drafts,
+                )
+            }
+            Err(CoreError::Invalid(errors)) => form_page(
+                &l,
+                None,
+                FormState {
+                    record,
+                    errors,
+                    conflicts: vec![],
+                    notice: None,
+                    version: None,
+                    draft,
+                    matches: None,
+                },
+                vec![],
+            ),
+            Err(e) => fail(&l, e),
+        };
+    }
+    if !parse_errors.is_empty() {
+        let mut errors = parse_errors;
+        if let Err(more) = record.clone().normalise(haven_core::cases::today()) {
+            errors.extend(more);
+        }
+        let st = FormState {
+            record,
+            errors,
+            conflicts: vec![],
+            notice: None,
+            version: None,
+            draft,
+            matches: None,
+        };
+        return form_page(&l, None, st, vec![]);
+    }
+    // Before saving: possible existing records of this person (once; the form then carries
+    // `matches_checked` and saves).
+    if form.matches_checked != "1" {
+        let who = haven_core::duplicates::TypedPerson {
+            first_name: format!("{} {}", record.person.first_name, record.person.middle_name),
+            family_name: record.person.second_name.clone(),
+            birth_date: record.person.birth_date.clone(),
+            sex: record.person.gender.clone(),
+        };
+        match state
+            .haven()
+            .possible_matches(&s.principal, &who, "case_registration", &info.origin)
+            .await
+        {
+            Ok(report) if !report.is_empty() => {
+                let st = FormState {
+                    record,
+                    errors: vec![],
+                    conflicts: vec![],
+                    notice: None,
+                    version: None,
+                    draft,
+                    matches: Some(report),
+                };
+                return form_page(&l, None, st, vec![]);
+            }
+            Ok(_) => {}
+            // Too many checks this hour: nothing is saved, nothing typed is lost.
+            Err(haven_core::CoreError::MatchChecksLimited) => {
+                let st = FormState {
+                    record,
+                    errors: vec![],
+                    conflicts: vec![],
+                    notice: Some(l.t("match-rate-limited-form")),
+                    version: None,
+                    draft,
+                    matches: None,
+                };
+                return form_page(&l, None, st, vec![]);
+            }
+            Err(e) => return fail(&l, e),
+        }
+    }
+    match state
+        .haven()
+        .create_case(cap, record.clone(), draft.as_deref(), &info.origin)
+        .await
+    {
+        Ok((id, _)) => Redirect::to(&format!("/cases/{id}?done=created")).into_response(),
+        Err(CoreError::Invalid(errors)) => {
+            record.normalise_draft(haven_core::cases::today());
+            let st = FormState {
+                record,
+                errors,
+                conflicts: vec![],
+                notice: None,
+                version: None,
+                draft,
+                matches: None,
+            };
+            form_page(&l, None, st, vec![])
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+pub async fn case_edit_page(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    match state
+        .haven()
+        .open_case(&s.principal, id, &info.origin)
+        .await
+    {
+        Ok(doc) if !doc.may_edit => forbidden(&l),
+        Ok(doc) if !doc.may_change => {
+            crate::kit::page::error_page(&l, axum::http::StatusCode::CONFLICT, "error-case-closed")
+        }
+        Ok(doc) => form_page(
+            &l,
+            Some((id, &doc.case_number)),
+            FormState {
+                record: doc.record,
+                errors: vec![],
+                conflicts: vec![],
+                notice: None,
+                version: Some(doc.version),
+                draft: None,
+                matches: None,
+            },
+            vec![],
+        ),
+        Err(e) => fail(&l, e),
+    }
+}
+
+/// The conflict message: who changed which field, when (and to what, when allowed).
+fn conflict_lines(l: &Layout<'_>, changes: &[ChangeView]) -> Vec<String> {
+    let mut lines: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            let who = c.user_name.clone().unwrap_or_else(|| "—".into());
+            let value = c
+                .new_value
+                .as_deref()
+                .map(|v| crate::cases::forms::history_value(l, &c.field, v))
+                .unwrap_or_else(|| "—".into());
+            l.ta(
+                "conflict-line",
+                &[
+                    (
+                        "field",
+                        FluentValue::from(crate::cases::forms::field_label(l, &c.field)),
+                    ),
+                    ("who", FluentValue::from(who)),
+                    ("when", FluentValue::from(l.datetime(&c.at))),
+                    ("value", FluentValue::from(value)),
+                ],
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(l.t("conflict-unknown"));
+    }
+    lines
+}
+
+pub async fn case_edit_submit(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    HtmlForm(form): HtmlForm<CaseForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let (mut record, parse_errors) = form.to_record();
+    let Some(version) = form.version else {
+        return fail(&l, CoreError::invalid("version", "error-form"));
+    };
+    let number = || async {
+        state
+            .haven()
+            .case_number(&s.principal, id)
+            .await
+            .unwrap_or_default()
+    };
+    if !parse_errors.is_empty() {
+        let mut errors = parse_errors;
+        if let Err(more) = record.clone().normalise(haven_core::cases::today()) {
+            errors.extend(more);
+        }
+        let n = number().await;
+        let st = FormState {
+            record,
+            errors,
+            conflicts: vec![],
+            notice: None,
+            version: Some(version),
+            draft: None,
+            matches: None,
+        };
+        return form_page(&l, Some((id, &n)), st, vec![]);
+    }
+    match state
+        .haven()
+        .update_case(&s.principal, id, version, record.clone(), &info.origin)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/cases/{id}?done=saved")).into_response(),
+        Err(CoreError::Invalid(errors)) => {
+            record.normalise_draft(haven_core::cases::today());
+            let n = number().await;
+            let st = FormState {
+                record,
+                errors,
+                conflicts: vec![],
+                notice: None,
+                version: Some(version),
+                draft: None,
+                matches: None,
+            };
+            form_page(&l, Some((id, &n)), st, vec![])
+        }
+        Err(CoreError::Conflict(changes)) => {
+            // Nothing is lost: the form keeps what this user typed, shows what changed meanwhile,
+            // and now carries the current version, so saving again is a deliberate choice.
+            let current = changes.iter().map(|c| c.version).max().unwrap_or(version);
+            let n = number().await;
+            let st = FormState {
+                record,
+                errors: vec![],
+                conflicts: conflict_lines(&l, &changes),
+                notice: None,
+                version: Some(current),
+                draft: None,
+                matches: None,
+            };
+            form_page(&l, Some((id, &n)), st, vec![])
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+// ---- the case page ----
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePageT<'a> {
+    l: &'a Layout<'a>,
+    title: String,
+    notice: Option<String>,
+    error: Option<String>,
+    c: CaseDoc,
+    parts: CaseParts,
+    risk: String,
+    closure: Option<String>,
+    transfer: Option<String>,
+    closable: bool,
+    sections: Vec<(String, Vec<(String, String)>)>,
+    victim_title: String,
+    /// (id, type, dates, place, description)
+    events: Vec<(String, String, String, String, String)>,
+    /// (id, name or "unknown", roles/relation/nationality, details)
+    perpetrators: Vec<(String, String, String, String)>,
+    closure_reasons: Vec<(&'static str, String)>,
+    assignees: Vec<(String, String, bool)>,
+    agencies: Vec<(String, String)>,
+    event_types: Vec<(&'static str, String)>,
+    roles: Vec<(&'static str, String)>,
+    relations: Vec<(&'static str, String)>,
+    countries: Vec<(&'static str, &'static str)>,
+    upload_limit: String,
+    /// Every agency, for the consent form.
+    consent_agencies: Vec<(String, String)>,
+    service_types: Vec<(&'static str, String)>,
+}
+
+impl CasePageT<'_> {
+    /// One line of "who can see this case and why", translated by the path's kind.
+    fn access_line(&self, a: &haven_core::cases::AccessPath) -> String {
+        self.l.ta(
+            &format!("access-{}", a.kind.replace('_', "-")),
+            &[("who", FluentValue::from(a.who.clone()))],
+        )
+    }
+}
+
+/// Notices after a successful change (post/redirect/get), by a fixed key.
+fn done_notice(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "created" => "notice-case-created",
+        "saved" => "notice-case-saved",
+        "closed" => "notice-case-closed",
+        "reopened" => "notice-case-reopened",
+        "assigned" => "notice-case-assigned",
+        "transfer" => "notice-transfer-requested",
+        "note" => "notice-note-added",
+        "event" => "notice-event-saved",
+        "perpetrator" => "notice-perpetrator-saved",
+        "attachment" => "notice-attachment-added",
+        "deleted" => "notice-deleted",
+        "consent" => "notice-consent-recorded",
+        "withdrawn" => "notice-consent-withdrawn",
+        _ => return None,
+    })
+}
+
+fn options(l: &Layout<'_>, list: &'static reference::Picklist) -> Vec<(&'static str, String)> {
+    list.codes
+        .iter()
+        .map(|c| (*c, code_label(l, list, c)))
+        .collect()
+}
+
+async fn case_page(
+    state: &AppState,
+    info: &ReqInfo,
+    s: &SessionInfo,
+    id: CaseId,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let l = Layout::new(state, info);
+    let h = state.haven();
+    let p = &s.principal;
+    let c = match h.open_case(p, id, &info.origin).await {
+        Ok(c) => c,
+        Err(e) => return fail(&l, e),
+    };
+    let parts = c.parts.clone();
+    let transfer = c.pending_transfer.as_ref().map(|t| {
+        l.ta(
+            if t.status == "awaiting_approval" {
+                "transfer-awaiting-approval"
+            } else {
+                "transfer-pending"
+            },
+            &[("agency", FluentValue::from(t.to_agency_name.clone()))],
+        )
+    });
+    let assignees = if c.may_assign {
+        match h.assignable_users(c.owner_agency_id).await {
+            Ok(u) => u
+                .into_iter()
+                .map(|(uid, name)| (uid.to_string(), name, Some(uid) == c.assigned_user_id))
+                .collect(),
+            Err(e) => return fail(&l, e),
+        }
+    } else {
+        vec![]
+    };
+    let agencies = if c.may_transfer {
+        match h.agency_names().await {
+            Ok(a) => a
+                .into_iter()
+                .filter(|(aid, _)| *aid != c.owner_agency_id)
+                .map(|(aid, n)| (aid.to_string(), n))
+                .collect(),
+            Err(e) => return fail(&l, e),
+        }
+    } else {
+        vec![]
+    };
+    let events = parts
+        .events
+        .iter()
+        .map(|e| {
+            let d = &e.data;
+            let dates = match (d.start_date.as_str(), d.end_date.as_str()) {
+                ("", "") => "—".to_string(),
+                (a, "") => a.to_string(),
+                ("", b) => format!("… – {b}"),
+                (a, b) => format!("{a} – {b}"),
+            };
+            let region = if d.country == haven_domain::record::HOME_COUNTRY {
+                if d.region.is_empty() {
+                    String::new()
+                } else {
+                    l.region_of(&d.region)
+                }
+            } else {
+                d.region.clone()
+            };
+            let place = [d.place.clone(), region, country_name(&l, &d.country)]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                e.id.clone(),
+                code_label(&l, &reference::HTE_TYPE, &d.event_type),
+                dates,
+                place,
+                d.description.clone(),
+            )
+        })
+        .collect();
+    let perpetrators = parts
+        .perpetrators
+        .iter()
+        .map(|x| {
+            let d = &x.data;
+            let name = if d.name.is_empty() {
+                l.t("perpetrator-unnamed")
+            } else {
+                d.name.clone()
+            };
+            let mut facts: Vec<String> = d
+                .roles
+                .iter()
+                .map(|r| code_label(&l, &reference::PER_ROLE_IN_PROCESS, r))
+                .collect();
+            if !d.relation.is_empty() {
+                facts.push(code_label(
+                    &l,
+                    &reference::VIC_RELATIONSHIP_TO_TRAFFICKER,
+                    &d.relation,
+                ));
+            }
+            if !d.nationality.is_empty() {
+                facts.push(country_name(&l, &d.nationality));
+            }
+            (x.id.clone(), name, facts.join(", "), d.details.clone())
+        })
+        .collect();
+    let closure = c.closure_reason.as_deref().map(|r| {
+        let label = code_label(&l, &reference::HVN_CLOSURE_REASON, r);
+        match &c.closure_note {
+            Some(n) => format!("{label} — {n}"),
+            None => label,
+        }
+    });
+    let consent_agencies = if c.may_edit {
+        match h.agency_names().await {
+            Ok(a) => a.into_iter().map(|(aid, n)| (aid.to_string(), n)).collect(),
+            Err(e) => return fail(&l, e),
+        }
+    } else {
+        vec![]
+    };
+    let page = CasePageT {
+        consent_agencies,
+        service_types: haven_core::consents::SERVICE_TYPES
+            .iter()
+            .map(|t| (*t, l.t(&format!("service-type-{t}"))))
+            .collect(),
+        title: l.ta(
+            "case-title",
+            &[("number", FluentValue::from(c.case_number.clone()))],
+        ),
+        notice,
+        error,
+        risk: code_label(&l, &reference::HVN_RISK_LEVEL, &c.record.case.risk_level),
+        closure,
+        transfer,
+        closable: haven_domain::record::may_close(c.status),
+        sections: crate::cases::forms::display(&l, &c.record),
+        victim_title: l.t("section-victim"),
+        events,
+        perpetrators,
+        closure_reasons: options(&l, &reference::HVN_CLOSURE_REASON),
+        assignees,
+        agencies,
+        event_types: options(&l, &reference::HTE_TYPE),
+        roles: options(&l, &reference::PER_ROLE_IN_PROCESS),
+        relations: options(&l, &reference::VIC_RELATIONSHIP_TO_TRAFFICKER),
+        countries: crate::cases::forms::country_list(&l),
+        upload_limit: l.ta(
+            "attachments-limit",
+            &[(
+                "size",
+                FluentValue::from((h.policy.attachment_max_bytes / (1024 * 1024)) as i64),
+            )],
+        ),
+        c,
+        parts,
+        l: &l,
+    };
+    let status = if page.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    with_status(render(&page), status)
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn case_view(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let notice = q.done.as_deref().and_then(done_notice).map(|k| l.t(k));
+    case_page(&state, &info, &s, id, notice, None).await
+}
+
+/// After a change: back to the case page with a notice, or the page again with the error.
+async fn after(
+    state: &AppState,
+    info: &ReqInfo,
+    s: &SessionInfo,
+    id: CaseId,
+    result: Result<(), CoreError>,
+    done: &str,
+) -> Response {
+    let l = Layout::new(state, info);
+    match result {
+        Ok(()) => Redirect::to(&format!("/cases/{id}?done={done}")).into_response(),
+        Err(CoreError::Invalid(errs)) => {
+            let msg = errs
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}: {}",
+                        crate::cases::forms::field_label(&l, e.field),
+                        l.t(e.key)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" · ");
+            case_page(state, info, s, id, None, Some(msg)).await
+        }
+        Err(e @ CoreError::File(_)) => {
+            let msg = l.t(e.user_key());
+            case_page(state, info, s, id, None, Some(msg)).await
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CloseForm {
+    reason: String,
+    note: String,
+    referred: Option<String>,
+}
+
+pub async fn case_close(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    HtmlForm(f): HtmlForm<CloseForm>,
+) -> Response {
+    let r = state
+        .haven()
+        .close_case(
+            &s.principal,
+            id,
+            &f.reason,
+            &f.note,
+            f.referred.is_some(),
+            &info.origin,
+        )
+        .await;
+    after(&state, &info, &s, id, r, "closed").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReasonForm {
+    reason: String,
+}
+
+pub async fn case_reopen(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    HtmlForm(f): HtmlForm<ReasonForm>,
+) -> Response {
+    let r = state
+        .haven()
+        .reopen_case(&s.principal, id, &f.reason, &info.origin)
+        .await;
+    after(&state, &info, &s, id, r, "reopened").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AssignForm {
+    user: String,
+}
+
+pub async fn case_assign(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    HtmlForm(f): HtmlForm<AssignForm>,
+) -> Response {
+    let user = match f.user.trim() {
+        "" => None,
+        u => match u.parse::<UserId>() {
+            Ok(u) => Some(u),
+            Err(_) => {
+                let r = Err(CoreError::invalid("assigned_user", "error-assignee"));
+                return after(&state, &info, &s, id, r, "assigned").await;
+            }
+        },
+    };
+    let r = state
+        .haven()
+        .assign_case(&s.principal, id, user, &info.origin)
+        .await;
+    after(&state, &info, &s, id, r, "assigned").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TransferForm {
+    to_agency: String,
+    reason: String,
+}
+
+pub async fn case_transfer(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    HtmlForm(f): HtmlForm<TransferForm>,
+) -> Response {
+    let r = match f.to_agency.parse::<AgencyId>() {
+        Ok(to) => state
+            .haven()
+            .request_transfer(&s.principal, id, to, &f.reason, &info.origin)
+            .await
+            .map(|_| ()),
+        Err(_) => Err(CoreError::invalid("to_agency", "error-required")),
+    };
+    after(&state, &info, &s, id, r, "transfer").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoteForm {
+    body: String,
+}
+
+pub async fn case_consent(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    HtmlForm(f): HtmlForm<haven_core::consents::ConsentInput>,
+) -> Response {
+    let r = state
+        .haven()
+        .record_consent(&s.principal, id, &f, &info.origin)
+        .await
+        .map(|_| ());
+    after(&state, &info, &s, id, r, "consent").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WithdrawForm {
+    reason: String,
+}
+
+pub async fn case_consent_withdraw(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, cid): PageCase,
+    HtmlForm(f): HtmlForm<WithdrawForm>,
+) -> Response {
+    let r = state
+        .haven()
+        .withdraw_consent(&s.principal, id, &cid, &f.reason, &info.origin)
+        .await;
+    after(&state, &info, &s, id, r, "withdrawn").await
+}
+
+pub async fn case_note(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    HtmlForm(f): HtmlForm<NoteForm>,
+) -> Response {
+    let r = state
+        .haven()
+        .add_note(&s.principal, id, &f.body, &info.origin)
+        .await
+        .map(|_| ());
+    after(&state, &info, &s, id, r, "note").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EventForm {
+    event_type: String,
+    country: String,
+    region: String,
+    place: String,
+    start_date: String,
+    end_date: String,
+    description: String,
+}
+
+pub async fn case_event_add(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    HtmlForm(f): HtmlForm<EventForm>,
+) -> Response {
+    let data = EventData {
+        event_type: f.event_type,
+        country: crate::cases::forms::country_input(&f.country),
+        region: f.region,
+        place: f.place,
+        start_date: f.start_date,
+        end_date: f.end_date,
+        description: f.description,
+    };
+    let r = state
+        .haven()
+        .save_event(&s.principal, id, None, data, &info.origin)
+        .await
+        .map(|_| ());
+    after(&state, &info, &s, id, r, "event").await
+}
+
+pub async fn case_event_delete(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, eid): PageCase,
+) -> Response {
+    let r = state
+        .haven()
+        .delete_event(&s.principal, id, &eid, &info.origin)
+        .await;
+    after(&state, &info, &s, id, r, "deleted").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PerpetratorForm {
+    name: String,
+    roles: Vec<String>,
+    relation: String,
+    nationality: String,
+    details: String,
+}
+
+pub async fn case_perpetrator_add(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    HtmlForm(f): HtmlForm<PerpetratorForm>,
+) -> Response {
+    let data = PerpetratorData {
+        name: f.name,
+        roles: f.roles,
+        relation: f.relation,
+        nationality: crate::cases::forms::country_input(&f.nationality),
+        details: f.details,
+    };
+    let r = state
+        .haven()
+        .save_perpetrator(&s.principal, id, None, data, &info.origin)
+        .await
+        .map(|_| ());
+    after(&state, &info, &s, id, r, "perpetrator").await
+}
+
+pub async fn case_perpetrator_delete(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, pid): PageCase,
+) -> Response {
+    let r = state
+        .haven()
+        .delete_perpetrator(&s.principal, id, &pid, &info.origin)
+        .await;
+    after(&state, &info, &s, id, r, "deleted").await
+}
+
+/// Reads the uploaded file of a multipart form (the CSRF field was checked by the middleware).
+pub(crate) async fn read_upload(
+    mut m: Multipart,
+) -> Result<Option<(String, Option<String>, Vec<u8>)>, StatusCode> {
+    while let Some(field) = m.next_field().await.map_err(|_| StatusCode::BAD_REQUEST)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            let ct = field.content_type().map(str::to_string);
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
+            return Ok(Some((name, ct, bytes.to_vec())));
+        }
+    }
+    Ok(None)
+}
+
+pub async fn case_attachment_add(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+    m: Multipart,
+) -> Response {
+    let r = match read_upload(m).await {
+        Ok(Some((name, ct, bytes))) => state
+            .haven()
+            .add_attachment(&s.principal, id, &name, ct.as_deref(), bytes, &info.origin)
+            .await
+            .map(|_| ()),
+        Ok(None) => Err(CoreError::invalid("attachment_file", "error-required")),
+        Err(_) => Err(CoreError::File(haven_core::files::FileError::TooLarge {
+            size: 0,
+            max: state.haven().policy.attachment_max_bytes,
+        })),
+    };
+    after(&state, &info, &s, id, r, "attachment").await
+}
+
+/// Sends an attachment as a download (never rendered inline: the browser must not interpret it).
+pub fn attachment_response(file: haven_core::casework::AttachmentFile) -> Response {
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        file.name.replace(['"', '\\'], "_")
+    );
+    let mut res = file.bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&file.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    } else {
+        h.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment"),
+        );
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+pub async fn case_attachment_get(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, aid): PageCase,
+) -> Response {
+    match state
+        .haven()
+        .get_attachment(&s.principal, id, &aid, &info.origin)
+        .await
+    {
+        Ok(f) => attachment_response(f),
+        Err(e) => fail(&Layout::new(&state, &info), e),
+    }
+}
+
+pub async fn case_attachment_delete(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, aid): PageCase,
+) -> Response {
+    let r = state
+        .haven()
+        .delete_attachment(&s.principal, id, &aid, &info.origin)
+        .await;
+    after(&state, &info, &s, id, r, "deleted").await
+}
+
+// ---- history and subject access ----
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage<'a> {
+    l: &'a Layout<'a>,
+    title: String,
+    id: CaseId,
+    with_old: bool,
+    /// (when, who, field, old, new)
+    rows: Vec<(String, String, String, String, String)>,
+}
+
+fn history_rows(
+    l: &Layout<'_>,
+    changes: &[ChangeView],
+) -> Vec<(String, String, String, String, String)> {
+    changes
+        .iter()
+        .map(|c| {
+            let v = |x: &Option<String>| {
+                x.as_deref()
+                    .map(|v| crate::cases::forms::history_value(l, &c.field, v))
+                    .unwrap_or_else(|| "—".into())
+            };
+            (
+                l.datetime(&c.at),
+                c.user_name.clone().unwrap_or_else(|| "—".into()),
+                crate::cases::forms::field_label(l, &c.field),
+                v(&c.old_value),
+                v(&c.new_value),
+            )
+        })
+        .collect()
+}
+
+pub async fn case_history(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let number = state
+        .haven()
+        .case_number(&s.principal, id)
+        .await
+        .unwrap_or_default();
+    match state
+        .haven()
+        .case_history(&s.principal, id, &info.origin)
+        .await
+    {
+        Ok(changes) => render(&HistoryPage {
+            title: l.ta("history-title", &[("number", FluentValue::from(number))]),
+            id,
+            with_old: s.principal.sees_previous_values(),
+            rows: history_rows(&l, &changes),
+            l: &l,
+        }),
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "subject_access.html")]
+struct SarPage<'a> {
+    l: &'a Layout<'a>,
+    title: String,
+    generated: String,
+    r: SubjectAccessReport,
+    sections: Vec<(String, Vec<(String, String)>)>,
+    history: Vec<(String, String, String, String, String)>,
+    /// (when, who, agency, action)
+    log: Vec<(String, String, String, String)>,
+}
+
+pub async fn case_subject_access(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    PageCase(id, _): PageCase,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    match state
+        .haven()
+        .subject_access_report(&s.principal, id, &info.origin)
+        .await
+    {
+        Ok(r) => {
+            let log = r
+                .access_log
+                .iter()
+                .map(|e| {
+                    (
+                        l.datetime(&e.at),
+                        e.user_name.clone().unwrap_or_else(|| l.t("sar-system")),
+                        e.agency_name.clone().unwrap_or_default(),
+                        l.action(&e.action),
+                    )
+                })
+                .collect();
+            render(&SarPage {
+                title: l.ta(
+                    "sar-heading",
+                    &[("number", FluentValue::from(r.doc.case_number.clone()))],
+                ),
+                generated: l.datetime(&r.generated_at),
+                sections: crate::cases::forms::display(&l, &r.doc.record),
+                history: history_rows(&l, &r.history),
+                log,
+                r,
+                l: &l,
+            })
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+// ---- transfers offered to the user's agency ----
+
+#[derive(Template)]
+#[template(path = "transfers.html")]
+struct TransfersPage<'a> {
+    l: &'a Layout<'a>,
+    /// (id, case number, from, when, reason)
+    items: Vec<(String, String, String, String, String)>,
+    /// Case workers' requests waiting for the coordinator: (id, case number, from, to, when,
+    /// reason).
+    approvals: Vec<(String, String, String, String, String, String)>,
+}
+
+pub async fn transfers_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    if !s.principal.may_accept_transfers() {
+        return forbidden(&l);
+    }
+    let approvals = match state
+        .haven()
+        .transfers_awaiting_approval(&s.principal, &info.origin)
+        .await
+    {
+        Ok(a) => a
+            .into_iter()
+            .map(|t| {
+                (
+                    t.id,
+                    t.case_number,
+                    t.from_agency_name,
+                    t.to_agency_name,
+                    l.datetime(&t.requested_at),
+                    t.reason.unwrap_or_default(),
+                )
+            })
+            .collect(),
+        Err(e) => return fail(&l, e),
+    };
+    match state
+        .haven()
+        .incoming_transfers(&s.principal, &info.origin)
+        .await
+    {
+        Ok(t) => render(&TransfersPage {
+            approvals,
+            items: t
+                .into_iter()
+                .map(|t| {
+                    (
+                        t.id,
+                        t.case_number,
+                        t.from_agency_name,
+                        l.datetime(&t.requested_at),
+                        t.reason.unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            l: &l,
+        }),
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    note: String,
+}
+
+pub async fn transfer_decide(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path((tid, decision)): Path<(String, String)>,
+    HtmlForm(f): HtmlForm<DecisionForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    if matches!(decision.as_str(), "approve" | "reject") {
+        return match state
+            .haven()
+            .approve_transfer(
+                &s.principal,
+                &tid,
+                decision == "approve",
+                &f.note,
+                &info.origin,
+            )
+            .await
+        {
+            Ok(_) => Redirect::to("/transfers").into_response(),
+            Err(e) => fail(&l, e),
+        };
+    }
+    let accept = match decision.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return fail(&l, CoreError::NotFound),
+    };
+    match state
+        .haven()
+        .decide_transfer(&s.principal, &tid, accept, &f.note, &info.origin)
+        .await
+    {
+        Ok(case) if accept => Redirect::to(&format!("/cases/{case}?done=saved")).into_response(),
+        Ok(_) => Redirect::to("/transfers").into_response(),
+        Err(e) => fail(&l, e),
+    }
+}

@@ -1,0 +1,129 @@
+//! The API of possible matches (before a registration) and of the coordinator's duplicate
+//! review queue.
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use haven_core::CoreError;
+use haven_core::duplicates::TypedPerson;
+use haven_domain::PersonId;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::kit::problem::{ApiJson, ApiUser, Problem, fail, forbidden};
+
+/// A person about to be registered.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct MatchCheckRequest {
+    first_name: String,
+    family_name: String,
+    /// `YYYY-MM-DD`, or a year.
+    birth_date: String,
+    sex: String,
+}
+
+/// Possible existing records of a person about to be registered: those the caller may see
+/// (`visible`: case, name, probability and reasons) and the agencies holding others
+/// (`elsewhere`: ask the coordinator). Audited.
+#[utoipa::path(post, path = "/api/v1/matches/check", request_body = MatchCheckRequest,
+    responses((status = 200, description = "`{visible, elsewhere}`"), (status = 403, body = Problem)))]
+pub async fn check(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiJson(r): ApiJson<MatchCheckRequest>,
+) -> Response {
+    let who = TypedPerson {
+        first_name: r.first_name,
+        family_name: r.family_name,
+        birth_date: r.birth_date,
+        sex: r.sex,
+    };
+    match state
+        .haven()
+        .possible_matches(&p, &who, "api_check", &o)
+        .await
+    {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct QueueParams {
+    /// `open` (default), `merged` or `different`.
+    status: Option<String>,
+}
+
+/// The coordinator's duplicate review queue. Audited.
+#[utoipa::path(get, path = "/api/v1/duplicates", params(QueueParams),
+    responses((status = 200, description = "pairs with their explanation"), (status = 403, body = Problem)))]
+pub async fn queue(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Query(q): Query<QueueParams>,
+) -> Response {
+    let Some(cap) = p.duplicate_review() else {
+        return forbidden();
+    };
+    let status = q.status.unwrap_or_else(|| "open".into());
+    match state.haven().duplicate_queue(cap, &status, &o).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// Looks for new pairs now. Returns `{examined, proposed}`.
+#[utoipa::path(post, path = "/api/v1/duplicates/scan",
+    responses((status = 200, description = "`{examined, proposed}`"), (status = 403, body = Problem)))]
+pub async fn scan(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
+    if p.duplicate_review().is_none() {
+        return forbidden();
+    }
+    match state.haven().scan_duplicates(Some(&p), &o).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// A decision on a pair.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct DecideRequest {
+    /// For `merge`: the person kept (one of the pair's two).
+    keep: String,
+}
+
+/// `merge` (keep one person, both histories), `different` (remembered), `unmerge` (undo a
+/// merge) or `reopen` (a pair marked different). Audited.
+#[utoipa::path(post, path = "/api/v1/duplicates/{id}/{action}", request_body = DecideRequest,
+    params(("id" = String, Path), ("action" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(r): ApiJson<DecideRequest>,
+) -> Response {
+    let Some(cap) = p.duplicate_review() else {
+        return forbidden();
+    };
+    let h = state.haven();
+    let res = match action.as_str() {
+        "merge" => match r.keep.parse::<PersonId>() {
+            Ok(keep) => h.merge_pair(cap, &id, keep, &o).await,
+            Err(_) => Err(CoreError::invalid("keep", "error-unknown-code")),
+        },
+        "different" => h.dismiss_pair(cap, &id, &o).await,
+        "unmerge" => h.unmerge_pair(cap, &id, &o).await,
+        "reopen" => h.reopen_pair(cap, &id, &o).await,
+        _ => Err(CoreError::NotFound),
+    };
+    match res {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => fail(e),
+    }
+}

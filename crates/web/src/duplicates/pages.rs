@@ -1,0 +1,175 @@
+//! The coordinator's duplicate review queue: pairs of persons the matching engine proposes,
+//! each with its explanation (which fields agree, how well, and how much that weighs); merge,
+//! mark as different, undo a merge. Names only where the coordinator may read a case of the
+//! person; otherwise the agencies and case numbers, and the explanation.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_bundle::FluentValue;
+use haven_core::duplicates::{PairView, Reason};
+use haven_domain::PersonId;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::ctx::Authed;
+use crate::extract::HtmlForm;
+use crate::kit::page::{fail, forbidden, render};
+use crate::layout::Layout;
+
+/// "first name: exact · birth date: same day" (translated), the strongest reasons first.
+pub(crate) fn reasons_text(l: &Layout<'_>, r: &[Reason]) -> String {
+    let mut r: Vec<&Reason> = r.iter().collect();
+    r.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
+    r.iter()
+        .map(|x| {
+            format!(
+                "{}: {} ({:+.1})",
+                l.t(&format!("match-field-{}", x.field.replace('_', "-"))),
+                l.t(&format!(
+                    "match-level-{}-{}",
+                    x.field.replace('_', "-"),
+                    x.level.unwrap_or(0)
+                )),
+                x.weight
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[derive(Template)]
+#[template(path = "duplicates.html")]
+struct Page<'a> {
+    l: &'a Layout<'a>,
+    status: String,
+    pairs: Vec<PairView>,
+    scanned: Option<String>,
+}
+
+impl Page<'_> {
+    fn percent(&self, p: &f64) -> String {
+        format!("{:.0} %", p * 100.0)
+    }
+    fn reasons(&self, r: &[Reason]) -> String {
+        reasons_text(self.l, r)
+    }
+    fn ask(&self, v: &PairView) -> String {
+        self.l.ta(
+            "duplicates-ask-agency",
+            &[("agencies", FluentValue::from(v.ask_agencies.join(", ")))],
+        )
+    }
+    fn possible_record(&self, agency: &str) -> String {
+        self.l.ta(
+            "duplicates-possible-record",
+            &[("agency", FluentValue::from(agency.to_string()))],
+        )
+    }
+    fn kept(&self, v: &PairView, id: &PersonId) -> bool {
+        v.survivor.as_ref() == Some(id)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    examined: Option<usize>,
+    #[serde(default)]
+    proposed: Option<usize>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.duplicate_review() else {
+        return forbidden(&l);
+    };
+    let status = q.status.unwrap_or_else(|| "open".into());
+    let scanned = q.examined.map(|e| {
+        l.ta(
+            "duplicates-scanned",
+            &[
+                ("examined", FluentValue::from(e)),
+                ("proposed", FluentValue::from(q.proposed.unwrap_or(0))),
+            ],
+        )
+    });
+    match state
+        .haven()
+        .duplicate_queue(cap, &status, &info.origin)
+        .await
+    {
+        Ok(pairs) => render(&Page {
+            l: &l,
+            status,
+            pairs,
+            scanned,
+        }),
+        Err(e) => fail(&l, e),
+    }
+}
+
+/// Looks for new pairs now (the background job does it too).
+pub async fn scan(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    if s.principal.duplicate_review().is_none() {
+        return forbidden(&l);
+    }
+    match state
+        .haven()
+        .scan_duplicates(Some(&s.principal), &info.origin)
+        .await
+    {
+        Ok(o) => Redirect::to(&format!(
+            "/duplicates?examined={}&proposed={}",
+            o.examined, o.proposed
+        ))
+        .into_response(),
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecideForm {
+    pub csrf: String,
+    /// For a merge: the person kept.
+    pub keep: String,
+}
+
+/// `merge`, `different`, `unmerge` or `reopen` on one pair.
+pub async fn decide(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path((id, action)): Path<(String, String)>,
+    HtmlForm(f): HtmlForm<DecideForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Some(cap) = s.principal.duplicate_review() else {
+        return forbidden(&l);
+    };
+    let h = state.haven();
+    let o = &info.origin;
+    let (res, back) = match action.as_str() {
+        "merge" => match f.keep.parse::<PersonId>() {
+            Ok(keep) => (h.merge_pair(cap, &id, keep, o).await, "merged"),
+            Err(_) => (
+                Err(haven_core::CoreError::invalid("keep", "error-unknown-code")),
+                "open",
+            ),
+        },
+        "different" => (h.dismiss_pair(cap, &id, o).await, "different"),
+        "unmerge" => (h.unmerge_pair(cap, &id, o).await, "open"),
+        "reopen" => (h.reopen_pair(cap, &id, o).await, "open"),
+        _ => (Err(haven_core::CoreError::NotFound), "open"),
+    };
+    match res {
+        Ok(()) => Redirect::to(&format!("/duplicates?status={back}")).into_response(),
+        Err(e) => fail(&l, e),
+    }
+}

@@ -1,0 +1,190 @@
+//! What every page's frame needs: translations, the navigation the role allows, the CSRF token.
+use fluent_bundle::FluentValue;
+use haven_core::FieldError;
+use haven_domain::{CaseStatus, GUYANA_REGIONS, Role};
+use haven_i18n::{I18n, Lang};
+
+use crate::AppState;
+use haven_core::Origin;
+use haven_core::auth::SessionInfo;
+
+/// What a request carries once the context middleware has looked it up: the session, the
+/// CSRF token, the language, the origin, the unread count.
+#[derive(Clone, Debug)]
+pub struct ReqInfo {
+    pub session: Option<SessionInfo>,
+    pub csrf: String,
+    pub lang: Lang,
+    pub origin: Origin,
+    /// Unread notifications of the signed-in user (shown in the navigation of pages).
+    pub unread: i64,
+}
+
+pub struct NavUser {
+    pub display_name: String,
+    pub role_key: String,
+}
+
+pub struct Layout<'a> {
+    i18n: &'a I18n,
+    pub lang: Lang,
+    pub csrf: String,
+    pub user: Option<NavUser>,
+    pub can_cases: bool,
+    pub can_new_case: bool,
+    pub can_transfers: bool,
+    pub can_stats: bool,
+    pub can_audit: bool,
+    pub can_admin: bool,
+    pub can_training: bool,
+    pub can_training_report: bool,
+    pub can_referrals: bool,
+    pub can_duplicates: bool,
+    /// Follow-up tasks (staff who follow cases).
+    pub can_tasks: bool,
+    /// Unread notifications (0 when none or not signed in).
+    pub unread: i64,
+    pub flash: Option<String>,
+}
+
+pub fn role_key(role: Role) -> String {
+    format!("role-{}", role.as_str())
+}
+
+impl<'a> Layout<'a> {
+    pub fn new(state: &'a AppState, info: &ReqInfo) -> Self {
+        // Navigation only for sessions that have passed every sign-in step.
+        let ready = info.session.as_ref().filter(|s| !s.mfa_pending);
+        let p = ready.map(|s| &s.principal);
+        Layout {
+            i18n: state.i18n(),
+            lang: info.lang,
+            csrf: info.csrf.clone(),
+            user: ready.map(|s| NavUser {
+                display_name: s.display_name.clone(),
+                role_key: role_key(s.principal.role),
+            }),
+            can_cases: p.is_some_and(|p| p.case_list().is_some()),
+            can_new_case: p.is_some_and(|p| p.case_create().is_some()),
+            can_transfers: p.is_some_and(|p| p.may_accept_transfers()),
+            can_stats: p.is_some_and(|p| p.aggregates_read().is_some()),
+            can_audit: p.is_some_and(|p| p.audit_read().is_some()),
+            can_admin: p.is_some_and(|p| p.administer().is_some()),
+            can_training: p.is_some_and(|p| p.training_manage().is_some()),
+            can_training_report: p.is_some_and(|p| p.training_reports()),
+            can_referrals: p.is_some_and(|p| p.referral_work()),
+            can_duplicates: p.is_some_and(|p| p.duplicate_review().is_some()),
+            can_tasks: p.is_some_and(|p| p.has_tasks()),
+            unread: info.unread,
+            flash: None,
+        }
+    }
+
+    pub fn with_flash(mut self, msg: String) -> Self {
+        self.flash = Some(msg);
+        self
+    }
+
+    /// Adds a notice translated from `key`.
+    pub fn with_notice(self, key: &str) -> Self {
+        let msg = self.t(key);
+        self.with_flash(msg)
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.t(self.lang, key)
+    }
+
+    pub fn ta(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        self.i18n.t_args(self.lang, key, args)
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn languages(&self) -> Vec<(&'static str, &'static str)> {
+        Lang::ALL
+            .iter()
+            .map(|l| (l.code(), l.native_name()))
+            .collect()
+    }
+
+    /// String equality for templates, whatever the reference depth of each side.
+    pub fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+
+    pub fn same_opt(&self, a: &str, b: &Option<String>) -> bool {
+        b.as_deref() == Some(a)
+    }
+
+    pub fn is_lang(&self, code: &str) -> bool {
+        code == self.lang.code()
+    }
+
+    pub fn status(&self, s: &CaseStatus) -> String {
+        self.t(&format!("code-cas_Status-{}", s.as_str()))
+    }
+
+    pub fn region(&self, code: &Option<String>) -> String {
+        self.region_opt(code.as_deref())
+    }
+
+    pub fn region_of(&self, code: &str) -> String {
+        self.region_opt(Some(code))
+    }
+
+    fn region_opt(&self, code: Option<&str>) -> String {
+        match code {
+            None => "—".into(),
+            Some(c) => GUYANA_REGIONS
+                .iter()
+                .find(|r| r.code == c)
+                .map(|r| format!("{} ({})", r.name, r.number))
+                .unwrap_or_else(|| c.to_string()),
+        }
+    }
+
+    /// A calendar day, ISO 8601 (unambiguous in every language).
+    pub fn date_of(&self, d: &time::Date) -> String {
+        d.to_string()
+    }
+
+    pub fn date(&self, ts: &i64) -> String {
+        time::OffsetDateTime::from_unix_timestamp(*ts)
+            .map(|t| format!("{:04}-{:02}-{:02}", t.year(), t.month() as u8, t.day()))
+            .unwrap_or_default()
+    }
+
+    pub fn datetime(&self, ts: &i64) -> String {
+        time::OffsetDateTime::from_unix_timestamp(*ts)
+            .map(|t| {
+                format!(
+                    "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                    t.year(),
+                    t.month() as u8,
+                    t.day(),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// An audit action's label (`case.viewed` → message `action-case-viewed`), or the code.
+    pub fn action(&self, code: &str) -> String {
+        let key = format!("action-{}", code.replace(['.', '_'], "-"));
+        let t = self.t(&key);
+        if t.starts_with('[') {
+            code.to_string()
+        } else {
+            t
+        }
+    }
+
+    pub fn field_error(&self, errors: &[FieldError], name: &str) -> Option<&'static str> {
+        errors.iter().find(|e| e.field == name).map(|e| e.key)
+    }
+}

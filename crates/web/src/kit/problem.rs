@@ -1,0 +1,226 @@
+//! How the API answers an error: RFC 9457 problem documents with a stable `type` (the message
+//! key), the mapping from `CoreError`, the bearer-token extractor, a JSON-object body extractor,
+//! and the outermost layer that shapes every other error answer under `/api/`.
+use axum::Json;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use haven_authz::Principal;
+use haven_core::{CoreError, Origin};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+
+/// RFC 9457 problem details.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldProblem>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldProblem {
+    field: String,
+    code: String,
+}
+
+pub(crate) fn problem(
+    status: StatusCode,
+    key: &'static str,
+    errors: Vec<FieldProblem>,
+) -> Response {
+    // Titles are in English here; clients translate `type` (a stable message key).
+    let title = match key {
+        "error-not-found" => "Not found",
+        "error-forbidden" => "Forbidden for your role",
+        "error-unauthenticated" => "Authentication required",
+        "error-form" => "Invalid input",
+        "error-duplicate" => "Already exists",
+        "error-bad-request" => "Bad request",
+        "error-rate-limited" => "Too many requests: try again later",
+        "error-match-rate-limited" => {
+            "Too many possible-match checks this hour: try again later (the coordinator was told)"
+        }
+        "error-conflict" => "Edit conflict: the record changed since your version",
+        "error-release-too-few-changes" => {
+            "Refused: the register changed by fewer cases than the smallest cell since an earlier \
+             release, so the two could be compared to reveal them (see GET /api/v1/releases)"
+        }
+        "error-release-other-parameters" => {
+            "Refused: the same data were released as this kind with other parameters; ask for \
+             the same ones (see GET /api/v1/releases)"
+        }
+        "error-precondition-required" => "If-Match with the version read is required",
+        "error-method-not-allowed" => "Method not allowed here (see the Allow header)",
+        "error-too-large" => "The request body is too large",
+        "error-unsupported-media-type" => "Unsupported media type: send application/json",
+        "error-timeout" => "The request took too long",
+        "error-file-empty"
+        | "error-file-too-large"
+        | "error-file-type"
+        | "error-file-mismatch"
+        | "error-file-infected"
+        | "error-file-scan-failed" => "File refused",
+        _ => "Internal error",
+    };
+    let body = Problem {
+        kind: format!("https://haven.invalid/problems/{key}"),
+        title: title.into(),
+        status: status.as_u16(),
+        errors,
+    };
+    let mut res = (status, Json(body)).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    res
+}
+
+pub(crate) fn fail(e: CoreError) -> Response {
+    match e {
+        CoreError::NotFound => problem(StatusCode::NOT_FOUND, "error-not-found", vec![]),
+        CoreError::Forbidden => problem(StatusCode::FORBIDDEN, "error-forbidden", vec![]),
+        CoreError::Unauthenticated => {
+            problem(StatusCode::UNAUTHORIZED, "error-unauthenticated", vec![])
+        }
+        CoreError::Invalid(errs) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-form",
+            errs.into_iter()
+                .map(|e| FieldProblem {
+                    field: e.field.into(),
+                    code: e.key.into(),
+                })
+                .collect(),
+        ),
+        e @ CoreError::File(_) => {
+            let key = e.user_key();
+            problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                key,
+                vec![FieldProblem {
+                    field: "file".into(),
+                    code: key.into(),
+                }],
+            )
+        }
+        CoreError::Store(haven_store::StoreError::Duplicate(_)) => {
+            problem(StatusCode::CONFLICT, "error-duplicate", vec![])
+        }
+        CoreError::RateLimited | CoreError::MatchChecksLimited => {
+            problem(StatusCode::TOO_MANY_REQUESTS, e.user_key(), vec![])
+        }
+        CoreError::ReleaseRefused(_) => problem(StatusCode::CONFLICT, e.user_key(), vec![]),
+        e => {
+            tracing::error!(error = %e, "api request failed");
+            problem(StatusCode::INTERNAL_SERVER_ERROR, "error-internal", vec![])
+        }
+    }
+}
+
+pub(crate) fn forbidden() -> Response {
+    fail(CoreError::Forbidden)
+}
+
+/// The caller, from `Authorization: Bearer`.
+pub struct ApiUser(pub Principal, pub Origin);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let Some(token) = token else {
+            return Err(fail(CoreError::Unauthenticated));
+        };
+        let ip = crate::ctx::client_ip(state.0.cfg.trust_proxy, &parts.headers, &parts.extensions);
+        match state.haven().bearer(token).await {
+            Ok(Some(p)) => Ok(ApiUser(p, Origin { ip })),
+            Ok(None) => Err(fail(CoreError::Unauthenticated)),
+            Err(e) => Err(fail(e)),
+        }
+    }
+}
+
+/// Rejects malformed JSON bodies with a problem document instead of axum's plain text.
+pub struct ApiJson<T>(pub T);
+
+/// The problem `type` for an error status that no handler explained (axum's own rejections:
+/// a bad query string, a wrong method, an oversize body, a body that is not the JSON expected).
+fn key_for_status(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::UNAUTHORIZED => "error-unauthenticated",
+        StatusCode::FORBIDDEN => "error-forbidden",
+        StatusCode::NOT_FOUND => "error-not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "error-method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "error-unsupported-media-type",
+        StatusCode::REQUEST_TIMEOUT => "error-timeout",
+        StatusCode::UNPROCESSABLE_ENTITY => "error-form",
+        StatusCode::TOO_MANY_REQUESTS => "error-rate-limited",
+        s if s.is_client_error() => "error-bad-request",
+        _ => "error-internal",
+    }
+}
+
+/// Every error answer under `/api/` is an RFC 9457 problem document: answers the handlers did
+/// not shape (rejections by axum or tower-http) are replaced by one with a stable `type`,
+/// keeping their status and `Allow` header.
+pub(crate) async fn problems_only(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let shaped = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if shaped {
+        return res;
+    }
+    let allow = res.headers().get(axum::http::header::ALLOW).cloned();
+    let mut out = problem(status, key_for_status(status), vec![]);
+    if let Some(a) = allow {
+        out.headers_mut().insert(axum::http::header::ALLOW, a);
+    }
+    out
+}
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Every request body is a JSON object: an array would be read by serde as a struct's
+        // fields in order, and an empty one as "all defaults".
+        let bad = |status: StatusCode| problem(status, key_for_status(status), vec![]);
+        match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) if v.is_object() => serde_json::from_value(v)
+                .map(ApiJson)
+                .map_err(|_| bad(StatusCode::BAD_REQUEST)),
+            Ok(Json(_)) => Err(bad(StatusCode::BAD_REQUEST)),
+            // Too large, not JSON, or not sent as JSON: the rejection's own status.
+            Err(rej) => Err(bad(match rej.status() {
+                StatusCode::UNPROCESSABLE_ENTITY => StatusCode::BAD_REQUEST,
+                s => s,
+            })),
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! The API of referrals (create, list, read, move on, redirect), of the services of a case and of
+//! the caller's notifications. The same use-cases and rules as the pages.
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use haven_core::CoreError;
+use haven_core::referrals::{Decision, ReferralInput};
+use haven_domain::CaseId;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::kit::problem::{ApiJson, ApiUser, Problem, fail};
+
+/// A referral of a case's person to another agency.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReferralRequest {
+    /// The receiving agency's id.
+    to_agency_id: String,
+    /// Optionally, one person there (user id): only they (or a coordinator) answer.
+    to_user: String,
+    /// Service types (as in the directory), at least one.
+    services: Vec<String>,
+    /// `emergency`, `within_24h` or `routine`.
+    urgency: String,
+    reason: String,
+    /// What the recipient sees once it accepts: `identity`, `languages`, `contact`,
+    /// `exploitation`, `screening`.
+    sections: Vec<String>,
+    /// Send now (needs the person's current consent for the agency); otherwise a draft.
+    send: bool,
+    /// Coordinator only, for an emergency referral without a current consent (flagged).
+    emergency_justification: String,
+}
+
+/// Creates a referral on a case (draft, or sent). Returns its id. Audited.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", request_body = ReferralRequest,
+    params(("id" = String, Path)),
+    responses((status = 201, description = "`{id}`"), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn create_referral(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<ReferralRequest>,
+) -> Response {
+    let Ok(case) = id.parse::<CaseId>() else {
+        return fail(CoreError::NotFound);
+    };
+    let input = ReferralInput {
+        to_agency_id: r.to_agency_id,
+        to_user: r.to_user,
+        services: r.services,
+        urgency: r.urgency,
+        reason: r.reason,
+        sections: r.sections,
+        send: r.send,
+        emergency_justification: r.emergency_justification,
+    };
+    match state
+        .haven()
+        .create_referral(&p, case, &input, &o, haven_core::now())
+        .await
+    {
+        Ok(id) => (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct ReferralListQuery {
+    /// `incoming` (default: to the caller's agency), `outgoing` or `overdue`.
+    #[serde(rename = "box")]
+    which: String,
+}
+
+/// The referrals of the caller's agency: received, sent, or past their answer deadline (all of
+/// them for the coordinator). Coded facts and the reason, never a part of a case. Audited.
+#[utoipa::path(get, path = "/api/v1/referrals", params(ReferralListQuery),
+    responses((status = 200, description = "referrals, newest first"), (status = 403, body = Problem)))]
+pub async fn list_referrals(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Query(q): Query<ReferralListQuery>,
+) -> Response {
+    let h = state.haven();
+    let now = haven_core::now();
+    let r = match q.which.as_str() {
+        "" | "incoming" => h.referrals_of_agency(&p, true, &o, now).await,
+        "outgoing" => h.referrals_of_agency(&p, false, &o, now).await,
+        "overdue" => h.overdue_referrals(&p, now).await,
+        _ => return fail(CoreError::invalid("box", "error-unknown-code")),
+    };
+    match r {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// One referral. The receiving agency gets `shared` (the shared sections of the case) once it
+/// has accepted; the sending side sees the referral with the case. Audited.
+#[utoipa::path(get, path = "/api/v1/referrals/{id}", params(("id" = String, Path)),
+    responses((status = 200, description = "the referral"), (status = 404, body = Problem)))]
+pub async fn get_referral(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+) -> Response {
+    match state
+        .haven()
+        .open_referral(&p, &id, &o, haven_core::now())
+        .await
+    {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// A step on a referral.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct MoveRequest {
+    /// Decline reason, outcome (required for `decline` and `complete`) or revocation reason.
+    note: String,
+    /// For `redirect`: the new agency, and optionally a person there.
+    to_agency_id: String,
+    to_user: String,
+}
+
+/// Moves a referral on: `send` (a draft), `accept`, `decline`, `start`, `complete`, `revoke`, or
+/// `redirect` (a declined one, to another agency: returns the new referral's id). Audited.
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/{action}", request_body = MoveRequest,
+    params(("id" = String, Path), ("action" = String, Path)),
+    responses((status = 204), (status = 201, description = "`{id}` of the redirected referral"),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn move_referral(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(r): ApiJson<MoveRequest>,
+) -> Response {
+    let h = state.haven();
+    let now = haven_core::now();
+    if action == "redirect" {
+        return match h
+            .redirect_referral(&p, &id, &r.to_agency_id, &r.to_user, &o, now)
+            .await
+        {
+            Ok(new_id) => (
+                StatusCode::CREATED,
+                Json(serde_json::json!({ "id": new_id })),
+            )
+                .into_response(),
+            Err(e) => fail(e),
+        };
+    }
+    let d = match action.as_str() {
+        "send" => Decision::Send,
+        "accept" => Decision::Accept,
+        "decline" => Decision::Decline { reason: r.note },
+        "start" => Decision::Start,
+        "complete" => Decision::Complete { outcome: r.note },
+        "revoke" => Decision::Revoke { reason: r.note },
+        _ => return fail(CoreError::NotFound),
+    };
+    match h.decide_referral(&p, &id, d, &o, now).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// The services requested for the person of a case (through referrals) and their outcome.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/services", params(("id" = String, Path)),
+    responses((status = 200, description = "services, oldest first"), (status = 404, body = Problem)))]
+pub async fn case_services(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(case) = id.parse::<CaseId>() else {
+        return fail(CoreError::NotFound);
+    };
+    match state.haven().case_services(&p, case, &o).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// The caller's notifications, unread first (kinds and links by id only).
+#[utoipa::path(get, path = "/api/v1/notifications",
+    responses((status = 200, description = "notifications")))]
+pub async fn list_notifications(State(state): State<AppState>, ApiUser(p, _): ApiUser) -> Response {
+    match state.haven().notifications(&p, 200).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReadRequest {
+    /// One notification; absent: all of the caller's.
+    id: Option<String>,
+}
+
+/// Marks the caller's notifications read (one, or all). Returns how many changed.
+#[utoipa::path(post, path = "/api/v1/notifications/read", request_body = ReadRequest,
+    responses((status = 200, description = "`{read}`")))]
+pub async fn read_notifications(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    ApiJson(r): ApiJson<ReadRequest>,
+) -> Response {
+    match state
+        .haven()
+        .mark_notifications_read(&p, r.id.as_deref())
+        .await
+    {
+        Ok(n) => Json(serde_json::json!({ "read": n })).into_response(),
+        Err(e) => fail(e),
+    }
+}

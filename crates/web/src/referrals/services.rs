@@ -1,0 +1,426 @@
+//! The service directory: search by need, region and eligibility (also from a case), publish and
+//! edit an agency's services, update the free capacity, export as CSV.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use haven_core::CoreError;
+use haven_core::consents::{SERVICE_TYPES, ServiceFilter, ServiceInput, ServiceView};
+use haven_domain::CaseId;
+use haven_domain::reference;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::cases::forms::region_options;
+use crate::ctx::{Authed, ReqInfo};
+use crate::extract::HtmlForm;
+use crate::kit::page::{fail, forbidden, form_status, render};
+use crate::layout::Layout;
+
+#[derive(Template)]
+#[template(path = "services.html")]
+struct ListPage<'a> {
+    l: &'a Layout<'a>,
+    f: ServiceFilter,
+    items: Vec<ServiceView>,
+    types: Vec<(&'static str, String)>,
+    regions: Vec<(String, String, bool)>,
+    genders: Vec<(&'static str, String)>,
+    exploitation: Vec<(&'static str, String)>,
+    /// The case the search was made for, if any.
+    for_case: Option<String>,
+    may_publish: bool,
+    errors: Vec<String>,
+}
+
+fn list_page(
+    l: &Layout<'_>,
+    s: &haven_core::auth::SessionInfo,
+    f: ServiceFilter,
+    items: Vec<ServiceView>,
+    for_case: Option<String>,
+    errors: Vec<String>,
+) -> Response {
+    let status = form_status(&errors);
+    let mut res = render(&ListPage {
+        l,
+        types: SERVICE_TYPES
+            .iter()
+            .map(|t| (*t, l.t(&format!("service-type-{t}"))))
+            .collect(),
+        regions: region_options(l, f.region.trim()),
+        genders: reference::PRS_GENDER
+            .codes
+            .iter()
+            .map(|c| {
+                (
+                    *c,
+                    crate::cases::forms::code_label(l, &reference::PRS_GENDER, c),
+                )
+            })
+            .collect(),
+        exploitation: reference::VIC_TYPE_OF_EXPLOITATION
+            .codes
+            .iter()
+            .map(|c| {
+                (
+                    *c,
+                    crate::cases::forms::code_label(l, &reference::VIC_TYPE_OF_EXPLOITATION, c),
+                )
+            })
+            .collect(),
+        may_publish: s.principal.may_manage_services(s.principal.agency_id),
+        f,
+        items,
+        for_case,
+        errors,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+impl ListPage<'_> {
+    fn genders(&self, codes: &[String]) -> String {
+        crate::cases::forms::code_labels(self.l, &reference::PRS_GENDER, codes)
+    }
+    fn exploitations(&self, codes: &[String]) -> String {
+        crate::cases::forms::code_labels(self.l, &reference::VIC_TYPE_OF_EXPLOITATION, codes)
+    }
+}
+
+/// The directory: GET shows it all (or by `service_type` and `region`); the eligibility form
+/// is posted, so a person's age or nationality never goes into a URL.
+pub async fn list(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Query(q): Query<ServiceFilter>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let f = ServiceFilter {
+        service_type: q.service_type,
+        region: q.region,
+        all: q.all,
+        ..Default::default()
+    };
+    match state.haven().services(&s.principal, &f).await {
+        Ok(items) => list_page(&l, &s, f, items, None, vec![]),
+        Err(e) => fail(&l, e),
+    }
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    HtmlForm(f): HtmlForm<ServiceFilter>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    match state.haven().services(&s.principal, &f).await {
+        Ok(items) => list_page(&l, &s, f, items, None, vec![]),
+        Err(e) => fail(&l, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NeedForm {
+    service_type: String,
+}
+
+/// From a case page: the services its person may use, for a need.
+pub async fn for_case(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<NeedForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let Ok(case) = id.parse::<CaseId>() else {
+        return fail(&l, CoreError::NotFound);
+    };
+    match state
+        .haven()
+        .services_for_case(&s.principal, case, &f.service_type, &info.origin)
+        .await
+    {
+        Ok((filter, items)) => list_page(&l, &s, filter, items, Some(case.to_string()), vec![]),
+        Err(e) => fail(&l, e),
+    }
+}
+
+/// CSV of the directory (by `service_type` and `region`), for agencies without Haven.
+pub async fn export(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Query(q): Query<ServiceFilter>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let f = ServiceFilter {
+        service_type: q.service_type,
+        region: q.region,
+        ..Default::default()
+    };
+    let items = match state.haven().services(&s.principal, &f).await {
+        Ok(i) => i,
+        Err(e) => return fail(&l, e),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "services-col-agency",
+        "services-col-type",
+        "services-col-name",
+        "field-service_regions",
+        "field-service_genders",
+        "services-col-ages",
+        "field-service_languages",
+        "field-service_hours",
+        "field-service_emergency_line",
+        "field-service_capacity_free",
+        "field-service_capacity_total",
+    ];
+    let mut rows = vec![header.iter().map(|k| l.t(k)).collect::<Vec<_>>()];
+    for i in &items {
+        rows.push(vec![
+            i.agency_name.clone(),
+            l.t(&format!("service-type-{}", i.service_type)),
+            i.name.clone(),
+            i.regions.join(" "),
+            i.genders.join(" "),
+            format!(
+                "{}-{}",
+                i.age_min.map(|a| a.to_string()).unwrap_or_default(),
+                i.age_max.map(|a| a.to_string()).unwrap_or_default()
+            ),
+            i.languages.join(" "),
+            i.hours.clone(),
+            i.emergency_line.clone(),
+            i.capacity_free.map(|a| a.to_string()).unwrap_or_default(),
+            i.capacity_total.map(|a| a.to_string()).unwrap_or_default(),
+        ]);
+    }
+    for r in rows {
+        // A cell that a spreadsheet would read as a formula is quoted as text.
+        let safe: Vec<String> = r
+            .into_iter()
+            .map(|c| {
+                if c.starts_with(['=', '+', '@']) {
+                    format!("'{c}")
+                } else {
+                    c
+                }
+            })
+            .collect();
+        if w.write_record(&safe).is_err() {
+            return fail(&l, CoreError::internal("csv"));
+        }
+    }
+    let bytes = match w.into_inner() {
+        Ok(b) => b,
+        Err(e) => return fail(&l, CoreError::internal(e)),
+    };
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"haven-services.csv\""),
+    );
+    res
+}
+
+#[derive(Template)]
+#[template(path = "service_form.html")]
+struct FormPage<'a> {
+    l: &'a Layout<'a>,
+    id: Option<String>,
+    f: ServiceInput,
+    errors: Vec<String>,
+    agencies: Vec<(String, String)>,
+    types: Vec<(&'static str, String)>,
+    regions: Vec<(String, String, bool)>,
+    genders: Vec<(&'static str, String, bool)>,
+    exploitation: Vec<(&'static str, String, bool)>,
+}
+
+async fn form_page(
+    state: &AppState,
+    l: &Layout<'_>,
+    s: &haven_core::auth::SessionInfo,
+    id: Option<String>,
+    f: ServiceInput,
+    errors: Vec<String>,
+) -> Response {
+    let agencies = match state.haven().agency_names().await {
+        Ok(a) => a
+            .into_iter()
+            .filter(|(aid, _)| s.principal.may_manage_services(*aid))
+            .map(|(aid, n)| (aid.to_string(), n))
+            .collect(),
+        Err(e) => return fail(l, e),
+    };
+    let status = form_status(&errors);
+    let mut res = render(&FormPage {
+        l,
+        agencies,
+        types: SERVICE_TYPES
+            .iter()
+            .map(|t| (*t, l.t(&format!("service-type-{t}"))))
+            .collect(),
+        regions: region_options(l, "")
+            .into_iter()
+            .map(|(c, n, _)| {
+                let on = f.regions.contains(&c);
+                (c, n, on)
+            })
+            .collect(),
+        genders: reference::PRS_GENDER
+            .codes
+            .iter()
+            .map(|c| {
+                (
+                    *c,
+                    crate::cases::forms::code_label(l, &reference::PRS_GENDER, c),
+                    f.genders.iter().any(|x| x == c),
+                )
+            })
+            .collect(),
+        exploitation: reference::VIC_TYPE_OF_EXPLOITATION
+            .codes
+            .iter()
+            .map(|c| {
+                (
+                    *c,
+                    crate::cases::forms::code_label(l, &reference::VIC_TYPE_OF_EXPLOITATION, c),
+                    f.exploitation.iter().any(|x| x == c),
+                )
+            })
+            .collect(),
+        id,
+        f,
+        errors,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+pub async fn new_form(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+    let l = Layout::new(&state, &info);
+    if !s.principal.may_manage_services(s.principal.agency_id) {
+        return forbidden(&l);
+    }
+    let f = ServiceInput {
+        agency_id: s.principal.agency_id.to_string(),
+        ..Default::default()
+    };
+    form_page(&state, &l, &s, None, f, vec![]).await
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    let v = match state.haven().service(&s.principal, &id).await {
+        Ok(v) => v,
+        Err(e) => return fail(&l, e),
+    };
+    if !v.may_edit {
+        return forbidden(&l);
+    }
+    let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let f = ServiceInput {
+        agency_id: v.agency_id.to_string(),
+        service_type: v.service_type,
+        name: v.name,
+        description: v.description,
+        genders: v.genders,
+        age_min: n(v.age_min),
+        age_max: n(v.age_max),
+        nationalities: v.nationalities.join(", "),
+        languages: v.languages.join(", "),
+        exploitation: v.exploitation,
+        regions: v.regions,
+        hours: v.hours,
+        emergency_line: v.emergency_line,
+        capacity_total: n(v.capacity_total),
+        capacity_free: n(v.capacity_free),
+        active: if v.active { "1".into() } else { String::new() },
+    };
+    form_page(&state, &l, &s, Some(id), f, vec![]).await
+}
+
+async fn save(
+    state: &AppState,
+    info: &ReqInfo,
+    s: &haven_core::auth::SessionInfo,
+    id: Option<String>,
+    f: ServiceInput,
+) -> Response {
+    let l = Layout::new(state, info);
+    match state
+        .haven()
+        .save_service(&s.principal, id.as_deref(), &f, &info.origin)
+        .await
+    {
+        Ok(_) => Redirect::to("/services?saved=1").into_response(),
+        Err(e @ CoreError::Invalid(_)) => {
+            let errors = crate::kit::page::field_messages(&l, &e);
+            form_page(state, &l, s, id, f, errors).await
+        }
+        Err(e) => fail(&l, e),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    HtmlForm(f): HtmlForm<ServiceInput>,
+) -> Response {
+    save(&state, &info, &s, None, f).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<ServiceInput>,
+) -> Response {
+    save(&state, &info, &s, Some(id), f).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CapacityForm {
+    free: String,
+}
+
+pub async fn capacity(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<CapacityForm>,
+) -> Response {
+    let l = Layout::new(&state, &info);
+    match state
+        .haven()
+        .update_capacity(&s.principal, &id, &f.free, &info.origin)
+        .await
+    {
+        Ok(()) => Redirect::to("/services?saved=1").into_response(),
+        Err(e @ CoreError::Invalid(_)) => {
+            let errors = crate::kit::page::field_messages(&l, &e);
+            match state
+                .haven()
+                .services(&s.principal, &ServiceFilter::default())
+                .await
+            {
+                Ok(items) => list_page(&l, &s, ServiceFilter::default(), items, None, errors),
+                Err(e) => fail(&l, e),
+            }
+        }
+        Err(e) => fail(&l, e),
+    }
+}

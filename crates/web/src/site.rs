@@ -1,0 +1,55 @@
+//! The pages of no feature: not found, health and readiness, the stylesheet, the home redirect.
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::kit::page::error_page;
+use crate::layout::Layout;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+pub async fn not_found(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
+    error_page(
+        &Layout::new(&state, &info),
+        StatusCode::NOT_FOUND,
+        "error-not-found",
+    )
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.haven().db.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        include_str!("../static/haven.css"),
+    )
+        .into_response()
+}
+
+pub async fn home(Ctx(info): Ctx) -> Redirect {
+    Redirect::to(if info.session.is_some() {
+        "/dashboard"
+    } else {
+        "/login"
+    })
+}

@@ -1,0 +1,227 @@
+//! The API of tips (hotline entry and triage) and of linking screenings to cases.
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use haven_core::CoreError;
+use haven_core::screening::ScreenedPerson;
+use haven_core::tips::{CallDetails, TipFilter, TipInput, Triage};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::kit::problem::{ApiJson, ApiUser, Problem, fail};
+
+/// A hotline call (or any tip entered by staff).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TipRequest {
+    /// What is happening. Required; up to 4,000 characters.
+    what: String,
+    /// ISO 3166-2 region code.
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    when: String,
+    /// `labour`, `sexual`, `domestic`, `begging`, `criminal` or `other`.
+    #[serde(default)]
+    suspected: String,
+    /// How to call back (optional).
+    #[serde(default)]
+    contact: String,
+    /// `person_concerned`, `relative`, `witness`, `professional` or `anonymous`.
+    #[serde(default)]
+    caller: String,
+    /// ISO 639 code of the call's language.
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    minutes: Option<u32>,
+    #[serde(default)]
+    call_note: String,
+}
+
+/// Records a hotline call as a tip in the triage queue. Returns its id and reference. Audited.
+#[utoipa::path(post, path = "/api/v1/tips", request_body = TipRequest,
+    responses((status = 201, description = "`{id, reference}`"), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_tip(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiJson(r): ApiJson<TipRequest>,
+) -> Response {
+    let input = TipInput {
+        what: r.what,
+        region: r.region,
+        place: r.place,
+        when: r.when,
+        suspected: r.suspected,
+        contact: r.contact,
+        call: Some(CallDetails {
+            caller: r.caller,
+            language: r.language,
+            minutes: r.minutes,
+            note: r.call_note,
+        }),
+    };
+    match state.haven().record_hotline_tip(&p, input, &o).await {
+        Ok((id, reference)) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({"id": id, "reference": reference})),
+        )
+            .into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct TipListQuery {
+    /// `open` (default), `new`, `assigned`, `linked`, `not_actionable` or `all`.
+    status: Option<String>,
+    /// A reference code as the submitter gave it.
+    reference: String,
+}
+
+/// The triage queue: every tip for the coordinator, the tips they entered or were assigned for
+/// others. No sealed content. Audited.
+#[utoipa::path(get, path = "/api/v1/tips", params(TipListQuery),
+    responses((status = 200, description = "tips, newest first"), (status = 401, body = Problem),
+        (status = 403, body = Problem)))]
+pub async fn list_tips(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Query(q): Query<TipListQuery>,
+) -> Response {
+    let f = TipFilter {
+        status: q.status.unwrap_or_else(|| "open".into()),
+        reference: q.reference,
+    };
+    match state.haven().list_tips(&p, &f, &o).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// One tip with what was reported. Audited.
+#[utoipa::path(get, path = "/api/v1/tips/{id}",
+    responses((status = 200, description = "the tip"), (status = 401, body = Problem),
+        (status = 404, body = Problem)))]
+pub async fn get_tip(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+) -> Response {
+    match state.haven().open_tip(&p, &id, &o).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// A triage decision.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TriageRequest {
+    /// The coordinator assigns the tip to a coordinator or case worker.
+    Assign { user_id: String },
+    /// Links the tip to a case you may change (its id or number).
+    Link { case: String },
+    /// Not actionable: a reason code, and a note (required for `other`).
+    Close {
+        reason: String,
+        #[serde(default)]
+        note: String,
+    },
+}
+
+/// Assigns, links or closes a tip. Audited with the change.
+#[utoipa::path(post, path = "/api/v1/tips/{id}/triage", request_body = TriageRequest,
+    responses((status = 204, description = "done"), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn triage_tip(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<TriageRequest>,
+) -> Response {
+    let haven = state.haven();
+    let decision = match r {
+        TriageRequest::Assign { user_id } => user_id
+            .parse()
+            .map(Triage::Assign)
+            .map_err(|_| CoreError::invalid("user", "error-unknown-code")),
+        TriageRequest::Link { case } => haven.case_by_ref(&p, &case).await.map(Triage::Link),
+        TriageRequest::Close { reason, note } => Ok(Triage::Close { reason, note }),
+    };
+    let r = match decision {
+        Ok(d) => haven.triage_tip(&p, &id, d, &o).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// Who was screened, for the duplicate check.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRequest {
+    first_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    birth_year: Option<i32>,
+}
+
+/// The duplicate check of a screening without a case: the cases you may see whose person's name
+/// matches (spelling variants included), same birth year first. Audited as a case search.
+#[utoipa::path(post, path = "/api/v1/screenings/{id}/matches", request_body = MatchRequest,
+    responses((status = 200, description = "possible matches"), (status = 401, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn screening_matches(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<MatchRequest>,
+) -> Response {
+    let who = ScreenedPerson {
+        first_name: r.first_name,
+        family_name: r.family_name,
+        birth_year: r.birth_year,
+    };
+    match state.haven().screening_matches(&p, &id, &who, &o).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRequest {
+    /// The case's id or number; you must be able to change it.
+    case: String,
+}
+
+/// Attaches a screening without a case to a case. Audited with the change.
+#[utoipa::path(post, path = "/api/v1/screenings/{id}/link", request_body = LinkRequest,
+    responses((status = 204, description = "attached"), (status = 401, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn link_screening(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<LinkRequest>,
+) -> Response {
+    let haven = state.haven();
+    let r = match haven.case_by_ref(&p, &r.case).await {
+        Ok(case) => haven.link_screening(&p, &id, case, &o).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => fail(e),
+    }
+}

@@ -1,0 +1,2 @@
+//! Training: workshops, participants, sheets, certificates and reports (pages).
+pub(crate) mod pages;
