@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // a failed unwrap in a test is a failed test
 //! Integration tests: the real server over a fresh database per test. One binary with modules,
 //! so it compiles once. Run against PostgreSQL with HAVEN_TEST_BACKEND=postgres.
 mod harness;
