@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 /// Every environment variable Haven reads; others starting with `HAVEN_` are warned about.
-pub const KNOWN_ENV: &[&str] = &[
+pub(crate) const KNOWN_ENV: &[&str] = &[
     "HAVEN_CONFIG",
     "HAVEN_LISTEN",
     "HAVEN_DATA_DIR",
@@ -47,7 +47,7 @@ pub const KNOWN_ENV: &[&str] = &[
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileConfig {
+pub(crate) struct FileConfig {
     pub listen: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
@@ -79,7 +79,7 @@ pub struct FileConfig {
 
 /// Values given on the command line (highest precedence).
 #[derive(Debug, Default, Clone)]
-pub struct Flags {
+pub(crate) struct Flags {
     pub config: Option<PathBuf>,
     pub listen: Option<String>,
     pub data_dir: Option<PathBuf>,
@@ -92,7 +92,7 @@ pub struct Flags {
 
 /// A value that must not appear in logs or `check-config` output.
 #[derive(Clone)]
-pub struct Secret(pub String);
+pub(crate) struct Secret(pub String);
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -101,13 +101,13 @@ impl std::fmt::Debug for Secret {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KekSource {
+pub(crate) enum KekSource {
     Env,
     File(PathBuf),
 }
 
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     pub listen: String,
     pub data_dir: PathBuf,
     pub database_url: Secret,
@@ -130,7 +130,7 @@ pub struct Config {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     #[error("configuration file {0}: {1}")]
     File(String, String),
     #[error("{0}")]
@@ -138,7 +138,7 @@ pub enum ConfigError {
 }
 
 /// Reads the environment through a function so tests can pass their own.
-pub fn load(
+pub(crate) fn load(
     flags: &Flags,
     env: &dyn Fn(&str) -> Option<String>,
     env_names: &[String],
@@ -534,7 +534,7 @@ pub fn load(
 
 impl Config {
     /// The database URL with any password masked, for messages.
-    pub fn database_display(&self) -> String {
+    pub(crate) fn database_display(&self) -> String {
         let url = &self.database_url.0;
         match (url.find("://"), url.rfind('@')) {
             (Some(s), Some(at)) if at > s => {

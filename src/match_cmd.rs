@@ -24,7 +24,7 @@ const FIELDS: &[&str] = &[
 ];
 
 #[derive(Subcommand)]
-pub enum MatchCmd {
+pub(crate) enum MatchCmd {
     /// Find records of one file that are the same person
     Dedupe {
         file: PathBuf,
@@ -71,7 +71,7 @@ pub enum MatchCmd {
 
 /// Which column holds the id and which hold the fields.
 #[derive(Args)]
-pub struct Columns {
+pub(crate) struct Columns {
     /// The column holding each record's id
     #[arg(long)]
     id: String,
@@ -87,7 +87,7 @@ pub struct Columns {
 }
 
 #[derive(Args)]
-pub struct MatchOpts {
+pub(crate) struct MatchOpts {
     #[command(flatten)]
     columns: Columns,
     /// Where to write `left_id,right_id,probability`
@@ -249,7 +249,7 @@ fn write_pairs(path: &Path, people: &[Person], d: &Dedupe) -> Result<()> {
     )
 }
 
-pub fn run(cmd: MatchCmd) -> Result<()> {
+pub(crate) fn run(cmd: MatchCmd) -> Result<()> {
     match cmd {
         MatchCmd::Dedupe {
             file,

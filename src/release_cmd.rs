@@ -9,7 +9,7 @@ use haven_release::dp::{BudgetLedger, ContributionBound, DpOptions};
 use haven_release::{AggregateOptions, Dataset, Manifest, ReadOptions};
 
 #[derive(Subcommand)]
-pub enum ReleaseCmd {
+pub(crate) enum ReleaseCmd {
     /// k-protected aggregate counts (SDS aggregate TSV) of a CSV/TSV file of categorical records
     Aggregate(AggregateArgs),
     /// Synthetic records (CSV) in which every combination of up to the reporting length is held
@@ -27,7 +27,7 @@ pub enum ReleaseCmd {
 }
 
 #[derive(Args)]
-pub struct AnonymizeArgs {
+pub(crate) struct AnonymizeArgs {
     /// Input CSV (or TSV with --tsv); first line is the header; blank cells are missing values
     #[arg(long)]
     input: PathBuf,
@@ -63,7 +63,7 @@ pub struct AnonymizeArgs {
 }
 
 #[derive(Args)]
-pub struct DpArgs {
+pub(crate) struct DpArgs {
     /// Input CSV (or TSV with --tsv); first line is the header; blank cells are missing values
     #[arg(long)]
     input: PathBuf,
@@ -113,7 +113,7 @@ pub struct DpArgs {
 }
 
 #[derive(Args)]
-pub struct BudgetArgs {
+pub(crate) struct BudgetArgs {
     /// The privacy budget ledger file
     #[arg(long, env = "HAVEN_PRIVACY_LEDGER")]
     ledger: PathBuf,
@@ -129,7 +129,7 @@ pub struct BudgetArgs {
 }
 
 #[derive(Args)]
-pub struct AggregateArgs {
+pub(crate) struct AggregateArgs {
     /// Input CSV (or TSV with --tsv); first line is the header; blank cells are missing values
     #[arg(long)]
     input: PathBuf,
@@ -159,7 +159,7 @@ pub struct AggregateArgs {
 }
 
 #[derive(Subcommand)]
-pub enum BenchCmd {
+pub(crate) enum BenchCmd {
     /// Time k-protected aggregation on generated CTDC-shaped data
     Release {
         /// Row counts to run (comma-separated)
@@ -532,7 +532,7 @@ fn write_manifest(output: &Path, manifest: &Manifest) -> Result<()> {
     })
 }
 
-pub fn release(cmd: ReleaseCmd) -> Result<()> {
+pub(crate) fn release(cmd: ReleaseCmd) -> Result<()> {
     let (a, synth) = match cmd {
         ReleaseCmd::Aggregate(a) => (a, false),
         ReleaseCmd::Synthesize(a) => (a, true),
@@ -613,7 +613,7 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-pub fn bench(cmd: BenchCmd) -> Result<()> {
+pub(crate) fn bench(cmd: BenchCmd) -> Result<()> {
     match cmd {
         BenchCmd::Match {
             records,

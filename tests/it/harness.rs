@@ -9,9 +9,9 @@ use haven_crypto::Kek;
 use haven_store::{Db, OpenMode};
 use sqlx::Connection;
 
-pub const PASSWORD: &str = haven_core::demo::DEMO_PASSWORD;
+pub(crate) const PASSWORD: &str = haven_core::demo::DEMO_PASSWORD;
 
-pub fn backend() -> &'static str {
+pub(crate) fn backend() -> &'static str {
     match std::env::var("HAVEN_TEST_BACKEND").as_deref() {
         Ok("postgres") => "postgres",
         _ => "sqlite",
@@ -19,7 +19,7 @@ pub fn backend() -> &'static str {
 }
 
 /// A fresh, empty database: a temp file, or a uniquely named PostgreSQL database dropped on drop.
-pub struct TestDb {
+pub(crate) struct TestDb {
     pub url: String,
     pub dir: tempfile::TempDir,
     pg_name: Option<String>,
@@ -28,7 +28,7 @@ pub struct TestDb {
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl TestDb {
-    pub async fn new() -> TestDb {
+    pub(crate) async fn new() -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         if backend() == "postgres" {
             let admin = std::env::var("HAVEN_TEST_POSTGRES_URL")
@@ -61,13 +61,13 @@ impl TestDb {
         }
     }
 
-    pub fn sqlite_path(&self) -> Option<PathBuf> {
+    pub(crate) fn sqlite_path(&self) -> Option<PathBuf> {
         self.pg_name
             .is_none()
             .then(|| self.dir.path().join("haven.db"))
     }
 
-    pub fn is_postgres(&self) -> bool {
+    pub(crate) fn is_postgres(&self) -> bool {
         self.pg_name.is_some()
     }
 }
@@ -98,7 +98,7 @@ impl Drop for TestDb {
 }
 
 /// A running server with the demo deployment (agencies, one user per role, some cases).
-pub struct TestApp {
+pub(crate) struct TestApp {
     pub base: String,
     pub haven: Haven,
     pub db: TestDb,
@@ -107,11 +107,11 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    pub async fn spawn() -> TestApp {
+    pub(crate) async fn spawn() -> TestApp {
         Self::spawn_with(Policy::default(), 40).await
     }
 
-    pub async fn spawn_with(policy: Policy, cases: usize) -> TestApp {
+    pub(crate) async fn spawn_with(policy: Policy, cases: usize) -> TestApp {
         let db = TestDb::new().await;
         let store = Db::connect(&db.url, OpenMode::CreateIfMissing)
             .await
@@ -152,7 +152,7 @@ impl TestApp {
 
     /// A second app server over the same database, as behind a load balancer: it shares nothing
     /// with the first but the database and the key.
-    pub async fn second_server(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+    pub(crate) async fn second_server(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
         let store = Db::connect(&self.db.url, OpenMode::MustExist)
             .await
             .expect("connect");
@@ -176,12 +176,12 @@ impl TestApp {
         (base, tx)
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
 
     /// A browser-like client: cookies, no automatic redirects (tests look at them).
-    pub fn client(&self) -> reqwest::Client {
+    pub(crate) fn client(&self) -> reqwest::Client {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -190,7 +190,7 @@ impl TestApp {
     }
 
     /// Signs in as a demo user, passing the second factor where the role has one.
-    pub async fn login(&self, username: &str) -> Session {
+    pub(crate) async fn login(&self, username: &str) -> Session {
         let c = self.client();
         let csrf = csrf_of(&c, &self.url("/login")).await;
         let res = c
@@ -239,7 +239,7 @@ impl TestApp {
     }
 
     /// The audit trail's events of one action, newest first.
-    pub async fn audit_events(&self, action: &str) -> Vec<haven_store::audit::AuditRow> {
+    pub(crate) async fn audit_events(&self, action: &str) -> Vec<haven_store::audit::AuditRow> {
         let mut conn = self.haven.db.pool().acquire().await.expect("connection");
         haven_store::audit::search(
             &mut conn,
@@ -253,7 +253,7 @@ impl TestApp {
         .expect("audit search")
     }
 
-    pub async fn user_id(&self, username: &str) -> haven_domain::UserId {
+    pub(crate) async fn user_id(&self, username: &str) -> haven_domain::UserId {
         self.haven
             .find_user(username)
             .await
@@ -272,7 +272,7 @@ impl Drop for TestApp {
 }
 
 /// Where a redirect points, without its query (the notice shown after a change).
-pub fn location(res: &reqwest::Response) -> String {
+pub(crate) fn location(res: &reqwest::Response) -> String {
     let l = res
         .headers()
         .get("location")
@@ -282,7 +282,7 @@ pub fn location(res: &reqwest::Response) -> String {
 }
 
 /// Fetches a page and returns the CSRF token of its first form.
-pub async fn csrf_of(c: &reqwest::Client, url: &str) -> String {
+pub(crate) async fn csrf_of(c: &reqwest::Client, url: &str) -> String {
     let html = c
         .get(url)
         .send()
@@ -304,7 +304,7 @@ pub async fn csrf_of(c: &reqwest::Client, url: &str) -> String {
 }
 
 /// A new case's record for the API, with the required fields filled.
-pub fn api_case(first_name: &str) -> serde_json::Value {
+pub(crate) fn api_case(first_name: &str) -> serde_json::Value {
     serde_json::json!({
         "person": {"first_name": first_name, "gender": "Feminine", "assessed_age": 25, "citizenship": ["ve"]},
         "victim": {"trafficking_status": "PossibleVictimOfTrafficking", "type_of_exploitation": ["SexualExploitation"]},
@@ -313,7 +313,7 @@ pub fn api_case(first_name: &str) -> serde_json::Value {
 }
 
 /// Required fields of a new case, with plausible values.
-pub const CASE_BASICS: &[(&str, &str)] = &[
+pub(crate) const CASE_BASICS: &[(&str, &str)] = &[
     // The possible existing records were looked at (tests of that step leave it out).
     ("matches_checked", "1"),
     ("gender", "Feminine"),
@@ -323,14 +323,14 @@ pub const CASE_BASICS: &[(&str, &str)] = &[
     ("region", "GY-CU"),
 ];
 
-pub struct Session {
+pub(crate) struct Session {
     pub client: reqwest::Client,
     pub csrf: String,
     base: String,
 }
 
 impl Session {
-    pub async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{}", self.base, path))
             .send()
@@ -339,7 +339,7 @@ impl Session {
     }
 
     /// Creates a personal API token through the account page.
-    pub async fn token(&self) -> String {
+    pub(crate) async fn token(&self) -> String {
         let html = self
             .post_form("/account/tokens", &[("label", "test")])
             .await
@@ -355,7 +355,7 @@ impl Session {
 
     /// Posts the registration form: `fields`, plus the required fields (HTCDS Core) that a test
     /// did not set itself.
-    pub async fn open_case(&self, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn open_case(&self, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         for (k, v) in CASE_BASICS {
             if !fields.iter().any(|(f, _)| f == k) {
@@ -365,7 +365,7 @@ impl Session {
         self.post_form("/cases/new", &all).await
     }
 
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut all: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
         all.extend_from_slice(fields);
         self.client
@@ -378,7 +378,7 @@ impl Session {
 }
 
 /// The id of the first case linked from a page.
-pub fn first_case_id(html: &str) -> String {
+pub(crate) fn first_case_id(html: &str) -> String {
     html.split("href=\"/cases/")
         .skip(1)
         .map(|rest| rest.chars().take(36).collect::<String>())

@@ -8,21 +8,21 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::Mutex;
 
 #[derive(Clone, Debug)]
-pub struct Mail {
+pub(crate) struct Mail {
     pub to: Vec<String>,
     /// The message as sent (headers and body, dot-unstuffed).
     pub data: String,
 }
 
 #[derive(Clone)]
-pub struct SmtpSink {
+pub(crate) struct SmtpSink {
     pub port: u16,
     mails: Arc<Mutex<Vec<Mail>>>,
     refuse: Arc<AtomicUsize>,
 }
 
 impl SmtpSink {
-    pub async fn start() -> SmtpSink {
+    pub(crate) async fn start() -> SmtpSink {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind sink");
@@ -44,21 +44,21 @@ impl SmtpSink {
         sink
     }
 
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
     /// Refuses the next `n` messages with "451" (a temporary failure).
-    pub fn refuse_next(&self, n: usize) {
+    pub(crate) fn refuse_next(&self, n: usize) {
         self.refuse.store(n, Ordering::SeqCst);
     }
 
-    pub async fn mails(&self) -> Vec<Mail> {
+    pub(crate) async fn mails(&self) -> Vec<Mail> {
         self.mails.lock().await.clone()
     }
 
     /// Waits (up to 20 s) until at least `n` messages arrived.
-    pub async fn wait_for(&self, n: usize) -> Vec<Mail> {
+    pub(crate) async fn wait_for(&self, n: usize) -> Vec<Mail> {
         for _ in 0..200 {
             let m = self.mails().await;
             if m.len() >= n {

@@ -31,7 +31,7 @@ struct DashboardPage<'a> {
     role_note: Option<String>,
 }
 
-pub async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     let p = &s.principal;
     let h = state.haven();

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-pub async fn not_found(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
+pub(crate) async fn not_found(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
     error_page(
         &Layout::new(&state, &info),
         StatusCode::NOT_FOUND,
@@ -15,11 +15,11 @@ pub async fn not_found(State(state): State<AppState>, Ctx(info): Ctx) -> Respons
     )
 }
 
-pub async fn healthz() -> &'static str {
+pub(crate) async fn healthz() -> &'static str {
     "ok"
 }
 
-pub async fn readyz(State(state): State<AppState>) -> Response {
+pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
     match state.haven().db.ping().await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
@@ -29,7 +29,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn stylesheet() -> Response {
+pub(crate) async fn stylesheet() -> Response {
     (
         [
             (
@@ -46,7 +46,7 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
-pub async fn home(Ctx(info): Ctx) -> Redirect {
+pub(crate) async fn home(Ctx(info): Ctx) -> Redirect {
     Redirect::to(if info.session.is_some() {
         "/dashboard"
     } else {

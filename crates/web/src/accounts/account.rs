@@ -88,7 +88,10 @@ async fn account_view(
     res
 }
 
-pub async fn account(State(state): State<AppState>, SignedIn(info, s): SignedIn) -> Response {
+pub(crate) async fn account(
+    State(state): State<AppState>,
+    SignedIn(info, s): SignedIn,
+) -> Response {
     let l = Layout::new(&state, &info);
     let note = s
         .must_change_password
@@ -96,7 +99,7 @@ pub async fn account(State(state): State<AppState>, SignedIn(info, s): SignedIn)
     account_view(&state, &l, &s, None, note).await
 }
 
-pub async fn account_language(
+pub(crate) async fn account_language(
     State(state): State<AppState>,
     SignedIn(info, s): SignedIn,
     Form(f): Form<LangForm>,
@@ -109,12 +112,12 @@ pub async fn account_language(
 }
 
 #[derive(Deserialize)]
-pub struct EmailForm {
+pub(crate) struct EmailForm {
     #[serde(default)]
     email: String,
 }
 
-pub async fn account_email(
+pub(crate) async fn account_email(
     State(state): State<AppState>,
     SignedIn(info, s): SignedIn,
     Form(f): Form<EmailForm>,
@@ -128,13 +131,13 @@ pub async fn account_email(
 }
 
 #[derive(Deserialize)]
-pub struct PasswordForm {
+pub(crate) struct PasswordForm {
     current: String,
     new: String,
     repeat: String,
 }
 
-pub async fn account_password(
+pub(crate) async fn account_password(
     State(state): State<AppState>,
     SignedIn(info, s): SignedIn,
     Form(f): Form<PasswordForm>,
@@ -162,7 +165,7 @@ pub async fn account_password(
     }
 }
 
-pub async fn account_logout_all(
+pub(crate) async fn account_logout_all(
     State(state): State<AppState>,
     SignedIn(info, s): SignedIn,
 ) -> Response {
@@ -180,11 +183,11 @@ pub async fn account_logout_all(
 }
 
 #[derive(Deserialize)]
-pub struct TokenForm {
+pub(crate) struct TokenForm {
     label: String,
 }
 
-pub async fn token_create(
+pub(crate) async fn token_create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Form(f): Form<TokenForm>,
@@ -199,7 +202,7 @@ pub async fn token_create(
     }
 }
 
-pub async fn token_revoke(
+pub(crate) async fn token_revoke(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -215,12 +218,12 @@ pub async fn token_revoke(
 }
 
 #[derive(Deserialize)]
-pub struct CoordinationForm {
+pub(crate) struct CoordinationForm {
     #[serde(default)]
     consent: String,
 }
 
-pub async fn agency_coordination(
+pub(crate) async fn agency_coordination(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,

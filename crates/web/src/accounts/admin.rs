@@ -44,7 +44,7 @@ struct UsersPage<'a> {
 }
 
 #[derive(Deserialize, Default, Clone)]
-pub struct UserForm {
+pub(crate) struct UserForm {
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -138,7 +138,7 @@ async fn users_view(
     res
 }
 
-pub async fn users_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn users_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.administer() else {
         return forbidden(&l);
@@ -197,7 +197,7 @@ fn enrolment_notice(
     )
 }
 
-pub async fn users_create(
+pub(crate) async fn users_create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Form(f): Form<UserForm>,
@@ -289,13 +289,13 @@ pub async fn users_create(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct UserActionForm {
+pub(crate) struct UserActionForm {
     confirm: String,
     /// For a role change.
     role: String,
 }
 
-pub async fn users_action(
+pub(crate) async fn users_action(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, action)): Path<(String, String)>,
@@ -408,7 +408,7 @@ struct AgenciesPage<'a> {
 }
 
 #[derive(Deserialize, Default, Clone)]
-pub struct AgencyForm {
+pub(crate) struct AgencyForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -464,7 +464,10 @@ async fn agencies_view(
     res
 }
 
-pub async fn agencies_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn agencies_page(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Response {
     let l = Layout::new(&state, &info);
     if s.principal.administer().is_none() {
         return forbidden(&l);
@@ -472,7 +475,7 @@ pub async fn agencies_page(State(state): State<AppState>, Authed(info, s): Authe
     agencies_view(&state, &l, AgencyForm::default(), vec![]).await
 }
 
-pub async fn agencies_create(
+pub(crate) async fn agencies_create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Form(f): Form<AgencyForm>,

@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::kit::problem::{ApiUser, Problem, fail};
 
 #[derive(Serialize, ToSchema)]
-pub struct Me {
+pub(crate) struct Me {
     user_id: String,
     agency_id: String,
     role: String,
@@ -26,7 +26,7 @@ pub(crate) async fn me(ApiUser(p, _): ApiUser) -> Json<Me> {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Agency {
+pub(crate) struct Agency {
     id: String,
     name: String,
     agency_type: String,

@@ -25,7 +25,7 @@ struct LoginPage<'a> {
     username: String,
 }
 
-pub async fn login_page(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
+pub(crate) async fn login_page(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
     if info.session.as_ref().is_some_and(|s| !s.mfa_pending) {
         return Redirect::to("/dashboard").into_response();
     }
@@ -38,12 +38,12 @@ pub async fn login_page(State(state): State<AppState>, Ctx(info): Ctx) -> Respon
 }
 
 #[derive(Deserialize)]
-pub struct LoginForm {
+pub(crate) struct LoginForm {
     username: String,
     password: String,
 }
 
-pub async fn login_submit(
+pub(crate) async fn login_submit(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     Form(f): Form<LoginForm>,
@@ -92,7 +92,7 @@ struct EnrolPage<'a> {
     errors: Vec<FieldError>,
 }
 
-pub async fn enrol_page(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
+pub(crate) async fn enrol_page(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
     let l = Layout::new(&state, &info);
     render(&EnrolPage {
         l: &l,
@@ -103,14 +103,14 @@ pub async fn enrol_page(State(state): State<AppState>, Ctx(info): Ctx) -> Respon
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct EnrolForm {
+pub(crate) struct EnrolForm {
     username: String,
     code: String,
     password: String,
     password2: String,
 }
 
-pub async fn enrol_submit(
+pub(crate) async fn enrol_submit(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     Form(f): Form<EnrolForm>,
@@ -153,7 +153,10 @@ struct MfaPage<'a> {
     failed: bool,
 }
 
-pub async fn mfa_page(State(state): State<AppState>, PendingMfa(info, s): PendingMfa) -> Response {
+pub(crate) async fn mfa_page(
+    State(state): State<AppState>,
+    PendingMfa(info, s): PendingMfa,
+) -> Response {
     if !s.mfa_pending {
         return Redirect::to("/dashboard").into_response();
     }
@@ -177,13 +180,13 @@ fn renewed(state: &AppState, cookie: &str) -> Response {
 }
 
 #[derive(Deserialize)]
-pub struct CodeForm {
+pub(crate) struct CodeForm {
     code: String,
     #[serde(default)]
     sealed: String,
 }
 
-pub async fn mfa_submit(
+pub(crate) async fn mfa_submit(
     State(state): State<AppState>,
     PendingMfa(info, s): PendingMfa,
     Form(f): Form<CodeForm>,
@@ -214,7 +217,7 @@ struct MfaEnrolPage<'a> {
     sealed: String,
 }
 
-pub async fn mfa_enrol_page(
+pub(crate) async fn mfa_enrol_page(
     State(state): State<AppState>,
     PendingMfa(info, s): PendingMfa,
 ) -> Response {
@@ -239,7 +242,7 @@ pub async fn mfa_enrol_page(
     })
 }
 
-pub async fn mfa_enrol_submit(
+pub(crate) async fn mfa_enrol_submit(
     State(state): State<AppState>,
     PendingMfa(info, s): PendingMfa,
     Form(f): Form<CodeForm>,
@@ -280,7 +283,7 @@ pub async fn mfa_enrol_submit(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
+pub(crate) async fn logout(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
     if let Some(s) = &info.session
         && let Err(e) = state.haven().logout(s, &info.origin).await
     {
@@ -300,7 +303,7 @@ pub(crate) struct LangForm {
     pub(crate) lang: String,
 }
 
-pub async fn language(
+pub(crate) async fn language(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     Form(f): Form<LangForm>,

@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::kit::problem::{ApiUser, Problem, fail, forbidden};
 
 #[derive(Serialize, ToSchema)]
-pub struct AuditEvent {
+pub(crate) struct AuditEvent {
     seq: i64,
     at: i64,
     actor_user_id: Option<String>,
@@ -26,7 +26,7 @@ pub struct AuditEvent {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct AuditParams {
+pub(crate) struct AuditParams {
     action: Option<String>,
     user: Option<String>,
     target: Option<String>,

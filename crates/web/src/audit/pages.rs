@@ -31,7 +31,7 @@ struct AuditPage<'a> {
 }
 
 #[derive(Deserialize, Default)]
-pub struct AuditQuery {
+pub(crate) struct AuditQuery {
     #[serde(default)]
     action: String,
     #[serde(default)]
@@ -57,7 +57,7 @@ fn audit_filter(q: &AuditQuery, limit: i64) -> AuditFilter {
     }
 }
 
-pub async fn audit(
+pub(crate) async fn audit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<AuditQuery>,
@@ -105,7 +105,7 @@ fn csv_field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-pub async fn audit_export(
+pub(crate) async fn audit_export(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<AuditQuery>,

@@ -44,7 +44,7 @@ fn if_match(headers: &HeaderMap) -> Result<i64, Response> {
 
 /// 412 with the changes made since the caller's version.
 #[derive(Serialize, ToSchema)]
-pub struct ConflictProblem {
+pub(crate) struct ConflictProblem {
     #[serde(rename = "type")]
     kind: String,
     title: String,
@@ -53,7 +53,7 @@ pub struct ConflictProblem {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Change {
+pub(crate) struct Change {
     version: i64,
     at: i64,
     user_name: Option<String>,
@@ -100,7 +100,7 @@ fn fail_case(e: CoreError) -> Response {
 // ---- list and search ----
 
 #[derive(Serialize, ToSchema)]
-pub struct CaseSummary {
+pub(crate) struct CaseSummary {
     id: String,
     case_number: String,
     status: String,
@@ -111,7 +111,7 @@ pub struct CaseSummary {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct CaseList {
+pub(crate) struct CaseList {
     items: Vec<CaseSummary>,
     /// Exact, unless `total_is_lower_bound` (filtered searches count up to 1,000).
     total: i64,
@@ -123,7 +123,7 @@ pub struct CaseList {
 /// Search filters. Every filter is optional; `name` only in the POST body, never in a URL.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-pub struct SearchRequest {
+pub(crate) struct SearchRequest {
     /// Accent-, case- and spelling-tolerant (phonetic) name search.
     name: String,
     case_number: String,
@@ -150,7 +150,7 @@ pub struct SearchRequest {
 /// Filters for `GET /cases` (no name: names never go in URLs).
 #[derive(Deserialize, utoipa::IntoParams, Default)]
 #[serde(default)]
-pub struct ListParams {
+pub(crate) struct ListParams {
     page: Option<i64>,
     per_page: Option<i64>,
     status: String,
@@ -215,7 +215,7 @@ async fn run_search(
 /// The cases the caller may see, newest first, filtered and paged.
 #[utoipa::path(get, path = "/api/v1/cases", params(ListParams),
     responses((status = 200, body = CaseList), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn list_cases(
+pub(crate) async fn list_cases(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<ListParams>,
@@ -239,7 +239,7 @@ pub async fn list_cases(
 /// Search, names included. A POST, so that names never appear in URLs or logs.
 #[utoipa::path(post, path = "/api/v1/cases/search", request_body = SearchRequest,
     responses((status = 200, body = CaseList), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn search_cases(
+pub(crate) async fn search_cases(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(s): ApiJson<SearchRequest>,
@@ -250,7 +250,7 @@ pub async fn search_cases(
 // ---- create, read, update ----
 
 #[derive(Serialize, ToSchema)]
-pub struct Created {
+pub(crate) struct Created {
     id: String,
     case_number: String,
 }
@@ -261,7 +261,7 @@ pub struct Created {
 #[utoipa::path(post, path = "/api/v1/cases", request_body = CaseRecord,
     responses((status = 201, body = Created, headers(("ETag" = String), ("Location" = String))),
         (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_case(
+pub(crate) async fn create_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(r): ApiJson<CaseRecord>,
@@ -290,7 +290,7 @@ pub async fn create_case(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct CaseDocument {
+pub(crate) struct CaseDocument {
     id: String,
     case_number: String,
     /// cas_Status code.
@@ -323,7 +323,7 @@ pub struct CaseDocument {
 /// `registered_by`, `referral` (with the sections shared) or `transfer` (sees nothing until
 /// accepted); `who` names the agency or the user.
 #[derive(Serialize, ToSchema)]
-pub struct Access {
+pub(crate) struct Access {
     kind: String,
     who: String,
     sections: Vec<String>,
@@ -332,14 +332,14 @@ pub struct Access {
 
 /// A list item with its id.
 #[derive(Serialize, ToSchema)]
-pub struct Item<T> {
+pub(crate) struct Item<T> {
     id: String,
     #[serde(flatten)]
     data: T,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Note {
+pub(crate) struct Note {
     id: String,
     author: String,
     created_at: i64,
@@ -347,7 +347,7 @@ pub struct Note {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Attachment {
+pub(crate) struct Attachment {
     id: String,
     name: String,
     content_type: String,
@@ -434,7 +434,7 @@ fn document(c: CaseDoc) -> CaseDocument {
 /// One case, whole. A case the caller may not see answers 404, like one that does not exist.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path, description = "Case id (UUID)")),
     responses((status = 200, body = CaseDocument, headers(("ETag" = String))), (status = 401, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_case(
+pub(crate) async fn get_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -451,7 +451,7 @@ pub async fn get_case(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Saved {
+pub(crate) struct Saved {
     version: i64,
 }
 
@@ -461,7 +461,7 @@ pub struct Saved {
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The ETag read")),
     responses((status = 200, body = Saved, headers(("ETag" = String))), (status = 404, body = Problem),
         (status = 412, body = ConflictProblem), (status = 422, body = Problem), (status = 428, body = Problem)))]
-pub async fn update_case(
+pub(crate) async fn update_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -485,7 +485,7 @@ pub async fn update_case(
 /// The field-level history, newest first (previous values only for coordinators and case workers).
 #[utoipa::path(get, path = "/api/v1/cases/{id}/history", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Change>), (status = 404, body = Problem)))]
-pub async fn case_history(
+pub(crate) async fn case_history(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -507,7 +507,7 @@ fn done(r: Result<(), CoreError>) -> Response {
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-pub struct CloseRequest {
+pub(crate) struct CloseRequest {
     /// hvn_ClosureReason code.
     reason: String,
     note: String,
@@ -518,7 +518,7 @@ pub struct CloseRequest {
 /// Closes a case with a reason.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/close", request_body = CloseRequest, params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn close_case(
+pub(crate) async fn close_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -534,14 +534,14 @@ pub async fn close_case(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-pub struct ReasonRequest {
+pub(crate) struct ReasonRequest {
     reason: String,
 }
 
 /// Reopens a closed case; the reason is required and kept as a note.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/reopen", request_body = ReasonRequest, params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn reopen_case(
+pub(crate) async fn reopen_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -552,7 +552,7 @@ pub async fn reopen_case(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-pub struct AssignRequest {
+pub(crate) struct AssignRequest {
     /// A user of the owning agency; null to clear.
     user_id: Option<String>,
 }
@@ -560,7 +560,7 @@ pub struct AssignRequest {
 /// Assigns the case worker.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/assign", request_body = AssignRequest, params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn assign_case(
+pub(crate) async fn assign_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -575,20 +575,20 @@ pub async fn assign_case(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-pub struct TransferRequest {
+pub(crate) struct TransferRequest {
     to_agency_id: String,
     reason: String,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct TransferCreated {
+pub(crate) struct TransferCreated {
     transfer_id: String,
 }
 
 /// Asks another agency to take the case over (coordinator). It moves when they accept.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/transfer", request_body = TransferRequest, params(("id" = String, Path)),
     responses((status = 201, body = TransferCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn transfer_case(
+pub(crate) async fn transfer_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -612,7 +612,7 @@ pub async fn transfer_case(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Transfer {
+pub(crate) struct Transfer {
     id: String,
     case_id: String,
     case_number: String,
@@ -628,7 +628,10 @@ pub struct Transfer {
 /// Transfers waiting for the caller's agency to decide, and for the coordinator the requests
 /// waiting for approval.
 #[utoipa::path(get, path = "/api/v1/transfers", responses((status = 200, body = Vec<Transfer>)))]
-pub async fn list_transfers(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
+pub(crate) async fn list_transfers(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+) -> Response {
     let h = state.haven();
     let approvals = match h.transfers_awaiting_approval(&p, &o).await {
         Ok(a) => a,
@@ -658,7 +661,7 @@ pub async fn list_transfers(State(state): State<AppState>, ApiUser(p, o): ApiUse
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-pub struct DecisionRequest {
+pub(crate) struct DecisionRequest {
     note: String,
 }
 
@@ -669,7 +672,7 @@ pub struct DecisionRequest {
     params(("id" = String, Path),
         ("decision" = String, Path, description = "accept, decline, approve or reject")),
     responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn decide_transfer(
+pub(crate) async fn decide_transfer(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path((id, decision)): Path<(String, String)>,
@@ -701,7 +704,7 @@ pub async fn decide_transfer(
 // ---- notes, route, perpetrators, attachments ----
 
 #[derive(Serialize, ToSchema)]
-pub struct ItemCreated {
+pub(crate) struct ItemCreated {
     id: String,
 }
 
@@ -714,14 +717,14 @@ fn created(r: Result<String, CoreError>) -> Response {
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-pub struct NoteRequest {
+pub(crate) struct NoteRequest {
     body: String,
 }
 
 /// Adds a note to the case (sealed; shown with its author and time).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/notes", request_body = NoteRequest, params(("id" = String, Path)),
     responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_note(
+pub(crate) async fn add_note(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -733,7 +736,7 @@ pub async fn add_note(
 /// Adds a step to the route (hte_: Recruitment, Transit, Exploitation).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/events", request_body = EventData, params(("id" = String, Path)),
     responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_event(
+pub(crate) async fn add_event(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -746,7 +749,7 @@ pub async fn add_event(
 #[utoipa::path(put, path = "/api/v1/cases/{id}/events/{event_id}", request_body = EventData,
     params(("id" = String, Path), ("event_id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn put_event(
+pub(crate) async fn put_event(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, eid): ApiCase,
@@ -764,7 +767,7 @@ pub async fn put_event(
 #[utoipa::path(delete, path = "/api/v1/cases/{id}/events/{event_id}",
     params(("id" = String, Path), ("event_id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-pub async fn delete_event(
+pub(crate) async fn delete_event(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, eid): ApiCase,
@@ -775,7 +778,7 @@ pub async fn delete_event(
 /// Adds a perpetrator (per_), sealed like the victim's data.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/perpetrators", request_body = PerpetratorData, params(("id" = String, Path)),
     responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_perpetrator(
+pub(crate) async fn add_perpetrator(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -787,7 +790,7 @@ pub async fn add_perpetrator(
 #[utoipa::path(put, path = "/api/v1/cases/{id}/perpetrators/{perpetrator_id}", request_body = PerpetratorData,
     params(("id" = String, Path), ("perpetrator_id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn put_perpetrator(
+pub(crate) async fn put_perpetrator(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, pid): ApiCase,
@@ -805,7 +808,7 @@ pub async fn put_perpetrator(
 #[utoipa::path(delete, path = "/api/v1/cases/{id}/perpetrators/{perpetrator_id}",
     params(("id" = String, Path), ("perpetrator_id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-pub async fn delete_perpetrator(
+pub(crate) async fn delete_perpetrator(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, pid): ApiCase,
@@ -818,7 +821,7 @@ pub async fn delete_perpetrator(
 #[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", params(("id" = String, Path)),
     request_body(content_type = "multipart/form-data", content = String, description = "one part named `file`"),
     responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_attachment(
+pub(crate) async fn add_attachment(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
@@ -840,7 +843,7 @@ pub async fn add_attachment(
 #[utoipa::path(get, path = "/api/v1/cases/{id}/attachments/{attachment_id}",
     params(("id" = String, Path), ("attachment_id" = String, Path)),
     responses((status = 200, description = "the file"), (status = 404, body = Problem)))]
-pub async fn get_attachment(
+pub(crate) async fn get_attachment(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, aid): ApiCase,
@@ -854,7 +857,7 @@ pub async fn get_attachment(
 #[utoipa::path(delete, path = "/api/v1/cases/{id}/attachments/{attachment_id}",
     params(("id" = String, Path), ("attachment_id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-pub async fn delete_attachment(
+pub(crate) async fn delete_attachment(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, aid): ApiCase,
@@ -865,7 +868,7 @@ pub async fn delete_attachment(
 // ---- people ----
 
 #[derive(Serialize, ToSchema)]
-pub struct PersonDocument {
+pub(crate) struct PersonDocument {
     id: String,
     version: i64,
     person: PersonData,
@@ -876,7 +879,7 @@ pub struct PersonDocument {
 /// A person, reached through a case the caller may see (404 otherwise).
 #[utoipa::path(get, path = "/api/v1/people/{id}", params(("id" = String, Path)),
     responses((status = 200, body = PersonDocument, headers(("ETag" = String))), (status = 404, body = Problem)))]
-pub async fn get_person(
+pub(crate) async fn get_person(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
@@ -907,7 +910,7 @@ pub async fn get_person(
     params(("id" = String, Path), ("If-Match" = String, Header)),
     responses((status = 200, body = Saved), (status = 404, body = Problem), (status = 412, body = ConflictProblem),
         (status = 422, body = Problem), (status = 428, body = Problem)))]
-pub async fn update_person(
+pub(crate) async fn update_person(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,

@@ -13,7 +13,7 @@ use crate::layout::Layout;
 /// rejected request that loses the whole form.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct CaseForm {
+pub(crate) struct CaseForm {
     pub csrf: String,
     /// The case version the edit started from.
     pub version: Option<i64>,
@@ -71,7 +71,7 @@ pub struct CaseForm {
 }
 
 /// A country typed as a code or as its name in any of the three languages.
-pub fn country_input(s: &str) -> String {
+pub(crate) fn country_input(s: &str) -> String {
     let t = s.trim();
     if t.is_empty() {
         return String::new();
@@ -88,7 +88,7 @@ pub fn country_input(s: &str) -> String {
 }
 
 /// A language typed as a code or as its name in any of the three languages.
-pub fn language_input(s: &str) -> String {
+pub(crate) fn language_input(s: &str) -> String {
     let t = s.trim();
     if t.is_empty() {
         return String::new();
@@ -125,7 +125,7 @@ fn number(errors: &mut Vec<FieldError>, field: &'static str, s: &str) -> Option<
 impl CaseForm {
     /// The record, and the problems found while reading numbers (the rest is checked by the
     /// domain).
-    pub fn to_record(&self) -> (CaseRecord, Vec<FieldError>) {
+    pub(crate) fn to_record(&self) -> (CaseRecord, Vec<FieldError>) {
         let mut errors = Vec::new();
         let mut r = CaseRecord::default();
         let p = &mut r.person;
@@ -201,7 +201,7 @@ impl CaseForm {
 
 /// How a field is edited.
 #[derive(Clone, Copy)]
-pub enum Kind {
+pub(crate) enum Kind {
     Text,
     Email,
     Tel,
@@ -220,7 +220,7 @@ pub enum Kind {
     Documents,
 }
 
-pub struct Spec {
+pub(crate) struct Spec {
     pub name: &'static str,
     pub kind: Kind,
 }
@@ -230,7 +230,7 @@ const fn f(name: &'static str, kind: Kind) -> Spec {
 }
 
 /// The form, section by section, in the order an interview usually goes.
-pub const SECTIONS: &[(&str, &[Spec])] = &[
+pub(crate) const SECTIONS: &[(&str, &[Spec])] = &[
     (
         "section-person",
         &[
@@ -350,7 +350,7 @@ pub const SECTIONS: &[(&str, &[Spec])] = &[
 ];
 
 /// One field, ready for the template.
-pub struct FieldView {
+pub(crate) struct FieldView {
     pub name: &'static str,
     pub label: String,
     pub help: String,
@@ -366,7 +366,7 @@ pub struct FieldView {
     pub error: Option<String>,
 }
 
-pub struct SectionView {
+pub(crate) struct SectionView {
     pub title: String,
     pub fields: Vec<FieldView>,
 }
@@ -445,7 +445,7 @@ fn picklist_options(
 }
 
 /// Builds the form's sections from a record (as typed, even when invalid) and its errors.
-pub fn sections(l: &Layout<'_>, r: &CaseRecord, errors: &[FieldError]) -> Vec<SectionView> {
+pub(crate) fn sections(l: &Layout<'_>, r: &CaseRecord, errors: &[FieldError]) -> Vec<SectionView> {
     SECTIONS
         .iter()
         .map(|(title, specs)| SectionView {
@@ -520,7 +520,7 @@ pub fn sections(l: &Layout<'_>, r: &CaseRecord, errors: &[FieldError]) -> Vec<Se
         .collect()
 }
 
-pub fn region_options(l: &Layout<'_>, selected: &str) -> Vec<(String, String, bool)> {
+pub(crate) fn region_options(l: &Layout<'_>, selected: &str) -> Vec<(String, String, bool)> {
     GUYANA_REGIONS
         .iter()
         .map(|r| (r.code.to_string(), l.region_of(r.code), r.code == selected))
@@ -528,7 +528,7 @@ pub fn region_options(l: &Layout<'_>, selected: &str) -> Vec<(String, String, bo
 }
 
 /// (code, name) of every country in the reader's language, for the shared datalist.
-pub fn country_list(l: &Layout<'_>) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn country_list(l: &Layout<'_>) -> Vec<(&'static str, &'static str)> {
     let mut v: Vec<_> = COUNTRIES
         .iter()
         .map(|c| (c.alpha2, c.name(l.lang_code())))
@@ -537,7 +537,7 @@ pub fn country_list(l: &Layout<'_>) -> Vec<(&'static str, &'static str)> {
     v
 }
 
-pub fn language_list(l: &Layout<'_>) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn language_list(l: &Layout<'_>) -> Vec<(&'static str, &'static str)> {
     let mut v: Vec<_> = LANGUAGES
         .iter()
         .map(|x| (x.code, x.name(l.lang_code())))
@@ -547,14 +547,14 @@ pub fn language_list(l: &Layout<'_>) -> Vec<(&'static str, &'static str)> {
 }
 
 /// A country's name in the reader's language (the code itself if unknown).
-pub fn country_name(l: &Layout<'_>, code: &str) -> String {
+pub(crate) fn country_name(l: &Layout<'_>, code: &str) -> String {
     reference::country(code)
         .map(|c| c.name(l.lang_code()).to_string())
         .unwrap_or_else(|| code.to_string())
 }
 
 /// Several codes of a picklist, translated and joined.
-pub fn code_labels(l: &Layout<'_>, list: &Picklist, codes: &[String]) -> String {
+pub(crate) fn code_labels(l: &Layout<'_>, list: &Picklist, codes: &[String]) -> String {
     codes
         .iter()
         .map(|c| code_label(l, list, c))
@@ -563,7 +563,7 @@ pub fn code_labels(l: &Layout<'_>, list: &Picklist, codes: &[String]) -> String 
 }
 
 /// A code's label from its picklist.
-pub fn code_label(l: &Layout<'_>, list: &Picklist, code: &str) -> String {
+pub(crate) fn code_label(l: &Layout<'_>, list: &Picklist, code: &str) -> String {
     if code.is_empty() {
         return String::new();
     }
@@ -571,7 +571,7 @@ pub fn code_label(l: &Layout<'_>, list: &Picklist, code: &str) -> String {
 }
 
 /// The record as (section title, [(label, value)]) for reading; empty values show as a dash.
-pub fn display(l: &Layout<'_>, r: &CaseRecord) -> Vec<(String, Vec<(String, String)>)> {
+pub(crate) fn display(l: &Layout<'_>, r: &CaseRecord) -> Vec<(String, Vec<(String, String)>)> {
     SECTIONS
         .iter()
         .map(|(title, specs)| {
@@ -644,7 +644,7 @@ pub fn display(l: &Layout<'_>, r: &CaseRecord) -> Vec<(String, Vec<(String, Stri
 }
 
 /// A history value in the reader's terms: the label of a code, the name of a country.
-pub fn history_value(l: &Layout<'_>, field: &str, value: &str) -> String {
+pub(crate) fn history_value(l: &Layout<'_>, field: &str, value: &str) -> String {
     let spec = SECTIONS
         .iter()
         .flat_map(|(_, specs)| specs.iter())
@@ -662,7 +662,7 @@ pub fn history_value(l: &Layout<'_>, field: &str, value: &str) -> String {
 }
 
 /// The translated label of a history field name.
-pub fn field_label(l: &Layout<'_>, field: &str) -> String {
+pub(crate) fn field_label(l: &Layout<'_>, field: &str) -> String {
     l.t(&format!("field-{field}"))
 }
 

@@ -136,7 +136,7 @@ async fn cases_page(
 }
 
 #[derive(Deserialize)]
-pub struct PageQuery {
+pub(crate) struct PageQuery {
     page: Option<i64>,
     /// The dashboard's link: open cases at high or critical risk (no personal data, so it may
     /// be in the address).
@@ -144,7 +144,7 @@ pub struct PageQuery {
     high_risk: bool,
 }
 
-pub async fn cases_list(
+pub(crate) async fn cases_list(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<PageQuery>,
@@ -158,7 +158,7 @@ pub async fn cases_list(
 }
 
 /// Searches are posted, so that names typed never appear in an address or a server log.
-pub async fn cases_search(
+pub(crate) async fn cases_search(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(f): HtmlForm<CaseSearch>,
@@ -277,7 +277,7 @@ fn form_page(
 }
 
 #[derive(Deserialize, Default)]
-pub struct NewQuery {
+pub(crate) struct NewQuery {
     #[serde(default)]
     draft: Option<String>,
 }
@@ -315,7 +315,7 @@ async fn draft_links(state: &AppState, l: &Layout<'_>, s: &SessionInfo) -> Vec<(
     }
 }
 
-pub async fn case_new_page(
+pub(crate) async fn case_new_page(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<NewQuery>,
@@ -351,7 +351,7 @@ pub async fn case_new_page(
     form_page(&l, None, st, drafts)
 }
 
-pub async fn case_new_submit(
+pub(crate) async fn case_new_submit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(form): HtmlForm<CaseForm>,
@@ -491,7 +491,7 @@ pub async fn case_new_submit(
     }
 }
 
-pub async fn case_edit_page(
+pub(crate) async fn case_edit_page(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -555,7 +555,7 @@ fn conflict_lines(l: &Layout<'_>, changes: &[ChangeView]) -> Vec<String> {
     lines
 }
 
-pub async fn case_edit_submit(
+pub(crate) async fn case_edit_submit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -874,12 +874,12 @@ async fn case_page(
 }
 
 #[derive(Deserialize, Default)]
-pub struct DoneQuery {
+pub(crate) struct DoneQuery {
     #[serde(default)]
     done: Option<String>,
 }
 
-pub async fn case_view(
+pub(crate) async fn case_view(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -926,13 +926,13 @@ async fn after(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct CloseForm {
+pub(crate) struct CloseForm {
     reason: String,
     note: String,
     referred: Option<String>,
 }
 
-pub async fn case_close(
+pub(crate) async fn case_close(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -954,11 +954,11 @@ pub async fn case_close(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct ReasonForm {
+pub(crate) struct ReasonForm {
     reason: String,
 }
 
-pub async fn case_reopen(
+pub(crate) async fn case_reopen(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -973,11 +973,11 @@ pub async fn case_reopen(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct AssignForm {
+pub(crate) struct AssignForm {
     user: String,
 }
 
-pub async fn case_assign(
+pub(crate) async fn case_assign(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -1002,12 +1002,12 @@ pub async fn case_assign(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct TransferForm {
+pub(crate) struct TransferForm {
     to_agency: String,
     reason: String,
 }
 
-pub async fn case_transfer(
+pub(crate) async fn case_transfer(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -1026,11 +1026,11 @@ pub async fn case_transfer(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct NoteForm {
+pub(crate) struct NoteForm {
     body: String,
 }
 
-pub async fn case_consent(
+pub(crate) async fn case_consent(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -1046,11 +1046,11 @@ pub async fn case_consent(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct WithdrawForm {
+pub(crate) struct WithdrawForm {
     reason: String,
 }
 
-pub async fn case_consent_withdraw(
+pub(crate) async fn case_consent_withdraw(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, cid): PageCase,
@@ -1063,7 +1063,7 @@ pub async fn case_consent_withdraw(
     after(&state, &info, &s, id, r, "withdrawn").await
 }
 
-pub async fn case_note(
+pub(crate) async fn case_note(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -1079,7 +1079,7 @@ pub async fn case_note(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct EventForm {
+pub(crate) struct EventForm {
     event_type: String,
     country: String,
     region: String,
@@ -1089,7 +1089,7 @@ pub struct EventForm {
     description: String,
 }
 
-pub async fn case_event_add(
+pub(crate) async fn case_event_add(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -1112,7 +1112,7 @@ pub async fn case_event_add(
     after(&state, &info, &s, id, r, "event").await
 }
 
-pub async fn case_event_delete(
+pub(crate) async fn case_event_delete(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, eid): PageCase,
@@ -1126,7 +1126,7 @@ pub async fn case_event_delete(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct PerpetratorForm {
+pub(crate) struct PerpetratorForm {
     name: String,
     roles: Vec<String>,
     relation: String,
@@ -1134,7 +1134,7 @@ pub struct PerpetratorForm {
     details: String,
 }
 
-pub async fn case_perpetrator_add(
+pub(crate) async fn case_perpetrator_add(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -1155,7 +1155,7 @@ pub async fn case_perpetrator_add(
     after(&state, &info, &s, id, r, "perpetrator").await
 }
 
-pub async fn case_perpetrator_delete(
+pub(crate) async fn case_perpetrator_delete(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, pid): PageCase,
@@ -1185,7 +1185,7 @@ pub(crate) async fn read_upload(
     Ok(None)
 }
 
-pub async fn case_attachment_add(
+pub(crate) async fn case_attachment_add(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -1207,7 +1207,7 @@ pub async fn case_attachment_add(
 }
 
 /// Sends an attachment as a download (never rendered inline: the browser must not interpret it).
-pub fn attachment_response(file: haven_core::casework::AttachmentFile) -> Response {
+pub(crate) fn attachment_response(file: haven_core::casework::AttachmentFile) -> Response {
     let disposition = format!(
         "attachment; filename=\"{}\"",
         file.name.replace(['"', '\\'], "_")
@@ -1231,7 +1231,7 @@ pub fn attachment_response(file: haven_core::casework::AttachmentFile) -> Respon
     res
 }
 
-pub async fn case_attachment_get(
+pub(crate) async fn case_attachment_get(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, aid): PageCase,
@@ -1246,7 +1246,7 @@ pub async fn case_attachment_get(
     }
 }
 
-pub async fn case_attachment_delete(
+pub(crate) async fn case_attachment_delete(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, aid): PageCase,
@@ -1294,7 +1294,7 @@ fn history_rows(
         .collect()
 }
 
-pub async fn case_history(
+pub(crate) async fn case_history(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -1334,7 +1334,7 @@ struct SarPage<'a> {
     log: Vec<(String, String, String, String)>,
 }
 
-pub async fn case_subject_access(
+pub(crate) async fn case_subject_access(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
@@ -1388,7 +1388,10 @@ struct TransfersPage<'a> {
     approvals: Vec<(String, String, String, String, String, String)>,
 }
 
-pub async fn transfers_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn transfers_page(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Response {
     let l = Layout::new(&state, &info);
     if !s.principal.may_accept_transfers() {
         return forbidden(&l);
@@ -1440,11 +1443,11 @@ pub async fn transfers_page(State(state): State<AppState>, Authed(info, s): Auth
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct DecisionForm {
+pub(crate) struct DecisionForm {
     note: String,
 }
 
-pub async fn transfer_decide(
+pub(crate) async fn transfer_decide(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((tid, decision)): Path<(String, String)>,

@@ -16,7 +16,7 @@ use crate::kit::problem::{ApiJson, ApiUser, Problem, fail, forbidden};
 /// A person about to be registered.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
-pub struct MatchCheckRequest {
+pub(crate) struct MatchCheckRequest {
     first_name: String,
     family_name: String,
     /// `YYYY-MM-DD`, or a year.
@@ -29,7 +29,7 @@ pub struct MatchCheckRequest {
 /// (`elsewhere`: ask the coordinator). Audited.
 #[utoipa::path(post, path = "/api/v1/matches/check", request_body = MatchCheckRequest,
     responses((status = 200, description = "`{visible, elsewhere}`"), (status = 403, body = Problem)))]
-pub async fn check(
+pub(crate) async fn check(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(r): ApiJson<MatchCheckRequest>,
@@ -52,7 +52,7 @@ pub async fn check(
 
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
-pub struct QueueParams {
+pub(crate) struct QueueParams {
     /// `open` (default), `merged` or `different`.
     status: Option<String>,
 }
@@ -60,7 +60,7 @@ pub struct QueueParams {
 /// The coordinator's duplicate review queue. Audited.
 #[utoipa::path(get, path = "/api/v1/duplicates", params(QueueParams),
     responses((status = 200, description = "pairs with their explanation"), (status = 403, body = Problem)))]
-pub async fn queue(
+pub(crate) async fn queue(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<QueueParams>,
@@ -78,7 +78,7 @@ pub async fn queue(
 /// Looks for new pairs now. Returns `{examined, proposed}`.
 #[utoipa::path(post, path = "/api/v1/duplicates/scan",
     responses((status = 200, description = "`{examined, proposed}`"), (status = 403, body = Problem)))]
-pub async fn scan(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
+pub(crate) async fn scan(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
     if p.duplicate_review().is_none() {
         return forbidden();
     }
@@ -91,7 +91,7 @@ pub async fn scan(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Resp
 /// A decision on a pair.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
-pub struct DecideRequest {
+pub(crate) struct DecideRequest {
     /// For `merge`: the person kept (one of the pair's two).
     keep: String,
 }
@@ -102,7 +102,7 @@ pub struct DecideRequest {
     params(("id" = String, Path), ("action" = String, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn decide(
+pub(crate) async fn decide(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path((id, action)): Path<(String, String)>,

@@ -71,7 +71,7 @@ impl Page<'_> {
 }
 
 #[derive(Deserialize, Default)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
@@ -80,7 +80,7 @@ pub struct ListQuery {
     proposed: Option<usize>,
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ListQuery>,
@@ -115,7 +115,7 @@ pub async fn list(
 }
 
 /// Looks for new pairs now (the background job does it too).
-pub async fn scan(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn scan(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     if s.principal.duplicate_review().is_none() {
         return forbidden(&l);
@@ -136,14 +136,14 @@ pub async fn scan(State(state): State<AppState>, Authed(info, s): Authed) -> Res
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct DecideForm {
+pub(crate) struct DecideForm {
     pub csrf: String,
     /// For a merge: the person kept.
     pub keep: String,
 }
 
 /// `merge`, `different`, `unmerge` or `reopen` on one pair.
-pub async fn decide(
+pub(crate) async fn decide(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, action)): Path<(String, String)>,

@@ -15,14 +15,14 @@ use haven_i18n::Lang;
 use crate::AppState;
 use crate::layout::Layout;
 
-pub const SESSION_COOKIE: &str = "haven_session";
+pub(crate) const SESSION_COOKIE: &str = "haven_session";
 /// Anti-forgery token for forms shown before sign-in (double-submit cookie).
-pub const PRE_COOKIE: &str = "haven_pre";
-pub const LANG_COOKIE: &str = "haven_lang";
+pub(crate) const PRE_COOKIE: &str = "haven_pre";
+pub(crate) const LANG_COOKIE: &str = "haven_lang";
 
-pub use crate::layout::ReqInfo;
+pub(crate) use crate::layout::ReqInfo;
 
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -33,7 +33,12 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+pub(crate) fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age: Option<i64>,
+) -> HeaderValue {
     let secure = if state.0.cfg.https() { "; Secure" } else { "" };
     let age = max_age
         .map(|a| format!("; Max-Age={a}"))
@@ -47,7 +52,7 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
 /// The client's address for the audit trail and sign-in throttling. Behind a trusted proxy it is
 /// the last `X-Forwarded-For` entry: the one the proxy itself appended (earlier entries come from
 /// the client and can be forged).
-pub fn client_ip(
+pub(crate) fn client_ip(
     trust_proxy: bool,
     headers: &HeaderMap,
     ext: &axum::http::Extensions,
@@ -69,7 +74,7 @@ pub fn client_ip(
 }
 
 /// Resolves the session and language, then enforces CSRF on POST forms.
-pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn load(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut session = None;
     if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
         match state.haven().session(token).await {
@@ -171,7 +176,7 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
 }
 
 /// Any visitor of a page.
-pub struct Ctx(pub ReqInfo);
+pub(crate) struct Ctx(pub ReqInfo);
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = Response;
@@ -186,7 +191,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 }
 
 /// A signed-in user who passed the second factor (may still have to change their password).
-pub struct SignedIn(pub ReqInfo, pub SessionInfo);
+pub(crate) struct SignedIn(pub ReqInfo, pub SessionInfo);
 
 impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
     type Rejection = Response;
@@ -206,7 +211,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
 }
 
 /// A signed-in user free to work: second factor done, password not due for change.
-pub struct Authed(pub ReqInfo, pub SessionInfo);
+pub(crate) struct Authed(pub ReqInfo, pub SessionInfo);
 
 impl<S: Send + Sync> FromRequestParts<S> for Authed {
     type Rejection = Response;
@@ -220,7 +225,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Authed {
 }
 
 /// A session that exists but still owes its second factor.
-pub struct PendingMfa(pub ReqInfo, pub SessionInfo);
+pub(crate) struct PendingMfa(pub ReqInfo, pub SessionInfo);
 
 impl<S: Send + Sync> FromRequestParts<S> for PendingMfa {
     type Rejection = Response;

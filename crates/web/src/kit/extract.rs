@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::ctx::ReqInfo;
 use crate::layout::Layout;
 
-pub struct HtmlForm<T>(pub T);
+pub(crate) struct HtmlForm<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for HtmlForm<T> {
     type Rejection = Response;
@@ -45,7 +45,7 @@ fn case_path(params: &axum::extract::RawPathParams) -> Option<(CaseId, Option<St
 }
 
 /// `{id}` (and the item id) of an API path; 404 problem when malformed.
-pub struct ApiCase(pub CaseId, pub String);
+pub(crate) struct ApiCase(pub CaseId, pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ApiCase {
     type Rejection = Response;
@@ -61,7 +61,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCase {
 }
 
 /// `{id}` (and the item id) of a page path; the translated 404 page when malformed.
-pub struct PageCase(pub CaseId, pub String);
+pub(crate) struct PageCase(pub CaseId, pub String);
 
 impl FromRequestParts<AppState> for PageCase {
     type Rejection = Response;

@@ -11,7 +11,7 @@ use haven_core::auth::SessionInfo;
 /// What a request carries once the context middleware has looked it up: the session, the
 /// CSRF token, the language, the origin, the unread count.
 #[derive(Clone, Debug)]
-pub struct ReqInfo {
+pub(crate) struct ReqInfo {
     pub session: Option<SessionInfo>,
     pub csrf: String,
     pub lang: Lang,
@@ -20,12 +20,12 @@ pub struct ReqInfo {
     pub unread: i64,
 }
 
-pub struct NavUser {
+pub(crate) struct NavUser {
     pub display_name: String,
     pub role_key: String,
 }
 
-pub struct Layout<'a> {
+pub(crate) struct Layout<'a> {
     i18n: &'a I18n,
     pub lang: Lang,
     pub csrf: String,
@@ -47,12 +47,12 @@ pub struct Layout<'a> {
     pub flash: Option<String>,
 }
 
-pub fn role_key(role: Role) -> String {
+pub(crate) fn role_key(role: Role) -> String {
     format!("role-{}", role.as_str())
 }
 
 impl<'a> Layout<'a> {
-    pub fn new(state: &'a AppState, info: &ReqInfo) -> Self {
+    pub(crate) fn new(state: &'a AppState, info: &ReqInfo) -> Self {
         // Navigation only for sessions that have passed every sign-in step.
         let ready = info.session.as_ref().filter(|s| !s.mfa_pending);
         let p = ready.map(|s| &s.principal);
@@ -80,30 +80,30 @@ impl<'a> Layout<'a> {
         }
     }
 
-    pub fn with_flash(mut self, msg: String) -> Self {
+    pub(crate) fn with_flash(mut self, msg: String) -> Self {
         self.flash = Some(msg);
         self
     }
 
     /// Adds a notice translated from `key`.
-    pub fn with_notice(self, key: &str) -> Self {
+    pub(crate) fn with_notice(self, key: &str) -> Self {
         let msg = self.t(key);
         self.with_flash(msg)
     }
 
-    pub fn t(&self, key: &str) -> String {
+    pub(crate) fn t(&self, key: &str) -> String {
         self.i18n.t(self.lang, key)
     }
 
-    pub fn ta(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    pub(crate) fn ta(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
         self.i18n.t_args(self.lang, key, args)
     }
 
-    pub fn lang_code(&self) -> &'static str {
+    pub(crate) fn lang_code(&self) -> &'static str {
         self.lang.code()
     }
 
-    pub fn languages(&self) -> Vec<(&'static str, &'static str)> {
+    pub(crate) fn languages(&self) -> Vec<(&'static str, &'static str)> {
         Lang::ALL
             .iter()
             .map(|l| (l.code(), l.native_name()))
@@ -111,27 +111,27 @@ impl<'a> Layout<'a> {
     }
 
     /// String equality for templates, whatever the reference depth of each side.
-    pub fn same(&self, a: &str, b: &str) -> bool {
+    pub(crate) fn same(&self, a: &str, b: &str) -> bool {
         a == b
     }
 
-    pub fn same_opt(&self, a: &str, b: &Option<String>) -> bool {
+    pub(crate) fn same_opt(&self, a: &str, b: &Option<String>) -> bool {
         b.as_deref() == Some(a)
     }
 
-    pub fn is_lang(&self, code: &str) -> bool {
+    pub(crate) fn is_lang(&self, code: &str) -> bool {
         code == self.lang.code()
     }
 
-    pub fn status(&self, s: &CaseStatus) -> String {
+    pub(crate) fn status(&self, s: &CaseStatus) -> String {
         self.t(&format!("code-cas_Status-{}", s.as_str()))
     }
 
-    pub fn region(&self, code: &Option<String>) -> String {
+    pub(crate) fn region(&self, code: &Option<String>) -> String {
         self.region_opt(code.as_deref())
     }
 
-    pub fn region_of(&self, code: &str) -> String {
+    pub(crate) fn region_of(&self, code: &str) -> String {
         self.region_opt(Some(code))
     }
 
@@ -147,17 +147,17 @@ impl<'a> Layout<'a> {
     }
 
     /// A calendar day, ISO 8601 (unambiguous in every language).
-    pub fn date_of(&self, d: &time::Date) -> String {
+    pub(crate) fn date_of(&self, d: &time::Date) -> String {
         d.to_string()
     }
 
-    pub fn date(&self, ts: &i64) -> String {
+    pub(crate) fn date(&self, ts: &i64) -> String {
         time::OffsetDateTime::from_unix_timestamp(*ts)
             .map(|t| format!("{:04}-{:02}-{:02}", t.year(), t.month() as u8, t.day()))
             .unwrap_or_default()
     }
 
-    pub fn datetime(&self, ts: &i64) -> String {
+    pub(crate) fn datetime(&self, ts: &i64) -> String {
         time::OffsetDateTime::from_unix_timestamp(*ts)
             .map(|t| {
                 format!(
@@ -174,7 +174,7 @@ impl<'a> Layout<'a> {
     }
 
     /// An audit action's label (`case.viewed` → message `action-case-viewed`), or the code.
-    pub fn action(&self, code: &str) -> String {
+    pub(crate) fn action(&self, code: &str) -> String {
         let key = format!("action-{}", code.replace(['.', '_'], "-"));
         let t = self.t(&key);
         if t.starts_with('[') {
@@ -184,7 +184,7 @@ impl<'a> Layout<'a> {
         }
     }
 
-    pub fn field_error(&self, errors: &[FieldError], name: &str) -> Option<&'static str> {
+    pub(crate) fn field_error(&self, errors: &[FieldError], name: &str) -> Option<&'static str> {
         errors.iter().find(|e| e.field == name).map(|e| e.key)
     }
 }

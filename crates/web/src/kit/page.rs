@@ -49,7 +49,7 @@ struct ErrorPage<'a> {
     message_key: &'static str,
 }
 
-pub fn error_page(l: &Layout<'_>, status: StatusCode, key: &'static str) -> Response {
+pub(crate) fn error_page(l: &Layout<'_>, status: StatusCode, key: &'static str) -> Response {
     let mut res = render(&ErrorPage {
         l,
         message_key: key,

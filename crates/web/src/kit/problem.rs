@@ -15,7 +15,7 @@ use crate::AppState;
 
 /// RFC 9457 problem details.
 #[derive(Serialize, ToSchema)]
-pub struct Problem {
+pub(crate) struct Problem {
     #[serde(rename = "type")]
     kind: String,
     title: String,
@@ -25,7 +25,7 @@ pub struct Problem {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct FieldProblem {
+pub(crate) struct FieldProblem {
     field: String,
     code: String,
 }
@@ -130,7 +130,7 @@ pub(crate) fn forbidden() -> Response {
 }
 
 /// The caller, from `Authorization: Bearer`.
-pub struct ApiUser(pub Principal, pub Origin);
+pub(crate) struct ApiUser(pub Principal, pub Origin);
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Response;
@@ -157,7 +157,7 @@ impl FromRequestParts<AppState> for ApiUser {
 }
 
 /// Rejects malformed JSON bodies with a problem document instead of axum's plain text.
-pub struct ApiJson<T>(pub T);
+pub(crate) struct ApiJson<T>(pub T);
 
 /// The problem `type` for an error status that no handler explained (axum's own rejections:
 /// a bad query string, a wrong method, an oversize body, a body that is not the JSON expected).

@@ -10,7 +10,7 @@ use crate::AppState;
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
      frame-ancestors 'none'; base-uri 'none'";
 
-pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(

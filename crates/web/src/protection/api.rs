@@ -20,7 +20,7 @@ use crate::kit::problem::{ApiJson, ApiUser, Problem, fail};
 /// return, proceedings. Audited as a read of the case.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/protection", params(("id" = String, Path)),
     responses((status = 200, description = "the protection of the case"), (status = 404, body = Problem)))]
-pub async fn get_protection(
+pub(crate) async fn get_protection(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
@@ -46,7 +46,7 @@ pub async fn get_protection(
 ///   compensation_claimed, compensation_awarded, notes.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-pub struct SectionRequest {
+pub(crate) struct SectionRequest {
     kind: String,
     assessed_on: String,
     level: String,
@@ -96,7 +96,7 @@ pub struct SectionRequest {
         description = "risk, reflection, extend, plan, submit, approve, return-plan, services, tasks, reintegration, proceedings")),
     responses((status = 204), (status = 201, description = "`{id}`"), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn save_section(
+pub(crate) async fn save_section(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path((id, section)): Path<(String, String)>,
@@ -243,7 +243,7 @@ pub async fn save_section(
 
 /// The caller's open tasks, soonest first (audited as a case list).
 #[utoipa::path(get, path = "/api/v1/tasks", responses((status = 200, description = "tasks")))]
-pub async fn list_tasks(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
+pub(crate) async fn list_tasks(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
     match state.haven().my_tasks(&p, &o).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => fail(e),
@@ -252,7 +252,7 @@ pub async fn list_tasks(State(state): State<AppState>, ApiUser(p, o): ApiUser) -
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
-pub struct FinishRequest {
+pub(crate) struct FinishRequest {
     note: String,
 }
 
@@ -260,7 +260,7 @@ pub struct FinishRequest {
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/{status}", request_body = FinishRequest,
     params(("id" = String, Path), ("status" = String, Path, description = "done or cancelled")),
     responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn finish_task(
+pub(crate) async fn finish_task(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path((id, status)): Path<(String, String)>,

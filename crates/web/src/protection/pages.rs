@@ -159,11 +159,11 @@ async fn page(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-pub struct Done {
+pub(crate) struct Done {
     done: String,
 }
 
-pub async fn view(
+pub(crate) async fn view(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(case, _): PageCase,
@@ -177,7 +177,7 @@ pub async fn view(
 }
 
 /// Saves one section; on a validation error the page comes back with the section's input.
-pub async fn save(
+pub(crate) async fn save(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, section)): Path<(String, String)>,
@@ -310,7 +310,7 @@ pub async fn save(
 }
 
 /// Marks a task done or cancelled.
-pub async fn finish_task(
+pub(crate) async fn finish_task(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, status)): Path<(String, String)>,
@@ -351,7 +351,7 @@ struct TasksPage<'a> {
     overdue: Option<Vec<TaskView>>,
 }
 
-pub async fn tasks(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn tasks(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     let h = state.haven();
     let p = &s.principal;

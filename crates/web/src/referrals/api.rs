@@ -16,7 +16,7 @@ use crate::kit::problem::{ApiJson, ApiUser, Problem, fail};
 /// A referral of a case's person to another agency.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
-pub struct ReferralRequest {
+pub(crate) struct ReferralRequest {
     /// The receiving agency's id.
     to_agency_id: String,
     /// Optionally, one person there (user id): only they (or a coordinator) answer.
@@ -40,7 +40,7 @@ pub struct ReferralRequest {
     params(("id" = String, Path)),
     responses((status = 201, description = "`{id}`"), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn create_referral(
+pub(crate) async fn create_referral(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
@@ -71,7 +71,7 @@ pub async fn create_referral(
 
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
-pub struct ReferralListQuery {
+pub(crate) struct ReferralListQuery {
     /// `incoming` (default: to the caller's agency), `outgoing` or `overdue`.
     #[serde(rename = "box")]
     which: String,
@@ -81,7 +81,7 @@ pub struct ReferralListQuery {
 /// them for the coordinator). Coded facts and the reason, never a part of a case. Audited.
 #[utoipa::path(get, path = "/api/v1/referrals", params(ReferralListQuery),
     responses((status = 200, description = "referrals, newest first"), (status = 403, body = Problem)))]
-pub async fn list_referrals(
+pub(crate) async fn list_referrals(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<ReferralListQuery>,
@@ -104,7 +104,7 @@ pub async fn list_referrals(
 /// has accepted; the sending side sees the referral with the case. Audited.
 #[utoipa::path(get, path = "/api/v1/referrals/{id}", params(("id" = String, Path)),
     responses((status = 200, description = "the referral"), (status = 404, body = Problem)))]
-pub async fn get_referral(
+pub(crate) async fn get_referral(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
@@ -122,7 +122,7 @@ pub async fn get_referral(
 /// A step on a referral.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
-pub struct MoveRequest {
+pub(crate) struct MoveRequest {
     /// Decline reason, outcome (required for `decline` and `complete`) or revocation reason.
     note: String,
     /// For `redirect`: the new agency, and optionally a person there.
@@ -136,7 +136,7 @@ pub struct MoveRequest {
     params(("id" = String, Path), ("action" = String, Path)),
     responses((status = 204), (status = 201, description = "`{id}` of the redirected referral"),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn move_referral(
+pub(crate) async fn move_referral(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path((id, action)): Path<(String, String)>,
@@ -175,7 +175,7 @@ pub async fn move_referral(
 /// The services requested for the person of a case (through referrals) and their outcome.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/services", params(("id" = String, Path)),
     responses((status = 200, description = "services, oldest first"), (status = 404, body = Problem)))]
-pub async fn case_services(
+pub(crate) async fn case_services(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
@@ -192,7 +192,10 @@ pub async fn case_services(
 /// The caller's notifications, unread first (kinds and links by id only).
 #[utoipa::path(get, path = "/api/v1/notifications",
     responses((status = 200, description = "notifications")))]
-pub async fn list_notifications(State(state): State<AppState>, ApiUser(p, _): ApiUser) -> Response {
+pub(crate) async fn list_notifications(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+) -> Response {
     match state.haven().notifications(&p, 200).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => fail(e),
@@ -201,7 +204,7 @@ pub async fn list_notifications(State(state): State<AppState>, ApiUser(p, _): Ap
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
-pub struct ReadRequest {
+pub(crate) struct ReadRequest {
     /// One notification; absent: all of the caller's.
     id: Option<String>,
 }
@@ -209,7 +212,7 @@ pub struct ReadRequest {
 /// Marks the caller's notifications read (one, or all). Returns how many changed.
 #[utoipa::path(post, path = "/api/v1/notifications/read", request_body = ReadRequest,
     responses((status = 200, description = "`{read}`")))]
-pub async fn read_notifications(
+pub(crate) async fn read_notifications(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     ApiJson(r): ApiJson<ReadRequest>,

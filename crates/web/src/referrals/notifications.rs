@@ -24,7 +24,7 @@ impl Page<'_> {
     }
 }
 
-pub async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     match state.haven().notifications(&s.principal, 200).await {
         Ok(items) => render(&Page { l: &l, items }),
@@ -33,7 +33,7 @@ pub async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Res
 }
 
 /// Marks every notification read.
-pub async fn read_all(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn read_all(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     match state
         .haven()
@@ -46,7 +46,7 @@ pub async fn read_all(State(state): State<AppState>, Authed(info, s): Authed) ->
 }
 
 /// Marks one read and goes to the page it is about.
-pub async fn open(
+pub(crate) async fn open(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,

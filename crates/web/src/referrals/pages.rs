@@ -120,7 +120,7 @@ async fn form_page(
     res
 }
 
-pub async fn new_form(
+pub(crate) async fn new_form(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -138,7 +138,7 @@ pub async fn new_form(
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
-pub struct ReferralForm {
+pub(crate) struct ReferralForm {
     to_agency_id: String,
     to_user: String,
     services: Vec<String>,
@@ -149,7 +149,7 @@ pub struct ReferralForm {
     action: String,
 }
 
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -192,7 +192,7 @@ struct ListPage<'a> {
     overdue: Vec<ReferralView>,
 }
 
-pub async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     let h = state.haven();
     let now = haven_core::now();
@@ -300,11 +300,11 @@ async fn view_page(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct Done {
+pub(crate) struct Done {
     done: String,
 }
 
-pub async fn view(
+pub(crate) async fn view(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -319,14 +319,14 @@ pub async fn view(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct MoveForm {
+pub(crate) struct MoveForm {
     note: String,
     /// For a redirect: the new agency and, optionally, a person there.
     to_agency_id: String,
     to_user: String,
 }
 
-pub async fn decide(
+pub(crate) async fn decide(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, action)): Path<(String, String)>,
@@ -379,7 +379,7 @@ pub async fn decide(
 
 /// The printable referral (PDF), for an agency without Haven. The file name holds the opaque
 /// referral id only.
-pub async fn print(
+pub(crate) async fn print(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,

@@ -90,7 +90,7 @@ impl ListPage<'_> {
 
 /// The directory: GET shows it all (or by `service_type` and `region`); the eligibility form
 /// is posted, so a person's age or nationality never goes into a URL.
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ServiceFilter>,
@@ -108,7 +108,7 @@ pub async fn list(
     }
 }
 
-pub async fn search(
+pub(crate) async fn search(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(f): HtmlForm<ServiceFilter>,
@@ -122,12 +122,12 @@ pub async fn search(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct NeedForm {
+pub(crate) struct NeedForm {
     service_type: String,
 }
 
 /// From a case page: the services its person may use, for a need.
-pub async fn for_case(
+pub(crate) async fn for_case(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -148,7 +148,7 @@ pub async fn for_case(
 }
 
 /// CSV of the directory (by `service_type` and `region`), for agencies without Haven.
-pub async fn export(
+pub(crate) async fn export(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ServiceFilter>,
@@ -305,7 +305,7 @@ async fn form_page(
     res
 }
 
-pub async fn new_form(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn new_form(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     if !s.principal.may_manage_services(s.principal.agency_id) {
         return forbidden(&l);
@@ -317,7 +317,7 @@ pub async fn new_form(State(state): State<AppState>, Authed(info, s): Authed) ->
     form_page(&state, &l, &s, None, f, vec![]).await
 }
 
-pub async fn edit_form(
+pub(crate) async fn edit_form(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -374,7 +374,7 @@ async fn save(
     }
 }
 
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(f): HtmlForm<ServiceInput>,
@@ -382,7 +382,7 @@ pub async fn create(
     save(&state, &info, &s, None, f).await
 }
 
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -393,11 +393,11 @@ pub async fn update(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct CapacityForm {
+pub(crate) struct CapacityForm {
     free: String,
 }
 
-pub async fn capacity(
+pub(crate) async fn capacity(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,

@@ -13,7 +13,7 @@ use crate::kit::problem::{ApiJson, ApiUser, Problem, fail};
 /// A screening interview by the ILO/EC indicators.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ScreeningRequest {
+pub(crate) struct ScreeningRequest {
     /// The case it belongs to (you must be able to change it); none for a screening before a case.
     #[serde(default)]
     case_id: Option<String>,

@@ -104,11 +104,11 @@ fn form_page(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct NewQuery {
+pub(crate) struct NewQuery {
     case: String,
 }
 
-pub async fn new_screening(
+pub(crate) async fn new_screening(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<NewQuery>,
@@ -127,7 +127,7 @@ pub async fn new_screening(
     form_page(&state, &l, case, values, Vec::new())
 }
 
-pub async fn create_screening(
+pub(crate) async fn create_screening(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(fields): HtmlForm<Vec<(String, String)>>,
@@ -226,7 +226,7 @@ struct ResultPage<'a> {
     may_link: bool,
 }
 
-pub async fn view_screening(
+pub(crate) async fn view_screening(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -317,7 +317,7 @@ pub async fn view_screening(
 /// Who was screened, typed for the duplicate check (sent by POST: names never go in a URL).
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct PersonForm {
+pub(crate) struct PersonForm {
     first_name: String,
     family_name: String,
     birth_year: String,
@@ -375,7 +375,7 @@ fn errors_of(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
 }
 
 /// The duplicate check: cases the user may see that could be this person.
-pub async fn screening_matches(
+pub(crate) async fn screening_matches(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -413,7 +413,7 @@ pub async fn screening_matches(
 }
 
 /// Attaches the screening to a case (chosen among the matches, or named by its number).
-pub async fn screening_link(
+pub(crate) async fn screening_link(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -440,7 +440,7 @@ pub async fn screening_link(
 }
 
 /// None of the matches: a new case registration, prefilled from the screening.
-pub async fn screening_draft(
+pub(crate) async fn screening_draft(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,

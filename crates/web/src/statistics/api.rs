@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::kit::problem::{ApiJson, ApiUser, Problem, fail, forbidden};
 
 #[derive(Serialize, ToSchema)]
-pub struct AggregateCell {
+pub(crate) struct AggregateCell {
     key: Option<String>,
     /// Absent when hidden: below the minimum cell size, or hidden with such a cell so that the
     /// total minus the counts shown does not isolate it.
@@ -20,7 +20,7 @@ pub struct AggregateCell {
 
 /// The statistics, from the snapshot of the current period (recomputed daily by default).
 #[derive(Serialize, ToSchema)]
-pub struct Aggregates {
+pub(crate) struct Aggregates {
     /// Rounded down to a multiple of `min_cell`, as every count.
     total: i64,
     min_cell: i64,
@@ -76,7 +76,7 @@ pub(crate) async fn stats(State(state): State<AppState>, ApiUser(p, o): ApiUser)
 /// A statistical release of the register in the CTDC layout.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReleaseRequest {
+pub(crate) struct ReleaseRequest {
     /// `aggregates` (k-protected counts, SDS TSV), `synthetic`, `anonymized` (k-anonymous rows),
     /// or `raw` (coordinator only; needs `passphrase`).
     kind: String,
@@ -100,7 +100,7 @@ pub struct ReleaseRequest {
 
 /// A release in the register's release ledger.
 #[derive(Serialize, ToSchema)]
-pub struct LedgerEntry {
+pub(crate) struct LedgerEntry {
     id: String,
     /// Unix seconds.
     made_at: i64,

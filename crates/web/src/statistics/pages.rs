@@ -25,7 +25,7 @@ struct StatsPage<'a> {
     as_of: String,
 }
 
-pub async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.aggregates_read() else {
         return forbidden(&l);
@@ -175,7 +175,10 @@ async fn release_page_for(
     })
 }
 
-pub async fn release_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn release_page(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Response {
     let l = Layout::new(&state, &info);
     if s.principal.aggregates_read().is_none() {
         return forbidden(&l);
@@ -185,7 +188,7 @@ pub async fn release_page(State(state): State<AppState>, Authed(info, s): Authed
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
-pub struct ReleaseForm {
+pub(crate) struct ReleaseForm {
     kind: String,
     k: String,
     reporting_length: String,
@@ -227,7 +230,7 @@ fn refusal_message(l: &Layout, r: &haven_core::release::ReleaseRefusal) -> Strin
     }
 }
 
-pub async fn release_submit(
+pub(crate) async fn release_submit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     crate::extract::HtmlForm(f): crate::extract::HtmlForm<ReleaseForm>,

@@ -15,7 +15,7 @@ use crate::kit::problem::{ApiJson, ApiUser, Problem, fail};
 /// A hotline call (or any tip entered by staff).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TipRequest {
+pub(crate) struct TipRequest {
     /// What is happening. Required; up to 4,000 characters.
     what: String,
     /// ISO 3166-2 region code.
@@ -47,7 +47,7 @@ pub struct TipRequest {
 #[utoipa::path(post, path = "/api/v1/tips", request_body = TipRequest,
     responses((status = 201, description = "`{id, reference}`"), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_tip(
+pub(crate) async fn create_tip(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(r): ApiJson<TipRequest>,
@@ -78,7 +78,7 @@ pub async fn create_tip(
 
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
-pub struct TipListQuery {
+pub(crate) struct TipListQuery {
     /// `open` (default), `new`, `assigned`, `linked`, `not_actionable` or `all`.
     status: Option<String>,
     /// A reference code as the submitter gave it.
@@ -90,7 +90,7 @@ pub struct TipListQuery {
 #[utoipa::path(get, path = "/api/v1/tips", params(TipListQuery),
     responses((status = 200, description = "tips, newest first"), (status = 401, body = Problem),
         (status = 403, body = Problem)))]
-pub async fn list_tips(
+pub(crate) async fn list_tips(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<TipListQuery>,
@@ -109,7 +109,7 @@ pub async fn list_tips(
 #[utoipa::path(get, path = "/api/v1/tips/{id}",
     responses((status = 200, description = "the tip"), (status = 401, body = Problem),
         (status = 404, body = Problem)))]
-pub async fn get_tip(
+pub(crate) async fn get_tip(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
@@ -123,7 +123,7 @@ pub async fn get_tip(
 /// A triage decision.
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
-pub enum TriageRequest {
+pub(crate) enum TriageRequest {
     /// The coordinator assigns the tip to a coordinator or case worker.
     Assign { user_id: String },
     /// Links the tip to a case you may change (its id or number).
@@ -140,7 +140,7 @@ pub enum TriageRequest {
 #[utoipa::path(post, path = "/api/v1/tips/{id}/triage", request_body = TriageRequest,
     responses((status = 204, description = "done"), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn triage_tip(
+pub(crate) async fn triage_tip(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
@@ -168,7 +168,7 @@ pub async fn triage_tip(
 /// Who was screened, for the duplicate check.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MatchRequest {
+pub(crate) struct MatchRequest {
     first_name: String,
     #[serde(default)]
     family_name: String,
@@ -181,7 +181,7 @@ pub struct MatchRequest {
 #[utoipa::path(post, path = "/api/v1/screenings/{id}/matches", request_body = MatchRequest,
     responses((status = 200, description = "possible matches"), (status = 401, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn screening_matches(
+pub(crate) async fn screening_matches(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
@@ -200,7 +200,7 @@ pub async fn screening_matches(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LinkRequest {
+pub(crate) struct LinkRequest {
     /// The case's id or number; you must be able to change it.
     case: String,
 }
@@ -209,7 +209,7 @@ pub struct LinkRequest {
 #[utoipa::path(post, path = "/api/v1/screenings/{id}/link", request_body = LinkRequest,
     responses((status = 204, description = "attached"), (status = 401, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn link_screening(
+pub(crate) async fn link_screening(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,

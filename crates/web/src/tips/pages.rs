@@ -23,7 +23,7 @@ use crate::layout::Layout;
 /// The fields of both tip forms (the call's only on the hotline form).
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
-pub struct TipForm {
+pub(crate) struct TipForm {
     what: String,
     region: String,
     place: String,
@@ -134,12 +134,12 @@ struct Received<'a> {
     reference: String,
 }
 
-pub async fn public_form(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
+pub(crate) async fn public_form(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
     let l = Layout::new(&state, &info);
     form_page(&l, false, &TipForm::default(), vec![], StatusCode::OK)
 }
 
-pub async fn public_submit(
+pub(crate) async fn public_submit(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     HtmlForm(f): HtmlForm<TipForm>,
@@ -179,7 +179,10 @@ pub async fn public_submit(
     }
 }
 
-pub async fn hotline_form(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn hotline_form(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Response {
     let l = Layout::new(&state, &info);
     if !s.principal.tip_work() {
         return forbidden(&l);
@@ -187,7 +190,7 @@ pub async fn hotline_form(State(state): State<AppState>, Authed(info, s): Authed
     form_page(&l, true, &TipForm::default(), vec![], StatusCode::OK)
 }
 
-pub async fn hotline_submit(
+pub(crate) async fn hotline_submit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(f): HtmlForm<TipForm>,
@@ -227,7 +230,7 @@ pub async fn hotline_submit(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct QueueQuery {
+pub(crate) struct QueueQuery {
     status: Option<String>,
     reference: String,
 }
@@ -243,7 +246,7 @@ struct QueuePage<'a> {
     triager: bool,
 }
 
-pub async fn queue(
+pub(crate) async fn queue(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<QueueQuery>,
@@ -322,7 +325,7 @@ async fn tip_page(
     res
 }
 
-pub async fn view(
+pub(crate) async fn view(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -333,14 +336,14 @@ pub async fn view(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct TriageForm {
+pub(crate) struct TriageForm {
     user: String,
     case: String,
     reason: String,
     note: String,
 }
 
-pub async fn triage(
+pub(crate) async fn triage(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, action)): Path<(String, String)>,

@@ -53,7 +53,7 @@ struct ListPage<'a> {
     workshops: Vec<(WorkshopView, i64)>,
 }
 
-pub async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.training_manage() else {
         return forbidden(&l);
@@ -108,7 +108,7 @@ fn form_page(
     res
 }
 
-pub async fn new_form(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn new_form(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
     let l = Layout::new(&state, &info);
     if s.principal.training_manage().is_none() {
         return forbidden(&l);
@@ -122,7 +122,7 @@ pub async fn new_form(State(state): State<AppState>, Authed(info, s): Authed) ->
     form_page(&l, None, f, vec![])
 }
 
-pub async fn edit_form(
+pub(crate) async fn edit_form(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -178,7 +178,7 @@ async fn save(
     }
 }
 
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(f): HtmlForm<WorkshopInput>,
@@ -186,7 +186,7 @@ pub async fn create(
     save(&state, &info, &s, None, f).await
 }
 
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -261,14 +261,14 @@ async fn workshop_page(
 /// What the last change did, carried in the query of the redirect.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct Notice {
+pub(crate) struct Notice {
     saved: Option<String>,
     imported: Option<usize>,
     known: Option<usize>,
     issued: Option<usize>,
 }
 
-pub async fn view(
+pub(crate) async fn view(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -297,7 +297,7 @@ pub async fn view(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct ParticipantForm {
+pub(crate) struct ParticipantForm {
     #[serde(flatten)]
     input: ParticipantInput,
     existing: String,
@@ -313,7 +313,7 @@ struct DuplicatesPage<'a> {
     candidates: Vec<ParticipantView>,
 }
 
-pub async fn add_participant(
+pub(crate) async fn add_participant(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -351,7 +351,7 @@ pub async fn add_participant(
     }
 }
 
-pub async fn remove_participant(
+pub(crate) async fn remove_participant(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, pid)): Path<(String, String)>,
@@ -371,7 +371,7 @@ pub async fn remove_participant(
 }
 
 /// The register: `p` once per participant, `att_{p}` per day attended, `pre_{p}`, `post_{p}`.
-pub async fn save_register(
+pub(crate) async fn save_register(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -427,7 +427,7 @@ struct ImportPage<'a> {
     rows_json: String,
 }
 
-pub async fn import_form(
+pub(crate) async fn import_form(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -445,7 +445,7 @@ pub async fn import_form(
     })
 }
 
-pub async fn import_preview(
+pub(crate) async fn import_preview(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -490,11 +490,11 @@ pub async fn import_preview(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct ConfirmForm {
+pub(crate) struct ConfirmForm {
     rows: String,
 }
 
-pub async fn import_confirm(
+pub(crate) async fn import_confirm(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -522,7 +522,7 @@ pub async fn import_confirm(
 
 // ---- certificates ----
 
-pub async fn issue_certificates(
+pub(crate) async fn issue_certificates(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -547,7 +547,7 @@ fn verify_url(state: &AppState, code: &str) -> String {
     format!("{}/verify/{code}", base.trim_end_matches('/'))
 }
 
-pub async fn certificate(
+pub(crate) async fn certificate(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, pid)): Path<(String, String)>,
@@ -624,7 +624,7 @@ struct VerifyPage<'a> {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct VerifyQuery {
+pub(crate) struct VerifyQuery {
     code: String,
 }
 
@@ -652,7 +652,7 @@ async fn verify_page(state: &AppState, info: &ReqInfo, code: String) -> Response
     res
 }
 
-pub async fn verify_form(
+pub(crate) async fn verify_form(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     Query(q): Query<VerifyQuery>,
@@ -660,7 +660,7 @@ pub async fn verify_form(
     verify_page(&state, &info, q.code).await
 }
 
-pub async fn verify_code(
+pub(crate) async fn verify_code(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     Path(code): Path<String>,
@@ -670,7 +670,7 @@ pub async fn verify_code(
 
 // ---- materials ----
 
-pub async fn add_material(
+pub(crate) async fn add_material(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
@@ -707,7 +707,7 @@ pub async fn add_material(
     }
 }
 
-pub async fn material(
+pub(crate) async fn material(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(mid): Path<String>,
@@ -732,7 +732,7 @@ pub async fn material(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct ReportQuery {
+pub(crate) struct ReportQuery {
     from: String,
     to: String,
 }
@@ -820,7 +820,7 @@ async fn report_of(
         .map_err(|e| fail(l, e))
 }
 
-pub async fn report(
+pub(crate) async fn report(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ReportQuery>,
@@ -845,7 +845,7 @@ fn fmt1(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into())
 }
 
-pub async fn report_xlsx(
+pub(crate) async fn report_xlsx(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ReportQuery>,
@@ -915,7 +915,7 @@ pub async fn report_xlsx(
     }
 }
 
-pub async fn report_pdf(
+pub(crate) async fn report_pdf(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ReportQuery>,
@@ -1035,7 +1035,7 @@ async fn participant_page(
     res
 }
 
-pub async fn participant(
+pub(crate) async fn participant(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(pid): Path<String>,
@@ -1058,7 +1058,7 @@ pub async fn participant(
     }
 }
 
-pub async fn participant_update(
+pub(crate) async fn participant_update(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(pid): Path<String>,
