@@ -678,7 +678,7 @@ async fn user_cmd(cfg: &Config, cmd: UserCmd, origin: &Origin) -> Result<()> {
         UserCmd::List => {
             for u in haven.list_users(AdminActor::Operator).await? {
                 let state = if u.disabled { "disabled" } else { "active" };
-                let mfa = if u.totp_secret.is_some() { "2fa" } else { "-" };
+                let mfa = if u.mfa { "2fa" } else { "-" };
                 println!(
                     "{:<20} {:<17} {:<8} {:<4} {}",
                     u.username,

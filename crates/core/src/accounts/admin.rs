@@ -120,6 +120,33 @@ pub fn generate_password() -> String {
     )
 }
 
+/// An account as seen outside core: never its password hash or its second-factor secret.
+#[derive(Clone, Debug)]
+pub struct UserSummary {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub agency_id: haven_domain::AgencyId,
+    pub role: haven_domain::Role,
+    pub disabled: bool,
+    /// A second factor is enrolled.
+    pub mfa: bool,
+}
+
+impl From<UserRow> for UserSummary {
+    fn from(u: UserRow) -> Self {
+        UserSummary {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            agency_id: u.agency_id,
+            role: u.role,
+            disabled: u.disabled,
+            mfa: u.totp_secret.is_some(),
+        }
+    }
+}
+
 impl Haven {
     pub async fn create_agency(
         &self,
@@ -520,17 +547,23 @@ impl Haven {
         Ok(())
     }
 
-    pub async fn list_users(&self, _by: AdminActor<'_>) -> Result<Vec<UserRow>> {
+    pub async fn list_users(&self, _by: AdminActor<'_>) -> Result<Vec<UserSummary>> {
         let mut conn = self.db.pool().acquire().await?;
-        Ok(users::list(&mut conn).await?)
+        Ok(users::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(UserSummary::from)
+            .collect())
     }
 
-    pub async fn find_user(&self, name_or_id: &str) -> Result<Option<UserRow>> {
+    pub async fn find_user(&self, name_or_id: &str) -> Result<Option<UserSummary>> {
         let mut conn = self.db.pool().acquire().await?;
-        if let Ok(id) = name_or_id.parse::<UserId>() {
-            return Ok(users::by_id(&mut conn, id).await?);
-        }
-        Ok(users::by_username(&mut conn, &name_or_id.trim().to_lowercase()).await?)
+        let row = if let Ok(id) = name_or_id.parse::<UserId>() {
+            users::by_id(&mut conn, id).await?
+        } else {
+            users::by_username(&mut conn, &name_or_id.trim().to_lowercase()).await?
+        };
+        Ok(row.map(UserSummary::from))
     }
 
     /// Disables (or re-enables) an account; disabling ends its sessions and revokes its tokens.

@@ -112,7 +112,7 @@ async fn users_view(
             role_key: role_key(u.role),
             agency: name_of(u.agency_id),
             disabled: u.disabled,
-            mfa: u.totp_secret.is_some(),
+            mfa: u.mfa,
             enrol_until: pending.iter().find(|(id, _)| *id == u.id).map(|p| p.1),
             own: me == Some(u.id),
         })
