@@ -401,6 +401,11 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
         "{user} api stats"
     );
     assert_eq!(
+        get("/api/v1/releases".into()).await,
+        expect(200, sees_stats(role), 403),
+        "{user} api release ledger"
+    );
+    assert_eq!(
         get("/api/v1/tips".into()).await,
         expect(200, creates_cases(role), 403),
         "{user} api tips"

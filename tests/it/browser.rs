@@ -200,6 +200,22 @@ impl Browser {
             .unwrap_or_else(|e| panic!("WebDriver {e}"))
     }
 
+    /// The page's width and the window's: a page wider than its window scrolls sideways.
+    async fn page_width(&self) -> (i64, i64) {
+        let dims = self
+            .cmd(
+                "POST",
+                "/execute/sync",
+                json!({"script": "return [document.documentElement.scrollWidth, \
+                    document.documentElement.clientWidth];", "args": []}),
+            )
+            .await;
+        (
+            dims[0].as_i64().unwrap_or(i64::MAX),
+            dims[1].as_i64().unwrap_or(0),
+        )
+    }
+
     async fn goto(&self, url: &str) {
         self.cmd("POST", "/url", json!({ "url": url })).await;
     }
@@ -1176,4 +1192,57 @@ async fn spanish_protection_journey_in_chromium() {
     )
     .await;
     b.quit().await;
+}
+
+/// The pages this release changed, on a phone (360 px wide), in Spanish: the statistics page
+/// with its "as of" line, the release form with its ledger of earlier releases, the dashboard
+/// and the case search with the high-risk filter. None scrolls sideways (a wide table scrolls
+/// inside itself, not the page).
+#[tokio::test]
+async fn statistics_releases_and_dashboard_fit_a_phone_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let analyst = app.login("analyst").await;
+    let token = analyst.token().await;
+    let res = crate::release::release(
+        &analyst,
+        &app.base,
+        &token,
+        json!({"kind": "aggregates", "k": 5, "reporting_length": 1}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let b = Browser::start().await;
+    b.cmd("POST", "/window/rect", json!({"width": 360, "height": 800}))
+        .await;
+    sign_in_in(&b, &app, "analyst", "es").await;
+    for (path, wanted) in [
+        ("/stats", "Cifras al"),
+        ("/stats/releases", "Publicaciones hechas"),
+        ("/dashboard", "Panel principal"),
+    ] {
+        b.goto(&app.url(path)).await;
+        b.expect_source(&[wanted], path).await;
+        let (scroll, client) = b.page_width().await;
+        assert!(scroll <= client, "{path}: {scroll} px wide in {client} px");
+    }
+    let cw = Browser::start().await;
+    cw.cmd("POST", "/window/rect", json!({"width": 360, "height": 800}))
+        .await;
+    sign_in_in(&cw, &app, "caseworker", "es").await;
+    cw.goto(&app.url("/cases?high_risk=true")).await;
+    cw.expect_source(
+        &["Solo casos abiertos con riesgo alto o crítico"],
+        "high-risk filter",
+    )
+    .await;
+    assert_eq!(
+        cw.attribute("input[name=high_risk]", "checked").await,
+        "true",
+        "the filter is shown as on"
+    );
+    let (scroll, client) = cw.page_width().await;
+    assert!(scroll <= client, "/cases: {scroll} px wide in {client} px");
 }
