@@ -570,11 +570,14 @@ impl Haven {
         // The ledger entry and the audit event commit together, before anything is returned.
         let mut ltx = self.db.begin().await?;
         ledger::lock(&mut ltx, self.db.backend()).await?;
+        // Read whole again: an entry whose id was drawn before the first check may have been
+        // committed since (ids are drawn before the engine runs, entries written after).
         let earlier = ledger::protected_with_tags(&mut ltx).await?;
         if let Err(r) = check(&earlier) {
             ltx.rollback().await?;
             return Err(self.refuse_release(&cap, origin, &req, k, r).await);
         }
+        let row_tags = tags_to_bytes(&tags);
         ledger::insert(
             &mut ltx,
             &LedgerRow {
@@ -590,9 +593,9 @@ impl Haven {
                 protected_count: cases as i64,
                 fingerprint: {
                     use sha2::Digest;
-                    hex::encode(sha2::Sha256::digest(tags_to_bytes(&tags)))
+                    hex::encode(sha2::Sha256::digest(&row_tags))
                 },
-                row_tags: tags_to_bytes(&tags),
+                row_tags,
             },
         )
         .await?;

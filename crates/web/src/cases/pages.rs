@@ -135,13 +135,15 @@ async fn cases_page(
     )
 }
 
-#[derive(Deserialize)]
+/// Read leniently: an address edited by hand (`?page=two`, `?high_risk=1`) gives the list, not
+/// an untranslated "bad request".
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct PageQuery {
-    page: Option<i64>,
+    page: String,
     /// The dashboard's link: open cases at high or critical risk (no personal data, so it may
     /// be in the address).
-    #[serde(default)]
-    high_risk: bool,
+    high_risk: String,
 }
 
 pub(crate) async fn cases_list(
@@ -150,8 +152,8 @@ pub(crate) async fn cases_list(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let search = CaseSearch {
-        page: q.page.unwrap_or(1),
-        high_risk: q.high_risk,
+        page: q.page.trim().parse().unwrap_or(1),
+        high_risk: matches!(q.high_risk.trim(), "true" | "1" | "on" | "yes"),
         ..Default::default()
     };
     cases_page(&state, &info, &s, search).await
