@@ -241,10 +241,23 @@ pub enum CoreError {
     /// earlier one to reveal a few cases).
     #[error("release refused: {0:?}")]
     ReleaseRefused(release::ReleaseRefusal),
+    /// A record with the same unique value exists (a user name, an agency's name).
+    #[error("duplicate {0}")]
+    Duplicate(&'static str),
     #[error("internal: {0}")]
     Internal(String),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for CoreError {
+    fn from(e: StoreError) -> Self {
+        // Callers above core tell errors apart by `CoreError` alone, never by store errors.
+        match e {
+            StoreError::Duplicate(field) => CoreError::Duplicate(field),
+            e => CoreError::Store(e),
+        }
+    }
 }
 
 impl CoreError {
@@ -277,9 +290,8 @@ impl CoreError {
             CoreError::RateLimited => "error-rate-limited",
             CoreError::MatchChecksLimited => "error-match-rate-limited",
             CoreError::ReleaseRefused(r) => r.key(),
-            CoreError::Internal(_) => "error-internal",
-            CoreError::Store(StoreError::Duplicate(_)) => "error-duplicate",
-            CoreError::Store(_) => "error-internal",
+            CoreError::Duplicate(_) => "error-duplicate",
+            CoreError::Internal(_) | CoreError::Store(_) => "error-internal",
         }
     }
 }

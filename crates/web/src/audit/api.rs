@@ -1,12 +1,11 @@
 //! The audit trail (API).
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::kit::problem::{ApiUser, Problem, fail, forbidden};
+use crate::kit::problem::{ApiError, ApiUser, Problem};
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct AuditEvent {
@@ -41,10 +40,8 @@ pub(crate) async fn audit(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<AuditParams>,
-) -> Response {
-    let Some(cap) = p.audit_read() else {
-        return forbidden();
-    };
+) -> Result<Json<Vec<AuditEvent>>, ApiError> {
+    let cap = p.audit_read().ok_or_else(ApiError::forbidden)?;
     let f = haven_store::audit::AuditFilter {
         actor_user_id: q.user.and_then(|u| u.parse().ok()),
         action: q.action.filter(|a| !a.is_empty()),
@@ -54,8 +51,8 @@ pub(crate) async fn audit(
         before_seq: q.before,
         limit: q.limit.unwrap_or(100).clamp(1, 1000),
     };
-    match state.haven().audit_events(cap, &f, false, &o).await {
-        Ok(events) => Json(
+    let events = state.haven().audit_events(cap, &f, false, &o).await?;
+    Ok(Json(
             events
                 .into_iter()
                 .map(|e| AuditEvent {
@@ -73,9 +70,6 @@ pub(crate) async fn audit(
                     details: e.details,
                     hash: e.hash,
                 })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(e) => fail(e),
-    }
+                .collect(),
+    ))
 }

@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::ctx::Authed;
 use crate::layout::Layout;
 
-use crate::kit::page::{fail, forbidden, render};
+use crate::kit::page::{PageError, render};
 
 // ---- audit ----
 
@@ -61,20 +61,14 @@ pub(crate) async fn audit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<AuditQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.audit_read() else {
-        return forbidden(&l);
-    };
+    let cap = s.principal.audit_read().ok_or_else(PageError::forbidden)?;
     let filter = audit_filter(&q, 100);
-    let events = match state
+    let events = state
         .haven()
         .audit_events(cap, &filter, false, &info.origin)
-        .await
-    {
-        Ok(e) => e,
-        Err(e) => return fail(&l, e),
-    };
+        .await?;
     let older = (events.len() as i64 == filter.limit)
         .then(|| events.last().map(|e| e.seq))
         .flatten();
@@ -83,7 +77,7 @@ pub(crate) async fn audit(
         .append_pair("user", q.user.trim())
         .append_pair("target", q.target.trim())
         .finish();
-    render(&AuditPage {
+    Ok(render(&AuditPage {
         l: &l,
         events,
         actions: Action::ALL.iter().map(|a| a.as_str()).collect(),
@@ -92,7 +86,7 @@ pub(crate) async fn audit(
         filter_target: q.target.clone(),
         query,
         older,
-    })
+    }))
 }
 
 fn csv_field(s: &str) -> String {
@@ -109,19 +103,13 @@ pub(crate) async fn audit_export(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<AuditQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.audit_read() else {
-        return forbidden(&l);
-    };
-    let events = match state
+    let cap = s.principal.audit_read().ok_or_else(PageError::forbidden)?;
+    let events = state
         .haven()
         .audit_events(cap, &audit_filter(&q, 10_000), true, &info.origin)
-        .await
-    {
-        Ok(e) => e,
-        Err(e) => return fail(&l, e),
-    };
+        .await?;
     let mut out = String::from(
         "seq,at,actor_user_id,actor_agency_id,actor_role,action,outcome,target_kind,target_id,ip,reason,details,hash\n",
     );
@@ -148,7 +136,7 @@ pub(crate) async fn audit_export(
             .join(",");
         out.push('\n');
     }
-    (
+    Ok((
         [
             (
                 header::CONTENT_TYPE,
@@ -161,5 +149,5 @@ pub(crate) async fn audit_export(
         ],
         out,
     )
-        .into_response()
+        .into_response())
 }

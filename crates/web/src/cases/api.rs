@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use haven_authz::Principal;
-use haven_core::cases::{CaseDoc, CaseSearch, ChangeView};
+use haven_core::cases::{CaseDoc, CaseSearch};
 use haven_core::casework::{AttachmentView, EventView, NoteView, PerpetratorView};
 use haven_core::{CoreError, Origin};
 use haven_domain::record::{CaseRecord, EventData, PerpetratorData, PersonData};
@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::ApiCase;
-use crate::kit::problem::{ApiJson, ApiUser, Problem, fail, forbidden};
+use crate::kit::problem::{ApiJson, ApiUser, Change, ConflictProblem, Problem, fail, forbidden};
 
 fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
@@ -40,61 +40,6 @@ fn if_match(headers: &HeaderMap) -> Result<i64, Response> {
         .map_err(|_| {
             crate::kit::problem::problem(StatusCode::PRECONDITION_FAILED, "error-conflict", vec![])
         })
-}
-
-/// 412 with the changes made since the caller's version.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ConflictProblem {
-    #[serde(rename = "type")]
-    kind: String,
-    title: String,
-    status: u16,
-    changes: Vec<Change>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Change {
-    version: i64,
-    at: i64,
-    user_name: Option<String>,
-    field: String,
-    /// Only for roles allowed to see previous values.
-    old_value: Option<String>,
-    new_value: Option<String>,
-}
-
-fn changes(c: Vec<ChangeView>) -> Vec<Change> {
-    c.into_iter()
-        .map(|c| Change {
-            version: c.version,
-            at: c.at,
-            user_name: c.user_name,
-            field: c.field,
-            old_value: c.old_value,
-            new_value: c.new_value,
-        })
-        .collect()
-}
-
-/// Use-case errors, with the edit conflict as 412.
-fn fail_case(e: CoreError) -> Response {
-    match e {
-        CoreError::Conflict(c) => {
-            let body = ConflictProblem {
-                kind: "https://haven.invalid/problems/error-conflict".into(),
-                title: "Edit conflict: the record changed since your version".into(),
-                status: 412,
-                changes: changes(c),
-            };
-            let mut res = (StatusCode::PRECONDITION_FAILED, Json(body)).into_response();
-            res.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/problem+json"),
-            );
-            res
-        }
-        e => fail(e),
-    }
 }
 
 // ---- list and search ----
@@ -478,7 +423,7 @@ pub(crate) async fn update_case(
             res.headers_mut().insert(header::ETAG, etag(v));
             res
         }
-        Err(e) => fail_case(e),
+        Err(e) => fail(e),
     }
 }
 
@@ -491,7 +436,7 @@ pub(crate) async fn case_history(
     ApiCase(id, _): ApiCase,
 ) -> Response {
     match state.haven().case_history(&p, id, &o).await {
-        Ok(c) => Json(changes(c)).into_response(),
+        Ok(c) => Json(c.into_iter().map(Change::from).collect::<Vec<_>>()).into_response(),
         Err(e) => fail(e),
     }
 }
@@ -501,7 +446,7 @@ pub(crate) async fn case_history(
 fn done(r: Result<(), CoreError>) -> Response {
     match r {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail_case(e),
+        Err(e) => fail(e),
     }
 }
 
@@ -930,6 +875,6 @@ pub(crate) async fn update_person(
             res.headers_mut().insert(header::ETAG, etag(v));
             res
         }
-        Err(e) => fail_case(e),
+        Err(e) => fail(e),
     }
 }

@@ -58,31 +58,77 @@ pub(crate) fn error_page(l: &Layout<'_>, status: StatusCode, key: &'static str) 
     res
 }
 
-/// Maps a use-case error to a page; internal causes go to the log, never to the page.
-pub(crate) fn fail(l: &Layout<'_>, e: CoreError) -> Response {
-    let status = match &e {
-        CoreError::NotFound => StatusCode::NOT_FOUND,
-        CoreError::Forbidden => StatusCode::FORBIDDEN,
-        CoreError::Invalid(_) | CoreError::File(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        CoreError::Conflict(_) => StatusCode::CONFLICT,
-        CoreError::Unauthenticated => return Redirect::to("/login").into_response(),
-        CoreError::Store(haven_store::StoreError::Duplicate(_)) => StatusCode::CONFLICT,
-        CoreError::RateLimited | CoreError::MatchChecksLimited => StatusCode::TOO_MANY_REQUESTS,
-        CoreError::ReleaseRefused(_) => StatusCode::CONFLICT,
-        _ => {
-            tracing::error!(error = %e, "request failed");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-    };
-    // A refusal with one reason that no form field shows (a merge across a visibility
-    // boundary, one's own account) says that reason, not "check the form".
-    let key = match &e {
-        CoreError::Invalid(errors) if errors.len() == 1 => errors[0].key,
-        _ => e.user_key(),
-    };
-    error_page(l, status, key)
+/// Why a page could not be shown. Handlers return `Result<Response, PageError>` and use `?`;
+/// the context layer, which knows the visitor's language and role, draws the translated error
+/// page (`ctx::load`). Internal causes go to the log, never to the page.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PageError {
+    pub status: StatusCode,
+    pub key: &'static str,
 }
 
-pub(crate) fn forbidden(l: &Layout<'_>) -> Response {
-    error_page(l, StatusCode::FORBIDDEN, "error-forbidden")
+impl PageError {
+    pub(crate) fn new(status: StatusCode, key: &'static str) -> Self {
+        PageError { status, key }
+    }
+
+    pub(crate) fn forbidden() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "error-forbidden")
+    }
+
+    pub(crate) fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "error-not-found")
+    }
+
+    pub(crate) fn bad_request() -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "error-bad-request")
+    }
+}
+
+impl From<CoreError> for PageError {
+    fn from(e: CoreError) -> Self {
+        let status = match &e {
+            CoreError::NotFound => StatusCode::NOT_FOUND,
+            CoreError::Forbidden => StatusCode::FORBIDDEN,
+            CoreError::Invalid(_) | CoreError::File(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            CoreError::Conflict(_) | CoreError::Duplicate(_) | CoreError::ReleaseRefused(_) => {
+                StatusCode::CONFLICT
+            }
+            CoreError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            CoreError::RateLimited | CoreError::MatchChecksLimited => StatusCode::TOO_MANY_REQUESTS,
+            CoreError::Internal(_) | CoreError::Store(_) => {
+                tracing::error!(error = %e, "request failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        // A refusal with one reason that no form field shows (a merge across a visibility
+        // boundary, one's own account) says that reason, not "check the form".
+        let key = match &e {
+            CoreError::Invalid(errors) if errors.len() == 1 => errors[0].key,
+            _ => e.user_key(),
+        };
+        PageError { status, key }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if self.status == StatusCode::UNAUTHORIZED {
+            return Redirect::to("/login").into_response();
+        }
+        // Drawn by `ctx::load`, which has the layout; the bare status is what is left if a
+        // route outside that layer ever returns one.
+        let mut res = self.status.into_response();
+        res.extensions_mut().insert(self);
+        res
+    }
+}
+
+// Transition shims, gone once every handler returns `Result<_, PageError>`.
+pub(crate) fn fail(_l: &Layout<'_>, e: CoreError) -> Response {
+    PageError::from(e).into_response()
+}
+
+pub(crate) fn forbidden(_l: &Layout<'_>) -> Response {
+    PageError::forbidden().into_response()
 }

@@ -83,50 +83,137 @@ pub(crate) fn problem(
     res
 }
 
-pub(crate) fn fail(e: CoreError) -> Response {
-    match e {
-        CoreError::NotFound => problem(StatusCode::NOT_FOUND, "error-not-found", vec![]),
-        CoreError::Forbidden => problem(StatusCode::FORBIDDEN, "error-forbidden", vec![]),
-        CoreError::Unauthenticated => {
-            problem(StatusCode::UNAUTHORIZED, "error-unauthenticated", vec![])
-        }
-        CoreError::Invalid(errs) => problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "error-form",
-            errs.into_iter()
-                .map(|e| FieldProblem {
-                    field: e.field.into(),
-                    code: e.key.into(),
-                })
-                .collect(),
-        ),
-        e @ CoreError::File(_) => {
-            let key = e.user_key();
-            problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                key,
-                vec![FieldProblem {
-                    field: "file".into(),
-                    code: key.into(),
-                }],
-            )
-        }
-        CoreError::Store(haven_store::StoreError::Duplicate(_)) => {
-            problem(StatusCode::CONFLICT, "error-duplicate", vec![])
-        }
-        CoreError::RateLimited | CoreError::MatchChecksLimited => {
-            problem(StatusCode::TOO_MANY_REQUESTS, e.user_key(), vec![])
-        }
-        CoreError::ReleaseRefused(_) => problem(StatusCode::CONFLICT, e.user_key(), vec![]),
-        e => {
-            tracing::error!(error = %e, "api request failed");
-            problem(StatusCode::INTERNAL_SERVER_ERROR, "error-internal", vec![])
+/// 412 with the changes made since the caller's version.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ConflictProblem {
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    changes: Vec<Change>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Change {
+    version: i64,
+    at: i64,
+    user_name: Option<String>,
+    field: String,
+    /// Only for roles allowed to see previous values.
+    old_value: Option<String>,
+    new_value: Option<String>,
+}
+
+impl From<haven_core::cases::ChangeView> for Change {
+    fn from(c: haven_core::cases::ChangeView) -> Self {
+        Change {
+            version: c.version,
+            at: c.at,
+            user_name: c.user_name,
+            field: c.field,
+            old_value: c.old_value,
+            new_value: c.new_value,
         }
     }
 }
 
+/// Why an API call failed. Handlers return `Result<_, ApiError>` and use `?`; the answer is an
+/// RFC 9457 problem document whose `type` is a stable message key.
+#[derive(Debug)]
+pub(crate) enum ApiError {
+    Core(CoreError),
+    /// A refusal of the HTTP layer itself (a missing `If-Match`, a bad one).
+    Http(StatusCode, &'static str),
+}
+
+impl ApiError {
+    pub(crate) fn forbidden() -> Self {
+        ApiError::Core(CoreError::Forbidden)
+    }
+
+    pub(crate) fn not_found() -> Self {
+        ApiError::Core(CoreError::NotFound)
+    }
+
+    pub(crate) fn invalid(field: &'static str, key: &'static str) -> Self {
+        ApiError::Core(CoreError::invalid(field, key))
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(e: CoreError) -> Self {
+        ApiError::Core(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = match self {
+            ApiError::Http(status, key) => return problem(status, key, vec![]),
+            ApiError::Core(e) => e,
+        };
+        match e {
+            CoreError::NotFound => problem(StatusCode::NOT_FOUND, "error-not-found", vec![]),
+            CoreError::Forbidden => problem(StatusCode::FORBIDDEN, "error-forbidden", vec![]),
+            CoreError::Unauthenticated => {
+                problem(StatusCode::UNAUTHORIZED, "error-unauthenticated", vec![])
+            }
+            CoreError::Invalid(errs) => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error-form",
+                errs.into_iter()
+                    .map(|e| FieldProblem {
+                        field: e.field.into(),
+                        code: e.key.into(),
+                    })
+                    .collect(),
+            ),
+            e @ CoreError::File(_) => {
+                let key = e.user_key();
+                problem(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    key,
+                    vec![FieldProblem {
+                        field: "file".into(),
+                        code: key.into(),
+                    }],
+                )
+            }
+            // Someone saved first (the caller's `If-Match` was stale): their changes since.
+            CoreError::Conflict(c) => {
+                let body = ConflictProblem {
+                    kind: "https://haven.invalid/problems/error-conflict".into(),
+                    title: "Edit conflict: the record changed since your version".into(),
+                    status: 412,
+                    changes: c.into_iter().map(Change::from).collect(),
+                };
+                let mut res = (StatusCode::PRECONDITION_FAILED, Json(body)).into_response();
+                res.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/problem+json"),
+                );
+                res
+            }
+            CoreError::Duplicate(_) => problem(StatusCode::CONFLICT, "error-duplicate", vec![]),
+            CoreError::RateLimited | CoreError::MatchChecksLimited => {
+                problem(StatusCode::TOO_MANY_REQUESTS, e.user_key(), vec![])
+            }
+            CoreError::ReleaseRefused(_) => problem(StatusCode::CONFLICT, e.user_key(), vec![]),
+            e @ (CoreError::Internal(_) | CoreError::Store(_)) => {
+                tracing::error!(error = %e, "api request failed");
+                problem(StatusCode::INTERNAL_SERVER_ERROR, "error-internal", vec![])
+            }
+        }
+    }
+}
+
+// Transition shims, gone once every handler returns `Result<_, ApiError>`.
+pub(crate) fn fail(e: CoreError) -> Response {
+    ApiError::from(e).into_response()
+}
+
 pub(crate) fn forbidden() -> Response {
-    fail(CoreError::Forbidden)
+    ApiError::forbidden().into_response()
 }
 
 /// The caller, from `Authorization: Bearer`.
