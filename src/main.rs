@@ -464,13 +464,7 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
             let (db, kek, _) = init(&cfg).await?;
             let ring = haven_core::keys::load_keyring(&db, &kek).await?;
             let haven = Haven::new(db, &ring, cfg.policy.clone())?;
-            let loaded = {
-                let mut conn = haven.db.pool().acquire().await?;
-                haven_store::settings::get(&mut conn, "demo_loaded")
-                    .await?
-                    .is_some()
-            };
-            if !loaded {
+            if !haven_core::demo::loaded(&haven).await? {
                 let empty = haven.list_agencies().await?.is_empty();
                 if !empty {
                     bail!(
@@ -482,8 +476,6 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
                 haven_core::demo::load(&haven, cases, |done, _| pb.set_position(done as u64))
                     .await?;
                 pb.finish_and_clear();
-                let mut conn = haven.db.pool().acquire().await?;
-                haven_store::settings::set(&mut conn, "demo_loaded", "1").await?;
             }
             print_demo_welcome(&cfg);
             if !no_serve {

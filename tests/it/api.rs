@@ -99,7 +99,7 @@ async fn errors_are_problem_json_and_tokens_can_be_revoked() {
 
     // Revoke through the account page: the token stops working at once.
     let tid: String = sqlx::query_scalar("SELECT id FROM api_tokens")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     s.post_form(&format!("/account/tokens/{tid}/revoke"), &[])

@@ -8,7 +8,7 @@ async fn verify(app: &TestApp) -> Result<haven_audit::VerifyReport, VerifyError>
 }
 
 async fn exec(app: &TestApp, sql: &'static str) {
-    sqlx::query(sql).execute(app.haven.db.pool()).await.unwrap();
+    sqlx::query(sql).execute(app.store.pool()).await.unwrap();
 }
 
 async fn app_with_events() -> TestApp {
@@ -32,7 +32,7 @@ async fn reads_of_cases_are_audited_in_the_trail() {
         "SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed' AND target_id = $1",
     )
     .bind(&id)
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert_eq!(viewed, 1);
@@ -41,7 +41,7 @@ async fn reads_of_cases_are_audited_in_the_trail() {
         .await;
     let details: Vec<String> =
         sqlx::query_scalar("SELECT details FROM audit_events WHERE action = 'case.searched'")
-            .fetch_all(app.haven.db.pool())
+            .fetch_all(app.store.pool())
             .await
             .unwrap();
     assert_eq!(details.len(), 1);
@@ -53,7 +53,7 @@ async fn reads_of_cases_are_audited_in_the_trail() {
         "SELECT COUNT(*) FROM audit_events WHERE action = 'case.access_denied' AND target_id = $1",
     )
     .bind(&id)
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert_eq!(denied, 1);
@@ -144,7 +144,7 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     }
     let report = verify(&app).await.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(report.events, n);
@@ -170,7 +170,7 @@ async fn auditors_read_filter_and_export_the_trail() {
     assert!(body.contains("\"demo.loaded\""));
     let exported: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'audit.exported'")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(exported, 1);

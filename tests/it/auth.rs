@@ -46,7 +46,7 @@ async fn login_succeeds_and_wrong_password_fails_with_the_same_message_as_unknow
     let events = sqlx::query_scalar::<_, String>(
         "SELECT COALESCE(details, '') FROM audit_events WHERE action = 'login.failed'",
     )
-    .fetch_all(app.haven.db.pool())
+    .fetch_all(app.store.pool())
     .await
     .unwrap();
     assert_eq!(events.len(), 2);
@@ -84,7 +84,7 @@ async fn repeated_failures_lock_the_account_from_that_address_only() {
     );
     let locked: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'login.locked'")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(locked, 1);
@@ -106,7 +106,7 @@ async fn repeated_failures_lock_the_account_from_that_address_only() {
     );
     // Once the lock has passed (simulated), the right password works again.
     sqlx::query("UPDATE login_locks SET locked_until = 0")
-        .execute(app.haven.db.pool())
+        .execute(app.store.pool())
         .await
         .unwrap();
     assert_eq!(
@@ -304,12 +304,12 @@ async fn idle_and_absolute_session_limits_end_sessions() {
     assert_eq!(s.get("/dashboard").await.status(), 200);
     // Simulate 31 idle minutes.
     sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 1860")
-        .execute(app.haven.db.pool())
+        .execute(app.store.pool())
         .await
         .unwrap();
     assert_eq!(location(&s.get("/dashboard").await), "/login");
     let gone: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(gone, 0, "expired sessions are deleted");
@@ -317,7 +317,7 @@ async fn idle_and_absolute_session_limits_end_sessions() {
     // Sessions never presented again are removed by the periodic purge.
     let idle = app.login("caseworker").await;
     sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 1860")
-        .execute(app.haven.db.pool())
+        .execute(app.store.pool())
         .await
         .unwrap();
     assert_eq!(app.haven.purge_expired_sessions().await.unwrap(), 1);
@@ -326,7 +326,7 @@ async fn idle_and_absolute_session_limits_end_sessions() {
     let s = app.login("caseworker").await;
     // Active all along, but signed in 13 hours ago.
     sqlx::query("UPDATE sessions SET created_at = created_at - 46800")
-        .execute(app.haven.db.pool())
+        .execute(app.store.pool())
         .await
         .unwrap();
     assert_eq!(location(&s.get("/dashboard").await), "/login");
@@ -506,18 +506,18 @@ async fn many_failures_from_one_address_are_refused_across_accounts() {
     let throttled: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'login.failed' AND details LIKE '%address_throttled%'",
     )
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert_eq!(throttled, 1);
     // Once the window has passed (simulated), sign-in works again.
     sqlx::query("UPDATE login_failures SET at = at - 3600")
-        .execute(app.haven.db.pool())
+        .execute(app.store.pool())
         .await
         .unwrap();
     app.haven.purge_expired_sessions().await.unwrap();
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(left, 0, "old failures are purged");
@@ -554,7 +554,7 @@ async fn wrong_second_factor_codes_lock_the_account_across_fresh_sign_ins() {
     let locked: Option<i64> = sqlx::query_scalar(
         "SELECT MAX(l.locked_until) FROM login_locks l JOIN users u ON u.id = l.user_id WHERE u.username = 'coordinator'",
     )
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert!(
@@ -631,7 +631,7 @@ async fn a_password_reset_revokes_api_tokens_and_keeps_the_second_factor() {
         .await;
     let secret: Option<Vec<u8>> =
         sqlx::query_scalar("SELECT totp_secret FROM users WHERE username = 'coordinator'")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert!(secret.is_some());
@@ -657,7 +657,7 @@ async fn a_forged_enrolment_secret_is_refused() {
     assert_eq!(res.status(), 422);
     let secret: Option<Vec<u8>> =
         sqlx::query_scalar("SELECT totp_secret FROM users WHERE username = 'caseworker'")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert!(secret.is_none());
@@ -687,7 +687,7 @@ async fn concurrent_guesses_cannot_outrun_the_lockout() {
     let checked: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'login.failed' AND details LIKE '%wrong_password%'",
     )
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert_eq!(checked, haven_core::Policy::default().lockout_threshold);

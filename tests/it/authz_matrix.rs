@@ -222,13 +222,13 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
     );
     let workshop: Option<String> =
         sqlx::query_scalar("SELECT id FROM workshops ORDER BY created_at LIMIT 1")
-            .fetch_optional(app.haven.db.pool())
+            .fetch_optional(app.store.pool())
             .await
             .unwrap();
     if let Some(w) = workshop {
         let trainee: String =
             sqlx::query_scalar("SELECT trainee_id FROM enrolments ORDER BY created_at LIMIT 1")
-                .fetch_one(app.haven.db.pool())
+                .fetch_one(app.store.pool())
                 .await
                 .unwrap();
         for path in [
@@ -277,11 +277,11 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         let (cw, ct): (String, String) = sqlx::query_as(
             "SELECT workshop_id, trainee_id FROM enrolments WHERE certificate_code IS NOT NULL LIMIT 1",
         )
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
         let material: String = sqlx::query_scalar("SELECT id FROM workshop_materials LIMIT 1")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
         for path in [
@@ -298,7 +298,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
             "SELECT trainee_id FROM enrolments WHERE workshop_id = $1 ORDER BY created_at DESC LIMIT 1",
         )
         .bind(&w)
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
         let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
@@ -414,7 +414,7 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
     // (they entered or were assigned none, except the screener's hotline calls).
     let demo_tip: String =
         sqlx::query_scalar("SELECT id FROM tips WHERE entered_by IS NULL ORDER BY id LIMIT 1")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(
@@ -646,7 +646,7 @@ async fn every_role_on_every_route() {
         .await
         .unwrap();
     let first: String = sqlx::query_scalar("SELECT id FROM workshops ORDER BY created_at LIMIT 1")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     app.haven
@@ -686,7 +686,7 @@ async fn coordinator_sees_only_agencies_that_consented() {
     for id in app.haven.all_case_ids().await.unwrap() {
         let owner: String = sqlx::query_scalar("SELECT owner_agency_id FROM cases WHERE id = $1")
             .bind(id.to_string())
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
         let involved: i64 = sqlx::query_scalar(
@@ -694,7 +694,7 @@ async fn coordinator_sees_only_agencies_that_consented() {
         )
         .bind(id.to_string())
         .bind(p.agency_id.to_string())
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
         if owner == hs.id.to_string() && involved == 0 {
@@ -728,7 +728,7 @@ async fn an_agency_consenting_to_coordination_opens_its_cases_to_the_coordinator
     )
     .bind(hs.id.to_string())
     .bind(coordinator.agency_id.to_string())
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     let id: CaseId = hs_case.parse().unwrap();
@@ -756,7 +756,7 @@ async fn an_agency_consenting_to_coordination_opens_its_cases_to_the_coordinator
         "SELECT COUNT(*) FROM audit_events WHERE action = 'agency.updated' AND target_id = $1",
     )
     .bind(hs.id.to_string())
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert_eq!(audited, 1);
@@ -790,7 +790,7 @@ async fn one_visible_one_hidden(app: &TestApp, user: &str) -> (Option<CaseId>, C
     for id in &visible {
         let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = $1")
             .bind(id.to_string())
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
         if !status.starts_with("Closed") {
@@ -805,7 +805,7 @@ async fn owner_and_person(app: &TestApp, id: CaseId) -> (String, String) {
     let row: (String, String) =
         sqlx::query_as("SELECT owner_agency_id, person_id FROM cases WHERE id = $1")
             .bind(id.to_string())
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     row
@@ -823,7 +823,7 @@ async fn every_role_on_every_case_route() {
         let my_agency: String =
             sqlx::query_scalar("SELECT agency_id FROM users WHERE username = $1")
                 .bind(*user)
-                .fetch_one(app.haven.db.pool())
+                .fetch_one(app.store.pool())
                 .await
                 .unwrap();
         assert_eq!(
@@ -874,7 +874,7 @@ async fn every_role_on_every_case_route() {
             let other_agency: String =
                 sqlx::query_scalar("SELECT id FROM agencies WHERE id <> $1 ORDER BY name LIMIT 1")
                     .bind(&owner)
-                    .fetch_one(app.haven.db.pool())
+                    .fetch_one(app.store.pool())
                     .await
                     .unwrap();
             let may_assign =
@@ -885,7 +885,7 @@ async fn every_role_on_every_case_route() {
                  AND status IN ('pending', 'awaiting_approval')",
             )
             .bind(id.to_string())
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
             let posts: Vec<Post> = vec![
@@ -1507,7 +1507,7 @@ async fn every_role_on_duplicates_across_a_boundary_and_persons_after_merges() {
         tokens.push((*user, *role, app.login(user).await.token().await));
     }
     let token_of = |u: &str| tokens.iter().find(|t| t.0 == u).unwrap().2.clone();
-    let pool = app.haven.db.pool();
+    let pool = app.store.pool();
     let register =
         |user: &'static str, first: &'static str, last: &'static str, birth: &'static str| {
             let c = c.clone();

@@ -69,32 +69,32 @@ async fn backup_then_restore_round_trip() {
 async fn kek_rotation_rewraps_keys_and_old_key_stops_working() {
     let app = TestApp::spawn().await;
     let new = haven_crypto::Kek::generate();
-    let n = haven_core::keys::rotate_kek(&app.haven.db, &app.kek, &new)
+    let n = haven_core::keys::rotate_kek(&app.store, &app.kek, &new)
         .await
         .unwrap();
     assert_eq!(n, 3);
     assert!(
-        haven_core::keys::load_keyring(&app.haven.db, &app.kek)
+        haven_core::keys::load_keyring(&app.store, &app.kek)
             .await
             .is_err()
     );
-    let ring = haven_core::keys::load_keyring(&app.haven.db, &new)
+    let ring = haven_core::keys::load_keyring(&app.store, &new)
         .await
         .unwrap();
-    let h = Haven::new(app.haven.db.clone(), &ring, Policy::default()).unwrap();
+    let h = Haven::new(app.store.clone(), &ring, Policy::default()).unwrap();
     h.verify_audit(|_, _| {}).await.unwrap();
     // The running server keeps working with the keys it holds.
     let s = app.login("caseworker").await;
     assert_eq!(s.get("/cases").await.status(), 200);
 
     // A new data key: new writes use it, old data stays readable.
-    haven_core::keys::new_data_key(&app.haven.db, &new)
+    haven_core::keys::new_data_key(&app.store, &new)
         .await
         .unwrap();
-    let ring = haven_core::keys::load_keyring(&app.haven.db, &new)
+    let ring = haven_core::keys::load_keyring(&app.store, &new)
         .await
         .unwrap();
-    let h = Haven::new(app.haven.db.clone(), &ring, Policy::default()).unwrap();
+    let h = Haven::new(app.store.clone(), &ring, Policy::default()).unwrap();
     let p = h
         .principal_of_user(app.user_id("caseworker").await)
         .await
@@ -149,7 +149,7 @@ async fn kek_rotation_rewraps_keys_and_old_key_stops_working() {
 async fn a_backup_of_an_earlier_version_restores() {
     let app = TestApp::spawn_with(Policy::default(), 3).await;
     let mut out = Vec::new();
-    haven_store::dump::dump(&app.haven.db, &mut out, |_| {})
+    haven_store::dump::dump(&app.store, &mut out, |_| {})
         .await
         .unwrap();
     // Rewrite it as the earlier version wrote it.

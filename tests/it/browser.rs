@@ -716,7 +716,7 @@ async fn spanish_public_report_and_screening_interview_in_chromium() {
     assert!(b.title().await.starts_with("Gracias"));
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tips WHERE reference = $1")
         .bind(&reference)
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(stored, 1);

@@ -23,7 +23,7 @@ async fn invalid_input_keeps_what_was_typed_and_explains_in_the_users_language()
         "error in Spanish"
     );
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     let ok = s
@@ -36,7 +36,7 @@ async fn invalid_input_keeps_what_was_typed_and_explains_in_the_users_language()
         .await;
     assert_eq!(ok.status(), 303);
     let count2: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(count2, count + 1);
@@ -151,7 +151,7 @@ async fn the_high_risk_figure_counts_only_open_high_risk_cases() {
     let h = &app.haven;
     let rows: Vec<(String, Option<String>, String)> =
         sqlx::query_as("SELECT id, risk_level, status FROM cases")
-            .fetch_all(h.db.pool())
+            .fetch_all(app.store.pool())
             .await
             .unwrap();
     for user in [

@@ -42,7 +42,7 @@ async fn consents_are_recorded_checked_and_withdrawn() {
         let app = &app;
         let shelter = shelter.clone();
         async move {
-            let mut tx = app.haven.db.begin().await.unwrap();
+            let mut tx = app.store.begin().await.unwrap();
             let r = app
                 .haven
                 .consent_check(
@@ -98,7 +98,7 @@ async fn consents_are_recorded_checked_and_withdrawn() {
 
     // Sealed at rest.
     let guardians: Vec<Option<Vec<u8>>> = sqlx::query_scalar("SELECT guardian FROM consents")
-        .fetch_all(app.haven.db.pool())
+        .fetch_all(app.store.pool())
         .await
         .unwrap();
     assert!(
@@ -112,7 +112,7 @@ async fn consents_are_recorded_checked_and_withdrawn() {
     let ids: Vec<String> =
         sqlx::query_scalar("SELECT id FROM consents WHERE case_id = $1 AND given_by = 'guardian'")
             .bind(&case)
-            .fetch_all(app.haven.db.pool())
+            .fetch_all(app.store.pool())
             .await
             .unwrap();
     let res = cw
@@ -172,7 +172,7 @@ async fn consents_are_recorded_checked_and_withdrawn() {
     for action in ["consent.recorded", "consent.withdrawn"] {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = $1")
             .bind(action)
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
         assert!(n >= 1, "{action}");
@@ -282,7 +282,7 @@ async fn the_directory_is_searched_by_eligibility_and_kept_by_its_agency() {
 
     // Capacity: only the agency's staff (and the coordinator) update it; its age is shown.
     let id: String = sqlx::query_scalar("SELECT id FROM services WHERE name LIKE 'Hope%'")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(
@@ -308,7 +308,7 @@ async fn the_directory_is_searched_by_eligibility_and_kept_by_its_agency() {
     );
     sqlx::query("UPDATE services SET capacity_at = capacity_at - 864000 WHERE id = $1")
         .bind(&id)
-        .execute(app.haven.db.pool())
+        .execute(app.store.pool())
         .await
         .unwrap();
     let html = cw.get("/services").await.text().await.unwrap();

@@ -70,7 +70,7 @@ async fn every_dashboard_figure_is_the_count_of_the_list_it_opens() {
     let h = &app.haven;
     let rows: Vec<(String, Option<String>, String)> =
         sqlx::query_as("SELECT id, risk_level, status FROM cases")
-            .fetch_all(h.db.pool())
+            .fetch_all(app.store.pool())
             .await
             .unwrap();
     let mut seen = BTreeSet::new();

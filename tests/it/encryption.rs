@@ -96,7 +96,7 @@ async fn names_never_reach_the_database_in_clear() {
         303
     );
     let changes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_changes")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert!(changes > 0, "the edit wrote history rows to scan");
@@ -130,7 +130,7 @@ async fn names_never_reach_the_database_in_clear() {
             }
         }
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(app.haven.db.pool())
+            .execute(app.store.pool())
             .await
             .unwrap();
         let bytes = std::fs::read(&path).unwrap();
@@ -149,7 +149,7 @@ async fn names_never_reach_the_database_in_clear() {
                 "SELECT CAST(t AS TEXT) FROM {} t",
                 t.name
             )))
-            .fetch_all(app.haven.db.pool())
+            .fetch_all(app.store.pool())
             .await
             .unwrap();
             dump.push_str(&rows.join("\n"));

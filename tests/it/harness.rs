@@ -101,6 +101,8 @@ impl Drop for TestDb {
 pub(crate) struct TestApp {
     pub base: String,
     pub haven: Haven,
+    /// The database under `haven`, for tests that look at what is stored.
+    pub store: Db,
     pub db: TestDb,
     pub kek: Kek,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -124,7 +126,7 @@ impl TestApp {
         let ring = haven_core::keys::load_keyring(&store, &kek)
             .await
             .expect("load keyring");
-        let haven = Haven::new(store, &ring, policy).expect("haven");
+        let haven = Haven::new(store.clone(), &ring, policy).expect("haven");
         haven_core::demo::load(&haven, cases, |_, _| {})
             .await
             .expect("demo data");
@@ -144,6 +146,7 @@ impl TestApp {
         TestApp {
             base,
             haven,
+            store,
             db,
             kek,
             shutdown: Some(tx),
@@ -240,7 +243,7 @@ impl TestApp {
 
     /// The audit trail's events of one action, newest first.
     pub(crate) async fn audit_events(&self, action: &str) -> Vec<haven_store::audit::AuditRow> {
-        let mut conn = self.haven.db.pool().acquire().await.expect("connection");
+        let mut conn = self.store.pool().acquire().await.expect("connection");
         haven_store::audit::search(
             &mut conn,
             &haven_store::audit::AuditFilter {

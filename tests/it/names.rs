@@ -80,7 +80,7 @@ async fn the_name_index_is_rebuilt_when_its_recipe_changes() {
         .as_str()
         .unwrap()
         .to_string();
-    let pool = h.db.pool();
+    let pool = app.store.pool();
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM person_name_index")
         .fetch_one(pool)
         .await
@@ -146,7 +146,7 @@ async fn arbitrary_names_through_every_path_of_the_server() {
     let s = app.login("coordinator").await;
     let token = s.token().await;
     let workshop: String = sqlx::query_scalar("SELECT id FROM workshops LIMIT 1")
-        .fetch_optional(app.haven.db.pool())
+        .fetch_optional(app.store.pool())
         .await
         .unwrap()
         .unwrap_or_default();
@@ -338,7 +338,7 @@ async fn a_stopped_reindex_continues_where_it_was() {
         .as_str()
         .unwrap()
         .to_string();
-    let pool = h.db.pool();
+    let pool = app.store.pool();
     let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM persons ORDER BY id")
         .fetch_all(pool)
         .await

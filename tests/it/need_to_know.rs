@@ -405,7 +405,7 @@ async fn administrators_never_know_a_password_and_new_case_accounts_are_announce
     );
     // An expired code no longer works.
     sqlx::query("UPDATE account_enrolments SET expires_at = 0")
-        .execute(app.haven.db.pool())
+        .execute(app.store.pool())
         .await
         .unwrap();
     assert_eq!(

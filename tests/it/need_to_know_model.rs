@@ -138,7 +138,7 @@ async fn run(ops: Vec<Op>) {
                 let person: String =
                     sqlx::query_scalar("SELECT person_id FROM cases WHERE id = $1")
                         .bind(id.to_string())
-                        .fetch_one(h.db.pool())
+                        .fetch_one(app.store.pool())
                         .await
                         .unwrap();
                 let person: PersonId = person.parse().unwrap();

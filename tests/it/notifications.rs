@@ -251,7 +251,7 @@ async fn referral_moves_notify_the_other_side_in_app_and_by_mail_without_persona
     let raw: Vec<u8> =
         sqlx::query_scalar("SELECT outcome FROM case_services WHERE case_id = $1 LIMIT 1")
             .bind(case.to_string())
-            .fetch_one(h.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert!(!raw.windows(7).any(|w| w == b"Clothes"));
@@ -425,7 +425,7 @@ async fn overdue_referrals_are_reminded_once_with_a_controllable_clock() {
     sqlx::query("UPDATE referrals SET due_at = $1 WHERE id = $2")
         .bind(t0 - 60)
         .bind(&id)
-        .execute(h.db.pool())
+        .execute(app.store.pool())
         .await
         .unwrap();
     let dash = app
@@ -547,7 +547,7 @@ async fn a_declined_referral_is_redirected_under_the_new_agencys_consent() {
     let redirected_from: Option<String> =
         sqlx::query_scalar("SELECT redirected_from FROM referrals WHERE id = $1")
             .bind(&new_id)
-            .fetch_one(h.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(redirected_from.as_deref(), Some(id.as_str()));
@@ -571,7 +571,7 @@ async fn a_declined_referral_is_redirected_under_the_new_agencys_consent() {
     let moved: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'referral.moved' AND details LIKE '%redirected%'",
     )
-    .fetch_one(h.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert_eq!(moved, 1);
@@ -619,7 +619,7 @@ async fn the_printable_referral_holds_the_shared_sections_and_the_consent_only()
     assert!(has("caseworker@haven.example"), "the sender's contact");
     let printed: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'referral.printed'")
-            .fetch_one(h.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(printed, 1, "the download is audited");

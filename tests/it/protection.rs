@@ -94,7 +94,7 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     let raw: Vec<u8> =
         sqlx::query_scalar("SELECT safety_plan FROM risk_assessments WHERE case_id = $1")
             .bind(case.to_string())
-            .fetch_one(h.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert!(!raw.windows(7).any(|w| w == b"shelter"));
@@ -354,7 +354,7 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
     // The goals are sealed at rest.
     let raw: Vec<u8> = sqlx::query_scalar("SELECT goals FROM assistance_plans WHERE case_id = $1")
         .bind(case.to_string())
-        .fetch_one(h.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert!(!raw.windows(6).any(|w| w == b"school"));
@@ -464,7 +464,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
             "SELECT {col} FROM {table} WHERE case_id = $1"
         )))
         .bind(case.to_string())
-        .fetch_one(h.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
         assert!(
@@ -474,7 +474,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
     }
     let audited: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'protection.saved'")
-            .fetch_one(h.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(audited, 3);

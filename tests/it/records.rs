@@ -131,7 +131,7 @@ async fn a_second_edit_is_refused_with_what_changed_and_nothing_is_lost() {
         "SELECT COUNT(*) FROM audit_events WHERE action = 'case.edit_conflict' AND target_id = $1",
     )
     .bind(&id)
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert_eq!(conflicts, 1, "the refused save is in the audit trail");
@@ -297,7 +297,7 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
     let target: String = sqlx::query_scalar(
         "SELECT a.id FROM agencies a JOIN users u ON u.agency_id = a.id WHERE u.username = 'childcare'",
     )
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     let cw_path = path.clone();
@@ -338,7 +338,7 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'case.listed' AND details LIKE '%transfers_offered%'",
     )
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert_eq!(
@@ -346,7 +346,7 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
         "reading the offers (and their reasons) is audited; the dashboard count is not"
     );
     let tid: String = sqlx::query_scalar("SELECT id FROM case_transfers WHERE status = 'pending'")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(
@@ -401,7 +401,7 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
     assert!(approvals.contains("Needs the CPA"), "{approvals}");
     let waiting: String =
         sqlx::query_scalar("SELECT id FROM case_transfers WHERE status = 'awaiting_approval'")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(
@@ -431,7 +431,7 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
     .await;
     let waiting: String =
         sqlx::query_scalar("SELECT id FROM case_transfers WHERE status = 'awaiting_approval'")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(
@@ -557,7 +557,7 @@ async fn notes_route_perpetrators_and_attachments_are_sealed_and_audited() {
         assert!(page.contains(shown), "case page shows {shown}");
     }
     let aid: String = sqlx::query_scalar("SELECT id FROM case_attachments")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     let dl = cw.get(&format!("{path}/attachments/{aid}")).await;
@@ -588,7 +588,7 @@ async fn notes_route_perpetrators_and_attachments_are_sealed_and_audited() {
     ] {
         let blobs: Vec<Vec<u8>> =
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT {column} FROM {table}")))
-                .fetch_all(app.haven.db.pool())
+                .fetch_all(app.store.pool())
                 .await
                 .unwrap();
         assert!(!blobs.is_empty());
@@ -610,7 +610,7 @@ async fn notes_route_perpetrators_and_attachments_are_sealed_and_audited() {
     let actions: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY seq")
             .bind(&id)
-            .fetch_all(app.haven.db.pool())
+            .fetch_all(app.store.pool())
             .await
             .unwrap();
     for a in [
@@ -709,11 +709,11 @@ async fn drafts_are_private_resumable_and_deleted_when_the_case_opens() {
     let html = res.text().await.unwrap();
     assert!(html.contains("Draft saved"));
     let did: String = sqlx::query_scalar("SELECT id FROM case_drafts")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     let data: Vec<u8> = sqlx::query_scalar("SELECT data FROM case_drafts")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert!(
@@ -739,7 +739,7 @@ async fn drafts_are_private_resumable_and_deleted_when_the_case_opens() {
     let opened = cw.post_form("/cases/new", &fields).await;
     assert_eq!(opened.status(), 303);
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_drafts")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(left, 0, "the draft is gone once the case is open");
@@ -796,7 +796,7 @@ async fn search_by_nationality_region_exploitation_agency_and_dates() {
     let details: Vec<String> = sqlx::query_scalar(
         "SELECT details FROM audit_events WHERE action = 'case.searched' ORDER BY seq",
     )
-    .fetch_all(app.haven.db.pool())
+    .fetch_all(app.store.pool())
     .await
     .unwrap();
     assert!(details.iter().any(|d| d.contains("\"nationality\":\"BR\"")));
@@ -857,7 +857,7 @@ async fn both_query_shapes_of_a_filter_agree() {
         .await
         .unwrap();
     let scope = *p.case_list().unwrap().scope();
-    let mut conn = app.haven.db.pool().acquire().await.unwrap();
+    let mut conn = app.store.pool().acquire().await.unwrap();
     let mut compared = 0;
     for (nationality, exploitation) in [
         (Some("GY"), None),

@@ -155,7 +155,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     // Withdrawn, then expired consent.
     let consents: Vec<String> = sqlx::query_scalar("SELECT id FROM consents WHERE case_id = $1")
         .bind(child.to_string())
-        .fetch_all(h.db.pool())
+        .fetch_all(app.store.pool())
         .await
         .unwrap();
     for c in &consents {
@@ -416,7 +416,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     // Every move audited; the reason and answers sealed.
     let moved: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'referral.moved'")
-            .fetch_one(h.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(
@@ -424,7 +424,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         "send, accept, start, complete, accept, revoke, decline"
     );
     let reasons: Vec<Option<Vec<u8>>> = sqlx::query_scalar("SELECT reason FROM referrals")
-        .fetch_all(h.db.pool())
+        .fetch_all(app.store.pool())
         .await
         .unwrap();
     assert!(

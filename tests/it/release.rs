@@ -13,7 +13,7 @@ const NAME: &str = "Xiomaraquintana";
 pub(crate) async fn audit_count(app: &TestApp, action: &str) -> i64 {
     sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events WHERE action = $1")
         .bind(action.to_string())
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap()
 }

@@ -378,7 +378,7 @@ async fn adding_a_record_and_looking_again_shows_nothing_until_the_next_period()
     assert!(html.contains("Figures as of"), "{html}");
     // The next period: figures computed again, with the new cases.
     sqlx::query("UPDATE stats_snapshots SET computed_at = computed_at - 172800")
-        .execute(app.haven.db.pool())
+        .execute(app.store.pool())
         .await
         .unwrap();
     let next = stats(&app, &token).await;
@@ -399,7 +399,7 @@ async fn every_statistic_matches_an_independent_count_and_hides_small_ones() {
     let app = TestApp::spawn_with(Default::default(), 90).await;
     let token = app.login("analyst").await.token().await;
     let s = stats(&app, &token).await;
-    let pool = app.haven.db.pool();
+    let pool = app.store.pool();
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
         .fetch_one(pool)
         .await

@@ -84,11 +84,11 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     sqlx::query("UPDATE cases SET closed_at = $1 WHERE id = $2")
         .bind(now - 6 * YEAR)
         .bind(old.to_string())
-        .execute(h.db.pool())
+        .execute(app.store.pool())
         .await
         .unwrap();
     let before_stats: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
-        .fetch_one(h.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
 
@@ -98,7 +98,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     assert!(!r.done);
     let summary: Option<Vec<u8>> = sqlx::query_scalar("SELECT summary FROM cases WHERE id = $1")
         .bind(old.to_string())
-        .fetch_one(h.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert!(summary.is_some());
@@ -114,7 +114,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
         "SELECT summary, closure_note, anonymised_at, opened_at FROM cases WHERE id = $1",
     )
     .bind(old.to_string())
-    .fetch_one(h.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert!(row.0.is_none() && row.1.is_none() && row.2.is_some());
@@ -129,7 +129,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
          JOIN cases c ON c.person_id = p.id WHERE c.id = $1",
     )
     .bind(old.to_string())
-    .fetch_one(h.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert!(
@@ -158,14 +158,14 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     ] {
         let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
             .bind(old.to_string())
-            .fetch_one(h.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
         assert_eq!(n, 0, "{what}");
     }
     // Still counted; still readable (without anything personal); the recent case untouched.
     let after_stats: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
-        .fetch_one(h.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(before_stats, after_stats);
@@ -178,7 +178,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     // Audited, and the chain still verifies.
     let audited: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'case.anonymised'")
-            .fetch_one(h.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(audited, 1);

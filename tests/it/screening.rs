@@ -84,7 +84,7 @@ async fn a_screening_is_evaluated_sealed_audited_and_need_to_know() {
     let (answers, place): (Vec<u8>, Vec<u8>) =
         sqlx::query_as("SELECT answers, place FROM screenings WHERE id = $1")
             .bind(&id)
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     let hay = |b: &[u8], n: &str| b.windows(n.len()).any(|w| w == n.as_bytes());
@@ -93,7 +93,7 @@ async fn a_screening_is_evaluated_sealed_audited_and_need_to_know() {
     let (outcome, region): (String, String) =
         sqlx::query_as("SELECT outcome, region FROM screenings WHERE id = $1")
             .bind(&id)
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(
@@ -118,12 +118,12 @@ async fn a_screening_is_evaluated_sealed_audited_and_need_to_know() {
 
     let recorded: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'screening.recorded'")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     let viewed: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'screening.viewed'")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!((recorded, viewed), (1, 1));
@@ -273,7 +273,7 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
     let searched: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'case.searched' AND details LIKE '%screening_duplicate_check%'",
     )
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert_eq!(searched, 1);
@@ -331,13 +331,13 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
     let new_case = location(&res).trim_start_matches("/cases/").to_string();
     let linked: Option<String> = sqlx::query_scalar("SELECT case_id FROM screenings WHERE id = $1")
         .bind(&second)
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(linked.as_deref(), Some(new_case.as_str()));
     let linked_events: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'screening.linked'")
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert_eq!(linked_events, 2);

@@ -8,7 +8,7 @@ const WHAT: &str = "Two girls kept in the back room of the Golden Star bar at th
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap()
 }
@@ -80,7 +80,7 @@ async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
     let (body, region, channel, entered_by): (Vec<u8>, String, String, Option<String>) =
         sqlx::query_as("SELECT body, region, channel, entered_by FROM tips WHERE reference = $1")
             .bind(reference)
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
     assert!(!body.windows(10).any(|w| w == b"Golden Sta"));
@@ -91,7 +91,7 @@ async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
     let (user, ip): (Option<String>, Option<String>) = sqlx::query_as(
         "SELECT actor_user_id, ip FROM audit_events WHERE action = 'tip.received' ORDER BY seq DESC",
     )
-    .fetch_one(app.haven.db.pool())
+    .fetch_one(app.store.pool())
     .await
     .unwrap();
     assert_eq!((user, ip), (None, None));
@@ -356,7 +356,7 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
     }
     let note: Vec<u8> = sqlx::query_scalar("SELECT triage_note FROM tips WHERE id = $1")
         .bind(&id2)
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert!(!note.windows(6).any(|w| w == b"hung u"));
@@ -393,7 +393,7 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
     assert!(html.contains("href=\"/tips\""), "the demo leaves open tips");
     // The page forms: close the demo's first open tip with a reason.
     let open: Vec<String> = sqlx::query_scalar("SELECT id FROM tips WHERE status = 'new'")
-        .fetch_all(app.haven.db.pool())
+        .fetch_all(app.store.pool())
         .await
         .unwrap();
     let res = coordinator_s

@@ -105,7 +105,7 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
 
     // The sheet: a preview first, nothing written.
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trainees")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     let res = upload(
@@ -125,7 +125,7 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
     );
     assert!(html.contains("Atlantide") && html.contains("Sexe"));
     let after_preview: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trainees")
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(after_preview, before, "a preview writes nothing");
@@ -152,7 +152,7 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
     // Sealed at rest.
     let names: Vec<Vec<u8>> =
         sqlx::query_scalar("SELECT first_name FROM trainees WHERE first_name IS NOT NULL")
-            .fetch_all(app.haven.db.pool())
+            .fetch_all(app.store.pool())
             .await
             .unwrap();
     assert!(names.iter().all(|n| !n.windows(5).any(|w| w == b"Lucie")));
@@ -209,7 +209,7 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
     assert_eq!(res.status(), 303);
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enrolments WHERE workshop_id = $1")
         .bind(&ws)
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(count, 4);
@@ -219,7 +219,7 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
         "SELECT trainee_id FROM enrolments WHERE workshop_id = $1 ORDER BY created_at, trainee_id",
     )
     .bind(&ws)
-    .fetch_all(app.haven.db.pool())
+    .fetch_all(app.store.pool())
     .await
     .unwrap();
     let days = ["2026-02-23", "2026-02-24", "2026-02-25"];
@@ -260,7 +260,7 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
     );
     let saved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attendance WHERE workshop_id = $1")
         .bind(&ws)
-        .fetch_one(app.haven.db.pool())
+        .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(saved, 0, "nothing saved from a refused register");
@@ -291,7 +291,7 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
          AND workshop_id = $1 ORDER BY trainee_id",
     )
     .bind(&ws)
-    .fetch_all(app.haven.db.pool())
+    .fetch_all(app.store.pool())
     .await
     .unwrap();
     assert_eq!(codes.len(), 2);
@@ -446,7 +446,7 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
     ] {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = $1")
             .bind(action)
-            .fetch_one(app.haven.db.pool())
+            .fetch_one(app.store.pool())
             .await
             .unwrap();
         assert!(n >= 1, "{action}");

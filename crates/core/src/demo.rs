@@ -2337,6 +2337,14 @@ impl Haven {
     }
 }
 
+/// Whether the demo was loaded into this database already.
+pub async fn loaded(h: &Haven) -> Result<bool> {
+    let mut conn = h.db.pool().acquire().await?;
+    Ok(haven_store::settings::get(&mut conn, "demo_loaded")
+        .await?
+        .is_some())
+}
+
 /// Loads the demo into an empty database. `progress(done, total)` is called as cases are made.
 pub async fn load(
     h: &Haven,
@@ -2561,6 +2569,8 @@ pub async fn load(
     tx.commit().await?;
     h.demo_referrals(&user_ids, &agency_ids, t0).await?;
     h.demo_protection(&user_ids, t0).await?;
+    let mut conn = h.db.pool().acquire().await?;
+    haven_store::settings::set(&mut conn, "demo_loaded", "1").await?;
     Ok(DemoSummary {
         agencies: AGENCIES.len(),
         users: summary_users,

@@ -27,6 +27,7 @@ pub use platform::{backup, keys, notifications, retention};
 pub use referrals::consents;
 pub use statistics as stats;
 pub use statistics::release;
+pub use support::clock::Clock;
 pub use support::sealed;
 use support::unit;
 
@@ -122,7 +123,7 @@ impl Default for Policy {
 /// passed explicitly (no global state).
 #[derive(Clone, Debug)]
 pub struct Haven {
-    pub db: Db,
+    db: Db,
     cipher: FieldCipher,
     blind: BlindIndex,
     audit: AuditKeys,
@@ -132,6 +133,7 @@ pub struct Haven {
     /// sign-ins queues instead of exhausting memory and the blocking thread pool.
     hashing: std::sync::Arc<tokio::sync::Semaphore>,
     pub policy: Policy,
+    clock: support::clock::Clock,
 }
 
 impl Haven {
@@ -155,7 +157,24 @@ impl Haven {
                     .unwrap_or(2),
             )),
             policy,
+            clock: support::clock::Clock::system(),
         })
+    }
+
+    /// The same, reading the time from `clock` (a controlled one in tests).
+    pub fn with_clock(mut self, clock: support::clock::Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The time every use-case acts at.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Today's date (UTC) by the same clock.
+    pub fn today(&self) -> time::Date {
+        self.clock.today()
     }
 
     pub(crate) async fn verify_password(&self, password: &str, phc: &str) -> bool {
@@ -166,6 +185,11 @@ impl Haven {
     pub(crate) async fn hash_password(&self, password: &str) -> Result<String> {
         let _permit = self.hashing.acquire().await;
         Ok(haven_crypto::password::hash(password.to_string()).await?)
+    }
+
+    /// Whether the database answers (the readiness probe).
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
     }
 
     pub fn cipher(&self) -> &FieldCipher {

@@ -8,7 +8,7 @@ use haven_store::agencies::{self, AgencyRow};
 use haven_store::users::{self, UserRow};
 use haven_store::{sessions, tokens};
 
-use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, FieldError, Haven, Origin, Result, actor};
 
 /// How long an enrolment code is valid.
 pub const ENROLMENT_SECS: i64 = 72 * 3600;
@@ -196,7 +196,7 @@ impl Haven {
             phone: opt(&a.phone),
             email: opt(&a.email),
             coordination_consent: a.coordination_consent,
-            created_at: now(),
+            created_at: self.now(),
         };
         let mut tx = self.db.begin().await?;
         agencies::insert(&mut tx, &row).await.map_err(|e| match e {
@@ -208,7 +208,7 @@ impl Haven {
             self.audit_keys(),
             &by.actor(origin),
             Event::new(Action::AgencyCreated).target("agency", row.id),
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -231,7 +231,14 @@ impl Haven {
         let ev = Event::new(Action::AgencyUpdated)
             .target("agency", id)
             .details(serde_json::json!({"coordination_consent": consent}));
-        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &by.actor(origin),
+            ev,
+            self.now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -338,7 +345,7 @@ impl Haven {
             totp_secret: None,
             totp_last_step: None,
             language: None,
-            created_at: now(),
+            created_at: self.now(),
             last_login_at: None,
             email,
         };
@@ -349,7 +356,7 @@ impl Haven {
             }
             e => e.into(),
         })?;
-        let t = now();
+        let t = self.now();
         let credential = if enrol {
             self.issue_enrolment(&mut tx, row.id, by, t).await?
         } else {
@@ -436,7 +443,7 @@ impl Haven {
         new_password: &str,
         origin: &Origin,
     ) -> Result<()> {
-        let t = now();
+        let t = self.now();
         let username = username.trim().to_lowercase();
         let refused = || CoreError::invalid("code", "error-enrolment-refused");
         let mut tx = self.db.begin().await?;
@@ -523,7 +530,7 @@ impl Haven {
         {
             return Err(CoreError::invalid("role", "error-own-account"));
         }
-        let t = now();
+        let t = self.now();
         let mut tx = self.db.begin().await?;
         let u = users::by_id(&mut tx, id)
             .await?
@@ -599,7 +606,7 @@ impl Haven {
             self.audit_keys(),
             &by.actor(origin),
             Event::new(action).target("user", id),
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -624,7 +631,7 @@ impl Haven {
         }
         let pw = generate_password();
         let hash = self.hash_password(&pw).await?;
-        let t = now();
+        let t = self.now();
         let mut tx = self.db.begin().await?;
         if !users::set_password(&mut tx, id, &hash, !enrol).await? {
             return Err(CoreError::NotFound);

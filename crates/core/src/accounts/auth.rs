@@ -11,7 +11,7 @@ use haven_store::sessions::{self, SessionRow};
 use haven_store::users::{self, UserRow};
 use haven_store::{Conn, tokens};
 
-use crate::{CoreError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor};
 
 /// A signed-in session as a request sees it.
 #[derive(Clone, Debug)]
@@ -84,7 +84,7 @@ pub struct Enrolment {
 
 impl Haven {
     async fn record(&self, conn: &mut Conn, actor: &Actor, event: Event) -> Result<()> {
-        haven_audit::record(conn, self.audit_keys(), actor, event, now()).await?;
+        haven_audit::record(conn, self.audit_keys(), actor, event, self.now()).await?;
         Ok(())
     }
 
@@ -148,7 +148,7 @@ impl Haven {
             .policy
             .lockout_base_secs
             .saturating_mul(1i64 << over.min(20));
-        Some(now() + secs.min(self.policy.lockout_max_secs))
+        Some(self.now() + secs.min(self.policy.lockout_max_secs))
     }
 
     /// Checks a user name and password. `None` means refused, with one message for every reason
@@ -160,7 +160,7 @@ impl Haven {
         origin: &Origin,
     ) -> Result<Option<NewSession>> {
         let username = username.trim().to_lowercase();
-        let t = now();
+        let t = self.now();
         let (user, address_blocked) = {
             let mut conn = self.db.pool().acquire().await?;
             let blocked = match &origin.ip {
@@ -262,7 +262,7 @@ impl Haven {
         let Some((s, u)) = sessions::get_with_user(&mut conn, &hash).await? else {
             return Ok(None);
         };
-        let t = now();
+        let t = self.now();
         let expired = t - s.last_seen_at > self.policy.session_idle_secs
             || t - s.created_at > self.policy.session_absolute_secs
             || u.disabled;
@@ -279,7 +279,7 @@ impl Haven {
 
     /// Deletes every session past its idle or absolute limit (run periodically by `serve`).
     pub async fn purge_expired_sessions(&self) -> Result<u64> {
-        let t = now();
+        let t = self.now();
         let mut conn = self.db.pool().acquire().await?;
         sessions::purge_login_failures(&mut conn, t - self.policy.address_window_secs).await?;
         users::purge_login_locks(&mut conn, t - 86_400).await?;
@@ -334,7 +334,7 @@ impl Haven {
             Some(blob) => self.cipher().decrypt(blob, &aad)?,
             None => return Ok(None),
         };
-        let t = now();
+        let t = self.now();
         let address = self.lock_address(origin);
         // Counted before checking, atomically, like passwords (see `login`).
         let attempt = users::reserve_attempt(&mut tx, user.id, &address, t).await?;
@@ -425,7 +425,7 @@ impl Haven {
         let Some(e) = self.resume_mfa_enrolment(s, sealed) else {
             return Ok(None);
         };
-        let t = now();
+        let t = self.now();
         let Some(step) = totp::check(&e.secret, code, t as u64) else {
             return Ok(None);
         };
@@ -454,7 +454,7 @@ impl Haven {
         let Some((t, u)) = tokens::get_with_user(&mut conn, &hash).await? else {
             return Ok(None);
         };
-        let n = now();
+        let n = self.now();
         if t.revoked || u.disabled || t.expires_at.is_some_and(|e| e <= n) {
             return Ok(None);
         }

@@ -10,7 +10,7 @@ use haven_store::tokens::{self, TokenRow};
 use haven_store::{sessions, users};
 
 use crate::auth::SessionInfo;
-use crate::{CoreError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor};
 
 impl Haven {
     pub async fn set_language(&self, s: &SessionInfo, lang: Option<Lang>) -> Result<()> {
@@ -32,7 +32,7 @@ impl Haven {
             self.audit_keys(),
             &actor(&s.principal, origin),
             ev,
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -79,7 +79,7 @@ impl Haven {
             self.audit_keys(),
             &actor(&s.principal, origin),
             Event::new(Action::PasswordChanged).target("user", user.id),
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -111,7 +111,7 @@ impl Haven {
             return Err(CoreError::invalid("label", "error-too-long"));
         }
         let clear = token::generate("hvn_");
-        let t = now();
+        let t = self.now();
         let row = TokenRow {
             id: TokenId::new(),
             user_id: s.principal.user_id,
@@ -147,7 +147,7 @@ impl Haven {
             self.audit_keys(),
             &actor(&s.principal, origin),
             Event::new(Action::TokenRevoked).target("token", id),
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

@@ -10,8 +10,8 @@ use haven_domain::text::{self, Lines};
 use haven_store::case_parts::{self, AttachmentRow, EventRow, PerpetratorRow};
 
 use crate::files::{self, ScanVerdict, Scanner};
-use crate::support::{opt, today};
-use crate::{CoreError, Haven, Origin, Result, actor, now};
+use crate::support::opt;
+use crate::{CoreError, Haven, Origin, Result, actor};
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct NoteView {
@@ -162,7 +162,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, id, origin).await?;
         let w = tx.cap();
-        let t = now();
+        let t = self.now();
         let note = self.insert_note(&mut tx, &w, p.user_id, body, t).await?;
         let ev = Event::new(Action::NoteAdded)
             .target("case", id)
@@ -180,11 +180,11 @@ impl Haven {
         mut data: EventData,
         origin: &Origin,
     ) -> Result<String> {
-        data.normalise(today()).map_err(CoreError::Invalid)?;
+        data.normalise(self.today()).map_err(CoreError::Invalid)?;
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, id, origin).await?;
         let w = tx.cap();
-        let t = now();
+        let t = self.now();
         let (eid, created_at) = match event_id {
             Some(e) => {
                 let old = case_parts::get_event(&mut tx, &w, e)
@@ -236,7 +236,7 @@ impl Haven {
         let ev = Event::new(Action::EventDeleted)
             .target("case", id)
             .details(serde_json::json!({"event_id": event_id}));
-        tx.commit(self, ev, now()).await?;
+        tx.commit(self, ev, self.now()).await?;
         Ok(())
     }
 
@@ -253,7 +253,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, id, origin).await?;
         let w = tx.cap();
-        let t = now();
+        let t = self.now();
         let (pid, created_at) = match perpetrator_id {
             Some(x) => {
                 let existing = case_parts::list_perpetrators(&mut tx, &w)
@@ -299,7 +299,7 @@ impl Haven {
         let ev = Event::new(Action::PerpetratorDeleted)
             .target("case", id)
             .details(serde_json::json!({"perpetrator_id": perpetrator_id}));
-        tx.commit(self, ev, now()).await?;
+        tx.commit(self, ev, self.now()).await?;
         Ok(())
     }
 
@@ -371,7 +371,7 @@ impl Haven {
             case_id: id,
             uploaded_by: p.user_id,
             uploader_name: String::new(),
-            created_at: now(),
+            created_at: self.now(),
             name: c.encrypt(&checked.safe_name, &sealed::CASE_ATTACHMENTS_NAME.of(&aid)),
             content_type: checked.kind.content_type().to_string(),
             size: checked.size as i64,
@@ -387,7 +387,7 @@ impl Haven {
                 "size": row.size,
                 "scan": scan,
             }));
-        tx.commit(self, ev, now()).await?;
+        tx.commit(self, ev, self.now()).await?;
         Ok(aid)
     }
 
@@ -433,7 +433,7 @@ impl Haven {
         let ev = Event::new(Action::AttachmentDeleted)
             .target("case", id)
             .details(serde_json::json!({"attachment_id": attachment_id}));
-        tx.commit(self, ev, now()).await?;
+        tx.commit(self, ev, self.now()).await?;
         Ok(())
     }
 }

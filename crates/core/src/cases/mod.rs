@@ -472,14 +472,21 @@ impl Haven {
         from_draft: Option<&str>,
         origin: &Origin,
     ) -> Result<(CaseId, String)> {
-        record.normalise(today()).map_err(CoreError::Invalid)?;
+        record.normalise(self.today()).map_err(CoreError::Invalid)?;
         let p = cap.principal();
         let mut tx = self.db.begin().await?;
         let (case_id, number) = self
-            .insert_record(&mut tx, p.agency_id, p.user_id, &record, now())
+            .insert_record(&mut tx, p.agency_id, p.user_id, &record, self.now())
             .await?;
         let ev = Event::new(Action::CaseCreated).target("case", case_id);
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(p, origin),
+            ev,
+            self.now(),
+        )
+        .await?;
         // A draft of this user opened from a screening brings the screening to the new case.
         if let Some(d) = from_draft
             && case_parts::delete_draft(&mut tx, p.user_id, d).await?
@@ -488,8 +495,14 @@ impl Haven {
                 let ev = Event::new(Action::ScreeningLinked)
                     .target("screening", &sid)
                     .details(serde_json::json!({"case_id": case_id.to_string()}));
-                haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now())
-                    .await?;
+                haven_audit::record(
+                    &mut tx,
+                    self.audit_keys(),
+                    &actor(p, origin),
+                    ev,
+                    self.now(),
+                )
+                .await?;
             }
         }
         tx.commit().await?;
@@ -592,7 +605,7 @@ impl Haven {
             .iter()
             .map(Into::into)
             .collect();
-        let today = today();
+        let today = self.today();
         let consents = self
             .consent_views(tx, c.id, record.person.is_child(today))
             .await?;
@@ -728,7 +741,7 @@ impl Haven {
         mut record: CaseRecord,
         origin: &Origin,
     ) -> Result<i64> {
-        record.normalise(today()).map_err(CoreError::Invalid)?;
+        record.normalise(self.today()).map_err(CoreError::Invalid)?;
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, id, origin).await?;
         let w = tx.cap();
@@ -746,7 +759,7 @@ impl Haven {
                 .details(
                     serde_json::json!({"base_version": base_version, "current_version": c.version}),
                 );
-            tx.commit(self, ev, now()).await?;
+            tx.commit(self, ev, self.now()).await?;
             return Err(CoreError::Conflict(changes));
         }
         let person = cases::get_person(&mut tx, c.person_id)
@@ -758,7 +771,7 @@ impl Haven {
             tx.rollback().await?;
             return Ok(c.version);
         }
-        let t = now();
+        let t = self.now();
         let new_version = c.version + 1;
         let person_changed = old.person != record.person;
         if person_changed {
@@ -924,7 +937,7 @@ impl Haven {
         if !haven_domain::record::may_close(c.status) {
             return Err(CoreError::invalid("status", "error-already-closed"));
         }
-        let t = now();
+        let t = self.now();
         let sealed = self
             .cipher()
             .encrypt_opt(opt(note), &sealed::CASES_CLOSURE_NOTE.of(id));
@@ -962,7 +975,7 @@ impl Haven {
         if !haven_domain::record::may_reopen(c.status) {
             return Err(CoreError::invalid("status", "error-not-closed"));
         }
-        let t = now();
+        let t = self.now();
         let w = tx.cap();
         cases::set_closure(&mut tx, &w, CaseStatus::Active, None, None, t).await?;
         self.status_change(&mut tx, &c, &w, t, CaseStatus::Active, None)
@@ -1049,7 +1062,7 @@ impl Haven {
                 .unwrap_or_default(),
             None => String::new(),
         };
-        let t = now();
+        let t = self.now();
         cases::set_assigned(&mut tx, &w, user, t).await?;
         cases::bump_version(&mut tx, &w, c.version, t).await?;
         self.record_change(

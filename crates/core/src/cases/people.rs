@@ -12,8 +12,7 @@ use haven_store::cases;
 
 use crate::cases::{CaseDoc, ChangeView};
 use crate::casework::CaseParts;
-use crate::support::today;
-use crate::{CoreError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor};
 
 #[derive(Clone, Debug)]
 pub struct PersonDoc {
@@ -144,12 +143,19 @@ impl Haven {
         let mut record = self.load_record(&mut tx, &first_case, &row).await?;
         let old = record.clone();
         record.person = std::mem::take(&mut data);
-        record.normalise(today()).map_err(CoreError::Invalid)?;
+        record.normalise(self.today()).map_err(CoreError::Invalid)?;
         if row.version != base_version {
             let ev = Event::new(Action::CaseEditConflict)
                 .outcome("refused")
                 .target("person", id);
-            haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
+            haven_audit::record(
+                &mut tx,
+                self.audit_keys(),
+                &actor(p, origin),
+                ev,
+                self.now(),
+            )
+            .await?;
             tx.commit().await?;
             return Err(CoreError::Conflict(Vec::new()));
         }
@@ -158,7 +164,7 @@ impl Haven {
             tx.rollback().await?;
             return Ok(row.version);
         }
-        let t = now();
+        let t = self.now();
         let new_row = self.person_row(id, &record.person, row.version + 1, row.created_at, t)?;
         if !cases::update_person(&mut tx, &writer, &new_row, row.version).await? {
             return Err(CoreError::internal("person changed inside the transaction"));
@@ -252,7 +258,7 @@ impl Haven {
         let ev = Event::new(Action::SubjectAccessReport).target("case", id);
         tx.finish(self, ev).await?;
         Ok(SubjectAccessReport {
-            generated_at: now(),
+            generated_at: self.now(),
             parts: doc.parts.clone(),
             doc,
             history,

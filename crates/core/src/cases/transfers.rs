@@ -14,8 +14,8 @@ use haven_domain::{AgencyId, CaseId};
 use haven_store::case_parts::{self, DraftRow, TransferRow};
 use haven_store::cases;
 
-use crate::support::{opt, today};
-use crate::{CoreError, FieldError, Haven, Origin, Result, actor, now};
+use crate::support::opt;
+use crate::{CoreError, FieldError, Haven, Origin, Result, actor};
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct TransferView {
@@ -86,7 +86,7 @@ impl Haven {
             return Err(CoreError::invalid("to_agency", "error-transfer-pending"));
         }
         let tid = uuid::Uuid::now_v7().to_string();
-        let t = now();
+        let t = self.now();
         let row = TransferRow {
             reason: self
                 .cipher()
@@ -207,7 +207,7 @@ impl Haven {
         let Some(t) = case_parts::get_transfer(&mut tx, transfer_id).await? else {
             return Err(CoreError::NotFound);
         };
-        let tnow = now();
+        let tnow = self.now();
         let sealed = self.cipher().encrypt_opt(
             opt(note),
             &sealed::CASE_TRANSFERS_DECISION_NOTE.of(transfer_id),
@@ -300,7 +300,7 @@ impl Haven {
             self.record_read(&actor(p, origin), ev).await?;
             return Err(CoreError::NotFound);
         }
-        let tnow = now();
+        let tnow = self.now();
         let status = match (accept, receiving) {
             (true, _) => "accepted",
             (false, true) => "declined",
@@ -386,7 +386,7 @@ impl Haven {
         mut record: CaseRecord,
         origin: &Origin,
     ) -> Result<String> {
-        let problems = record.normalise_draft(today());
+        let problems = record.normalise_draft(self.today());
         // Over-long text would be refused at the end anyway; refuse it now rather than store it.
         if problems.iter().any(|e| e.key == "error-too-long") {
             return Err(CoreError::Invalid(problems));
@@ -396,7 +396,7 @@ impl Haven {
             .map(str::to_string)
             .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
         let json = serde_json::to_string(&record).map_err(CoreError::internal)?;
-        let t = now();
+        let t = self.now();
         let row = DraftRow {
             data: self
                 .cipher()
@@ -421,7 +421,7 @@ impl Haven {
             .cipher()
             .decrypt(&d.data, &sealed::CASE_DRAFTS_DATA.of(&d.id))?;
         let mut record: CaseRecord = serde_json::from_str(&json).map_err(CoreError::internal)?;
-        let problems = record.normalise_draft(today());
+        let problems = record.normalise_draft(self.today());
         Ok(DraftView {
             id: d.id,
             updated_at: d.updated_at,
@@ -464,7 +464,14 @@ impl Haven {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::DraftDeleted).details(serde_json::json!({"draft_id": id}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(p, origin),
+            ev,
+            self.now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -472,6 +479,9 @@ impl Haven {
     /// Deletes abandoned drafts (run periodically by `serve`).
     pub async fn purge_drafts(&self) -> Result<u64> {
         let mut conn = self.db.pool().acquire().await?;
-        Ok(case_parts::purge_drafts(&mut conn, now() - self.policy.draft_max_age_secs).await?)
+        Ok(
+            case_parts::purge_drafts(&mut conn, self.now() - self.policy.draft_max_age_secs)
+                .await?,
+        )
     }
 }

@@ -22,7 +22,7 @@ use haven_matching::{Contribution, Model, Person};
 use haven_store::matching::{self as store, PairRow};
 use haven_store::{Conn, agencies, cases};
 
-use crate::{CoreError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor};
 
 /// From this probability a registration is warned of a possible match.
 pub const WARN_FROM: f64 = 0.3;
@@ -299,7 +299,7 @@ impl Haven {
         purpose: &'static str,
         origin: &Origin,
     ) -> Result<()> {
-        let t = now();
+        let t = self.now();
         let limit = self.policy.match_checks_per_hour;
         let mut tx = self.db.begin().await?;
         let key = format!("match-check:{}", p.user_id);
@@ -373,7 +373,7 @@ impl Haven {
                     explanation: serde_json::to_string(&reasons(&why))
                         .map_err(CoreError::internal)?,
                     status: "open".into(),
-                    found_at: now(),
+                    found_at: self.now(),
                     decided_by: None,
                     decided_at: None,
                     survivor: None,
@@ -569,7 +569,7 @@ impl Haven {
             self.record_read(&actor(p, origin), ev).await?;
             return Err(CoreError::invalid("pair", "error-duplicate-hidden-side"));
         }
-        let moved = store::merge_persons(&mut tx, gone, keep, now()).await?;
+        let moved = store::merge_persons(&mut tx, gone, keep, self.now()).await?;
         let moved_json =
             serde_json::to_string(&moved.iter().map(|c| c.to_string()).collect::<Vec<_>>())
                 .map_err(CoreError::internal)?;
@@ -577,7 +577,7 @@ impl Haven {
             from: "open",
             to: "merged",
             by: p.user_id,
-            at: now(),
+            at: self.now(),
             survivor: Some(keep),
             moved: Some(moved_json.as_str()),
         };
@@ -592,12 +592,12 @@ impl Haven {
         let ev = Event::new(Action::PersonMerged)
             .target("person", keep)
             .details(details.clone());
-        haven_audit::record(&mut tx, self.audit_keys(), &who, ev, now()).await?;
+        haven_audit::record(&mut tx, self.audit_keys(), &who, ev, self.now()).await?;
         for c in &moved {
             let ev = Event::new(Action::PersonMerged)
                 .target("case", c)
                 .details(details.clone());
-            haven_audit::record(&mut tx, self.audit_keys(), &who, ev, now()).await?;
+            haven_audit::record(&mut tx, self.audit_keys(), &who, ev, self.now()).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -630,7 +630,7 @@ impl Haven {
             .iter()
             .filter_map(|s| s.parse().ok())
             .collect();
-        store::unmerge_persons(&mut tx, gone, &moved, now()).await?;
+        store::unmerge_persons(&mut tx, gone, &moved, self.now()).await?;
         if !store::reopen(&mut tx, id, "merged").await? {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
@@ -642,12 +642,12 @@ impl Haven {
         let ev = Event::new(Action::PersonUnmerged)
             .target("person", gone)
             .details(details.clone());
-        haven_audit::record(&mut tx, self.audit_keys(), &who, ev, now()).await?;
+        haven_audit::record(&mut tx, self.audit_keys(), &who, ev, self.now()).await?;
         for c in &moved {
             let ev = Event::new(Action::PersonUnmerged)
                 .target("case", c)
                 .details(details.clone());
-            haven_audit::record(&mut tx, self.audit_keys(), &who, ev, now()).await?;
+            haven_audit::record(&mut tx, self.audit_keys(), &who, ev, self.now()).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -668,7 +668,7 @@ impl Haven {
             from: "open",
             to: "different",
             by: p.user_id,
-            at: now(),
+            at: self.now(),
             survivor: None,
             moved: None,
         };
@@ -676,7 +676,14 @@ impl Haven {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
         let ev = Event::new(Action::DuplicateDismissed).details(serde_json::json!({"pair": id}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(p, origin),
+            ev,
+            self.now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -695,7 +702,14 @@ impl Haven {
         let ev = Event::new(Action::DuplicateDismissed)
             .outcome("reopened")
             .details(serde_json::json!({"pair": id}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now()).await?;
+        haven_audit::record(
+            &mut tx,
+            self.audit_keys(),
+            &actor(p, origin),
+            ev,
+            self.now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -7,7 +7,7 @@ use haven_audit::{Action, Actor, Event};
 use haven_crypto::blind::INDEX_VERSION;
 use haven_store::{cases, settings, training};
 
-use crate::{CoreError, Haven, Result, now};
+use crate::{CoreError, Haven, Result};
 
 const VERSION_KEY: &str = "name_index_version";
 const PERSON_CURSOR: &str = "name_reindex_persons_after";
@@ -115,7 +115,7 @@ impl Haven {
         settings::set(&mut tx, TRAINEE_CURSOR, "").await?;
         let ev = Event::new(Action::NamesReindexed)
             .details(serde_json::json!({"records": done, "version": INDEX_VERSION}));
-        haven_audit::record(&mut tx, self.audit_keys(), &Actor::system(), ev, now()).await?;
+        haven_audit::record(&mut tx, self.audit_keys(), &Actor::system(), ev, self.now()).await?;
         tx.commit().await?;
         Ok(done)
     }

@@ -238,7 +238,7 @@ impl Haven {
     /// Marks one of the user's notifications read, or all of them.
     pub async fn mark_notifications_read(&self, p: &Principal, id: Option<&str>) -> Result<u64> {
         let mut conn = self.db.pool().acquire().await?;
-        Ok(store::mark_read(&mut conn, p.user_id, id, crate::now()).await?)
+        Ok(store::mark_read(&mut conn, p.user_id, id, self.now()).await?)
     }
 
     /// Sends the overdue reminder of every sent referral past its deadline, once each: to the

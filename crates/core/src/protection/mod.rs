@@ -14,18 +14,18 @@ use haven_store::protection::{
     self as store, PlanRow, ProceedingsRow, ReflectionRow, ReturnRow, RiskRow, TaskRow,
 };
 
-use crate::support::today;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 const TEXT_MAX: usize = 4000;
 
 fn date_or_today(
+    today: time::Date,
     s: &str,
     field: &'static str,
     e: &mut Vec<(&'static str, &'static str)>,
 ) -> String {
     match s.trim() {
-        "" => today().to_string(),
+        "" => today.to_string(),
         v => match parse_date(v) {
             Some(d) => d.to_string(),
             None => {
@@ -292,7 +292,7 @@ impl Haven {
     ) -> Result<String> {
         let mut e = Vec::new();
         let kind = code(&i.kind, rules::ASSESSMENT_KINDS, "risk_kind", &mut e);
-        let on = date_or_today(&i.assessed_on, "risk_assessed_on", &mut e);
+        let on = date_or_today(self.today(), &i.assessed_on, "risk_assessed_on", &mut e);
         let level = code(&i.level, rules::RISK_LEVELS, "risk_overall", &mut e);
         let mut areas = Vec::new();
         for (area, l) in &i.areas {
@@ -389,7 +389,7 @@ impl Haven {
         now: i64,
     ) -> Result<()> {
         let mut e = Vec::new();
-        let start = date_or_today(started_on, "reflection_started_on", &mut e);
+        let start = date_or_today(self.today(), started_on, "reflection_started_on", &mut e);
         let days = match days.trim() {
             "" => self.policy.reflection_days,
             d => match d.parse::<i64>() {
@@ -478,7 +478,7 @@ impl Haven {
             Some(b) => serde_json::from_str(&c.decrypt(b, &col)?).map_err(CoreError::internal)?,
             None => vec![],
         };
-        list.push((today().to_string(), days, reason));
+        list.push((self.today().to_string(), days, reason));
         r.extensions = Some(c.encrypt(
             &serde_json::to_string(&list).map_err(CoreError::internal)?,
             &col,
@@ -1091,7 +1091,7 @@ impl Haven {
             .load_record(tx, &c, &person)
             .await?
             .person
-            .is_child(today()))
+            .is_child(self.today()))
     }
 
     /// Whether a user (active) may read a case: who tasks may be given to.
@@ -1194,7 +1194,7 @@ impl Haven {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let today_d = today();
+        let today_d = self.today();
         let reflection = match store::reflection_of_case(&mut tx, &reader).await? {
             Some(r) => {
                 let extensions: Vec<(String, i64, String)> = match &r.extensions {
@@ -1340,7 +1340,7 @@ impl Haven {
             return Err(CoreError::Forbidden);
         }
         let mut conn = self.db.pool().acquire().await?;
-        let rows = store::overdue_tasks(&mut conn, &today().to_string()).await?;
+        let rows = store::overdue_tasks(&mut conn, &self.today().to_string()).await?;
         self.visible_tasks(&mut conn, p, rows, origin, "overdue")
             .await
     }
@@ -1354,7 +1354,7 @@ impl Haven {
         which: &str,
     ) -> Result<Vec<TaskView>> {
         let names = self.staff_names(conn).await?;
-        let today_s = today().to_string();
+        let today_s = self.today().to_string();
         let mut out = Vec::new();
         for t in rows {
             let Some(facts) = haven_store::cases::access_facts(conn, t.case_id).await? else {
@@ -1386,7 +1386,7 @@ impl Haven {
     pub async fn task_counts(&self, p: &Principal) -> Result<(usize, usize)> {
         let mut conn = self.db.pool().acquire().await?;
         let rows = store::open_tasks_of(&mut conn, p.user_id).await?;
-        let today_s = today().to_string();
+        let today_s = self.today().to_string();
         let overdue = rows.iter().filter(|t| t.due_on < today_s).count();
         Ok((rows.len(), overdue))
     }

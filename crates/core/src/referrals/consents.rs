@@ -12,7 +12,7 @@ use haven_store::consents::{self as store, ConsentRow, ServiceRow};
 use time::Date;
 
 use crate::support::today;
-use crate::{CoreError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor};
 
 const TEXT_MAX: usize = 500;
 
@@ -99,8 +99,8 @@ impl Haven {
             e.push(("consent_form", "error-unknown-code"));
         }
         let given_on = match i.given_on.trim() {
-            "" => Some(today()),
-            d => parse_date(d).filter(|d| *d <= today()),
+            "" => Some(self.today()),
+            d => parse_date(d).filter(|d| *d <= self.today()),
         };
         if given_on.is_none() {
             e.push(("consent_given_on", "error-date"));
@@ -137,7 +137,7 @@ impl Haven {
         let id = uuid::Uuid::now_v7().to_string();
         let c = self.cipher();
         let seal = |col: Column, v: &str| (!v.is_empty()).then(|| c.encrypt(v, &col.of(&id)));
-        let t = now();
+        let t = self.now();
         let row = ConsentRow {
             guardian: seal(sealed::CONSENTS_GUARDIAN, guardian),
             note: seal(sealed::CONSENTS_NOTE, i.note.trim()),
@@ -188,8 +188,17 @@ impl Haven {
             self.cipher()
                 .encrypt(reason, &sealed::CONSENTS_WITHDRAWN_REASON.of(id))
         });
-        let t = now();
-        if !store::withdraw(&mut tx, &w, id, &today().to_string(), sealed.as_deref(), t).await? {
+        let t = self.now();
+        if !store::withdraw(
+            &mut tx,
+            &w,
+            id,
+            &self.today().to_string(),
+            sealed.as_deref(),
+            t,
+        )
+        .await?
+        {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::ConsentWithdrawn)
@@ -225,7 +234,7 @@ impl Haven {
                     std::slice::from_ref(&fact),
                     &r.purpose,
                     r.agency_id,
-                    today(),
+                    self.today(),
                     child,
                 )
                 .is_ok(),
@@ -258,7 +267,13 @@ impl Haven {
     ) -> Result<std::result::Result<(), consent::Missing>> {
         let rows = store::of_case(tx, case).await?;
         let facts = rows.iter().map(facts).collect::<Result<Vec<_>>>()?;
-        Ok(consent::current(&facts, purpose, agency, today(), child))
+        Ok(consent::current(
+            &facts,
+            purpose,
+            agency,
+            self.today(),
+            child,
+        ))
     }
 }
 
@@ -401,7 +416,7 @@ impl Haven {
         r: ServiceRow,
         names: &std::collections::BTreeMap<AgencyId, String>,
     ) -> ServiceView {
-        let t = now();
+        let t = self.now();
         ServiceView {
             agency_name: names.get(&r.agency_id).cloned().unwrap_or_default(),
             may_edit: p.may_manage_services(r.agency_id),
@@ -601,7 +616,7 @@ impl Haven {
             return Err(CoreError::invalid_all(e));
         }
         let mut tx = self.db.begin().await?;
-        let t = now();
+        let t = self.now();
         let old = match id {
             Some(id) => Some(
                 store::get_service(&mut tx, id)
@@ -696,7 +711,7 @@ impl Haven {
                 "error-number-range",
             ));
         }
-        let t = now();
+        let t = self.now();
         store::set_capacity(&mut tx, id, free, t).await?;
         let ev = Event::new(Action::ServiceCapacityUpdated)
             .target("service", id)

@@ -14,7 +14,6 @@ use haven_store::notifications::CaseServiceRow;
 use haven_store::referrals::{self as store, ReferralRow};
 
 use crate::consents::SERVICE_TYPES;
-use crate::support::today;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 const TEXT_MAX: usize = 2000;
@@ -130,7 +129,7 @@ impl Haven {
             self.load_record(tx, &c, &person)
                 .await?
                 .person
-                .is_child(today())
+                .is_child(self.today())
         };
         match self
             .consent_check(tx, case, "referral", Some(to), doc_child)
@@ -675,7 +674,7 @@ impl Haven {
             .into_iter()
             .map(|a| (a.id, a.name))
             .collect();
-        let now = crate::now();
+        let now = self.now();
         let referrals = store::of_case(tx, case)
             .await?
             .iter()
@@ -879,7 +878,7 @@ impl Haven {
                     .collect::<Vec<_>>()
                     .join(" "),
             );
-            out.age = record.age(today());
+            out.age = record.age(self.today());
             out.gender = Some(pd.gender.clone()).filter(|g| !g.is_empty());
         }
         if has("languages") {

@@ -14,8 +14,7 @@ use haven_domain::screening::{
 };
 use haven_store::screenings::{self, ScreeningRow};
 
-use crate::support::today;
-use crate::{CoreError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor};
 use haven_domain::record::CaseRecord;
 use haven_store::cases;
 
@@ -263,10 +262,10 @@ impl Haven {
             errors.push(("answers", e.key()));
         }
         let screened_on = if input.screened_on.trim().is_empty() {
-            today().to_string()
+            self.today().to_string()
         } else {
             match parse_date(input.screened_on.trim()) {
-                Some(d) if d <= today() => d.to_string(),
+                Some(d) if d <= self.today() => d.to_string(),
                 _ => {
                     errors.push(("screened_on", "error-date"));
                     String::new()
@@ -304,7 +303,7 @@ impl Haven {
                 person_present: input.person_present,
                 consent: input.consent,
                 place: place.to_string(),
-                created_at: now(),
+                created_at: self.now(),
             },
             &profiles,
             outcome,
@@ -549,7 +548,7 @@ impl Haven {
         let ev = Event::new(Action::ScreeningLinked)
             .target("screening", &row.id)
             .details(serde_json::json!({"case_id": case.to_string()}));
-        tx.commit(self, ev, now()).await?;
+        tx.commit(self, ev, self.now()).await?;
         Ok(())
     }
 
@@ -572,7 +571,7 @@ impl Haven {
         record.person.second_name = who.family_name.trim().to_string();
         let profiles: Vec<Profile> = row.profiles.split(',').filter_map(profile_of).collect();
         if let Some(y) = who.birth_year {
-            record.person.assessed_age = Some(i64::from(today().year() - y).max(0));
+            record.person.assessed_age = Some(i64::from(self.today().year() - y).max(0));
         }
         if profiles.iter().any(|p| p.is_child()) && who.birth_year.is_none() {
             record.person.age_uncertain = true;

@@ -89,7 +89,7 @@ impl Haven {
     /// Audited as a read.
     pub async fn aggregates(&self, cap: AggregatesRead<'_>, origin: &Origin) -> Result<Aggregates> {
         let period = self.policy.stats_refresh_secs.max(60);
-        let now = crate::now();
+        let now = self.now();
         let start = now - now.rem_euclid(period);
         let latest = {
             let mut conn = self.db.pool().acquire().await?;

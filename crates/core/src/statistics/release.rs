@@ -438,7 +438,7 @@ impl Haven {
             return Err(self.refuse_release(&cap, origin, &req, k, r).await);
         }
         let zeros = Zeros::SensitiveIn(req.sensitive_zeros.clone());
-        let today = crate::support::today();
+        let today = self.today();
         let stem = format!("ctdc-{}-{}", req.kind.as_str(), today);
         let engine_stem = stem.clone();
         let engine_ledger_id = ledger_id.clone();
@@ -582,7 +582,7 @@ impl Haven {
             &mut ltx,
             &LedgerRow {
                 id: ledger_id.clone(),
-                made_at: crate::now(),
+                made_at: self.now(),
                 user_id: who.user_id,
                 kind: req.kind.as_str().to_string(),
                 k: k as i64,
@@ -611,7 +611,7 @@ impl Haven {
                     "reporting_length": req.reporting_length,
                     "cases": cases,
                 })),
-            crate::now(),
+            self.now(),
         )
         .await?;
         ltx.commit().await?;

@@ -1,6 +1,7 @@
 //! What several features share, in named homes: the sealing labels of encrypted columns
 //! (`sealed`), the case transaction every case use-case runs in (`unit`), and small helpers for
 //! typed text and dates.
+pub mod clock;
 pub mod sealed;
 pub(crate) mod unit;
 

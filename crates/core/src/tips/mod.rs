@@ -10,7 +10,7 @@ use haven_domain::text::{self, Lines};
 use haven_domain::{CaseId, UserId};
 use haven_store::tips::{self, TipQuery, TipRow};
 
-use crate::{CoreError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor};
 
 pub use crate::support::RATE_WINDOW_SECS;
 /// Longest description of the situation, and longest short field.
@@ -243,7 +243,7 @@ impl Haven {
         if let Some(ip) = &origin.ip {
             // Counted before anything is stored, in its own transaction, so refused attempts count.
             let key = haven_crypto::token::hash(&self.token_key, &format!("tip-rate:{ip}"));
-            let t = now();
+            let t = self.now();
             let mut tx = self.db.begin().await?;
             let n = tips::rate_hit(&mut tx, "tip", &key, t, t - RATE_WINDOW_SECS).await?;
             tx.commit().await?;
@@ -291,7 +291,7 @@ impl Haven {
             call: input.call,
         };
         let json = serde_json::to_string(&sealed).map_err(CoreError::internal)?;
-        let t = now();
+        let t = self.now();
         let mut row = TipRow {
             body: self.cipher().encrypt(&json, &sealed::TIPS_BODY.of(&id)),
             id: id.clone(),
@@ -553,7 +553,7 @@ impl Haven {
                 row.closed_reason = Some(reason);
             }
         }
-        row.updated_at = now();
+        row.updated_at = self.now();
         tips::update_triage(&mut tx, &row).await?;
         let ev = Event::new(Action::TipTriaged)
             .target("tip", &row.id)

@@ -17,7 +17,7 @@ use haven_training::import::{self, ImportRow};
 use haven_training::{CompletionRule, FORMATS, SEXES, TOPICS};
 use time::Date;
 
-use crate::{CoreError, Haven, Origin, Result, actor, now};
+use crate::{CoreError, Haven, Origin, Result, actor};
 
 /// From this probability a known person sharing a name word is offered as possibly the same
 /// participant. Lower than for victims' records: there is no birth date to go by, so one name
@@ -403,7 +403,7 @@ impl Haven {
         who: &Actor,
         ev: Event,
     ) -> Result<()> {
-        haven_audit::record(conn, self.audit_keys(), who, ev, now()).await?;
+        haven_audit::record(conn, self.audit_keys(), who, ev, self.now()).await?;
         Ok(())
     }
 
@@ -417,7 +417,7 @@ impl Haven {
     ) -> Result<String> {
         let mut row = check_workshop(input, self.policy.training_rule)?;
         let mut tx = self.db.begin().await?;
-        let t = now();
+        let t = self.now();
         match id {
             Some(id) => {
                 let old = store::get_workshop(&mut tx, id)
@@ -622,7 +622,7 @@ impl Haven {
         let seal = |col: Column, v: &str| {
             (!v.trim().is_empty()).then(|| c.encrypt(v.trim(), &col.of(&id)))
         };
-        let t = now();
+        let t = self.now();
         // Participants are matched on whole words only: no prefix digests are kept for them.
         let digests = self.blind.stored(&format!("{first} {family}")).words;
         Ok((
@@ -788,7 +788,7 @@ impl Haven {
             {
                 return Err(CoreError::NotFound);
             }
-            store::enrol(&mut tx, workshop, existing, now()).await?;
+            store::enrol(&mut tx, workshop, existing, self.now()).await?;
             let ev = Event::new(Action::TrainingParticipantSaved)
                 .target("trainee", existing)
                 .details(serde_json::json!({"workshop_id": workshop, "new": false}));
@@ -824,7 +824,7 @@ impl Haven {
             return Err(CoreError::NotFound);
         }
         store::insert_trainee(&mut tx, &row, &digests).await?;
-        store::enrol(&mut tx, workshop, &row.id, now()).await?;
+        store::enrol(&mut tx, workshop, &row.id, self.now()).await?;
         let ev = Event::new(Action::TrainingParticipantSaved)
             .target("trainee", &row.id)
             .details(serde_json::json!({"workshop_id": workshop, "new": true}));
@@ -1076,7 +1076,7 @@ impl Haven {
                     row.id
                 }
             };
-            store::enrol(&mut tx, workshop, &id, now()).await?;
+            store::enrol(&mut tx, workshop, &id, self.now()).await?;
         }
         let ev = Event::new(Action::TrainingImported)
             .target("workshop", workshop)
@@ -1109,7 +1109,7 @@ impl Haven {
                 continue;
             }
             let code = haven_training::certificate_code(rand::random());
-            if store::set_certificate(&mut tx, workshop, &e.trainee.id, &code, now()).await? {
+            if store::set_certificate(&mut tx, workshop, &e.trainee.id, &code, self.now()).await? {
                 issued += 1;
             }
         }
@@ -1342,7 +1342,7 @@ impl Haven {
                 content_type.chars().take(100).collect()
             },
             size: bytes.len() as i64,
-            created_at: now(),
+            created_at: self.now(),
         };
         store::add_material(&mut tx, &m, bytes).await?;
         let ev = Event::new(Action::TrainingMaterialAdded)

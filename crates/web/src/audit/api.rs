@@ -53,23 +53,23 @@ pub(crate) async fn audit(
     };
     let events = state.haven().audit_events(cap, &f, false, &o).await?;
     Ok(Json(
-            events
-                .into_iter()
-                .map(|e| AuditEvent {
-                    seq: e.seq,
-                    at: e.at,
-                    actor_user_id: e.actor_user_id,
-                    actor_agency_id: e.actor_agency_id,
-                    actor_role: e.actor_role,
-                    action: e.action,
-                    outcome: e.outcome,
-                    target_kind: e.target_kind,
-                    target_id: e.target_id,
-                    ip: e.ip,
-                    reason: e.reason,
-                    details: e.details,
-                    hash: e.hash,
-                })
-                .collect(),
+        events
+            .into_iter()
+            .map(|e| AuditEvent {
+                seq: e.seq,
+                at: e.at,
+                actor_user_id: e.actor_user_id,
+                actor_agency_id: e.actor_agency_id,
+                actor_role: e.actor_role,
+                action: e.action,
+                outcome: e.outcome,
+                target_kind: e.target_kind,
+                target_id: e.target_id,
+                ip: e.ip,
+                reason: e.reason,
+                details: e.details,
+                hash: e.hash,
+            })
+            .collect(),
     ))
 }

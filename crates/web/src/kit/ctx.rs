@@ -167,7 +167,11 @@ pub(crate) async fn load(State(state): State<AppState>, req: Request, next: Next
     req.extensions_mut().insert(info.clone());
     let mut res = next.run(req).await;
     // A handler's `PageError` becomes the translated error page here, where the layout is known.
-    if let Some(e) = res.extensions().get::<crate::kit::page::PageError>().copied() {
+    if let Some(e) = res
+        .extensions()
+        .get::<crate::kit::page::PageError>()
+        .copied()
+    {
         res = crate::kit::page::error_page(&Layout::new(&state, &info), e.status, e.key);
     }
     if let Some(token) = new_pre {
