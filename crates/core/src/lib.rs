@@ -188,6 +188,7 @@ impl Haven {
     }
 
     /// Whether the database answers (the readiness probe).
+    #[tracing::instrument(skip_all)]
     pub async fn ping(&self) -> Result<()> {
         Ok(self.db.ping().await?)
     }

@@ -148,6 +148,7 @@ impl From<UserRow> for UserSummary {
 }
 
 impl Haven {
+    #[tracing::instrument(skip_all)]
     pub async fn create_agency(
         &self,
         by: AdminActor<'_>,
@@ -217,6 +218,7 @@ impl Haven {
 
     /// Whether an agency shares its cases with the NRM coordinator. Changes who can read those
     /// cases at once, so it is audited like a permission change.
+    #[tracing::instrument(skip_all)]
     pub async fn set_agency_coordination(
         &self,
         by: AdminActor<'_>,
@@ -243,11 +245,13 @@ impl Haven {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn list_agencies(&self) -> Result<Vec<AgencyRow>> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(agencies::list(&mut conn).await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn find_agency(&self, name_or_id: &str) -> Result<Option<AgencyRow>> {
         let mut conn = self.db.pool().acquire().await?;
         if let Ok(id) = name_or_id.parse::<AgencyId>() {
@@ -259,6 +263,7 @@ impl Haven {
     /// Creates a user; returns the id and what to hand over. An administrator's new account is
     /// enrolled by its owner (the administrator's `password` is ignored); an account that will
     /// see personal data is announced to its agency's case workers and the coordinators.
+    #[tracing::instrument(skip_all)]
     pub async fn create_user(
         &self,
         by: AdminActor<'_>,
@@ -436,6 +441,7 @@ impl Haven {
     /// An account's owner sets their password with the code an administrator handed them. Any
     /// failure answers the same (unknown user, wrong or expired code, disabled account); wrong
     /// codes are counted and void the enrolment after a few.
+    #[tracing::instrument(skip_all)]
     pub async fn enrol(
         &self,
         username: &str,
@@ -507,6 +513,7 @@ impl Haven {
     }
 
     /// Users waiting to enrol, with the expiry of their code.
+    #[tracing::instrument(skip_all)]
     pub async fn pending_enrolments(&self, _by: AdminActor<'_>) -> Result<Vec<(UserId, i64)>> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(users::pending_enrolments(&mut conn).await?)
@@ -515,6 +522,7 @@ impl Haven {
     /// Gives an account another role. Not one's own (an administrator cannot give themself a
     /// role that reads cases); the account's sessions and tokens end; audited with both users
     /// and announced like a new account when the role sees personal data.
+    #[tracing::instrument(skip_all)]
     pub async fn change_role(
         &self,
         by: AdminActor<'_>,
@@ -554,6 +562,7 @@ impl Haven {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn list_users(&self, _by: AdminActor<'_>) -> Result<Vec<UserSummary>> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(users::list(&mut conn)
@@ -563,6 +572,7 @@ impl Haven {
             .collect())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn find_user(&self, name_or_id: &str) -> Result<Option<UserSummary>> {
         let mut conn = self.db.pool().acquire().await?;
         let row = if let Ok(id) = name_or_id.parse::<UserId>() {
@@ -574,6 +584,7 @@ impl Haven {
     }
 
     /// Disables (or re-enables) an account; disabling ends its sessions and revokes its tokens.
+    #[tracing::instrument(skip_all)]
     pub async fn set_user_disabled(
         &self,
         by: AdminActor<'_>,
@@ -616,6 +627,7 @@ impl Haven {
     /// Replaces a forgotten password: an administrator issues a new enrolment code (the old
     /// password stops working; announced like a new account), the operator a one-time password
     /// (and clears the second factor if asked, for a lost phone).
+    #[tracing::instrument(skip_all)]
     pub async fn reset_password(
         &self,
         by: AdminActor<'_>,

@@ -153,6 +153,7 @@ impl Haven {
 
     /// Checks a user name and password. `None` means refused, with one message for every reason
     /// (unknown user, wrong password, locked, disabled) so the answer reveals nothing.
+    #[tracing::instrument(skip_all)]
     pub async fn login(
         &self,
         username: &str,
@@ -256,6 +257,7 @@ impl Haven {
     }
 
     /// The session behind a cookie, if it is still valid. Expired sessions are deleted.
+    #[tracing::instrument(skip_all)]
     pub async fn session(&self, cookie: &str) -> Result<Option<SessionInfo>> {
         let hash = token::hash(&self.token_key, cookie);
         let mut conn = self.db.pool().acquire().await?;
@@ -278,6 +280,7 @@ impl Haven {
     }
 
     /// Deletes every session past its idle or absolute limit (run periodically by `serve`).
+    #[tracing::instrument(skip_all)]
     pub async fn purge_expired_sessions(&self) -> Result<u64> {
         let t = self.now();
         let mut conn = self.db.pool().acquire().await?;
@@ -293,6 +296,7 @@ impl Haven {
         .await?)
     }
 
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn logout(&self, s: &SessionInfo, origin: &Origin) -> Result<()> {
         let mut tx = self.db.begin().await?;
         sessions::delete(&mut tx, &s.token_hash).await?;
@@ -306,6 +310,7 @@ impl Haven {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn logout_everywhere(&self, s: &SessionInfo, origin: &Origin) -> Result<u64> {
         let mut tx = self.db.begin().await?;
         let n = sessions::delete_for_user(&mut tx, s.principal.user_id).await?;
@@ -319,6 +324,7 @@ impl Haven {
     /// Second step of sign-in. A code is accepted once only. On success the session gets a new
     /// token (returned: the new cookie), so a token seen before the second factor is worth
     /// nothing after it.
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn verify_mfa(
         &self,
         s: &SessionInfo,
@@ -415,6 +421,7 @@ impl Haven {
 
     /// Saves the second factor once the user proves their app produces valid codes. Like
     /// [`Haven::verify_mfa`], returns the session's new cookie value.
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn confirm_mfa_enrolment(
         &self,
         s: &SessionInfo,
@@ -448,6 +455,7 @@ impl Haven {
     }
 
     /// The principal behind an `Authorization: Bearer` token.
+    #[tracing::instrument(skip_all)]
     pub async fn bearer(&self, bearer: &str) -> Result<Option<Principal>> {
         let hash = token::hash(&self.token_key, bearer);
         let mut conn = self.db.pool().acquire().await?;
@@ -465,6 +473,7 @@ impl Haven {
     }
 
     /// Used by tests and the demo to act as a user without a password round-trip.
+    #[tracing::instrument(skip_all)]
     pub async fn principal_of_user(&self, id: UserId) -> Result<Principal> {
         let mut conn = self.db.pool().acquire().await?;
         self.principal_of_user_in(&mut conn, id).await

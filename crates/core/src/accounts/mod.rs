@@ -13,6 +13,7 @@ use crate::auth::SessionInfo;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 impl Haven {
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn set_language(&self, s: &SessionInfo, lang: Option<Lang>) -> Result<()> {
         let mut conn = self.db.pool().acquire().await?;
         users::set_language(&mut conn, s.principal.user_id, lang.map(Lang::code)).await?;
@@ -20,6 +21,7 @@ impl Haven {
     }
 
     /// Sets (or clears, with an empty text) the user's own address for notification e-mails.
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn set_email(&self, s: &SessionInfo, email: &str, origin: &Origin) -> Result<()> {
         let email = crate::admin::parse_email(email).map_err(|k| CoreError::invalid("email", k))?;
         let mut tx = self.db.begin().await?;
@@ -40,6 +42,7 @@ impl Haven {
     }
 
     /// The user's own address for notification e-mails.
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn email_of(&self, s: &SessionInfo) -> Result<Option<String>> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(users::by_id(&mut conn, s.principal.user_id)
@@ -48,6 +51,7 @@ impl Haven {
     }
 
     /// Changes the user's password and signs out their other sessions.
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn change_password(
         &self,
         s: &SessionInfo,
@@ -86,17 +90,20 @@ impl Haven {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn session_count(&self, s: &SessionInfo) -> Result<i64> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(sessions::count_for_user(&mut conn, s.principal.user_id).await?)
     }
 
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn list_tokens(&self, s: &SessionInfo) -> Result<Vec<TokenRow>> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(tokens::list_for_user(&mut conn, s.principal.user_id).await?)
     }
 
     /// Creates a personal API token; the clear token is returned once and never stored.
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn create_token(
         &self,
         s: &SessionInfo,
@@ -137,6 +144,7 @@ impl Haven {
         Ok(clear)
     }
 
+    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
     pub async fn revoke_token(&self, s: &SessionInfo, id: TokenId, origin: &Origin) -> Result<()> {
         let mut tx = self.db.begin().await?;
         if !tokens::revoke(&mut tx, id, s.principal.user_id).await? {

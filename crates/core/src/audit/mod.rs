@@ -48,6 +48,7 @@ impl Haven {
     }
 
     /// Reading the trail is itself recorded; `export` marks a download.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn audit_events(
         &self,
         cap: AuditRead<'_>,
@@ -70,6 +71,7 @@ impl Haven {
         Ok(rows.into_iter().map(|r| self.entry(r)).collect())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn verify_audit(
         &self,
         progress: impl FnMut(i64, i64),

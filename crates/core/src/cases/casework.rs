@@ -145,6 +145,7 @@ impl Haven {
     }
 
     /// Adds a note (sealed) under the author's name and the current time.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn add_note(
         &self,
         p: &Principal,
@@ -172,6 +173,7 @@ impl Haven {
     }
 
     /// Adds (no `event_id`) or replaces one step of the route.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn save_event(
         &self,
         p: &Principal,
@@ -220,6 +222,7 @@ impl Haven {
         Ok(eid)
     }
 
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn delete_event(
         &self,
         p: &Principal,
@@ -241,6 +244,7 @@ impl Haven {
     }
 
     /// Adds (no `perpetrator_id`) or replaces a perpetrator, sealed as one document.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn save_perpetrator(
         &self,
         p: &Principal,
@@ -283,6 +287,7 @@ impl Haven {
         Ok(pid)
     }
 
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn delete_perpetrator(
         &self,
         p: &Principal,
@@ -305,6 +310,7 @@ impl Haven {
 
     /// Checks, scans, seals and stores an attachment. Refused files are audited (type and size
     /// only, never the name) and nothing is stored.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn add_attachment(
         &self,
         p: &Principal,
@@ -392,6 +398,7 @@ impl Haven {
     }
 
     /// Opens an attachment for download (audited like any read of the case).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn get_attachment(
         &self,
         p: &Principal,
@@ -417,6 +424,7 @@ impl Haven {
         Ok(file)
     }
 
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn delete_attachment(
         &self,
         p: &Principal,

@@ -521,6 +521,7 @@ impl Scanner {
     /// Scans `bytes`. A scanner that cannot be started, exits otherwise than 0 or 1, is killed by
     /// a signal, or takes longer than the timeout (it is then killed) gives
     /// [`FileError::ScanFailed`]; so does one that exits 0 without reading the whole file.
+    #[tracing::instrument(skip_all)]
     pub async fn scan(&self, bytes: &[u8]) -> Result<ScanVerdict, FileError> {
         let Some(argv) = &self.command else {
             return Ok(ScanVerdict::NotScanned);

@@ -465,6 +465,7 @@ impl Haven {
 
     /// Registers a person and opens a case owned by the creator's agency. A draft the case was
     /// completed from is deleted in the same transaction.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn create_case(
         &self,
         cap: CaseCreate<'_>,
@@ -567,6 +568,7 @@ impl Haven {
     // ---- read ----
 
     /// Opens one case for reading. Denials are audited too, and look like "not found".
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn open_case(&self, p: &Principal, id: CaseId, origin: &Origin) -> Result<CaseDoc> {
         // One snapshot for the check and the read, so the rule is applied to what is read.
         let tx = self.db.begin_snapshot().await?;
@@ -733,6 +735,7 @@ impl Haven {
 
     /// Saves an edited record if the case is still at `base_version`. Otherwise nothing is
     /// written and the changes made since are returned in [`CoreError::Conflict`].
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn update_case(
         &self,
         p: &Principal,
@@ -888,6 +891,7 @@ impl Haven {
     }
 
     /// The field-level history of a case, newest first. Previous values only for those allowed.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn case_history(
         &self,
         p: &Principal,
@@ -909,6 +913,7 @@ impl Haven {
 
     /// Closes a case with a reason (`hvn_ClosureReason`) and an optional note. `referred` closes
     /// it as ClosedReferred (handed to another organisation).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn close_case(
         &self,
         p: &Principal,
@@ -953,6 +958,7 @@ impl Haven {
     }
 
     /// Reopens a closed case; the reason is required and kept as a note.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn reopen_case(
         &self,
         p: &Principal,
@@ -1026,6 +1032,7 @@ impl Haven {
 
     /// Assigns the case worker (or clears the assignment). The assignee must be an active
     /// member of the owning agency who handles cases.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn assign_case(
         &self,
         p: &Principal,
@@ -1084,6 +1091,7 @@ impl Haven {
     }
 
     /// Who a case may be assigned to: active staff of the owning agency who handle cases.
+    #[tracing::instrument(skip_all)]
     pub async fn assignable_users(&self, owner: AgencyId) -> Result<Vec<(UserId, String)>> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(haven_store::users::list(&mut conn)
@@ -1185,6 +1193,7 @@ fn search_query(s: &CaseSearch) -> Result<CaseQuery> {
 impl Haven {
     /// Lists (and searches) the cases the user may see. The search is audited without its text:
     /// which filters were used, and which cases were shown.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn list_cases(
         &self,
         cap: CaseList<'_>,
@@ -1284,6 +1293,7 @@ impl Haven {
     }
 
     /// How many cases the user may see: a number only, nothing about any case, so not audited.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn count_cases(&self, cap: CaseList<'_>) -> Result<i64> {
         let mut conn = self.db.pool().acquire().await?;
         let q = CaseQuery {
@@ -1294,6 +1304,7 @@ impl Haven {
     }
 
     /// How many open cases the user may see are at high or critical risk (a count only).
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn count_high_risk(&self, cap: CaseList<'_>) -> Result<i64> {
         let mut conn = self.db.pool().acquire().await?;
         let q = CaseQuery {
@@ -1305,6 +1316,7 @@ impl Haven {
     }
 
     /// The number of a case the user may read (for page titles; the page's own read is audited).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn case_number(&self, p: &Principal, id: CaseId) -> Result<String> {
         let mut conn = self.db.pool().acquire().await?;
         let facts = cases::access_facts(&mut conn, id)
@@ -1318,6 +1330,7 @@ impl Haven {
     }
 
     /// Agency ids and names, for pickers (search filter, transfer target). Not personal data.
+    #[tracing::instrument(skip_all)]
     pub async fn agency_names(&self) -> Result<Vec<(AgencyId, String)>> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(haven_store::agencies::list(&mut conn)
@@ -1333,6 +1346,7 @@ impl Haven {
     }
 
     /// Every case id (for tests and the authorization walk); not exposed to users.
+    #[tracing::instrument(skip_all)]
     pub async fn all_case_ids(&self) -> Result<Vec<CaseId>> {
         let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM cases ORDER BY id")
             .fetch_all(self.db.pool())
@@ -1343,6 +1357,7 @@ impl Haven {
     }
 
     /// Whether the principal may read the case, without reading or auditing it (tests only).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn may_read_case(&self, p: &Principal, id: CaseId) -> Result<bool> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(cases::access_facts(&mut conn, id)

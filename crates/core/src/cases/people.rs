@@ -77,6 +77,7 @@ impl Haven {
         self.record_read(&actor(p, origin), ev).await
     }
 
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn open_person(
         &self,
         p: &Principal,
@@ -114,6 +115,7 @@ impl Haven {
 
     /// Replaces the person's record if still at `base_version`; every case of the person gets
     /// the change in its history and a new version.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn update_person(
         &self,
         p: &Principal,
@@ -204,6 +206,7 @@ impl Haven {
 
     /// Everything held about the person of a case, and who saw it. For coordinators and case
     /// workers who can read the case; producing it is audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn subject_access_report(
         &self,
         p: &Principal,

@@ -58,6 +58,7 @@ impl Haven {
     }
 
     /// Asks another agency to take the case over (coordinator only).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %id))]
     pub async fn request_transfer(
         &self,
         p: &Principal,
@@ -136,6 +137,7 @@ impl Haven {
 
     /// Transfers offered to the user's agency, with their reasons (sealed free text about the
     /// case): reading them is audited like a case list.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn incoming_transfers(
         &self,
         p: &Principal,
@@ -161,6 +163,7 @@ impl Haven {
 
     /// Transfers asked by case workers, waiting for the coordinator's approval (coordinator
     /// only; empty for others). Audited like a case list: the reasons are about the cases.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn transfers_awaiting_approval(
         &self,
         p: &Principal,
@@ -189,6 +192,7 @@ impl Haven {
 
     /// The coordinator approves a case worker's transfer request (it goes to the receiving
     /// agency) or refuses it (with a note for the requester).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn approve_transfer(
         &self,
         p: &Principal,
@@ -250,6 +254,7 @@ impl Haven {
 
     /// How many transfers wait for the user's agency: a number only, so not audited.
     /// How many transfer requests wait for the coordinator's approval (a count only).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn transfer_approval_count(&self, p: &Principal) -> Result<usize> {
         if p.transfer_approval().is_none() {
             return Ok(0);
@@ -258,6 +263,7 @@ impl Haven {
         Ok(case_parts::awaiting_approval(&mut conn).await?.len())
     }
 
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn incoming_transfer_count(&self, p: &Principal) -> Result<usize> {
         if !p.may_accept_transfers() {
             return Ok(0);
@@ -270,6 +276,7 @@ impl Haven {
 
     /// Accepts or declines a transfer offered to the user's agency; the coordinator who asked
     /// may also cancel it (`accept = false` from the sending side).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn decide_transfer(
         &self,
         p: &Principal,
@@ -379,6 +386,7 @@ impl Haven {
     // ---- drafts ----
 
     /// Saves a registration form as it is (nothing required); returns the draft id.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn save_draft(
         &self,
         cap: CaseCreate<'_>,
@@ -430,6 +438,7 @@ impl Haven {
         })
     }
 
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn open_draft(
         &self,
         cap: CaseCreate<'_>,
@@ -448,6 +457,7 @@ impl Haven {
     }
 
     /// The user's own drafts, newest first (names shown so they can be recognised).
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn list_drafts(&self, cap: CaseCreate<'_>) -> Result<Vec<DraftView>> {
         let mut conn = self.db.pool().acquire().await?;
         case_parts::list_drafts(&mut conn, cap.principal().user_id)
@@ -457,6 +467,7 @@ impl Haven {
             .collect()
     }
 
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn delete_draft(&self, cap: CaseCreate<'_>, id: &str, origin: &Origin) -> Result<()> {
         let p = cap.principal();
         let mut tx = self.db.begin().await?;
@@ -477,6 +488,7 @@ impl Haven {
     }
 
     /// Deletes abandoned drafts (run periodically by `serve`).
+    #[tracing::instrument(skip_all)]
     pub async fn purge_drafts(&self) -> Result<u64> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(

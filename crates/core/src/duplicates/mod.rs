@@ -211,6 +211,7 @@ impl Haven {
     /// tip): scored by the matching engine among the persons sharing a name sound, shown in full
     /// only where the user may read a case of theirs. Audited with the number found (the typed
     /// names are not stored).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn possible_matches(
         &self,
         p: &Principal,
@@ -338,6 +339,7 @@ impl Haven {
     /// coordinator. Pairs examined once are remembered (proposed, or `unlikely`), so a scan
     /// costs only what changed. Run from the review page, `haven duplicates scan`, or the
     /// background job.
+    #[tracing::instrument(skip_all)]
     pub async fn scan_duplicates(
         &self,
         by: Option<&Principal>,
@@ -468,6 +470,7 @@ impl Haven {
     /// The review queue: pairs in one status (`open`, `merged` or `different`). Open pairs one
     /// of whose persons has since been merged away are left out. Audited (which pairs were
     /// shown; no names).
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn duplicate_queue(
         &self,
         cap: DuplicateReview<'_>,
@@ -499,6 +502,7 @@ impl Haven {
     }
 
     /// The number of open pairs (for the dashboard).
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn open_duplicates(&self, cap: DuplicateReview<'_>) -> Result<i64> {
         let _ = cap;
         let mut conn = self.db.pool().acquire().await?;
@@ -533,6 +537,7 @@ impl Haven {
     /// Merges an open pair: every case of the other person moves to `keep`, which becomes the
     /// one person with both histories; the other is kept aside (merged) so that the merge can
     /// be undone. Audited on the person and on each moved case, in the same transaction.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn merge_pair(
         &self,
         cap: DuplicateReview<'_>,
@@ -605,6 +610,7 @@ impl Haven {
 
     /// Undoes a merge: the moved cases go back to the person they came from, which is a person
     /// of its own again; the pair is open again. Audited like the merge.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn unmerge_pair(
         &self,
         cap: DuplicateReview<'_>,
@@ -655,6 +661,7 @@ impl Haven {
 
     /// Marks an open pair as two different people: remembered, never proposed again (until
     /// reopened from the "different" list).
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn dismiss_pair(
         &self,
         cap: DuplicateReview<'_>,
@@ -689,6 +696,7 @@ impl Haven {
     }
 
     /// Puts a pair marked different back in the queue.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn reopen_pair(
         &self,
         cap: DuplicateReview<'_>,

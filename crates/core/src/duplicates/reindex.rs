@@ -48,12 +48,14 @@ pub async fn index_state(db: &haven_store::Db) -> Result<IndexState> {
 }
 
 impl Haven {
+    #[tracing::instrument(skip_all)]
     pub async fn name_index_state(&self) -> Result<IndexState> {
         index_state(&self.db).await
     }
 
     /// Rebuilds the name digests of every person and participant, `progress(done)` after each
     /// batch; returns how many records were re-indexed. Audited as `names.reindexed`.
+    #[tracing::instrument(skip_all)]
     pub async fn reindex_names(&self, mut progress: impl FnMut(u64)) -> Result<u64> {
         let mut done = 0u64;
         loop {
@@ -121,6 +123,7 @@ impl Haven {
     }
 
     /// Persons and training participants: what a rebuild goes through.
+    #[tracing::instrument(skip_all)]
     pub async fn name_count(&self) -> Result<u64> {
         let mut conn = self.db.pool().acquire().await?;
         let n =
@@ -129,6 +132,7 @@ impl Haven {
     }
 
     /// Refuses to go on with a stale index, naming the command that rebuilds it.
+    #[tracing::instrument(skip_all)]
     pub async fn require_current_name_index(&self) -> Result<()> {
         match self.name_index_state().await? {
             IndexState::Current => Ok(()),

@@ -196,6 +196,7 @@ impl Haven {
     }
 
     /// The user's notifications, unread first.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn notifications(&self, p: &Principal, limit: i64) -> Result<Vec<NotificationView>> {
         let mut conn = self.db.pool().acquire().await?;
         let rows = store::of_user(&mut conn, p.user_id, limit.clamp(1, 500)).await?;
@@ -230,12 +231,14 @@ impl Haven {
         Ok(out)
     }
 
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn unread_notifications(&self, p: &Principal) -> Result<i64> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(store::unread_count(&mut conn, p.user_id).await?)
     }
 
     /// Marks one of the user's notifications read, or all of them.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn mark_notifications_read(&self, p: &Principal, id: Option<&str>) -> Result<u64> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(store::mark_read(&mut conn, p.user_id, id, self.now()).await?)
@@ -243,6 +246,7 @@ impl Haven {
 
     /// Sends the overdue reminder of every sent referral past its deadline, once each: to the
     /// sender and to whoever must answer. Safe to run on several app servers at once.
+    #[tracing::instrument(skip_all)]
     pub async fn send_reminders(&self, now: i64) -> Result<usize> {
         let due = {
             let mut conn = self.db.pool().acquire().await?;
@@ -267,6 +271,7 @@ impl Haven {
     /// Delivers the e-mails due now; returns (sent, failed attempts). A failed e-mail is tried
     /// again later (`retry_delay`) and given up after `MAX_ATTEMPTS`. `base_url` is where users
     /// reach Haven (the link in the message).
+    #[tracing::instrument(skip_all)]
     pub async fn deliver_outbox<M: MailSend>(
         &self,
         mailer: &M,
@@ -318,6 +323,7 @@ impl Haven {
 
     /// Removes sent or given-up e-mails older than 30 days and notifications read more than
     /// 90 days ago.
+    #[tracing::instrument(skip_all)]
     pub async fn purge_notifications(&self, now: i64) -> Result<u64> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(store::purge(&mut conn, now - 30 * 86_400).await?
@@ -325,6 +331,7 @@ impl Haven {
     }
 
     /// The outbox as stored (administrators' view and tests): ids, kinds and states only.
+    #[tracing::instrument(skip_all)]
     pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxRow>> {
         let mut conn = self.db.pool().acquire().await?;
         Ok(store::all(&mut conn, limit).await?)

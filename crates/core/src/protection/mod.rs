@@ -282,6 +282,7 @@ impl Haven {
     /// Records a risk assessment; its overall level becomes the case's risk level (a change in
     /// the history). The overall level may not be below an area's; high or critical risk needs
     /// a safety plan.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn record_risk(
         &self,
         p: &Principal,
@@ -379,6 +380,7 @@ impl Haven {
 
     /// Starts the reflection and recovery period (one per case); `days` empty takes the
     /// deployment's length.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn start_reflection(
         &self,
         p: &Principal,
@@ -440,6 +442,7 @@ impl Haven {
     }
 
     /// Extends the reflection period by `days`, with a reason (required).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn extend_reflection(
         &self,
         p: &Principal,
@@ -505,6 +508,7 @@ impl Haven {
 
     /// Saves the assistance plan (goals, review date). Stale versions are refused. Where the
     /// deployment asks for approval the saved plan is a draft until a coordinator approves it.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn save_plan(
         &self,
         p: &Principal,
@@ -611,6 +615,7 @@ impl Haven {
     /// The plan's approval: `submit` (the case's writers, a draft or returned plan), `approve`
     /// or `return` (a coordinator other than the one who submitted it; returning needs
     /// comments).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn decide_plan(
         &self,
         p: &Principal,
@@ -694,6 +699,7 @@ impl Haven {
 
     /// Records a service delivered (or being delivered) to the person, by an agency of Haven or
     /// a provider named freely.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn record_service(
         &self,
         p: &Principal,
@@ -793,6 +799,7 @@ impl Haven {
     }
 
     /// Schedules a follow-up (visit, call, review …) for someone who may read the case.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn create_task(
         &self,
         p: &Principal,
@@ -873,6 +880,7 @@ impl Haven {
 
     /// Marks a task done (or cancelled), with an optional note: the case's writers or the
     /// assignee.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn finish_task(
         &self,
         p: &Principal,
@@ -927,6 +935,7 @@ impl Haven {
 
     /// Return and reintegration: where to, who receives the person, when. A planned or actual
     /// return needs the person's current consent to a voluntary return.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn save_return(
         &self,
         p: &Principal,
@@ -999,6 +1008,7 @@ impl Haven {
 
     /// Criminal and civil proceedings: cooperation with the authorities (never a condition of
     /// assistance), references, witness protection, compensation.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn save_proceedings(
         &self,
         p: &Principal,
@@ -1154,6 +1164,7 @@ impl Haven {
     }
 
     /// The protection of a case, for its page: needs read access; audited as a read of the case.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn protection(
         &self,
         p: &Principal,
@@ -1327,6 +1338,7 @@ impl Haven {
 
     /// The user's open tasks (soonest first) across the cases they may still read. Audited as a
     /// case list (task titles are about the person).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn my_tasks(&self, p: &Principal, origin: &Origin) -> Result<Vec<TaskView>> {
         let mut conn = self.db.pool().acquire().await?;
         let rows = store::open_tasks_of(&mut conn, p.user_id).await?;
@@ -1335,6 +1347,7 @@ impl Haven {
 
     /// Overdue open tasks of the cases the user may read (supervisors: coordinators and case
     /// workers). Audited as a case list.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn overdue_tasks(&self, p: &Principal, origin: &Origin) -> Result<Vec<TaskView>> {
         if p.task_supervision().is_none() {
             return Err(CoreError::Forbidden);
@@ -1383,6 +1396,7 @@ impl Haven {
     }
 
     /// Counts for the dashboard: (open tasks of the user, of which overdue).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn task_counts(&self, p: &Principal) -> Result<(usize, usize)> {
         let mut conn = self.db.pool().acquire().await?;
         let rows = store::open_tasks_of(&mut conn, p.user_id).await?;
@@ -1393,6 +1407,7 @@ impl Haven {
 
     /// Reminders of protection: tasks due (to the assignee), reflection periods ending within
     /// two days (to the assigned case worker, else the owning agency's case workers). Each once.
+    #[tracing::instrument(skip_all)]
     pub async fn send_protection_reminders(&self, now: i64) -> Result<usize> {
         let day = time::OffsetDateTime::from_unix_timestamp(now)
             .map(|t| t.date())

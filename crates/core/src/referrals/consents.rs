@@ -57,6 +57,7 @@ fn stored_day(s: &str) -> Result<Date> {
 
 impl Haven {
     /// Records a consent on a case (needs the right to change it). Audited with the change.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn record_consent(
         &self,
         p: &Principal,
@@ -169,6 +170,7 @@ impl Haven {
     }
 
     /// Records that a consent was withdrawn (today). Audited with the change.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn withdraw_consent(
         &self,
         p: &Principal,
@@ -257,6 +259,7 @@ impl Haven {
 
     /// Whether the case has a current consent for `purpose` to `agency` (the rule of
     /// `haven_domain::consent`); the reason when it has none. For referrals and data sharing.
+    #[tracing::instrument(skip_all, fields(case = %case))]
     pub async fn consent_check(
         &self,
         tx: &mut haven_store::Conn,
@@ -446,6 +449,7 @@ impl Haven {
     }
 
     /// The directory, filtered. Not personal data: open to every signed-in user, not audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn services(&self, p: &Principal, f: &ServiceFilter) -> Result<Vec<ServiceView>> {
         let names = self.agency_map().await?;
         let mut conn = self.db.pool().acquire().await?;
@@ -460,6 +464,7 @@ impl Haven {
     /// The services a case's person may use, from the case's own facts (region, gender, age,
     /// citizenship, language, kinds of exploitation), for a need. Reading the case is gated and
     /// audited like any read of it.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn services_for_case(
         &self,
         p: &Principal,
@@ -507,6 +512,7 @@ impl Haven {
     }
 
     /// One service, for its edit form.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn service(&self, p: &Principal, id: &str) -> Result<ServiceView> {
         let names = self.agency_map().await?;
         let mut conn = self.db.pool().acquire().await?;
@@ -517,6 +523,7 @@ impl Haven {
     }
 
     /// Publishes (`id` none) or changes a service of an agency the user may manage. Audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn save_service(
         &self,
         p: &Principal,
@@ -682,6 +689,7 @@ impl Haven {
     }
 
     /// The provider's quick update: how many places are free now. Audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn update_capacity(
         &self,
         p: &Principal,

@@ -158,6 +158,7 @@ impl Haven {
 
     /// Creates a referral on a case (draft, or sent at once). Needs the right to change the case;
     /// sending needs the person's current consent for the receiving agency. Audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn create_referral(
         &self,
         p: &Principal,
@@ -321,6 +322,7 @@ impl Haven {
 
     /// Moves a referral on (send a draft, accept, decline, start, complete, revoke). Audited with
     /// the change; a user with no part in the referral gets "not found".
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn decide_referral(
         &self,
         p: &Principal,
@@ -498,6 +500,7 @@ impl Haven {
     /// Sends a declined referral on to another agency: the declined one becomes "redirected" and
     /// a new referral, with the same services, urgency, reason and shared sections, goes to the
     /// new agency under the person's consent for it. Returns the new referral's id.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn redirect_referral(
         &self,
         p: &Principal,
@@ -620,6 +623,7 @@ impl Haven {
 
     /// The people a referral may name, by agency (id, name, agency): staff who handle referrals,
     /// of every agency but the user's own.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn referral_contacts(
         &self,
         p: &Principal,
@@ -639,6 +643,7 @@ impl Haven {
 
     /// The services of a case (requested through referrals, with their outcome). Needs read
     /// access to the case; audited as a read of the case.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn case_services(
         &self,
         p: &Principal,
@@ -747,6 +752,7 @@ impl Haven {
 
     /// The referrals to the user's agency (inbox) or from it: coded facts and the reason, no
     /// part of any case. Audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn referrals_of_agency(
         &self,
         p: &Principal,
@@ -779,6 +785,7 @@ impl Haven {
 
     /// Sent referrals past their deadline: all for the coordinator, the agency's own (sent or
     /// received) for others. Counts and coded facts only.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn overdue_referrals(&self, p: &Principal, now: i64) -> Result<Vec<ReferralView>> {
         if !p.referral_work() {
             return Err(CoreError::Forbidden);
@@ -800,6 +807,7 @@ impl Haven {
     /// One referral. The sender's side (anyone who may read the case) sees it with the case;
     /// the receiving agency sees the shared sections once it has accepted, and never the rest.
     /// Audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn open_referral(
         &self,
         p: &Principal,
@@ -910,6 +918,7 @@ impl Haven {
     /// The printable referral for an agency without Haven: the shared sections only, the consent
     /// behind it and the sender's contact, watermarked "confidential", in `lang`. The sender's
     /// side only (who may read the case); the download is audited with what it contained.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn referral_pdf(
         &self,
         p: &Principal,

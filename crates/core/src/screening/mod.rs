@@ -235,6 +235,7 @@ impl Haven {
     }
 
     /// Records a screening (and its audit event) and returns it evaluated.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn record_screening(
         &self,
         p: &Principal,
@@ -347,6 +348,7 @@ impl Haven {
 
     /// Opens a screening: through its case's need to know, or (without a case) for its author
     /// and the case workers and coordinators of the author's agency. Audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn open_screening(
         &self,
         p: &Principal,
@@ -421,6 +423,7 @@ impl Haven {
     /// The duplicate check before a case-less screening gets a case: the cases the user may see
     /// whose person's names match (blind index, so spelling variants match), same birth year
     /// first. Audited as a case search (the typed name is not stored).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn screening_matches(
         &self,
         p: &Principal,
@@ -510,6 +513,7 @@ impl Haven {
     /// The duplicate check as the screening page shows it: [`Haven::screening_matches`], and
     /// the agencies holding a possible record of the person that the user may not see (by the
     /// matching engine; never the record's content). Both are audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn screening_check(
         &self,
         p: &Principal,
@@ -531,6 +535,7 @@ impl Haven {
     }
 
     /// Attaches a case-less screening to a case the user may write to. Audited with the change.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn link_screening(
         &self,
         p: &Principal,
@@ -555,6 +560,7 @@ impl Haven {
     /// Starts a case registration from a case-less screening: a draft with what the screening
     /// established (names typed at the duplicate check, age, kinds of exploitation, region). The
     /// case completed from that draft takes the screening with it.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn draft_from_screening(
         &self,
         p: &Principal,

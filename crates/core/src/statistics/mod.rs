@@ -87,6 +87,7 @@ pub fn protect_table(rows: Vec<(Option<String>, i64)>, k: i64) -> Vec<Cell> {
 impl Haven {
     /// The statistics, from this period's snapshot (computed now if there is none yet).
     /// Audited as a read.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn aggregates(&self, cap: AggregatesRead<'_>, origin: &Origin) -> Result<Aggregates> {
         let period = self.policy.stats_refresh_secs.max(60);
         let now = self.now();

@@ -287,6 +287,7 @@ impl Haven {
     }
 
     /// The register's release ledger, newest first (at most 200 entries).
+    #[tracing::instrument(skip_all)]
     pub async fn release_ledger(&self, _cap: AggregatesRead<'_>) -> Result<Vec<LedgerEntry>> {
         let mut conn = self.db.pool().acquire().await?;
         let rows = ledger::list(&mut conn, 200).await?;
@@ -357,6 +358,7 @@ impl Haven {
 
     /// A protected release (or, with `raw`, the coordinator's sealed rows) of the register in the
     /// CTDC layout.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn ctdc_release(
         &self,
         cap: AggregatesRead<'_>,

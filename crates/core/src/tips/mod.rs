@@ -236,6 +236,7 @@ fn opt(s: &str) -> Option<String> {
 
 impl Haven {
     /// The public form: no account, rate-limited per address. Returns the reference code only.
+    #[tracing::instrument(skip_all)]
     pub async fn submit_public_tip(&self, input: TipInput, origin: &Origin) -> Result<String> {
         let mut input = input;
         input.call = None;
@@ -259,6 +260,7 @@ impl Haven {
     }
 
     /// A hotline operator enters a call (any screener, case worker or coordinator).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn record_hotline_tip(
         &self,
         p: &Principal,
@@ -332,6 +334,7 @@ impl Haven {
 
     /// The triage queue: every tip for the coordinator; for the others, the tips they entered or
     /// that were assigned to them. Audited (which tips were shown).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn list_tips(
         &self,
         p: &Principal,
@@ -369,6 +372,7 @@ impl Haven {
     }
 
     /// Open tips per status for the dashboard (a number, nothing of any tip: not audited).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn tip_counts(&self, p: &Principal) -> Result<Vec<(String, i64)>> {
         if !p.tip_work() {
             return Ok(vec![]);
@@ -388,6 +392,7 @@ impl Haven {
     }
 
     /// Who a tip may be assigned to: active coordinators and case workers, with their agency.
+    #[tracing::instrument(skip_all)]
     pub async fn tip_assignees(&self, _cap: TipTriage<'_>) -> Result<Vec<(UserId, String)>> {
         let mut conn = self.db.pool().acquire().await?;
         let agencies: std::collections::HashMap<_, _> = haven_store::agencies::list(&mut conn)
@@ -413,6 +418,7 @@ impl Haven {
     }
 
     /// A case named by its id or its number, among the cases the user may see (for linking).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn case_by_ref(&self, p: &Principal, raw: &str) -> Result<CaseId> {
         let raw = raw.trim();
         if let Ok(id) = raw.parse::<CaseId>() {
@@ -435,6 +441,7 @@ impl Haven {
     }
 
     /// Opens a tip (coordinator, assignee, or the operator who entered it). Audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn open_tip(&self, p: &Principal, id: &str, origin: &Origin) -> Result<TipView> {
         let row = {
             let mut conn = self.db.pool().acquire().await?;
@@ -477,6 +484,7 @@ impl Haven {
 
     /// Assigns, links or closes a tip. Assigning is the coordinator's; linking and closing are
     /// also the assignee's. Linking needs the right to write to the case. Audited with the change.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn triage_tip(
         &self,
         p: &Principal,

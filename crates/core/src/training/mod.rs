@@ -408,6 +408,7 @@ impl Haven {
     }
 
     /// Creates (`id` none) or changes a workshop. Audited with the change.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn save_workshop(
         &self,
         cap: TrainingManage<'_>,
@@ -443,6 +444,7 @@ impl Haven {
     }
 
     /// Workshops, newest first, with their number of participants (no names: not audited).
+    #[tracing::instrument(skip_all)]
     pub async fn list_workshops(
         &self,
         _cap: TrainingManage<'_>,
@@ -456,6 +458,7 @@ impl Haven {
     }
 
     /// A workshop's fields only, for its edit form (no participant: not audited).
+    #[tracing::instrument(skip_all)]
     pub async fn workshop(&self, _cap: TrainingManage<'_>, id: &str) -> Result<WorkshopView> {
         let mut conn = self.db.pool().acquire().await?;
         let w = store::get_workshop(&mut conn, id)
@@ -492,6 +495,7 @@ impl Haven {
     }
 
     /// A workshop with its participants (names unsealed: audited).
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn open_workshop(
         &self,
         cap: TrainingManage<'_>,
@@ -649,6 +653,7 @@ impl Haven {
     }
 
     /// A participant's record for its edit form, with their workshops. Audited.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn open_participant(
         &self,
         cap: TrainingManage<'_>,
@@ -694,6 +699,7 @@ impl Haven {
     }
 
     /// Corrects a participant's record (all fields). Audited with the change.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn update_participant(
         &self,
         cap: TrainingManage<'_>,
@@ -771,6 +777,7 @@ impl Haven {
     /// Adds a participant to a workshop. A person already known under the same name is offered
     /// first (`PossibleDuplicates`) unless `existing` names the one to enrol or `force` confirms
     /// a new person. Audited with the change.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn add_participant(
         &self,
         cap: TrainingManage<'_>,
@@ -834,6 +841,7 @@ impl Haven {
     }
 
     /// Takes a participant off a workshop (their record stays for their other workshops).
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn remove_participant(
         &self,
         cap: TrainingManage<'_>,
@@ -856,6 +864,7 @@ impl Haven {
 
     /// Saves the attendance and scores register of a workshop: every line checked first, all
     /// saved together or none.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn save_register(
         &self,
         cap: TrainingManage<'_>,
@@ -923,6 +932,7 @@ impl Haven {
     }
 
     /// Reads a sign-up sheet and checks every row; writes nothing.
+    #[tracing::instrument(skip_all)]
     pub async fn import_preview(&self, _cap: TrainingManage<'_>, bytes: &[u8]) -> Result<Preview> {
         let sheet = import::read(bytes).map_err(|e| {
             tracing::info!(error = %e, "participant sheet refused");
@@ -1011,6 +1021,7 @@ impl Haven {
 
     /// Imports the rows confirmed on the preview (re-checked; rows with problems are skipped).
     /// One transaction: all valid rows or none. Returns (new people, people already known).
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn import_confirm(
         &self,
         cap: TrainingManage<'_>,
@@ -1089,6 +1100,7 @@ impl Haven {
 
     /// Gives every participant who completed the workshop a certificate code (once). Returns how
     /// many were issued now.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn issue_certificates(
         &self,
         cap: TrainingManage<'_>,
@@ -1148,6 +1160,7 @@ impl Haven {
     }
 
     /// A participant's certificate (for the PDF). Audited.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn certificate(
         &self,
         cap: TrainingManage<'_>,
@@ -1168,6 +1181,7 @@ impl Haven {
 
     /// The public verification of a certificate code: name, course and date only. Audited
     /// without an actor (the visitor is anonymous).
+    #[tracing::instrument(skip_all)]
     pub async fn verify_certificate(&self, code: &str) -> Result<Option<Verified>> {
         let code = haven_training::normalise_code(code);
         if code.len() != 14 {
@@ -1195,6 +1209,7 @@ impl Haven {
 
     /// The training report over workshops starting within the period, with outcome figures.
     /// For trainers, the coordinator and analysts; counts only. Audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn training_report(
         &self,
         p: &Principal,
@@ -1305,6 +1320,7 @@ impl Haven {
     }
 
     /// Adds a material (slides, handout) to a workshop. Not personal data: stored as is.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn add_material(
         &self,
         cap: TrainingManage<'_>,
@@ -1355,6 +1371,7 @@ impl Haven {
     }
 
     /// A material's name, type and bytes.
+    #[tracing::instrument(skip_all)]
     pub async fn material(
         &self,
         _cap: TrainingManage<'_>,
