@@ -392,6 +392,9 @@ fn check_workshop(i: &WorkshopInput, defaults: CompletionRule) -> Result<Worksho
     })
 }
 
+/// One workshop of a participant: id, title, status.
+pub type WorkshopLine = (String, String, String);
+
 impl Haven {
     fn training_actor(&self, cap: &TrainingManage<'_>, origin: &Origin) -> Actor {
         actor(cap.principal(), origin)
@@ -652,14 +655,15 @@ impl Haven {
         ))
     }
 
-    /// A participant's record for its edit form, with their workshops. Audited.
+    /// A participant's record for its edit form, with their workshops (id, title, status).
+    /// Audited.
     #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn open_participant(
         &self,
         cap: TrainingManage<'_>,
         id: &str,
         origin: &Origin,
-    ) -> Result<(ParticipantInput, Vec<(String, String, String)>)> {
+    ) -> Result<(ParticipantInput, Vec<WorkshopLine>)> {
         let (t, workshops) = {
             let mut conn = self.db.pool().acquire().await?;
             let t = store::get_trainee(&mut conn, id)
