@@ -392,7 +392,7 @@ fn check_workshop(i: &WorkshopInput, defaults: CompletionRule) -> Result<Worksho
     })
 }
 
-/// One workshop of a participant: id, title, status.
+/// One workshop of a participant: id, title, first day.
 pub type WorkshopLine = (String, String, String);
 
 impl Haven {
@@ -655,7 +655,7 @@ impl Haven {
         ))
     }
 
-    /// A participant's record for its edit form, with their workshops (id, title, status).
+    /// A participant's record for its edit form, with their workshops (id, title, first day).
     /// Audited.
     #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn open_participant(
