@@ -15,7 +15,7 @@ use crate::ctx::{Authed, SESSION_COOKIE, SignedIn, set_cookie};
 use crate::layout::{Layout, role_key};
 
 use crate::accounts::signin::LangForm;
-use crate::kit::page::{fail, forbidden, render};
+use crate::kit::page::{PageError, render};
 
 // ---- account ----
 
@@ -42,7 +42,7 @@ async fn account_view(
     s: &haven_core::auth::SessionInfo,
     new_token: Option<String>,
     password_error: Option<&'static str>,
-) -> Response {
+) -> Result<Response, PageError> {
     let h = state.haven();
     let agency = h
         .find_agency(&s.principal.agency_id.to_string())
@@ -51,15 +51,9 @@ async fn account_view(
         .flatten()
         .map(|a| a.name)
         .unwrap_or_default();
-    let (count, tokens) = match (h.session_count(s).await, h.list_tokens(s).await) {
-        (Ok(c), Ok(t)) => (c, t),
-        (Err(e), _) | (_, Err(e)) => return fail(l, e),
-    };
-    let sessions = format!("{count}");
-    let email = match h.email_of(s).await {
-        Ok(e) => e.unwrap_or_default(),
-        Err(e) => return fail(l, e),
-    };
+    let sessions = format!("{}", h.session_count(s).await?);
+    let tokens = h.list_tokens(s).await?;
+    let email = h.email_of(s).await?.unwrap_or_default();
     // One error slot for the page: the e-mail's shows in its own section.
     let (email_error, password_error) = match password_error {
         Some("error-email") => (Some("error-email"), None),
@@ -85,13 +79,13 @@ async fn account_view(
         email_error,
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 pub(crate) async fn account(
     State(state): State<AppState>,
     SignedIn(info, s): SignedIn,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let note = s
         .must_change_password
@@ -101,14 +95,11 @@ pub(crate) async fn account(
 
 pub(crate) async fn account_language(
     State(state): State<AppState>,
-    SignedIn(info, s): SignedIn,
+    SignedIn(_, s): SignedIn,
     Form(f): Form<LangForm>,
-) -> Response {
-    let l = Layout::new(&state, &info);
-    match state.haven().set_language(&s, Lang::parse(&f.lang)).await {
-        Ok(()) => Redirect::to("/account").into_response(),
-        Err(e) => fail(&l, e),
-    }
+) -> Result<Redirect, PageError> {
+    state.haven().set_language(&s, Lang::parse(&f.lang)).await?;
+    Ok(Redirect::to("/account"))
 }
 
 #[derive(Deserialize)]
@@ -121,12 +112,12 @@ pub(crate) async fn account_email(
     State(state): State<AppState>,
     SignedIn(info, s): SignedIn,
     Form(f): Form<EmailForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     match state.haven().set_email(&s, &f.email, &info.origin).await {
-        Ok(()) => Redirect::to("/account").into_response(),
+        Ok(()) => Ok(Redirect::to("/account").into_response()),
         Err(CoreError::Invalid(_)) => account_view(&state, &l, &s, None, Some("error-email")).await,
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -141,7 +132,7 @@ pub(crate) async fn account_password(
     State(state): State<AppState>,
     SignedIn(info, s): SignedIn,
     Form(f): Form<PasswordForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if f.new != f.repeat {
         return account_view(&state, &l, &s, None, Some("account-password-mismatch")).await;
@@ -161,25 +152,21 @@ pub(crate) async fn account_password(
             let key = errs.first().map(|e| e.key).unwrap_or("error-form");
             account_view(&state, &l, &s, None, Some(key)).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
 pub(crate) async fn account_logout_all(
     State(state): State<AppState>,
     SignedIn(info, s): SignedIn,
-) -> Response {
-    match state.haven().logout_everywhere(&s, &info.origin).await {
-        Ok(_) => {
-            let mut res = Redirect::to("/login").into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(&state, SESSION_COOKIE, "", Some(0)),
-            );
-            res
-        }
-        Err(e) => fail(&Layout::new(&state, &info), e),
-    }
+) -> Result<Response, PageError> {
+    state.haven().logout_everywhere(&s, &info.origin).await?;
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, "", Some(0)),
+    );
+    Ok(res)
 }
 
 #[derive(Deserialize)]
@@ -191,14 +178,14 @@ pub(crate) async fn token_create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Form(f): Form<TokenForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     match state.haven().create_token(&s, &f.label, &info.origin).await {
         Ok(tok) => account_view(&state, &l, &s, Some(tok), None).await,
         Err(CoreError::Invalid(_)) => {
             account_view(&state, &l, &s, None, Some("error-required")).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -206,15 +193,10 @@ pub(crate) async fn token_revoke(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
-) -> Response {
-    let l = Layout::new(&state, &info);
-    let Ok(id) = id.parse::<TokenId>() else {
-        return fail(&l, CoreError::NotFound);
-    };
-    match state.haven().revoke_token(&s, id, &info.origin).await {
-        Ok(()) => Redirect::to("/account").into_response(),
-        Err(e) => fail(&l, e),
-    }
+) -> Result<Redirect, PageError> {
+    let id = id.parse::<TokenId>().map_err(|_| PageError::not_found())?;
+    state.haven().revoke_token(&s, id, &info.origin).await?;
+    Ok(Redirect::to("/account"))
 }
 
 #[derive(Deserialize)]
@@ -228,20 +210,14 @@ pub(crate) async fn agency_coordination(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     Form(f): Form<CoordinationForm>,
-) -> Response {
-    let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.administer() else {
-        return forbidden(&l);
-    };
-    let Ok(id) = id.parse::<haven_domain::AgencyId>() else {
-        return fail(&l, CoreError::NotFound);
-    };
-    match state
+) -> Result<Redirect, PageError> {
+    let cap = s.principal.administer().ok_or_else(PageError::forbidden)?;
+    let id = id
+        .parse::<haven_domain::AgencyId>()
+        .map_err(|_| PageError::not_found())?;
+    state
         .haven()
         .set_agency_coordination(AdminActor::Admin(cap), id, f.consent == "1", &info.origin)
-        .await
-    {
-        Ok(()) => Redirect::to("/admin/agencies").into_response(),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    Ok(Redirect::to("/admin/agencies"))
 }

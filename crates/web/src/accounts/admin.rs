@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::ctx::Authed;
 use crate::layout::{Layout, role_key};
 
-use crate::kit::page::{fail, forbidden, render};
+use crate::kit::page::{PageError, render};
 
 // ---- administration ----
 
@@ -81,16 +81,11 @@ async fn users_view(
     by: AdminActor<'_>,
     form: UserForm,
     errors: Vec<FieldError>,
-) -> Response {
+) -> Result<Response, PageError> {
     let h = state.haven();
-    let (users, agencies, pending) = match (
-        h.list_users(by).await,
-        h.list_agencies().await,
-        h.pending_enrolments(by).await,
-    ) {
-        (Ok(u), Ok(a), Ok(p)) => (u, a, p),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return fail(l, e),
-    };
+    let users = h.list_users(by).await?;
+    let agencies = h.list_agencies().await?;
+    let pending = h.pending_enrolments(by).await?;
     let name_of = |id| {
         agencies
             .iter()
@@ -135,14 +130,15 @@ async fn users_view(
         errors,
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
-pub(crate) async fn users_page(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn users_page(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.administer() else {
-        return forbidden(&l);
-    };
+    let cap = s.principal.administer().ok_or_else(PageError::forbidden)?;
     users_view(
         &state,
         &l,
@@ -201,11 +197,9 @@ pub(crate) async fn users_create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Form(f): Form<UserForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.administer() else {
-        return forbidden(&l);
-    };
+    let cap = s.principal.administer().ok_or_else(PageError::forbidden)?;
     let h = state.haven();
     if f.confirm != "1" {
         let agency = h
@@ -220,7 +214,7 @@ pub(crate) async fn users_create(
             .parse::<Role>()
             .map(|r| l.t(&role_key(r)))
             .unwrap_or_default();
-        return render(&ConfirmPage {
+        return Ok(render(&ConfirmPage {
             l: &l,
             title: l.t("users-confirm-title"),
             message: l.ta(
@@ -244,7 +238,7 @@ pub(crate) async fn users_create(
                 ("email", f.email.clone()),
             ],
             back: "/admin/users",
-        });
+        }));
     }
     let new = NewUser {
         username: f.username.clone(),
@@ -283,7 +277,7 @@ pub(crate) async fn users_create(
             };
             users_view(&state, &l, AdminActor::Admin(cap), f, errors).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -300,21 +294,17 @@ pub(crate) async fn users_action(
     Authed(info, s): Authed,
     Path((id, action)): Path<(String, String)>,
     Form(f): Form<UserActionForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.administer() else {
-        return forbidden(&l);
-    };
-    let Ok(id) = id.parse::<UserId>() else {
-        return fail(&l, CoreError::NotFound);
-    };
+    let cap = s.principal.administer().ok_or_else(PageError::forbidden)?;
+    let id = id.parse::<UserId>().map_err(|_| PageError::not_found())?;
     if !["disable", "enable", "reset-password", "role"].contains(&action.as_str()) {
-        return fail(&l, CoreError::NotFound);
+        return Err(PageError::not_found());
     }
     let h = state.haven();
     let by = AdminActor::Admin(cap);
     let Some(user) = h.find_user(&id.to_string()).await.ok().flatten() else {
-        return fail(&l, CoreError::NotFound);
+        return Err(PageError::not_found());
     };
     if f.confirm != "1" {
         let agency = h
@@ -334,7 +324,7 @@ pub(crate) async fn users_action(
             "role" => announce_note(&l, &f.role, &agency),
             _ => None,
         };
-        return render(&ConfirmPage {
+        return Ok(render(&ConfirmPage {
             l: &l,
             title: l.t("users-confirm-title"),
             message: l.ta(
@@ -348,7 +338,7 @@ pub(crate) async fn users_action(
             action: format!("/admin/users/{id}/{action}"),
             fields: vec![("role", f.role.clone())],
             back: "/admin/users",
-        });
+        }));
     }
     let result = match action.as_str() {
         "disable" => h
@@ -370,9 +360,10 @@ pub(crate) async fn users_action(
             .await
             .map(Some),
     };
-    match result {
-        Ok(None) => Redirect::to("/admin/users").into_response(),
-        Ok(Some(credential)) => {
+    // The refusal's reason (one's own account, an unknown role) on a page of its own.
+    match result? {
+        None => Ok(Redirect::to("/admin/users").into_response()),
+        Some(credential) => {
             let msg = enrolment_notice(
                 &state,
                 &l,
@@ -383,8 +374,6 @@ pub(crate) async fn users_action(
             let l = l.with_flash(msg);
             users_view(&state, &l, by, UserForm::default(), vec![]).await
         }
-        // The refusal's reason (one's own account, an unknown role) on a page of its own.
-        Err(e) => fail(&l, e),
     }
 }
 
@@ -428,12 +417,8 @@ async fn agencies_view(
     l: &Layout<'_>,
     form: AgencyForm,
     errors: Vec<FieldError>,
-) -> Response {
-    let list = match state.haven().list_agencies().await {
-        Ok(a) => a,
-        Err(e) => return fail(l, e),
-    };
-    let agencies = list
+) -> Result<Response, PageError> {
+    let agencies = (state.haven().list_agencies().await?)
         .into_iter()
         .map(|a| AgencyLine {
             id: a.id,
@@ -461,16 +446,16 @@ async fn agencies_view(
         errors,
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 pub(crate) async fn agencies_page(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if s.principal.administer().is_none() {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
     agencies_view(&state, &l, AgencyForm::default(), vec![]).await
 }
@@ -479,11 +464,9 @@ pub(crate) async fn agencies_create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Form(f): Form<AgencyForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.administer() else {
-        return forbidden(&l);
-    };
+    let cap = s.principal.administer().ok_or_else(PageError::forbidden)?;
     let new = NewAgency {
         name: f.name.clone(),
         agency_type: f.agency_type.clone(),
@@ -502,6 +485,6 @@ pub(crate) async fn agencies_create(
             agencies_view(&state, &l, AgencyForm::default(), vec![]).await
         }
         Err(CoreError::Invalid(errors)) => agencies_view(&state, &l, f, errors).await,
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }

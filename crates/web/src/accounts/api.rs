@@ -1,12 +1,11 @@
 //! The caller and the agencies (API).
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::kit::problem::{ApiUser, Problem, fail};
+use crate::kit::problem::{ApiError, ApiUser, Problem};
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Me {
@@ -39,20 +38,17 @@ pub(crate) struct Agency {
 pub(crate) async fn list_agencies(
     State(state): State<AppState>,
     ApiUser(_, _): ApiUser,
-) -> Response {
-    match state.haven().list_agencies().await {
-        Ok(list) => Json(
-            list.into_iter()
-                .map(|a| Agency {
-                    id: a.id.to_string(),
-                    name: a.name,
-                    agency_type: a.agency_type.as_str().into(),
-                    region: a.region,
-                    coordination_consent: a.coordination_consent,
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(e) => fail(e),
-    }
+) -> Result<Json<Vec<Agency>>, ApiError> {
+    let list = state.haven().list_agencies().await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|a| Agency {
+                id: a.id.to_string(),
+                name: a.name,
+                agency_type: a.agency_type.as_str().into(),
+                region: a.region,
+                coordination_consent: a.coordination_consent,
+            })
+            .collect(),
+    ))
 }

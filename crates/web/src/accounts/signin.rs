@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::ctx::{Ctx, LANG_COOKIE, PendingMfa, SESSION_COOKIE, set_cookie};
 use crate::layout::Layout;
 
-use crate::kit::page::{fail, render};
+use crate::kit::page::{PageError, render};
 
 // ---- sign-in ----
 
@@ -47,7 +47,7 @@ pub(crate) async fn login_submit(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     Form(f): Form<LoginForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     match state
         .haven()
@@ -67,7 +67,7 @@ pub(crate) async fn login_submit(
                 header::SET_COOKIE,
                 set_cookie(&state, SESSION_COOKIE, &new.token, None),
             );
-            res
+            Ok(res)
         }
         Ok(None) => {
             let mut res = render(&LoginPage {
@@ -76,9 +76,9 @@ pub(crate) async fn login_submit(
                 username: f.username.chars().take(64).collect(),
             });
             *res.status_mut() = StatusCode::UNAUTHORIZED;
-            res
+            Ok(res)
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -114,7 +114,7 @@ pub(crate) async fn enrol_submit(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     Form(f): Form<EnrolForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let result = if f.password != f.password2 {
         Err(CoreError::invalid("password2", "account-password-mismatch"))
@@ -127,11 +127,11 @@ pub(crate) async fn enrol_submit(
     match result {
         Ok(()) => {
             let l = l.with_notice("enrol-done");
-            render(&LoginPage {
+            Ok(render(&LoginPage {
                 l: &l,
                 failed: false,
                 username: f.username.trim().to_lowercase(),
-            })
+            }))
         }
         Err(CoreError::Invalid(errors)) => {
             let mut res = render(&EnrolPage {
@@ -140,9 +140,9 @@ pub(crate) async fn enrol_submit(
                 errors,
             });
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            res
+            Ok(res)
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -190,19 +190,19 @@ pub(crate) async fn mfa_submit(
     State(state): State<AppState>,
     PendingMfa(info, s): PendingMfa,
     Form(f): Form<CodeForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     match state.haven().verify_mfa(&s, &f.code, &info.origin).await {
-        Ok(Some(cookie)) => renewed(&state, &cookie),
+        Ok(Some(cookie)) => Ok(renewed(&state, &cookie)),
         Ok(None) => {
             let mut res = render(&MfaPage {
                 l: &l,
                 failed: true,
             });
             *res.status_mut() = StatusCode::UNAUTHORIZED;
-            res
+            Ok(res)
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -246,7 +246,7 @@ pub(crate) async fn mfa_enrol_submit(
     State(state): State<AppState>,
     PendingMfa(info, s): PendingMfa,
     Form(f): Form<CodeForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if s.has_mfa {
         // Replacing a second factor from a session would let a stolen session lock the owner out.
@@ -255,14 +255,14 @@ pub(crate) async fn mfa_enrol_submit(
         } else {
             "/account"
         };
-        return Redirect::to(to).into_response();
+        return Ok(Redirect::to(to).into_response());
     }
     match state
         .haven()
         .confirm_mfa_enrolment(&s, &f.sealed, &f.code, &info.origin)
         .await
     {
-        Ok(Some(cookie)) => renewed(&state, &cookie),
+        Ok(Some(cookie)) => Ok(renewed(&state, &cookie)),
         Ok(None) => {
             let e = state
                 .haven()
@@ -277,24 +277,25 @@ pub(crate) async fn mfa_enrol_submit(
                 sealed: e.sealed,
             });
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            res
+            Ok(res)
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
-pub(crate) async fn logout(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
-    if let Some(s) = &info.session
-        && let Err(e) = state.haven().logout(s, &info.origin).await
-    {
-        return fail(&Layout::new(&state, &info), e);
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    Ctx(info): Ctx,
+) -> Result<Response, PageError> {
+    if let Some(s) = &info.session {
+        state.haven().logout(s, &info.origin).await?;
     }
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(&state, SESSION_COOKIE, "", Some(0)),
     );
-    res
+    Ok(res)
 }
 
 #[derive(Deserialize)]
@@ -307,12 +308,10 @@ pub(crate) async fn language(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     Form(f): Form<LangForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let lang = Lang::parse(&f.lang);
-    if let (Some(s), Some(_)) = (&info.session, lang)
-        && let Err(e) = state.haven().set_language(s, lang).await
-    {
-        return fail(&Layout::new(&state, &info), e);
+    if let (Some(s), Some(_)) = (&info.session, lang) {
+        state.haven().set_language(s, lang).await?;
     }
     let mut res = Redirect::to("/").into_response();
     if let Some(l) = lang {
@@ -321,5 +320,5 @@ pub(crate) async fn language(
             set_cookie(&state, LANG_COOKIE, l.code(), Some(365 * 86400)),
         );
     }
-    res
+    Ok(res)
 }

@@ -4,14 +4,14 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use haven_core::CoreError;
-use haven_core::referrals::{Decision, ReferralInput};
+use haven_core::notifications::NotificationView;
+use haven_core::referrals::{CaseServiceView, Decision, ReferralInput, ReferralView};
 use haven_domain::CaseId;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::kit::problem::{ApiJson, ApiUser, Problem, fail};
+use crate::kit::problem::{ApiError, ApiJson, ApiUser, Problem};
 
 /// A referral of a case's person to another agency.
 #[derive(Deserialize, ToSchema, Default)]
@@ -45,10 +45,8 @@ pub(crate) async fn create_referral(
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<ReferralRequest>,
-) -> Response {
-    let Ok(case) = id.parse::<CaseId>() else {
-        return fail(CoreError::NotFound);
-    };
+) -> Result<Response, ApiError> {
+    let case = id.parse::<CaseId>().map_err(|_| ApiError::not_found())?;
     let input = ReferralInput {
         to_agency_id: r.to_agency_id,
         to_user: r.to_user,
@@ -59,14 +57,11 @@ pub(crate) async fn create_referral(
         send: r.send,
         emergency_justification: r.emergency_justification,
     };
-    match state
+    let id = state
         .haven()
         .create_referral(&p, case, &input, &o, haven_core::now())
-        .await
-    {
-        Ok(id) => (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response(),
-        Err(e) => fail(e),
-    }
+        .await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -85,19 +80,16 @@ pub(crate) async fn list_referrals(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<ReferralListQuery>,
-) -> Response {
+) -> Result<Json<Vec<ReferralView>>, ApiError> {
     let h = state.haven();
     let now = haven_core::now();
     let r = match q.which.as_str() {
         "" | "incoming" => h.referrals_of_agency(&p, true, &o, now).await,
         "outgoing" => h.referrals_of_agency(&p, false, &o, now).await,
         "overdue" => h.overdue_referrals(&p, now).await,
-        _ => return fail(CoreError::invalid("box", "error-unknown-code")),
+        _ => return Err(ApiError::invalid("box", "error-unknown-code")),
     };
-    match r {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+    Ok(Json(r?))
 }
 
 /// One referral. The receiving agency gets `shared` (the shared sections of the case) once it
@@ -108,15 +100,12 @@ pub(crate) async fn get_referral(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
-) -> Response {
-    match state
+) -> Result<Json<ReferralView>, ApiError> {
+    let v = state
         .haven()
         .open_referral(&p, &id, &o, haven_core::now())
-        .await
-    {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+        .await?;
+    Ok(Json(v))
 }
 
 /// A step on a referral.
@@ -141,21 +130,15 @@ pub(crate) async fn move_referral(
     ApiUser(p, o): ApiUser,
     Path((id, action)): Path<(String, String)>,
     ApiJson(r): ApiJson<MoveRequest>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let h = state.haven();
     let now = haven_core::now();
     if action == "redirect" {
-        return match h
+        let new_id = h
             .redirect_referral(&p, &id, &r.to_agency_id, &r.to_user, &o, now)
-            .await
-        {
-            Ok(new_id) => (
-                StatusCode::CREATED,
-                Json(serde_json::json!({ "id": new_id })),
-            )
-                .into_response(),
-            Err(e) => fail(e),
-        };
+            .await?;
+        let body = Json(serde_json::json!({ "id": new_id }));
+        return Ok((StatusCode::CREATED, body).into_response());
     }
     let d = match action.as_str() {
         "send" => Decision::Send,
@@ -164,12 +147,10 @@ pub(crate) async fn move_referral(
         "start" => Decision::Start,
         "complete" => Decision::Complete { outcome: r.note },
         "revoke" => Decision::Revoke { reason: r.note },
-        _ => return fail(CoreError::NotFound),
+        _ => return Err(ApiError::not_found()),
     };
-    match h.decide_referral(&p, &id, d, &o, now).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(e),
-    }
+    h.decide_referral(&p, &id, d, &o, now).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// The services requested for the person of a case (through referrals) and their outcome.
@@ -179,14 +160,9 @@ pub(crate) async fn case_services(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
-) -> Response {
-    let Ok(case) = id.parse::<CaseId>() else {
-        return fail(CoreError::NotFound);
-    };
-    match state.haven().case_services(&p, case, &o).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+) -> Result<Json<Vec<CaseServiceView>>, ApiError> {
+    let case = id.parse::<CaseId>().map_err(|_| ApiError::not_found())?;
+    Ok(Json(state.haven().case_services(&p, case, &o).await?))
 }
 
 /// The caller's notifications, unread first (kinds and links by id only).
@@ -195,11 +171,8 @@ pub(crate) async fn case_services(
 pub(crate) async fn list_notifications(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> Response {
-    match state.haven().notifications(&p, 200).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+) -> Result<Json<Vec<NotificationView>>, ApiError> {
+    Ok(Json(state.haven().notifications(&p, 200).await?))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -216,13 +189,10 @@ pub(crate) async fn read_notifications(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     ApiJson(r): ApiJson<ReadRequest>,
-) -> Response {
-    match state
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let n = state
         .haven()
         .mark_notifications_read(&p, r.id.as_deref())
-        .await
-    {
-        Ok(n) => Json(serde_json::json!({ "read": n })).into_response(),
-        Err(e) => fail(e),
-    }
+        .await?;
+    Ok(Json(serde_json::json!({ "read": n })))
 }

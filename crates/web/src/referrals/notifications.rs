@@ -2,12 +2,12 @@
 //! each a link to the page it is about. No personal data: the pages behind the links check access.
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use haven_core::notifications::NotificationView;
 
 use crate::AppState;
 use crate::ctx::Authed;
-use crate::kit::page::{fail, render};
+use crate::kit::page::{PageError, render};
 use crate::layout::Layout;
 
 #[derive(Template)]
@@ -24,44 +24,36 @@ impl Page<'_> {
     }
 }
 
-pub(crate) async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    match state.haven().notifications(&s.principal, 200).await {
-        Ok(items) => render(&Page { l: &l, items }),
-        Err(e) => fail(&l, e),
-    }
+    let items = state.haven().notifications(&s.principal, 200).await?;
+    Ok(render(&Page { l: &l, items }))
 }
 
 /// Marks every notification read.
-pub(crate) async fn read_all(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
-    let l = Layout::new(&state, &info);
-    match state
-        .haven()
-        .mark_notifications_read(&s.principal, None)
-        .await
-    {
-        Ok(_) => Redirect::to("/notifications").into_response(),
-        Err(e) => fail(&l, e),
-    }
+pub(crate) async fn read_all(
+    State(state): State<AppState>,
+    Authed(_, s): Authed,
+) -> Result<Redirect, PageError> {
+    let h = state.haven();
+    h.mark_notifications_read(&s.principal, None).await?;
+    Ok(Redirect::to("/notifications"))
 }
 
 /// Marks one read and goes to the page it is about.
 pub(crate) async fn open(
     State(state): State<AppState>,
-    Authed(info, s): Authed,
+    Authed(_, s): Authed,
     Path(id): Path<String>,
-) -> Response {
-    let l = Layout::new(&state, &info);
+) -> Result<Redirect, PageError> {
     let h = state.haven();
-    let item = match h.notifications(&s.principal, 500).await {
-        Ok(items) => items.into_iter().find(|n| n.id == id),
-        Err(e) => return fail(&l, e),
+    let items = h.notifications(&s.principal, 500).await?;
+    let Some(n) = items.into_iter().find(|n| n.id == id) else {
+        return Err(PageError::not_found());
     };
-    let Some(n) = item else {
-        return fail(&l, haven_core::CoreError::NotFound);
-    };
-    match h.mark_notifications_read(&s.principal, Some(&id)).await {
-        Ok(_) => Redirect::to(&n.link).into_response(),
-        Err(e) => fail(&l, e),
-    }
+    h.mark_notifications_read(&s.principal, Some(&id)).await?;
+    Ok(Redirect::to(&n.link))
 }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::ctx::Authed;
 use crate::extract::HtmlForm;
-use crate::kit::page::{error_page, fail, form_status, render};
+use crate::kit::page::{PageError, form_status, render};
 use crate::layout::Layout;
 
 #[derive(Template)]
@@ -89,11 +89,8 @@ async fn form_page(
     case: String,
     errors: Vec<String>,
     f: ReferralForm,
-) -> Response {
-    let (agencies, contacts) = match destinations(state, &s.principal).await {
-        Ok(d) => d,
-        Err(e) => return fail(l, e),
-    };
+) -> Result<Response, PageError> {
+    let (agencies, contacts) = destinations(state, &s.principal).await?;
     let status = form_status(&errors);
     let mut res = render(&FormPage {
         l,
@@ -117,22 +114,18 @@ async fn form_page(
         f,
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 pub(crate) async fn new_form(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Ok(case) = id.parse::<CaseId>() else {
-        return fail(&l, CoreError::NotFound);
-    };
+    let case = id.parse::<CaseId>().map_err(|_| PageError::not_found())?;
     // The form is shown only for a case the user may see (like any case page).
-    if let Err(e) = state.haven().case_number(&s.principal, case).await {
-        return fail(&l, e);
-    }
+    state.haven().case_number(&s.principal, case).await?;
     form_page(&state, &l, &s, id, vec![], ReferralForm::default()).await
 }
 
@@ -154,11 +147,9 @@ pub(crate) async fn create(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<ReferralForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Ok(case) = id.parse::<CaseId>() else {
-        return fail(&l, CoreError::NotFound);
-    };
+    let case = id.parse::<CaseId>().map_err(|_| PageError::not_found())?;
     let input = ReferralInput {
         to_agency_id: f.to_agency_id.clone(),
         to_user: f.to_user.clone(),
@@ -174,12 +165,12 @@ pub(crate) async fn create(
         .create_referral(&s.principal, case, &input, &info.origin, haven_core::now())
         .await
     {
-        Ok(rid) => Redirect::to(&format!("/referrals/{rid}")).into_response(),
+        Ok(rid) => Ok(Redirect::to(&format!("/referrals/{rid}")).into_response()),
         Err(e @ CoreError::Invalid(_)) => {
             let errors = crate::kit::page::field_messages(&l, &e);
             form_page(&state, &l, &s, id, errors, f).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -192,31 +183,25 @@ struct ListPage<'a> {
     overdue: Vec<ReferralView>,
 }
 
-pub(crate) async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let h = state.haven();
     let now = haven_core::now();
     let p = &s.principal;
-    let incoming = match h.referrals_of_agency(p, true, &info.origin, now).await {
-        Ok(v) => v,
-        Err(e) => return fail(&l, e),
-    };
-    let outgoing = match h.referrals_of_agency(p, false, &info.origin, now).await {
-        Ok(v) => v,
-        Err(e) => return fail(&l, e),
-    };
-    let overdue = match h.overdue_referrals(p, now).await {
-        Ok(v) => v,
-        Err(e) => return fail(&l, e),
-    };
-    render(&ListPage {
+    let incoming = h.referrals_of_agency(p, true, &info.origin, now).await?;
+    let outgoing = h.referrals_of_agency(p, false, &info.origin, now).await?;
+    let overdue = h.overdue_referrals(p, now).await?;
+    Ok(render(&ListPage {
         lists: vec![
             (l.t("referrals-incoming"), incoming),
             (l.t("referrals-outgoing"), outgoing),
         ],
         l: &l,
         overdue,
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -262,26 +247,16 @@ async fn view_page(
     info: &crate::ctx::ReqInfo,
     id: &str,
     errors: Vec<String>,
-) -> Response {
-    let r = match state
+) -> Result<Response, PageError> {
+    let r = state
         .haven()
         .open_referral(&s.principal, id, &info.origin, haven_core::now())
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => return fail(l, e),
-    };
+        .await?;
     let recipient = r.to_agency_id == s.principal.agency_id;
     let (agencies, contacts) = if !recipient && r.status == Status::Declined {
-        match destinations(state, &s.principal).await {
-            Ok((a, c)) => (
-                a.into_iter()
-                    .filter(|(aid, _)| *aid != r.to_agency_id.to_string())
-                    .collect(),
-                c,
-            ),
-            Err(e) => return fail(l, e),
-        }
+        let (a, c) = destinations(state, &s.principal).await?;
+        let to = r.to_agency_id.to_string();
+        (a.into_iter().filter(|(aid, _)| *aid != to).collect(), c)
     } else {
         (vec![], vec![])
     };
@@ -295,7 +270,7 @@ async fn view_page(
         contacts,
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 #[derive(Deserialize, Default)]
@@ -309,7 +284,7 @@ pub(crate) async fn view(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     Query(d): Query<Done>,
-) -> Response {
+) -> Result<Response, PageError> {
     let mut l = Layout::new(&state, &info);
     if !d.done.is_empty() {
         l = l.with_notice("referral-saved");
@@ -331,7 +306,7 @@ pub(crate) async fn decide(
     Authed(info, s): Authed,
     Path((id, action)): Path<(String, String)>,
     HtmlForm(f): HtmlForm<MoveForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if action == "redirect" {
         return match state
@@ -346,12 +321,12 @@ pub(crate) async fn decide(
             )
             .await
         {
-            Ok(new_id) => Redirect::to(&format!("/referrals/{new_id}?done=1")).into_response(),
+            Ok(new_id) => Ok(Redirect::to(&format!("/referrals/{new_id}?done=1")).into_response()),
             Err(e @ CoreError::Invalid(_)) => {
                 let errors = crate::kit::page::field_messages(&l, &e);
                 view_page(&state, &l, &s, &info, &id, errors).await
             }
-            Err(e) => fail(&l, e),
+            Err(e) => Err(e.into()),
         };
     }
     let d = match action.as_str() {
@@ -361,19 +336,19 @@ pub(crate) async fn decide(
         "start" => Decision::Start,
         "complete" => Decision::Complete { outcome: f.note },
         "revoke" => Decision::Revoke { reason: f.note },
-        _ => return error_page(&l, axum::http::StatusCode::NOT_FOUND, "error-not-found"),
+        _ => return Err(PageError::not_found()),
     };
     match state
         .haven()
         .decide_referral(&s.principal, &id, d, &info.origin, haven_core::now())
         .await
     {
-        Ok(()) => Redirect::to(&format!("/referrals/{id}?done=1")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?done=1")).into_response()),
         Err(e @ CoreError::Invalid(_)) => {
             let errors = crate::kit::page::field_messages(&l, &e);
             view_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -383,9 +358,9 @@ pub(crate) async fn print(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    match state
+    let bytes = state
         .haven()
         .referral_pdf(
             &s.principal,
@@ -395,13 +370,10 @@ pub(crate) async fn print(
             &info.origin,
             haven_core::now(),
         )
-        .await
-    {
-        Ok(bytes) => crate::training::pages::download(
-            bytes,
-            "application/pdf",
-            &format!("referral-{}.pdf", id.chars().take(36).collect::<String>()),
-        ),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    Ok(crate::training::pages::download(
+        bytes,
+        "application/pdf",
+        &format!("referral-{}.pdf", id.chars().take(36).collect::<String>()),
+    ))
 }

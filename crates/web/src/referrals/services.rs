@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::HtmlForm;
-use crate::kit::page::{fail, forbidden, form_status, render};
+use crate::kit::page::{PageError, form_status, render};
 use crate::layout::Layout;
 
 #[derive(Template)]
@@ -94,7 +94,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ServiceFilter>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let f = ServiceFilter {
         service_type: q.service_type,
@@ -102,22 +102,18 @@ pub(crate) async fn list(
         all: q.all,
         ..Default::default()
     };
-    match state.haven().services(&s.principal, &f).await {
-        Ok(items) => list_page(&l, &s, f, items, None, vec![]),
-        Err(e) => fail(&l, e),
-    }
+    let items = state.haven().services(&s.principal, &f).await?;
+    Ok(list_page(&l, &s, f, items, None, vec![]))
 }
 
 pub(crate) async fn search(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(f): HtmlForm<ServiceFilter>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    match state.haven().services(&s.principal, &f).await {
-        Ok(items) => list_page(&l, &s, f, items, None, vec![]),
-        Err(e) => fail(&l, e),
-    }
+    let items = state.haven().services(&s.principal, &f).await?;
+    Ok(list_page(&l, &s, f, items, None, vec![]))
 }
 
 #[derive(Deserialize, Default)]
@@ -132,19 +128,15 @@ pub(crate) async fn for_case(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<NeedForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Ok(case) = id.parse::<CaseId>() else {
-        return fail(&l, CoreError::NotFound);
-    };
-    match state
+    let case = id.parse::<CaseId>().map_err(|_| PageError::not_found())?;
+    let (filter, items) = state
         .haven()
         .services_for_case(&s.principal, case, &f.service_type, &info.origin)
-        .await
-    {
-        Ok((filter, items)) => list_page(&l, &s, filter, items, Some(case.to_string()), vec![]),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    let case = Some(case.to_string());
+    Ok(list_page(&l, &s, filter, items, case, vec![]))
 }
 
 /// CSV of the directory (by `service_type` and `region`), for agencies without Haven.
@@ -152,17 +144,14 @@ pub(crate) async fn export(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ServiceFilter>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let f = ServiceFilter {
         service_type: q.service_type,
         region: q.region,
         ..Default::default()
     };
-    let items = match state.haven().services(&s.principal, &f).await {
-        Ok(i) => i,
-        Err(e) => return fail(&l, e),
-    };
+    let items = state.haven().services(&s.principal, &f).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
         "services-col-agency",
@@ -209,14 +198,10 @@ pub(crate) async fn export(
                 }
             })
             .collect();
-        if w.write_record(&safe).is_err() {
-            return fail(&l, CoreError::internal("csv"));
-        }
+        w.write_record(&safe)
+            .map_err(|_| CoreError::internal("csv"))?;
     }
-    let bytes = match w.into_inner() {
-        Ok(b) => b,
-        Err(e) => return fail(&l, CoreError::internal(e)),
-    };
+    let bytes = w.into_inner().map_err(CoreError::internal)?;
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(
@@ -227,7 +212,7 @@ pub(crate) async fn export(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"haven-services.csv\""),
     );
-    res
+    Ok(res)
 }
 
 #[derive(Template)]
@@ -251,15 +236,12 @@ async fn form_page(
     id: Option<String>,
     f: ServiceInput,
     errors: Vec<String>,
-) -> Response {
-    let agencies = match state.haven().agency_names().await {
-        Ok(a) => a
-            .into_iter()
-            .filter(|(aid, _)| s.principal.may_manage_services(*aid))
-            .map(|(aid, n)| (aid.to_string(), n))
-            .collect(),
-        Err(e) => return fail(l, e),
-    };
+) -> Result<Response, PageError> {
+    let agencies = (state.haven().agency_names().await?)
+        .into_iter()
+        .filter(|(aid, _)| s.principal.may_manage_services(*aid))
+        .map(|(aid, n)| (aid.to_string(), n))
+        .collect();
     let status = form_status(&errors);
     let mut res = render(&FormPage {
         l,
@@ -302,13 +284,16 @@ async fn form_page(
         errors,
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
-pub(crate) async fn new_form(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn new_form(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if !s.principal.may_manage_services(s.principal.agency_id) {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
     let f = ServiceInput {
         agency_id: s.principal.agency_id.to_string(),
@@ -321,14 +306,11 @@ pub(crate) async fn edit_form(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let v = match state.haven().service(&s.principal, &id).await {
-        Ok(v) => v,
-        Err(e) => return fail(&l, e),
-    };
+    let v = state.haven().service(&s.principal, &id).await?;
     if !v.may_edit {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     let f = ServiceInput {
@@ -358,19 +340,19 @@ async fn save(
     s: &haven_core::auth::SessionInfo,
     id: Option<String>,
     f: ServiceInput,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(state, info);
     match state
         .haven()
         .save_service(&s.principal, id.as_deref(), &f, &info.origin)
         .await
     {
-        Ok(_) => Redirect::to("/services?saved=1").into_response(),
+        Ok(_) => Ok(Redirect::to("/services?saved=1").into_response()),
         Err(e @ CoreError::Invalid(_)) => {
             let errors = crate::kit::page::field_messages(&l, &e);
             form_page(state, &l, s, id, f, errors).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -378,7 +360,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(f): HtmlForm<ServiceInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     save(&state, &info, &s, None, f).await
 }
 
@@ -387,7 +369,7 @@ pub(crate) async fn update(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<ServiceInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     save(&state, &info, &s, Some(id), f).await
 }
 
@@ -402,25 +384,20 @@ pub(crate) async fn capacity(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<CapacityForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     match state
         .haven()
         .update_capacity(&s.principal, &id, &f.free, &info.origin)
         .await
     {
-        Ok(()) => Redirect::to("/services?saved=1").into_response(),
+        Ok(()) => Ok(Redirect::to("/services?saved=1").into_response()),
         Err(e @ CoreError::Invalid(_)) => {
             let errors = crate::kit::page::field_messages(&l, &e);
-            match state
-                .haven()
-                .services(&s.principal, &ServiceFilter::default())
-                .await
-            {
-                Ok(items) => list_page(&l, &s, ServiceFilter::default(), items, None, errors),
-                Err(e) => fail(&l, e),
-            }
+            let all = ServiceFilter::default();
+            let items = state.haven().services(&s.principal, &all).await?;
+            Ok(list_page(&l, &s, all, items, None, errors))
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }

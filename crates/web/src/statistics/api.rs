@@ -3,12 +3,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use haven_core::CoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::kit::problem::{ApiJson, ApiUser, Problem, fail, forbidden};
+use crate::kit::problem::{ApiError, ApiJson, ApiUser, Problem};
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct AggregateCell {
@@ -42,10 +41,11 @@ pub(crate) struct Aggregates {
 /// Case and screening counts for analysts and coordinators, from the current period's snapshot;
 /// small counts are hidden.
 #[utoipa::path(get, path = "/api/v1/stats", responses((status = 200, body = Aggregates), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub(crate) async fn stats(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
-    let Some(cap) = p.aggregates_read() else {
-        return forbidden();
-    };
+pub(crate) async fn stats(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+) -> Result<Json<Aggregates>, ApiError> {
+    let cap = p.aggregates_read().ok_or_else(ApiError::forbidden)?;
     let conv = |v: Vec<haven_core::stats::Cell>| {
         v.into_iter()
             .map(|c| AggregateCell {
@@ -54,23 +54,20 @@ pub(crate) async fn stats(State(state): State<AppState>, ApiUser(p, o): ApiUser)
             })
             .collect()
     };
-    match state.haven().aggregates(cap, &o).await {
-        Ok(a) => Json(Aggregates {
-            total: a.total,
-            min_cell: a.min_cell,
-            as_of: a.as_of,
-            next_refresh: a.next_refresh,
-            by_status: conv(a.by_status),
-            by_region: conv(a.by_region),
-            by_exploitation: conv(a.by_exploitation),
-            by_screening_outcome: conv(a.by_screening_outcome),
-            by_screening_profile: conv(a.by_screening_profile),
-            by_screening_region: conv(a.by_screening_region),
-            by_screening_agency: conv(a.by_screening_agency),
-        })
-        .into_response(),
-        Err(e) => fail(e),
-    }
+    let a = state.haven().aggregates(cap, &o).await?;
+    Ok(Json(Aggregates {
+        total: a.total,
+        min_cell: a.min_cell,
+        as_of: a.as_of,
+        next_refresh: a.next_refresh,
+        by_status: conv(a.by_status),
+        by_region: conv(a.by_region),
+        by_exploitation: conv(a.by_exploitation),
+        by_screening_outcome: conv(a.by_screening_outcome),
+        by_screening_profile: conv(a.by_screening_profile),
+        by_screening_region: conv(a.by_screening_region),
+        by_screening_agency: conv(a.by_screening_agency),
+    }))
 }
 
 /// A statistical release of the register in the CTDC layout.
@@ -123,29 +120,24 @@ pub(crate) struct LedgerEntry {
 pub(crate) async fn release_ledger(
     State(state): State<AppState>,
     ApiUser(p, _o): ApiUser,
-) -> Response {
-    let Some(cap) = p.aggregates_read() else {
-        return forbidden();
-    };
-    match state.haven().release_ledger(cap).await {
-        Ok(v) => Json(
-            v.into_iter()
-                .map(|e| LedgerEntry {
-                    id: e.id,
-                    made_at: e.made_at,
-                    made_by: e.made_by,
-                    kind: e.kind,
-                    k: e.k,
-                    reporting_length: e.reporting_length,
-                    sensitive_zeros: e.sensitive_zeros,
-                    rounding_base: e.rounding_base,
-                    protected_count: e.protected_count,
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(e) => fail(e),
-    }
+) -> Result<Json<Vec<LedgerEntry>>, ApiError> {
+    let cap = p.aggregates_read().ok_or_else(ApiError::forbidden)?;
+    let v = state.haven().release_ledger(cap).await?;
+    Ok(Json(
+        v.into_iter()
+            .map(|e| LedgerEntry {
+                id: e.id,
+                made_at: e.made_at,
+                made_by: e.made_by,
+                kind: e.kind,
+                k: e.k,
+                reporting_length: e.reporting_length,
+                sensitive_zeros: e.sensitive_zeros,
+                rounding_base: e.rounding_base,
+                protected_count: e.protected_count,
+            })
+            .collect(),
+    ))
 }
 
 /// The release: a ZIP holding the data file and its JSON manifest (AES-256 sealed for `raw`).
@@ -157,13 +149,10 @@ pub(crate) async fn ctdc_release(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(r): ApiJson<ReleaseRequest>,
-) -> Response {
-    let Some(cap) = p.aggregates_read() else {
-        return forbidden();
-    };
-    let Some(kind) = haven_core::release::ReleaseKind::parse(&r.kind) else {
-        return fail(CoreError::invalid("kind", "error-release-kind"));
-    };
+) -> Result<Response, ApiError> {
+    let cap = p.aggregates_read().ok_or_else(ApiError::forbidden)?;
+    let kind = haven_core::release::ReleaseKind::parse(&r.kind)
+        .ok_or_else(|| ApiError::invalid("kind", "error-release-kind"))?;
     let req = haven_core::release::ReleaseRequest {
         kind,
         resolution: r.k.unwrap_or(11),
@@ -172,14 +161,11 @@ pub(crate) async fn ctdc_release(
         passphrase: r.passphrase,
         sensitive_zeros: r.sensitive_zeros,
     };
-    match state
+    let f = state
         .haven()
         .ctdc_release(cap, p.ctdc_raw_export(), &o, req)
-        .await
-    {
-        Ok(f) => zip_download(f),
-        Err(e) => fail(e),
-    }
+        .await?;
+    Ok(zip_download(f))
 }
 
 /// A release as a download that no cache keeps.

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::ctx::Authed;
 use crate::layout::Layout;
 
-use crate::kit::page::{fail, forbidden, render};
+use crate::kit::page::{PageError, render};
 
 // ---- statistics ----
 
@@ -25,15 +25,15 @@ struct StatsPage<'a> {
     as_of: String,
 }
 
-pub(crate) async fn stats(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn stats(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.aggregates_read() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
-    let agg = match state.haven().aggregates(cap, &info.origin).await {
-        Ok(a) => a,
-        Err(e) => return fail(&l, e),
-    };
+    let agg = state.haven().aggregates(cap, &info.origin).await?;
     let k = FluentValue::from(agg.min_cell);
     let hidden = l.ta("stats-hidden", &[("k", k.clone())]);
     let rows = |cells: &[Cell], label: &dyn Fn(&str) -> String| -> Vec<(String, String)> {
@@ -95,13 +95,13 @@ pub(crate) async fn stats(State(state): State<AppState>, Authed(info, s): Authed
             ("next", FluentValue::from(l.datetime(&agg.next_refresh))),
         ],
     );
-    render(&StatsPage {
+    Ok(render(&StatsPage {
         l: &l,
         help,
         as_of,
         agg,
         tables,
-    })
+    }))
 }
 
 // ---- statistical releases ----
@@ -125,10 +125,10 @@ async fn release_page_for(
     s: &haven_core::auth::SessionInfo,
     errors: Vec<String>,
     form: ReleaseForm,
-) -> Response {
+) -> Result<Response, PageError> {
     use haven_core::release::ReleaseKind;
     let Some(cap) = s.principal.aggregates_read() else {
-        return forbidden(l);
+        return Err(PageError::forbidden());
     };
     let raw = s.principal.ctdc_raw_export().is_some();
     let kinds = ReleaseKind::ALL
@@ -139,10 +139,7 @@ async fn release_page_for(
             (k.as_str(), l.t(&key), l.t(&format!("{key}-help")))
         })
         .collect();
-    let ledger = match state.haven().release_ledger(cap).await {
-        Ok(v) => v,
-        Err(e) => return fail(l, e),
-    };
+    let ledger = state.haven().release_ledger(cap).await?;
     let min_k = state.haven().policy.min_cell.max(2);
     let form = ReleaseForm {
         kind: if form.kind.is_empty() {
@@ -163,7 +160,7 @@ async fn release_page_for(
         passphrase: String::new(),
         ..form
     };
-    render(&ReleasePage {
+    Ok(render(&ReleasePage {
         l,
         kinds,
         raw,
@@ -172,16 +169,16 @@ async fn release_page_for(
         errors,
         ledger,
         form,
-    })
+    }))
 }
 
 pub(crate) async fn release_page(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if s.principal.aggregates_read().is_none() {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
     release_page_for(&state, &l, &s, Vec::new(), ReleaseForm::default()).await
 }
@@ -234,11 +231,11 @@ pub(crate) async fn release_submit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     crate::extract::HtmlForm(f): crate::extract::HtmlForm<ReleaseForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     use haven_core::release::{ReleaseKind, ReleaseRequest};
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.aggregates_read() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
     let mut errors = Vec::new();
     let kind = ReleaseKind::parse(&f.kind);
@@ -271,7 +268,7 @@ pub(crate) async fn release_submit(
         .ctdc_release(cap, s.principal.ctdc_raw_export(), &info.origin, req)
         .await
     {
-        Ok(file) => crate::statistics::api::zip_download(file),
+        Ok(file) => Ok(crate::statistics::api::zip_download(file)),
         Err(CoreError::Invalid(errs)) => {
             let errors = errs
                 .iter()
@@ -292,6 +289,6 @@ pub(crate) async fn release_submit(
             let errors = vec![refusal_message(&l, &r)];
             release_page_for(&state, &l, &s, errors, f).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
