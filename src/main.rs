@@ -342,49 +342,21 @@ async fn init(cfg: &Config) -> Result<(Db, Kek, bool)> {
 }
 
 async fn serve(cfg: &Config, haven: Haven) -> Result<()> {
-    // Sessions end on their own when presented late; this removes the ones never presented again.
-    let janitor = haven.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            every.tick().await;
-            match janitor.purge_expired_sessions().await {
-                Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
-            }
-            // Abandoned registration drafts must not keep personal data forever.
-            match janitor.purge_drafts().await {
-                Ok(n) if n > 0 => tracing::info!(drafts = n, "abandoned drafts removed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not remove abandoned drafts"),
-            }
-        }
-    });
-    let i18n = haven_i18n::I18n::load()?;
-    // Reminders and the e-mail outbox, on every app server (each e-mail is claimed by one).
-    let mailer = match &cfg.smtp {
-        Some((url, from)) => Some(haven_mail::SmtpMailer::new(&url.0, from)?),
-        None => None,
-    };
     let base_url = cfg.public_url.clone().unwrap_or_else(|| {
         let scheme = if cfg.tls.is_some() { "https" } else { "http" };
         format!("{scheme}://{}", cfg.listen)
     });
-    tokio::spawn(haven_mail::background(
-        haven.clone(),
-        haven_i18n::I18n::load()?,
-        mailer,
+    let opts = haven::ServeOptions {
+        web: haven_web::WebConfig {
+            tls: cfg.tls.is_some(),
+            trust_proxy: cfg.trust_proxy,
+            public_url: cfg.public_url.clone(),
+        },
+        smtp: cfg.smtp.as_ref().map(|(url, from)| (url.0.clone(), from.clone())),
         base_url,
-        cfg.notify_every,
-        std::future::pending(),
-    ));
-    let web = haven_web::WebConfig {
-        tls: cfg.tls.is_some(),
-        trust_proxy: cfg.trust_proxy,
-        public_url: cfg.public_url.clone(),
+        background_every: Some(cfg.notify_every),
     };
-    let state = haven_web::AppState::new(haven, i18n, web);
+    let state = haven::start(haven, opts)?;
     let scheme = if cfg.tls.is_some() { "https" } else { "http" };
     match &cfg.tls {
         None => {

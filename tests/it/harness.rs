@@ -97,6 +97,17 @@ impl Drop for TestDb {
     }
 }
 
+/// What `haven serve` would be given, with the timed background work off: tests run reminders,
+/// retention and the outbox themselves to count what each did.
+fn serve_options(base: &str) -> haven::ServeOptions {
+    haven::ServeOptions {
+        web: haven_web::WebConfig::default(),
+        smtp: None,
+        base_url: base.to_string(),
+        background_every: None,
+    }
+}
+
 /// A running server with the demo deployment (agencies, one user per role, some cases).
 pub(crate) struct TestApp {
     pub base: String,
@@ -134,11 +145,7 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = haven_web::AppState::new(
-            haven.clone(),
-            haven_i18n::I18n::load().expect("i18n"),
-            haven_web::WebConfig::default(),
-        );
+        let state = haven::start(haven.clone(), serve_options(&base)).expect("start");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(haven_web::serve(listener, state, async {
             let _ = rx.await;
@@ -167,11 +174,7 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = haven_web::AppState::new(
-            haven,
-            haven_i18n::I18n::load().expect("i18n"),
-            haven_web::WebConfig::default(),
-        );
+        let state = haven::start(haven, serve_options(&base)).expect("start");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(haven_web::serve(listener, state, async {
             let _ = rx.await;

@@ -26,15 +26,20 @@ async fn serves_https_with_secure_cookies_and_hsts() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = haven_web::AppState::new(
+    let state = haven::start(
         app.haven.clone(),
-        haven_i18n::I18n::load().unwrap(),
-        haven_web::WebConfig {
-            tls: true,
-            trust_proxy: false,
-            public_url: None,
+        haven::ServeOptions {
+            web: haven_web::WebConfig {
+                tls: true,
+                trust_proxy: false,
+                public_url: None,
+            },
+            smtp: None,
+            base_url: format!("https://{addr}"),
+            background_every: None,
         },
-    );
+    )
+    .unwrap();
     let server =
         tokio::spawn(
             async move { haven_web::serve_tls(listener, state, &cert_path, &key_path).await },
