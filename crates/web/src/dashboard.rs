@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::ctx::Authed;
 use crate::layout::Layout;
 
-use crate::kit::page::{fail, render};
+use crate::kit::page::{PageError, render};
 
 // ---- dashboard ----
 
@@ -31,7 +31,10 @@ struct DashboardPage<'a> {
     role_note: Option<String>,
 }
 
-pub(crate) async fn dashboard(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn dashboard(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let p = &s.principal;
     let h = state.haven();
@@ -49,91 +52,77 @@ pub(crate) async fn dashboard(State(state): State<AppState>, Authed(info, s): Au
         }
     };
     if let Some(cap) = p.case_list() {
-        match h.count_cases(cap).await {
-            Ok(n) => figure("cases", "/cases", "dashboard-cases-visible", n, "", true),
-            Err(e) => return fail(&l, e),
-        }
+        let n = h.count_cases(cap).await?;
+        figure("cases", "/cases", "dashboard-cases-visible", n, "", true);
     }
     // Transfers waiting for this agency's decision, and (coordinator) for approval: counts only.
-    match h.incoming_transfer_count(p).await {
-        Ok(n) => figure(
-            "transfers",
-            "/transfers#incoming",
-            "dashboard-transfers",
-            n as i64,
-            "notice",
-            false,
-        ),
-        Err(e) => return fail(&l, e),
-    }
-    match h.transfer_approval_count(p).await {
-        Ok(n) => figure(
-            "transfer-approvals",
-            "/transfers#approvals",
-            "dashboard-transfer-approvals",
-            n as i64,
-            "notice",
-            false,
-        ),
-        Err(e) => return fail(&l, e),
-    }
+    let n = h.incoming_transfer_count(p).await?;
+    figure(
+        "transfers",
+        "/transfers#incoming",
+        "dashboard-transfers",
+        n as i64,
+        "notice",
+        false,
+    );
+    let n = h.transfer_approval_count(p).await?;
+    figure(
+        "transfer-approvals",
+        "/transfers#approvals",
+        "dashboard-transfer-approvals",
+        n as i64,
+        "notice",
+        false,
+    );
     // Referrals past their answer deadline: the agency's own (sent or received), all of them
     // for the coordinator. A count only.
     if l.can_referrals {
-        match h.overdue_referrals(p, haven_core::now()).await {
-            Ok(v) => figure(
-                "overdue",
-                "/referrals#overdue",
-                "dashboard-overdue",
-                v.len() as i64,
-                "notice error",
-                false,
-            ),
-            Err(e) => return fail(&l, e),
-        }
+        let v = h.overdue_referrals(p, haven_core::now()).await?;
+        figure(
+            "overdue",
+            "/referrals#overdue",
+            "dashboard-overdue",
+            v.len() as i64,
+            "notice error",
+            false,
+        );
     }
     // Open cases at high or critical risk among those the user may see.
     if let Some(cap) = p.case_list() {
-        match h.count_high_risk(cap).await {
-            Ok(n) => figure(
-                "high-risk",
-                "/cases?high_risk=true",
-                "dashboard-high-risk",
-                n,
-                "notice error",
-                false,
-            ),
-            Err(e) => return fail(&l, e),
-        }
+        let n = h.count_high_risk(cap).await?;
+        figure(
+            "high-risk",
+            "/cases?high_risk=true",
+            "dashboard-high-risk",
+            n,
+            "notice error",
+            false,
+        );
     }
     let mut tasks_text = None;
     if l.can_tasks {
-        match h.task_counts(p).await {
-            Ok((n, late)) if n > 0 => {
-                tasks_text = Some((
-                    l.ta(
-                        "dashboard-tasks",
-                        &[
-                            ("count", FluentValue::from(n)),
-                            ("overdue", FluentValue::from(late)),
-                        ],
-                    ),
-                    n,
-                ))
-            }
-            Ok(_) => {}
-            Err(e) => return fail(&l, e),
+        let (n, late) = h.task_counts(p).await?;
+        if n > 0 {
+            tasks_text = Some((
+                l.ta(
+                    "dashboard-tasks",
+                    &[
+                        ("count", FluentValue::from(n)),
+                        ("overdue", FluentValue::from(late)),
+                    ],
+                ),
+                n,
+            ))
         }
     }
     // Tips waiting for triage (all for the coordinator, one's own for others): counts only.
-    let open_tips = match h.tip_counts(p).await {
-        Ok(counts) => counts
-            .iter()
-            .filter(|(s, _)| s == "new" || s == "assigned")
-            .map(|(_, n)| n)
-            .sum::<i64>(),
-        Err(e) => return fail(&l, e),
-    };
+    let open_tips = h
+        .tip_counts(p)
+        .await?
+        .iter()
+        .filter(|(s, _)| s == "new" || s == "assigned")
+        .map(|(_, n)| n)
+        .sum::<i64>();
     if let Some((text, n)) = tasks_text {
         figures.push(Figure {
             id: "tasks",
@@ -162,10 +151,10 @@ pub(crate) async fn dashboard(State(state): State<AppState>, Authed(info, s): Au
         "dashboard-welcome",
         &[("name", FluentValue::from(s.display_name.clone()))],
     );
-    render(&DashboardPage {
+    Ok(render(&DashboardPage {
         l: &l,
         welcome,
         figures,
         role_note,
-    })
+    }))
 }

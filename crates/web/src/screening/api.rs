@@ -3,12 +3,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use haven_core::CoreError;
+use haven_core::screening::ScreeningView;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::kit::problem::{ApiJson, ApiUser, Problem, fail};
+use crate::kit::problem::{ApiError, ApiJson, ApiUser, Problem};
 
 /// A screening interview by the ILO/EC indicators.
 #[derive(Deserialize, ToSchema)]
@@ -68,11 +68,11 @@ pub(crate) async fn create_screening(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(r): ApiJson<ScreeningRequest>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let case_id = match r.case_id.as_deref().map(str::parse) {
         None => None,
         Some(Ok(id)) => Some(id),
-        Some(Err(_)) => return fail(CoreError::NotFound),
+        Some(Err(_)) => return Err(ApiError::not_found()),
     };
     let input = haven_core::screening::ScreeningInput {
         case_id,
@@ -90,10 +90,8 @@ pub(crate) async fn create_screening(
         act: r.act,
         answers: r.answers,
     };
-    match state.haven().record_screening(&p, input, &o).await {
-        Ok(v) => (StatusCode::CREATED, Json(v)).into_response(),
-        Err(e) => fail(e),
-    }
+    let v = state.haven().record_screening(&p, input, &o).await?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
 /// A screening, evaluated by the current indicator set. Audited.
@@ -104,9 +102,6 @@ pub(crate) async fn get_screening(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     axum::extract::Path(id): axum::extract::Path<String>,
-) -> Response {
-    match state.haven().open_screening(&p, &id, &o).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+) -> Result<Json<ScreeningView>, ApiError> {
+    Ok(Json(state.haven().open_screening(&p, &id, &o).await?))
 }

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::Authed;
 use crate::extract::HtmlForm;
-use crate::kit::page::{fail, forbidden, render};
+use crate::kit::page::{PageError, render};
 use crate::layout::Layout;
 
 /// One question of the interview, as shown.
@@ -112,11 +112,9 @@ pub(crate) async fn new_screening(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<NewQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if s.principal.case_create().is_none() {
-        return forbidden(&l);
-    }
+    s.principal.case_create().ok_or_else(PageError::forbidden)?;
     let mut values = BTreeMap::new();
     values.insert("person_present".into(), "true".into());
     let case = q
@@ -124,18 +122,16 @@ pub(crate) async fn new_screening(
         .parse::<CaseId>()
         .map(|c| c.to_string())
         .unwrap_or_default();
-    form_page(&state, &l, case, values, Vec::new())
+    Ok(form_page(&state, &l, case, values, Vec::new()))
 }
 
 pub(crate) async fn create_screening(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(fields): HtmlForm<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if s.principal.case_create().is_none() {
-        return forbidden(&l);
-    }
+    s.principal.case_create().ok_or_else(PageError::forbidden)?;
     let values: BTreeMap<String, String> =
         fields.into_iter().filter(|(k, _)| k != "csrf").collect();
     let v = |k: &str| {
@@ -170,7 +166,7 @@ pub(crate) async fn create_screening(
         },
     };
     if !errors.is_empty() {
-        return form_page(&state, &l, v("case_id"), values, errors);
+        return Ok(form_page(&state, &l, v("case_id"), values, errors));
     }
     let input = ScreeningInput {
         case_id,
@@ -193,12 +189,12 @@ pub(crate) async fn create_screening(
         .record_screening(&s.principal, input, &info.origin)
         .await
     {
-        Ok(view) => Redirect::to(&format!("/screenings/{}", view.id)).into_response(),
+        Ok(view) => Ok(Redirect::to(&format!("/screenings/{}", view.id)).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let errors = errs.iter().map(|e| l.t(e.key)).collect();
-            form_page(&state, &l, v("case_id"), values, errors)
+            Ok(form_page(&state, &l, v("case_id"), values, errors))
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -230,16 +226,12 @@ pub(crate) async fn view_screening(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let view = match state
+    let view = state
         .haven()
         .open_screening(&s.principal, &id, &info.origin)
-        .await
-    {
-        Ok(v) => v,
-        Err(e) => return fail(&l, e),
-    };
+        .await?;
     let set = &state.haven().policy.screening;
     let label = |id: &str| -> String {
         match set.get(id) {
@@ -303,7 +295,7 @@ pub(crate) async fn view_screening(
         .collect();
     let urgent = view.outcome >= haven_domain::screening::Outcome::PossibleVictim;
     let may_link = view.case_id.is_none() && s.principal.case_create().is_some();
-    render(&ResultPage {
+    Ok(render(&ResultPage {
         l: &l,
         outcome: l.t(&format!("screen-outcome-{}", view.outcome.as_str())),
         s: view,
@@ -311,7 +303,7 @@ pub(crate) async fn view_screening(
         evidence,
         urgent,
         may_link,
-    })
+    }))
 }
 
 /// Who was screened, typed for the duplicate check (sent by POST: names never go in a URL).
@@ -380,7 +372,7 @@ pub(crate) async fn screening_matches(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<PersonForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let page = |matches, elsewhere, errors: Vec<String>| {
         let status = crate::kit::page::form_status(&errors);
@@ -399,16 +391,16 @@ pub(crate) async fn screening_matches(
     };
     let who = match f.person() {
         Ok(w) => w,
-        Err(key) => return page(vec![], vec![], vec![l.t(key)]),
+        Err(key) => return Ok(page(vec![], vec![], vec![l.t(key)])),
     };
     match state
         .haven()
         .screening_check(&s.principal, &id, &who, &info.origin)
         .await
     {
-        Ok((m, elsewhere)) => page(m, elsewhere, vec![]),
-        Err(e @ CoreError::Invalid(_)) => page(vec![], vec![], errors_of(&l, &e)),
-        Err(e) => fail(&l, e),
+        Ok((m, elsewhere)) => Ok(page(m, elsewhere, vec![])),
+        Err(e @ CoreError::Invalid(_)) => Ok(page(vec![], vec![], errors_of(&l, &e))),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -418,8 +410,7 @@ pub(crate) async fn screening_link(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<PersonForm>,
-) -> Response {
-    let l = Layout::new(&state, &info);
+) -> Result<Response, PageError> {
     let haven = state.haven();
     let r = match haven.case_by_ref(&s.principal, &f.case).await {
         Ok(case) => haven
@@ -429,13 +420,12 @@ pub(crate) async fn screening_link(
         Err(e) => Err(e),
     };
     match r {
-        Ok(case) => Redirect::to(&format!("/cases/{case}")).into_response(),
-        Err(CoreError::Invalid(v)) => crate::kit::page::error_page(
-            &l,
+        Ok(case) => Ok(Redirect::to(&format!("/cases/{case}")).into_response()),
+        Err(CoreError::Invalid(v)) => Err(PageError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             v.first().map(|e| e.key).unwrap_or("error-form"),
-        ),
-        Err(e) => fail(&l, e),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -445,24 +435,13 @@ pub(crate) async fn screening_draft(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<PersonForm>,
-) -> Response {
-    let l = Layout::new(&state, &info);
-    let who = match f.person() {
-        Ok(w) => w,
-        Err(key) => {
-            return crate::kit::page::error_page(
-                &l,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                key,
-            );
-        }
-    };
-    match state
+) -> Result<Response, PageError> {
+    let who = f
+        .person()
+        .map_err(|key| PageError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, key))?;
+    let draft = state
         .haven()
         .draft_from_screening(&s.principal, &id, &who, &info.origin)
-        .await
-    {
-        Ok(draft) => Redirect::to(&format!("/cases/new?draft={draft}")).into_response(),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    Ok(Redirect::to(&format!("/cases/new?draft={draft}")).into_response())
 }

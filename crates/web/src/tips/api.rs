@@ -3,14 +3,13 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use haven_core::CoreError;
-use haven_core::screening::ScreenedPerson;
-use haven_core::tips::{CallDetails, TipFilter, TipInput, Triage};
+use haven_core::screening::{PossibleMatch, ScreenedPerson};
+use haven_core::tips::{CallDetails, TipFilter, TipInput, TipSummary, TipView, Triage};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::kit::problem::{ApiJson, ApiUser, Problem, fail};
+use crate::kit::problem::{ApiError, ApiJson, ApiUser, Problem};
 
 /// A hotline call (or any tip entered by staff).
 #[derive(Deserialize, ToSchema)]
@@ -51,7 +50,7 @@ pub(crate) async fn create_tip(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(r): ApiJson<TipRequest>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let input = TipInput {
         what: r.what,
         region: r.region,
@@ -66,14 +65,12 @@ pub(crate) async fn create_tip(
             note: r.call_note,
         }),
     };
-    match state.haven().record_hotline_tip(&p, input, &o).await {
-        Ok((id, reference)) => (
-            StatusCode::CREATED,
-            Json(serde_json::json!({"id": id, "reference": reference})),
-        )
-            .into_response(),
-        Err(e) => fail(e),
-    }
+    let (id, reference) = state.haven().record_hotline_tip(&p, input, &o).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": id, "reference": reference})),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -94,15 +91,12 @@ pub(crate) async fn list_tips(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<TipListQuery>,
-) -> Response {
+) -> Result<Json<Vec<TipSummary>>, ApiError> {
     let f = TipFilter {
         status: q.status.unwrap_or_else(|| "open".into()),
         reference: q.reference,
     };
-    match state.haven().list_tips(&p, &f, &o).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+    Ok(Json(state.haven().list_tips(&p, &f, &o).await?))
 }
 
 /// One tip with what was reported. Audited.
@@ -113,11 +107,8 @@ pub(crate) async fn get_tip(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
-) -> Response {
-    match state.haven().open_tip(&p, &id, &o).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+) -> Result<Json<TipView>, ApiError> {
+    Ok(Json(state.haven().open_tip(&p, &id, &o).await?))
 }
 
 /// A triage decision.
@@ -145,24 +136,18 @@ pub(crate) async fn triage_tip(
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<TriageRequest>,
-) -> Response {
+) -> Result<StatusCode, ApiError> {
     let haven = state.haven();
     let decision = match r {
         TriageRequest::Assign { user_id } => user_id
             .parse()
             .map(Triage::Assign)
-            .map_err(|_| CoreError::invalid("user", "error-unknown-code")),
-        TriageRequest::Link { case } => haven.case_by_ref(&p, &case).await.map(Triage::Link),
-        TriageRequest::Close { reason, note } => Ok(Triage::Close { reason, note }),
+            .map_err(|_| ApiError::invalid("user", "error-unknown-code"))?,
+        TriageRequest::Link { case } => Triage::Link(haven.case_by_ref(&p, &case).await?),
+        TriageRequest::Close { reason, note } => Triage::Close { reason, note },
     };
-    let r = match decision {
-        Ok(d) => haven.triage_tip(&p, &id, d, &o).await,
-        Err(e) => Err(e),
-    };
-    match r {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(e),
-    }
+    haven.triage_tip(&p, &id, decision, &o).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Who was screened, for the duplicate check.
@@ -186,16 +171,14 @@ pub(crate) async fn screening_matches(
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<MatchRequest>,
-) -> Response {
+) -> Result<Json<Vec<PossibleMatch>>, ApiError> {
     let who = ScreenedPerson {
         first_name: r.first_name,
         family_name: r.family_name,
         birth_year: r.birth_year,
     };
-    match state.haven().screening_matches(&p, &id, &who, &o).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+    let v = state.haven().screening_matches(&p, &id, &who, &o).await?;
+    Ok(Json(v))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -214,14 +197,9 @@ pub(crate) async fn link_screening(
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<LinkRequest>,
-) -> Response {
+) -> Result<StatusCode, ApiError> {
     let haven = state.haven();
-    let r = match haven.case_by_ref(&p, &r.case).await {
-        Ok(case) => haven.link_screening(&p, &id, case, &o).await,
-        Err(e) => Err(e),
-    };
-    match r {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(e),
-    }
+    let case = haven.case_by_ref(&p, &r.case).await?;
+    haven.link_screening(&p, &id, case, &o).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

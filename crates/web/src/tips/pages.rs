@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::{Authed, Ctx};
 use crate::extract::HtmlForm;
-use crate::kit::page::{fail, forbidden, render};
+use crate::kit::page::{PageError, render};
 use crate::layout::Layout;
 
 /// The fields of both tip forms (the call's only on the hotline form).
@@ -143,72 +143,73 @@ pub(crate) async fn public_submit(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     HtmlForm(f): HtmlForm<TipForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if !f.website.is_empty() {
         // A bot: it gets what a person would see, and nothing is stored.
         tracing::info!("tip honeypot filled; discarded");
-        return render(&Received {
+        return Ok(render(&Received {
             l: &l,
             reference: haven_core::tips::decoy_reference(),
-        });
+        }));
     }
     let input = match f.input(false) {
         Ok(i) => i,
         Err(key) => {
-            return form_page(
+            return Ok(form_page(
                 &l,
                 false,
                 &f,
                 vec![l.t(key)],
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            ));
         }
     };
     match state.haven().submit_public_tip(input, &info.origin).await {
-        Ok(reference) => render(&Received { l: &l, reference }),
+        Ok(reference) => Ok(render(&Received { l: &l, reference })),
         Err(e @ (CoreError::Invalid(_) | CoreError::RateLimited)) => {
             let status = if matches!(e, CoreError::RateLimited) {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            form_page(&l, false, &f, field_errors(&l, &e), status)
+            Ok(form_page(&l, false, &f, field_errors(&l, &e), status))
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
 pub(crate) async fn hotline_form(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if !s.principal.tip_work() {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
-    form_page(&l, true, &TipForm::default(), vec![], StatusCode::OK)
+    let f = TipForm::default();
+    Ok(form_page(&l, true, &f, vec![], StatusCode::OK))
 }
 
 pub(crate) async fn hotline_submit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(f): HtmlForm<TipForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if !s.principal.tip_work() {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
     let input = match f.input(true) {
         Ok(i) => i,
         Err(key) => {
-            return form_page(
+            return Ok(form_page(
                 &l,
                 true,
                 &f,
                 vec![l.t(key)],
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            ));
         }
     };
     match state
@@ -216,15 +217,15 @@ pub(crate) async fn hotline_submit(
         .record_hotline_tip(&s.principal, input, &info.origin)
         .await
     {
-        Ok((id, _)) => Redirect::to(&format!("/tips/{id}")).into_response(),
-        Err(e @ CoreError::Invalid(_)) => form_page(
+        Ok((id, _)) => Ok(Redirect::to(&format!("/tips/{id}")).into_response()),
+        Err(e @ CoreError::Invalid(_)) => Ok(form_page(
             &l,
             true,
             &f,
             field_errors(&l, &e),
             StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => fail(&l, e),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -250,34 +251,31 @@ pub(crate) async fn queue(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<QueueQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if !s.principal.tip_work() {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
     let status = q.status.unwrap_or_else(|| "open".into());
     let f = TipFilter {
         status: status.clone(),
         reference: q.reference.clone(),
     };
-    match state
+    let items = state
         .haven()
         .list_tips(&s.principal, &f, &info.origin)
-        .await
-    {
-        Ok(items) => render(&QueuePage {
-            l: &l,
-            statuses: ["open", "new", "assigned", "linked", "not_actionable", "all"]
-                .into_iter()
-                .map(|k| (k, l.t(&format!("tip-status-{k}"))))
-                .collect(),
-            status,
-            reference: q.reference,
-            items,
-            triager: s.principal.tip_triage().is_some(),
-        }),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    Ok(render(&QueuePage {
+        l: &l,
+        statuses: ["open", "new", "assigned", "linked", "not_actionable", "all"]
+            .into_iter()
+            .map(|k| (k, l.t(&format!("tip-status-{k}"))))
+            .collect(),
+        status,
+        reference: q.reference,
+        items,
+        triager: s.principal.tip_triage().is_some(),
+    }))
 }
 
 #[derive(Template)]
@@ -297,16 +295,16 @@ async fn tip_page(
     info: &crate::ctx::ReqInfo,
     id: &str,
     errors: Vec<String>,
-) -> Response {
-    let t = match state.haven().open_tip(&s.principal, id, &info.origin).await {
-        Ok(t) => t,
-        Err(e) => return fail(l, e),
-    };
+) -> Result<Response, PageError> {
+    let t = state
+        .haven()
+        .open_tip(&s.principal, id, &info.origin)
+        .await?;
     let assignees = match s.principal.tip_triage() {
-        Some(cap) if t.may_assign => match state.haven().tip_assignees(cap).await {
-            Ok(v) => v.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
-            Err(e) => return fail(l, e),
-        },
+        Some(cap) if t.may_assign => {
+            let v = state.haven().tip_assignees(cap).await?;
+            v.into_iter().map(|(id, n)| (id.to_string(), n)).collect()
+        }
         _ => vec![],
     };
     let mut res = render(&TipPage {
@@ -322,14 +320,14 @@ async fn tip_page(
     if !errors.is_empty() {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
-    res
+    Ok(res)
 }
 
 pub(crate) async fn view(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     tip_page(&state, &l, &s, &info, &id, vec![]).await
 }
@@ -348,7 +346,7 @@ pub(crate) async fn triage(
     Authed(info, s): Authed,
     Path((id, action)): Path<(String, String)>,
     HtmlForm(f): HtmlForm<TriageForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let haven = state.haven();
     let decision = match action.as_str() {
@@ -371,11 +369,11 @@ pub(crate) async fn triage(
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => Redirect::to(&format!("/tips/{id}")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/tips/{id}")).into_response()),
         Err(e @ CoreError::Invalid(_)) => {
             let errors = field_errors(&l, &e);
             tip_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -21,7 +21,7 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::{Authed, Ctx, ReqInfo};
 use crate::extract::HtmlForm;
-use crate::kit::page::{error_page, fail, forbidden, render};
+use crate::kit::page::{PageError, render};
 use crate::layout::Layout;
 
 fn field_errors(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
@@ -53,15 +53,16 @@ struct ListPage<'a> {
     workshops: Vec<(WorkshopView, i64)>,
 }
 
-pub(crate) async fn list(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
-    match state.haven().list_workshops(cap).await {
-        Ok(workshops) => render(&ListPage { l: &l, workshops }),
-        Err(e) => fail(&l, e),
-    }
+    let workshops = state.haven().list_workshops(cap).await?;
+    Ok(render(&ListPage { l: &l, workshops }))
 }
 
 #[derive(Template)]
@@ -108,10 +109,13 @@ fn form_page(
     res
 }
 
-pub(crate) async fn new_form(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn new_form(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if s.principal.training_manage().is_none() {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
     let rule = state.haven().policy.training_rule;
     let f = WorkshopInput {
@@ -119,22 +123,19 @@ pub(crate) async fn new_form(State(state): State<AppState>, Authed(info, s): Aut
         min_attendance: rule.min_attendance_pct.to_string(),
         ..Default::default()
     };
-    form_page(&l, None, f, vec![])
+    Ok(form_page(&l, None, f, vec![]))
 }
 
 pub(crate) async fn edit_form(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
-    let w = match state.haven().workshop(cap, &id).await {
-        Ok(w) => w,
-        Err(e) => return fail(&l, e),
-    };
+    let w = state.haven().workshop(cap, &id).await?;
     let f = WorkshopInput {
         title: w.title,
         topics: w.topics,
@@ -153,7 +154,7 @@ pub(crate) async fn edit_form(
         min_attendance: w.rule.min_attendance.to_string(),
         questionnaire: w.questionnaire,
     };
-    form_page(&l, Some(id), f, vec![])
+    Ok(form_page(&l, Some(id), f, vec![]))
 }
 
 async fn save(
@@ -162,19 +163,19 @@ async fn save(
     s: &haven_core::auth::SessionInfo,
     id: Option<String>,
     f: WorkshopInput,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(state, info);
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
     match state
         .haven()
         .save_workshop(cap, id.as_deref(), &f, &info.origin)
         .await
     {
-        Ok(id) => Redirect::to(&format!("/training/{id}")).into_response(),
-        Err(e @ CoreError::Invalid(_)) => form_page(&l, id, f, field_errors(&l, &e)),
-        Err(e) => fail(&l, e),
+        Ok(id) => Ok(Redirect::to(&format!("/training/{id}")).into_response()),
+        Err(e @ CoreError::Invalid(_)) => Ok(form_page(&l, id, f, field_errors(&l, &e))),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -182,7 +183,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(f): HtmlForm<WorkshopInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     save(&state, &info, &s, None, f).await
 }
 
@@ -191,7 +192,7 @@ pub(crate) async fn update(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<WorkshopInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     save(&state, &info, &s, Some(id), f).await
 }
 
@@ -224,18 +225,13 @@ async fn workshop_page(
     info: &ReqInfo,
     id: &str,
     errors: Vec<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(l);
+        return Err(PageError::forbidden());
     };
-    let d = match state.haven().open_workshop(cap, id, &info.origin).await {
-        Ok(d) => d,
-        Err(e) => return fail(l, e),
-    };
-    let agencies = match state.haven().agency_names().await {
-        Ok(a) => a.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
-        Err(e) => return fail(l, e),
-    };
+    let d = state.haven().open_workshop(cap, id, &info.origin).await?;
+    let a = state.haven().agency_names().await?;
+    let agencies = a.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
     let status = crate::kit::page::form_status(&errors);
     let mut res = render(&WorkshopPage {
         l,
@@ -255,7 +251,7 @@ async fn workshop_page(
             .collect(),
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 /// What the last change did, carried in the query of the redirect.
@@ -273,7 +269,7 @@ pub(crate) async fn view(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     Query(n): Query<Notice>,
-) -> Response {
+) -> Result<Response, PageError> {
     let mut l = Layout::new(&state, &info);
     if n.saved.is_some() {
         l = l.with_notice("training-register-saved");
@@ -318,10 +314,10 @@ pub(crate) async fn add_participant(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<ParticipantForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
     let existing = Some(f.existing.as_str()).filter(|e| !e.is_empty());
     match state
@@ -336,18 +332,20 @@ pub(crate) async fn add_participant(
         )
         .await
     {
-        Ok(Added::Enrolled(_)) => Redirect::to(&format!("/training/{id}#register")).into_response(),
-        Ok(Added::PossibleDuplicates(candidates)) => render(&DuplicatesPage {
+        Ok(Added::Enrolled(_)) => {
+            Ok(Redirect::to(&format!("/training/{id}#register")).into_response())
+        }
+        Ok(Added::PossibleDuplicates(candidates)) => Ok(render(&DuplicatesPage {
             l: &l,
             workshop: id,
             f: f.input,
             candidates,
-        }),
+        })),
         Err(e @ CoreError::Invalid(_)) => {
             let errors = field_errors(&l, &e);
             workshop_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -355,19 +353,15 @@ pub(crate) async fn remove_participant(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, pid)): Path<(String, String)>,
-) -> Response {
-    let l = Layout::new(&state, &info);
+) -> Result<Response, PageError> {
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
-    match state
+    state
         .haven()
         .remove_participant(cap, &id, &pid, &info.origin)
-        .await
-    {
-        Ok(()) => Redirect::to(&format!("/training/{id}#register")).into_response(),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    Ok(Redirect::to(&format!("/training/{id}#register")).into_response())
 }
 
 /// The register: `p` once per participant, `att_{p}` per day attended, `pre_{p}`, `post_{p}`.
@@ -376,10 +370,10 @@ pub(crate) async fn save_register(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(fields): HtmlForm<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
     let mut lines: Vec<RegisterLine> = fields
         .iter()
@@ -405,12 +399,12 @@ pub(crate) async fn save_register(
         .save_register(cap, &id, &lines, &info.origin)
         .await
     {
-        Ok(()) => Redirect::to(&format!("/training/{id}?saved=1#register")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/training/{id}?saved=1#register")).into_response()),
         Err(e @ CoreError::Invalid(_)) => {
             let errors = field_errors(&l, &e);
             workshop_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -431,18 +425,18 @@ pub(crate) async fn import_form(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if s.principal.training_manage().is_none() {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
-    render(&ImportPage {
+    Ok(render(&ImportPage {
         l: &l,
         workshop: id,
         errors: vec![],
         preview: None,
         rows_json: String::new(),
-    })
+    }))
 }
 
 pub(crate) async fn import_preview(
@@ -450,10 +444,10 @@ pub(crate) async fn import_preview(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     m: Multipart,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
     let page = |errors: Vec<String>, preview: Option<Preview>| {
         let rows: Vec<&ImportRow> = preview
@@ -478,13 +472,13 @@ pub(crate) async fn import_preview(
     };
     let bytes = match crate::cases::pages::read_upload(m).await {
         Ok(Some((_, _, b))) if !b.is_empty() => b,
-        Ok(_) => return page(vec![l.t("error-file-empty")], None),
-        Err(_) => return page(vec![l.t("error-file-too-large")], None),
+        Ok(_) => return Ok(page(vec![l.t("error-file-empty")], None)),
+        Err(_) => return Ok(page(vec![l.t("error-file-too-large")], None)),
     };
     match state.haven().import_preview(cap, &bytes).await {
-        Ok(p) => page(vec![], Some(p)),
-        Err(e @ CoreError::Invalid(_)) => page(field_errors(&l, &e), None),
-        Err(e) => fail(&l, e),
+        Ok(p) => Ok(page(vec![], Some(p))),
+        Err(e @ CoreError::Invalid(_)) => Ok(page(field_errors(&l, &e), None)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -499,25 +493,18 @@ pub(crate) async fn import_confirm(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<ConfirmForm>,
-) -> Response {
-    let l = Layout::new(&state, &info);
+) -> Result<Response, PageError> {
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
-    let Ok(rows) = serde_json::from_str::<Vec<ImportRow>>(&f.rows) else {
-        return error_page(&l, StatusCode::BAD_REQUEST, "error-bad-request");
-    };
-    match state
+    let rows =
+        serde_json::from_str::<Vec<ImportRow>>(&f.rows).map_err(|_| PageError::bad_request())?;
+    let (new, known) = state
         .haven()
         .import_confirm(cap, &id, rows, &info.origin)
-        .await
-    {
-        Ok((new, known)) => Redirect::to(&format!(
-            "/training/{id}?imported={new}&known={known}#register"
-        ))
-        .into_response(),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    let to = format!("/training/{id}?imported={new}&known={known}#register");
+    Ok(Redirect::to(&to).into_response())
 }
 
 // ---- certificates ----
@@ -526,19 +513,15 @@ pub(crate) async fn issue_certificates(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
-) -> Response {
-    let l = Layout::new(&state, &info);
+) -> Result<Response, PageError> {
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
-    match state
+    let n = state
         .haven()
         .issue_certificates(cap, &id, &info.origin)
-        .await
-    {
-        Ok(n) => Redirect::to(&format!("/training/{id}?issued={n}#register")).into_response(),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    Ok(Redirect::to(&format!("/training/{id}?issued={n}#register")).into_response())
 }
 
 /// Where a certificate is verified: the deployment's public address if configured.
@@ -551,19 +534,15 @@ pub(crate) async fn certificate(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path((id, pid)): Path<(String, String)>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
-    let c = match state
+    let c = state
         .haven()
         .certificate(cap, &id, &pid, &info.origin)
-        .await
-    {
-        Ok(c) => c,
-        Err(e) => return fail(&l, e),
-    };
+        .await?;
     let dates = if c.first_day == c.last_day {
         l.date_of(&c.last_day)
     } else {
@@ -607,11 +586,11 @@ pub(crate) async fn certificate(
         false,
     ));
     let bytes = Doc::certificate(&lines, None).finish(&l.t("certificate-heading"));
-    download(
+    Ok(download(
         bytes,
         "application/pdf",
         &format!("certificate-{}.pdf", c.code),
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -628,15 +607,16 @@ pub(crate) struct VerifyQuery {
     code: String,
 }
 
-async fn verify_page(state: &AppState, info: &ReqInfo, code: String) -> Response {
+async fn verify_page(
+    state: &AppState,
+    info: &ReqInfo,
+    code: String,
+) -> Result<Response, PageError> {
     let l = Layout::new(state, info);
     let result = if code.trim().is_empty() {
         None
     } else {
-        match state.haven().verify_certificate(&code).await {
-            Ok(r) => Some(r),
-            Err(e) => return fail(&l, e),
-        }
+        Some(state.haven().verify_certificate(&code).await?)
     };
     let status = if matches!(result, Some(None)) {
         StatusCode::NOT_FOUND
@@ -649,14 +629,14 @@ async fn verify_page(state: &AppState, info: &ReqInfo, code: String) -> Response
         result,
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 pub(crate) async fn verify_form(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     Query(q): Query<VerifyQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     verify_page(&state, &info, q.code).await
 }
 
@@ -664,7 +644,7 @@ pub(crate) async fn verify_code(
     State(state): State<AppState>,
     Ctx(info): Ctx,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     verify_page(&state, &info, code).await
 }
 
@@ -675,10 +655,10 @@ pub(crate) async fn add_material(
     Authed(info, s): Authed,
     Path(id): Path<String>,
     m: Multipart,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
     let r = match crate::cases::pages::read_upload(m).await {
         Ok(Some((name, ct, bytes))) => {
@@ -698,34 +678,31 @@ pub(crate) async fn add_material(
         Err(_) => Err(CoreError::invalid("file", "error-file-too-large")),
     };
     match r {
-        Ok(_) => Redirect::to(&format!("/training/{id}#materials")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/training/{id}#materials")).into_response()),
         Err(e @ CoreError::Invalid(_)) => {
             let errors = field_errors(&l, &e);
             workshop_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
 pub(crate) async fn material(
     State(state): State<AppState>,
-    Authed(info, s): Authed,
+    Authed(_, s): Authed,
     Path(mid): Path<String>,
-) -> Response {
-    let l = Layout::new(&state, &info);
+) -> Result<Response, PageError> {
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
-    match state.haven().material(cap, &mid).await {
-        Ok((name, ct, bytes)) => {
-            crate::cases::pages::attachment_response(haven_core::casework::AttachmentFile {
-                name,
-                content_type: ct,
-                bytes,
-            })
-        }
-        Err(e) => fail(&l, e),
-    }
+    let (name, ct, bytes) = state.haven().material(cap, &mid).await?;
+    Ok(crate::cases::pages::attachment_response(
+        haven_core::casework::AttachmentFile {
+            name,
+            content_type: ct,
+            bytes,
+        },
+    ))
 }
 
 // ---- reports ----
@@ -805,40 +782,35 @@ fn summary(l: &Layout<'_>, r: &ReportView) -> String {
 
 async fn report_of(
     state: &AppState,
-    l: &Layout<'_>,
     s: &haven_core::auth::SessionInfo,
     info: &ReqInfo,
     q: &ReportQuery,
-) -> Result<ReportView, Response> {
+) -> Result<ReportView, PageError> {
     if !s.principal.training_reports() {
-        return Err(forbidden(l));
+        return Err(PageError::forbidden());
     }
-    state
+    Ok(state
         .haven()
         .training_report(&s.principal, &q.from, &q.to, &info.origin)
-        .await
-        .map_err(|e| fail(l, e))
+        .await?)
 }
 
 pub(crate) async fn report(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ReportQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let r = match report_of(&state, &l, &s, &info, &q).await {
-        Ok(r) => r,
-        Err(res) => return res,
-    };
+    let r = report_of(&state, &s, &info, &q).await?;
     let query = serde_html_form::to_string([("from", &q.from), ("to", &q.to)]).unwrap_or_default();
-    render(&ReportPage {
+    Ok(render(&ReportPage {
         summary: summary(&l, &r),
         tables: tables(&l, &r),
         l: &l,
         q,
         r,
         query,
-    })
+    }))
 }
 
 fn fmt1(v: Option<f64>) -> String {
@@ -849,12 +821,9 @@ pub(crate) async fn report_xlsx(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ReportQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let r = match report_of(&state, &l, &s, &info, &q).await {
-        Ok(r) => r,
-        Err(res) => return res,
-    };
+    let r = report_of(&state, &s, &info, &q).await?;
     let count = l.t("training-report-people");
     let mut sheets = vec![Table {
         name: l.t("training-report-title"),
@@ -905,26 +874,21 @@ pub(crate) async fn report_xlsx(
             })
             .collect(),
     });
-    match haven_documents::xlsx::workbook(&sheets) {
-        Ok(bytes) => download(
-            bytes,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "haven-training-report.xlsx",
-        ),
-        Err(e) => fail(&l, CoreError::internal(e)),
-    }
+    let bytes = haven_documents::xlsx::workbook(&sheets).map_err(CoreError::internal)?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "haven-training-report.xlsx",
+    ))
 }
 
 pub(crate) async fn report_pdf(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ReportQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let r = match report_of(&state, &l, &s, &info, &q).await {
-        Ok(r) => r,
-        Err(res) => return res,
-    };
+    let r = report_of(&state, &s, &info, &q).await?;
     let mut d = Doc::new(None, &l.t("training-report-footer"));
     d.title(&l.t("training-report-title"));
     if r.from.is_some() || r.to.is_some() {
@@ -955,11 +919,11 @@ pub(crate) async fn report_pdf(
     }
     d.heading(&l.t("training-report-outcomes"));
     d.para(&outcomes_text(&l, &r));
-    download(
+    Ok(download(
         d.finish(&l.t("training-report-title")),
         "application/pdf",
         "haven-training-report.pdf",
-    )
+    ))
 }
 
 fn outcomes_text(l: &Layout<'_>, r: &ReportView) -> String {
@@ -1012,11 +976,9 @@ async fn participant_page(
     f: ParticipantInput,
     workshops: Vec<(String, String, String)>,
     errors: Vec<String>,
-) -> Response {
-    let agencies = match state.haven().agency_names().await {
-        Ok(a) => a.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
-        Err(e) => return fail(l, e),
-    };
+) -> Result<Response, PageError> {
+    let a = state.haven().agency_names().await?;
+    let agencies = a.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
     let status = crate::kit::page::form_status(&errors);
     let mut res = render(&ParticipantPage {
         l,
@@ -1032,7 +994,7 @@ async fn participant_page(
         agencies,
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 pub(crate) async fn participant(
@@ -1040,22 +1002,19 @@ pub(crate) async fn participant(
     Authed(info, s): Authed,
     Path(pid): Path<String>,
     Query(n): Query<Notice>,
-) -> Response {
+) -> Result<Response, PageError> {
     let mut l = Layout::new(&state, &info);
     if n.saved.is_some() {
         l = l.with_notice("training-participant-saved");
     }
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
-    match state
+    let (f, workshops) = state
         .haven()
         .open_participant(cap, &pid, &info.origin)
-        .await
-    {
-        Ok((f, workshops)) => participant_page(&state, &l, pid, f, workshops, vec![]).await,
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    participant_page(&state, &l, pid, f, workshops, vec![]).await
 }
 
 pub(crate) async fn participant_update(
@@ -1063,21 +1022,23 @@ pub(crate) async fn participant_update(
     Authed(info, s): Authed,
     Path(pid): Path<String>,
     HtmlForm(f): HtmlForm<ParticipantInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let Some(cap) = s.principal.training_manage() else {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     };
     match state
         .haven()
         .update_participant(cap, &pid, &f, &info.origin)
         .await
     {
-        Ok(()) => Redirect::to(&format!("/training/participants/{pid}?saved=1")).into_response(),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/training/participants/{pid}?saved=1")).into_response())
+        }
         Err(e @ CoreError::Invalid(_)) => {
             let errors = field_errors(&l, &e);
             participant_page(&state, &l, pid, f, vec![], errors).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
