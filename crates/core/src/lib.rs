@@ -8,7 +8,6 @@
 pub mod accounts;
 pub mod audit;
 pub mod cases;
-pub mod demo;
 pub mod duplicates;
 pub mod platform;
 pub mod protection;

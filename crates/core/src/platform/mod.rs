@@ -1,6 +1,7 @@
 //! What keeps a deployment running rather than a feature: keys and key rotation, encrypted
-//! backups, notifications and the e-mail outbox, retention and anonymisation.
+//! backups, notifications and the e-mail outbox, retention and anonymisation; writing past records (the demo).
 pub mod backup;
 pub mod keys;
 pub mod notifications;
 pub mod retention;
+pub mod seed;

@@ -9,23 +9,15 @@
 //! one to three trafficking events, up to two perpetrators, a few case notes and, for closed
 //! cases, a closure reason and note. Generation is deterministic (SplitMix64): every demo database
 //! holds the same people and stories, dated relative to the day it is loaded.
-use crate::sealed::{self};
-use haven_audit::{Action, Actor, Event};
-use haven_authz::{CaseWriter, Principal};
+use haven_core::platform::seed::{SeedCase, SeedScreening, SeedUser};
+use haven_core::{Haven, Origin, Result};
 use haven_domain::record::{
     CaseData, CaseRecord, EventData, IdentityDocument, PerpetratorData, PersonData, VictimData,
     years_between,
 };
 use haven_domain::{AgencyId, AgencyType, CaseId, CaseStatus, Role, UserId};
-use haven_store::Conn;
-use haven_store::agencies::{self, AgencyRow};
-use haven_store::case_parts::{self, EventRow, PerpetratorRow};
-use haven_store::cases;
-use haven_store::users::{self, UserRow};
+use haven_store::agencies::AgencyRow;
 use time::Date;
-
-use crate::support::opt;
-use crate::{CoreError, Haven, Result, now};
 
 /// The password of every demo account (printed by `haven demo`).
 pub const DEMO_PASSWORD: &str = "haven-demo-2026";
@@ -2240,164 +2232,52 @@ fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-impl Haven {
-    /// Writes one step of the route, sealed as `save_event` does.
-    async fn demo_event(
-        &self,
-        tx: &mut Conn,
-        w: &CaseWriter<'_>,
-        e: &EventData,
-        at: i64,
-    ) -> Result<()> {
-        let id = new_id();
-        let c = self.cipher();
-        let text = |v: &str| opt(v).map(str::to_string);
-        let row = EventRow {
-            case_id: w.case(),
-            event_type: e.event_type.clone(),
-            country: text(&e.country),
-            region: text(&e.region),
-            start_date: text(&e.start_date),
-            end_date: text(&e.end_date),
-            place: c.encrypt_opt(opt(&e.place), &sealed::CASE_EVENTS_PLACE.of(&id)),
-            description: c.encrypt_opt(
-                opt(&e.description),
-                &sealed::CASE_EVENTS_DESCRIPTION.of(&id),
-            ),
-            id,
-            created_at: at,
-            updated_at: at,
-        };
-        case_parts::upsert_event(tx, w, &row).await?;
-        Ok(())
-    }
-
-    /// Writes one perpetrator, sealed as one document as `save_perpetrator` does.
-    async fn demo_perpetrator(
-        &self,
-        tx: &mut Conn,
-        w: &CaseWriter<'_>,
-        p: &PerpetratorData,
-        at: i64,
-    ) -> Result<()> {
-        let id = new_id();
-        let json = serde_json::to_string(p).map_err(CoreError::internal)?;
-        let row = PerpetratorRow {
-            details: self
-                .cipher()
-                .encrypt(&json, &sealed::CASE_PERPETRATORS_DETAILS.of(&id)),
-            id,
-            case_id: w.case(),
-            created_at: at,
-            updated_at: at,
-        };
-        case_parts::upsert_perpetrator(tx, w, &row).await?;
-        Ok(())
-    }
-
-    /// Moves a new case (version 1, active) to its demo status, with the history a user's
-    /// close or follow-up would leave.
-    async fn demo_status(
-        &self,
-        tx: &mut Conn,
-        w: &CaseWriter<'_>,
-        user: UserId,
-        d: &DemoCase,
-    ) -> Result<()> {
-        let case = w.case();
-        let at = d.status_at;
-        match &d.closure {
-            Some((reason, note)) => {
-                let sealed = self
-                    .cipher()
-                    .encrypt(note, &sealed::CASES_CLOSURE_NOTE.of(case));
-                cases::set_closure(tx, w, d.status, Some(*reason), Some(&sealed), at).await?;
-            }
-            None => {
-                cases::set_status(tx, case, d.status, at).await?;
-            }
-        }
-        cases::bump_version(tx, w, 1, at).await?;
-        self.record_change(
-            tx,
-            w,
-            2,
-            at,
-            Some(user),
-            "status",
-            "Active",
-            d.status.as_str(),
-        )
-        .await?;
-        if let Some((reason, _)) = &d.closure {
-            self.record_change(tx, w, 2, at, Some(user), "closure_reason", "", reason)
-                .await?;
-        }
-        Ok(())
-    }
-}
-
-/// Whether the demo was loaded into this database already.
-pub async fn loaded(h: &Haven) -> Result<bool> {
-    let mut conn = h.db.pool().acquire().await?;
-    Ok(haven_store::settings::get(&mut conn, "demo_loaded")
-        .await?
-        .is_some())
-}
-
 /// Loads the demo into an empty database. `progress(done, total)` is called as cases are made.
 pub async fn load(
     h: &Haven,
     cases_wanted: usize,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<DemoSummary> {
-    let t0 = now();
+    let t0 = h.now();
     let mut g = Gen(SEED);
-    let mut tx = h.db.begin().await?;
+    let mut seed = h.seeder().await?;
     let mut agency_ids: Vec<AgencyId> = Vec::new();
     for a in AGENCIES {
-        let row = AgencyRow {
-            id: AgencyId::new(),
-            name: a.name.into(),
-            agency_type: a.kind,
-            region: Some(a.region.into()),
-            phone: None,
-            email: None,
-            coordination_consent: a.coordination,
-            created_at: t0,
-        };
-        agencies::insert(&mut tx, &row).await?;
-        agency_ids.push(row.id);
+        let id = seed
+            .agency(AgencyRow {
+                id: AgencyId::new(),
+                name: a.name.into(),
+                agency_type: a.kind,
+                region: Some(a.region.into()),
+                phone: None,
+                email: None,
+                coordination_consent: a.coordination,
+                created_at: t0,
+            })
+            .await?;
+        agency_ids.push(id);
     }
     let hash = haven_crypto::password::hash(DEMO_PASSWORD.to_string()).await?;
     let mut user_ids: Vec<(UserId, Role, usize)> = Vec::new();
     let mut summary_users = Vec::new();
     for (username, name, role, agency) in USERS {
-        let id = UserId::new();
-        let totp = match role {
-            Role::Admin => Some(DEMO_TOTP_ADMIN),
-            Role::Coordinator => Some(DEMO_TOTP_COORDINATOR),
-            _ => None,
-        }
-        .map(|s| h.cipher().encrypt(s, &sealed::USERS_TOTP_SECRET.of(id)));
-        let row = UserRow {
-            id,
-            username: username.to_string(),
-            display_name: name.to_string(),
-            agency_id: agency_ids[*agency],
-            role: *role,
-            password_hash: hash.clone(),
-            disabled: false,
-            must_change_password: false,
-            totp_secret: totp,
-            totp_last_step: None,
-            language: None,
-            created_at: t0,
-            last_login_at: None,
-            // Reserved domain: nothing leaves a demo even with mail on.
-            email: Some(format!("{username}@haven.example")),
-        };
-        users::insert(&mut tx, &row).await?;
+        let id = seed
+            .user(SeedUser {
+                username,
+                display_name: name,
+                agency: agency_ids[*agency],
+                role: *role,
+                password_hash: &hash,
+                totp_secret: match role {
+                    Role::Admin => Some(DEMO_TOTP_ADMIN),
+                    Role::Coordinator => Some(DEMO_TOTP_COORDINATOR),
+                    _ => None,
+                },
+                // Reserved domain: nothing leaves a demo even with mail on.
+                email: Some(format!("{username}@haven.example")),
+                at: t0,
+            })
+            .await?;
         user_ids.push((id, *role, *agency));
         summary_users.push((
             username.to_string(),
@@ -2414,18 +2294,12 @@ pub async fn load(
         // Spread opening dates over the last two years.
         let opened = t0 - (g.below(730 * 86400)) as i64;
         let mut d = demo_case(&mut g, agency, opened, t0);
-        // A generator bug must stop the load with a clear error, not a panic.
-        let invalid = |what: &str, e: Vec<haven_domain::record::FieldError>| {
-            crate::CoreError::internal(format!("generated demo {what} is invalid: {e:?}"))
-        };
         d.record
             .normalise(today)
-            .map_err(|e| invalid("record", e))?;
-        let (case_id, _) = h
-            .insert_record(&mut tx, agency_ids[agency], opener, &d.record, opened)
-            .await?;
+            .map_err(|e| haven_core::CoreError::internal(format!("demo record: {e:?}")))?;
+        let child = d.record.person.is_child(today);
         let mut involved = vec![agency];
-        if d.record.person.is_child(today) && agency != CPA && g.chance(70) {
+        if child && agency != CPA && g.chance(70) {
             involved.push(CPA);
         }
         // The commission that regulates the place, where it is a mine or a concession.
@@ -2443,43 +2317,38 @@ pub async fn load(
         if let Some(to) = d.referred_to {
             involved.push(to);
         }
-        for (k, other) in involved.iter().enumerate().skip(1) {
-            if !involved[..k].contains(other) {
-                cases::add_agency(&mut tx, case_id, agency_ids[*other], "involved", opened).await?;
+        let mut others: Vec<AgencyId> = Vec::new();
+        for a in involved.iter().skip(1).map(|a| agency_ids[*a]) {
+            if a != agency_ids[agency] && !others.contains(&a) {
+                others.push(a);
             }
         }
+        let kinds = d.record.victim.type_of_exploitation.clone();
+        let region = Some(d.record.case.region.clone()).filter(|r| !r.is_empty());
+        let status = (d.status != CaseStatus::Active).then(|| {
+            let closure = d.closure.map(|(r, n)| (r.to_string(), n));
+            (d.status, d.status_at, closure)
+        });
         // The demo writes as the user who opened the case, through the same rule.
-        let who = Principal {
-            user_id: opener,
-            agency_id: agency_ids[agency],
-            role: opener_role,
-        };
-        let facts = cases::access_facts(&mut tx, case_id)
-            .await?
-            .ok_or(CoreError::NotFound)?;
-        let w = who
-            .read_case(case_id, &facts)
-            .and_then(|r| r.writer())
-            .ok_or_else(|| CoreError::internal("a demo opener may not write their case"))?;
-        for (k, e) in d.events.iter_mut().enumerate() {
-            e.normalise(today).map_err(|e| invalid("event", e))?;
-            h.demo_event(&mut tx, &w, e, opened + k as i64).await?;
-        }
-        for (k, p) in d.perpetrators.iter_mut().enumerate() {
-            p.normalise().map_err(|e| invalid("perpetrator", e))?;
-            h.demo_perpetrator(&mut tx, &w, p, opened + k as i64)
-                .await?;
-        }
-        for (at, body) in &d.notes {
-            h.insert_note(&mut tx, &w, opener, body, *at).await?;
-        }
-        if d.status != CaseStatus::Active {
-            h.demo_status(&mut tx, &w, opener, &d).await?;
-        }
+        let case_id = seed
+            .case(SeedCase {
+                opener: haven_authz::Principal {
+                    user_id: opener,
+                    agency_id: agency_ids[agency],
+                    role: opener_role,
+                },
+                record: d.record,
+                opened_at: opened,
+                involved: others,
+                events: d.events,
+                perpetrators: d.perpetrators,
+                notes: d.notes,
+                status,
+            })
+            .await?;
         // Was the draw for a per-user grant (removed); kept so the rest of the demo is the same.
         let _ = g.chance(8);
         if g.chance(45) {
-            let kinds = &d.record.victim.type_of_exploitation;
             let labour = kinds
                 .iter()
                 .any(|k| matches!(k.as_str(), "ForcedLabour" | "ChildLabour" | "Servitude"));
@@ -2489,12 +2358,12 @@ pub async fn load(
                 agency: agency_ids[agency],
                 user: opener,
                 at: opened,
-                region: Some(d.record.case.region.clone()).filter(|r| !r.is_empty()),
-                child: d.record.person.is_child(today),
+                region,
+                child,
                 labour: labour || !sexual,
                 sexual,
             };
-            h.demo_screening(&mut tx, &mut g, screen).await?;
+            seed.screening(screening(h, &mut g, screen)).await?;
         }
         progress(i + 1, cases_wanted);
     }
@@ -2515,15 +2384,14 @@ pub async fn load(
                 labour: k != 2,
                 sexual: k == 2,
             };
-            h.demo_screening(&mut tx, &mut g, screen).await?;
+            seed.screening(screening(h, &mut g, screen)).await?;
         }
     }
-    h.demo_training(&mut tx, &mut g, &agency_ids, &user_ids, t0)
-        .await?;
+    training(&mut seed, &mut g, &agency_ids, &user_ids, t0).await?;
     for (k, (agency, kind, name, genders, ages, regions, langs, total, free)) in
         DEMO_SERVICES.iter().enumerate()
     {
-        let row = haven_store::consents::ServiceRow {
+        seed.service(haven_store::consents::ServiceRow {
             id: new_id(),
             agency_id: agency_ids[*agency],
             service_type: kind.to_string(),
@@ -2545,14 +2413,13 @@ pub async fn load(
             active: true,
             created_at: t0,
             updated_at: t0,
-        };
-        haven_store::consents::save_service(&mut tx, &row).await?;
+        })
+        .await?;
     }
     let coordinator = user_ids.iter().find(|(_, r, _)| *r == Role::Coordinator);
     let hotline = screeners.first().map(|u| (u.0, agency_ids[u.2]));
     for (k, (what, suspected)) in DEMO_TIPS.iter().enumerate() {
-        h.demo_tip(
-            &mut tx,
+        let (row, body) = tip(
             &mut g,
             k,
             what,
@@ -2560,17 +2427,14 @@ pub async fn load(
             hotline,
             coordinator.map(|c| c.0),
             t0,
-        )
-        .await?;
+        );
+        seed.tip(row, &body).await?;
     }
-    let ev = Event::new(Action::DemoLoaded)
-        .details(serde_json::json!({"cases": cases_wanted, "agencies": AGENCIES.len()}));
-    haven_audit::record(&mut tx, h.audit_keys(), &Actor::system(), ev, now()).await?;
-    tx.commit().await?;
-    h.demo_referrals(&user_ids, &agency_ids, t0).await?;
-    h.demo_protection(&user_ids, t0).await?;
-    let mut conn = h.db.pool().acquire().await?;
-    haven_store::settings::set(&mut conn, "demo_loaded", "1").await?;
+    seed.finish(serde_json::json!({"cases": cases_wanted, "agencies": AGENCIES.len()}))
+        .await?;
+    referrals(h, &user_ids, &agency_ids, t0).await?;
+    protection(h, &user_ids, t0).await?;
+    h.mark_demo_loaded().await?;
     Ok(DemoSummary {
         agencies: AGENCIES.len(),
         users: summary_users,
@@ -2786,371 +2650,336 @@ const DEMO_REFERRALS: &[(i64, &str, &str)] = &[
     (6, "routine", "declined"),
 ];
 
-impl Haven {
-    /// Referrals at every stage, through the use-cases (consent first), as the shelter's case
-    /// worker and the provider would make them; one is overdue, one declined (to redirect).
-    async fn demo_referrals(
-        &self,
-        users: &[(UserId, Role, usize)],
-        agencies: &[AgencyId],
-        t0: i64,
-    ) -> Result<()> {
-        let find = |role: Role, agency: usize| {
-            users
-                .iter()
-                .find(|(_, r, a)| *r == role && *a == agency)
-                .map(|u| u.0)
-        };
-        let (Some(cw), Some(provider)) = (
-            find(Role::CaseWorker, HELP_AND_SHELTER),
-            find(Role::ServiceProvider, FOOD_FOR_THE_POOR),
-        ) else {
-            return Ok(());
-        };
-        let cw = self.principal_of_user(cw).await?;
-        let provider = self.principal_of_user(provider).await?;
-        let to = agencies[FOOD_FOR_THE_POOR];
-        let o = crate::Origin {
-            ip: Some("demo".into()),
-        };
-        let mut plan = DEMO_REFERRALS.iter();
-        let mut next = plan.next();
-        for case in self.all_case_ids().await? {
-            let Some(&(days, urgency, fate)) = next else {
-                break;
-            };
-            // The shelter's own open cases only.
-            if self.case_number(&cw, case).await.is_err() {
-                continue;
-            }
-            let consent = crate::consents::ConsentInput {
-                purpose: "referral".into(),
-                agency_id: to.to_string(),
-                given_by: "person".into(),
-                ..Default::default()
-            };
-            if self.record_consent(&cw, case, &consent, &o).await.is_err() {
-                continue;
-            }
-            let sent = t0 - days * DAY;
-            let input = crate::referrals::ReferralInput {
-                to_agency_id: to.to_string(),
-                services: vec!["material_assistance".into()],
-                urgency: urgency.into(),
-                reason: "Left the camp with nothing: needs food, clothes and hygiene items.".into(),
-                sections: vec!["identity".into(), "languages".into()],
-                send: true,
-                ..Default::default()
-            };
-            let Ok(id) = self.create_referral(&cw, case, &input, &o, sent).await else {
-                continue;
-            };
-            use crate::referrals::Decision;
-            let moves: Vec<(Decision, i64)> = match fate {
-                "in_progress" => vec![(Decision::Accept, DAY), (Decision::Start, DAY + 3600)],
-                "completed" => vec![
-                    (Decision::Accept, 3600),
-                    (Decision::Start, DAY),
-                    (
-                        Decision::Complete {
-                            outcome: "Food parcels and clothing given for three months.".into(),
-                        },
-                        10 * DAY,
-                    ),
-                ],
-                "declined" => vec![(
-                    Decision::Decline {
-                        reason: "No stock in that region this month.".into(),
-                    },
-                    DAY,
-                )],
-                _ => vec![],
-            };
-            for (d, after) in moves {
-                self.decide_referral(&provider, &id, d, &o, sent + after)
-                    .await?;
-            }
-            next = plan.next();
-        }
-        Ok(())
-    }
-
-    /// Protection on a few of the shelter's open cases: risk assessments (one critical), a
-    /// reflection period, follow-up visits (one overdue).
-    async fn demo_protection(&self, users: &[(UserId, Role, usize)], t0: i64) -> Result<()> {
-        let Some(cw) = users
+/// Referrals at every stage, through the use-cases (consent first), as the shelter's case
+/// worker and the provider would make them; one is overdue, one declined (to redirect).
+async fn referrals(
+    h: &Haven,
+    users: &[(UserId, Role, usize)],
+    agencies: &[AgencyId],
+    t0: i64,
+) -> Result<()> {
+    let find = |role: Role, agency: usize| {
+        users
             .iter()
-            .find(|(_, r, a)| *r == Role::CaseWorker && *a == HELP_AND_SHELTER)
+            .find(|(_, r, a)| *r == role && *a == agency)
             .map(|u| u.0)
-        else {
-            return Ok(());
+    };
+    let (Some(cw), Some(provider)) = (
+        find(Role::CaseWorker, HELP_AND_SHELTER),
+        find(Role::ServiceProvider, FOOD_FOR_THE_POOR),
+    ) else {
+        return Ok(());
+    };
+    let cw = h.principal_of_user(cw).await?;
+    let provider = h.principal_of_user(provider).await?;
+    let to = agencies[FOOD_FOR_THE_POOR];
+    let o = Origin {
+        ip: Some("demo".into()),
+    };
+    let mut plan = DEMO_REFERRALS.iter();
+    let mut next = plan.next();
+    for case in h.all_case_ids().await? {
+        let Some(&(days, urgency, fate)) = next else {
+            break;
         };
-        let cw = self.principal_of_user(cw).await?;
-        let o = crate::Origin {
-            ip: Some("demo".into()),
-        };
-        let day = |ts: i64| {
-            time::OffsetDateTime::from_unix_timestamp(ts)
-                .map(|t| t.date().to_string())
-                .unwrap_or_default()
-        };
-        let levels = ["Critical", "Medium", "Low"];
-        let mut k = 0;
-        for case in self.all_case_ids().await? {
-            if k == levels.len() {
-                break;
-            }
-            let risk = crate::protection::RiskInput {
-                kind: "intake".into(),
-                assessed_on: day(t0 - (k as i64 + 2) * DAY),
-                level: levels[k].into(),
-                areas: vec![("traffickers".into(), levels[k].into())],
-                safety_plan: "Stays at the shelter; a staff member goes with her to appointments."
-                    .into(),
-                notes: String::new(),
-            };
-            // Closed or unreadable cases refuse: the next one is tried.
-            if self.record_risk(&cw, case, &risk, &o, t0).await.is_err() {
-                continue;
-            }
-            self.start_reflection(&cw, case, &day(t0 - (k as i64 + 2) * DAY), "", &o, t0)
-                .await?;
-            let task = crate::protection::TaskInput {
-                kind: "visit".into(),
-                title: "Visit with the counsellor".into(),
-                due_on: day(t0 + (k as i64 * 3 - 2) * DAY),
-                assigned_to: String::new(),
-                note: String::new(),
-            };
-            self.create_task(&cw, case, &task, &o, t0).await?;
-            k += 1;
+        // The shelter's own open cases only.
+        if h.case_number(&cw, case).await.is_err() {
+            continue;
         }
-        Ok(())
-    }
-
-    /// A screening with answers drawn at one of three levels of evidence, evaluated by the engine.
-    async fn demo_screening(&self, tx: &mut Conn, g: &mut Gen, s: DemoScreening) -> Result<()> {
-        use crate::screening::{IndicatorAnswer, ScreeningFacts, Sealed};
-        use haven_domain::screening::{Answer, profiles_for};
-        let (present, absent) = *g.pick(&[(4u64, 20u64), (15, 15), (35, 10)]);
-        let mut answers = std::collections::BTreeMap::new();
-        for i in &self.policy.screening.indicators {
-            let answer = if g.chance(present) {
-                Answer::Present
-            } else if g.chance(absent) {
-                Answer::Absent
-            } else {
-                continue;
-            };
-            answers.insert(
-                i.id.clone(),
-                IndicatorAnswer {
-                    answer,
-                    evidence: String::new(),
-                },
-            );
-        }
-        let sealed = Sealed {
-            act: g.chance(70),
-            answers,
-        };
-        let age = if s.child { 15 } else { 27 };
-        let profiles = profiles_for(Some(age), false, s.labour, s.sexual);
-        let (outcome, _) = self.evaluate_sealed(&profiles, &sealed);
-        let row = self.screening_row(
-            ScreeningFacts {
-                case_id: s.case_id,
-                agency_id: s.agency,
-                screened_by: s.user,
-                screened_on: date_of(s.at).to_string(),
-                region: s.region,
-                language: Some("eng".into()),
-                interpreter: g.chance(15),
-                person_present: true,
-                consent: true,
-                place: String::new(),
-                created_at: s.at,
-            },
-            &profiles,
-            outcome,
-            &sealed,
-        )?;
-        haven_store::screenings::insert(tx, &row).await?;
-        Ok(())
-    }
-
-    /// The seed's training: 3 workshops of 33 participants, with attendance, scores and
-    /// certificates; the screener and the labour inspector took part (their work afterwards
-    /// feeds the report's outcome figures).
-    async fn demo_training(
-        &self,
-        tx: &mut Conn,
-        g: &mut Gen,
-        agency_ids: &[AgencyId],
-        users: &[(UserId, Role, usize)],
-        t0: i64,
-    ) -> Result<()> {
-        use haven_store::training as store;
-        let creator = users
-            .iter()
-            .find(|u| u.1 == Role::Trainer)
-            .map(|u| u.0)
-            .unwrap_or(users[0].0);
-        let linked: Vec<(UserId, usize)> = users
-            .iter()
-            .filter(|u| u.1 == Role::Screener)
-            .map(|u| (u.0, u.2))
-            .collect();
-        let folks = [&AFRO, &INDO, &INDIGENOUS];
-        for (k, (title, first, last, region, place)) in DEMO_WORKSHOPS.iter().enumerate() {
-            let id = new_id();
-            store::save_workshop(
-                tx,
-                &store::WorkshopRow {
-                    id: id.clone(),
-                    title: title.to_string(),
-                    topics: "identification,referral,protection".into(),
-                    first_day: first.to_string(),
-                    last_day: last.to_string(),
-                    region: Some(region.to_string()),
-                    place: Some(place.to_string()),
-                    format: "in_person".into(),
-                    language: Some("eng".into()),
-                    trainers: Some("IOM Guyana and the Counter-Trafficking in Persons Unit".into()),
-                    organiser: Some(
-                        "IOM Guyana with the Ministry of Human Services and Social Security".into(),
-                    ),
-                    funder: Some("US Department of State (J/TIP)".into()),
-                    grant_ref: Some("DEMO-GRANT-0001".into()),
-                    capacity: Some(35),
-                    pass_mark: 60,
-                    min_attendance: 80,
-                    questionnaire: Some("v1".into()),
-                    created_by: Some(creator),
-                    created_at: t0,
-                    updated_at: t0,
-                },
-            )
-            .await?;
-            let days: Vec<String> = haven_training::days(
-                haven_domain::record::parse_date(first).unwrap_or(date_of(t0)),
-                haven_domain::record::parse_date(last).unwrap_or(date_of(t0)),
-            )
-            .unwrap_or_default()
-            .iter()
-            .map(|d| d.to_string())
-            .collect();
-            for n in 0..33 {
-                let folk = *g.pick(&folks);
-                let female = g.chance(62);
-                let given = if female {
-                    g.pick(folk.female)
-                } else {
-                    g.pick(folk.male)
-                };
-                let family = g.pick(folk.surnames);
-                // The first participant of each of the first workshops is a demo screener.
-                let (user, agency) = match linked.get(k).filter(|_| n == 0) {
-                    Some((u, a)) => (Some(*u), *a),
-                    None => (None, *g.pick(TRAINED_AGENCIES)),
-                };
-                let tid = new_id();
-                let c = self.cipher();
-                let row = store::TraineeRow {
-                    first_name: Some(
-                        c.encrypt(given, &crate::sealed::TRAINEES_FIRST_NAME.of(&tid)),
-                    ),
-                    family_name: Some(
-                        c.encrypt(family, &crate::sealed::TRAINEES_FAMILY_NAME.of(&tid)),
-                    ),
-                    position: None,
-                    contact: None,
-                    sex: if female { "female" } else { "male" }.into(),
-                    agency_id: Some(agency_ids[agency]),
-                    organisation: None,
-                    region: Some(region.to_string()),
-                    user_id: user,
-                    created_at: t0,
-                    updated_at: t0,
-                    id: tid.clone(),
-                };
-                let digests = self.blind.stored(&format!("{given} {family}")).words;
-                store::insert_trainee(tx, &row, &digests).await?;
-                store::enrol(tx, &id, &tid, t0 + n as i64).await?;
-                let attended: Vec<String> = if g.chance(90) {
-                    days.clone()
-                } else {
-                    days[..1].to_vec()
-                };
-                let pre = g.range(25, 65);
-                let post = (pre + g.range(5, 40)).min(100);
-                store::set_record(tx, &id, &tid, &attended, Some(pre), Some(post)).await?;
-                let done = haven_training::CompletionRule {
-                    min_attendance_pct: 80,
-                    pass_mark: 60,
-                }
-                .completed(days.len(), attended.len(), Some(post as u32));
-                if done {
-                    let code = haven_training::certificate_code(g.next());
-                    store::set_certificate(tx, &id, &tid, &code, t0).await?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// A tip in the state its index gives: new, assigned, linked to no case yet, not actionable.
-    #[allow(clippy::too_many_arguments)]
-    async fn demo_tip(
-        &self,
-        tx: &mut Conn,
-        g: &mut Gen,
-        k: usize,
-        what: &str,
-        suspected: &str,
-        hotline: Option<(UserId, AgencyId)>,
-        coordinator: Option<UserId>,
-        t0: i64,
-    ) -> Result<()> {
-        let id = new_id();
-        let by_phone = k % 2 == 1;
-        let body = serde_json::json!({
-            "what": what,
-            "place": "",
-            "when": "",
-            "contact": "",
-            "call": by_phone.then(|| serde_json::json!({"caller": "witness", "language": "eng", "minutes": 6, "note": ""})),
-        });
-        let (status, assigned, reason) = match k % 3 {
-            0 => ("new", None, None),
-            1 => ("assigned", coordinator, None),
-            _ => (
-                "not_actionable",
-                coordinator,
-                Some("insufficient_information".to_string()),
-            ),
-        };
-        let row = haven_store::tips::TipRow {
-            body: self
-                .cipher()
-                .encrypt(&body.to_string(), &crate::sealed::TIPS_BODY.of(&id)),
-            reference: format!("T-DEM0-{:04}", k + 1),
-            channel: if by_phone { "hotline" } else { "web" }.into(),
-            received_at: t0 - (k as i64 + 1) * 3 * 3600,
-            region: Some(g.pick(haven_domain::GUYANA_REGIONS).code.to_string()),
-            suspected: Some(suspected.to_string()).filter(|s| !s.is_empty()),
-            status: status.into(),
-            assigned_to: assigned,
-            closed_reason: reason,
-            entered_by: hotline.filter(|_| by_phone).map(|h| h.0),
-            agency_id: hotline.filter(|_| by_phone).map(|h| h.1),
-            updated_at: t0,
-            id,
+        let consent = haven_core::consents::ConsentInput {
+            purpose: "referral".into(),
+            agency_id: to.to_string(),
+            given_by: "person".into(),
             ..Default::default()
         };
-        haven_store::tips::insert(tx, &row).await?;
-        Ok(())
+        if h.record_consent(&cw, case, &consent, &o).await.is_err() {
+            continue;
+        }
+        let sent = t0 - days * DAY;
+        let input = haven_core::referrals::ReferralInput {
+            to_agency_id: to.to_string(),
+            services: vec!["material_assistance".into()],
+            urgency: urgency.into(),
+            reason: "Left the camp with nothing: needs food, clothes and hygiene items.".into(),
+            sections: vec!["identity".into(), "languages".into()],
+            send: true,
+            ..Default::default()
+        };
+        let Ok(id) = h.create_referral(&cw, case, &input, &o, sent).await else {
+            continue;
+        };
+        use haven_core::referrals::Decision;
+        let moves: Vec<(Decision, i64)> = match fate {
+            "in_progress" => vec![(Decision::Accept, DAY), (Decision::Start, DAY + 3600)],
+            "completed" => vec![
+                (Decision::Accept, 3600),
+                (Decision::Start, DAY),
+                (
+                    Decision::Complete {
+                        outcome: "Food parcels and clothing given for three months.".into(),
+                    },
+                    10 * DAY,
+                ),
+            ],
+            "declined" => vec![(
+                Decision::Decline {
+                    reason: "No stock in that region this month.".into(),
+                },
+                DAY,
+            )],
+            _ => vec![],
+        };
+        for (d, after) in moves {
+            h.decide_referral(&provider, &id, d, &o, sent + after)
+                .await?;
+        }
+        next = plan.next();
     }
+    Ok(())
+}
+
+/// Protection on a few of the shelter's open cases: risk assessments (one critical), a
+/// reflection period, follow-up visits (one overdue).
+async fn protection(h: &Haven, users: &[(UserId, Role, usize)], t0: i64) -> Result<()> {
+    let Some(cw) = users
+        .iter()
+        .find(|(_, r, a)| *r == Role::CaseWorker && *a == HELP_AND_SHELTER)
+        .map(|u| u.0)
+    else {
+        return Ok(());
+    };
+    let cw = h.principal_of_user(cw).await?;
+    let o = Origin {
+        ip: Some("demo".into()),
+    };
+    let day = |ts: i64| {
+        time::OffsetDateTime::from_unix_timestamp(ts)
+            .map(|t| t.date().to_string())
+            .unwrap_or_default()
+    };
+    let levels = ["Critical", "Medium", "Low"];
+    let mut k = 0;
+    for case in h.all_case_ids().await? {
+        if k == levels.len() {
+            break;
+        }
+        let risk = haven_core::protection::RiskInput {
+            kind: "intake".into(),
+            assessed_on: day(t0 - (k as i64 + 2) * DAY),
+            level: levels[k].into(),
+            areas: vec![("traffickers".into(), levels[k].into())],
+            safety_plan: "Stays at the shelter; a staff member goes with her to appointments."
+                .into(),
+            notes: String::new(),
+        };
+        // Closed or unreadable cases refuse: the next one is tried.
+        if h.record_risk(&cw, case, &risk, &o, t0).await.is_err() {
+            continue;
+        }
+        h.start_reflection(&cw, case, &day(t0 - (k as i64 + 2) * DAY), "", &o, t0)
+            .await?;
+        let task = haven_core::protection::TaskInput {
+            kind: "visit".into(),
+            title: "Visit with the counsellor".into(),
+            due_on: day(t0 + (k as i64 * 3 - 2) * DAY),
+            assigned_to: String::new(),
+            note: String::new(),
+        };
+        h.create_task(&cw, case, &task, &o, t0).await?;
+        k += 1;
+    }
+    Ok(())
+}
+
+/// A screening with answers drawn at one of three levels of evidence (the engine evaluates it
+/// when it is written).
+fn screening(h: &Haven, g: &mut Gen, s: DemoScreening) -> SeedScreening {
+    use haven_domain::screening::Answer;
+    let (present, absent) = *g.pick(&[(4u64, 20u64), (15, 15), (35, 10)]);
+    let mut answers = std::collections::BTreeMap::new();
+    for i in &h.policy.screening.indicators {
+        let answer = if g.chance(present) {
+            Answer::Present
+        } else if g.chance(absent) {
+            Answer::Absent
+        } else {
+            continue;
+        };
+        answers.insert(i.id.clone(), answer);
+    }
+    let act = g.chance(70);
+    SeedScreening {
+        case_id: s.case_id,
+        agency: s.agency,
+        user: s.user,
+        at: s.at,
+        region: s.region,
+        interpreter: g.chance(15),
+        child: s.child,
+        labour: s.labour,
+        sexual: s.sexual,
+        act,
+        answers,
+    }
+}
+
+/// The seed's training: 3 workshops of 33 participants, with attendance, scores and
+/// certificates; the screener and the labour inspector took part (their work afterwards
+/// feeds the report's outcome figures).
+async fn training(
+    seed: &mut haven_core::platform::seed::Seeder<'_>,
+    g: &mut Gen,
+    agency_ids: &[AgencyId],
+    users: &[(UserId, Role, usize)],
+    t0: i64,
+) -> Result<()> {
+    use haven_store::training as store;
+    let creator = users
+        .iter()
+        .find(|u| u.1 == Role::Trainer)
+        .map(|u| u.0)
+        .unwrap_or(users[0].0);
+    let linked: Vec<(UserId, usize)> = users
+        .iter()
+        .filter(|u| u.1 == Role::Screener)
+        .map(|u| (u.0, u.2))
+        .collect();
+    let folks = [&AFRO, &INDO, &INDIGENOUS];
+    for (k, (title, first, last, region, place)) in DEMO_WORKSHOPS.iter().enumerate() {
+        let id = new_id();
+        seed.workshop(store::WorkshopRow {
+            id: id.clone(),
+            title: title.to_string(),
+            topics: "identification,referral,protection".into(),
+            first_day: first.to_string(),
+            last_day: last.to_string(),
+            region: Some(region.to_string()),
+            place: Some(place.to_string()),
+            format: "in_person".into(),
+            language: Some("eng".into()),
+            trainers: Some("IOM Guyana and the Counter-Trafficking in Persons Unit".into()),
+            organiser: Some(
+                "IOM Guyana with the Ministry of Human Services and Social Security".into(),
+            ),
+            funder: Some("US Department of State (J/TIP)".into()),
+            grant_ref: Some("DEMO-GRANT-0001".into()),
+            capacity: Some(35),
+            pass_mark: 60,
+            min_attendance: 80,
+            questionnaire: Some("v1".into()),
+            created_by: Some(creator),
+            created_at: t0,
+            updated_at: t0,
+        })
+        .await?;
+        let days: Vec<String> = haven_training::days(
+            haven_domain::record::parse_date(first).unwrap_or(date_of(t0)),
+            haven_domain::record::parse_date(last).unwrap_or(date_of(t0)),
+        )
+        .unwrap_or_default()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+        for n in 0..33 {
+            let folk = *g.pick(&folks);
+            let female = g.chance(62);
+            let given = if female {
+                g.pick(folk.female)
+            } else {
+                g.pick(folk.male)
+            };
+            let family = g.pick(folk.surnames);
+            // The first participant of each of the first workshops is a demo screener.
+            let (user, agency) = match linked.get(k).filter(|_| n == 0) {
+                Some((u, a)) => (Some(*u), *a),
+                None => (None, *g.pick(TRAINED_AGENCIES)),
+            };
+            let row = store::TraineeRow {
+                id: new_id(),
+                first_name: None,
+                family_name: None,
+                position: None,
+                contact: None,
+                sex: if female { "female" } else { "male" }.into(),
+                agency_id: Some(agency_ids[agency]),
+                organisation: None,
+                region: Some(region.to_string()),
+                user_id: user,
+                created_at: t0,
+                updated_at: t0,
+            };
+            let attended: Vec<String> = if g.chance(90) {
+                days.clone()
+            } else {
+                days[..1].to_vec()
+            };
+            let pre = g.range(25, 65);
+            let post = (pre + g.range(5, 40)).min(100);
+            let done = haven_training::CompletionRule {
+                min_attendance_pct: 80,
+                pass_mark: 60,
+            }
+            .completed(days.len(), attended.len(), Some(post as u32));
+            let code = done.then(|| haven_training::certificate_code(g.next()));
+            seed.participant(
+                row,
+                (given, family),
+                &id,
+                t0 + n as i64,
+                &attended,
+                (pre, post),
+                code.as_deref(),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A tip in the state its index gives: new, assigned, linked to no case yet, not actionable;
+/// with its body (JSON) to be sealed.
+fn tip(
+    g: &mut Gen,
+    k: usize,
+    what: &str,
+    suspected: &str,
+    hotline: Option<(UserId, AgencyId)>,
+    coordinator: Option<UserId>,
+    t0: i64,
+) -> (haven_store::tips::TipRow, String) {
+    let by_phone = k % 2 == 1;
+    let body = serde_json::json!({
+        "what": what,
+        "place": "",
+        "when": "",
+        "contact": "",
+        "call": by_phone.then(|| serde_json::json!({"caller": "witness", "language": "eng", "minutes": 6, "note": ""})),
+    });
+    let (status, assigned, reason) = match k % 3 {
+        0 => ("new", None, None),
+        1 => ("assigned", coordinator, None),
+        _ => (
+            "not_actionable",
+            coordinator,
+            Some("insufficient_information".to_string()),
+        ),
+    };
+    let row = haven_store::tips::TipRow {
+        id: new_id(),
+        reference: format!("T-DEM0-{:04}", k + 1),
+        channel: if by_phone { "hotline" } else { "web" }.into(),
+        received_at: t0 - (k as i64 + 1) * 3 * 3600,
+        region: Some(g.pick(haven_domain::GUYANA_REGIONS).code.to_string()),
+        suspected: Some(suspected.to_string()).filter(|s| !s.is_empty()),
+        status: status.into(),
+        assigned_to: assigned,
+        closed_reason: reason,
+        entered_by: hotline.filter(|_| by_phone).map(|h| h.0),
+        agency_id: hotline.filter(|_| by_phone).map(|h| h.1),
+        updated_at: t0,
+        ..Default::default()
+    };
+    (row, body.to_string())
 }
 
 fn is_opener(r: Role) -> bool {
