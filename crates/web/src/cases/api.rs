@@ -1,16 +1,14 @@
 //! The API of people and cases: `/api/v1/cases`, `/api/v1/people`, `/api/v1/transfers`.
 //! Reads return an `ETag` (the record's version); changes to a record need `If-Match` with it,
 //! and a stale one is refused with 412 and the changes made since.
-// Errors here are HTTP responses handed straight back to the client; boxing them buys nothing.
-#![allow(clippy::result_large_err)]
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use haven_authz::Principal;
+use haven_core::Origin;
 use haven_core::cases::{CaseDoc, CaseSearch};
 use haven_core::casework::{AttachmentView, EventView, NoteView, PerpetratorView};
-use haven_core::{CoreError, Origin};
 use haven_domain::record::{CaseRecord, EventData, PerpetratorData, PersonData};
 use haven_domain::{AgencyId, PersonId, UserId};
 use serde::{Deserialize, Serialize};
@@ -18,28 +16,25 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::ApiCase;
-use crate::kit::problem::{ApiJson, ApiUser, Change, ConflictProblem, Problem, fail, forbidden};
+use crate::kit::problem::{ApiError, ApiJson, ApiUser, Change, ConflictProblem, Problem};
 
 fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
 /// The version named by `If-Match` (`"3"` or `W/"3"`); a change without one is refused (428).
-fn if_match(headers: &HeaderMap) -> Result<i64, Response> {
+fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
     let Some(v) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
-        return Err(crate::kit::problem::problem(
+        return Err(ApiError::Http(
             StatusCode::PRECONDITION_REQUIRED,
             "error-precondition-required",
-            vec![],
         ));
     };
     v.trim()
         .trim_start_matches("W/")
         .trim_matches('"')
         .parse::<i64>()
-        .map_err(|_| {
-            crate::kit::problem::problem(StatusCode::PRECONDITION_FAILED, "error-conflict", vec![])
-        })
+        .map_err(|_| ApiError::Http(StatusCode::PRECONDITION_FAILED, "error-conflict"))
 }
 
 // ---- list and search ----
@@ -114,10 +109,8 @@ async fn run_search(
     p: &Principal,
     origin: &Origin,
     s: SearchRequest,
-) -> Response {
-    let Some(cap) = p.case_list() else {
-        return forbidden();
-    };
+) -> Result<Json<CaseList>, ApiError> {
+    let cap = p.case_list().ok_or_else(ApiError::forbidden)?;
     let search = CaseSearch {
         name: s.name,
         case_number: s.case_number,
@@ -132,29 +125,26 @@ async fn run_search(
         page: s.page.unwrap_or(1),
         per_page: s.per_page.unwrap_or(50),
     };
-    match state.haven().list_cases(cap, &search, origin).await {
-        Ok(page) => Json(CaseList {
-            items: page
-                .items
-                .into_iter()
-                .map(|c| CaseSummary {
-                    id: c.id.to_string(),
-                    case_number: c.case_number,
-                    status: c.status.as_str().into(),
-                    owner_agency: c.owner_agency_name,
-                    region: c.region,
-                    opened_at: c.opened_at,
-                    person_name: c.person_name,
-                })
-                .collect(),
-            total: page.total,
-            total_is_lower_bound: page.more,
-            page: page.page,
-            pages: page.pages,
-        })
-        .into_response(),
-        Err(e) => fail(e),
-    }
+    let page = state.haven().list_cases(cap, &search, origin).await?;
+    Ok(Json(CaseList {
+        items: page
+            .items
+            .into_iter()
+            .map(|c| CaseSummary {
+                id: c.id.to_string(),
+                case_number: c.case_number,
+                status: c.status.as_str().into(),
+                owner_agency: c.owner_agency_name,
+                region: c.region,
+                opened_at: c.opened_at,
+                person_name: c.person_name,
+            })
+            .collect(),
+        total: page.total,
+        total_is_lower_bound: page.more,
+        page: page.page,
+        pages: page.pages,
+    }))
 }
 
 /// The cases the caller may see, newest first, filtered and paged.
@@ -164,7 +154,7 @@ pub(crate) async fn list_cases(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<ListParams>,
-) -> Response {
+) -> Result<Json<CaseList>, ApiError> {
     let s = SearchRequest {
         page: q.page,
         per_page: q.per_page,
@@ -188,7 +178,7 @@ pub(crate) async fn search_cases(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(s): ApiJson<SearchRequest>,
-) -> Response {
+) -> Result<Json<CaseList>, ApiError> {
     run_search(&state, &p, &o, s).await
 }
 
@@ -210,28 +200,22 @@ pub(crate) async fn create_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(r): ApiJson<CaseRecord>,
-) -> Response {
-    let Some(cap) = p.case_create() else {
-        return forbidden();
-    };
-    match state.haven().create_case(cap, r, None, &o).await {
-        Ok((id, number)) => {
-            let mut res = (
-                StatusCode::CREATED,
-                Json(Created {
-                    id: id.to_string(),
-                    case_number: number,
-                }),
-            )
-                .into_response();
-            res.headers_mut().insert(header::ETAG, etag(1));
-            if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/cases/{id}")) {
-                res.headers_mut().insert(header::LOCATION, v);
-            }
-            res
-        }
-        Err(e) => fail(e),
+) -> Result<Response, ApiError> {
+    let cap = p.case_create().ok_or_else(ApiError::forbidden)?;
+    let (id, number) = state.haven().create_case(cap, r, None, &o).await?;
+    let mut res = (
+        StatusCode::CREATED,
+        Json(Created {
+            id: id.to_string(),
+            case_number: number,
+        }),
+    )
+        .into_response();
+    res.headers_mut().insert(header::ETAG, etag(1));
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/cases/{id}")) {
+        res.headers_mut().insert(header::LOCATION, v);
     }
+    Ok(res)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -383,16 +367,12 @@ pub(crate) async fn get_case(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
-) -> Response {
-    let h = state.haven();
-    let c = match h.open_case(&p, id, &o).await {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
+) -> Result<Response, ApiError> {
+    let c = state.haven().open_case(&p, id, &o).await?;
     let v = c.version;
     let mut res = Json(document(c)).into_response();
     res.headers_mut().insert(header::ETAG, etag(v));
-    res
+    Ok(res)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -412,19 +392,12 @@ pub(crate) async fn update_case(
     ApiCase(id, _): ApiCase,
     headers: HeaderMap,
     ApiJson(r): ApiJson<CaseRecord>,
-) -> Response {
-    let base = match if_match(&headers) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match state.haven().update_case(&p, id, base, r, &o).await {
-        Ok(v) => {
-            let mut res = Json(Saved { version: v }).into_response();
-            res.headers_mut().insert(header::ETAG, etag(v));
-            res
-        }
-        Err(e) => fail(e),
-    }
+) -> Result<Response, ApiError> {
+    let base = if_match(&headers)?;
+    let v = state.haven().update_case(&p, id, base, r, &o).await?;
+    let mut res = Json(Saved { version: v }).into_response();
+    res.headers_mut().insert(header::ETAG, etag(v));
+    Ok(res)
 }
 
 /// The field-level history, newest first (previous values only for coordinators and case workers).
@@ -434,21 +407,12 @@ pub(crate) async fn case_history(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
-) -> Response {
-    match state.haven().case_history(&p, id, &o).await {
-        Ok(c) => Json(c.into_iter().map(Change::from).collect::<Vec<_>>()).into_response(),
-        Err(e) => fail(e),
-    }
+) -> Result<Json<Vec<Change>>, ApiError> {
+    let c = state.haven().case_history(&p, id, &o).await?;
+    Ok(Json(c.into_iter().map(Change::from).collect()))
 }
 
 // ---- actions ----
-
-fn done(r: Result<(), CoreError>) -> Response {
-    match r {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(e),
-    }
-}
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
@@ -468,13 +432,11 @@ pub(crate) async fn close_case(
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<CloseRequest>,
-) -> Response {
-    done(
-        state
-            .haven()
-            .close_case(&p, id, &r.reason, &r.note, r.referred, &o)
-            .await,
-    )
+) -> Result<StatusCode, ApiError> {
+    let h = state.haven();
+    h.close_case(&p, id, &r.reason, &r.note, r.referred, &o)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -491,8 +453,9 @@ pub(crate) async fn reopen_case(
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<ReasonRequest>,
-) -> Response {
-    done(state.haven().reopen_case(&p, id, &r.reason, &o).await)
+) -> Result<StatusCode, ApiError> {
+    state.haven().reopen_case(&p, id, &r.reason, &o).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -510,12 +473,11 @@ pub(crate) async fn assign_case(
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<AssignRequest>,
-) -> Response {
-    let user = match r.user_id.as_deref().map(str::parse::<UserId>).transpose() {
-        Ok(u) => u,
-        Err(_) => return fail(CoreError::invalid("user_id", "error-assignee")),
-    };
-    done(state.haven().assign_case(&p, id, user, &o).await)
+) -> Result<StatusCode, ApiError> {
+    let user = r.user_id.as_deref().map(str::parse::<UserId>).transpose();
+    let user = user.map_err(|_| ApiError::invalid("user_id", "error-assignee"))?;
+    state.haven().assign_case(&p, id, user, &o).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -538,22 +500,17 @@ pub(crate) async fn transfer_case(
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<TransferRequest>,
-) -> Response {
-    let Ok(to) = r.to_agency_id.parse::<AgencyId>() else {
-        return fail(CoreError::invalid("to_agency_id", "error-transfer-agency"));
-    };
-    match state
+) -> Result<(StatusCode, Json<TransferCreated>), ApiError> {
+    let to = r.to_agency_id.parse::<AgencyId>();
+    let to = to.map_err(|_| ApiError::invalid("to_agency_id", "error-transfer-agency"))?;
+    let t = state
         .haven()
         .request_transfer(&p, id, to, &r.reason, &o)
-        .await
-    {
-        Ok(t) => (
-            StatusCode::CREATED,
-            Json(TransferCreated { transfer_id: t }),
-        )
-            .into_response(),
-        Err(e) => fail(e),
-    }
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TransferCreated { transfer_id: t }),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -576,32 +533,26 @@ pub(crate) struct Transfer {
 pub(crate) async fn list_transfers(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-) -> Response {
+) -> Result<Json<Vec<Transfer>>, ApiError> {
     let h = state.haven();
-    let approvals = match h.transfers_awaiting_approval(&p, &o).await {
-        Ok(a) => a,
-        Err(e) => return fail(e),
-    };
-    match h.incoming_transfers(&p, &o).await {
-        Ok(t) => Json(
-            approvals
-                .into_iter()
-                .chain(t)
-                .map(|t| Transfer {
-                    id: t.id,
-                    case_id: t.case_id.to_string(),
-                    case_number: t.case_number,
-                    from_agency: t.from_agency_name,
-                    to_agency: t.to_agency_name,
-                    requested_at: t.requested_at,
-                    reason: t.reason,
-                    status: t.status,
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(e) => fail(e),
-    }
+    let approvals = h.transfers_awaiting_approval(&p, &o).await?;
+    let t = h.incoming_transfers(&p, &o).await?;
+    Ok(Json(
+        approvals
+            .into_iter()
+            .chain(t)
+            .map(|t| Transfer {
+                id: t.id,
+                case_id: t.case_id.to_string(),
+                case_number: t.case_number,
+                from_agency: t.from_agency_name,
+                to_agency: t.to_agency_name,
+                requested_at: t.requested_at,
+                reason: t.reason,
+                status: t.status,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -622,28 +573,20 @@ pub(crate) async fn decide_transfer(
     ApiUser(p, o): ApiUser,
     Path((id, decision)): Path<(String, String)>,
     ApiJson(r): ApiJson<DecisionRequest>,
-) -> Response {
-    if matches!(decision.as_str(), "approve" | "reject") {
-        return done(
-            state
-                .haven()
-                .approve_transfer(&p, &id, decision == "approve", &r.note, &o)
-                .await
-                .map(|_| ()),
-        );
+) -> Result<StatusCode, ApiError> {
+    let h = state.haven();
+    match decision.as_str() {
+        "approve" | "reject" => {
+            h.approve_transfer(&p, &id, decision == "approve", &r.note, &o)
+                .await?;
+        }
+        "accept" | "decline" => {
+            h.decide_transfer(&p, &id, decision == "accept", &r.note, &o)
+                .await?;
+        }
+        _ => return Err(ApiError::not_found()),
     }
-    let accept = match decision.as_str() {
-        "accept" => true,
-        "decline" => false,
-        _ => return fail(CoreError::NotFound),
-    };
-    done(
-        state
-            .haven()
-            .decide_transfer(&p, &id, accept, &r.note, &o)
-            .await
-            .map(|_| ()),
-    )
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- notes, route, perpetrators, attachments ----
@@ -653,11 +596,8 @@ pub(crate) struct ItemCreated {
     id: String,
 }
 
-fn created(r: Result<String, CoreError>) -> Response {
-    match r {
-        Ok(id) => (StatusCode::CREATED, Json(ItemCreated { id })).into_response(),
-        Err(e) => fail(e),
-    }
+fn created(id: String) -> (StatusCode, Json<ItemCreated>) {
+    (StatusCode::CREATED, Json(ItemCreated { id }))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -674,8 +614,8 @@ pub(crate) async fn add_note(
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<NoteRequest>,
-) -> Response {
-    created(state.haven().add_note(&p, id, &r.body, &o).await)
+) -> Result<(StatusCode, Json<ItemCreated>), ApiError> {
+    Ok(created(state.haven().add_note(&p, id, &r.body, &o).await?))
 }
 
 /// Adds a step to the route (hte_: Recruitment, Transit, Exploitation).
@@ -686,8 +626,10 @@ pub(crate) async fn add_event(
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<EventData>,
-) -> Response {
-    created(state.haven().save_event(&p, id, None, r, &o).await)
+) -> Result<(StatusCode, Json<ItemCreated>), ApiError> {
+    Ok(created(
+        state.haven().save_event(&p, id, None, r, &o).await?,
+    ))
 }
 
 /// Replaces a step of the route.
@@ -699,14 +641,9 @@ pub(crate) async fn put_event(
     ApiUser(p, o): ApiUser,
     ApiCase(id, eid): ApiCase,
     ApiJson(r): ApiJson<EventData>,
-) -> Response {
-    done(
-        state
-            .haven()
-            .save_event(&p, id, Some(&eid), r, &o)
-            .await
-            .map(|_| ()),
-    )
+) -> Result<StatusCode, ApiError> {
+    state.haven().save_event(&p, id, Some(&eid), r, &o).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(delete, path = "/api/v1/cases/{id}/events/{event_id}",
@@ -716,8 +653,9 @@ pub(crate) async fn delete_event(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, eid): ApiCase,
-) -> Response {
-    done(state.haven().delete_event(&p, id, &eid, &o).await)
+) -> Result<StatusCode, ApiError> {
+    state.haven().delete_event(&p, id, &eid, &o).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Adds a perpetrator (per_), sealed like the victim's data.
@@ -728,8 +666,10 @@ pub(crate) async fn add_perpetrator(
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
     ApiJson(r): ApiJson<PerpetratorData>,
-) -> Response {
-    created(state.haven().save_perpetrator(&p, id, None, r, &o).await)
+) -> Result<(StatusCode, Json<ItemCreated>), ApiError> {
+    Ok(created(
+        state.haven().save_perpetrator(&p, id, None, r, &o).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/cases/{id}/perpetrators/{perpetrator_id}", request_body = PerpetratorData,
@@ -740,14 +680,10 @@ pub(crate) async fn put_perpetrator(
     ApiUser(p, o): ApiUser,
     ApiCase(id, pid): ApiCase,
     ApiJson(r): ApiJson<PerpetratorData>,
-) -> Response {
-    done(
-        state
-            .haven()
-            .save_perpetrator(&p, id, Some(&pid), r, &o)
-            .await
-            .map(|_| ()),
-    )
+) -> Result<StatusCode, ApiError> {
+    let h = state.haven();
+    h.save_perpetrator(&p, id, Some(&pid), r, &o).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(delete, path = "/api/v1/cases/{id}/perpetrators/{perpetrator_id}",
@@ -757,8 +693,9 @@ pub(crate) async fn delete_perpetrator(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, pid): ApiCase,
-) -> Response {
-    done(state.haven().delete_perpetrator(&p, id, &pid, &o).await)
+) -> Result<StatusCode, ApiError> {
+    state.haven().delete_perpetrator(&p, id, &pid, &o).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Uploads an attachment as `multipart/form-data` with one part named `file`. The content is
@@ -771,17 +708,16 @@ pub(crate) async fn add_attachment(
     ApiUser(p, o): ApiUser,
     ApiCase(id, _): ApiCase,
     m: Multipart,
-) -> Response {
-    match crate::cases::pages::read_upload(m).await {
-        Ok(Some((name, ct, bytes))) => created(
-            state
-                .haven()
-                .add_attachment(&p, id, &name, ct.as_deref(), bytes, &o)
-                .await,
-        ),
-        Ok(None) => fail(CoreError::invalid("file", "error-required")),
-        Err(s) => crate::kit::problem::problem(s, "error-bad-request", vec![]),
-    }
+) -> Result<(StatusCode, Json<ItemCreated>), ApiError> {
+    let upload = crate::cases::pages::read_upload(m).await;
+    let (name, ct, bytes) = upload
+        .map_err(|s| ApiError::Http(s, "error-bad-request"))?
+        .ok_or_else(|| ApiError::invalid("file", "error-required"))?;
+    let h = state.haven();
+    Ok(created(
+        h.add_attachment(&p, id, &name, ct.as_deref(), bytes, &o)
+            .await?,
+    ))
 }
 
 /// Downloads an attachment (audited).
@@ -792,11 +728,9 @@ pub(crate) async fn get_attachment(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, aid): ApiCase,
-) -> Response {
-    match state.haven().get_attachment(&p, id, &aid, &o).await {
-        Ok(f) => crate::cases::pages::attachment_response(f),
-        Err(e) => fail(e),
-    }
+) -> Result<Response, ApiError> {
+    let f = state.haven().get_attachment(&p, id, &aid, &o).await?;
+    Ok(crate::cases::pages::attachment_response(f))
 }
 
 #[utoipa::path(delete, path = "/api/v1/cases/{id}/attachments/{attachment_id}",
@@ -806,8 +740,9 @@ pub(crate) async fn delete_attachment(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiCase(id, aid): ApiCase,
-) -> Response {
-    done(state.haven().delete_attachment(&p, id, &aid, &o).await)
+) -> Result<StatusCode, ApiError> {
+    state.haven().delete_attachment(&p, id, &aid, &o).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- people ----
@@ -828,25 +763,19 @@ pub(crate) async fn get_person(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<PersonId>() else {
-        return fail(CoreError::NotFound);
-    };
-    match state.haven().open_person(&p, id, &o).await {
-        Ok(d) => {
-            let v = d.version;
-            let mut res = Json(PersonDocument {
-                id: d.id.to_string(),
-                version: d.version,
-                person: d.data,
-                case_ids: d.cases.iter().map(|c| c.0.to_string()).collect(),
-            })
-            .into_response();
-            res.headers_mut().insert(header::ETAG, etag(v));
-            res
-        }
-        Err(e) => fail(e),
-    }
+) -> Result<Response, ApiError> {
+    let id = id.parse::<PersonId>().map_err(|_| ApiError::not_found())?;
+    let d = state.haven().open_person(&p, id, &o).await?;
+    let v = d.version;
+    let mut res = Json(PersonDocument {
+        id: d.id.to_string(),
+        version: d.version,
+        person: d.data,
+        case_ids: d.cases.iter().map(|c| c.0.to_string()).collect(),
+    })
+    .into_response();
+    res.headers_mut().insert(header::ETAG, etag(v));
+    Ok(res)
 }
 
 /// Replaces a person's record (`If-Match` with the person's ETag). Every case of the person
@@ -861,20 +790,11 @@ pub(crate) async fn update_person(
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(r): ApiJson<PersonData>,
-) -> Response {
-    let Ok(id) = id.parse::<PersonId>() else {
-        return fail(CoreError::NotFound);
-    };
-    let base = match if_match(&headers) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match state.haven().update_person(&p, id, base, r, &o).await {
-        Ok(v) => {
-            let mut res = Json(Saved { version: v }).into_response();
-            res.headers_mut().insert(header::ETAG, etag(v));
-            res
-        }
-        Err(e) => fail(e),
-    }
+) -> Result<Response, ApiError> {
+    let id = id.parse::<PersonId>().map_err(|_| ApiError::not_found())?;
+    let base = if_match(&headers)?;
+    let v = state.haven().update_person(&p, id, base, r, &o).await?;
+    let mut res = Json(Saved { version: v }).into_response();
+    res.headers_mut().insert(header::ETAG, etag(v));
+    Ok(res)
 }

@@ -1,8 +1,6 @@
 //! Case pages: list and search, registration (with drafts), the case page with its sections,
 //! edit with conflict detection, close/reopen, assign, transfer, notes, route, perpetrators,
 //! attachments, history and the subject access report. Each handler calls one use-case.
-// Errors here are HTTP responses handed straight back to the client; boxing them buys nothing.
-#![allow(clippy::result_large_err)]
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -21,7 +19,7 @@ use crate::AppState;
 use crate::cases::forms::{CaseForm, code_label, country_name};
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::{HtmlForm, PageCase};
-use crate::kit::page::{fail, forbidden, render};
+use crate::kit::page::{PageError, render};
 use crate::layout::Layout;
 use haven_core::auth::SessionInfo;
 
@@ -52,11 +50,9 @@ async fn cases_page(
     info: &ReqInfo,
     s: &SessionInfo,
     search: CaseSearch,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(state, info);
-    let Some(cap) = s.principal.case_list() else {
-        return forbidden(&l);
-    };
+    let cap = s.principal.case_list().ok_or_else(PageError::forbidden)?;
     let statuses = CaseStatus::ALL
         .iter()
         .map(|st| (st.as_str(), l.status(st)))
@@ -74,10 +70,8 @@ async fn cases_page(
         .iter()
         .map(|r| (r.code, l.region_of(r.code)))
         .collect();
-    let agencies = match state.haven().agency_names().await {
-        Ok(a) => a.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
-        Err(e) => return fail(&l, e),
-    };
+    let agencies = state.haven().agency_names().await?.into_iter();
+    let agencies = agencies.map(|(id, n)| (id.to_string(), n)).collect();
     let (page, error, status) = match state.haven().list_cases(cap, &search, &info.origin).await {
         Ok(p) => (p, None, StatusCode::OK),
         Err(CoreError::Invalid(errs)) => {
@@ -103,7 +97,7 @@ async fn cases_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
-        Err(e) => return fail(&l, e),
+        Err(e) => return Err(e.into()),
     };
     let count_key = if page.more {
         "cases-count-more"
@@ -118,7 +112,7 @@ async fn cases_page(
             ("pages", FluentValue::from(page.pages)),
         ],
     );
-    with_status(
+    Ok(with_status(
         render(&CasesPage {
             l: &l,
             search,
@@ -132,7 +126,7 @@ async fn cases_page(
             error,
         }),
         status,
-    )
+    ))
 }
 
 /// Read leniently: an address edited by hand (`?page=two`, `?high_risk=1`) gives the list, not
@@ -150,7 +144,7 @@ pub(crate) async fn cases_list(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<PageQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let search = CaseSearch {
         page: q.page.trim().parse().unwrap_or(1),
         high_risk: matches!(q.high_risk.trim(), "true" | "1" | "on" | "yes"),
@@ -164,7 +158,7 @@ pub(crate) async fn cases_search(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(f): HtmlForm<CaseSearch>,
-) -> Response {
+) -> Result<Response, PageError> {
     cases_page(&state, &info, &s, f).await
 }
 
@@ -321,11 +315,9 @@ pub(crate) async fn case_new_page(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<NewQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.case_create() else {
-        return forbidden(&l);
-    };
+    let cap = s.principal.case_create().ok_or_else(PageError::forbidden)?;
     let mut st = FormState {
         record: CaseRecord::default(),
         errors: vec![],
@@ -336,32 +328,26 @@ pub(crate) async fn case_new_page(
         matches: None,
     };
     if let Some(d) = q.draft.as_deref().filter(|d| !d.is_empty()) {
-        match state.haven().open_draft(cap, d, &info.origin).await {
-            Ok(v) => {
-                st.record = v.record;
-                st.errors = v.problems;
-                st.draft = Some(v.id);
-                st.notice = Some(l.t("drafts-resumed"));
-            }
-            Err(e) => return fail(&l, e),
-        }
+        let v = state.haven().open_draft(cap, d, &info.origin).await?;
+        st.record = v.record;
+        st.errors = v.problems;
+        st.draft = Some(v.id);
+        st.notice = Some(l.t("drafts-resumed"));
     } else {
         // A new form starts from today's date of referral and the user's region is unknown.
         st.record.victim.trafficking_status = "PossibleVictimOfTrafficking".into();
     }
     let drafts = draft_links(&state, &l, &s).await;
-    form_page(&l, None, st, drafts)
+    Ok(form_page(&l, None, st, drafts))
 }
 
 pub(crate) async fn case_new_submit(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     HtmlForm(form): HtmlForm<CaseForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.case_create() else {
-        return forbidden(&l);
-    };
+    let cap = s.principal.case_create().ok_or_else(PageError::forbidden)?;
     let (mut record, parse_errors) = form.to_record();
     let draft = Some(form.draft.clone()).filter(|d| !d.is_empty());
     if form.action == "draft" {
@@ -373,7 +359,7 @@ pub(crate) async fn case_new_submit(
             Ok(id) => {
                 let problems = record.normalise_draft(haven_core::cases::today());
                 let drafts = draft_links(&state, &l, &s).await;
-                form_page(
+                Ok(form_page(
                     &l,
                     None,
                     FormState {
@@ -392,9 +378,9 @@ pub(crate) async fn case_new_submit(
                         matches: None,
                     },
                     drafts,
-                )
+                ))
             }
-            Err(CoreError::Invalid(errors)) => form_page(
+            Err(CoreError::Invalid(errors)) => Ok(form_page(
                 &l,
                 None,
                 FormState {
@@ -407,8 +393,8 @@ pub(crate) async fn case_new_submit(
                     matches: None,
                 },
                 vec![],
-            ),
-            Err(e) => fail(&l, e),
+            )),
+            Err(e) => Err(e.into()),
         };
     }
     if !parse_errors.is_empty() {
@@ -425,7 +411,7 @@ pub(crate) async fn case_new_submit(
             draft,
             matches: None,
         };
-        return form_page(&l, None, st, vec![]);
+        return Ok(form_page(&l, None, st, vec![]));
     }
     // Before saving: possible existing records of this person (once; the form then carries
     // `matches_checked` and saves).
@@ -451,7 +437,7 @@ pub(crate) async fn case_new_submit(
                     draft,
                     matches: Some(report),
                 };
-                return form_page(&l, None, st, vec![]);
+                return Ok(form_page(&l, None, st, vec![]));
             }
             Ok(_) => {}
             // Too many checks this hour: nothing is saved, nothing typed is lost.
@@ -465,9 +451,9 @@ pub(crate) async fn case_new_submit(
                     draft,
                     matches: None,
                 };
-                return form_page(&l, None, st, vec![]);
+                return Ok(form_page(&l, None, st, vec![]));
             }
-            Err(e) => return fail(&l, e),
+            Err(e) => return Err(e.into()),
         }
     }
     match state
@@ -475,7 +461,7 @@ pub(crate) async fn case_new_submit(
         .create_case(cap, record.clone(), draft.as_deref(), &info.origin)
         .await
     {
-        Ok((id, _)) => Redirect::to(&format!("/cases/{id}?done=created")).into_response(),
+        Ok((id, _)) => Ok(Redirect::to(&format!("/cases/{id}?done=created")).into_response()),
         Err(CoreError::Invalid(errors)) => {
             record.normalise_draft(haven_core::cases::today());
             let st = FormState {
@@ -487,9 +473,9 @@ pub(crate) async fn case_new_submit(
                 draft,
                 matches: None,
             };
-            form_page(&l, None, st, vec![])
+            Ok(form_page(&l, None, st, vec![]))
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -497,18 +483,16 @@ pub(crate) async fn case_edit_page(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     match state
         .haven()
         .open_case(&s.principal, id, &info.origin)
-        .await
+        .await?
     {
-        Ok(doc) if !doc.may_edit => forbidden(&l),
-        Ok(doc) if !doc.may_change => {
-            crate::kit::page::error_page(&l, axum::http::StatusCode::CONFLICT, "error-case-closed")
-        }
-        Ok(doc) => form_page(
+        doc if !doc.may_edit => Err(PageError::forbidden()),
+        doc if !doc.may_change => Err(PageError::new(StatusCode::CONFLICT, "error-case-closed")),
+        doc => Ok(form_page(
             &l,
             Some((id, &doc.case_number)),
             FormState {
@@ -521,8 +505,7 @@ pub(crate) async fn case_edit_page(
                 matches: None,
             },
             vec![],
-        ),
-        Err(e) => fail(&l, e),
+        )),
     }
 }
 
@@ -562,12 +545,12 @@ pub(crate) async fn case_edit_submit(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     HtmlForm(form): HtmlForm<CaseForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let (mut record, parse_errors) = form.to_record();
-    let Some(version) = form.version else {
-        return fail(&l, CoreError::invalid("version", "error-form"));
-    };
+    let version = form
+        .version
+        .ok_or_else(|| CoreError::invalid("version", "error-form"))?;
     let number = || async {
         state
             .haven()
@@ -590,14 +573,14 @@ pub(crate) async fn case_edit_submit(
             draft: None,
             matches: None,
         };
-        return form_page(&l, Some((id, &n)), st, vec![]);
+        return Ok(form_page(&l, Some((id, &n)), st, vec![]));
     }
     match state
         .haven()
         .update_case(&s.principal, id, version, record.clone(), &info.origin)
         .await
     {
-        Ok(_) => Redirect::to(&format!("/cases/{id}?done=saved")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?done=saved")).into_response()),
         Err(CoreError::Invalid(errors)) => {
             record.normalise_draft(haven_core::cases::today());
             let n = number().await;
@@ -610,7 +593,7 @@ pub(crate) async fn case_edit_submit(
                 draft: None,
                 matches: None,
             };
-            form_page(&l, Some((id, &n)), st, vec![])
+            Ok(form_page(&l, Some((id, &n)), st, vec![]))
         }
         Err(CoreError::Conflict(changes)) => {
             // Nothing is lost: the form keeps what this user typed, shows what changed meanwhile,
@@ -626,9 +609,9 @@ pub(crate) async fn case_edit_submit(
                 draft: None,
                 matches: None,
             };
-            form_page(&l, Some((id, &n)), st, vec![])
+            Ok(form_page(&l, Some((id, &n)), st, vec![]))
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -710,14 +693,11 @@ async fn case_page(
     id: CaseId,
     notice: Option<String>,
     error: Option<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(state, info);
     let h = state.haven();
     let p = &s.principal;
-    let c = match h.open_case(p, id, &info.origin).await {
-        Ok(c) => c,
-        Err(e) => return fail(&l, e),
-    };
+    let c = h.open_case(p, id, &info.origin).await?;
     let parts = c.parts.clone();
     let transfer = c.pending_transfer.as_ref().map(|t| {
         l.ta(
@@ -730,25 +710,21 @@ async fn case_page(
         )
     });
     let assignees = if c.may_assign {
-        match h.assignable_users(c.owner_agency_id).await {
-            Ok(u) => u
-                .into_iter()
-                .map(|(uid, name)| (uid.to_string(), name, Some(uid) == c.assigned_user_id))
-                .collect(),
-            Err(e) => return fail(&l, e),
-        }
+        h.assignable_users(c.owner_agency_id)
+            .await?
+            .into_iter()
+            .map(|(uid, name)| (uid.to_string(), name, Some(uid) == c.assigned_user_id))
+            .collect()
     } else {
         vec![]
     };
     let agencies = if c.may_transfer {
-        match h.agency_names().await {
-            Ok(a) => a
-                .into_iter()
-                .filter(|(aid, _)| *aid != c.owner_agency_id)
-                .map(|(aid, n)| (aid.to_string(), n))
-                .collect(),
-            Err(e) => return fail(&l, e),
-        }
+        h.agency_names()
+            .await?
+            .into_iter()
+            .filter(|(aid, _)| *aid != c.owner_agency_id)
+            .map(|(aid, n)| (aid.to_string(), n))
+            .collect()
     } else {
         vec![]
     };
@@ -822,10 +798,11 @@ async fn case_page(
         }
     });
     let consent_agencies = if c.may_edit {
-        match h.agency_names().await {
-            Ok(a) => a.into_iter().map(|(aid, n)| (aid.to_string(), n)).collect(),
-            Err(e) => return fail(&l, e),
-        }
+        h.agency_names()
+            .await?
+            .into_iter()
+            .map(|(aid, n)| (aid.to_string(), n))
+            .collect()
     } else {
         vec![]
     };
@@ -872,7 +849,7 @@ async fn case_page(
     } else {
         StatusCode::OK
     };
-    with_status(render(&page), status)
+    Ok(with_status(render(&page), status))
 }
 
 #[derive(Deserialize, Default)]
@@ -886,7 +863,7 @@ pub(crate) async fn case_view(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     Query(q): Query<DoneQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let notice = q.done.as_deref().and_then(done_notice).map(|k| l.t(k));
     case_page(&state, &info, &s, id, notice, None).await
@@ -900,10 +877,10 @@ async fn after(
     id: CaseId,
     result: Result<(), CoreError>,
     done: &str,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(state, info);
     match result {
-        Ok(()) => Redirect::to(&format!("/cases/{id}?done={done}")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?done={done}")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let msg = errs
                 .iter()
@@ -922,7 +899,7 @@ async fn after(
             let msg = l.t(e.user_key());
             case_page(state, info, s, id, None, Some(msg)).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -939,7 +916,7 @@ pub(crate) async fn case_close(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<CloseForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let r = state
         .haven()
         .close_case(
@@ -965,7 +942,7 @@ pub(crate) async fn case_reopen(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<ReasonForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let r = state
         .haven()
         .reopen_case(&s.principal, id, &f.reason, &info.origin)
@@ -984,7 +961,7 @@ pub(crate) async fn case_assign(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<AssignForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let user = match f.user.trim() {
         "" => None,
         u => match u.parse::<UserId>() {
@@ -1014,7 +991,7 @@ pub(crate) async fn case_transfer(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<TransferForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let r = match f.to_agency.parse::<AgencyId>() {
         Ok(to) => state
             .haven()
@@ -1037,7 +1014,7 @@ pub(crate) async fn case_consent(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<haven_core::consents::ConsentInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     let r = state
         .haven()
         .record_consent(&s.principal, id, &f, &info.origin)
@@ -1057,7 +1034,7 @@ pub(crate) async fn case_consent_withdraw(
     Authed(info, s): Authed,
     PageCase(id, cid): PageCase,
     HtmlForm(f): HtmlForm<WithdrawForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let r = state
         .haven()
         .withdraw_consent(&s.principal, id, &cid, &f.reason, &info.origin)
@@ -1070,7 +1047,7 @@ pub(crate) async fn case_note(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<NoteForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let r = state
         .haven()
         .add_note(&s.principal, id, &f.body, &info.origin)
@@ -1096,7 +1073,7 @@ pub(crate) async fn case_event_add(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<EventForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let data = EventData {
         event_type: f.event_type,
         country: crate::cases::forms::country_input(&f.country),
@@ -1118,7 +1095,7 @@ pub(crate) async fn case_event_delete(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, eid): PageCase,
-) -> Response {
+) -> Result<Response, PageError> {
     let r = state
         .haven()
         .delete_event(&s.principal, id, &eid, &info.origin)
@@ -1141,7 +1118,7 @@ pub(crate) async fn case_perpetrator_add(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<PerpetratorForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let data = PerpetratorData {
         name: f.name,
         roles: f.roles,
@@ -1161,7 +1138,7 @@ pub(crate) async fn case_perpetrator_delete(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, pid): PageCase,
-) -> Response {
+) -> Result<Response, PageError> {
     let r = state
         .haven()
         .delete_perpetrator(&s.principal, id, &pid, &info.origin)
@@ -1192,7 +1169,7 @@ pub(crate) async fn case_attachment_add(
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
     m: Multipart,
-) -> Response {
+) -> Result<Response, PageError> {
     let r = match read_upload(m).await {
         Ok(Some((name, ct, bytes))) => state
             .haven()
@@ -1237,22 +1214,19 @@ pub(crate) async fn case_attachment_get(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, aid): PageCase,
-) -> Response {
-    match state
+) -> Result<Response, PageError> {
+    let f = state
         .haven()
         .get_attachment(&s.principal, id, &aid, &info.origin)
-        .await
-    {
-        Ok(f) => attachment_response(f),
-        Err(e) => fail(&Layout::new(&state, &info), e),
-    }
+        .await?;
+    Ok(attachment_response(f))
 }
 
 pub(crate) async fn case_attachment_delete(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, aid): PageCase,
-) -> Response {
+) -> Result<Response, PageError> {
     let r = state
         .haven()
         .delete_attachment(&s.principal, id, &aid, &info.origin)
@@ -1300,27 +1274,24 @@ pub(crate) async fn case_history(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let number = state
         .haven()
         .case_number(&s.principal, id)
         .await
         .unwrap_or_default();
-    match state
+    let changes = state
         .haven()
         .case_history(&s.principal, id, &info.origin)
-        .await
-    {
-        Ok(changes) => render(&HistoryPage {
-            title: l.ta("history-title", &[("number", FluentValue::from(number))]),
-            id,
-            with_old: s.principal.sees_previous_values(),
-            rows: history_rows(&l, &changes),
-            l: &l,
-        }),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    Ok(render(&HistoryPage {
+        title: l.ta("history-title", &[("number", FluentValue::from(number))]),
+        id,
+        with_old: s.principal.sees_previous_values(),
+        rows: history_rows(&l, &changes),
+        l: &l,
+    }))
 }
 
 #[derive(Template)]
@@ -1340,41 +1311,36 @@ pub(crate) async fn case_subject_access(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     PageCase(id, _): PageCase,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    match state
+    let r = state
         .haven()
         .subject_access_report(&s.principal, id, &info.origin)
-        .await
-    {
-        Ok(r) => {
-            let log = r
-                .access_log
-                .iter()
-                .map(|e| {
-                    (
-                        l.datetime(&e.at),
-                        e.user_name.clone().unwrap_or_else(|| l.t("sar-system")),
-                        e.agency_name.clone().unwrap_or_default(),
-                        l.action(&e.action),
-                    )
-                })
-                .collect();
-            render(&SarPage {
-                title: l.ta(
-                    "sar-heading",
-                    &[("number", FluentValue::from(r.doc.case_number.clone()))],
-                ),
-                generated: l.datetime(&r.generated_at),
-                sections: crate::cases::forms::display(&l, &r.doc.record),
-                history: history_rows(&l, &r.history),
-                log,
-                r,
-                l: &l,
-            })
-        }
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    let log = r
+        .access_log
+        .iter()
+        .map(|e| {
+            (
+                l.datetime(&e.at),
+                e.user_name.clone().unwrap_or_else(|| l.t("sar-system")),
+                e.agency_name.clone().unwrap_or_default(),
+                l.action(&e.action),
+            )
+        })
+        .collect();
+    Ok(render(&SarPage {
+        title: l.ta(
+            "sar-heading",
+            &[("number", FluentValue::from(r.doc.case_number.clone()))],
+        ),
+        generated: l.datetime(&r.generated_at),
+        sections: crate::cases::forms::display(&l, &r.doc.record),
+        history: history_rows(&l, &r.history),
+        log,
+        r,
+        l: &l,
+    }))
 }
 
 // ---- transfers offered to the user's agency ----
@@ -1393,54 +1359,47 @@ struct TransfersPage<'a> {
 pub(crate) async fn transfers_page(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     if !s.principal.may_accept_transfers() {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
-    let approvals = match state
+    let approvals = state
         .haven()
         .transfers_awaiting_approval(&s.principal, &info.origin)
-        .await
-    {
-        Ok(a) => a
+        .await?
+        .into_iter()
+        .map(|t| {
+            (
+                t.id,
+                t.case_number,
+                t.from_agency_name,
+                t.to_agency_name,
+                l.datetime(&t.requested_at),
+                t.reason.unwrap_or_default(),
+            )
+        })
+        .collect();
+    let t = state
+        .haven()
+        .incoming_transfers(&s.principal, &info.origin)
+        .await?;
+    Ok(render(&TransfersPage {
+        approvals,
+        items: t
             .into_iter()
             .map(|t| {
                 (
                     t.id,
                     t.case_number,
                     t.from_agency_name,
-                    t.to_agency_name,
                     l.datetime(&t.requested_at),
                     t.reason.unwrap_or_default(),
                 )
             })
             .collect(),
-        Err(e) => return fail(&l, e),
-    };
-    match state
-        .haven()
-        .incoming_transfers(&s.principal, &info.origin)
-        .await
-    {
-        Ok(t) => render(&TransfersPage {
-            approvals,
-            items: t
-                .into_iter()
-                .map(|t| {
-                    (
-                        t.id,
-                        t.case_number,
-                        t.from_agency_name,
-                        l.datetime(&t.requested_at),
-                        t.reason.unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            l: &l,
-        }),
-        Err(e) => fail(&l, e),
-    }
+        l: &l,
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -1454,10 +1413,9 @@ pub(crate) async fn transfer_decide(
     Authed(info, s): Authed,
     Path((tid, decision)): Path<(String, String)>,
     HtmlForm(f): HtmlForm<DecisionForm>,
-) -> Response {
-    let l = Layout::new(&state, &info);
+) -> Result<Redirect, PageError> {
     if matches!(decision.as_str(), "approve" | "reject") {
-        return match state
+        state
             .haven()
             .approve_transfer(
                 &s.principal,
@@ -1466,24 +1424,20 @@ pub(crate) async fn transfer_decide(
                 &f.note,
                 &info.origin,
             )
-            .await
-        {
-            Ok(_) => Redirect::to("/transfers").into_response(),
-            Err(e) => fail(&l, e),
-        };
+            .await?;
+        return Ok(Redirect::to("/transfers"));
     }
     let accept = match decision.as_str() {
         "accept" => true,
         "decline" => false,
-        _ => return fail(&l, CoreError::NotFound),
+        _ => return Err(PageError::not_found()),
     };
     match state
         .haven()
         .decide_transfer(&s.principal, &tid, accept, &f.note, &info.origin)
-        .await
+        .await?
     {
-        Ok(case) if accept => Redirect::to(&format!("/cases/{case}?done=saved")).into_response(),
-        Ok(_) => Redirect::to("/transfers").into_response(),
-        Err(e) => fail(&l, e),
+        case if accept => Ok(Redirect::to(&format!("/cases/{case}?done=saved"))),
+        _ => Ok(Redirect::to("/transfers")),
     }
 }

@@ -3,15 +3,14 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use haven_core::CoreError;
-use haven_core::duplicates::TypedPerson;
+use haven_core::duplicates::{MatchReport, PairView, ScanOutcome, TypedPerson};
 use haven_domain::PersonId;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::kit::problem::{ApiJson, ApiUser, Problem, fail, forbidden};
+use crate::kit::problem::{ApiError, ApiJson, ApiUser, Problem};
 
 /// A person about to be registered.
 #[derive(Deserialize, ToSchema, Default)]
@@ -33,21 +32,18 @@ pub(crate) async fn check(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(r): ApiJson<MatchCheckRequest>,
-) -> Response {
+) -> Result<Json<MatchReport>, ApiError> {
     let who = TypedPerson {
         first_name: r.first_name,
         family_name: r.family_name,
         birth_date: r.birth_date,
         sex: r.sex,
     };
-    match state
+    let v = state
         .haven()
         .possible_matches(&p, &who, "api_check", &o)
-        .await
-    {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+        .await?;
+    Ok(Json(v))
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -64,28 +60,23 @@ pub(crate) async fn queue(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<QueueParams>,
-) -> Response {
-    let Some(cap) = p.duplicate_review() else {
-        return forbidden();
-    };
+) -> Result<Json<Vec<PairView>>, ApiError> {
+    let cap = p.duplicate_review().ok_or_else(ApiError::forbidden)?;
     let status = q.status.unwrap_or_else(|| "open".into());
-    match state.haven().duplicate_queue(cap, &status, &o).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+    Ok(Json(state.haven().duplicate_queue(cap, &status, &o).await?))
 }
 
 /// Looks for new pairs now. Returns `{examined, proposed}`.
 #[utoipa::path(post, path = "/api/v1/duplicates/scan",
     responses((status = 200, description = "`{examined, proposed}`"), (status = 403, body = Problem)))]
-pub(crate) async fn scan(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
+pub(crate) async fn scan(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+) -> Result<Json<ScanOutcome>, ApiError> {
     if p.duplicate_review().is_none() {
-        return forbidden();
+        return Err(ApiError::forbidden());
     }
-    match state.haven().scan_duplicates(Some(&p), &o).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+    Ok(Json(state.haven().scan_duplicates(Some(&p), &o).await?))
 }
 
 /// A decision on a pair.
@@ -107,12 +98,10 @@ pub(crate) async fn decide(
     ApiUser(p, o): ApiUser,
     Path((id, action)): Path<(String, String)>,
     ApiJson(r): ApiJson<DecideRequest>,
-) -> Response {
-    let Some(cap) = p.duplicate_review() else {
-        return forbidden();
-    };
+) -> Result<StatusCode, ApiError> {
+    let cap = p.duplicate_review().ok_or_else(ApiError::forbidden)?;
     let h = state.haven();
-    let res = match action.as_str() {
+    match action.as_str() {
         "merge" => match r.keep.parse::<PersonId>() {
             Ok(keep) => h.merge_pair(cap, &id, keep, &o).await,
             Err(_) => Err(CoreError::invalid("keep", "error-unknown-code")),
@@ -121,9 +110,6 @@ pub(crate) async fn decide(
         "unmerge" => h.unmerge_pair(cap, &id, &o).await,
         "reopen" => h.reopen_pair(cap, &id, &o).await,
         _ => Err(CoreError::NotFound),
-    };
-    match res {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(e),
-    }
+    }?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,7 @@
 //! person; otherwise the agencies and case numbers, and the explanation.
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use fluent_bundle::FluentValue;
 use haven_core::duplicates::{PairView, Reason};
 use haven_domain::PersonId;
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::ctx::Authed;
 use crate::extract::HtmlForm;
-use crate::kit::page::{fail, forbidden, render};
+use crate::kit::page::{PageError, render};
 use crate::layout::Layout;
 
 /// "first name: exact · birth date: same day" (translated), the strongest reasons first.
@@ -84,11 +84,12 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.duplicate_review() else {
-        return forbidden(&l);
-    };
+    let cap = s
+        .principal
+        .duplicate_review()
+        .ok_or_else(PageError::forbidden)?;
     let status = q.status.unwrap_or_else(|| "open".into());
     let scanned = q.examined.map(|e| {
         l.ta(
@@ -99,39 +100,34 @@ pub(crate) async fn list(
             ],
         )
     });
-    match state
+    let pairs = state
         .haven()
         .duplicate_queue(cap, &status, &info.origin)
-        .await
-    {
-        Ok(pairs) => render(&Page {
-            l: &l,
-            status,
-            pairs,
-            scanned,
-        }),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    Ok(render(&Page {
+        l: &l,
+        status,
+        pairs,
+        scanned,
+    }))
 }
 
 /// Looks for new pairs now (the background job does it too).
-pub(crate) async fn scan(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
-    let l = Layout::new(&state, &info);
+pub(crate) async fn scan(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Result<Redirect, PageError> {
     if s.principal.duplicate_review().is_none() {
-        return forbidden(&l);
+        return Err(PageError::forbidden());
     }
-    match state
+    let o = state
         .haven()
         .scan_duplicates(Some(&s.principal), &info.origin)
-        .await
-    {
-        Ok(o) => Redirect::to(&format!(
-            "/duplicates?examined={}&proposed={}",
-            o.examined, o.proposed
-        ))
-        .into_response(),
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/duplicates?examined={}&proposed={}",
+        o.examined, o.proposed
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -148,11 +144,11 @@ pub(crate) async fn decide(
     Authed(info, s): Authed,
     Path((id, action)): Path<(String, String)>,
     HtmlForm(f): HtmlForm<DecideForm>,
-) -> Response {
-    let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.duplicate_review() else {
-        return forbidden(&l);
-    };
+) -> Result<Redirect, PageError> {
+    let cap = s
+        .principal
+        .duplicate_review()
+        .ok_or_else(PageError::forbidden)?;
     let h = state.haven();
     let o = &info.origin;
     let (res, back) = match action.as_str() {
@@ -168,8 +164,6 @@ pub(crate) async fn decide(
         "reopen" => (h.reopen_pair(cap, &id, o).await, "open"),
         _ => (Err(haven_core::CoreError::NotFound), "open"),
     };
-    match res {
-        Ok(()) => Redirect::to(&format!("/duplicates?status={back}")).into_response(),
-        Err(e) => fail(&l, e),
-    }
+    res?;
+    Ok(Redirect::to(&format!("/duplicates?status={back}")))
 }

@@ -4,17 +4,16 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use haven_core::CoreError;
 use haven_core::protection::{
-    Goal, PlanInput, ProceedingsDetails, ProceedingsInput, ReturnInput, RiskInput, ServiceInput,
-    TaskInput,
+    Goal, PlanInput, ProceedingsDetails, ProceedingsInput, ProtectionDoc, ReturnInput, RiskInput,
+    ServiceInput, TaskInput, TaskView,
 };
 use haven_domain::CaseId;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::kit::problem::{ApiJson, ApiUser, Problem, fail};
+use crate::kit::problem::{ApiError, ApiJson, ApiUser, Problem};
 
 /// The protection of a case: risk assessments, reflection period, plan, services, tasks,
 /// return, proceedings. Audited as a read of the case.
@@ -24,14 +23,9 @@ pub(crate) async fn get_protection(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
-) -> Response {
-    let Ok(case) = id.parse::<CaseId>() else {
-        return fail(CoreError::NotFound);
-    };
-    match state.haven().protection(&p, case, &o).await {
-        Ok(d) => Json(d).into_response(),
-        Err(e) => fail(e),
-    }
+) -> Result<Json<ProtectionDoc>, ApiError> {
+    let case = id.parse::<CaseId>().map_err(|_| ApiError::not_found())?;
+    Ok(Json(state.haven().protection(&p, case, &o).await?))
 }
 
 /// A change of one section. Which fields apply depends on the section:
@@ -101,21 +95,13 @@ pub(crate) async fn save_section(
     ApiUser(p, o): ApiUser,
     Path((id, section)): Path<(String, String)>,
     ApiJson(r): ApiJson<SectionRequest>,
-) -> Response {
-    let Ok(case) = id.parse::<CaseId>() else {
-        return fail(CoreError::NotFound);
-    };
+) -> Result<Response, ApiError> {
+    let case = id.parse::<CaseId>().map_err(|_| ApiError::not_found())?;
     let h = state.haven();
     let now = haven_core::now();
-    let created = |res: haven_core::Result<String>| match res {
-        Ok(id) => (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response(),
-        Err(e) => fail(e),
-    };
-    let done = |res: haven_core::Result<()>| match res {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(e),
-    };
-    match section.as_str() {
+    let created = |id| (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response();
+    let done = |()| StatusCode::NO_CONTENT.into_response();
+    Ok(match section.as_str() {
         "risk" => created(
             h.record_risk(
                 &p,
@@ -131,15 +117,15 @@ pub(crate) async fn save_section(
                 &o,
                 now,
             )
-            .await,
+            .await?,
         ),
         "reflection" => done(
             h.start_reflection(&p, case, &r.started_on, &r.days, &o, now)
-                .await,
+                .await?,
         ),
         "extend" => done(
             h.extend_reflection(&p, case, &r.days, &r.reason, &o, now)
-                .await,
+                .await?,
         ),
         "plan" => done(
             h.save_plan(
@@ -153,7 +139,7 @@ pub(crate) async fn save_section(
                 &o,
                 now,
             )
-            .await,
+            .await?,
         ),
         "submit" | "approve" | "return-plan" => {
             let action = if section == "return-plan" {
@@ -161,7 +147,10 @@ pub(crate) async fn save_section(
             } else {
                 section.as_str()
             };
-            done(h.decide_plan(&p, case, action, &r.comments, &o, now).await)
+            done(
+                h.decide_plan(&p, case, action, &r.comments, &o, now)
+                    .await?,
+            )
         }
         "services" => created(
             h.record_service(
@@ -181,7 +170,7 @@ pub(crate) async fn save_section(
                 &o,
                 now,
             )
-            .await,
+            .await?,
         ),
         "tasks" => created(
             h.create_task(
@@ -197,7 +186,7 @@ pub(crate) async fn save_section(
                 &o,
                 now,
             )
-            .await,
+            .await?,
         ),
         "reintegration" => done(
             h.save_return(
@@ -214,7 +203,7 @@ pub(crate) async fn save_section(
                 &o,
                 now,
             )
-            .await,
+            .await?,
         ),
         "proceedings" => done(
             h.save_proceedings(
@@ -235,19 +224,19 @@ pub(crate) async fn save_section(
                 &o,
                 now,
             )
-            .await,
+            .await?,
         ),
-        _ => fail(CoreError::NotFound),
-    }
+        _ => return Err(ApiError::not_found()),
+    })
 }
 
 /// The caller's open tasks, soonest first (audited as a case list).
 #[utoipa::path(get, path = "/api/v1/tasks", responses((status = 200, description = "tasks")))]
-pub(crate) async fn list_tasks(State(state): State<AppState>, ApiUser(p, o): ApiUser) -> Response {
-    match state.haven().my_tasks(&p, &o).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+pub(crate) async fn list_tasks(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+) -> Result<Json<Vec<TaskView>>, ApiError> {
+    Ok(Json(state.haven().my_tasks(&p, &o).await?))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -265,13 +254,10 @@ pub(crate) async fn finish_task(
     ApiUser(p, o): ApiUser,
     Path((id, status)): Path<(String, String)>,
     ApiJson(r): ApiJson<FinishRequest>,
-) -> Response {
-    match state
+) -> Result<StatusCode, ApiError> {
+    state
         .haven()
         .finish_task(&p, &id, &status, &r.note, &o, haven_core::now())
-        .await
-    {
-        Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(e),
-    }
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -14,7 +14,7 @@ use haven_domain::protection as rules;
 use crate::AppState;
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::{HtmlForm, PageCase};
-use crate::kit::page::{fail, form_status, render};
+use crate::kit::page::{PageError, form_status, render};
 use crate::layout::Layout;
 
 /// A posted form as (name, value) pairs: repeated names (checkboxes) keep every value.
@@ -127,16 +127,11 @@ async fn page(
     case: haven_domain::CaseId,
     errors: Vec<String>,
     failed: Option<(String, Fields)>,
-) -> Response {
+) -> Result<Response, PageError> {
     let h = state.haven();
-    let d = match h.protection(&s.principal, case, &info.origin).await {
-        Ok(d) => d,
-        Err(e) => return fail(l, e),
-    };
-    let agencies = match h.agency_names().await {
-        Ok(a) => a.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
-        Err(e) => return fail(l, e),
-    };
+    let d = h.protection(&s.principal, case, &info.origin).await?;
+    let agencies = h.agency_names().await?.into_iter();
+    let agencies = agencies.map(|(id, n)| (id.to_string(), n)).collect();
     let status = form_status(&errors);
     let goals: Vec<(usize, Goal)> = d
         .plan
@@ -154,7 +149,7 @@ async fn page(
         blank_goals: (n..n + 3).collect(),
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -168,7 +163,7 @@ pub(crate) async fn view(
     Authed(info, s): Authed,
     PageCase(case, _): PageCase,
     axum::extract::Query(d): axum::extract::Query<Done>,
-) -> Response {
+) -> Result<Response, PageError> {
     let mut l = Layout::new(&state, &info);
     if !d.done.is_empty() {
         l = l.with_notice("protection-saved");
@@ -182,11 +177,11 @@ pub(crate) async fn save(
     Authed(info, s): Authed,
     Path((id, section)): Path<(String, String)>,
     HtmlForm(f): HtmlForm<Fields>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Ok(case) = id.parse::<haven_domain::CaseId>() else {
-        return fail(&l, CoreError::NotFound);
-    };
+    let case = id
+        .parse::<haven_domain::CaseId>()
+        .map_err(|_| PageError::not_found())?;
     let h = state.haven();
     let p = &s.principal;
     let o = &info.origin;
@@ -299,13 +294,13 @@ pub(crate) async fn save(
     };
     match r {
         Ok(()) => {
-            Redirect::to(&format!("/cases/{case}/protection?done=1#{section}")).into_response()
+            Ok(Redirect::to(&format!("/cases/{case}/protection?done=1#{section}")).into_response())
         }
         Err(e @ CoreError::Invalid(_)) => {
             let errors = crate::kit::page::field_messages(&l, &e);
             page(&state, &l, &s, &info, case, errors, Some((section, f))).await
         }
-        Err(e) => fail(&l, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -315,9 +310,8 @@ pub(crate) async fn finish_task(
     Authed(info, s): Authed,
     Path((id, status)): Path<(String, String)>,
     HtmlForm(f): HtmlForm<Fields>,
-) -> Response {
-    let l = Layout::new(&state, &info);
-    match state
+) -> Result<Redirect, PageError> {
+    let case = state
         .haven()
         .finish_task(
             &s.principal,
@@ -327,19 +321,14 @@ pub(crate) async fn finish_task(
             &info.origin,
             haven_core::now(),
         )
-        .await
-    {
-        Ok(case) => {
-            let back = one(&f, "back");
-            let to = if back == "tasks" {
-                "/tasks".to_string()
-            } else {
-                format!("/cases/{case}/protection#tasks")
-            };
-            Redirect::to(&to).into_response()
-        }
-        Err(e) => fail(&l, e),
-    }
+        .await?;
+    let back = one(&f, "back");
+    let to = if back == "tasks" {
+        "/tasks".to_string()
+    } else {
+        format!("/cases/{case}/protection#tasks")
+    };
+    Ok(Redirect::to(&to))
 }
 
 #[derive(Template)]
@@ -351,22 +340,22 @@ struct TasksPage<'a> {
     overdue: Option<Vec<TaskView>>,
 }
 
-pub(crate) async fn tasks(State(state): State<AppState>, Authed(info, s): Authed) -> Response {
+pub(crate) async fn tasks(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let h = state.haven();
     let p = &s.principal;
-    let mine = match h.my_tasks(p, &info.origin).await {
-        Ok(v) => v,
-        Err(e) => return fail(&l, e),
-    };
+    let mine = h.my_tasks(p, &info.origin).await?;
     let overdue = match h.overdue_tasks(p, &info.origin).await {
         Ok(v) => Some(v),
         Err(CoreError::Forbidden) => None,
-        Err(e) => return fail(&l, e),
+        Err(e) => return Err(e.into()),
     };
-    render(&TasksPage {
+    Ok(render(&TasksPage {
         l: &l,
         mine,
         overdue,
-    })
+    }))
 }
