@@ -352,7 +352,10 @@ async fn serve(cfg: &Config, haven: Haven) -> Result<()> {
             trust_proxy: cfg.trust_proxy,
             public_url: cfg.public_url.clone(),
         },
-        smtp: cfg.smtp.as_ref().map(|(url, from)| (url.0.clone(), from.clone())),
+        smtp: cfg
+            .smtp
+            .as_ref()
+            .map(|(url, from)| (url.0.clone(), from.clone())),
         base_url,
         background_every: Some(cfg.notify_every),
     };
@@ -436,7 +439,7 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
             let (db, kek, _) = init(&cfg).await?;
             let ring = haven_core::keys::load_keyring(&db, &kek).await?;
             let haven = Haven::new(db, &ring, cfg.policy.clone())?;
-            if !haven_core::demo::loaded(&haven).await? {
+            if !haven.demo_loaded().await? {
                 let empty = haven.list_agencies().await?.is_empty();
                 if !empty {
                     bail!(
@@ -445,8 +448,7 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
                     );
                 }
                 let pb = progress(cases as u64, "demo cases");
-                haven_core::demo::load(&haven, cases, |done, _| pb.set_position(done as u64))
-                    .await?;
+                haven_demo::load(&haven, cases, |done, _| pb.set_position(done as u64)).await?;
                 pb.finish_and_clear();
             }
             print_demo_welcome(&cfg);
@@ -541,7 +543,7 @@ fn print_demo_welcome(cfg: &Config) {
     println!(
         "Open {scheme}://{} in a browser and sign in with one of these (password: {}):",
         cfg.listen,
-        haven_core::demo::DEMO_PASSWORD
+        haven_demo::DEMO_PASSWORD
     );
     println!("  caseworker   case worker, Help & Shelter");
     println!("  childcare    case worker, Child Care and Protection Agency");
@@ -553,11 +555,11 @@ fn print_demo_welcome(cfg: &Config) {
     println!("  auditor      auditor (audit trail)");
     println!(
         "  coordinator  NRM coordinator: needs a second factor; authenticator key {}",
-        haven_core::demo::DEMO_TOTP_COORDINATOR
+        haven_demo::DEMO_TOTP_COORDINATOR
     );
     println!(
         "  admin        administrator: needs a second factor; authenticator key {}",
-        haven_core::demo::DEMO_TOTP_ADMIN
+        haven_demo::DEMO_TOTP_ADMIN
     );
     println!(
         "(For the second factor, add the key to an authenticator app, or run: oathtool --totp -b KEY)"

@@ -134,8 +134,7 @@ async fn second_factor_is_required_and_codes_are_single_use() {
         .unwrap();
     assert_eq!(bad.status(), 401);
     let now = haven_core::now() as u64;
-    let code =
-        haven_crypto::totp::current_code(haven_core::demo::DEMO_TOTP_COORDINATOR, now).unwrap();
+    let code = haven_crypto::totp::current_code(haven_demo::DEMO_TOTP_COORDINATOR, now).unwrap();
     let ok = c
         .post(app.url("/login/mfa"))
         .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
@@ -578,7 +577,7 @@ async fn wrong_second_factor_codes_lock_the_account_across_fresh_sign_ins() {
         .unwrap()
         .expect("password accepted from another address");
     let code = haven_crypto::totp::current_code(
-        haven_core::demo::DEMO_TOTP_COORDINATOR,
+        haven_demo::DEMO_TOTP_COORDINATOR,
         haven_core::now() as u64,
     )
     .unwrap();
@@ -643,11 +642,9 @@ async fn a_password_reset_revokes_api_tokens_and_keeps_the_second_factor() {
 async fn a_forged_enrolment_secret_is_refused() {
     let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
     let s = app.login("caseworker").await; // no second factor yet: may enrol
-    let code = haven_crypto::totp::current_code(
-        haven_core::demo::DEMO_TOTP_ADMIN,
-        haven_core::now() as u64,
-    )
-    .unwrap();
+    let code =
+        haven_crypto::totp::current_code(haven_demo::DEMO_TOTP_ADMIN, haven_core::now() as u64)
+            .unwrap();
     let res = s
         .post_form(
             "/account/mfa",

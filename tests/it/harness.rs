@@ -9,7 +9,7 @@ use haven_crypto::Kek;
 use haven_store::{Db, OpenMode};
 use sqlx::Connection;
 
-pub(crate) const PASSWORD: &str = haven_core::demo::DEMO_PASSWORD;
+pub(crate) const PASSWORD: &str = haven_demo::DEMO_PASSWORD;
 
 pub(crate) fn backend() -> &'static str {
     match std::env::var("HAVEN_TEST_BACKEND").as_deref() {
@@ -138,7 +138,7 @@ impl TestApp {
             .await
             .expect("load keyring");
         let haven = Haven::new(store.clone(), &ring, policy).expect("haven");
-        haven_core::demo::load(&haven, cases, |_, _| {})
+        haven_demo::load(&haven, cases, |_, _| {})
             .await
             .expect("demo data");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -213,8 +213,8 @@ impl TestApp {
         let to = location(&res);
         if to == "/login/mfa" {
             let secret = match username {
-                "admin" => haven_core::demo::DEMO_TOTP_ADMIN,
-                "coordinator" => haven_core::demo::DEMO_TOTP_COORDINATOR,
+                "admin" => haven_demo::DEMO_TOTP_ADMIN,
+                "coordinator" => haven_demo::DEMO_TOTP_COORDINATOR,
                 other => panic!("no known TOTP secret for {other}"),
             };
             let csrf = csrf_of(&c, &self.url("/login/mfa")).await;

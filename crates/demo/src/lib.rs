@@ -9,7 +9,7 @@
 //! one to three trafficking events, up to two perpetrators, a few case notes and, for closed
 //! cases, a closure reason and note. Generation is deterministic (SplitMix64): every demo database
 //! holds the same people and stories, dated relative to the day it is loaded.
-use haven_core::platform::seed::{SeedCase, SeedScreening, SeedUser};
+use haven_core::platform::seed::{SeedCase, SeedScreening, SeedStatus, SeedUser};
 use haven_core::{Haven, Origin, Result};
 use haven_domain::record::{
     CaseData, CaseRecord, EventData, IdentityDocument, PerpetratorData, PersonData, VictimData,
@@ -2325,9 +2325,10 @@ pub async fn load(
         }
         let kinds = d.record.victim.type_of_exploitation.clone();
         let region = Some(d.record.case.region.clone()).filter(|r| !r.is_empty());
-        let status = (d.status != CaseStatus::Active).then(|| {
-            let closure = d.closure.map(|(r, n)| (r.to_string(), n));
-            (d.status, d.status_at, closure)
+        let status = (d.status != CaseStatus::Active).then(|| SeedStatus {
+            status: d.status,
+            at: d.status_at,
+            closure: d.closure.map(|(r, n)| (r.to_string(), n)),
         });
         // The demo writes as the user who opened the case, through the same rule.
         let case_id = seed
@@ -3220,12 +3221,13 @@ mod tests {
             .unwrap();
         db.migrate().await.unwrap();
         let kek = haven_crypto::Kek::generate();
-        crate::keys::ensure_keyring(&db, &kek).await.unwrap();
-        let ring = crate::keys::load_keyring(&db, &kek).await.unwrap();
-        let h = Haven::new(db, &ring, crate::Policy::default()).unwrap();
+        haven_core::keys::ensure_keyring(&db, &kek).await.unwrap();
+        let ring = haven_core::keys::load_keyring(&db, &kek).await.unwrap();
+        let h = Haven::new(db.clone(), &ring, haven_core::Policy::default()).unwrap();
         // As many cases as the integration tests' demo.
         let summary = load(&h, 40, |_, _| {}).await.unwrap();
         assert_eq!(summary.cases, 40);
+        assert!(h.demo_loaded().await.unwrap());
         let ids = h.all_case_ids().await.unwrap();
         assert_eq!(ids.len(), 40);
         // The coordinator must have something not to see: a case of Help & Shelter (which does
@@ -3245,22 +3247,22 @@ mod tests {
         )
         .bind(id_of(AGENCIES[HELP_AND_SHELTER].name))
         .bind(id_of(AGENCIES[CTIP_UNIT].name))
-        .fetch_one(h.db.pool())
+        .fetch_one(db.pool())
         .await
         .unwrap();
         assert!(hidden > 0);
         // Referrals at every stage, one overdue.
         let statuses: Vec<String> =
             sqlx::query_scalar("SELECT status FROM referrals ORDER BY status")
-                .fetch_all(h.db.pool())
+                .fetch_all(db.pool())
                 .await
                 .unwrap();
         assert_eq!(statuses, ["completed", "declined", "in_progress", "sent"]);
         let overdue: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM referrals WHERE status = 'sent' AND due_at < $1",
         )
-        .bind(crate::now())
-        .fetch_one(h.db.pool())
+        .bind(h.now())
+        .fetch_one(db.pool())
         .await
         .unwrap();
         assert_eq!(overdue, 1);
@@ -3271,50 +3273,36 @@ mod tests {
         ] {
             let got: i64 =
                 sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                    .fetch_one(h.db.pool())
+                    .fetch_one(db.pool())
                     .await
                     .unwrap();
             assert_eq!(got, n, "{table}");
         }
-        let today = crate::support::today();
-        let mut tx = h.db.begin().await.unwrap();
         let (mut events, mut perpetrators, mut notes, mut closed) = (0, 0, 0, 0);
+        let origin = Origin::default();
         for id in ids {
-            // Read as the user who opened the case, through the rule.
-            let facts = cases::access_facts(&mut tx, id).await.unwrap().unwrap();
-            let u = users::by_id(&mut tx, facts.created_by)
+            // Read as the user who opened the case, through the rule and the use-case.
+            let opener: String = sqlx::query_scalar("SELECT created_by FROM cases WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_one(db.pool())
                 .await
-                .unwrap()
                 .unwrap();
-            let opener = Principal {
-                user_id: u.id,
-                agency_id: u.agency_id,
-                role: u.role,
-            };
-            let reader = opener.read_case(id, &facts).expect("the opener reads it");
-            let parts = h.read_parts(&mut tx, &reader).await.unwrap();
-            assert!(!parts.events.is_empty());
-            events += parts.events.len();
-            perpetrators += parts.perpetrators.len();
-            notes += parts.notes.len();
-            let row = cases::get_case(&mut tx, id).await.unwrap().unwrap();
-            if let Some(note) = &row.closure_note {
-                let note = h
-                    .cipher()
-                    .decrypt(note, &sealed::CASES_CLOSURE_NOTE.of(id))
-                    .unwrap();
-                assert!(!note.is_empty() && row.closure_reason.is_some());
-                assert!(row.closed_at.is_some() && row.version == 2);
+            let p = h.principal_of_user(opener.parse().unwrap()).await.unwrap();
+            let doc = h
+                .open_case(&p, id, &origin)
+                .await
+                .expect("the opener reads it");
+            assert!(!doc.parts.events.is_empty());
+            events += doc.parts.events.len();
+            perpetrators += doc.parts.perpetrators.len();
+            notes += doc.parts.notes.len();
+            if let Some(note) = &doc.closure_note {
+                assert!(!note.is_empty() && doc.closure_reason.is_some());
+                assert!(doc.closed_at.is_some() && doc.version == 2);
                 closed += 1;
             }
-            let person = cases::get_person(&mut tx, row.person_id)
-                .await
-                .unwrap()
-                .unwrap();
-            let mut record = h.load_record(&mut tx, &row, &person).await.unwrap();
-            record.normalise(today).unwrap();
+            doc.record.clone().normalise(h.today()).unwrap();
         }
-        tx.rollback().await.unwrap();
         assert!(events >= 40 && perpetrators > 0 && notes > 0 && closed > 0);
     }
 }

@@ -1,18 +1,13 @@
 //! The pages of no feature: not found, health and readiness, the stylesheet, the home redirect.
 use crate::AppState;
 use crate::ctx::Ctx;
-use crate::kit::page::error_page;
-use crate::layout::Layout;
+use crate::kit::page::PageError;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-pub(crate) async fn not_found(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
-    error_page(
-        &Layout::new(&state, &info),
-        StatusCode::NOT_FOUND,
-        "error-not-found",
-    )
+pub(crate) async fn not_found() -> PageError {
+    PageError::not_found()
 }
 
 pub(crate) async fn healthz() -> &'static str {

@@ -45,8 +45,15 @@ pub struct SeedCase {
     pub perpetrators: Vec<PerpetratorData>,
     /// (written at, text)
     pub notes: Vec<(i64, String)>,
-    /// A status other than active, when it changed, and a closure (reason code, note).
-    pub status: Option<(CaseStatus, i64, Option<(String, String)>)>,
+    /// A status other than active, and when it was set.
+    pub status: Option<SeedStatus>,
+}
+
+/// A case's status after its opening: set at `at`, with a closure (reason code, note) if closed.
+pub struct SeedStatus {
+    pub status: CaseStatus,
+    pub at: i64,
+    pub closure: Option<(String, String)>,
 }
 
 /// A screening as a screener recorded it; the engine evaluates it here.
@@ -79,11 +86,6 @@ impl Haven {
             tx: self.db.begin().await?,
         })
     }
-
-    /// Whether the database holds no agency yet (the demo goes only into an empty one).
-    pub async fn is_empty(&self) -> Result<bool> {
-        Ok(self.list_agencies().await?.is_empty())
-    }
 }
 
 fn new_id() -> String {
@@ -107,9 +109,11 @@ impl Seeder<'_> {
             password_hash: u.password_hash.to_string(),
             disabled: false,
             must_change_password: false,
-            totp_secret: u
-                .totp_secret
-                .map(|s| self.h.cipher().encrypt(s, &sealed::USERS_TOTP_SECRET.of(id))),
+            totp_secret: u.totp_secret.map(|s| {
+                self.h
+                    .cipher()
+                    .encrypt(s, &sealed::USERS_TOTP_SECRET.of(id))
+            }),
             totp_last_step: None,
             language: None,
             created_at: u.at,
@@ -129,7 +133,9 @@ impl Seeder<'_> {
         let invalid = |what: &str, e: Vec<haven_domain::record::FieldError>| {
             CoreError::internal(format!("seeded {what} is invalid: {e:?}"))
         };
-        c.record.normalise(today).map_err(|e| invalid("record", e))?;
+        c.record
+            .normalise(today)
+            .map_err(|e| invalid("record", e))?;
         let tx = &mut self.tx;
         let (case_id, _) = h
             .insert_record(
@@ -199,13 +205,19 @@ impl Seeder<'_> {
             h.insert_note(tx, &w, c.opener.user_id, body, *at).await?;
         }
         // The history a user's close or follow-up would leave.
-        if let Some((status, at, closure)) = &c.status {
+        if let Some(SeedStatus {
+            status,
+            at,
+            closure,
+        }) = &c.status
+        {
             match closure {
                 Some((reason, note)) => {
                     let note = h
                         .cipher()
                         .encrypt(note, &sealed::CASES_CLOSURE_NOTE.of(case_id));
-                    cases::set_closure(tx, &w, *status, Some(reason.as_str()), Some(&note), *at).await?;
+                    cases::set_closure(tx, &w, *status, Some(reason.as_str()), Some(&note), *at)
+                        .await?;
                 }
                 None => {
                     cases::set_status(tx, case_id, *status, *at).await?;

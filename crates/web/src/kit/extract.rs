@@ -8,8 +8,6 @@ use haven_domain::CaseId;
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
-use crate::ctx::ReqInfo;
-use crate::layout::Layout;
 
 pub(crate) struct HtmlForm<T>(pub T);
 
@@ -48,14 +46,14 @@ fn case_path(params: &axum::extract::RawPathParams) -> Option<(CaseId, Option<St
 pub(crate) struct ApiCase(pub CaseId, pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ApiCase {
-    type Rejection = Response;
+    type Rejection = crate::kit::problem::ApiError;
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
         let raw = axum::extract::RawPathParams::from_request_parts(parts, s)
             .await
-            .map_err(IntoResponse::into_response)?;
+            .map_err(|_| crate::kit::problem::ApiError::not_found())?;
         match case_path(&raw) {
             Some((id, item)) => Ok(ApiCase(id, item.unwrap_or_default())),
-            None => Err(crate::kit::problem::fail(haven_core::CoreError::NotFound)),
+            None => Err(crate::kit::problem::ApiError::not_found()),
         }
     }
 }
@@ -64,24 +62,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCase {
 pub(crate) struct PageCase(pub CaseId, pub String);
 
 impl FromRequestParts<AppState> for PageCase {
-    type Rejection = Response;
+    type Rejection = crate::kit::page::PageError;
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
         let raw = axum::extract::RawPathParams::from_request_parts(parts, s)
             .await
-            .map_err(IntoResponse::into_response)?;
+            .map_err(|_| crate::kit::page::PageError::not_found())?;
         match case_path(&raw) {
             Some((id, item)) => Ok(PageCase(id, item.unwrap_or_default())),
-            None => {
-                let info = parts
-                    .extensions
-                    .get::<ReqInfo>()
-                    .cloned()
-                    .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
-                Err(crate::kit::page::fail(
-                    &Layout::new(s, &info),
-                    haven_core::CoreError::NotFound,
-                ))
-            }
+            None => Err(crate::kit::page::PageError::not_found()),
         }
     }
 }

@@ -123,12 +123,3 @@ impl IntoResponse for PageError {
         res
     }
 }
-
-// Transition shims, gone once every handler returns `Result<_, PageError>`.
-pub(crate) fn fail(_l: &Layout<'_>, e: CoreError) -> Response {
-    PageError::from(e).into_response()
-}
-
-pub(crate) fn forbidden(_l: &Layout<'_>) -> Response {
-    PageError::forbidden().into_response()
-}

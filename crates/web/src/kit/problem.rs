@@ -207,15 +207,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-// Transition shims, gone once every handler returns `Result<_, ApiError>`.
-pub(crate) fn fail(e: CoreError) -> Response {
-    ApiError::from(e).into_response()
-}
-
-pub(crate) fn forbidden() -> Response {
-    ApiError::forbidden().into_response()
-}
-
 /// The caller, from `Authorization: Bearer`.
 pub(crate) struct ApiUser(pub Principal, pub Origin);
 
@@ -232,13 +223,13 @@ impl FromRequestParts<AppState> for ApiUser {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         let Some(token) = token else {
-            return Err(fail(CoreError::Unauthenticated));
+            return Err(ApiError::Core(CoreError::Unauthenticated).into_response());
         };
         let ip = crate::ctx::client_ip(state.0.cfg.trust_proxy, &parts.headers, &parts.extensions);
         match state.haven().bearer(token).await {
             Ok(Some(p)) => Ok(ApiUser(p, Origin { ip })),
-            Ok(None) => Err(fail(CoreError::Unauthenticated)),
-            Err(e) => Err(fail(e)),
+            Ok(None) => Err(ApiError::Core(CoreError::Unauthenticated).into_response()),
+            Err(e) => Err(ApiError::from(e).into_response()),
         }
     }
 }
