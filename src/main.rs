@@ -790,7 +790,7 @@ async fn retention(cfg: &Config, dry_run: bool) -> Result<()> {
     let (haven, _) = open_haven(cfg).await?;
     let mut total = 0;
     loop {
-        let report = haven.retention(haven_core::now(), dry_run, 500).await?;
+        let report = haven.retention(dry_run, 500).await?;
         for c in &report.cases {
             let closed = time::OffsetDateTime::from_unix_timestamp(c.closed_at)
                 .map(|t| t.date().to_string())

@@ -1128,7 +1128,6 @@ async fn every_role_on_every_referral_route() {
                 ..Default::default()
             },
             &o,
-            haven_core::now(),
         )
         .await
         .unwrap();
@@ -1347,7 +1346,6 @@ async fn every_role_on_every_protection_route() {
                 ..Default::default()
             },
             &haven_core::Origin::default(),
-            haven_core::now(),
         )
         .await
         .unwrap();

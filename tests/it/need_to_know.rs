@@ -97,9 +97,14 @@ async fn the_case_page_lists_every_way_to_the_case() {
         send: true,
         ..Default::default()
     };
-    let id = h.create_referral(&cw, case, &input, &o, t0).await.unwrap();
+    let id = h
+        .at(t0)
+        .create_referral(&cw, case, &input, &o)
+        .await
+        .unwrap();
     let provider = principal(&app, "provider").await;
-    h.decide_referral(&provider, &id, Decision::Accept, &o, t0 + 60)
+    h.at(t0 + 60)
+        .decide_referral(&provider, &id, Decision::Accept, &o)
         .await
         .unwrap();
     let html = s.get(&format!("/cases/{case}")).await.text().await.unwrap();

@@ -204,16 +204,16 @@ async fn run(ops: Vec<Op>) {
                     ..Default::default()
                 };
                 let t = haven_core::now();
-                if let Ok(r) = h.create_referral(p, id, &input, &o, t).await {
-                    h.decide_referral(
-                        &who["provider"],
-                        &r,
-                        haven_core::referrals::Decision::Accept,
-                        &o,
-                        t,
-                    )
-                    .await
-                    .unwrap();
+                if let Ok(r) = h.at(t).create_referral(p, id, &input, &o).await {
+                    h.at(t)
+                        .decide_referral(
+                            &who["provider"],
+                            &r,
+                            haven_core::referrals::Decision::Accept,
+                            &o,
+                        )
+                        .await
+                        .unwrap();
                 }
             }
             Op::Coordination { agency } => {

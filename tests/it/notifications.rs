@@ -158,7 +158,8 @@ async fn referral_moves_notify_the_other_side_in_app_and_by_mail_without_persona
     let t0 = haven_core::now();
 
     let id = h
-        .create_referral(&cw, case, &referral(ffp, "routine"), &o, t0)
+        .at(t0)
+        .create_referral(&cw, case, &referral(ffp, "routine"), &o)
         .await
         .unwrap();
     assert_eq!(kinds(&app, "provider").await, ["referral_new"]);
@@ -173,7 +174,8 @@ async fn referral_moves_notify_the_other_side_in_app_and_by_mail_without_persona
     assert_eq!(h.unread_notifications(&provider).await.unwrap(), 1);
 
     let (sent, failed) = h
-        .deliver_outbox(&mailer, &i18n, "https://haven.example", t0)
+        .at(t0)
+        .deliver_outbox(&mailer, &i18n, "https://haven.example")
         .await
         .unwrap();
     assert_eq!((sent, failed), (1, 0));
@@ -197,14 +199,15 @@ async fn referral_moves_notify_the_other_side_in_app_and_by_mail_without_persona
     }
     // Delivered once: nothing left to send.
     assert_eq!(
-        h.deliver_outbox(&mailer, &i18n, "https://haven.example", t0 + 1)
+        h.at(t0 + 1)
+            .deliver_outbox(&mailer, &i18n, "https://haven.example")
             .await
             .unwrap(),
         (0, 0)
     );
 
     // Opening the referral reads its notification.
-    h.open_referral(&provider, &id, &o, t0).await.unwrap();
+    h.at(t0).open_referral(&provider, &id, &o).await.unwrap();
     assert_eq!(h.unread_notifications(&provider).await.unwrap(), 0);
 
     // Accepted: the sender is told, in their language (set to Spanish here).
@@ -212,11 +215,13 @@ async fn referral_moves_notify_the_other_side_in_app_and_by_mail_without_persona
     cw_session
         .post_form("/account/language", &[("lang", "es")])
         .await;
-    h.decide_referral(&provider, &id, Decision::Accept, &o, t0 + 60)
+    h.at(t0 + 60)
+        .decide_referral(&provider, &id, Decision::Accept, &o)
         .await
         .unwrap();
     assert_eq!(kinds(&app, "caseworker").await, ["referral_accepted"]);
-    h.deliver_outbox(&mailer, &i18n, "https://haven.example", t0 + 60)
+    h.at(t0 + 60)
+        .deliver_outbox(&mailer, &i18n, "https://haven.example")
         .await
         .unwrap();
     let mails = sink.mails().await;
@@ -226,17 +231,17 @@ async fn referral_moves_notify_the_other_side_in_app_and_by_mail_without_persona
     assert!(text.contains("Su derivación fue aceptada"), "{text}");
 
     // Completed with an outcome: told again, and the case's services are delivered.
-    h.decide_referral(
-        &provider,
-        &id,
-        Decision::Complete {
-            outcome: "Clothes and two counselling sessions given".into(),
-        },
-        &o,
-        t0 + 120,
-    )
-    .await
-    .unwrap();
+    h.at(t0 + 120)
+        .decide_referral(
+            &provider,
+            &id,
+            Decision::Complete {
+                outcome: "Clothes and two counselling sessions given".into(),
+            },
+            &o,
+        )
+        .await
+        .unwrap();
     assert_eq!(kinds(&app, "caseworker").await[0], "referral_completed");
     let services = h.case_services(&cw, case, &o).await.unwrap();
     assert_eq!(services.len(), 2);
@@ -280,13 +285,15 @@ async fn the_outbox_retries_a_refused_message_and_gives_up_in_the_end() {
     let mailer = SmtpMailer::new(&sink.url(), "haven@haven.example").unwrap();
     let i18n = haven_i18n::I18n::load().unwrap();
     let t0 = haven_core::now();
-    h.create_referral(&cw, case, &referral(ffp, "routine"), &Origin::default(), t0)
+    h.at(t0)
+        .create_referral(&cw, case, &referral(ffp, "routine"), &Origin::default())
         .await
         .unwrap();
 
     sink.refuse_next(1);
     assert_eq!(
-        h.deliver_outbox(&mailer, &i18n, "https://h", t0)
+        h.at(t0)
+            .deliver_outbox(&mailer, &i18n, "https://h")
             .await
             .unwrap(),
         (0, 1)
@@ -298,14 +305,16 @@ async fn the_outbox_retries_a_refused_message_and_gives_up_in_the_end() {
     assert!(row.last_error.as_deref().unwrap_or("").contains("451"));
     // Not before its time…
     assert_eq!(
-        h.deliver_outbox(&mailer, &i18n, "https://h", t0 + 30)
+        h.at(t0 + 30)
+            .deliver_outbox(&mailer, &i18n, "https://h")
             .await
             .unwrap(),
         (0, 0)
     );
     // …then delivered.
     assert_eq!(
-        h.deliver_outbox(&mailer, &i18n, "https://h", t0 + 61)
+        h.at(t0 + 61)
+            .deliver_outbox(&mailer, &i18n, "https://h")
             .await
             .unwrap(),
         (1, 0)
@@ -333,20 +342,16 @@ async fn the_outbox_retries_a_refused_message_and_gives_up_in_the_end() {
     )
     .await
     .unwrap();
-    h.create_referral(
-        &cw,
-        other,
-        &referral(ffp, "routine"),
-        &Origin::default(),
-        t0,
-    )
-    .await
-    .unwrap();
+    h.at(t0)
+        .create_referral(&cw, other, &referral(ffp, "routine"), &Origin::default())
+        .await
+        .unwrap();
     sink.refuse_next(1000);
     let mut t = t0 + 100;
     for _ in 0..haven_core::notifications::MAX_ATTEMPTS {
         t += 3601;
-        h.deliver_outbox(&mailer, &i18n, "https://h", t)
+        h.at(t)
+            .deliver_outbox(&mailer, &i18n, "https://h")
             .await
             .unwrap();
     }
@@ -360,7 +365,8 @@ async fn the_outbox_retries_a_refused_message_and_gives_up_in_the_end() {
     assert_eq!(row.attempts, haven_core::notifications::MAX_ATTEMPTS);
     assert!(row.failed_at.is_some(), "given up");
     assert_eq!(
-        h.deliver_outbox(&mailer, &i18n, "https://h", t + 86_400)
+        h.at(t + 86_400)
+            .deliver_outbox(&mailer, &i18n, "https://h")
             .await
             .unwrap(),
         (0, 0),
@@ -377,7 +383,8 @@ async fn the_outbox_retries_a_refused_message_and_gives_up_in_the_end() {
     let cw = principal(&quiet, "caseworker").await;
     quiet
         .haven
-        .create_referral(&cw, case, &referral(ffp, "routine"), &Origin::default(), t0)
+        .at(t0)
+        .create_referral(&cw, case, &referral(ffp, "routine"), &Origin::default())
         .await
         .unwrap();
     assert!(quiet.haven.outbox(10).await.unwrap().is_empty());
@@ -391,23 +398,18 @@ async fn overdue_referrals_are_reminded_once_with_a_controllable_clock() {
     let cw = principal(&app, "caseworker").await;
     let t0 = haven_core::now();
     let id = h
-        .create_referral(
-            &cw,
-            case,
-            &referral(ffp, "within_24h"),
-            &Origin::default(),
-            t0,
-        )
+        .at(t0)
+        .create_referral(&cw, case, &referral(ffp, "within_24h"), &Origin::default())
         .await
         .unwrap();
     assert_eq!(
-        h.send_reminders(t0 + 23 * 3600).await.unwrap(),
+        h.at(t0 + 23 * 3600).send_reminders().await.unwrap(),
         0,
         "not yet due"
     );
-    assert_eq!(h.send_reminders(t0 + 25 * 3600).await.unwrap(), 1);
+    assert_eq!(h.at(t0 + 25 * 3600).send_reminders().await.unwrap(), 1);
     assert_eq!(
-        h.send_reminders(t0 + 26 * 3600).await.unwrap(),
+        h.at(t0 + 26 * 3600).send_reminders().await.unwrap(),
         0,
         "reminded once"
     );
@@ -439,11 +441,13 @@ async fn overdue_referrals_are_reminded_once_with_a_controllable_clock() {
     assert!(dash.contains("One referral is overdue"), "{dash}");
     // An answered referral is not overdue.
     let provider = principal(&app, "provider").await;
-    h.decide_referral(&provider, &id, Decision::Accept, &Origin::default(), t0)
+    h.at(t0)
+        .decide_referral(&provider, &id, Decision::Accept, &Origin::default())
         .await
         .unwrap();
     assert!(
-        h.overdue_referrals(&cw, t0 + 30 * 86_400)
+        h.at(t0 + 30 * 86_400)
+            .overdue_referrals(&cw)
             .await
             .unwrap()
             .is_empty()
@@ -467,25 +471,30 @@ async fn a_declined_referral_is_redirected_under_the_new_agencys_consent() {
     let mut input = referral(ffp, "within_24h");
     // Named person: only they are told.
     input.to_user = app.user_id("provider").await.to_string();
-    let id = h.create_referral(&cw, case, &input, &o, t0).await.unwrap();
+    let id = h
+        .at(t0)
+        .create_referral(&cw, case, &input, &o)
+        .await
+        .unwrap();
     assert_eq!(kinds(&app, "provider").await, ["referral_new"]);
     // A redirect needs a declined referral.
     assert!(
-        h.redirect_referral(&cw, &id, &cpa.to_string(), "", &o, t0)
+        h.at(t0)
+            .redirect_referral(&cw, &id, &cpa.to_string(), "", &o)
             .await
             .is_err()
     );
-    h.decide_referral(
-        &provider,
-        &id,
-        Decision::Decline {
-            reason: "No beds this month".into(),
-        },
-        &o,
-        t0 + 10,
-    )
-    .await
-    .unwrap();
+    h.at(t0 + 10)
+        .decide_referral(
+            &provider,
+            &id,
+            Decision::Decline {
+                reason: "No beds this month".into(),
+            },
+            &o,
+        )
+        .await
+        .unwrap();
     assert!(
         kinds(&app, "caseworker")
             .await
@@ -493,24 +502,27 @@ async fn a_declined_referral_is_redirected_under_the_new_agencys_consent() {
     );
     // No consent for the child-protection agency yet: refused, nothing changed.
     let e = h
-        .redirect_referral(&cw, &id, &cpa.to_string(), "", &o, t0 + 20)
+        .at(t0 + 20)
+        .redirect_referral(&cw, &id, &cpa.to_string(), "", &o)
         .await
         .unwrap_err();
     assert!(
         matches!(e, haven_core::CoreError::Invalid(ref v) if v[0].key == "error-consent-missing")
     );
     assert_eq!(
-        h.open_referral(&cw, &id, &o, t0).await.unwrap().status,
+        h.at(t0).open_referral(&cw, &id, &o).await.unwrap().status,
         Status::Declined
     );
     // The recipient cannot redirect; the declining agency is not a new destination.
     assert!(
-        h.redirect_referral(&provider, &id, &cpa.to_string(), "", &o, t0)
+        h.at(t0)
+            .redirect_referral(&provider, &id, &cpa.to_string(), "", &o)
             .await
             .is_err()
     );
     assert!(
-        h.redirect_referral(&cw, &id, &ffp.to_string(), "", &o, t0)
+        h.at(t0)
+            .redirect_referral(&cw, &id, &ffp.to_string(), "", &o)
             .await
             .is_err()
     );
@@ -528,12 +540,13 @@ async fn a_declined_referral_is_redirected_under_the_new_agencys_consent() {
     .await
     .unwrap();
     let new_id = h
-        .redirect_referral(&cw, &id, &cpa.to_string(), "", &o, t0 + 30)
+        .at(t0 + 30)
+        .redirect_referral(&cw, &id, &cpa.to_string(), "", &o)
         .await
         .unwrap();
-    let old = h.open_referral(&cw, &id, &o, t0 + 30).await.unwrap();
+    let old = h.at(t0 + 30).open_referral(&cw, &id, &o).await.unwrap();
     assert_eq!(old.status, Status::Redirected);
-    let new = h.open_referral(&cw, &new_id, &o, t0 + 30).await.unwrap();
+    let new = h.at(t0 + 30).open_referral(&cw, &new_id, &o).await.unwrap();
     assert_eq!(new.status, Status::Sent);
     assert_eq!(new.to_agency_id, cpa);
     assert_eq!(new.reason, "Needs clothes; afraid of the recruiter");
@@ -563,7 +576,8 @@ async fn a_declined_referral_is_redirected_under_the_new_agencys_consent() {
     assert_eq!(by("Child Care and Protection Agency", "requested"), 2);
     // A redirected referral goes no further.
     assert!(
-        h.redirect_referral(&cw, &id, &cpa.to_string(), "", &o, t0)
+        h.at(t0)
+            .redirect_referral(&cw, &id, &cpa.to_string(), "", &o)
             .await
             .is_err()
     );
@@ -583,13 +597,7 @@ async fn the_printable_referral_holds_the_shared_sections_and_the_consent_only()
     let h = &app.haven;
     let cw = principal(&app, "caseworker").await;
     let id = h
-        .create_referral(
-            &cw,
-            case,
-            &referral(ffp, "routine"),
-            &Origin::default(),
-            haven_core::now(),
-        )
+        .create_referral(&cw, case, &referral(ffp, "routine"), &Origin::default())
         .await
         .unwrap();
     let s = app.login("caseworker").await;

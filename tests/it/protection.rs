@@ -61,7 +61,7 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
         ],
         ..Default::default()
     };
-    let e = h.record_risk(&cw, case, &risk, &o, 0).await.unwrap_err();
+    let e = h.record_risk(&cw, case, &risk, &o).await.unwrap_err();
     let CoreError::Invalid(errs) = e else {
         panic!("invalid")
     };
@@ -69,9 +69,7 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     assert!(keys.contains(&"error-risk-below-area") && keys.contains(&"error-safety-plan"));
     risk.level = "Critical".into();
     risk.safety_plan = "Stays at the shelter; no phone calls from unknown numbers".into();
-    h.record_risk(&cw, case, &risk, &o, haven_core::now())
-        .await
-        .unwrap();
+    h.record_risk(&cw, case, &risk, &o).await.unwrap();
     let doc = h.open_case(&cw, case, &o).await.unwrap();
     assert_eq!(
         doc.record.case.risk_level, "Critical",
@@ -102,12 +100,14 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     // Reflection: the deployment's length (Guyana: 10 days), one per case, extended with a reason.
     let t0 = haven_core::now();
     let start = day(t0);
-    h.start_reflection(&cw, case, &start, "", &o, t0)
+    h.at(t0)
+        .start_reflection(&cw, case, &start, "", &o)
         .await
         .unwrap();
     assert_eq!(
         key(h
-            .start_reflection(&cw, case, &start, "", &o, t0)
+            .at(t0)
+            .start_reflection(&cw, case, &start, "", &o)
             .await
             .unwrap_err()),
         "error-reflection-exists"
@@ -118,13 +118,15 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     assert_eq!(r.ends_on, day(t0 + 9 * 86_400));
     assert_eq!(
         key(h
-            .extend_reflection(&cw, case, "5", "", &o, t0)
+            .at(t0)
+            .extend_reflection(&cw, case, "5", "", &o)
             .await
             .unwrap_err()),
         "error-required",
         "an extension needs its reason"
     );
-    h.extend_reflection(&cw, case, "5", "Still in shock; medical follow-up", &o, t0)
+    h.at(t0)
+        .extend_reflection(&cw, case, "5", "Still in shock; medical follow-up", &o)
         .await
         .unwrap();
     let r = h
@@ -137,15 +139,24 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     assert_eq!(r.extensions.len(), 1);
     // Reminded two days before the end, once.
     assert_eq!(
-        h.send_protection_reminders(t0 + 11 * 86_400).await.unwrap(),
+        h.at(t0 + 11 * 86_400)
+            .send_protection_reminders()
+            .await
+            .unwrap(),
         0
     );
     assert_eq!(
-        h.send_protection_reminders(t0 + 12 * 86_400).await.unwrap(),
+        h.at(t0 + 12 * 86_400)
+            .send_protection_reminders()
+            .await
+            .unwrap(),
         1
     );
     assert_eq!(
-        h.send_protection_reminders(t0 + 13 * 86_400).await.unwrap(),
+        h.at(t0 + 13 * 86_400)
+            .send_protection_reminders()
+            .await
+            .unwrap(),
         0
     );
     let notes = h.notifications(&cw, 50).await.unwrap();
@@ -163,18 +174,21 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     };
     assert_eq!(
         key(h
-            .create_task(&cw, case, &task(t0, provider.to_string()), &o, t0)
+            .at(t0)
+            .create_task(&cw, case, &task(t0, provider.to_string()), &o)
             .await
             .unwrap_err()),
         "error-unknown-code",
         "not to someone who cannot see the case"
     );
     let late = h
-        .create_task(&cw, case, &task(t0 - 2 * 86_400, String::new()), &o, t0)
+        .at(t0)
+        .create_task(&cw, case, &task(t0 - 2 * 86_400, String::new()), &o)
         .await
         .unwrap();
     let later = h
-        .create_task(&cw, case, &task(t0 + 5 * 86_400, String::new()), &o, t0)
+        .at(t0)
+        .create_task(&cw, case, &task(t0 + 5 * 86_400, String::new()), &o)
         .await
         .unwrap();
     let mine = h.my_tasks(&cw, &o).await.unwrap();
@@ -192,29 +206,35 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     );
     // The overdue one is reminded now; the other on its day.
     let before = h.notifications(&cw, 50).await.unwrap().len();
-    h.send_protection_reminders(t0).await.unwrap();
-    h.send_protection_reminders(t0).await.unwrap();
+    h.at(t0).send_protection_reminders().await.unwrap();
+    h.at(t0).send_protection_reminders().await.unwrap();
     let after = h.notifications(&cw, 50).await.unwrap();
     assert_eq!(after.len(), before + 1, "reminded once");
     assert!(after.iter().any(|n| n.kind == "task_due"));
     assert_eq!(
-        h.send_protection_reminders(t0 + 5 * 86_400).await.unwrap(),
+        h.at(t0 + 5 * 86_400)
+            .send_protection_reminders()
+            .await
+            .unwrap(),
         1
     );
     let dash = s.get("/dashboard").await.text().await.unwrap();
     assert!(dash.contains("2 tasks for you, 1 overdue"), "{dash}");
-    h.finish_task(&cw, &late, "done", "Visited; doing well", &o, t0)
+    h.at(t0)
+        .finish_task(&cw, &late, "done", "Visited; doing well", &o)
         .await
         .unwrap();
     assert_eq!(
         key(h
-            .finish_task(&cw, &late, "done", "", &o, t0)
+            .at(t0)
+            .finish_task(&cw, &late, "done", "", &o)
             .await
             .unwrap_err()),
         "error-task-closed"
     );
     assert_eq!(h.my_tasks(&cw, &o).await.unwrap().len(), 1);
-    h.finish_task(&cw, &later, "cancelled", "", &o, t0)
+    h.at(t0)
+        .finish_task(&cw, &later, "cancelled", "", &o)
         .await
         .unwrap();
     assert!(h.my_tasks(&cw, &o).await.unwrap().is_empty());
@@ -222,7 +242,8 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     let outsider = principal(&app, "caseworker").await;
     assert_eq!(
         key(h
-            .finish_task(&outsider, &later, "done", "", &o, t0)
+            .at(t0)
+            .finish_task(&outsider, &later, "done", "", &o)
             .await
             .unwrap_err()),
         "not-found"
@@ -267,15 +288,15 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
     };
     assert_eq!(
         key(h
-            .save_plan(&cw, case, &PlanInput::default(), &o, 0)
+            .save_plan(&cw, case, &PlanInput::default(), &o)
             .await
             .unwrap_err()),
         "error-required",
         "a plan has a goal"
     );
-    h.save_plan(&cw, case, &plan(0), &o, 0).await.unwrap();
+    h.save_plan(&cw, case, &plan(0), &o).await.unwrap();
     assert_eq!(
-        key(h.save_plan(&cw, case, &plan(0), &o, 0).await.unwrap_err()),
+        key(h.save_plan(&cw, case, &plan(0), &o).await.unwrap_err()),
         "error-plan-stale",
         "a form opened before the last save is refused"
     );
@@ -286,12 +307,12 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
     // Approval needs a submission.
     assert_eq!(
         key(h
-            .decide_plan(&coordinator, case, "approve", "", &o, 0)
+            .decide_plan(&coordinator, case, "approve", "", &o)
             .await
             .unwrap_err()),
         "error-plan-move"
     );
-    h.decide_plan(&cw, case, "submit", "", &o, 0).await.unwrap();
+    h.decide_plan(&cw, case, "submit", "", &o).await.unwrap();
     assert!(
         h.notifications(&coordinator, 10)
             .await
@@ -300,13 +321,13 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
             .any(|n| n.kind == "plan_submitted")
     );
     assert_eq!(
-        key(h.save_plan(&cw, case, &plan(2), &o, 0).await.unwrap_err()),
+        key(h.save_plan(&cw, case, &plan(2), &o).await.unwrap_err()),
         "error-plan-submitted",
         "frozen while waiting"
     );
     assert_eq!(
         key(h
-            .decide_plan(&cw, case, "approve", "", &o, 0)
+            .decide_plan(&cw, case, "approve", "", &o)
             .await
             .unwrap_err()),
         "error-plan-move",
@@ -314,22 +335,15 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
     );
     assert_eq!(
         key(h
-            .decide_plan(&coordinator, case, "return", "", &o, 0)
+            .decide_plan(&coordinator, case, "return", "", &o)
             .await
             .unwrap_err()),
         "error-required",
         "returning needs comments"
     );
-    h.decide_plan(
-        &coordinator,
-        case,
-        "return",
-        "Add the legal aid goal",
-        &o,
-        0,
-    )
-    .await
-    .unwrap();
+    h.decide_plan(&coordinator, case, "return", "Add the legal aid goal", &o)
+        .await
+        .unwrap();
     let v = h.protection(&cw, case, &o).await.unwrap().plan.unwrap();
     assert_eq!(
         (v.status.as_str(), v.comments.as_str()),
@@ -342,11 +356,9 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
             .iter()
             .any(|n| n.kind == "plan_returned")
     );
-    h.save_plan(&cw, case, &plan(v.version), &o, 0)
-        .await
-        .unwrap();
-    h.decide_plan(&cw, case, "submit", "", &o, 0).await.unwrap();
-    h.decide_plan(&coordinator, case, "approve", "", &o, 0)
+    h.save_plan(&cw, case, &plan(v.version), &o).await.unwrap();
+    h.decide_plan(&cw, case, "submit", "", &o).await.unwrap();
+    h.decide_plan(&coordinator, case, "approve", "", &o)
         .await
         .unwrap();
     let v = h.protection(&cw, case, &o).await.unwrap().plan.unwrap();
@@ -379,7 +391,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
         consent: true,
         ..Default::default()
     };
-    let e = h.record_service(&cw, case, &sv, &o, 0).await.unwrap_err();
+    let e = h.record_service(&cw, case, &sv, &o).await.unwrap_err();
     let CoreError::Invalid(errs) = e else {
         panic!("invalid")
     };
@@ -390,7 +402,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
     );
     sv.ended_on = "2026-11-05".into();
     sv.cost = "1250.50".into();
-    h.record_service(&cw, case, &sv, &o, 0).await.unwrap();
+    h.record_service(&cw, case, &sv, &o).await.unwrap();
     let services = h.case_services(&cw, case, &o).await.unwrap();
     assert_eq!(services.len(), 1);
     let s = &services[0];
@@ -415,7 +427,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
         ..Default::default()
     };
     assert_eq!(
-        key(h.save_return(&cw, case, &ret, &o, 0).await.unwrap_err()),
+        key(h.save_return(&cw, case, &ret, &o).await.unwrap_err()),
         "error-consent-missing"
     );
     h.record_consent(
@@ -430,7 +442,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
     )
     .await
     .unwrap();
-    h.save_return(&cw, case, &ret, &o, 0).await.unwrap();
+    h.save_return(&cw, case, &ret, &o).await.unwrap();
     let p = h.protection(&cw, case, &o).await.unwrap();
     assert!(p.return_consent);
     let r = p.return_plan.unwrap();
@@ -451,11 +463,11 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
         },
     };
     assert_eq!(
-        key(h.save_proceedings(&cw, case, &pr, &o, 0).await.unwrap_err()),
+        key(h.save_proceedings(&cw, case, &pr, &o).await.unwrap_err()),
         "error-cost"
     );
     pr.details.compensation_claimed = "500000".into();
-    h.save_proceedings(&cw, case, &pr, &o, 0).await.unwrap();
+    h.save_proceedings(&cw, case, &pr, &o).await.unwrap();
     let p = h.protection(&cw, case, &o).await.unwrap();
     assert_eq!(p.cooperation, "cooperating");
     assert_eq!(p.proceedings.unwrap().police_ref, "CID-2026-4471");
@@ -484,7 +496,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
         .await
         .unwrap();
     assert_eq!(
-        key(h.save_proceedings(&cw, case, &pr, &o, 0).await.unwrap_err()),
+        key(h.save_proceedings(&cw, case, &pr, &o).await.unwrap_err()),
         "error-case-closed"
     );
     let p = h.protection(&cw, case, &o).await.unwrap();

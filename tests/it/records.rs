@@ -785,7 +785,7 @@ async fn search_by_nationality_region_exploitation_agency_and_dates() {
     assert!(html.contains("Alpha") && !html.contains("Beta"));
     let (_, html) = search(vec![("exploitation_type", "SexualExploitation".into())]).await;
     assert!(html.contains("Alpha") && !html.contains("Beta"));
-    let today = haven_core::cases::today().to_string();
+    let today = app.haven.today().to_string();
     let (_, html) = search(vec![("opened_from", today.clone()), ("opened_to", today)]).await;
     assert!(html.contains("Alpha") && html.contains("Beta"));
     let (_, html) = search(vec![("opened_to", "2020-01-01".into())]).await;

@@ -76,16 +76,19 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
 
     // No consent: refused, nothing stored. A draft needs none.
     let e = h
-        .create_referral(&cw, case, &input("routine", true), &o, t0)
+        .at(t0)
+        .create_referral(&cw, case, &input("routine", true), &o)
         .await
         .unwrap_err();
     assert_eq!(key(e), "error-consent-missing");
     let draft = h
-        .create_referral(&cw, case, &input("routine", false), &o, t0)
+        .at(t0)
+        .create_referral(&cw, case, &input("routine", false), &o)
         .await
         .unwrap();
     let e = h
-        .decide_referral(&cw, &draft, Decision::Send, &o, t0)
+        .at(t0)
+        .decide_referral(&cw, &draft, Decision::Send, &o)
         .await
         .unwrap_err();
     assert_eq!(key(e), "error-consent-missing");
@@ -100,22 +103,26 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         .unwrap();
     let mut emergency = input("emergency", true);
     let e = h
-        .create_referral(&coordinator, cpa_case, &emergency, &o, t0)
+        .at(t0)
+        .create_referral(&coordinator, cpa_case, &emergency, &o)
         .await
         .unwrap_err();
     assert_eq!(key(e), "error-consent-missing");
     emergency.emergency_justification = "Threats tonight; shelter needed now".into();
     let e = h
-        .create_referral(&cw, case, &emergency, &o, t0)
+        .at(t0)
+        .create_referral(&cw, case, &emergency, &o)
         .await
         .unwrap_err();
     assert_eq!(key(e), "error-consent-missing", "only the coordinator may");
     let urgent = h
-        .create_referral(&coordinator, cpa_case, &emergency, &o, t0)
+        .at(t0)
+        .create_referral(&coordinator, cpa_case, &emergency, &o)
         .await
         .unwrap();
     let v = h
-        .open_referral(&coordinator, &urgent, &o, t0)
+        .at(t0)
+        .open_referral(&coordinator, &urgent, &o)
         .await
         .unwrap();
     assert!(v.flagged);
@@ -128,17 +135,19 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         ..Default::default()
     };
     h.record_consent(&cw, case, &consent, &o).await.unwrap();
-    h.decide_referral(&cw, &draft, Decision::Send, &o, t0)
+    h.at(t0)
+        .decide_referral(&cw, &draft, Decision::Send, &o)
         .await
         .unwrap();
-    let v = h.open_referral(&cw, &draft, &o, t0).await.unwrap();
+    let v = h.at(t0).open_referral(&cw, &draft, &o).await.unwrap();
     assert_eq!(v.status, Status::Sent);
     assert_eq!(v.due_at, Some(t0 + 7 * 86_400));
 
     // A child: the guardian's consent, not the child's own.
     h.record_consent(&cw, child, &consent, &o).await.unwrap();
     let e = h
-        .create_referral(&cw, child, &input("routine", true), &o, t0)
+        .at(t0)
+        .create_referral(&cw, child, &input("routine", true), &o)
         .await
         .unwrap_err();
     assert_eq!(key(e), "error-consent-guardian");
@@ -148,7 +157,8 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         ..consent.clone()
     };
     h.record_consent(&cw, child, &guardian, &o).await.unwrap();
-    h.create_referral(&cw, child, &input("routine", true), &o, t0)
+    h.at(t0)
+        .create_referral(&cw, child, &input("routine", true), &o)
         .await
         .unwrap();
 
@@ -162,7 +172,8 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         h.withdraw_consent(&cw, child, c, "", &o).await.unwrap();
     }
     let e = h
-        .create_referral(&cw, child, &input("routine", true), &o, t0)
+        .at(t0)
+        .create_referral(&cw, child, &input("routine", true), &o)
         .await
         .unwrap_err();
     assert_eq!(key(e), "error-consent-withdrawn");
@@ -180,38 +191,43 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     };
     h.record_consent(&cw, expired_case, &old, &o).await.unwrap();
     let e = h
-        .create_referral(&cw, expired_case, &input("routine", true), &o, t0)
+        .at(t0)
+        .create_referral(&cw, expired_case, &input("routine", true), &o)
         .await
         .unwrap_err();
     assert_eq!(key(e), "error-consent-expired");
 
     // Before accepting, the recipient sees the referral but nothing of the case.
-    let v = h.open_referral(&provider, &draft, &o, t0).await.unwrap();
+    let v = h.at(t0).open_referral(&provider, &draft, &o).await.unwrap();
     assert!(v.shared.is_none());
     assert_eq!(v.reason, "Needs clothing and food after leaving the camp");
     let inbox = h
-        .referrals_of_agency(&provider, true, &o, t0)
+        .at(t0)
+        .referrals_of_agency(&provider, true, &o)
         .await
         .unwrap();
     assert!(inbox.iter().any(|r| r.id == draft));
     // Others have no part in it.
     assert_eq!(
         key(h
-            .open_referral(&outsider, &draft, &o, t0)
+            .at(t0)
+            .open_referral(&outsider, &draft, &o)
             .await
             .unwrap_err()),
         "not-found"
     );
     assert_eq!(
         key(h
-            .decide_referral(&outsider, &draft, Decision::Accept, &o, t0)
+            .at(t0)
+            .decide_referral(&outsider, &draft, Decision::Accept, &o)
             .await
             .unwrap_err()),
         "not-found"
     );
     assert_eq!(
         key(h
-            .decide_referral(&cw, &draft, Decision::Accept, &o, t0)
+            .at(t0)
+            .decide_referral(&cw, &draft, Decision::Accept, &o)
             .await
             .unwrap_err()),
         "not-found",
@@ -219,14 +235,14 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     );
     assert_eq!(
         key(h
+            .at(t0)
             .decide_referral(
                 &provider,
                 &draft,
                 Decision::Revoke {
                     reason: String::new()
                 },
-                &o,
-                t0
+                &o
             )
             .await
             .unwrap_err()),
@@ -235,7 +251,8 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     );
     assert_eq!(
         key(h
-            .decide_referral(&provider, &draft, Decision::Start, &o, t0)
+            .at(t0)
+            .decide_referral(&provider, &draft, Decision::Start, &o)
             .await
             .unwrap_err()),
         "error-referral-move",
@@ -243,11 +260,13 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     );
 
     // Accepted: the shared sections only.
-    h.decide_referral(&provider, &draft, Decision::Accept, &o, t0 + 60)
+    h.at(t0 + 60)
+        .decide_referral(&provider, &draft, Decision::Accept, &o)
         .await
         .unwrap();
     let shared = h
-        .open_referral(&provider, &draft, &o, t0)
+        .at(t0)
+        .open_referral(&provider, &draft, &o)
         .await
         .unwrap()
         .shared
@@ -260,10 +279,12 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     assert!(!h.may_read_case(&provider, case).await.unwrap());
 
     // In progress, then completed with an outcome (required).
-    h.decide_referral(&provider, &draft, Decision::Start, &o, t0)
+    h.at(t0)
+        .decide_referral(&provider, &draft, Decision::Start, &o)
         .await
         .unwrap();
     let e = h
+        .at(t0)
         .decide_referral(
             &provider,
             &draft,
@@ -271,28 +292,28 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
                 outcome: " ".into(),
             },
             &o,
-            t0,
         )
         .await
         .unwrap_err();
     assert_eq!(key(e), "error-required");
-    h.decide_referral(
-        &provider,
-        &draft,
-        Decision::Complete {
-            outcome: "Kits given".into(),
-        },
-        &o,
-        t0,
-    )
-    .await
-    .unwrap();
-    let v = h.open_referral(&cw, &draft, &o, t0).await.unwrap();
+    h.at(t0)
+        .decide_referral(
+            &provider,
+            &draft,
+            Decision::Complete {
+                outcome: "Kits given".into(),
+            },
+            &o,
+        )
+        .await
+        .unwrap();
+    let v = h.at(t0).open_referral(&cw, &draft, &o).await.unwrap();
     assert_eq!(
         (v.status, v.answer.as_str()),
         (Status::Completed, "Kits given")
     );
     let e = h
+        .at(t0)
         .decide_referral(
             &cw,
             &draft,
@@ -300,7 +321,6 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
                 reason: String::new(),
             },
             &o,
-            t0,
         )
         .await
         .unwrap_err();
@@ -308,32 +328,36 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
 
     // Revoking removes the recipient's view at once.
     let second = h
-        .create_referral(&cw, case, &input("within_24h", true), &o, t0)
+        .at(t0)
+        .create_referral(&cw, case, &input("within_24h", true), &o)
         .await
         .unwrap();
-    h.decide_referral(&provider, &second, Decision::Accept, &o, t0)
+    h.at(t0)
+        .decide_referral(&provider, &second, Decision::Accept, &o)
         .await
         .unwrap();
     assert!(
-        h.open_referral(&provider, &second, &o, t0)
+        h.at(t0)
+            .open_referral(&provider, &second, &o)
             .await
             .unwrap()
             .shared
             .is_some()
     );
-    h.decide_referral(
-        &cw,
-        &second,
-        Decision::Revoke {
-            reason: "Moved to another shelter".into(),
-        },
-        &o,
-        t0,
-    )
-    .await
-    .unwrap();
+    h.at(t0)
+        .decide_referral(
+            &cw,
+            &second,
+            Decision::Revoke {
+                reason: "Moved to another shelter".into(),
+            },
+            &o,
+        )
+        .await
+        .unwrap();
     assert!(
-        h.open_referral(&provider, &second, &o, t0)
+        h.at(t0)
+            .open_referral(&provider, &second, &o)
             .await
             .unwrap()
             .shared
@@ -342,10 +366,12 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
 
     // Declined needs a reason.
     let third = h
-        .create_referral(&cw, case, &input("within_24h", true), &o, t0)
+        .at(t0)
+        .create_referral(&cw, case, &input("within_24h", true), &o)
         .await
         .unwrap();
     let e = h
+        .at(t0)
         .decide_referral(
             &provider,
             &third,
@@ -353,32 +379,33 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
                 reason: String::new(),
             },
             &o,
-            t0,
         )
         .await
         .unwrap_err();
     assert_eq!(key(e), "error-required");
-    h.decide_referral(
-        &provider,
-        &third,
-        Decision::Decline {
-            reason: "No stock".into(),
-        },
-        &o,
-        t0,
-    )
-    .await
-    .unwrap();
+    h.at(t0)
+        .decide_referral(
+            &provider,
+            &third,
+            Decision::Decline {
+                reason: "No stock".into(),
+            },
+            &o,
+        )
+        .await
+        .unwrap();
 
     // Overdue, by the clock: the emergency one after 2 hours, the 24-hour ones after a day.
     let fourth = h
-        .create_referral(&cw, case, &input("within_24h", true), &o, t0)
+        .at(t0)
+        .create_referral(&cw, case, &input("within_24h", true), &o)
         .await
         .unwrap();
     let at = |secs: i64| {
         let cw = cw.clone();
         async move {
-            h.overdue_referrals(&cw, t0 + secs)
+            h.at(t0 + secs)
+                .overdue_referrals(&cw)
                 .await
                 .unwrap()
                 .into_iter()
@@ -394,7 +421,8 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     let later = at(25 * 3600).await;
     assert!(later.contains(&fourth) && !later.contains(&urgent) && !later.contains(&third));
     let early = h
-        .overdue_referrals(&coordinator, t0 + 3 * 3600)
+        .at(t0 + 3 * 3600)
+        .overdue_referrals(&coordinator)
         .await
         .unwrap();
     assert_eq!(
@@ -403,12 +431,14 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         "the coordinator sees every overdue referral"
     );
     let coordinator_view = h
-        .overdue_referrals(&coordinator, t0 + 25 * 3600)
+        .at(t0 + 25 * 3600)
+        .overdue_referrals(&coordinator)
         .await
         .unwrap();
     assert!(coordinator_view.iter().any(|r| r.id == fourth));
     let outsider_view = h
-        .overdue_referrals(&outsider, t0 + 25 * 3600)
+        .at(t0 + 25 * 3600)
+        .overdue_referrals(&outsider)
         .await
         .unwrap();
     assert!(outsider_view.is_empty());

@@ -93,7 +93,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
         .unwrap();
 
     // Dry run: listed, nothing changed.
-    let r = h.retention(now, true, 100).await.unwrap();
+    let r = h.retention(true, 100).await.unwrap();
     assert_eq!(r.cases.len(), 1);
     assert!(!r.done);
     let summary: Option<Vec<u8>> = sqlx::query_scalar("SELECT summary FROM cases WHERE id = $1")
@@ -104,10 +104,10 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     assert!(summary.is_some());
 
     // The run.
-    let r = h.retention(now, false, 100).await.unwrap();
+    let r = h.retention(false, 100).await.unwrap();
     assert_eq!(r.cases.len(), 1);
     assert!(
-        h.retention(now, false, 100).await.unwrap().cases.is_empty(),
+        h.retention(false, 100).await.unwrap().cases.is_empty(),
         "once"
     );
     let row: (Blob, Blob, Option<i64>, i64) = sqlx::query_as(
@@ -188,7 +188,8 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     let keep = TestApp::spawn_with(Policy::default(), 0).await;
     let r = keep
         .haven
-        .retention(now + 100 * YEAR, false, 100)
+        .at(now + 100 * YEAR)
+        .retention(false, 100)
         .await
         .unwrap();
     assert!(r.cutoff.is_none() && r.cases.is_empty());

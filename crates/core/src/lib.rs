@@ -166,6 +166,13 @@ impl Haven {
         self
     }
 
+    /// The same Haven standing at time `at` (a controlled clock): the demo writes its past this
+    /// way, and tests act at a chosen moment.
+    pub fn at(&self, at: i64) -> Self {
+        self.clone()
+            .with_clock(support::clock::Clock::controlled(at))
+    }
+
     /// The time every use-case acts at.
     pub fn now(&self) -> i64 {
         self.clock.now()
@@ -206,18 +213,16 @@ impl Haven {
     /// transaction means a long list does not hold SQLite's single write lock.
     pub(crate) async fn record_read(&self, actor: &Actor, event: haven_audit::Event) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        haven_audit::record(&mut tx, &self.audit, actor, event, now()).await?;
+        haven_audit::record(&mut tx, &self.audit, actor, event, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
 }
 
-/// The current time in seconds. One place, so tests and code agree on the unit.
+/// The system's time in seconds, for the plumbing that runs without a `Haven` (keys, backups,
+/// file names). Use-cases read `Haven::now`, whose clock tests can set.
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    support::clock::Clock::system().now()
 }
 
 /// Where a request came from, for the audit trail.

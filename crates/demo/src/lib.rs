@@ -2693,10 +2693,11 @@ async fn referrals(
             given_by: "person".into(),
             ..Default::default()
         };
-        if h.record_consent(&cw, case, &consent, &o).await.is_err() {
+        // Consent is given on the day the referral is sent.
+        let sent = t0 - days * DAY;
+        if h.at(sent).record_consent(&cw, case, &consent, &o).await.is_err() {
             continue;
         }
-        let sent = t0 - days * DAY;
         let input = haven_core::referrals::ReferralInput {
             to_agency_id: to.to_string(),
             services: vec!["material_assistance".into()],
@@ -2706,7 +2707,7 @@ async fn referrals(
             send: true,
             ..Default::default()
         };
-        let Ok(id) = h.create_referral(&cw, case, &input, &o, sent).await else {
+        let Ok(id) = h.at(sent).create_referral(&cw, case, &input, &o).await else {
             continue;
         };
         use haven_core::referrals::Decision;
@@ -2731,7 +2732,8 @@ async fn referrals(
             _ => vec![],
         };
         for (d, after) in moves {
-            h.decide_referral(&provider, &id, d, &o, sent + after)
+            h.at(sent + after)
+                .decide_referral(&provider, &id, d, &o)
                 .await?;
         }
         next = plan.next();
@@ -2774,10 +2776,11 @@ async fn protection(h: &Haven, users: &[(UserId, Role, usize)], t0: i64) -> Resu
             notes: String::new(),
         };
         // Closed or unreadable cases refuse: the next one is tried.
-        if h.record_risk(&cw, case, &risk, &o, t0).await.is_err() {
+        if h.at(t0).record_risk(&cw, case, &risk, &o).await.is_err() {
             continue;
         }
-        h.start_reflection(&cw, case, &day(t0 - (k as i64 + 2) * DAY), "", &o, t0)
+        h.at(t0)
+            .start_reflection(&cw, case, &day(t0 - (k as i64 + 2) * DAY), "", &o)
             .await?;
         let task = haven_core::protection::TaskInput {
             kind: "visit".into(),
@@ -2786,7 +2789,7 @@ async fn protection(h: &Haven, users: &[(UserId, Role, usize)], t0: i64) -> Resu
             assigned_to: String::new(),
             note: String::new(),
         };
-        h.create_task(&cw, case, &task, &o, t0).await?;
+        h.at(t0).create_task(&cw, case, &task, &o).await?;
         k += 1;
     }
     Ok(())

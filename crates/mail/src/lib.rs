@@ -81,19 +81,18 @@ pub async fn background(
             _ = &mut stop => return,
             _ = tick.tick() => {}
         }
-        let now = haven_core::now();
-        match haven.send_reminders(now).await {
+        match haven.send_reminders().await {
             Ok(n) if n > 0 => tracing::info!(referrals = n, "overdue reminders sent"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "overdue reminders failed"),
         }
-        match haven.send_protection_reminders(now).await {
+        match haven.send_protection_reminders().await {
             Ok(n) if n > 0 => tracing::info!(reminders = n, "task and reflection reminders sent"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "task and reflection reminders failed"),
         }
         // Closed cases past retention, a few at a time.
-        match haven.retention(now, false, 50).await {
+        match haven.retention(false, 50).await {
             Ok(r) if !r.cases.is_empty() => {
                 tracing::info!(cases = r.cases.len(), "closed cases anonymised (retention)")
             }
@@ -101,13 +100,13 @@ pub async fn background(
             Err(e) => tracing::warn!(error = %e, "retention run failed"),
         }
         if let Some(m) = &mailer {
-            match haven.deliver_outbox(m, &i18n, &base_url, now).await {
+            match haven.deliver_outbox(m, &i18n, &base_url).await {
                 Ok((0, 0)) => {}
                 Ok((sent, failed)) => tracing::info!(sent, failed, "outbox delivered"),
                 Err(e) => tracing::warn!(error = %e, "outbox delivery failed"),
             }
         }
-        if let Err(e) = haven.purge_notifications(now).await {
+        if let Err(e) = haven.purge_notifications().await {
             tracing::warn!(error = %e, "notification purge failed");
         }
         let due = match last_scan {

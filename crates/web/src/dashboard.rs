@@ -77,7 +77,7 @@ pub(crate) async fn dashboard(
     // Referrals past their answer deadline: the agency's own (sent or received), all of them
     // for the coordinator. A count only.
     if l.can_referrals {
-        let v = h.overdue_referrals(p, haven_core::now()).await?;
+        let v = h.overdue_referrals(p).await?;
         figure(
             "overdue",
             "/referrals#overdue",

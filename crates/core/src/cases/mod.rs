@@ -24,7 +24,6 @@ use crate::unit::CaseTx;
 use crate::{CoreError, Haven, Origin, Result, actor, now};
 
 pub(crate) use crate::support::opt;
-pub use crate::support::today;
 
 /// The personal fields of a person other than names and birth date, sealed as one document.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]

@@ -247,7 +247,8 @@ impl Haven {
     /// Sends the overdue reminder of every sent referral past its deadline, once each: to the
     /// sender and to whoever must answer. Safe to run on several app servers at once.
     #[tracing::instrument(skip_all)]
-    pub async fn send_reminders(&self, now: i64) -> Result<usize> {
+    pub async fn send_reminders(&self) -> Result<usize> {
+        let now = self.now();
         let due = {
             let mut conn = self.db.pool().acquire().await?;
             haven_store::referrals::overdue_unreminded(&mut conn, now).await?
@@ -277,8 +278,8 @@ impl Haven {
         mailer: &M,
         i18n: &I18n,
         base_url: &str,
-        now: i64,
     ) -> Result<(usize, usize)> {
+        let now = self.now();
         let claimed = {
             let mut conn = self.db.pool().acquire().await?;
             store::claim_due(&mut conn, now, LEASE_SECS, 50).await?
@@ -324,7 +325,8 @@ impl Haven {
     /// Removes sent or given-up e-mails older than 30 days and notifications read more than
     /// 90 days ago.
     #[tracing::instrument(skip_all)]
-    pub async fn purge_notifications(&self, now: i64) -> Result<u64> {
+    pub async fn purge_notifications(&self) -> Result<u64> {
+        let now = self.now();
         let mut conn = self.db.pool().acquire().await?;
         Ok(store::purge(&mut conn, now - 30 * 86_400).await?
             + store::purge_read(&mut conn, now - 90 * 86_400).await?)

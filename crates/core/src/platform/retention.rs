@@ -40,7 +40,8 @@ impl Haven {
     /// Finds the cases past retention and, unless `dry_run`, anonymises them (each in its own
     /// transaction, audited as `case.anonymised` by the system). At most `limit` per run.
     #[tracing::instrument(skip_all)]
-    pub async fn retention(&self, now: i64, dry_run: bool, limit: i64) -> Result<RetentionReport> {
+    pub async fn retention(&self, dry_run: bool, limit: i64) -> Result<RetentionReport> {
+        let now = self.now();
         let Some(years) = self.policy.retention_years else {
             return Ok(RetentionReport::default());
         };

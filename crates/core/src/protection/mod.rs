@@ -289,8 +289,8 @@ impl Haven {
         case: CaseId,
         i: &RiskInput,
         origin: &Origin,
-        now: i64,
     ) -> Result<String> {
+        let now = self.now();
         let mut e = Vec::new();
         let kind = code(&i.kind, rules::ASSESSMENT_KINDS, "risk_kind", &mut e);
         let on = date_or_today(self.today(), &i.assessed_on, "risk_assessed_on", &mut e);
@@ -388,8 +388,8 @@ impl Haven {
         started_on: &str,
         days: &str,
         origin: &Origin,
-        now: i64,
     ) -> Result<()> {
+        let now = self.now();
         let mut e = Vec::new();
         let start = date_or_today(self.today(), started_on, "reflection_started_on", &mut e);
         let days = match days.trim() {
@@ -450,8 +450,8 @@ impl Haven {
         days: &str,
         reason: &str,
         origin: &Origin,
-        now: i64,
     ) -> Result<()> {
+        let now = self.now();
         let mut e = Vec::new();
         let days = match days.trim().parse::<i64>() {
             Ok(n) if (1..=365).contains(&n) => n,
@@ -515,8 +515,8 @@ impl Haven {
         case: CaseId,
         i: &PlanInput,
         origin: &Origin,
-        now: i64,
     ) -> Result<()> {
+        let now = self.now();
         let mut e = Vec::new();
         let mut goals = Vec::new();
         for g in &i.goals {
@@ -623,8 +623,8 @@ impl Haven {
         action: &str,
         comments: &str,
         origin: &Origin,
-        now: i64,
     ) -> Result<()> {
+        let now = self.now();
         let mut e = Vec::new();
         let comments = text(comments, "plan_comments", &mut e);
         let tx = self.db.begin().await?;
@@ -706,8 +706,8 @@ impl Haven {
         case: CaseId,
         i: &ServiceInput,
         origin: &Origin,
-        now: i64,
     ) -> Result<String> {
+        let now = self.now();
         let mut e = Vec::new();
         let kind = code(
             &i.service_type,
@@ -806,8 +806,8 @@ impl Haven {
         case: CaseId,
         i: &TaskInput,
         origin: &Origin,
-        now: i64,
     ) -> Result<String> {
+        let now = self.now();
         let mut e = Vec::new();
         let kind = code(&i.kind, rules::TASK_KINDS, "task_kind", &mut e);
         let title = text(&i.title, "task_title", &mut e);
@@ -888,8 +888,8 @@ impl Haven {
         status: &str,
         note: &str,
         origin: &Origin,
-        now: i64,
     ) -> Result<CaseId> {
+        let now = self.now();
         let case = {
             let mut conn = self.db.pool().acquire().await?;
             store::get_task(&mut conn, task)
@@ -942,8 +942,8 @@ impl Haven {
         case: CaseId,
         i: &ReturnInput,
         origin: &Origin,
-        now: i64,
     ) -> Result<()> {
+        let now = self.now();
         let mut e = Vec::new();
         let country = match i.country.trim() {
             "" => None,
@@ -1015,8 +1015,8 @@ impl Haven {
         case: CaseId,
         i: &ProceedingsInput,
         origin: &Origin,
-        now: i64,
     ) -> Result<()> {
+        let now = self.now();
         let mut e = Vec::new();
         let cooperation = code(
             &i.cooperation,
@@ -1408,7 +1408,8 @@ impl Haven {
     /// Reminders of protection: tasks due (to the assignee), reflection periods ending within
     /// two days (to the assigned case worker, else the owning agency's case workers). Each once.
     #[tracing::instrument(skip_all)]
-    pub async fn send_protection_reminders(&self, now: i64) -> Result<usize> {
+    pub async fn send_protection_reminders(&self) -> Result<usize> {
+        let now = self.now();
         let day = time::OffsetDateTime::from_unix_timestamp(now)
             .map(|t| t.date())
             .map_err(CoreError::internal)?;

@@ -11,7 +11,6 @@ use haven_domain::{AgencyId, CaseId, Region};
 use haven_store::consents::{self as store, ConsentRow, ServiceRow};
 use time::Date;
 
-use crate::support::today;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 const TEXT_MAX: usize = 500;
@@ -148,7 +147,7 @@ impl Haven {
             agency_id: agency,
             given_by: given_by.to_string(),
             form: form.to_string(),
-            given_on: given_on.unwrap_or_else(today).to_string(),
+            given_on: given_on.unwrap_or_else(|| self.today()).to_string(),
             expires_on: expires_on.map(|d| d.to_string()),
             withdrawn_on: None,
             withdrawn_reason: None,

@@ -165,8 +165,8 @@ impl Haven {
         case: CaseId,
         i: &ReferralInput,
         origin: &Origin,
-        now: i64,
     ) -> Result<String> {
+        let now = self.now();
         let mut e = Vec::new();
         let to = i.to_agency_id.trim().parse::<AgencyId>().ok();
         if to.is_none() {
@@ -329,8 +329,8 @@ impl Haven {
         id: &str,
         d: Decision,
         origin: &Origin,
-        now: i64,
     ) -> Result<()> {
+        let now = self.now();
         let m = match &d {
             Decision::Send => Move::Send,
             Decision::Accept => Move::Accept,
@@ -508,8 +508,8 @@ impl Haven {
         to_agency: &str,
         to_user: &str,
         origin: &Origin,
-        now: i64,
     ) -> Result<String> {
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let mut old = store::get(&mut tx, id).await?.ok_or(CoreError::NotFound)?;
         let Some(side) = self.side(&mut tx, p, &old, Move::Redirect).await? else {
@@ -758,8 +758,8 @@ impl Haven {
         p: &Principal,
         incoming: bool,
         origin: &Origin,
-        now: i64,
     ) -> Result<Vec<ReferralView>> {
+        let now = self.now();
         if !p.referral_work() {
             return Err(CoreError::Forbidden);
         }
@@ -786,7 +786,8 @@ impl Haven {
     /// Sent referrals past their deadline: all for the coordinator, the agency's own (sent or
     /// received) for others. Counts and coded facts only.
     #[tracing::instrument(skip_all, fields(user = %p.user_id))]
-    pub async fn overdue_referrals(&self, p: &Principal, now: i64) -> Result<Vec<ReferralView>> {
+    pub async fn overdue_referrals(&self, p: &Principal) -> Result<Vec<ReferralView>> {
+        let now = self.now();
         if !p.referral_work() {
             return Err(CoreError::Forbidden);
         }
@@ -813,8 +814,8 @@ impl Haven {
         p: &Principal,
         id: &str,
         origin: &Origin,
-        now: i64,
     ) -> Result<ReferralView> {
+        let now = self.now();
         let names = self.agency_map().await?;
         let r = {
             let mut conn = self.db.pool().acquire().await?;
@@ -926,8 +927,8 @@ impl Haven {
         i18n: &haven_i18n::I18n,
         lang: haven_i18n::Lang,
         origin: &Origin,
-        now: i64,
     ) -> Result<Vec<u8>> {
+        let now = self.now();
         let names = self.agency_map().await?;
         let mut conn = self.db.pool().acquire().await?;
         let r = store::get(&mut conn, id)

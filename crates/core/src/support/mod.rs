@@ -5,8 +5,6 @@ pub mod clock;
 pub mod sealed;
 pub(crate) mod unit;
 
-use crate::now;
-
 /// The window of the rate limits kept in `rate_events` (public tips per address, possible-match
 /// checks per user): one hour.
 pub const RATE_WINDOW_SECS: i64 = 3600;
@@ -15,11 +13,4 @@ pub const RATE_WINDOW_SECS: i64 = 3600;
 pub(crate) fn opt(s: &str) -> Option<&str> {
     let s = s.trim();
     (!s.is_empty()).then_some(s)
-}
-
-/// Today's date (UTC), for age and date checks.
-pub fn today() -> time::Date {
-    time::OffsetDateTime::from_unix_timestamp(now())
-        .map(|t| t.date())
-        .unwrap_or(time::macros::date!(2026 - 01 - 01))
 }

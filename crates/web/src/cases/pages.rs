@@ -357,7 +357,7 @@ pub(crate) async fn case_new_submit(
             .await
         {
             Ok(id) => {
-                let problems = record.normalise_draft(haven_core::cases::today());
+                let problems = record.normalise_draft(state.haven().today());
                 let drafts = draft_links(&state, &l, &s).await;
                 Ok(form_page(
                     &l,
@@ -399,7 +399,7 @@ pub(crate) async fn case_new_submit(
     }
     if !parse_errors.is_empty() {
         let mut errors = parse_errors;
-        if let Err(more) = record.clone().normalise(haven_core::cases::today()) {
+        if let Err(more) = record.clone().normalise(state.haven().today()) {
             errors.extend(more);
         }
         let st = FormState {
@@ -463,7 +463,7 @@ pub(crate) async fn case_new_submit(
     {
         Ok((id, _)) => Ok(Redirect::to(&format!("/cases/{id}?done=created")).into_response()),
         Err(CoreError::Invalid(errors)) => {
-            record.normalise_draft(haven_core::cases::today());
+            record.normalise_draft(state.haven().today());
             let st = FormState {
                 record,
                 errors,
@@ -560,7 +560,7 @@ pub(crate) async fn case_edit_submit(
     };
     if !parse_errors.is_empty() {
         let mut errors = parse_errors;
-        if let Err(more) = record.clone().normalise(haven_core::cases::today()) {
+        if let Err(more) = record.clone().normalise(state.haven().today()) {
             errors.extend(more);
         }
         let n = number().await;
@@ -582,7 +582,7 @@ pub(crate) async fn case_edit_submit(
     {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?done=saved")).into_response()),
         Err(CoreError::Invalid(errors)) => {
-            record.normalise_draft(haven_core::cases::today());
+            record.normalise_draft(state.haven().today());
             let n = number().await;
             let st = FormState {
                 record,

@@ -98,7 +98,6 @@ pub(crate) async fn save_section(
 ) -> Result<Response, ApiError> {
     let case = id.parse::<CaseId>().map_err(|_| ApiError::not_found())?;
     let h = state.haven();
-    let now = haven_core::now();
     let created = |id| (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response();
     let done = |()| StatusCode::NO_CONTENT.into_response();
     Ok(match section.as_str() {
@@ -115,16 +114,15 @@ pub(crate) async fn save_section(
                     notes: r.notes,
                 },
                 &o,
-                now,
             )
             .await?,
         ),
         "reflection" => done(
-            h.start_reflection(&p, case, &r.started_on, &r.days, &o, now)
+            h.start_reflection(&p, case, &r.started_on, &r.days, &o)
                 .await?,
         ),
         "extend" => done(
-            h.extend_reflection(&p, case, &r.days, &r.reason, &o, now)
+            h.extend_reflection(&p, case, &r.days, &r.reason, &o)
                 .await?,
         ),
         "plan" => done(
@@ -137,7 +135,6 @@ pub(crate) async fn save_section(
                     version: r.version,
                 },
                 &o,
-                now,
             )
             .await?,
         ),
@@ -147,10 +144,7 @@ pub(crate) async fn save_section(
             } else {
                 section.as_str()
             };
-            done(
-                h.decide_plan(&p, case, action, &r.comments, &o, now)
-                    .await?,
-            )
+            done(h.decide_plan(&p, case, action, &r.comments, &o).await?)
         }
         "services" => created(
             h.record_service(
@@ -168,7 +162,6 @@ pub(crate) async fn save_section(
                     consent: r.consent,
                 },
                 &o,
-                now,
             )
             .await?,
         ),
@@ -184,7 +177,6 @@ pub(crate) async fn save_section(
                     note: r.note,
                 },
                 &o,
-                now,
             )
             .await?,
         ),
@@ -201,7 +193,6 @@ pub(crate) async fn save_section(
                     notes: r.notes,
                 },
                 &o,
-                now,
             )
             .await?,
         ),
@@ -222,7 +213,6 @@ pub(crate) async fn save_section(
                     },
                 },
                 &o,
-                now,
             )
             .await?,
         ),
@@ -257,7 +247,7 @@ pub(crate) async fn finish_task(
 ) -> Result<StatusCode, ApiError> {
     state
         .haven()
-        .finish_task(&p, &id, &status, &r.note, &o, haven_core::now())
+        .finish_task(&p, &id, &status, &r.note, &o)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

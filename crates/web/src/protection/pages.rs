@@ -185,7 +185,6 @@ pub(crate) async fn save(
     let h = state.haven();
     let p = &s.principal;
     let o = &info.origin;
-    let now = haven_core::now();
     let r = match section.as_str() {
         "risk" => {
             let i = RiskInput {
@@ -199,14 +198,14 @@ pub(crate) async fn save(
                 safety_plan: one(&f, "safety_plan"),
                 notes: one(&f, "notes"),
             };
-            h.record_risk(p, case, &i, o, now).await.map(|_| ())
+            h.record_risk(p, case, &i, o).await.map(|_| ())
         }
         "reflection" => {
-            h.start_reflection(p, case, &one(&f, "started_on"), &one(&f, "days"), o, now)
+            h.start_reflection(p, case, &one(&f, "started_on"), &one(&f, "days"), o)
                 .await
         }
         "extend" => {
-            h.extend_reflection(p, case, &one(&f, "days"), &one(&f, "reason"), o, now)
+            h.extend_reflection(p, case, &one(&f, "days"), &one(&f, "reason"), o)
                 .await
         }
         "plan" => {
@@ -229,7 +228,7 @@ pub(crate) async fn save(
                 review_on: one(&f, "review_on"),
                 version: one(&f, "version").parse().unwrap_or(0),
             };
-            h.save_plan(p, case, &i, o, now).await
+            h.save_plan(p, case, &i, o).await
         }
         "submit" | "approve" | "return-plan" => {
             let action = if section == "return-plan" {
@@ -237,7 +236,7 @@ pub(crate) async fn save(
             } else {
                 section.as_str()
             };
-            h.decide_plan(p, case, action, &one(&f, "comments"), o, now)
+            h.decide_plan(p, case, action, &one(&f, "comments"), o)
                 .await
         }
         "services" => {
@@ -252,7 +251,7 @@ pub(crate) async fn save(
                 cost: one(&f, "cost"),
                 consent: one(&f, "consent") == "true",
             };
-            h.record_service(p, case, &i, o, now).await.map(|_| ())
+            h.record_service(p, case, &i, o).await.map(|_| ())
         }
         "tasks" => {
             let i = TaskInput {
@@ -262,7 +261,7 @@ pub(crate) async fn save(
                 assigned_to: one(&f, "assigned_to"),
                 note: one(&f, "note"),
             };
-            h.create_task(p, case, &i, o, now).await.map(|_| ())
+            h.create_task(p, case, &i, o).await.map(|_| ())
         }
         "return" => {
             let i = ReturnInput {
@@ -273,7 +272,7 @@ pub(crate) async fn save(
                 returned_on: one(&f, "returned_on"),
                 notes: one(&f, "notes"),
             };
-            h.save_return(p, case, &i, o, now).await
+            h.save_return(p, case, &i, o).await
         }
         "proceedings" => {
             let i = ProceedingsInput {
@@ -288,7 +287,7 @@ pub(crate) async fn save(
                     notes: one(&f, "notes"),
                 },
             };
-            h.save_proceedings(p, case, &i, o, now).await
+            h.save_proceedings(p, case, &i, o).await
         }
         _ => Err(CoreError::NotFound),
     };
@@ -313,14 +312,7 @@ pub(crate) async fn finish_task(
 ) -> Result<Redirect, PageError> {
     let case = state
         .haven()
-        .finish_task(
-            &s.principal,
-            &id,
-            &status,
-            &one(&f, "note"),
-            &info.origin,
-            haven_core::now(),
-        )
+        .finish_task(&s.principal, &id, &status, &one(&f, "note"), &info.origin)
         .await?;
     let back = one(&f, "back");
     let to = if back == "tasks" {

@@ -57,10 +57,7 @@ pub(crate) async fn create_referral(
         send: r.send,
         emergency_justification: r.emergency_justification,
     };
-    let id = state
-        .haven()
-        .create_referral(&p, case, &input, &o, haven_core::now())
-        .await?;
+    let id = state.haven().create_referral(&p, case, &input, &o).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 
@@ -82,11 +79,10 @@ pub(crate) async fn list_referrals(
     Query(q): Query<ReferralListQuery>,
 ) -> Result<Json<Vec<ReferralView>>, ApiError> {
     let h = state.haven();
-    let now = haven_core::now();
     let r = match q.which.as_str() {
-        "" | "incoming" => h.referrals_of_agency(&p, true, &o, now).await,
-        "outgoing" => h.referrals_of_agency(&p, false, &o, now).await,
-        "overdue" => h.overdue_referrals(&p, now).await,
+        "" | "incoming" => h.referrals_of_agency(&p, true, &o).await,
+        "outgoing" => h.referrals_of_agency(&p, false, &o).await,
+        "overdue" => h.overdue_referrals(&p).await,
         _ => return Err(ApiError::invalid("box", "error-unknown-code")),
     };
     Ok(Json(r?))
@@ -101,10 +97,7 @@ pub(crate) async fn get_referral(
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<ReferralView>, ApiError> {
-    let v = state
-        .haven()
-        .open_referral(&p, &id, &o, haven_core::now())
-        .await?;
+    let v = state.haven().open_referral(&p, &id, &o).await?;
     Ok(Json(v))
 }
 
@@ -132,10 +125,9 @@ pub(crate) async fn move_referral(
     ApiJson(r): ApiJson<MoveRequest>,
 ) -> Result<Response, ApiError> {
     let h = state.haven();
-    let now = haven_core::now();
     if action == "redirect" {
         let new_id = h
-            .redirect_referral(&p, &id, &r.to_agency_id, &r.to_user, &o, now)
+            .redirect_referral(&p, &id, &r.to_agency_id, &r.to_user, &o)
             .await?;
         let body = Json(serde_json::json!({ "id": new_id }));
         return Ok((StatusCode::CREATED, body).into_response());
@@ -149,7 +141,7 @@ pub(crate) async fn move_referral(
         "revoke" => Decision::Revoke { reason: r.note },
         _ => return Err(ApiError::not_found()),
     };
-    h.decide_referral(&p, &id, d, &o, now).await?;
+    h.decide_referral(&p, &id, d, &o).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

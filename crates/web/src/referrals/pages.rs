@@ -162,7 +162,7 @@ pub(crate) async fn create(
     };
     match state
         .haven()
-        .create_referral(&s.principal, case, &input, &info.origin, haven_core::now())
+        .create_referral(&s.principal, case, &input, &info.origin)
         .await
     {
         Ok(rid) => Ok(Redirect::to(&format!("/referrals/{rid}")).into_response()),
@@ -189,11 +189,10 @@ pub(crate) async fn list(
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let h = state.haven();
-    let now = haven_core::now();
     let p = &s.principal;
-    let incoming = h.referrals_of_agency(p, true, &info.origin, now).await?;
-    let outgoing = h.referrals_of_agency(p, false, &info.origin, now).await?;
-    let overdue = h.overdue_referrals(p, now).await?;
+    let incoming = h.referrals_of_agency(p, true, &info.origin).await?;
+    let outgoing = h.referrals_of_agency(p, false, &info.origin).await?;
+    let overdue = h.overdue_referrals(p).await?;
     Ok(render(&ListPage {
         lists: vec![
             (l.t("referrals-incoming"), incoming),
@@ -250,7 +249,7 @@ async fn view_page(
 ) -> Result<Response, PageError> {
     let r = state
         .haven()
-        .open_referral(&s.principal, id, &info.origin, haven_core::now())
+        .open_referral(&s.principal, id, &info.origin)
         .await?;
     let recipient = r.to_agency_id == s.principal.agency_id;
     let (agencies, contacts) = if !recipient && r.status == Status::Declined {
@@ -311,14 +310,7 @@ pub(crate) async fn decide(
     if action == "redirect" {
         return match state
             .haven()
-            .redirect_referral(
-                &s.principal,
-                &id,
-                &f.to_agency_id,
-                &f.to_user,
-                &info.origin,
-                haven_core::now(),
-            )
+            .redirect_referral(&s.principal, &id, &f.to_agency_id, &f.to_user, &info.origin)
             .await
         {
             Ok(new_id) => Ok(Redirect::to(&format!("/referrals/{new_id}?done=1")).into_response()),
@@ -340,7 +332,7 @@ pub(crate) async fn decide(
     };
     match state
         .haven()
-        .decide_referral(&s.principal, &id, d, &info.origin, haven_core::now())
+        .decide_referral(&s.principal, &id, d, &info.origin)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?done=1")).into_response()),
@@ -362,14 +354,7 @@ pub(crate) async fn print(
     let l = Layout::new(&state, &info);
     let bytes = state
         .haven()
-        .referral_pdf(
-            &s.principal,
-            &id,
-            state.i18n(),
-            l.lang,
-            &info.origin,
-            haven_core::now(),
-        )
+        .referral_pdf(&s.principal, &id, state.i18n(), l.lang, &info.origin)
         .await?;
     Ok(crate::training::pages::download(
         bytes,

@@ -317,11 +317,11 @@ pub(crate) struct PersonForm {
 }
 
 impl PersonForm {
-    fn person(&self) -> Result<ScreenedPerson, &'static str> {
+    fn person(&self, today: time::Date) -> Result<ScreenedPerson, &'static str> {
         let birth_year = match self.birth_year.trim() {
             "" => None,
             y => match y.parse::<i32>() {
-                Ok(y) if (1900..=haven_core::cases::today().year()).contains(&y) => Some(y),
+                Ok(y) if (1900..=today.year()).contains(&y) => Some(y),
                 _ => return Err("error-number-range"),
             },
         };
@@ -389,7 +389,7 @@ pub(crate) async fn screening_matches(
         *res.status_mut() = status;
         res
     };
-    let who = match f.person() {
+    let who = match f.person(state.haven().today()) {
         Ok(w) => w,
         Err(key) => return Ok(page(vec![], vec![], vec![l.t(key)])),
     };
@@ -437,7 +437,7 @@ pub(crate) async fn screening_draft(
     HtmlForm(f): HtmlForm<PersonForm>,
 ) -> Result<Response, PageError> {
     let who = f
-        .person()
+        .person(state.haven().today())
         .map_err(|key| PageError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, key))?;
     let draft = state
         .haven()
