@@ -24,6 +24,7 @@ async fn app_with_events() -> TestApp {
 #[tokio::test]
 async fn reads_of_cases_are_audited_in_the_trail() {
     let app = TestApp::spawn().await;
+    app.case("caseworker").create().await;
     let s = app.login("caseworker").await;
     let html = s.get("/cases").await.text().await.unwrap();
     let id = crate::harness::first_case_id(&html);

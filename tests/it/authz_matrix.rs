@@ -671,6 +671,7 @@ async fn every_role_on_every_route() {
 #[tokio::test]
 async fn coordinator_sees_only_agencies_that_consented() {
     let app = TestApp::spawn().await;
+    app.case_per_opener().await;
     let p = app
         .haven
         .principal_of_user(app.user_id("coordinator").await)
@@ -704,13 +705,18 @@ async fn coordinator_sees_only_agencies_that_consented() {
     }
     assert!(
         hidden > 0,
-        "the demo must contain a case the coordinator may not see"
+        "there must be a case the coordinator may not see"
     );
+    // Unless the coordinator's own agency works on it.
+    let mine = &agencies.iter().find(|a| a.id == p.agency_id).unwrap().name;
+    let shared = app.case("caseworker").involving(mine).create().await;
+    assert!(app.haven.may_read_case(&p, shared).await.unwrap());
 }
 
 #[tokio::test]
 async fn an_agency_consenting_to_coordination_opens_its_cases_to_the_coordinator_at_once() {
     let app = TestApp::spawn().await;
+    app.case_per_opener().await;
     let coordinator = app
         .haven
         .principal_of_user(app.user_id("coordinator").await)
@@ -816,6 +822,7 @@ async fn owner_and_person(app: &TestApp, id: CaseId) -> (String, String) {
 #[tokio::test]
 async fn every_role_on_every_case_route() {
     let app = TestApp::spawn().await;
+    app.case_per_opener().await;
     for (user, role) in USERS {
         let s = app.login(user).await;
         let token = s.token().await;

@@ -68,6 +68,8 @@ async fn backup_then_restore_round_trip() {
 #[tokio::test]
 async fn kek_rotation_rewraps_keys_and_old_key_stops_working() {
     let app = TestApp::spawn().await;
+    app.case("caseworker").create().await;
+    app.case("caseworker").closed().create().await;
     let new = haven_crypto::Kek::generate();
     let n = haven_core::keys::rotate_kek(&app.store, &app.kek, &new)
         .await

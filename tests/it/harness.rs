@@ -108,7 +108,8 @@ fn serve_options(base: &str) -> haven::ServeOptions {
     }
 }
 
-/// A running server with the demo deployment (agencies, one user per role, some cases).
+/// A running server with the demo deployment: its agencies and one user per role; cases only
+/// where a test asks for the demo's generated corpus (`spawn_with`) or makes its own (`case`).
 pub(crate) struct TestApp {
     pub base: String,
     pub haven: Haven,
@@ -121,7 +122,7 @@ pub(crate) struct TestApp {
 
 impl TestApp {
     pub(crate) async fn spawn() -> TestApp {
-        Self::spawn_with(Policy::default(), 40).await
+        Self::spawn_with(Policy::default(), 0).await
     }
 
     pub(crate) async fn spawn_with(policy: Policy, cases: usize) -> TestApp {
@@ -259,6 +260,32 @@ impl TestApp {
         .expect("audit search")
     }
 
+    /// A case for this test, opened by the demo user `opener` (their agency owns it).
+    pub(crate) fn case<'a>(&'a self, opener: &'a str) -> CaseFixture<'a> {
+        CaseFixture {
+            app: self,
+            opener,
+            first_name: "Fixture".into(),
+            involved: Vec::new(),
+            closed: false,
+        }
+    }
+
+    /// One open case by each user who opens cases, so that every agency handling cases owns one.
+    pub(crate) async fn case_per_opener(&self) -> Vec<haven_domain::CaseId> {
+        let mut ids = Vec::new();
+        for opener in [
+            "coordinator",
+            "caseworker",
+            "childcare",
+            "screener",
+            "inspector",
+        ] {
+            ids.push(self.case(opener).create().await);
+        }
+        ids
+    }
+
     pub(crate) async fn user_id(&self, username: &str) -> haven_domain::UserId {
         self.haven
             .find_user(username)
@@ -266,6 +293,69 @@ impl TestApp {
             .expect("lookup")
             .expect("user exists")
             .id
+    }
+}
+
+/// A case a test makes for itself, written through core's seeder as of now.
+pub(crate) struct CaseFixture<'a> {
+    app: &'a TestApp,
+    opener: &'a str,
+    first_name: String,
+    involved: Vec<&'a str>,
+    closed: bool,
+}
+
+impl<'a> CaseFixture<'a> {
+    /// Another agency working on the case (besides the opener's, which owns it).
+    pub(crate) fn involving(mut self, agency: &'a str) -> Self {
+        self.involved.push(agency);
+        self
+    }
+
+    pub(crate) fn closed(mut self) -> Self {
+        self.closed = true;
+        self
+    }
+
+    pub(crate) async fn create(self) -> haven_domain::CaseId {
+        let h = &self.app.haven;
+        let opener = h
+            .principal_of_user(self.app.user_id(self.opener).await)
+            .await
+            .expect("opener");
+        let mut involved = Vec::new();
+        for name in &self.involved {
+            involved.push(
+                h.find_agency(name)
+                    .await
+                    .expect("lookup")
+                    .expect("agency")
+                    .id,
+            );
+        }
+        let now = h.now();
+        let mut seed = h.seeder().await.expect("seeder");
+        let id = seed
+            .case(haven_core::platform::seed::SeedCase {
+                opener,
+                record: serde_json::from_value(api_case(&self.first_name)).expect("record"),
+                opened_at: now,
+                involved,
+                events: Vec::new(),
+                perpetrators: Vec::new(),
+                notes: Vec::new(),
+                status: self.closed.then(|| haven_core::platform::seed::SeedStatus {
+                    status: haven_domain::CaseStatus::Closed,
+                    at: now,
+                    closure: Some(("Other".into(), "Closed for a test.".into())),
+                }),
+            })
+            .await
+            .expect("case");
+        seed.finish(serde_json::json!({"fixture": true}))
+            .await
+            .expect("commit");
+        id
     }
 }
 

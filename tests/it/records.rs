@@ -850,7 +850,8 @@ async fn broad_searches_count_up_to_a_thousand_and_still_page_on() {
 /// test it case by case); both give the same cases in the same order.
 #[tokio::test]
 async fn both_query_shapes_of_a_filter_agree() {
-    let app = TestApp::spawn().await;
+    // A corpus with many nationalities and kinds of exploitation: the demo's.
+    let app = TestApp::spawn_with(Default::default(), 40).await;
     let p = app
         .haven
         .principal_of_user(app.user_id("coordinator").await)

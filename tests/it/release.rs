@@ -60,7 +60,8 @@ pub(crate) fn unzip(bytes: &[u8], passphrase: Option<&str>) -> Vec<(String, Stri
 
 #[tokio::test]
 async fn analysts_get_protected_releases_and_the_coordinator_sealed_raw_rows() {
-    let app = TestApp::spawn().await;
+    // Released counts need a register with cells above the threshold: the demo's corpus.
+    let app = TestApp::spawn_with(Default::default(), 40).await;
     let cw = app.login("caseworker").await;
     let res = cw
         .open_case(&[

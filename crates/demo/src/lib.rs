@@ -2695,7 +2695,11 @@ async fn referrals(
         };
         // Consent is given on the day the referral is sent.
         let sent = t0 - days * DAY;
-        if h.at(sent).record_consent(&cw, case, &consent, &o).await.is_err() {
+        if h.at(sent)
+            .record_consent(&cw, case, &consent, &o)
+            .await
+            .is_err()
+        {
             continue;
         }
         let input = haven_core::referrals::ReferralInput {
