@@ -121,7 +121,7 @@ async fn errors_are_problem_json_and_tokens_can_be_revoked() {
 /// axum's plain text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_api_route_answers_problem_json_to_malformed_requests() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let token = app.login("coordinator").await.token().await;
     let doc: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json"))
         .await

@@ -494,7 +494,7 @@ async fn many_failures_from_one_address_are_refused_across_accounts() {
         address_max_failures: 4,
         ..Default::default()
     };
-    let app = TestApp::spawn_with(policy, 1).await;
+    let app = TestApp::spawn_with(policy, 0).await;
     let c = app.client();
     // Spraying one guess over several accounts: no single account reaches its lockout.
     for user in ["caseworker", "screener", "inspector", "analyst"] {
@@ -525,7 +525,7 @@ async fn many_failures_from_one_address_are_refused_across_accounts() {
 
 #[tokio::test]
 async fn wrong_second_factor_codes_lock_the_account_across_fresh_sign_ins() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
+    let app = TestApp::spawn().await;
     // An attacker with the password tries codes, signing in again after each couple of tries,
     // until the account locks: that must happen within the usual number of failures.
     let mut rounds = 0;
@@ -587,7 +587,7 @@ async fn wrong_second_factor_codes_lock_the_account_across_fresh_sign_ins() {
 
 #[tokio::test]
 async fn a_password_reset_revokes_api_tokens_and_keeps_the_second_factor() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
+    let app = TestApp::spawn().await;
     let token = app.login("caseworker").await.token().await;
     let c = reqwest::Client::new();
     assert_eq!(
@@ -640,7 +640,7 @@ async fn a_password_reset_revokes_api_tokens_and_keeps_the_second_factor() {
 
 #[tokio::test]
 async fn a_forged_enrolment_secret_is_refused() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
+    let app = TestApp::spawn().await;
     let s = app.login("caseworker").await; // no second factor yet: may enrol
     let code =
         haven_crypto::totp::current_code(haven_demo::DEMO_TOTP_ADMIN, haven_core::now() as u64)
@@ -662,7 +662,7 @@ async fn a_forged_enrolment_secret_is_refused() {
 
 #[tokio::test]
 async fn concurrent_guesses_cannot_outrun_the_lockout() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
+    let app = TestApp::spawn().await;
     let mut tasks = Vec::new();
     for _ in 0..16 {
         let h = app.haven.clone();

@@ -1089,7 +1089,7 @@ async fn every_role_on_every_case_route() {
 #[tokio::test]
 async fn every_role_on_every_referral_route() {
     use haven_core::Origin;
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 0).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
     let ffp = h
@@ -1330,7 +1330,7 @@ async fn every_role_on_every_referral_route() {
 /// may not write get 403; everyone else 404. Task lists are for staff who follow cases.
 #[tokio::test]
 async fn every_role_on_every_protection_route() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 0).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let cpa = app.login("childcare").await;
     let res = cpa.open_case(&[("first_name", "Matriz")]).await;
@@ -1503,7 +1503,7 @@ async fn every_role_on_every_protection_route() {
 /// the earlier access.
 #[tokio::test]
 async fn every_role_on_duplicates_across_a_boundary_and_persons_after_merges() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 0).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = haven_core::Origin::default();
     let c = reqwest::Client::new();

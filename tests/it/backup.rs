@@ -149,7 +149,7 @@ async fn kek_rotation_rewraps_keys_and_old_key_stops_working() {
 /// removed still restores: the retired table's rows and columns are dropped.
 #[tokio::test]
 async fn a_backup_of_an_earlier_version_restores() {
-    let app = TestApp::spawn_with(Policy::default(), 3).await;
+    let app = TestApp::spawn().await;
     let mut out = Vec::new();
     haven_store::dump::dump(&app.store, &mut out, |_| {})
         .await

@@ -526,7 +526,7 @@ async fn case_lifecycle_with_conflict_in_english_and_french_in_chromium() {
     if !browser_available() {
         return;
     }
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let i18n = haven_i18n::I18n::load().unwrap();
     let b = Browser::start().await;
     for (lang, first, last) in [
@@ -680,7 +680,7 @@ async fn spanish_public_report_and_screening_interview_in_chromium() {
     if !browser_available() {
         return;
     }
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let app = TestApp::spawn().await;
     let b = Browser::start().await;
 
     b.goto(&app.url("/login")).await;
@@ -808,7 +808,7 @@ async fn french_training_workshop_to_certificate_in_chromium() {
     if !browser_available() {
         return;
     }
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let app = TestApp::spawn().await;
     let b = Browser::start().await;
     b.goto(&app.url("/login")).await;
     if b.attribute("html", "lang").await != "fr" {
@@ -956,7 +956,7 @@ async fn referral_between_two_agencies_in_two_chromium_sessions() {
     if !browser_available() {
         return;
     }
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 0).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let ffp = h
         .find_agency("Food for the Poor Guyana")
@@ -1085,7 +1085,7 @@ async fn spanish_protection_journey_in_chromium() {
     if !browser_available() {
         return;
     }
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 0).await;
+    let app = TestApp::spawn().await;
     let s = app.login("childcare").await;
     let res = s.open_case(&[("first_name", "Yenny")]).await;
     let case = crate::harness::location(&res);

@@ -15,7 +15,7 @@ async fn agency_id(app: &TestApp, name: &str) -> String {
 
 #[tokio::test]
 async fn consents_are_recorded_checked_and_withdrawn() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
     let res = cw
         .open_case(&[("first_name", "Consuelo"), ("assessed_age", "15")])
@@ -181,7 +181,7 @@ async fn consents_are_recorded_checked_and_withdrawn() {
 
 #[tokio::test]
 async fn the_directory_is_searched_by_eligibility_and_kept_by_its_agency() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let app = TestApp::spawn().await;
     let provider = app.login("provider").await;
     let res = provider
         .post_form(

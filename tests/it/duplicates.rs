@@ -40,7 +40,7 @@ fn case_of(res: &reqwest::Response) -> CaseId {
 
 #[tokio::test]
 async fn possible_matches_respect_agency_boundaries() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     // Help & Shelter registers a person (the agency does not share with coordination).
     let shelter = app.login("caseworker").await;
     let res = register(&shelter, "Yanelis", "Carrasquero", "2001-05-17", false).await;
@@ -153,7 +153,7 @@ async fn possible_matches_respect_agency_boundaries() {
 /// the hidden record holds.
 #[tokio::test]
 async fn a_merge_across_a_visibility_boundary_opens_nothing() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
     let shelter = app.login("caseworker").await;
@@ -286,7 +286,7 @@ async fn a_merge_across_a_visibility_boundary_opens_nothing() {
 
 #[tokio::test]
 async fn merge_and_unmerge_keep_every_audit_event() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
     let cpa = app.login("childcare").await;

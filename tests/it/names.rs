@@ -39,7 +39,7 @@ async fn register(app: &TestApp, token: &str, first: &str, last: &str) -> reqwes
 /// registered and found, spelt as typed or transliterated.
 #[tokio::test]
 async fn names_in_any_script_register_and_are_found() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let token = app.login("caseworker").await.token().await;
     for (first, last, query) in [
         ("Stanisław", "Kowalski", "Stanislaw Kowalski"),
@@ -269,7 +269,7 @@ async fn arbitrary_names_through_every_path_of_the_server() {
 /// of one word does not bring up someone else.
 #[tokio::test]
 async fn names_written_by_ear_are_found() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let token = app.login("caseworker").await.token().await;
     let mut ids = std::collections::HashMap::new();
     for (first, last) in [

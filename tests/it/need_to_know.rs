@@ -44,7 +44,7 @@ async fn service_providers_read_no_case_file() {
 
 #[tokio::test]
 async fn the_case_page_lists_every_way_to_the_case() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
     let ffp = h
@@ -269,7 +269,7 @@ async fn notified(app: &TestApp, user: &str, kind: &str) -> Vec<Option<String>> 
 /// role.
 #[tokio::test]
 async fn administrators_never_know_a_password_and_new_case_accounts_are_announced() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let admin = app.login("admin").await;
     let shelter = app
         .haven

@@ -94,7 +94,7 @@ impl Model {
 }
 
 async fn run(ops: Vec<Op>) {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
     let mut who: BTreeMap<&str, Principal> = BTreeMap::new();

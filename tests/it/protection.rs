@@ -45,7 +45,7 @@ fn day(ts: i64) -> String {
 
 #[tokio::test]
 async fn risk_reflection_and_tasks_with_their_reminders() {
-    let app = TestApp::spawn_with(Policy::default(), 0).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
     let cw = principal(&app, "childcare").await;
@@ -374,7 +374,7 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
 
 #[tokio::test]
 async fn services_return_and_proceedings_are_recorded_and_sealed() {
-    let app = TestApp::spawn_with(Policy::default(), 0).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
     let cw = principal(&app, "childcare").await;
@@ -505,7 +505,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
 
 #[tokio::test]
 async fn the_protection_page_keeps_what_was_typed_and_answers_only_readers() {
-    let app = TestApp::spawn_with(Policy::default(), 0).await;
+    let app = TestApp::spawn().await;
     let case = cpa_case(&app, "Julia").await;
     let s = app.login("childcare").await;
     let page = s

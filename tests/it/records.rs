@@ -40,7 +40,7 @@ fn version_in(html: &str) -> String {
 
 #[tokio::test]
 async fn a_second_edit_is_refused_with_what_changed_and_nothing_is_lost() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     // The mines officer's agency consents to coordination, so the coordinator sees its cases.
     let ana = app.login("screener").await;
     let id = new_case(&ana, &edit_fields("", &[])[1..]).await;
@@ -139,7 +139,7 @@ async fn a_second_edit_is_refused_with_what_changed_and_nothing_is_lost() {
 
 #[tokio::test]
 async fn the_api_uses_etags_and_refuses_stale_or_missing_versions() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let s = app.login("caseworker").await;
     let token = s.token().await;
     let c = reqwest::Client::new();
@@ -211,7 +211,7 @@ async fn the_api_uses_etags_and_refuses_stale_or_missing_versions() {
 
 #[tokio::test]
 async fn close_reopen_assign_and_transfer_with_acceptance() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
     let id = new_case(&cw, &[("first_name", "Camila")]).await;
     let path = format!("/cases/{id}");
@@ -457,7 +457,7 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
 
 #[tokio::test]
 async fn notes_route_perpetrators_and_attachments_are_sealed_and_audited() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
     let id = new_case(&cw, &[("first_name", "Yolanda")]).await;
     let path = format!("/cases/{id}");
@@ -627,7 +627,7 @@ async fn notes_route_perpetrators_and_attachments_are_sealed_and_audited() {
 
 #[tokio::test]
 async fn previous_values_and_the_subject_access_report_are_for_case_managers_only() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let screener = app.login("screener").await;
     let id = new_case(&screener, &edit_fields("", &[])[1..]).await;
     let form = screener
@@ -693,7 +693,7 @@ async fn previous_values_and_the_subject_access_report_are_for_case_managers_onl
 
 #[tokio::test]
 async fn drafts_are_private_resumable_and_deleted_when_the_case_opens() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
     let res = cw
         .post_form(
@@ -747,7 +747,7 @@ async fn drafts_are_private_resumable_and_deleted_when_the_case_opens() {
 
 #[tokio::test]
 async fn search_by_nationality_region_exploitation_agency_and_dates() {
-    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
     new_case(
         &cw,

@@ -21,7 +21,7 @@ fn key(e: CoreError) -> &'static str {
 
 #[tokio::test]
 async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
     let app_ref = &app;
@@ -467,7 +467,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
 
 #[tokio::test]
 async fn a_referral_through_the_pages_from_case_worker_to_provider_and_back() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let app = TestApp::spawn().await;
     let ffp = app
         .haven
         .find_agency("Food for the Poor Guyana")

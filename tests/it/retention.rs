@@ -185,7 +185,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     h.verify_audit(|_, _| {}).await.unwrap();
 
     // Without a retention period nothing is touched.
-    let keep = TestApp::spawn_with(Policy::default(), 0).await;
+    let keep = TestApp::spawn().await;
     let r = keep
         .haven
         .at(now + 100 * YEAR)

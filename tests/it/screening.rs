@@ -210,7 +210,7 @@ async fn the_interview_works_as_a_plain_form_in_french() {
 
 #[tokio::test]
 async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
     let token = cw.token().await;
     let res = reqwest::Client::new()

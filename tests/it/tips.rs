@@ -19,7 +19,7 @@ async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
         tips_per_hour: 2,
         ..Default::default()
     };
-    let app = TestApp::spawn_with(policy, 5).await;
+    let app = TestApp::spawn_with(policy, 0).await;
     let before = count(&app, "SELECT COUNT(*) FROM tips").await;
     let anon = app.client();
     let page = anon
@@ -141,7 +141,7 @@ async fn api(
 #[tokio::test]
 async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assignee() {
     use reqwest::Method;
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let app = TestApp::spawn().await;
     let screener = app.login("screener").await.token().await;
     let cw_session = app.login("caseworker").await;
     let caseworker = cw_session.token().await;

@@ -9,7 +9,7 @@ use crate::harness::TestApp;
 
 #[tokio::test]
 async fn serves_https_with_secure_cookies_and_hsts() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 1).await;
+    let app = TestApp::spawn().await;
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();

@@ -59,7 +59,7 @@ async fn upload(
 
 #[tokio::test]
 async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
-    let app = TestApp::spawn_with(haven_core::Policy::default(), 5).await;
+    let app = TestApp::spawn().await;
     let t = app.login("trainer").await;
     t.post_form("/language", &[("lang", "fr")]).await;
     let page = t.get("/training").await.text().await.unwrap();
