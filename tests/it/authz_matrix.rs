@@ -29,11 +29,7 @@ fn sees_stats(r: Role) -> bool {
 }
 
 async fn visible_and_hidden(app: &TestApp, username: &str) -> (Vec<CaseId>, Vec<CaseId>) {
-    let p = app
-        .haven
-        .principal_of_user(app.user_id(username).await)
-        .await
-        .unwrap();
+    let p = app.principal(username).await;
     let mut yes = Vec::new();
     let mut no = Vec::new();
     for id in app.haven.all_case_ids().await.unwrap() {
@@ -626,11 +622,7 @@ async fn every_role_on_every_route() {
     );
 
     // A workshop (with a material) exists before any role is tried, so every role meets one.
-    let coordinator = app
-        .haven
-        .principal_of_user(app.user_id("coordinator").await)
-        .await
-        .unwrap();
+    let coordinator = app.principal("coordinator").await;
     app.haven
         .save_workshop(
             coordinator.training_manage().unwrap(),
@@ -672,11 +664,7 @@ async fn every_role_on_every_route() {
 async fn coordinator_sees_only_agencies_that_consented() {
     let app = TestApp::spawn().await;
     app.case_per_opener().await;
-    let p = app
-        .haven
-        .principal_of_user(app.user_id("coordinator").await)
-        .await
-        .unwrap();
+    let p = app.principal("coordinator").await;
     let agencies = app.haven.list_agencies().await.unwrap();
     let hs = agencies
         .iter()
@@ -717,11 +705,7 @@ async fn coordinator_sees_only_agencies_that_consented() {
 async fn an_agency_consenting_to_coordination_opens_its_cases_to_the_coordinator_at_once() {
     let app = TestApp::spawn().await;
     app.case_per_opener().await;
-    let coordinator = app
-        .haven
-        .principal_of_user(app.user_id("coordinator").await)
-        .await
-        .unwrap();
+    let coordinator = app.principal("coordinator").await;
     let hs = app
         .haven
         .find_agency("Help & Shelter")
@@ -1092,22 +1076,14 @@ async fn every_role_on_every_referral_route() {
     let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
-    let ffp = h
-        .find_agency("Food for the Poor Guyana")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let ffp = app.agency("Food for the Poor Guyana").await;
     let cw_session = app.login("caseworker").await;
     let res = cw_session.open_case(&[("first_name", "Matriz")]).await;
     let case: CaseId = location(&res)
         .trim_start_matches("/cases/")
         .parse()
         .unwrap();
-    let cw = h
-        .principal_of_user(app.user_id("caseworker").await)
-        .await
-        .unwrap();
+    let cw = app.principal("caseworker").await;
     h.record_consent(
         &cw,
         case,
@@ -1147,7 +1123,7 @@ async fn every_role_on_every_referral_route() {
     for (user, role) in USERS {
         let s = app.login(user).await;
         let token = s.token().await;
-        let p = h.principal_of_user(app.user_id(user).await).await.unwrap();
+        let p = app.principal(user).await;
         let reads_case = h.case_number(&p, case).await.is_ok();
         let recipient = p.agency_id == ffp
             && matches!(
@@ -1338,10 +1314,7 @@ async fn every_role_on_every_protection_route() {
         .trim_start_matches("/cases/")
         .parse()
         .unwrap();
-    let owner = h
-        .principal_of_user(app.user_id("childcare").await)
-        .await
-        .unwrap();
+    let owner = app.principal("childcare").await;
     let task = h
         .create_task(
             &owner,
@@ -1360,7 +1333,7 @@ async fn every_role_on_every_protection_route() {
     users.push(("childcare", Role::CaseWorker));
     for (user, role) in users {
         let s = app.login(user).await;
-        let p = h.principal_of_user(app.user_id(user).await).await.unwrap();
+        let p = app.principal(user).await;
         let reads = h.case_number(&p, case).await.is_ok();
         let writes = reads && writes_cases(role);
         let base = format!("/cases/{case}/protection");
@@ -1550,10 +1523,7 @@ async fn every_role_on_duplicates_across_a_boundary_and_persons_after_merges() {
     // The Child Care agency (coordination) registers another person twice.
     let first = register("childcare", "Kevin", "Persaud", "1980-02-02").await;
     let second = register("childcare", "Kevin", "Persaud", "1980-02-02").await;
-    let coord = h
-        .principal_of_user(app.user_id("coordinator").await)
-        .await
-        .unwrap();
+    let coord = app.principal("coordinator").await;
     let cap = coord.duplicate_review().unwrap();
     h.scan_duplicates(Some(&coord), &o).await.unwrap();
     let pairs = h.duplicate_queue(cap, "open", &o).await.unwrap();

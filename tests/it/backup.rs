@@ -39,10 +39,7 @@ async fn backup_then_restore_round_trip() {
     h.verify_audit(|_, _| {})
         .await
         .expect("restored trail verifies");
-    let p = h
-        .principal_of_user(app.user_id("caseworker").await)
-        .await
-        .unwrap();
+    let p = app.principal("caseworker").await;
     let id = case_path.trim_start_matches("/cases/").parse().unwrap();
     let view = h.open_case(&p, id, &Default::default()).await.unwrap();
     assert_eq!(view.record.person.first_name, "Backupina");
@@ -97,10 +94,7 @@ async fn kek_rotation_rewraps_keys_and_old_key_stops_working() {
         .await
         .unwrap();
     let h = Haven::new(app.store.clone(), &ring, Policy::default()).unwrap();
-    let p = h
-        .principal_of_user(app.user_id("caseworker").await)
-        .await
-        .unwrap();
+    let p = app.principal("caseworker").await;
     let cap = p.case_create().unwrap();
     let (id, _) = h
         .create_case(

@@ -958,12 +958,7 @@ async fn referral_between_two_agencies_in_two_chromium_sessions() {
     }
     let app = TestApp::spawn().await;
     let h = &app.haven;
-    let ffp = h
-        .find_agency("Food for the Poor Guyana")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let ffp = app.agency("Food for the Poor Guyana").await;
     // The case and the person's consent to referral to Food for the Poor, set up directly.
     let s = app.login("caseworker").await;
     let res = s
@@ -974,10 +969,7 @@ async fn referral_between_two_agencies_in_two_chromium_sessions() {
         ])
         .await;
     let case = crate::harness::location(&res);
-    let cw = h
-        .principal_of_user(app.user_id("caseworker").await)
-        .await
-        .unwrap();
+    let cw = app.principal("caseworker").await;
     h.record_consent(
         &cw,
         case.trim_start_matches("/cases/").parse().unwrap(),

@@ -161,7 +161,7 @@ async fn the_high_risk_figure_counts_only_open_high_risk_cases() {
         "screener",
         "inspector",
     ] {
-        let p = h.principal_of_user(app.user_id(user).await).await.unwrap();
+        let p = app.principal(user).await;
         let mut expected = 0;
         let mut visible = 0;
         for (id, risk, status) in &rows {

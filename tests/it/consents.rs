@@ -4,13 +4,7 @@
 use crate::harness::{TestApp, location};
 
 async fn agency_id(app: &TestApp, name: &str) -> String {
-    app.haven
-        .find_agency(name)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string()
+    app.agency(name).await.to_string()
 }
 
 #[tokio::test]

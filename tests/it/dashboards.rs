@@ -89,7 +89,7 @@ async fn every_dashboard_figure_is_the_count_of_the_list_it_opens() {
         let s = app.login(user).await;
         let html = s.get("/dashboard").await.text().await.unwrap();
         let figs = figures(&html);
-        let p = h.principal_of_user(app.user_id(user).await).await.unwrap();
+        let p = app.principal(user).await;
         // The cases a user may read, and those open at high or critical risk, counted here.
         let (mut readable, mut high) = (0, 0);
         if p.case_list().is_some() {

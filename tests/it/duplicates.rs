@@ -158,10 +158,7 @@ async fn a_merge_across_a_visibility_boundary_opens_nothing() {
     let o = Origin::default();
     let shelter = app.login("caseworker").await;
     let hidden_case = case_of(&register(&shelter, "Dayana", "Pestana", "2011-11-03", true).await);
-    let sh = h
-        .principal_of_user(app.user_id("caseworker").await)
-        .await
-        .unwrap();
+    let sh = app.principal("caseworker").await;
     let hidden = h.open_case(&sh, hidden_case, &o).await.unwrap().person_id;
 
     let coord = app.login("coordinator").await;
@@ -307,19 +304,13 @@ async fn merge_and_unmerge_keep_every_audit_event() {
     assert!(html.contains("Daiana Pestana") && html.contains("Dayana Pestana"));
     assert!(html.contains("family name: same"), "explained");
 
-    let cp = h
-        .principal_of_user(app.user_id("coordinator").await)
-        .await
-        .unwrap();
+    let cp = app.principal("coordinator").await;
     let cap = cp.duplicate_review().unwrap();
     let pairs = h.duplicate_queue(cap, "open", &o).await.unwrap();
     assert_eq!(pairs.len(), 1);
     let pair = &pairs[0];
     assert!(pair.mergeable);
-    let cw = h
-        .principal_of_user(app.user_id("childcare").await)
-        .await
-        .unwrap();
+    let cw = app.principal("childcare").await;
     let person_b = h.open_case(&cw, b, &o).await.unwrap().person_id;
     let person_a = h.open_case(&cw, a, &o).await.unwrap().person_id;
 

@@ -286,6 +286,18 @@ impl TestApp {
         ids
     }
 
+    /// The principal a demo user acts as.
+    pub(crate) async fn principal(&self, username: &str) -> haven_authz::Principal {
+        let id = self.user_id(username).await;
+        self.haven.principal_of_user(id).await.expect("principal")
+    }
+
+    /// The id of a demo agency, by name.
+    pub(crate) async fn agency(&self, name: &str) -> haven_domain::AgencyId {
+        let a = self.haven.find_agency(name).await.expect("lookup");
+        a.expect("agency exists").id
+    }
+
     pub(crate) async fn user_id(&self, username: &str) -> haven_domain::UserId {
         self.haven
             .find_user(username)

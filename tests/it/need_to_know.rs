@@ -7,13 +7,6 @@ use haven_domain::CaseId;
 
 use crate::harness::{TestApp, location};
 
-async fn principal(app: &TestApp, user: &str) -> haven_authz::Principal {
-    app.haven
-        .principal_of_user(app.user_id(user).await)
-        .await
-        .unwrap()
-}
-
 /// Service providers read no case file: not by a grant (there are none), not in a list. What
 /// they see of a case is a referral's shared sections, once accepted.
 #[tokio::test]
@@ -32,7 +25,7 @@ async fn service_providers_read_no_case_file() {
     assert_eq!(res.status(), 403, "no case list for providers");
     let ids = app.haven.all_case_ids().await.unwrap();
     assert!(ids.len() >= 120);
-    let p = principal(&app, "provider").await;
+    let p = app.principal("provider").await;
     for id in ids {
         assert!(
             !app.haven.may_read_case(&p, id).await.unwrap(),
@@ -47,12 +40,7 @@ async fn the_case_page_lists_every_way_to_the_case() {
     let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
-    let ffp = h
-        .find_agency("Food for the Poor Guyana")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let ffp = app.agency("Food for the Poor Guyana").await;
     let s = app.login("caseworker").await;
     let res = s.open_case(&[("first_name", "Marisol")]).await;
     let case: CaseId = location(&res)
@@ -73,7 +61,7 @@ async fn the_case_page_lists_every_way_to_the_case() {
     assert!(!html.contains("Food for the Poor Guyana, through an accepted referral"));
 
     // An accepted referral adds the provider's agency with the sections it sees.
-    let cw = principal(&app, "caseworker").await;
+    let cw = app.principal("caseworker").await;
     h.record_consent(
         &cw,
         case,
@@ -102,7 +90,7 @@ async fn the_case_page_lists_every_way_to_the_case() {
         .create_referral(&cw, case, &input, &o)
         .await
         .unwrap();
-    let provider = principal(&app, "provider").await;
+    let provider = app.principal("provider").await;
     h.at(t0 + 60)
         .decide_referral(&provider, &id, Decision::Accept, &o)
         .await
@@ -203,7 +191,7 @@ async fn match_checks_are_limited_audited_and_alerted() {
     assert_eq!(res.status(), 200);
 
     // The coordinator is told once, naming the user.
-    let coord = principal(&app, "coordinator").await;
+    let coord = app.principal("coordinator").await;
     let list = app.haven.notifications(&coord, 50).await.unwrap();
     let alerts: Vec<_> = list
         .iter()
@@ -252,7 +240,7 @@ fn code_in(html: &str) -> String {
 }
 
 async fn notified(app: &TestApp, user: &str, kind: &str) -> Vec<Option<String>> {
-    let p = principal(app, user).await;
+    let p = app.principal(user).await;
     app.haven
         .notifications(&p, 100)
         .await
@@ -271,14 +259,7 @@ async fn notified(app: &TestApp, user: &str, kind: &str) -> Vec<Option<String>> 
 async fn administrators_never_know_a_password_and_new_case_accounts_are_announced() {
     let app = TestApp::spawn().await;
     let admin = app.login("admin").await;
-    let shelter = app
-        .haven
-        .find_agency("Help & Shelter")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string();
+    let shelter = app.agency("Help & Shelter").await.to_string();
     let page = admin.get("/admin/users").await.text().await.unwrap();
     assert!(!page.contains("name=\"password\""), "no password to choose");
     let form = [
@@ -427,10 +408,7 @@ async fn administrators_never_know_a_password_and_new_case_accounts_are_announce
         )
         .await;
     assert_eq!(res.status(), 422);
-    assert_eq!(
-        principal(&app, "admin").await.role,
-        haven_domain::Role::Admin
-    );
+    assert_eq!(app.principal("admin").await.role, haven_domain::Role::Admin);
     // Another account's role change is confirmed, audited with both users and announced.
     let trainer = app.user_id("trainer").await;
     let res = admin

@@ -99,15 +99,11 @@ async fn run(ops: Vec<Op>) {
     let o = Origin::default();
     let mut who: BTreeMap<&str, Principal> = BTreeMap::new();
     for u in USERS {
-        who.insert(u, h.principal_of_user(app.user_id(u).await).await.unwrap());
+        who.insert(u, app.principal(u).await);
     }
-    let agency = |name: &str| {
-        let name = name.to_string();
-        async move { h.find_agency(&name).await.unwrap().unwrap().id }
-    };
-    let shelter = agency("Help & Shelter").await;
-    let cpa = agency("Child Care and Protection Agency").await;
-    let ffp = agency("Food for the Poor Guyana").await;
+    let shelter = app.agency("Help & Shelter").await;
+    let cpa = app.agency("Child Care and Protection Agency").await;
+    let ffp = app.agency("Food for the Poor Guyana").await;
     let home = who["coordinator"].agency_id;
     let mut m = Model::default();
     for a in h.list_agencies().await.unwrap() {

@@ -30,18 +30,8 @@ async fn setup(mail: bool) -> Setup {
     )
     .await;
     let h = &app.haven;
-    let ffp = h
-        .find_agency("Food for the Poor Guyana")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let cpa = h
-        .find_agency("Child Care and Protection Agency")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let ffp = app.agency("Food for the Poor Guyana").await;
+    let cpa = app.agency("Child Care and Protection Agency").await;
     let s = app.login("caseworker").await;
     let res = s
         .open_case(&[
@@ -54,7 +44,7 @@ async fn setup(mail: bool) -> Setup {
         .trim_start_matches("/cases/")
         .parse()
         .unwrap();
-    let cw = principal(&app, "caseworker").await;
+    let cw = app.principal("caseworker").await;
     h.record_consent(
         &cw,
         case,
@@ -76,13 +66,6 @@ async fn setup(mail: bool) -> Setup {
     }
 }
 
-async fn principal(app: &TestApp, user: &str) -> haven_authz::Principal {
-    app.haven
-        .principal_of_user(app.user_id(user).await)
-        .await
-        .unwrap()
-}
-
 fn referral(to: AgencyId, urgency: &str) -> ReferralInput {
     ReferralInput {
         to_agency_id: to.to_string(),
@@ -96,7 +79,7 @@ fn referral(to: AgencyId, urgency: &str) -> ReferralInput {
 }
 
 async fn kinds(app: &TestApp, user: &str) -> Vec<String> {
-    let p = principal(app, user).await;
+    let p = app.principal(user).await;
     app.haven
         .notifications(&p, 100)
         .await
@@ -150,8 +133,8 @@ async fn referral_moves_notify_the_other_side_in_app_and_by_mail_without_persona
     let Setup { app, case, ffp, .. } = setup(true).await;
     let h = &app.haven;
     let o = Origin::default();
-    let cw = principal(&app, "caseworker").await;
-    let provider = principal(&app, "provider").await;
+    let cw = app.principal("caseworker").await;
+    let provider = app.principal("provider").await;
     let sink = SmtpSink::start().await;
     let mailer = SmtpMailer::new(&sink.url(), "Haven <haven@haven.example>").unwrap();
     let i18n = haven_i18n::I18n::load().unwrap();
@@ -280,7 +263,7 @@ async fn referral_moves_notify_the_other_side_in_app_and_by_mail_without_persona
 async fn the_outbox_retries_a_refused_message_and_gives_up_in_the_end() {
     let Setup { app, case, ffp, .. } = setup(true).await;
     let h = &app.haven;
-    let cw = principal(&app, "caseworker").await;
+    let cw = app.principal("caseworker").await;
     let sink = SmtpSink::start().await;
     let mailer = SmtpMailer::new(&sink.url(), "haven@haven.example").unwrap();
     let i18n = haven_i18n::I18n::load().unwrap();
@@ -380,7 +363,7 @@ async fn the_outbox_retries_a_refused_message_and_gives_up_in_the_end() {
         ffp,
         ..
     } = setup(false).await;
-    let cw = principal(&quiet, "caseworker").await;
+    let cw = quiet.principal("caseworker").await;
     quiet
         .haven
         .at(t0)
@@ -395,7 +378,7 @@ async fn the_outbox_retries_a_refused_message_and_gives_up_in_the_end() {
 async fn overdue_referrals_are_reminded_once_with_a_controllable_clock() {
     let Setup { app, case, ffp, .. } = setup(true).await;
     let h = &app.haven;
-    let cw = principal(&app, "caseworker").await;
+    let cw = app.principal("caseworker").await;
     let t0 = haven_core::now();
     let id = h
         .at(t0)
@@ -440,7 +423,7 @@ async fn overdue_referrals_are_reminded_once_with_a_controllable_clock() {
         .unwrap();
     assert!(dash.contains("One referral is overdue"), "{dash}");
     // An answered referral is not overdue.
-    let provider = principal(&app, "provider").await;
+    let provider = app.principal("provider").await;
     h.at(t0)
         .decide_referral(&provider, &id, Decision::Accept, &Origin::default())
         .await
@@ -465,8 +448,8 @@ async fn a_declined_referral_is_redirected_under_the_new_agencys_consent() {
     } = setup(false).await;
     let h = &app.haven;
     let o = Origin::default();
-    let cw = principal(&app, "caseworker").await;
-    let provider = principal(&app, "provider").await;
+    let cw = app.principal("caseworker").await;
+    let provider = app.principal("provider").await;
     let t0 = haven_core::now();
     let mut input = referral(ffp, "within_24h");
     // Named person: only they are told.
@@ -595,7 +578,7 @@ async fn a_declined_referral_is_redirected_under_the_new_agencys_consent() {
 async fn the_printable_referral_holds_the_shared_sections_and_the_consent_only() {
     let Setup { app, case, ffp, .. } = setup(false).await;
     let h = &app.haven;
-    let cw = principal(&app, "caseworker").await;
+    let cw = app.principal("caseworker").await;
     let id = h
         .create_referral(&cw, case, &referral(ffp, "routine"), &Origin::default())
         .await

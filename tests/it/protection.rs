@@ -19,13 +19,6 @@ fn key(e: CoreError) -> &'static str {
     }
 }
 
-async fn principal(app: &TestApp, user: &str) -> haven_authz::Principal {
-    app.haven
-        .principal_of_user(app.user_id(user).await)
-        .await
-        .unwrap()
-}
-
 /// A case of the child-protection agency (which shares its cases with the coordinator).
 async fn cpa_case(app: &TestApp, name: &str) -> CaseId {
     let s = app.login("childcare").await;
@@ -48,7 +41,7 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
-    let cw = principal(&app, "childcare").await;
+    let cw = app.principal("childcare").await;
     let case = cpa_case(&app, "Rosa").await;
 
     // Risk: high needs a safety plan; the overall level is not below an area's.
@@ -195,12 +188,12 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     assert_eq!(mine.len(), 2);
     assert!(mine[0].overdue && !mine[1].overdue);
     assert_eq!(mine[0].title, "Home visit with the interpreter");
-    let coordinator = principal(&app, "coordinator").await;
+    let coordinator = app.principal("coordinator").await;
     let overdue = h.overdue_tasks(&coordinator, &o).await.unwrap();
     assert_eq!(overdue.len(), 1, "the coordinator's overdue view");
     assert_eq!(overdue[0].id, late);
     assert!(
-        h.overdue_tasks(&principal(&app, "analyst").await, &o)
+        h.overdue_tasks(&app.principal("analyst").await, &o)
             .await
             .is_err()
     );
@@ -239,7 +232,7 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
         .unwrap();
     assert!(h.my_tasks(&cw, &o).await.unwrap().is_empty());
     // Outsiders neither see nor touch the tasks.
-    let outsider = principal(&app, "caseworker").await;
+    let outsider = app.principal("caseworker").await;
     assert_eq!(
         key(h
             .at(t0)
@@ -266,8 +259,8 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
     .await;
     let h = &app.haven;
     let o = Origin::default();
-    let cw = principal(&app, "childcare").await;
-    let coordinator = principal(&app, "coordinator").await;
+    let cw = app.principal("childcare").await;
+    let coordinator = app.principal("coordinator").await;
     let case = cpa_case(&app, "Lucía").await;
     let plan = |version: i64| PlanInput {
         goals: vec![
@@ -377,7 +370,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
     let app = TestApp::spawn().await;
     let h = &app.haven;
     let o = Origin::default();
-    let cw = principal(&app, "childcare").await;
+    let cw = app.principal("childcare").await;
     let case = cpa_case(&app, "Ana").await;
 
     // A service recorded by hand: a provider outside Haven, a cost, the person's consent.

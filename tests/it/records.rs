@@ -852,11 +852,7 @@ async fn broad_searches_count_up_to_a_thousand_and_still_page_on() {
 async fn both_query_shapes_of_a_filter_agree() {
     // A corpus with many nationalities and kinds of exploitation: the demo's.
     let app = TestApp::spawn_with(Default::default(), 40).await;
-    let p = app
-        .haven
-        .principal_of_user(app.user_id("coordinator").await)
-        .await
-        .unwrap();
+    let p = app.principal("coordinator").await;
     let scope = *p.case_list().unwrap().scope();
     let mut conn = app.store.pool().acquire().await.unwrap();
     let mut compared = 0;

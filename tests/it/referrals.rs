@@ -25,23 +25,12 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     let h = &app.haven;
     let o = Origin::default();
     let app_ref = &app;
-    let p = |u: &'static str| async move {
-        app_ref
-            .haven
-            .principal_of_user(app_ref.user_id(u).await)
-            .await
-            .unwrap()
-    };
+    let p = |u: &'static str| async move { app_ref.principal(u).await };
     let cw = p("caseworker").await;
     let provider = p("provider").await;
     let coordinator = p("coordinator").await;
     let outsider = p("screener").await;
-    let ffp = h
-        .find_agency("Food for the Poor Guyana")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let ffp = app.agency("Food for the Poor Guyana").await;
 
     let s = app.login("caseworker").await;
     let res = s
@@ -468,14 +457,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
 #[tokio::test]
 async fn a_referral_through_the_pages_from_case_worker_to_provider_and_back() {
     let app = TestApp::spawn().await;
-    let ffp = app
-        .haven
-        .find_agency("Food for the Poor Guyana")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string();
+    let ffp = app.agency("Food for the Poor Guyana").await.to_string();
     let cw = app.login("caseworker").await;
     let res = cw
         .open_case(&[

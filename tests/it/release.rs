@@ -180,11 +180,7 @@ async fn analysts_get_protected_releases_and_the_coordinator_sealed_raw_rows() {
     let files = unzip(&bytes, Some(pass));
     let csv = &files[0].1;
     // One row per case the coordinator may see, none of the others.
-    let p = app
-        .haven
-        .principal_of_user(app.user_id("coordinator").await)
-        .await
-        .unwrap();
+    let p = app.principal("coordinator").await;
     let mut visible = 0;
     for id in app.haven.all_case_ids().await.unwrap() {
         if app.haven.may_read_case(&p, id).await.unwrap() {

@@ -24,10 +24,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     let h = &app.haven;
     let o = Origin::default();
     let s = app.login("childcare").await;
-    let cw = h
-        .principal_of_user(app.user_id("childcare").await)
-        .await
-        .unwrap();
+    let cw = app.principal("childcare").await;
     let open_case = |first: &'static str, summary: &'static str| {
         let s = &s;
         async move {

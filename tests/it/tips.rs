@@ -326,10 +326,7 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
     let (id2, _) = app
         .haven
         .record_hotline_tip(
-            &app.haven
-                .principal_of_user(app.user_id("screener").await)
-                .await
-                .unwrap(),
+            &app.principal("screener").await,
             haven_core::tips::TipInput {
                 what: "Unclear call about a farm".into(),
                 ..Default::default()
