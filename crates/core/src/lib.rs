@@ -207,6 +207,18 @@ impl Haven {
         &self.audit
     }
 
+    /// Records `event` by `actor` in `conn`, the transaction of the change it describes, at the
+    /// clock's time: the event commits with the change or not at all.
+    pub(crate) async fn audit(
+        &self,
+        conn: &mut haven_store::Conn,
+        actor: &Actor,
+        event: haven_audit::Event,
+    ) -> Result<()> {
+        haven_audit::record(conn, &self.audit, actor, event, self.now()).await?;
+        Ok(())
+    }
+
     /// Records the audit event of a read, in its own short write transaction, after the read and
     /// before anything is returned: no read reaches a user unless its event is committed. (Changes
     /// record their event inside their own transaction instead.) Keeping reads out of the write

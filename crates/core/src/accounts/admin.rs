@@ -204,12 +204,10 @@ impl Haven {
             haven_store::StoreError::Duplicate(_) => CoreError::invalid("name", "error-duplicate"),
             e => e.into(),
         })?;
-        haven_audit::record(
+        self.audit(
             &mut tx,
-            self.audit_keys(),
             &by.actor(origin),
             Event::new(Action::AgencyCreated).target("agency", row.id),
-            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -233,14 +231,7 @@ impl Haven {
         let ev = Event::new(Action::AgencyUpdated)
             .target("agency", id)
             .details(serde_json::json!({"coordination_consent": consent}));
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
-            &by.actor(origin),
-            ev,
-            self.now(),
-        )
-        .await?;
+        self.audit(&mut tx, &by.actor(origin), ev).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -612,12 +603,10 @@ impl Haven {
         } else {
             Action::UserEnabled
         };
-        haven_audit::record(
+        self.audit(
             &mut tx,
-            self.audit_keys(),
             &by.actor(origin),
             Event::new(action).target("user", id),
-            self.now(),
         )
         .await?;
         tx.commit().await?;

@@ -84,7 +84,7 @@ pub struct Enrolment {
 
 impl Haven {
     async fn record(&self, conn: &mut Conn, actor: &Actor, event: Event) -> Result<()> {
-        haven_audit::record(conn, self.audit_keys(), actor, event, self.now()).await?;
+        self.audit(conn, actor, event).await?;
         Ok(())
     }
 

@@ -29,14 +29,8 @@ impl Haven {
         let ev = Event::new(Action::UserEmailChanged)
             .target("user", s.principal.user_id)
             .details(serde_json::json!({"email": if email.is_some() { "set" } else { "cleared" }}));
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
-            &actor(&s.principal, origin),
-            ev,
-            self.now(),
-        )
-        .await?;
+        self.audit(&mut tx, &actor(&s.principal, origin), ev)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -78,12 +72,10 @@ impl Haven {
             .bind(&s.token_hash)
             .execute(&mut *tx)
             .await?;
-        haven_audit::record(
+        self.audit(
             &mut tx,
-            self.audit_keys(),
             &actor(&s.principal, origin),
             Event::new(Action::PasswordChanged).target("user", user.id),
-            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -150,12 +142,10 @@ impl Haven {
         if !tokens::revoke(&mut tx, id, s.principal.user_id).await? {
             return Err(CoreError::NotFound);
         }
-        haven_audit::record(
+        self.audit(
             &mut tx,
-            self.audit_keys(),
             &actor(&s.principal, origin),
             Event::new(Action::TokenRevoked).target("token", id),
-            self.now(),
         )
         .await?;
         tx.commit().await?;

@@ -479,14 +479,7 @@ impl Haven {
             .insert_record(&mut tx, p.agency_id, p.user_id, &record, self.now())
             .await?;
         let ev = Event::new(Action::CaseCreated).target("case", case_id);
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
-            &actor(p, origin),
-            ev,
-            self.now(),
-        )
-        .await?;
+        self.audit(&mut tx, &actor(p, origin), ev).await?;
         // A draft of this user opened from a screening brings the screening to the new case.
         if let Some(d) = from_draft
             && case_parts::delete_draft(&mut tx, p.user_id, d).await?
@@ -495,14 +488,7 @@ impl Haven {
                 let ev = Event::new(Action::ScreeningLinked)
                     .target("screening", &sid)
                     .details(serde_json::json!({"case_id": case_id.to_string()}));
-                haven_audit::record(
-                    &mut tx,
-                    self.audit_keys(),
-                    &actor(p, origin),
-                    ev,
-                    self.now(),
-                )
-                .await?;
+                self.audit(&mut tx, &actor(p, origin), ev).await?;
             }
         }
         tx.commit().await?;

@@ -150,14 +150,7 @@ impl Haven {
             let ev = Event::new(Action::CaseEditConflict)
                 .outcome("refused")
                 .target("person", id);
-            haven_audit::record(
-                &mut tx,
-                self.audit_keys(),
-                &actor(p, origin),
-                ev,
-                self.now(),
-            )
-            .await?;
+            self.audit(&mut tx, &actor(p, origin), ev).await?;
             tx.commit().await?;
             return Err(CoreError::Conflict(Vec::new()));
         }

@@ -475,14 +475,7 @@ impl Haven {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::DraftDeleted).details(serde_json::json!({"draft_id": id}));
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
-            &actor(p, origin),
-            ev,
-            self.now(),
-        )
-        .await?;
+        self.audit(&mut tx, &actor(p, origin), ev).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -597,12 +597,12 @@ impl Haven {
         let ev = Event::new(Action::PersonMerged)
             .target("person", keep)
             .details(details.clone());
-        haven_audit::record(&mut tx, self.audit_keys(), &who, ev, self.now()).await?;
+        self.audit(&mut tx, &who, ev).await?;
         for c in &moved {
             let ev = Event::new(Action::PersonMerged)
                 .target("case", c)
                 .details(details.clone());
-            haven_audit::record(&mut tx, self.audit_keys(), &who, ev, self.now()).await?;
+            self.audit(&mut tx, &who, ev).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -648,12 +648,12 @@ impl Haven {
         let ev = Event::new(Action::PersonUnmerged)
             .target("person", gone)
             .details(details.clone());
-        haven_audit::record(&mut tx, self.audit_keys(), &who, ev, self.now()).await?;
+        self.audit(&mut tx, &who, ev).await?;
         for c in &moved {
             let ev = Event::new(Action::PersonUnmerged)
                 .target("case", c)
                 .details(details.clone());
-            haven_audit::record(&mut tx, self.audit_keys(), &who, ev, self.now()).await?;
+            self.audit(&mut tx, &who, ev).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -683,14 +683,7 @@ impl Haven {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
         let ev = Event::new(Action::DuplicateDismissed).details(serde_json::json!({"pair": id}));
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
-            &actor(p, origin),
-            ev,
-            self.now(),
-        )
-        .await?;
+        self.audit(&mut tx, &actor(p, origin), ev).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -710,14 +703,7 @@ impl Haven {
         let ev = Event::new(Action::DuplicateDismissed)
             .outcome("reopened")
             .details(serde_json::json!({"pair": id}));
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
-            &actor(p, origin),
-            ev,
-            self.now(),
-        )
-        .await?;
+        self.audit(&mut tx, &actor(p, origin), ev).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -117,7 +117,7 @@ impl Haven {
         settings::set(&mut tx, TRAINEE_CURSOR, "").await?;
         let ev = Event::new(Action::NamesReindexed)
             .details(serde_json::json!({"records": done, "version": INDEX_VERSION}));
-        haven_audit::record(&mut tx, self.audit_keys(), &Actor::system(), ev, self.now()).await?;
+        self.audit(&mut tx, &Actor::system(), ev).await?;
         tx.commit().await?;
         Ok(done)
     }

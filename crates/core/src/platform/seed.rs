@@ -327,8 +327,7 @@ impl Seeder<'_> {
     /// Commits everything, with one audit event saying what was loaded.
     pub async fn finish(mut self, details: serde_json::Value) -> Result<()> {
         let ev = Event::new(Action::DemoLoaded).details(details);
-        let now = self.h.now();
-        haven_audit::record(&mut self.tx, self.h.audit_keys(), &Actor::system(), ev, now).await?;
+        self.h.audit(&mut self.tx, &Actor::system(), ev).await?;
         self.tx.commit().await?;
         Ok(())
     }

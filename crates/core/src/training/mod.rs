@@ -406,7 +406,7 @@ impl Haven {
         who: &Actor,
         ev: Event,
     ) -> Result<()> {
-        haven_audit::record(conn, self.audit_keys(), who, ev, self.now()).await?;
+        self.audit(conn, who, ev).await?;
         Ok(())
     }
 
