@@ -104,15 +104,7 @@ async fn errors_are_problem_json_and_tokens_can_be_revoked() {
         .unwrap();
     s.post_form(&format!("/account/tokens/{tid}/revoke"), &[])
         .await;
-    assert_eq!(
-        c.get(app.url("/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(app.api_get(&token, "/me").await.status(), 401);
 }
 
 /// Every route of the OpenAPI document answers malformed requests with an RFC 9457 problem

@@ -29,13 +29,12 @@ async fn reads_of_cases_are_audited_in_the_trail() {
     let html = s.get("/cases").await.text().await.unwrap();
     let id = crate::harness::first_case_id(&html);
     assert_eq!(s.get(&format!("/cases/{id}")).await.status(), 200);
-    let viewed: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed' AND target_id = $1",
-    )
-    .bind(&id)
-    .fetch_one(app.store.pool())
-    .await
-    .unwrap();
+    let viewed = app
+        .count_of(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed' AND target_id = $1",
+            &id,
+        )
+        .await;
     assert_eq!(viewed, 1);
     // Searching by name is audited without the searched name.
     s.post_form("/cases/search", &[("name", "Quetzalcoatl")])
@@ -50,13 +49,10 @@ async fn reads_of_cases_are_audited_in_the_trail() {
     // A denied read is recorded too.
     let other = app.login("inspector").await;
     assert_eq!(other.get(&format!("/cases/{id}")).await.status(), 404);
-    let denied: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'case.access_denied' AND target_id = $1",
-    )
-    .bind(&id)
-    .fetch_one(app.store.pool())
-    .await
-    .unwrap();
+    let denied = app.count_of(
+"SELECT COUNT(*) FROM audit_events WHERE action = 'case.access_denied' AND target_id = $1",
+&id,
+).await;
     assert_eq!(denied, 1);
     assert!(verify(&app).await.is_ok());
 }
@@ -144,10 +140,7 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
         t.await.unwrap();
     }
     let report = verify(&app).await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let n = app.count("SELECT COUNT(*) FROM audit_events").await;
     assert_eq!(report.events, n);
 }
 
@@ -169,11 +162,7 @@ async fn auditors_read_filter_and_export_the_trail() {
     let body = csv.text().await.unwrap();
     assert!(body.starts_with("seq,at,"));
     assert!(body.contains("\"demo.loaded\""));
-    let exported: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'audit.exported'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let exported = app.audit_count("audit.exported").await;
     assert_eq!(exported, 1);
 }
 

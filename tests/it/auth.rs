@@ -82,11 +82,7 @@ async fn repeated_failures_lock_the_account_from_that_address_only() {
         try_login(&app, &c, "screener", PASSWORD).await.status(),
         401
     );
-    let locked: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'login.locked'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let locked = app.audit_count("login.locked").await;
     assert_eq!(locked, 1);
     // The real user, elsewhere, is not locked out by someone else's failures.
     let elsewhere = haven_core::Origin {
@@ -307,10 +303,7 @@ async fn idle_and_absolute_session_limits_end_sessions() {
         .await
         .unwrap();
     assert_eq!(location(&s.get("/dashboard").await), "/login");
-    let gone: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let gone = app.count("SELECT COUNT(*) FROM sessions").await;
     assert_eq!(gone, 0, "expired sessions are deleted");
 
     // Sessions never presented again are removed by the periodic purge.
@@ -502,12 +495,7 @@ async fn many_failures_from_one_address_are_refused_across_accounts() {
     }
     // The address is now refused, even with a right password, with the usual answer.
     assert_eq!(try_login(&app, &c, "trainer", PASSWORD).await.status(), 401);
-    let throttled: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'login.failed' AND details LIKE '%address_throttled%'",
-    )
-    .fetch_one(app.store.pool())
-    .await
-    .unwrap();
+    let throttled = app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'login.failed' AND details LIKE '%address_throttled%'").await;
     assert_eq!(throttled, 1);
     // Once the window has passed (simulated), sign-in works again.
     sqlx::query("UPDATE login_failures SET at = at - 3600")
@@ -515,10 +503,7 @@ async fn many_failures_from_one_address_are_refused_across_accounts() {
         .await
         .unwrap();
     app.haven.purge_expired_sessions().await.unwrap();
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let left = app.count("SELECT COUNT(*) FROM login_failures").await;
     assert_eq!(left, 0, "old failures are purged");
     assert_eq!(try_login(&app, &c, "trainer", PASSWORD).await.status(), 303);
 }
@@ -589,16 +574,7 @@ async fn wrong_second_factor_codes_lock_the_account_across_fresh_sign_ins() {
 async fn a_password_reset_revokes_api_tokens_and_keeps_the_second_factor() {
     let app = TestApp::spawn().await;
     let token = app.login("caseworker").await.token().await;
-    let c = reqwest::Client::new();
-    assert_eq!(
-        c.get(app.url("/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.api_get(&token, "/me").await.status(), 200);
     let admin = app.login("admin").await;
     let target = app.user_id("caseworker").await;
     assert_eq!(
@@ -611,15 +587,7 @@ async fn a_password_reset_revokes_api_tokens_and_keeps_the_second_factor() {
             .status(),
         200
     );
-    assert_eq!(
-        c.get(app.url("/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(app.api_get(&token, "/me").await.status(), 401);
     // An administrator's reset does not remove someone's second factor.
     let coord = app.user_id("coordinator").await;
     admin
@@ -681,11 +649,6 @@ async fn concurrent_guesses_cannot_outrun_the_lockout() {
         assert!(!t.await.unwrap());
     }
     // Only as many guesses as the threshold were actually checked; the rest found the lock.
-    let checked: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'login.failed' AND details LIKE '%wrong_password%'",
-    )
-    .fetch_one(app.store.pool())
-    .await
-    .unwrap();
+    let checked = app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'login.failed' AND details LIKE '%wrong_password%'").await;
     assert_eq!(checked, haven_core::Policy::default().lockout_threshold);
 }

@@ -322,19 +322,13 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
                 "{user} POST {path}"
             );
         }
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", s.csrf.clone())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(b"matrix slides".to_vec()).file_name("m.txt"),
-            );
         let res = s
-            .client
-            .post(app.url(&format!("/training/{w}/materials")))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+            .upload(
+                &format!("/training/{w}/materials"),
+                "m.txt",
+                b"matrix slides".to_vec(),
+            )
+            .await;
         assert_eq!(
             res.status().as_u16(),
             expect(303, manages_training(role), 403),
@@ -541,12 +535,9 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
         let mut listed = Vec::new();
         let mut page = 1;
         loop {
-            let body: serde_json::Value = c
-                .get(app.url(&format!("/api/v1/cases?page={page}")))
-                .bearer_auth(token)
-                .send()
+            let body: serde_json::Value = app
+                .api_get(token, &format!("/cases?page={page}"))
                 .await
-                .unwrap()
                 .json()
                 .await
                 .unwrap();
@@ -742,13 +733,12 @@ async fn an_agency_consenting_to_coordination_opens_its_cases_to_the_coordinator
             .collect::<String>()
     );
     assert!(app.haven.may_read_case(&coordinator, id).await.unwrap());
-    let audited: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'agency.updated' AND target_id = $1",
-    )
-    .bind(hs.id.to_string())
-    .fetch_one(app.store.pool())
-    .await
-    .unwrap();
+    let audited = app
+        .count_of(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'agency.updated' AND target_id = $1",
+            &hs.id.to_string(),
+        )
+        .await;
     assert_eq!(audited, 1);
     // Nobody else may change it.
     let cw = app.login("caseworker").await;
@@ -871,14 +861,13 @@ async fn every_role_on_every_case_route() {
             let may_assign =
                 *role == Role::Coordinator || (*role == Role::CaseWorker && owner == my_agency);
             // A transfer already waiting (asked by an earlier role) makes another one a 422.
-            let transfer_waiting: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM case_transfers WHERE case_id = $1 \
+            let transfer_waiting = app
+                .count_of(
+                    "SELECT COUNT(*) FROM case_transfers WHERE case_id = $1 \
                  AND status IN ('pending', 'awaiting_approval')",
-            )
-            .bind(id.to_string())
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+                    &id.to_string(),
+                )
+                .await;
             let posts: Vec<Post> = vec![
                 (
                     format!("{base}/notes"),
@@ -984,19 +973,13 @@ async fn every_role_on_every_case_route() {
                 write(303),
                 "{user} POST reopen"
             );
-            let form = reqwest::multipart::Form::new()
-                .text("csrf", s.csrf.clone())
-                .part(
-                    "file",
-                    reqwest::multipart::Part::bytes(b"plain text note".to_vec()).file_name("n.txt"),
-                );
             let up = s
-                .client
-                .post(app.url(&format!("{base}/attachments")))
-                .multipart(form)
-                .send()
+                .upload(
+                    &format!("{base}/attachments"),
+                    "n.txt",
+                    b"plain text note".to_vec(),
+                )
                 .await
-                .unwrap()
                 .status()
                 .as_u16();
             assert_eq!(up, write(303), "{user} POST attachment");
@@ -1078,25 +1061,9 @@ async fn every_role_on_every_referral_route() {
     let o = Origin::default();
     let ffp = app.agency("Food for the Poor Guyana").await;
     let cw_session = app.login("caseworker").await;
-    let res = cw_session.open_case(&[("first_name", "Matriz")]).await;
-    let case: CaseId = location(&res)
-        .trim_start_matches("/cases/")
-        .parse()
-        .unwrap();
+    let case = cw_session.new_case(&[("first_name", "Matriz")]).await;
     let cw = app.principal("caseworker").await;
-    h.record_consent(
-        &cw,
-        case,
-        &haven_core::consents::ConsentInput {
-            purpose: "referral".into(),
-            agency_id: ffp.to_string(),
-            given_by: "person".into(),
-            ..Default::default()
-        },
-        &o,
-    )
-    .await
-    .unwrap();
+    app.consent_to_referral(&cw, case, ffp).await;
     let referral = h
         .create_referral(
             &cw,
@@ -1309,11 +1276,7 @@ async fn every_role_on_every_protection_route() {
     let app = TestApp::spawn().await;
     let h = &app.haven;
     let cpa = app.login("childcare").await;
-    let res = cpa.open_case(&[("first_name", "Matriz")]).await;
-    let case: CaseId = location(&res)
-        .trim_start_matches("/cases/")
-        .parse()
-        .unwrap();
+    let case = cpa.new_case(&[("first_name", "Matriz")]).await;
     let owner = app.principal("childcare").await;
     let task = h
         .create_task(

@@ -714,11 +714,9 @@ async fn spanish_public_report_and_screening_interview_in_chromium() {
     let reference = b.text("#reference").await;
     assert!(reference.starts_with("T-"), "{reference}");
     assert!(b.title().await.starts_with("Gracias"));
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tips WHERE reference = $1")
-        .bind(&reference)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let stored = app
+        .count_of("SELECT COUNT(*) FROM tips WHERE reference = $1", &reference)
+        .await;
     assert_eq!(stored, 1);
 
     // The screener's interview.
@@ -957,32 +955,19 @@ async fn referral_between_two_agencies_in_two_chromium_sessions() {
         return;
     }
     let app = TestApp::spawn().await;
-    let h = &app.haven;
     let ffp = app.agency("Food for the Poor Guyana").await;
     // The case and the person's consent to referral to Food for the Poor, set up directly.
     let s = app.login("caseworker").await;
-    let res = s
-        .open_case(&[
+    let id = s
+        .new_case(&[
             ("first_name", "Marisol"),
             ("second_name", "Quintero"),
             ("mobile_phone", "+592 611 2222"),
         ])
         .await;
-    let case = crate::harness::location(&res);
+    let case = format!("/cases/{id}");
     let cw = app.principal("caseworker").await;
-    h.record_consent(
-        &cw,
-        case.trim_start_matches("/cases/").parse().unwrap(),
-        &haven_core::consents::ConsentInput {
-            purpose: "referral".into(),
-            agency_id: ffp.to_string(),
-            given_by: "person".into(),
-            ..Default::default()
-        },
-        &haven_core::Origin::default(),
-    )
-    .await
-    .unwrap();
+    app.consent_to_referral(&cw, id, ffp).await;
 
     let a = Browser::start().await;
     sign_in(&a, &app, "caseworker").await;

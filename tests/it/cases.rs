@@ -22,10 +22,7 @@ async fn invalid_input_keeps_what_was_typed_and_explains_in_the_users_language()
         html.contains("Este campo es obligatorio"),
         "error in Spanish"
     );
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let count = app.count("SELECT COUNT(*) FROM persons").await;
     let ok = s
         .open_case(&[
             ("first_name", "Ana"),
@@ -35,10 +32,7 @@ async fn invalid_input_keeps_what_was_typed_and_explains_in_the_users_language()
         ])
         .await;
     assert_eq!(ok.status(), 303);
-    let count2: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let count2 = app.count("SELECT COUNT(*) FROM persons").await;
     assert_eq!(count2, count + 1);
     let page = s.get(&location(&ok)).await.text().await.unwrap();
     assert!(

@@ -1,23 +1,17 @@
 //! Consent records on a case (per purpose and organisation, guardian for a child, expiry,
 //! withdrawal) and the service directory (publish, search by eligibility and from a case,
 //! capacity and its age, CSV export, who may change what).
-use crate::harness::{TestApp, location};
-
-async fn agency_id(app: &TestApp, name: &str) -> String {
-    app.agency(name).await.to_string()
-}
+use crate::harness::TestApp;
 
 #[tokio::test]
 async fn consents_are_recorded_checked_and_withdrawn() {
     let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
-    let res = cw
-        .open_case(&[("first_name", "Consuelo"), ("assessed_age", "15")])
+    let id = cw
+        .new_case(&[("first_name", "Consuelo"), ("assessed_age", "15")])
         .await;
-    assert_eq!(res.status(), 303);
-    let case = location(&res).trim_start_matches("/cases/").to_string();
-    let id: haven_domain::CaseId = case.parse().unwrap();
-    let shelter = agency_id(&app, "Food for the Poor Guyana").await;
+    let case = id.to_string();
+    let shelter = app.agency("Food for the Poor Guyana").await.to_string();
 
     // A referral consent must name the organisation; a guardian must be named.
     let res = cw
@@ -164,11 +158,7 @@ async fn consents_are_recorded_checked_and_withdrawn() {
         .await;
     assert_eq!(res.status(), 404);
     for action in ["consent.recorded", "consent.withdrawn"] {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = $1")
-            .bind(action)
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+        let n = app.audit_count(action).await;
         assert!(n >= 1, "{action}");
     }
 }
@@ -252,8 +242,7 @@ async fn the_directory_is_searched_by_eligibility_and_kept_by_its_agency() {
     assert!(!find(vec![("region", "GY-BA")]).await.contains("Hope House"));
 
     // From a case: a 25-year-old woman in Cuyuni-Mazaruni (the harness's basic case).
-    let res = cw.open_case(&[("first_name", "Rosa")]).await;
-    let case = location(&res).trim_start_matches("/cases/").to_string();
+    let case = cw.new_case(&[("first_name", "Rosa")]).await;
     let html = cw
         .post_form(
             &format!("/cases/{case}/services"),

@@ -1,9 +1,8 @@
 //! Duplicate persons: possible existing records before a registration respect agency
 //! boundaries; the coordinator's queue merges and unmerges with every step audited.
 use haven_core::Origin;
-use haven_domain::CaseId;
 
-use crate::harness::{TestApp, location};
+use crate::harness::{TestApp, case_in};
 
 /// Posts the registration form without the "matches checked" confirmation.
 async fn register(
@@ -28,16 +27,6 @@ async fn register(
     s.post_form("/cases/new", &f).await
 }
 
-fn case_of(res: &reqwest::Response) -> CaseId {
-    location(res)
-        .trim_start_matches("/cases/")
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn possible_matches_respect_agency_boundaries() {
     let app = TestApp::spawn().await;
@@ -45,7 +34,7 @@ async fn possible_matches_respect_agency_boundaries() {
     let shelter = app.login("caseworker").await;
     let res = register(&shelter, "Yanelis", "Carrasquero", "2001-05-17", false).await;
     assert_eq!(res.status(), 303, "nothing like her yet: saved at once");
-    let first = case_of(&res);
+    let first = case_in(&res);
 
     // The Child Care agency types her again, spelt differently: it learns only that Help &
     // Shelter may know her, nothing of the record.
@@ -67,7 +56,7 @@ async fn possible_matches_respect_agency_boundaries() {
     // Registering anyway saves.
     let res = register(&cpa, "Yaneliz", "Carasquero", "2001-05-17", true).await;
     assert_eq!(res.status(), 303);
-    let second = case_of(&res);
+    let second = case_in(&res);
 
     // The same agency sees its own record in full, with the reasons.
     let res = register(&shelter, "Yanelis", "Carrasquero", "17/05/2001", false).await;
@@ -89,13 +78,9 @@ async fn possible_matches_respect_agency_boundaries() {
     let token = cpa.token().await;
     let c = reqwest::Client::new();
     let body = serde_json::json!({"first_name": "Yanelis", "family_name": "Carrasquero", "birth_date": "2001-05-17"});
-    let v: serde_json::Value = c
-        .post(app.url("/api/v1/matches/check"))
-        .bearer_auth(&token)
-        .json(&body)
-        .send()
+    let v: serde_json::Value = app
+        .api_post(&token, "/matches/check", &body)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -103,13 +88,7 @@ async fn possible_matches_respect_agency_boundaries() {
     assert_eq!(v["visible"].as_array().unwrap().len(), 1, "its own: {v}");
     assert_eq!(v["visible"][0]["case_id"], second.to_string());
     let analyst = app.login("analyst").await.token().await;
-    let res = c
-        .post(app.url("/api/v1/matches/check"))
-        .bearer_auth(&analyst)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = app.api_post(&analyst, "/matches/check", &body).await;
     assert_eq!(res.status(), 403);
     // A screening's duplicate check tells of the other agency's record the same way.
     let v: serde_json::Value = c
@@ -157,7 +136,7 @@ async fn a_merge_across_a_visibility_boundary_opens_nothing() {
     let h = &app.haven;
     let o = Origin::default();
     let shelter = app.login("caseworker").await;
-    let hidden_case = case_of(&register(&shelter, "Dayana", "Pestana", "2011-11-03", true).await);
+    let hidden_case = case_in(&register(&shelter, "Dayana", "Pestana", "2011-11-03", true).await);
     let sh = app.principal("caseworker").await;
     let hidden = h.open_case(&sh, hidden_case, &o).await.unwrap().person_id;
 
@@ -171,13 +150,7 @@ async fn a_merge_across_a_visibility_boundary_opens_nothing() {
         .as_object_mut()
         .unwrap()
         .remove("assessed_age");
-    let res = c
-        .post(app.url("/api/v1/cases"))
-        .bearer_auth(&token)
-        .json(&guess)
-        .send()
-        .await
-        .unwrap();
+    let res = app.api_post(&token, "/cases", &guess).await;
     assert_eq!(res.status(), 201);
     let res = c
         .post(app.url("/api/v1/duplicates/scan"))
@@ -186,12 +159,9 @@ async fn a_merge_across_a_visibility_boundary_opens_nothing() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let pairs: serde_json::Value = c
-        .get(app.url("/api/v1/duplicates"))
-        .bearer_auth(&token)
-        .send()
+    let pairs: serde_json::Value = app
+        .api_get(&token, "/duplicates")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -256,12 +226,7 @@ async fn a_merge_across_a_visibility_boundary_opens_nothing() {
         page.contains("You may merge only persons whose every case you can read"),
         "{page}"
     );
-    let res = c
-        .get(app.url(&format!("/api/v1/people/{hidden}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.api_get(&token, &format!("/people/{hidden}")).await;
     assert_eq!(res.status(), 404);
     let res = c
         .put(app.url(&format!("/api/v1/people/{hidden}")))
@@ -290,8 +255,8 @@ async fn merge_and_unmerge_keep_every_audit_event() {
     let shelter = app.login("caseworker").await;
     // Two registrations at the Child Care agency, which shares with coordination: the
     // coordinator reads both cases, so may merge them.
-    let a = case_of(&register(&cpa, "Dayana", "Pestana", "1999-11-03", true).await);
-    let b = case_of(&register(&cpa, "Daiana", "Pestana", "1999-11-03", true).await);
+    let a = case_in(&register(&cpa, "Dayana", "Pestana", "1999-11-03", true).await);
+    let b = case_in(&register(&cpa, "Daiana", "Pestana", "1999-11-03", true).await);
     // Someone else altogether, who must not be proposed.
     register(&cpa, "Kevin", "Persaud", "1980-02-02", true).await;
 

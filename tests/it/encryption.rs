@@ -60,20 +60,13 @@ async fn names_never_reach_the_database_in_clear() {
             "{route}"
         );
     }
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", s.csrf.clone())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(b"Attachzzqq statement of the victim".to_vec())
-                .file_name("Filezzqq statement.txt"),
-        );
     let up = s
-        .client
-        .post(app.url(&format!("{path}/attachments")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .upload(
+            &format!("{path}/attachments"),
+            "Filezzqq statement.txt",
+            b"Attachzzqq statement of the victim".to_vec(),
+        )
+        .await;
     assert_eq!(up.status(), 303);
     // A draft, and a change (the history keeps old and new values).
     s.post_form(
@@ -95,10 +88,7 @@ async fn names_never_reach_the_database_in_clear() {
         s.post_form(&format!("{path}/edit"), &edit).await.status(),
         303
     );
-    let changes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_changes")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let changes = app.count("SELECT COUNT(*) FROM case_changes").await;
     assert!(changes > 0, "the edit wrote history rows to scan");
     // Make sure everything is written to the main file, not only the WAL.
     let needles: Vec<Vec<u8>> = vec![

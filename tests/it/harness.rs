@@ -196,6 +196,32 @@ impl TestApp {
             .expect("client")
     }
 
+    /// GETs an API path (under `/api/v1`) with a bearer token.
+    pub(crate) async fn api_get(&self, token: &str, path: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(self.url(&format!("/api/v1{path}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POSTs JSON to an API path (under `/api/v1`) with a bearer token.
+    pub(crate) async fn api_post(
+        &self,
+        token: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url(&format!("/api/v1{path}")))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Signs in as a demo user, passing the second factor where the role has one.
     pub(crate) async fn login(&self, username: &str) -> Session {
         let c = self.client();
@@ -298,6 +324,50 @@ impl TestApp {
         a.expect("agency exists").id
     }
 
+    /// How many events of one action the audit trail holds.
+    pub(crate) async fn audit_count(&self, action: &str) -> i64 {
+        self.count_of(
+            "SELECT COUNT(*) FROM audit_events WHERE action = $1",
+            action,
+        )
+        .await
+    }
+
+    /// The number a counting query (`SELECT COUNT(*) ...`) answers.
+    pub(crate) async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
+    /// The number a counting query with one parameter (`$1`) answers.
+    pub(crate) async fn count_of(&self, sql: &str, arg: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .bind(arg.to_string())
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Records, as `by`, the person's own consent to referrals of `case` to `agency`.
+    pub(crate) async fn consent_to_referral(
+        &self,
+        by: &haven_authz::Principal,
+        case: haven_domain::CaseId,
+        agency: haven_domain::AgencyId,
+    ) {
+        self.haven
+            .record_consent(
+                by,
+                case,
+                &referral_consent(agency),
+                &haven_core::Origin::default(),
+            )
+            .await
+            .unwrap();
+    }
+
     pub(crate) async fn user_id(&self, username: &str) -> haven_domain::UserId {
         self.haven
             .find_user(username)
@@ -377,6 +447,36 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+/// The person's own consent to referrals to `agency`, given today.
+pub(crate) fn referral_consent(
+    agency: haven_domain::AgencyId,
+) -> haven_core::consents::ConsentInput {
+    haven_core::consents::ConsentInput {
+        purpose: "referral".into(),
+        agency_id: agency.to_string(),
+        given_by: "person".into(),
+        ..Default::default()
+    }
+}
+
+/// The key of the first problem of a refused use-case (or `not-found`, `forbidden`).
+pub(crate) fn error_key(e: haven_core::CoreError) -> &'static str {
+    match e {
+        haven_core::CoreError::Invalid(v) => v[0].key,
+        haven_core::CoreError::NotFound => "not-found",
+        haven_core::CoreError::Forbidden => "forbidden",
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// The case a response redirects to (`/cases/{id}`).
+pub(crate) fn case_in(res: &reqwest::Response) -> haven_domain::CaseId {
+    location(res)
+        .trim_start_matches("/cases/")
+        .parse()
+        .expect("a redirect to a case")
 }
 
 /// Where a redirect points, without its query (the notice shown after a change).
@@ -471,6 +571,29 @@ impl Session {
             }
         }
         self.post_form("/cases/new", &all).await
+    }
+
+    /// Opens a case through the registration form (which must redirect to it) and returns its id.
+    pub(crate) async fn new_case(&self, fields: &[(&str, &str)]) -> haven_domain::CaseId {
+        let res = self.open_case(fields).await;
+        assert_eq!(res.status(), 303, "case opened");
+        case_in(&res)
+    }
+
+    /// Posts a multipart form with one file, `name` holding `bytes`, to `path`.
+    pub(crate) async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", self.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        self.client
+            .post(format!("{}{}", self.base, path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub(crate) async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {

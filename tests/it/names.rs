@@ -26,13 +26,7 @@ async fn search(app: &TestApp, token: &str, name: &str) -> Vec<String> {
 async fn register(app: &TestApp, token: &str, first: &str, last: &str) -> reqwest::Response {
     let mut body = api_case(first);
     body["person"]["second_name"] = last.into();
-    reqwest::Client::new()
-        .post(app.url("/api/v1/cases"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    app.api_post(token, "/cases", &body).await
 }
 
 /// The names that crashed registration (a letter the phonetic encoder split in two) are
@@ -228,19 +222,13 @@ async fn arbitrary_names_through_every_path_of_the_server() {
     for (first, last) in &picked {
         csv += &format!("{},{},F,Testing\n", quote(first), quote(last));
     }
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", s.csrf.clone())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("sheet.csv"),
-        );
     let res = s
-        .client
-        .post(app.url(&format!("/training/{workshop}/import")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .upload(
+            &format!("/training/{workshop}/import"),
+            "sheet.csv",
+            csv.into_bytes(),
+        )
+        .await;
     let status = res.status().as_u16();
     assert!([200, 422].contains(&status), "import preview: {status}");
     let html = res.text().await.unwrap();

@@ -1,11 +1,9 @@
 //! Issue 17: the side doors to case files found by outside testing, each reproduced through the
 //! real server, and the case page's "who can see this case and why".
 use haven_core::Origin;
-use haven_core::consents::ConsentInput;
 use haven_core::referrals::{Decision, ReferralInput};
-use haven_domain::CaseId;
 
-use crate::harness::{TestApp, location};
+use crate::harness::TestApp;
 
 /// Service providers read no case file: not by a grant (there are none), not in a list. What
 /// they see of a case is a referral's shared sections, once accepted.
@@ -15,13 +13,7 @@ async fn service_providers_read_no_case_file() {
     let app = TestApp::spawn_with(Default::default(), 120).await;
     let provider = app.login("provider").await;
     let token = provider.token().await;
-    let c = reqwest::Client::new();
-    let res = c
-        .get(app.url("/api/v1/cases"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.api_get(&token, "/cases").await;
     assert_eq!(res.status(), 403, "no case list for providers");
     let ids = app.haven.all_case_ids().await.unwrap();
     assert!(ids.len() >= 120);
@@ -42,11 +34,7 @@ async fn the_case_page_lists_every_way_to_the_case() {
     let o = Origin::default();
     let ffp = app.agency("Food for the Poor Guyana").await;
     let s = app.login("caseworker").await;
-    let res = s.open_case(&[("first_name", "Marisol")]).await;
-    let case: CaseId = location(&res)
-        .trim_start_matches("/cases/")
-        .parse()
-        .unwrap();
+    let case = s.new_case(&[("first_name", "Marisol")]).await;
     let html = s.get(&format!("/cases/{case}")).await.text().await.unwrap();
     assert!(html.contains("id=\"access\""), "{html}");
     assert!(
@@ -62,19 +50,7 @@ async fn the_case_page_lists_every_way_to_the_case() {
 
     // An accepted referral adds the provider's agency with the sections it sees.
     let cw = app.principal("caseworker").await;
-    h.record_consent(
-        &cw,
-        case,
-        &ConsentInput {
-            purpose: "referral".into(),
-            agency_id: ffp.to_string(),
-            given_by: "person".into(),
-            ..Default::default()
-        },
-        &o,
-    )
-    .await
-    .unwrap();
+    app.consent_to_referral(&cw, case, ffp).await;
     let t0 = haven_core::now();
     let input = ReferralInput {
         to_agency_id: ffp.to_string(),
@@ -104,12 +80,9 @@ async fn the_case_page_lists_every_way_to_the_case() {
     );
     // The API says the same.
     let token = s.token().await;
-    let v: serde_json::Value = reqwest::Client::new()
-        .get(app.url(&format!("/api/v1/cases/{case}")))
-        .bearer_auth(&token)
-        .send()
+    let v: serde_json::Value = app
+        .api_get(&token, &format!("/cases/{case}"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -137,17 +110,10 @@ async fn match_checks_are_limited_audited_and_alerted() {
     .await;
     let cpa = app.login("childcare").await;
     let token = cpa.token().await;
-    let c = reqwest::Client::new();
     let body = serde_json::json!({"first_name": "Yanelis", "family_name": "Carrasquero"});
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        let res = c
-            .post(app.url("/api/v1/matches/check"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let res = app.api_post(&token, "/matches/check", &body).await;
         statuses.push(res.status().as_u16());
         if res.status() == 429 {
             let v: serde_json::Value = res.json().await.unwrap();
@@ -181,13 +147,7 @@ async fn match_checks_are_limited_audited_and_alerted() {
     assert!(html.contains("value=\"Yanelis\""));
     // Other users are not affected.
     let shelter = app.login("caseworker").await.token().await;
-    let res = c
-        .post(app.url("/api/v1/matches/check"))
-        .bearer_auth(&shelter)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = app.api_post(&shelter, "/matches/check", &body).await;
     assert_eq!(res.status(), 200);
 
     // The coordinator is told once, naming the user.

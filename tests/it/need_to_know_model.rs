@@ -181,12 +181,7 @@ async fn run(ops: Vec<Op>) {
                 else {
                     continue;
                 };
-                let consent = haven_core::consents::ConsentInput {
-                    purpose: "referral".into(),
-                    agency_id: ffp.to_string(),
-                    given_by: "person".into(),
-                    ..Default::default()
-                };
+                let consent = crate::harness::referral_consent(ffp);
                 if h.record_consent(p, id, &consent, &o).await.is_err() {
                     continue;
                 }

@@ -2,14 +2,13 @@
 //! outbox to a real SMTP server (the test sink) with retries, nothing personal in either; the
 //! overdue reminders with a controllable clock; redirects of declined referrals; the case's
 //! services following the referral; the printable referral.
-use haven_core::consents::ConsentInput;
 use haven_core::referrals::{Decision, ReferralInput};
 use haven_core::{Origin, Policy};
 use haven_domain::referral::Status;
 use haven_domain::{AgencyId, CaseId};
 use haven_mail::SmtpMailer;
 
-use crate::harness::{TestApp, location};
+use crate::harness::TestApp;
 use crate::smtp_sink::SmtpSink;
 
 struct Setup {
@@ -29,35 +28,18 @@ async fn setup(mail: bool) -> Setup {
         0,
     )
     .await;
-    let h = &app.haven;
     let ffp = app.agency("Food for the Poor Guyana").await;
     let cpa = app.agency("Child Care and Protection Agency").await;
     let s = app.login("caseworker").await;
-    let res = s
-        .open_case(&[
+    let case = s
+        .new_case(&[
             ("first_name", "Marisol"),
             ("second_name", "Quintero"),
             ("mobile_phone", "+592 611 2222"),
         ])
         .await;
-    let case: CaseId = location(&res)
-        .trim_start_matches("/cases/")
-        .parse()
-        .unwrap();
     let cw = app.principal("caseworker").await;
-    h.record_consent(
-        &cw,
-        case,
-        &ConsentInput {
-            purpose: "referral".into(),
-            agency_id: ffp.to_string(),
-            given_by: "person".into(),
-            ..Default::default()
-        },
-        &Origin::default(),
-    )
-    .await
-    .unwrap();
+    app.consent_to_referral(&cw, case, ffp).await;
     Setup {
         app,
         case,
@@ -307,24 +289,8 @@ async fn the_outbox_retries_a_refused_message_and_gives_up_in_the_end() {
 
     // A server that keeps refusing: given up after the last attempt, with the error kept.
     let s = app.login("caseworker").await;
-    let res = s.open_case(&[("first_name", "Otra")]).await;
-    let other: CaseId = location(&res)
-        .trim_start_matches("/cases/")
-        .parse()
-        .unwrap();
-    h.record_consent(
-        &cw,
-        other,
-        &ConsentInput {
-            purpose: "referral".into(),
-            agency_id: ffp.to_string(),
-            given_by: "person".into(),
-            ..Default::default()
-        },
-        &Origin::default(),
-    )
-    .await
-    .unwrap();
+    let other = s.new_case(&[("first_name", "Otra")]).await;
+    app.consent_to_referral(&cw, other, ffp).await;
     h.at(t0)
         .create_referral(&cw, other, &referral(ffp, "routine"), &Origin::default())
         .await
@@ -509,19 +475,7 @@ async fn a_declined_referral_is_redirected_under_the_new_agencys_consent() {
             .await
             .is_err()
     );
-    h.record_consent(
-        &cw,
-        case,
-        &ConsentInput {
-            purpose: "referral".into(),
-            agency_id: cpa.to_string(),
-            given_by: "person".into(),
-            ..Default::default()
-        },
-        &o,
-    )
-    .await
-    .unwrap();
+    app.consent_to_referral(&cw, case, cpa).await;
     let new_id = h
         .at(t0 + 30)
         .redirect_referral(&cw, &id, &cpa.to_string(), "", &o)
@@ -565,12 +519,7 @@ async fn a_declined_referral_is_redirected_under_the_new_agencys_consent() {
             .is_err()
     );
     // Both steps audited.
-    let moved: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'referral.moved' AND details LIKE '%redirected%'",
-    )
-    .fetch_one(app.store.pool())
-    .await
-    .unwrap();
+    let moved = app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'referral.moved' AND details LIKE '%redirected%'").await;
     assert_eq!(moved, 1);
 }
 
@@ -608,11 +557,7 @@ async fn the_printable_referral_holds_the_shared_sections_and_the_consent_only()
     assert!(!has("611 2222"), "the phone was not shared");
     assert!(has("Consent to this referral"), "the consent statement");
     assert!(has("caseworker@haven.example"), "the sender's contact");
-    let printed: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'referral.printed'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let printed = app.audit_count("referral.printed").await;
     assert_eq!(printed, 1, "the download is audited");
     // The recipient's staff and outsiders get nothing.
     for user in ["provider", "screener", "analyst"] {

@@ -8,25 +8,12 @@ use haven_core::protection::{
 use haven_core::{CoreError, Origin, Policy};
 use haven_domain::CaseId;
 
-use crate::harness::{TestApp, location};
-
-fn key(e: CoreError) -> &'static str {
-    match e {
-        CoreError::Invalid(v) => v[0].key,
-        CoreError::NotFound => "not-found",
-        CoreError::Forbidden => "forbidden",
-        other => panic!("unexpected {other:?}"),
-    }
-}
+use crate::harness::{TestApp, error_key};
 
 /// A case of the child-protection agency (which shares its cases with the coordinator).
 async fn cpa_case(app: &TestApp, name: &str) -> CaseId {
     let s = app.login("childcare").await;
-    let res = s.open_case(&[("first_name", name)]).await;
-    location(&res)
-        .trim_start_matches("/cases/")
-        .parse()
-        .unwrap()
+    s.new_case(&[("first_name", name)]).await
 }
 
 fn day(ts: i64) -> String {
@@ -98,11 +85,12 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
         .await
         .unwrap();
     assert_eq!(
-        key(h
-            .at(t0)
-            .start_reflection(&cw, case, &start, "", &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.at(t0)
+                .start_reflection(&cw, case, &start, "", &o)
+                .await
+                .unwrap_err()
+        ),
         "error-reflection-exists"
     );
     let p = h.protection(&cw, case, &o).await.unwrap();
@@ -110,11 +98,12 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     assert_eq!(r.days, 10);
     assert_eq!(r.ends_on, day(t0 + 9 * 86_400));
     assert_eq!(
-        key(h
-            .at(t0)
-            .extend_reflection(&cw, case, "5", "", &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.at(t0)
+                .extend_reflection(&cw, case, "5", "", &o)
+                .await
+                .unwrap_err()
+        ),
         "error-required",
         "an extension needs its reason"
     );
@@ -166,11 +155,12 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
         note: String::new(),
     };
     assert_eq!(
-        key(h
-            .at(t0)
-            .create_task(&cw, case, &task(t0, provider.to_string()), &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.at(t0)
+                .create_task(&cw, case, &task(t0, provider.to_string()), &o)
+                .await
+                .unwrap_err()
+        ),
         "error-unknown-code",
         "not to someone who cannot see the case"
     );
@@ -218,11 +208,12 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
         .await
         .unwrap();
     assert_eq!(
-        key(h
-            .at(t0)
-            .finish_task(&cw, &late, "done", "", &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.at(t0)
+                .finish_task(&cw, &late, "done", "", &o)
+                .await
+                .unwrap_err()
+        ),
         "error-task-closed"
     );
     assert_eq!(h.my_tasks(&cw, &o).await.unwrap().len(), 1);
@@ -234,15 +225,16 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
     // Outsiders neither see nor touch the tasks.
     let outsider = app.principal("caseworker").await;
     assert_eq!(
-        key(h
-            .at(t0)
-            .finish_task(&outsider, &later, "done", "", &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.at(t0)
+                .finish_task(&outsider, &later, "done", "", &o)
+                .await
+                .unwrap_err()
+        ),
         "not-found"
     );
     assert_eq!(
-        key(h.protection(&outsider, case, &o).await.unwrap_err()),
+        error_key(h.protection(&outsider, case, &o).await.unwrap_err()),
         "not-found"
     );
 }
@@ -280,16 +272,17 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
         version,
     };
     assert_eq!(
-        key(h
-            .save_plan(&cw, case, &PlanInput::default(), &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.save_plan(&cw, case, &PlanInput::default(), &o)
+                .await
+                .unwrap_err()
+        ),
         "error-required",
         "a plan has a goal"
     );
     h.save_plan(&cw, case, &plan(0), &o).await.unwrap();
     assert_eq!(
-        key(h.save_plan(&cw, case, &plan(0), &o).await.unwrap_err()),
+        error_key(h.save_plan(&cw, case, &plan(0), &o).await.unwrap_err()),
         "error-plan-stale",
         "a form opened before the last save is refused"
     );
@@ -299,10 +292,11 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
     assert_eq!(v.goals[0].status, "open");
     // Approval needs a submission.
     assert_eq!(
-        key(h
-            .decide_plan(&coordinator, case, "approve", "", &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.decide_plan(&coordinator, case, "approve", "", &o)
+                .await
+                .unwrap_err()
+        ),
         "error-plan-move"
     );
     h.decide_plan(&cw, case, "submit", "", &o).await.unwrap();
@@ -314,23 +308,25 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
             .any(|n| n.kind == "plan_submitted")
     );
     assert_eq!(
-        key(h.save_plan(&cw, case, &plan(2), &o).await.unwrap_err()),
+        error_key(h.save_plan(&cw, case, &plan(2), &o).await.unwrap_err()),
         "error-plan-submitted",
         "frozen while waiting"
     );
     assert_eq!(
-        key(h
-            .decide_plan(&cw, case, "approve", "", &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.decide_plan(&cw, case, "approve", "", &o)
+                .await
+                .unwrap_err()
+        ),
         "error-plan-move",
         "a case worker does not approve"
     );
     assert_eq!(
-        key(h
-            .decide_plan(&coordinator, case, "return", "", &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.decide_plan(&coordinator, case, "return", "", &o)
+                .await
+                .unwrap_err()
+        ),
         "error-required",
         "returning needs comments"
     );
@@ -420,7 +416,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
         ..Default::default()
     };
     assert_eq!(
-        key(h.save_return(&cw, case, &ret, &o).await.unwrap_err()),
+        error_key(h.save_return(&cw, case, &ret, &o).await.unwrap_err()),
         "error-consent-missing"
     );
     h.record_consent(
@@ -456,7 +452,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
         },
     };
     assert_eq!(
-        key(h.save_proceedings(&cw, case, &pr, &o).await.unwrap_err()),
+        error_key(h.save_proceedings(&cw, case, &pr, &o).await.unwrap_err()),
         "error-cost"
     );
     pr.details.compensation_claimed = "500000".into();
@@ -477,11 +473,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
             "{table}.{col} sealed"
         );
     }
-    let audited: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'protection.saved'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let audited = app.audit_count("protection.saved").await;
     assert_eq!(audited, 3);
 
     // Closed: read-only until reopened.
@@ -489,7 +481,7 @@ async fn services_return_and_proceedings_are_recorded_and_sealed() {
         .await
         .unwrap();
     assert_eq!(
-        key(h.save_proceedings(&cw, case, &pr, &o).await.unwrap_err()),
+        error_key(h.save_proceedings(&cw, case, &pr, &o).await.unwrap_err()),
         "error-case-closed"
     );
     let p = h.protection(&cw, case, &o).await.unwrap();

@@ -3,14 +3,7 @@
 //! history, drafts, search filters and the subject access report.
 use serde_json::{Value, json};
 
-use crate::harness::{Session, TestApp, api_case, location};
-
-/// Opens a case through the form and returns its id.
-async fn new_case(s: &Session, fields: &[(&str, &str)]) -> String {
-    let res = s.open_case(fields).await;
-    assert_eq!(res.status(), 303, "case opened");
-    location(&res).trim_start_matches("/cases/").to_string()
-}
+use crate::harness::{TestApp, api_case};
 
 /// The edit form's fields as the browser would send them back.
 fn edit_fields<'a>(version: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -43,7 +36,7 @@ async fn a_second_edit_is_refused_with_what_changed_and_nothing_is_lost() {
     let app = TestApp::spawn().await;
     // The mines officer's agency consents to coordination, so the coordinator sees its cases.
     let ana = app.login("screener").await;
-    let id = new_case(&ana, &edit_fields("", &[])[1..]).await;
+    let id = ana.new_case(&edit_fields("", &[])[1..]).await;
     // Two people open the edit form at the same version.
     let form = ana
         .get(&format!("/cases/{id}/edit"))
@@ -127,13 +120,10 @@ async fn a_second_edit_is_refused_with_what_changed_and_nothing_is_lost() {
         .await
         .unwrap();
     assert!(history.contains("+592 611 2222") && history.contains("La Flaca"));
-    let conflicts: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'case.edit_conflict' AND target_id = $1",
-    )
-    .bind(&id)
-    .fetch_one(app.store.pool())
-    .await
-    .unwrap();
+    let conflicts = app.count_of(
+"SELECT COUNT(*) FROM audit_events WHERE action = 'case.edit_conflict' AND target_id = $1",
+&id.to_string(),
+).await;
     assert_eq!(conflicts, 1, "the refused save is in the audit trail");
 }
 
@@ -156,12 +146,7 @@ async fn the_api_uses_etags_and_refuses_stale_or_missing_versions() {
         .as_str()
         .unwrap()
         .to_string();
-    let got = c
-        .get(app.url(&format!("/api/v1/cases/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let got = app.api_get(&token, &format!("/cases/{id}")).await;
     let etag = got.headers()["etag"].to_str().unwrap().to_string();
     let mut doc: Value = got.json().await.unwrap();
     assert_eq!(doc["record"]["person"]["citizenship"], json!(["VE"]));
@@ -199,13 +184,9 @@ async fn the_api_uses_etags_and_refuses_stale_or_missing_versions() {
     let body: Value = bad.json().await.unwrap();
     assert_eq!(body["errors"][0]["field"], "methods_of_control");
     // Unknown keys are refused rather than silently ignored.
-    let typo = c
-        .post(app.url("/api/v1/cases"))
-        .bearer_auth(&token)
-        .json(&json!({"person": {"firstname": "X"}}))
-        .send()
-        .await
-        .unwrap();
+    let typo = app
+        .api_post(&token, "/cases", &json!({"person": {"firstname": "X"}}))
+        .await;
     assert_eq!(typo.status(), 400);
 }
 
@@ -213,7 +194,7 @@ async fn the_api_uses_etags_and_refuses_stale_or_missing_versions() {
 async fn close_reopen_assign_and_transfer_with_acceptance() {
     let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
-    let id = new_case(&cw, &[("first_name", "Camila")]).await;
+    let id = cw.new_case(&[("first_name", "Camila")]).await;
     let path = format!("/cases/{id}");
     // Closing needs a reason.
     let no_reason = cw
@@ -302,7 +283,9 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
     .unwrap();
     let cw_path = path.clone();
     let screener = app.login("screener").await;
-    let found = new_case(&screener, &[("first_name", "Niña"), ("assessed_age", "12")]).await;
+    let found = screener
+        .new_case(&[("first_name", "Niña"), ("assessed_age", "12")])
+        .await;
     let path = format!("/cases/{found}");
     let coord = app.login("coordinator").await;
     let asked = coord
@@ -335,12 +318,7 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
     );
     let offers = childcare.get("/transfers").await.text().await.unwrap();
     assert!(offers.contains("A child: CPA is competent"));
-    let audited: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'case.listed' AND details LIKE '%transfers_offered%'",
-    )
-    .fetch_one(app.store.pool())
-    .await
-    .unwrap();
+    let audited = app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.listed' AND details LIKE '%transfers_offered%'").await;
     assert_eq!(
         audited, 1,
         "reading the offers (and their reasons) is audited; the dashboard count is not"
@@ -459,7 +437,7 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
 async fn notes_route_perpetrators_and_attachments_are_sealed_and_audited() {
     let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
-    let id = new_case(&cw, &[("first_name", "Yolanda")]).await;
+    let id = cw.new_case(&[("first_name", "Yolanda")]).await;
     let path = format!("/cases/{id}");
     assert_eq!(
         cw.post_form(
@@ -516,34 +494,14 @@ async fn notes_route_perpetrators_and_attachments_are_sealed_and_audited() {
         .await;
     assert_eq!(per.status(), 303);
     // Upload: a PDF is accepted; an executable and a mislabelled file are refused.
-    let upload = |name: &'static str, bytes: Vec<u8>| {
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", cw.csrf.clone())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes).file_name(name),
-            );
-        cw.client
-            .post(app.url(&format!("{path}/attachments")))
-            .multipart(form)
-            .send()
-    };
+    let attachments = format!("{path}/attachments");
+    let upload = |name: &'static str, bytes: Vec<u8>| cw.upload(&attachments, name, bytes);
     let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\nQwertyuiopSecretScan\n%%EOF\n".to_vec();
-    assert_eq!(
-        upload("passport scan.pdf", pdf.clone())
-            .await
-            .unwrap()
-            .status(),
-        303
-    );
-    let exe = upload("tool.exe", b"MZ\x90\x00\x03rest".to_vec())
-        .await
-        .unwrap();
+    assert_eq!(upload("passport scan.pdf", pdf.clone()).await.status(), 303);
+    let exe = upload("tool.exe", b"MZ\x90\x00\x03rest".to_vec()).await;
     assert_eq!(exe.status(), 422);
     assert!(exe.text().await.unwrap().contains("not accepted"));
-    let png_named_pdf = upload("photo.pdf", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec())
-        .await
-        .unwrap();
+    let png_named_pdf = upload("photo.pdf", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).await;
     assert_eq!(png_named_pdf.status(), 422);
     let page = cw.get(&path).await.text().await.unwrap();
     for shown in [
@@ -609,7 +567,7 @@ async fn notes_route_perpetrators_and_attachments_are_sealed_and_audited() {
     }
     let actions: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY seq")
-            .bind(&id)
+            .bind(id.to_string())
             .fetch_all(app.store.pool())
             .await
             .unwrap();
@@ -629,7 +587,7 @@ async fn notes_route_perpetrators_and_attachments_are_sealed_and_audited() {
 async fn previous_values_and_the_subject_access_report_are_for_case_managers_only() {
     let app = TestApp::spawn().await;
     let screener = app.login("screener").await;
-    let id = new_case(&screener, &edit_fields("", &[])[1..]).await;
+    let id = screener.new_case(&edit_fields("", &[])[1..]).await;
     let form = screener
         .get(&format!("/cases/{id}/edit"))
         .await
@@ -738,10 +696,7 @@ async fn drafts_are_private_resumable_and_deleted_when_the_case_opens() {
     fields.extend(crate::harness::CASE_BASICS.iter().copied());
     let opened = cw.post_form("/cases/new", &fields).await;
     assert_eq!(opened.status(), 303);
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_drafts")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let left = app.count("SELECT COUNT(*) FROM case_drafts").await;
     assert_eq!(left, 0, "the draft is gone once the case is open");
 }
 
@@ -749,25 +704,19 @@ async fn drafts_are_private_resumable_and_deleted_when_the_case_opens() {
 async fn search_by_nationality_region_exploitation_agency_and_dates() {
     let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
-    new_case(
-        &cw,
-        &[
-            ("first_name", "Alpha"),
-            ("citizenship", "VE"),
-            ("region", "GY-BA"),
-            ("type_of_exploitation", "SexualExploitation"),
-        ],
-    )
+    cw.new_case(&[
+        ("first_name", "Alpha"),
+        ("citizenship", "VE"),
+        ("region", "GY-BA"),
+        ("type_of_exploitation", "SexualExploitation"),
+    ])
     .await;
-    new_case(
-        &cw,
-        &[
-            ("first_name", "Beta"),
-            ("citizenship", "Brazil"),
-            ("citizenship", "GY"),
-            ("region", "GY-CU"),
-        ],
-    )
+    cw.new_case(&[
+        ("first_name", "Beta"),
+        ("citizenship", "Brazil"),
+        ("citizenship", "GY"),
+        ("region", "GY-CU"),
+    ])
     .await;
     let search = |fields: Vec<(&'static str, String)>| {
         let cw = &cw;
@@ -813,13 +762,13 @@ async fn broad_searches_count_up_to_a_thousand_and_still_page_on() {
     let html = res.text().await.unwrap();
     assert!(html.contains("More than 1000 cases"), "capped count shown");
     let token = s.token().await;
-    let body: Value = reqwest::Client::new()
-        .post(app.url("/api/v1/cases/search"))
-        .bearer_auth(&token)
-        .json(&json!({"opened_from": "2000-01-01", "page": 41, "per_page": 25}))
-        .send()
+    let body: Value = app
+        .api_post(
+            &token,
+            "/cases/search",
+            &json!({"opened_from": "2000-01-01", "page": 41, "per_page": 25}),
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -830,15 +779,7 @@ async fn broad_searches_count_up_to_a_thousand_and_still_page_on() {
         25,
         "pages beyond the counted thousand still list cases"
     );
-    let exact: Value = reqwest::Client::new()
-        .get(app.url("/api/v1/cases"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let exact: Value = app.api_get(&token, "/cases").await.json().await.unwrap();
     assert!(
         exact["total"].as_i64().unwrap() > 1000,
         "unfiltered lists count exactly"

@@ -2,22 +2,12 @@
 //! expired, a child with and without the guardian's), the coordinator's emergency exception,
 //! every move allowed and refused, what the recipient sees before and after accepting and after
 //! a revocation, and overdue detection.
+use haven_core::Origin;
 use haven_core::consents::ConsentInput;
 use haven_core::referrals::{Decision, ReferralInput};
-use haven_core::{CoreError, Origin};
-use haven_domain::CaseId;
 use haven_domain::referral::Status;
 
-use crate::harness::{TestApp, location};
-
-fn key(e: CoreError) -> &'static str {
-    match e {
-        CoreError::Invalid(v) => v[0].key,
-        CoreError::NotFound => "not-found",
-        CoreError::Forbidden => "forbidden",
-        other => panic!("unexpected {other:?}"),
-    }
-}
+use crate::harness::{TestApp, error_key, location, referral_consent};
 
 #[tokio::test]
 async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
@@ -33,24 +23,16 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     let ffp = app.agency("Food for the Poor Guyana").await;
 
     let s = app.login("caseworker").await;
-    let res = s
-        .open_case(&[
+    let case = s
+        .new_case(&[
             ("first_name", "Refugia"),
             ("second_name", "Salas"),
             ("mobile_phone", "+592 600 1234"),
         ])
         .await;
-    let case: CaseId = location(&res)
-        .trim_start_matches("/cases/")
-        .parse()
-        .unwrap();
-    let res = s
-        .open_case(&[("first_name", "Nina"), ("assessed_age", "15")])
+    let child = s
+        .new_case(&[("first_name", "Nina"), ("assessed_age", "15")])
         .await;
-    let child: CaseId = location(&res)
-        .trim_start_matches("/cases/")
-        .parse()
-        .unwrap();
 
     let input = |urgency: &str, send: bool| ReferralInput {
         to_agency_id: ffp.to_string(),
@@ -69,7 +51,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         .create_referral(&cw, case, &input("routine", true), &o)
         .await
         .unwrap_err();
-    assert_eq!(key(e), "error-consent-missing");
+    assert_eq!(error_key(e), "error-consent-missing");
     let draft = h
         .at(t0)
         .create_referral(&cw, case, &input("routine", false), &o)
@@ -80,30 +62,30 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         .decide_referral(&cw, &draft, Decision::Send, &o)
         .await
         .unwrap_err();
-    assert_eq!(key(e), "error-consent-missing");
+    assert_eq!(error_key(e), "error-consent-missing");
 
     // The coordinator's emergency exception (on a case of an agency that consented to
     // coordination): needs a justification, and is flagged.
     let cpa = app.login("childcare").await;
-    let res = cpa.open_case(&[("first_name", "Urgencia")]).await;
-    let cpa_case: CaseId = location(&res)
-        .trim_start_matches("/cases/")
-        .parse()
-        .unwrap();
+    let cpa_case = cpa.new_case(&[("first_name", "Urgencia")]).await;
     let mut emergency = input("emergency", true);
     let e = h
         .at(t0)
         .create_referral(&coordinator, cpa_case, &emergency, &o)
         .await
         .unwrap_err();
-    assert_eq!(key(e), "error-consent-missing");
+    assert_eq!(error_key(e), "error-consent-missing");
     emergency.emergency_justification = "Threats tonight; shelter needed now".into();
     let e = h
         .at(t0)
         .create_referral(&cw, case, &emergency, &o)
         .await
         .unwrap_err();
-    assert_eq!(key(e), "error-consent-missing", "only the coordinator may");
+    assert_eq!(
+        error_key(e),
+        "error-consent-missing",
+        "only the coordinator may"
+    );
     let urgent = h
         .at(t0)
         .create_referral(&coordinator, cpa_case, &emergency, &o)
@@ -117,12 +99,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     assert!(v.flagged);
 
     // With the person's consent for this agency: sent, due in a week.
-    let consent = ConsentInput {
-        purpose: "referral".into(),
-        agency_id: ffp.to_string(),
-        given_by: "person".into(),
-        ..Default::default()
-    };
+    let consent = referral_consent(ffp);
     h.record_consent(&cw, case, &consent, &o).await.unwrap();
     h.at(t0)
         .decide_referral(&cw, &draft, Decision::Send, &o)
@@ -139,7 +116,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         .create_referral(&cw, child, &input("routine", true), &o)
         .await
         .unwrap_err();
-    assert_eq!(key(e), "error-consent-guardian");
+    assert_eq!(error_key(e), "error-consent-guardian");
     let guardian = ConsentInput {
         given_by: "guardian".into(),
         guardian: "Mother".into(),
@@ -165,14 +142,8 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         .create_referral(&cw, child, &input("routine", true), &o)
         .await
         .unwrap_err();
-    assert_eq!(key(e), "error-consent-withdrawn");
-    let expired_case = {
-        let res = s.open_case(&[("first_name", "Expira")]).await;
-        location(&res)
-            .trim_start_matches("/cases/")
-            .parse::<CaseId>()
-            .unwrap()
-    };
+    assert_eq!(error_key(e), "error-consent-withdrawn");
+    let expired_case = s.new_case(&[("first_name", "Expira")]).await;
     let old = ConsentInput {
         given_on: "2025-01-01".into(),
         expires_on: "2025-02-01".into(),
@@ -184,7 +155,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         .create_referral(&cw, expired_case, &input("routine", true), &o)
         .await
         .unwrap_err();
-    assert_eq!(key(e), "error-consent-expired");
+    assert_eq!(error_key(e), "error-consent-expired");
 
     // Before accepting, the recipient sees the referral but nothing of the case.
     let v = h.at(t0).open_referral(&provider, &draft, &o).await.unwrap();
@@ -198,52 +169,57 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     assert!(inbox.iter().any(|r| r.id == draft));
     // Others have no part in it.
     assert_eq!(
-        key(h
-            .at(t0)
-            .open_referral(&outsider, &draft, &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.at(t0)
+                .open_referral(&outsider, &draft, &o)
+                .await
+                .unwrap_err()
+        ),
         "not-found"
     );
     assert_eq!(
-        key(h
-            .at(t0)
-            .decide_referral(&outsider, &draft, Decision::Accept, &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.at(t0)
+                .decide_referral(&outsider, &draft, Decision::Accept, &o)
+                .await
+                .unwrap_err()
+        ),
         "not-found"
     );
     assert_eq!(
-        key(h
-            .at(t0)
-            .decide_referral(&cw, &draft, Decision::Accept, &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.at(t0)
+                .decide_referral(&cw, &draft, Decision::Accept, &o)
+                .await
+                .unwrap_err()
+        ),
         "not-found",
         "the sender does not answer"
     );
     assert_eq!(
-        key(h
-            .at(t0)
-            .decide_referral(
-                &provider,
-                &draft,
-                Decision::Revoke {
-                    reason: String::new()
-                },
-                &o
-            )
-            .await
-            .unwrap_err()),
+        error_key(
+            h.at(t0)
+                .decide_referral(
+                    &provider,
+                    &draft,
+                    Decision::Revoke {
+                        reason: String::new()
+                    },
+                    &o
+                )
+                .await
+                .unwrap_err()
+        ),
         "not-found",
         "the recipient does not revoke"
     );
     assert_eq!(
-        key(h
-            .at(t0)
-            .decide_referral(&provider, &draft, Decision::Start, &o)
-            .await
-            .unwrap_err()),
+        error_key(
+            h.at(t0)
+                .decide_referral(&provider, &draft, Decision::Start, &o)
+                .await
+                .unwrap_err()
+        ),
         "error-referral-move",
         "not before accepting"
     );
@@ -284,7 +260,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         )
         .await
         .unwrap_err();
-    assert_eq!(key(e), "error-required");
+    assert_eq!(error_key(e), "error-required");
     h.at(t0)
         .decide_referral(
             &provider,
@@ -313,7 +289,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         )
         .await
         .unwrap_err();
-    assert_eq!(key(e), "error-referral-move", "completed is final");
+    assert_eq!(error_key(e), "error-referral-move", "completed is final");
 
     // Revoking removes the recipient's view at once.
     let second = h
@@ -371,7 +347,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
         )
         .await
         .unwrap_err();
-    assert_eq!(key(e), "error-required");
+    assert_eq!(error_key(e), "error-required");
     h.at(t0)
         .decide_referral(
             &provider,
@@ -433,11 +409,7 @@ async fn consent_gates_sending_and_the_recipient_sees_only_what_was_shared() {
     assert!(outsider_view.is_empty());
 
     // Every move audited; the reason and answers sealed.
-    let moved: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'referral.moved'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let moved = app.audit_count("referral.moved").await;
     assert_eq!(
         moved, 7,
         "send, accept, start, complete, accept, revoke, decline"
@@ -459,13 +431,12 @@ async fn a_referral_through_the_pages_from_case_worker_to_provider_and_back() {
     let app = TestApp::spawn().await;
     let ffp = app.agency("Food for the Poor Guyana").await.to_string();
     let cw = app.login("caseworker").await;
-    let res = cw
-        .open_case(&[
+    let case = cw
+        .new_case(&[
             ("first_name", "Paginita"),
             ("mobile_phone", "+592 611 0000"),
         ])
         .await;
-    let case = location(&res).trim_start_matches("/cases/").to_string();
     let form = cw.get(&format!("/cases/{case}/referrals")).await;
     assert_eq!(form.status(), 200);
     let fields = [

@@ -10,14 +10,6 @@ use crate::harness::{Session, TestApp};
 /// A distinctive name and birth date that must never appear in any release.
 const NAME: &str = "Xiomaraquintana";
 
-pub(crate) async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events WHERE action = $1")
-        .bind(action.to_string())
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
-}
-
 pub(crate) async fn release(
     s: &Session,
     base: &str,
@@ -126,7 +118,7 @@ async fn analysts_get_protected_releases_and_the_coordinator_sealed_raw_rows() {
         // k was raised to the deployment's smallest cell if needed, never lowered.
         assert!(files[1].1.contains("\"resolution\""), "{}", files[1].1);
     }
-    assert_eq!(audit_count(&app, "release.made").await, 3);
+    assert_eq!(app.audit_count("release.made").await, 3);
 
     // Raw rows: not for analysts, whatever they send.
     let res = release(
@@ -137,7 +129,7 @@ async fn analysts_get_protected_releases_and_the_coordinator_sealed_raw_rows() {
     )
     .await;
     assert_eq!(res.status(), 403);
-    assert_eq!(audit_count(&app, "ctdc.raw_exported").await, 0);
+    assert_eq!(app.audit_count("ctdc.raw_exported").await, 0);
     // Bad requests are clear errors.
     let res = release(&analyst, &app.base, &token, json!({"kind": "everything"})).await;
     assert_eq!(res.status(), 422);
@@ -193,7 +185,7 @@ async fn analysts_get_protected_releases_and_the_coordinator_sealed_raw_rows() {
     assert!(!csv.contains(NAME) && !csv.contains("2001-02-03"));
     // Her row holds the band of her age at registration, her citizenship, a year only.
     assert!(csv.lines().any(|l| l.contains(",VE,")), "{csv}");
-    assert_eq!(audit_count(&app, "ctdc.raw_exported").await, 1);
+    assert_eq!(app.audit_count("ctdc.raw_exported").await, 1);
 }
 
 #[tokio::test]
@@ -227,7 +219,7 @@ async fn the_release_page_is_for_analysts_and_coordinators_and_works_without_jav
         .await;
     let html = res.text().await.unwrap();
     assert!(html.contains("role=\"alert\""), "{html}");
-    assert_eq!(audit_count(&app, "release.made").await, 1);
+    assert_eq!(app.audit_count("release.made").await, 1);
     let coord = app.login("coordinator").await;
     let html = coord.get("/stats/releases").await.text().await.unwrap();
     assert!(html.contains("value=\"raw\"") && html.contains("type=\"password\""));

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use crate::harness::TestApp;
-use crate::release::{audit_count, release, unzip};
+use crate::release::{release, unzip};
 
 /// The smallest cell of the default policy.
 const B: u64 = 5;
@@ -81,7 +81,7 @@ async fn a_k_sweep_and_totals_minus_rows_recover_no_small_count() {
         let files = unzip(&res.bytes().await.unwrap(), None);
         releases.push((k, counts(&files[0].1)));
     }
-    assert_eq!(audit_count(&app, "release.made").await, 36);
+    assert_eq!(app.audit_count("release.made").await, 36);
 
     // The record count: the same in every release.
     let records: BTreeSet<u64> = releases.iter().map(|(_, c)| c.records).collect();
@@ -196,7 +196,7 @@ async fn the_ledger_refuses_releases_a_few_cases_apart() {
         body["type"],
         "https://haven.invalid/problems/error-release-too-few-changes"
     );
-    assert_eq!(audit_count(&app, "release.refused").await, 1);
+    assert_eq!(app.audit_count("release.refused").await, 1);
     // Every kind is refused alike.
     for kind in ["synthetic", "anonymized"] {
         let res = release(&analyst, &app.base, &token, json!({"kind": kind, "k": 5})).await;

@@ -3,9 +3,8 @@
 //! their names; the audit trail still verifies.
 use haven_core::consents::ConsentInput;
 use haven_core::{Origin, Policy};
-use haven_domain::CaseId;
 
-use crate::harness::{TestApp, location};
+use crate::harness::TestApp;
 
 const YEAR: i64 = 365 * 86_400;
 
@@ -28,20 +27,15 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     let open_case = |first: &'static str, summary: &'static str| {
         let s = &s;
         async move {
-            let res = s
-                .open_case(&[
-                    ("first_name", first),
-                    ("second_name", "Quispe"),
-                    ("birth_date", "1998-04-12"),
-                    ("mobile_phone", "+592 655 0101"),
-                    ("summary", summary),
-                    ("gender", "Feminine"),
-                ])
-                .await;
-            location(&res)
-                .trim_start_matches("/cases/")
-                .parse::<CaseId>()
-                .unwrap()
+            s.new_case(&[
+                ("first_name", first),
+                ("second_name", "Quispe"),
+                ("birth_date", "1998-04-12"),
+                ("mobile_phone", "+592 655 0101"),
+                ("summary", summary),
+                ("gender", "Feminine"),
+            ])
+            .await
         }
     };
     let old = open_case("Wilma", "Found at a bar in Bartica").await;
@@ -84,10 +78,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
         .execute(app.store.pool())
         .await
         .unwrap();
-    let before_stats: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let before_stats = app.count("SELECT COUNT(*) FROM cases").await;
 
     // Dry run: listed, nothing changed.
     let r = h.retention(true, 100).await.unwrap();
@@ -161,10 +152,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
         assert_eq!(n, 0, "{what}");
     }
     // Still counted; still readable (without anything personal); the recent case untouched.
-    let after_stats: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let after_stats = app.count("SELECT COUNT(*) FROM cases").await;
     assert_eq!(before_stats, after_stats);
     let page = s.get(&format!("/cases/{old}")).await;
     assert_eq!(page.status(), 200);
@@ -173,11 +161,7 @@ async fn closed_cases_past_retention_are_anonymised_and_still_counted() {
     let doc = h.open_case(&cw, recent, &o).await.unwrap();
     assert_eq!(doc.record.person.first_name, "Zulema");
     // Audited, and the chain still verifies.
-    let audited: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'case.anonymised'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let audited = app.audit_count("case.anonymised").await;
     assert_eq!(audited, 1);
     h.verify_audit(|_, _| {}).await.unwrap();
 

@@ -7,22 +7,11 @@ use crate::harness::{TestApp, location};
 const EVIDENCE: &str = "Says the camp boss keeps her identity card in a locked box";
 
 async fn post(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(app.url("/api/v1/screenings"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    app.api_post(token, "/screenings", &body).await
 }
 
 async fn get(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
-    reqwest::Client::new()
-        .get(app.url(&format!("/api/v1/screenings/{id}")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
+    app.api_get(token, &format!("/screenings/{id}")).await
 }
 
 fn miner(consent: bool) -> Value {
@@ -116,16 +105,8 @@ async fn a_screening_is_evaluated_sealed_audited_and_need_to_know() {
     assert_eq!(get(&app, &analyst, &id).await.status(), 404);
     assert_eq!(post(&app, &analyst, miner(true)).await.status(), 403);
 
-    let recorded: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'screening.recorded'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
-    let viewed: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'screening.viewed'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let recorded = app.audit_count("screening.recorded").await;
+    let viewed = app.audit_count("screening.viewed").await;
     assert_eq!((recorded, viewed), (1, 1));
 }
 
@@ -133,9 +114,7 @@ async fn a_screening_is_evaluated_sealed_audited_and_need_to_know() {
 async fn a_child_needs_no_means_and_a_screening_can_join_a_case() {
     let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
-    let res = cw.open_case(&[("first_name", "Child")]).await;
-    assert_eq!(res.status(), 303);
-    let case = location(&res).trim_start_matches("/cases/").to_string();
+    let case = cw.new_case(&[("first_name", "Child")]).await;
     let token = cw.token().await;
     let child = json!({
         "case_id": case,
@@ -153,7 +132,7 @@ async fn a_child_needs_no_means_and_a_screening_can_join_a_case() {
     let v: Value = res.json().await.unwrap();
     assert_eq!(v["results"][0]["profile"], "child_labour");
     assert_eq!(v["outcome"], "indicators_met");
-    assert_eq!(v["case_id"], case.as_str());
+    assert_eq!(v["case_id"], case.to_string());
     // A case the user may not change: refused as if it did not exist.
     let screener = app.login("screener").await.token().await;
     assert_eq!(post(&app, &screener, child).await.status(), 404);
@@ -213,17 +192,11 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
     let app = TestApp::spawn().await;
     let cw = app.login("caseworker").await;
     let token = cw.token().await;
-    let res = reqwest::Client::new()
-        .post(app.url("/api/v1/cases"))
-        .bearer_auth(&token)
-        .json(&json!({
+    let res = app.api_post(&token, "/cases", &json!({
             "person": {"first_name": "Marisol", "second_name": "Gonzales", "birth_date": "1999-04-02", "gender": "Feminine"},
             "victim": {"trafficking_status": "PossibleVictimOfTrafficking", "type_of_exploitation": ["ForcedLabour"]},
             "case": {"region": "GY-CU"}
-        }))
-        .send()
-        .await
-        .unwrap();
+        })).await;
     assert_eq!(res.status(), 201);
     let case: Value = res.json().await.unwrap();
     let case_id = case["id"].as_str().unwrap().to_string();
@@ -270,12 +243,7 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
     assert_eq!(m["case_id"], case_id.as_str());
     assert_eq!(m["same_birth_year"], true);
     assert_eq!(m["may_link"], true);
-    let searched: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'case.searched' AND details LIKE '%screening_duplicate_check%'",
-    )
-    .fetch_one(app.store.pool())
-    .await
-    .unwrap();
+    let searched = app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.searched' AND details LIKE '%screening_duplicate_check%'").await;
     assert_eq!(searched, 1);
 
     // Attached once; not twice; and the case page lists it.
@@ -320,51 +288,38 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
     let draft = to.split("draft=").nth(1).unwrap().to_string();
     let form = cw.get(&to).await.text().await.unwrap();
     assert!(form.contains("Zenobia") && form.contains("ForcedLabour"));
-    let res = cw
-        .open_case(&[
+    let new_case = cw
+        .new_case(&[
             ("first_name", "Zenobia"),
             ("second_name", "Quarrington"),
             ("draft", &draft),
         ])
-        .await;
-    assert_eq!(res.status(), 303);
-    let new_case = location(&res).trim_start_matches("/cases/").to_string();
+        .await
+        .to_string();
     let linked: Option<String> = sqlx::query_scalar("SELECT case_id FROM screenings WHERE id = $1")
         .bind(&second)
         .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert_eq!(linked.as_deref(), Some(new_case.as_str()));
-    let linked_events: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'screening.linked'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let linked_events = app.audit_count("screening.linked").await;
     assert_eq!(linked_events, 2);
 
     // Another agency's user cannot see or attach someone else's loose screening.
     let third = loose(&app, token.clone()).await;
     let other = app.login("screener").await.token().await;
-    let res = reqwest::Client::new()
-        .post(app.url(&format!("/api/v1/screenings/{third}/link")))
-        .bearer_auth(other)
-        .json(&json!({"case": case_id}))
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .api_post(
+            &other,
+            &format!("/screenings/{third}/link"),
+            &json!({"case": case_id}),
+        )
+        .await;
     assert_eq!(res.status(), 404);
 
     // The statistics hook: counts by outcome, profile, region and screening agency, no names.
     let analyst = app.login("analyst").await.token().await;
-    let stats: Value = reqwest::Client::new()
-        .get(app.url("/api/v1/stats"))
-        .bearer_auth(analyst)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats: Value = app.api_get(&analyst, "/stats").await.json().await.unwrap();
     let keys = |table: &str| -> Vec<String> {
         stats[table]
             .as_array()

@@ -6,13 +6,6 @@ use crate::harness::{TestApp, csrf_of};
 
 const WHAT: &str = "Two girls kept in the back room of the Golden Star bar at the landing";
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
     let policy = haven_core::Policy {
@@ -20,7 +13,7 @@ async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
         ..Default::default()
     };
     let app = TestApp::spawn_with(policy, 0).await;
-    let before = count(&app, "SELECT COUNT(*) FROM tips").await;
+    let before = app.count("SELECT COUNT(*) FROM tips").await;
     let anon = app.client();
     let page = anon
         .get(app.url("/report"))
@@ -57,7 +50,7 @@ async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
     .await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("T-"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM tips").await, before);
+    assert_eq!(app.count("SELECT COUNT(*) FROM tips").await, before);
 
     let res = send(vec![
         ("what", WHAT.into()),
@@ -96,11 +89,8 @@ async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
     .unwrap();
     assert_eq!((user, ip), (None, None));
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM rate_events WHERE key LIKE '%127.0.0.1%'"
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM rate_events WHERE key LIKE '%127.0.0.1%'")
+            .await,
         0
     );
 
@@ -115,7 +105,7 @@ async fn the_public_form_is_anonymous_sealed_rate_limited_and_ignores_bots() {
             .unwrap()
             .contains("A third report from the same place")
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM tips").await, before + 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM tips").await, before + 2);
 
     // Over-long text is refused with the field named.
     let res = send(vec![("what", "x".repeat(4001))]).await;
@@ -357,22 +347,8 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
         .await
         .unwrap();
     assert!(!note.windows(6).any(|w| w == b"hung u"));
-    assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'tip.triaged'"
-        )
-        .await,
-        3
-    );
-    assert!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'tip.viewed'"
-        )
-        .await
-            >= 3
-    );
+    assert_eq!(app.audit_count("tip.triaged").await, 3);
+    assert!(app.audit_count("tip.viewed").await >= 3);
 
     // The pages: the queue, the tip, the dashboard count.
     let page = coordinator_s.get("/tips?status=all").await;

@@ -1,7 +1,7 @@
 //! Training, in French, through the real server: a workshop, a sign-up sheet imported after its
 //! preview, the duplicate check, attendance and scores, certificates and their public
 //! verification, the reports; participants sealed; trainers see training, never cases.
-use crate::harness::{Session, TestApp, location};
+use crate::harness::{TestApp, location};
 
 /// A sign-up sheet as Excel writes it in French on Windows: semicolons, Windows-1252.
 fn sheet() -> Vec<u8> {
@@ -34,27 +34,6 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
         + start.len();
     let j = html[i..].find(end).unwrap() + i;
     &html[i..j]
-}
-
-async fn upload(
-    s: &Session,
-    app: &TestApp,
-    path: &str,
-    bytes: Vec<u8>,
-    name: &str,
-) -> reqwest::Response {
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", s.csrf.clone())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
-        );
-    s.client
-        .post(app.url(path))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -104,18 +83,10 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
     let base = format!("/training/{ws}");
 
     // The sheet: a preview first, nothing written.
-    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trainees")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
-    let res = upload(
-        &t,
-        &app,
-        &format!("{base}/import"),
-        sheet(),
-        "emargement.csv",
-    )
-    .await;
+    let before = app.count("SELECT COUNT(*) FROM trainees").await;
+    let res = t
+        .upload(&format!("{base}/import"), "emargement.csv", sheet())
+        .await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(
@@ -124,20 +95,16 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
         between(&html, "<main", "</table>")
     );
     assert!(html.contains("Atlantide") && html.contains("Sexe"));
-    let after_preview: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trainees")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let after_preview = app.count("SELECT COUNT(*) FROM trainees").await;
     assert_eq!(after_preview, before, "a preview writes nothing");
     let rows = unescape(between(&html, "name=\"rows\" value=\"", "\""));
-    let res = upload(
-        &t,
-        &app,
-        &format!("{base}/import"),
-        b"Couleur;Taille\nrouge;4\n".to_vec(),
-        "x.csv",
-    )
-    .await;
+    let res = t
+        .upload(
+            &format!("{base}/import"),
+            "x.csv",
+            b"Couleur;Taille\nrouge;4\n".to_vec(),
+        )
+        .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("Aucune colonne de noms"));
     let res = t
@@ -207,11 +174,12 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enrolments WHERE workshop_id = $1")
-        .bind(&ws)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let count = app
+        .count_of(
+            "SELECT COUNT(*) FROM enrolments WHERE workshop_id = $1",
+            &ws,
+        )
+        .await;
     assert_eq!(count, 4);
 
     // Attendance and scores: a bad score refuses the whole register.
@@ -258,11 +226,12 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
             .unwrap()
             .contains("Un score est un pourcentage")
     );
-    let saved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attendance WHERE workshop_id = $1")
-        .bind(&ws)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let saved = app
+        .count_of(
+            "SELECT COUNT(*) FROM attendance WHERE workshop_id = $1",
+            &ws,
+        )
+        .await;
     assert_eq!(saved, 0, "nothing saved from a refused register");
     let res = t
         .post_form(
@@ -404,14 +373,13 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
     assert_eq!(res.status(), 422);
 
     // Materials: uploaded to the workshop, downloaded as an attachment.
-    let res = upload(
-        &t,
-        &app,
-        &format!("{base}/materials"),
-        b"Slides: indicators of trafficking".to_vec(),
-        "slides.txt",
-    )
-    .await;
+    let res = t
+        .upload(
+            &format!("{base}/materials"),
+            "slides.txt",
+            b"Slides: indicators of trafficking".to_vec(),
+        )
+        .await;
     assert_eq!(res.status(), 303);
     let html = t.get(&base).await.text().await.unwrap();
     let link = between(&html, "href=\"/training/materials/", "\"").to_string();
@@ -444,11 +412,7 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
         "training.certificate_verified",
         "training.report_viewed",
     ] {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = $1")
-            .bind(action)
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+        let n = app.audit_count(action).await;
         assert!(n >= 1, "{action}");
     }
 }
