@@ -383,31 +383,25 @@ pub async fn save_plan(
     p: &PlanRow,
     expected: i64,
 ) -> Result<bool> {
-    let r = if expected == 0 {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO assistance_plans ({PLAN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-             $9, $10, $11, $12) ON CONFLICT (case_id) DO NOTHING"
-        )))
-        .bind(w.case().to_string())
-        .bind(&p.status)
-        .bind(&p.goals)
-        .bind(&p.review_on)
-        .bind(&p.comments)
-        .bind(p.updated_by.map(|u| u.to_string()))
-        .bind(p.submitted_by.map(|u| u.to_string()))
-        .bind(p.decided_by.map(|u| u.to_string()))
-        .bind(p.decided_at)
-        .bind(p.created_at)
-        .bind(p.updated_at)
-        .bind(p.version)
-        .execute(&mut *conn)
-        .await?
+    // Both statements bind the saved fields first, in the same order: the insert then takes the
+    // case and creation time, the update the case and the version it expects.
+    let (sql, last) = if expected == 0 {
+        (
+            "INSERT INTO assistance_plans (status, goals, review_on, comments, updated_by, \
+             submitted_by, decided_by, decided_at, updated_at, version, case_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (case_id) DO NOTHING",
+            p.created_at,
+        )
     } else {
-        sqlx::query(
+        (
             "UPDATE assistance_plans SET status = $1, goals = $2, review_on = $3, comments = $4, \
              updated_by = $5, submitted_by = $6, decided_by = $7, decided_at = $8, \
              updated_at = $9, version = $10 WHERE case_id = $11 AND version = $12",
+            expected,
         )
+    };
+    let r = sqlx::query(sql)
         .bind(&p.status)
         .bind(&p.goals)
         .bind(&p.review_on)
@@ -419,10 +413,9 @@ pub async fn save_plan(
         .bind(p.updated_at)
         .bind(p.version)
         .bind(w.case().to_string())
-        .bind(expected)
+        .bind(last)
         .execute(&mut *conn)
-        .await?
-    };
+        .await?;
     Ok(r.rows_affected() == 1)
 }
 

@@ -6,6 +6,9 @@ use sqlx::any::AnyRow;
 
 use crate::{Result, StoreError};
 
+/// A query on the `Any` driver, for helpers that bind the fields several statements share.
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
 pub(crate) fn parse<T: FromStr>(row: &AnyRow, col: &str) -> Result<T> {
     let s: String = row.try_get(col)?;
     s.parse()
