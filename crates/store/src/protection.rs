@@ -5,7 +5,7 @@ use haven_domain::{CaseId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::row::{parse, parse_opt};
+use crate::row::{parse, parse_opt, qualified};
 use crate::{Conn, Result};
 
 #[derive(Clone, Debug)]
@@ -165,11 +165,7 @@ pub async fn reflections_ending(conn: &mut Conn, until: &str) -> Result<Vec<Refl
         "SELECT {} FROM reflection_periods r JOIN cases c ON c.id = r.case_id \
          WHERE r.ends_on <= $1 AND r.reminded_on IS NULL \
          AND c.status IN ('Active', 'FollowUp') ORDER BY r.ends_on LIMIT 500",
-        REFLECTION_COLS
-            .split(", ")
-            .map(|c| format!("r.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        qualified("r", REFLECTION_COLS)
     )))
     .bind(until)
     .fetch_all(&mut *conn)
@@ -292,11 +288,7 @@ pub async fn overdue_tasks(conn: &mut Conn, today: &str) -> Result<Vec<TaskRow>>
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {} FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.status = 'open' \
          AND t.due_on < $1 AND c.status IN ('Active', 'FollowUp') ORDER BY t.due_on LIMIT 1000",
-        TASK_COLS
-            .split(", ")
-            .map(|c| format!("t.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        qualified("t", TASK_COLS)
     )))
     .bind(today)
     .fetch_all(&mut *conn)

@@ -146,14 +146,12 @@ impl Haven {
             updated_at: t,
         };
         store::insert_consent(&mut tx, &w, &row).await?;
-        let ev = Event::new(Action::ConsentRecorded)
-            .target("case", case)
-            .details(serde_json::json!({
-                "consent_id": id,
-                "purpose": purpose,
-                "agency_id": agency.map(|a| a.to_string()),
-                "given_by": given_by,
-            }));
+        let ev = Event::new(Action::ConsentRecorded).details(serde_json::json!({
+            "consent_id": id,
+            "purpose": purpose,
+            "agency_id": agency.map(|a| a.to_string()),
+            "given_by": given_by,
+        }));
         tx.commit(self, ev, t).await?;
         Ok(id)
     }
@@ -192,9 +190,8 @@ impl Haven {
         {
             return Err(CoreError::NotFound);
         }
-        let ev = Event::new(Action::ConsentWithdrawn)
-            .target("case", case)
-            .details(serde_json::json!({"consent_id": id}));
+        let ev =
+            Event::new(Action::ConsentWithdrawn).details(serde_json::json!({"consent_id": id}));
         tx.commit(self, ev, t).await?;
         Ok(())
     }
