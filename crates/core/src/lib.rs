@@ -219,15 +219,27 @@ impl Haven {
         Ok(())
     }
 
+    /// Records `event` by `actor` at `at` in `tx`, the transaction of the change it describes,
+    /// and commits both: the change never lands without its event.
+    pub(crate) async fn commit_audited(
+        &self,
+        mut tx: haven_store::Tx,
+        actor: &Actor,
+        event: haven_audit::Event,
+        at: i64,
+    ) -> Result<()> {
+        haven_audit::record(&mut tx, &self.audit, actor, event, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records the audit event of a read, in its own short write transaction, after the read and
     /// before anything is returned: no read reaches a user unless its event is committed. (Changes
     /// record their event inside their own transaction instead.) Keeping reads out of the write
     /// transaction means a long list does not hold SQLite's single write lock.
     pub(crate) async fn record_read(&self, actor: &Actor, event: haven_audit::Event) -> Result<()> {
-        let mut tx = self.db.begin().await?;
-        haven_audit::record(&mut tx, &self.audit, actor, event, self.now()).await?;
-        tx.commit().await?;
-        Ok(())
+        let tx = self.db.begin().await?;
+        self.commit_audited(tx, actor, event, self.now()).await
     }
 }
 

@@ -3,7 +3,7 @@ use haven_authz::{CaseChange, CaseWriter, PersonWriter, TransferAcceptance};
 use haven_domain::{AgencyId, CaseAccessFacts, CaseId, CaseScope, CaseStatus, PersonId, UserId};
 use sqlx::Row;
 
-use crate::row::{flag, parse, parse_opt};
+use crate::row::{AnyQuery, flag, parse, parse_opt};
 use crate::{Conn, Result};
 
 /// A person as stored: names and birth date sealed one per column (names feed the blind index and
@@ -91,19 +91,32 @@ pub async fn next_number(conn: &mut Conn, key: &str) -> Result<i64> {
 }
 
 pub async fn insert_person(conn: &mut Conn, p: &PersonRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO persons ({PERSON_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-             $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
+    // The columns in `bind_person`'s order, then those only an insert writes.
+    let q = sqlx::query(
+        "INSERT INTO persons (first_name, middle_name, last_name, nickname, birth_date, details,
+             gender, citizenship, birth_year, assessed_age, age_uncertain, marital_status,
+             number_of_children, education, primary_language, secondary_language, mailing_country,
+             mailing_state, deceased, version, updated_at, id, phone, address, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+             $19, $20, $21, $22, $23, $24, $25)",
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    bind_person(q, p)
         .bind(p.id.to_string())
-        .bind(&p.first_name)
+        .bind(&p.phone)
+        .bind(&p.address)
+        .bind(p.created_at)
+        .execute(&mut *conn)
+        .await?;
+    set_citizenships(conn, p.id, p.citizenship.as_deref()).await
+}
+
+/// Binds `$1…$21` of a person's insert and update: the fields a save rewrites.
+fn bind_person<'q>(q: AnyQuery<'q>, p: &'q PersonRow) -> AnyQuery<'q> {
+    q.bind(&p.first_name)
         .bind(&p.middle_name)
         .bind(&p.last_name)
         .bind(&p.nickname)
         .bind(&p.birth_date)
-        .bind(&p.phone)
-        .bind(&p.address)
         .bind(&p.details)
         .bind(&p.gender)
         .bind(&p.citizenship)
@@ -119,11 +132,7 @@ pub async fn insert_person(conn: &mut Conn, p: &PersonRow) -> Result<()> {
         .bind(&p.mailing_state)
         .bind(crate::flag(p.deceased))
         .bind(p.version)
-        .bind(p.created_at)
         .bind(p.updated_at)
-        .execute(&mut *conn)
-        .await?;
-    set_citizenships(conn, p.id, p.citizenship.as_deref()).await
 }
 
 /// Rewrites a person if it is still at `expected_version`; false when someone saved first.
@@ -135,39 +144,19 @@ pub async fn update_person(
     p: &PersonRow,
     expected_version: i64,
 ) -> Result<bool> {
-    let r = sqlx::query(
+    let q = sqlx::query(
         "UPDATE persons SET first_name = $1, middle_name = $2, last_name = $3, nickname = $4, birth_date = $5,
              phone = NULL, address = NULL, details = $6, gender = $7, citizenship = $8, birth_year = $9,
              assessed_age = $10, age_uncertain = $11, marital_status = $12, number_of_children = $13, education = $14,
              primary_language = $15, secondary_language = $16, mailing_country = $17, mailing_state = $18,
              deceased = $19, version = $20, updated_at = $21
          WHERE id = $22 AND version = $23",
-    )
-    .bind(&p.first_name)
-    .bind(&p.middle_name)
-    .bind(&p.last_name)
-    .bind(&p.nickname)
-    .bind(&p.birth_date)
-    .bind(&p.details)
-    .bind(&p.gender)
-    .bind(&p.citizenship)
-    .bind(p.birth_year)
-    .bind(p.assessed_age)
-    .bind(crate::flag(p.age_uncertain))
-    .bind(&p.marital_status)
-    .bind(p.number_of_children)
-    .bind(&p.education)
-    .bind(&p.primary_language)
-    .bind(&p.secondary_language)
-    .bind(&p.mailing_country)
-    .bind(&p.mailing_state)
-    .bind(crate::flag(p.deceased))
-    .bind(p.version)
-    .bind(p.updated_at)
-    .bind(w.person().to_string())
-    .bind(expected_version)
-    .execute(&mut *conn)
-    .await?;
+    );
+    let r = bind_person(q, p)
+        .bind(w.person().to_string())
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await?;
     if r.rows_affected() != 1 {
         return Ok(false);
     }
@@ -224,11 +213,18 @@ pub async fn set_name_digests(
 }
 
 pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO cases ({CASE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-             $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
+    // The columns in `bind_case_fields`'s order, then those only an insert writes.
+    let q = sqlx::query(
+        "INSERT INTO cases (region, exploitation_type, summary, risk_level, trafficking_status,
+             status_decision_org, relationship_to_trafficker, age_when_trafficked,
+             forced_labour_industry, referral_source, referring_organisation, referral_date,
+             referral_reason, version, updated_at, id, case_number, person_id, status,
+             owner_agency_id, assigned_user_id, created_by, opened_at, closed_at, closure_reason,
+             closure_note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+             $19, $20, $21, $22, $23, $24, $25, $26)",
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    bind_case_fields(q, c)
         .bind(c.id.to_string())
         .bind(&c.case_number)
         .bind(c.person_id.to_string())
@@ -236,13 +232,20 @@ pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<()> {
         .bind(c.owner_agency_id.to_string())
         .bind(c.assigned_user_id.map(|u| u.to_string()))
         .bind(c.created_by.to_string())
-        .bind(&c.region)
+        .bind(c.opened_at)
+        .bind(c.closed_at)
+        .bind(&c.closure_reason)
+        .bind(&c.closure_note)
+        .execute(&mut *conn)
+        .await?;
+    add_agency(conn, c.id, c.owner_agency_id, "owner", c.opened_at).await
+}
+
+/// Binds `$1…$15` of a case's insert and update: the editable fields, version and updated_at.
+fn bind_case_fields<'q>(q: AnyQuery<'q>, c: &'q CaseRow) -> AnyQuery<'q> {
+    q.bind(&c.region)
         .bind(&c.exploitation_type)
         .bind(&c.summary)
-        .bind(c.opened_at)
-        .bind(c.updated_at)
-        .bind(c.closed_at)
-        .bind(c.version)
         .bind(&c.risk_level)
         .bind(&c.trafficking_status)
         .bind(&c.status_decision_org)
@@ -253,11 +256,8 @@ pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<()> {
         .bind(&c.referring_organisation)
         .bind(&c.referral_date)
         .bind(&c.referral_reason)
-        .bind(&c.closure_reason)
-        .bind(&c.closure_note)
-        .execute(&mut *conn)
-        .await?;
-    add_agency(conn, c.id, c.owner_agency_id, "owner", c.opened_at).await
+        .bind(c.version)
+        .bind(c.updated_at)
 }
 
 /// Rewrites the editable fields of a case if it is still at `expected_version` (then at
@@ -270,32 +270,18 @@ pub async fn update_case_fields(
     c: &CaseRow,
     expected_version: i64,
 ) -> Result<bool> {
-    let r = sqlx::query(
+    let q = sqlx::query(
         "UPDATE cases SET region = $1, exploitation_type = $2, summary = $3, risk_level = $4, trafficking_status = $5,
              status_decision_org = $6, relationship_to_trafficker = $7, age_when_trafficked = $8,
              forced_labour_industry = $9, referral_source = $10, referring_organisation = $11, referral_date = $12,
              referral_reason = $13, version = $14, updated_at = $15
          WHERE id = $16 AND version = $17",
-    )
-    .bind(&c.region)
-    .bind(&c.exploitation_type)
-    .bind(&c.summary)
-    .bind(&c.risk_level)
-    .bind(&c.trafficking_status)
-    .bind(&c.status_decision_org)
-    .bind(&c.relationship_to_trafficker)
-    .bind(c.age_when_trafficked)
-    .bind(&c.forced_labour_industry)
-    .bind(&c.referral_source)
-    .bind(&c.referring_organisation)
-    .bind(&c.referral_date)
-    .bind(&c.referral_reason)
-    .bind(c.version)
-    .bind(c.updated_at)
-    .bind(w.case().to_string())
-    .bind(expected_version)
-    .execute(&mut *conn)
-    .await?;
+    );
+    let r = bind_case_fields(q, c)
+        .bind(w.case().to_string())
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await?;
     Ok(r.rows_affected() == 1)
 }
 

@@ -5,7 +5,7 @@ use haven_domain::{CaseId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::row::{parse, parse_opt};
+use crate::row::{parse, parse_opt, qualified};
 use crate::{Conn, Result};
 
 #[derive(Clone, Debug)]
@@ -165,11 +165,7 @@ pub async fn reflections_ending(conn: &mut Conn, until: &str) -> Result<Vec<Refl
         "SELECT {} FROM reflection_periods r JOIN cases c ON c.id = r.case_id \
          WHERE r.ends_on <= $1 AND r.reminded_on IS NULL \
          AND c.status IN ('Active', 'FollowUp') ORDER BY r.ends_on LIMIT 500",
-        REFLECTION_COLS
-            .split(", ")
-            .map(|c| format!("r.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        qualified("r", REFLECTION_COLS)
     )))
     .bind(until)
     .fetch_all(&mut *conn)
@@ -292,11 +288,7 @@ pub async fn overdue_tasks(conn: &mut Conn, today: &str) -> Result<Vec<TaskRow>>
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {} FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.status = 'open' \
          AND t.due_on < $1 AND c.status IN ('Active', 'FollowUp') ORDER BY t.due_on LIMIT 1000",
-        TASK_COLS
-            .split(", ")
-            .map(|c| format!("t.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        qualified("t", TASK_COLS)
     )))
     .bind(today)
     .fetch_all(&mut *conn)
@@ -383,31 +375,25 @@ pub async fn save_plan(
     p: &PlanRow,
     expected: i64,
 ) -> Result<bool> {
-    let r = if expected == 0 {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO assistance_plans ({PLAN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-             $9, $10, $11, $12) ON CONFLICT (case_id) DO NOTHING"
-        )))
-        .bind(w.case().to_string())
-        .bind(&p.status)
-        .bind(&p.goals)
-        .bind(&p.review_on)
-        .bind(&p.comments)
-        .bind(p.updated_by.map(|u| u.to_string()))
-        .bind(p.submitted_by.map(|u| u.to_string()))
-        .bind(p.decided_by.map(|u| u.to_string()))
-        .bind(p.decided_at)
-        .bind(p.created_at)
-        .bind(p.updated_at)
-        .bind(p.version)
-        .execute(&mut *conn)
-        .await?
+    // Both statements bind the saved fields first, in the same order: the insert then takes the
+    // case and creation time, the update the case and the version it expects.
+    let (sql, last) = if expected == 0 {
+        (
+            "INSERT INTO assistance_plans (status, goals, review_on, comments, updated_by, \
+             submitted_by, decided_by, decided_at, updated_at, version, case_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (case_id) DO NOTHING",
+            p.created_at,
+        )
     } else {
-        sqlx::query(
+        (
             "UPDATE assistance_plans SET status = $1, goals = $2, review_on = $3, comments = $4, \
              updated_by = $5, submitted_by = $6, decided_by = $7, decided_at = $8, \
              updated_at = $9, version = $10 WHERE case_id = $11 AND version = $12",
+            expected,
         )
+    };
+    let r = sqlx::query(sql)
         .bind(&p.status)
         .bind(&p.goals)
         .bind(&p.review_on)
@@ -419,10 +405,9 @@ pub async fn save_plan(
         .bind(p.updated_at)
         .bind(p.version)
         .bind(w.case().to_string())
-        .bind(expected)
+        .bind(last)
         .execute(&mut *conn)
-        .await?
-    };
+        .await?;
     Ok(r.rows_affected() == 1)
 }
 

@@ -3,7 +3,7 @@
 use haven_domain::{AgencyId, UserId};
 use sqlx::Row;
 
-use crate::row::parse_opt;
+use crate::row::{parse_opt, qualified};
 use crate::{Conn, Result};
 
 #[derive(Clone, Debug, Default)]
@@ -349,11 +349,7 @@ pub async fn unenrol(conn: &mut Conn, workshop: &str, trainee: &str) -> Result<b
 
 /// The participants of a workshop, in the order they were enrolled.
 pub async fn enrolments(conn: &mut Conn, workshop: &str) -> Result<Vec<EnrolmentRow>> {
-    let cols: String = TRAINEE_COLS
-        .split(", ")
-        .map(|c| format!("t.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = qualified("t", TRAINEE_COLS);
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {cols}, e.pre_score, e.post_score, e.certificate_code, e.certificate_at \
          FROM enrolments e JOIN trainees t ON t.id = e.trainee_id \

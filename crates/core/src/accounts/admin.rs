@@ -231,8 +231,8 @@ impl Haven {
         let ev = Event::new(Action::AgencyUpdated)
             .target("agency", id)
             .details(serde_json::json!({"coordination_consent": consent}));
-        self.audit(&mut tx, &by.actor(origin), ev).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &by.actor(origin), ev, self.now())
+            .await?;
         Ok(())
     }
 
@@ -485,8 +485,7 @@ impl Haven {
                 sessions::record_login_failure(&mut tx, ip, t).await?;
             }
             let ev = Event::new(Action::EnrolmentFailed).outcome("failed");
-            haven_audit::record(&mut tx, self.audit_keys(), &who, ev, t).await?;
-            tx.commit().await?;
+            self.commit_audited(tx, &who, ev, t).await?;
             return Err(refused());
         };
         // The code is right: a password refused by the policy does not use it up.
@@ -498,8 +497,7 @@ impl Haven {
         users::set_password(&mut tx, user.id, &hash, false).await?;
         users::delete_enrolment(&mut tx, user.id).await?;
         let ev = Event::new(Action::UserEnrolled).target("user", user.id);
-        haven_audit::record(&mut tx, self.audit_keys(), &who, ev, t).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &who, ev, t).await?;
         Ok(())
     }
 
@@ -659,8 +657,7 @@ impl Haven {
             .details(serde_json::json!({
                 "username": u.username, "mfa_reset": reset_mfa, "enrolment": enrol,
             }));
-        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, t).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &by.actor(origin), ev, t).await?;
         Ok(credential)
     }
 }

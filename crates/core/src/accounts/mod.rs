@@ -29,9 +29,8 @@ impl Haven {
         let ev = Event::new(Action::UserEmailChanged)
             .target("user", s.principal.user_id)
             .details(serde_json::json!({"email": if email.is_some() { "set" } else { "cleared" }}));
-        self.audit(&mut tx, &actor(&s.principal, origin), ev)
+        self.commit_audited(tx, &actor(&s.principal, origin), ev, self.now())
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 

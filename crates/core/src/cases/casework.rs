@@ -165,9 +165,7 @@ impl Haven {
         let w = tx.cap();
         let t = self.now();
         let note = self.insert_note(&mut tx, &w, p.user_id, body, t).await?;
-        let ev = Event::new(Action::NoteAdded)
-            .target("case", id)
-            .details(serde_json::json!({"note_id": note}));
+        let ev = Event::new(Action::NoteAdded).details(serde_json::json!({"note_id": note}));
         tx.commit(self, ev, t).await?;
         Ok(note)
     }
@@ -216,7 +214,6 @@ impl Haven {
         };
         case_parts::upsert_event(&mut tx, &w, &row).await?;
         let ev = Event::new(Action::EventSaved)
-            .target("case", id)
             .details(serde_json::json!({"event_id": eid, "type": data.event_type}));
         tx.commit(self, ev, t).await?;
         Ok(eid)
@@ -236,9 +233,8 @@ impl Haven {
         if !case_parts::delete_event(&mut tx, &w, event_id).await? {
             return Err(CoreError::NotFound);
         }
-        let ev = Event::new(Action::EventDeleted)
-            .target("case", id)
-            .details(serde_json::json!({"event_id": event_id}));
+        let ev =
+            Event::new(Action::EventDeleted).details(serde_json::json!({"event_id": event_id}));
         tx.commit(self, ev, self.now()).await?;
         Ok(())
     }
@@ -281,7 +277,6 @@ impl Haven {
         };
         case_parts::upsert_perpetrator(&mut tx, &w, &row).await?;
         let ev = Event::new(Action::PerpetratorSaved)
-            .target("case", id)
             .details(serde_json::json!({"perpetrator_id": pid}));
         tx.commit(self, ev, t).await?;
         Ok(pid)
@@ -302,7 +297,6 @@ impl Haven {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::PerpetratorDeleted)
-            .target("case", id)
             .details(serde_json::json!({"perpetrator_id": perpetrator_id}));
         tx.commit(self, ev, self.now()).await?;
         Ok(())
@@ -385,14 +379,12 @@ impl Haven {
         };
         let sealed = c.encrypt_bytes(&bytes, &sealed::CASE_ATTACHMENTS_DATA.of(&aid));
         case_parts::insert_attachment(&mut tx, &w, &row, &sealed).await?;
-        let ev = Event::new(Action::AttachmentAdded)
-            .target("case", id)
-            .details(serde_json::json!({
-                "attachment_id": aid,
-                "content_type": row.content_type,
-                "size": row.size,
-                "scan": scan,
-            }));
+        let ev = Event::new(Action::AttachmentAdded).details(serde_json::json!({
+            "attachment_id": aid,
+            "content_type": row.content_type,
+            "size": row.size,
+            "scan": scan,
+        }));
         tx.commit(self, ev, self.now()).await?;
         Ok(aid)
     }
@@ -439,7 +431,6 @@ impl Haven {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::AttachmentDeleted)
-            .target("case", id)
             .details(serde_json::json!({"attachment_id": attachment_id}));
         tx.commit(self, ev, self.now()).await?;
         Ok(())

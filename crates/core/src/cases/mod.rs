@@ -743,7 +743,6 @@ impl Haven {
                 .await?;
             let ev = Event::new(Action::CaseEditConflict)
                 .outcome("refused")
-                .target("case", id)
                 .details(
                     serde_json::json!({"base_version": base_version, "current_version": c.version}),
                 );
@@ -805,7 +804,6 @@ impl Haven {
             .await?;
         }
         let ev = Event::new(Action::CaseUpdated)
-            .target("case", id)
             .details(serde_json::json!({"fields": fields, "version": new_version}));
         tx.commit(self, ev, t).await?;
         Ok(new_version)
@@ -936,7 +934,6 @@ impl Haven {
         self.status_change(&mut tx, &c, &w, t, status, Some(reason))
             .await?;
         let ev = Event::new(Action::CaseClosed)
-            .target("case", id)
             .details(serde_json::json!({"status": status.as_str(), "reason": reason}));
         tx.commit(self, ev, t).await?;
         Ok(())
@@ -972,7 +969,7 @@ impl Haven {
         self.status_change(&mut tx, &c, &w, t, CaseStatus::Active, None)
             .await?;
         self.insert_note(&mut tx, &w, p.user_id, reason, t).await?;
-        let ev = Event::new(Action::CaseReopened).target("case", id);
+        let ev = Event::new(Action::CaseReopened);
         tx.commit(self, ev, t).await?;
         Ok(())
     }
@@ -1069,7 +1066,6 @@ impl Haven {
         )
         .await?;
         let ev = Event::new(Action::CaseAssigned)
-            .target("case", id)
             .details(serde_json::json!({"assigned_user_id": user.map(|u| u.to_string())}));
         tx.commit(self, ev, t).await?;
         Ok(())

@@ -150,8 +150,8 @@ impl Haven {
             let ev = Event::new(Action::CaseEditConflict)
                 .outcome("refused")
                 .target("person", id);
-            self.audit(&mut tx, &actor(p, origin), ev).await?;
-            tx.commit().await?;
+            self.commit_audited(tx, &actor(p, origin), ev, self.now())
+                .await?;
             return Err(CoreError::Conflict(Vec::new()));
         }
         let diff = old.diff(&record);
@@ -192,8 +192,7 @@ impl Haven {
         let ev = Event::new(Action::PersonUpdated)
             .target("person", id)
             .details(serde_json::json!({"fields": fields}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, t).await?;
         Ok(row.version + 1)
     }
 

@@ -247,8 +247,7 @@ impl Haven {
         let ev = Event::new(Action::CaseTransferApproved)
             .target("case", t.case_id)
             .details(serde_json::json!({"transfer_id": transfer_id, "approved": approve}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, tnow).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, tnow).await?;
         Ok(t.case_id)
     }
 
@@ -378,8 +377,7 @@ impl Haven {
         let ev = Event::new(action)
             .target("case", t.case_id)
             .details(serde_json::json!({"transfer_id": transfer_id}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, tnow).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, tnow).await?;
         Ok(t.case_id)
     }
 
@@ -419,8 +417,7 @@ impl Haven {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::DraftSaved).details(serde_json::json!({"draft_id": did}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, t).await?;
         Ok(did)
     }
 
@@ -475,8 +472,8 @@ impl Haven {
             return Err(CoreError::NotFound);
         }
         let ev = Event::new(Action::DraftDeleted).details(serde_json::json!({"draft_id": id}));
-        self.audit(&mut tx, &actor(p, origin), ev).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, self.now())
+            .await?;
         Ok(())
     }
 

@@ -330,8 +330,7 @@ impl Haven {
         let ev = Event::new(Action::MatchChecked)
             .outcome("rate_limited")
             .details(serde_json::json!({"purpose": purpose, "in_last_hour": n, "limit": limit}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, t).await?;
         Err(CoreError::MatchChecksLimited)
     }
 
@@ -589,23 +588,13 @@ impl Haven {
         if !store::decide(&mut tx, id, &d).await? {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
-        let who = actor(p, origin);
         let details = serde_json::json!({
             "pair": id, "kept": keep.to_string(), "merged": gone.to_string(),
             "cases": moved.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
         });
-        let ev = Event::new(Action::PersonMerged)
-            .target("person", keep)
-            .details(details.clone());
-        self.audit(&mut tx, &who, ev).await?;
-        for c in &moved {
-            let ev = Event::new(Action::PersonMerged)
-                .target("case", c)
-                .details(details.clone());
-            self.audit(&mut tx, &who, ev).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let who = actor(p, origin);
+        self.commit_person_and_cases(tx, &who, Action::PersonMerged, keep, &moved, details)
+            .await
     }
 
     /// Undoes a merge: the moved cases go back to the person they came from, which is a person
@@ -640,20 +629,35 @@ impl Haven {
         if !store::reopen(&mut tx, id, "merged").await? {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
-        let who = actor(p, origin);
         let details = serde_json::json!({
             "pair": id, "kept": keep.to_string(), "restored": gone.to_string(),
             "cases": moved.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
         });
-        let ev = Event::new(Action::PersonUnmerged)
-            .target("person", gone)
+        let who = actor(p, origin);
+        self.commit_person_and_cases(tx, &who, Action::PersonUnmerged, gone, &moved, details)
+            .await
+    }
+
+    /// Audits a merge or unmerge on the person and on each moved case (one event each, the same
+    /// details), then commits.
+    async fn commit_person_and_cases(
+        &self,
+        mut tx: haven_store::Tx,
+        who: &Actor,
+        action: Action,
+        person: PersonId,
+        cases: &[CaseId],
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let ev = Event::new(action)
+            .target("person", person)
             .details(details.clone());
-        self.audit(&mut tx, &who, ev).await?;
-        for c in &moved {
-            let ev = Event::new(Action::PersonUnmerged)
+        self.audit(&mut tx, who, ev).await?;
+        for c in cases {
+            let ev = Event::new(action)
                 .target("case", c)
                 .details(details.clone());
-            self.audit(&mut tx, &who, ev).await?;
+            self.audit(&mut tx, who, ev).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -683,8 +687,8 @@ impl Haven {
             return Err(CoreError::invalid("pair", "error-duplicate-decided"));
         }
         let ev = Event::new(Action::DuplicateDismissed).details(serde_json::json!({"pair": id}));
-        self.audit(&mut tx, &actor(p, origin), ev).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, self.now())
+            .await?;
         Ok(())
     }
 
@@ -703,8 +707,8 @@ impl Haven {
         let ev = Event::new(Action::DuplicateDismissed)
             .outcome("reopened")
             .details(serde_json::json!({"pair": id}));
-        self.audit(&mut tx, &actor(p, origin), ev).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, self.now())
+            .await?;
         Ok(())
     }
 }

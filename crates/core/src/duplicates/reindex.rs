@@ -117,8 +117,8 @@ impl Haven {
         settings::set(&mut tx, TRAINEE_CURSOR, "").await?;
         let ev = Event::new(Action::NamesReindexed)
             .details(serde_json::json!({"records": done, "version": INDEX_VERSION}));
-        self.audit(&mut tx, &Actor::system(), ev).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &Actor::system(), ev, self.now())
+            .await?;
         Ok(done)
     }
 

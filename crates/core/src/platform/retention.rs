@@ -111,8 +111,7 @@ impl Haven {
         let ev = Event::new(Action::CaseAnonymised)
             .target("case", e.case_id)
             .details(serde_json::json!({"person": person_too}));
-        haven_audit::record(&mut tx, self.audit_keys(), &Actor::system(), ev, now).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &Actor::system(), ev, now).await?;
         Ok(())
     }
 }

@@ -5,7 +5,7 @@
 //! in its transaction; free text is sealed to its row.
 use crate::sealed::{self, Column};
 use haven_audit::{Action, Event};
-use haven_authz::Principal;
+use haven_authz::{CaseWriter, Principal};
 use haven_domain::protection::{self as rules};
 use haven_domain::record::parse_date;
 use haven_domain::text::{self, Lines};
@@ -14,6 +14,8 @@ use haven_store::protection::{
     self as store, PlanRow, ProceedingsRow, ReflectionRow, ReturnRow, RiskRow, TaskRow,
 };
 
+use crate::support::{done, opt_id};
+use crate::unit::CaseTx;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 const TEXT_MAX: usize = 4000;
@@ -72,14 +74,6 @@ fn code(
         e.push((field, "error-required"));
     }
     s.to_string()
-}
-
-fn done(e: Vec<(&'static str, &'static str)>) -> Result<()> {
-    if e.is_empty() {
-        Ok(())
-    } else {
-        Err(CoreError::invalid_all(e))
-    }
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -267,18 +261,40 @@ fn valid_cost(s: &str) -> bool {
         && frac.chars().all(|c| c.is_ascii_digit())
 }
 
-/// The audit event of a change to one section of a case's protection.
-fn protection_event(case: CaseId, section: &str, details: serde_json::Value) -> Event {
-    let mut d = serde_json::json!({ "section": section });
-    if let (Some(m), serde_json::Value::Object(extra)) = (d.as_object_mut(), details) {
-        m.extend(extra);
-    }
-    Event::new(Action::ProtectionSaved)
-        .target("case", case)
-        .details(d)
-}
-
 impl Haven {
+    /// Opens a case for a change to its protection: the write gate first (outsiders learn
+    /// nothing, not even that the form was wrong), then the form's errors `e`.
+    async fn open_form<'p>(
+        &self,
+        p: &'p Principal,
+        case: CaseId,
+        origin: &Origin,
+        e: Vec<(&'static str, &'static str)>,
+    ) -> Result<CaseTx<CaseWriter<'p>>> {
+        let tx = self.db.begin().await?;
+        let tx = self.gate_write(tx, p, case, origin).await?;
+        done(e)?;
+        Ok(tx)
+    }
+
+    /// Commits a change to one section of a case's protection with its audit event.
+    async fn commit_section(
+        &self,
+        tx: CaseTx<CaseWriter<'_>>,
+        section: &str,
+        details: serde_json::Value,
+        now: i64,
+    ) -> Result<()> {
+        let mut d = serde_json::json!({ "section": section });
+        if let (Some(m), serde_json::Value::Object(extra)) = (d.as_object_mut(), details) {
+            m.extend(extra);
+        }
+        let ev = Event::new(Action::ProtectionSaved)
+            .target("case", tx.case())
+            .details(d);
+        tx.commit(self, ev, now).await
+    }
+
     /// Records a risk assessment; its overall level becomes the case's risk level (a change in
     /// the history). The overall level may not be below an area's; high or critical risk needs
     /// a safety plan.
@@ -317,11 +333,8 @@ impl Haven {
         if rules::is_high(&level) && plan.is_empty() {
             e.push(("risk_safety_plan", "error-safety-plan"));
         }
-        let tx = self.db.begin().await?;
-        // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.open_form(p, case, origin, e).await?;
         let w = tx.cap();
-        done(e)?;
         let id = uuid::Uuid::now_v7().to_string();
         let c = self.cipher();
         let seal = |col: Column, v: &str| (!v.is_empty()).then(|| c.encrypt(v, &col.of(&id)));
@@ -365,13 +378,10 @@ impl Haven {
             )
             .await?;
         }
-        tx.commit(
-            self,
-            protection_event(
-                case,
-                "risk",
-                serde_json::json!({"kind": kind, "level": level}),
-            ),
+        self.commit_section(
+            tx,
+            "risk",
+            serde_json::json!({"kind": kind, "level": level}),
             now,
         )
         .await?;
@@ -402,11 +412,8 @@ impl Haven {
                 }
             },
         };
-        let tx = self.db.begin().await?;
-        // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.open_form(p, case, origin, e).await?;
         let w = tx.cap();
-        done(e)?;
         if store::reflection_of_case(&mut tx, &w).await?.is_some() {
             return Err(CoreError::invalid(
                 "reflection_started_on",
@@ -428,13 +435,10 @@ impl Haven {
             updated_at: now,
         };
         store::save_reflection(&mut tx, &w, &row).await?;
-        tx.commit(
-            self,
-            protection_event(
-                case,
-                "reflection",
-                serde_json::json!({"started_on": start, "days": days, "ends_on": row.ends_on}),
-            ),
+        self.commit_section(
+            tx,
+            "reflection",
+            serde_json::json!({"started_on": start, "days": days, "ends_on": row.ends_on}),
             now,
         )
         .await?;
@@ -464,11 +468,8 @@ impl Haven {
         if reason.is_empty() {
             e.push(("reflection_reason", "error-required"));
         }
-        let tx = self.db.begin().await?;
-        // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.open_form(p, case, origin, e).await?;
         let w = tx.cap();
-        done(e)?;
         let mut r = store::reflection_of_case(&mut tx, &w)
             .await?
             .ok_or(CoreError::invalid(
@@ -493,13 +494,10 @@ impl Haven {
         r.reminded_on = None;
         r.updated_at = now;
         store::save_reflection(&mut tx, &w, &r).await?;
-        tx.commit(
-            self,
-            protection_event(
-                case,
-                "reflection",
-                serde_json::json!({"extended_by": days, "ends_on": r.ends_on}),
-            ),
+        self.commit_section(
+            tx,
+            "reflection",
+            serde_json::json!({"extended_by": days, "ends_on": r.ends_on}),
             now,
         )
         .await?;
@@ -548,11 +546,8 @@ impl Haven {
             e.push(("plan_goal", "error-required"));
         }
         let review = opt_date(&i.review_on, "plan_review_on", &mut e);
-        let tx = self.db.begin().await?;
-        // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.open_form(p, case, origin, e).await?;
         let w = tx.cap();
-        done(e)?;
         for g in &goals {
             if !g.referral_id.is_empty()
                 && haven_store::referrals::get(&mut tx, &g.referral_id)
@@ -599,13 +594,10 @@ impl Haven {
         if !store::save_plan(&mut tx, &w, &row, current).await? {
             return Err(CoreError::invalid("plan_goal", "error-plan-stale"));
         }
-        tx.commit(
-            self,
-            protection_event(
-                case,
-                "plan",
-                serde_json::json!({"goals": goals.len(), "status": status}),
-            ),
+        self.commit_section(
+            tx,
+            "plan",
+            serde_json::json!({"goals": goals.len(), "status": status}),
             now,
         )
         .await?;
@@ -627,11 +619,8 @@ impl Haven {
         let now = self.now();
         let mut e = Vec::new();
         let comments = text(comments, "plan_comments", &mut e);
-        let tx = self.db.begin().await?;
-        // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.open_form(p, case, origin, e).await?;
         let w = tx.cap();
-        done(e)?;
         let mut plan = store::plan_of_case(&mut tx, &w)
             .await?
             .ok_or(CoreError::invalid("plan_goal", "error-required"))?;
@@ -688,12 +677,8 @@ impl Haven {
         };
         self.notify(&mut tx, &who, notify_kind, &case.to_string(), now)
             .await?;
-        tx.commit(
-            self,
-            protection_event(case, "plan", serde_json::json!({"status": to})),
-            now,
-        )
-        .await?;
+        self.commit_section(tx, "plan", serde_json::json!({"status": to}), now)
+            .await?;
         Ok(())
     }
 
@@ -720,16 +705,7 @@ impl Haven {
         } else {
             code(&i.status, rules::SERVICE_STATUSES, "service_status", &mut e)
         };
-        let agency = match i.provider_agency_id.trim() {
-            "" => None,
-            a => match a.parse::<AgencyId>() {
-                Ok(a) => Some(a),
-                Err(_) => {
-                    e.push(("service_provider", "error-unknown-code"));
-                    None
-                }
-            },
-        };
+        let agency: Option<AgencyId> = opt_id(&i.provider_agency_id, "service_provider", &mut e);
         let name = text(&i.provider_name, "service_provider", &mut e);
         if agency.is_none() && name.is_empty() {
             e.push(("service_provider", "error-required"));
@@ -745,10 +721,7 @@ impl Haven {
         if !valid_cost(&i.cost) {
             e.push(("service_cost", "error-cost"));
         }
-        let tx = self.db.begin().await?;
-        // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let mut tx = self.gate_write(tx, p, case, origin).await?;
-        done(e)?;
+        let mut tx = self.open_form(p, case, origin, e).await?;
         if let Some(a) = agency
             && haven_store::agencies::get(&mut tx, a).await?.is_none()
         {
@@ -789,9 +762,10 @@ impl Haven {
             p.user_id,
         )
         .await?;
-        tx.commit(
-            self,
-            protection_event(case, "service", serde_json::json!({"service_type": kind})),
+        self.commit_section(
+            tx,
+            "service",
+            serde_json::json!({"service_type": kind}),
             now,
         )
         .await?;
@@ -824,19 +798,10 @@ impl Haven {
         let note = text(&i.note, "task_note", &mut e);
         let assignee = match i.assigned_to.trim() {
             "" => Some(p.user_id),
-            u => match u.parse::<UserId>() {
-                Ok(u) => Some(u),
-                Err(_) => {
-                    e.push(("task_assigned_to", "error-unknown-code"));
-                    None
-                }
-            },
+            u => opt_id(u, "task_assigned_to", &mut e),
         };
-        let tx = self.db.begin().await?;
-        // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.open_form(p, case, origin, e).await?;
         let w = tx.cap();
-        done(e)?;
         if let Some(u) = assignee
             && !self.user_may_read(&mut tx, u, case).await?
         {
@@ -865,13 +830,10 @@ impl Haven {
             },
         )
         .await?;
-        tx.commit(
-            self,
-            protection_event(
-                case,
-                "task",
-                serde_json::json!({"task_id": id, "kind": kind, "due_on": due}),
-            ),
+        self.commit_section(
+            tx,
+            "task",
+            serde_json::json!({"task_id": id, "kind": kind, "due_on": due}),
             now,
         )
         .await?;
@@ -920,13 +882,10 @@ impl Haven {
         }
         t.updated_at = now;
         store::save_task(&mut tx, &w, &t).await?;
-        tx.commit(
-            self,
-            protection_event(
-                case,
-                "task",
-                serde_json::json!({"task_id": t.id, "status": status}),
-            ),
+        self.commit_section(
+            tx,
+            "task",
+            serde_json::json!({"task_id": t.id, "status": status}),
             now,
         )
         .await?;
@@ -960,11 +919,8 @@ impl Haven {
         let planned = opt_date(&i.planned_on, "return_planned_on", &mut e);
         let returned = opt_date(&i.returned_on, "return_returned_on", &mut e);
         let notes = text(&i.notes, "return_notes", &mut e);
-        let tx = self.db.begin().await?;
-        // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.open_form(p, case, origin, e).await?;
         let w = tx.cap();
-        done(e)?;
         if planned.is_some() || returned.is_some() {
             let child = self.case_is_child(&mut tx, case).await?;
             if let Err(m) = self
@@ -993,13 +949,10 @@ impl Haven {
             },
         )
         .await?;
-        tx.commit(
-            self,
-            protection_event(
-                case,
-                "return",
-                serde_json::json!({"returned": returned.is_some()}),
-            ),
+        self.commit_section(
+            tx,
+            "return",
+            serde_json::json!({"returned": returned.is_some()}),
             now,
         )
         .await?;
@@ -1047,11 +1000,8 @@ impl Haven {
                 e.push((field, "error-cost"));
             }
         }
-        let tx = self.db.begin().await?;
-        // Gate first: outsiders learn nothing, not even that the form was wrong.
-        let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let mut tx = self.open_form(p, case, origin, e).await?;
         let w = tx.cap();
-        done(e)?;
         let trimmed = ProceedingsDetails {
             police_ref: d.police_ref.trim().into(),
             prosecutor_ref: d.prosecutor_ref.trim().into(),
@@ -1077,13 +1027,10 @@ impl Haven {
             },
         )
         .await?;
-        tx.commit(
-            self,
-            protection_event(
-                case,
-                "proceedings",
-                serde_json::json!({"cooperation": cooperation, "compensation": compensation}),
-            ),
+        self.commit_section(
+            tx,
+            "proceedings",
+            serde_json::json!({"cooperation": cooperation, "compensation": compensation}),
             now,
         )
         .await?;

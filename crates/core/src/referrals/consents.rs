@@ -11,6 +11,7 @@ use haven_domain::{AgencyId, CaseId, Region};
 use haven_store::consents::{self as store, ConsentRow, ServiceRow};
 use time::Date;
 
+use crate::support::{done, opt_id};
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 const TEXT_MAX: usize = 500;
@@ -69,16 +70,7 @@ impl Haven {
         if !PURPOSES.contains(&purpose) {
             e.push(("consent_purpose", "error-required"));
         }
-        let agency = match i.agency_id.trim() {
-            "" => None,
-            a => match a.parse::<AgencyId>() {
-                Ok(a) => Some(a),
-                Err(_) => {
-                    e.push(("consent_agency", "error-unknown-code"));
-                    None
-                }
-            },
-        };
+        let agency: Option<AgencyId> = opt_id(&i.agency_id, "consent_agency", &mut e);
         if matches!(purpose, "referral" | "data_sharing") && agency.is_none() {
             e.push(("consent_agency", "error-consent-agency"));
         }
@@ -123,9 +115,7 @@ impl Haven {
                 e.push((field, t.key()));
             }
         }
-        if !e.is_empty() {
-            return Err(CoreError::invalid_all(e));
-        }
+        done(e)?;
         let tx = self.db.begin().await?;
         let mut tx = self.gate_write(tx, p, case, origin).await?;
         let w = tx.cap();
@@ -156,14 +146,12 @@ impl Haven {
             updated_at: t,
         };
         store::insert_consent(&mut tx, &w, &row).await?;
-        let ev = Event::new(Action::ConsentRecorded)
-            .target("case", case)
-            .details(serde_json::json!({
-                "consent_id": id,
-                "purpose": purpose,
-                "agency_id": agency.map(|a| a.to_string()),
-                "given_by": given_by,
-            }));
+        let ev = Event::new(Action::ConsentRecorded).details(serde_json::json!({
+            "consent_id": id,
+            "purpose": purpose,
+            "agency_id": agency.map(|a| a.to_string()),
+            "given_by": given_by,
+        }));
         tx.commit(self, ev, t).await?;
         Ok(id)
     }
@@ -202,9 +190,8 @@ impl Haven {
         {
             return Err(CoreError::NotFound);
         }
-        let ev = Event::new(Action::ConsentWithdrawn)
-            .target("case", case)
-            .details(serde_json::json!({"consent_id": id}));
+        let ev =
+            Event::new(Action::ConsentWithdrawn).details(serde_json::json!({"consent_id": id}));
         tx.commit(self, ev, t).await?;
         Ok(())
     }
@@ -618,9 +605,7 @@ impl Haven {
             e.push(("service_capacity_free", "error-number-range"));
         }
         e.dedup();
-        if !e.is_empty() {
-            return Err(CoreError::invalid_all(e));
-        }
+        done(e)?;
         let mut tx = self.db.begin().await?;
         let t = self.now();
         let old = match id {
@@ -682,8 +667,7 @@ impl Haven {
         };
         store::save_service(&mut tx, &row).await?;
         let ev = Event::new(Action::ServiceSaved).target("service", &row.id);
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, t).await?;
         Ok(row.id)
     }
 
@@ -723,8 +707,7 @@ impl Haven {
         let ev = Event::new(Action::ServiceCapacityUpdated)
             .target("service", id)
             .details(serde_json::json!({"free": free}));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, t).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, t).await?;
         Ok(())
     }
 }

@@ -14,6 +14,7 @@ use haven_store::notifications::CaseServiceRow;
 use haven_store::referrals::{self as store, ReferralRow};
 
 use crate::consents::SERVICE_TYPES;
+use crate::support::{done, opt_id};
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 const TEXT_MAX: usize = 2000;
@@ -172,16 +173,7 @@ impl Haven {
         if to.is_none() {
             e.push(("referral_agency", "error-required"));
         }
-        let to_user = match i.to_user.trim() {
-            "" => None,
-            u => match u.parse::<UserId>() {
-                Ok(u) => Some(u),
-                Err(_) => {
-                    e.push(("referral_user", "error-unknown-code"));
-                    None
-                }
-            },
-        };
+        let to_user: Option<UserId> = opt_id(&i.to_user, "referral_user", &mut e);
         if i.services.is_empty()
             || i.services
                 .iter()
@@ -209,9 +201,7 @@ impl Haven {
         let tx = self.db.begin().await?;
         // Gate first: outsiders learn nothing, not even that the form was wrong.
         let mut tx = self.gate_write(tx, p, case, origin).await?;
-        if !e.is_empty() {
-            return Err(CoreError::invalid_all(e));
-        }
+        done(e)?;
         let to = to.ok_or(CoreError::NotFound)?;
         if haven_store::agencies::get(&mut tx, to).await?.is_none() {
             return Err(CoreError::invalid("referral_agency", "error-unknown-code"));
@@ -397,8 +387,7 @@ impl Haven {
                 "from": from.as_str(),
                 "to": to.as_str(),
             }));
-        haven_audit::record(&mut tx, self.audit_keys(), &actor(p, origin), ev, now).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, now).await?;
         Ok(())
     }
 
@@ -590,8 +579,7 @@ impl Haven {
                 "sections": list(&row.sections),
                 "redirected_from": old.id,
             }));
-        haven_audit::record(&mut tx, self.audit_keys(), &a, ev, now).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &a, ev, now).await?;
         Ok(new_id)
     }
 

@@ -14,6 +14,7 @@ use haven_domain::screening::{
 };
 use haven_store::screenings::{self, ScreeningRow};
 
+use crate::support::done;
 use crate::{CoreError, Haven, Origin, Result, actor};
 use haven_domain::record::CaseRecord;
 use haven_store::cases;
@@ -277,9 +278,7 @@ impl Haven {
         if !region.is_empty() && haven_domain::Region::parse(region).is_err() {
             errors.push(("region", "error-unknown-code"));
         }
-        if !errors.is_empty() {
-            return Err(CoreError::invalid_all(errors));
-        }
+        done(errors)?;
         let profiles = profiles_for(input.age, input.age_uncertain, input.labour, input.sexual);
         let sealed = Sealed {
             act: input.act,
@@ -319,15 +318,8 @@ impl Haven {
                 "profiles": row.profiles,
                 "case_id": input.case_id.map(|c| c.to_string()),
             }));
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
-            &actor(p, origin),
-            ev,
-            row.created_at,
-        )
-        .await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, row.created_at)
+            .await?;
         Ok(ScreeningView {
             id,
             case_id: row.case_id,

@@ -24,6 +24,7 @@ use haven_release::{AggregateOptions, Dataset, Manifest, Protection, ReadOptions
 use haven_store::cases::{self as store_cases, CtdcFacts};
 use haven_store::releases::{self as ledger, LedgerRow};
 
+use crate::support::done;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 /// What to release.
@@ -384,9 +385,7 @@ impl Haven {
         {
             errors.push(("sensitive_zeros", "error-release-sensitive-zeros"));
         }
-        if !errors.is_empty() {
-            return Err(CoreError::invalid_all(errors));
-        }
+        done(errors)?;
         if req.kind == ReleaseKind::Raw {
             if raw.is_none() {
                 return Err(CoreError::Forbidden);

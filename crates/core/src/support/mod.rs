@@ -14,3 +14,28 @@ pub(crate) fn opt(s: &str) -> Option<&str> {
     let s = s.trim();
     (!s.is_empty()).then_some(s)
 }
+
+/// An optional id typed in a form: `None` when empty; one that does not parse is noted in `e`
+/// under `field` ("error-unknown-code") and taken as `None`.
+pub(crate) fn opt_id<T: std::str::FromStr>(
+    s: &str,
+    field: &'static str,
+    e: &mut Vec<(&'static str, &'static str)>,
+) -> Option<T> {
+    match s.trim() {
+        "" => None,
+        v => v
+            .parse()
+            .inspect_err(|_| e.push((field, "error-unknown-code")))
+            .ok(),
+    }
+}
+
+/// The errors of a form, all at once; none: go on.
+pub(crate) fn done(e: Vec<(&'static str, &'static str)>) -> crate::Result<()> {
+    if e.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::CoreError::invalid_all(e))
+    }
+}

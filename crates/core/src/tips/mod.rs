@@ -10,6 +10,7 @@ use haven_domain::text::{self, Lines};
 use haven_domain::{CaseId, UserId};
 use haven_store::tips::{self, TipQuery, TipRow};
 
+use crate::support::done;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 pub use crate::support::RATE_WINDOW_SECS;
@@ -223,11 +224,7 @@ fn validate(input: &TipInput) -> Result<()> {
             errors.push(("call_note", k));
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(CoreError::invalid_all(errors))
-    }
+    done(errors)
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -319,8 +316,7 @@ impl Haven {
                     let ev = Event::new(Action::TipReceived)
                         .target("tip", &id)
                         .details(serde_json::json!({"channel": channel.as_str()}));
-                    haven_audit::record(&mut tx, self.audit_keys(), who, ev, t).await?;
-                    tx.commit().await?;
+                    self.commit_audited(tx, who, ev, t).await?;
                     break;
                 }
                 Err(haven_store::StoreError::Duplicate(_)) if attempt < 5 => {
@@ -566,15 +562,8 @@ impl Haven {
         let ev = Event::new(Action::TipTriaged)
             .target("tip", &row.id)
             .details(details);
-        haven_audit::record(
-            &mut tx,
-            self.audit_keys(),
-            &actor(p, origin),
-            ev,
-            row.updated_at,
-        )
-        .await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &actor(p, origin), ev, row.updated_at)
+            .await?;
         Ok(())
     }
 }

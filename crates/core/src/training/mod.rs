@@ -17,6 +17,7 @@ use haven_training::import::{self, ImportRow};
 use haven_training::{CompletionRule, FORMATS, SEXES, TOPICS};
 use time::Date;
 
+use crate::support::done;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 /// From this probability a known person sharing a name word is offered as possibly the same
@@ -365,9 +366,7 @@ fn check_workshop(i: &WorkshopInput, defaults: CompletionRule) -> Result<Worksho
         number("pass_mark", &i.pass_mark, 100, &mut e).unwrap_or(i64::from(defaults.pass_mark));
     let min_attendance = number("min_attendance", &i.min_attendance, 100, &mut e)
         .unwrap_or(i64::from(defaults.min_attendance_pct));
-    if !e.is_empty() {
-        return Err(CoreError::invalid_all(e));
-    }
+    done(e)?;
     let (Some(first), Some(last)) = (first, last) else {
         return Err(CoreError::internal("checked above"));
     };
@@ -400,16 +399,6 @@ impl Haven {
         actor(cap.principal(), origin)
     }
 
-    async fn training_event(
-        &self,
-        conn: &mut haven_store::Conn,
-        who: &Actor,
-        ev: Event,
-    ) -> Result<()> {
-        self.audit(conn, who, ev).await?;
-        Ok(())
-    }
-
     /// Creates (`id` none) or changes a workshop. Audited with the change.
     #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn save_workshop(
@@ -440,9 +429,8 @@ impl Haven {
         row.updated_at = t;
         store::save_workshop(&mut tx, &row).await?;
         let ev = Event::new(Action::TrainingWorkshopSaved).target("workshop", &row.id);
-        self.training_event(&mut tx, &self.training_actor(&cap, origin), ev)
+        self.commit_audited(tx, &self.training_actor(&cap, origin), ev, self.now())
             .await?;
-        tx.commit().await?;
         Ok(row.id)
     }
 
@@ -619,9 +607,7 @@ impl Haven {
                 }
             },
         };
-        if !e.is_empty() {
-            return Err(CoreError::invalid_all(e));
-        }
+        done(e)?;
         let id = id
             .map(str::to_string)
             .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
@@ -721,9 +707,8 @@ impl Haven {
         let ev = Event::new(Action::TrainingParticipantSaved)
             .target("trainee", id)
             .details(serde_json::json!({"new": false, "corrected": true}));
-        self.training_event(&mut tx, &self.training_actor(&cap, origin), ev)
+        self.commit_audited(tx, &self.training_actor(&cap, origin), ev, self.now())
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -803,8 +788,7 @@ impl Haven {
             let ev = Event::new(Action::TrainingParticipantSaved)
                 .target("trainee", existing)
                 .details(serde_json::json!({"workshop_id": workshop, "new": false}));
-            self.training_event(&mut tx, &who, ev).await?;
-            tx.commit().await?;
+            self.commit_audited(tx, &who, ev, self.now()).await?;
             return Ok(Added::Enrolled(existing.to_string()));
         }
         let (row, digests) = self.participant_row(None, input).await?;
@@ -839,8 +823,7 @@ impl Haven {
         let ev = Event::new(Action::TrainingParticipantSaved)
             .target("trainee", &row.id)
             .details(serde_json::json!({"workshop_id": workshop, "new": true}));
-        self.training_event(&mut tx, &who, ev).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, &who, ev, self.now()).await?;
         Ok(Added::Enrolled(row.id))
     }
 
@@ -860,9 +843,8 @@ impl Haven {
         let ev = Event::new(Action::TrainingParticipantRemoved)
             .target("trainee", participant)
             .details(serde_json::json!({"workshop_id": workshop}));
-        self.training_event(&mut tx, &self.training_actor(&cap, origin), ev)
+        self.commit_audited(tx, &self.training_actor(&cap, origin), ev, self.now())
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -911,10 +893,8 @@ impl Haven {
             });
             checked.push((l.participant_id.clone(), days, pre, post));
         }
-        if !e.is_empty() {
-            e.dedup();
-            return Err(CoreError::invalid_all(e));
-        }
+        e.dedup();
+        done(e)?;
         for (id, days, pre, post) in &checked {
             store::set_record(
                 &mut tx,
@@ -929,9 +909,8 @@ impl Haven {
         let ev = Event::new(Action::TrainingRegisterSaved)
             .target("workshop", workshop)
             .details(serde_json::json!({"lines": checked.len()}));
-        self.training_event(&mut tx, &self.training_actor(&cap, origin), ev)
+        self.commit_audited(tx, &self.training_actor(&cap, origin), ev, self.now())
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -1096,9 +1075,8 @@ impl Haven {
         let ev = Event::new(Action::TrainingImported)
             .target("workshop", workshop)
             .details(serde_json::json!({"new": created, "known": known, "skipped": preview.rows.len() - created - known}));
-        self.training_event(&mut tx, &self.training_actor(&cap, origin), ev)
+        self.commit_audited(tx, &self.training_actor(&cap, origin), ev, self.now())
             .await?;
-        tx.commit().await?;
         Ok((created, known))
     }
 
@@ -1132,9 +1110,8 @@ impl Haven {
         let ev = Event::new(Action::TrainingCertificatesIssued)
             .target("workshop", workshop)
             .details(serde_json::json!({"issued": issued}));
-        self.training_event(&mut tx, &self.training_actor(&cap, origin), ev)
+        self.commit_audited(tx, &self.training_actor(&cap, origin), ev, self.now())
             .await?;
-        tx.commit().await?;
         Ok(issued)
     }
 
@@ -1237,9 +1214,7 @@ impl Haven {
         };
         let from = date("from", from);
         let to = date("to", to);
-        if !e.is_empty() {
-            return Err(CoreError::invalid_all(e));
-        }
+        done(e)?;
         let mut tx = self.db.begin_snapshot().await?;
         let facts = store::facts(&mut tx).await?;
         let mut enrolments = Vec::with_capacity(facts.len());
@@ -1368,9 +1343,8 @@ impl Haven {
         let ev = Event::new(Action::TrainingMaterialAdded)
             .target("workshop", workshop)
             .details(serde_json::json!({"material_id": m.id, "size": m.size}));
-        self.training_event(&mut tx, &self.training_actor(&cap, origin), ev)
+        self.commit_audited(tx, &self.training_actor(&cap, origin), ev, self.now())
             .await?;
-        tx.commit().await?;
         Ok(m.id)
     }
 
