@@ -32,6 +32,27 @@ pub(crate) fn form_status<E>(errors: &[E]) -> StatusCode {
     }
 }
 
+/// `Ok` when the visitor may do this, 403 otherwise.
+pub(crate) fn allowed(may: bool) -> Result<(), PageError> {
+    if may {
+        Ok(())
+    } else {
+        Err(PageError::forbidden())
+    }
+}
+
+/// The capability the visitor's role gives, or 403 without it.
+pub(crate) fn capability<T>(cap: Option<T>) -> Result<T, PageError> {
+    cap.ok_or_else(PageError::forbidden)
+}
+
+/// Renders a page with the status given (a form's 422, a lookup's 404).
+pub(crate) fn render_with(status: StatusCode, t: &impl Template) -> Response {
+    let mut res = render(t);
+    *res.status_mut() = status;
+    res
+}
+
 pub(crate) fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
@@ -50,12 +71,11 @@ struct ErrorPage<'a> {
 }
 
 pub(crate) fn error_page(l: &Layout<'_>, status: StatusCode, key: &'static str) -> Response {
-    let mut res = render(&ErrorPage {
+    let page = ErrorPage {
         l,
         message_key: key,
-    });
-    *res.status_mut() = status;
-    res
+    };
+    render_with(status, &page)
 }
 
 /// Why a page could not be shown. Handlers return `Result<Response, PageError>` and use `?`;

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::ctx::Authed;
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, form_status, render};
+use crate::kit::page::{PageError, form_status, render, render_with};
 use crate::layout::Layout;
 
 #[derive(Template)]
@@ -91,8 +91,7 @@ async fn form_page(
     f: ReferralForm,
 ) -> Result<Response, PageError> {
     let (agencies, contacts) = destinations(state, &s.principal).await?;
-    let status = form_status(&errors);
-    let mut res = render(&FormPage {
+    let page = FormPage {
         l,
         case,
         errors,
@@ -112,9 +111,8 @@ async fn form_page(
             .collect(),
         is_coordinator: s.principal.emergency_referral().is_some(),
         f,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 pub(crate) async fn new_form(
@@ -259,17 +257,15 @@ async fn view_page(
     } else {
         (vec![], vec![])
     };
-    let status = form_status(&errors);
-    let mut res = render(&ViewPage {
+    let page = ViewPage {
         l,
         r,
         recipient,
         errors,
         agencies,
         contacts,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 #[derive(Deserialize, Default)]

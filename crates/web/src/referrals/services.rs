@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, form_status, render};
+use crate::kit::page::{PageError, allowed, form_status, render_with};
 use crate::layout::Layout;
 
 #[derive(Template)]
@@ -41,8 +41,7 @@ fn list_page(
     for_case: Option<String>,
     errors: Vec<String>,
 ) -> Response {
-    let status = form_status(&errors);
-    let mut res = render(&ListPage {
+    let page = ListPage {
         l,
         types: SERVICE_TYPES
             .iter()
@@ -74,9 +73,8 @@ fn list_page(
         items,
         for_case,
         errors,
-    });
-    *res.status_mut() = status;
-    res
+    };
+    render_with(form_status(&page.errors), &page)
 }
 
 impl ListPage<'_> {
@@ -242,8 +240,7 @@ async fn form_page(
         .filter(|(aid, _)| s.principal.may_manage_services(*aid))
         .map(|(aid, n)| (aid.to_string(), n))
         .collect();
-    let status = form_status(&errors);
-    let mut res = render(&FormPage {
+    let page = FormPage {
         l,
         agencies,
         types: SERVICE_TYPES
@@ -282,9 +279,8 @@ async fn form_page(
         id,
         f,
         errors,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 pub(crate) async fn new_form(
@@ -292,9 +288,7 @@ pub(crate) async fn new_form(
     Authed(info, s): Authed,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if !s.principal.may_manage_services(s.principal.agency_id) {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.may_manage_services(s.principal.agency_id))?;
     let f = ServiceInput {
         agency_id: s.principal.agency_id.to_string(),
         ..Default::default()
@@ -309,9 +303,7 @@ pub(crate) async fn edit_form(
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let v = state.haven().service(&s.principal, &id).await?;
-    if !v.may_edit {
-        return Err(PageError::forbidden());
-    }
+    allowed(v.may_edit)?;
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     let f = ServiceInput {
         agency_id: v.agency_id.to_string(),
