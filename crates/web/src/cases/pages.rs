@@ -16,7 +16,7 @@ use haven_domain::{AgencyId, CaseId, CaseStatus, ExploitationType, GUYANA_REGION
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::cases::forms::{CaseForm, code_label, country_name};
+use crate::cases::forms::{CaseForm, code_label, country_name, options};
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::{HtmlForm, PageCase};
 use crate::kit::page::{PageError, allowed, render, render_with};
@@ -253,11 +253,7 @@ fn form_page(
         conflicts: st.conflicts,
         notice: st.notice,
         sections: crate::cases::forms::sections(l, &st.record, &st.errors),
-        doc_types: reference::HVN_IDENTITY_DOCUMENT_TYPE
-            .codes
-            .iter()
-            .map(|c| (*c, code_label(l, &reference::HVN_IDENTITY_DOCUMENT_TYPE, c)))
-            .collect(),
+        doc_types: options(l, &reference::HVN_IDENTITY_DOCUMENT_TYPE),
         countries: crate::cases::forms::country_list(l),
         languages: crate::cases::forms::language_list(l),
         drafts,
@@ -633,13 +629,6 @@ fn done_notice(done: &str) -> Option<&'static str> {
         "withdrawn" => "notice-consent-withdrawn",
         _ => return None,
     })
-}
-
-fn options(l: &Layout<'_>, list: &'static reference::Picklist) -> Vec<(&'static str, String)> {
-    list.codes
-        .iter()
-        .map(|c| (*c, code_label(l, list, c)))
-        .collect()
 }
 
 async fn case_page(

@@ -11,7 +11,7 @@ use haven_domain::reference;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::cases::forms::region_options;
+use crate::cases::forms::{options, options_checked, region_options};
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::HtmlForm;
 use crate::kit::page::{PageError, allowed, form_status, render_with};
@@ -48,26 +48,8 @@ fn list_page(
             .map(|t| (*t, l.t(&format!("service-type-{t}"))))
             .collect(),
         regions: region_options(l, f.region.trim()),
-        genders: reference::PRS_GENDER
-            .codes
-            .iter()
-            .map(|c| {
-                (
-                    *c,
-                    crate::cases::forms::code_label(l, &reference::PRS_GENDER, c),
-                )
-            })
-            .collect(),
-        exploitation: reference::VIC_TYPE_OF_EXPLOITATION
-            .codes
-            .iter()
-            .map(|c| {
-                (
-                    *c,
-                    crate::cases::forms::code_label(l, &reference::VIC_TYPE_OF_EXPLOITATION, c),
-                )
-            })
-            .collect(),
+        genders: options(l, &reference::PRS_GENDER),
+        exploitation: options(l, &reference::VIC_TYPE_OF_EXPLOITATION),
         may_publish: s.principal.may_manage_services(s.principal.agency_id),
         f,
         items,
@@ -254,28 +236,8 @@ async fn form_page(
                 (c, n, on)
             })
             .collect(),
-        genders: reference::PRS_GENDER
-            .codes
-            .iter()
-            .map(|c| {
-                (
-                    *c,
-                    crate::cases::forms::code_label(l, &reference::PRS_GENDER, c),
-                    f.genders.iter().any(|x| x == c),
-                )
-            })
-            .collect(),
-        exploitation: reference::VIC_TYPE_OF_EXPLOITATION
-            .codes
-            .iter()
-            .map(|c| {
-                (
-                    *c,
-                    crate::cases::forms::code_label(l, &reference::VIC_TYPE_OF_EXPLOITATION, c),
-                    f.exploitation.iter().any(|x| x == c),
-                )
-            })
-            .collect(),
+        genders: options_checked(l, &reference::PRS_GENDER, &f.genders),
+        exploitation: options_checked(l, &reference::VIC_TYPE_OF_EXPLOITATION, &f.exploitation),
         id,
         f,
         errors,
