@@ -733,7 +733,11 @@ pub(crate) async fn get_attachment(
     ApiCase(id, aid): ApiCase,
 ) -> Result<Response, ApiError> {
     let f = state.haven().get_attachment(&p, id, &aid, &o).await?;
-    Ok(crate::cases::pages::attachment_response(f))
+    Ok(crate::kit::page::download(
+        f.bytes,
+        &f.content_type,
+        &f.name,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/cases/{id}/attachments/{attachment_id}",

@@ -3,7 +3,7 @@
 //! attachments, history and the subject access report. Each handler calls one use-case.
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use haven_core::CoreError;
@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::cases::forms::{CaseForm, code_label, country_name, options};
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::{HtmlForm, PageCase};
-use crate::kit::page::{PageError, allowed, render, render_with};
+use crate::kit::page::{PageError, allowed, download, render, render_with};
 use crate::layout::Layout;
 use haven_core::auth::SessionInfo;
 
@@ -1128,31 +1128,6 @@ pub(crate) async fn case_attachment_add(
     after(&state, &info, &s, id, r, "attachment").await
 }
 
-/// Sends an attachment as a download (never rendered inline: the browser must not interpret it).
-pub(crate) fn attachment_response(file: haven_core::casework::AttachmentFile) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        file.name.replace(['"', '\\'], "_")
-    );
-    let mut res = file.bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&file.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    } else {
-        h.insert(
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_static("attachment"),
-        );
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
-
 pub(crate) async fn case_attachment_get(
     State(state): State<AppState>,
     Authed(info, s): Authed,
@@ -1162,7 +1137,7 @@ pub(crate) async fn case_attachment_get(
         .haven()
         .get_attachment(&s.principal, id, &aid, &info.origin)
         .await?;
-    Ok(attachment_response(f))
+    Ok(download(f.bytes, &f.content_type, &f.name))
 }
 
 pub(crate) async fn case_attachment_delete(

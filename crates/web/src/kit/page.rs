@@ -1,7 +1,7 @@
 //! The page kit: rendering, error pages, form status and messages; and the pages of no feature
 //! (not found, health, the stylesheet, the home redirect). Each feature's pages live in its folder.
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use haven_core::CoreError;
 
@@ -20,6 +20,14 @@ pub(crate) fn field_messages_in(l: &Layout<'_>, e: &CoreError, prefix: &str) -> 
             .map(|e| format!("{}: {}", l.t(&format!("{prefix}-{}", e.field)), l.t(e.key)))
             .collect(),
         e => vec![l.t(e.user_key())],
+    }
+}
+
+/// A refused input (`Invalid`), for the form to show; any other error is the page's.
+pub(crate) fn refusal(e: CoreError) -> Result<CoreError, PageError> {
+    match e {
+        CoreError::Invalid(_) => Ok(e),
+        e => Err(e.into()),
     }
 }
 
@@ -50,6 +58,28 @@ pub(crate) fn capability<T>(cap: Option<T>) -> Result<T, PageError> {
 pub(crate) fn render_with(status: StatusCode, t: &impl Template) -> Response {
     let mut res = render(t);
     *res.status_mut() = status;
+    res
+}
+
+/// Sends a file as a download that no cache keeps (never rendered inline: the browser must not
+/// interpret it).
+pub(crate) fn download(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        file_name.replace(['"', '\\'], "_")
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 

@@ -14,7 +14,7 @@ use haven_domain::protection as rules;
 use crate::AppState;
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::{HtmlForm, PageCase};
-use crate::kit::page::{PageError, form_status, render, render_with};
+use crate::kit::page::{PageError, field_messages, form_status, refusal, render, render_with};
 use crate::layout::Layout;
 
 /// A posted form as (name, value) pairs: repeated names (checkboxes) keep every value.
@@ -293,11 +293,10 @@ pub(crate) async fn save(
         Ok(()) => {
             Ok(Redirect::to(&format!("/cases/{case}/protection?done=1#{section}")).into_response())
         }
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = crate::kit::page::field_messages(&l, &e);
+        Err(e) => {
+            let errors = field_messages(&l, &refusal(e)?);
             page(&state, &l, &s, &info, case, errors, Some((section, f))).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

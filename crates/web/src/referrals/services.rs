@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::cases::forms::{options, options_checked, region_options};
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, allowed, form_status, render_with};
+use crate::kit::page::{PageError, allowed, field_messages, form_status, refusal, render_with};
 use crate::layout::Layout;
 
 #[derive(Template)]
@@ -302,11 +302,10 @@ async fn save(
         .await
     {
         Ok(_) => Ok(Redirect::to("/services?saved=1").into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = crate::kit::page::field_messages(&l, &e);
+        Err(e) => {
+            let errors = field_messages(&l, &refusal(e)?);
             form_page(state, &l, s, id, f, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -346,12 +345,11 @@ pub(crate) async fn capacity(
         .await
     {
         Ok(()) => Ok(Redirect::to("/services?saved=1").into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = crate::kit::page::field_messages(&l, &e);
+        Err(e) => {
+            let errors = field_messages(&l, &refusal(e)?);
             let all = ServiceFilter::default();
             let items = state.haven().services(&s.principal, &all).await?;
             Ok(list_page(&l, &s, all, items, None, errors))
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::Authed;
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, form_status, render, render_with};
+use crate::kit::page::{PageError, form_status, refusal, render, render_with};
 use crate::layout::Layout;
 
 /// One question of the interview, as shown.
@@ -397,8 +397,7 @@ pub(crate) async fn screening_matches(
         .await
     {
         Ok((m, elsewhere)) => Ok(page(m, elsewhere, vec![])),
-        Err(e @ CoreError::Invalid(_)) => Ok(page(vec![], vec![], errors_of(&l, &e))),
-        Err(e) => Err(e.into()),
+        Err(e) => Ok(page(vec![], vec![], errors_of(&l, &refusal(e)?))),
     }
 }
 

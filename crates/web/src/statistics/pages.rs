@@ -260,7 +260,11 @@ pub(crate) async fn release_submit(
         .ctdc_release(cap, s.principal.ctdc_raw_export(), &info.origin, req)
         .await
     {
-        Ok(file) => Ok(crate::statistics::api::zip_download(file)),
+        Ok(file) => Ok(crate::kit::page::download(
+            file.bytes,
+            "application/zip",
+            &file.file_name,
+        )),
         Err(CoreError::Invalid(errs)) => {
             let errors = errs
                 .iter()

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::{Authed, Ctx};
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, allowed, render, render_with};
+use crate::kit::page::{PageError, allowed, refusal, render, render_with};
 use crate::layout::Layout;
 
 /// The fields of both tip forms (the call's only on the hotline form).
@@ -363,10 +363,9 @@ pub(crate) async fn triage(
     };
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/tips/{id}")).into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = field_errors(&l, &e);
+        Err(e) => {
+            let errors = field_errors(&l, &refusal(e)?);
             tip_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }

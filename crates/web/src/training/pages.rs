@@ -3,7 +3,7 @@
 //! materials, and the reports (page, XLSX, PDF). No JavaScript.
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use haven_core::CoreError;
@@ -21,27 +21,13 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::{Authed, Ctx, ReqInfo};
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, allowed, capability, form_status, render, render_with};
+use crate::kit::page::{
+    PageError, allowed, capability, download, form_status, refusal, render, render_with,
+};
 use crate::layout::Layout;
 
 fn field_errors(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
     crate::kit::page::field_messages_in(l, e, "training-field")
-}
-
-pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        file_name.replace(['"', '\\'], "_")
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 // ---- workshops ----
@@ -164,8 +150,7 @@ async fn save(
         .await
     {
         Ok(id) => Ok(Redirect::to(&format!("/training/{id}")).into_response()),
-        Err(e @ CoreError::Invalid(_)) => Ok(form_page(&l, id, f, field_errors(&l, &e))),
-        Err(e) => Err(e.into()),
+        Err(e) => Ok(form_page(&l, id, f, field_errors(&l, &refusal(e)?))),
     }
 }
 
@@ -325,11 +310,10 @@ pub(crate) async fn add_participant(
             f: f.input,
             candidates,
         })),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = field_errors(&l, &e);
+        Err(e) => {
+            let errors = field_errors(&l, &refusal(e)?);
             workshop_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -380,11 +364,10 @@ pub(crate) async fn save_register(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/training/{id}?saved=1#register")).into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = field_errors(&l, &e);
+        Err(e) => {
+            let errors = field_errors(&l, &refusal(e)?);
             workshop_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -451,8 +434,7 @@ pub(crate) async fn import_preview(
     };
     match state.haven().import_preview(cap, &bytes).await {
         Ok(p) => Ok(page(vec![], Some(p))),
-        Err(e @ CoreError::Invalid(_)) => Ok(page(field_errors(&l, &e), None)),
-        Err(e) => Err(e.into()),
+        Err(e) => Ok(page(field_errors(&l, &refusal(e)?), None)),
     }
 }
 
@@ -644,11 +626,10 @@ pub(crate) async fn add_material(
     };
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/training/{id}#materials")).into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = field_errors(&l, &e);
+        Err(e) => {
+            let errors = field_errors(&l, &refusal(e)?);
             workshop_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -659,13 +640,7 @@ pub(crate) async fn material(
 ) -> Result<Response, PageError> {
     let cap = capability(s.principal.training_manage())?;
     let (name, ct, bytes) = state.haven().material(cap, &mid).await?;
-    Ok(crate::cases::pages::attachment_response(
-        haven_core::casework::AttachmentFile {
-            name,
-            content_type: ct,
-            bytes,
-        },
-    ))
+    Ok(download(bytes, &ct, &name))
 }
 
 // ---- reports ----
@@ -990,10 +965,9 @@ pub(crate) async fn participant_update(
         Ok(()) => {
             Ok(Redirect::to(&format!("/training/participants/{pid}?saved=1")).into_response())
         }
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = field_errors(&l, &e);
+        Err(e) => {
+            let errors = field_errors(&l, &refusal(e)?);
             participant_page(&state, &l, pid, f, vec![], errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
