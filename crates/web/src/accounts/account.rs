@@ -15,7 +15,7 @@ use crate::ctx::{Authed, SESSION_COOKIE, SignedIn, set_cookie};
 use crate::layout::{Layout, role_key};
 
 use crate::accounts::signin::LangForm;
-use crate::kit::page::{PageError, render};
+use crate::kit::page::{PageError, render_with};
 
 // ---- account ----
 
@@ -64,7 +64,7 @@ async fn account_view(
     } else {
         StatusCode::OK
     };
-    let mut res = render(&AccountPage {
+    let page = AccountPage {
         l,
         username: s.username.clone(),
         role_key: role_key(s.principal.role),
@@ -77,9 +77,8 @@ async fn account_view(
         password_error,
         email,
         email_error,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(status, &page))
 }
 
 pub(crate) async fn account(

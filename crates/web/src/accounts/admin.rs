@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::ctx::Authed;
 use crate::layout::{Layout, role_key};
 
-use crate::kit::page::{PageError, render};
+use crate::kit::page::{PageError, allowed, form_status, render, render_with};
 
 // ---- administration ----
 
@@ -120,17 +120,15 @@ async fn users_view(
         .iter()
         .map(|a| (a.id.to_string(), a.name.clone()))
         .collect();
-    let status = crate::kit::page::form_status(&errors);
-    let mut res = render(&UsersPage {
+    let page = UsersPage {
         l,
         users: lines,
         roles,
         agencies: agency_opts,
         form,
         errors,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 pub(crate) async fn users_page(
@@ -436,17 +434,15 @@ async fn agencies_view(
         .iter()
         .map(|r| (r.code, l.region_of(r.code)))
         .collect();
-    let status = crate::kit::page::form_status(&errors);
-    let mut res = render(&AgenciesPage {
+    let page = AgenciesPage {
         l,
         agencies,
         types,
         regions,
         form,
         errors,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 pub(crate) async fn agencies_page(
@@ -454,9 +450,7 @@ pub(crate) async fn agencies_page(
     Authed(info, s): Authed,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if s.principal.administer().is_none() {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.administer().is_some())?;
     agencies_view(&state, &l, AgencyForm::default(), vec![]).await
 }
 

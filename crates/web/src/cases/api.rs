@@ -22,6 +22,13 @@ fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
+/// A JSON answer with the record's version as its `ETag`.
+fn tagged(body: impl Serialize, version: i64) -> Response {
+    let mut res = Json(body).into_response();
+    res.headers_mut().insert(header::ETAG, etag(version));
+    res
+}
+
 /// The version named by `If-Match` (`"3"` or `W/"3"`); a change without one is refused (428).
 fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
     let Some(v) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
@@ -370,9 +377,7 @@ pub(crate) async fn get_case(
 ) -> Result<Response, ApiError> {
     let c = state.haven().open_case(&p, id, &o).await?;
     let v = c.version;
-    let mut res = Json(document(c)).into_response();
-    res.headers_mut().insert(header::ETAG, etag(v));
-    Ok(res)
+    Ok(tagged(document(c), v))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -395,9 +400,7 @@ pub(crate) async fn update_case(
 ) -> Result<Response, ApiError> {
     let base = if_match(&headers)?;
     let v = state.haven().update_case(&p, id, base, r, &o).await?;
-    let mut res = Json(Saved { version: v }).into_response();
-    res.headers_mut().insert(header::ETAG, etag(v));
-    Ok(res)
+    Ok(tagged(Saved { version: v }, v))
 }
 
 /// The field-level history, newest first (previous values only for coordinators and case workers).
@@ -730,7 +733,11 @@ pub(crate) async fn get_attachment(
     ApiCase(id, aid): ApiCase,
 ) -> Result<Response, ApiError> {
     let f = state.haven().get_attachment(&p, id, &aid, &o).await?;
-    Ok(crate::cases::pages::attachment_response(f))
+    Ok(crate::kit::page::download(
+        f.bytes,
+        &f.content_type,
+        &f.name,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/cases/{id}/attachments/{attachment_id}",
@@ -766,16 +773,13 @@ pub(crate) async fn get_person(
 ) -> Result<Response, ApiError> {
     let id = id.parse::<PersonId>().map_err(|_| ApiError::not_found())?;
     let d = state.haven().open_person(&p, id, &o).await?;
-    let v = d.version;
-    let mut res = Json(PersonDocument {
+    let doc = PersonDocument {
         id: d.id.to_string(),
         version: d.version,
         person: d.data,
         case_ids: d.cases.iter().map(|c| c.0.to_string()).collect(),
-    })
-    .into_response();
-    res.headers_mut().insert(header::ETAG, etag(v));
-    Ok(res)
+    };
+    Ok(tagged(doc, d.version))
 }
 
 /// Replaces a person's record (`If-Match` with the person's ETag). Every case of the person
@@ -794,7 +798,5 @@ pub(crate) async fn update_person(
     let id = id.parse::<PersonId>().map_err(|_| ApiError::not_found())?;
     let base = if_match(&headers)?;
     let v = state.haven().update_person(&p, id, base, r, &o).await?;
-    let mut res = Json(Saved { version: v }).into_response();
-    res.headers_mut().insert(header::ETAG, etag(v));
-    Ok(res)
+    Ok(tagged(Saved { version: v }, v))
 }

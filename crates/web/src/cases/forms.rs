@@ -553,6 +553,27 @@ pub(crate) fn country_name(l: &Layout<'_>, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
+/// A picklist's codes with their labels, for a select.
+pub(crate) fn options(l: &Layout<'_>, list: &'static Picklist) -> Vec<(&'static str, String)> {
+    list.codes
+        .iter()
+        .map(|c| (*c, code_label(l, list, c)))
+        .collect()
+}
+
+/// The same, each marked when it is among `selected` (checkboxes).
+pub(crate) fn options_checked(
+    l: &Layout<'_>,
+    list: &'static Picklist,
+    selected: &[String],
+) -> Vec<(&'static str, String, bool)> {
+    let on = |c: &str| selected.iter().any(|x| x == c);
+    options(l, list)
+        .into_iter()
+        .map(|(c, n)| (c, n, on(c)))
+        .collect()
+}
+
 /// Several codes of a picklist, translated and joined.
 pub(crate) fn code_labels(l: &Layout<'_>, list: &Picklist, codes: &[String]) -> String {
     codes

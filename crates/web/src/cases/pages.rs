@@ -3,7 +3,7 @@
 //! attachments, history and the subject access report. Each handler calls one use-case.
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use haven_core::CoreError;
@@ -16,17 +16,12 @@ use haven_domain::{AgencyId, CaseId, CaseStatus, ExploitationType, GUYANA_REGION
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::cases::forms::{CaseForm, code_label, country_name};
+use crate::cases::forms::{CaseForm, code_label, country_name, options};
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::{HtmlForm, PageCase};
-use crate::kit::page::{PageError, render};
+use crate::kit::page::{PageError, allowed, download, render, render_with};
 use crate::layout::Layout;
 use haven_core::auth::SessionInfo;
-
-fn with_status(mut res: Response, status: StatusCode) -> Response {
-    *res.status_mut() = status;
-    res
-}
 
 // ---- list and search ----
 
@@ -112,21 +107,19 @@ async fn cases_page(
             ("pages", FluentValue::from(page.pages)),
         ],
     );
-    Ok(with_status(
-        render(&CasesPage {
-            l: &l,
-            search,
-            statuses,
-            exploitation,
-            regions,
-            agencies,
-            page,
-            count_text,
-            page_text,
-            error,
-        }),
-        status,
-    ))
+    let view = CasesPage {
+        l: &l,
+        search,
+        statuses,
+        exploitation,
+        regions,
+        agencies,
+        page,
+        count_text,
+        page_text,
+        error,
+    };
+    Ok(render_with(status, &view))
 }
 
 /// Read leniently: an address edited by hand (`?page=two`, `?high_risk=1`) gives the list, not
@@ -204,6 +197,7 @@ impl CaseFormPage<'_> {
     }
 }
 
+#[derive(Default)]
 struct FormState {
     record: CaseRecord,
     errors: Vec<FieldError>,
@@ -259,17 +253,13 @@ fn form_page(
         conflicts: st.conflicts,
         notice: st.notice,
         sections: crate::cases::forms::sections(l, &st.record, &st.errors),
-        doc_types: reference::HVN_IDENTITY_DOCUMENT_TYPE
-            .codes
-            .iter()
-            .map(|c| (*c, code_label(l, &reference::HVN_IDENTITY_DOCUMENT_TYPE, c)))
-            .collect(),
+        doc_types: options(l, &reference::HVN_IDENTITY_DOCUMENT_TYPE),
         countries: crate::cases::forms::country_list(l),
         languages: crate::cases::forms::language_list(l),
         drafts,
         matches: st.matches,
     };
-    with_status(render(&page), status)
+    render_with(status, &page)
 }
 
 #[derive(Deserialize, Default)]
@@ -318,15 +308,7 @@ pub(crate) async fn case_new_page(
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let cap = s.principal.case_create().ok_or_else(PageError::forbidden)?;
-    let mut st = FormState {
-        record: CaseRecord::default(),
-        errors: vec![],
-        conflicts: vec![],
-        notice: None,
-        version: None,
-        draft: None,
-        matches: None,
-    };
+    let mut st = FormState::default();
     if let Some(d) = q.draft.as_deref().filter(|d| !d.is_empty()) {
         let v = state.haven().open_draft(cap, d, &info.origin).await?;
         st.record = v.record;
@@ -365,7 +347,6 @@ pub(crate) async fn case_new_submit(
                     FormState {
                         record,
                         errors: parse_errors.into_iter().chain(problems).collect(),
-                        conflicts: vec![],
                         notice: Some(l.ta(
                             "drafts-saved",
                             &[(
@@ -373,9 +354,8 @@ pub(crate) async fn case_new_submit(
                                 FluentValue::from(state.haven().policy.draft_max_age_secs / 86_400),
                             )],
                         )),
-                        version: None,
                         draft: Some(id),
-                        matches: None,
+                        ..Default::default()
                     },
                     drafts,
                 ))
@@ -386,11 +366,8 @@ pub(crate) async fn case_new_submit(
                 FormState {
                     record,
                     errors,
-                    conflicts: vec![],
-                    notice: None,
-                    version: None,
                     draft,
-                    matches: None,
+                    ..Default::default()
                 },
                 vec![],
             )),
@@ -405,11 +382,8 @@ pub(crate) async fn case_new_submit(
         let st = FormState {
             record,
             errors,
-            conflicts: vec![],
-            notice: None,
-            version: None,
             draft,
-            matches: None,
+            ..Default::default()
         };
         return Ok(form_page(&l, None, st, vec![]));
     }
@@ -430,12 +404,9 @@ pub(crate) async fn case_new_submit(
             Ok(report) if !report.is_empty() => {
                 let st = FormState {
                     record,
-                    errors: vec![],
-                    conflicts: vec![],
-                    notice: None,
-                    version: None,
                     draft,
                     matches: Some(report),
+                    ..Default::default()
                 };
                 return Ok(form_page(&l, None, st, vec![]));
             }
@@ -444,12 +415,9 @@ pub(crate) async fn case_new_submit(
             Err(haven_core::CoreError::MatchChecksLimited) => {
                 let st = FormState {
                     record,
-                    errors: vec![],
-                    conflicts: vec![],
                     notice: Some(l.t("match-rate-limited-form")),
-                    version: None,
                     draft,
-                    matches: None,
+                    ..Default::default()
                 };
                 return Ok(form_page(&l, None, st, vec![]));
             }
@@ -467,11 +435,8 @@ pub(crate) async fn case_new_submit(
             let st = FormState {
                 record,
                 errors,
-                conflicts: vec![],
-                notice: None,
-                version: None,
                 draft,
-                matches: None,
+                ..Default::default()
             };
             Ok(form_page(&l, None, st, vec![]))
         }
@@ -497,12 +462,8 @@ pub(crate) async fn case_edit_page(
             Some((id, &doc.case_number)),
             FormState {
                 record: doc.record,
-                errors: vec![],
-                conflicts: vec![],
-                notice: None,
                 version: Some(doc.version),
-                draft: None,
-                matches: None,
+                ..Default::default()
             },
             vec![],
         )),
@@ -567,11 +528,8 @@ pub(crate) async fn case_edit_submit(
         let st = FormState {
             record,
             errors,
-            conflicts: vec![],
-            notice: None,
             version: Some(version),
-            draft: None,
-            matches: None,
+            ..Default::default()
         };
         return Ok(form_page(&l, Some((id, &n)), st, vec![]));
     }
@@ -587,11 +545,8 @@ pub(crate) async fn case_edit_submit(
             let st = FormState {
                 record,
                 errors,
-                conflicts: vec![],
-                notice: None,
                 version: Some(version),
-                draft: None,
-                matches: None,
+                ..Default::default()
             };
             Ok(form_page(&l, Some((id, &n)), st, vec![]))
         }
@@ -602,12 +557,9 @@ pub(crate) async fn case_edit_submit(
             let n = number().await;
             let st = FormState {
                 record,
-                errors: vec![],
                 conflicts: conflict_lines(&l, &changes),
-                notice: None,
                 version: Some(current),
-                draft: None,
-                matches: None,
+                ..Default::default()
             };
             Ok(form_page(&l, Some((id, &n)), st, vec![]))
         }
@@ -677,13 +629,6 @@ fn done_notice(done: &str) -> Option<&'static str> {
         "withdrawn" => "notice-consent-withdrawn",
         _ => return None,
     })
-}
-
-fn options(l: &Layout<'_>, list: &'static reference::Picklist) -> Vec<(&'static str, String)> {
-    list.codes
-        .iter()
-        .map(|c| (*c, code_label(l, list, c)))
-        .collect()
 }
 
 async fn case_page(
@@ -849,7 +794,7 @@ async fn case_page(
     } else {
         StatusCode::OK
     };
-    Ok(with_status(render(&page), status))
+    Ok(render_with(status, &page))
 }
 
 #[derive(Deserialize, Default)]
@@ -870,17 +815,17 @@ pub(crate) async fn case_view(
 }
 
 /// After a change: back to the case page with a notice, or the page again with the error.
-async fn after(
+async fn after<T>(
     state: &AppState,
     info: &ReqInfo,
     s: &SessionInfo,
     id: CaseId,
-    result: Result<(), CoreError>,
+    result: Result<T, CoreError>,
     done: &str,
 ) -> Result<Response, PageError> {
     let l = Layout::new(state, info);
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?done={done}")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?done={done}")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let msg = errs
                 .iter()
@@ -967,7 +912,7 @@ pub(crate) async fn case_assign(
         u => match u.parse::<UserId>() {
             Ok(u) => Some(u),
             Err(_) => {
-                let r = Err(CoreError::invalid("assigned_user", "error-assignee"));
+                let r: Result<(), _> = Err(CoreError::invalid("assigned_user", "error-assignee"));
                 return after(&state, &info, &s, id, r, "assigned").await;
             }
         },
@@ -993,11 +938,12 @@ pub(crate) async fn case_transfer(
     HtmlForm(f): HtmlForm<TransferForm>,
 ) -> Result<Response, PageError> {
     let r = match f.to_agency.parse::<AgencyId>() {
-        Ok(to) => state
-            .haven()
-            .request_transfer(&s.principal, id, to, &f.reason, &info.origin)
-            .await
-            .map(|_| ()),
+        Ok(to) => {
+            state
+                .haven()
+                .request_transfer(&s.principal, id, to, &f.reason, &info.origin)
+                .await
+        }
         Err(_) => Err(CoreError::invalid("to_agency", "error-required")),
     };
     after(&state, &info, &s, id, r, "transfer").await
@@ -1018,8 +964,7 @@ pub(crate) async fn case_consent(
     let r = state
         .haven()
         .record_consent(&s.principal, id, &f, &info.origin)
-        .await
-        .map(|_| ());
+        .await;
     after(&state, &info, &s, id, r, "consent").await
 }
 
@@ -1051,8 +996,7 @@ pub(crate) async fn case_note(
     let r = state
         .haven()
         .add_note(&s.principal, id, &f.body, &info.origin)
-        .await
-        .map(|_| ());
+        .await;
     after(&state, &info, &s, id, r, "note").await
 }
 
@@ -1086,8 +1030,7 @@ pub(crate) async fn case_event_add(
     let r = state
         .haven()
         .save_event(&s.principal, id, None, data, &info.origin)
-        .await
-        .map(|_| ());
+        .await;
     after(&state, &info, &s, id, r, "event").await
 }
 
@@ -1129,8 +1072,7 @@ pub(crate) async fn case_perpetrator_add(
     let r = state
         .haven()
         .save_perpetrator(&s.principal, id, None, data, &info.origin)
-        .await
-        .map(|_| ());
+        .await;
     after(&state, &info, &s, id, r, "perpetrator").await
 }
 
@@ -1171,11 +1113,12 @@ pub(crate) async fn case_attachment_add(
     m: Multipart,
 ) -> Result<Response, PageError> {
     let r = match read_upload(m).await {
-        Ok(Some((name, ct, bytes))) => state
-            .haven()
-            .add_attachment(&s.principal, id, &name, ct.as_deref(), bytes, &info.origin)
-            .await
-            .map(|_| ()),
+        Ok(Some((name, ct, bytes))) => {
+            state
+                .haven()
+                .add_attachment(&s.principal, id, &name, ct.as_deref(), bytes, &info.origin)
+                .await
+        }
         Ok(None) => Err(CoreError::invalid("attachment_file", "error-required")),
         Err(_) => Err(CoreError::File(haven_core::files::FileError::TooLarge {
             size: 0,
@@ -1183,31 +1126,6 @@ pub(crate) async fn case_attachment_add(
         })),
     };
     after(&state, &info, &s, id, r, "attachment").await
-}
-
-/// Sends an attachment as a download (never rendered inline: the browser must not interpret it).
-pub(crate) fn attachment_response(file: haven_core::casework::AttachmentFile) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        file.name.replace(['"', '\\'], "_")
-    );
-    let mut res = file.bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&file.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    } else {
-        h.insert(
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_static("attachment"),
-        );
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 pub(crate) async fn case_attachment_get(
@@ -1219,7 +1137,7 @@ pub(crate) async fn case_attachment_get(
         .haven()
         .get_attachment(&s.principal, id, &aid, &info.origin)
         .await?;
-    Ok(attachment_response(f))
+    Ok(download(f.bytes, &f.content_type, &f.name))
 }
 
 pub(crate) async fn case_attachment_delete(
@@ -1361,9 +1279,7 @@ pub(crate) async fn transfers_page(
     Authed(info, s): Authed,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if !s.principal.may_accept_transfers() {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.may_accept_transfers())?;
     let approvals = state
         .haven()
         .transfers_awaiting_approval(&s.principal, &info.origin)

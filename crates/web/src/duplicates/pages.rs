@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::ctx::Authed;
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, render};
+use crate::kit::page::{PageError, allowed, render};
 use crate::layout::Layout;
 
 /// "first name: exact · birth date: same day" (translated), the strongest reasons first.
@@ -117,9 +117,7 @@ pub(crate) async fn scan(
     State(state): State<AppState>,
     Authed(info, s): Authed,
 ) -> Result<Redirect, PageError> {
-    if s.principal.duplicate_review().is_none() {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.duplicate_review().is_some())?;
     let o = state
         .haven()
         .scan_duplicates(Some(&s.principal), &info.origin)

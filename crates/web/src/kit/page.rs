@@ -1,7 +1,7 @@
 //! The page kit: rendering, error pages, form status and messages; and the pages of no feature
 //! (not found, health, the stylesheet, the home redirect). Each feature's pages live in its folder.
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use haven_core::CoreError;
 
@@ -23,6 +23,14 @@ pub(crate) fn field_messages_in(l: &Layout<'_>, e: &CoreError, prefix: &str) -> 
     }
 }
 
+/// A refused input (`Invalid`), for the form to show; any other error is the page's.
+pub(crate) fn refusal(e: CoreError) -> Result<CoreError, PageError> {
+    match e {
+        CoreError::Invalid(_) => Ok(e),
+        e => Err(e.into()),
+    }
+}
+
 /// A form page's status: 200, or 422 when it shows errors (the input is kept on the page).
 pub(crate) fn form_status<E>(errors: &[E]) -> StatusCode {
     if errors.is_empty() {
@@ -30,6 +38,49 @@ pub(crate) fn form_status<E>(errors: &[E]) -> StatusCode {
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     }
+}
+
+/// `Ok` when the visitor may do this, 403 otherwise.
+pub(crate) fn allowed(may: bool) -> Result<(), PageError> {
+    if may {
+        Ok(())
+    } else {
+        Err(PageError::forbidden())
+    }
+}
+
+/// The capability the visitor's role gives, or 403 without it.
+pub(crate) fn capability<T>(cap: Option<T>) -> Result<T, PageError> {
+    cap.ok_or_else(PageError::forbidden)
+}
+
+/// Renders a page with the status given (a form's 422, a lookup's 404).
+pub(crate) fn render_with(status: StatusCode, t: &impl Template) -> Response {
+    let mut res = render(t);
+    *res.status_mut() = status;
+    res
+}
+
+/// Sends a file as a download that no cache keeps (never rendered inline: the browser must not
+/// interpret it).
+pub(crate) fn download(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        file_name.replace(['"', '\\'], "_")
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }
 
 pub(crate) fn render(t: &impl Template) -> Response {
@@ -50,12 +101,11 @@ struct ErrorPage<'a> {
 }
 
 pub(crate) fn error_page(l: &Layout<'_>, status: StatusCode, key: &'static str) -> Response {
-    let mut res = render(&ErrorPage {
+    let page = ErrorPage {
         l,
         message_key: key,
-    });
-    *res.status_mut() = status;
-    res
+    };
+    render_with(status, &page)
 }
 
 /// Why a page could not be shown. Handlers return `Result<Response, PageError>` and use `?`;

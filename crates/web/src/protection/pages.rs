@@ -14,7 +14,7 @@ use haven_domain::protection as rules;
 use crate::AppState;
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::{HtmlForm, PageCase};
-use crate::kit::page::{PageError, form_status, render};
+use crate::kit::page::{PageError, field_messages, form_status, refusal, render, render_with};
 use crate::layout::Layout;
 
 /// A posted form as (name, value) pairs: repeated names (checkboxes) keep every value.
@@ -132,14 +132,13 @@ async fn page(
     let d = h.protection(&s.principal, case, &info.origin).await?;
     let agencies = h.agency_names().await?.into_iter();
     let agencies = agencies.map(|(id, n)| (id.to_string(), n)).collect();
-    let status = form_status(&errors);
     let goals: Vec<(usize, Goal)> = d
         .plan
         .as_ref()
         .map(|p| p.goals.iter().cloned().enumerate().collect())
         .unwrap_or_default();
     let n = goals.len();
-    let mut res = render(&Page {
+    let page = Page {
         goals,
         l,
         d,
@@ -147,9 +146,8 @@ async fn page(
         failed,
         agencies,
         blank_goals: (n..n + 3).collect(),
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -295,11 +293,10 @@ pub(crate) async fn save(
         Ok(()) => {
             Ok(Redirect::to(&format!("/cases/{case}/protection?done=1#{section}")).into_response())
         }
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = crate::kit::page::field_messages(&l, &e);
+        Err(e) => {
+            let errors = field_messages(&l, &refusal(e)?);
             page(&state, &l, &s, &info, case, errors, Some((section, f))).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

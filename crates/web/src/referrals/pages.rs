@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::ctx::Authed;
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, form_status, render};
+use crate::kit::page::{PageError, field_messages, form_status, refusal, render, render_with};
 use crate::layout::Layout;
 
 #[derive(Template)]
@@ -91,8 +91,7 @@ async fn form_page(
     f: ReferralForm,
 ) -> Result<Response, PageError> {
     let (agencies, contacts) = destinations(state, &s.principal).await?;
-    let status = form_status(&errors);
-    let mut res = render(&FormPage {
+    let page = FormPage {
         l,
         case,
         errors,
@@ -112,9 +111,8 @@ async fn form_page(
             .collect(),
         is_coordinator: s.principal.emergency_referral().is_some(),
         f,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 pub(crate) async fn new_form(
@@ -166,11 +164,10 @@ pub(crate) async fn create(
         .await
     {
         Ok(rid) => Ok(Redirect::to(&format!("/referrals/{rid}")).into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = crate::kit::page::field_messages(&l, &e);
+        Err(e) => {
+            let errors = field_messages(&l, &refusal(e)?);
             form_page(&state, &l, &s, id, errors, f).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -259,17 +256,15 @@ async fn view_page(
     } else {
         (vec![], vec![])
     };
-    let status = form_status(&errors);
-    let mut res = render(&ViewPage {
+    let page = ViewPage {
         l,
         r,
         recipient,
         errors,
         agencies,
         contacts,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 #[derive(Deserialize, Default)]
@@ -314,11 +309,10 @@ pub(crate) async fn decide(
             .await
         {
             Ok(new_id) => Ok(Redirect::to(&format!("/referrals/{new_id}?done=1")).into_response()),
-            Err(e @ CoreError::Invalid(_)) => {
-                let errors = crate::kit::page::field_messages(&l, &e);
+            Err(e) => {
+                let errors = field_messages(&l, &refusal(e)?);
                 view_page(&state, &l, &s, &info, &id, errors).await
             }
-            Err(e) => Err(e.into()),
         };
     }
     let d = match action.as_str() {
@@ -336,11 +330,10 @@ pub(crate) async fn decide(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?done=1")).into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = crate::kit::page::field_messages(&l, &e);
+        Err(e) => {
+            let errors = field_messages(&l, &refusal(e)?);
             view_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -356,7 +349,7 @@ pub(crate) async fn print(
         .haven()
         .referral_pdf(&s.principal, &id, state.i18n(), l.lang, &info.origin)
         .await?;
-    Ok(crate::training::pages::download(
+    Ok(crate::kit::page::download(
         bytes,
         "application/pdf",
         &format!("referral-{}.pdf", id.chars().take(36).collect::<String>()),

@@ -11,10 +11,10 @@ use haven_domain::reference;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::cases::forms::region_options;
+use crate::cases::forms::{options, options_checked, region_options};
 use crate::ctx::{Authed, ReqInfo};
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, form_status, render};
+use crate::kit::page::{PageError, allowed, field_messages, form_status, refusal, render_with};
 use crate::layout::Layout;
 
 #[derive(Template)]
@@ -41,42 +41,22 @@ fn list_page(
     for_case: Option<String>,
     errors: Vec<String>,
 ) -> Response {
-    let status = form_status(&errors);
-    let mut res = render(&ListPage {
+    let page = ListPage {
         l,
         types: SERVICE_TYPES
             .iter()
             .map(|t| (*t, l.t(&format!("service-type-{t}"))))
             .collect(),
         regions: region_options(l, f.region.trim()),
-        genders: reference::PRS_GENDER
-            .codes
-            .iter()
-            .map(|c| {
-                (
-                    *c,
-                    crate::cases::forms::code_label(l, &reference::PRS_GENDER, c),
-                )
-            })
-            .collect(),
-        exploitation: reference::VIC_TYPE_OF_EXPLOITATION
-            .codes
-            .iter()
-            .map(|c| {
-                (
-                    *c,
-                    crate::cases::forms::code_label(l, &reference::VIC_TYPE_OF_EXPLOITATION, c),
-                )
-            })
-            .collect(),
+        genders: options(l, &reference::PRS_GENDER),
+        exploitation: options(l, &reference::VIC_TYPE_OF_EXPLOITATION),
         may_publish: s.principal.may_manage_services(s.principal.agency_id),
         f,
         items,
         for_case,
         errors,
-    });
-    *res.status_mut() = status;
-    res
+    };
+    render_with(form_status(&page.errors), &page)
 }
 
 impl ListPage<'_> {
@@ -242,8 +222,7 @@ async fn form_page(
         .filter(|(aid, _)| s.principal.may_manage_services(*aid))
         .map(|(aid, n)| (aid.to_string(), n))
         .collect();
-    let status = form_status(&errors);
-    let mut res = render(&FormPage {
+    let page = FormPage {
         l,
         agencies,
         types: SERVICE_TYPES
@@ -257,34 +236,13 @@ async fn form_page(
                 (c, n, on)
             })
             .collect(),
-        genders: reference::PRS_GENDER
-            .codes
-            .iter()
-            .map(|c| {
-                (
-                    *c,
-                    crate::cases::forms::code_label(l, &reference::PRS_GENDER, c),
-                    f.genders.iter().any(|x| x == c),
-                )
-            })
-            .collect(),
-        exploitation: reference::VIC_TYPE_OF_EXPLOITATION
-            .codes
-            .iter()
-            .map(|c| {
-                (
-                    *c,
-                    crate::cases::forms::code_label(l, &reference::VIC_TYPE_OF_EXPLOITATION, c),
-                    f.exploitation.iter().any(|x| x == c),
-                )
-            })
-            .collect(),
+        genders: options_checked(l, &reference::PRS_GENDER, &f.genders),
+        exploitation: options_checked(l, &reference::VIC_TYPE_OF_EXPLOITATION, &f.exploitation),
         id,
         f,
         errors,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 pub(crate) async fn new_form(
@@ -292,9 +250,7 @@ pub(crate) async fn new_form(
     Authed(info, s): Authed,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if !s.principal.may_manage_services(s.principal.agency_id) {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.may_manage_services(s.principal.agency_id))?;
     let f = ServiceInput {
         agency_id: s.principal.agency_id.to_string(),
         ..Default::default()
@@ -309,9 +265,7 @@ pub(crate) async fn edit_form(
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let v = state.haven().service(&s.principal, &id).await?;
-    if !v.may_edit {
-        return Err(PageError::forbidden());
-    }
+    allowed(v.may_edit)?;
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     let f = ServiceInput {
         agency_id: v.agency_id.to_string(),
@@ -348,11 +302,10 @@ async fn save(
         .await
     {
         Ok(_) => Ok(Redirect::to("/services?saved=1").into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = crate::kit::page::field_messages(&l, &e);
+        Err(e) => {
+            let errors = field_messages(&l, &refusal(e)?);
             form_page(state, &l, s, id, f, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -392,12 +345,11 @@ pub(crate) async fn capacity(
         .await
     {
         Ok(()) => Ok(Redirect::to("/services?saved=1").into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = crate::kit::page::field_messages(&l, &e);
+        Err(e) => {
+            let errors = field_messages(&l, &refusal(e)?);
             let all = ServiceFilter::default();
             let items = state.haven().services(&s.principal, &all).await?;
             Ok(list_page(&l, &s, all, items, None, errors))
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::Authed;
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, render};
+use crate::kit::page::{PageError, form_status, refusal, render, render_with};
 use crate::layout::Layout;
 
 /// One question of the interview, as shown.
@@ -375,8 +375,7 @@ pub(crate) async fn screening_matches(
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let page = |matches, elsewhere, errors: Vec<String>| {
-        let status = crate::kit::page::form_status(&errors);
-        let mut res = render(&MatchesPage {
+        let view = MatchesPage {
             l: &l,
             id: id.clone(),
             first_name: f.first_name.clone(),
@@ -385,9 +384,8 @@ pub(crate) async fn screening_matches(
             matches,
             elsewhere,
             errors,
-        });
-        *res.status_mut() = status;
-        res
+        };
+        render_with(form_status(&view.errors), &view)
     };
     let who = match f.person(state.haven().today()) {
         Ok(w) => w,
@@ -399,8 +397,7 @@ pub(crate) async fn screening_matches(
         .await
     {
         Ok((m, elsewhere)) => Ok(page(m, elsewhere, vec![])),
-        Err(e @ CoreError::Invalid(_)) => Ok(page(vec![], vec![], errors_of(&l, &e))),
-        Err(e) => Err(e.into()),
+        Err(e) => Ok(page(vec![], vec![], errors_of(&l, &refusal(e)?))),
     }
 }
 

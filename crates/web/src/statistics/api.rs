@@ -1,8 +1,7 @@
 //! Statistics and statistical releases with the release ledger (API).
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -165,23 +164,9 @@ pub(crate) async fn ctdc_release(
         .haven()
         .ctdc_release(cap, p.ctdc_raw_export(), &o, req)
         .await?;
-    Ok(zip_download(f))
-}
-
-/// A release as a download that no cache keeps.
-pub(crate) fn zip_download(f: haven_core::release::ReleaseFile) -> Response {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", f.file_name))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/zip"),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
+    Ok(crate::kit::page::download(
         f.bytes,
-    )
-        .into_response()
+        "application/zip",
+        &f.file_name,
+    ))
 }

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::ctx::Authed;
 use crate::layout::Layout;
 
-use crate::kit::page::{PageError, render};
+use crate::kit::page::{PageError, allowed, capability, render};
 
 // ---- statistics ----
 
@@ -30,9 +30,7 @@ pub(crate) async fn stats(
     Authed(info, s): Authed,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.aggregates_read() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.aggregates_read())?;
     let agg = state.haven().aggregates(cap, &info.origin).await?;
     let k = FluentValue::from(agg.min_cell);
     let hidden = l.ta("stats-hidden", &[("k", k.clone())]);
@@ -127,9 +125,7 @@ async fn release_page_for(
     form: ReleaseForm,
 ) -> Result<Response, PageError> {
     use haven_core::release::ReleaseKind;
-    let Some(cap) = s.principal.aggregates_read() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.aggregates_read())?;
     let raw = s.principal.ctdc_raw_export().is_some();
     let kinds = ReleaseKind::ALL
         .into_iter()
@@ -177,9 +173,7 @@ pub(crate) async fn release_page(
     Authed(info, s): Authed,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if s.principal.aggregates_read().is_none() {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.aggregates_read().is_some())?;
     release_page_for(&state, &l, &s, Vec::new(), ReleaseForm::default()).await
 }
 
@@ -234,9 +228,7 @@ pub(crate) async fn release_submit(
 ) -> Result<Response, PageError> {
     use haven_core::release::{ReleaseKind, ReleaseRequest};
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.aggregates_read() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.aggregates_read())?;
     let mut errors = Vec::new();
     let kind = ReleaseKind::parse(&f.kind);
     if kind.is_none() {
@@ -268,7 +260,11 @@ pub(crate) async fn release_submit(
         .ctdc_release(cap, s.principal.ctdc_raw_export(), &info.origin, req)
         .await
     {
-        Ok(file) => Ok(crate::statistics::api::zip_download(file)),
+        Ok(file) => Ok(crate::kit::page::download(
+            file.bytes,
+            "application/zip",
+            &file.file_name,
+        )),
         Err(CoreError::Invalid(errs)) => {
             let errors = errs
                 .iter()

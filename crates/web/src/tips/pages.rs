@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::{Authed, Ctx};
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, render};
+use crate::kit::page::{PageError, allowed, refusal, render, render_with};
 use crate::layout::Layout;
 
 /// The fields of both tip forms (the call's only on the hotline form).
@@ -104,7 +104,7 @@ fn form_page(
     errors: Vec<String>,
     status: StatusCode,
 ) -> Response {
-    let mut res = render(&FormPage {
+    let page = FormPage {
         l,
         hotline,
         errors,
@@ -118,9 +118,8 @@ fn form_page(
             .iter()
             .map(|s| (*s, l.t(&format!("tip-caller-{s}"))))
             .collect(),
-    });
-    *res.status_mut() = status;
-    res
+    };
+    render_with(status, &page)
 }
 
 fn field_errors(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
@@ -184,9 +183,7 @@ pub(crate) async fn hotline_form(
     Authed(info, s): Authed,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if !s.principal.tip_work() {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.tip_work())?;
     let f = TipForm::default();
     Ok(form_page(&l, true, &f, vec![], StatusCode::OK))
 }
@@ -197,9 +194,7 @@ pub(crate) async fn hotline_submit(
     HtmlForm(f): HtmlForm<TipForm>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if !s.principal.tip_work() {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.tip_work())?;
     let input = match f.input(true) {
         Ok(i) => i,
         Err(key) => {
@@ -253,9 +248,7 @@ pub(crate) async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if !s.principal.tip_work() {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.tip_work())?;
     let status = q.status.unwrap_or_else(|| "open".into());
     let f = TipFilter {
         status: status.clone(),
@@ -370,10 +363,9 @@ pub(crate) async fn triage(
     };
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/tips/{id}")).into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = field_errors(&l, &e);
+        Err(e) => {
+            let errors = field_errors(&l, &refusal(e)?);
             tip_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }

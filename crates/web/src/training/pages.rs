@@ -3,7 +3,7 @@
 //! materials, and the reports (page, XLSX, PDF). No JavaScript.
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use haven_core::CoreError;
@@ -21,27 +21,13 @@ use crate::AppState;
 use crate::cases::forms::region_options;
 use crate::ctx::{Authed, Ctx, ReqInfo};
 use crate::extract::HtmlForm;
-use crate::kit::page::{PageError, render};
+use crate::kit::page::{
+    PageError, allowed, capability, download, form_status, refusal, render, render_with,
+};
 use crate::layout::Layout;
 
 fn field_errors(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
     crate::kit::page::field_messages_in(l, e, "training-field")
-}
-
-pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        file_name.replace(['"', '\\'], "_")
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 // ---- workshops ----
@@ -58,9 +44,7 @@ pub(crate) async fn list(
     Authed(info, s): Authed,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let workshops = state.haven().list_workshops(cap).await?;
     Ok(render(&ListPage { l: &l, workshops }))
 }
@@ -83,8 +67,7 @@ fn form_page(
     f: WorkshopInput,
     errors: Vec<String>,
 ) -> Response {
-    let status = crate::kit::page::form_status(&errors);
-    let mut res = render(&FormPage {
+    let page = FormPage {
         l,
         regions: region_options(l, f.region.trim()),
         topics: TOPICS
@@ -104,9 +87,8 @@ fn form_page(
         id,
         f,
         errors,
-    });
-    *res.status_mut() = status;
-    res
+    };
+    render_with(form_status(&page.errors), &page)
 }
 
 pub(crate) async fn new_form(
@@ -114,9 +96,7 @@ pub(crate) async fn new_form(
     Authed(info, s): Authed,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if s.principal.training_manage().is_none() {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.training_manage().is_some())?;
     let rule = state.haven().policy.training_rule;
     let f = WorkshopInput {
         pass_mark: rule.pass_mark.to_string(),
@@ -132,9 +112,7 @@ pub(crate) async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let w = state.haven().workshop(cap, &id).await?;
     let f = WorkshopInput {
         title: w.title,
@@ -165,17 +143,14 @@ async fn save(
     f: WorkshopInput,
 ) -> Result<Response, PageError> {
     let l = Layout::new(state, info);
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     match state
         .haven()
         .save_workshop(cap, id.as_deref(), &f, &info.origin)
         .await
     {
         Ok(id) => Ok(Redirect::to(&format!("/training/{id}")).into_response()),
-        Err(e @ CoreError::Invalid(_)) => Ok(form_page(&l, id, f, field_errors(&l, &e))),
-        Err(e) => Err(e.into()),
+        Err(e) => Ok(form_page(&l, id, f, field_errors(&l, &refusal(e)?))),
     }
 }
 
@@ -226,14 +201,11 @@ async fn workshop_page(
     id: &str,
     errors: Vec<String>,
 ) -> Result<Response, PageError> {
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let d = state.haven().open_workshop(cap, id, &info.origin).await?;
     let a = state.haven().agency_names().await?;
     let agencies = a.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
-    let status = crate::kit::page::form_status(&errors);
-    let mut res = render(&WorkshopPage {
+    let page = WorkshopPage {
         l,
         completed: d.enrolments.iter().filter(|e| e.completed).count(),
         certified: d
@@ -249,9 +221,8 @@ async fn workshop_page(
             .iter()
             .map(|x| (*x, l.t(&format!("training-sex-{x}"))))
             .collect(),
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 /// What the last change did, carried in the query of the redirect.
@@ -316,9 +287,7 @@ pub(crate) async fn add_participant(
     HtmlForm(f): HtmlForm<ParticipantForm>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let existing = Some(f.existing.as_str()).filter(|e| !e.is_empty());
     match state
         .haven()
@@ -341,11 +310,10 @@ pub(crate) async fn add_participant(
             f: f.input,
             candidates,
         })),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = field_errors(&l, &e);
+        Err(e) => {
+            let errors = field_errors(&l, &refusal(e)?);
             workshop_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -354,9 +322,7 @@ pub(crate) async fn remove_participant(
     Authed(info, s): Authed,
     Path((id, pid)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     state
         .haven()
         .remove_participant(cap, &id, &pid, &info.origin)
@@ -372,9 +338,7 @@ pub(crate) async fn save_register(
     HtmlForm(fields): HtmlForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let mut lines: Vec<RegisterLine> = fields
         .iter()
         .filter(|(k, _)| k == "p")
@@ -400,11 +364,10 @@ pub(crate) async fn save_register(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/training/{id}?saved=1#register")).into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = field_errors(&l, &e);
+        Err(e) => {
+            let errors = field_errors(&l, &refusal(e)?);
             workshop_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -427,9 +390,7 @@ pub(crate) async fn import_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    if s.principal.training_manage().is_none() {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.training_manage().is_some())?;
     Ok(render(&ImportPage {
         l: &l,
         workshop: id,
@@ -446,9 +407,7 @@ pub(crate) async fn import_preview(
     m: Multipart,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let page = |errors: Vec<String>, preview: Option<Preview>| {
         let rows: Vec<&ImportRow> = preview
             .iter()
@@ -459,16 +418,14 @@ pub(crate) async fn import_preview(
                     .map(|r| &r.row)
             })
             .collect();
-        let status = crate::kit::page::form_status(&errors);
-        let mut res = render(&ImportPage {
+        let view = ImportPage {
             l: &l,
             workshop: id.clone(),
             errors,
             rows_json: serde_json::to_string(&rows).unwrap_or_default(),
             preview,
-        });
-        *res.status_mut() = status;
-        res
+        };
+        render_with(form_status(&view.errors), &view)
     };
     let bytes = match crate::cases::pages::read_upload(m).await {
         Ok(Some((_, _, b))) if !b.is_empty() => b,
@@ -477,8 +434,7 @@ pub(crate) async fn import_preview(
     };
     match state.haven().import_preview(cap, &bytes).await {
         Ok(p) => Ok(page(vec![], Some(p))),
-        Err(e @ CoreError::Invalid(_)) => Ok(page(field_errors(&l, &e), None)),
-        Err(e) => Err(e.into()),
+        Err(e) => Ok(page(field_errors(&l, &refusal(e)?), None)),
     }
 }
 
@@ -494,9 +450,7 @@ pub(crate) async fn import_confirm(
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<ConfirmForm>,
 ) -> Result<Response, PageError> {
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let rows =
         serde_json::from_str::<Vec<ImportRow>>(&f.rows).map_err(|_| PageError::bad_request())?;
     let (new, known) = state
@@ -514,9 +468,7 @@ pub(crate) async fn issue_certificates(
     Authed(info, s): Authed,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let n = state
         .haven()
         .issue_certificates(cap, &id, &info.origin)
@@ -536,9 +488,7 @@ pub(crate) async fn certificate(
     Path((id, pid)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let c = state
         .haven()
         .certificate(cap, &id, &pid, &info.origin)
@@ -623,13 +573,12 @@ async fn verify_page(
     } else {
         StatusCode::OK
     };
-    let mut res = render(&VerifyPage {
+    let page = VerifyPage {
         l: &l,
         code: code.chars().take(20).collect(),
         result,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(status, &page))
 }
 
 pub(crate) async fn verify_form(
@@ -657,9 +606,7 @@ pub(crate) async fn add_material(
     m: Multipart,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let r = match crate::cases::pages::read_upload(m).await {
         Ok(Some((name, ct, bytes))) => {
             state
@@ -679,11 +626,10 @@ pub(crate) async fn add_material(
     };
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/training/{id}#materials")).into_response()),
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = field_errors(&l, &e);
+        Err(e) => {
+            let errors = field_errors(&l, &refusal(e)?);
             workshop_page(&state, &l, &s, &info, &id, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -692,17 +638,9 @@ pub(crate) async fn material(
     Authed(_, s): Authed,
     Path(mid): Path<String>,
 ) -> Result<Response, PageError> {
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let (name, ct, bytes) = state.haven().material(cap, &mid).await?;
-    Ok(crate::cases::pages::attachment_response(
-        haven_core::casework::AttachmentFile {
-            name,
-            content_type: ct,
-            bytes,
-        },
-    ))
+    Ok(download(bytes, &ct, &name))
 }
 
 // ---- reports ----
@@ -786,9 +724,7 @@ async fn report_of(
     info: &ReqInfo,
     q: &ReportQuery,
 ) -> Result<ReportView, PageError> {
-    if !s.principal.training_reports() {
-        return Err(PageError::forbidden());
-    }
+    allowed(s.principal.training_reports())?;
     Ok(state
         .haven()
         .training_report(&s.principal, &q.from, &q.to, &info.origin)
@@ -979,8 +915,7 @@ async fn participant_page(
 ) -> Result<Response, PageError> {
     let a = state.haven().agency_names().await?;
     let agencies = a.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
-    let status = crate::kit::page::form_status(&errors);
-    let mut res = render(&ParticipantPage {
+    let page = ParticipantPage {
         l,
         regions: region_options(l, f.region.trim()),
         sexes: SEXES
@@ -992,9 +927,8 @@ async fn participant_page(
         workshops,
         errors,
         agencies,
-    });
-    *res.status_mut() = status;
-    Ok(res)
+    };
+    Ok(render_with(form_status(&page.errors), &page))
 }
 
 pub(crate) async fn participant(
@@ -1007,9 +941,7 @@ pub(crate) async fn participant(
     if n.saved.is_some() {
         l = l.with_notice("training-participant-saved");
     }
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     let (f, workshops) = state
         .haven()
         .open_participant(cap, &pid, &info.origin)
@@ -1024,9 +956,7 @@ pub(crate) async fn participant_update(
     HtmlForm(f): HtmlForm<ParticipantInput>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let Some(cap) = s.principal.training_manage() else {
-        return Err(PageError::forbidden());
-    };
+    let cap = capability(s.principal.training_manage())?;
     match state
         .haven()
         .update_participant(cap, &pid, &f, &info.origin)
@@ -1035,10 +965,9 @@ pub(crate) async fn participant_update(
         Ok(()) => {
             Ok(Redirect::to(&format!("/training/participants/{pid}?saved=1")).into_response())
         }
-        Err(e @ CoreError::Invalid(_)) => {
-            let errors = field_errors(&l, &e);
+        Err(e) => {
+            let errors = field_errors(&l, &refusal(e)?);
             participant_page(&state, &l, pid, f, vec![], errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
