@@ -91,11 +91,7 @@ pub(crate) async fn audit(
 
 fn csv_field(s: &str) -> String {
     // Quote everything; neutralise spreadsheet formulas (CSV injection).
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
+    let s = crate::kit::page::spreadsheet_safe(s);
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 

@@ -173,3 +173,35 @@ impl IntoResponse for PageError {
         res
     }
 }
+
+/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return) is
+/// written as text: an exported name or note cannot run in the reader's spreadsheet.
+pub(crate) fn spreadsheet_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_become_text_and_other_cells_stay() {
+        for f in [
+            "=HYPERLINK(\"x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(spreadsheet_safe(f), format!("'{f}"));
+        }
+        for t in ["Hope House", "12-17", "", "a=b"] {
+            assert_eq!(spreadsheet_safe(t), t);
+        }
+    }
+}

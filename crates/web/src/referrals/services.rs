@@ -169,14 +169,8 @@ pub(crate) async fn export(
     for r in rows {
         // A cell that a spreadsheet would read as a formula is quoted as text.
         let safe: Vec<String> = r
-            .into_iter()
-            .map(|c| {
-                if c.starts_with(['=', '+', '@']) {
-                    format!("'{c}")
-                } else {
-                    c
-                }
-            })
+            .iter()
+            .map(|c| crate::kit::page::spreadsheet_safe(c))
             .collect();
         w.write_record(&safe)
             .map_err(|_| CoreError::internal("csv"))?;
