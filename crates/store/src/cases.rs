@@ -135,9 +135,9 @@ fn bind_person<'q>(q: AnyQuery<'q>, p: &'q PersonRow) -> AnyQuery<'q> {
         .bind(p.updated_at)
 }
 
-/// Rewrites a person if it is still at `expected_version`; false when someone saved first.
-/// Replaces a person's record if still at `expected_version`. Takes the `PersonWriter` that only
-/// a case of the person the user may change gives (the row's id is ignored for that one).
+/// Replaces a person's record if still at `expected_version`; false when someone saved first.
+/// Takes the `PersonWriter` that only a case of the person the user may change gives (the row's
+/// id is ignored for that one).
 pub async fn update_person(
     conn: &mut Conn,
     w: &PersonWriter<'_>,
@@ -261,9 +261,8 @@ fn bind_case_fields<'q>(q: AnyQuery<'q>, c: &'q CaseRow) -> AnyQuery<'q> {
 }
 
 /// Rewrites the editable fields of a case if it is still at `expected_version` (then at
-/// `c.version`); false when someone saved first.
-/// Saves a case's own fields if still at `expected_version` (the row's id is ignored: the
-/// writer names the case).
+/// `c.version`); false when someone saved first. The row's id is ignored: the writer names the
+/// case.
 pub async fn update_case_fields(
     conn: &mut Conn,
     w: &CaseWriter<'_>,
