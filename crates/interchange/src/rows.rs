@@ -304,11 +304,7 @@ impl<'a> Importer<'a> {
                         None => push(&mut out.problems, f, &col.header, "error-import-not-yes-no"),
                     }
                 }
-                Target::SourceId => {
-                    if source_id.is_empty() {
-                        source_id = v.to_string();
-                    }
-                }
+                Target::SourceId if source_id.is_empty() => source_id = v.to_string(),
                 Target::SubmittedAt => match parse_date(v) {
                     Some(DateValue::Day(d)) => {
                         out.submitted_at = Some(d.midnight().assume_utc().unix_timestamp())
