@@ -51,6 +51,11 @@ capability!(
     CaseCreate
 );
 capability!(
+    /// Import cases from an agency's existing files (HTCDS spreadsheet, Kobo/ODK export) into
+    /// the user's own agency: the coordinator and case workers, who manage cases.
+    CaseImport
+);
+capability!(
     /// Triage every tip (public form and hotline): the NRM coordinator only. Others see only the
     /// tips they entered or that were assigned to them.
     TipTriage
@@ -504,6 +509,11 @@ impl Principal {
         .then_some(CaseCreate { principal: self })
     }
 
+    pub fn case_import(&self) -> Option<CaseImport<'_>> {
+        matches!(self.role, Role::CaseWorker | Role::Coordinator)
+            .then_some(CaseImport { principal: self })
+    }
+
     pub fn duplicate_review(&self) -> Option<DuplicateReview<'_>> {
         (self.role == Role::Coordinator).then_some(DuplicateReview { principal: self })
     }
@@ -769,6 +779,7 @@ mod tests {
             "raw CTDC",
             "create cases",
             "list cases",
+            "import cases",
             "triage tips",
             "tip work",
             "training",
@@ -793,6 +804,7 @@ mod tests {
                 p.ctdc_raw_export().is_some(),
                 p.case_create().is_some(),
                 p.case_list().is_some(),
+                p.case_import().is_some(),
                 p.tip_triage().is_some(),
                 p.tip_work(),
                 p.training_manage().is_some(),
@@ -813,16 +825,16 @@ mod tests {
         const T: bool = true;
         const F: bool = false;
         #[rustfmt::skip]
-        let table: [(Role, [bool; 21]); 8] = [
-            //                        adm aud agg raw cre lst tri tip trn trr dup acc apt apl sup own ans ref emr ovd old
-            (Role::Admin,           [T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
-            (Role::Coordinator,     [F,  F,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T]),
-            (Role::CaseWorker,      [F,  F,  F,  F,  T,  T,  F,  T,  F,  F,  F,  T,  F,  F,  T,  T,  T,  T,  F,  F,  T]),
-            (Role::Screener,        [F,  F,  F,  F,  T,  T,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  F,  F,  F]),
-            (Role::ServiceProvider, [F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  T,  F,  F,  F]),
-            (Role::Analyst,         [F,  F,  T,  F,  F,  F,  F,  F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
-            (Role::Trainer,         [F,  F,  F,  F,  F,  F,  F,  F,  T,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
-            (Role::Auditor,         [F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+        let table: [(Role, [bool; 22]); 8] = [
+            //                        adm aud agg raw cre lst imp tri tip trn trr dup acc apt apl sup own ans ref emr ovd old
+            (Role::Admin,           [T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+            (Role::Coordinator,     [F,  F,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T]),
+            (Role::CaseWorker,      [F,  F,  F,  F,  T,  T,  T,  F,  T,  F,  F,  F,  T,  F,  F,  T,  T,  T,  T,  F,  F,  T]),
+            (Role::Screener,        [F,  F,  F,  F,  T,  T,  F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  F,  F,  F]),
+            (Role::ServiceProvider, [F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  T,  F,  F,  F]),
+            (Role::Analyst,         [F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+            (Role::Trainer,         [F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+            (Role::Auditor,         [F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
         ];
         assert_eq!(table.len(), Role::ALL.len());
         for (role, expected) in table {

@@ -103,6 +103,17 @@ impl BlindIndex {
         u64::from_be_bytes(b[..8].try_into().expect("8 bytes"))
     }
 
+    /// A keyed digest of an imported row's identity (its submission id or the digest of its
+    /// cells): what makes a second import of the same row a no-op, without storing the row.
+    pub fn import_key(&self, agency_id: &str, row_key: &str) -> String {
+        let mut mac = self.key.mac();
+        mac.update(b"i:");
+        mac.update(agency_id.as_bytes());
+        mac.update(b":");
+        mac.update(row_key.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
     /// The digests of one word: exact, then its sound key and the keys one letter off it.
     fn word(&self, token: &str) -> Vec<(DigestKind, String)> {
         let mut out = vec![(DigestKind::Exact, self.digest(DigestKind::Exact, token))];

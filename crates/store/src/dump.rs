@@ -638,6 +638,15 @@ pub const TABLES: &[TableSpec] = &[
             ("row_tags", B),
         ],
     },
+    TableSpec {
+        name: "import_keys",
+        columns: &[
+            ("agency_id", T),
+            ("digest", T),
+            ("case_id", T),
+            ("import_id", T),
+        ],
+    },
 ];
 
 /// Tables that exist but are not backed up.
@@ -652,6 +661,9 @@ pub const NOT_DUMPED: &[&str] = &[
     "outbox",
     // Statistics snapshots: derived, computed again when needed.
     "stats_snapshots",
+    // Import jobs: an uploaded file waiting for its commit is not carried into a restore (the
+    // imported cases and their keys are).
+    "imports",
     "_sqlx_migrations",
 ];
 
