@@ -12,6 +12,7 @@ use haven_store::{Db, OpenMode};
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod config;
+mod import_cmd;
 mod match_cmd;
 mod release_cmd;
 
@@ -113,6 +114,12 @@ enum Command {
     Duplicates {
         #[command(subcommand)]
         what: DuplicatesCmd,
+    },
+    /// Bring an agency's existing cases in from a file (HTCDS spreadsheet, KoboToolbox or ODK
+    /// export, or any sheet with a column mapping)
+    Import {
+        #[command(subcommand)]
+        what: import_cmd::ImportCmd,
     },
     /// Print the OpenAPI document of the JSON API
     Openapi,
@@ -521,6 +528,10 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
         Command::Duplicates {
             what: DuplicatesCmd::Scan,
         } => duplicates_scan(&cfg).await?,
+        Command::Import { what } => {
+            let (haven, _) = open_haven(&cfg).await?;
+            import_cmd::run(&haven, what).await?
+        }
         Command::Openapi => println!("{}", haven_web::openapi_json()),
         // CPU-bound and synchronous: off the async workers.
         Command::Release { what } => {

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cases;
 pub mod duplicates;
+pub mod imports;
 pub mod platform;
 pub mod protection;
 pub mod referrals;
@@ -133,6 +134,8 @@ pub struct Haven {
     hashing: std::sync::Arc<tokio::sync::Semaphore>,
     pub policy: Policy,
     clock: support::clock::Clock,
+    /// Header and value lookups of case imports, built once from the translations.
+    import_tables: std::sync::Arc<imports::ImportTables>,
 }
 
 impl Haven {
@@ -157,6 +160,7 @@ impl Haven {
             )),
             policy,
             clock: support::clock::Clock::system(),
+            import_tables: imports::ImportTables::load()?,
         })
     }
 

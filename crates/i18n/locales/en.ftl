@@ -471,6 +471,9 @@ action-agency-updated = Agency changed
 action-token-created = API token created
 action-token-revoked = API token revoked
 action-case-created = Case opened
+action-case-imported = Case imported
+action-import-previewed = Import previewed
+action-import-committed = Import committed
 action-case-viewed = Case viewed
 action-case-listed = Case list viewed
 action-case-searched = Cases searched
@@ -1252,3 +1255,14 @@ error-duplicate-decided = This pair has already been decided (or one of its pers
 error-duplicate-hidden-side = This pair includes a record in a case you may not read. You may merge only persons whose every case you can read, so that nobody sees more after the merge: ask the agency holding it to check its record.
 duplicates-ask-agency = A record here is in a case you may not read. Ask { $agencies } to check it: a merge is possible only when you can read every case of both persons.
 duplicates-possible-record = A possible record in { $agency }
+
+## Case import
+error-case-import-unreadable = This file cannot be read as a spreadsheet: save it as XLSX or CSV and try again.
+error-case-import-no-columns = No column of this file names a case field: the first row must hold the column names (as in the HTCDS template), or choose a column mapping.
+error-case-import-empty = The file holds no rows.
+error-case-import-too-many = The file holds more than a million rows: split it.
+error-case-import-not-yes-no = Expected yes or no (1 or 0).
+error-case-import-one-value = Only one value is allowed here.
+error-case-import-closure-open-case = A closure reason was given for a case that is not closed: it was left out.
+error-case-import-date-partial = Only a month or a year was given: the date was left empty.
+import-error-column = Problems (fix them and import the file again)

@@ -471,6 +471,9 @@ action-agency-updated = Institución modificada
 action-token-created = Token de API creado
 action-token-revoked = Token de API revocado
 action-case-created = Caso abierto
+action-case-imported = Caso importado
+action-import-previewed = Vista previa de importación
+action-import-committed = Importación realizada
 action-case-viewed = Caso consultado
 action-case-listed = Lista de casos consultada
 action-case-searched = Búsqueda de casos
@@ -1252,3 +1255,14 @@ error-duplicate-decided = Este par ya se decidió (o una de sus personas se fusi
 error-duplicate-hidden-side = Este par incluye un registro de un caso que usted no puede leer. Solo puede fusionar personas cuyos casos puede leer todos, para que nadie vea más después de la fusión: pida a la institución que lo tiene que revise su registro.
 duplicates-ask-agency = Un registro de este par está en un caso que usted no puede leer. Pida a { $agencies } que lo revise: solo se puede fusionar cuando usted puede leer todos los casos de ambas personas.
 duplicates-possible-record = Un posible registro en { $agency }
+
+## Case import
+error-case-import-unreadable = Este archivo no se puede leer como hoja de cálculo: guárdelo como XLSX o CSV e inténtelo de nuevo.
+error-case-import-no-columns = Ninguna columna de este archivo nombra un campo del caso: la primera fila debe llevar los nombres de las columnas (como en la plantilla HTCDS), o elija una correspondencia de columnas.
+error-case-import-empty = El archivo no contiene filas.
+error-case-import-too-many = El archivo contiene más de un millón de filas: divídalo.
+error-case-import-not-yes-no = Se esperaba sí o no (1 o 0).
+error-case-import-one-value = Aquí solo se permite un valor.
+error-case-import-closure-open-case = Se dio un motivo de cierre para un caso que no está cerrado: se omitió.
+error-case-import-date-partial = Solo se dio un mes o un año: la fecha quedó vacía.
+import-error-column = Problemas (corríjalos e importe el archivo de nuevo)

@@ -471,6 +471,9 @@ action-agency-updated = Organisme modifié
 action-token-created = Jeton d'API créé
 action-token-revoked = Jeton d'API révoqué
 action-case-created = Cas ouvert
+action-case-imported = Cas importé
+action-import-previewed = Aperçu d’import
+action-import-committed = Import effectué
 action-case-viewed = Cas consulté
 action-case-listed = Liste des cas consultée
 action-case-searched = Recherche de cas
@@ -1252,3 +1255,14 @@ error-duplicate-decided = Cette paire a déjà été traitée (ou l'une de ses p
 error-duplicate-hidden-side = Cette paire comprend un dossier que vous ne pouvez pas lire. Vous ne pouvez fusionner que des personnes dont vous lisez tous les dossiers, afin que personne n'en voie davantage après la fusion : demandez à l'organisme qui le détient de vérifier son dossier.
 duplicates-ask-agency = Un dossier de cette paire vous est inaccessible. Demandez à { $agencies } de le vérifier : une fusion n'est possible que si vous lisez tous les dossiers des deux personnes.
 duplicates-possible-record = Un dossier possible chez { $agency }
+
+## Case import
+error-case-import-unreadable = Ce fichier ne peut pas être lu comme un tableur : enregistrez-le en XLSX ou CSV et réessayez.
+error-case-import-no-columns = Aucune colonne de ce fichier ne désigne un champ de cas : la première ligne doit porter les noms des colonnes (comme dans le modèle HTCDS), ou choisissez une correspondance de colonnes.
+error-case-import-empty = Le fichier ne contient aucune ligne.
+error-case-import-too-many = Le fichier contient plus d’un million de lignes : divisez-le.
+error-case-import-not-yes-no = Oui ou non attendu (1 ou 0).
+error-case-import-one-value = Une seule valeur est permise ici.
+error-case-import-closure-open-case = Un motif de clôture a été donné pour un cas qui n’est pas clos : il a été ignoré.
+error-case-import-date-partial = Seuls un mois ou une année étaient donnés : la date a été laissée vide.
+import-error-column = Problèmes (corrigez-les et importez le fichier à nouveau)

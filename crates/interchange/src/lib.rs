@@ -8,10 +8,12 @@
 //! - [`columns`]: which column holds which field (HTCDS names, labels, Kobo groups, mappings).
 //! - [`values`]: picklist values, countries, languages and dates as real sheets write them.
 //! - [`rows`]: rows to case records, each problem against its column.
+//! - [`write`]: tables out as CSV and XLSX, safe from formula injection.
 pub mod columns;
 pub mod read;
 pub mod rows;
 pub mod values;
+pub mod write;
 
 pub use columns::{COLUMNS, Column, Headers, Mapping, Target};
 pub use read::{RawRow, ReadError, SourceFormat};

@@ -150,10 +150,10 @@ impl ImportError {
     /// The message for the user (the detail of an unreadable file goes to the log).
     pub fn user_key(&self) -> &'static str {
         match self {
-            ImportError::Read(_) => "error-import-unreadable",
-            ImportError::NoKnownColumn => "error-import-no-columns",
-            ImportError::Empty => "error-import-empty",
-            ImportError::TooManyRows => "error-import-too-many",
+            ImportError::Read(_) => "error-case-import-unreadable",
+            ImportError::NoKnownColumn => "error-case-import-no-columns",
+            ImportError::Empty => "error-case-import-empty",
+            ImportError::TooManyRows => "error-case-import-too-many",
         }
     }
 }
@@ -279,7 +279,7 @@ impl<'a> Importer<'a> {
         let mut digest = Sha256::new();
         let mut source_id = String::new();
         for (col, cell) in plan.columns.iter().zip(&raw.cells) {
-            let v = cell.trim();
+            let v = crate::write::unguard(cell.trim());
             if v.is_empty() {
                 continue;
             }
@@ -301,7 +301,12 @@ impl<'a> Importer<'a> {
                     match parse_bool(v) {
                         Some(true) => add_code(&mut out.record, f, code),
                         Some(false) => {}
-                        None => push(&mut out.problems, f, &col.header, "error-import-not-yes-no"),
+                        None => push(
+                            &mut out.problems,
+                            f,
+                            &col.header,
+                            "error-case-import-not-yes-no",
+                        ),
                     }
                 }
                 Target::SourceId if source_id.is_empty() => source_id = v.to_string(),
@@ -325,7 +330,7 @@ impl<'a> Importer<'a> {
                     &mut out.warnings,
                     "closure_reason",
                     &plan.column_for("closure_reason"),
-                    "error-import-closure-open-case",
+                    "error-case-import-closure-open-case",
                 );
             } else if out.closure_reason.is_empty() {
                 out.closure_reason = "Other".into();
@@ -378,7 +383,7 @@ impl<'a> Importer<'a> {
             }
         };
         let count = || parse_count(v).map(Some).ok_or("error-number");
-        let flag = || parse_bool(v).ok_or("error-import-not-yes-no");
+        let flag = || parse_bool(v).ok_or("error-case-import-not-yes-no");
         let text = || v.to_string();
         match field {
             "first_name" => p.first_name = text(),
@@ -458,7 +463,7 @@ impl<'a> Importer<'a> {
                 // The XLSForm lets several be ticked; the standard keeps one.
                 let mut codes = multi(field)?;
                 if codes.len() > 1 {
-                    return Err("error-import-one-value");
+                    return Err("error-case-import-one-value");
                 }
                 vic.forced_labour_industry = codes.pop().unwrap_or_default();
             }
@@ -479,7 +484,7 @@ impl<'a> Importer<'a> {
                     &mut out.warnings,
                     field,
                     &column_name(field),
-                    "error-import-date-partial",
+                    "error-case-import-date-partial",
                 ),
                 None => return Err("error-date"),
             },

@@ -504,11 +504,37 @@ impl Haven {
         record: &CaseRecord,
         opened_at: i64,
     ) -> Result<(CaseId, String)> {
-        let person_id = PersonId::new();
-        let person = self.person_row(person_id, &record.person, 1, opened_at, opened_at)?;
-        cases::insert_person(tx, &person).await?;
-        self.write_name_index(tx, person_id, &record.person).await?;
+        let person_id = self
+            .insert_person_record(tx, &record.person, opened_at)
+            .await?;
+        self.insert_case_record(tx, agency, creator, person_id, record, opened_at)
+            .await
+    }
 
+    /// The person of a new case: sealed, with its name index.
+    pub(crate) async fn insert_person_record(
+        &self,
+        tx: &mut Conn,
+        person: &PersonData,
+        at: i64,
+    ) -> Result<PersonId> {
+        let person_id = PersonId::new();
+        let row = self.person_row(person_id, person, 1, at, at)?;
+        cases::insert_person(tx, &row).await?;
+        self.write_name_index(tx, person_id, person).await?;
+        Ok(person_id)
+    }
+
+    /// A new case of a person already written (its record's person part is not written again).
+    pub(crate) async fn insert_case_record(
+        &self,
+        tx: &mut Conn,
+        agency: AgencyId,
+        creator: UserId,
+        person_id: PersonId,
+        record: &CaseRecord,
+        opened_at: i64,
+    ) -> Result<(CaseId, String)> {
         let year = time::OffsetDateTime::from_unix_timestamp(opened_at)
             .map(|t| t.year())
             .unwrap_or(2026);

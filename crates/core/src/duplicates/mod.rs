@@ -223,19 +223,43 @@ impl Haven {
             return Err(CoreError::Forbidden);
         }
         self.count_match_check(p, purpose, origin).await?;
+        let mut conn = self.db.pool().acquire().await?;
+        let (report, examined) = self.find_matches(&mut conn, p, who, true).await?;
+        drop(conn);
+        let ev = Event::new(Action::MatchChecked).details(serde_json::json!({
+            "purpose": purpose,
+            "examined": examined,
+            "found": report.visible.len() + report.elsewhere.len(),
+            "case_ids": report.visible.iter().map(|m| m.case_id.to_string()).collect::<Vec<_>>(),
+            "elsewhere": report.elsewhere.len(),
+        }));
+        self.record_read(&actor(p, origin), ev).await?;
+        Ok(report)
+    }
+
+    /// The possible existing records of a typed person, as [`Haven::possible_matches`] shows
+    /// them, with the number of persons examined; neither counted nor audited here (the caller
+    /// does both). Without `name_elsewhere`, agencies holding a record the user may not see
+    /// are counted but not named (`"?"`).
+    pub(crate) async fn find_matches(
+        &self,
+        conn: &mut haven_store::Conn,
+        p: &Principal,
+        who: &TypedPerson,
+        name_elsewhere: bool,
+    ) -> Result<(MatchReport, usize)> {
         let name = format!("{} {}", who.first_name.trim(), who.family_name.trim());
         let digests = self.blind.query(&name);
         if digests.is_empty() {
-            return Ok(MatchReport::default());
+            return Ok((MatchReport::default(), 0));
         }
         let typed = typed_person(who);
         let model = model();
-        let mut conn = self.db.pool().acquire().await?;
-        let candidates = store::persons_sharing_digests(&mut conn, &digests, CANDIDATES).await?;
+        let candidates = store::persons_sharing_digests(conn, &digests, CANDIDATES).await?;
         let mut report = MatchReport::default();
         let mut examined = 0;
         for id in candidates {
-            let Some(stored) = self.match_person(&mut conn, id).await? else {
+            let Some(stored) = self.match_person(conn, id).await? else {
                 continue;
             };
             examined += 1;
@@ -245,12 +269,12 @@ impl Haven {
             }
             let mut shown = false;
             let mut elsewhere = Vec::new();
-            for case in cases::cases_of_person(&mut conn, id).await? {
-                let Some(facts) = cases::access_facts(&mut conn, case).await? else {
+            for case in cases::cases_of_person(conn, id).await? {
+                let Some(facts) = cases::access_facts(conn, case).await? else {
                     continue;
                 };
                 if p.read_case(case, &facts).is_some() {
-                    if !shown && let Some(row) = cases::get_case(&mut conn, case).await? {
+                    if !shown && let Some(row) = cases::get_case(conn, case).await? {
                         shown = true;
                         report.visible.push(VisibleMatch {
                             person_id: id,
@@ -268,27 +292,22 @@ impl Haven {
             }
             if !shown {
                 for a in elsewhere {
-                    let n = self.agency_name(&mut conn, a).await?;
+                    let n = if name_elsewhere {
+                        self.agency_name(conn, a).await?
+                    } else {
+                        "?".to_string()
+                    };
                     if !report.elsewhere.contains(&n) {
                         report.elsewhere.push(n);
                     }
                 }
             }
         }
-        drop(conn);
         report
             .visible
             .sort_by(|a, b| b.probability.total_cmp(&a.probability));
         report.elsewhere.sort();
-        let ev = Event::new(Action::MatchChecked).details(serde_json::json!({
-            "purpose": purpose,
-            "examined": examined,
-            "found": report.visible.len() + report.elsewhere.len(),
-            "case_ids": report.visible.iter().map(|m| m.case_id.to_string()).collect::<Vec<_>>(),
-            "elsewhere": report.elsewhere.len(),
-        }));
-        self.record_read(&actor(p, origin), ev).await?;
-        Ok(report)
+        Ok((report, examined))
     }
 
     /// Counts one possible-match check of `p` in the last hour. Past the deployment's limit the

@@ -1,0 +1,211 @@
+//! `haven import cases FILE`: an agency's existing cases (HTCDS spreadsheet, KoboToolbox or ODK
+//! export, or any sheet with a mapping) brought into Haven as one of its users.
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use haven_core::imports::{ImportSettings, Verdict};
+use haven_core::{Haven, Origin};
+use haven_i18n::{I18n, Lang};
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Subcommand)]
+pub(crate) enum ImportCmd {
+    /// Import cases from a file (XLSX, XLS, ODS or CSV; the format is read from the bytes)
+    Cases(CasesArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct CasesArgs {
+    /// The file to import
+    file: PathBuf,
+    /// The agency that will own the cases (name or id); must be the importing user's
+    #[arg(long)]
+    agency: String,
+    /// The user the import is made as (a coordinator or case worker of the agency); needed
+    /// when the agency has more than one
+    #[arg(long = "as")]
+    as_user: Option<String>,
+    /// Show what would be imported, row by row, and write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Region of identification (ISO 3166-2, e.g. GY-CU) for rows that give none
+    #[arg(long)]
+    region: Option<String>,
+    /// A column mapping file (JSON) saved from an earlier preview
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// Write the column mapping this file is read with (to adjust and pass as --mapping)
+    #[arg(long)]
+    save_mapping: Option<PathBuf>,
+    /// Where to write the rows left out, with their problems (default: FILE.errors.csv/.xlsx)
+    #[arg(long)]
+    errors: Option<PathBuf>,
+}
+
+async fn importer(haven: &Haven, a: &CasesArgs) -> Result<haven_authz::Principal> {
+    let agency = haven
+        .find_agency(&a.agency)
+        .await?
+        .with_context(|| format!("no agency named {:?}", a.agency))?;
+    let user = match &a.as_user {
+        Some(name) => haven
+            .find_user(name)
+            .await?
+            .with_context(|| format!("no user named {name:?}"))?,
+        None => {
+            let mut able = Vec::new();
+            for u in haven
+                .list_users(haven_core::admin::AdminActor::Operator)
+                .await?
+                .into_iter()
+                .filter(|u| u.agency_id == agency.id)
+            {
+                let p = haven.principal_of_user(u.id).await?;
+                if p.case_import().is_some() && !u.disabled {
+                    able.push(u);
+                }
+            }
+            match able.len() {
+                1 => able.remove(0),
+                0 => bail!("agency {:?} has no user who may import cases", agency.name),
+                _ => bail!(
+                    "agency {:?} has several users who may import cases: choose one with --as ({})",
+                    agency.name,
+                    able.iter()
+                        .map(|u| u.username.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        }
+    };
+    let p = haven.principal_of_user(user.id).await?;
+    if p.agency_id != agency.id {
+        bail!(
+            "user {:?} is not of agency {:?}",
+            user.username,
+            agency.name
+        );
+    }
+    if p.case_import().is_none() {
+        bail!(
+            "user {:?} may not import cases (coordinators and case workers may)",
+            user.username
+        );
+    }
+    Ok(p)
+}
+
+pub(crate) async fn run(haven: &Haven, what: ImportCmd) -> Result<()> {
+    let ImportCmd::Cases(a) = what;
+    let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
+    let mapping = match &a.mapping {
+        Some(path) => {
+            let b = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            Some(
+                haven_interchange::Mapping::from_json(&b)
+                    .map_err(|e| anyhow::anyhow!("mapping {}: {e}", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    let settings = ImportSettings {
+        default_region: a.region.clone(),
+        mapping,
+    };
+    let p = importer(haven, &a).await?;
+    let cap = p.case_import().context("may not import")?;
+    let i18n = I18n::load()?;
+    let t = |k: &str| i18n.t(Lang::En, k);
+    let origin = Origin::default();
+    let bytes = Arc::new(bytes);
+    let preview = haven
+        .preview_import(cap, bytes.clone(), &settings, &origin)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", t(e.user_key())))?;
+    if let Some(path) = &a.save_mapping {
+        std::fs::write(path, preview.mapping.to_json())?;
+        println!("Column mapping written to {}", path.display());
+    }
+    let c = &preview.counts;
+    for col in preview.columns.iter().filter(|c| c.kind == "unknown") {
+        println!(
+            "column {:?}: not recognised, ignored (map it with --mapping)",
+            col.header
+        );
+    }
+    if a.dry_run {
+        for r in &preview.rows {
+            let what = match r.verdict {
+                Verdict::Ready => "ready",
+                Verdict::Problems => "PROBLEMS",
+                Verdict::AlreadyImported => "already imported",
+            };
+            println!("line {:>6}  {what}", r.line);
+            for pb in &r.problems {
+                let col = if pb.column.is_empty() {
+                    pb.field.clone()
+                } else {
+                    pb.column.clone()
+                };
+                println!("             {col}: {}", t(&pb.key));
+            }
+            if let Some(l) = r.same_person_as {
+                println!("             same person as line {l}");
+            }
+            if !r.matches.is_empty() {
+                println!(
+                    "             possible existing case(s): {}",
+                    r.matches.join(", ")
+                );
+            }
+            if !r.elsewhere.is_empty() {
+                println!(
+                    "             possible record at: {}",
+                    r.elsewhere.join(", ")
+                );
+            }
+        }
+        println!(
+            "{} row(s): {} ready, {} with problems, {} already imported, {} the same person as an earlier row, {} with possible existing records. Nothing was written.",
+            c.rows,
+            c.ready,
+            c.with_problems,
+            c.already_imported,
+            c.same_person_in_file,
+            c.with_matches
+        );
+        return Ok(());
+    }
+    let bar = ProgressBar::new(c.rows as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} rows  {per_sec}  {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let b = bar.clone();
+    let outcome = haven
+        .commit_import(cap, bytes, &settings, &origin, &move |done| {
+            b.set_position(done as u64)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", t(e.user_key())))?;
+    bar.finish_and_clear();
+    let c = &outcome.counts;
+    println!(
+        "Import {}: {} case(s) created from {} row(s); {} already imported; {} with problems (left out).",
+        outcome.import_id, c.created, c.rows, c.already_imported, c.with_problems
+    );
+    if !outcome.errors.rows.is_empty() {
+        let (file, ext) = haven.import_error_file(&outcome.errors, Lang::En)?;
+        let path = a.errors.clone().unwrap_or_else(|| {
+            let mut p = a.file.clone().into_os_string();
+            p.push(format!(".errors.{ext}"));
+            p.into()
+        });
+        std::fs::write(&path, file)?;
+        println!("Rows left out, with their problems: {}", path.display());
+    }
+    Ok(())
+}
