@@ -119,12 +119,24 @@ pub(crate) async fn run(haven: &Haven, what: ImportCmd) -> Result<()> {
     let cap = p.case_import().context("may not import")?;
     let i18n = I18n::load()?;
     let t = |k: &str| i18n.t(Lang::En, k);
+    // The user's message of an error: each field's problem where there are some.
+    let say = |e: haven_core::CoreError| match e {
+        haven_core::CoreError::Invalid(errors) => anyhow::anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(|f| t(f.key))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        e => anyhow::anyhow!("{}", t(e.user_key())),
+    };
     let origin = Origin::default();
     let bytes = Arc::new(bytes);
     let preview = haven
         .preview_import(cap, bytes.clone(), &settings, &origin)
         .await
-        .map_err(|e| anyhow::anyhow!("{}", t(e.user_key())))?;
+        .map_err(say)?;
     if let Some(path) = &a.save_mapping {
         std::fs::write(path, preview.mapping.to_json())?;
         println!("Column mapping written to {}", path.display());
@@ -190,7 +202,7 @@ pub(crate) async fn run(haven: &Haven, what: ImportCmd) -> Result<()> {
             b.set_position(done as u64)
         })
         .await
-        .map_err(|e| anyhow::anyhow!("{}", t(e.user_key())))?;
+        .map_err(say)?;
     bar.finish_and_clear();
     let c = &outcome.counts;
     println!(

@@ -48,6 +48,7 @@ fn every_command_has_help() {
         vec!["match", "encode", "--help"],
         vec!["match", "link-encoded", "--help"],
         vec!["duplicates", "scan", "--help"],
+        vec!["import", "cases", "--help"],
         vec!["bench", "match", "--help"],
         vec!["bench", "pprl", "--help"],
     ] {

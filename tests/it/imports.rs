@@ -1,0 +1,203 @@
+//! Case import through the use-cases, on the suite's database (SQLite or PostgreSQL): what a
+//! preview says, what a commit writes, that a second import writes nothing, and who may see
+//! what comes in.
+use std::sync::Arc;
+
+use haven_core::Origin;
+use haven_core::imports::{ImportSettings, Verdict};
+
+use crate::harness::TestApp;
+
+/// The HTCDS template's columns and label row, then rows: good, the same person again, an
+/// impossible date, a missing required field, a label in French, a closed case.
+fn template_csv() -> Vec<u8> {
+    let head = ",cas_CaseOwner,prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,prs_Citizenship,vic_TraffickingStatus,vic_TypeOfExploitation,cas_Status,cas_ReasonForCaseClosure\n\
+        ,Case Owner,First Name,Second Name,Birthdate,Gender,Citizenship,Trafficking Status,Type of Exploitation,Status,Reason for Case Closure\n";
+    let rows = "1,a,Ana,Pérez,March 1999,feminine,Venezuela,Possible victim of trafficking,ForcedLabour SexualExploitation,Closed,Returned\n\
+        2,a,Ana,Pérez,March 1999,Feminine,VE,PossibleVictimOfTrafficking,ForcedLabour,Active,\n\
+        3,a,Li,,31/02/2003,Masculine,GY;BR,ActualVictimOfTrafficking,ForcedLabour,Active,\n\
+        4,a,,Nameless,2001-01-01,Masculine,GY,ActualVictimOfTrafficking,ForcedLabour,Active,\n\
+        5,a,Stanisław,Łukasz,06/05/2001,Masculine,Pologne,Victime potentielle de la traite,travail forcé,FollowUp,\n\
+        6,a,,,,,,,,,\n";
+    format!("{head}{rows}").into_bytes()
+}
+
+fn settings() -> ImportSettings {
+    ImportSettings {
+        default_region: Some("GY-CU".into()),
+        mapping: None,
+    }
+}
+
+#[tokio::test]
+async fn preview_then_commit_then_nothing_twice() {
+    let app = TestApp::spawn().await;
+    let p = app.principal("caseworker").await;
+    let cap = p.case_import().expect("a case worker imports");
+    let o = Origin::default();
+    let bytes = Arc::new(template_csv());
+    let before = app.count("SELECT COUNT(*) FROM cases").await;
+
+    let preview = app
+        .haven
+        .preview_import(cap, bytes.clone(), &settings(), &o)
+        .await
+        .unwrap();
+    let c = &preview.counts;
+    assert_eq!(
+        (c.rows, c.ready, c.with_problems, c.same_person_in_file),
+        (5, 3, 2, 1)
+    );
+    let by_line = |l: usize| preview.rows.iter().find(|r| r.line == l).unwrap();
+    assert_eq!(by_line(5).verdict, Verdict::Problems);
+    assert!(
+        by_line(5)
+            .problems
+            .iter()
+            .any(|pb| pb.column == "prs_Birthdate" && pb.key == "error-date")
+    );
+    assert!(
+        by_line(6)
+            .problems
+            .iter()
+            .any(|pb| pb.field == "first_name" && pb.key == "error-required")
+    );
+    assert_eq!(by_line(4).same_person_as, Some(3));
+    // A preview writes nothing but its audit event.
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before);
+    assert_eq!(app.audit_count("import.previewed").await, 1);
+
+    let out = app
+        .haven
+        .commit_import(cap, bytes.clone(), &settings(), &o, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(out.counts.created, 3);
+    assert_eq!(out.errors.rows.len(), 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before + 3);
+    assert_eq!(app.audit_count("case.imported").await, 3);
+    assert_eq!(app.audit_count("import.committed").await, 1);
+    // Ana is one person with two cases.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(DISTINCT c.person_id) FROM cases c JOIN import_keys k ON k.case_id = c.id"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases WHERE status = 'Closed'")
+            .await,
+        1
+    );
+    // Names are sealed like any other case's.
+    assert_eq!(
+        app.count_of("SELECT COUNT(*) FROM persons WHERE first_name = $1", "Ana")
+            .await,
+        0
+    );
+
+    // The error file gives the two rows back in the source's layout, with their problems.
+    let (file, ext) = app
+        .haven
+        .import_error_file(&out.errors, haven_i18n::Lang::Fr)
+        .unwrap();
+    assert_eq!(ext, "csv");
+    let text = String::from_utf8(file).unwrap();
+    assert!(
+        text.contains("prs_FirstName") && text.contains("31/02/2003"),
+        "{text}"
+    );
+    assert!(text.contains("Problèmes"));
+
+    // The same file again writes nothing.
+    let again = app
+        .haven
+        .commit_import(cap, bytes, &settings(), &o, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(again.counts.created, 0);
+    assert_eq!(again.counts.already_imported, 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before + 3);
+
+    // The imported cases are the agency's: the case worker reads them.
+    let ids: Vec<String> = sqlx::query_scalar("SELECT case_id FROM import_keys")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+    for id in ids {
+        let doc = app.haven.open_case(&p, id.parse().unwrap(), &o).await;
+        assert!(doc.is_ok());
+    }
+}
+
+#[tokio::test]
+async fn another_agency_imports_the_same_file_and_sees_only_where_the_person_is() {
+    let app = TestApp::spawn().await;
+    let o = Origin::default();
+    let bytes = Arc::new(template_csv());
+    let shelter = app.principal("caseworker").await;
+    app.haven
+        .commit_import(
+            shelter.case_import().unwrap(),
+            bytes.clone(),
+            &settings(),
+            &o,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    // Another agency's case worker: the rows are new for that agency, and the persons
+    // found are named by agency only.
+    let other = app.principal("childcare").await;
+    assert_ne!(other.agency_id, shelter.agency_id);
+    let preview = app
+        .haven
+        .preview_import(other.case_import().unwrap(), bytes, &settings(), &o)
+        .await
+        .unwrap();
+    assert_eq!(preview.counts.ready, 3);
+    let ana = preview.rows.iter().find(|r| r.line == 3).unwrap();
+    assert!(ana.matches.is_empty(), "{:?}", ana.matches);
+    assert!(!ana.elsewhere.is_empty());
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_case_list_is_refused_with_a_clear_error() {
+    let app = TestApp::spawn().await;
+    let p = app.principal("caseworker").await;
+    let o = Origin::default();
+    for (bytes, key) in [
+        (b"shoe,hat\n1,2\n".to_vec(), "error-case-import-no-columns"),
+        (
+            b"PK\x03\x04garbage".to_vec(),
+            "error-case-import-unreadable",
+        ),
+        (Vec::new(), "error-case-import-empty"),
+    ] {
+        let e = app
+            .haven
+            .preview_import(p.case_import().unwrap(), Arc::new(bytes), &settings(), &o)
+            .await
+            .unwrap_err();
+        match e {
+            haven_core::CoreError::Invalid(errors) => assert_eq!(errors[0].key, key),
+            e => panic!("{e}"),
+        }
+    }
+    let bad_region = ImportSettings {
+        default_region: Some("GY-XX".into()),
+        mapping: None,
+    };
+    assert!(
+        app.haven
+            .preview_import(
+                p.case_import().unwrap(),
+                Arc::new(template_csv()),
+                &bad_region,
+                &o
+            )
+            .await
+            .is_err()
+    );
+}
