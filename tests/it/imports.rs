@@ -91,10 +91,15 @@ async fn preview_then_commit_then_nothing_twice() {
         1
     );
     // Names are sealed like any other case's.
-    assert_eq!(
-        app.count_of("SELECT COUNT(*) FROM persons WHERE first_name = $1", "Ana")
-            .await,
-        0
+    let sealed: Vec<Option<Vec<u8>>> = sqlx::query_scalar("SELECT first_name FROM persons")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+    assert!(
+        sealed
+            .iter()
+            .flatten()
+            .all(|b| !b.windows(3).any(|w| w == b"Ana"))
     );
 
     // The error file gives the two rows back in the source's layout, with their problems.
