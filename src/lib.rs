@@ -37,6 +37,12 @@ pub fn start(haven: Haven, opts: ServeOptions) -> anyhow::Result<haven_web::AppS
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove abandoned drafts"),
             }
+            // An uploaded case file left at its preview is dropped after a day.
+            match janitor.expire_import_jobs().await {
+                Ok(n) if n > 0 => tracing::info!(imports = n, "unfinished imports expired"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not expire unfinished imports"),
+            }
         }
     });
     // Reminders and the e-mail outbox, on every app server (each e-mail is claimed by one).

@@ -206,3 +206,69 @@ async fn a_file_that_is_not_a_case_list_is_refused_with_a_clear_error() {
             .is_err()
     );
 }
+
+/// Waits until the job page no longer says it is working (the page refreshes itself in a
+/// browser; the test polls).
+async fn settled(s: &crate::harness::Session, path: &str) -> String {
+    for _ in 0..200 {
+        let res = s.get(path).await;
+        assert_eq!(res.status(), 200);
+        let html = res.text().await.unwrap();
+        if !html.contains("http-equiv=\"refresh\"") {
+            return html;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("import job did not settle");
+}
+
+#[tokio::test]
+async fn the_web_import_previews_commits_and_gives_back_the_rows_to_fix() {
+    let app = TestApp::spawn().await;
+    let s = app.login("caseworker").await;
+    let cases = s.get("/cases").await.text().await.unwrap();
+    assert!(cases.contains("href=\"/imports\""));
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", s.csrf.clone())
+        .text("default_region", "GY-CU")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(template_csv()).file_name("shelter.csv"),
+        );
+    let res = s
+        .client
+        .post(app.url("/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let job = crate::harness::location(&res);
+    assert!(job.starts_with("/imports/"));
+    let html = settled(&s, &job).await;
+    assert!(html.contains("id=\"preview-summary\""), "{html}");
+    assert!(html.contains("31/02/2003") || html.contains("prs_Birthdate"));
+    // Another user, even of the same agency, does not see the job.
+    let coordinator = app.login("childcare").await;
+    assert_eq!(coordinator.get(&job).await.status(), 404);
+    // A screener may not import at all.
+    let screener = app.login("screener").await;
+    assert_eq!(screener.get("/imports").await.status(), 403);
+
+    let res = s.post_form(&format!("{job}/commit"), &[]).await;
+    assert_eq!(res.status(), 303);
+    // Committing twice is refused, not done twice.
+    let again = s.post_form(&format!("{job}/commit"), &[]).await;
+    assert!(again.status() == 422 || again.status() == 303);
+    let html = settled(&s, &job).await;
+    assert!(html.contains("id=\"import-outcome\""), "{html}");
+    assert_eq!(app.audit_count("case.imported").await, 3);
+    let res = s.get(&format!("{job}/errors")).await;
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("31/02/2003"));
+    assert!(body.contains("Problems"));
+    // The list shows the import.
+    let list = s.get("/imports").await.text().await.unwrap();
+    assert!(list.contains("shelter.csv"));
+}

@@ -64,6 +64,8 @@ pub struct Policy {
     pub stats_refresh_secs: i64,
     /// Largest attachment accepted, in bytes.
     pub attachment_max_bytes: usize,
+    /// Largest case file an import takes, in bytes.
+    pub import_max_bytes: usize,
     /// Virus scanner run on every attachment (argv, space-separated; file on stdin), e.g.
     /// `clamdscan --no-summary -`. Empty: files are stored as "not scanned".
     pub scan_command: String,
@@ -104,6 +106,7 @@ impl Default for Policy {
             min_cell: 5,
             stats_refresh_secs: 86_400,
             attachment_max_bytes: 10 * 1024 * 1024,
+            import_max_bytes: 64 * 1024 * 1024,
             scan_command: String::new(),
             draft_max_age_secs: 30 * 86_400,
             screening: haven_domain::screening::IndicatorSet::ilo(),

@@ -174,11 +174,12 @@ pub async fn finish(
 }
 
 /// Jobs created before `before` that never finished (an upload left at its preview, or a
-/// commit cut by a restart): their sealed files are dropped.
+/// commit cut by a restart, which a new import of the same file completes without creating
+/// anything twice): their sealed files are dropped.
 pub async fn drop_stale(conn: &mut Conn, before: i64) -> Result<u64> {
     Ok(sqlx::query(
         "UPDATE imports SET file = NULL, preview = NULL, status = 'expired'
-         WHERE created_at < $1 AND status IN ('uploaded', 'previewed')",
+         WHERE created_at < $1 AND status IN ('uploaded', 'previewed', 'committing')",
     )
     .bind(before)
     .execute(&mut *conn)

@@ -8,6 +8,7 @@ mod audit;
 mod cases;
 mod dashboard;
 mod duplicates;
+mod imports;
 mod kit;
 mod protection;
 mod referrals;
@@ -62,9 +63,10 @@ impl AppState {
     pub fn new(haven: Haven, i18n: I18n, cfg: WebConfig) -> Self {
         AppState(Arc::new(Inner { haven, i18n, cfg }))
     }
-    /// Largest upload body: one attachment and the form around it.
+    /// Largest upload body: one attachment, or one case file to import, and the form around it.
     pub(crate) fn upload_limit(&self) -> usize {
-        self.0.haven.policy.attachment_max_bytes + 256 * 1024
+        let p = &self.0.haven.policy;
+        p.attachment_max_bytes.max(p.import_max_bytes) + 256 * 1024
     }
 
     pub(crate) fn haven(&self) -> &Haven {
@@ -193,6 +195,18 @@ pub fn router(state: AppState) -> Router {
             "/cases/{id}/subject-access",
             get(cases::pages::case_subject_access),
         )
+        .route(
+            "/imports",
+            get(imports::pages::list).post(imports::pages::upload),
+        )
+        .route("/imports/{id}", get(imports::pages::view))
+        .route("/imports/{id}/commit", post(imports::pages::commit))
+        .route("/imports/{id}/mapping", post(imports::pages::remap))
+        .route(
+            "/imports/{id}/mapping.json",
+            get(imports::pages::mapping_file),
+        )
+        .route("/imports/{id}/errors", get(imports::pages::errors_file))
         .route("/transfers", get(cases::pages::transfers_page))
         .route(
             "/transfers/{tid}/{decision}",

@@ -26,6 +26,8 @@ use crate::sealed;
 use crate::support::opt;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
+pub mod jobs;
+
 /// Rows per transaction: large enough to amortise a commit, small enough to keep a failure's
 /// loss and the memory of one batch small.
 const BATCH: usize = 500;

@@ -40,6 +40,8 @@ pub(crate) struct Layout<'a> {
     pub can_training_report: bool,
     pub can_referrals: bool,
     pub can_duplicates: bool,
+    /// Importing cases from a file (coordinator, case workers).
+    pub can_import: bool,
     /// Follow-up tasks (staff who follow cases).
     pub can_tasks: bool,
     /// Unread notifications (0 when none or not signed in).
@@ -74,6 +76,7 @@ impl<'a> Layout<'a> {
             can_training_report: p.is_some_and(|p| p.training_reports()),
             can_referrals: p.is_some_and(|p| p.referral_work()),
             can_duplicates: p.is_some_and(|p| p.duplicate_review().is_some()),
+            can_import: p.is_some_and(|p| p.case_import().is_some()),
             can_tasks: p.is_some_and(|p| p.has_tasks()),
             unread: info.unread,
             flash: None,
