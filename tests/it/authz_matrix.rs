@@ -21,6 +21,9 @@ fn lists_cases(r: Role) -> bool {
 fn creates_cases(r: Role) -> bool {
     matches!(r, Role::Coordinator | Role::CaseWorker | Role::Screener)
 }
+fn imports_cases(r: Role) -> bool {
+    matches!(r, Role::Coordinator | Role::CaseWorker)
+}
 fn manages_training(r: Role) -> bool {
     matches!(r, Role::Trainer | Role::Coordinator)
 }
@@ -53,6 +56,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         ("/notifications", true),
         ("/cases", lists_cases(role)),
         ("/cases/new", creates_cases(role)),
+        ("/imports", imports_cases(role)),
         ("/screenings/new", creates_cases(role)),
         ("/tips", creates_cases(role)),
         ("/tips/new", creates_cases(role)),

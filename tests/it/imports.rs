@@ -272,3 +272,81 @@ async fn the_web_import_previews_commits_and_gives_back_the_rows_to_fix() {
     let list = s.get("/imports").await.text().await.unwrap();
     assert!(list.contains("shelter.csv"));
 }
+
+#[tokio::test]
+async fn the_api_import_job_from_upload_to_error_file() {
+    let app = TestApp::spawn().await;
+    let token = app.login("coordinator").await.token().await;
+    let c = app.client();
+    let form = reqwest::multipart::Form::new()
+        .text("default_region", "GY-CU")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(template_csv()).file_name("tip-unit.csv"),
+        );
+    let res = c
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let job: serde_json::Value = res.json().await.unwrap();
+    let id = job["id"].as_str().unwrap().to_string();
+    let poll = |want: &'static str| {
+        let (app, token, id) = (&app, token.clone(), id.clone());
+        async move {
+            for _ in 0..200 {
+                let j: serde_json::Value = app
+                    .api_get(&token, &format!("/imports/{id}"))
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+                if j["status"] == want {
+                    return j;
+                }
+                assert_ne!(j["status"], "failed", "{j}");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("never {want}");
+        }
+    };
+    let j = poll("previewed").await;
+    assert_eq!(j["preview"]["counts"]["ready"], 3);
+    assert_eq!(j["preview"]["counts"]["with_problems"], 2);
+    let res = app
+        .api_post(
+            &token,
+            &format!("/imports/{id}/commit"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 202);
+    // A second commit is refused as a problem, never run twice.
+    let res = app
+        .api_post(
+            &token,
+            &format!("/imports/{id}/commit"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let j = poll("committed").await;
+    assert_eq!(j["outcome"]["created"], 3);
+    assert_eq!(j["has_errors"], true);
+    let res = app.api_get(&token, &format!("/imports/{id}/errors")).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("31/02/2003"));
+    // Another user's token finds nothing; a screener may not import.
+    let other = app.login("caseworker").await.token().await;
+    assert_eq!(
+        app.api_get(&other, &format!("/imports/{id}"))
+            .await
+            .status(),
+        404
+    );
+    let screener = app.login("screener").await.token().await;
+    assert_eq!(app.api_get(&screener, "/imports").await.status(), 403);
+}

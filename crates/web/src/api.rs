@@ -12,6 +12,7 @@ use crate::accounts::api as accounts;
 use crate::audit::api as audit;
 use crate::cases::api as cases;
 use crate::duplicates::api as duplicates;
+use crate::imports::api as imports;
 use crate::kit::problem::{FieldProblem, Problem, problem};
 use crate::protection::api as protection;
 use crate::referrals::api as referrals;
@@ -32,10 +33,11 @@ use crate::tips::api as tips;
         referrals::create_referral, referrals::list_referrals, referrals::get_referral, referrals::move_referral, referrals::case_services,
         referrals::list_notifications, referrals::read_notifications, protection::get_protection, protection::save_section,
         protection::list_tasks, protection::finish_task, duplicates::check, duplicates::queue, duplicates::scan, duplicates::decide,
+        imports::start, imports::list, imports::get, imports::commit, imports::errors,
         audit::audit, openapi),
     components(schemas(accounts::Me, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
         tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
-        referrals::MoveRequest, referrals::ReadRequest, duplicates::MatchCheckRequest, duplicates::DecideRequest, protection::SectionRequest, protection::FinishRequest, audit::AuditEvent, Problem, FieldProblem)),
+        referrals::MoveRequest, referrals::ReadRequest, duplicates::MatchCheckRequest, duplicates::DecideRequest, protection::SectionRequest, protection::FinishRequest, audit::AuditEvent, imports::ImportJobDocument, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -128,6 +130,16 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/tasks/{id}/{status}", post(protection::finish_task))
         .route("/notifications", get(referrals::list_notifications))
         .route("/notifications/read", post(referrals::read_notifications))
+        .route(
+            "/imports",
+            get(imports::list)
+                // Uploads are limited by the router's outer upload limit instead.
+                .post(imports::start)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/imports/{id}", get(imports::get))
+        .route("/imports/{id}/commit", post(imports::commit))
+        .route("/imports/{id}/errors", get(imports::errors))
         .route("/audit", get(audit::audit))
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "error-not-found", vec![]) })
