@@ -43,6 +43,45 @@ const fn col(
     }
 }
 
+/// The HXL hashtag of a field without personal data.
+pub fn hxl_tag(field: &str) -> &'static str {
+    match field {
+        "assessed_age" => "#affected+age+assessed",
+        "age_uncertain" => "#affected+age+uncertain",
+        "gender" => "#affected+sex",
+        "citizenship" => "#affected+nationality+code",
+        "primary_language" => "#affected+language+primary",
+        "secondary_language" => "#affected+language+secondary",
+        "marital_status" => "#affected+marital",
+        "number_of_children" => "#affected+children+num",
+        "highest_level_of_education" => "#affected+education",
+        "deceased" => "#affected+deceased",
+        "mailing_country" => "#country+code+residence",
+        "mailing_state" => "#adm1+residence",
+        "trafficking_status" => "#status+trafficking",
+        "trafficking_status_decision_org" => "#org+type+status_decision",
+        "relationship_to_trafficker" => "#indicator+relationship",
+        "age_when_trafficked" => "#affected+age+trafficked",
+        "method_of_recruitment" => "#indicator+recruitment",
+        "recruitment_websites_and_apps" => "#indicator+recruitment+online",
+        "methods_of_control" => "#indicator+control",
+        "type_of_exploitation" => "#indicator+exploit",
+        "forced_labour_industry" => "#sector+labour",
+        "type_of_sex_exploitation" => "#indicator+exploit+sexual",
+        "exploitation_websites_and_apps" => "#indicator+exploit+online",
+        "vulnerabilities" => "#indicator+vulnerability",
+        "region" => "#adm1+code+identified",
+        "risk_level" => "#severity+risk",
+        "referral_source" => "#org+type+referral_source",
+        "referring_organisation" => "#org+name+referring",
+        "referral_date" => "#date+referred",
+        "reason_for_incoming_referral" => "#indicator+referral_reason",
+        "status" => "#status+case",
+        "closure_reason" => "#status+closure_reason",
+        _ => "",
+    }
+}
+
 /// Every column Haven reads and writes, in the order it writes them.
 pub const COLUMNS: &[Column] = &[
     col("prs_FirstName", "first_name", "First Name", true),
@@ -488,6 +527,13 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), COLUMNS.len());
+    }
+
+    #[test]
+    fn every_column_without_personal_data_has_a_hashtag() {
+        for c in COLUMNS {
+            assert_eq!(hxl_tag(c.field).is_empty(), c.personal, "{}", c.field);
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`rows`]: rows to case records, each problem against its column.
 //! - [`write`]: tables out as CSV and XLSX, safe from formula injection.
 pub mod columns;
+pub mod export;
 pub mod read;
 pub mod rows;
 pub mod values;

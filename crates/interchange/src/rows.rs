@@ -188,6 +188,16 @@ impl<'a> Importer<'a> {
         if raw.cells.iter().all(|c| c.trim().is_empty()) {
             return Ok(Fed::Skipped);
         }
+        // An HXL hashtag row (`#affected+sex`, …) under the header names columns, not a case.
+        if self.plan.is_some()
+            && raw
+                .cells
+                .iter()
+                .filter(|c| !c.trim().is_empty())
+                .all(|c| c.trim_start().starts_with('#'))
+        {
+            return Ok(Fed::Skipped);
+        }
         let Some(plan) = &self.plan else {
             self.plan = Some(self.plan_for(&raw)?);
             return Ok(Fed::Skipped);
