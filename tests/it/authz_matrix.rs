@@ -57,6 +57,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         ("/cases", lists_cases(role)),
         ("/cases/new", creates_cases(role)),
         ("/imports", imports_cases(role)),
+        ("/cases/export", lists_cases(role)),
         ("/screenings/new", creates_cases(role)),
         ("/tips", creates_cases(role)),
         ("/tips/new", creates_cases(role)),

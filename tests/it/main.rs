@@ -16,6 +16,7 @@ mod dashboards;
 mod duplicates;
 mod durability;
 mod encryption;
+mod exports;
 mod imports;
 mod names;
 mod need_to_know;

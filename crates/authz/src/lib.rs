@@ -56,6 +56,11 @@ capability!(
     CaseImport
 );
 capability!(
+    /// Decide, for the whole deployment, whether case lists may be exported with their personal
+    /// fields (names, contacts, documents, free text): the NRM coordinator only.
+    ExportPolicy
+);
+capability!(
     /// Triage every tip (public form and hotline): the NRM coordinator only. Others see only the
     /// tips they entered or that were assigned to them.
     TipTriage
@@ -514,6 +519,10 @@ impl Principal {
             .then_some(CaseImport { principal: self })
     }
 
+    pub fn export_policy(&self) -> Option<ExportPolicy<'_>> {
+        (self.role == Role::Coordinator).then_some(ExportPolicy { principal: self })
+    }
+
     pub fn duplicate_review(&self) -> Option<DuplicateReview<'_>> {
         (self.role == Role::Coordinator).then_some(DuplicateReview { principal: self })
     }
@@ -780,6 +789,7 @@ mod tests {
             "create cases",
             "list cases",
             "import cases",
+            "export policy",
             "triage tips",
             "tip work",
             "training",
@@ -805,6 +815,7 @@ mod tests {
                 p.case_create().is_some(),
                 p.case_list().is_some(),
                 p.case_import().is_some(),
+                p.export_policy().is_some(),
                 p.tip_triage().is_some(),
                 p.tip_work(),
                 p.training_manage().is_some(),
@@ -825,16 +836,16 @@ mod tests {
         const T: bool = true;
         const F: bool = false;
         #[rustfmt::skip]
-        let table: [(Role, [bool; 22]); 8] = [
-            //                        adm aud agg raw cre lst imp tri tip trn trr dup acc apt apl sup own ans ref emr ovd old
-            (Role::Admin,           [T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
-            (Role::Coordinator,     [F,  F,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T]),
-            (Role::CaseWorker,      [F,  F,  F,  F,  T,  T,  T,  F,  T,  F,  F,  F,  T,  F,  F,  T,  T,  T,  T,  F,  F,  T]),
-            (Role::Screener,        [F,  F,  F,  F,  T,  T,  F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  F,  F,  F]),
-            (Role::ServiceProvider, [F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  T,  F,  F,  F]),
-            (Role::Analyst,         [F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
-            (Role::Trainer,         [F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
-            (Role::Auditor,         [F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+        let table: [(Role, [bool; 23]); 8] = [
+            //                        adm aud agg raw cre lst imp xpo tri tip trn trr dup acc apt apl sup own ans ref emr ovd old
+            (Role::Admin,           [T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+            (Role::Coordinator,     [F,  F,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T,  T]),
+            (Role::CaseWorker,      [F,  F,  F,  F,  T,  T,  T,  F,  F,  T,  F,  F,  F,  T,  F,  F,  T,  T,  T,  T,  F,  F,  T]),
+            (Role::Screener,        [F,  F,  F,  F,  T,  T,  F,  F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  F,  F,  F]),
+            (Role::ServiceProvider, [F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  T,  F,  F,  F]),
+            (Role::Analyst,         [F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+            (Role::Trainer,         [F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  T,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
+            (Role::Auditor,         [F,  T,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F,  F]),
         ];
         assert_eq!(table.len(), Role::ALL.len());
         for (role, expected) in table {

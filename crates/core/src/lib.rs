@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cases;
 pub mod duplicates;
+pub mod exports;
 pub mod imports;
 pub mod platform;
 pub mod protection;

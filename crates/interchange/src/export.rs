@@ -30,7 +30,7 @@ pub fn columns(personal: bool) -> Vec<&'static Column> {
 pub fn value(
     c: &ExportCase<'_>,
     field: &str,
-    label: Option<&dyn Fn(&str, &str) -> String>,
+    label: Option<&(dyn Fn(&str, &str) -> String + Sync)>,
 ) -> String {
     let p = &c.record.person;
     let v = &c.record.victim;
@@ -108,7 +108,7 @@ pub fn value(
 pub fn row(
     c: &ExportCase<'_>,
     columns: &[&Column],
-    label: Option<&dyn Fn(&str, &str) -> String>,
+    label: Option<&(dyn Fn(&str, &str) -> String + Sync)>,
 ) -> Vec<String> {
     let mut out = Vec::with_capacity(columns.len() + 1);
     out.push(c.case_number.to_string());
@@ -179,7 +179,7 @@ mod tests {
                 let list = crate::values::picklist_of(f).expect("a picklist field");
                 i18n.t(lang.unwrap_or(Lang::En), &list.label_key(code))
             };
-            let label: Option<&dyn Fn(&str, &str) -> String> = match lang {
+            let label: Option<&(dyn Fn(&str, &str) -> String + Sync)> = match lang {
                 Some(_) => Some(&label_of),
                 None => None,
             };

@@ -12,6 +12,7 @@ use crate::accounts::api as accounts;
 use crate::audit::api as audit;
 use crate::cases::api as cases;
 use crate::duplicates::api as duplicates;
+use crate::exports::api as exports;
 use crate::imports::api as imports;
 use crate::kit::problem::{FieldProblem, Problem, problem};
 use crate::protection::api as protection;
@@ -33,11 +34,11 @@ use crate::tips::api as tips;
         referrals::create_referral, referrals::list_referrals, referrals::get_referral, referrals::move_referral, referrals::case_services,
         referrals::list_notifications, referrals::read_notifications, protection::get_protection, protection::save_section,
         protection::list_tasks, protection::finish_task, duplicates::check, duplicates::queue, duplicates::scan, duplicates::decide,
-        imports::start, imports::list, imports::get, imports::commit, imports::errors,
+        exports::export, imports::start, imports::list, imports::get, imports::commit, imports::errors,
         audit::audit, openapi),
     components(schemas(accounts::Me, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
         tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
-        referrals::MoveRequest, referrals::ReadRequest, duplicates::MatchCheckRequest, duplicates::DecideRequest, protection::SectionRequest, protection::FinishRequest, audit::AuditEvent, imports::ImportJobDocument, Problem, FieldProblem)),
+        referrals::MoveRequest, referrals::ReadRequest, duplicates::MatchCheckRequest, duplicates::DecideRequest, protection::SectionRequest, protection::FinishRequest, audit::AuditEvent, imports::ImportJobDocument, exports::ExportRequestBody, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -73,6 +74,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/duplicates/{id}/{action}", post(duplicates::decide))
         .route("/cases", get(cases::list_cases).post(cases::create_case))
         .route("/cases/search", post(cases::search_cases))
+        .route("/cases/export", post(exports::export))
         .route("/cases/{id}", get(cases::get_case).put(cases::update_case))
         .route("/cases/{id}/history", get(cases::case_history))
         .route("/cases/{id}/close", post(cases::close_case))

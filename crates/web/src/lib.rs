@@ -8,6 +8,7 @@ mod audit;
 mod cases;
 mod dashboard;
 mod duplicates;
+mod exports;
 mod imports;
 mod kit;
 mod protection;
@@ -195,6 +196,11 @@ pub fn router(state: AppState) -> Router {
             "/cases/{id}/subject-access",
             get(cases::pages::case_subject_access),
         )
+        .route(
+            "/cases/export",
+            get(exports::pages::form).post(exports::pages::export),
+        )
+        .route("/cases/export/policy", post(exports::pages::policy))
         .route(
             "/imports",
             get(imports::pages::list).post(imports::pages::upload),

@@ -1136,7 +1136,7 @@ impl Haven {
 }
 
 /// Checks the search filters and turns them into a storage query.
-fn search_query(s: &CaseSearch) -> Result<CaseQuery> {
+pub(crate) fn search_query(s: &CaseSearch) -> Result<CaseQuery> {
     let status = opt(&s.status)
         .map(|v| v.parse::<CaseStatus>().map_err(code_error("status")))
         .transpose()?;
