@@ -11,6 +11,9 @@ use crate::columns::{COLUMNS, Column};
 /// elsewhere gets that register's own number).
 pub const CASE_NUMBER: &str = "hvn_CaseNumber";
 
+/// Turns a picklist code of a field into its label: `(field, code) → label`.
+pub type Labeller<'a> = &'a (dyn Fn(&str, &str) -> String + Sync);
+
 /// A case as exported.
 pub struct ExportCase<'a> {
     pub case_number: &'a str,
@@ -27,11 +30,7 @@ pub fn columns(personal: bool) -> Vec<&'static Column> {
 
 /// A field's value as written. `label` turns a picklist code into its label (for files people
 /// read); `None` keeps codes.
-pub fn value(
-    c: &ExportCase<'_>,
-    field: &str,
-    label: Option<&(dyn Fn(&str, &str) -> String + Sync)>,
-) -> String {
+pub fn value(c: &ExportCase<'_>, field: &str, label: Option<Labeller<'_>>) -> String {
     let p = &c.record.person;
     let v = &c.record.victim;
     let cs = &c.record.case;
@@ -105,11 +104,7 @@ pub fn value(
 }
 
 /// One case as a row of `columns`, after its case number.
-pub fn row(
-    c: &ExportCase<'_>,
-    columns: &[&Column],
-    label: Option<&(dyn Fn(&str, &str) -> String + Sync)>,
-) -> Vec<String> {
+pub fn row(c: &ExportCase<'_>, columns: &[&Column], label: Option<Labeller<'_>>) -> Vec<String> {
     let mut out = Vec::with_capacity(columns.len() + 1);
     out.push(c.case_number.to_string());
     out.extend(columns.iter().map(|col| value(c, col.field, label)));
@@ -179,7 +174,7 @@ mod tests {
                 let list = crate::values::picklist_of(f).expect("a picklist field");
                 i18n.t(lang.unwrap_or(Lang::En), &list.label_key(code))
             };
-            let label: Option<&(dyn Fn(&str, &str) -> String + Sync)> = match lang {
+            let label: Option<Labeller<'_>> = match lang {
                 Some(_) => Some(&label_of),
                 None => None,
             };

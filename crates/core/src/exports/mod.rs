@@ -152,7 +152,7 @@ impl Haven {
             Some(list) => i18n.t(req.lang, &list.label_key(code)),
             None => code.to_string(),
         };
-        let label: Option<&(dyn Fn(&str, &str) -> String + Sync)> = match req.layout {
+        let label: Option<export::Labeller<'_>> = match req.layout {
             ExportLayout::Labels => Some(&label_of),
             ExportLayout::Htcds => None,
         };
