@@ -12,6 +12,7 @@ use haven_store::{Db, OpenMode};
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod config;
+mod export_cmd;
 mod import_cmd;
 mod match_cmd;
 mod release_cmd;
@@ -120,6 +121,12 @@ enum Command {
     Import {
         #[command(subcommand)]
         what: import_cmd::ImportCmd,
+    },
+    /// Write a user's case list to a file (CSV, XLSX or the HTCDS spreadsheet), as the export
+    /// page does
+    Export {
+        #[command(subcommand)]
+        what: export_cmd::ExportCmd,
     },
     /// Print the OpenAPI document of the JSON API
     Openapi,
@@ -531,6 +538,10 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
         Command::Import { what } => {
             let (haven, _) = open_haven(&cfg).await?;
             import_cmd::run(&haven, what).await?
+        }
+        Command::Export { what } => {
+            let (haven, _) = open_haven(&cfg).await?;
+            export_cmd::run(&haven, what).await?
         }
         Command::Openapi => println!("{}", haven_web::openapi_json()),
         // CPU-bound and synchronous: off the async workers.
