@@ -350,3 +350,55 @@ async fn the_api_import_job_from_upload_to_error_file() {
     let screener = app.login("screener").await.token().await;
     assert_eq!(app.api_get(&screener, "/imports").await.status(), 403);
 }
+
+#[tokio::test]
+async fn previews_name_other_agencies_only_within_the_hourly_allowance() {
+    let app = TestApp::spawn_with(
+        haven_core::Policy {
+            match_checks_per_hour: 1,
+            ..Default::default()
+        },
+        0,
+    )
+    .await;
+    let o = Origin::default();
+    let bytes = Arc::new(template_csv());
+    let shelter = app.principal("caseworker").await;
+    app.haven
+        .commit_import(
+            shelter.case_import().unwrap(),
+            bytes.clone(),
+            &settings(),
+            &o,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let other = app.principal("childcare").await;
+    let named = |preview: &haven_core::imports::ImportPreview| {
+        preview
+            .rows
+            .iter()
+            .flat_map(|r| r.elsewhere.iter())
+            .filter(|a| *a != "?")
+            .count()
+    };
+    let first = app
+        .haven
+        .preview_import(other.case_import().unwrap(), bytes.clone(), &settings(), &o)
+        .await
+        .unwrap();
+    assert_eq!(
+        named(&first),
+        1,
+        "one agency named, then the allowance is spent"
+    );
+    // Previewing again does not give a fresh allowance.
+    let second = app
+        .haven
+        .preview_import(other.case_import().unwrap(), bytes, &settings(), &o)
+        .await
+        .unwrap();
+    assert_eq!(named(&second), 0);
+    assert!(second.rows.iter().any(|r| r.elsewhere == ["?"]));
+}

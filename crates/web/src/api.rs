@@ -34,7 +34,8 @@ use crate::tips::api as tips;
         referrals::create_referral, referrals::list_referrals, referrals::get_referral, referrals::move_referral, referrals::case_services,
         referrals::list_notifications, referrals::read_notifications, protection::get_protection, protection::save_section,
         protection::list_tasks, protection::finish_task, duplicates::check, duplicates::queue, duplicates::scan, duplicates::decide,
-        exports::export, imports::start, imports::list, imports::get, imports::commit, imports::errors,
+        exports::export_cases, imports::start_import, imports::list_imports, imports::get_import,
+        imports::commit_import, imports::import_errors,
         audit::audit, openapi),
     components(schemas(accounts::Me, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
         tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
@@ -74,7 +75,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/duplicates/{id}/{action}", post(duplicates::decide))
         .route("/cases", get(cases::list_cases).post(cases::create_case))
         .route("/cases/search", post(cases::search_cases))
-        .route("/cases/export", post(exports::export))
+        .route("/cases/export", post(exports::export_cases))
         .route("/cases/{id}", get(cases::get_case).put(cases::update_case))
         .route("/cases/{id}/history", get(cases::case_history))
         .route("/cases/{id}/close", post(cases::close_case))
@@ -134,14 +135,14 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/notifications/read", post(referrals::read_notifications))
         .route(
             "/imports",
-            get(imports::list)
+            get(imports::list_imports)
                 // Uploads are limited by the router's outer upload limit instead.
-                .post(imports::start)
+                .post(imports::start_import)
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
-        .route("/imports/{id}", get(imports::get))
-        .route("/imports/{id}/commit", post(imports::commit))
-        .route("/imports/{id}/errors", get(imports::errors))
+        .route("/imports/{id}", get(imports::get_import))
+        .route("/imports/{id}/commit", post(imports::commit_import))
+        .route("/imports/{id}/errors", get(imports::import_errors))
         .route("/audit", get(audit::audit))
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "error-not-found", vec![]) })

@@ -276,8 +276,9 @@ impl Haven {
 
     /// What importing `bytes` would do, writing nothing but its audit event: each row's
     /// verdict and problems, the same person twice in the file, and possible existing records
-    /// in the register (named only where the importer may read them; other agencies are named
-    /// for at most the deployment's hourly number of match checks, then counted as "?").
+    /// in the register (named only where the importer may read them; another agency is named
+    /// within the user's hourly allowance of match checks, shared with registration forms and
+    /// counted across previews, and shown as "?" beyond it).
     #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn preview_import(
         &self,
@@ -294,7 +295,6 @@ impl Haven {
         let mut rows = Vec::new();
         let mut seen_keys = HashSet::new();
         let mut persons: HashMap<[u8; 16], usize> = HashMap::new();
-        let mut named_left = self.policy.match_checks_per_hour.max(0) as usize;
         let today = self.today();
         let (plan, format) = loop {
             match rx.recv().await {
@@ -343,17 +343,19 @@ impl Haven {
                                 birth_date: person.birth_date.clone(),
                                 sex: person.gender.clone(),
                             };
-                            let (report, _) = self
-                                .find_matches(&mut conn, p, &who, named_left > 0)
-                                .await?;
+                            let (report, _) = self.find_matches(&mut conn, p, &who, true).await?;
                             if !report.is_empty() {
                                 counts.with_matches += 1;
-                                if !report.elsewhere.is_empty() {
-                                    named_left = named_left.saturating_sub(1);
-                                }
                             }
                             matches = report.visible.into_iter().map(|m| m.case_number).collect();
                             elsewhere = report.elsewhere;
+                            // Naming another agency is what a match check tells: it counts
+                            // against the user's hourly allowance of checks, across previews.
+                            if !elsewhere.is_empty()
+                                && !self.may_name_elsewhere(&mut conn, p).await?
+                            {
+                                elsewhere = vec!["?".to_string()];
+                            }
                         }
                         let keep = match verdict {
                             Verdict::Problems => true,
@@ -408,6 +410,21 @@ impl Haven {
             counts,
             mapping: plan.mapping(),
         })
+    }
+
+    /// Counts one named match against `p`'s hourly allowance of match checks; `false` once it
+    /// is spent (the agency is then not named; nothing is refused).
+    async fn may_name_elsewhere(&self, conn: &mut Conn, p: &Principal) -> Result<bool> {
+        let t = self.now();
+        let n = haven_store::tips::rate_hit(
+            conn,
+            "match_check",
+            &format!("match-check:{}", p.user_id),
+            t,
+            t - crate::support::RATE_WINDOW_SECS,
+        )
+        .await?;
+        Ok(n <= self.policy.match_checks_per_hour)
     }
 
     /// Imports `bytes`: rows without problems become cases owned by the importer's agency (one

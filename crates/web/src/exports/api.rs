@@ -46,7 +46,7 @@ pub(crate) struct ExportRequestBody {
 #[utoipa::path(post, path = "/api/v1/cases/export", request_body = ExportRequestBody,
     responses((status = 200, description = "the file: CSV, XLSX, or a ZIP sealed with AES-256 when personal fields are included", content_type = "application/octet-stream"),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub(crate) async fn export(
+pub(crate) async fn export_cases(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     ApiJson(b): ApiJson<ExportRequestBody>,

@@ -69,7 +69,7 @@ fn document(j: ImportJob) -> ImportJobDocument {
 #[utoipa::path(post, path = "/api/v1/imports",
     request_body(content_type = "multipart/form-data", content = String, description = "parts `file`, `default_region`, `mapping`"),
     responses((status = 202, body = ImportJobDocument), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub(crate) async fn start(
+pub(crate) async fn start_import(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     mut m: Multipart,
@@ -119,7 +119,7 @@ pub(crate) async fn start(
 /// The caller's latest imports, newest first (without their previews).
 #[utoipa::path(get, path = "/api/v1/imports",
     responses((status = 200, body = Vec<ImportJobDocument>), (status = 403, body = Problem)))]
-pub(crate) async fn list(
+pub(crate) async fn list_imports(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
 ) -> Result<Json<Vec<ImportJobDocument>>, ApiError> {
@@ -130,7 +130,7 @@ pub(crate) async fn list(
 
 #[utoipa::path(get, path = "/api/v1/imports/{id}", params(("id" = String, Path)),
     responses((status = 200, body = ImportJobDocument), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub(crate) async fn get(
+pub(crate) async fn get_import(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<String>,
@@ -142,7 +142,7 @@ pub(crate) async fn get(
 /// Writes the cases of a previewed import (once: a second call is refused).
 #[utoipa::path(post, path = "/api/v1/imports/{id}/commit", params(("id" = String, Path)),
     responses((status = 202, body = ImportJobDocument), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub(crate) async fn commit(
+pub(crate) async fn commit_import(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Path(id): Path<String>,
@@ -160,7 +160,7 @@ pub(crate) async fn commit(
 /// column of problems, in the language of `Accept-Language` (English by default).
 #[utoipa::path(get, path = "/api/v1/imports/{id}/errors", params(("id" = String, Path)),
     responses((status = 200, description = "the file", content_type = "text/csv"), (status = 404, body = Problem)))]
-pub(crate) async fn errors(
+pub(crate) async fn import_errors(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<String>,

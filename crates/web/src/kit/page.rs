@@ -174,15 +174,8 @@ impl IntoResponse for PageError {
     }
 }
 
-/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return) is
-/// written as text: an exported name or note cannot run in the reader's spreadsheet.
-pub(crate) fn spreadsheet_safe(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
+/// One rule for every CSV Haven writes (see `haven_interchange::write`).
+pub(crate) use haven_interchange::write::spreadsheet_safe;
 
 #[cfg(test)]
 mod tests {
