@@ -1223,3 +1223,94 @@ async fn statistics_releases_and_dashboard_fit_a_phone_in_chromium() {
     let (scroll, client) = cw.page_width().await;
     assert!(scroll <= client, "/cases: {scroll} px wide in {client} px");
 }
+
+/// A Spanish case worker brings a KoboToolbox export into Haven: uploads it, sees the preview,
+/// maps the column the form added ("Zona") to the region, reads the file again, imports, and
+/// downloads the rows to fix. The job page refreshes itself (no JavaScript).
+#[tokio::test]
+async fn spanish_import_of_a_kobo_export_with_a_column_mapping_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let b = Browser::start().await;
+    sign_in_in(&b, &app, "caseworker", "es").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kobo-export.csv");
+    std::fs::write(
+        &file,
+        "start,end,persona/prs_First_Name,persona/prs_Second_Name,persona/prs_Gender,persona/prs_Birthdate,victima/vic_TraffickingStatus,victima/vic_TypeOfExploitation/ForcedLabour,victima/vic_TypeOfExploitation/SexualExploitation,Zona,_id,_uuid,_submission_time,meta/instanceID\n\
+         2025-03-01,2025-03-01,Rosa,Quispe,Femenino,2007-05-06,Posible víctima de trata,1,0,Region 7,1,u-1,2025-03-01T10:00:00,uuid:1\n\
+         2025-03-02,2025-03-02,Juan,Pérez,masculine,31/02/2001,PossibleVictimOfTrafficking,0,1,Region 1,2,u-2,2025-03-02T10:00:00,uuid:2\n\
+         2025-03-03,2025-03-03,Łukasz,Nowak,Masculine,marzo 1999,ActualVictimOfTrafficking,1,0,Region 7,3,u-3,2025-03-03T10:00:00,uuid:3\n",
+    )
+    .unwrap();
+    b.goto(&app.url("/cases")).await;
+    b.click("#import-link").await;
+    b.expect_source(&["enctype=\"multipart/form-data\""], "the import page")
+        .await;
+    let input = b.find("#file").await;
+    b.cmd(
+        "POST",
+        &format!("/element/{input}/value"),
+        json!({"text": file.display().to_string()}),
+    )
+    .await;
+    let job = b
+        .submit(&app, "form[action=\"/imports\"] button[type=submit]", |p| {
+            p.starts_with("/imports/")
+        })
+        .await;
+    // The page refreshes itself until the preview is ready. Without a region, every row lacks
+    // one: "Zona" is not a field Haven knows.
+    b.expect_source(&["id=\"preview-summary\"", "Zona"], "the preview")
+        .await;
+    assert!(
+        b.text("#preview-summary")
+            .await
+            .starts_with("3 filas: 0 listas"),
+        "{}",
+        b.text("#preview-summary").await
+    );
+    // Map "Zona" to the region and read the file again.
+    let zona = b
+        .cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": "const l = [...document.querySelectorAll('label')].find(l => l.textContent.trim() === 'Zona'); return l.getAttribute('for');", "args": []}),
+        )
+        .await;
+    let select = zona.as_str().unwrap().to_string();
+    b.click(&format!("#{select} option[value=region]")).await;
+    b.submit(
+        &app,
+        "form[action$=\"/mapping\"] button[type=submit]",
+        |p| p == job,
+    )
+    .await;
+    b.expect_source(&["id=\"preview-summary\"", "2 listas"], "the preview again")
+        .await;
+    b.submit(&app, "#commit", |p| p == job).await;
+    b.expect_source(
+        &["id=\"import-outcome\"", "id=\"errors-file\""],
+        "the outcome",
+    )
+    .await;
+    assert!(
+        b.text("#import-outcome")
+            .await
+            .starts_with("2 casos creados"),
+        "{}",
+        b.text("#import-outcome").await
+    );
+    // The imported cases are in the list, with the person's name.
+    b.goto(&app.url("/cases")).await;
+    b.expect_source(&["Rosa Quispe", "Łukasz Nowak"], "the case list")
+        .await;
+    assert!(!b.source().await.contains("Juan"));
+    b.screenshot(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots/import-es.png"),
+    )
+    .await;
+    b.quit().await;
+}
