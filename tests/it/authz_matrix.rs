@@ -24,6 +24,11 @@ fn creates_cases(r: Role) -> bool {
 fn imports_cases(r: Role) -> bool {
     matches!(r, Role::Coordinator | Role::CaseWorker)
 }
+/// An id no job has.
+fn uuid_like() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 fn manages_training(r: Role) -> bool {
     matches!(r, Role::Trainer | Role::Coordinator)
 }
@@ -426,6 +431,49 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
         get("/api/v1/duplicates".into()).await,
         expect(200, role == Role::Coordinator, 403),
         "{user} api duplicates"
+    );
+    assert_eq!(
+        get("/api/v1/imports".into()).await,
+        expect(200, imports_cases(role), 403),
+        "{user} api imports"
+    );
+    assert_eq!(
+        get(format!("/api/v1/imports/{}", uuid_like())).await,
+        expect(404, imports_cases(role), 403),
+        "{user} api someone's import"
+    );
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"prs_FirstName,prs_Gender\nAna,Feminine\n".to_vec())
+            .file_name("cases.csv"),
+    );
+    let started = c
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(
+        started,
+        expect(202, imports_cases(role), 403),
+        "{user} api start import"
+    );
+    let exported = c
+        .post(app.url("/api/v1/cases/export"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"format": "csv"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(
+        exported,
+        expect(200, lists_cases(role), 403),
+        "{user} api export"
     );
     let post = |path: &'static str, body: serde_json::Value| {
         let c = c.clone();
