@@ -1290,6 +1290,10 @@ async fn spanish_import_of_a_kobo_export_with_a_column_mapping_in_chromium() {
     .await;
     b.expect_source(&["id=\"preview-summary\"", "2 listas"], "the preview again")
         .await;
+    b.screenshot(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots/import-preview-es.png"),
+    )
+    .await;
     b.submit(&app, "#commit", |p| p == job).await;
     b.expect_source(
         &["id=\"import-outcome\"", "id=\"errors-file\""],

@@ -54,7 +54,7 @@ async fn preview_then_commit_then_nothing_twice() {
         by_line(5)
             .problems
             .iter()
-            .any(|pb| pb.column == "prs_Birthdate" && pb.key == "error-date")
+            .any(|pb| pb.column == "prs_Birthdate" && pb.key == "error-case-import-date")
     );
     assert!(
         by_line(6)

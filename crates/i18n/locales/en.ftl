@@ -1263,6 +1263,7 @@ error-case-import-unreadable = This file cannot be read as a spreadsheet: save i
 error-case-import-no-columns = No column of this file names a case field: the first row must hold the column names (as in the HTCDS template), or choose a column mapping.
 error-case-import-empty = The file holds no rows.
 error-case-import-too-many = The file holds more than a million rows: split it.
+error-case-import-date = Not a date Haven can read: write it as 2024-03-01, 01/03/2024 or March 2024 (impossible days such as 31/02 are refused).
 error-case-import-not-yes-no = Expected yes or no (1 or 0).
 error-case-import-one-value = Only one value is allowed here.
 error-case-import-closure-open-case = A closure reason was given for a case that is not closed: it was left out.

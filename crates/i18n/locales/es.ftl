@@ -1263,6 +1263,7 @@ error-case-import-unreadable = Este archivo no se puede leer como hoja de cálcu
 error-case-import-no-columns = Ninguna columna de este archivo nombra un campo del caso: la primera fila debe llevar los nombres de las columnas (como en la plantilla HTCDS), o elija una correspondencia de columnas.
 error-case-import-empty = El archivo no contiene filas.
 error-case-import-too-many = El archivo contiene más de un millón de filas: divídalo.
+error-case-import-date = Fecha ilegible: escríbala 2024-03-01, 01/03/2024 o marzo 2024 (los días imposibles como el 31/02 se rechazan).
 error-case-import-not-yes-no = Se esperaba sí o no (1 o 0).
 error-case-import-one-value = Aquí solo se permite un valor.
 error-case-import-closure-open-case = Se dio un motivo de cierre para un caso que no está cerrado: se omitió.

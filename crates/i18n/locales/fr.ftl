@@ -1263,6 +1263,7 @@ error-case-import-unreadable = Ce fichier ne peut pas être lu comme un tableur 
 error-case-import-no-columns = Aucune colonne de ce fichier ne désigne un champ de cas : la première ligne doit porter les noms des colonnes (comme dans le modèle HTCDS), ou choisissez une correspondance de colonnes.
 error-case-import-empty = Le fichier ne contient aucune ligne.
 error-case-import-too-many = Le fichier contient plus d’un million de lignes : divisez-le.
+error-case-import-date = Date illisible : écrivez-la 2024-03-01, 01/03/2024 ou mars 2024 (les jours impossibles comme le 31/02 sont refusés).
 error-case-import-not-yes-no = Oui ou non attendu (1 ou 0).
 error-case-import-one-value = Une seule valeur est permise ici.
 error-case-import-closure-open-case = Un motif de clôture a été donné pour un cas qui n’est pas clos : il a été ignoré.

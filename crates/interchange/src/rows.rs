@@ -412,7 +412,7 @@ impl<'a> Importer<'a> {
                     p.assessed_age = Some((self.options.today.year() - y).max(0) as i64);
                     p.age_uncertain = true;
                 }
-                None => return Err("error-date"),
+                None => return Err("error-case-import-date"),
             },
             "assessed_age" => p.assessed_age = count()?,
             "age_uncertain" => p.age_uncertain = p.age_uncertain || flag()?,
@@ -496,7 +496,7 @@ impl<'a> Importer<'a> {
                     &column_name(field),
                     "error-case-import-date-partial",
                 ),
-                None => return Err("error-date"),
+                None => return Err("error-case-import-date"),
             },
             "reason_for_incoming_referral" => cs.reason_for_incoming_referral = code(field)?.into(),
             "summary" => {
@@ -681,7 +681,7 @@ mod tests {
             .iter()
             .map(|p| (p.field, p.column.as_str(), p.key))
             .collect();
-        assert!(keys.contains(&("birth_date", "prs_Birthdate", "error-date")));
+        assert!(keys.contains(&("birth_date", "prs_Birthdate", "error-case-import-date")));
         assert!(keys.contains(&("gender", "prs_Gender", "error-unknown-code")));
         assert!(keys.contains(&("citizenship", "prs_Citizenship", "error-unknown-code")));
         // No region in the file and none given: required, with no column to point at.
