@@ -978,3 +978,145 @@ fn aggregates_equal_sds_cli_line_for_line() {
         assert!(manifest.contains("\"sensitive_zeros\""), "{manifest}");
     }
 }
+
+/// `haven import cases` and `haven export cases` on a demo deployment: a preview that writes
+/// nothing, an import, a second import that creates nothing, the rows to fix beside the file,
+/// and the cases back out (a plain file without personal fields, a sealed ZIP with them).
+#[test]
+fn import_then_export_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (ok, out, err) = haven(
+        &["--data-dir", d, "demo", "--no-serve", "--cases", "0"],
+        &[],
+    );
+    assert!(ok, "{out}{err}");
+    let file = dir.path().join("kobo.csv");
+    std::fs::write(
+        &file,
+        "start,grp/prs_First_Name,grp/prs_Gender,grp/prs_Birthdate,grp/vic_TraffickingStatus,grp/vic_TypeOfExploitation,_uuid,_submission_time\n\
+         2025-01-01,Ana,Feminine,2001-02-03,PossibleVictimOfTrafficking,ForcedLabour SexualExploitation,u-1,2025-01-02T10:00:00\n\
+         2025-01-01,Bea,Martian,2001-02-03,PossibleVictimOfTrafficking,ForcedLabour,u-2,2025-01-02T11:00:00\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "--data-dir",
+            d,
+            "import",
+            "cases",
+            f,
+            "--agency",
+            "Help & Shelter",
+            "--as",
+            "caseworker",
+            "--region",
+            "GY-CU",
+        ];
+        args.extend_from_slice(extra);
+        haven(&args, &[])
+    };
+    let (ok, out, err) = import(&["--dry-run"]);
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("1 ready, 1 with problems") && out.contains("Nothing was written"),
+        "{out}"
+    );
+    assert!(out.contains("grp/prs_Gender"), "{out}");
+    let (ok, out, err) = import(&[]);
+    assert!(
+        ok && out.contains("1 case(s) created from 2 row(s)"),
+        "{out}{err}"
+    );
+    let errors = std::fs::read_to_string(dir.path().join("kobo.csv.errors.csv")).unwrap();
+    assert!(
+        errors.contains("Bea") && errors.contains("Martian"),
+        "{errors}"
+    );
+    let (ok, out, err) = import(&[]);
+    assert!(
+        ok && out.contains("0 case(s) created") && out.contains("1 already imported"),
+        "{out}{err}"
+    );
+    // Without --as, an agency with several users who may import asks which one.
+    let (ok, _, err) = haven(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "cases",
+            f,
+            "--agency",
+            "IOM Guyana",
+        ],
+        &[],
+    );
+    assert!(!ok && !err.is_empty());
+
+    let plain = dir.path().join("cases.csv");
+    let (ok, out, err) = haven(
+        &[
+            "--data-dir",
+            d,
+            "export",
+            "cases",
+            "--as",
+            "caseworker",
+            "--output",
+            plain.to_str().unwrap(),
+            "--hxl",
+        ],
+        &[],
+    );
+    assert!(ok && out.contains("1 case(s)"), "{out}{err}");
+    let text = std::fs::read_to_string(&plain).unwrap();
+    assert!(
+        text.contains("#affected+sex") && !text.contains("Ana"),
+        "{text}"
+    );
+    let pw = dir.path().join("pw");
+    std::fs::write(&pw, "a long enough passphrase\n").unwrap();
+    let sealed = dir.path().join("cases.zip");
+    let (ok, out, err) = haven(
+        &[
+            "--data-dir",
+            d,
+            "export",
+            "cases",
+            "--as",
+            "caseworker",
+            "--output",
+            sealed.to_str().unwrap(),
+            "--personal",
+            "--reason",
+            "handover to IOM Guyana",
+            "--passphrase-file",
+            pw.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{out}{err}");
+    let bytes = std::fs::read(&sealed).unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    // Without a reason: refused, nothing written.
+    let refused = dir.path().join("refused.zip");
+    let (ok, _, err) = haven(
+        &[
+            "--data-dir",
+            d,
+            "export",
+            "cases",
+            "--as",
+            "caseworker",
+            "--output",
+            refused.to_str().unwrap(),
+            "--personal",
+            "--passphrase-file",
+            pw.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("at least 10 characters"), "{err}");
+    assert!(!refused.exists());
+}
