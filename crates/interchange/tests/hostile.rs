@@ -1,5 +1,7 @@
 //! Hostile and arbitrary files through the reader: it answers with rows or an error, never a
 //! panic, whatever the bytes.
+#![allow(clippy::unwrap_used)] // test set-up: a failure should stop the test.
+
 use std::ops::ControlFlow;
 use std::sync::OnceLock;
 
