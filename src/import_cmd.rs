@@ -167,6 +167,9 @@ pub(crate) async fn run(haven: &Haven, what: ImportCmd) -> Result<()> {
             if let Some(l) = r.same_person_as {
                 println!("             same person as line {l}");
             }
+            for l in &r.possibly_same_as {
+                println!("             possibly the same person as line {l} (kept apart)");
+            }
             if !r.matches.is_empty() {
                 println!(
                     "             possible existing case(s): {}",

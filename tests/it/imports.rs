@@ -63,9 +63,24 @@ async fn preview_then_commit_then_nothing_twice() {
             .any(|pb| pb.field == "first_name" && pb.key == "error-required")
     );
     assert_eq!(by_line(4).same_person_as, Some(3));
+    // A name written differently with the same birth date: alike, but kept apart.
+    let alike = b"prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,vic_TraffickingStatus,vic_TypeOfExploitation\n\
+        Maria,Fernandes,1990-04-12,Feminine,PossibleVictimOfTrafficking,ForcedLabour\n\
+        Maria,Fernandez,1990-04-12,Feminine,PossibleVictimOfTrafficking,ForcedLabour\n\
+        Joseph,Williams,1985-01-30,Masculine,PossibleVictimOfTrafficking,ForcedLabour\n\
+        Priya,Persaud,2001-07-07,Feminine,PossibleVictimOfTrafficking,ForcedLabour\n";
+    let p2 = app
+        .haven
+        .preview_import(cap, Arc::new(alike.to_vec()), &settings(), &o)
+        .await
+        .unwrap();
+    let fernandez = p2.rows.iter().find(|r| r.line == 3).unwrap();
+    assert_eq!(fernandez.possibly_same_as, [2], "{:?}", p2.rows);
+    assert_eq!(fernandez.same_person_as, None);
+    assert_eq!(p2.counts.possibly_same_in_file, 1);
     // A preview writes nothing but its audit event.
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before);
-    assert_eq!(app.audit_count("import.previewed").await, 1);
+    assert_eq!(app.audit_count("import.previewed").await, 2);
 
     let out = app
         .haven

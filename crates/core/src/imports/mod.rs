@@ -112,6 +112,10 @@ pub struct PreviewRow {
     pub warnings: Vec<RowProblem>,
     /// The earlier line of the file holding the same person (one person, two cases).
     pub same_person_as: Option<usize>,
+    /// Earlier lines the matching engine finds alike (a misspelt name, a swapped date): kept as
+    /// separate persons, for the coordinator's duplicate review to decide.
+    #[serde(default)]
+    pub possibly_same_as: Vec<usize>,
     /// Cases the importer may read that may be of the same person.
     pub matches: Vec<String>,
     /// Agencies holding a possible record of the person the importer may not see ("?" past
@@ -136,6 +140,9 @@ pub struct ImportCounts {
     pub with_problems: usize,
     pub already_imported: usize,
     pub same_person_in_file: usize,
+    /// Rows the matching engine finds alike another row of the file (not the same exactly).
+    #[serde(default)]
+    pub possibly_same_in_file: usize,
     pub with_matches: usize,
     /// Cases written (commit only).
     pub created: usize,
@@ -296,6 +303,8 @@ impl Haven {
         let mut seen_keys = HashSet::new();
         let mut persons: HashMap<[u8; 16], usize> = HashMap::new();
         let today = self.today();
+        // The file's distinct persons, for the matching engine once the file is read.
+        let mut people: Vec<haven_matching::Person> = Vec::new();
         let (plan, format) = loop {
             match rx.recv().await {
                 Some(Msg::Rows(batch)) => {
@@ -331,6 +340,19 @@ impl Haven {
                                 }
                                 None => {
                                     persons.insert(k, row.line);
+                                    let p = &row.record.person;
+                                    let age =
+                                        p.assessed_age.map(|a| a.to_string()).unwrap_or_default();
+                                    people.push(
+                                        haven_matching::Person::new(
+                                            &row.line.to_string(),
+                                            &p.first_name,
+                                            &p.second_name,
+                                        )
+                                        .birth(&p.birth_date)
+                                        .age(&age, today.year())
+                                        .sex(&p.gender),
+                                    );
                                 }
                             }
                         }
@@ -374,6 +396,7 @@ impl Haven {
                                 problems: problems(&row.problems),
                                 warnings: problems(&row.warnings),
                                 same_person_as,
+                                possibly_same_as: Vec::new(),
                                 matches,
                                 elsewhere,
                             });
@@ -386,6 +409,7 @@ impl Haven {
             }
         };
         drop(conn);
+        self.alike_in_file(&people, &mut rows, &mut counts).await?;
         let ev = Event::new(Action::ImportPreviewed).details(serde_json::json!({
             "rows": counts.rows,
             "ready": counts.ready,
@@ -410,6 +434,45 @@ impl Haven {
             counts,
             mapping: plan.mapping(),
         })
+    }
+
+    /// Marks the rows the matching engine finds alike an earlier row of the file (on a
+    /// blocking thread: the engine estimates its model from the file itself).
+    async fn alike_in_file(
+        &self,
+        people: &[haven_matching::Person],
+        rows: &mut [PreviewRow],
+        counts: &mut ImportCounts,
+    ) -> Result<()> {
+        if people.len() < 2 {
+            return Ok(());
+        }
+        let people = people.to_vec();
+        let pairs = tokio::task::spawn_blocking(move || {
+            let d = haven_matching::dedupe(&people, crate::duplicates::WARN_FROM);
+            d.links
+                .iter()
+                .filter_map(|l| {
+                    let a: usize = people[l.left as usize].id.parse().ok()?;
+                    let b: usize = people[l.right as usize].id.parse().ok()?;
+                    Some((a.min(b), a.max(b)))
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(CoreError::internal)?;
+        let mut later: HashSet<usize> = HashSet::new();
+        for (earlier, line) in pairs {
+            later.insert(line);
+            if let Some(r) = rows.iter_mut().find(|r| r.line == line)
+                && !r.possibly_same_as.contains(&earlier)
+            {
+                r.possibly_same_as.push(earlier);
+                r.possibly_same_as.sort_unstable();
+            }
+        }
+        counts.possibly_same_in_file = later.len();
+        Ok(())
     }
 
     /// Counts one named match against `p`'s hourly allowance of match checks; `false` once it
