@@ -49,6 +49,7 @@ fn every_command_has_help() {
         vec!["match", "link-encoded", "--help"],
         vec!["duplicates", "scan", "--help"],
         vec!["import", "cases", "--help"],
+        vec!["import", "sample", "--help"],
         vec!["bench", "match", "--help"],
         vec!["bench", "pprl", "--help"],
     ] {
