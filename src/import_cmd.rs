@@ -14,6 +14,86 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub(crate) enum ImportCmd {
     /// Import cases from a file (XLSX, XLS, ODS or CSV; the format is read from the bytes)
     Cases(CasesArgs),
+    /// Write a sample file of fictional cases (generated, no real person) to try an import on:
+    /// the HTCDS case spreadsheet or a KoboToolbox export of the HTCDS form (no database needed)
+    Sample(SampleArgs),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum LayoutArg {
+    /// The HTCDS 2.0 case spreadsheet: field names, labels, row numbers
+    Htcds,
+    /// A KoboToolbox export of the HTCDS XLSForm (import it with --region)
+    Kobo,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum FormatArg {
+    Xlsx,
+    Csv,
+}
+
+#[derive(Args)]
+pub(crate) struct SampleArgs {
+    #[arg(long, value_enum, default_value = "htcds")]
+    layout: LayoutArg,
+    #[arg(long, value_enum, default_value = "xlsx")]
+    format: FormatArg,
+    /// Data rows
+    #[arg(long, default_value_t = 100)]
+    rows: usize,
+    /// One row in ten as real files have them: the same person again, an impossible date, an
+    /// unknown value, a required field left empty, a cell that looks like a formula
+    #[arg(long)]
+    with_problems: bool,
+    /// The same seed writes the same file
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// The file to write
+    #[arg(long)]
+    output: PathBuf,
+}
+
+/// `haven import sample`: writes the file and says what is in it.
+pub(crate) fn sample(a: SampleArgs) -> Result<()> {
+    use haven_interchange::sample::{SampleFormat, SampleLayout, SampleOptions};
+    if a.rows > haven_interchange::rows::MAX_ROWS {
+        bail!(
+            "--rows: at most {} (the most one import takes)",
+            haven_interchange::rows::MAX_ROWS
+        );
+    }
+    let opts = SampleOptions {
+        layout: match a.layout {
+            LayoutArg::Htcds => SampleLayout::Htcds,
+            LayoutArg::Kobo => SampleLayout::Kobo,
+        },
+        rows: a.rows,
+        problems: a.with_problems,
+        seed: a.seed,
+    };
+    let format = match a.format {
+        FormatArg::Xlsx => SampleFormat::Xlsx,
+        FormatArg::Csv => SampleFormat::Csv,
+    };
+    let (bytes, c) = haven_interchange::sample::sample(&opts, format)?;
+    crate::release_cmd::write_atomically(&a.output, |f| {
+        std::io::Write::write_all(f, &bytes)?;
+        Ok(())
+    })?;
+    println!(
+        "Wrote {}: {} fictional row(s), {} to import and {} with a problem ({} the same person as an earlier row, {} with formula-like text).",
+        a.output.display(),
+        c.rows,
+        c.good,
+        c.bad,
+        c.same_person,
+        c.formulas
+    );
+    if matches!(a.layout, LayoutArg::Kobo) {
+        println!("The Kobo layout has no region column: import it with --region (e.g. GY-CU).");
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -98,8 +178,7 @@ async fn importer(haven: &Haven, a: &CasesArgs) -> Result<haven_authz::Principal
     Ok(p)
 }
 
-pub(crate) async fn run(haven: &Haven, what: ImportCmd) -> Result<()> {
-    let ImportCmd::Cases(a) = what;
+pub(crate) async fn run(haven: &Haven, a: CasesArgs) -> Result<()> {
     let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
     let mapping = match &a.mapping {
         Some(path) => {

@@ -535,10 +535,13 @@ async fn run(cmd: Command, cfg: Config) -> Result<()> {
         Command::Duplicates {
             what: DuplicatesCmd::Scan,
         } => duplicates_scan(&cfg).await?,
-        Command::Import { what } => {
-            let (haven, _) = open_haven(&cfg).await?;
-            import_cmd::run(&haven, what).await?
-        }
+        Command::Import { what } => match what {
+            import_cmd::ImportCmd::Cases(a) => {
+                let (haven, _) = open_haven(&cfg).await?;
+                import_cmd::run(&haven, a).await?
+            }
+            import_cmd::ImportCmd::Sample(a) => import_cmd::sample(a)?,
+        },
         Command::Export { what } => {
             let (haven, _) = open_haven(&cfg).await?;
             export_cmd::run(&haven, what).await?

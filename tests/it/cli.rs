@@ -50,6 +50,7 @@ fn every_command_has_help() {
         vec!["duplicates", "scan", "--help"],
         vec!["import", "cases", "--help"],
         vec!["export", "cases", "--help"],
+        vec!["import", "sample", "--help"],
         vec!["bench", "match", "--help"],
         vec!["bench", "pprl", "--help"],
     ] {

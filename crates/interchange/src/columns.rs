@@ -497,9 +497,11 @@ impl Headers {
                 return *t;
             }
             let field = self.by_norm.get(&norm(segments[segments.len() - 2]));
+            // The XLSForm makes the forced labour industry a select_multiple too (Haven keeps
+            // one; a second ticked choice replaces the first).
             if let Some(Target::Field(f)) = field
                 && let Some(code) = vocab.code(f, segments[segments.len() - 1])
-                && vocab.is_multi(f)
+                && (vocab.is_multi(f) || *f == "forced_labour_industry")
             {
                 return Target::Choice(f, code);
             }
@@ -558,6 +560,10 @@ mod tests {
         assert_eq!(
             f("grp/vic_TypeOfExploitation/ForcedLabour"),
             Target::Choice("type_of_exploitation", "ForcedLabour")
+        );
+        assert_eq!(
+            f("victim/vic_ForcedLabourIndustry/F_Construction"),
+            Target::Choice("forced_labour_industry", "F_Construction")
         );
         assert_eq!(f("meta/instanceID"), Target::SourceId);
         assert_eq!(f("meta-instanceID"), Target::SourceId);

@@ -9,14 +9,17 @@
 //! - [`values`]: picklist values, countries, languages and dates as real sheets write them.
 //! - [`rows`]: rows to case records, each problem against its column.
 //! - [`write`]: tables out as CSV and XLSX, safe from formula injection.
+//! - [`sample`]: fictional case files in those layouts, for trying, testing and timing imports.
 pub mod columns;
 pub mod export;
 pub mod read;
 pub mod rows;
+pub mod sample;
 pub mod values;
 pub mod write;
 
 pub use columns::{COLUMNS, Column, Headers, Mapping, Target};
 pub use read::{RawRow, ReadError, SourceFormat};
 pub use rows::{Fed, ImportError, ImportRow, Importer, Layout, Options, Plan, Problem, read_file};
+pub use sample::{SampleCounts, SampleFormat, SampleLayout, SampleOptions};
 pub use values::Vocabulary;
