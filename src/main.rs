@@ -12,6 +12,7 @@ use haven_store::{Db, OpenMode};
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod config;
+mod import_bench;
 mod import_cmd;
 mod match_cmd;
 mod release_cmd;
