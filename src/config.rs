@@ -43,6 +43,8 @@ pub(crate) const KNOWN_ENV: &[&str] = &[
     "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",
     "HAVEN_TEST_BROWSER",
+    // `haven bench import` on PostgreSQL.
+    "HAVEN_BENCH_POSTGRES_URL",
 ];
 
 #[derive(Debug, Default, Deserialize)]

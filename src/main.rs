@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 mod config;
 mod export_cmd;
+mod import_bench;
 mod import_cmd;
 mod match_cmd;
 mod release_cmd;

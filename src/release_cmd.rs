@@ -202,6 +202,17 @@ pub(crate) enum BenchCmd {
         #[arg(long, default_value_t = 0.6)]
         threshold: f64,
     },
+    /// Time case import (`commit_import`) of generated HTCDS CSV files of valid rows on a fresh
+    /// SQLite deployment, and on PostgreSQL when HAVEN_BENCH_POSTGRES_URL names a server where
+    /// a database may be created; each run in a process of its own (its peak memory its own)
+    Import {
+        /// Row counts to run (comma-separated)
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+        rows: Vec<usize>,
+        /// Run one size on this backend in this process (how the runs are started)
+        #[arg(long, hide = true)]
+        child: Option<String>,
+    },
     /// Write the benchmark's fictional CTDC-shaped data to a CSV file (to run other tools on the
     /// same data)
     Sample {
@@ -799,6 +810,7 @@ pub(crate) fn bench(cmd: BenchCmd) -> Result<()> {
             }
             Ok(())
         }
+        BenchCmd::Import { rows, child } => crate::import_bench::run(&rows, child.as_deref()),
         BenchCmd::Sample { rows, output, seed } => write_atomically(&output, |f| {
             f.write_all(haven_release::ctdc_like_csv(rows, seed).as_bytes())?;
             Ok(())

@@ -53,6 +53,7 @@ fn every_command_has_help() {
         vec!["import", "sample", "--help"],
         vec!["bench", "match", "--help"],
         vec!["bench", "pprl", "--help"],
+        vec!["bench", "import", "--help"],
     ] {
         let (ok, out, _) = haven(&cmd, &[]);
         assert!(ok && out.contains("Usage:"), "{cmd:?}");

@@ -457,7 +457,41 @@ pub async fn record(
     event: Event,
     now: i64,
 ) -> Result<AuditRow, StoreError> {
-    let row = AuditRow {
+    haven_store::audit::append(
+        conn,
+        unsealed(keys, actor, event, now),
+        |e| chain_hash(&keys.chain, e),
+        |seq, hash| head_mac(&keys.chain, seq, hash),
+    )
+    .await
+}
+
+/// Records several events of one actor, in order, inside the caller's transaction: the trail
+/// is the same as that many [`record`]s would leave (numbers, links, hashes), written in a
+/// few statements. Call it last, just before commit.
+pub async fn record_many(
+    conn: &mut Conn,
+    keys: &AuditKeys,
+    actor: &Actor,
+    events: Vec<Event>,
+    now: i64,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let rows = events
+        .into_iter()
+        .map(|e| unsealed(keys, actor, e, now))
+        .collect();
+    haven_store::audit::append_many(
+        conn,
+        rows,
+        |e| chain_hash(&keys.chain, e),
+        |seq, hash| head_mac(&keys.chain, seq, hash),
+    )
+    .await
+}
+
+/// An event as stored, before the chain gives it its number and hash.
+fn unsealed(keys: &AuditKeys, actor: &Actor, event: Event, now: i64) -> AuditRow {
+    AuditRow {
         seq: 0,
         at: now,
         actor_user_id: actor.user_id,
@@ -474,14 +508,7 @@ pub async fn record(
         details: event.details.map(|d| d.to_string()),
         prev_hash: String::new(),
         hash: String::new(),
-    };
-    haven_store::audit::append(
-        conn,
-        row,
-        |e| chain_hash(&keys.chain, e),
-        |seq, hash| head_mac(&keys.chain, seq, hash),
-    )
-    .await
+    }
 }
 
 /// Why verification failed, naming the first bad event.

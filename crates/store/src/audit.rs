@@ -93,6 +93,64 @@ pub async fn append(
     Ok(ev)
 }
 
+/// Appends several events in order, as that many [`append`]s would (the same numbers, links
+/// and hashes), in three statements: one move of the head by their number, the events (as few
+/// inserts as the parameter limit allows), and the head's new hash and seal. Must end the
+/// transaction, as [`append`].
+pub async fn append_many(
+    conn: &mut Conn,
+    mut evs: Vec<AuditRow>,
+    seal: impl Fn(&AuditRow) -> String,
+    seal_head: impl FnOnce(i64, &str) -> String,
+) -> Result<Vec<AuditRow>> {
+    if evs.is_empty() {
+        return Ok(evs);
+    }
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(evs.len() as i64)
+        .fetch_one(&mut *conn)
+        .await?;
+    let last: i64 = head.try_get("seq")?;
+    let mut prev: String = head.try_get("hash")?;
+    let first = last - evs.len() as i64 + 1;
+    for (i, ev) in evs.iter_mut().enumerate() {
+        ev.seq = first + i as i64;
+        ev.prev_hash = std::mem::take(&mut prev);
+        ev.hash = seal(ev);
+        prev = ev.hash.clone();
+    }
+    crate::insert_many(
+        conn,
+        &format!("audit_events ({COLS})"),
+        14,
+        "",
+        &evs,
+        |q, ev| {
+            q.bind(ev.seq)
+                .bind(ev.at)
+                .bind(ev.actor_user_id.map(|i| i.to_string()))
+                .bind(ev.actor_agency_id.map(|i| i.to_string()))
+                .bind(&ev.actor_role)
+                .bind(&ev.action)
+                .bind(&ev.outcome)
+                .bind(&ev.target_kind)
+                .bind(&ev.target_id)
+                .bind(&ev.ip)
+                .bind(&ev.reason)
+                .bind(&ev.details)
+                .bind(&ev.prev_hash)
+                .bind(&ev.hash)
+        },
+    )
+    .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1")
+        .bind(&prev)
+        .bind(seal_head(last, &prev))
+        .execute(&mut *conn)
+        .await?;
+    Ok(evs)
+}
+
 /// The chain head: last number, last hash, and the seal of both.
 pub async fn head(conn: &mut Conn) -> Result<(i64, String, String)> {
     let r = sqlx::query("SELECT seq, hash, mac FROM audit_head WHERE id = 1")

@@ -1,7 +1,7 @@
 //! The parts of a case kept beside it: notes, trafficking events (the route), perpetrators,
 //! field-level change history, attachments, ownership transfers, and registration drafts.
 //! Personal content arrives sealed (`Vec<u8>`); ids are text, times Unix seconds.
-use haven_authz::{CaseAccess, CaseChange, CaseWriter};
+use haven_authz::{CaseAccess, CaseChange, CaseImport, CaseWriter};
 use haven_domain::{AgencyId, CaseId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -251,6 +251,34 @@ pub async fn insert_change(conn: &mut Conn, right: &impl CaseChange, c: &ChangeR
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The history of cases an import creates in this transaction, many rows at once (the status a
+/// file gives a case, recorded as a user's change would be). Those cases have no writer yet:
+/// the right to import is the right to write them.
+pub async fn insert_imported_changes(
+    conn: &mut Conn,
+    _import: &CaseImport<'_>,
+    rows: &[ChangeRow],
+) -> Result<()> {
+    crate::insert_many(
+        conn,
+        "case_changes (id, case_id, version, at, user_id, field, old_value, new_value)",
+        8,
+        "",
+        rows,
+        |q, c| {
+            q.bind(&c.id)
+                .bind(c.case_id.to_string())
+                .bind(c.version)
+                .bind(c.at)
+                .bind(c.user_id.map(|u| u.to_string()))
+                .bind(&c.field)
+                .bind(&c.old_value)
+                .bind(&c.new_value)
+        },
+    )
+    .await
 }
 
 /// Changes of a case after `since_version` (0 for all), newest first.

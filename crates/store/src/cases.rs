@@ -90,23 +90,101 @@ pub async fn next_number(conn: &mut Conn, key: &str) -> Result<i64> {
     .await?)
 }
 
-pub async fn insert_person(conn: &mut Conn, p: &PersonRow) -> Result<()> {
-    // The columns in `bind_person`'s order, then those only an insert writes.
-    let q = sqlx::query(
-        "INSERT INTO persons (first_name, middle_name, last_name, nickname, birth_date, details,
-             gender, citizenship, birth_year, assessed_age, age_uncertain, marital_status,
-             number_of_children, education, primary_language, secondary_language, mailing_country,
-             mailing_state, deceased, version, updated_at, id, phone, address, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-             $19, $20, $21, $22, $23, $24, $25)",
-    );
+/// Allocates `n` numbers of a sequence at once; returns the last (they are `last - n + 1 ..=
+/// last`, as `n` calls of [`next_number`] would have given).
+pub async fn next_numbers(conn: &mut Conn, key: &str, n: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO case_counters (key, next_seq) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET next_seq = case_counters.next_seq + $2 RETURNING next_seq",
+    )
+    .bind(key)
+    .bind(n)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// The columns of a person's insert, in the order [`bind_person_insert`] binds them.
+const PERSON_INSERT: &str = "persons (first_name, middle_name, last_name, nickname, birth_date,
+     details, gender, citizenship, birth_year, assessed_age, age_uncertain, marital_status,
+     number_of_children, education, primary_language, secondary_language, mailing_country,
+     mailing_state, deceased, version, updated_at, id, phone, address, created_at)";
+
+fn bind_person_insert<'q>(q: AnyQuery<'q>, p: &'q PersonRow) -> AnyQuery<'q> {
     bind_person(q, p)
         .bind(p.id.to_string())
         .bind(&p.phone)
         .bind(&p.address)
         .bind(p.created_at)
-        .execute(&mut *conn)
+}
+
+/// New persons, many at once, with their citizenships (an import's batch): the rows
+/// [`insert_person`] writes for each.
+pub async fn insert_persons(conn: &mut Conn, rows: &[PersonRow]) -> Result<()> {
+    crate::insert_many(conn, PERSON_INSERT, 25, "", rows, bind_person_insert).await?;
+    let citizenships: Vec<(String, &str)> = rows
+        .iter()
+        .flat_map(|p| {
+            let id = p.id.to_string();
+            p.citizenship
+                .as_deref()
+                .unwrap_or("")
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(move |c| (id.clone(), c))
+        })
+        .collect();
+    crate::insert_many(
+        conn,
+        "person_citizenships (person_id, country)",
+        2,
+        " ON CONFLICT DO NOTHING",
+        &citizenships,
+        |q, (id, c)| q.bind(id).bind(*c),
+    )
+    .await
+}
+
+/// The name digests of new persons, many at once: (person, word digests, prefix digests), as
+/// [`set_name_digests`] writes them for one.
+pub async fn insert_name_digests(
+    conn: &mut Conn,
+    persons: &[(PersonId, Vec<String>, Vec<String>)],
+) -> Result<()> {
+    for (table, prefixes) in [("person_name_index", false), ("person_name_prefix", true)] {
+        let mut rows: Vec<(&str, String)> = persons
+            .iter()
+            .flat_map(|(id, words, pre)| {
+                let id = id.to_string();
+                let list = if prefixes { pre } else { words };
+                list.iter().map(move |d| (d.as_str(), id.clone()))
+            })
+            .collect();
+        // In the index's order: each of its pages is then visited once per batch, not once
+        // per digest (the digests are random; the pages many).
+        rows.sort_unstable();
+        crate::insert_many(
+            conn,
+            &format!("{table} (digest, person_id)"),
+            2,
+            " ON CONFLICT DO NOTHING",
+            &rows,
+            |q, (d, id)| q.bind(*d).bind(id),
+        )
         .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_person(conn: &mut Conn, p: &PersonRow) -> Result<()> {
+    crate::insert_many(
+        conn,
+        PERSON_INSERT,
+        25,
+        "",
+        std::slice::from_ref(p),
+        bind_person_insert,
+    )
+    .await?;
     set_citizenships(conn, p.id, p.citizenship.as_deref()).await
 }
 
@@ -213,17 +291,26 @@ pub async fn set_name_digests(
 }
 
 pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<()> {
-    // The columns in `bind_case_fields`'s order, then those only an insert writes.
-    let q = sqlx::query(
-        "INSERT INTO cases (region, exploitation_type, summary, risk_level, trafficking_status,
-             status_decision_org, relationship_to_trafficker, age_when_trafficked,
-             forced_labour_industry, referral_source, referring_organisation, referral_date,
-             referral_reason, version, updated_at, id, case_number, person_id, status,
-             owner_agency_id, assigned_user_id, created_by, opened_at, closed_at, closure_reason,
-             closure_note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-             $19, $20, $21, $22, $23, $24, $25, $26)",
-    );
+    crate::insert_many(
+        conn,
+        CASE_INSERT,
+        26,
+        "",
+        std::slice::from_ref(c),
+        bind_case_insert,
+    )
+    .await?;
+    add_agency(conn, c.id, c.owner_agency_id, "owner", c.opened_at).await
+}
+
+/// The columns of a case's insert, in the order [`bind_case_insert`] binds them.
+const CASE_INSERT: &str = "cases (region, exploitation_type, summary, risk_level,
+     trafficking_status, status_decision_org, relationship_to_trafficker, age_when_trafficked,
+     forced_labour_industry, referral_source, referring_organisation, referral_date,
+     referral_reason, version, updated_at, id, case_number, person_id, status, owner_agency_id,
+     assigned_user_id, created_by, opened_at, closed_at, closure_reason, closure_note)";
+
+fn bind_case_insert<'q>(q: AnyQuery<'q>, c: &'q CaseRow) -> AnyQuery<'q> {
     bind_case_fields(q, c)
         .bind(c.id.to_string())
         .bind(&c.case_number)
@@ -236,9 +323,42 @@ pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<()> {
         .bind(c.closed_at)
         .bind(&c.closure_reason)
         .bind(&c.closure_note)
-        .execute(&mut *conn)
-        .await?;
-    add_agency(conn, c.id, c.owner_agency_id, "owner", c.opened_at).await
+}
+
+/// New cases, many at once, each owned by its agency from its opening (an import's batch):
+/// the rows [`insert_case`] writes for each.
+pub async fn insert_cases(conn: &mut Conn, rows: &[CaseRow]) -> Result<()> {
+    crate::insert_many(conn, CASE_INSERT, 26, "", rows, bind_case_insert).await?;
+    crate::insert_many(
+        conn,
+        "case_agencies (case_id, agency_id, involvement, added_at)",
+        4,
+        "",
+        rows,
+        |q, c| {
+            q.bind(c.id.to_string())
+                .bind(c.owner_agency_id.to_string())
+                .bind("owner")
+                .bind(c.opened_at)
+        },
+    )
+    .await
+}
+
+/// The multi-valued picklists of new cases, many at once: (case, field, code).
+pub async fn insert_codes(conn: &mut Conn, rows: &[(CaseId, &str, &str)]) -> Result<()> {
+    // In the order of the lookup index (field, code, case).
+    let mut rows = rows.to_vec();
+    rows.sort_unstable_by(|a, b| (a.1, a.2, a.0).cmp(&(b.1, b.2, b.0)));
+    crate::insert_many(
+        conn,
+        "case_codes (case_id, field, code)",
+        3,
+        " ON CONFLICT DO NOTHING",
+        &rows,
+        |q, (case, field, code)| q.bind(case.to_string()).bind(*field).bind(*code),
+    )
+    .await
 }
 
 /// Binds `$1…$15` of a case's insert and update: the editable fields, version and updated_at.

@@ -215,6 +215,9 @@ pub async fn insert_keys(
     import_id: &str,
     keys: &[(String, CaseId)],
 ) -> Result<()> {
+    // In the key's order (the digests are random).
+    let mut keys: Vec<&(String, CaseId)> = keys.iter().collect();
+    keys.sort_unstable();
     for chunk in keys.chunks(200) {
         let marks: Vec<String> = (0..chunk.len())
             .map(|i| format!("($1, $2, ${}, ${})", 3 + 2 * i, 4 + 2 * i))

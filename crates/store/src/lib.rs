@@ -70,3 +70,52 @@ pub(crate) fn placeholders(from: usize, n: usize) -> String {
 pub(crate) fn flag(b: bool) -> i64 {
     b as i64
 }
+
+/// The most values one statement binds on both backends: SQLite's limit (PostgreSQL's is
+/// 65,535).
+pub const MAX_PARAMS: usize = 32_766;
+
+/// Inserts `rows` in as few statements as [`MAX_PARAMS`] allows: `INSERT INTO {into} VALUES
+/// (…), (…){tail}`, each row's `cols` values bound by `bind` in the order `into` names them.
+/// One statement per chunk instead of one per row is what makes a large import fast (each
+/// statement is a round trip to the database, or to SQLite's worker thread).
+pub(crate) async fn insert_many<'q, T>(
+    conn: &mut Conn,
+    into: &str,
+    cols: usize,
+    tail: &str,
+    rows: &'q [T],
+    bind: impl Fn(row::AnyQuery<'q>, &'q T) -> row::AnyQuery<'q>,
+) -> Result<()> {
+    let per = (MAX_PARAMS / cols.max(1)).max(1);
+    // SQLite looks each `$n` up among the statement's names so far (quadratic in their number);
+    // its `?` are numbered in order, as bound.
+    let sqlite = conn.backend_name() == "SQLite";
+    for chunk in rows.chunks(per) {
+        let mut sql = format!("INSERT INTO {into} VALUES ");
+        let mut n = 0;
+        for r in 0..chunk.len() {
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..cols {
+                n += 1;
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                if sqlite {
+                    sql.push('?');
+                } else {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
+            }
+            sql.push(')');
+        }
+        sql.push_str(tail);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            q = bind(q, row);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -362,6 +362,13 @@ impl Haven {
         id: PersonId,
         p: &PersonData,
     ) -> Result<()> {
+        let digests = self.name_digests(p);
+        cases::set_name_digests(tx, id, &digests.words, &digests.prefixes).await?;
+        Ok(())
+    }
+
+    /// The blind index digests of a person's names (all of them, as one text).
+    pub(crate) fn name_digests(&self, p: &PersonData) -> haven_crypto::blind::StoredName {
         let names = [
             &p.first_name,
             &p.middle_name,
@@ -372,9 +379,7 @@ impl Haven {
         .map(|s| s.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-        let digests = self.blind.stored(&names);
-        cases::set_name_digests(tx, id, &digests.words, &digests.prefixes).await?;
-        Ok(())
+        self.blind.stored(&names)
     }
 
     // ---- access ----
@@ -535,16 +540,49 @@ impl Haven {
         record: &CaseRecord,
         opened_at: i64,
     ) -> Result<(CaseId, String)> {
+        let (year, counter) = self.case_counter(opened_at);
+        let seq = cases::next_number(tx, &counter).await?;
+        let number = self.case_number_of(year, seq);
+        let case_id = CaseId::new();
+        let row = self.new_case_row(
+            case_id,
+            number.clone(),
+            (agency, creator, person_id),
+            record,
+            opened_at,
+        );
+        cases::insert_case(tx, &row).await?;
+        self.write_codes(tx, case_id, &record.victim).await?;
+        Ok((case_id, number))
+    }
+
+    /// The year of a case opened at `opened_at` and the counter its number is taken from
+    /// (`GY-2026`).
+    pub(crate) fn case_counter(&self, opened_at: i64) -> (i32, String) {
         let year = time::OffsetDateTime::from_unix_timestamp(opened_at)
             .map(|t| t.year())
             .unwrap_or(2026);
-        let cc = &self.policy.country_code;
-        let seq = cases::next_number(tx, &format!("{cc}-{year}")).await?;
-        let number = CaseNumber::new(cc, year, seq as u32).to_string();
-        let case_id = CaseId::new();
+        (year, format!("{}-{year}", self.policy.country_code))
+    }
+
+    /// The case number of the `seq`th case of `year`.
+    pub(crate) fn case_number_of(&self, year: i32, seq: i64) -> String {
+        CaseNumber::new(&self.policy.country_code, year, seq as u32).to_string()
+    }
+
+    /// The row of a new, active case of `record` (its summary sealed): owned by `agency`,
+    /// assigned to and created by `creator`, of person `person_id`.
+    pub(crate) fn new_case_row(
+        &self,
+        case_id: CaseId,
+        number: String,
+        (agency, creator, person_id): (AgencyId, UserId, PersonId),
+        record: &CaseRecord,
+        opened_at: i64,
+    ) -> CaseRow {
         let mut row = CaseRow {
             id: case_id,
-            case_number: number.clone(),
+            case_number: number,
             person_id,
             status: CaseStatus::Active,
             owner_agency_id: agency,
@@ -571,9 +609,7 @@ impl Haven {
             closure_note: None,
         };
         self.fill_case_row(&mut row, &record.victim, &record.case);
-        cases::insert_case(tx, &row).await?;
-        self.write_codes(tx, case_id, &record.victim).await?;
-        Ok((case_id, number))
+        row
     }
 
     // ---- read ----

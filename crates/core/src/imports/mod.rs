@@ -10,20 +10,19 @@ use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
+mod batch;
+
 use haven_audit::{Action, Event};
-use haven_authz::{CaseImport, Principal};
-use haven_domain::{CaseId, CaseStatus, PersonId};
+use haven_authz::CaseImport;
+use haven_domain::PersonId;
 use haven_i18n::{I18n, Lang};
 use haven_interchange::{
     Headers, ImportError, ImportRow, Layout, Mapping, Options, SourceFormat, Target, Vocabulary,
 };
-use haven_store::Conn;
 use haven_store::imports as store;
 use serde::{Deserialize, Serialize};
 
 use crate::duplicates::TypedPerson;
-use crate::sealed;
-use crate::support::opt;
 use crate::{CoreError, Haven, Origin, Result, actor};
 
 pub mod jobs;
@@ -509,7 +508,8 @@ impl Haven {
         let mut rx = self.read_batches(bytes, settings);
         let mut counts = ImportCounts::default();
         let mut errors = ErrorSheet::default();
-        let mut seen_keys = HashSet::new();
+        // The persons of the file so far: the one map that grows with the file (32 bytes a
+        // person); rows imported before are found in the database, batch by batch.
         let mut persons: HashMap<[u8; 16], PersonId> = HashMap::new();
         let agency = p.agency_id.to_string();
         let a = actor(p, origin);
@@ -534,10 +534,11 @@ impl Haven {
                     .await?
                     .into_iter()
                     .collect();
-                let mut written = Vec::new();
+                let mut planned = Vec::with_capacity(batch.len());
+                let mut batch_keys = HashSet::new();
                 // Persons of this batch: reused within it, and after it only once committed.
                 let mut batch_persons: HashMap<[u8; 16], PersonId> = HashMap::new();
-                for (row, digest) in batch.into_iter().zip(digests) {
+                for (row, digest) in batch.iter().zip(digests) {
                     counts.rows += 1;
                     if !row.is_ok() {
                         counts.with_problems += 1;
@@ -546,25 +547,37 @@ impl Haven {
                             .push((row.line, row.cells.clone(), problems(&row.problems)));
                         continue;
                     }
-                    if known.contains(&digest) || seen_keys.contains(&digest) {
+                    // Earlier batches' rows are in `import_keys` by now.
+                    if known.contains(&digest) || !batch_keys.insert(digest.clone()) {
                         counts.already_imported += 1;
                         continue;
                     }
-                    let key = person_key(&row);
+                    let key = person_key(row);
                     let existing =
                         key.and_then(|k| persons.get(&k).or(batch_persons.get(&k)).copied());
-                    let case_id = self
-                        .import_row(&mut tx, p, &import_id, &row, existing, &a)
-                        .await?;
-                    if existing.is_some() {
-                        counts.same_person_in_file += 1;
-                    } else if let (Some(k), Some(person)) = (key, case_id.1) {
-                        batch_persons.insert(k, person);
-                    }
-                    seen_keys.insert(digest.clone());
-                    written.push((digest, case_id.0));
+                    let (person, new_person) = match existing {
+                        Some(id) => {
+                            counts.same_person_in_file += 1;
+                            (id, false)
+                        }
+                        None => {
+                            let id = PersonId::new();
+                            if let Some(k) = key {
+                                batch_persons.insert(k, id);
+                            }
+                            (id, true)
+                        }
+                    };
+                    planned.push(batch::Planned {
+                        row,
+                        digest,
+                        person,
+                        new_person,
+                    });
                 }
-                store::insert_keys(&mut tx, p.agency_id, &import_id, &written).await?;
+                let written = self
+                    .write_import_batch(&mut tx, &cap, &import_id, &planned, &a)
+                    .await?;
                 tx.commit().await?;
                 // Only what is committed counts, and only its persons are reused.
                 counts.created += written.len();
@@ -591,108 +604,6 @@ impl Haven {
             counts,
             errors,
         })
-    }
-
-    /// Writes one row: its person (unless `person` is given), its case, its closure, and its
-    /// `case.imported` event. Returns the case and the person written, if one was.
-    async fn import_row(
-        &self,
-        tx: &mut Conn,
-        p: &Principal,
-        import_id: &str,
-        row: &ImportRow,
-        person: Option<PersonId>,
-        a: &haven_audit::Actor,
-    ) -> Result<(CaseId, Option<PersonId>)> {
-        let now = self.now();
-        // A case is not opened in the future, whatever its file says.
-        let opened_at = row.opened_at().map(|t| t.min(now)).unwrap_or(now);
-        let (person_id, new_person) = match person {
-            Some(id) => (id, None),
-            None => {
-                let id = self
-                    .insert_person_record(tx, &row.record.person, opened_at)
-                    .await?;
-                (id, Some(id))
-            }
-        };
-        let (case_id, _) = self
-            .insert_case_record(
-                tx,
-                p.agency_id,
-                p.user_id,
-                person_id,
-                &row.record,
-                opened_at,
-            )
-            .await?;
-        if matches!(
-            row.status,
-            CaseStatus::Closed | CaseStatus::ClosedReferred | CaseStatus::FollowUp
-        ) {
-            self.import_status(tx, p, case_id, row, now).await?;
-        }
-        let ev = Event::new(Action::CaseImported)
-            .target("case", case_id)
-            .details(serde_json::json!({"import_id": import_id, "line": row.line}));
-        self.audit(tx, a, ev).await?;
-        Ok((case_id, new_person))
-    }
-
-    /// The status a file gives a case (closed, follow-up), with the history a user's change
-    /// would leave.
-    async fn import_status(
-        &self,
-        tx: &mut Conn,
-        p: &Principal,
-        case_id: CaseId,
-        row: &ImportRow,
-        at: i64,
-    ) -> Result<()> {
-        use haven_store::cases;
-        let facts = cases::access_facts(tx, case_id)
-            .await?
-            .ok_or(CoreError::NotFound)?;
-        let w = p
-            .read_case(case_id, &facts)
-            .and_then(|r| r.writer())
-            .ok_or(CoreError::Forbidden)?;
-        let closed = matches!(row.status, CaseStatus::Closed | CaseStatus::ClosedReferred);
-        if closed {
-            let note = self.cipher().encrypt_opt(
-                opt(&row.closure_note),
-                &sealed::CASES_CLOSURE_NOTE.of(case_id),
-            );
-            cases::set_closure(
-                tx,
-                &w,
-                row.status,
-                Some(row.closure_reason.as_str()),
-                note.as_deref(),
-                at,
-            )
-            .await?;
-        } else {
-            cases::set_status(tx, case_id, row.status, at).await?;
-        }
-        cases::bump_version(tx, &w, 1, at).await?;
-        let user = Some(p.user_id);
-        self.record_change(tx, &w, 2, at, user, "status", "Active", row.status.as_str())
-            .await?;
-        if closed {
-            self.record_change(
-                tx,
-                &w,
-                2,
-                at,
-                user,
-                "closure_reason",
-                "",
-                &row.closure_reason,
-            )
-            .await?;
-        }
-        Ok(())
     }
 
     /// The error file of a commit, in its source's layout (CSV or XLSX) with a last column of
