@@ -39,7 +39,14 @@ pub(crate) fn run(rows: &[usize], child: Option<&str>) -> Result<()> {
     for n in rows {
         for backend in &backends {
             let out = Command::new(&exe)
-                .args(["bench", "import", "--rows", &n.to_string(), "--child", backend])
+                .args([
+                    "bench",
+                    "import",
+                    "--rows",
+                    &n.to_string(),
+                    "--child",
+                    backend,
+                ])
                 .env("HAVEN_LOG", "warn")
                 .stderr(std::process::Stdio::inherit())
                 .output()
@@ -192,11 +199,7 @@ impl PgDatabase {
     async fn create() -> Result<PgDatabase> {
         use sqlx::Connection;
         let admin = std::env::var(POSTGRES_ENV).context(POSTGRES_ENV)?;
-        let name = format!(
-            "haven_bench_{}_{}",
-            std::process::id(),
-            haven_core::now()
-        );
+        let name = format!("haven_bench_{}_{}", std::process::id(), haven_core::now());
         let mut conn = sqlx::PgConnection::connect(&admin)
             .await
             .with_context(|| format!("connecting to {POSTGRES_ENV}"))?;

@@ -503,3 +503,117 @@ async fn generated_samples_import_as_their_generator_counts() {
     assert_eq!(c["with_problems"], want.bad, "{c}");
     assert_eq!(job["preview"]["layout"], "collection");
 }
+
+/// A letters-only name for person `k` (names are checked as names).
+fn name_of(k: usize) -> String {
+    let mut n = k + 26;
+    let mut s = String::new();
+    while n > 0 {
+        s.insert(0, (b'a' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// A file of several batches, written while the next is prepared: persons met again in later
+/// batches, rows repeated from a batch perhaps not yet committed and from one that is. It
+/// must leave what registering its rows one by one would: each person once, every case
+/// numbered once, indexed and audited, the chain intact.
+#[tokio::test]
+async fn a_file_of_several_batches_leaves_what_one_row_at_a_time_would() {
+    let app = TestApp::spawn().await;
+    let p = app.principal("caseworker").await;
+    let cap = p.case_import().expect("a case worker imports");
+    let row = |k: usize, exploitation: &str| {
+        format!(
+            "{},Persaud,{:02}/{:02}/{},{},GY,PossibleVictimOfTrafficking,{exploitation}\n",
+            name_of(k),
+            k % 28 + 1,
+            k % 12 + 1,
+            1980 + k % 20,
+            if k % 2 == 0 { "Feminine" } else { "Masculine" },
+        )
+    };
+    let mut rows: Vec<String> = (0..3000).map(|k| row(k, "ForcedLabour")).collect();
+    rows.extend((0..1400).map(|k| row(k, "SexualExploitation")));
+    let again: Vec<String> = rows[2300..2350]
+        .iter()
+        .chain(&rows[100..150])
+        .cloned()
+        .collect();
+    rows.extend(again);
+    let file = format!(
+        "prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,prs_Citizenship,vic_TraffickingStatus,vic_TypeOfExploitation\n{}",
+        rows.concat()
+    );
+    let cases_before = app.count("SELECT COUNT(*) FROM cases").await;
+    let persons_before = app.count("SELECT COUNT(*) FROM persons").await;
+    let seen = std::sync::Mutex::new(Vec::new());
+    let out = app
+        .haven
+        .commit_import(
+            cap,
+            Arc::new(file.into_bytes()),
+            &settings(),
+            &Origin::default(),
+            &|n| seen.lock().unwrap().push(n),
+        )
+        .await
+        .unwrap();
+    let c = &out.counts;
+    assert_eq!(
+        (c.rows, c.created, c.already_imported, c.same_person_in_file),
+        (4500, 4400, 100, 1400)
+    );
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.windows(2).all(|w| w[0] < w[1]) && seen.last() == Some(&4500));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases").await,
+        cases_before + 4400
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM persons").await,
+        persons_before + 3000
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases").await,
+        app.count("SELECT COUNT(DISTINCT case_number) FROM cases")
+            .await
+    );
+    // Every imported case owned, coded and audited; every new person name-indexed.
+    let imported = "SELECT case_id FROM import_keys";
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM case_agencies WHERE involvement = 'owner' AND case_id IN ({imported})"
+        ))
+        .await,
+        4400
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM case_codes WHERE field = 'vic_TypeOfExploitation' AND case_id IN ({imported})"
+        ))
+        .await,
+        4400
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(DISTINCT n.person_id) FROM person_name_index n JOIN cases c ON c.person_id = n.person_id WHERE c.id IN ({imported})"
+        ))
+        .await,
+        3000
+    );
+    assert_eq!(app.audit_count("case.imported").await, 4400);
+    app.haven.verify_audit(|_, _| {}).await.unwrap();
+    // The persons met again in a later batch have their two cases, the others one.
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM (SELECT person_id FROM cases WHERE id IN ({imported}) GROUP BY person_id HAVING COUNT(*) = 2) t"
+        ))
+        .await,
+        1400
+    );
+}

@@ -151,24 +151,23 @@ pub async fn insert_name_digests(
     persons: &[(PersonId, Vec<String>, Vec<String>)],
 ) -> Result<()> {
     for (table, prefixes) in [("person_name_index", false), ("person_name_prefix", true)] {
-        let mut rows: Vec<(&str, String)> = persons
+        let ids: Vec<String> = persons.iter().map(|(id, _, _)| id.to_string()).collect();
+        let mut rows: Vec<[&str; 2]> = persons
             .iter()
-            .flat_map(|(id, words, pre)| {
-                let id = id.to_string();
+            .zip(&ids)
+            .flat_map(|((_, words, pre), id)| {
                 let list = if prefixes { pre } else { words };
-                list.iter().map(move |d| (d.as_str(), id.clone()))
+                list.iter().map(move |d| [d.as_str(), id.as_str()])
             })
             .collect();
         // In the index's order: each of its pages is then visited once per batch, not once
         // per digest (the digests are random; the pages many).
         rows.sort_unstable();
-        crate::insert_many(
+        crate::insert_text_rows(
             conn,
             &format!("{table} (digest, person_id)"),
-            2,
             " ON CONFLICT DO NOTHING",
             &rows,
-            |q, (d, id)| q.bind(*d).bind(id),
         )
         .await?;
     }
@@ -348,15 +347,18 @@ pub async fn insert_cases(conn: &mut Conn, rows: &[CaseRow]) -> Result<()> {
 /// The multi-valued picklists of new cases, many at once: (case, field, code).
 pub async fn insert_codes(conn: &mut Conn, rows: &[(CaseId, &str, &str)]) -> Result<()> {
     // In the order of the lookup index (field, code, case).
-    let mut rows = rows.to_vec();
-    rows.sort_unstable_by(|a, b| (a.1, a.2, a.0).cmp(&(b.1, b.2, b.0)));
-    crate::insert_many(
+    let ids: Vec<String> = rows.iter().map(|(case, _, _)| case.to_string()).collect();
+    let mut rows: Vec<[&str; 3]> = rows
+        .iter()
+        .zip(&ids)
+        .map(|((_, field, code), case)| [case.as_str(), *field, *code])
+        .collect();
+    rows.sort_unstable_by(|a, b| (a[1], a[2], a[0]).cmp(&(b[1], b[2], b[0])));
+    crate::insert_text_rows(
         conn,
         "case_codes (case_id, field, code)",
-        3,
         " ON CONFLICT DO NOTHING",
         &rows,
-        |q, (case, field, code)| q.bind(case.to_string()).bind(*field).bind(*code),
     )
     .await
 }

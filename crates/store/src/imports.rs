@@ -215,24 +215,22 @@ pub async fn insert_keys(
     import_id: &str,
     keys: &[(String, CaseId)],
 ) -> Result<()> {
+    let (agency, cases): (String, Vec<String>) = (
+        agency.to_string(),
+        keys.iter().map(|(_, c)| c.to_string()).collect(),
+    );
+    let mut rows: Vec<[&str; 4]> = keys
+        .iter()
+        .zip(&cases)
+        .map(|((d, _), c)| [agency.as_str(), import_id, d.as_str(), c.as_str()])
+        .collect();
     // In the key's order (the digests are random).
-    let mut keys: Vec<&(String, CaseId)> = keys.iter().collect();
-    keys.sort_unstable();
-    for chunk in keys.chunks(200) {
-        let marks: Vec<String> = (0..chunk.len())
-            .map(|i| format!("($1, $2, ${}, ${})", 3 + 2 * i, 4 + 2 * i))
-            .collect();
-        let sql = format!(
-            "INSERT INTO import_keys (agency_id, import_id, digest, case_id) VALUES {}",
-            marks.join(", ")
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(agency.to_string())
-            .bind(import_id);
-        for (d, c) in chunk {
-            q = q.bind(d).bind(c.to_string());
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    rows.sort_unstable_by(|a, b| a[2].cmp(b[2]));
+    crate::insert_text_rows(
+        conn,
+        "import_keys (agency_id, import_id, digest, case_id)",
+        "",
+        &rows,
+    )
+    .await
 }

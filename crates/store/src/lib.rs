@@ -111,11 +111,50 @@ pub(crate) async fn insert_many<'q, T>(
             sql.push(')');
         }
         sql.push_str(tail);
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        // Not kept prepared: the row counts vary, and a connection's cache of statements of a
+        // thousand rows each grew with the import.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
         for row in chunk {
             q = bind(q, row);
         }
         q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts rows of text values (`N` columns, in the order `into` names them) as one JSON
+/// array bound to one statement and unpacked by the database (`json_each` in SQLite,
+/// `json_array_elements` in PostgreSQL): for the many small rows of an import (name digests,
+/// picklist codes), a statement with tens of thousands of placeholders costs more to build,
+/// bind and parse than the rows cost to write.
+pub(crate) async fn insert_text_rows<const N: usize>(
+    conn: &mut Conn,
+    into: &str,
+    tail: &str,
+    rows: &[[&str; N]],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sqlite = conn.backend_name() == "SQLite";
+    let cols: Vec<String> = (0..N).map(|i| format!("value->>{i}")).collect();
+    let from = if sqlite {
+        // `WHERE true`: SQLite would otherwise read a following ON CONFLICT as a join's ON.
+        "json_each($1) WHERE true"
+    } else {
+        "json_array_elements($1::json) AS value"
+    };
+    let sql = format!(
+        "INSERT INTO {into} SELECT {} FROM {from}{tail}",
+        cols.join(", ")
+    );
+    for chunk in rows.chunks(50_000) {
+        let slices: Vec<&[&str]> = chunk.iter().map(|r| &r[..]).collect();
+        let json = serde_json::to_string(&slices).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(json)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }

@@ -4,15 +4,18 @@
 //! `case.imported` event), but the batch's persons, digests, cases, codes, changes, keys and
 //! events go in a few multi-row inserts, and its case numbers and audit chain move once: a row
 //! costs a fraction of a statement instead of some forty.
+//!
+//! A batch is first *prepared* (sealed, digested: work for the processor only) and then
+//! *written*; the commit prepares the next batch while the database writes the last one.
 use std::collections::BTreeMap;
 
 use haven_audit::{Action, Actor, Event};
 use haven_authz::CaseImport;
-use haven_domain::{CaseId, CaseStatus, PersonId};
+use haven_domain::{AgencyId, CaseId, CaseStatus, PersonId, UserId};
 use haven_interchange::ImportRow;
 use haven_store::Conn;
 use haven_store::case_parts::{self, ChangeRow};
-use haven_store::cases;
+use haven_store::cases::{self, CaseRow, PersonRow};
 
 use crate::sealed;
 use crate::support::opt;
@@ -28,111 +31,137 @@ pub(super) struct Planned<'r> {
     pub(super) new_person: bool,
 }
 
+/// A batch sealed and digested, ready to write: everything but its case numbers and the
+/// audit chain's links, which only the writing transaction can take.
+pub(super) struct Prepared {
+    persons: Vec<PersonRow>,
+    digests: Vec<(PersonId, Vec<String>, Vec<String>)>,
+    /// Without their numbers yet.
+    cases: Vec<CaseRow>,
+    /// Each case's year and the counter its number comes from.
+    counters: Vec<(i32, String)>,
+    codes: Vec<(CaseId, &'static str, String)>,
+    changes: Vec<ChangeRow>,
+    keys: Vec<(String, CaseId)>,
+    events: Vec<Event>,
+    now: i64,
+    /// Rows of the file read up to the end of this batch (for the progress shown).
+    pub(super) rows_through: usize,
+}
+
 impl Haven {
-    /// Writes `rows` in `tx` and ends with their events (the audit chain's head is taken last,
-    /// so the transaction holds it only until its commit). Returns each row's case, in order.
-    pub(super) async fn write_import_batch(
+    /// Seals and digests `rows` for [`Haven::write_prepared`], as cases of `agency` created
+    /// by `user` (no database work).
+    pub(super) fn prepare_import_batch(
+        &self,
+        (agency, user): (AgencyId, UserId),
+        import_id: &str,
+        rows: &[Planned<'_>],
+        rows_through: usize,
+    ) -> Result<Prepared> {
+        let now = self.now();
+        let mut b = Prepared {
+            persons: Vec::new(),
+            digests: Vec::new(),
+            cases: Vec::with_capacity(rows.len()),
+            counters: Vec::with_capacity(rows.len()),
+            codes: Vec::new(),
+            changes: Vec::new(),
+            keys: Vec::with_capacity(rows.len()),
+            events: Vec::with_capacity(rows.len()),
+            now,
+            rows_through,
+        };
+        for plan in rows {
+            let row = plan.row;
+            // A case is not opened in the future, whatever its file says.
+            let at = row.opened_at().map(|t| t.min(now)).unwrap_or(now);
+            if plan.new_person {
+                let person = &row.record.person;
+                b.persons
+                    .push(self.person_row(plan.person, person, 1, at, at)?);
+                let d = self.name_digests(person);
+                b.digests.push((plan.person, d.words, d.prefixes));
+            }
+            let case_id = CaseId::new();
+            let mut case = self.new_case_row(
+                case_id,
+                String::new(),
+                (agency, user, plan.person),
+                &row.record,
+                at,
+            );
+            self.imported_status(&mut case, row, user, now, &mut b.changes);
+            for (field, list) in row.record.victim.multi_codes() {
+                b.codes
+                    .extend(list.iter().map(|code| (case_id, field, code.clone())));
+            }
+            b.counters.push(self.case_counter(at));
+            b.keys.push((plan.digest.clone(), case_id));
+            b.cases.push(case);
+            b.events.push(
+                Event::new(Action::CaseImported)
+                    .target("case", case_id)
+                    .details(serde_json::json!({"import_id": import_id, "line": row.line})),
+            );
+        }
+        Ok(b)
+    }
+
+    /// Writes a prepared batch in `tx`, numbering its cases (in the rows' order, as one at a
+    /// time would) and ending with their events (the audit chain's head is taken last, so the
+    /// transaction holds it only until its commit). Returns the number of cases written.
+    pub(super) async fn write_prepared(
         &self,
         tx: &mut Conn,
         cap: &CaseImport<'_>,
         import_id: &str,
-        rows: &[Planned<'_>],
+        mut b: Prepared,
         actor: &Actor,
-    ) -> Result<Vec<CaseId>> {
-        if rows.is_empty() {
-            return Ok(Vec::new());
+    ) -> Result<usize> {
+        if b.cases.is_empty() {
+            return Ok(0);
         }
-        let p = cap.principal();
-        let now = self.now();
-        // A case is not opened in the future, whatever its file says.
-        let opened: Vec<i64> = rows
-            .iter()
-            .map(|r| r.row.opened_at().map(|t| t.min(now)).unwrap_or(now))
-            .collect();
-        // Numbers: one run per year's counter, handed out in the rows' order (as one at a
-        // time would).
-        let counters: Vec<(i32, String)> = opened.iter().map(|t| self.case_counter(*t)).collect();
+        // One run of numbers per year's counter.
         let mut next: BTreeMap<&str, i64> = BTreeMap::new();
-        for (_, key) in &counters {
+        for (_, key) in &b.counters {
             *next.entry(key.as_str()).or_default() += 1;
         }
         for (key, n) in next.iter_mut() {
             let last = cases::next_numbers(tx, key, *n).await?;
             *n = last - *n + 1;
         }
-
-        let mut persons = Vec::new();
-        let mut digests = Vec::new();
-        let mut case_rows = Vec::with_capacity(rows.len());
-        let mut changes = Vec::new();
-        let mut events = Vec::with_capacity(rows.len());
-        for (i, plan) in rows.iter().enumerate() {
-            let (row, at) = (plan.row, opened[i]);
-            if plan.new_person {
-                let person = &row.record.person;
-                persons.push(self.person_row(plan.person, person, 1, at, at)?);
-                let d = self.name_digests(person);
-                digests.push((plan.person, d.words, d.prefixes));
-            }
-            let (year, key) = &counters[i];
+        for (case, (year, key)) in b.cases.iter_mut().zip(&b.counters) {
             let seq = next.get_mut(key.as_str()).map(|s| {
                 *s += 1;
                 *s - 1
             });
-            let number = self.case_number_of(*year, seq.unwrap_or_default());
-            let case_id = CaseId::new();
-            let mut case = self.new_case_row(
-                case_id,
-                number,
-                (p.agency_id, p.user_id, plan.person),
-                &row.record,
-                at,
-            );
-            self.imported_status(&mut case, row, p.user_id, now, &mut changes);
-            case_rows.push(case);
-            events.push(
-                Event::new(Action::CaseImported)
-                    .target("case", case_id)
-                    .details(serde_json::json!({"import_id": import_id, "line": row.line})),
-            );
+            case.case_number = self.case_number_of(*year, seq.unwrap_or_default());
         }
-        let codes: Vec<(CaseId, &str, &str)> = rows
+        let codes: Vec<(CaseId, &str, &str)> = b
+            .codes
             .iter()
-            .zip(&case_rows)
-            .flat_map(|(plan, case)| {
-                plan.row
-                    .record
-                    .victim
-                    .multi_codes()
-                    .into_iter()
-                    .flat_map(move |(field, list)| {
-                        list.iter().map(move |code| (case.id, field, code.as_str()))
-                    })
-            })
+            .map(|(case, field, code)| (*case, *field, code.as_str()))
             .collect();
-        let keys: Vec<(String, CaseId)> = rows
-            .iter()
-            .zip(&case_rows)
-            .map(|(plan, case)| (plan.digest.clone(), case.id))
-            .collect();
-
-        cases::insert_persons(tx, &persons).await?;
-        cases::insert_name_digests(tx, &digests).await?;
-        cases::insert_cases(tx, &case_rows).await?;
+        let p = cap.principal();
+        cases::insert_persons(tx, &b.persons).await?;
+        cases::insert_name_digests(tx, &b.digests).await?;
+        cases::insert_cases(tx, &b.cases).await?;
         cases::insert_codes(tx, &codes).await?;
-        case_parts::insert_imported_changes(tx, cap, &changes).await?;
-        haven_store::imports::insert_keys(tx, p.agency_id, import_id, &keys).await?;
-        haven_audit::record_many(tx, self.audit_keys(), actor, events, now).await?;
-        Ok(case_rows.iter().map(|c| c.id).collect())
+        case_parts::insert_imported_changes(tx, cap, &b.changes).await?;
+        haven_store::imports::insert_keys(tx, p.agency_id, import_id, &b.keys).await?;
+        let n = b.cases.len();
+        haven_audit::record_many(tx, self.audit_keys(), actor, b.events, b.now).await?;
+        Ok(n)
     }
 
     /// The status a file gives a case (closed, follow-up), set on its new row as a user's
     /// change at `now` would leave it: version 2, and that change's history in `changes`.
     fn imported_status(
         &self,
-        case: &mut cases::CaseRow,
+        case: &mut CaseRow,
         row: &ImportRow,
-        user: haven_domain::UserId,
+        user: UserId,
         now: i64,
         changes: &mut Vec<ChangeRow>,
     ) {

@@ -6,19 +6,20 @@
 //! earlier batch whole and no half-written case. A row's identity (its submission id, or a
 //! digest of its cells) is kept as a keyed digest per agency, so importing the same file again
 //! creates nothing twice. Rows with problems are skipped and listed for the error file.
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
 mod batch;
 
 use haven_audit::{Action, Event};
-use haven_authz::CaseImport;
+use haven_authz::{CaseImport, Principal};
 use haven_domain::PersonId;
 use haven_i18n::{I18n, Lang};
 use haven_interchange::{
     Headers, ImportError, ImportRow, Layout, Mapping, Options, SourceFormat, Target, Vocabulary,
 };
+use haven_store::Conn;
 use haven_store::imports as store;
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +30,7 @@ pub mod jobs;
 
 /// Rows per transaction: large enough to amortise a commit, small enough to keep a failure's
 /// loss and the memory of one batch small.
-const BATCH: usize = 500;
+const BATCH: usize = 2000;
 /// Rows of each kind kept in a preview (the counts cover the whole file).
 const PREVIEW_ROWS: usize = 1000;
 
@@ -508,12 +509,21 @@ impl Haven {
         let mut rx = self.read_batches(bytes, settings);
         let mut counts = ImportCounts::default();
         let mut errors = ErrorSheet::default();
-        // The persons of the file so far: the one map that grows with the file (32 bytes a
-        // person); rows imported before are found in the database, batch by batch.
-        let mut persons: HashMap<[u8; 16], PersonId> = HashMap::new();
         let agency = p.agency_id.to_string();
         let a = actor(p, origin);
-        let result: Result<()> = async {
+        // Two stages at once: the planner seals and digests a batch while the writer has the
+        // database write the one before (a batch waits between them, so at most two are
+        // planned and not yet committed).
+        let (to_writer, mut planned_rx) = tokio::sync::mpsc::channel::<batch::Prepared>(1);
+        let planner = async {
+            // Owned here: the writer ends once the planner is done and this is dropped.
+            let to_writer = to_writer;
+            // The persons of the file so far: the one map that grows with the file (32 bytes
+            // a person); rows imported before are found in the database, batch by batch.
+            let mut persons: HashMap<[u8; 16], PersonId> = HashMap::new();
+            // The keys of the batches planned and perhaps not committed yet (not yet in
+            // `import_keys`): the channel's one plus the one being written.
+            let mut in_flight: VecDeque<HashSet<String>> = VecDeque::new();
             loop {
                 let batch = match rx.recv().await {
                     Some(Msg::Rows(batch)) => batch,
@@ -525,20 +535,21 @@ impl Haven {
                     Some(Msg::Failed(e)) => return Err(Self::import_failed(e)),
                     None => return Err(CoreError::internal("import reader stopped")),
                 };
-                let mut tx = self.db.begin().await?;
                 let digests: Vec<String> = batch
                     .iter()
                     .map(|r| self.blind.import_key(&agency, &r.key))
                     .collect();
-                let known: HashSet<String> = store::known_keys(&mut tx, p.agency_id, &digests)
-                    .await?
-                    .into_iter()
-                    .collect();
+                let known: HashSet<String> = {
+                    let mut conn = self.db.pool().acquire().await?;
+                    store::known_keys(&mut conn, p.agency_id, &digests)
+                        .await?
+                        .into_iter()
+                        .collect()
+                };
+                // (row index, key digest, person, new person)
                 let mut planned = Vec::with_capacity(batch.len());
                 let mut batch_keys = HashSet::new();
-                // Persons of this batch: reused within it, and after it only once committed.
-                let mut batch_persons: HashMap<[u8; 16], PersonId> = HashMap::new();
-                for (row, digest) in batch.iter().zip(digests) {
+                for (i, (row, digest)) in batch.iter().zip(digests).enumerate() {
                     counts.rows += 1;
                     if !row.is_ok() {
                         counts.with_problems += 1;
@@ -547,15 +558,17 @@ impl Haven {
                             .push((row.line, row.cells.clone(), problems(&row.problems)));
                         continue;
                     }
-                    // Earlier batches' rows are in `import_keys` by now.
-                    if known.contains(&digest) || !batch_keys.insert(digest.clone()) {
+                    if known.contains(&digest)
+                        || in_flight.iter().any(|k| k.contains(&digest))
+                        || !batch_keys.insert(digest.clone())
+                    {
                         counts.already_imported += 1;
                         continue;
                     }
                     let key = person_key(row);
-                    let existing =
-                        key.and_then(|k| persons.get(&k).or(batch_persons.get(&k)).copied());
-                    let (person, new_person) = match existing {
+                    // A person planned in an earlier batch is written by the time this one
+                    // is (batches are written in order, and a failed one ends the import).
+                    let (person, new_person) = match key.and_then(|k| persons.get(&k).copied()) {
                         Some(id) => {
                             counts.same_person_in_file += 1;
                             (id, false)
@@ -563,29 +576,65 @@ impl Haven {
                         None => {
                             let id = PersonId::new();
                             if let Some(k) = key {
-                                batch_persons.insert(k, id);
+                                persons.insert(k, id);
                             }
                             (id, true)
                         }
                     };
-                    planned.push(batch::Planned {
-                        row,
-                        digest,
-                        person,
-                        new_person,
-                    });
+                    planned.push((i, digest, person, new_person));
                 }
-                let written = self
-                    .write_import_batch(&mut tx, &cap, &import_id, &planned, &a)
-                    .await?;
-                tx.commit().await?;
-                // Only what is committed counts, and only its persons are reused.
-                counts.created += written.len();
-                persons.extend(batch_persons);
-                progress(counts.rows);
+                // Sealing and digests on a thread of their own, beside the writer's.
+                let (haven, id, through) = (self.clone(), import_id.clone(), counts.rows);
+                let who = (p.agency_id, p.user_id);
+                let prepared = tokio::task::spawn_blocking(move || {
+                    let planned: Vec<batch::Planned<'_>> = planned
+                        .into_iter()
+                        .map(|(i, digest, person, new_person)| batch::Planned {
+                            row: &batch[i],
+                            digest,
+                            person,
+                            new_person,
+                        })
+                        .collect();
+                    haven.prepare_import_batch(who, &id, &planned, through)
+                })
+                .await
+                .map_err(CoreError::internal)??;
+                if in_flight.len() == 2 {
+                    in_flight.pop_front();
+                }
+                in_flight.push_back(batch_keys);
+                if to_writer.send(prepared).await.is_err() {
+                    // The writer failed; its error is the import's.
+                    return Ok(());
+                }
             }
-        }
-        .await;
+        };
+        let writer = async {
+            let mut created = 0;
+            while let Some(prepared) = planned_rx.recv().await {
+                let through = prepared.rows_through;
+                let written: Result<usize> = async {
+                    let mut tx = self.db.begin().await?;
+                    let n = self
+                        .write_prepared(&mut tx, &cap, &import_id, prepared, &a)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(n)
+                }
+                .await;
+                match written {
+                    // Only what is committed counts.
+                    Ok(n) => created += n,
+                    Err(e) => return (created, Err(e)),
+                }
+                progress(through);
+            }
+            (created, Ok(()))
+        };
+        let (planned, (created, written)) = tokio::join!(planner, writer);
+        counts.created = created;
+        let result = written.and(planned);
         counts.ready = counts.created;
         let ev = Event::new(Action::ImportCommitted)
             .target("import", &import_id)

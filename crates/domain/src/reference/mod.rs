@@ -61,14 +61,24 @@ pub fn country(code: &str) -> Option<&'static Country> {
     by_code(code).or_else(|| {
         let name = fold(code);
         (name.chars().count() > 3)
-            .then(|| {
-                COUNTRIES
-                    .iter()
-                    .find(|c| [c.en, c.fr, c.es].iter().any(|n| fold(n) == name))
-            })
+            .then(|| COUNTRY_NAMES.get(&name).copied())
             .flatten()
     })
 }
+
+/// Every country's folded names (en, fr, es) to the country, the first country of the list
+/// winning a name two share: built once, read-only after (an import looks up a country per
+/// cell, and folding every name each time was most of its parsing).
+static COUNTRY_NAMES: std::sync::LazyLock<std::collections::HashMap<String, &'static Country>> =
+    std::sync::LazyLock::new(|| {
+        let mut map = std::collections::HashMap::new();
+        for c in COUNTRIES {
+            for n in [c.en, c.fr, c.es] {
+                map.entry(fold(n)).or_insert(c);
+            }
+        }
+        map
+    });
 
 fn by_code(code: &str) -> Option<&'static Country> {
     match code.len() {
