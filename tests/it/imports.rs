@@ -518,15 +518,9 @@ fn name_of(k: usize) -> String {
         .unwrap_or_default()
 }
 
-/// A file of several batches, written while the next is prepared: persons met again in later
-/// batches, rows repeated from a batch perhaps not yet committed and from one that is. It
-/// must leave what registering its rows one by one would: each person once, every case
-/// numbered once, indexed and audited, the chain intact.
-#[tokio::test]
-async fn a_file_of_several_batches_leaves_what_one_row_at_a_time_would() {
-    let app = TestApp::spawn().await;
-    let p = app.principal("caseworker").await;
-    let cap = p.case_import().expect("a case worker imports");
+/// 4,500 rows: 3,000 persons, 1,400 of them again with another case, then 50 rows repeated
+/// from the second batch and 50 from the first; then `more` rows of other persons.
+fn several_batches(more: usize) -> String {
     let row = |k: usize, exploitation: &str| {
         format!(
             "{},Persaud,{:02}/{:02}/{},{},GY,PossibleVictimOfTrafficking,{exploitation}\n",
@@ -545,10 +539,23 @@ async fn a_file_of_several_batches_leaves_what_one_row_at_a_time_would() {
         .cloned()
         .collect();
     rows.extend(again);
-    let file = format!(
+    rows.extend((3000..3000 + more).map(|k| row(k, "ForcedLabour")));
+    format!(
         "prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,prs_Citizenship,vic_TraffickingStatus,vic_TypeOfExploitation\n{}",
         rows.concat()
-    );
+    )
+}
+
+/// A file of several batches, written while the next is prepared: persons met again in later
+/// batches, rows repeated from a batch perhaps not yet committed and from one that is. It
+/// must leave what registering its rows one by one would: each person once, every case
+/// numbered once, indexed and audited, the chain intact.
+#[tokio::test]
+async fn a_file_of_several_batches_leaves_what_one_row_at_a_time_would() {
+    let app = TestApp::spawn().await;
+    let p = app.principal("caseworker").await;
+    let cap = p.case_import().expect("a case worker imports");
+    let file = several_batches(0);
     let cases_before = app.count("SELECT COUNT(*) FROM cases").await;
     let persons_before = app.count("SELECT COUNT(*) FROM persons").await;
     let seen = std::sync::Mutex::new(Vec::new());
@@ -616,4 +623,55 @@ async fn a_file_of_several_batches_leaves_what_one_row_at_a_time_would() {
         .await,
         1400
     );
+}
+
+/// A batch the database refuses (here a trigger; in life a full disk) ends the import with an
+/// error, at once: the batches before it stay, nothing of it is written, and nothing waits
+/// forever for the writer that stopped.
+#[tokio::test]
+async fn a_batch_the_database_refuses_ends_the_import_and_keeps_the_batches_before() {
+    let app = TestApp::spawn().await;
+    let p = app.principal("caseworker").await;
+    let cap = p.case_import().expect("a case worker imports");
+    let refuse: &[&str] = if crate::harness::backend() == "postgres" {
+        &[
+            "CREATE FUNCTION refuse_second_batch() RETURNS trigger AS $$ BEGIN
+                 IF (SELECT COUNT(*) FROM import_keys) >= 2000 THEN RAISE EXCEPTION 'disk full'; END IF;
+                 RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse BEFORE INSERT ON import_keys FOR EACH ROW EXECUTE FUNCTION refuse_second_batch()",
+        ]
+    } else {
+        &["CREATE TRIGGER refuse BEFORE INSERT ON import_keys
+                 WHEN (SELECT COUNT(*) FROM import_keys) >= 2000
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END"]
+    };
+    for sql in refuse {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+    }
+    let cases_before = app.count("SELECT COUNT(*) FROM cases").await;
+    // A guard against a hang, not a measure of speed.
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        app.haven.commit_import(
+            cap,
+            // Five batches: the planner has two more to hand over once the writer stops.
+            Arc::new(several_batches(4000).into_bytes()),
+            &settings(),
+            &Origin::default(),
+            &|_| {},
+        ),
+    )
+    .await
+    .expect("the import ends");
+    assert!(out.is_err());
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases").await,
+        cases_before + 2000
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM import_keys").await, 2000);
+    assert_eq!(app.audit_count("case.imported").await, 2000);
+    app.haven.verify_audit(|_, _| {}).await.unwrap();
 }

@@ -514,7 +514,7 @@ impl Haven {
         // Two stages at once: the planner seals and digests a batch while the writer has the
         // database write the one before (a batch waits between them, so at most two are
         // planned and not yet committed).
-        let (to_writer, mut planned_rx) = tokio::sync::mpsc::channel::<batch::Prepared>(1);
+        let (to_writer, planned_rx) = tokio::sync::mpsc::channel::<batch::Prepared>(1);
         let planner = async {
             // Owned here: the writer ends once the planner is done and this is dropped.
             let to_writer = to_writer;
@@ -611,6 +611,9 @@ impl Haven {
             }
         };
         let writer = async {
+            // Owned here too: a failed writer ends, dropping it, and the planner's next send
+            // fails instead of waiting forever for a reader that is gone.
+            let mut planned_rx = planned_rx;
             let mut created = 0;
             while let Some(prepared) = planned_rx.recv().await {
                 let through = prepared.rows_through;
