@@ -528,7 +528,11 @@ fn several_batches(more: usize) -> String {
             k % 28 + 1,
             k % 12 + 1,
             1980 + k % 20,
-            if k % 2 == 0 { "Feminine" } else { "Masculine" },
+            if k.is_multiple_of(2) {
+                "Feminine"
+            } else {
+                "Masculine"
+            },
         )
     };
     let mut rows: Vec<String> = (0..3000).map(|k| row(k, "ForcedLabour")).collect();
