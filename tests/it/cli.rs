@@ -143,6 +143,8 @@ fn init_is_idempotent_and_unknown_variables_are_warned_about() {
         err.contains("HAVEN_LISTN"),
         "warning about the unknown variable: {err}"
     );
+    // Logs to a file or a pipe carry no terminal colour codes.
+    assert!(!err.contains('\u{1b}'), "{err:?}");
     // A user with a weak password is refused with a readable reason.
     haven(
         &[
@@ -993,6 +995,8 @@ fn import_then_export_from_the_command_line() {
         &[],
     );
     assert!(ok, "{out}{err}");
+    // Not a terminal: no colour codes in what the demo prints or logs.
+    assert!(!format!("{out}{err}").contains('\u{1b}'), "{err:?}");
     let file = dir.path().join("kobo.csv");
     std::fs::write(
         &file,
