@@ -216,6 +216,35 @@ impl Browser {
         )
     }
 
+    /// Radio buttons and checkboxes that do not sit with their label: wider than a box, or
+    /// further than a few pixels from the text of the label around them.
+    async fn choices_apart_from_labels(&self) -> Vec<String> {
+        let out = self
+            .cmd(
+                "POST",
+                "/execute/sync",
+                json!({"script": "const bad = []; \
+                    for (const i of document.querySelectorAll('input[type=radio], input[type=checkbox]')) { \
+                      const r = i.getBoundingClientRect(); \
+                      if (r.width === 0) continue; \
+                      const l = i.closest('label'); \
+                      let gap = 0; \
+                      if (l) { const t = document.createRange(); t.selectNodeContents(l); \
+                        const rs = [...t.getClientRects()].filter(x => x.width > 0 && x.left >= r.right - 1); \
+                        if (rs.length) gap = Math.min(...rs.map(x => x.left)) - r.right; } \
+                      if (r.width > 40 || gap > 24) bad.push(i.name + ' ' + i.value + ': ' + Math.round(r.width) + ' px wide, ' + Math.round(gap) + ' px from its label'); \
+                    } return bad;", "args": []}),
+            )
+            .await;
+        out.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     async fn goto(&self, url: &str) {
         self.cmd("POST", "/url", json!({ "url": url })).await;
     }
@@ -733,6 +762,8 @@ async fn spanish_public_report_and_screening_interview_in_chromium() {
             .await
             .starts_with("Entrevista de evaluación inicial")
     );
+    let apart = b.choices_apart_from_labels().await;
+    assert!(apart.is_empty(), "{apart:?}");
     b.click("input[name=consent]").await;
     b.type_into("#age", "24").await;
     b.click("input[name=labour]").await;
