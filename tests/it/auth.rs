@@ -652,3 +652,26 @@ async fn concurrent_guesses_cannot_outrun_the_lockout() {
     let checked = app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'login.failed' AND details LIKE '%wrong_password%'").await;
     assert_eq!(checked, haven_core::Policy::default().lockout_threshold);
 }
+
+/// An error page says what happened in its title: a case one may not see is "Page not found"
+/// (exactly as one that does not exist), a page of another role "Not allowed".
+#[tokio::test]
+async fn error_pages_are_titled_by_what_happened() {
+    let app = TestApp::spawn().await;
+    let s = app.login("inspector").await;
+    let title = |html: &str| {
+        html.split("<title>")
+            .nth(1)
+            .and_then(|t| t.split("</title>").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let missing = s.get("/cases/00000000-0000-7000-8000-000000000000").await;
+    assert_eq!(missing.status(), 404);
+    let t = title(&missing.text().await.unwrap());
+    assert!(t.starts_with("Page not found"), "{t}");
+    let admin = s.get("/admin/users").await;
+    assert_eq!(admin.status(), 403);
+    let t = title(&admin.text().await.unwrap());
+    assert!(t.starts_with("Not allowed"), "{t}");
+}

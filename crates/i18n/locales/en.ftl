@@ -108,7 +108,7 @@ case-title = Case { $number }
 case-opened = Opened
 case-access-note = Your access to this case is recorded in the audit trail.
 case-new-title = Open a new case
-case-new-help = Fields marked * are needed to open the case; everything else can be completed later. Save as a draft to finish another time.
+case-new-help = Everything that is not required can be completed later. Save as a draft to finish another time.
 case-new-submit = Open case
 
 # Statistics
@@ -290,6 +290,8 @@ agency-type-SchoolOrCollege = School or college
 
 # Errors
 error-title = Something went wrong
+error-title-not-found = Page not found
+error-title-forbidden = Not allowed
 error-not-found = Not found. The page or record does not exist, or you are not allowed to see it.
 error-forbidden = You are not allowed to do this with your role.
 error-csrf = This form has expired or did not come from Haven. Go back, reload the page and try again.

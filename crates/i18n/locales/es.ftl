@@ -108,7 +108,7 @@ case-title = Caso { $number }
 case-opened = Fecha de apertura
 case-access-note = Su acceso a este caso queda anotado en el registro de auditoría.
 case-new-title = Abrir un nuevo caso
-case-new-help = Por ahora solo se requiere el nombre; el expediente se completa más adelante.
+case-new-help = Todo lo que no es obligatorio puede completarse más adelante. Guarde un borrador para terminar en otro momento.
 case-new-submit = Abrir caso
 
 # Statistics
@@ -290,6 +290,8 @@ agency-type-SchoolOrCollege = Centro educativo
 
 # Errors
 error-title = Algo salió mal
+error-title-not-found = Página no encontrada
+error-title-forbidden = Acceso no permitido
 error-not-found = No encontrado. La página o el registro no existe, o usted no tiene permiso para verlo.
 error-forbidden = Su rol no le permite realizar esta acción.
 error-csrf = Este formulario ha caducado o no proviene de Haven. Vuelva atrás, recargue la página e inténtelo de nuevo.

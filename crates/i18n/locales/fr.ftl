@@ -108,7 +108,7 @@ case-title = Cas { $number }
 case-opened = Ouvert le
 case-access-note = Votre accès à ce cas est enregistré dans la piste d'audit.
 case-new-title = Ouvrir un nouveau cas
-case-new-help = Seul le prénom est obligatoire pour l'instant ; le dossier complet sera rempli plus tard.
+case-new-help = Tout ce qui n'est pas obligatoire peut être complété plus tard. Enregistrez un brouillon pour terminer une autre fois.
 case-new-submit = Ouvrir le cas
 
 # Statistics
@@ -290,6 +290,8 @@ agency-type-SchoolOrCollege = Établissement scolaire ou universitaire
 
 # Errors
 error-title = Une erreur s'est produite
+error-title-not-found = Page introuvable
+error-title-forbidden = Accès non autorisé
 error-not-found = Introuvable. La page ou l'enregistrement n'existe pas, ou vous n'êtes pas autorisé à le consulter.
 error-forbidden = Votre rôle ne vous permet pas d'effectuer cette action.
 error-csrf = Ce formulaire a expiré ou ne provient pas de Haven. Revenez en arrière, rechargez la page et réessayez.

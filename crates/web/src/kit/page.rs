@@ -97,12 +97,20 @@ pub(crate) fn render(t: &impl Template) -> Response {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     l: &'a Layout<'a>,
+    /// Says what happened ("Page not found"), not only that something did.
+    title_key: &'static str,
     message_key: &'static str,
 }
 
 pub(crate) fn error_page(l: &Layout<'_>, status: StatusCode, key: &'static str) -> Response {
+    let title_key = match status {
+        StatusCode::NOT_FOUND => "error-title-not-found",
+        StatusCode::FORBIDDEN => "error-title-forbidden",
+        _ => "error-title",
+    };
     let page = ErrorPage {
         l,
+        title_key,
         message_key: key,
     };
     render_with(status, &page)
