@@ -222,6 +222,26 @@ async fn administrators_never_know_a_password_and_new_case_accounts_are_announce
     let shelter = app.agency("Help & Shelter").await.to_string();
     let page = admin.get("/admin/users").await.text().await.unwrap();
     assert!(!page.contains("name=\"password\""), "no password to choose");
+    // No role is chosen in advance, and a form sent without one comes back saying so.
+    assert!(page.contains("<option value=\"\" selected>"), "{page}");
+    let html = admin
+        .post_form(
+            "/admin/users",
+            &[
+                ("username", "norole"),
+                ("display_name", "No Role"),
+                ("role", ""),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("This field is required.") && !html.contains("confirm-announce"),
+        "{html}"
+    );
+    assert!(app.haven.find_user("norole").await.unwrap().is_none());
     let form = [
         ("username", "mole"),
         ("display_name", "New Colleague"),

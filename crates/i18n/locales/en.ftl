@@ -249,6 +249,7 @@ enrol-done = Your password is set. Sign in with it.
 error-enrolment-refused = This code does not work for this user name: it may be mistyped, used, expired or tried too often. Ask your administrator for a new one.
 user-display-name = Full name
 user-role = Role
+users-choose-role = Choose a role
 user-agency = Agency
 agencies-title = Agencies
 agencies-add = Add an agency

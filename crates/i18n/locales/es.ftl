@@ -249,6 +249,7 @@ enrol-done = Su contraseña quedó guardada. Inicie sesión con ella.
 error-enrolment-refused = Este código no funciona para este nombre de usuario: puede estar mal escrito, usado, vencido o probado demasiadas veces. Pida uno nuevo a su administrador.
 user-display-name = Nombre completo
 user-role = Rol
+users-choose-role = Elija un rol
 user-agency = Institución
 agencies-title = Instituciones
 agencies-add = Agregar una institución

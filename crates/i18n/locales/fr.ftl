@@ -249,6 +249,7 @@ enrol-done = Votre mot de passe est enregistré. Connectez-vous avec.
 error-enrolment-refused = Ce code ne fonctionne pas pour ce nom d'utilisateur : il est peut-être mal saisi, déjà utilisé, expiré ou trop souvent essayé. Demandez-en un nouveau à votre administrateur.
 user-display-name = Nom complet
 user-role = Rôle
+users-choose-role = Choisir un rôle
 user-agency = Organisme
 agencies-title = Organismes
 agencies-add = Ajouter un organisme

@@ -199,6 +199,19 @@ pub(crate) async fn users_create(
     let l = Layout::new(&state, &info);
     let cap = s.principal.administer().ok_or_else(PageError::forbidden)?;
     let h = state.haven();
+    // No role is chosen for the administrator: an account that can see cases is not made by
+    // leaving a list at its first entry.
+    if f.role.parse::<Role>().is_err() {
+        let f = UserForm {
+            confirm: String::new(),
+            ..f
+        };
+        let err = FieldError {
+            field: "role",
+            key: "error-required",
+        };
+        return users_view(&state, &l, AdminActor::Admin(cap), f, vec![err]).await;
+    }
     if f.confirm != "1" {
         let agency = h
             .find_agency(&f.agency_id)
