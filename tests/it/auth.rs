@@ -675,3 +675,35 @@ async fn error_pages_are_titled_by_what_happened() {
     let t = title(&admin.text().await.unwrap());
     assert!(t.starts_with("Not allowed"), "{t}");
 }
+
+/// Switching language stays on the page it was made on (the form carries it), and cannot be
+/// turned into a redirect to another site.
+#[tokio::test]
+async fn switching_language_stays_on_the_page() {
+    let app = TestApp::spawn().await;
+    let s = app.login("caseworker").await;
+    let page = s.get("/cases?page=1").await.text().await.unwrap();
+    assert!(
+        page.contains("name=\"back\" value=\"/cases?page=1\""),
+        "the form carries the page"
+    );
+    for (back, to) in [
+        ("/cases?page=1", "/cases?page=1"),
+        ("//evil.example/x", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("", "/"),
+    ] {
+        let res = s
+            .post_form("/language", &[("lang", "fr"), ("back", back)])
+            .await;
+        let at = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert_eq!(at, to, "{back}");
+    }
+    let page = s.get("/cases?page=1").await.text().await.unwrap();
+    assert!(page.contains("<html lang=\"fr\""), "the switch took effect");
+}

@@ -302,6 +302,19 @@ pub(crate) async fn logout(
 pub(crate) struct LangForm {
     #[serde(default)]
     pub(crate) lang: String,
+    /// The page the switch was made on, to come back to.
+    #[serde(default)]
+    pub(crate) back: String,
+}
+
+/// `back` if it is a path of this site ("/cases?page=2"), else the dashboard: never another
+/// site (`//evil.example`, `/\evil.example`), so the switch cannot be made an open redirect.
+fn local_path(back: &str) -> &str {
+    let b = back.as_bytes();
+    let local = b.first() == Some(&b'/')
+        && !matches!(b.get(1), Some(b'/') | Some(b'\\'))
+        && !back.chars().any(|c| c.is_control() || c == '\\');
+    if local { back } else { "/" }
 }
 
 pub(crate) async fn language(
@@ -313,7 +326,7 @@ pub(crate) async fn language(
     if let (Some(s), Some(_)) = (&info.session, lang) {
         state.haven().set_language(s, lang).await?;
     }
-    let mut res = Redirect::to("/").into_response();
+    let mut res = Redirect::to(local_path(&f.back)).into_response();
     if let Some(l) = lang {
         res.headers_mut().append(
             header::SET_COOKIE,

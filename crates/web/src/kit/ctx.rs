@@ -116,9 +116,20 @@ pub(crate) async fn load(State(state): State<AppState>, req: Request, next: Next
             .unwrap_or(0),
         _ => 0,
     };
+    // The page to come back to after switching language: a page reached by GET (a form's
+    // result cannot be asked for again).
+    let page = if req.method() == Method::GET {
+        req.uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     let info = ReqInfo {
         session,
         unread,
+        page,
         csrf: csrf.clone(),
         lang,
         origin: Origin {

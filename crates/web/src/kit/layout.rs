@@ -18,6 +18,8 @@ pub(crate) struct ReqInfo {
     pub origin: Origin,
     /// Unread notifications of the signed-in user (shown in the navigation of pages).
     pub unread: i64,
+    /// The path and query of a page asked for by GET (empty otherwise).
+    pub page: String,
 }
 
 pub(crate) struct NavUser {
@@ -47,6 +49,8 @@ pub(crate) struct Layout<'a> {
     /// Unread notifications (0 when none or not signed in).
     pub unread: i64,
     pub flash: Option<String>,
+    /// Where the language switch comes back to.
+    pub page: String,
 }
 
 pub(crate) fn role_key(role: Role) -> String {
@@ -80,6 +84,7 @@ impl<'a> Layout<'a> {
             can_tasks: p.is_some_and(|p| p.has_tasks()),
             unread: info.unread,
             flash: None,
+            page: info.page.clone(),
         }
     }
 
