@@ -68,21 +68,7 @@ pub async fn append(
     let sql = format!(
         "INSERT INTO audit_events ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(ev.seq)
-        .bind(ev.at)
-        .bind(ev.actor_user_id.map(|i| i.to_string()))
-        .bind(ev.actor_agency_id.map(|i| i.to_string()))
-        .bind(&ev.actor_role)
-        .bind(&ev.action)
-        .bind(&ev.outcome)
-        .bind(&ev.target_kind)
-        .bind(&ev.target_id)
-        .bind(&ev.ip)
-        .bind(&ev.reason)
-        .bind(&ev.details)
-        .bind(&ev.prev_hash)
-        .bind(&ev.hash)
+    bind_event(sqlx::query(sqlx::AssertSqlSafe(sql)), &ev)
         .execute(&mut *conn)
         .await?;
     sqlx::query("UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1")
@@ -125,22 +111,7 @@ pub async fn append_many(
         14,
         "",
         &evs,
-        |q, ev| {
-            q.bind(ev.seq)
-                .bind(ev.at)
-                .bind(ev.actor_user_id.map(|i| i.to_string()))
-                .bind(ev.actor_agency_id.map(|i| i.to_string()))
-                .bind(&ev.actor_role)
-                .bind(&ev.action)
-                .bind(&ev.outcome)
-                .bind(&ev.target_kind)
-                .bind(&ev.target_id)
-                .bind(&ev.ip)
-                .bind(&ev.reason)
-                .bind(&ev.details)
-                .bind(&ev.prev_hash)
-                .bind(&ev.hash)
-        },
+        bind_event,
     )
     .await?;
     sqlx::query("UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1")
@@ -149,6 +120,24 @@ pub async fn append_many(
         .execute(&mut *conn)
         .await?;
     Ok(evs)
+}
+
+/// Binds an event's values in the order of [`COLS`].
+fn bind_event<'q>(q: crate::row::AnyQuery<'q>, ev: &'q AuditRow) -> crate::row::AnyQuery<'q> {
+    q.bind(ev.seq)
+        .bind(ev.at)
+        .bind(ev.actor_user_id.map(|i| i.to_string()))
+        .bind(ev.actor_agency_id.map(|i| i.to_string()))
+        .bind(&ev.actor_role)
+        .bind(&ev.action)
+        .bind(&ev.outcome)
+        .bind(&ev.target_kind)
+        .bind(&ev.target_id)
+        .bind(&ev.ip)
+        .bind(&ev.reason)
+        .bind(&ev.details)
+        .bind(&ev.prev_hash)
+        .bind(&ev.hash)
 }
 
 /// The chain head: last number, last hash, and the seal of both.

@@ -6,7 +6,7 @@ use haven_domain::{AgencyId, CaseId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::row::{parse, parse_opt};
+use crate::row::{AnyQuery, parse, parse_opt};
 use crate::{Conn, Result};
 
 async fn delete_in_case(conn: &mut Conn, table: &str, case: CaseId, id: &str) -> Result<bool> {
@@ -235,19 +235,28 @@ pub struct ChangeRow {
     pub new_value: Option<Vec<u8>>,
 }
 
+/// The columns of a change's insert, in the order [`bind_change`] binds them.
+const CHANGE_INSERT: &str =
+    "case_changes (id, case_id, version, at, user_id, field, old_value, new_value)";
+
+fn bind_change<'q>(q: AnyQuery<'q>, c: &'q ChangeRow, case_id: String) -> AnyQuery<'q> {
+    q.bind(&c.id)
+        .bind(case_id)
+        .bind(c.version)
+        .bind(c.at)
+        .bind(c.user_id.map(|u| u.to_string()))
+        .bind(&c.field)
+        .bind(&c.old_value)
+        .bind(&c.new_value)
+}
+
 pub async fn insert_change(conn: &mut Conn, right: &impl CaseChange, c: &ChangeRow) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO case_changes (id, case_id, version, at, user_id, field, old_value, new_value)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    let sql = format!("INSERT INTO {CHANGE_INSERT} VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    bind_change(
+        sqlx::query(sqlx::AssertSqlSafe(sql)),
+        c,
+        right.changed_case().to_string(),
     )
-    .bind(&c.id)
-    .bind(right.changed_case().to_string())
-    .bind(c.version)
-    .bind(c.at)
-    .bind(c.user_id.map(|u| u.to_string()))
-    .bind(&c.field)
-    .bind(&c.old_value)
-    .bind(&c.new_value)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -261,23 +270,9 @@ pub async fn insert_imported_changes(
     _import: &CaseImport<'_>,
     rows: &[ChangeRow],
 ) -> Result<()> {
-    crate::insert_many(
-        conn,
-        "case_changes (id, case_id, version, at, user_id, field, old_value, new_value)",
-        8,
-        "",
-        rows,
-        |q, c| {
-            q.bind(&c.id)
-                .bind(c.case_id.to_string())
-                .bind(c.version)
-                .bind(c.at)
-                .bind(c.user_id.map(|u| u.to_string()))
-                .bind(&c.field)
-                .bind(&c.old_value)
-                .bind(&c.new_value)
-        },
-    )
+    crate::insert_many(conn, CHANGE_INSERT, 8, "", rows, |q, c| {
+        bind_change(q, c, c.case_id.to_string())
+    })
     .await
 }
 

@@ -111,9 +111,11 @@ pub(crate) async fn insert_many<'q, T>(
             sql.push(')');
         }
         sql.push_str(tail);
-        // Not kept prepared: the row counts vary, and a connection's cache of statements of a
-        // thousand rows each grew with the import.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+        // Kept prepared only in its two steady shapes (one row; a full chunk): the other row
+        // counts vary, and a connection's cache of statements of a thousand rows each grew
+        // with the import.
+        let steady = chunk.len() == 1 || chunk.len() == per;
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(steady);
         for row in chunk {
             q = bind(q, row);
         }

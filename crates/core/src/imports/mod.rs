@@ -31,6 +31,9 @@ pub mod jobs;
 /// Rows per transaction: large enough to amortise a commit, small enough to keep a failure's
 /// loss and the memory of one batch small.
 const BATCH: usize = 2000;
+/// Prepared batches waiting for the writer. With the one being written, the batches planned
+/// and perhaps not yet committed are `WAITING + 1`: the planner checks their keys itself.
+const WAITING: usize = 1;
 /// Rows of each kind kept in a preview (the counts cover the whole file).
 const PREVIEW_ROWS: usize = 1000;
 
@@ -514,7 +517,7 @@ impl Haven {
         // Two stages at once: the planner seals and digests a batch while the writer has the
         // database write the one before (a batch waits between them, so at most two are
         // planned and not yet committed).
-        let (to_writer, planned_rx) = tokio::sync::mpsc::channel::<batch::Prepared>(1);
+        let (to_writer, planned_rx) = tokio::sync::mpsc::channel::<batch::Prepared>(WAITING);
         let planner = async {
             // Owned here: the writer ends once the planner is done and this is dropped.
             let to_writer = to_writer;
@@ -600,7 +603,7 @@ impl Haven {
                 })
                 .await
                 .map_err(CoreError::internal)??;
-                if in_flight.len() == 2 {
+                if in_flight.len() == WAITING + 1 {
                     in_flight.pop_front();
                 }
                 in_flight.push_back(batch_keys);
