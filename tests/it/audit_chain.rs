@@ -1,5 +1,5 @@
 //! The audit trail: reads and writes are recorded, and any tampering is detected.
-use haven_audit::{ChainBreak, VerifyError};
+use haven_audit::{ActionGroup, ChainBreak, VerifyError};
 
 use crate::harness::TestApp;
 
@@ -144,26 +144,216 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     assert_eq!(report.events, n);
 }
 
+/// Rows of the auditor's table (one `data-label` first cell each).
+fn table_rows(page: &str) -> usize {
+    page.matches("<tr><td data-label=").count()
+}
+
+async fn text(app: &TestApp, sql: &str, bind: &str) -> String {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        .bind(bind.to_string())
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
+/// What the store holds for a case's events of one group, counted apart from the page.
+async fn events_of_case(app: &TestApp, case: &str, person: &str, group: ActionGroup) -> i64 {
+    let codes: Vec<String> = group
+        .actions()
+        .map(|a| format!("'{}'", a.as_str()))
+        .collect();
+    let sql = format!(
+        "SELECT COUNT(*) FROM audit_events WHERE ((target_kind = 'case' AND target_id = $1) \
+         OR (target_kind = 'person' AND target_id = $2)) AND action IN ({})",
+        codes.join(", ")
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(case.to_string())
+        .bind(person.to_string())
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn auditors_read_filter_and_export_the_trail() {
+async fn an_auditor_finds_who_opened_a_case_by_its_number_and_reads_names_not_ids() {
     let app = TestApp::spawn().await;
+    let case = app.case("caseworker").create().await.to_string();
+    let other = app.case("caseworker").create().await.to_string();
+    let number = text(&app, "SELECT case_number FROM cases WHERE id = $1", &case).await;
+    let other_number = text(&app, "SELECT case_number FROM cases WHERE id = $1", &other).await;
+    let person = text(&app, "SELECT person_id FROM cases WHERE id = $1", &case).await;
+    let cw = app.login("caseworker").await;
+    assert_eq!(cw.get(&format!("/cases/{case}")).await.status(), 200);
+    assert_eq!(cw.get(&format!("/cases/{case}")).await.status(), 200);
+    assert_eq!(cw.get(&format!("/cases/{other}")).await.status(), 200);
     let a = app.login("auditor").await;
+
+    // "Who opened this case?", typed as a person would (lower case, stray spaces).
+    let typed = format!(" {} ", number.to_lowercase());
+    let res = a
+        .get(&format!("/audit?case={}&group=reads", urlencoding(&typed)))
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    let expected = events_of_case(&app, &case, &person, ActionGroup::Reads).await;
+    assert!(expected >= 2, "two readings at least");
+    assert_eq!(table_rows(&page) as i64, expected, "{page}");
+    let row = page.split("<tbody>").nth(1).unwrap_or_default();
+    assert!(row.contains("Demo Case Worker (Help "), "{row}");
+    assert!(
+        row.contains("(caseworker, Help "),
+        "user name and agency: {row}"
+    );
+    assert!(page.contains(">Case viewed<"), "the action in words");
+    assert!(
+        !page.contains("[audit-") && !page.contains("[action-"),
+        "every label translated"
+    );
+    assert!(
+        page.contains(&format!(">{number}</a>")),
+        "the case number, a link to its log"
+    );
+    assert!(
+        !page.contains(&other_number),
+        "another case's events are not listed"
+    );
+    assert!(!page.contains(&case), "no bare case id");
+    assert!(
+        page.contains(">Case Worker<") || page.contains(">Case worker<"),
+        "role in words"
+    );
+
+    // The same as a file: names, labels and codes, row for row.
+    let csv = a
+        .get(&format!("/audit/export.csv?case={number}&group=reads"))
+        .await;
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = csv.text().await.unwrap();
+    assert!(body.starts_with("seq,at,user,username,agency,role,action,action_code,"));
+    assert_eq!(body.lines().count() as i64 - 1, expected);
+    assert!(body.contains("\"Case viewed\",\"case.viewed\""));
+    assert!(body.contains(&format!("\"{number}\"")));
+    assert_eq!(app.audit_count("audit.exported").await, 1);
+
+    // A user by user name or full name: only their events.
+    let provider = app.login("provider").await;
+    drop(provider);
+    let provider_id = app.user_id("provider").await.to_string();
+    let theirs: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE actor_user_id = $1")
+            .bind(provider_id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert!(theirs >= 1);
+    for who in ["provider", "Demo%20Service%20Provider", "PROVIDER"] {
+        let page = a
+            .get(&format!("/audit?user={who}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(table_rows(&page) as i64, theirs, "{who}");
+        assert!(page.contains(">Signed in<"));
+    }
+
+    // Days: today's events are found; none on a day before Haven existed.
+    let today = time::OffsetDateTime::from_unix_timestamp(app.haven.now())
+        .unwrap()
+        .date()
+        .to_string();
     let page = a
-        .get("/audit?action=login.succeeded")
+        .get(&format!("/audit?from={today}&to={today}&user=caseworker"))
         .await
         .text()
         .await
         .unwrap();
-    assert!(page.contains("login.succeeded"));
-    assert!(page.contains("<td>login.succeeded</td>"));
-    assert!(!page.contains("<td>demo.loaded</td>"), "filter applies");
-    let csv = a.get("/audit/export.csv").await;
-    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
-    let body = csv.text().await.unwrap();
-    assert!(body.starts_with("seq,at,"));
-    assert!(body.contains("\"demo.loaded\""));
-    let exported = app.audit_count("audit.exported").await;
-    assert_eq!(exported, 1);
+    assert!(table_rows(&page) >= 3);
+    let page = a.get("/audit?to=2000-01-01").await.text().await.unwrap();
+    assert_eq!(table_rows(&page), 0);
+    assert!(page.contains("No event matches these filters."));
+}
+
+#[tokio::test]
+async fn an_audit_filter_that_names_nothing_known_is_an_error_not_ignored() {
+    let app = TestApp::spawn().await;
+    let a = app.login("auditor").await;
+    let token = a.token().await;
+    for (query, message) in [
+        ("user=nobody", "No user has this user name or full name."),
+        ("case=GY-1999-999999", "No case has this number."),
+        ("group=nope", "Choose a kind of action from the list."),
+        ("action=case.opened", "Choose an action from the list."),
+        (
+            "group=sign-in&action=case.viewed",
+            "This action is not of the kind chosen.",
+        ),
+        ("from=2026-13-01", "Give a day as YYYY-MM-DD."),
+        (
+            "from=2026-02-02&to=2026-02-01",
+            "The last day must not be before the first.",
+        ),
+        ("target=x", "a filter the audit trail does not know"),
+        ("before=soon", "a filter the audit trail does not know"),
+    ] {
+        let res = a.get(&format!("/audit?{query}")).await;
+        assert_eq!(res.status(), 422, "{query}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains(message), "{query}: {page}");
+        assert!(page.contains("error-summary"), "{query}");
+        assert_eq!(
+            table_rows(&page),
+            0,
+            "{query}: no events under a filter not applied"
+        );
+        // The export refuses it too, rather than exporting everything.
+        let csv = a.get(&format!("/audit/export.csv?{query}")).await;
+        assert_ne!(csv.status(), 200, "{query}");
+        if !query.starts_with("target") && !query.starts_with("before") {
+            let api = app.api_get(&token, &format!("/audit?{query}")).await;
+            assert_eq!(api.status(), 422, "api {query}");
+        }
+    }
+    // The API's own unknown parameter.
+    assert_eq!(
+        app.api_get(&token, "/audit?usr=provider").await.status(),
+        422
+    );
+    // Nothing refused was exported.
+    assert_eq!(app.audit_count("audit.exported").await, 0);
+}
+
+#[tokio::test]
+async fn the_audit_api_names_users_and_cases() {
+    let app = TestApp::spawn().await;
+    let case = app.case("caseworker").create().await.to_string();
+    let number = text(&app, "SELECT case_number FROM cases WHERE id = $1", &case).await;
+    let person = text(&app, "SELECT person_id FROM cases WHERE id = $1", &case).await;
+    let cw = app.login("caseworker").await;
+    cw.get(&format!("/cases/{case}")).await;
+    let a = app.login("auditor").await;
+    let token = a.token().await;
+    let res = app
+        .api_get(
+            &token,
+            &format!("/audit?case={number}&group=reads&limit=1000"),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let events: serde_json::Value = res.json().await.unwrap();
+    let events = events.as_array().unwrap();
+    let expected = events_of_case(&app, &case, &person, ActionGroup::Reads).await;
+    assert_eq!(events.len() as i64, expected);
+    let viewed = events
+        .iter()
+        .find(|e| e["action"] == "case.viewed")
+        .expect("the reading");
+    assert_eq!(viewed["case_number"], number.as_str());
+    assert_eq!(viewed["actor_username"], "caseworker");
+    assert_eq!(viewed["actor_name"], "Demo Case Worker (Help & Shelter)");
+    assert_eq!(viewed["actor_agency_name"], "Help & Shelter");
 }
 
 #[tokio::test]
@@ -181,4 +371,9 @@ async fn pointing_the_head_at_an_earlier_event_is_detected() {
         verify(&app).await,
         Err(VerifyError::Broken(ChainBreak::HeadForged))
     ));
+}
+
+/// `s` for a query string (the case numbers and spaces of these tests).
+fn urlencoding(s: &str) -> String {
+    s.replace(' ', "%20")
 }

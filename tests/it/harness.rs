@@ -277,7 +277,7 @@ impl TestApp {
         haven_store::audit::search(
             &mut conn,
             &haven_store::audit::AuditFilter {
-                action: Some(action.to_string()),
+                actions: vec![action.to_string()],
                 limit: 1000,
                 ..Default::default()
             },

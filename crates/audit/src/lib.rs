@@ -339,6 +339,144 @@ impl Action {
         Action::KeysRotated,
         Action::DemoLoaded,
     ];
+
+    /// The kind of act, for an auditor's filter: "who read this case" is one group.
+    pub fn group(self) -> ActionGroup {
+        use Action::*;
+        use ActionGroup as G;
+        match self {
+            LoginSucceeded | LoginFailed | LoginLocked | MfaSucceeded | MfaFailed | MfaEnrolled
+            | Logout | LogoutEverywhere | PasswordChanged | PasswordReset => G::SignIn,
+            UserCreated | UserDisabled | UserEnabled | UserEmailChanged | UserRoleChanged
+            | UserEnrolled | EnrolmentFailed | AgencyCreated | AgencyUpdated | TokenCreated
+            | TokenRevoked => G::Accounts,
+            CaseViewed | CaseListed | CaseSearched | CaseHistoryViewed | SubjectAccessReport
+            | PersonViewed | AttachmentDownloaded | DraftOpened | ScreeningViewed | TipListed
+            | TipViewed | ReferralsListed | ReferralViewed | ReferralPrinted | DuplicatesViewed
+            | MatchChecked | CaseAccessDenied => G::Reads,
+            CaseCreated
+            | CaseUpdated
+            | CaseEditConflict
+            | CaseClosed
+            | CaseReopened
+            | CaseAssigned
+            | CaseTransferRequested
+            | CaseTransferAccepted
+            | CaseTransferApproved
+            | CaseTransferDeclined
+            | CaseTransferCancelled
+            | CaseAnonymised
+            | NoteAdded
+            | EventSaved
+            | EventDeleted
+            | PerpetratorSaved
+            | PerpetratorDeleted
+            | AttachmentAdded
+            | AttachmentRejected
+            | AttachmentDeleted
+            | DraftSaved
+            | DraftDeleted
+            | PersonUpdated
+            | CaseAccessGranted
+            | ScreeningRecorded
+            | ScreeningLinked
+            | TipReceived
+            | TipTriaged => G::Changes,
+            ReferralSaved
+            | ReferralMoved
+            | ProtectionSaved
+            | ConsentRecorded
+            | ConsentWithdrawn
+            | ServiceSaved
+            | ServiceCapacityUpdated
+            | ServicesMatched => G::Referrals,
+            PersonMerged | PersonUnmerged | DuplicateDismissed | DuplicatesScanned
+            | NamesReindexed => G::Duplicates,
+            CaseImported | ImportPreviewed | ImportCommitted | CasesExported
+            | ExportPolicyChanged | CtdcRawExported => G::DataInOut,
+            AggregatesViewed | ReleaseMade | ReleaseRefused => G::Statistics,
+            TrainingWorkshopSaved
+            | TrainingWorkshopViewed
+            | TrainingParticipantSaved
+            | TrainingParticipantRemoved
+            | TrainingRegisterSaved
+            | TrainingImported
+            | TrainingCertificatesIssued
+            | TrainingCertificateDownloaded
+            | TrainingCertificateVerified
+            | TrainingReportViewed
+            | TrainingMaterialAdded => G::Training,
+            AuditViewed | AuditExported | BackupCreated | BackupRestored | KeysRotated
+            | DemoLoaded => G::System,
+        }
+    }
+
+    /// The action of this code (`case.viewed`), if there is one.
+    pub fn from_code(code: &str) -> Option<Action> {
+        Action::ALL.iter().copied().find(|a| a.as_str() == code)
+    }
+}
+
+/// Groups of actions, as an auditor asks about them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionGroup {
+    SignIn,
+    Accounts,
+    /// Every reading of a case or of part of one (and refusals to).
+    Reads,
+    /// Every change to a case, its person, screening or tip.
+    Changes,
+    Referrals,
+    Duplicates,
+    DataInOut,
+    Statistics,
+    Training,
+    System,
+}
+
+impl ActionGroup {
+    pub const ALL: &'static [ActionGroup] = &[
+        ActionGroup::SignIn,
+        ActionGroup::Accounts,
+        ActionGroup::Reads,
+        ActionGroup::Changes,
+        ActionGroup::Referrals,
+        ActionGroup::Duplicates,
+        ActionGroup::DataInOut,
+        ActionGroup::Statistics,
+        ActionGroup::Training,
+        ActionGroup::System,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionGroup::SignIn => "sign-in",
+            ActionGroup::Accounts => "accounts",
+            ActionGroup::Reads => "reads",
+            ActionGroup::Changes => "changes",
+            ActionGroup::Referrals => "referrals",
+            ActionGroup::Duplicates => "duplicates",
+            ActionGroup::DataInOut => "data",
+            ActionGroup::Statistics => "statistics",
+            ActionGroup::Training => "training",
+            ActionGroup::System => "system",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ActionGroup> {
+        ActionGroup::ALL
+            .iter()
+            .copied()
+            .find(|g| g.as_str() == code)
+    }
+
+    /// Its actions, in the order of [`Action::ALL`].
+    pub fn actions(self) -> impl Iterator<Item = Action> {
+        Action::ALL
+            .iter()
+            .copied()
+            .filter(move |a| a.group() == self)
+    }
 }
 
 /// Who acted, from where. `system` actors (CLI jobs) have no user.
@@ -610,6 +748,25 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), n);
+    }
+
+    #[test]
+    fn every_group_has_actions_and_every_code_reads_back() {
+        for g in ActionGroup::ALL {
+            assert!(g.actions().count() > 0, "{g:?}");
+            assert_eq!(ActionGroup::from_code(g.as_str()), Some(*g));
+        }
+        let grouped: usize = ActionGroup::ALL.iter().map(|g| g.actions().count()).sum();
+        assert_eq!(
+            grouped,
+            Action::ALL.len(),
+            "each action in exactly one group"
+        );
+        for a in Action::ALL {
+            assert_eq!(Action::from_code(a.as_str()), Some(*a));
+        }
+        assert_eq!(Action::from_code("case.opened"), None);
+        assert_eq!(Action::CaseViewed.group(), ActionGroup::Reads);
     }
 
     #[test]

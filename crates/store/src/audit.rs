@@ -6,7 +6,7 @@ use haven_domain::{AgencyId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::row::parse_opt;
+use crate::row::{parse, parse_opt};
 use crate::{Conn, Result, StoreError};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -162,7 +162,11 @@ pub async fn batch_after(conn: &mut Conn, after: i64, limit: i64) -> Result<Vec<
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
     pub actor_user_id: Option<UserId>,
-    pub action: Option<String>,
+    /// Any of these actions (none: every action).
+    pub actions: Vec<String>,
+    /// Events about any of these records, each `(kind, id)` (none: every record).
+    pub targets: Vec<(String, String)>,
+    /// Events about the record of this id, whatever its kind.
     pub target_id: Option<String>,
     pub from: Option<i64>,
     pub to: Option<i64>,
@@ -181,8 +185,18 @@ pub async fn search(conn: &mut Conn, f: &AuditFilter) -> Result<Vec<AuditRow>> {
     if f.actor_user_id.is_some() {
         sql += &format!(" AND actor_user_id = {}", next());
     }
-    if f.action.is_some() {
-        sql += &format!(" AND action = {}", next());
+    if !f.actions.is_empty() {
+        let ps: Vec<String> = f.actions.iter().map(|_| next()).collect();
+        sql += &format!(" AND action IN ({})", ps.join(", "));
+    }
+    if !f.targets.is_empty() {
+        // (kind, id) pairs: each one a probe of the (target_kind, target_id) index.
+        let ors: Vec<String> = f
+            .targets
+            .iter()
+            .map(|_| format!("(target_kind = {} AND target_id = {})", next(), next()))
+            .collect();
+        sql += &format!(" AND ({})", ors.join(" OR "));
     }
     if f.target_id.is_some() {
         sql += &format!(" AND target_id = {}", next());
@@ -201,8 +215,11 @@ pub async fn search(conn: &mut Conn, f: &AuditFilter) -> Result<Vec<AuditRow>> {
     if let Some(u) = f.actor_user_id {
         q = q.bind(u.to_string());
     }
-    if let Some(a) = &f.action {
+    for a in &f.actions {
         q = q.bind(a.clone());
+    }
+    for (kind, id) in &f.targets {
+        q = q.bind(kind.clone()).bind(id.clone());
     }
     if let Some(t) = &f.target_id {
         q = q.bind(t.clone());
@@ -219,4 +236,44 @@ pub async fn search(conn: &mut Conn, f: &AuditFilter) -> Result<Vec<AuditRow>> {
     q = q.bind(f.limit.clamp(1, 10_000));
     let rows = q.fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect::<Result<_, StoreError>>()
+}
+
+/// The case numbered `number`, with its person: what an auditor's "case" filter stands for.
+pub async fn case_by_number(
+    conn: &mut Conn,
+    number: &str,
+) -> Result<Option<(haven_domain::CaseId, haven_domain::PersonId)>> {
+    let r = sqlx::query("SELECT id, person_id FROM cases WHERE case_number = $1")
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.map(|r| Ok((parse(&r, "id")?, parse(&r, "person_id")?)))
+        .transpose()
+}
+
+/// Case numbers of the events' records: of each case id in `cases`, and of the cases of each
+/// person id in `persons` (a person's first case), keyed by the id given.
+pub async fn case_numbers(
+    conn: &mut Conn,
+    cases: &[String],
+    persons: &[String],
+) -> Result<std::collections::HashMap<String, String>> {
+    let mut out = std::collections::HashMap::new();
+    for (ids, col) in [(cases, "id"), (persons, "person_id")] {
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT {col} AS k, case_number FROM cases WHERE {col} IN ({}) ORDER BY case_number",
+                crate::placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(id.clone());
+            }
+            for r in q.fetch_all(&mut *conn).await? {
+                out.entry(r.try_get("k")?)
+                    .or_insert(r.try_get("case_number")?);
+            }
+        }
+    }
+    Ok(out)
 }

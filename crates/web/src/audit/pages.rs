@@ -3,17 +3,21 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use haven_audit::Action;
-use haven_core::trail::AuditEntry;
-use haven_domain::UserId;
-use haven_store::audit::AuditFilter;
+use std::collections::BTreeMap;
+
+use haven_audit::ActionGroup;
+use haven_core::CoreError;
+use haven_core::trail::{AuditEntry, TrailQuery};
+use haven_domain::Role;
+use haven_domain::record::FieldError;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::ctx::Authed;
 use crate::layout::Layout;
 
-use crate::kit::page::{PageError, render};
+use crate::kit::page::{PageError, form_status, render};
+use crate::layout::role_key;
 
 // ---- audit ----
 
@@ -22,39 +26,95 @@ use crate::kit::page::{PageError, render};
 struct AuditPage<'a> {
     l: &'a Layout<'a>,
     events: Vec<AuditEntry>,
-    actions: Vec<&'static str>,
-    filter_action: Option<String>,
-    filter_user: String,
-    filter_target: String,
+    groups: Vec<GroupChoice>,
+    /// User names and full names, offered as the user filter is typed.
+    users: Vec<(String, String)>,
+    q: AuditQuery,
+    errors: Vec<FieldError>,
     query: String,
     older: Option<i64>,
 }
 
-#[derive(Deserialize, Default)]
+/// The auditor's filters, as in the page's address. Any other parameter is kept to be refused.
+#[derive(Deserialize, Default, Clone)]
 pub(crate) struct AuditQuery {
     #[serde(default)]
-    action: String,
+    case: String,
     #[serde(default)]
     user: String,
     #[serde(default)]
-    target: String,
-    before: Option<i64>,
+    group: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    before: String,
+    #[serde(flatten)]
+    rest: BTreeMap<String, String>,
 }
 
-fn audit_filter(q: &AuditQuery, limit: i64) -> AuditFilter {
-    AuditFilter {
-        actor_user_id: q.user.trim().parse::<UserId>().ok(),
-        action: Action::ALL
-            .iter()
-            .map(|a| a.as_str())
-            .find(|a| *a == q.action)
-            .map(str::to_string),
-        target_id: Some(q.target.trim().to_string()).filter(|t| !t.is_empty()),
-        from: None,
-        to: None,
-        before_seq: q.before,
-        limit,
+impl AuditQuery {
+    fn trail(&self, limit: i64) -> TrailQuery {
+        let mut unknown: Vec<String> = self.rest.keys().cloned().collect();
+        let before = self.before.trim();
+        let before = if before.is_empty() {
+            None
+        } else {
+            let n = before.parse::<i64>().ok();
+            if n.is_none() {
+                unknown.push("before".into());
+            }
+            n
+        };
+        TrailQuery {
+            case_number: self.case.clone(),
+            user: self.user.clone(),
+            group: self.group.clone(),
+            action: self.action.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            target_id: String::new(),
+            before,
+            unknown,
+            limit,
+        }
     }
+
+    /// The filters again, for the export link and the next page.
+    fn encoded(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("case", self.case.trim())
+            .append_pair("user", self.user.trim())
+            .append_pair("group", self.group.trim())
+            .append_pair("action", self.action.trim())
+            .append_pair("from", self.from.trim())
+            .append_pair("to", self.to.trim())
+            .finish()
+    }
+}
+
+/// A group's code and label, with its actions' codes and labels (for the filters' lists).
+type GroupChoice = (&'static str, String, Vec<(&'static str, String)>);
+
+fn groups(l: &Layout<'_>) -> Vec<GroupChoice> {
+    ActionGroup::ALL
+        .iter()
+        .map(|g| {
+            let mut actions: Vec<(&'static str, String)> = g
+                .actions()
+                .map(|a| (a.as_str(), l.action(a.as_str())))
+                .collect();
+            actions.sort_by(|a, b| a.1.cmp(&b.1));
+            (
+                g.as_str(),
+                l.t(&format!("audit-group-{}", g.as_str())),
+                actions,
+            )
+        })
+        .collect()
 }
 
 pub(crate) async fn audit(
@@ -64,29 +124,33 @@ pub(crate) async fn audit(
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let cap = s.principal.audit_read().ok_or_else(PageError::forbidden)?;
-    let filter = audit_filter(&q, 100);
-    let events = state
-        .haven()
-        .audit_events(cap, &filter, false, &info.origin)
-        .await?;
-    let older = (events.len() as i64 == filter.limit)
+    let limit = 100;
+    let haven = state.haven();
+    let (events, errors) = match haven
+        .audit_events(cap, &q.trail(limit), false, &info.origin)
+        .await
+    {
+        Ok(events) => (events, Vec::new()),
+        // The filters named something unknown: the form again, with each error beside its field.
+        Err(CoreError::Invalid(errors)) => (Vec::new(), errors),
+        Err(e) => return Err(e.into()),
+    };
+    let older = (events.len() as i64 == limit)
         .then(|| events.last().map(|e| e.seq))
         .flatten();
-    let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("action", filter.action.as_deref().unwrap_or(""))
-        .append_pair("user", q.user.trim())
-        .append_pair("target", q.target.trim())
-        .finish();
-    Ok(render(&AuditPage {
+    let users = haven.audit_user_names(cap).await?;
+    let status = form_status(&errors);
+    let page = AuditPage {
         l: &l,
         events,
-        actions: Action::ALL.iter().map(|a| a.as_str()).collect(),
-        filter_action: filter.action.clone(),
-        filter_user: q.user.clone(),
-        filter_target: q.target.clone(),
-        query,
+        groups: groups(&l),
+        users,
+        query: q.encoded(),
+        q,
+        errors,
         older,
-    }))
+    };
+    Ok((status, render(&page)).into_response())
 }
 
 fn csv_field(s: &str) -> String {
@@ -104,20 +168,35 @@ pub(crate) async fn audit_export(
     let cap = s.principal.audit_read().ok_or_else(PageError::forbidden)?;
     let events = state
         .haven()
-        .audit_events(cap, &audit_filter(&q, 10_000), true, &info.origin)
+        .audit_events(cap, &q.trail(10_000), true, &info.origin)
         .await?;
     let mut out = String::from(
-        "seq,at,actor_user_id,actor_agency_id,actor_role,action,outcome,target_kind,target_id,ip,reason,details,hash\n",
+        "seq,at,user,username,agency,role,action,action_code,outcome,case_number,target_kind,target_id,ip,reason,details,hash\n",
     );
     for e in events {
+        let role = e
+            .actor_role
+            .as_deref()
+            .and_then(|r| r.parse::<Role>().ok())
+            .map(|r| l.t(&role_key(r)))
+            .unwrap_or_default();
         let cols = [
             e.seq.to_string(),
             l.datetime(&e.at),
-            e.actor_user_id.unwrap_or_default(),
-            e.actor_agency_id.unwrap_or_default(),
-            e.actor_role.unwrap_or_default(),
+            e.actor_name.clone().unwrap_or_else(|| {
+                if e.actor_user_id.is_some() {
+                    String::new()
+                } else {
+                    l.t("audit-system")
+                }
+            }),
+            e.actor_username.unwrap_or_default(),
+            e.actor_agency_name.unwrap_or_default(),
+            role,
+            l.action(&e.action),
             e.action,
             e.outcome,
+            e.case_number.unwrap_or_default(),
             e.target_kind.unwrap_or_default(),
             e.target_id.unwrap_or_default(),
             e.ip.unwrap_or_default(),

@@ -181,6 +181,34 @@ impl<'a> Layout<'a> {
             .unwrap_or_default()
     }
 
+    /// A role's label from its stored code, or the code if it is no role.
+    pub(crate) fn role_of(&self, code: &Option<String>) -> String {
+        match code.as_deref().map(|c| c.parse::<Role>()) {
+            Some(Ok(r)) => self.t(&role_key(r)),
+            Some(Err(_)) => code.clone().unwrap_or_default(),
+            None => String::new(),
+        }
+    }
+
+    /// An audit event's outcome (`ok`, `denied`, …) in words, or the code.
+    pub(crate) fn outcome(&self, code: &str) -> String {
+        self.t_or_code("audit-outcome-", code)
+    }
+
+    /// The kind of record an audit event is about (`case`, `user`, …) in words, or the code.
+    pub(crate) fn record_kind(&self, code: &str) -> String {
+        self.t_or_code("audit-kind-", code)
+    }
+
+    fn t_or_code(&self, prefix: &str, code: &str) -> String {
+        let t = self.t(&format!("{prefix}{}", code.replace(['.', '_'], "-")));
+        if t.starts_with('[') {
+            code.to_string()
+        } else {
+            t
+        }
+    }
+
     /// An audit action's label (`case.viewed` → message `action-case-viewed`), or the code.
     pub(crate) fn action(&self, code: &str) -> String {
         let key = format!("action-{}", code.replace(['.', '_'], "-"));
