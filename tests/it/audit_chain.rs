@@ -302,7 +302,7 @@ async fn an_audit_filter_that_names_nothing_known_is_an_error_not_ignored() {
         assert_eq!(res.status(), 422, "{query}");
         let page = res.text().await.unwrap();
         assert!(page.contains(message), "{query}: {page}");
-        assert!(page.contains("error-summary"), "{query}");
+        assert!(page.contains("alert-summary"), "{query}");
         assert_eq!(
             table_rows(&page),
             0,

@@ -103,18 +103,32 @@ async fn consents_are_recorded_checked_and_withdrawn() {
             .fetch_all(app.store.pool())
             .await
             .unwrap();
+    // The button asks first ("Withdraw", then "are you sure?"): nothing is withdrawn yet.
+    let withdraw = format!("/cases/{case}/consents/{}/withdraw", ids[0]);
+    let res = cw
+        .post_form(&withdraw, &[("reason", "Family moved away")])
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Withdraw this consent?"), "{page}");
+    assert!(page.contains("name=\"confirm\" value=\"1\""));
+    assert!(
+        page.contains("value=\"Family moved away\""),
+        "the reason is kept"
+    );
+    assert_eq!(check(true).await, Ok(()));
     let res = cw
         .post_form(
-            &format!("/cases/{case}/consents/{}/withdraw", ids[0]),
-            &[("reason", "Family moved away")],
+            &withdraw,
+            &[("reason", "Family moved away"), ("confirm", "1")],
         )
         .await;
     assert_eq!(res.status(), 303);
     assert_eq!(check(true).await, Err(Missing::Withdrawn));
-    let res = cw
-        .post_form(&format!("/cases/{case}/consents/{}/withdraw", ids[0]), &[])
-        .await;
-    assert_eq!(res.status(), 404);
+    for fields in [vec![("confirm", "1")], vec![]] {
+        let res = cw.post_form(&withdraw, &fields).await;
+        assert_eq!(res.status(), 404, "{fields:?}");
+    }
 
     // Expired: recorded in the past with an end date that has passed.
     let res = cw

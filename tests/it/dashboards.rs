@@ -60,6 +60,7 @@ fn listed(id: &str, page: &str) -> i64 {
             .matches("action=\"/tasks/")
             .count() as i64,
         "tips" => page.matches("<td><a href=\"/tips/").count() as i64,
+        "duplicates" => page.matches("<section class=\"pair\"").count() as i64,
         other => panic!("a figure without a check: {other}"),
     }
 }
@@ -132,7 +133,14 @@ async fn every_dashboard_figure_is_the_count_of_the_list_it_opens() {
         );
     }
     // The demo has something behind each kind of figure (or the test would prove nothing).
-    for id in ["cases", "high-risk", "tasks", "tips", "overdue"] {
+    for id in [
+        "cases",
+        "high-risk",
+        "tasks",
+        "tips",
+        "overdue",
+        "duplicates",
+    ] {
         assert!(seen.contains(id), "no dashboard showed {id}: {seen:?}");
     }
 }

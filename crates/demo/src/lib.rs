@@ -2233,6 +2233,23 @@ fn new_id() -> String {
 }
 
 /// Loads the demo into an empty database. `progress(done, total)` is called as cases are made.
+/// The same person as another agency might write them down: one inner letter of the family
+/// name dropped ("Persaud" → "Persud").
+fn respelled(p: &haven_domain::record::PersonData) -> haven_domain::record::PersonData {
+    let mut p = p.clone();
+    let letters: Vec<char> = p.second_name.chars().collect();
+    if letters.len() > 4 {
+        let drop = letters.len() - 3;
+        p.second_name = letters
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != drop)
+            .map(|(_, c)| c)
+            .collect();
+    }
+    p
+}
+
 pub async fn load(
     h: &Haven,
     cases_wanted: usize,
@@ -2289,11 +2306,25 @@ pub async fn load(
     let openers: Vec<&(UserId, Role, usize)> =
         user_ids.iter().filter(|(_, r, _)| is_opener(*r)).collect();
     let today = date_of(t0);
+    // Persons met so far (the first few hundred): a few come back, registered again.
+    let mut met: Vec<haven_domain::record::PersonData> = Vec::new();
     for i in 0..cases_wanted {
         let (opener, opener_role, agency) = **g.pick(&openers);
         // Spread opening dates over the last two years.
         let opened = t0 - (g.below(730 * 86400)) as i64;
         let mut d = demo_case(&mut g, agency, opened, t0);
+        // Every 30th case is a person registered before, their family name spelled otherwise
+        // (as a second agency would write it down): the duplicate review has pairs to show.
+        // Chosen without the generator, so the other cases stay what they were.
+        if i % 30 == 29 {
+            if let Some(p) = met.get(i / 3) {
+                d.record.person = respelled(p);
+                // Their age then was this case's, not the one the generator drew.
+                d.record.victim.age_when_trafficked = None;
+            }
+        } else if met.len() < 500 {
+            met.push(d.record.person.clone());
+        }
         d.record
             .normalise(today)
             .map_err(|e| haven_core::CoreError::internal(format!("demo record: {e:?}")))?;
@@ -2435,6 +2466,9 @@ pub async fn load(
         .await?;
     referrals(h, &user_ids, &agency_ids, t0).await?;
     protection(h, &user_ids, t0).await?;
+    // The duplicate review opens with what a first scan proposes, as a running deployment's
+    // background job would have.
+    h.scan_duplicates(None, &Origin::default()).await?;
     h.mark_demo_loaded().await?;
     Ok(DemoSummary {
         agencies: AGENCIES.len(),

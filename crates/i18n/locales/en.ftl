@@ -698,6 +698,10 @@ tip-reason-duplicate = Already reported
 tip-reason-referred_elsewhere = Referred to another service
 tip-reason-malicious = Malicious or false report
 tip-reason-other = Other (explain in the note)
+dashboard-duplicates = { $count ->
+    [one] One pair of records may be the same person: decide.
+   *[other] { $count } pairs of records may be the same person: decide.
+}
 dashboard-tips = { $count ->
     [one] One tip is waiting for triage.
    *[other] { $count } tips are waiting for triage.
@@ -869,7 +873,9 @@ consent-none = No consent recorded: nothing may be shared or referred without on
 consent-not-current = expired or not yet valid
 consent-record = Record a consent
 consent-state = State
-consent-withdraw = Withdrawn
+consent-withdraw = Withdraw
+consent-withdraw-confirm-title = Withdraw this consent?
+consent-withdraw-confirm = Referrals and data sharing that rely on this consent stop at once. A withdrawal cannot be undone; a new consent can be recorded later if the person agrees again.
 consent-withdraw-reason = Reason (optional)
 consent-withdrawn = withdrawn on
 error-consent-agency = Name the organisation this consent is for.
@@ -1243,6 +1249,11 @@ match-why = Why
 match-elsewhere = A possible existing record in agency { $agency }: ask the NRM coordinator.
 match-next = If one of these is the same person, open their case instead of registering them again. If none is, register the new person.
 match-register-anyway = None of these: register a new person
+match-evidence-strong-for = strongly for the same person
+match-evidence-for = for the same person
+match-evidence-little = weighs little
+match-evidence-against = against
+match-evidence-strong-against = strongly against
 match-field-first-name = first name
 match-field-last-name = family name
 match-field-birth = birth date

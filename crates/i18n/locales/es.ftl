@@ -698,6 +698,10 @@ tip-reason-duplicate = Ya reportado
 tip-reason-referred_elsewhere = Derivado a otro servicio
 tip-reason-malicious = Reporte malicioso o falso
 tip-reason-other = Otro (explíquelo en la nota)
+dashboard-duplicates = { $count ->
+    [one] Un par de registros puede ser la misma persona: decida.
+   *[other] { $count } pares de registros pueden ser la misma persona: decida.
+}
 dashboard-tips = { $count ->
     [one] Un reporte espera ser clasificado.
    *[other] { $count } reportes esperan ser clasificados.
@@ -869,7 +873,9 @@ consent-none = No hay consentimiento registrado: no se puede compartir ni deriva
 consent-not-current = vencido o aún no vigente
 consent-record = Registrar un consentimiento
 consent-state = Estado
-consent-withdraw = Retirado
+consent-withdraw = Retirar
+consent-withdraw-confirm-title = ¿Retirar este consentimiento?
+consent-withdraw-confirm = Las derivaciones y el intercambio de datos que dependen de este consentimiento se detienen de inmediato. Un retiro no se puede deshacer; más adelante se puede registrar un nuevo consentimiento si la persona vuelve a aceptar.
 consent-withdraw-reason = Motivo (opcional)
 consent-withdrawn = retirado el
 error-consent-agency = Indique la organización a la que se refiere este consentimiento.
@@ -1243,6 +1249,11 @@ match-why = Por qué
 match-elsewhere = Un posible registro existente en la organización { $agency }: consulte al coordinador del MNR.
 match-next = Si una de ellas es la misma persona, abra su caso en lugar de registrarla de nuevo. Si ninguna lo es, registre a la persona nueva.
 match-register-anyway = Ninguna de estas: registrar a una persona nueva
+match-evidence-strong-for = a favor de que sea la misma persona, con fuerza
+match-evidence-for = a favor de que sea la misma persona
+match-evidence-little = pesa poco
+match-evidence-against = en contra
+match-evidence-strong-against = muy en contra
 match-field-first-name = nombre
 match-field-last-name = apellido
 match-field-birth = fecha de nacimiento

@@ -698,6 +698,10 @@ tip-reason-duplicate = Déjà signalé
 tip-reason-referred_elsewhere = Orienté vers un autre service
 tip-reason-malicious = Signalement malveillant ou faux
 tip-reason-other = Autre (expliquez dans la note)
+dashboard-duplicates = { $count ->
+    [one] Une paire de fiches concerne peut-être la même personne : à trancher.
+   *[other] { $count } paires de fiches concernent peut-être la même personne : à trancher.
+}
 dashboard-tips = { $count ->
     [one] Un signalement attend d'être trié.
    *[other] { $count } signalements attendent d'être triés.
@@ -869,7 +873,9 @@ consent-none = Aucun consentement enregistré : rien ne peut être partagé ni o
 consent-not-current = expiré ou pas encore valable
 consent-record = Enregistrer un consentement
 consent-state = État
-consent-withdraw = Retiré
+consent-withdraw = Retirer
+consent-withdraw-confirm-title = Retirer ce consentement ?
+consent-withdraw-confirm = Les orientations et les partages de données qui reposent sur ce consentement cessent aussitôt. Un retrait est définitif ; un nouveau consentement pourra être enregistré si la personne donne à nouveau son accord.
 consent-withdraw-reason = Motif (facultatif)
 consent-withdrawn = retiré le
 error-consent-agency = Indiquez l'organisme visé par ce consentement.
@@ -1243,6 +1249,11 @@ match-why = Pourquoi
 match-elsewhere = Un dossier existant possible dans l'organisme { $agency } : demandez au coordinateur du MNO.
 match-next = Si l'une de ces personnes est la même, ouvrez son cas au lieu de l'enregistrer à nouveau. Sinon, enregistrez la nouvelle personne.
 match-register-anyway = Aucune de celles-ci : enregistrer une nouvelle personne
+match-evidence-strong-for = fortement en faveur de la même personne
+match-evidence-for = en faveur de la même personne
+match-evidence-little = pèse peu
+match-evidence-against = en défaveur
+match-evidence-strong-against = fortement en défaveur
 match-field-first-name = prénom
 match-field-last-name = nom de famille
 match-field-birth = date de naissance

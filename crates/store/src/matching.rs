@@ -144,9 +144,15 @@ pub async fn pairs(conn: &mut Conn, status: &str, limit: i64) -> Result<Vec<Pair
 
 pub async fn count_open(conn: &mut Conn) -> Result<i64> {
     Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM match_pairs WHERE status = 'open'")
-            .fetch_one(&mut *conn)
-            .await?,
+        // As the queue lists them: not pairs one of whose persons was merged away since.
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM match_pairs m \
+             JOIN persons a ON a.id = m.person_a AND a.merged_into IS NULL \
+             JOIN persons b ON b.id = m.person_b AND b.merged_into IS NULL \
+             WHERE m.status = 'open'",
+        )
+        .fetch_one(&mut *conn)
+        .await?,
     )
 }
 

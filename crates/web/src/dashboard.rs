@@ -74,6 +74,18 @@ pub(crate) async fn dashboard(
         "notice",
         false,
     );
+    // Pairs of records the duplicate scan proposes as one person (the coordinator decides).
+    if let Some(cap) = p.duplicate_review() {
+        let n = h.open_duplicates(cap).await?;
+        figure(
+            "duplicates",
+            "/duplicates",
+            "dashboard-duplicates",
+            n,
+            "notice",
+            false,
+        );
+    }
     // Referrals past their answer deadline: the agency's own (sent or received), all of them
     // for the coordinator. A count only.
     if l.can_referrals {

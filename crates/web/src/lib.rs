@@ -514,6 +514,11 @@ mod i18n_keys {
                 .iter()
                 .map(|a| format!("action-{}", a.as_str().replace(['.', '_'], "-"))),
         );
+        dynamic.extend(
+            haven_audit::ActionGroup::ALL
+                .iter()
+                .map(|g| format!("audit-group-{}", g.as_str())),
+        );
         // Every field a form or an error may name.
         for (_, specs) in crate::cases::forms::SECTIONS {
             for spec in *specs {

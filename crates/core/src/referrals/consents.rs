@@ -156,6 +156,31 @@ impl Haven {
         Ok(id)
     }
 
+    /// Whether `p` may withdraw consent `id` of `case` now, for the page that asks "are you
+    /// sure?": the withdrawal's own gate (refusals audited) and an unwithdrawn consent of this
+    /// case, nothing written.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
+    pub async fn check_consent_withdrawal(
+        &self,
+        p: &Principal,
+        case: CaseId,
+        id: &str,
+        origin: &Origin,
+    ) -> Result<()> {
+        let tx = self.db.begin().await?;
+        let mut tx = self.gate_write(tx, p, case, origin).await?;
+        let open = store::of_case(&mut tx, case)
+            .await?
+            .iter()
+            .any(|c| c.id == id && c.withdrawn_on.is_none());
+        tx.rollback().await?;
+        if open {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound)
+        }
+    }
+
     /// Records that a consent was withdrawn (today). Audited with the change.
     #[tracing::instrument(skip_all, fields(user = %p.user_id, case = %case))]
     pub async fn withdraw_consent(

@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::ctx::Authed;
 use crate::layout::{Layout, role_key};
 
+use crate::kit::confirm::ConfirmPage;
 use crate::kit::page::{PageError, allowed, form_status, render, render_with};
 
 // ---- administration ----
@@ -58,21 +59,6 @@ pub(crate) struct UserForm {
     /// "1" once the administrator has confirmed on the confirmation page.
     #[serde(default)]
     confirm: String,
-}
-
-/// "Are you sure?" for an administrator's action that changes who may see what: the same form
-/// posted again with `confirm=1`.
-#[derive(Template)]
-#[template(path = "confirm.html")]
-struct ConfirmPage<'a> {
-    l: &'a Layout<'a>,
-    title: String,
-    message: String,
-    /// Said when the account will see personal data: who will be told.
-    announce: Option<String>,
-    action: String,
-    fields: Vec<(&'static str, String)>,
-    back: &'static str,
 }
 
 async fn users_view(
@@ -248,7 +234,7 @@ pub(crate) async fn users_create(
                 ("agency_id", f.agency_id.clone()),
                 ("email", f.email.clone()),
             ],
-            back: "/admin/users",
+            back: "/admin/users".into(),
         }));
     }
     let new = NewUser {
@@ -348,7 +334,7 @@ pub(crate) async fn users_action(
             announce,
             action: format!("/admin/users/{id}/{action}"),
             fields: vec![("role", f.role.clone())],
-            back: "/admin/users",
+            back: "/admin/users".into(),
         }));
     }
     let result = match action.as_str() {

@@ -972,6 +972,8 @@ pub(crate) async fn case_consent(
 #[serde(default)]
 pub(crate) struct WithdrawForm {
     reason: String,
+    /// "1" once the user has said yes on the confirmation page.
+    confirm: String,
 }
 
 pub(crate) async fn case_consent_withdraw(
@@ -980,6 +982,23 @@ pub(crate) async fn case_consent_withdraw(
     PageCase(id, cid): PageCase,
     HtmlForm(f): HtmlForm<WithdrawForm>,
 ) -> Result<Response, PageError> {
+    // A withdrawal cannot be undone (a new consent can be recorded): asked once more.
+    if f.confirm != "1" {
+        state
+            .haven()
+            .check_consent_withdrawal(&s.principal, id, &cid, &info.origin)
+            .await?;
+        let l = Layout::new(&state, &info);
+        return Ok(render(&crate::kit::confirm::ConfirmPage {
+            l: &l,
+            title: l.t("consent-withdraw-confirm-title"),
+            message: l.t("consent-withdraw-confirm"),
+            announce: None,
+            action: format!("/cases/{id}/consents/{cid}/withdraw"),
+            fields: vec![("reason", f.reason.clone())],
+            back: format!("/cases/{id}#consents"),
+        }));
+    }
     let r = state
         .haven()
         .withdraw_consent(&s.principal, id, &cid, &f.reason, &info.origin)

@@ -16,21 +16,34 @@ use crate::extract::HtmlForm;
 use crate::kit::page::{PageError, allowed, render};
 use crate::layout::Layout;
 
-/// "first name: exact · birth date: same day" (translated), the strongest reasons first.
+/// How much one agreement or difference counts, in words: the model's weights (log-odds, in
+/// bits) mean nothing to a coordinator. Eight bits are odds of 256 to 1.
+fn evidence_key(weight: f64) -> &'static str {
+    match weight {
+        w if w >= 4.0 => "match-evidence-strong-for",
+        w if w >= 0.5 => "match-evidence-for",
+        w if w > -0.5 => "match-evidence-little",
+        w if w > -4.0 => "match-evidence-against",
+        _ => "match-evidence-strong-against",
+    }
+}
+
+/// "first name: exact (strongly for) · birth date: same day (for)" (translated), the strongest
+/// reasons first.
 pub(crate) fn reasons_text(l: &Layout<'_>, r: &[Reason]) -> String {
     let mut r: Vec<&Reason> = r.iter().collect();
     r.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
     r.iter()
         .map(|x| {
             format!(
-                "{}: {} ({:+.1})",
+                "{}: {} ({})",
                 l.t(&format!("match-field-{}", x.field.replace('_', "-"))),
                 l.t(&format!(
                     "match-level-{}-{}",
                     x.field.replace('_', "-"),
                     x.level.unwrap_or(0)
                 )),
-                x.weight
+                l.t(evidence_key(x.weight))
             )
         })
         .collect::<Vec<_>>()
