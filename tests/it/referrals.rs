@@ -476,20 +476,56 @@ async fn a_referral_through_the_pages_from_case_worker_to_provider_and_back() {
     let page = location(&res);
     let id = page.trim_start_matches("/referrals/").to_string();
 
-    // The provider's inbox, then the referral: nothing of the case before accepting.
+    let number: String = sqlx::query_scalar("SELECT case_number FROM cases WHERE id = $1")
+        .bind(case.to_string())
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    // The sender's list and page: the case by its number and the person's initials (the
+    // case worker reads the case), and which sections went out.
+    let sent = cw.get("/referrals").await.text().await.unwrap();
+    assert!(sent.contains(&format!("{number}</a> · P.")), "{sent}");
+    let html = cw.get(&page).await.text().await.unwrap();
+    assert!(
+        html.contains("id=\"sections-sent\">Name, age, sex</dd>"),
+        "{html}"
+    );
+
+    // The provider's inbox, then the referral: the case number, nothing of the person before
+    // accepting.
     let provider = app.login("provider").await;
     let inbox = provider.get("/referrals").await.text().await.unwrap();
     assert!(inbox.contains(&format!("/referrals/{id}")));
+    assert!(inbox.contains(&number), "the case by its number");
+    assert!(
+        !inbox.contains(&format!("{number}</a> · P.")),
+        "no initials before accepting"
+    );
     let html = provider.get(&page).await.text().await.unwrap();
-    assert!(!html.contains("Paginita"));
+    assert!(!html.contains("Paginita") && !html.contains(" · P."));
+    assert!(!html.contains("sections-sent"), "the sender's view only");
     let res = provider.post_form(&format!("{page}/accept"), &[]).await;
     assert_eq!(res.status(), 303);
-    let html = provider.get(&page).await.text().await.unwrap();
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(to, format!("{page}?done=accept"));
+    let html = provider.get(&to).await.text().await.unwrap();
+    assert!(html.contains("Referral accepted."), "the move is confirmed");
     assert!(
         html.contains("Paginita") && !html.contains("611 0000"),
         "shared sections only"
     );
+    let inbox = provider.get("/referrals").await.text().await.unwrap();
+    assert!(
+        inbox.contains(&format!("{number}</a> · P.")),
+        "identity shared: initials"
+    );
     assert_eq!(provider.get(&format!("/cases/{case}")).await.status(), 404);
+    // Completing without an outcome: the error names the field as the form does.
+    let res = provider
+        .post_form(&format!("{page}/complete"), &[("note", " ")])
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("Outcome: "));
     let res = provider
         .post_form(&format!("{page}/complete"), &[("note", "Kits handed over")])
         .await;

@@ -515,6 +515,13 @@ mod i18n_keys {
                 .map(|a| format!("action-{}", a.as_str().replace(['.', '_'], "-"))),
         );
         dynamic.extend(
+            [
+                "send", "accept", "decline", "start", "complete", "revoke", "redirect",
+            ]
+            .iter()
+            .map(|m| format!("referral-done-{m}")),
+        );
+        dynamic.extend(
             haven_audit::ActionGroup::ALL
                 .iter()
                 .map(|g| format!("audit-group-{}", g.as_str())),
@@ -621,7 +628,9 @@ mod i18n_keys {
                     "referral_sections",
                     "referral_reason",
                     "referral_justification",
-                    "referral_answer",
+                    "referral_outcome",
+                    "referral_decline_reason",
+                    "referral_revoke_reason",
                     "consent",
                     "status",
                 ],

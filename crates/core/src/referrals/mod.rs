@@ -54,6 +54,11 @@ pub struct SharedCase {
 pub struct ReferralView {
     pub id: String,
     pub case_id: CaseId,
+    /// The case's number (what sender and recipient call it by; on the printed referral too).
+    pub case_number: String,
+    /// The person's initials ("M. R."), where the viewer may see the person's name: the
+    /// sender's side that may read the case, or the recipient once the identity is shared.
+    pub initials: Option<String>,
     pub from_agency: String,
     pub to_agency: String,
     pub to_agency_id: AgencyId,
@@ -345,13 +350,19 @@ impl Haven {
             Decision::Revoke { reason } => Some(reason.trim()),
             _ => None,
         };
+        // The field named as the form names it: the outcome, or the reason for the move.
+        let field = match &d {
+            Decision::Complete { .. } => "referral_outcome",
+            Decision::Decline { .. } => "referral_decline_reason",
+            _ => "referral_revoke_reason",
+        };
         if matches!(d, Decision::Decline { .. } | Decision::Complete { .. })
             && note.is_none_or(str::is_empty)
         {
-            return Err(CoreError::invalid("referral_answer", "error-required"));
+            return Err(CoreError::invalid(field, "error-required"));
         }
         if let Some(Err(t)) = note.map(|n| text::check(n, TEXT_MAX, Lines::Many)) {
-            return Err(CoreError::invalid("referral_answer", t.key()));
+            return Err(CoreError::invalid(field, t.key()));
         }
         if m == Move::Send {
             let case = r.case_id.ok_or(CoreError::NotFound)?;
@@ -721,6 +732,8 @@ impl Haven {
         Ok(ReferralView {
             id: r.id.clone(),
             case_id: r.case_id.ok_or(CoreError::NotFound)?,
+            case_number: String::new(),
+            initials: None,
             from_agency: name(r.from_agency_id),
             to_agency: name(r.to_agency_id),
             to_agency_id: r.to_agency_id.ok_or(CoreError::NotFound)?,
@@ -756,15 +769,22 @@ impl Haven {
             let mut conn = self.db.pool().acquire().await?;
             store::of_agency(&mut conn, p.agency_id, incoming).await?
         };
-        let views = rows
+        let mut views = rows
             .iter()
             .map(|r| self.referral_view(r, &names, now))
             .collect::<Result<Vec<_>>>()?;
+        self.name_referrals(p, &mut views, true).await?;
         self.record_read(
             &actor(p, origin),
             Event::new(Action::ReferralsListed).details(serde_json::json!({
                 "incoming": incoming,
                 "referral_ids": views.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(),
+                // The cases whose person's initials were shown.
+                "initials_of": views
+                    .iter()
+                    .filter(|v| v.initials.is_some())
+                    .map(|v| v.case_id.to_string())
+                    .collect::<Vec<_>>(),
             })),
         )
         .await?;
@@ -780,9 +800,11 @@ impl Haven {
             return Err(CoreError::Forbidden);
         }
         let names = self.agency_map().await?;
-        let mut conn = self.db.pool().acquire().await?;
-        store::overdue(&mut conn, now)
-            .await?
+        let rows = {
+            let mut conn = self.db.pool().acquire().await?;
+            store::overdue(&mut conn, now).await?
+        };
+        let mut views = rows
             .iter()
             .filter(|r| {
                 p.sees_all_overdue_referrals()
@@ -790,7 +812,10 @@ impl Haven {
                     || r.to_agency_id == Some(p.agency_id)
             })
             .map(|r| self.referral_view(r, &names, now))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        // Case numbers only: this list is not audited, so it shows nothing of a person.
+        self.name_referrals(p, &mut views, false).await?;
+        Ok(views)
     }
 
     /// One referral. The sender's side (anyone who may read the case) sees it with the case;
@@ -812,6 +837,8 @@ impl Haven {
                 .ok_or(CoreError::NotFound)?
         };
         let mut view = self.referral_view(&r, &names, now)?;
+        self.name_referrals(p, std::slice::from_mut(&mut view), true)
+            .await?;
         let recipient = r.to_agency_id == Some(p.agency_id)
             && p.referral_handling().is_some()
             && view.status != Status::Draft;
@@ -842,6 +869,53 @@ impl Haven {
         let mut conn = self.db.pool().acquire().await?;
         haven_store::notifications::mark_subject_read(&mut conn, p.user_id, &view.id, now).await?;
         Ok(view)
+    }
+
+    /// Sets each referral's case number, and the person's initials where `p` may see the
+    /// person's name (see [`ReferralView::initials`]).
+    /// Without `initials`, numbers only (for a list that is not audited).
+    async fn name_referrals(
+        &self,
+        p: &Principal,
+        views: &mut [ReferralView],
+        initials_too: bool,
+    ) -> Result<()> {
+        let mut tx = self.db.begin_snapshot().await?;
+        let mut seen: std::collections::HashMap<CaseId, (String, Option<String>, bool)> =
+            std::collections::HashMap::new();
+        for v in views.iter_mut() {
+            if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(v.case_id) {
+                let Some(c) = haven_store::cases::get_case(&mut tx, v.case_id).await? else {
+                    continue;
+                };
+                let reads = haven_store::cases::access_facts(&mut tx, v.case_id)
+                    .await?
+                    .is_some_and(|f| p.read_case(v.case_id, &f).is_some());
+                let person = if initials_too {
+                    haven_store::cases::get_person(&mut tx, c.person_id).await?
+                } else {
+                    None
+                };
+                let initials = match person {
+                    Some(row) => Some(initials(&self.person_data(&row, Vec::new())?)),
+                    None => None,
+                };
+                slot.insert((c.case_number, initials.flatten(), reads));
+            }
+            let Some((number, initials, reads)) = seen.get(&v.case_id) else {
+                continue;
+            };
+            v.case_number = number.clone();
+            let shared_identity = v.to_agency_id == p.agency_id
+                && p.referral_handling().is_some()
+                && v.status.recipient_sees_case()
+                && v.sections.iter().any(|s| s == "identity");
+            if *reads || shared_identity {
+                v.initials = initials.clone();
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The shared sections of the referral's case, read without the case's need-to-know (the
@@ -1097,4 +1171,14 @@ impl Haven {
         .await?;
         Ok(bytes)
     }
+}
+
+/// "M. R." from a person's given and family names (none if both are empty).
+fn initials(p: &haven_domain::record::PersonData) -> Option<String> {
+    let parts: Vec<String> = [&p.first_name, &p.second_name]
+        .iter()
+        .filter_map(|n| n.trim().chars().next())
+        .map(|c| format!("{}.", c.to_uppercase()))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }

@@ -190,6 +190,23 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// A language's name in the reader's language, from its ISO 639 code (the code itself if
+    /// unknown): "Spanish", never "spa".
+    pub(crate) fn language(&self, code: &str) -> String {
+        haven_domain::reference::language(code)
+            .map(|x| x.name(self.lang_code()).to_string())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// Several languages' names, comma-separated.
+    pub(crate) fn languages_of(&self, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|c| self.language(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// An audit event's outcome (`ok`, `denied`, …) in words, or the code.
     pub(crate) fn outcome(&self, code: &str) -> String {
         self.t_or_code("audit-outcome-", code)

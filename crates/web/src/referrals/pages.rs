@@ -280,7 +280,13 @@ pub(crate) async fn view(
     Query(d): Query<Done>,
 ) -> Result<Response, PageError> {
     let mut l = Layout::new(&state, &info);
-    if !d.done.is_empty() {
+    // What the last move did, said in its words ("Referral accepted"); "1" from a save.
+    const MOVES: [&str; 7] = [
+        "send", "accept", "decline", "start", "complete", "revoke", "redirect",
+    ];
+    if let Some(m) = MOVES.iter().find(|m| **m == d.done) {
+        l = l.with_notice(&format!("referral-done-{m}"));
+    } else if !d.done.is_empty() {
         l = l.with_notice("referral-saved");
     }
     view_page(&state, &l, &s, &info, &id, vec![]).await
@@ -308,7 +314,9 @@ pub(crate) async fn decide(
             .redirect_referral(&s.principal, &id, &f.to_agency_id, &f.to_user, &info.origin)
             .await
         {
-            Ok(new_id) => Ok(Redirect::to(&format!("/referrals/{new_id}?done=1")).into_response()),
+            Ok(new_id) => {
+                Ok(Redirect::to(&format!("/referrals/{new_id}?done=redirect")).into_response())
+            }
             Err(e) => {
                 let errors = field_messages(&l, &refusal(e)?);
                 view_page(&state, &l, &s, &info, &id, errors).await
@@ -329,7 +337,7 @@ pub(crate) async fn decide(
         .decide_referral(&s.principal, &id, d, &info.origin)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?done=1")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?done={action}")).into_response()),
         Err(e) => {
             let errors = field_messages(&l, &refusal(e)?);
             view_page(&state, &l, &s, &info, &id, errors).await
