@@ -452,11 +452,11 @@ async fn a_referral_through_the_pages_from_case_worker_to_provider_and_back() {
         .post_form(&format!("/cases/{case}/referrals"), &fields)
         .await;
     assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("No consent of the person"));
     assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("No consent of the person")
+        html.contains(&format!("<a href=\"/cases/{case}#consents\">")),
+        "the refusal leads to the consent form"
     );
     let res = cw
         .post_form(

@@ -997,6 +997,7 @@ referral-done-revoke = Referral revoked. The recipient no longer sees the case.
 referral-done-redirect = Referral redirected to the other agency.
 referral-case = Case
 referral-sections-sent = Sections shared
+referral-record-consent = Record the person's consent on the case page, then send the referral again.
 referral-saved = Referral saved.
 referral-answer = Answer
 referral-shared = What the referring agency shared

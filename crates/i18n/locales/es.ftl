@@ -997,6 +997,7 @@ referral-done-revoke = Derivación revocada. El destinatario ya no ve el caso.
 referral-done-redirect = Derivación redirigida a la otra organización.
 referral-case = Caso
 referral-sections-sent = Partes compartidas
+referral-record-consent = Registre el consentimiento de la persona en la página del caso y vuelva a enviar la derivación.
 referral-saved = Derivación guardada.
 referral-answer = Respuesta
 referral-shared = Lo que compartió el organismo remitente

@@ -997,6 +997,7 @@ referral-done-revoke = Orientation annulée. Le destinataire ne voit plus le cas
 referral-done-redirect = Orientation redirigée vers l'autre organisme.
 referral-case = Cas
 referral-sections-sent = Parties partagées
+referral-record-consent = Enregistrez le consentement de la personne sur la page du cas, puis renvoyez l'orientation.
 referral-saved = Orientation enregistrée.
 referral-answer = Réponse
 referral-shared = Ce que l'organisme orienteur a partagé

@@ -30,6 +30,8 @@ struct FormPage<'a> {
     urgencies: Vec<(&'static str, String)>,
     sections: Vec<(&'static str, String)>,
     is_coordinator: bool,
+    /// Refused for want of a valid consent: the way to record one is offered.
+    consent_needed: bool,
     /// What was entered (kept when the form comes back with errors).
     f: ReferralForm,
 }
@@ -90,6 +92,18 @@ async fn form_page(
     errors: Vec<String>,
     f: ReferralForm,
 ) -> Result<Response, PageError> {
+    form_page_with(state, l, s, case, errors, f, false).await
+}
+
+async fn form_page_with(
+    state: &AppState,
+    l: &Layout<'_>,
+    s: &haven_core::auth::SessionInfo,
+    case: String,
+    errors: Vec<String>,
+    f: ReferralForm,
+    consent_needed: bool,
+) -> Result<Response, PageError> {
     let (agencies, contacts) = destinations(state, &s.principal).await?;
     let page = FormPage {
         l,
@@ -110,6 +124,7 @@ async fn form_page(
             .map(|x| (*x, l.t(&format!("referral-section-{x}"))))
             .collect(),
         is_coordinator: s.principal.emergency_referral().is_some(),
+        consent_needed,
         f,
     };
     Ok(render_with(form_status(&page.errors), &page))
@@ -165,8 +180,11 @@ pub(crate) async fn create(
     {
         Ok(rid) => Ok(Redirect::to(&format!("/referrals/{rid}")).into_response()),
         Err(e) => {
-            let errors = field_messages(&l, &refusal(e)?);
-            form_page(&state, &l, &s, id, errors, f).await
+            let e = refusal(e)?;
+            let consent_needed = matches!(&e, CoreError::Invalid(errs)
+                if errs.iter().any(|x| x.key.starts_with("error-consent-")));
+            let errors = field_messages(&l, &e);
+            form_page_with(&state, &l, &s, id, errors, f, consent_needed).await
         }
     }
 }
