@@ -39,6 +39,8 @@ pub(crate) const KNOWN_ENV: &[&str] = &[
     "HAVEN_REFLECTION_DAYS",
     "HAVEN_PLAN_APPROVAL",
     "HAVEN_RETENTION_YEARS",
+    "HAVEN_EMERGENCY_NUMBER",
+    "HAVEN_HOTLINE_NUMBER",
     // Used by the test suite only.
     "HAVEN_TEST_BACKEND",
     "HAVEN_TEST_POSTGRES_URL",
@@ -77,6 +79,8 @@ pub(crate) struct FileConfig {
     pub reflection_days: Option<i64>,
     pub plan_approval: Option<bool>,
     pub retention_years: Option<i64>,
+    pub emergency_number: Option<String>,
+    pub hotline_number: Option<String>,
 }
 
 /// Values given on the command line (highest precedence).
@@ -509,6 +513,24 @@ pub(crate) fn load(
         }
         policy.retention_years = Some(v);
     }
+    // The numbers the public report page gives: the country's emergency number unless set.
+    policy.emergency_number = haven_core::default_emergency_number(&policy.country_code).into();
+    for (var, from_file, slot) in [
+        (
+            "HAVEN_EMERGENCY_NUMBER",
+            file.emergency_number.clone(),
+            &mut policy.emergency_number,
+        ),
+        (
+            "HAVEN_HOTLINE_NUMBER",
+            file.hotline_number.clone(),
+            &mut policy.hotline_number,
+        ),
+    ] {
+        if let Some(v) = env(var).or(from_file) {
+            *slot = phone_number(var, &v)?;
+        }
+    }
     listen.parse::<std::net::SocketAddr>().map_err(|_| {
         ConfigError::Invalid(format!(
             "listen address {listen:?} is not HOST:PORT (e.g. 127.0.0.1:8080)"
@@ -696,6 +718,39 @@ mod tests {
     }
 
     #[test]
+    fn public_numbers() {
+        let c = load_with(Flags::default(), &[]).unwrap();
+        assert_eq!(c.policy.emergency_number, "911", "Guyana's police");
+        assert_eq!(c.policy.hotline_number, "", "no hotline unless set");
+        let c = load_with(Flags::default(), &[("HAVEN_COUNTRY_CODE", "FR")]).unwrap();
+        assert_eq!(
+            c.policy.emergency_number, "",
+            "unknown elsewhere: said in words"
+        );
+        let c = load_with(
+            Flags::default(),
+            &[
+                ("HAVEN_HOTLINE_NUMBER", " +592 (227) 0000 "),
+                ("HAVEN_EMERGENCY_NUMBER", "999"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.policy.hotline_number, "+592 (227) 0000");
+        assert_eq!(c.policy.emergency_number, "999");
+        for bad in [
+            "call us",
+            "12",
+            "<script>911",
+            "1234567890123456789012345678901",
+        ] {
+            assert!(
+                load_with(Flags::default(), &[("HAVEN_HOTLINE_NUMBER", bad)]).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn secrets_from_files_and_masking() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("db");
@@ -711,5 +766,24 @@ mod tests {
             "postgres://haven:***@db.example/haven"
         );
         assert!(!format!("{c:?}").contains("s3cret"));
+    }
+}
+
+/// A telephone number as people dial it: digits, spaces, "+", "-", "(", ")" and ".", at most
+/// 30 characters, at least 3 digits (an empty value clears it).
+fn phone_number(var: &str, v: &str) -> Result<String, ConfigError> {
+    let v = v.trim();
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let ok = v.is_empty()
+        || (v.chars().count() <= 30
+            && digits >= 3
+            && v.chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c)));
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(ConfigError::Invalid(format!(
+            "{var} must be a telephone number (digits, spaces, + - ( ) .), not {v:?}"
+        )))
     }
 }

@@ -381,3 +381,49 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
         .await;
     assert_eq!(res.status(), 404, "not the case worker's tip");
 }
+
+#[tokio::test]
+async fn the_public_pages_give_the_numbers_to_call_and_not_the_staff_footer() {
+    let policy = haven_core::Policy {
+        hotline_number: "+592 227 0000".into(),
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(policy, 0).await;
+    let anon = app.client();
+    let get = |path: &'static str| {
+        let anon = anon.clone();
+        let url = app.url(path);
+        async move { anon.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let report = get("/report").await;
+    assert!(
+        report.contains("<a href=\"tel:911\""),
+        "the emergency number, dialable"
+    );
+    assert!(
+        report.contains("<a href=\"tel:+5922270000\""),
+        "the hotline"
+    );
+    assert!(report.contains("+592 227 0000"));
+    let staff_footer = "Confidential: this system holds personal data";
+    assert!(
+        !report.contains(staff_footer),
+        "no staff footer for the public"
+    );
+    assert!(!get("/verify").await.contains(staff_footer));
+    let s = app.login("caseworker").await;
+    let dash = s.get("/dashboard").await.text().await.unwrap();
+    assert!(dash.contains(staff_footer), "staff pages keep it");
+    // Without a hotline, none is shown; the emergency line stays.
+    let app = TestApp::spawn_with(Default::default(), 0).await;
+    let report = app
+        .client()
+        .get(app.url("/report"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(report.contains("tel:911") && !report.contains("hotline:"));
+}

@@ -91,6 +91,11 @@ pub struct Policy {
     pub plan_approval: bool,
     /// Closed cases are anonymised this many years after closure (`None`: kept).
     pub retention_years: Option<i64>,
+    /// The number the public report page tells people in danger to call first (empty: it
+    /// says "the police emergency number").
+    pub emergency_number: String,
+    /// The national trafficking hotline, shown on the public report page (empty: not shown).
+    pub hotline_number: String,
 }
 
 impl Default for Policy {
@@ -119,7 +124,18 @@ impl Default for Policy {
             reflection_days: haven_domain::protection::default_reflection_days("GY"),
             plan_approval: false,
             retention_years: None,
+            emergency_number: default_emergency_number("GY").into(),
+            hotline_number: String::new(),
         }
+    }
+}
+
+/// A country's police emergency number, where Haven knows it (the deployment may set its own).
+pub fn default_emergency_number(country: &str) -> &'static str {
+    match country {
+        // Guyana Police Force.
+        "GY" => "911",
+        _ => "",
     }
 }
 

@@ -51,6 +51,8 @@ pub(crate) struct Layout<'a> {
     pub flash: Option<String>,
     /// Where the language switch comes back to.
     pub page: String,
+    /// A page for the public (`/report`, `/verify`): no staff footer.
+    pub public: bool,
 }
 
 pub(crate) fn role_key(role: Role) -> String {
@@ -85,7 +87,14 @@ impl<'a> Layout<'a> {
             unread: info.unread,
             flash: None,
             page: info.page.clone(),
+            public: false,
         }
+    }
+
+    /// For a page the public reads: without what is said to staff.
+    pub(crate) fn for_public(mut self) -> Self {
+        self.public = true;
+        self
     }
 
     pub(crate) fn with_flash(mut self, msg: String) -> Self {

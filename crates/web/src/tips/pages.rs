@@ -84,6 +84,8 @@ impl TipForm {
 struct FormPage<'a> {
     l: &'a Layout<'a>,
     hotline: bool,
+    /// The numbers to call (public form): emergency, then the trafficking hotline.
+    numbers: (String, String),
     errors: Vec<String>,
     values: BTreeMap<&'static str, String>,
     regions: Vec<(String, String, bool)>,
@@ -95,10 +97,18 @@ impl FormPage<'_> {
     fn v(&self, name: &str) -> String {
         self.values.get(name).cloned().unwrap_or_default()
     }
+
+    /// A number as a `tel:` link dials it: its digits, and a leading "+".
+    fn tel(&self, number: &str) -> String {
+        let plus = number.trim_start().starts_with('+');
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        if plus { format!("+{digits}") } else { digits }
+    }
 }
 
 fn form_page(
     l: &Layout<'_>,
+    numbers: (String, String),
     hotline: bool,
     f: &TipForm,
     errors: Vec<String>,
@@ -107,6 +117,7 @@ fn form_page(
     let page = FormPage {
         l,
         hotline,
+        numbers,
         errors,
         values: f.values(),
         regions: region_options(l, f.region.trim()),
@@ -122,6 +133,12 @@ fn form_page(
     render_with(status, &page)
 }
 
+/// The deployment's emergency and hotline numbers, for the public form.
+fn numbers(state: &AppState) -> (String, String) {
+    let p = &state.haven().policy;
+    (p.emergency_number.clone(), p.hotline_number.clone())
+}
+
 fn field_errors(l: &Layout<'_>, e: &CoreError) -> Vec<String> {
     crate::kit::page::field_messages_in(l, e, "tip-field")
 }
@@ -134,8 +151,15 @@ struct Received<'a> {
 }
 
 pub(crate) async fn public_form(State(state): State<AppState>, Ctx(info): Ctx) -> Response {
-    let l = Layout::new(&state, &info);
-    form_page(&l, false, &TipForm::default(), vec![], StatusCode::OK)
+    let l = Layout::new(&state, &info).for_public();
+    form_page(
+        &l,
+        numbers(&state),
+        false,
+        &TipForm::default(),
+        vec![],
+        StatusCode::OK,
+    )
 }
 
 pub(crate) async fn public_submit(
@@ -143,7 +167,7 @@ pub(crate) async fn public_submit(
     Ctx(info): Ctx,
     HtmlForm(f): HtmlForm<TipForm>,
 ) -> Result<Response, PageError> {
-    let l = Layout::new(&state, &info);
+    let l = Layout::new(&state, &info).for_public();
     if !f.website.is_empty() {
         // A bot: it gets what a person would see, and nothing is stored.
         tracing::info!("tip honeypot filled; discarded");
@@ -157,6 +181,7 @@ pub(crate) async fn public_submit(
         Err(key) => {
             return Ok(form_page(
                 &l,
+                numbers(&state),
                 false,
                 &f,
                 vec![l.t(key)],
@@ -172,7 +197,14 @@ pub(crate) async fn public_submit(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            Ok(form_page(&l, false, &f, field_errors(&l, &e), status))
+            Ok(form_page(
+                &l,
+                numbers(&state),
+                false,
+                &f,
+                field_errors(&l, &e),
+                status,
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -185,7 +217,14 @@ pub(crate) async fn hotline_form(
     let l = Layout::new(&state, &info);
     allowed(s.principal.tip_work())?;
     let f = TipForm::default();
-    Ok(form_page(&l, true, &f, vec![], StatusCode::OK))
+    Ok(form_page(
+        &l,
+        numbers(&state),
+        true,
+        &f,
+        vec![],
+        StatusCode::OK,
+    ))
 }
 
 pub(crate) async fn hotline_submit(
@@ -200,6 +239,7 @@ pub(crate) async fn hotline_submit(
         Err(key) => {
             return Ok(form_page(
                 &l,
+                numbers(&state),
                 true,
                 &f,
                 vec![l.t(key)],
@@ -215,6 +255,7 @@ pub(crate) async fn hotline_submit(
         Ok((id, _)) => Ok(Redirect::to(&format!("/tips/{id}")).into_response()),
         Err(e @ CoreError::Invalid(_)) => Ok(form_page(
             &l,
+            numbers(&state),
             true,
             &f,
             field_errors(&l, &e),

@@ -562,7 +562,7 @@ async fn verify_page(
     info: &ReqInfo,
     code: String,
 ) -> Result<Response, PageError> {
-    let l = Layout::new(state, info);
+    let l = Layout::new(state, info).for_public();
     let result = if code.trim().is_empty() {
         None
     } else {
