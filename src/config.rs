@@ -573,6 +573,25 @@ impl Config {
     }
 }
 
+/// A telephone number as people dial it: digits, spaces, "+", "-", "(", ")" and ".", at most
+/// 30 characters, at least 3 digits (an empty value clears it).
+fn phone_number(var: &str, v: &str) -> Result<String, ConfigError> {
+    let v = v.trim();
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let ok = v.is_empty()
+        || (v.chars().count() <= 30
+            && digits >= 3
+            && v.chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c)));
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(ConfigError::Invalid(format!(
+            "{var} must be a telephone number (digits, spaces, + - ( ) .), not {v:?}"
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -766,24 +785,5 @@ mod tests {
             "postgres://haven:***@db.example/haven"
         );
         assert!(!format!("{c:?}").contains("s3cret"));
-    }
-}
-
-/// A telephone number as people dial it: digits, spaces, "+", "-", "(", ")" and ".", at most
-/// 30 characters, at least 3 digits (an empty value clears it).
-fn phone_number(var: &str, v: &str) -> Result<String, ConfigError> {
-    let v = v.trim();
-    let digits = v.chars().filter(char::is_ascii_digit).count();
-    let ok = v.is_empty()
-        || (v.chars().count() <= 30
-            && digits >= 3
-            && v.chars()
-                .all(|c| c.is_ascii_digit() || " +-().".contains(c)));
-    if ok {
-        Ok(v.to_string())
-    } else {
-        Err(ConfigError::Invalid(format!(
-            "{var} must be a telephone number (digits, spaces, + - ( ) .), not {v:?}"
-        )))
     }
 }
