@@ -81,6 +81,13 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
     assert_eq!(res.status(), 303);
     let ws = location(&res).trim_start_matches("/training/").to_string();
     let base = format!("/training/{ws}");
+    // The dates in words, with their number of days.
+    let html = t.get(&base).await.text().await.unwrap();
+    assert!(
+        html.contains("<dd id=\"dates\">23–25 février 2026 (3 jours)</dd>"),
+        "{}",
+        between(&html, "<dl>", "</dl>")
+    );
 
     // The sheet: a preview first, nothing written.
     let before = app.count("SELECT COUNT(*) FROM trainees").await;
@@ -271,7 +278,19 @@ async fn a_workshop_from_sign_up_sheet_to_certificates_and_report_in_french() {
     let pdf = res.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     assert!(pdf.windows(24).any(|w| w == b"Attestation de formation"));
-    // Text with accents is written as hex strings: look for the code either way.
+    // Text with accents is written as hex strings: look for texts either way.
+    let printed = |text: &[u8]| {
+        let hex: String = text.iter().map(|b| format!("{b:02X}")).collect();
+        pdf.windows(text.len()).any(|w| w == text)
+            || pdf.windows(hex.len()).any(|w| w == hex.as_bytes())
+    };
+    // The organiser signs on a line above their name; the days are in words.
+    assert!(printed(&[b'_'; 34]), "a signature line");
+    assert!(
+        printed(b"Minist\xe8re de la Protection sociale"),
+        "the organiser"
+    );
+    assert!(printed(b"23\x9625 f\xe9vrier 2026"), "the dates in words");
     let hex: String = code.bytes().map(|b| format!("{b:02X}")).collect();
     assert!(
         pdf.windows(code.len()).any(|w| w == code.as_bytes())

@@ -1,7 +1,7 @@
 //! Printable documents (certificates, reports) with the PDF base-14 Helvetica fonts: nothing is
 //! embedded, so files stay a few kilobytes and open on any reader. Text is encoded in
 //! WinAnsiEncoding, which covers English, French, Spanish and Portuguese; a character outside it
-//! prints as "?".
+//! prints as its nearest ASCII ("→" as "->", "ł" as "l", "Иван" as "Ivan"), never as "?".
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 const A4: (f32, f32) = (595.0, 842.0);
@@ -27,6 +27,7 @@ pub fn win_ansi(c: char) -> u8 {
         '“' => 0x93,
         '”' => 0x94,
         '•' => 0x95,
+        '…' => 0x85,
         '–' => 0x96,
         '—' => 0x97,
         'Š' => 0x8A,
@@ -40,13 +41,38 @@ pub fn win_ansi(c: char) -> u8 {
     }
 }
 
+/// `s` with every character WinAnsiEncoding lacks written as its nearest ASCII (the Helvetica
+/// of every reader has no glyph for it).
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(|c| c == '?' || win_ansi(c) != b'?') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '?' || win_ansi(c) != b'?' {
+            out.push(c);
+        } else {
+            out.push_str(match c {
+                // Arrows read as arrows (transliteration would give a dash).
+                '→' | '⟶' => "->",
+                '←' | '⟵' => "<-",
+                '↔' => "<->",
+                '≤' => "<=",
+                '≥' => ">=",
+                c => deunicode::deunicode_char(c).unwrap_or("?"),
+            });
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn encode(s: &str) -> Vec<u8> {
-    s.chars().map(win_ansi).collect()
+    printable(s).chars().map(win_ansi).collect()
 }
 
 /// Width of a text in points (accented letters measured as their base letter).
 pub fn width(s: &str, size: f32, bold: bool) -> f32 {
-    let units: u32 = s
+    let units: u32 = printable(s)
         .chars()
         .map(|c| {
             let base = match c {
@@ -334,11 +360,37 @@ mod tests {
             encode("Andrés Núñez €"),
             b"Andr\xe9s N\xfa\xf1ez \x80".to_vec()
         );
-        assert_eq!(encode("Łódź"), b"?\xf3d?".to_vec());
+        // Letters and signs WinAnsi lacks: their nearest ASCII, never "?".
+        assert_eq!(encode("Łódź"), b"L\xf3dz".to_vec());
+        assert_eq!(encode("Help → Food"), b"Help -> Food".to_vec());
+        assert_eq!(encode("Иван?"), b"Ivan?".to_vec());
+        assert_eq!(encode("9…10"), b"9\x8510".to_vec());
+        assert_eq!(width("→", 10.0, false), width("->", 10.0, false));
         assert!((width("Hello", 10.0, false) - 22.78).abs() < 0.01);
         assert!(width("é", 10.0, false) == width("e", 10.0, false));
         let lines = wrap("one two three four five six seven", 10.0, 60.0);
         assert!(lines.len() > 1 && lines.iter().all(|l| width(l, 10.0, false) <= 60.0));
+    }
+
+    proptest::proptest! {
+        /// Whatever a name holds, nothing prints as "?" unless it was one or has no letters
+        /// to stand for it.
+        #[test]
+        fn any_text_encodes_without_question_marks_for_letters(s in "\\PC{0,40}") {
+            let encoded = encode(&s);
+            let questions = encoded.iter().filter(|b| **b == b'?').count();
+            let expected: usize = s
+                .chars()
+                .map(|c| if c == '?' || win_ansi(c) != b'?' {
+                    usize::from(c == '?')
+                } else if "→⟶←⟵↔≤≥".contains(c) {
+                    0
+                } else {
+                    deunicode::deunicode_char(c).map_or(1, |t| t.matches('?').count())
+                })
+                .sum();
+            proptest::prop_assert_eq!(questions, expected);
+        }
     }
 
     #[test]

@@ -768,6 +768,8 @@ training-material-file = File
 training-material-add = Add the file
 training-field-title = Title
 training-field-topics = Topics
+training-dates = Dates
+certificate-organiser = For the organiser
 training-field-first_day = First day
 training-field-last_day = Last day
 training-field-region = Region
@@ -1440,3 +1442,24 @@ error-export-reason = Say why the personal data are needed (at least 10 characte
 error-export-passphrase = Choose a passphrase of at least 12 characters.
 error-export-hxl-personal = HXL hashtags are only for files without personal data.
 error-export-hxl-csv = HXL hashtags are added to CSV files only.
+
+## Dates in words
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+date-full = { $day } { $month } { $year }
+date-range-month = { $from }–{ $to } { $month } { $year }
+date-range-year = { $from } { $frommonth } – { $to } { $tomonth } { $year }
+date-days = { $count ->
+    [one] 1 day
+   *[other] { $count } days
+}

@@ -768,6 +768,8 @@ training-material-file = Archivo
 training-material-add = Agregar el archivo
 training-field-title = Título
 training-field-topics = Temas
+training-dates = Fechas
+certificate-organiser = Por el organizador
 training-field-first_day = Primer día
 training-field-last_day = Último día
 training-field-region = Región
@@ -1440,3 +1442,24 @@ error-export-reason = Indique por qué se necesitan los datos personales (al men
 error-export-passphrase = Elija una frase de contraseña de al menos 12 caracteres.
 error-export-hxl-personal = Los hashtags HXL son solo para archivos sin datos personales.
 error-export-hxl-csv = Los hashtags HXL solo se añaden a los archivos CSV.
+
+## Dates in words
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
+date-full = { $day } de { $month } de { $year }
+date-range-month = { $from }–{ $to } de { $month } de { $year }
+date-range-year = { $from } de { $frommonth } – { $to } de { $tomonth } de { $year }
+date-days = { $count ->
+    [one] 1 día
+   *[other] { $count } días
+}

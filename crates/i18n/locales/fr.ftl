@@ -768,6 +768,8 @@ training-material-file = Fichier
 training-material-add = Ajouter le fichier
 training-field-title = Titre
 training-field-topics = Thèmes
+training-dates = Dates
+certificate-organiser = Pour l'organisateur
 training-field-first_day = Premier jour
 training-field-last_day = Dernier jour
 training-field-region = Région
@@ -1440,3 +1442,24 @@ error-export-reason = Indiquez pourquoi les données personnelles sont nécessai
 error-export-passphrase = Choisissez une phrase de passe d’au moins 12 caractères.
 error-export-hxl-personal = Les hashtags HXL ne sont que pour les fichiers sans données personnelles.
 error-export-hxl-csv = Les hashtags HXL ne sont ajoutés qu’aux fichiers CSV.
+
+## Dates in words
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+date-full = { $day } { $month } { $year }
+date-range-month = { $from }–{ $to } { $month } { $year }
+date-range-year = { $from } { $frommonth } – { $to } { $tomonth } { $year }
+date-days = { $count ->
+    [one] 1 jour
+   *[other] { $count } jours
+}

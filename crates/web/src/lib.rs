@@ -521,6 +521,7 @@ mod i18n_keys {
             .iter()
             .map(|m| format!("referral-done-{m}")),
         );
+        dynamic.extend((1..=12).map(|m| format!("month-{m}")));
         dynamic.extend(
             haven_audit::ActionGroup::ALL
                 .iter()

@@ -168,6 +168,63 @@ impl<'a> Layout<'a> {
         d.to_string()
     }
 
+    /// A span of days in words, as a certificate or a workshop page says it: "9–10 July 2026",
+    /// "30 June – 2 July 2026", "9 July 2026" (one day).
+    pub(crate) fn date_range(&self, first: &time::Date, last: &time::Date) -> String {
+        let s = |v: String| FluentValue::from(v);
+        let month = |d: &time::Date| self.t(&format!("month-{}", d.month() as u8));
+        let full = |d: &time::Date| {
+            self.ta(
+                "date-full",
+                &[
+                    ("day", s(d.day().to_string())),
+                    ("month", s(month(d))),
+                    ("year", s(d.year().to_string())),
+                ],
+            )
+        };
+        if first == last {
+            full(first)
+        } else if first.year() == last.year() && first.month() == last.month() {
+            self.ta(
+                "date-range-month",
+                &[
+                    ("from", s(first.day().to_string())),
+                    ("to", s(last.day().to_string())),
+                    ("month", s(month(last))),
+                    ("year", s(last.year().to_string())),
+                ],
+            )
+        } else if first.year() == last.year() {
+            self.ta(
+                "date-range-year",
+                &[
+                    ("from", s(first.day().to_string())),
+                    ("frommonth", s(month(first))),
+                    ("to", s(last.day().to_string())),
+                    ("tomonth", s(month(last))),
+                    ("year", s(last.year().to_string())),
+                ],
+            )
+        } else {
+            format!("{} – {}", full(first), full(last))
+        }
+    }
+
+    /// As [`Layout::date_range`], with the number of days it holds: "9–10 July 2026 (2 days)".
+    pub(crate) fn date_range_days(
+        &self,
+        first: &time::Date,
+        last: &time::Date,
+        days: usize,
+    ) -> String {
+        format!(
+            "{} ({})",
+            self.date_range(first, last),
+            self.ta("date-days", &[("count", FluentValue::from(days))])
+        )
+    }
+
     pub(crate) fn date(&self, ts: &i64) -> String {
         time::OffsetDateTime::from_unix_timestamp(*ts)
             .map(|t| format!("{:04}-{:02}-{:02}", t.year(), t.month() as u8, t.day()))

@@ -493,11 +493,7 @@ pub(crate) async fn certificate(
         .haven()
         .certificate(cap, &id, &pid, &info.origin)
         .await?;
-    let dates = if c.first_day == c.last_day {
-        l.date_of(&c.last_day)
-    } else {
-        format!("{} – {}", l.date_of(&c.first_day), l.date_of(&c.last_day))
-    };
+    let dates = l.date_range(&c.first_day, &c.last_day);
     let topics = c
         .topics
         .iter()
@@ -521,9 +517,18 @@ pub(crate) async fn certificate(
             false,
         ),
     ];
-    if !c.organiser.is_empty() {
-        lines.push((c.organiser.clone(), 12.0, false));
-    }
+    // Where the organiser signs, and who they are.
+    lines.push((String::new(), 18.0, false));
+    lines.push(("_".repeat(34), 12.0, false));
+    lines.push((
+        if c.organiser.is_empty() {
+            l.t("certificate-organiser")
+        } else {
+            c.organiser.clone()
+        },
+        12.0,
+        false,
+    ));
     lines.push((
         l.ta(
             "certificate-verify",
