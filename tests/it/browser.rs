@@ -216,6 +216,58 @@ impl Browser {
         )
     }
 
+    /// A computed style of the first element `css` selects.
+    async fn style(&self, css: &str, property: &str) -> String {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": "var e = document.querySelector(arguments[0]); \
+                return e ? getComputedStyle(e).getPropertyValue(arguments[1]) : '';",
+                "args": [css, property]}),
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    }
+
+    /// The height of the page's header (its navigation folded or not).
+    async fn header_height(&self) -> i64 {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": "var h = document.querySelector('header.top'); \
+                return h ? Math.round(h.getBoundingClientRect().height) : 0;", "args": []}),
+        )
+        .await
+        .as_i64()
+        .unwrap_or(i64::MAX)
+    }
+
+    /// The elements wider than the window (what makes a page scroll sideways), by tag and class.
+    async fn too_wide(&self) -> Vec<String> {
+        let v = self
+            .cmd(
+                "POST",
+                "/execute/sync",
+                json!({"script": "var w = document.documentElement.clientWidth; var out = []; \
+                    document.querySelectorAll('main *').forEach(function (e) { \
+                      var r = e.getBoundingClientRect(); \
+                      if (r.right > w + 1 && out.length < 5) { \
+                        out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + \
+                          (e.className ? '.' + String(e.className).replace(/ /g, '.') : '') + \
+                          ' ' + Math.round(r.right)); } }); return out;", "args": []}),
+            )
+            .await;
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Radio buttons and checkboxes that do not sit with their label: wider than a box, or
     /// further than a few pixels from the text of the label around them.
     async fn choices_apart_from_labels(&self) -> Vec<String> {
@@ -1348,4 +1400,89 @@ async fn spanish_import_of_a_kobo_export_with_a_column_mapping_in_chromium() {
     )
     .await;
     b.quit().await;
+}
+
+/// Each role's everyday pages on a phone (360 px wide), in English: none scrolls sideways (a
+/// table shows its rows stacked, a long word wraps), and the header, its navigation folded
+/// behind "Menu", leaves the screen to the page.
+#[tokio::test]
+async fn every_role_s_pages_fit_a_phone_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn_with(Default::default(), 40).await;
+    let case = app.case("caseworker").create().await;
+    let case_page = format!("/cases/{case}");
+    let history = format!("/cases/{case}/history");
+    let journeys: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "caseworker",
+            vec![
+                "/dashboard",
+                "/cases",
+                &case_page,
+                &history,
+                "/cases/new",
+                "/screenings/new",
+                "/referrals",
+                "/tips",
+                "/tasks",
+                "/transfers",
+                "/services",
+                "/notifications",
+                "/account",
+                "/imports",
+            ],
+        ),
+        ("provider", vec!["/dashboard", "/referrals", "/services"]),
+        ("auditor", vec!["/dashboard", "/audit"]),
+        (
+            "trainer",
+            vec!["/training", "/training/new", "/training/report"],
+        ),
+        ("analyst", vec!["/stats", "/stats/releases"]),
+        ("screener", vec!["/screenings/new", "/tips/new"]),
+    ];
+    let mut problems = Vec::new();
+    for (user, paths) in journeys {
+        let b = Browser::start().await;
+        b.cmd("POST", "/window/rect", json!({"width": 360, "height": 800}))
+            .await;
+        sign_in_in(&b, &app, user, "en").await;
+        // The menu is folded, and opens with its button (no script).
+        let nav = "header.top nav";
+        assert_eq!(b.style(nav, "display").await, "none", "{user}: folded");
+        b.click("label.menu-label").await;
+        assert_ne!(b.style(nav, "display").await, "none", "{user}: opened");
+        for path in paths {
+            b.goto(&app.url(path)).await;
+            let (scroll, client) = b.page_width().await;
+            if scroll > client {
+                problems.push(format!(
+                    "{user} {path}: {scroll} px wide in {client}: {:?}",
+                    b.too_wide().await
+                ));
+            }
+            let header = b.header_height().await;
+            if header > 130 {
+                problems.push(format!("{user} {path}: header {header} px high"));
+            }
+        }
+        b.quit().await;
+    }
+    for path in ["/report", "/verify", "/login"] {
+        let b = Browser::start().await;
+        b.cmd("POST", "/window/rect", json!({"width": 360, "height": 800}))
+            .await;
+        b.goto(&app.url(path)).await;
+        let (scroll, client) = b.page_width().await;
+        if scroll > client {
+            problems.push(format!(
+                "{path}: {scroll} px wide: {:?}",
+                b.too_wide().await
+            ));
+        }
+        b.quit().await;
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -6,6 +6,7 @@ nav-dashboard = Dashboard
 nav-cases = Cases
 nav-new-case = New case
 nav-stats = Statistics
+nav-menu = Menu
 nav-audit = Audit trail
 nav-users = Users
 nav-agencies = Agencies

@@ -6,6 +6,7 @@ nav-dashboard = Panel principal
 nav-cases = Casos
 nav-new-case = Nuevo caso
 nav-stats = Estadísticas
+nav-menu = Menú
 nav-audit = Registro de auditoría
 nav-users = Usuarios
 nav-agencies = Instituciones

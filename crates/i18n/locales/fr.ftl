@@ -6,6 +6,7 @@ nav-dashboard = Tableau de bord
 nav-cases = Cas
 nav-new-case = Nouveau cas
 nav-stats = Statistiques
+nav-menu = Menu
 nav-audit = Piste d'audit
 nav-users = Utilisateurs
 nav-agencies = Organismes
