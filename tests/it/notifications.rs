@@ -137,6 +137,21 @@ async fn referral_moves_notify_the_other_side_in_app_and_by_mail_without_persona
         "nobody outside the receiving agency is told"
     );
     assert_eq!(h.unread_notifications(&provider).await.unwrap(), 1);
+    // The badge is there on a page drawn in answer to a form too (here a refused move).
+    let web = app.login("provider").await;
+    let page = web.get("/dashboard").await.text().await.unwrap();
+    assert!(page.contains("<strong class=\"badge\">1</strong>"));
+    let res = web
+        .post_form("/account/tokens", &[("label", &"x".repeat(500))])
+        .await;
+    let status = res.status();
+    let page = res.text().await.unwrap();
+    assert!(status.is_client_error() || status.is_success(), "{status}");
+    assert!(
+        page.contains("<strong class=\"badge\">1</strong>"),
+        "{status}: {}",
+        &page[..page.len().min(3000)]
+    );
 
     let (sent, failed) = h
         .at(t0)

@@ -107,9 +107,10 @@ pub(crate) async fn load(State(state): State<AppState>, req: Request, next: Next
                     .unwrap_or(""),
             )
         });
-    // Pages only: a form post redirects to a page that counts again.
+    // Every page, also one drawn in answer to a form (its errors, a confirmation): the badge
+    // must not vanish there. Not the stylesheet.
     let unread = match session.as_ref().filter(|s| !s.mfa_pending) {
-        Some(s) if req.method() == Method::GET => state
+        Some(s) if !req.uri().path().starts_with("/static/") => state
             .haven()
             .unread_notifications(&s.principal)
             .await
