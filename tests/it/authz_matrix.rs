@@ -55,6 +55,10 @@ fn expect(code: u16, allowed: bool, denied: u16) -> u16 {
 }
 
 async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
+    let agency_edit = format!(
+        "/admin/agencies/{}/edit",
+        app.agency("Help & Shelter").await
+    );
     let pages: Vec<(&str, bool)> = vec![
         ("/dashboard", true),
         ("/account", true),
@@ -101,6 +105,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         ("/audit/export.csv", role == Role::Auditor),
         ("/admin/users", role == Role::Admin),
         ("/admin/agencies", role == Role::Admin),
+        (agency_edit.as_str(), role == Role::Admin),
         ("/duplicates", role == Role::Coordinator),
         ("/duplicates?status=merged", role == Role::Coordinator),
     ];
@@ -189,8 +194,13 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
         expect(200, role == Role::Admin, 403),
         "{user} POST reset-password"
     );
+    let cpa = app
+        .agency("Child Care and Protection Agency")
+        .await
+        .to_string();
     for (action, fields) in [
         ("role", vec![("role", "case_worker")]),
+        ("agency", vec![("agency_id", cpa.as_str())]),
         ("disable", vec![]),
         ("enable", vec![]),
     ] {

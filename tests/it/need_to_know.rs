@@ -413,4 +413,113 @@ async fn administrators_never_know_a_password_and_new_case_accounts_are_announce
     );
     let enrolled = app.audit_events("user.enrolment_failed").await;
     assert!(enrolled.len() >= 2);
+
+    // Moving an account to another agency: asked first, then the account sees the new
+    // agency's cases only, its sessions end, and the move is audited and announced.
+    let shelter = app.agency("Help & Shelter").await;
+    let case = app.case("caseworker").create().await;
+    let mover_id = app.user_id("childcare").await;
+    let mover = app.login("childcare").await;
+    assert_eq!(mover.get(&format!("/cases/{case}")).await.status(), 404);
+    let move_to = |agency: String, confirm: bool| {
+        let admin = &admin;
+        async move {
+            let mut fields = vec![("agency_id", agency)];
+            if confirm {
+                fields.push(("confirm", "1".to_string()));
+            }
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            admin
+                .post_form(&format!("/admin/users/{mover_id}/agency"), &fields)
+                .await
+        }
+    };
+    let res = move_to(shelter.to_string(), false).await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Move childcare to Help &#38; Shelter?"),
+        "{page}"
+    );
+    assert_ne!(
+        app.principal("childcare").await.agency_id,
+        shelter,
+        "not moved before yes"
+    );
+    assert_eq!(move_to("no-such-agency".into(), false).await.status(), 404);
+    assert_eq!(move_to(shelter.to_string(), true).await.status(), 303);
+    assert_eq!(app.principal("childcare").await.agency_id, shelter);
+    let res = mover.get("/dashboard").await;
+    assert!(
+        res.status() == 303 || res.url().path() == "/login",
+        "the old session ended ({})",
+        res.status()
+    );
+    let mover = app.login("childcare").await;
+    assert_eq!(
+        mover.get(&format!("/cases/{case}")).await.status(),
+        200,
+        "the new agency's case"
+    );
+    let rows = app.audit_events("user.agency_changed").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].actor_user_id, Some(me));
+    assert!(
+        !notified(&app, "caseworker", "account_agency_changed")
+            .await
+            .is_empty()
+    );
+    // Not one's own agency.
+    let res = admin
+        .post_form(
+            &format!("/admin/users/{me}/agency"),
+            &[("agency_id", &shelter.to_string()), ("confirm", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    // An agency's details are edited in place, audited with the fields changed; a name taken
+    // by another agency is refused on the form, keeping what was typed.
+    let edit = format!("/admin/agencies/{shelter}/edit");
+    let page = admin.get(&edit).await.text().await.unwrap();
+    assert!(page.contains("value=\"Help &#38; Shelter\""), "prefilled");
+    let fields = |name: &'static str| {
+        vec![
+            ("name", name),
+            ("agency_type", "NGO"),
+            ("region", "GY-DE"),
+            ("phone", "+592 225 4731"),
+            ("email", "office@hs.example"),
+        ]
+    };
+    let res = admin
+        .post_form(&edit, &fields("Child Care and Protection Agency"))
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text().await.unwrap().contains("+592 225 4731"),
+        "input kept"
+    );
+    let res = admin
+        .post_form(&edit, &fields("Help & Shelter Guyana"))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("Agency saved."));
+    let a = app
+        .haven
+        .find_agency("Help & Shelter Guyana")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.id, shelter);
+    assert_eq!(a.phone.as_deref(), Some("+592 225 4731"));
+    let rows = app.audit_events("agency.updated").await;
+    let details = rows[0].details.clone().unwrap_or_default();
+    assert!(
+        details.contains("\"name\"") && details.contains("\"phone\""),
+        "{details}"
+    );
+    assert!(
+        !details.contains("225 4731"),
+        "the names of the fields, not their values"
+    );
 }

@@ -26,6 +26,7 @@ pub enum Action {
     UserEnabled,
     UserEmailChanged,
     UserRoleChanged,
+    UserAgencyChanged,
     UserEnrolled,
     EnrolmentFailed,
     AgencyCreated,
@@ -139,6 +140,7 @@ impl Action {
             Action::UserEnabled => "user.enabled",
             Action::UserEmailChanged => "user.email_changed",
             Action::UserRoleChanged => "user.role_changed",
+            Action::UserAgencyChanged => "user.agency_changed",
             Action::UserEnrolled => "user.enrolled",
             Action::EnrolmentFailed => "user.enrolment_failed",
             Action::AgencyCreated => "agency.created",
@@ -248,6 +250,7 @@ impl Action {
         Action::UserEnabled,
         Action::UserEmailChanged,
         Action::UserRoleChanged,
+        Action::UserAgencyChanged,
         Action::UserEnrolled,
         Action::EnrolmentFailed,
         Action::AgencyCreated,
@@ -348,8 +351,8 @@ impl Action {
             LoginSucceeded | LoginFailed | LoginLocked | MfaSucceeded | MfaFailed | MfaEnrolled
             | Logout | LogoutEverywhere | PasswordChanged | PasswordReset => G::SignIn,
             UserCreated | UserDisabled | UserEnabled | UserEmailChanged | UserRoleChanged
-            | UserEnrolled | EnrolmentFailed | AgencyCreated | AgencyUpdated | TokenCreated
-            | TokenRevoked => G::Accounts,
+            | UserAgencyChanged | UserEnrolled | EnrolmentFailed | AgencyCreated
+            | AgencyUpdated | TokenCreated | TokenRevoked => G::Accounts,
             CaseViewed | CaseListed | CaseSearched | CaseHistoryViewed | SubjectAccessReport
             | PersonViewed | AttachmentDownloaded | DraftOpened | ScreeningViewed | TipListed
             | TipViewed | ReferralsListed | ReferralViewed | ReferralPrinted | DuplicatesViewed

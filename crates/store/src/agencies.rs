@@ -52,6 +52,24 @@ pub async fn insert(conn: &mut Conn, a: &AgencyRow) -> Result<()> {
     Ok(())
 }
 
+/// An agency's details (not its coordination consent nor its creation time).
+pub async fn update(conn: &mut Conn, a: &AgencyRow) -> Result<()> {
+    sqlx::query(
+        "UPDATE agencies SET name = $1, agency_type = $2, region = $3, phone = $4, email = $5
+         WHERE id = $6",
+    )
+    .bind(&a.name)
+    .bind(a.agency_type.as_str())
+    .bind(&a.region)
+    .bind(&a.phone)
+    .bind(&a.email)
+    .bind(a.id.to_string())
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| crate::StoreError::from(e).on_unique("name"))?;
+    Ok(())
+}
+
 pub async fn list(conn: &mut Conn) -> Result<Vec<AgencyRow>> {
     let sql = format!("SELECT {COLS} FROM agencies ORDER BY name");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -342,6 +342,15 @@ pub async fn pending_enrolments(conn: &mut Conn) -> Result<Vec<(UserId, i64)>> {
         .collect()
 }
 
+pub async fn set_agency(conn: &mut Conn, id: UserId, agency: AgencyId) -> Result<bool> {
+    let r = sqlx::query("UPDATE users SET agency_id = $1 WHERE id = $2")
+        .bind(agency.to_string())
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
 pub async fn set_role(conn: &mut Conn, id: UserId, role: Role) -> Result<bool> {
     let r = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
         .bind(role.as_str())

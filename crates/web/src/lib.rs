@@ -316,6 +316,10 @@ pub fn router(state: AppState) -> Router {
             get(accounts::admin::agencies_page).post(accounts::admin::agencies_create),
         )
         .route(
+            "/admin/agencies/{id}/edit",
+            get(accounts::admin::agency_edit_page).post(accounts::admin::agency_edit),
+        )
+        .route(
             "/admin/agencies/{id}/coordination",
             post(accounts::account::agency_coordination),
         )
@@ -494,9 +498,16 @@ mod i18n_keys {
                 .map(|k| format!("access-{}", k.replace('_', "-"))),
         );
         dynamic.extend(
-            ["create", "disable", "enable", "reset-password", "role"]
-                .iter()
-                .map(|a| format!("users-confirm-{a}")),
+            [
+                "create",
+                "disable",
+                "enable",
+                "reset-password",
+                "role",
+                "agency",
+            ]
+            .iter()
+            .map(|a| format!("users-confirm-{a}")),
         );
         dynamic.extend(
             Role::ALL

@@ -155,40 +155,7 @@ impl Haven {
         a: &NewAgency,
         origin: &Origin,
     ) -> Result<AgencyId> {
-        let mut errors = Vec::new();
-        let name = AgencyName::parse(&a.name)
-            .map_err(|e| {
-                errors.push(FieldError {
-                    field: "name",
-                    key: e.key(),
-                })
-            })
-            .ok();
-        let agency_type = a
-            .agency_type
-            .parse::<AgencyType>()
-            .map_err(|e| {
-                errors.push(FieldError {
-                    field: "agency_type",
-                    key: e.key(),
-                })
-            })
-            .ok();
-        let region = match opt(&a.region) {
-            Some(r) => Region::parse(&r)
-                .map(|r| Some(r.code.to_string()))
-                .map_err(|e| {
-                    errors.push(FieldError {
-                        field: "region",
-                        key: e.key(),
-                    })
-                })
-                .unwrap_or(None),
-            None => None,
-        };
-        let (Some(name), Some(agency_type), true) = (name, agency_type, errors.is_empty()) else {
-            return Err(CoreError::Invalid(errors));
-        };
+        let (name, agency_type, region) = validated_agency(a)?;
         let row = AgencyRow {
             id: AgencyId::new(),
             name: name.to_string(),
@@ -212,6 +179,59 @@ impl Haven {
         .await?;
         tx.commit().await?;
         Ok(row.id)
+    }
+
+    /// Changes an agency's name, type, region, phone or e-mail (its coordination consent has
+    /// its own switch). Audited with the names of the fields changed.
+    #[tracing::instrument(skip_all)]
+    pub async fn update_agency(
+        &self,
+        by: AdminActor<'_>,
+        id: AgencyId,
+        a: &NewAgency,
+        origin: &Origin,
+    ) -> Result<()> {
+        let (name, agency_type, region) = validated_agency(a)?;
+        let mut tx = self.db.begin().await?;
+        let old = agencies::get(&mut tx, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let new = AgencyRow {
+            name: name.to_string(),
+            agency_type,
+            region,
+            phone: opt(&a.phone),
+            email: opt(&a.email),
+            ..old.clone()
+        };
+        let changed: Vec<&str> = [
+            ("name", old.name != new.name),
+            ("agency_type", old.agency_type != new.agency_type),
+            ("region", old.region != new.region),
+            ("phone", old.phone != new.phone),
+            ("email", old.email != new.email),
+        ]
+        .into_iter()
+        .filter_map(|(f, c)| c.then_some(f))
+        .collect();
+        if changed.is_empty() {
+            tx.rollback().await?;
+            return Ok(());
+        }
+        agencies::update(&mut tx, &new).await.map_err(|e| match e {
+            haven_store::StoreError::Duplicate(_) => CoreError::invalid("name", "error-duplicate"),
+            e => e.into(),
+        })?;
+        self.audit(
+            &mut tx,
+            &by.actor(origin),
+            Event::new(Action::AgencyUpdated)
+                .target("agency", id)
+                .details(serde_json::json!({ "fields": changed })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Whether an agency shares its cases with the NRM coordinator. Changes who can read those
@@ -551,6 +571,60 @@ impl Haven {
         Ok(())
     }
 
+    /// Moves a user to another agency: what they may see changes with it (their agency's
+    /// cases, its referrals), so their sessions end and their API tokens are revoked, the move is
+    /// audited, and the new agency's case staff and the coordinators are told if the account
+    /// sees personal data. Not one's own account.
+    #[tracing::instrument(skip_all)]
+    pub async fn change_agency(
+        &self,
+        by: AdminActor<'_>,
+        id: UserId,
+        agency: &str,
+        origin: &Origin,
+    ) -> Result<()> {
+        let agency: haven_domain::AgencyId = agency
+            .parse()
+            .map_err(|_| CoreError::invalid("agency_id", "error-unknown-code"))?;
+        if let AdminActor::Admin(a) = by
+            && a.principal().user_id == id
+        {
+            return Err(CoreError::invalid("agency_id", "error-own-account"));
+        }
+        let t = self.now();
+        let mut tx = self.db.begin().await?;
+        if haven_store::agencies::get(&mut tx, agency).await?.is_none() {
+            tx.rollback().await?;
+            return Err(CoreError::invalid("agency_id", "error-unknown-code"));
+        }
+        let u = users::by_id(&mut tx, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        if u.agency_id == agency {
+            tx.rollback().await?;
+            return Ok(());
+        }
+        users::set_agency(&mut tx, id, agency).await?;
+        sessions::delete_for_user(&mut tx, id).await?;
+        tokens::revoke_all(&mut tx, id).await?;
+        let ev = Event::new(Action::UserAgencyChanged)
+            .target("user", id)
+            .details(serde_json::json!({
+                "username": u.username,
+                "from": u.agency_id.to_string(),
+                "to": agency.to_string(),
+            }));
+        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, t).await?;
+        let moved = UserRow {
+            agency_id: agency,
+            ..u
+        };
+        self.announce_account(&mut tx, &moved, moved.role, "account_agency_changed", t)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn list_users(&self, _by: AdminActor<'_>) -> Result<Vec<UserSummary>> {
         let mut conn = self.db.pool().acquire().await?;
@@ -660,6 +734,46 @@ impl Haven {
         self.commit_audited(tx, &by.actor(origin), ev, t).await?;
         Ok(credential)
     }
+}
+
+/// An agency's details as entered, checked: its name, type and region (phone and e-mail are
+/// free text), or the errors of each field.
+fn validated_agency(a: &NewAgency) -> Result<(AgencyName, AgencyType, Option<String>)> {
+    let mut errors = Vec::new();
+    let name = AgencyName::parse(&a.name)
+        .map_err(|e| {
+            errors.push(FieldError {
+                field: "name",
+                key: e.key(),
+            })
+        })
+        .ok();
+    let agency_type = a
+        .agency_type
+        .parse::<AgencyType>()
+        .map_err(|e| {
+            errors.push(FieldError {
+                field: "agency_type",
+                key: e.key(),
+            })
+        })
+        .ok();
+    let region = match opt(&a.region) {
+        Some(r) => Region::parse(&r)
+            .map(|r| Some(r.code.to_string()))
+            .map_err(|e| {
+                errors.push(FieldError {
+                    field: "region",
+                    key: e.key(),
+                })
+            })
+            .unwrap_or(None),
+        None => None,
+    };
+    let (Some(name), Some(agency_type), true) = (name, agency_type, errors.is_empty()) else {
+        return Err(CoreError::Invalid(errors));
+    };
+    Ok((name, agency_type, region))
 }
 
 #[cfg(test)]

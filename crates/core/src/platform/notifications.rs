@@ -34,6 +34,7 @@ pub const KINDS: &[&str] = &[
     "account_created",
     "account_reset",
     "account_role_changed",
+    "account_agency_changed",
 ];
 
 /// Kinds whose subject is a staff member, named in the in-app list (never in the e-mail).
@@ -42,6 +43,7 @@ const ABOUT_USER: &[&str] = &[
     "account_created",
     "account_reset",
     "account_role_changed",
+    "account_agency_changed",
 ];
 
 /// Attempts before an e-mail is given up.

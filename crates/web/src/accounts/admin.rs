@@ -25,6 +25,7 @@ struct UserLine {
     role: &'static str,
     role_key: String,
     agency: String,
+    agency_id: String,
     disabled: bool,
     mfa: bool,
     /// Waiting for its owner to enrol, until then.
@@ -92,6 +93,7 @@ async fn users_view(
             role: u.role.as_str(),
             role_key: role_key(u.role),
             agency: name_of(u.agency_id),
+            agency_id: u.agency_id.to_string(),
             disabled: u.disabled,
             mfa: u.mfa,
             enrol_until: pending.iter().find(|(id, _)| *id == u.id).map(|p| p.1),
@@ -284,6 +286,8 @@ pub(crate) struct UserActionForm {
     confirm: String,
     /// For a role change.
     role: String,
+    /// For a move to another agency.
+    agency_id: String,
 }
 
 pub(crate) async fn users_action(
@@ -295,7 +299,7 @@ pub(crate) async fn users_action(
     let l = Layout::new(&state, &info);
     let cap = s.principal.administer().ok_or_else(PageError::forbidden)?;
     let id = id.parse::<UserId>().map_err(|_| PageError::not_found())?;
-    if !["disable", "enable", "reset-password", "role"].contains(&action.as_str()) {
+    if !["disable", "enable", "reset-password", "role", "agency"].contains(&action.as_str()) {
         return Err(PageError::not_found());
     }
     let h = state.haven();
@@ -316,9 +320,18 @@ pub(crate) async fn users_action(
             .parse::<Role>()
             .map(|r| l.t(&role_key(r)))
             .unwrap_or_default();
+        let new_agency = if action == "agency" {
+            match h.find_agency(&f.agency_id).await.ok().flatten() {
+                Some(a) => a.name,
+                None => return Err(PageError::not_found()),
+            }
+        } else {
+            String::new()
+        };
         let announce = match action.as_str() {
             "reset-password" => announce_note(&l, user.role.as_str(), &agency),
             "role" => announce_note(&l, &f.role, &agency),
+            "agency" => announce_note(&l, user.role.as_str(), &new_agency),
             _ => None,
         };
         return Ok(render(&ConfirmPage {
@@ -329,11 +342,12 @@ pub(crate) async fn users_action(
                 &[
                     ("username", FluentValue::from(user.username.clone())),
                     ("role", FluentValue::from(role_label)),
+                    ("agency", FluentValue::from(new_agency)),
                 ],
             ),
             announce,
             action: format!("/admin/users/{id}/{action}"),
-            fields: vec![("role", f.role.clone())],
+            fields: vec![("role", f.role.clone()), ("agency_id", f.agency_id.clone())],
             back: "/admin/users".into(),
         }));
     }
@@ -348,6 +362,10 @@ pub(crate) async fn users_action(
             .map(|_| None),
         "role" => h
             .change_role(by, id, &f.role, &info.origin)
+            .await
+            .map(|_| None),
+        "agency" => h
+            .change_agency(by, id, &f.agency_id, &info.origin)
             .await
             .map(|_| None),
         // The second factor stays: removing it (lost phone) is an operator's `--reset-mfa`, so an
@@ -478,6 +496,102 @@ pub(crate) async fn agencies_create(
             agencies_view(&state, &l, AgencyForm::default(), vec![]).await
         }
         Err(CoreError::Invalid(errors)) => agencies_view(&state, &l, f, errors).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "agency_form.html")]
+struct AgencyEditPage<'a> {
+    l: &'a Layout<'a>,
+    id: String,
+    types: Vec<(&'static str, String)>,
+    regions: Vec<(&'static str, String)>,
+    form: AgencyForm,
+    errors: Vec<FieldError>,
+}
+
+fn agency_edit_view(
+    l: &Layout<'_>,
+    id: String,
+    form: AgencyForm,
+    errors: Vec<FieldError>,
+) -> Response {
+    let page = AgencyEditPage {
+        l,
+        id,
+        types: AgencyType::ALL
+            .iter()
+            .map(|t| (t.as_str(), l.t(&format!("agency-type-{}", t.as_str()))))
+            .collect(),
+        regions: GUYANA_REGIONS
+            .iter()
+            .map(|r| (r.code, l.region_of(r.code)))
+            .collect(),
+        form,
+        errors,
+    };
+    render_with(form_status(&page.errors), &page)
+}
+
+/// An agency's details, to change (administrators).
+pub(crate) async fn agency_edit_page(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let l = Layout::new(&state, &info);
+    allowed(s.principal.administer().is_some())?;
+    let id = id
+        .parse::<haven_domain::AgencyId>()
+        .map_err(|_| PageError::not_found())?;
+    let a = state
+        .haven()
+        .list_agencies()
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(PageError::not_found)?;
+    let form = AgencyForm {
+        name: a.name,
+        agency_type: a.agency_type.as_str().to_string(),
+        region: a.region.unwrap_or_default(),
+        phone: a.phone.unwrap_or_default(),
+        email: a.email.unwrap_or_default(),
+        coordination_consent: None,
+    };
+    Ok(agency_edit_view(&l, id.to_string(), form, vec![]))
+}
+
+pub(crate) async fn agency_edit(
+    State(state): State<AppState>,
+    Authed(info, s): Authed,
+    Path(id): Path<String>,
+    Form(f): Form<AgencyForm>,
+) -> Result<Response, PageError> {
+    let l = Layout::new(&state, &info);
+    let cap = s.principal.administer().ok_or_else(PageError::forbidden)?;
+    let agency = id
+        .parse::<haven_domain::AgencyId>()
+        .map_err(|_| PageError::not_found())?;
+    let input = NewAgency {
+        name: f.name.clone(),
+        agency_type: f.agency_type.clone(),
+        region: f.region.clone(),
+        phone: f.phone.clone(),
+        email: f.email.clone(),
+        coordination_consent: false,
+    };
+    match state
+        .haven()
+        .update_agency(AdminActor::Admin(cap), agency, &input, &info.origin)
+        .await
+    {
+        Ok(()) => {
+            let l = l.with_notice("agency-updated");
+            agencies_view(&state, &l, AgencyForm::default(), vec![]).await
+        }
+        Err(CoreError::Invalid(errors)) => Ok(agency_edit_view(&l, id, f, errors)),
         Err(e) => Err(e.into()),
     }
 }
