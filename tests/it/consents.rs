@@ -103,6 +103,55 @@ async fn consents_are_recorded_checked_and_withdrawn() {
             .fetch_all(app.store.pool())
             .await
             .unwrap();
+    // A refused consent comes back open, as typed, each error beside its field and listed at
+    // the top with a link to it.
+    let res = cw
+        .post_form(
+            &format!("/cases/{case}/consents"),
+            &[
+                ("purpose", "data_sharing"),
+                ("agency_id", &shelter),
+                ("given_by", "guardian"),
+                ("guardian", "Aunt Rosalind"),
+                ("form", "oral"),
+                ("given_on", "2999-01-01"),
+                ("note", "Asked twice"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("<details id=\"consent-form\" open>"),
+        "shown open"
+    );
+    for kept in [
+        "value=\"Aunt Rosalind\"",
+        "value=\"2999-01-01\"",
+        "value=\"Asked twice\"",
+        "<option value=\"oral\" selected>",
+        "<option value=\"data_sharing\" selected>",
+    ] {
+        assert!(page.contains(kept), "kept: {kept}");
+    }
+    let summary = page
+        .split("id=\"error-summary\"")
+        .nth(1)
+        .expect("a summary");
+    assert!(
+        summary.contains("<a href=\"#consent_given_on\">"),
+        "links to the field"
+    );
+    let field = page.split("id=\"consent_given_on\"").nth(1).unwrap();
+    assert!(
+        field
+            .split("</div>")
+            .next()
+            .unwrap()
+            .contains("class=\"field-error\""),
+        "the error beside its field"
+    );
+
     // The button asks first ("Withdraw", then "are you sure?"): nothing is withdrawn yet.
     let withdraw = format!("/cases/{case}/consents/{}/withdraw", ids[0]);
     let res = cw

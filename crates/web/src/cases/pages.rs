@@ -599,9 +599,30 @@ struct CasePageT<'a> {
     /// Every agency, for the consent form.
     consent_agencies: Vec<(String, String)>,
     service_types: Vec<(&'static str, String)>,
+    /// The consent form as last sent, when it was refused: shown open, with what was typed
+    /// and each error beside its field.
+    consent_kept: haven_core::consents::ConsentInput,
+    consent_errors: Vec<FieldError>,
 }
 
 impl CasePageT<'_> {
+    /// The consent form's error for `field`, if it was refused for it.
+    fn consent_error(&self, field: &str) -> Option<String> {
+        self.consent_errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| self.l.t(e.key))
+    }
+
+    /// "Field: message" for the error summary.
+    fn consent_summary(&self, e: &FieldError) -> String {
+        format!(
+            "{}: {}",
+            crate::cases::forms::field_label(self.l, e.field),
+            self.l.t(e.key)
+        )
+    }
+
     /// One line of "who can see this case and why", translated by the path's kind.
     fn access_line(&self, a: &haven_core::cases::AccessPath) -> String {
         self.l.ta(
@@ -638,6 +659,19 @@ async fn case_page(
     id: CaseId,
     notice: Option<String>,
     error: Option<String>,
+) -> Result<Response, PageError> {
+    case_page_with(state, info, s, id, notice, error, None).await
+}
+
+/// The case page, with the consent form as it was refused (if it was).
+async fn case_page_with(
+    state: &AppState,
+    info: &ReqInfo,
+    s: &SessionInfo,
+    id: CaseId,
+    notice: Option<String>,
+    error: Option<String>,
+    consent: Option<(haven_core::consents::ConsentInput, Vec<FieldError>)>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(state, info);
     let h = state.haven();
@@ -788,8 +822,10 @@ async fn case_page(
         c,
         parts,
         l: &l,
+        consent_kept: consent.as_ref().map(|c| c.0.clone()).unwrap_or_default(),
+        consent_errors: consent.map(|c| c.1).unwrap_or_default(),
     };
-    let status = if page.error.is_some() {
+    let status = if page.error.is_some() || !page.consent_errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -965,7 +1001,13 @@ pub(crate) async fn case_consent(
         .haven()
         .record_consent(&s.principal, id, &f, &info.origin)
         .await;
-    after(&state, &info, &s, id, r, "consent").await
+    match r {
+        // Refused: the form again, open, as typed, each error beside its field.
+        Err(CoreError::Invalid(errors)) => {
+            case_page_with(&state, &info, &s, id, None, None, Some((f, errors))).await
+        }
+        r => after(&state, &info, &s, id, r, "consent").await,
+    }
 }
 
 #[derive(Deserialize, Default)]
