@@ -135,7 +135,7 @@ async fn consents_are_recorded_checked_and_withdrawn() {
         assert!(page.contains(kept), "kept: {kept}");
     }
     let summary = page
-        .split("id=\"error-summary\"")
+        .split("id=\"form-problems\"")
         .nth(1)
         .expect("a summary");
     assert!(

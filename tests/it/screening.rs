@@ -148,7 +148,10 @@ async fn the_interview_works_as_a_plain_form_in_french() {
         html.contains("name=\"a_debt_bondage\""),
         "every indicator is asked"
     );
-    assert!(html.contains("Dépistage"), "in French");
+    assert!(
+        html.contains("Repérage"),
+        "in French (\"dépistage\" is medical)"
+    );
     // Without consent nothing is recorded and the answers stay on the page.
     let answers = [
         ("age", "24"),
@@ -181,6 +184,14 @@ async fn the_interview_works_as_a_plain_form_in_french() {
     let html = s.get(&page).await.text().await.unwrap();
     assert!(html.contains("Papiers gardés par le patron"));
     assert!(html.contains("<h1>"), "{html}");
+    // The indicator set in words, not its code; the findings without gendered agreement.
+    assert!(
+        html.contains("<span id=\"indicator-set\">Indicateurs opérationnels OIT/CE (2009), règles Haven 1</span>"),
+        "{}",
+        html.split("<h1>").nth(1).unwrap_or_default().chars().take(600).collect::<String>()
+    );
+    assert!(!html.contains("ilo-ec-2009"));
+    assert!(html.contains("indices suffisants"));
     // Only those who may screen see the form.
     let analyst = app.login("analyst").await;
     assert_eq!(analyst.get("/screenings/new").await.status(), 403);

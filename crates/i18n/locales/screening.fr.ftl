@@ -1,4 +1,4 @@
-### Haven — l'entretien de dépistage, en français : les indicateurs opérationnels de la traite des
+### Haven — l'entretien de repérage, en français : les indicateurs opérationnels de la traite des
 ### êtres humains de l'OIT et de la Commission européenne (2009), sous forme de questions et de
 ### libellés, avec leurs dimensions, profils et résultats.
 ### screen-q-ID : la question que l'agent pose (ou se pose) au sujet de la personne ;
@@ -12,7 +12,7 @@ screen-answer-present = Oui
 screen-answer-absent = Non
 screen-answer-unknown = Je ne sais pas
 screen-evidence = Qu'avez-vous vu ou entendu ? (aucun nom)
-screen-disclaimer = Un dépistage n'est pas une décision juridique : seule l'autorité compétente identifie une victime de la traite. Il consigne les indicateurs et l'étape suivante.
+screen-disclaimer = Un repérage n'est pas une décision juridique : seule l'autorité compétente identifie une victime de la traite. Il consigne les indicateurs et l'étape suivante.
 
 ## Profiles
 
@@ -24,7 +24,7 @@ screen-profile-child_sexual = Enfant, exploitation sexuelle
 ## Outcomes
 
 screen-outcome-no_indicators = Aucun indicateur de traite
-screen-outcome-no_indicators-help = Aucun indicateur de traite ni d'exploitation n'a été relevé. Aucune autre mesure n'est nécessaire au titre du mécanisme national d'orientation ; enregistrez le dépistage.
+screen-outcome-no_indicators-help = Aucun indicateur de traite ni d'exploitation n'a été relevé. Aucune autre mesure n'est nécessaire au titre du mécanisme national d'orientation ; enregistrez le repérage.
 screen-outcome-exploitation_only = Exploitation sans indicateurs de traite
 screen-outcome-exploitation_only-help = Il y a des signes d'exploitation, mais pas assez d'indicateurs de traite. Orientez la personne vers l'inspection du travail ou le service compétent, et restez attentif à tout signe de traite.
 screen-outcome-possible_victim = Victime présumée : à orienter pour une évaluation

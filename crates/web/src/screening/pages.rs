@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use fluent_bundle::FluentValue;
 use haven_core::CoreError;
 use haven_core::screening::{
     IndicatorAnswer, PossibleMatch, ScreenedPerson, ScreeningInput, ScreeningView,
@@ -220,6 +221,35 @@ struct ResultPage<'a> {
     urgent: bool,
     /// A screening without a case, which this user may attach to a person's case.
     may_link: bool,
+}
+
+impl ResultPage<'_> {
+    /// The indicator set in words: "ILO/EC operational indicators (2009), Haven rules 1", with a
+    /// deployment's own adjustments named after it ("ilo-ec-2009/haven-1+gy-mining-1").
+    fn indicator_set(&self) -> String {
+        let code = self.s.indicator_set.as_str();
+        let (base, local) = code.split_once('+').unwrap_or((code, ""));
+        let mut out = match base.split_once('/') {
+            Some(("ilo-ec-2009", rules)) => self.l.ta(
+                "screen-indicator-set-ilo",
+                &[(
+                    "rules",
+                    FluentValue::from(rules.trim_start_matches("haven-").to_string()),
+                )],
+            ),
+            _ => base.to_string(),
+        };
+        if !local.is_empty() {
+            out = self.l.ta(
+                "screen-indicator-set-local",
+                &[
+                    ("set", FluentValue::from(out)),
+                    ("local", FluentValue::from(local.to_string())),
+                ],
+            );
+        }
+        out
+    }
 }
 
 pub(crate) async fn view_screening(
