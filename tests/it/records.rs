@@ -368,8 +368,15 @@ async fn close_reopen_assign_and_transfer_with_acceptance() {
         )
         .await;
     assert_eq!(asked.status(), 303);
-    let page = cw.get(&cw_path).await.text().await.unwrap();
-    assert!(page.contains("waits for the coordinator"), "{page}");
+    // One notice, saying what happens next (the page it leads to, with its "done" flag).
+    let to = asked.headers()["location"].to_str().unwrap().to_string();
+    let page = cw.get(&to).await.text().await.unwrap();
+    assert!(page.contains("the NRM coordinator approves it"), "{page}");
+    assert!(
+        !page.contains("Transfer requested; the case moves"),
+        "no second, contradicting notice"
+    );
+    assert_eq!(page.matches("class=\"notice\"").count(), 1);
     let offers = childcare.get("/transfers").await.text().await.unwrap();
     assert!(
         !offers.contains("Needs the CPA"),

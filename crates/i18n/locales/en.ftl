@@ -404,7 +404,7 @@ case-assign = Assign
 case-transfer = Transfer to another agency
 case-transfer-to = Receiving agency
 case-transfer-reason = Reason for the transfer
-transfer-pending = Waiting for { $agency } to accept the transfer of this case.
+transfer-pending = Transfer to { $agency } requested. Next: { $agency } accepts it, and the case moves to them; until then it stays with its agency, and its case workers keep working on it.
 delete = Delete
 route-none = No step of the route recorded yet.
 route-add = Add a step of the route
@@ -1107,7 +1107,7 @@ transfers-approvals = Transfer requests waiting for your approval
 transfers-to = To
 transfers-approve = Approve
 transfers-reject = Refuse
-transfer-awaiting-approval = A transfer of this case to { $agency } waits for the coordinator's approval.
+transfer-awaiting-approval = Transfer to { $agency } requested. Next: the NRM coordinator approves it, then { $agency } accepts it, and the case moves to them; until then it stays with its agency.
 error-transfer-not-waiting = This transfer no longer waits for approval.
 dashboard-overdue = { $count ->
     [one] One referral is overdue

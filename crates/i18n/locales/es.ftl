@@ -404,7 +404,7 @@ case-assign = Asignar
 case-transfer = Transferir a otra institución
 case-transfer-to = Institución receptora
 case-transfer-reason = Motivo de la transferencia
-transfer-pending = A la espera de que { $agency } acepte la transferencia de este caso.
+transfer-pending = Transferencia a { $agency } solicitada. Después: { $agency } la acepta y el caso pasa a esa organización; mientras tanto sigue con su organización, cuyos trabajadores sociales continúan atendiéndolo.
 delete = Eliminar
 route-none = Aún no se ha registrado ningún tramo del recorrido.
 route-add = Agregar un tramo del recorrido
@@ -1107,7 +1107,7 @@ transfers-approvals = Solicitudes de transferencia que esperan su aprobación
 transfers-to = A
 transfers-approve = Aprobar
 transfers-reject = Rechazar
-transfer-awaiting-approval = Una transferencia de este caso a { $agency } espera la aprobación del coordinador.
+transfer-awaiting-approval = Transferencia a { $agency } solicitada. Después: el coordinador del MNR la aprueba, luego { $agency } la acepta y el caso pasa a esa organización; mientras tanto sigue con su organización.
 error-transfer-not-waiting = Esta transferencia ya no espera aprobación.
 dashboard-overdue = { $count ->
     [one] Una derivación está vencida

@@ -404,7 +404,7 @@ case-assign = Désigner
 case-transfer = Transférer à un autre organisme
 case-transfer-to = Organisme destinataire
 case-transfer-reason = Motif du transfert
-transfer-pending = En attente de l'acceptation du transfert de ce cas par { $agency }.
+transfer-pending = Transfert vers { $agency } demandé. Ensuite : { $agency } l'accepte et le cas lui revient ; d'ici là il reste à son organisme, dont les travailleurs sociaux continuent de le suivre.
 delete = Supprimer
 route-none = Aucune étape du parcours n'a encore été enregistrée.
 route-add = Ajouter une étape du parcours
@@ -1107,7 +1107,7 @@ transfers-approvals = Demandes de transfert en attente de votre approbation
 transfers-to = Vers
 transfers-approve = Approuver
 transfers-reject = Refuser
-transfer-awaiting-approval = Un transfert de ce cas vers { $agency } attend l'approbation du coordinateur.
+transfer-awaiting-approval = Transfert vers { $agency } demandé. Ensuite : le coordinateur du MNO l'approuve, puis { $agency } l'accepte et le cas lui revient ; d'ici là il reste à son organisme.
 error-transfer-not-waiting = Ce transfert n'attend plus d'approbation.
 dashboard-overdue = { $count ->
     [one] Une orientation est en retard

@@ -688,6 +688,9 @@ async fn case_page_with(
             &[("agency", FluentValue::from(t.to_agency_name.clone()))],
         )
     });
+    // One notice about a pending transfer: its own line says what happens next, so the
+    // "requested" flash would only repeat (or, awaiting approval, contradict) it.
+    let notice = notice.filter(|n| transfer.is_none() || *n != l.t("notice-transfer-requested"));
     let assignees = if c.may_assign {
         h.assignable_users(c.owner_agency_id)
             .await?
