@@ -303,6 +303,17 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
         .unwrap();
     assert_eq!(got["status"], "linked");
     assert_eq!(got["case_id"], case["id"]);
+    // The tip's page names the case by its number, for who may open it.
+    let page = cw_session
+        .get(&format!("/tips/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("class=\"nowrap\">{}</a>", number)),
+        "{page}"
+    );
     // Linked is final.
     let close = json!({"decision": "close", "reason": "duplicate"});
     assert_eq!(
@@ -380,6 +391,41 @@ async fn hotline_tips_are_triaged_by_the_coordinator_and_followed_by_the_assigne
         .post_form(&format!("/tips/{}/assign", open[0]), &[("user", &cw_id)])
         .await;
     assert_eq!(res.status(), 404, "not the case worker's tip");
+
+    // A screener (the mines officer) may be given a tip: offered on the page, confirmed, and
+    // the tip is theirs to follow.
+    let mines = app.user_id("screener").await.to_string();
+    let tip_page = coordinator_s
+        .get(&format!("/tips/{}", open[1]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        tip_page.contains(&format!("<option value=\"{mines}\"")),
+        "screeners offered"
+    );
+    let res = coordinator_s
+        .post_form(&format!("/tips/{}/assign", open[1]), &[("user", &mines)])
+        .await;
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    let page = coordinator_s.get(&to).await.text().await.unwrap();
+    assert!(page.contains("Tip assigned."), "the move is confirmed");
+    let officer = app.login("screener").await;
+    assert_eq!(
+        officer.get(&format!("/tips/{}", open[1])).await.status(),
+        200
+    );
+    // An analyst is no one to give a tip to.
+    let analyst_id = app.user_id("analyst").await.to_string();
+    let res = coordinator_s
+        .post_form(
+            &format!("/tips/{}/assign", open[1]),
+            &[("user", &analyst_id)],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
 }
 
 #[tokio::test]

@@ -379,6 +379,12 @@ pub mod roles {
         matches!(role, Role::Coordinator | Role::CaseWorker)
     }
 
+    /// Staff a tip may be assigned to: those who manage cases, and screeners (a mines officer
+    /// for a tip about a mining camp: they go and meet the person).
+    pub fn takes_tips(role: Role) -> bool {
+        matches!(role, Role::Screener | Role::CaseWorker | Role::Coordinator)
+    }
+
     /// An agency's case workers: they follow the agency's cases and are told of its new
     /// accounts and of reflection periods ending on unassigned cases.
     pub fn follows_agency_cases(role: Role) -> bool {
@@ -490,10 +496,7 @@ impl Principal {
 
     /// Work on tips at all: enter hotline calls, follow the ones assigned to them.
     pub fn tip_work(&self) -> bool {
-        matches!(
-            self.role,
-            Role::Screener | Role::CaseWorker | Role::Coordinator
-        )
+        roles::takes_tips(self.role)
     }
 
     /// Publish and update an agency's services in the directory: its own staff who handle

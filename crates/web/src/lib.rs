@@ -534,6 +534,11 @@ mod i18n_keys {
         );
         dynamic.extend((1..=12).map(|m| format!("month-{m}")));
         dynamic.extend(
+            ["assign", "link", "close"]
+                .iter()
+                .map(|a| format!("tip-done-{a}")),
+        );
+        dynamic.extend(
             haven_audit::ActionGroup::ALL
                 .iter()
                 .map(|g| format!("audit-group-{}", g.as_str())),

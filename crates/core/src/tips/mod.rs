@@ -387,7 +387,8 @@ impl Haven {
             .collect())
     }
 
-    /// Who a tip may be assigned to: active coordinators and case workers, with their agency.
+    /// Who a tip may be assigned to: active coordinators, case workers and screeners, with their
+    /// agency.
     #[tracing::instrument(skip_all)]
     pub async fn tip_assignees(&self, _cap: TipTriage<'_>) -> Result<Vec<(UserId, String)>> {
         let mut conn = self.db.pool().acquire().await?;
@@ -399,7 +400,7 @@ impl Haven {
         Ok(haven_store::users::list(&mut conn)
             .await?
             .into_iter()
-            .filter(|u| !u.disabled && haven_authz::roles::manages_cases(u.role))
+            .filter(|u| !u.disabled && haven_authz::roles::takes_tips(u.role))
             .map(|u| {
                 let agency = agencies.get(&u.agency_id).cloned().unwrap_or_default();
                 (u.id, format!("{} ({agency})", u.display_name))
@@ -509,7 +510,7 @@ impl Haven {
                 }
                 let ok = haven_store::users::by_id(&mut tx, user)
                     .await?
-                    .is_some_and(|u| !u.disabled && haven_authz::roles::manages_cases(u.role));
+                    .is_some_and(|u| !u.disabled && haven_authz::roles::takes_tips(u.role));
                 if !ok {
                     return Err(CoreError::invalid("user", "error-unknown-code"));
                 }

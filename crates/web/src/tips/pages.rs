@@ -317,6 +317,8 @@ pub(crate) async fn queue(
 struct TipPage<'a> {
     l: &'a Layout<'a>,
     t: TipView,
+    /// The number of the case the tip is linked to, if the user may see that case.
+    case_number: Option<String>,
     errors: Vec<String>,
     assignees: Vec<(String, String)>,
     reasons: Vec<(&'static str, String)>,
@@ -341,9 +343,14 @@ async fn tip_page(
         }
         _ => vec![],
     };
+    let case_number = match t.summary.case_id {
+        Some(c) => state.haven().case_number(&s.principal, c).await.ok(),
+        None => None,
+    };
     let mut res = render(&TipPage {
         l,
         t,
+        case_number,
         assignees,
         reasons: CLOSE_REASONS
             .iter()
@@ -357,12 +364,23 @@ async fn tip_page(
     Ok(res)
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct TipDone {
+    done: String,
+}
+
 pub(crate) async fn view(
     State(state): State<AppState>,
     Authed(info, s): Authed,
     Path(id): Path<String>,
+    axum::extract::Query(d): axum::extract::Query<TipDone>,
 ) -> Result<Response, PageError> {
-    let l = Layout::new(&state, &info);
+    let mut l = Layout::new(&state, &info);
+    // What the last decision did, said in words.
+    if let Some(done) = ["assign", "link", "close"].iter().find(|a| **a == d.done) {
+        l = l.with_notice(&format!("tip-done-{done}"));
+    }
     tip_page(&state, &l, &s, &info, &id, vec![]).await
 }
 
@@ -403,7 +421,7 @@ pub(crate) async fn triage(
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => Ok(Redirect::to(&format!("/tips/{id}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/tips/{id}?done={action}")).into_response()),
         Err(e) => {
             let errors = field_errors(&l, &refusal(e)?);
             tip_page(&state, &l, &s, &info, &id, errors).await
