@@ -299,6 +299,15 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
     let draft = to.split("draft=").nth(1).unwrap().to_string();
     let form = cw.get(&to).await.text().await.unwrap();
     assert!(form.contains("Zenobia") && form.contains("ForcedLabour"));
+    // What the screening found of how she was held is already ticked; what it only asked
+    // about (violence: unknown) is not.
+    for found in ["DebtBondage", "WithholdsDocuments", "ExcessiveWorkingHours"] {
+        assert!(
+            form.contains(&format!("value=\"{found}\" checked")),
+            "{found} pre-filled"
+        );
+    }
+    assert!(!form.contains("value=\"PhysicalAbuse\" checked"));
     let new_case = cw
         .new_case(&[
             ("first_name", "Zenobia"),

@@ -471,8 +471,55 @@ pub fn evaluate(
     }
 }
 
+/// The HTCDS method of control (`vic_MethodsOfControl`) an ILO/EC indicator found present
+/// establishes, for the case a screening starts: debt bondage, confiscated documents, excessive
+/// hours, threats, violence, withheld wages. Indicators of deception or vulnerability establish
+/// none (they are how a person was recruited, not how they were held).
+pub fn method_of_control(indicator: &str) -> Option<&'static str> {
+    Some(match indicator {
+        "debt_bondage" | "recruitment_debt_bondage" => "DebtBondage",
+        "confiscation_of_documents" | "recruitment_confiscation_of_documents" => {
+            "WithholdsDocuments"
+        }
+        "excessive_working_hours" => "ExcessiveWorkingHours",
+        "withholding_of_wages" | "recruitment_withholding_of_money" | "wage_manipulation" => {
+            "TakesEarnings"
+        }
+        "threats_of_violence" | "recruitment_threats_of_violence" => "PhysicalThreats",
+        "violence_on_victim" | "recruitment_violence" => "PhysicalAbuse",
+        "violence_on_family" | "recruitment_violence_on_family" => "ThreatensChildrenFamily",
+        "threat_of_denunciation" | "recruitment_threat_of_denunciation" => "ThreatsLawEnforcement",
+        "isolation_confinement_or_surveillance" | "recruitment_isolation_or_surveillance" => {
+            "PsychologicalAbuse"
+        }
+        "threat_to_inform_family" | "recruitment_threat_to_inform_family" => "PsychologicalAbuse",
+        "under_strong_influence" => "PsychologicalAbuse",
+        "false_information_about_law" | "false_information_about_migration" => "FalsePromises",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn methods_of_control_are_codes_of_the_htcds_picklist() {
+        let set = IndicatorSet::ilo();
+        let mut mapped = 0;
+        for ind in &set.indicators {
+            if let Some(code) = method_of_control(&ind.id) {
+                assert!(
+                    crate::reference::VIC_METHODS_OF_CONTROL.contains(code),
+                    "{} -> {code}",
+                    ind.id
+                );
+                mapped += 1;
+            }
+        }
+        assert!(mapped >= 10, "{mapped}");
+        assert_eq!(method_of_control("debt_bondage"), Some("DebtBondage"));
+        assert_eq!(method_of_control("deceived_wages"), None);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

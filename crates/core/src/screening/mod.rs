@@ -588,6 +588,24 @@ impl Haven {
                 record.victim.type_of_exploitation.push(code.to_string());
             }
         }
+        // What the screening found of how the person was held (debt, documents taken, hours)
+        // is the case's methods of control.
+        let sealed: Sealed = serde_json::from_str(
+            &self
+                .cipher()
+                .decrypt(&row.answers, &sealed::SCREENINGS_ANSWERS.of(&row.id))?,
+        )
+        .map_err(CoreError::internal)?;
+        for (indicator, a) in &sealed.answers {
+            if a.answer != haven_domain::screening::Answer::Present {
+                continue;
+            }
+            if let Some(code) = haven_domain::screening::method_of_control(indicator)
+                && !record.victim.methods_of_control.iter().any(|c| c == code)
+            {
+                record.victim.methods_of_control.push(code.to_string());
+            }
+        }
         record.case.region = row.region.clone().unwrap_or_default();
         let draft = self.save_draft(cap, None, record, origin).await?;
         let mut tx = self.db.begin().await?;
