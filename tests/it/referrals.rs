@@ -544,3 +544,18 @@ async fn a_referral_through_the_pages_from_case_worker_to_provider_and_back() {
     let outsider = app.login("childcare").await;
     assert_eq!(outsider.get(&page).await.status(), 404);
 }
+
+/// The service directory says who a service takes in words: ages, languages and nationalities
+/// by name, never codes ("–17", "eng spa").
+#[tokio::test]
+async fn the_service_directory_speaks_in_words_not_codes() {
+    let app = TestApp::spawn().await;
+    let cw = app.login("caseworker").await;
+    let page = cw.get("/services").await.text().await.unwrap();
+    assert!(page.contains("aged 17 or under"), "the children's home");
+    assert!(page.contains("aged 18 and over"), "the women's shelter");
+    assert!(page.contains("English, Spanish"), "languages by name");
+    for code in ["–17", "18–", ">eng", "eng spa", "eng,spa"] {
+        assert!(!page.contains(code), "{code}");
+    }
+}

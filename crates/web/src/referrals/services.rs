@@ -66,6 +66,25 @@ impl ListPage<'_> {
     fn exploitations(&self, codes: &[String]) -> String {
         crate::cases::forms::code_labels(self.l, &reference::VIC_TYPE_OF_EXPLOITATION, codes)
     }
+    /// The ages a service takes, in words ("17 or under", "18 and over", "12 to 17").
+    fn ages(&self, min: &Option<i64>, max: &Option<i64>) -> String {
+        let n = |v: i64| fluent_bundle::FluentValue::from(v);
+        match (min, max) {
+            (Some(a), Some(b)) => self
+                .l
+                .ta("services-ages-between", &[("min", n(*a)), ("max", n(*b))]),
+            (None, Some(b)) => self.l.ta("services-ages-max", &[("max", n(*b))]),
+            (Some(a), None) => self.l.ta("services-ages-min", &[("min", n(*a))]),
+            (None, None) => String::new(),
+        }
+    }
+    fn countries(&self, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|c| crate::cases::forms::country_name(self.l, c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// The directory: GET shows it all (or by `service_type` and `region`); the eligibility form
