@@ -52,15 +52,27 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
         if c == '?' || win_ansi(c) != b'?' {
             out.push(c);
         } else {
-            out.push_str(match c {
-                // Arrows read as arrows (transliteration would give a dash).
-                '→' | '⟶' => "->",
-                '←' | '⟵' => "<-",
-                '↔' => "<->",
-                '≤' => "<=",
-                '≥' => ">=",
-                c => deunicode::deunicode_char(c).unwrap_or("?"),
-            });
+            out.push_str(
+                match c {
+                    // Arrows read as arrows (transliteration would give a dash).
+                    '→' | '⟶' => "->",
+                    '←' | '⟵' => "<-",
+                    '↔' => "<->",
+                    '≤' => "<=",
+                    '≥' => ">=",
+                    c => deunicode::deunicode_char(c).unwrap_or("?"),
+                }
+                .chars()
+                // What the transliteration gives must print too: a line or paragraph separator
+                // becomes "\n", which the font cannot draw either.
+                .map(|t| match t {
+                    t if t == '?' || win_ansi(t) != b'?' => t,
+                    t if t.is_whitespace() => ' ',
+                    _ => '?',
+                })
+                .collect::<String>()
+                .as_str(),
+            );
         }
     }
     std::borrow::Cow::Owned(out)
@@ -365,6 +377,8 @@ mod tests {
         assert_eq!(encode("Help → Food"), b"Help -> Food".to_vec());
         assert_eq!(encode("Иван?"), b"Ivan?".to_vec());
         assert_eq!(encode("9…10"), b"9\x8510".to_vec());
+        // A line separator transliterates to a newline, which prints as a space.
+        assert_eq!(encode("a\u{2028}b"), b"a b".to_vec());
         assert_eq!(width("→", 10.0, false), width("->", 10.0, false));
         assert!((width("Hello", 10.0, false) - 22.78).abs() < 0.01);
         assert!(width("é", 10.0, false) == width("e", 10.0, false));
@@ -373,23 +387,23 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Whatever a name holds, nothing prints as "?" unless it was one or has no letters
-        /// to stand for it.
+        /// Any text encodes to bytes the font can draw: no control byte, whatever it holds
+        /// (a line separator, an emoji, a letter of any script).
         #[test]
-        fn any_text_encodes_without_question_marks_for_letters(s in "\\PC{0,40}") {
+        fn any_text_encodes_to_drawable_bytes(s in "\\PC{0,40}") {
             let encoded = encode(&s);
-            let questions = encoded.iter().filter(|b| **b == b'?').count();
-            let expected: usize = s
-                .chars()
-                .map(|c| if c == '?' || win_ansi(c) != b'?' {
-                    usize::from(c == '?')
-                } else if "→⟶←⟵↔≤≥".contains(c) {
-                    0
-                } else {
-                    deunicode::deunicode_char(c).map_or(1, |t| t.matches('?').count())
-                })
-                .sum();
-            proptest::prop_assert_eq!(questions, expected);
+            proptest::prop_assert!(encoded.iter().all(|b| *b >= 0x20), "{:?}", encoded);
+            proptest::prop_assert!(encoded.len() >= s.chars().filter(|c| !c.is_whitespace()).count().min(1));
+        }
+
+        /// A letter that has an ASCII spelling prints as it, never as "?" ("Ł" as "L").
+        #[test]
+        fn letters_print_as_their_ascii_spelling(c in proptest::char::any()) {
+            let spelled = deunicode::deunicode_char(c)
+                .filter(|t| !t.is_empty() && t.chars().all(|x| x.is_ascii_alphanumeric()));
+            if c.is_alphabetic() && spelled.is_some() {
+                proptest::prop_assert!(!encode(&c.to_string()).contains(&b'?'), "{c:?}");
+            }
         }
     }
 
