@@ -22,6 +22,24 @@ async fn invalid_input_keeps_what_was_typed_and_explains_in_the_users_language()
         html.contains("Este campo es obligatorio"),
         "error in Spanish"
     );
+    // The summary at the top lists each refused field, as a link to it.
+    let summary = html
+        .split("id=\"form-problems\"")
+        .nth(1)
+        .expect("an error summary")
+        .split("</div>")
+        .next()
+        .unwrap();
+    for field in ["first_name", "birth_date", "region"] {
+        assert!(
+            summary.contains(&format!("<a href=\"#{field}\">")),
+            "{field}: {summary}"
+        );
+        assert!(
+            html.contains(&format!("id=\"{field}\"")),
+            "{field} is there to go to"
+        );
+    }
     let count = app.count("SELECT COUNT(*) FROM persons").await;
     let ok = s
         .open_case(&[
