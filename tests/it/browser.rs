@@ -11,6 +11,9 @@ use serde_json::{Value, json};
 
 use crate::harness::{PASSWORD, TestApp};
 
+mod page_checks;
+use page_checks::RawCodes;
+
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// The key under which W3C WebDriver returns an element reference.
@@ -18,21 +21,28 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 const WAIT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(100);
 
-/// Whether to run: mandatory with HAVEN_TEST_BROWSER=1, otherwise only where installed.
+/// Whether to run: mandatory with HAVEN_TEST_BROWSER=1, otherwise only where Chromium,
+/// chromedriver and axe-core (`npm ci --prefix tools/axe`) are installed.
 fn browser_available() -> bool {
     let installed = Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists();
+    let axe = page_checks::axe_path().exists();
     if std::env::var("HAVEN_TEST_BROWSER").as_deref() == Ok("1") {
         assert!(
             installed,
             "HAVEN_TEST_BROWSER=1 but {CHROMEDRIVER} or {CHROMIUM} is missing: \
              apt-get install chromium chromium-driver"
         );
-    } else if !installed {
+        assert!(
+            axe,
+            "HAVEN_TEST_BROWSER=1 but axe-core is missing: npm ci --prefix tools/axe"
+        );
+    } else if !installed || !axe {
         eprintln!(
-            "browser test skipped: install chromium and chromium-driver, or set HAVEN_TEST_BROWSER=1"
+            "browser test skipped: install chromium and chromium-driver and run \
+             `npm ci --prefix tools/axe`, or set HAVEN_TEST_BROWSER=1"
         );
     }
-    installed
+    installed && axe
 }
 
 /// chromedriver as a child process with one browser session. Dropping it (also on panic) ends
@@ -43,10 +53,25 @@ struct Browser {
     session: Option<String>,
     child: Child,
     _profile: tempfile::TempDir,
+    /// axe-core's source, injected into every page arrived on.
+    axe: String,
+    raw_codes: RawCodes,
+    /// What the checks of the pages found so far; `quit` (or dropping) fails on any.
+    findings: std::sync::Mutex<Vec<String>>,
+}
+
+/// The two screens the journeys are walked on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Screen {
+    /// A laptop of a field office (1280 × 1100).
+    Desktop,
+    /// A phone (390 × 844).
+    Phone,
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        let findings = std::mem::take(&mut *self.findings.lock().unwrap());
         if let Some(session) = self.session.take() {
             let url = format!("{}/session/{session}", self.driver);
             // Drop may run inside the test's runtime: use a thread with its own.
@@ -68,11 +93,18 @@ impl Drop for Browser {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if !findings.is_empty() && !std::thread::panicking() {
+            panic!("the pages of this journey failed their checks: {findings:#?}");
+        }
     }
 }
 
 impl Browser {
     async fn start() -> Browser {
+        Browser::start_on(Screen::Desktop).await
+    }
+
+    async fn start_on(screen: Screen) -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -94,6 +126,9 @@ impl Browser {
             session: None,
             child,
             _profile: profile,
+            axe: page_checks::axe_source(),
+            raw_codes: RawCodes::new(),
+            findings: Default::default(),
         };
         b.wait_ready().await;
         let caps = json!({"capabilities": {"alwaysMatch": {
@@ -129,13 +164,60 @@ impl Browser {
             .unwrap_or_else(|| panic!("no browser session: {body}"))
             .to_string();
         b.session = Some(id);
+        let (width, height) = match screen {
+            Screen::Desktop => (1280, 1100),
+            Screen::Phone => (390, 844),
+        };
         b.cmd(
             "POST",
             "/window/rect",
-            json!({"width": 1280, "height": 1100}),
+            json!({"width": width, "height": height}),
         )
         .await;
         b
+    }
+
+    /// Checks the page the browser is on (see `page_checks`) and keeps what is wrong.
+    async fn check_page(&self) {
+        let script = format!("{}\n{}", self.axe, page_checks::CHECK_SCRIPT);
+        let page = self
+            .cmd(
+                "POST",
+                "/execute/async",
+                json!({"script": script, "args": []}),
+            )
+            .await;
+        if page["type"] != "text/html" {
+            return;
+        }
+        let url = self.url().await;
+        let mut found = Vec::new();
+        for v in page["violations"].as_array().into_iter().flatten() {
+            found.push(format!("{url}: axe: {}", v.as_str().unwrap_or_default()));
+        }
+        let (scroll, client) = (
+            page["scroll"].as_i64().unwrap_or(0),
+            page["client"].as_i64().unwrap_or(0),
+        );
+        if scroll > client {
+            found.push(format!(
+                "{url}: {scroll} px wide in a {client} px window: {:?}",
+                self.too_wide().await
+            ));
+        }
+        let lang = page["lang"].as_str().unwrap_or_default();
+        for code in self
+            .raw_codes
+            .find(lang, page["text"].as_str().unwrap_or_default())
+        {
+            found.push(format!("{url}: raw code {code}"));
+        }
+        let mut findings = self.findings.lock().unwrap();
+        for f in found {
+            if !findings.contains(&f) {
+                findings.push(f);
+            }
+        }
     }
 
     async fn wait_ready(&mut self) {
@@ -244,19 +326,26 @@ impl Browser {
         .unwrap_or(i64::MAX)
     }
 
-    /// The elements wider than the window (what makes a page scroll sideways), by tag and class.
+    /// The elements wider than the window (what makes a page scroll sideways), by tag and class:
+    /// those sticking out themselves or through their text, and not clipped by a region that
+    /// scrolls inside the page.
     async fn too_wide(&self) -> Vec<String> {
         let v = self
             .cmd(
                 "POST",
                 "/execute/sync",
                 json!({"script": "var w = document.documentElement.clientWidth; var out = []; \
-                    document.querySelectorAll('main *').forEach(function (e) { \
+                    document.querySelectorAll('body *').forEach(function (e) { \
                       var r = e.getBoundingClientRect(); \
-                      if (r.right > w + 1 && out.length < 5) { \
+                      for (var a = e.parentElement; a; a = a.parentElement) { \
+                        if (getComputedStyle(a).overflowX !== 'visible' && \
+                            a.getBoundingClientRect().right <= w + 1) return; } \
+                      var right = getComputedStyle(e).overflowX === 'visible' ? \
+                        Math.max(r.right, r.left + e.scrollWidth) : r.right; \
+                      if (right > w + 1 && out.length < 5) { \
                         out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + \
                           (e.className ? '.' + String(e.className).replace(/ /g, '.') : '') + \
-                          ' ' + Math.round(r.right)); } }); return out;", "args": []}),
+                          ' ' + Math.round(right)); } }); return out;", "args": []}),
             )
             .await;
         v.as_array()
@@ -299,6 +388,7 @@ impl Browser {
 
     async fn goto(&self, url: &str) {
         self.cmd("POST", "/url", json!({ "url": url })).await;
+        self.check_page().await;
     }
 
     async fn url(&self) -> String {
@@ -373,13 +463,29 @@ impl Browser {
         .await;
     }
 
+    /// On a phone the header's navigation is folded behind "Menu": a person opens it before
+    /// using what is in it, and so does the test.
+    async fn unfold_menu_for(&self, css: &str) {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": "var e = document.querySelector(arguments[0]); \
+                if (e && e.closest('header.top') && !e.getClientRects().length) { \
+                  var m = document.querySelector('label.menu-label'); if (m) m.click(); }",
+                "args": [css]}),
+        )
+        .await;
+    }
+
     async fn click(&self, css: &str) {
+        self.unfold_menu_for(css).await;
         let el = self.find(css).await;
         self.cmd("POST", &format!("/element/{el}/click"), json!({}))
             .await;
     }
 
     async fn text(&self, css: &str) -> String {
+        self.unfold_menu_for(css).await;
         let el = self.find(css).await;
         self.cmd("GET", &format!("/element/{el}/text"), json!({}))
             .await
@@ -415,6 +521,7 @@ impl Browser {
                 let full = url.strip_prefix(&app.base).unwrap_or(&url);
                 path = full.split('?').next().unwrap_or_default().to_string();
                 if arrived(&path) {
+                    self.check_page().await;
                     return path;
                 }
             }
@@ -436,6 +543,11 @@ impl Browser {
     }
 
     async fn quit(mut self) {
+        let findings = std::mem::take(&mut *self.findings.lock().unwrap());
+        assert!(
+            findings.is_empty(),
+            "the pages of this journey failed their checks: {findings:#?}"
+        );
         if let Some(session) = self.session.take() {
             let _ = self
                 .http
@@ -474,6 +586,32 @@ fn base64_decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// A journey walked twice: on a laptop's screen and on a phone's.
+macro_rules! on_both_screens {
+    ($($journey:ident),+ $(,)?) => {$(
+        mod $journey {
+            #[tokio::test]
+            async fn on_a_laptop() {
+                super::$journey(super::Screen::Desktop).await
+            }
+            #[tokio::test]
+            async fn on_a_phone() {
+                super::$journey(super::Screen::Phone).await
+            }
+        }
+    )+};
+}
+
+on_both_screens!(
+    french_sign_in_case_creation_search_and_sign_out_in_chromium,
+    case_lifecycle_with_conflict_in_english_and_french_in_chromium,
+    spanish_public_report_and_screening_interview_in_chromium,
+    french_training_workshop_to_certificate_in_chromium,
+    referral_between_two_agencies_in_two_chromium_sessions,
+    spanish_protection_journey_in_chromium,
+    spanish_import_of_a_kobo_export_with_a_column_mapping_in_chromium
+);
+
 fn screenshot_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots/case-fr.png")
 }
@@ -487,14 +625,13 @@ fn base64_decoder_matches_known_values() {
     assert_eq!(base64_decode("+/8="), [0xfb, 0xff]);
 }
 
-#[tokio::test]
-async fn french_sign_in_case_creation_search_and_sign_out_in_chromium() {
+async fn french_sign_in_case_creation_search_and_sign_out_in_chromium(screen: Screen) {
     if !browser_available() {
         return;
     }
     let started = Instant::now();
     let app = TestApp::spawn().await;
-    let b = Browser::start().await;
+    let b = Browser::start_on(screen).await;
 
     // The login page, in French from the browser's language (or by choosing it on the page).
     b.goto(&app.url("/login")).await;
@@ -602,14 +739,13 @@ async fn french_sign_in_case_creation_search_and_sign_out_in_chromium() {
 
 /// The daily work on one case, as a case worker does it in the browser, in English and then in
 /// French: register, find, view, edit, have a second save refused as a conflict, close.
-#[tokio::test]
-async fn case_lifecycle_with_conflict_in_english_and_french_in_chromium() {
+async fn case_lifecycle_with_conflict_in_english_and_french_in_chromium(screen: Screen) {
     if !browser_available() {
         return;
     }
     let app = TestApp::spawn().await;
     let i18n = haven_i18n::I18n::load().unwrap();
-    let b = Browser::start().await;
+    let b = Browser::start_on(screen).await;
     for (lang, first, last) in [
         (haven_i18n::Lang::En, "Rosalind", "Ferreira"),
         (haven_i18n::Lang::Fr, "Éloïse", "Baptiste"),
@@ -756,13 +892,12 @@ async fn case_lifecycle_with_conflict_in_english_and_french_in_chromium() {
 /// In Spanish, in Chromium: a member of the public reports a situation without an account and
 /// gets a reference code; a screener then walks through the interview (plain questions, radio
 /// answers, an evidence note), reads the explained result, and runs the duplicate check.
-#[tokio::test]
-async fn spanish_public_report_and_screening_interview_in_chromium() {
+async fn spanish_public_report_and_screening_interview_in_chromium(screen: Screen) {
     if !browser_available() {
         return;
     }
     let app = TestApp::spawn().await;
-    let b = Browser::start().await;
+    let b = Browser::start_on(screen).await;
 
     b.goto(&app.url("/login")).await;
     b.click("select[name=lang] option[value=es]").await;
@@ -884,13 +1019,12 @@ async fn spanish_public_report_and_screening_interview_in_chromium() {
 /// The trainer's day, in French, in Chromium: a workshop, the sign-up sheet uploaded and
 /// confirmed after its preview, attendance ticked and scores typed, certificates issued, one
 /// verified on the public page, and the report.
-#[tokio::test]
-async fn french_training_workshop_to_certificate_in_chromium() {
+async fn french_training_workshop_to_certificate_in_chromium(screen: Screen) {
     if !browser_available() {
         return;
     }
     let app = TestApp::spawn().await;
-    let b = Browser::start().await;
+    let b = Browser::start_on(screen).await;
     b.goto(&app.url("/login")).await;
     if b.attribute("html", "lang").await != "fr" {
         b.click("select[name=lang] option[value=fr]").await;
@@ -1032,8 +1166,7 @@ async fn sign_in_in(b: &Browser, app: &TestApp, user: &str, lang: &str) {
 /// The referral journey in two browsers at once: the case worker refers with the person's
 /// consent, the provider (another session) is notified, accepts, sees only the shared section,
 /// completes with an outcome, and the case worker sees the outcome on the referral and the case.
-#[tokio::test]
-async fn referral_between_two_agencies_in_two_chromium_sessions() {
+async fn referral_between_two_agencies_in_two_chromium_sessions(screen: Screen) {
     if !browser_available() {
         return;
     }
@@ -1052,7 +1185,7 @@ async fn referral_between_two_agencies_in_two_chromium_sessions() {
     let cw = app.principal("caseworker").await;
     app.consent_to_referral(&cw, id, ffp).await;
 
-    let a = Browser::start().await;
+    let a = Browser::start_on(screen).await;
     sign_in(&a, &app, "caseworker").await;
     a.goto(&app.url(&format!("{case}/referrals"))).await;
     a.click(&format!("#to_agency_id option[value=\"{ffp}\"]"))
@@ -1069,7 +1202,7 @@ async fn referral_between_two_agencies_in_two_chromium_sessions() {
         .await;
 
     // The provider, in a second browser: told, then accepts.
-    let b = Browser::start().await;
+    let b = Browser::start_on(screen).await;
     sign_in(&b, &app, "provider").await;
     assert_eq!(b.text("#nav-notifications strong").await, "1");
     b.goto(&app.url("/notifications")).await;
@@ -1140,8 +1273,7 @@ async fn referral_between_two_agencies_in_two_chromium_sessions() {
 
 /// A protection journey in Spanish: risk assessment → assistance plan → a service → a follow-up
 /// done → closure, after which the case is read-only.
-#[tokio::test]
-async fn spanish_protection_journey_in_chromium() {
+async fn spanish_protection_journey_in_chromium(screen: Screen) {
     if !browser_available() {
         return;
     }
@@ -1149,7 +1281,7 @@ async fn spanish_protection_journey_in_chromium() {
     let s = app.login("childcare").await;
     let res = s.open_case(&[("first_name", "Yenny")]).await;
     let case = crate::harness::location(&res);
-    let b = Browser::start().await;
+    let b = Browser::start_on(screen).await;
     sign_in_in(&b, &app, "childcare", "es").await;
     b.goto(&app.url(&format!("{case}/protection"))).await;
     assert!(b.title().await.starts_with("Protección y seguimiento"));
@@ -1309,14 +1441,13 @@ async fn statistics_releases_and_dashboard_fit_a_phone_in_chromium() {
 
 /// A Spanish case worker brings a KoboToolbox export into Haven: uploads it, sees the preview,
 /// maps the column the form added ("Zona") to the region, reads the file again, imports, and
-/// downloads the rows to fix. The job page refreshes itself (no JavaScript).
-#[tokio::test]
-async fn spanish_import_of_a_kobo_export_with_a_column_mapping_in_chromium() {
+/// downloads the rows to fix. The job page waits for the work (no JavaScript, no timed refresh).
+async fn spanish_import_of_a_kobo_export_with_a_column_mapping_in_chromium(screen: Screen) {
     if !browser_available() {
         return;
     }
     let app = TestApp::spawn().await;
-    let b = Browser::start().await;
+    let b = Browser::start_on(screen).await;
     sign_in_in(&b, &app, "caseworker", "es").await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("kobo-export.csv");
@@ -1344,7 +1475,7 @@ async fn spanish_import_of_a_kobo_export_with_a_column_mapping_in_chromium() {
             p.starts_with("/imports/")
         })
         .await;
-    // The page refreshes itself until the preview is ready. Without a region, every row lacks
+    // The page answers once the preview is ready. Without a region, every row lacks
     // one: "Zona" is not a field Haven knows.
     b.expect_source(&["id=\"preview-summary\"", "Zona"], "the preview")
         .await;

@@ -222,14 +222,15 @@ async fn a_file_that_is_not_a_case_list_is_refused_with_a_clear_error() {
     );
 }
 
-/// Waits until the job page no longer says it is working (the page refreshes itself in a
-/// browser; the test polls).
+/// Waits until the job page no longer says it is working (the page itself waits a while for
+/// the job, then offers a "check again" link; the test follows it).
 async fn settled(s: &crate::harness::Session, path: &str) -> String {
     for _ in 0..200 {
         let res = s.get(path).await;
         assert_eq!(res.status(), 200);
         let html = res.text().await.unwrap();
-        if !html.contains("http-equiv=\"refresh\"") {
+        assert!(!html.contains("http-equiv=\"refresh\""), "no timed refresh");
+        if !html.contains("id=\"check-again\"") {
             return html;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

@@ -278,6 +278,16 @@ impl Haven {
         if !region.is_empty() && haven_domain::Region::parse(region).is_err() {
             errors.push(("region", "error-unknown-code"));
         }
+        // Stored as its ISO 639-2 code, whether picked from the list or typed by name.
+        let language = input.language.trim();
+        let language = match haven_domain::reference::language(language) {
+            Some(l) => Some(l.code.to_string()),
+            None if language.is_empty() => None,
+            None => {
+                errors.push(("language", "error-unknown-language"));
+                None
+            }
+        };
         done(errors)?;
         let profiles = profiles_for(input.age, input.age_uncertain, input.labour, input.sexual);
         let sealed = Sealed {
@@ -298,7 +308,7 @@ impl Haven {
                 screened_by: p.user_id,
                 screened_on: screened_on.clone(),
                 region: (!region.is_empty()).then(|| region.to_string()),
-                language: Some(input.language.trim().to_string()).filter(|l| !l.is_empty()),
+                language,
                 interpreter: input.interpreter,
                 person_present: input.person_present,
                 consent: input.consent,

@@ -215,7 +215,7 @@ fn validate(input: &TipInput) -> Result<()> {
         }
         if !call.language.is_empty() && haven_domain::reference::language(&call.language).is_none()
         {
-            errors.push(("language", "error-unknown-code"));
+            errors.push(("language", "error-unknown-language"));
         }
         if call.minutes.is_some_and(|m| m > 600) {
             errors.push(("minutes", "error-number-range"));
@@ -268,7 +268,11 @@ impl Haven {
             return Err(CoreError::Forbidden);
         }
         let mut input = input;
-        input.call.get_or_insert_with(CallDetails::default);
+        let call = input.call.get_or_insert_with(CallDetails::default);
+        // Stored as its ISO 639-2 code, whether picked from the list or typed by name.
+        if let Some(l) = haven_domain::reference::language(&call.language) {
+            call.language = l.code.to_string();
+        }
         validate(&input)?;
         self.insert_tip(input, Channel::Hotline, Some(p), &actor(p, origin))
             .await

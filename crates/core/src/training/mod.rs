@@ -335,7 +335,7 @@ fn check_workshop(i: &WorkshopInput, defaults: CompletionRule) -> Result<Worksho
     }
     let language = i.language.trim();
     if !language.is_empty() && haven_domain::reference::language(language).is_none() {
-        e.push(("language", "error-unknown-code"));
+        e.push(("language", "error-unknown-language"));
     }
     for (field, v) in [
         ("place", &i.place),

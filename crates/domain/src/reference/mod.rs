@@ -123,17 +123,29 @@ impl Language {
 }
 
 /// The language of an ISO 639-2 terminology or bibliographic code or an ISO 639-1 code, in any
-/// case, surrounding spaces ignored. Callers store the canonical [`Language::code`].
+/// case, surrounding spaces ignored; failing a code, of its name in English, French or Spanish
+/// (a person picks "Spanish" from a list, not `spa`). Callers store the canonical
+/// [`Language::code`].
 pub fn language(code: &str) -> Option<&'static Language> {
     let code = code.trim();
     let is = |c: Option<&str>| c.is_some_and(|c| c.eq_ignore_ascii_case(code));
-    match code.len() {
+    let by_code = match code.len() {
         2 => LANGUAGES.iter().find(|l| is(l.alpha2)),
         3 => LANGUAGES
             .iter()
             .find(|l| is(Some(l.code)) || is(l.bibliographic)),
         _ => None,
-    }
+    };
+    by_code.or_else(|| {
+        let wanted = code.to_lowercase();
+        // A name may list alternatives ("Spanish; Castilian"): each one names the language.
+        LANGUAGES.iter().find(|l| {
+            [l.en, l.fr, l.es].iter().any(|n| {
+                n.to_lowercase() == wanted
+                    || n.split(';').any(|a| a.trim().to_lowercase() == wanted)
+            })
+        })
+    })
 }
 
 #[cfg(test)]
@@ -224,8 +236,34 @@ mod tests {
             (pt.name("en"), pt.name("fr"), pt.name("es")),
             ("Portuguese", "portugais", "Portugués")
         );
-        for code in ["", "x", "zz", "zzz", "qaa", "fren", "français"] {
+        for code in ["", "x", "zz", "zzz", "qaa", "fren", "françai"] {
             assert_eq!(language(code), None, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn languages_are_found_by_their_names_in_three_languages() {
+        for name in [
+            "Spanish",
+            "castillan",
+            "ESPAÑOL",
+            " spanish ",
+            "Español; Castellano",
+        ] {
+            assert_eq!(language(name).map(|l| l.code), Some("spa"), "{name}");
+        }
+        assert_eq!(language("français").map(|l| l.code), Some("fra"));
+        assert_eq!(language("Arawak").map(|l| l.code), Some("arw"));
+        // Every language's name in each of the three leads back to it, unless another language
+        // bears the same name (then the first, as a list would show it).
+        for l in LANGUAGES {
+            for n in [l.en, l.fr, l.es] {
+                let found = language(n).unwrap();
+                let same_name = [found.en, found.fr, found.es]
+                    .iter()
+                    .any(|m| m.to_lowercase() == n.to_lowercase());
+                assert!(found == l || same_name || n.len() <= 3, "{n}");
+            }
         }
     }
 

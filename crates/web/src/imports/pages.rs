@@ -237,8 +237,23 @@ pub(crate) async fn view(
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     capability(s.principal.case_import())?;
+    // While the file is being read or imported, the page answers when the work is done (or
+    // after a while, with a "check again" link) rather than refreshing itself: a timed refresh
+    // throws a screen reader back to the top every few seconds (WCAG 2.2.1).
+    let deadline = tokio::time::Instant::now() + WAIT_FOR_JOB;
+    loop {
+        let job = state.haven().import_job(&s.principal, &id).await?;
+        let working = matches!(job.status, JobStatus::Uploaded | JobStatus::Committing);
+        if !working || tokio::time::Instant::now() >= deadline {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     job_page(&state, &l, &s.principal, &id, vec![]).await
 }
+
+/// How long the job page waits for a running import before showing where it stands.
+const WAIT_FOR_JOB: std::time::Duration = std::time::Duration::from_secs(8);
 
 pub(crate) async fn commit(
     State(state): State<AppState>,

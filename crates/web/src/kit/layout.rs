@@ -264,6 +264,18 @@ impl<'a> Layout<'a> {
             .unwrap_or_else(|| code.to_string())
     }
 
+    /// Every language's name in the reader's language, sorted: the choices of a language field
+    /// (the name is what is typed or picked; the server stores the code).
+    pub(crate) fn language_names(&self) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = haven_domain::reference::LANGUAGES
+            .iter()
+            .map(|x| x.name(self.lang_code()))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// Several languages' names, comma-separated.
     pub(crate) fn languages_of(&self, codes: &[String]) -> String {
         codes

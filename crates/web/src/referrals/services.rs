@@ -108,9 +108,12 @@ pub(crate) async fn list(
 pub(crate) async fn search(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    HtmlForm(f): HtmlForm<ServiceFilter>,
+    HtmlForm(mut f): HtmlForm<ServiceFilter>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
+    // Typed or picked by name; the directory knows codes.
+    f.language = crate::cases::forms::language_input(&f.language);
+    f.nationality = crate::cases::forms::country_input(&f.nationality);
     let items = state.haven().services(&s.principal, &f).await?;
     Ok(list_page(&l, &s, f, items, None, vec![]))
 }
