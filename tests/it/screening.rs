@@ -353,3 +353,35 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
     assert!(!keys("by_screening_agency").is_empty());
     assert!(!stats.to_string().contains("Zenobia"));
 }
+
+/// A person picks the interview's language by name, in their own language; Haven stores the
+/// ISO 639-2 code, shows the name back, and refuses a name it does not know with the field's
+/// error instead of storing it.
+#[tokio::test]
+async fn the_interview_s_language_is_named_not_coded() {
+    let app = TestApp::spawn().await;
+    let screener = app.login("screener").await;
+    let token = screener.token().await;
+    for (typed, stored) in [("Spanish; Castilian", "spa"), ("portugais", "por"), ("eng", "eng")] {
+        let mut body = miner(true);
+        body["language"] = json!(typed);
+        let res = post(&app, &token, body).await;
+        assert_eq!(res.status(), 201, "{typed}");
+        let v: Value = res.json().await.unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        let v: Value = get(&app, &token, &id).await.json().await.unwrap();
+        assert_eq!(v["language"], stored, "{typed}");
+    }
+    let mut body = miner(true);
+    body["language"] = json!("Klingon");
+    let res = post(&app, &token, body).await;
+    assert_eq!(res.status(), 422);
+    let v: Value = res.json().await.unwrap();
+    assert!(v.to_string().contains("language"), "{v}");
+
+    // The form offers names, not codes.
+    let page = screener.get("/screenings/new").await.text().await.unwrap();
+    assert!(page.contains("list=\"language-names\""));
+    assert!(page.contains("<option value=\"Portuguese\">"));
+    assert!(!page.contains("ISO"));
+}
