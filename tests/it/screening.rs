@@ -308,6 +308,25 @@ async fn a_screening_without_a_case_finds_the_person_or_starts_their_case() {
         );
     }
     assert!(!form.contains("value=\"PhysicalAbuse\" checked"));
+    // The draft says what is still needed to open the case, each a link to its field: not
+    // the first name, the forms of exploitation or the region (from the screening), but the sex.
+    let required = form
+        .split("id=\"draft-required\"")
+        .nth(1)
+        .and_then(|r| r.split("</div>").next())
+        .expect("the draft lists the required fields");
+    for (field, shown) in [
+        ("gender", true),
+        ("region", false),
+        ("first_name", false),
+        ("type_of_exploitation", false),
+    ] {
+        assert_eq!(
+            required.contains(&format!("href=\"#{field}\"")),
+            shown,
+            "{field} in {required}"
+        );
+    }
     let new_case = cw
         .new_case(&[
             ("first_name", "Zenobia"),

@@ -432,6 +432,7 @@ form-save-draft = Save as draft
 drafts-title = Your drafts
 drafts-item = { $name } (saved { $date })
 drafts-resumed = Draft resumed: complete it and open the case, or save it again.
+drafts-required = To open the case, fill in:
 drafts-saved = Draft saved. Only you can see it; it is deleted once the case is opened, or after { $days } days.
 notice-case-created = Case opened.
 notice-case-saved = Changes saved.

@@ -432,6 +432,7 @@ form-save-draft = Guardar como borrador
 drafts-title = Sus borradores
 drafts-item = { $name } (guardado el { $date })
 drafts-resumed = Borrador recuperado: complételo y abra el caso, o vuelva a guardarlo.
+drafts-required = Para abrir el caso, complete:
 drafts-saved = Borrador guardado. Solo usted puede verlo; se elimina cuando se abre el caso o al cabo de { $days } días.
 notice-case-created = Caso abierto.
 notice-case-saved = Cambios guardados.

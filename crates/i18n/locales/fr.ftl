@@ -432,6 +432,7 @@ form-save-draft = Enregistrer comme brouillon
 drafts-title = Vos brouillons
 drafts-item = { $name } (enregistré le { $date })
 drafts-resumed = Brouillon repris : complétez-le et ouvrez le cas, ou enregistrez-le de nouveau.
+drafts-required = Pour ouvrir le cas, remplissez :
 drafts-saved = Brouillon enregistré. Vous seul pouvez le voir ; il est supprimé dès l'ouverture du cas, ou au bout de { $days } jours.
 notice-case-created = Cas ouvert.
 notice-case-saved = Modifications enregistrées.

@@ -189,6 +189,25 @@ impl CaseFormPage<'_> {
         crate::duplicates::pages::reasons_text(self.l, r)
     }
 
+    /// On a draft, the required fields still empty, as (field, label): what stands between the
+    /// draft and a case. A birth date is not missing when an assessed age stands for it.
+    fn missing_required(&self) -> Vec<(&'static str, String)> {
+        if self.draft.is_none() || self.has_errors {
+            return vec![];
+        }
+        let fields = || self.sections.iter().flat_map(|s| s.fields.iter());
+        let filled = |f: &crate::cases::forms::FieldView| {
+            !f.value.trim().is_empty()
+                || f.values.iter().any(|v| !v.trim().is_empty())
+                || f.options.iter().any(|(code, _, on)| *on && !code.is_empty())
+        };
+        let aged = fields().any(|f| f.name == "assessed_age" && filled(f));
+        fields()
+            .filter(|f| f.required && !filled(f) && !(f.name == "birth_date" && aged))
+            .map(|f| (f.name, f.label.clone()))
+            .collect()
+    }
+
     fn elsewhere(&self, agency: &str) -> String {
         self.l.ta(
             "match-elsewhere",
