@@ -381,7 +381,11 @@ async fn the_interview_s_language_is_named_not_coded() {
     let app = TestApp::spawn().await;
     let screener = app.login("screener").await;
     let token = screener.token().await;
-    for (typed, stored) in [("Spanish; Castilian", "spa"), ("portugais", "por"), ("eng", "eng")] {
+    for (typed, stored) in [
+        ("Spanish; Castilian", "spa"),
+        ("portugais", "por"),
+        ("eng", "eng"),
+    ] {
         let mut body = miner(true);
         body["language"] = json!(typed);
         let res = post(&app, &token, body).await;

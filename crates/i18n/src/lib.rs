@@ -222,6 +222,81 @@ mod tests {
         }
     }
 
+    /// The messages of a language, placeables (`{ $n }`) replaced by "X": (key, text).
+    fn messages(lang: Lang) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (_, text) in lang.sources() {
+            for line in text.lines() {
+                let Some((key, value)) = line.split_once(" = ") else {
+                    continue;
+                };
+                if key.starts_with('#') || key.starts_with(' ') {
+                    continue;
+                }
+                let mut plain = String::new();
+                let mut depth = 0;
+                for c in value.chars() {
+                    match c {
+                        '{' => {
+                            depth += 1;
+                            if depth == 1 {
+                                plain.push('X');
+                            }
+                        }
+                        '}' => depth -= 1,
+                        _ if depth == 0 => plain.push(c),
+                        _ => {}
+                    }
+                }
+                out.push((key.to_string(), plain));
+            }
+        }
+        out
+    }
+
+    /// French typography: a space (plain or non-breaking) before ":", "?", "!" and ";", except
+    /// in a time ("10:30") or an address.
+    #[test]
+    fn french_puts_a_space_before_double_punctuation() {
+        let mut bad = Vec::new();
+        for (key, text) in messages(Lang::Fr) {
+            let chars: Vec<char> = text.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if !matches!(c, ':' | '?' | '!' | ';') || i == 0 {
+                    continue;
+                }
+                let before = chars[i - 1];
+                let after = chars.get(i + 1).copied().unwrap_or(' ');
+                let spaced = before.is_whitespace() || before == '\u{a0}' || before == '\u{202f}';
+                let time_or_address = after.is_ascii_digit() || after == '/';
+                if !spaced && !time_or_address {
+                    bad.push(format!("{key}: {text}"));
+                    break;
+                }
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "French needs a space before : ? ! ; in {bad:#?}"
+        );
+    }
+
+    /// Spanish opens what it asks and exclaims: "¿…?" and "¡…!".
+    #[test]
+    fn spanish_opens_questions_and_exclamations() {
+        let mut bad = Vec::new();
+        for (key, text) in messages(Lang::Es) {
+            for sentence in text.split_inclusive(['.', '?', '!']) {
+                let s = sentence.trim();
+                if (s.ends_with('?') && !s.contains('¿')) || (s.ends_with('!') && !s.contains('¡'))
+                {
+                    bad.push(format!("{key}: {text}"));
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+
     #[test]
     fn no_key_is_defined_twice() {
         for lang in Lang::ALL {

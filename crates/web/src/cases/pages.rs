@@ -199,7 +199,9 @@ impl CaseFormPage<'_> {
         let filled = |f: &crate::cases::forms::FieldView| {
             !f.value.trim().is_empty()
                 || f.values.iter().any(|v| !v.trim().is_empty())
-                || f.options.iter().any(|(code, _, on)| *on && !code.is_empty())
+                || f.options
+                    .iter()
+                    .any(|(code, _, on)| *on && !code.is_empty())
         };
         let aged = fields().any(|f| f.name == "assessed_age" && filled(f));
         fields()
