@@ -209,3 +209,71 @@ async fn the_high_risk_figure_counts_only_open_high_risk_cases() {
         }
     }
 }
+
+/// Every form of the case page, refused, comes back open with what was typed: a route step
+/// with an impossible date, a perpetrator, a closure, a note too long. Nothing is stored.
+#[tokio::test]
+async fn a_refused_form_of_the_case_page_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let s = app.login("caseworker").await;
+    let id = app.case("caseworker").create().await;
+    let case = format!("/cases/{id}");
+    let events = app.count("SELECT COUNT(*) FROM case_events").await;
+
+    let res = s
+        .post_form(
+            &format!("{case}/events"),
+            &[
+                ("event_type", "Exploitation"),
+                ("country", "VE"),
+                ("region", "Bolívar"),
+                ("place", "Mina El Callao"),
+                ("start_date", "2999-01-01"),
+                ("description", "Trabajaba de noche en la mina"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<details id=\"event-form\" open>"), "open");
+    for typed in [
+        "value=\"Mina El Callao\"",
+        "value=\"Bolívar\"",
+        "value=\"2999-01-01\"",
+        ">Trabajaba de noche en la mina</textarea>",
+        "value=\"Exploitation\" selected",
+    ] {
+        assert!(html.contains(typed), "{typed} kept");
+    }
+    // Only the refused form opens.
+    assert!(!html.contains("<details id=\"perpetrator-form\" open>"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_events").await, events);
+
+    let long = "x".repeat(20_001);
+    let res = s
+        .post_form(&format!("{case}/notes"), &[("body", &long)])
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains(&format!(">{long}</textarea>"))
+    );
+
+    let res = s
+        .post_form(
+            &format!("{case}/close"),
+            &[
+                ("reason", ""),
+                ("note", "Returned home with her family"),
+                ("referred", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<details id=\"close-form\" open>"));
+    assert!(html.contains(">Returned home with her family</textarea>"));
+    assert!(html.contains("name=\"referred\" value=\"true\" checked"));
+}

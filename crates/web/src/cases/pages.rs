@@ -624,9 +624,63 @@ struct CasePageT<'a> {
     /// and each error beside its field.
     consent_kept: haven_core::consents::ConsentInput,
     consent_errors: Vec<FieldError>,
+    /// Another of the page's forms as last sent, when it was refused: shown open, as typed.
+    kept: Kept,
+}
+
+/// A refused form of the case page and what was typed in it, so a person fixes the one field
+/// at fault rather than typing everything again.
+#[derive(Default)]
+pub(crate) struct Kept {
+    form: &'static str,
+    values: Vec<(&'static str, String)>,
+}
+
+impl Kept {
+    fn new(form: &'static str, values: Vec<(&'static str, String)>) -> Kept {
+        Kept { form, values }
+    }
+}
+
+/// What the case page shows again after a refused change.
+#[derive(Default)]
+enum Refused {
+    #[default]
+    Nothing,
+    /// The consent form, each error beside its field.
+    Consent(haven_core::consents::ConsentInput, Vec<FieldError>),
+    /// Another form, open, as typed (its errors are in the page's alert).
+    Form(Kept),
 }
 
 impl CasePageT<'_> {
+    /// Whether `form` was refused and so is shown open.
+    fn open(&self, form: &str) -> bool {
+        self.kept.form == form
+    }
+
+    /// What was typed in `field` of `form`, if that form was refused.
+    fn kept(&self, form: &str, field: &str) -> &str {
+        if self.kept.form != form {
+            return "";
+        }
+        self.kept
+            .values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Whether `value` was chosen in `field` of the refused `form`.
+    fn chosen(&self, form: &str, field: &str, value: &str) -> bool {
+        self.kept.form == form
+            && self
+                .kept
+                .values
+                .iter()
+                .any(|(f, v)| *f == field && v == value)
+    }
+
     /// The consent form's error for `field`, if it was refused for it.
     fn consent_error(&self, field: &str) -> Option<String> {
         self.consent_errors
@@ -681,7 +735,7 @@ async fn case_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    case_page_with(state, info, s, id, notice, error, None).await
+    case_page_with(state, info, s, id, notice, error, Refused::Nothing).await
 }
 
 /// The case page, with the consent form as it was refused (if it was).
@@ -692,8 +746,13 @@ async fn case_page_with(
     id: CaseId,
     notice: Option<String>,
     error: Option<String>,
-    consent: Option<(haven_core::consents::ConsentInput, Vec<FieldError>)>,
+    refused: Refused,
 ) -> Result<Response, PageError> {
+    let (consent, kept) = match refused {
+        Refused::Nothing => (None, Kept::default()),
+        Refused::Consent(input, errors) => (Some((input, errors)), Kept::default()),
+        Refused::Form(kept) => (None, kept),
+    };
     let l = Layout::new(state, info);
     let h = state.haven();
     let p = &s.principal;
@@ -848,6 +907,7 @@ async fn case_page_with(
         l: &l,
         consent_kept: consent.as_ref().map(|c| c.0.clone()).unwrap_or_default(),
         consent_errors: consent.map(|c| c.1).unwrap_or_default(),
+        kept,
     };
     let status = if page.error.is_some() || !page.consent_errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -883,6 +943,19 @@ async fn after<T>(
     result: Result<T, CoreError>,
     done: &str,
 ) -> Result<Response, PageError> {
+    after_keeping(state, info, s, id, result, done, Kept::default()).await
+}
+
+/// As [`after`], and a refused form comes back open with what was typed in it.
+async fn after_keeping<T>(
+    state: &AppState,
+    info: &ReqInfo,
+    s: &SessionInfo,
+    id: CaseId,
+    result: Result<T, CoreError>,
+    done: &str,
+    kept: Kept,
+) -> Result<Response, PageError> {
     let l = Layout::new(state, info);
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?done={done}")).into_response()),
@@ -898,11 +971,11 @@ async fn after<T>(
                 })
                 .collect::<Vec<_>>()
                 .join(" · ");
-            case_page(state, info, s, id, None, Some(msg)).await
+            case_page_with(state, info, s, id, None, Some(msg), Refused::Form(kept)).await
         }
         Err(e @ CoreError::File(_)) => {
             let msg = l.t(e.user_key());
-            case_page(state, info, s, id, None, Some(msg)).await
+            case_page_with(state, info, s, id, None, Some(msg), Refused::Form(kept)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -933,7 +1006,15 @@ pub(crate) async fn case_close(
             &info.origin,
         )
         .await;
-    after(&state, &info, &s, id, r, "closed").await
+    let kept = Kept::new(
+        "close",
+        vec![
+            ("reason", f.reason),
+            ("note", f.note),
+            ("referred", f.referred.unwrap_or_default()),
+        ],
+    );
+    after_keeping(&state, &info, &s, id, r, "closed", kept).await
 }
 
 #[derive(Deserialize, Default)]
@@ -952,7 +1033,8 @@ pub(crate) async fn case_reopen(
         .haven()
         .reopen_case(&s.principal, id, &f.reason, &info.origin)
         .await;
-    after(&state, &info, &s, id, r, "reopened").await
+    let kept = Kept::new("reopen", vec![("reason", f.reason)]);
+    after_keeping(&state, &info, &s, id, r, "reopened", kept).await
 }
 
 #[derive(Deserialize, Default)]
@@ -1006,7 +1088,11 @@ pub(crate) async fn case_transfer(
         }
         Err(_) => Err(CoreError::invalid("to_agency", "error-required")),
     };
-    after(&state, &info, &s, id, r, "transfer").await
+    let kept = Kept::new(
+        "transfer",
+        vec![("to_agency", f.to_agency), ("reason", f.reason)],
+    );
+    after_keeping(&state, &info, &s, id, r, "transfer", kept).await
 }
 
 #[derive(Deserialize, Default)]
@@ -1028,7 +1114,16 @@ pub(crate) async fn case_consent(
     match r {
         // Refused: the form again, open, as typed, each error beside its field.
         Err(CoreError::Invalid(errors)) => {
-            case_page_with(&state, &info, &s, id, None, None, Some((f, errors))).await
+            case_page_with(
+                &state,
+                &info,
+                &s,
+                id,
+                None,
+                None,
+                Refused::Consent(f, errors),
+            )
+            .await
         }
         r => after(&state, &info, &s, id, r, "consent").await,
     }
@@ -1082,7 +1177,8 @@ pub(crate) async fn case_note(
         .haven()
         .add_note(&s.principal, id, &f.body, &info.origin)
         .await;
-    after(&state, &info, &s, id, r, "note").await
+    let kept = Kept::new("note", vec![("body", f.body)]);
+    after_keeping(&state, &info, &s, id, r, "note", kept).await
 }
 
 #[derive(Deserialize, Default)]
@@ -1103,6 +1199,18 @@ pub(crate) async fn case_event_add(
     PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<EventForm>,
 ) -> Result<Response, PageError> {
+    let kept = Kept::new(
+        "event",
+        vec![
+            ("event_type", f.event_type.clone()),
+            ("country", f.country.clone()),
+            ("region", f.region.clone()),
+            ("place", f.place.clone()),
+            ("start_date", f.start_date.clone()),
+            ("end_date", f.end_date.clone()),
+            ("description", f.description.clone()),
+        ],
+    );
     let data = EventData {
         event_type: f.event_type,
         country: crate::cases::forms::country_input(&f.country),
@@ -1116,7 +1224,7 @@ pub(crate) async fn case_event_add(
         .haven()
         .save_event(&s.principal, id, None, data, &info.origin)
         .await;
-    after(&state, &info, &s, id, r, "event").await
+    after_keeping(&state, &info, &s, id, r, "event", kept).await
 }
 
 pub(crate) async fn case_event_delete(
@@ -1147,6 +1255,14 @@ pub(crate) async fn case_perpetrator_add(
     PageCase(id, _): PageCase,
     HtmlForm(f): HtmlForm<PerpetratorForm>,
 ) -> Result<Response, PageError> {
+    let mut values = vec![
+        ("name", f.name.clone()),
+        ("relation", f.relation.clone()),
+        ("nationality", f.nationality.clone()),
+        ("details", f.details.clone()),
+    ];
+    values.extend(f.roles.iter().map(|r| ("roles", r.clone())));
+    let kept = Kept::new("perpetrator", values);
     let data = PerpetratorData {
         name: f.name,
         roles: f.roles,
@@ -1158,7 +1274,7 @@ pub(crate) async fn case_perpetrator_add(
         .haven()
         .save_perpetrator(&s.principal, id, None, data, &info.origin)
         .await;
-    after(&state, &info, &s, id, r, "perpetrator").await
+    after_keeping(&state, &info, &s, id, r, "perpetrator", kept).await
 }
 
 pub(crate) async fn case_perpetrator_delete(
