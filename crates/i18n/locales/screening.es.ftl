@@ -24,9 +24,9 @@ screen-profile-child_sexual = Niño, niña o adolescente, explotación sexual
 ## Outcomes
 
 screen-outcome-no_indicators = Ningún indicador de trata
-screen-outcome-no_indicators-help = No se encontraron indicadores de trata ni de explotación. No hace falta ninguna otra medida en el marco del mecanismo nacional de referencia; registre la evaluación.
+screen-outcome-no_indicators-help = No se encontraron indicadores de trata ni de explotación. No hace falta ninguna otra medida en el marco del mecanismo nacional de derivación; registre la evaluación.
 screen-outcome-exploitation_only = Explotación sin indicadores de trata
-screen-outcome-exploitation_only-help = Hay señales de explotación, pero no suficientes indicadores de trata. Derive a la persona a la inspección del trabajo o al servicio que corresponda, y siga atento a cualquier señal de trata.
+screen-outcome-exploitation_only-help = Hay señales de explotación, pero no suficientes indicadores de trata. Derive a la persona a la inspección del trabajo o al servicio que corresponda, y permanezca alerta ante cualquier señal de trata.
 screen-outcome-possible_victim = Presunta víctima: derivar para evaluación
 screen-outcome-possible_victim-help = Hay indicadores serios de trata, pero todavía no para cada uno de los elementos. Derive a la persona para una evaluación completa.
 screen-outcome-indicators_met = Se cumplen los indicadores de trata
@@ -58,7 +58,7 @@ screen-dim-4-help = ¿Cómo son hoy las condiciones de trabajo y de vida de la p
 screen-dim-5 = Coacción en el lugar de destino
 screen-dim-5-help = ¿Se usa la fuerza, amenazas o control para obligar a la persona a seguir trabajando o impedir que se vaya?
 screen-dim-6 = Abuso de vulnerabilidad en el lugar de destino
-screen-dim-6-help = ¿La situación actual de la persona, allí donde está, le impide irse o pedir ayuda?
+screen-dim-6-help = ¿La situación actual de la persona, allí donde está, le dificulta irse o pedir ayuda?
 
 ## 1. Deceptive recruitment
 
@@ -98,11 +98,11 @@ screen-i-recruitment_isolation_or_surveillance = Aislamiento, encierro o vigilan
 screen-q-recruitment_threat_of_denunciation = Durante la captación o el viaje, ¿se amenazó a la persona con denunciarla a la policía o a migración?
 screen-i-recruitment_threat_of_denunciation = Amenaza de denuncia durante la captación
 screen-q-recruitment_threat_to_inform_family = Durante la captación o el viaje, ¿se amenazó a la persona con contar algo a su familia, a su comunidad o a otras personas para avergonzarla?
-screen-i-recruitment_threat_to_inform_family = Amenaza de informar a la familia durante la captación
+screen-i-recruitment_threat_to_inform_family = Amenaza de informar a la familia o la comunidad durante la captación
 screen-q-recruitment_threats_of_violence = Durante la captación o el viaje, ¿se amenazó a la persona con violencia?
 screen-i-recruitment_threats_of_violence = Amenazas de violencia durante la captación
 screen-q-recruitment_violence_on_family = Durante la captación o el viaje, ¿se amenazó o se hizo daño a la familia de la persona para que ella se fuera u obedeciera?
-screen-i-recruitment_violence_on_family = Familia amenazada o dañada durante la captación
+screen-i-recruitment_violence_on_family = Familia amenazada o agredida durante la captación
 screen-q-recruitment_withholding_of_money = Durante la captación o el viaje, ¿alguien se quedó con el dinero de la persona o le impidió tener dinero?
 screen-i-recruitment_withholding_of_money = Dinero retenido durante la captación
 
@@ -153,9 +153,9 @@ screen-q-low_or_no_salary = ¿A la persona se le paga muy poco, o nada?
 screen-i-low_or_no_salary = Salario bajo o inexistente
 screen-q-no_respect_of_labour_laws = ¿El empleador incumple la legislación laboral o el contrato, por ejemplo pagando menos del salario mínimo, sin dar pausas o cambiando las condiciones acordadas?
 screen-i-no_respect_of_labour_laws = Incumplimiento de la legislación laboral o del contrato
-screen-q-no_social_protection = ¿La persona carece de protección social, por ejemplo sin atención médica, sin licencia por enfermedad pagada, sin seguro ni seguridad social?
+screen-q-no_social_protection = ¿La persona carece de protección social, por ejemplo de atención médica, licencia por enfermedad pagada, seguro o seguridad social?
 screen-i-no_social_protection = Sin protección social
-screen-q-very_bad_working_conditions = ¿Las condiciones de trabajo son muy malas, por ejemplo un trato degradante, sin baños ni agua potable, o castigos en el trabajo?
+screen-q-very_bad_working_conditions = ¿Las condiciones de trabajo son muy malas, por ejemplo trato degradante, falta de baños o de agua potable, o castigos en el trabajo?
 screen-i-very_bad_working_conditions = Condiciones de trabajo muy malas
 screen-q-wage_manipulation = ¿Se manipula el pago de la persona, por ejemplo con descuentos sin explicación, multas o cobros por comida, herramientas o vivienda que se llevan la mayor parte?
 screen-i-wage_manipulation = Manipulación del salario
@@ -189,7 +189,7 @@ screen-i-threats_of_violence = Amenazas de violencia
 screen-q-under_strong_influence = ¿Quienes controlan a la persona tienen una fuerte influencia sobre ella, por ejemplo porque la han hecho dependiente de drogas o alcohol, o porque les obedece sin cuestionar?
 screen-i-under_strong_influence = Bajo fuerte influencia de los explotadores
 screen-q-violence_on_family = ¿Se ha amenazado o hecho daño a la familia de la persona para que ella obedezca?
-screen-i-violence_on_family = Familia amenazada o dañada
+screen-i-violence_on_family = Familia amenazada o agredida
 screen-q-withholding_of_wages = ¿El empleador u otra persona se queda con el pago de la persona, o lo retiene para más adelante?
 screen-i-withholding_of_wages = Retención del salario
 screen-q-threat_to_inform_family = ¿Se amenaza a la persona con contar algo a su familia, a su comunidad o a otras personas para avergonzarla?
