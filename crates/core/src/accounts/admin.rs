@@ -542,11 +542,7 @@ impl Haven {
         let role: Role = role
             .parse()
             .map_err(|_| CoreError::invalid("role", "error-unknown-code"))?;
-        if let AdminActor::Admin(a) = by
-            && a.principal().user_id == id
-        {
-            return Err(CoreError::invalid("role", "error-own-account"));
-        }
+        not_own(by, id, "role")?;
         let t = self.now();
         let mut tx = self.db.begin().await?;
         let u = users::by_id(&mut tx, id)
@@ -557,15 +553,35 @@ impl Haven {
             return Ok(());
         }
         users::set_role(&mut tx, id, role).await?;
-        sessions::delete_for_user(&mut tx, id).await?;
-        tokens::revoke_all(&mut tx, id).await?;
         let ev = Event::new(Action::UserRoleChanged)
             .target("user", id)
             .details(serde_json::json!({
                 "username": u.username, "from": u.role.as_str(), "to": role.as_str(),
             }));
+        let changed = UserRow { role, ..u };
+        self.access_changed(tx, by, origin, ev, &changed, "account_role_changed", t)
+            .await
+    }
+
+    /// What follows a change of what an account may see (its role or its agency), in the
+    /// change's transaction: its sessions end and its API tokens are revoked (the old rights
+    /// must not outlive the change), the change is audited, and it is announced like a new
+    /// account when the account sees personal data.
+    #[allow(clippy::too_many_arguments)]
+    async fn access_changed(
+        &self,
+        mut tx: haven_store::Tx,
+        by: AdminActor<'_>,
+        origin: &Origin,
+        ev: Event,
+        changed: &UserRow,
+        notification: &str,
+        t: i64,
+    ) -> Result<()> {
+        sessions::delete_for_user(&mut tx, changed.id).await?;
+        tokens::revoke_all(&mut tx, changed.id).await?;
         haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, t).await?;
-        self.announce_account(&mut tx, &u, role, "account_role_changed", t)
+        self.announce_account(&mut tx, changed, changed.role, notification, t)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -586,11 +602,7 @@ impl Haven {
         let agency: haven_domain::AgencyId = agency
             .parse()
             .map_err(|_| CoreError::invalid("agency_id", "error-unknown-code"))?;
-        if let AdminActor::Admin(a) = by
-            && a.principal().user_id == id
-        {
-            return Err(CoreError::invalid("agency_id", "error-own-account"));
-        }
+        not_own(by, id, "agency_id")?;
         let t = self.now();
         let mut tx = self.db.begin().await?;
         if haven_store::agencies::get(&mut tx, agency).await?.is_none() {
@@ -605,8 +617,6 @@ impl Haven {
             return Ok(());
         }
         users::set_agency(&mut tx, id, agency).await?;
-        sessions::delete_for_user(&mut tx, id).await?;
-        tokens::revoke_all(&mut tx, id).await?;
         let ev = Event::new(Action::UserAgencyChanged)
             .target("user", id)
             .details(serde_json::json!({
@@ -614,15 +624,12 @@ impl Haven {
                 "from": u.agency_id.to_string(),
                 "to": agency.to_string(),
             }));
-        haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, t).await?;
         let moved = UserRow {
             agency_id: agency,
             ..u
         };
-        self.announce_account(&mut tx, &moved, moved.role, "account_agency_changed", t)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.access_changed(tx, by, origin, ev, &moved, "account_agency_changed", t)
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -774,6 +781,17 @@ fn validated_agency(a: &NewAgency) -> Result<(AgencyName, AgencyType, Option<Str
         return Err(CoreError::Invalid(errors));
     };
     Ok((name, agency_type, region))
+}
+
+/// An administrator does not change their own role or agency: another administrator, or the
+/// operator on the server, does (no one widens their own access).
+fn not_own(by: AdminActor<'_>, id: UserId, field: &'static str) -> Result<()> {
+    match by {
+        AdminActor::Admin(a) if a.principal().user_id == id => {
+            Err(CoreError::invalid(field, "error-own-account"))
+        }
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
