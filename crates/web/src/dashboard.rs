@@ -89,12 +89,12 @@ pub(crate) async fn dashboard(
     // Referrals past their answer deadline: the agency's own (sent or received), all of them
     // for the coordinator. A count only.
     if l.can_referrals {
-        let v = h.overdue_referrals(p).await?;
+        let n = h.overdue_referral_count(p).await?;
         figure(
             "overdue",
             "/referrals#overdue",
             "dashboard-overdue",
-            v.len() as i64,
+            n as i64,
             "notice error",
             false,
         );

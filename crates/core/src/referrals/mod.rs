@@ -796,26 +796,37 @@ impl Haven {
     #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn overdue_referrals(&self, p: &Principal) -> Result<Vec<ReferralView>> {
         let now = self.now();
-        if !p.referral_work() {
-            return Err(CoreError::Forbidden);
-        }
+        let rows = self.overdue_rows(p, now).await?;
         let names = self.agency_map().await?;
-        let rows = {
-            let mut conn = self.db.pool().acquire().await?;
-            store::overdue(&mut conn, now).await?
-        };
         let mut views = rows
             .iter()
-            .filter(|r| {
-                p.sees_all_overdue_referrals()
-                    || r.from_agency_id == Some(p.agency_id)
-                    || r.to_agency_id == Some(p.agency_id)
-            })
             .map(|r| self.referral_view(r, &names, now))
             .collect::<Result<Vec<_>>>()?;
         // Case numbers only: this list is not audited, so it shows nothing of a person.
         self.name_referrals(p, &mut views, false).await?;
         Ok(views)
+    }
+
+    /// How many referrals [`Self::overdue_referrals`] would list, without building their views
+    /// (a dashboard figure).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
+    pub async fn overdue_referral_count(&self, p: &Principal) -> Result<usize> {
+        Ok(self.overdue_rows(p, self.now()).await?.len())
+    }
+
+    /// The overdue referrals `p` may count: all for the coordinator, else the agency's own.
+    async fn overdue_rows(&self, p: &Principal, now: i64) -> Result<Vec<store::ReferralRow>> {
+        if !p.referral_work() {
+            return Err(CoreError::Forbidden);
+        }
+        let mut conn = self.db.pool().acquire().await?;
+        let mut rows = store::overdue(&mut conn, now).await?;
+        rows.retain(|r| {
+            p.sees_all_overdue_referrals()
+                || r.from_agency_id == Some(p.agency_id)
+                || r.to_agency_id == Some(p.agency_id)
+        });
+        Ok(rows)
     }
 
     /// One referral. The sender's side (anyone who may read the case) sees it with the case;
