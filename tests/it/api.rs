@@ -21,6 +21,64 @@ async fn served_openapi_matches_the_checked_in_document() {
     );
     let doc: serde_json::Value = serde_json::from_str(&served).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(document_defects(&doc), Vec::<String>::new());
+}
+
+/// What a generated client would trip on: a `{name}` in a path not declared as a path
+/// parameter, a parameter declared `in: path` that is not in the path (a query parameter
+/// mislabelled), an error answer not documented as the problem document it is, an operation
+/// behind a token that does not document the 401, and one that takes input without its 400.
+fn document_defects(doc: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let in_path: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split('}').next())
+            .collect();
+        for (method, op) in item.as_object().expect("path item") {
+            let at = format!("{} {path}", method.to_uppercase());
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let declared: Vec<&str> = params
+                .iter()
+                .filter(|p| p["in"] == "path")
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            for name in &in_path {
+                if !declared.contains(name) {
+                    out.push(format!("{at}: {{{name}}} is not declared"));
+                }
+            }
+            for name in &declared {
+                if !in_path.contains(name) {
+                    out.push(format!(
+                        "{at}: {name} is declared in the path but is not in it"
+                    ));
+                }
+            }
+            let answers = op["responses"].as_object().expect("responses");
+            for (code, answer) in answers {
+                if code.starts_with(['4', '5']) {
+                    let types: Vec<&String> = answer["content"]
+                        .as_object()
+                        .map(|c| c.keys().collect())
+                        .unwrap_or_default();
+                    if types != [&"application/problem+json".to_string()] {
+                        out.push(format!("{at}: {code} is documented as {types:?}"));
+                    }
+                }
+            }
+            if !path.ends_with("/openapi.json") && !answers.contains_key("401") {
+                out.push(format!("{at}: no 401"));
+            }
+            let takes_input =
+                !in_path.is_empty() || !params.is_empty() || !op["requestBody"].is_null();
+            if takes_input && !path.ends_with("/openapi.json") && !answers.contains_key("400") {
+                out.push(format!("{at}: no 400"));
+            }
+        }
+    }
+    out
 }
 
 #[tokio::test]

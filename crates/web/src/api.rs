@@ -40,7 +40,7 @@ use crate::tips::api as tips;
     components(schemas(accounts::Me, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
         tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
         referrals::MoveRequest, referrals::ReadRequest, duplicates::MatchCheckRequest, duplicates::DecideRequest, protection::SectionRequest, protection::FinishRequest, audit::AuditEvent, imports::ImportJobDocument, exports::ExportRequestBody, Problem, FieldProblem)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemAnswers),
     security(("bearer" = []))
 )]
 struct ApiDoc;
@@ -55,6 +55,67 @@ impl utoipa::Modify for BearerAuth {
                 "bearer",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
+        }
+    }
+}
+
+/// Errors are sent as RFC 9457 problem documents (`application/problem+json`, see
+/// `kit/problem.rs`): the document says so, and every operation documents the 401 of a missing
+/// or expired token and, when it takes parameters or a body, the 400 of a request that does
+/// not parse (the `problems_only` layer shapes both).
+struct ProblemAnswers;
+
+impl utoipa::Modify for ProblemAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+        const PROBLEM: &str = "application/problem+json";
+        let problem = |what: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(what)
+                    .content(
+                        PROBLEM,
+                        Content::new(Some(Ref::from_schema_name("Problem"))),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let public = path.ends_with("/openapi.json");
+            let path_params = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let takes_input = path_params
+                    || op.request_body.is_some()
+                    || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let answers = &mut op.responses.responses;
+                for (code, answer) in answers.iter_mut() {
+                    if let (true, RefOr::T(answer)) = (code.starts_with(['4', '5']), answer)
+                        && let Some(c) = answer.content.shift_remove("application/json")
+                    {
+                        answer.content.insert(PROBLEM.to_string(), c);
+                    }
+                }
+                if public {
+                    continue;
+                }
+                answers
+                    .entry("401".to_string())
+                    .or_insert_with(|| problem("No valid token: sign in again or create one"));
+                if takes_input {
+                    answers
+                        .entry("400".to_string())
+                        .or_insert_with(|| problem("The request does not parse"));
+                }
+            }
         }
     }
 }

@@ -35,6 +35,7 @@ pub(crate) struct AuditEvent {
 /// The filters, as on the auditor's page. A value that names nothing known (a case number, a
 /// user, a group or action code, a day) is a 422 naming the field; an unknown parameter a 422.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct AuditParams {
     /// A case number: the events about the case and its person.
     case: Option<String>,

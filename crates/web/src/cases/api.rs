@@ -97,6 +97,7 @@ pub(crate) struct SearchRequest {
 /// Filters for `GET /cases` (no name: names never go in URLs).
 #[derive(Deserialize, utoipa::IntoParams, Default)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ListParams {
     page: Option<i64>,
     per_page: Option<i64>,

@@ -48,6 +48,7 @@ pub(crate) async fn check(
 
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct QueueParams {
     /// `open` (default), `merged` or `different`.
     status: Option<String>,

@@ -63,6 +63,7 @@ pub(crate) async fn create_referral(
 
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ReferralListQuery {
     /// `incoming` (default: to the caller's agency), `outgoing` or `overdue`.
     #[serde(rename = "box")]

@@ -95,7 +95,7 @@ pub(crate) async fn create_screening(
 }
 
 /// A screening, evaluated by the current indicator set. Audited.
-#[utoipa::path(get, path = "/api/v1/screenings/{id}",
+#[utoipa::path(get, path = "/api/v1/screenings/{id}", params(("id" = String, Path, description = "Screening id")),
     responses((status = 200, description = "the screening, evaluated"), (status = 401, body = Problem),
         (status = 404, body = Problem)))]
 pub(crate) async fn get_screening(

@@ -75,6 +75,7 @@ pub(crate) async fn create_tip(
 
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct TipListQuery {
     /// `open` (default), `new`, `assigned`, `linked`, `not_actionable` or `all`.
     status: Option<String>,
@@ -100,7 +101,7 @@ pub(crate) async fn list_tips(
 }
 
 /// One tip with what was reported. Audited.
-#[utoipa::path(get, path = "/api/v1/tips/{id}",
+#[utoipa::path(get, path = "/api/v1/tips/{id}", params(("id" = String, Path, description = "Tip id")),
     responses((status = 200, description = "the tip"), (status = 401, body = Problem),
         (status = 404, body = Problem)))]
 pub(crate) async fn get_tip(
@@ -129,6 +130,7 @@ pub(crate) enum TriageRequest {
 
 /// Assigns, links or closes a tip. Audited with the change.
 #[utoipa::path(post, path = "/api/v1/tips/{id}/triage", request_body = TriageRequest,
+    params(("id" = String, Path, description = "Tip id")),
     responses((status = 204, description = "done"), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn triage_tip(
@@ -164,6 +166,7 @@ pub(crate) struct MatchRequest {
 /// The duplicate check of a screening without a case: the cases you may see whose person's name
 /// matches (spelling variants included), same birth year first. Audited as a case search.
 #[utoipa::path(post, path = "/api/v1/screenings/{id}/matches", request_body = MatchRequest,
+    params(("id" = String, Path, description = "Screening id")),
     responses((status = 200, description = "possible matches"), (status = 401, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn screening_matches(
@@ -190,6 +193,7 @@ pub(crate) struct LinkRequest {
 
 /// Attaches a screening without a case to a case. Audited with the change.
 #[utoipa::path(post, path = "/api/v1/screenings/{id}/link", request_body = LinkRequest,
+    params(("id" = String, Path, description = "Screening id")),
     responses((status = 204, description = "attached"), (status = 401, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn link_screening(
