@@ -76,9 +76,61 @@ fn document_defects(doc: &serde_json::Value) -> Vec<String> {
             if takes_input && !path.ends_with("/openapi.json") && !answers.contains_key("400") {
                 out.push(format!("{at}: no 400"));
             }
+            if !op["requestBody"].is_null() && !answers.contains_key("422") {
+                out.push(format!("{at}: no 422"));
+            }
+            // A request body refuses fields it does not know (a typo must not pass silently).
+            let body = &op["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+            if let Some(name) = body
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                let schema = &doc["components"]["schemas"][name];
+                if schema["type"] == "object" && schema["additionalProperties"] != false {
+                    out.push(format!("{at}: {name} accepts unknown fields"));
+                }
+            }
         }
     }
     out
+}
+
+/// A field the API does not know is refused with a problem naming it, never dropped: a
+/// client that misspells `body` must not record an empty note or search without its filter.
+#[tokio::test]
+async fn unknown_fields_in_a_request_body_are_refused() {
+    let app = TestApp::spawn().await;
+    let s = app.login("caseworker").await;
+    let token = s.token().await;
+    let id = app.case("caseworker").create().await;
+    for (path, body, typo) in [
+        (
+            format!("/cases/{id}/notes"),
+            serde_json::json!({"bdy": "Seen at the shelter"}),
+            "bdy",
+        ),
+        (
+            "/cases/search".to_string(),
+            serde_json::json!({"nationalty": "VE"}),
+            "nationalty",
+        ),
+        (
+            format!("/cases/{id}/close"),
+            serde_json::json!({"reason": "Other", "notes": "x"}),
+            "notes",
+        ),
+    ] {
+        let res = app.api_post(&token, &path, &body).await;
+        assert_eq!(res.status(), 422, "{path}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let problem: serde_json::Value = res.json().await.unwrap();
+        let named = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == typo && e["code"] == "error-unknown-field");
+        assert!(named, "{path}: {problem}");
+    }
 }
 
 #[tokio::test]

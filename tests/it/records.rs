@@ -183,11 +183,14 @@ async fn the_api_uses_etags_and_refuses_stale_or_missing_versions() {
     assert_eq!(bad.status(), 422);
     let body: Value = bad.json().await.unwrap();
     assert_eq!(body["errors"][0]["field"], "methods_of_control");
-    // Unknown keys are refused rather than silently ignored.
+    // Unknown keys are refused rather than silently ignored, and named.
     let typo = app
         .api_post(&token, "/cases", &json!({"person": {"firstname": "X"}}))
         .await;
-    assert_eq!(typo.status(), 400);
+    assert_eq!(typo.status(), 422);
+    let body: Value = typo.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "firstname");
+    assert_eq!(body["errors"][0]["code"], "error-unknown-field");
 }
 
 #[tokio::test]

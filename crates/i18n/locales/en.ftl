@@ -363,6 +363,7 @@ error-too-short = This is too short.
 error-bad-characters = This contains characters that are not allowed.
 error-unknown-code = This is not one of the allowed values.
 error-unknown-language = No language of that name or code: pick one from the list.
+error-unknown-field = This field is not one this form takes.
 error-duplicate = This already exists.
 error-password-too-short = The password must have at least 12 characters.
 error-password-too-long = The password is too long.

@@ -363,6 +363,7 @@ error-too-short = Este valor es demasiado corto.
 error-bad-characters = Este valor contiene caracteres no permitidos.
 error-unknown-code = Este valor no es uno de los permitidos.
 error-unknown-language = Ningún idioma tiene ese nombre o código: elija uno de la lista.
+error-unknown-field = Este formulario no tiene ese campo.
 error-duplicate = Este elemento ya existe.
 error-password-too-short = La contraseña debe tener al menos 12 caracteres.
 error-password-too-long = La contraseña es demasiado larga.

@@ -363,6 +363,7 @@ error-too-short = Cette valeur est trop courte.
 error-bad-characters = Cette valeur contient des caractères non autorisés.
 error-unknown-code = Cette valeur ne fait pas partie des valeurs autorisées.
 error-unknown-language = Aucune langue ne porte ce nom ou ce code : choisissez-en une dans la liste.
+error-unknown-field = Ce formulaire ne comporte pas ce champ.
 error-duplicate = Cet élément existe déjà.
 error-password-too-short = Le mot de passe doit comporter au moins 12 caractères.
 error-password-too-long = Le mot de passe est trop long.

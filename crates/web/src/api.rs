@@ -61,8 +61,9 @@ impl utoipa::Modify for BearerAuth {
 
 /// Errors are sent as RFC 9457 problem documents (`application/problem+json`, see
 /// `kit/problem.rs`): the document says so, and every operation documents the 401 of a missing
-/// or expired token and, when it takes parameters or a body, the 400 of a request that does
-/// not parse (the `problems_only` layer shapes both).
+/// or expired token, when it takes parameters or a body the 400 of a request that does not
+/// parse (the `problems_only` layer shapes both), and with a body the 422 of a refused or
+/// unknown field.
 struct ProblemAnswers;
 
 impl utoipa::Modify for ProblemAnswers {
@@ -114,6 +115,11 @@ impl utoipa::Modify for ProblemAnswers {
                     answers
                         .entry("400".to_string())
                         .or_insert_with(|| problem("The request does not parse"));
+                }
+                if op.request_body.is_some() {
+                    answers.entry("422".to_string()).or_insert_with(|| {
+                        problem("A field is refused or unknown: each is named in `errors`")
+                    });
                 }
             }
         }

@@ -69,7 +69,7 @@ pub(crate) struct CaseList {
 
 /// Search filters. Every filter is optional; `name` only in the POST body, never in a URL.
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct SearchRequest {
     /// Accent-, case- and spelling-tolerant (phonetic) name search.
     name: String,
@@ -419,7 +419,7 @@ pub(crate) async fn case_history(
 // ---- actions ----
 
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct CloseRequest {
     /// hvn_ClosureReason code.
     reason: String,
@@ -444,7 +444,7 @@ pub(crate) async fn close_case(
 }
 
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct ReasonRequest {
     reason: String,
 }
@@ -463,7 +463,7 @@ pub(crate) async fn reopen_case(
 }
 
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct AssignRequest {
     /// A user of the owning agency; null to clear.
     user_id: Option<String>,
@@ -485,7 +485,7 @@ pub(crate) async fn assign_case(
 }
 
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct TransferRequest {
     to_agency_id: String,
     reason: String,
@@ -560,7 +560,7 @@ pub(crate) async fn list_transfers(
 }
 
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct DecisionRequest {
     note: String,
 }
@@ -605,7 +605,7 @@ fn created(id: String) -> (StatusCode, Json<ItemCreated>) {
 }
 
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct NoteRequest {
     body: String,
 }

@@ -283,6 +283,12 @@ pub(crate) async fn problems_only(
     out
 }
 
+/// The field serde names in "unknown field `x`, expected one of …".
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    Some(rest.split('`').next()?.to_string())
+}
+
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
@@ -290,9 +296,21 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
         // fields in order, and an empty one as "all defaults".
         let bad = |status: StatusCode| problem(status, key_for_status(status), vec![]);
         match Json::<serde_json::Value>::from_request(req, state).await {
-            Ok(Json(v)) if v.is_object() => serde_json::from_value(v)
-                .map(ApiJson)
-                .map_err(|_| bad(StatusCode::BAD_REQUEST)),
+            Ok(Json(v)) if v.is_object() => serde_json::from_value(v).map(ApiJson).map_err(|e| {
+                // A field the body does not take is named, as a form's error would be: a typo
+                // must be found by the client, not dropped.
+                match unknown_field(&e.to_string()) {
+                    Some(field) => problem(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "error-form",
+                        vec![FieldProblem {
+                            field,
+                            code: "error-unknown-field".into(),
+                        }],
+                    ),
+                    None => bad(StatusCode::BAD_REQUEST),
+                }
+            }),
             Ok(Json(_)) => Err(bad(StatusCode::BAD_REQUEST)),
             // Too large, not JSON, or not sent as JSON: the rejection's own status.
             Err(rej) => Err(bad(match rej.status() {

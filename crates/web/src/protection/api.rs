@@ -39,7 +39,7 @@ pub(crate) async fn get_protection(
 /// - `proceedings`: cooperation, compensation, police_ref, prosecutor_ref, witness_protection,
 ///   compensation_claimed, compensation_awarded, notes.
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct SectionRequest {
     kind: String,
     assessed_on: String,
