@@ -22,6 +22,37 @@ async fn served_openapi_matches_the_checked_in_document() {
     let doc: serde_json::Value = serde_json::from_str(&served).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(document_defects(&doc), Vec::<String>::new());
+    // Coded fields are enums of their HTCDS value names, so a generated client types them.
+    let schemas = &doc["components"]["schemas"];
+    let gender = &schemas["PersonData"]["properties"]["gender"]["enum"];
+    assert!(
+        gender
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("Feminine")),
+        "{gender}"
+    );
+    let exploitation =
+        &schemas["VictimData"]["properties"]["type_of_exploitation"]["items"]["enum"];
+    assert!(
+        exploitation
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("ForcedLabour"))
+    );
+    assert!(
+        !exploitation
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(""))
+    );
+    let region = &schemas["CaseData"]["properties"]["region"]["enum"];
+    assert!(
+        region
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("GY-CU"))
+    );
 }
 
 /// What a generated client would trip on: a `{name}` in a path not declared as a path

@@ -129,7 +129,50 @@ impl utoipa::Modify for ProblemAnswers {
 /// The OpenAPI 3.1 document, as served at `/api/v1/openapi.json` and checked in at
 /// `docs/openapi.json`.
 pub fn openapi_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    picklist_enums(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// A coded field of the case record is an `enum` of its HTCDS value names (or Guyana's region
+/// codes), so a generated client types it and a validator catches a wrong code before Haven
+/// refuses it. The empty string means "not known", as in the record.
+fn picklist_enums(doc: &mut serde_json::Value) {
+    use crate::cases::forms::{Kind, SECTIONS};
+    let coded = |field: &str| -> Option<Vec<&'static str>> {
+        let spec = SECTIONS
+            .iter()
+            .flat_map(|(_, specs)| specs.iter())
+            .find(|s| s.name == field)?;
+        match spec.kind {
+            Kind::Select(list) | Kind::Multi(list) => Some(list.codes.to_vec()),
+            Kind::Region => Some(
+                haven_domain::GUYANA_REGIONS
+                    .iter()
+                    .map(|r| r.code)
+                    .collect(),
+            ),
+            _ => None,
+        }
+    };
+    for schema in ["PersonData", "VictimData", "CaseData"] {
+        let Some(props) = doc["components"]["schemas"][schema]["properties"].as_object_mut() else {
+            continue;
+        };
+        for (field, prop) in props.iter_mut() {
+            let Some(codes) = coded(field) else {
+                continue;
+            };
+            let many = prop["type"] == "array";
+            // A single code may be empty (not known); a list of codes holds only codes.
+            let mut values: Vec<serde_json::Value> = if many { vec![] } else { vec!["".into()] };
+            values.extend(codes.into_iter().map(serde_json::Value::from));
+            let target = if many { &mut prop["items"] } else { prop };
+            if target["type"] == "string" {
+                target["enum"] = serde_json::Value::Array(values);
+            }
+        }
+    }
 }
 
 pub(crate) fn router() -> Router<AppState> {
