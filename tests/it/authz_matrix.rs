@@ -1109,6 +1109,34 @@ async fn every_role_on_every_case_route() {
                 write(201),
                 "{user} api perpetrator"
             );
+            assert_eq!(
+                st(api(reqwest::Method::POST, format!("/cases/{id}/consents"))
+                    .json(&serde_json::json!({
+                        "purpose": "assistance", "given_by": "guardian", "guardian": "M",
+                    }))
+                    .send()
+                    .await
+                    .unwrap()),
+                write(201),
+                "{user} api consent"
+            );
+            assert_eq!(
+                st(api(
+                    reqwest::Method::POST,
+                    format!("/cases/{id}/consents/no-such-consent/withdraw")
+                )
+                .json(&serde_json::json!({"reason": "Matrix"}))
+                .send()
+                .await
+                .unwrap()),
+                // A writer meets "no such consent"; anyone else is refused first.
+                if readable && !writes_cases(*role) {
+                    403
+                } else {
+                    404
+                },
+                "{user} api consent withdrawal"
+            );
         }
     }
 }

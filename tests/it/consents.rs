@@ -381,3 +381,104 @@ async fn the_directory_is_searched_by_eligibility_and_kept_by_its_agency() {
     assert!(csv.starts_with("Agency,Kind,Service,"), "{csv}");
     assert!(csv.contains("Hope House shelter for women"));
 }
+
+/// An integration checks, records and withdraws consents through the API, as a case worker
+/// does on the case page: a referral is refused without a current consent, sent with one, and
+/// refused again once it is withdrawn.
+#[tokio::test]
+async fn consents_through_the_api_gate_referrals() {
+    use serde_json::{Value, json};
+    let app = crate::harness::TestApp::spawn().await;
+    let s = app.login("caseworker").await;
+    let token = s.token().await;
+    let id = app.case("caseworker").create().await;
+    let ffp = app.agency("Food for the Poor Guyana").await.to_string();
+    let refer = json!({
+        "to_agency_id": ffp, "services": ["material_assistance"], "urgency": "routine",
+        "reason": "Clothes and food", "sections": ["identity"], "send": true,
+    });
+    let res = app
+        .api_post(&token, &format!("/cases/{id}/referrals"), &refer)
+        .await;
+    assert_eq!(res.status(), 422, "no consent yet");
+
+    // A consent without the receiving agency is refused, naming the field.
+    let res = app
+        .api_post(
+            &token,
+            &format!("/cases/{id}/consents"),
+            &json!({"purpose": "referral", "given_by": "person", "form": "written"}),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap();
+    assert!(problem.to_string().contains("agency"), "{problem}");
+
+    let res = app
+        .api_post(
+            &token,
+            &format!("/cases/{id}/consents"),
+            &json!({"purpose": "referral", "agency_id": ffp, "given_by": "person", "form": "oral"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let consent = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let doc: Value = app
+        .api_get(&token, &format!("/cases/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = &doc["consents"][0];
+    assert_eq!(listed["id"], consent.as_str());
+    assert_eq!(listed["current"], true);
+    assert_eq!(listed["agency_id"], ffp.as_str());
+    assert_eq!(
+        app.api_post(&token, &format!("/cases/{id}/referrals"), &refer)
+            .await
+            .status(),
+        201,
+        "sent with the consent"
+    );
+
+    let withdraw = format!("/cases/{id}/consents/{consent}/withdraw");
+    let res = app
+        .api_post(
+            &token,
+            &withdraw,
+            &json!({"reason": "She changed her mind"}),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    let doc: Value = app
+        .api_get(&token, &format!("/cases/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["consents"][0]["current"], false);
+    assert_eq!(
+        doc["consents"][0]["withdrawn_reason"],
+        "She changed her mind"
+    );
+    assert_eq!(
+        app.api_post(&token, &format!("/cases/{id}/referrals"), &refer)
+            .await
+            .status(),
+        422,
+        "refused once withdrawn"
+    );
+    // Another agency's provider cannot record a consent on a case it cannot see.
+    let other = app.login("provider").await.token().await;
+    let res = app
+        .api_post(
+            &other,
+            &format!("/cases/{id}/consents"),
+            &json!({"purpose": "assistance", "given_by": "person", "form": "oral"}),
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+}

@@ -27,7 +27,7 @@ use crate::tips::api as tips;
         Authenticate with a personal token: `Authorization: Bearer hvn_...` (create one under My account)."),
     paths(accounts::me, cases::list_cases, cases::search_cases, cases::create_case, cases::get_case, cases::update_case, cases::case_history,
         cases::close_case, cases::reopen_case, cases::assign_case, cases::transfer_case, cases::list_transfers, cases::decide_transfer,
-        cases::add_note, cases::add_event, cases::put_event, cases::delete_event, cases::add_perpetrator, cases::put_perpetrator,
+        cases::add_note, cases::record_consent, cases::withdraw_consent, cases::add_event, cases::put_event, cases::delete_event, cases::add_perpetrator, cases::put_perpetrator,
         cases::delete_perpetrator, cases::add_attachment, cases::get_attachment, cases::delete_attachment, cases::get_person,
         cases::update_person, accounts::list_agencies, statistics::stats, statistics::ctdc_release, statistics::release_ledger, screening::create_screening, screening::get_screening,
         tips::screening_matches, tips::link_screening, tips::create_tip, tips::list_tips, tips::get_tip, tips::triage_tip,
@@ -38,7 +38,7 @@ use crate::tips::api as tips;
         imports::commit_import, imports::import_errors,
         audit::audit, openapi),
     components(schemas(accounts::Me, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
-        tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
+        cases::ConsentRequest, cases::Consent, tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
         referrals::MoveRequest, referrals::ReadRequest, duplicates::MatchCheckRequest, duplicates::DecideRequest, protection::SectionRequest, protection::FinishRequest, audit::AuditEvent, imports::ImportJobDocument, exports::ExportRequestBody, Problem, FieldProblem)),
     modifiers(&BearerAuth, &ProblemAnswers),
     security(("bearer" = []))
@@ -193,6 +193,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/assign", post(cases::assign_case))
         .route("/cases/{id}/transfer", post(cases::transfer_case))
         .route("/cases/{id}/notes", post(cases::add_note))
+        .route("/cases/{id}/consents", post(cases::record_consent))
+        .route(
+            "/cases/{id}/consents/{cid}/withdraw",
+            post(cases::withdraw_consent),
+        )
         .route("/cases/{id}/events", post(cases::add_event))
         .route(
             "/cases/{id}/events/{eid}",

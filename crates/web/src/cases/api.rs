@@ -254,6 +254,114 @@ pub(crate) struct CaseDocument {
     attachments: Vec<Attachment>,
     /// Who can see this case and why (for those who manage the case; empty otherwise).
     access: Vec<Access>,
+    /// The person's consents, newest first: check one is current before referring.
+    consents: Vec<Consent>,
+}
+
+/// A consent the person (or their guardian) gave.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Consent {
+    id: String,
+    /// `referral`, `data_sharing`, `assistance`, `voluntary_return`, …
+    purpose: String,
+    /// The receiving organisation (referral, data sharing).
+    agency_id: Option<String>,
+    agency: Option<String>,
+    /// `person` or `guardian`.
+    given_by: String,
+    guardian: String,
+    /// `written` or `oral`.
+    form: String,
+    /// YYYY-MM-DD.
+    given_on: String,
+    expires_on: Option<String>,
+    note: String,
+    withdrawn_on: Option<String>,
+    withdrawn_reason: String,
+    /// Valid today: not withdrawn, not expired.
+    current: bool,
+}
+
+impl From<haven_core::consents::ConsentView> for Consent {
+    fn from(v: haven_core::consents::ConsentView) -> Consent {
+        Consent {
+            id: v.id,
+            purpose: v.purpose,
+            agency_id: v.agency_id.map(|a| a.to_string()),
+            agency: v.agency_name,
+            given_by: v.given_by,
+            guardian: v.guardian,
+            form: v.form,
+            given_on: v.given_on.to_string(),
+            expires_on: v.expires_on.map(|d| d.to_string()),
+            note: v.note,
+            withdrawn_on: v.withdrawn_on.map(|d| d.to_string()),
+            withdrawn_reason: v.withdrawn_reason,
+            current: v.current,
+        }
+    }
+}
+
+/// A consent to record, as on the case page.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ConsentRequest {
+    purpose: String,
+    /// Required for `referral` and `data_sharing`: the receiving agency's id.
+    agency_id: String,
+    /// `person` or `guardian`.
+    given_by: String,
+    /// The guardian's name and relationship, when a guardian gave it.
+    guardian: String,
+    /// `written` or `oral`.
+    form: String,
+    /// YYYY-MM-DD; empty for today.
+    given_on: String,
+    /// YYYY-MM-DD; empty for no end.
+    expires_on: String,
+    note: String,
+}
+
+/// Records a consent on the case (before any referral or data sharing). Audited.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/consents", request_body = ConsentRequest,
+    params(("id" = String, Path, description = "Case id (UUID)")),
+    responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn record_consent(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+    ApiJson(r): ApiJson<ConsentRequest>,
+) -> Result<(StatusCode, Json<ItemCreated>), ApiError> {
+    let input = haven_core::consents::ConsentInput {
+        purpose: r.purpose,
+        agency_id: r.agency_id,
+        given_by: r.given_by,
+        guardian: r.guardian,
+        form: r.form,
+        given_on: r.given_on,
+        expires_on: r.expires_on,
+        note: r.note,
+    };
+    Ok(created(
+        state.haven().record_consent(&p, id, &input, &o).await?,
+    ))
+}
+
+/// Withdraws a consent: referrals it allowed can no longer be sent. Audited.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/consents/{consent_id}/withdraw", request_body = ReasonRequest,
+    params(("id" = String, Path, description = "Case id (UUID)"), ("consent_id" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn withdraw_consent(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, consent): ApiCase,
+    ApiJson(r): ApiJson<ReasonRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .haven()
+        .withdraw_consent(&p, id, &consent, &r.reason, &o)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// One way to the case: `kind` is `owner`, `involved`, `coordination`, `no_coordination`,
@@ -308,6 +416,7 @@ fn document(c: CaseDoc) -> CaseDocument {
                 since: a.since,
             })
             .collect(),
+        consents: c.consents.into_iter().map(Consent::from).collect(),
         id: c.id.to_string(),
         case_number: c.case_number,
         status: c.status.as_str().into(),
