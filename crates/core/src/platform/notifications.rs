@@ -67,6 +67,7 @@ pub trait MailSend: Sync {
     ) -> impl Future<Output = std::result::Result<(), String>> + Send;
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct NotificationView {
     pub id: String,

@@ -157,14 +157,17 @@ pub struct TaskInput {
     pub note: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct TaskView {
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub case_id: CaseId,
     pub case_number: String,
     pub kind: String,
     pub title: String,
     pub due_on: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub assigned_to: Option<UserId>,
     pub assignee: String,
     pub status: String,

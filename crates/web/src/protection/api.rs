@@ -221,7 +221,7 @@ pub(crate) async fn save_section(
 }
 
 /// The caller's open tasks, soonest first (audited as a case list).
-#[utoipa::path(get, path = "/api/v1/tasks", responses((status = 200, description = "tasks")))]
+#[utoipa::path(get, path = "/api/v1/tasks", responses((status = 200, description = "your open tasks, soonest due first", body = Vec<TaskView>)))]
 pub(crate) async fn list_tasks(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,

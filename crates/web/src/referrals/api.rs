@@ -160,7 +160,7 @@ pub(crate) async fn case_services(
 
 /// The caller's notifications, unread first (kinds and links by id only).
 #[utoipa::path(get, path = "/api/v1/notifications",
-    responses((status = 200, description = "notifications")))]
+    responses((status = 200, description = "your notifications, newest first", body = Vec<NotificationView>)))]
 pub(crate) async fn list_notifications(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
