@@ -57,6 +57,7 @@ impl Channel {
 }
 
 /// A hotline call's details.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct CallDetails {
@@ -104,6 +105,7 @@ pub(crate) fn blank_body(h: &Haven, id: &str) -> Result<Vec<u8>> {
 }
 
 /// One line of the triage queue (nothing sealed).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct TipSummary {
     pub id: String,
@@ -113,12 +115,15 @@ pub struct TipSummary {
     pub region: Option<String>,
     pub suspected: Option<String>,
     pub status: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub assigned_to: Option<UserId>,
     pub assigned_name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub case_id: Option<CaseId>,
 }
 
 /// A tip opened.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct TipView {
     #[serde(flatten)]

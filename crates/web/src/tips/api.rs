@@ -86,7 +86,7 @@ pub(crate) struct TipListQuery {
 /// The triage queue: every tip for the coordinator, the tips they entered or were assigned for
 /// others. No sealed content. Audited.
 #[utoipa::path(get, path = "/api/v1/tips", params(TipListQuery),
-    responses((status = 200, description = "tips, newest first"), (status = 401, body = Problem),
+    responses((status = 200, description = "tips, newest first", body = Vec<haven_core::tips::TipSummary>), (status = 401, body = Problem),
         (status = 403, body = Problem)))]
 pub(crate) async fn list_tips(
     State(state): State<AppState>,
@@ -102,7 +102,7 @@ pub(crate) async fn list_tips(
 
 /// One tip with what was reported. Audited.
 #[utoipa::path(get, path = "/api/v1/tips/{id}", params(("id" = String, Path, description = "Tip id")),
-    responses((status = 200, description = "the tip"), (status = 401, body = Problem),
+    responses((status = 200, description = "the tip", body = haven_core::tips::TipView), (status = 401, body = Problem),
         (status = 404, body = Problem)))]
 pub(crate) async fn get_tip(
     State(state): State<AppState>,
