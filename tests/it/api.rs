@@ -58,6 +58,7 @@ async fn served_openapi_matches_the_checked_in_document() {
         ("/api/v1/tasks", "TaskView"),
         ("/api/v1/notifications", "NotificationView"),
         ("/api/v1/tips", "TipSummary"),
+        ("/api/v1/referrals", "ReferralView"),
     ] {
         let answer = &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"];
         assert_eq!(

@@ -38,7 +38,7 @@ use crate::tips::api as tips;
         imports::commit_import, imports::import_errors,
         audit::audit, openapi),
     components(schemas(accounts::Me, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
-        cases::ConsentRequest, cases::Consent, haven_core::protection::TaskView, haven_core::notifications::NotificationView, haven_core::tips::TipSummary, haven_core::tips::TipView, haven_core::tips::CallDetails, tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
+        cases::ConsentRequest, cases::Consent, haven_core::protection::TaskView, haven_core::notifications::NotificationView, haven_core::tips::TipSummary, haven_core::tips::TipView, haven_core::tips::CallDetails, haven_core::referrals::ReferralView, haven_core::referrals::SharedCase, haven_core::referrals::CaseServiceView, tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
         referrals::MoveRequest, referrals::ReadRequest, duplicates::MatchCheckRequest, duplicates::DecideRequest, protection::SectionRequest, protection::FinishRequest, audit::AuditEvent, imports::ImportJobDocument, exports::ExportRequestBody, Problem, FieldProblem)),
     modifiers(&BearerAuth, &ProblemAnswers),
     security(("bearer" = []))

@@ -36,6 +36,7 @@ pub struct ReferralInput {
 }
 
 /// What the recipient sees of the case: the shared sections only.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct SharedCase {
     pub sections: Vec<String>,
@@ -50,9 +51,11 @@ pub struct SharedCase {
     pub screening_outcome: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ReferralView {
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub case_id: CaseId,
     /// The case's number (what sender and recipient call it by; on the printed referral too).
     pub case_number: String,
@@ -61,11 +64,15 @@ pub struct ReferralView {
     pub initials: Option<String>,
     pub from_agency: String,
     pub to_agency: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub to_agency_id: AgencyId,
     pub services: Vec<String>,
     pub urgency: String,
     pub reason: String,
     pub sections: Vec<String>,
+    /// `draft`, `sent`, `accepted`, `declined`, `in_progress`, `completed`, `revoked` or
+    /// `redirected`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub status: Status,
     pub flagged: bool,
     pub answer: String,
@@ -77,6 +84,7 @@ pub struct ReferralView {
 }
 
 /// A service of the case, as requested through a referral and updated with its outcome.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CaseServiceView {
     pub id: String,

@@ -73,7 +73,7 @@ pub(crate) struct ReferralListQuery {
 /// The referrals of the caller's agency: received, sent, or past their answer deadline (all of
 /// them for the coordinator). Coded facts and the reason, never a part of a case. Audited.
 #[utoipa::path(get, path = "/api/v1/referrals", params(ReferralListQuery),
-    responses((status = 200, description = "referrals, newest first"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "referrals, newest first", body = Vec<ReferralView>), (status = 403, body = Problem)))]
 pub(crate) async fn list_referrals(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
@@ -92,7 +92,7 @@ pub(crate) async fn list_referrals(
 /// One referral. The receiving agency gets `shared` (the shared sections of the case) once it
 /// has accepted; the sending side sees the referral with the case. Audited.
 #[utoipa::path(get, path = "/api/v1/referrals/{id}", params(("id" = String, Path)),
-    responses((status = 200, description = "the referral"), (status = 404, body = Problem)))]
+    responses((status = 200, description = "the referral", body = ReferralView), (status = 404, body = Problem)))]
 pub(crate) async fn get_referral(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
@@ -148,7 +148,7 @@ pub(crate) async fn move_referral(
 
 /// The services requested for the person of a case (through referrals) and their outcome.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/services", params(("id" = String, Path)),
-    responses((status = 200, description = "services, oldest first"), (status = 404, body = Problem)))]
+    responses((status = 200, description = "services, oldest first", body = Vec<haven_core::referrals::CaseServiceView>), (status = 404, body = Problem)))]
 pub(crate) async fn case_services(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
