@@ -68,6 +68,28 @@ async fn served_openapi_matches_the_checked_in_document() {
         );
         assert!(schemas[schema]["properties"]["id"].is_object(), "{schema}");
     }
+    for (path, method, status, schema) in [
+        ("/api/v1/screenings/{id}", "get", "200", "ScreeningView"),
+        ("/api/v1/screenings", "post", "201", "ScreeningView"),
+        ("/api/v1/tips/{id}", "get", "200", "TipView"),
+        ("/api/v1/referrals/{id}", "get", "200", "ReferralView"),
+    ] {
+        assert_eq!(
+            doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]
+                ["$ref"],
+            format!("#/components/schemas/{schema}").as_str(),
+            "{method} {path}"
+        );
+    }
+    assert_eq!(
+        schemas["Outcome"]["enum"],
+        serde_json::json!([
+            "no_indicators",
+            "exploitation_only",
+            "possible_victim",
+            "indicators_met"
+        ])
+    );
 }
 
 /// What a generated client would trip on: a `{name}` in a path not declared as a path

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const DEFAULT_INDICATORS: &str = include_str!("../data/ilo-indicators.toml");
 
 /// The four profiles of the ILO/EC tables.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Profile {
@@ -43,6 +44,7 @@ impl Profile {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strength {
@@ -223,6 +225,7 @@ impl IndicatorSet {
 }
 
 /// One indicator's answer in an interview.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Answer {
@@ -249,6 +252,7 @@ pub struct Rules {
 }
 
 /// Outcomes, weakest first (so they compare).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -273,12 +277,14 @@ impl Outcome {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DimensionResult {
     /// 1 to 6.
     pub dimension: u8,
     pub positive: bool,
-    /// Present indicators, strongest first.
+    /// Present indicators, strongest first: `[indicator, strength]` pairs.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub present: Vec<(String, Strength)>,
     /// Indicators of this dimension not yet answered or answered "unknown".
     pub unknown: Vec<String>,
@@ -288,6 +294,7 @@ pub struct DimensionResult {
 }
 
 /// The Palermo Protocol's three elements, with the indicators supporting each.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Palermo {
     pub act: bool,
@@ -299,6 +306,7 @@ pub struct Palermo {
 }
 
 /// The result for one profile.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ProfileResult {
     pub profile: Profile,
@@ -307,6 +315,7 @@ pub struct ProfileResult {
     pub palermo: Palermo,
     /// Groups of the rule still unmet ("recruitment", "exploitation", "coercion"), for the
     /// explanation of what a stronger conclusion would need.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub missing: Vec<&'static str>,
 }
 

@@ -23,6 +23,7 @@ use haven_store::cases;
 pub const EVIDENCE_MAX: usize = 1000;
 
 /// One indicator's answer and what was seen or heard (no names).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorAnswer {
     pub answer: Answer,
@@ -64,9 +65,11 @@ pub(crate) struct Sealed {
 }
 
 /// A screening with its evaluation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ScreeningView {
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub case_id: Option<CaseId>,
     pub screened_on: String,
     pub region: Option<String>,

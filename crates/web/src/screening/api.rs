@@ -62,7 +62,7 @@ fn yes() -> bool {
 /// dimensions and their indicators, the Palermo elements, what is missing). Not a legal
 /// determination. Audited.
 #[utoipa::path(post, path = "/api/v1/screenings", request_body = ScreeningRequest,
-    responses((status = 201, description = "the screening, evaluated"), (status = 401, body = Problem),
+    responses((status = 201, description = "the screening, evaluated", body = ScreeningView), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn create_screening(
     State(state): State<AppState>,
@@ -96,7 +96,7 @@ pub(crate) async fn create_screening(
 
 /// A screening, evaluated by the current indicator set. Audited.
 #[utoipa::path(get, path = "/api/v1/screenings/{id}", params(("id" = String, Path, description = "Screening id")),
-    responses((status = 200, description = "the screening, evaluated"), (status = 401, body = Problem),
+    responses((status = 200, description = "the screening, evaluated", body = ScreeningView), (status = 401, body = Problem),
         (status = 404, body = Problem)))]
 pub(crate) async fn get_screening(
     State(state): State<AppState>,
