@@ -93,19 +93,7 @@ pub(crate) fn language_input(s: &str) -> String {
     if t.is_empty() {
         return String::new();
     }
-    if let Some(l) = reference::language(t) {
-        return l.code.to_string();
-    }
-    let lower = t.to_lowercase();
-    LANGUAGES
-        .iter()
-        .find(|l| {
-            [l.en, l.fr, l.es]
-                .iter()
-                .any(|n| n.split(';').any(|part| part.trim().to_lowercase() == lower))
-        })
-        .map(|l| l.code.to_string())
-        .unwrap_or_else(|| t.to_string())
+    reference::language(t).map_or_else(|| t.to_string(), |l| l.code.to_string())
 }
 
 fn number(errors: &mut Vec<FieldError>, field: &'static str, s: &str) -> Option<i64> {

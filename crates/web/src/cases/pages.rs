@@ -659,26 +659,24 @@ impl CasePageT<'_> {
         self.kept.form == form
     }
 
-    /// What was typed in `field` of `form`, if that form was refused.
-    fn kept(&self, form: &str, field: &str) -> &str {
-        if self.kept.form != form {
-            return "";
-        }
+    /// What was sent in `field` of `form`, if that form was refused (several for a list).
+    fn sent<'s>(&'s self, form: &str, field: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        let refused = self.kept.form == form;
         self.kept
             .values
             .iter()
-            .find(|(f, _)| *f == field)
-            .map_or("", |(_, v)| v.as_str())
+            .filter(move |(f, _)| refused && *f == field)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// What was typed in `field` of `form`, if that form was refused.
+    fn kept<'s>(&'s self, form: &str, field: &'s str) -> &'s str {
+        self.sent(form, field).next().unwrap_or("")
     }
 
     /// Whether `value` was chosen in `field` of the refused `form`.
     fn chosen(&self, form: &str, field: &str, value: &str) -> bool {
-        self.kept.form == form
-            && self
-                .kept
-                .values
-                .iter()
-                .any(|(f, v)| *f == field && v == value)
+        self.sent(form, field).any(|v| v == value)
     }
 
     /// The consent form's error for `field`, if it was refused for it.

@@ -267,13 +267,21 @@ impl<'a> Layout<'a> {
     /// Every language's name in the reader's language, sorted: the choices of a language field
     /// (the name is what is typed or picked; the server stores the code).
     pub(crate) fn language_names(&self) -> Vec<&'static str> {
-        let mut v: Vec<&'static str> = haven_domain::reference::LANGUAGES
-            .iter()
-            .map(|x| x.name(self.lang_code()))
+        let mut v: Vec<&'static str> = crate::cases::forms::language_list(self)
+            .into_iter()
+            .map(|(_, name)| name)
             .collect();
-        v.sort_unstable();
         v.dedup();
         v
+    }
+
+    /// Several countries' names, comma-separated (the code itself if unknown).
+    pub(crate) fn countries_of(&self, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|c| crate::cases::forms::country_name(self, c))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Several languages' names, comma-separated.

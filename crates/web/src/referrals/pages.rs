@@ -246,11 +246,7 @@ impl ViewPage<'_> {
         crate::cases::forms::code_label(self.l, &reference::VIC_TRAFFICKING_STATUS, code)
     }
     fn countries(&self, codes: &[String]) -> String {
-        codes
-            .iter()
-            .map(|c| crate::cases::forms::country_name(self.l, c))
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.l.countries_of(codes)
     }
 }
 

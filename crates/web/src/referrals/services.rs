@@ -79,11 +79,7 @@ impl ListPage<'_> {
         }
     }
     fn countries(&self, codes: &[String]) -> String {
-        codes
-            .iter()
-            .map(|c| crate::cases::forms::country_name(self.l, c))
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.l.countries_of(codes)
     }
 }
 
