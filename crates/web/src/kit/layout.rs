@@ -267,10 +267,11 @@ impl<'a> Layout<'a> {
     /// Every language's name in the reader's language, sorted: the choices of a language field
     /// (the name is what is typed or picked; the server stores the code).
     pub(crate) fn language_names(&self) -> Vec<&'static str> {
-        let mut v: Vec<&'static str> = crate::cases::forms::language_list(self)
-            .into_iter()
-            .map(|(_, name)| name)
+        let mut v: Vec<&'static str> = haven_domain::reference::LANGUAGES
+            .iter()
+            .map(|x| x.name(self.lang_code()))
             .collect();
+        v.sort_unstable();
         v.dedup();
         v
     }
@@ -279,7 +280,10 @@ impl<'a> Layout<'a> {
     pub(crate) fn countries_of(&self, codes: &[String]) -> String {
         codes
             .iter()
-            .map(|c| crate::cases::forms::country_name(self, c))
+            .map(|c| {
+                haven_domain::reference::country(c)
+                    .map_or_else(|| c.clone(), |x| x.name(self.lang_code()).to_string())
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
