@@ -147,6 +147,22 @@ fn document_defects(doc: &serde_json::Value) -> Vec<String> {
             if !op["requestBody"].is_null() && !answers.contains_key("422") {
                 out.push(format!("{at}: no 422"));
             }
+            // Every success with a body says what the body is.
+            for (code, answer) in answers.iter().filter(|(c, _)| c.starts_with('2')) {
+                let content = answer["content"].as_object();
+                match content {
+                    None if code != "204" => out.push(format!("{at}: {code} has no content")),
+                    Some(c) => {
+                        for (media, body) in c {
+                            let schema = body["schema"].as_object();
+                            if schema.is_none_or(|s| s.is_empty()) {
+                                out.push(format!("{at}: {code} {media} has no schema"));
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
             // A request body refuses fields it does not know (a typo must not pass silently).
             let body = &op["requestBody"]["content"]["application/json"]["schema"]["$ref"];
             if let Some(name) = body

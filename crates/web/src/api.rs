@@ -38,7 +38,7 @@ use crate::tips::api as tips;
         imports::commit_import, imports::import_errors,
         audit::audit, openapi),
     components(schemas(accounts::Me, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
-        cases::ConsentRequest, cases::Consent, haven_core::protection::TaskView, haven_core::notifications::NotificationView, haven_core::tips::TipSummary, haven_core::tips::TipView, haven_core::tips::CallDetails, haven_core::referrals::ReferralView, haven_core::referrals::SharedCase, haven_core::referrals::CaseServiceView, haven_core::screening::ScreeningView, haven_core::screening::IndicatorAnswer, haven_domain::screening::ProfileResult, haven_domain::screening::DimensionResult, haven_domain::screening::Palermo, haven_domain::screening::Profile, haven_domain::screening::Outcome, haven_domain::screening::Answer, haven_domain::screening::Strength, tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
+        cases::ConsentRequest, cases::Consent, haven_core::protection::TaskView, haven_core::protection::ProtectionDoc, haven_core::protection::RiskView, haven_core::protection::ReflectionView, haven_core::protection::Goal, haven_core::protection::PlanView, haven_core::protection::ReturnInput, haven_core::protection::ProceedingsDetails, haven_core::duplicates::MatchReport, haven_core::duplicates::VisibleMatch, haven_core::duplicates::Reason, haven_core::duplicates::PairView, haven_core::duplicates::PairSide, haven_core::duplicates::PairCase, haven_core::duplicates::ScanOutcome, haven_core::screening::PossibleMatch, crate::kit::problem::ItemCreated, tips::TipCreated, referrals::ReadAnswer, haven_core::notifications::NotificationView, haven_core::tips::TipSummary, haven_core::tips::TipView, haven_core::tips::CallDetails, haven_core::referrals::ReferralView, haven_core::referrals::SharedCase, haven_core::referrals::CaseServiceView, haven_core::screening::ScreeningView, haven_core::screening::IndicatorAnswer, haven_domain::screening::ProfileResult, haven_domain::screening::DimensionResult, haven_domain::screening::Palermo, haven_domain::screening::Profile, haven_domain::screening::Outcome, haven_domain::screening::Answer, haven_domain::screening::Strength, tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
         referrals::MoveRequest, referrals::ReadRequest, duplicates::MatchCheckRequest, duplicates::DecideRequest, protection::SectionRequest, protection::FinishRequest, audit::AuditEvent, imports::ImportJobDocument, exports::ExportRequestBody, Problem, FieldProblem)),
     modifiers(&BearerAuth, &ProblemAnswers),
     security(("bearer" = []))
@@ -131,7 +131,38 @@ impl utoipa::Modify for ProblemAnswers {
 pub fn openapi_json() -> String {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
     picklist_enums(&mut doc);
+    files_as_files(&mut doc);
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// A download (ZIP, XLSX, CSV, an attachment) is one file, not a JSON array of bytes: its
+/// schema says a binary string (text for `text/*`), whatever type the handler returns.
+fn files_as_files(doc: &mut serde_json::Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for op in paths.values_mut().filter_map(|i| i.as_object_mut()) {
+        for answers in op
+            .values_mut()
+            .filter_map(|o| o["responses"].as_object_mut())
+        {
+            for content in answers
+                .values_mut()
+                .filter_map(|a| a["content"].as_object_mut())
+            {
+                for (media, body) in content.iter_mut() {
+                    if media.ends_with("json") {
+                        continue;
+                    }
+                    body["schema"] = if media.starts_with("text/") {
+                        serde_json::json!({ "type": "string" })
+                    } else {
+                        serde_json::json!({ "type": "string", "format": "binary" })
+                    };
+                }
+            }
+        }
+    }
 }
 
 /// A coded field of the case record is an `enum` of its HTCDS value names (or Guyana's region
@@ -264,7 +295,7 @@ pub(crate) fn router() -> Router<AppState> {
 }
 
 /// This document.
-#[utoipa::path(get, path = "/api/v1/openapi.json", security(()), responses((status = 200, description = "OpenAPI 3.1 document")))]
+#[utoipa::path(get, path = "/api/v1/openapi.json", security(()), responses((status = 200, description = "OpenAPI 3.1 document", body = Object)))]
 async fn openapi() -> Response {
     (
         [(

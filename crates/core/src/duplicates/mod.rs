@@ -49,6 +49,7 @@ pub struct TypedPerson {
 
 /// One field's part of a match: the field, how well it agrees (0 best; `None` missing on a
 /// side) and its weight (log2 of the likelihood ratio).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Reason {
     pub field: String,
@@ -68,9 +69,12 @@ fn reasons(c: &[Contribution]) -> Vec<Reason> {
 }
 
 /// A possible match the user may see.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct VisibleMatch {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub person_id: PersonId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub case_id: CaseId,
     pub case_number: String,
     pub person_name: String,
@@ -80,6 +84,7 @@ pub struct VisibleMatch {
 }
 
 /// What a registration should know before saving.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct MatchReport {
     pub visible: Vec<VisibleMatch>,
@@ -108,8 +113,10 @@ fn typed_person(t: &TypedPerson) -> Person {
 }
 
 /// A side of a proposed pair, as the coordinator sees it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PairSide {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub person_id: PersonId,
     /// Only when the coordinator may read one of the person's cases.
     pub name: Option<String>,
@@ -120,15 +127,18 @@ pub struct PairSide {
     pub cases: Vec<PairCase>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PairCase {
     /// The case number and id, when the coordinator may open the case.
     pub case_number: Option<String>,
     pub agency: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub case_id: Option<CaseId>,
 }
 
 /// A proposed pair with its explanation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PairView {
     pub id: String,
@@ -145,6 +155,7 @@ pub struct PairView {
     pub decided_at: Option<i64>,
     pub sides: Vec<PairSide>,
     /// For a merge: the person kept.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub survivor: Option<PersonId>,
 }
 
@@ -156,6 +167,7 @@ struct Stored {
 }
 
 /// What a scan did.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ScanOutcome {
     pub examined: usize,

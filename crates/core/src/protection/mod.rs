@@ -88,30 +88,36 @@ pub struct RiskInput {
     pub notes: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct RiskView {
     pub id: String,
     pub kind: String,
     pub assessed_on: String,
     pub level: String,
+    /// `[area, level]` pairs.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub areas: Vec<(String, String)>,
     pub safety_plan: String,
     pub notes: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ReflectionView {
     pub started_on: String,
     pub days: i64,
     pub extended_days: i64,
     pub ends_on: String,
-    /// (on, days, reason)
+    /// `[on, days, reason]` triples.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Value>>))]
     pub extensions: Vec<(String, i64, String)>,
     /// Days from today to the end (negative once over).
     pub days_left: i64,
 }
 
 /// One goal of the assistance plan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct Goal {
@@ -134,6 +140,7 @@ pub struct PlanInput {
     pub version: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PlanView {
     pub status: String,
@@ -192,6 +199,7 @@ pub struct ServiceInput {
     pub consent: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct ReturnInput {
@@ -204,6 +212,7 @@ pub struct ReturnInput {
 }
 
 /// The sealed part of the proceedings.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct ProceedingsDetails {
@@ -225,8 +234,10 @@ pub struct ProceedingsInput {
 }
 
 /// Everything of a case's protection, for its page.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ProtectionDoc {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub case_id: CaseId,
     pub case_number: String,
     pub closed: bool,
@@ -244,9 +255,11 @@ pub struct ProtectionDoc {
     pub cooperation: String,
     pub compensation: String,
     pub proceedings: Option<ProceedingsDetails>,
-    /// Who tasks may be assigned to: (id, name).
+    /// Who tasks may be assigned to: `[id, name]` pairs.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub assignees: Vec<(UserId, String)>,
-    /// The case's referrals a goal may rely on: (id, receiving agency, service types).
+    /// The case's referrals a goal may rely on: `[id, receiving agency, [service types]]`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Value>>))]
     pub referrals: Vec<(String, String, Vec<String>)>,
 }
 

@@ -129,8 +129,10 @@ impl From<&ScreeningRow> for ScreeningSummary {
 }
 
 /// A case the screened person may already have, as the duplicate check shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PossibleMatch {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub case_id: CaseId,
     pub case_number: String,
     pub person_name: String,

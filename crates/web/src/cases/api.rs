@@ -16,7 +16,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::ApiCase;
-use crate::kit::problem::{ApiError, ApiJson, ApiUser, Change, ConflictProblem, Problem};
+use crate::kit::problem::{
+    ApiError, ApiJson, ApiUser, Change, ConflictProblem, ItemCreated, Problem, created,
+};
 
 fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
@@ -704,15 +706,6 @@ pub(crate) async fn decide_transfer(
 
 // ---- notes, route, perpetrators, attachments ----
 
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ItemCreated {
-    id: String,
-}
-
-fn created(id: String) -> (StatusCode, Json<ItemCreated>) {
-    (StatusCode::CREATED, Json(ItemCreated { id }))
-}
-
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct NoteRequest {
@@ -836,7 +829,8 @@ pub(crate) async fn add_attachment(
 /// Downloads an attachment (audited).
 #[utoipa::path(get, path = "/api/v1/cases/{id}/attachments/{attachment_id}",
     params(("id" = String, Path), ("attachment_id" = String, Path)),
-    responses((status = 200, description = "the file"), (status = 404, body = Problem)))]
+    responses((status = 200, description = "the file, with the media type it was uploaded with",
+        content_type = "*/*", body = Vec<u8>), (status = 404, body = Problem)))]
 pub(crate) async fn get_attachment(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,

@@ -27,7 +27,7 @@ pub(crate) struct MatchCheckRequest {
 /// (`visible`: case, name, probability and reasons) and the agencies holding others
 /// (`elsewhere`: ask the coordinator). Audited.
 #[utoipa::path(post, path = "/api/v1/matches/check", request_body = MatchCheckRequest,
-    responses((status = 200, description = "`{visible, elsewhere}`"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "possible existing records", body = MatchReport), (status = 403, body = Problem)))]
 pub(crate) async fn check(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
@@ -56,7 +56,7 @@ pub(crate) struct QueueParams {
 
 /// The coordinator's duplicate review queue. Audited.
 #[utoipa::path(get, path = "/api/v1/duplicates", params(QueueParams),
-    responses((status = 200, description = "pairs with their explanation"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "pairs with their explanation", body = Vec<PairView>), (status = 403, body = Problem)))]
 pub(crate) async fn queue(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
@@ -69,7 +69,7 @@ pub(crate) async fn queue(
 
 /// Looks for new pairs now. Returns `{examined, proposed}`.
 #[utoipa::path(post, path = "/api/v1/duplicates/scan",
-    responses((status = 200, description = "`{examined, proposed}`"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "what the scan did", body = ScanOutcome), (status = 403, body = Problem)))]
 pub(crate) async fn scan(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,

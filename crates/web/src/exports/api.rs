@@ -44,7 +44,8 @@ pub(crate) struct ExportRequestBody {
 /// Exports the caller's case list (coordinators, case workers, screeners; each case only if the
 /// caller may read it). Audited with the cases, the personal fields and the reason.
 #[utoipa::path(post, path = "/api/v1/cases/export", request_body = ExportRequestBody,
-    responses((status = 200, description = "the file: CSV, XLSX, or a ZIP sealed with AES-256 when personal fields are included", content_type = "application/octet-stream"),
+    responses((status = 200, description = "the file: CSV, XLSX, or a ZIP sealed with AES-256 when personal fields are included",
+        content((Vec<u8> = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/zip"))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn export_cases(
     State(state): State<AppState>,

@@ -159,7 +159,8 @@ pub(crate) async fn commit_import(
 /// The rows a committed import left out, in the file's own layout (CSV or XLSX) with a last
 /// column of problems, in the language of `Accept-Language` (English by default).
 #[utoipa::path(get, path = "/api/v1/imports/{id}/errors", params(("id" = String, Path)),
-    responses((status = 200, description = "the file", content_type = "text/csv"), (status = 404, body = Problem)))]
+    responses((status = 200, description = "the file",
+        content((Vec<u8> = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 404, body = Problem)))]
 pub(crate) async fn import_errors(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,

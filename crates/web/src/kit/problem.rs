@@ -320,3 +320,14 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
         }
     }
 }
+
+/// The answer of a POST that creates one item: its id.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ItemCreated {
+    pub(crate) id: String,
+}
+
+/// `201 Created` with the new item's id.
+pub(crate) fn created(id: String) -> (StatusCode, Json<ItemCreated>) {
+    (StatusCode::CREATED, Json(ItemCreated { id }))
+}

@@ -13,12 +13,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::kit::problem::{ApiError, ApiJson, ApiUser, Problem};
+use crate::kit::problem::{ApiError, ApiJson, ApiUser, ItemCreated, Problem, created};
 
 /// The protection of a case: risk assessments, reflection period, plan, services, tasks,
 /// return, proceedings. Audited as a read of the case.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/protection", params(("id" = String, Path)),
-    responses((status = 200, description = "the protection of the case"), (status = 404, body = Problem)))]
+    responses((status = 200, description = "the protection of the case", body = ProtectionDoc), (status = 404, body = Problem)))]
 pub(crate) async fn get_protection(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
@@ -88,7 +88,7 @@ pub(crate) struct SectionRequest {
 #[utoipa::path(post, path = "/api/v1/cases/{id}/protection/{section}", request_body = SectionRequest,
     params(("id" = String, Path), ("section" = String, Path,
         description = "risk, reflection, extend, plan, submit, approve, return-plan, services, tasks, reintegration, proceedings")),
-    responses((status = 204), (status = 201, description = "`{id}`"), (status = 403, body = Problem),
+    responses((status = 204), (status = 201, description = "the new item", body = ItemCreated), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn save_section(
     State(state): State<AppState>,
@@ -98,10 +98,10 @@ pub(crate) async fn save_section(
 ) -> Result<Response, ApiError> {
     let case = id.parse::<CaseId>().map_err(|_| ApiError::not_found())?;
     let h = state.haven();
-    let created = |id| (StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response();
+    let new_item = |id| created(id).into_response();
     let done = |()| StatusCode::NO_CONTENT.into_response();
     Ok(match section.as_str() {
-        "risk" => created(
+        "risk" => new_item(
             h.record_risk(
                 &p,
                 case,
@@ -146,7 +146,7 @@ pub(crate) async fn save_section(
             };
             done(h.decide_plan(&p, case, action, &r.comments, &o).await?)
         }
-        "services" => created(
+        "services" => new_item(
             h.record_service(
                 &p,
                 case,
@@ -165,7 +165,7 @@ pub(crate) async fn save_section(
             )
             .await?,
         ),
-        "tasks" => created(
+        "tasks" => new_item(
             h.create_task(
                 &p,
                 case,

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::kit::problem::{ApiError, ApiJson, ApiUser, Problem};
+use crate::kit::problem::{ApiError, ApiJson, ApiUser, ItemCreated, Problem, created};
 
 /// A referral of a case's person to another agency.
 #[derive(Deserialize, ToSchema, Default)]
@@ -38,7 +38,7 @@ pub(crate) struct ReferralRequest {
 /// Creates a referral on a case (draft, or sent). Returns its id. Audited.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", request_body = ReferralRequest,
     params(("id" = String, Path)),
-    responses((status = 201, description = "`{id}`"), (status = 404, body = Problem),
+    responses((status = 201, description = "the new referral", body = ItemCreated), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
 pub(crate) async fn create_referral(
     State(state): State<AppState>,
@@ -58,7 +58,7 @@ pub(crate) async fn create_referral(
         emergency_justification: r.emergency_justification,
     };
     let id = state.haven().create_referral(&p, case, &input, &o).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
+    Ok(created(id).into_response())
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -117,7 +117,7 @@ pub(crate) struct MoveRequest {
 /// `redirect` (a declined one, to another agency: returns the new referral's id). Audited.
 #[utoipa::path(post, path = "/api/v1/referrals/{id}/{action}", request_body = MoveRequest,
     params(("id" = String, Path), ("action" = String, Path)),
-    responses((status = 204), (status = 201, description = "`{id}` of the redirected referral"),
+    responses((status = 204), (status = 201, description = "the redirected referral", body = ItemCreated),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn move_referral(
     State(state): State<AppState>,
@@ -130,8 +130,7 @@ pub(crate) async fn move_referral(
         let new_id = h
             .redirect_referral(&p, &id, &r.to_agency_id, &r.to_user, &o)
             .await?;
-        let body = Json(serde_json::json!({ "id": new_id }));
-        return Ok((StatusCode::CREATED, body).into_response());
+        return Ok(created(new_id).into_response());
     }
     let d = match action.as_str() {
         "send" => Decision::Send,
@@ -177,15 +176,21 @@ pub(crate) struct ReadRequest {
 
 /// Marks the caller's notifications read (one, or all). Returns how many changed.
 #[utoipa::path(post, path = "/api/v1/notifications/read", request_body = ReadRequest,
-    responses((status = 200, description = "`{read}`")))]
+    responses((status = 200, description = "how many changed", body = ReadAnswer)))]
 pub(crate) async fn read_notifications(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     ApiJson(r): ApiJson<ReadRequest>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let n = state
+) -> Result<Json<ReadAnswer>, ApiError> {
+    let read = state
         .haven()
         .mark_notifications_read(&p, r.id.as_deref())
         .await?;
-    Ok(Json(serde_json::json!({ "read": n })))
+    Ok(Json(ReadAnswer { read }))
+}
+
+/// How many notifications were marked read.
+#[derive(serde::Serialize, ToSchema)]
+pub(crate) struct ReadAnswer {
+    read: u64,
 }

@@ -50,7 +50,6 @@ pub(crate) struct ScreeningRequest {
     act: bool,
     /// Indicator id → `{"answer": "present"|"absent"|"unknown", "evidence": "..."}`.
     #[serde(default)]
-    #[schema(value_type = Object)]
     answers: std::collections::BTreeMap<String, haven_core::screening::IndicatorAnswer>,
 }
 

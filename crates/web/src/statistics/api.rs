@@ -142,7 +142,7 @@ pub(crate) async fn release_ledger(
 /// The release: a ZIP holding the data file and its JSON manifest (AES-256 sealed for `raw`).
 /// Audited.
 #[utoipa::path(post, path = "/api/v1/releases/ctdc", request_body = ReleaseRequest,
-    responses((status = 200, description = "application/zip"), (status = 401, body = Problem),
+    responses((status = 200, description = "the release", content_type = "application/zip", body = Vec<u8>), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn ctdc_release(
     State(state): State<AppState>,

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use haven_core::screening::{PossibleMatch, ScreenedPerson};
 use haven_core::tips::{CallDetails, TipFilter, TipInput, TipSummary, TipView, Triage};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -44,7 +44,7 @@ pub(crate) struct TipRequest {
 
 /// Records a hotline call as a tip in the triage queue. Returns its id and reference. Audited.
 #[utoipa::path(post, path = "/api/v1/tips", request_body = TipRequest,
-    responses((status = 201, description = "`{id, reference}`"), (status = 401, body = Problem),
+    responses((status = 201, description = "the new tip", body = TipCreated), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn create_tip(
     State(state): State<AppState>,
@@ -66,11 +66,14 @@ pub(crate) async fn create_tip(
         }),
     };
     let (id, reference) = state.haven().record_hotline_tip(&p, input, &o).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"id": id, "reference": reference})),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(TipCreated { id, reference })).into_response())
+}
+
+/// A recorded tip: its id and the reference to give the caller.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TipCreated {
+    id: String,
+    reference: String,
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -167,7 +170,7 @@ pub(crate) struct MatchRequest {
 /// matches (spelling variants included), same birth year first. Audited as a case search.
 #[utoipa::path(post, path = "/api/v1/screenings/{id}/matches", request_body = MatchRequest,
     params(("id" = String, Path, description = "Screening id")),
-    responses((status = 200, description = "possible matches"), (status = 401, body = Problem),
+    responses((status = 200, description = "possible matches", body = Vec<PossibleMatch>), (status = 401, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn screening_matches(
     State(state): State<AppState>,
