@@ -28,6 +28,7 @@ mod referrals;
 mod release;
 mod release_attacks;
 mod retention;
+mod schemathesis;
 mod screening;
 mod smtp_sink;
 mod tips;

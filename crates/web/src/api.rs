@@ -84,25 +84,36 @@ impl utoipa::Modify for ProblemAnswers {
         for (path, item) in openapi.paths.paths.iter_mut() {
             let public = path.ends_with("/openapi.json");
             let path_params = path.contains('{');
-            for op in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
+            for (op, changes) in [
+                (&mut item.get, false),
+                (&mut item.put, true),
+                (&mut item.post, true),
+                (&mut item.delete, true),
+                (&mut item.patch, true),
             ]
             .into_iter()
-            .flatten()
+            .filter_map(|(op, changes)| Some((op.as_mut()?, changes)))
             {
+                use utoipa::openapi::path::ParameterIn;
+                let has_query = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query));
                 let takes_input = path_params
                     || op.request_body.is_some()
                     || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
                 let answers = &mut op.responses.responses;
                 for (code, answer) in answers.iter_mut() {
-                    if let (true, RefOr::T(answer)) = (code.starts_with(['4', '5']), answer)
+                    let RefOr::T(answer) = answer else { continue };
+                    if code.starts_with(['4', '5'])
                         && let Some(c) = answer.content.shift_remove("application/json")
                     {
                         answer.content.insert(PROBLEM.to_string(), c);
+                    }
+                    // A response object must describe itself (OpenAPI 3.1, 4.8.17.1).
+                    if answer.description.is_empty() {
+                        answer.description = status_text(code).to_string();
                     }
                 }
                 if public {
@@ -117,6 +128,13 @@ impl utoipa::Modify for ProblemAnswers {
                         .or_insert_with(|| problem("The request does not parse"));
                 }
                 if op.request_body.is_some() {
+                    answers.entry("415".to_string()).or_insert_with(|| {
+                        problem("The body is not of the media type this operation takes")
+                    });
+                }
+                // A body or a query can hold a refused value; a change can be refused by the
+                // record's state (a closed case).
+                if op.request_body.is_some() || has_query || changes {
                     answers.entry("422".to_string()).or_insert_with(|| {
                         problem("A field is refused or unknown: each is named in `errors`")
                     });
@@ -126,13 +144,87 @@ impl utoipa::Modify for ProblemAnswers {
     }
 }
 
+/// The usual meaning of a status code here, for an answer that says no more.
+fn status_text(code: &str) -> &'static str {
+    match code {
+        "200" => "Done",
+        "201" => "Created",
+        "202" => "Accepted: follow the job",
+        "204" => "Done, nothing to return",
+        "400" => "The request does not parse",
+        "403" => "Your role may not do this",
+        "404" => "Not found, or not yours to see",
+        "409" => "Changed since you read it, or in a state that does not allow this",
+        "413" => "Too large",
+        "415" => "Not a media type this operation takes",
+        "422" => "A field is refused or unknown: each is named in `errors`",
+        "429" => "Too many requests: wait as `Retry-After` says",
+        _ => "See the problem document",
+    }
+}
+
 /// The OpenAPI 3.1 document, as served at `/api/v1/openapi.json` and checked in at
 /// `docs/openapi.json`.
 pub fn openapi_json() -> String {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
     picklist_enums(&mut doc);
     files_as_files(&mut doc);
+    merge_all_of(&mut doc);
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// A record with its id (`Item<T>`, a flattened struct) is generated as `allOf` the record's
+/// schema, which refuses unknown fields, and `{id}`: no answer could match both. Such schemas
+/// become one object with the properties and required fields of all parts.
+fn merge_all_of(doc: &mut serde_json::Value) {
+    use serde_json::{Map, Value};
+    let Some(schemas) = doc.pointer("/components/schemas").cloned() else {
+        return;
+    };
+    let resolve = |part: &Value| -> Value {
+        match part["$ref"].as_str() {
+            Some(r) => {
+                let name = r.trim_start_matches("#/components/schemas/");
+                schemas.get(name).cloned().unwrap_or(Value::Null)
+            }
+            None => part.clone(),
+        }
+    };
+    let Some(out) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for schema in out.values_mut() {
+        let Some(parts) = schema.get("allOf").and_then(Value::as_array).cloned() else {
+            continue;
+        };
+        let mut properties = Map::new();
+        let mut required: Vec<Value> = Vec::new();
+        let mut description = schema.get("description").cloned();
+        for part in parts.iter().map(resolve) {
+            if let Some(p) = part["properties"].as_object() {
+                properties.extend(p.clone());
+            }
+            if let Some(r) = part["required"].as_array() {
+                required.extend(r.iter().filter(|v| !required.contains(v)).cloned().collect::<Vec<_>>());
+            }
+            if description.is_none() {
+                description = part.get("description").cloned();
+            }
+        }
+        let mut merged = Map::new();
+        merged.insert("type".into(), "object".into());
+        merged.insert("properties".into(), Value::Object(properties));
+        if !required.is_empty() {
+            merged.insert("required".into(), Value::Array(required));
+        }
+        if let Some(d) = description {
+            merged.insert("description".into(), d);
+        }
+        *schema = Value::Object(merged);
+    }
 }
 
 /// A download (ZIP, XLSX, CSV, an attachment) is one file, not a JSON array of bytes: its
@@ -141,14 +233,15 @@ fn files_as_files(doc: &mut serde_json::Value) {
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
     };
+    // `get_mut`, not indexing: `value["key"]` on a missing key would write a `null` in.
     for op in paths.values_mut().filter_map(|i| i.as_object_mut()) {
         for answers in op
             .values_mut()
-            .filter_map(|o| o["responses"].as_object_mut())
+            .filter_map(|o| o.get_mut("responses")?.as_object_mut())
         {
             for content in answers
                 .values_mut()
-                .filter_map(|a| a["content"].as_object_mut())
+                .filter_map(|a| a.get_mut("content")?.as_object_mut())
             {
                 for (media, body) in content.iter_mut() {
                     if media.ends_with("json") {

@@ -39,11 +39,18 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
             "error-precondition-required",
         ));
     };
-    v.trim()
-        .trim_start_matches("W/")
+    let v = v.trim();
+    // `*` ("whatever is there now") would overwrite others' edits unseen: the version is needed.
+    if v == "*" {
+        return Err(ApiError::Http(
+            StatusCode::PRECONDITION_REQUIRED,
+            "error-precondition-required",
+        ));
+    }
+    v.trim_start_matches("W/")
         .trim_matches('"')
         .parse::<i64>()
-        .map_err(|_| ApiError::Http(StatusCode::PRECONDITION_FAILED, "error-conflict"))
+        .map_err(|_| ApiError::Http(StatusCode::BAD_REQUEST, "error-bad-if-match"))
 }
 
 // ---- list and search ----

@@ -160,7 +160,8 @@ pub(crate) async fn commit_import(
 /// column of problems, in the language of `Accept-Language` (English by default).
 #[utoipa::path(get, path = "/api/v1/imports/{id}/errors", params(("id" = String, Path)),
     responses((status = 200, description = "the file",
-        content((Vec<u8> = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 404, body = Problem)))]
+        content((Vec<u8> = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub(crate) async fn import_errors(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,

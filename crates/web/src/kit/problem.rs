@@ -57,6 +57,7 @@ pub(crate) fn problem(
              the same ones (see GET /api/v1/releases)"
         }
         "error-precondition-required" => "If-Match with the version read is required",
+        "error-bad-if-match" => "If-Match must be the ETag you read (a version number)",
         "error-method-not-allowed" => "Method not allowed here (see the Allow header)",
         "error-too-large" => "The request body is too large",
         "error-unsupported-media-type" => "Unsupported media type: send application/json",
