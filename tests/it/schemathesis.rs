@@ -56,16 +56,20 @@ async fn schemathesis_finds_no_defect_for_any_role() {
     // A few cases per agency, so reads and changes meet real records as well as unknown ids.
     let app = TestApp::spawn_with(haven_core::Policy::default(), 40).await;
     let schema = app.url("/api/v1/openapi.json");
-    let reports = app.db.dir.path().join("schemathesis");
+    // Schemathesis keeps a cache in its working directory: the test's, not the checkout.
+    let workdir = app.db.dir.path().to_path_buf();
+    let reports = workdir.join("schemathesis");
     let mut failed = Vec::new();
     for role in ROLES {
         let token = app.login(role).await.token().await;
         let st = st.clone();
         let schema = schema.clone();
         let junit = reports.join(format!("{role}.xml"));
+        let workdir = workdir.clone();
         // The run blocks for a while: off the runtime that serves the requests.
         let out = tokio::task::spawn_blocking(move || {
             Command::new(st)
+                .current_dir(&workdir)
                 .args(["run", &schema, "--checks", CHECKS])
                 .args(["--max-examples", &examples(), "--seed", "24"])
                 .args(["--phases", "examples,coverage,fuzzing", "--workers", "2"])
