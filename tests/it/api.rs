@@ -463,3 +463,55 @@ async fn every_api_route_answers_problem_json_to_malformed_requests() {
         "https://haven.invalid/problems/error-too-large"
     );
 }
+
+/// The `POST`s of the curl walkthrough in docs/api.md, replayed as written (the case's and the
+/// agency's ids put in for `$CASE` and `$AGENCY`): each must succeed, so the page stays true.
+#[tokio::test]
+async fn the_first_integration_walkthrough_in_the_docs_works() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency("Food for the Poor Guyana").await.to_string();
+    let token = app.login("caseworker").await.token().await;
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/api.md")).unwrap();
+    let c = reqwest::Client::new();
+    let mut case = String::new();
+    let mut replayed = 0;
+    let mut rest = doc.as_str();
+    while let Some(at) = rest.find("auth -X POST $HAVEN") {
+        rest = &rest[at + "auth -X POST $HAVEN".len()..];
+        let path = rest
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .replace("$CASE", &case);
+        let body_start = rest.find("-d '").unwrap() + 4;
+        let body_end = body_start + rest[body_start..].find("}'\n").unwrap() + 1;
+        let body = rest[body_start..body_end].replace("'$AGENCY'", &agency);
+        let body: serde_json::Value = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("the body for {path} is not JSON ({e}): {body}"));
+        let res = c
+            .post(app.url(&format!("/api/v1{path}")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let answer: serde_json::Value = res.json().await.unwrap_or_default();
+        assert!(status.is_success(), "POST {path}: {status} {answer}");
+        if path == "/cases" {
+            case = answer["id"].as_str().unwrap().to_string();
+        }
+        replayed += 1;
+    }
+    assert_eq!(
+        replayed, 3,
+        "the walkthrough registers, records consent and refers"
+    );
+    let sent: serde_json::Value = app
+        .api_get(&token, "/referrals?box=outgoing")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sent.as_array().map(Vec::len), Some(1), "{sent}");
+}

@@ -400,6 +400,8 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
     };
     assert_eq!(get("/api/v1/me".into()).await, 200, "{user} me");
     assert_eq!(get("/api/v1/agencies".into()).await, 200, "{user} agencies");
+    // Every role manages its own tokens (and only them: see tests/it/tokens.rs).
+    assert_eq!(get("/api/v1/tokens".into()).await, 200, "{user} tokens");
     assert_eq!(
         get("/api/v1/cases".into()).await,
         expect(200, lists_cases(role), 403),

@@ -547,9 +547,18 @@ impl Session {
     }
 
     /// Creates a personal API token through the account page.
+    /// A token with every scope (what the tests of a role's rules need).
     pub(crate) async fn token(&self) -> String {
+        let all: Vec<&str> = haven_authz::Scope::ALL.iter().map(|s| s.code()).collect();
+        self.token_with("test", &all, "365").await
+    }
+
+    /// A token made on the account page with these scopes and days.
+    pub(crate) async fn token_with(&self, label: &str, scopes: &[&str], days: &str) -> String {
+        let mut form = vec![("label", label), ("days", days)];
+        form.extend(scopes.iter().map(|s| ("scopes", *s)));
         let html = self
-            .post_form("/account/tokens", &[("label", "test")])
+            .post_form("/account/tokens", &form)
             .await
             .text()
             .await

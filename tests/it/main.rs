@@ -33,4 +33,5 @@ mod screening;
 mod smtp_sink;
 mod tips;
 mod tls;
+mod tokens;
 mod training;

@@ -5,6 +5,9 @@
 //! The one table of who may do what is this module; `tests` walks every role through it.
 use haven_domain::{AgencyId, CaseAccessFacts, CaseId, CaseScope, PersonId, Role, UserId};
 
+mod scopes;
+pub use scopes::{Scope, Scopes};
+
 /// The authenticated user a request acts for. Built by authentication (`haven-core::auth`) from a
 /// valid session or API token, and nowhere else.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -70,6 +70,25 @@ account-token-revoke = Revoke
 account-token-revoked = Revoked
 account-token-none = No tokens.
 account-token-last-used = Last used
+account-token-scopes = What it may do
+account-token-scopes-help = Give a token only what the program using it needs. Your role still decides: a token never does more than you may.
+account-token-days = Valid for (days)
+account-token-created-on = Created
+account-token-expires = Expires
+account-token-expired = Expired
+account-token-state = State
+token-scope-cases-read = Read cases
+token-scope-cases-write = Register and change cases
+token-scope-referrals = Referrals
+token-scope-statistics = Statistics
+token-scope-training = Training
+token-scope-admin = Administration and audit
+error-token-label = Give the token a label (at most 100 characters).
+error-token-scopes-required = Choose at least one thing the token may do.
+error-token-scopes-exceed = A token cannot give more than the token that makes it.
+error-token-days = A token lives from 1 to 365 days.
+error-token-scope = This token was not given the permission this needs.
+error-bad-if-match = If-Match must be the ETag you read (a version number).
 
 # Dashboard
 dashboard-title = Dashboard

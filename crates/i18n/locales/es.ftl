@@ -70,6 +70,25 @@ account-token-revoke = Revocar
 account-token-revoked = Revocado
 account-token-none = No hay tokens.
 account-token-last-used = Último uso
+account-token-scopes = Qué puede hacer
+account-token-scopes-help = Dé a un token solo lo que necesita el programa que lo usa. Su rol sigue decidiendo: un token nunca hace más de lo que usted puede.
+account-token-days = Válido (días)
+account-token-created-on = Creado
+account-token-expires = Vence
+account-token-expired = Vencido
+account-token-state = Estado
+token-scope-cases-read = Leer casos
+token-scope-cases-write = Registrar y modificar casos
+token-scope-referrals = Derivaciones
+token-scope-statistics = Estadísticas
+token-scope-training = Capacitación
+token-scope-admin = Administración y auditoría
+error-token-label = Dé una etiqueta al token (100 caracteres como máximo).
+error-token-scopes-required = Elija al menos una cosa que el token pueda hacer.
+error-token-scopes-exceed = Un token no puede dar más que el token que lo crea.
+error-token-days = Un token dura de 1 a 365 días.
+error-token-scope = Este token no recibió el permiso que esto requiere.
+error-bad-if-match = If-Match debe ser el ETag leído (un número de versión).
 
 # Dashboard
 dashboard-title = Panel principal

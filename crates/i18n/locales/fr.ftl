@@ -70,6 +70,25 @@ account-token-revoke = Révoquer
 account-token-revoked = Révoqué
 account-token-none = Aucun jeton.
 account-token-last-used = Dernière utilisation
+account-token-scopes = Ce qu'il peut faire
+account-token-scopes-help = Ne donnez à un jeton que ce dont le programme qui l'utilise a besoin. Votre rôle décide toujours : un jeton ne fait jamais plus que vous.
+account-token-days = Valable (jours)
+account-token-created-on = Créé le
+account-token-expires = Expire le
+account-token-expired = Expiré
+account-token-state = État
+token-scope-cases-read = Lire les dossiers
+token-scope-cases-write = Enregistrer et modifier des dossiers
+token-scope-referrals = Orientations
+token-scope-statistics = Statistiques
+token-scope-training = Formation
+token-scope-admin = Administration et journal d'audit
+error-token-label = Donnez un libellé au jeton (100 caractères au plus).
+error-token-scopes-required = Choisissez au moins une chose que le jeton peut faire.
+error-token-scopes-exceed = Un jeton ne peut pas donner plus que le jeton qui le crée.
+error-token-days = Un jeton vit de 1 à 365 jours.
+error-token-scope = Ce jeton n'a pas reçu la permission nécessaire.
+error-bad-if-match = If-Match doit être l'ETag lu (un numéro de version).
 
 # Dashboard
 dashboard-title = Tableau de bord

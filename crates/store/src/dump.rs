@@ -87,6 +87,7 @@ pub const TABLES: &[TableSpec] = &[
             ("expires_at", I),
             ("last_used_at", I),
             ("revoked", I),
+            ("scopes", T),
         ],
     },
     TableSpec {

@@ -17,6 +17,8 @@ pub struct TokenRow {
     pub expires_at: Option<i64>,
     pub last_used_at: Option<i64>,
     pub revoked: bool,
+    /// Space-separated scope codes (`haven_authz::Scopes::to_text`).
+    pub scopes: String,
 }
 
 fn from_row(r: &AnyRow) -> Result<TokenRow> {
@@ -29,13 +31,14 @@ fn from_row(r: &AnyRow) -> Result<TokenRow> {
         expires_at: r.try_get("expires_at")?,
         last_used_at: r.try_get("last_used_at")?,
         revoked: flag(r, "revoked")?,
+        scopes: r.try_get("scopes")?,
     })
 }
 
 pub async fn insert(conn: &mut Conn, t: &TokenRow) -> Result<()> {
     sqlx::query(
-        "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at, last_used_at, revoked)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at, last_used_at, revoked, scopes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(t.id.to_string())
     .bind(t.user_id.to_string())
@@ -45,6 +48,7 @@ pub async fn insert(conn: &mut Conn, t: &TokenRow) -> Result<()> {
     .bind(t.expires_at)
     .bind(t.last_used_at)
     .bind(crate::flag(t.revoked))
+    .bind(&t.scopes)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -56,7 +60,7 @@ pub async fn get_with_user(
 ) -> Result<Option<(TokenRow, UserRow)>> {
     let row = sqlx::query(
         "SELECT t.id AS t_id, t.user_id, t.token_hash, t.label, t.created_at AS t_created_at, t.expires_at,
-                t.last_used_at, t.revoked,
+                t.last_used_at, t.revoked, t.scopes,
                 u.id, u.username, u.display_name, u.agency_id, u.role, u.password_hash, u.disabled,
                 u.must_change_password, u.totp_secret, u.totp_last_step,
                 u.language, u.created_at, u.last_login_at, u.email
@@ -71,7 +75,8 @@ pub async fn get_with_user(
 
 pub async fn list_for_user(conn: &mut Conn, user_id: UserId) -> Result<Vec<TokenRow>> {
     let rows = sqlx::query(
-        "SELECT id AS t_id, user_id, token_hash, label, created_at AS t_created_at, expires_at, last_used_at, revoked
+        "SELECT id AS t_id, user_id, token_hash, label, created_at AS t_created_at, expires_at, last_used_at, revoked,
+                scopes
          FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC",
     )
     .bind(user_id.to_string())

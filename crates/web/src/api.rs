@@ -25,7 +25,7 @@ use crate::tips::api as tips;
 #[openapi(
     info(title = "Haven API", version = "1", description = "Case management and referral for victims of trafficking. \
         Authenticate with a personal token: `Authorization: Bearer hvn_...` (create one under My account)."),
-    paths(accounts::me, cases::list_cases, cases::search_cases, cases::create_case, cases::get_case, cases::update_case, cases::case_history,
+    paths(accounts::me, accounts::list_tokens, accounts::create_token, accounts::revoke_token, cases::list_cases, cases::search_cases, cases::create_case, cases::get_case, cases::update_case, cases::case_history,
         cases::close_case, cases::reopen_case, cases::assign_case, cases::transfer_case, cases::list_transfers, cases::decide_transfer,
         cases::add_note, cases::record_consent, cases::withdraw_consent, cases::add_event, cases::put_event, cases::delete_event, cases::add_perpetrator, cases::put_perpetrator,
         cases::delete_perpetrator, cases::add_attachment, cases::get_attachment, cases::delete_attachment, cases::get_person,
@@ -37,10 +37,10 @@ use crate::tips::api as tips;
         exports::export_cases, imports::start_import, imports::list_imports, imports::get_import,
         imports::commit_import, imports::import_errors,
         audit::audit, openapi),
-    components(schemas(accounts::Me, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
+    components(schemas(accounts::Me, accounts::TokenRequest, accounts::TokenCreated, haven_core::accounts::TokenView, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
         cases::ConsentRequest, cases::Consent, haven_core::protection::TaskView, haven_core::protection::ProtectionDoc, haven_core::protection::RiskView, haven_core::protection::ReflectionView, haven_core::protection::Goal, haven_core::protection::PlanView, haven_core::protection::ReturnInput, haven_core::protection::ProceedingsDetails, haven_core::duplicates::MatchReport, haven_core::duplicates::VisibleMatch, haven_core::duplicates::Reason, haven_core::duplicates::PairView, haven_core::duplicates::PairSide, haven_core::duplicates::PairCase, haven_core::duplicates::ScanOutcome, haven_core::screening::PossibleMatch, crate::kit::problem::ItemCreated, tips::TipCreated, referrals::ReadAnswer, haven_core::notifications::NotificationView, haven_core::tips::TipSummary, haven_core::tips::TipView, haven_core::tips::CallDetails, haven_core::referrals::ReferralView, haven_core::referrals::SharedCase, haven_core::referrals::CaseServiceView, haven_core::screening::ScreeningView, haven_core::screening::IndicatorAnswer, haven_domain::screening::ProfileResult, haven_domain::screening::DimensionResult, haven_domain::screening::Palermo, haven_domain::screening::Profile, haven_domain::screening::Outcome, haven_domain::screening::Answer, haven_domain::screening::Strength, tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
         referrals::MoveRequest, referrals::ReadRequest, duplicates::MatchCheckRequest, duplicates::DecideRequest, protection::SectionRequest, protection::FinishRequest, audit::AuditEvent, imports::ImportJobDocument, exports::ExportRequestBody, Problem, FieldProblem)),
-    modifiers(&BearerAuth, &ProblemAnswers),
+    modifiers(&BearerAuth, &ProblemAnswers, &TokenScopes),
     security(("bearer" = []))
 )]
 struct ApiDoc;
@@ -55,6 +55,55 @@ impl utoipa::Modify for BearerAuth {
                 "bearer",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
+        }
+    }
+}
+
+/// Each operation names the token scope it needs (`kit/scopes.rs`) in its security
+/// requirement, and documents the 403 of a token without it.
+struct TokenScopes;
+
+impl utoipa::Modify for TokenScopes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use axum::http::Method;
+        use utoipa::openapi::security::SecurityRequirement;
+        use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if path.ends_with("/openapi.json") {
+                continue;
+            }
+            for (op, method) in [
+                (&mut item.get, Method::GET),
+                (&mut item.put, Method::PUT),
+                (&mut item.post, Method::POST),
+                (&mut item.delete, Method::DELETE),
+                (&mut item.patch, Method::PATCH),
+            ]
+            .into_iter()
+            .filter_map(|(op, m)| Some((op.as_mut()?, m)))
+            {
+                let scope = crate::kit::scopes::scope_of(&method, path);
+                let scopes: Vec<&str> = scope.iter().map(|s| s.code()).collect();
+                op.security = Some(vec![SecurityRequirement::new("bearer", scopes)]);
+                if scope.is_some() {
+                    op.responses
+                        .responses
+                        .entry("403".to_string())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(
+                                        "Your role, or this token's scopes, do not allow it",
+                                    )
+                                    .content(
+                                        "application/problem+json",
+                                        Content::new(Some(Ref::from_schema_name("Problem"))),
+                                    )
+                                    .build(),
+                            )
+                        });
+                }
+            }
         }
     }
 }
@@ -208,7 +257,12 @@ fn merge_all_of(doc: &mut serde_json::Value) {
                 properties.extend(p.clone());
             }
             if let Some(r) = part["required"].as_array() {
-                required.extend(r.iter().filter(|v| !required.contains(v)).cloned().collect::<Vec<_>>());
+                required.extend(
+                    r.iter()
+                        .filter(|v| !required.contains(v))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
             }
             if description.is_none() {
                 description = part.get("description").cloned();
@@ -303,6 +357,11 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(accounts::me))
+        .route(
+            "/tokens",
+            get(accounts::list_tokens).post(accounts::create_token),
+        )
+        .route("/tokens/{id}/revoke", post(accounts::revoke_token))
         .route("/matches/check", post(duplicates::check))
         .route("/duplicates", get(duplicates::queue))
         .route("/duplicates/scan", post(duplicates::scan))

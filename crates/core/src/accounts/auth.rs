@@ -4,14 +4,23 @@ use crate::sealed::{self};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use haven_audit::{Action, Actor, Event};
-use haven_authz::Principal;
+use haven_authz::{Principal, Scope, Scopes};
 use haven_crypto::{token, totp};
-use haven_domain::{Role, UserId};
+use haven_domain::{Role, TokenId, UserId};
 use haven_store::sessions::{self, SessionRow};
 use haven_store::users::{self, UserRow};
 use haven_store::{Conn, tokens};
 
 use crate::{CoreError, Haven, Origin, Result, actor};
+
+/// What a request with an API token acts as: the token's owner, limited to the token's scopes.
+#[derive(Clone, Debug)]
+pub struct BearerGrant {
+    pub principal: Principal,
+    pub token: TokenId,
+    pub scopes: Scopes,
+    pub expires_at: Option<i64>,
+}
 
 /// A signed-in session as a request sees it.
 #[derive(Clone, Debug)]
@@ -454,9 +463,9 @@ impl Haven {
         Ok(Some(cookie))
     }
 
-    /// The principal behind an `Authorization: Bearer` token.
+    /// The principal behind an `Authorization: Bearer` token, with what the token may do.
     #[tracing::instrument(skip_all)]
-    pub async fn bearer(&self, bearer: &str) -> Result<Option<Principal>> {
+    pub async fn bearer(&self, bearer: &str) -> Result<Option<BearerGrant>> {
         let hash = token::hash(&self.token_key, bearer);
         let mut conn = self.db.pool().acquire().await?;
         let Some((t, u)) = tokens::get_with_user(&mut conn, &hash).await? else {
@@ -469,7 +478,13 @@ impl Haven {
         if t.last_used_at.is_none_or(|l| n - l >= 60) {
             tokens::touch(&mut conn, t.id, n).await?;
         }
-        Ok(Some(principal_of(&u)))
+        Ok(Some(BearerGrant {
+            principal: principal_of(&u),
+            token: t.id,
+            // A stored code this binary does not know grants nothing rather than failing.
+            scopes: t.scopes.split(' ').filter_map(Scope::parse).collect(),
+            expires_at: t.expires_at,
+        }))
     }
 
     /// Used by tests and the demo to act as a user without a password round-trip.

@@ -3,14 +3,42 @@
 pub mod admin;
 pub mod auth;
 use haven_audit::{Action, Event};
+use haven_authz::{Principal, Scope, Scopes};
 use haven_crypto::{password, token};
 use haven_domain::TokenId;
 use haven_i18n::Lang;
 use haven_store::tokens::{self, TokenRow};
 use haven_store::{sessions, users};
 
-use crate::auth::SessionInfo;
+use crate::auth::{BearerGrant, SessionInfo};
 use crate::{CoreError, Haven, Origin, Result, actor};
+
+/// The longest an API token may live, in days.
+pub const MAX_TOKEN_DAYS: i64 = 365;
+
+/// A token to make: a label to recognise it, what it may do, and for how many days (at most
+/// [`MAX_TOKEN_DAYS`], the default).
+#[derive(Clone, Debug, Default)]
+pub struct NewToken {
+    pub label: String,
+    pub scopes: Scopes,
+    pub days: Option<i64>,
+}
+
+/// An API token as its owner sees it: never the secret.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TokenView {
+    pub id: String,
+    pub label: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+    pub expired: bool,
+    /// Scope codes: `cases:read`, `cases:write`, `referrals`, `statistics`, `training`, `admin`.
+    pub scopes: Vec<String>,
+}
 
 impl Haven {
     #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
@@ -87,63 +115,112 @@ impl Haven {
         Ok(sessions::count_for_user(&mut conn, s.principal.user_id).await?)
     }
 
-    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
-    pub async fn list_tokens(&self, s: &SessionInfo) -> Result<Vec<TokenRow>> {
+    /// The caller's own API tokens, newest first (never their secret).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
+    pub async fn list_tokens(&self, p: &Principal) -> Result<Vec<TokenView>> {
         let mut conn = self.db.pool().acquire().await?;
-        Ok(tokens::list_for_user(&mut conn, s.principal.user_id).await?)
+        let now = self.now();
+        Ok(tokens::list_for_user(&mut conn, p.user_id)
+            .await?
+            .into_iter()
+            .map(|t| TokenView {
+                id: t.id.to_string(),
+                expired: t.expires_at.is_some_and(|e| e <= now),
+                scopes: t
+                    .scopes
+                    .split(' ')
+                    .filter(|c| Scope::parse(c).is_some())
+                    .map(str::to_string)
+                    .collect(),
+                label: t.label,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+                last_used_at: t.last_used_at,
+                revoked: t.revoked,
+            })
+            .collect())
     }
 
-    /// Creates a personal API token; the clear token is returned once and never stored.
-    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
+    /// Creates a personal API token for the caller; the clear token is returned once and never
+    /// stored. Made with a token (`parent`), it can hold no scope the parent lacks and cannot
+    /// outlive it, so a leaked token cannot mint a stronger or longer-lived one.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn create_token(
         &self,
-        s: &SessionInfo,
-        label: &str,
+        p: &Principal,
+        req: &NewToken,
+        parent: Option<&BearerGrant>,
         origin: &Origin,
-    ) -> Result<String> {
-        let label = label.trim();
+    ) -> Result<(TokenId, String)> {
+        let label = req.label.trim();
+        let mut errors = Vec::new();
         if label.is_empty() {
-            return Err(CoreError::invalid("label", "error-required"));
+            errors.push(crate::FieldError::new("label", "error-required"));
+        } else if label.chars().count() > 100 {
+            errors.push(crate::FieldError::new("label", "error-too-long"));
         }
-        if label.chars().count() > 100 {
-            return Err(CoreError::invalid("label", "error-too-long"));
+        if req.scopes.is_empty() {
+            errors.push(crate::FieldError::new(
+                "scopes",
+                "error-token-scopes-required",
+            ));
+        } else if parent.is_some_and(|g| !g.scopes.covers(req.scopes)) {
+            errors.push(crate::FieldError::new(
+                "scopes",
+                "error-token-scopes-exceed",
+            ));
+        }
+        let days = req.days.unwrap_or(MAX_TOKEN_DAYS);
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            errors.push(crate::FieldError::new("days", "error-token-days"));
+        }
+        if !errors.is_empty() {
+            return Err(CoreError::Invalid(errors));
         }
         let clear = token::generate("hvn_");
         let t = self.now();
+        // Tokens live a year at most; a forgotten token should not open the system forever.
+        let mut expires_at = t + days * 86400;
+        if let Some(e) = parent.and_then(|g| g.expires_at) {
+            expires_at = expires_at.min(e);
+        }
         let row = TokenRow {
             id: TokenId::new(),
-            user_id: s.principal.user_id,
+            user_id: p.user_id,
             token_hash: token::hash(&self.token_key, &clear),
             label: label.to_string(),
             created_at: t,
-            // Tokens live a year at most; a forgotten token should not open the system forever.
-            expires_at: Some(t + 365 * 86400),
+            expires_at: Some(expires_at),
             last_used_at: None,
             revoked: false,
+            scopes: req.scopes.to_text(),
         };
         let mut tx = self.db.begin().await?;
         tokens::insert(&mut tx, &row).await?;
         haven_audit::record(
             &mut tx,
             self.audit_keys(),
-            &actor(&s.principal, origin),
-            Event::new(Action::TokenCreated).target("token", row.id),
+            &actor(p, origin),
+            Event::new(Action::TokenCreated)
+                .target("token", row.id)
+                .details(serde_json::json!({ "scopes": row.scopes })),
             t,
         )
         .await?;
         tx.commit().await?;
-        Ok(clear)
+        Ok((row.id, clear))
     }
 
-    #[tracing::instrument(skip_all, fields(user = %s.principal.user_id))]
-    pub async fn revoke_token(&self, s: &SessionInfo, id: TokenId, origin: &Origin) -> Result<()> {
+    /// Revokes one of the caller's own tokens (404 for anyone else's).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
+    pub async fn revoke_token(&self, p: &Principal, id: TokenId, origin: &Origin) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        if !tokens::revoke(&mut tx, id, s.principal.user_id).await? {
+        if !tokens::revoke(&mut tx, id, p.user_id).await? {
             return Err(CoreError::NotFound);
         }
         self.audit(
             &mut tx,
-            &actor(&s.principal, origin),
+            &actor(p, origin),
             Event::new(Action::TokenRevoked).target("token", id),
         )
         .await?;

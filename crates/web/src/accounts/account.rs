@@ -4,7 +4,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use haven_authz::Scope;
 use haven_core::CoreError;
+use haven_core::accounts::NewToken;
 use haven_core::admin::AdminActor;
 use haven_domain::TokenId;
 use haven_i18n::Lang;
@@ -15,6 +17,7 @@ use crate::ctx::{Authed, SESSION_COOKIE, SignedIn, set_cookie};
 use crate::layout::{Layout, role_key};
 
 use crate::accounts::signin::LangForm;
+use crate::kit::extract::HtmlForm;
 use crate::kit::page::{PageError, render_with};
 
 // ---- account ----
@@ -29,8 +32,11 @@ struct AccountPage<'a> {
     saved_lang: Option<String>,
     has_mfa: bool,
     sessions: String,
-    tokens: Vec<haven_store::tokens::TokenRow>,
+    tokens: Vec<haven_core::accounts::TokenView>,
     new_token: Option<String>,
+    /// The scopes a token may be given: code, label, ticked to begin with.
+    scopes: Vec<(&'static str, String, bool)>,
+    token_error: Option<&'static str>,
     password_error: Option<&'static str>,
     email: String,
     email_error: Option<&'static str>,
@@ -52,14 +58,15 @@ async fn account_view(
         .map(|a| a.name)
         .unwrap_or_default();
     let sessions = format!("{}", h.session_count(s).await?);
-    let tokens = h.list_tokens(s).await?;
+    let tokens = h.list_tokens(&s.principal).await?;
     let email = h.email_of(s).await?.unwrap_or_default();
-    // One error slot for the page: the e-mail's shows in its own section.
-    let (email_error, password_error) = match password_error {
-        Some("error-email") => (Some("error-email"), None),
-        e => (None, e),
+    // One error slot for the page: the e-mail's and the token form's show in their sections.
+    let (email_error, token_error, password_error) = match password_error {
+        Some("error-email") => (Some("error-email"), None, None),
+        Some(k) if k.starts_with("error-token-") => (None, Some(k), None),
+        e => (None, None, e),
     };
-    let status = if password_error.is_some() || email_error.is_some() {
+    let status = if password_error.is_some() || email_error.is_some() || token_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -74,6 +81,12 @@ async fn account_view(
         sessions,
         tokens,
         new_token,
+        // Least privilege: reading cases is the one ticked to begin with.
+        scopes: Scope::ALL
+            .iter()
+            .map(|s| (s.code(), l.t(&scope_key(s.code())), *s == Scope::CasesRead))
+            .collect(),
+        token_error,
         password_error,
         email,
         email_error,
@@ -168,21 +181,56 @@ pub(crate) async fn account_logout_all(
     Ok(res)
 }
 
+/// The message key of a scope's label: `token-scope-cases-read` for `cases:read`.
+pub(crate) fn scope_key(code: &str) -> String {
+    format!("token-scope-{}", code.replace(':', "-"))
+}
+
+impl AccountPage<'_> {
+    /// A token's scopes in words, for the list.
+    fn scope_labels(&self, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|c| self.l.t(&scope_key(c)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 #[derive(Deserialize)]
 pub(crate) struct TokenForm {
     label: String,
+    #[serde(default)]
+    scopes: Vec<String>,
+    #[serde(default)]
+    days: String,
 }
 
 pub(crate) async fn token_create(
     State(state): State<AppState>,
     Authed(info, s): Authed,
-    Form(f): Form<TokenForm>,
+    HtmlForm(f): HtmlForm<TokenForm>,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    match state.haven().create_token(&s, &f.label, &info.origin).await {
-        Ok(tok) => account_view(&state, &l, &s, Some(tok), None).await,
-        Err(CoreError::Invalid(_)) => {
-            account_view(&state, &l, &s, None, Some("error-required")).await
+    let req = NewToken {
+        label: f.label,
+        // A code not offered is a tampered form: dropped, and "none chosen" says so if empty.
+        scopes: f.scopes.iter().filter_map(|c| Scope::parse(c)).collect(),
+        days: f.days.trim().parse().ok(),
+    };
+    match state
+        .haven()
+        .create_token(&s.principal, &req, None, &info.origin)
+        .await
+    {
+        Ok((_, tok)) => account_view(&state, &l, &s, Some(tok), None).await,
+        Err(CoreError::Invalid(errs)) => {
+            let key = match errs.first().map(|e| (e.field, e.key)) {
+                Some(("scopes", _)) => "error-token-scopes-required",
+                Some(("days", _)) => "error-token-days",
+                _ => "error-token-label",
+            };
+            account_view(&state, &l, &s, None, Some(key)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -194,7 +242,10 @@ pub(crate) async fn token_revoke(
     Path(id): Path<String>,
 ) -> Result<Redirect, PageError> {
     let id = id.parse::<TokenId>().map_err(|_| PageError::not_found())?;
-    state.haven().revoke_token(&s, id, &info.origin).await?;
+    state
+        .haven()
+        .revoke_token(&s.principal, id, &info.origin)
+        .await?;
     Ok(Redirect::to("/account"))
 }
 

@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use haven_authz::Principal;
+use haven_core::auth::BearerGrant;
 use haven_core::{CoreError, Origin};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -39,6 +40,10 @@ pub(crate) fn problem(
     let title = match key {
         "error-not-found" => "Not found",
         "error-forbidden" => "Forbidden for your role",
+        "error-token-scope" => {
+            "This token was not given the scope this operation needs (see the operation's \
+             security in the OpenAPI document)"
+        }
         "error-unauthenticated" => "Authentication required",
         "error-form" => "Invalid input",
         "error-duplicate" => "Already exists",
@@ -208,10 +213,25 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// The caller, from `Authorization: Bearer`.
+/// The caller, from `Authorization: Bearer`, once the token is found to hold the scope the
+/// operation needs (`kit/scopes.rs`).
 pub(crate) struct ApiUser(pub Principal, pub Origin);
 
 impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ApiToken(grant, origin) = ApiToken::from_request_parts(parts, state).await?;
+        Ok(ApiUser(grant.principal, origin))
+    }
+}
+
+/// The caller and the token itself (its scopes and expiry), for the operations on tokens.
+pub(crate) struct ApiToken(pub BearerGrant, pub Origin);
+
+impl FromRequestParts<AppState> for ApiToken {
     type Rejection = Response;
     async fn from_request_parts(
         parts: &mut Parts,
@@ -227,11 +247,23 @@ impl FromRequestParts<AppState> for ApiUser {
             return Err(ApiError::Core(CoreError::Unauthenticated).into_response());
         };
         let ip = crate::ctx::client_ip(state.0.cfg.trust_proxy, &parts.headers, &parts.extensions);
-        match state.haven().bearer(token).await {
-            Ok(Some(p)) => Ok(ApiUser(p, Origin { ip })),
-            Ok(None) => Err(ApiError::Core(CoreError::Unauthenticated).into_response()),
-            Err(e) => Err(ApiError::from(e).into_response()),
+        let grant = match state.haven().bearer(token).await {
+            Ok(Some(g)) => g,
+            Ok(None) => return Err(ApiError::Core(CoreError::Unauthenticated).into_response()),
+            Err(e) => return Err(ApiError::from(e).into_response()),
+        };
+        // Every API route is matched (an unknown path never reaches an extractor).
+        let route = parts
+            .extensions
+            .get::<axum::extract::MatchedPath>()
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default();
+        if let Some(need) = crate::kit::scopes::scope_of(&parts.method, &route)
+            && !grant.scopes.has(need)
+        {
+            return Err(ApiError::Http(StatusCode::FORBIDDEN, "error-token-scope").into_response());
         }
+        Ok(ApiToken(grant, Origin { ip }))
     }
 }
 
