@@ -76,6 +76,7 @@ pub(crate) struct FileConfig {
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
     pub notify_seconds: Option<i64>,
+    pub api_requests_per_minute: Option<i64>,
     pub reflection_days: Option<i64>,
     pub plan_approval: Option<bool>,
     pub retention_years: Option<i64>,
@@ -128,6 +129,8 @@ pub(crate) struct Config {
     pub smtp: Option<(Secret, String)>,
     /// How often the notification jobs (reminders, outbox) run.
     pub notify_every: std::time::Duration,
+    /// API requests per minute per token and app server (0: no limit).
+    pub api_requests_per_minute: u32,
     pub log_json: bool,
     pub policy: haven_core::Policy,
     pub warnings: Vec<String>,
@@ -432,6 +435,22 @@ pub(crate) fn load(
             "HAVEN_NOTIFY_SECONDS must be between 1 and 86400".into(),
         ));
     }
+    let api_requests_per_minute = match env("HAVEN_API_REQUESTS_PER_MINUTE") {
+        Some(v) => v.trim().parse::<i64>().map_err(|_| {
+            ConfigError::Invalid(format!(
+                "HAVEN_API_REQUESTS_PER_MINUTE must be a whole number, not {v:?}"
+            ))
+        })?,
+        None => file.api_requests_per_minute.unwrap_or(600),
+    };
+    let api_requests_per_minute = u32::try_from(api_requests_per_minute)
+        .ok()
+        .filter(|n| *n <= 1_000_000)
+        .ok_or_else(|| {
+            ConfigError::Invalid(
+                "HAVEN_API_REQUESTS_PER_MINUTE must be between 0 (no limit) and 1000000".into(),
+            )
+        })?;
     if let Some(v) = env("HAVEN_TIPS_PER_HOUR")
         .map(|v| parse_int("HAVEN_TIPS_PER_HOUR", v))
         .transpose()?
@@ -549,6 +568,7 @@ pub(crate) fn load(
         public_url,
         smtp,
         notify_every: std::time::Duration::from_secs(notify_seconds as u64),
+        api_requests_per_minute,
         log_json,
         policy,
         warnings,

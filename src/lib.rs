@@ -37,6 +37,12 @@ pub fn start(haven: Haven, opts: ServeOptions) -> anyhow::Result<haven_web::AppS
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove abandoned drafts"),
             }
+            // Answers kept for API retries are dropped after a day.
+            match janitor.purge_idempotency_keys().await {
+                Ok(n) if n > 0 => tracing::info!(keys = n, "old idempotency keys removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove old idempotency keys"),
+            }
             // An uploaded case file left at its preview is dropped after a day.
             match janitor.expire_import_jobs().await {
                 Ok(n) if n > 0 => tracing::info!(imports = n, "unfinished imports expired"),

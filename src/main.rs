@@ -368,6 +368,7 @@ async fn serve(cfg: &Config, haven: Haven) -> Result<()> {
             tls: cfg.tls.is_some(),
             trust_proxy: cfg.trust_proxy,
             public_url: cfg.public_url.clone(),
+            api_requests_per_minute: cfg.api_requests_per_minute,
         },
         smtp: cfg
             .smtp

@@ -99,9 +99,9 @@ impl Drop for TestDb {
 
 /// What `haven serve` would be given, with the timed background work off: tests run reminders,
 /// retention and the outbox themselves to count what each did.
-fn serve_options(base: &str) -> haven::ServeOptions {
+fn serve_options(base: &str, web: haven_web::WebConfig) -> haven::ServeOptions {
     haven::ServeOptions {
-        web: haven_web::WebConfig::default(),
+        web,
         smtp: None,
         base_url: base.to_string(),
         background_every: None,
@@ -126,6 +126,15 @@ impl TestApp {
     }
 
     pub(crate) async fn spawn_with(policy: Policy, cases: usize) -> TestApp {
+        Self::spawn_configured(policy, cases, haven_web::WebConfig::default()).await
+    }
+
+    /// With the web layer's settings too (TLS, proxy, API rate limit).
+    pub(crate) async fn spawn_configured(
+        policy: Policy,
+        cases: usize,
+        web: haven_web::WebConfig,
+    ) -> TestApp {
         let db = TestDb::new().await;
         let store = Db::connect(&db.url, OpenMode::CreateIfMissing)
             .await
@@ -146,7 +155,7 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = haven::start(haven.clone(), serve_options(&base)).expect("start");
+        let state = haven::start(haven.clone(), serve_options(&base, web)).expect("start");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(haven_web::serve(listener, state, async {
             let _ = rx.await;
@@ -175,7 +184,7 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = haven::start(haven, serve_options(&base)).expect("start");
+        let state = haven::start(haven, serve_options(&base, Default::default())).expect("start");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(haven_web::serve(listener, state, async {
             let _ = rx.await;

@@ -66,13 +66,15 @@ async fn schemathesis_finds_no_defect_for_any_role() {
         let schema = schema.clone();
         let junit = reports.join(format!("{role}.xml"));
         let workdir = workdir.clone();
-        // The run blocks for a while: off the runtime that serves the requests.
+        // The run blocks for a while: off the runtime that serves the requests. One worker:
+        // with two, CPython 3.11 sometimes fails Hypothesis's parsing of its own lambdas
+        // ("AST constructor recursion depth mismatch"), a runtime error, not a finding.
         let out = tokio::task::spawn_blocking(move || {
             Command::new(st)
                 .current_dir(&workdir)
                 .args(["run", &schema, "--checks", CHECKS])
                 .args(["--max-examples", &examples(), "--seed", "24"])
-                .args(["--phases", "examples,coverage,fuzzing", "--workers", "2"])
+                .args(["--phases", "examples,coverage,fuzzing", "--workers", "1"])
                 .args(["--no-shrink", "--output-truncate", "true"])
                 .args(["--exclude-path", "/api/v1/openapi.json"])
                 .args(["--report", "junit", "--report-junit-path"])

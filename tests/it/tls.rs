@@ -33,6 +33,7 @@ async fn serves_https_with_secure_cookies_and_hsts() {
                 tls: true,
                 trust_proxy: false,
                 public_url: None,
+                api_requests_per_minute: 0,
             },
             smtp: None,
             base_url: format!("https://{addr}"),

@@ -257,3 +257,39 @@ async fn the_account_page_makes_tokens_with_chosen_scopes() {
     let page = web.get("/account").await.text().await.unwrap();
     assert!(page.contains("Statistics, Training"), "{page}");
 }
+
+/// Past its requests per minute a token gets `429` with `Retry-After`, as a problem document;
+/// another token of the same user, and the pages, go on.
+#[tokio::test]
+async fn a_token_past_its_rate_gets_429_with_retry_after() {
+    let web = haven_web::WebConfig {
+        api_requests_per_minute: 5,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_configured(haven_core::Policy::default(), 0, web).await;
+    let s = app.login("caseworker").await;
+    let busy = s.token().await;
+    let other = s.token().await;
+    for i in 0..5 {
+        assert_eq!(app.api_get(&busy, "/me").await.status(), 200, "request {i}");
+    }
+    let res = app.api_get(&busy, "/me").await;
+    assert_eq!(res.status(), 429);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=12).contains(&wait), "{wait}");
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        p["type"],
+        "https://haven.invalid/problems/error-rate-limited"
+    );
+    assert_eq!(app.api_get(&other, "/me").await.status(), 200);
+    assert_eq!(s.get("/dashboard").await.status(), 200);
+}

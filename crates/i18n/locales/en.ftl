@@ -89,6 +89,10 @@ error-token-scopes-exceed = A token cannot give more than the token that makes i
 error-token-days = A token lives from 1 to 365 days.
 error-token-scope = This token was not given the permission this needs.
 error-bad-if-match = If-Match must be the ETag you read (a version number).
+error-idempotency-key = Idempotency-Key must be 1 to 255 visible ASCII characters.
+error-idempotency-key-reused = This Idempotency-Key was used with another request: use a new key for a new request.
+error-idempotency-in-progress = The first request with this Idempotency-Key is still running: retry in a moment.
+error-cursor = This cursor is not one Haven gave: start again from the first page.
 
 # Dashboard
 dashboard-title = Dashboard

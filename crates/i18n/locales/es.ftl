@@ -89,6 +89,10 @@ error-token-scopes-exceed = Un token no puede dar más que el token que lo crea.
 error-token-days = Un token dura de 1 a 365 días.
 error-token-scope = Este token no recibió el permiso que esto requiere.
 error-bad-if-match = If-Match debe ser el ETag leído (un número de versión).
+error-idempotency-key = Idempotency-Key debe tener de 1 a 255 caracteres ASCII visibles.
+error-idempotency-key-reused = Esta Idempotency-Key se usó con otra solicitud: use una clave nueva para una solicitud nueva.
+error-idempotency-in-progress = La primera solicitud con esta Idempotency-Key sigue en curso: vuelva a intentarlo en un momento.
+error-cursor = Este cursor no lo dio Haven: vuelva a empezar desde la primera página.
 
 # Dashboard
 dashboard-title = Panel principal

@@ -89,6 +89,10 @@ error-token-scopes-exceed = Un jeton ne peut pas donner plus que le jeton qui le
 error-token-days = Un jeton vit de 1 à 365 jours.
 error-token-scope = Ce jeton n'a pas reçu la permission nécessaire.
 error-bad-if-match = If-Match doit être l'ETag lu (un numéro de version).
+error-idempotency-key = Idempotency-Key doit compter de 1 à 255 caractères ASCII visibles.
+error-idempotency-key-reused = Cette Idempotency-Key a servi pour une autre requête : utilisez une nouvelle clé pour une nouvelle requête.
+error-idempotency-in-progress = La première requête avec cette Idempotency-Key est encore en cours : réessayez dans un instant.
+error-cursor = Ce curseur ne vient pas de Haven : recommencez à la première page.
 
 # Dashboard
 dashboard-title = Tableau de bord

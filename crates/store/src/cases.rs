@@ -631,6 +631,9 @@ pub struct CaseQuery {
     pub high_risk: bool,
     /// Overrides [`RARE_FILTER`] (tests run both query shapes with it).
     pub rare_threshold: Option<i64>,
+    /// A cursor: only the cases after this one in the list's order (opened, then case number,
+    /// newest first). Pages this way stay whole while cases are added.
+    pub after: Option<(i64, String)>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -816,6 +819,15 @@ pub async fn list(
             qs.join(", ")
         );
     }
+    // The cursor narrows the page, not the count: the total stays the search's.
+    let mut page_where = where_.clone();
+    let mut page_args: Vec<Arg> = Vec::new();
+    if let Some((at, number)) = &q.after {
+        let (a1, a2, n) = (next(), next(), next());
+        page_where +=
+            &format!(" AND (c.opened_at < {a1} OR (c.opened_at = {a2} AND c.case_number < {n}))");
+        page_args.extend([Arg::Int(*at), Arg::Int(*at), Arg::Text(number.clone())]);
+    }
     let limit_p = next();
     let offset_p = next();
     // Page first, walking the (opened_at, case_number, id) index newest first and testing each
@@ -825,7 +837,7 @@ pub async fn list(
         "SELECT c.id, c.case_number, c.status, c.owner_agency_id, a.name AS agency_name, c.region, c.opened_at,
                 c.person_id, p.first_name, p.last_name
          FROM (SELECT c.id, c.case_number, c.status, c.owner_agency_id, c.region, c.opened_at, c.person_id
-               FROM cases c {where_}
+               FROM cases c {page_where}
                ORDER BY c.opened_at DESC, c.case_number DESC LIMIT {limit_p} OFFSET {offset_p}) c
          JOIN agencies a ON a.id = c.owner_agency_id JOIN persons p ON p.id = c.person_id
          ORDER BY c.opened_at DESC, c.case_number DESC"
@@ -864,6 +876,12 @@ pub async fn list(
                 count = count.bind(*i);
             }
         }
+    }
+    for a in &page_args {
+        query = match a {
+            Arg::Text(t) => query.bind(t.clone()),
+            Arg::Int(i) => query.bind(*i),
+        };
     }
     query = query.bind(q.limit.clamp(1, 500)).bind(q.offset.max(0));
     let rows = query.fetch_all(&mut *conn).await?;

@@ -91,6 +91,21 @@ pub const TABLES: &[TableSpec] = &[
         ],
     },
     TableSpec {
+        name: "idempotency_keys",
+        columns: &[
+            ("id", T),
+            ("user_id", T),
+            ("idem_key", T),
+            ("request_hash", T),
+            ("status", I),
+            ("location", T),
+            ("etag", T),
+            ("content_type", T),
+            ("body", B),
+            ("created_at", I),
+        ],
+    },
+    TableSpec {
         name: "persons",
         columns: &[
             ("id", T),

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod consents;
 pub mod db;
 pub mod dump;
+pub mod idempotency;
 pub mod imports;
 pub mod keyring;
 pub mod matching;

@@ -82,6 +82,10 @@ impl utoipa::Modify for TokenScopes {
             .into_iter()
             .filter_map(|(op, m)| Some((op.as_mut()?, m)))
             {
+                if method == Method::POST && crate::kit::idempotency::KEYED.contains(&path.as_str())
+                {
+                    idempotent(op);
+                }
                 let scope = crate::kit::scopes::scope_of(&method, path);
                 let scopes: Vec<&str> = scope.iter().map(|s| s.code()).collect();
                 op.security = Some(vec![SecurityRequirement::new("bearer", scopes)]);
@@ -106,6 +110,48 @@ impl utoipa::Modify for TokenScopes {
             }
         }
     }
+}
+
+/// A creating operation takes an `Idempotency-Key` (`kit/idempotency.rs`): documented as an
+/// optional header, with the 409 of a retry while the first request still runs.
+fn idempotent(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{Content, Ref, RefOr, Required, ResponseBuilder};
+    let key = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Any unique string (a UUID): a retry with the same key and the same request gets \
+             the first answer again (`Idempotent-Replayed: true`) and creates nothing; the same \
+             key with another request is a 422. Kept a day.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build();
+    op.parameters
+        .get_or_insert_with(Vec::new)
+        .push(RefOr::T(key));
+    op.responses
+        .responses
+        .entry("409".to_string())
+        .or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description("The first request with this Idempotency-Key is still running")
+                    .content(
+                        "application/problem+json",
+                        Content::new(Some(Ref::from_schema_name("Problem"))),
+                    )
+                    .build(),
+            )
+        });
 }
 
 /// Errors are sent as RFC 9457 problem documents (`application/problem+json`, see
@@ -171,6 +217,26 @@ impl utoipa::Modify for ProblemAnswers {
                 answers
                     .entry("401".to_string())
                     .or_insert_with(|| problem("No valid token: sign in again or create one"));
+                answers.entry("429".to_string()).or_insert_with(|| {
+                    let mut answer = ResponseBuilder::new()
+                        .description("Too many requests for this token: wait as `Retry-After` says")
+                        .content(
+                            PROBLEM,
+                            Content::new(Some(Ref::from_schema_name("Problem"))),
+                        )
+                        .build();
+                    let wait = utoipa::openapi::header::HeaderBuilder::new()
+                        .schema(Some(
+                            utoipa::openapi::schema::ObjectBuilder::new()
+                                .schema_type(utoipa::openapi::schema::Type::Integer),
+                        ))
+                        .description(Some("Seconds to wait"))
+                        .build();
+                    answer
+                        .headers
+                        .insert("Retry-After".to_string(), RefOr::T(wait));
+                    RefOr::T(answer)
+                });
                 if takes_input {
                     answers
                         .entry("400".to_string())
@@ -353,7 +419,7 @@ fn picklist_enums(doc: &mut serde_json::Value) {
     }
 }
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(accounts::me))
@@ -442,6 +508,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/imports/{id}/commit", post(imports::commit_import))
         .route("/imports/{id}/errors", get(imports::import_errors))
         .route("/audit", get(audit::audit))
+        // After routing, so the layer knows the operation (`MatchedPath`).
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::kit::idempotency::replay,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "error-not-found", vec![]) })
 }

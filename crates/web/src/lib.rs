@@ -42,6 +42,8 @@ pub struct WebConfig {
     /// The address the public reaches Haven at (e.g. `https://haven.example.gov.gy`), printed on
     /// certificates for their verification.
     pub public_url: Option<String>,
+    /// API requests per minute per token, counted by this server (0: no limit).
+    pub api_requests_per_minute: u32,
 }
 
 impl WebConfig {
@@ -55,6 +57,7 @@ pub(crate) struct Inner {
     pub haven: Haven,
     pub i18n: I18n,
     pub cfg: WebConfig,
+    pub limiter: kit::ratelimit::TokenLimiter,
 }
 
 #[derive(Clone)]
@@ -62,7 +65,13 @@ pub struct AppState(pub(crate) Arc<Inner>);
 
 impl AppState {
     pub fn new(haven: Haven, i18n: I18n, cfg: WebConfig) -> Self {
-        AppState(Arc::new(Inner { haven, i18n, cfg }))
+        let limiter = kit::ratelimit::TokenLimiter::new(cfg.api_requests_per_minute);
+        AppState(Arc::new(Inner {
+            haven,
+            i18n,
+            cfg,
+            limiter,
+        }))
     }
     /// Largest upload body: one attachment, or one case file to import, and the form around it.
     pub(crate) fn upload_limit(&self) -> usize {
@@ -356,7 +365,7 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .merge(pages)
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router(state.clone()))
         .route("/healthz", get(site::healthz))
         .route("/readyz", get(site::readyz))
         .layer(axum::middleware::from_fn_with_state(

@@ -1,6 +1,8 @@
 //! What keeps a deployment running rather than a feature: keys and key rotation, encrypted
-//! backups, notifications and the e-mail outbox, retention and anonymisation; writing past records (the demo).
+//! backups, notifications and the e-mail outbox, retention and anonymisation, idempotent API
+//! retries; writing past records (the demo).
 pub mod backup;
+pub mod idempotency;
 pub mod keys;
 pub mod notifications;
 pub mod retention;

@@ -73,6 +73,7 @@ columns! {
     TIPS_BODY = "tips" . "body";
     TIPS_TRIAGE_NOTE = "tips" . "triage_note";
     USERS_TOTP_SECRET = "users" . "totp_secret";
+    IDEMPOTENCY_KEYS_BODY = "idempotency_keys" . "body";
 }
 
 #[cfg(test)]

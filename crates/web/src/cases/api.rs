@@ -2,7 +2,7 @@
 //! Reads return an `ETag` (the record's version); changes to a record need `If-Match` with it,
 //! and a stale one is refused with 412 and the changes made since.
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use haven_authz::Principal;
@@ -66,6 +66,7 @@ pub(crate) struct CaseSummary {
     person_name: String,
 }
 
+/// A page of cases, newest first: by the day the case was opened, then by case number.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct CaseList {
     items: Vec<CaseSummary>,
@@ -74,6 +75,12 @@ pub(crate) struct CaseList {
     total_is_lower_bound: bool,
     page: i64,
     pages: i64,
+    /// Send it back as `cursor` for the next page (absent on the last page). Unlike page
+    /// numbers, a cursor neither skips nor repeats a case when cases are added meanwhile.
+    next_cursor: Option<String>,
+    /// For `GET /cases`: the next page's address, the same filters with the cursor (also in
+    /// the `Link` header as `rel="next"`).
+    next: Option<String>,
 }
 
 /// Search filters. Every filter is optional; `name` only in the POST body, never in a URL.
@@ -101,6 +108,8 @@ pub(crate) struct SearchRequest {
     page: Option<i64>,
     /// At most 200; default 50.
     per_page: Option<i64>,
+    /// The `next_cursor` of the previous page (then `page` is not used).
+    cursor: String,
 }
 
 /// Filters for `GET /cases` (no name: names never go in URLs).
@@ -110,6 +119,8 @@ pub(crate) struct SearchRequest {
 pub(crate) struct ListParams {
     page: Option<i64>,
     per_page: Option<i64>,
+    /// The `next_cursor` of the previous page (then `page` is not used); `next` has it.
+    cursor: String,
     status: String,
     nationality: String,
     agency: String,
@@ -141,6 +152,7 @@ async fn run_search(
         high_risk: s.high_risk,
         page: s.page.unwrap_or(1),
         per_page: s.per_page.unwrap_or(50),
+        cursor: s.cursor,
     };
     let page = state.haven().list_cases(cap, &search, origin).await?;
     Ok(Json(CaseList {
@@ -161,20 +173,37 @@ async fn run_search(
         total_is_lower_bound: page.more,
         page: page.page,
         pages: page.pages,
+        next_cursor: page.next_cursor,
+        next: None,
     }))
 }
 
-/// The cases the caller may see, newest first, filtered and paged.
+/// The next page's address: the same query with `cursor` (and without `page`).
+fn next_link(query: Option<&str>, cursor: &str) -> String {
+    let mut pairs: Vec<&str> = query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("cursor=") && !p.starts_with("page="))
+        .collect();
+    let with = format!("cursor={cursor}");
+    pairs.push(&with);
+    format!("/api/v1/cases?{}", pairs.join("&"))
+}
+
+/// The cases the caller may see, newest first (opened, then case number), filtered and paged:
+/// by `page`, or better by following `next` (a cursor).
 #[utoipa::path(get, path = "/api/v1/cases", params(ListParams),
-    responses((status = 200, body = CaseList), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = CaseList, headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn list_cases(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<ListParams>,
-) -> Result<Json<CaseList>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let s = SearchRequest {
         page: q.page,
         per_page: q.per_page,
+        cursor: q.cursor,
         status: q.status,
         nationality: q.nationality,
         agency: q.agency,
@@ -185,7 +214,20 @@ pub(crate) async fn list_cases(
         high_risk: q.high_risk,
         ..Default::default()
     };
-    run_search(&state, &p, &o, s).await
+    let Json(mut list) = run_search(&state, &p, &o, s).await?;
+    list.next = list
+        .next_cursor
+        .as_deref()
+        .map(|c| next_link(raw.as_deref(), c));
+    let link = list
+        .next
+        .as_ref()
+        .and_then(|n| HeaderValue::from_str(&format!("<{n}>; rel=\"next\"")).ok());
+    let mut res = Json(list).into_response();
+    if let Some(l) = link {
+        res.headers_mut().insert(header::LINK, l);
+    }
+    Ok(res)
 }
 
 /// Search, names included. A POST, so that names never appear in URLs or logs.

@@ -87,6 +87,7 @@ async fn cases_page(
                     more: false,
                     page: 1,
                     pages: 1,
+                    next_cursor: None,
                 },
                 Some(msg),
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -77,6 +77,7 @@ pub(crate) async fn export_cases(
             high_risk: b.high_risk,
             page: 1,
             per_page: 0,
+            cursor: String::new(),
         },
         format,
         layout,

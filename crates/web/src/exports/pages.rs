@@ -57,6 +57,7 @@ impl ExportForm {
             high_risk: yes(&self.high_risk),
             page: 1,
             per_page: 0,
+            cursor: String::new(),
         }
     }
 }

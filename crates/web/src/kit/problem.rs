@@ -63,6 +63,13 @@ pub(crate) fn problem(
         }
         "error-precondition-required" => "If-Match with the version read is required",
         "error-bad-if-match" => "If-Match must be the ETag you read (a version number)",
+        "error-idempotency-key" => "Idempotency-Key must be 1 to 255 visible ASCII characters",
+        "error-idempotency-key-reused" => {
+            "This Idempotency-Key was used with another request: use a new key for a new request"
+        }
+        "error-idempotency-in-progress" => {
+            "The first request with this Idempotency-Key is still running: retry in a moment"
+        }
         "error-method-not-allowed" => "Method not allowed here (see the Allow header)",
         "error-too-large" => "The request body is too large",
         "error-unsupported-media-type" => "Unsupported media type: send application/json",
@@ -252,6 +259,13 @@ impl FromRequestParts<AppState> for ApiToken {
             Ok(None) => return Err(ApiError::Core(CoreError::Unauthenticated).into_response()),
             Err(e) => return Err(ApiError::from(e).into_response()),
         };
+        if let Err(wait) = state.0.limiter.take(grant.token, std::time::Instant::now()) {
+            let mut res =
+                ApiError::Http(StatusCode::TOO_MANY_REQUESTS, "error-rate-limited").into_response();
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            return Err(res);
+        }
         // Every API route is matched (an unknown path never reaches an extractor).
         let route = parts
             .extensions

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use haven_core::CoreError;
 use haven_core::protection::{
     Goal, PlanInput, ProceedingsDetails, ProceedingsInput, ProtectionDoc, ReturnInput, RiskInput,
     ServiceInput, TaskInput, TaskView,
@@ -97,13 +98,61 @@ pub(crate) async fn save_section(
     ApiJson(r): ApiJson<SectionRequest>,
 ) -> Result<Response, ApiError> {
     let case = id.parse::<CaseId>().map_err(|_| ApiError::not_found())?;
+    save(&state, &p, &o, case, &section, r)
+        .await
+        .map_err(request_fields)
+}
+
+/// The use-cases name a refused field as the page's form does (`risk_safety_plan`); a client
+/// of the API sent `safety_plan`, and is told so.
+fn request_fields(e: ApiError) -> ApiError {
+    let ApiError::Core(CoreError::Invalid(errors)) = e else {
+        return e;
+    };
+    let renamed = errors
+        .into_iter()
+        .map(|mut f| {
+            f.field = match f.field {
+                "risk_overall" => "level",
+                "risk_areas" => "areas",
+                "risk_safety_plan" => "safety_plan",
+                "reflection_days" | "reflection_extend_days" => "days",
+                "reflection_reason" => "reason",
+                "plan_goal" | "plan_services" | "plan_referral" => "goals",
+                "plan_comments" => "comments",
+                "plan_status" => "section",
+                "service_provider" => "provider_agency_id",
+                "service_ended_on" => "ended_on",
+                "service_cost" => "cost",
+                "task_title" => "title",
+                "task_due_on" => "due_on",
+                "task_assigned_to" => "assigned_to",
+                "task_status" => "status",
+                "return_country" => "country",
+                "return_consent" => "section",
+                other => other,
+            };
+            f
+        })
+        .collect();
+    ApiError::Core(CoreError::Invalid(renamed))
+}
+
+async fn save(
+    state: &AppState,
+    p: &haven_authz::Principal,
+    o: &haven_core::Origin,
+    case: CaseId,
+    section: &str,
+    r: SectionRequest,
+) -> Result<Response, ApiError> {
     let h = state.haven();
     let new_item = |id| created(id).into_response();
     let done = |()| StatusCode::NO_CONTENT.into_response();
-    Ok(match section.as_str() {
+    Ok(match section {
         "risk" => new_item(
             h.record_risk(
-                &p,
+                p,
                 case,
                 &RiskInput {
                     kind: r.kind,
@@ -113,28 +162,25 @@ pub(crate) async fn save_section(
                     safety_plan: r.safety_plan,
                     notes: r.notes,
                 },
-                &o,
+                o,
             )
             .await?,
         ),
         "reflection" => done(
-            h.start_reflection(&p, case, &r.started_on, &r.days, &o)
+            h.start_reflection(p, case, &r.started_on, &r.days, o)
                 .await?,
         ),
-        "extend" => done(
-            h.extend_reflection(&p, case, &r.days, &r.reason, &o)
-                .await?,
-        ),
+        "extend" => done(h.extend_reflection(p, case, &r.days, &r.reason, o).await?),
         "plan" => done(
             h.save_plan(
-                &p,
+                p,
                 case,
                 &PlanInput {
                     goals: r.goals,
                     review_on: r.review_on,
                     version: r.version,
                 },
-                &o,
+                o,
             )
             .await?,
         ),
@@ -142,13 +188,13 @@ pub(crate) async fn save_section(
             let action = if section == "return-plan" {
                 "return"
             } else {
-                section.as_str()
+                section
             };
-            done(h.decide_plan(&p, case, action, &r.comments, &o).await?)
+            done(h.decide_plan(p, case, action, &r.comments, o).await?)
         }
         "services" => new_item(
             h.record_service(
-                &p,
+                p,
                 case,
                 &ServiceInput {
                     service_type: r.service_type,
@@ -161,13 +207,13 @@ pub(crate) async fn save_section(
                     cost: r.cost,
                     consent: r.consent,
                 },
-                &o,
+                o,
             )
             .await?,
         ),
         "tasks" => new_item(
             h.create_task(
-                &p,
+                p,
                 case,
                 &TaskInput {
                     kind: r.kind,
@@ -176,13 +222,13 @@ pub(crate) async fn save_section(
                     assigned_to: r.assigned_to,
                     note: r.note,
                 },
-                &o,
+                o,
             )
             .await?,
         ),
         "reintegration" => done(
             h.save_return(
-                &p,
+                p,
                 case,
                 &ReturnInput {
                     country: r.country,
@@ -192,13 +238,13 @@ pub(crate) async fn save_section(
                     returned_on: r.returned_on,
                     notes: r.notes,
                 },
-                &o,
+                o,
             )
             .await?,
         ),
         "proceedings" => done(
             h.save_proceedings(
-                &p,
+                p,
                 case,
                 &ProceedingsInput {
                     cooperation: r.cooperation,
@@ -212,7 +258,7 @@ pub(crate) async fn save_section(
                         notes: r.notes,
                     },
                 },
-                &o,
+                o,
             )
             .await?,
         ),

@@ -1,0 +1,139 @@
+//! `Idempotency-Key` on the API's creating requests: a client that retries after a timeout
+//! sends the same key and gets the first answer again (with `Idempotent-Replayed: true`)
+//! instead of a second case, referral or note. The use-case (`haven_core::platform::
+//! idempotency`) keeps the answers; this layer runs around the handler.
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use haven_core::idempotency::{IdemClaim, StoredAnswer};
+
+use crate::AppState;
+use crate::kit::problem::{ApiError, problem};
+
+/// The operations that take a key: those that create a record.
+pub(crate) const KEYED: &[&str] = &[
+    "/api/v1/cases",
+    "/api/v1/cases/{id}/notes",
+    "/api/v1/cases/{id}/consents",
+    "/api/v1/cases/{id}/events",
+    "/api/v1/cases/{id}/perpetrators",
+    "/api/v1/cases/{id}/referrals",
+    "/api/v1/screenings",
+    "/api/v1/tips",
+];
+
+pub(crate) const HEADER: &str = "idempotency-key";
+
+pub(crate) async fn replay(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != Method::POST || !req.headers().contains_key(HEADER) {
+        return next.run(req).await;
+    }
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    if !KEYED.contains(&route.as_str()) {
+        return next.run(req).await;
+    }
+    let key = req
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    // Without a valid token the handler answers 401 as always; a key needs an owner.
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    let haven = state.haven();
+    let grant = match token {
+        Some(t) => haven.bearer(&t).await.ok().flatten(),
+        None => None,
+    };
+    let Some(grant) = grant else {
+        return next.run(req).await;
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::BODY_LIMIT).await else {
+        return problem(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large", vec![]);
+    };
+    let request = (parts.method.as_str(), parts.uri.path(), &bytes[..]);
+    let claim = match haven
+        .idempotency_claim(grant.principal.user_id, &key, request)
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    match claim {
+        IdemClaim::Mismatch => {
+            ApiError::invalid("Idempotency-Key", "error-idempotency-key-reused").into_response()
+        }
+        IdemClaim::InProgress => problem(
+            StatusCode::CONFLICT,
+            "error-idempotency-in-progress",
+            vec![],
+        ),
+        IdemClaim::Replay(a) => replayed(a),
+        IdemClaim::Run(claim) => {
+            let res = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            if !res.status().is_success() {
+                // Nothing was created: the key is free for a corrected request.
+                if let Err(e) = haven.idempotency_release(&claim).await {
+                    tracing::warn!(error = %e, "could not free an idempotency key");
+                }
+                return res;
+            }
+            let (parts, body) = res.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+                return problem(StatusCode::INTERNAL_SERVER_ERROR, "error-internal", vec![]);
+            };
+            let text = |name| {
+                parts
+                    .headers
+                    .get(name)
+                    .and_then(|v: &HeaderValue| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let answer = StoredAnswer {
+                status: parts.status.as_u16(),
+                location: text(header::LOCATION),
+                etag: text(header::ETAG),
+                content_type: text(header::CONTENT_TYPE),
+                body: bytes.to_vec(),
+            };
+            // The record exists whatever happens here; a retry would then run again, which is
+            // what a client without the key would have done.
+            if let Err(e) = haven.idempotency_finish(&claim, &answer).await {
+                tracing::warn!(error = %e, "could not keep an idempotent answer");
+            }
+            Response::from_parts(parts, Body::from(bytes))
+        }
+    }
+}
+
+/// The first answer again, marked as a replay.
+fn replayed(a: StoredAnswer) -> Response {
+    let status = StatusCode::from_u16(a.status).unwrap_or(StatusCode::OK);
+    let mut res = (status, a.body).into_response();
+    let h = res.headers_mut();
+    for (name, value) in [
+        (header::LOCATION, a.location),
+        (header::ETAG, a.etag),
+        (header::CONTENT_TYPE, a.content_type),
+    ] {
+        if let Some(v) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            h.insert(name, v);
+        }
+    }
+    h.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    res
+}
