@@ -651,3 +651,196 @@ async fn case_lists_page_with_cursors() {
     });
     assert!(!ids(&second).iter().any(|i| newest.contains(i)));
 }
+
+/// The subject access report and the printable referral through the API: the report holds the
+/// case, its history and who saw it (this very request's read included); the PDF is a PDF.
+#[tokio::test]
+async fn subject_access_and_printable_referral_through_the_api() {
+    let app = TestApp::spawn().await;
+    let token = app.login("caseworker").await.token().await;
+    let id = app.case("caseworker").create().await;
+    app.api_get(&token, &format!("/cases/{id}")).await;
+    let res = app
+        .api_get(&token, &format!("/cases/{id}/subject-access"))
+        .await;
+    assert_eq!(res.status(), 200);
+    let r: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(r["case"]["id"], id.to_string().as_str());
+    assert!(r["history"].is_array());
+    let log = r["access_log"].as_array().unwrap();
+    assert!(
+        log.iter().any(|e| e["action"] == "case.viewed"),
+        "the read before is in the log: {log:?}"
+    );
+
+    let agency = app.agency("Food for the Poor Guyana").await.to_string();
+    app.api_post(
+        &token,
+        &format!("/cases/{id}/consents"),
+        &serde_json::json!({"purpose": "referral", "agency_id": agency, "given_by": "person"}),
+    )
+    .await;
+    let made: serde_json::Value = app
+        .api_post(
+            &token,
+            &format!("/cases/{id}/referrals"),
+            &serde_json::json!({"to_agency_id": agency, "services": ["material_assistance"],
+                "urgency": "routine", "reason": "Food", "sections": ["identity"], "send": true}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rid = made["id"].as_str().unwrap();
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/referrals/{rid}/print.pdf")))
+        .bearer_auth(&token)
+        .header("Accept-Language", "es")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(res.bytes().await.unwrap().starts_with(b"%PDF"));
+}
+
+/// Administration through the API: an admin adds an agency and an account there (the owner
+/// enrols with the code and signs in), changes its role, disables it (its tokens stop) and
+/// enables it; an admin cannot change their own role; nobody else may do any of it.
+#[tokio::test]
+async fn accounts_and_agencies_are_administered_through_the_api() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await.token().await;
+    let res = app
+        .api_post(
+            &admin,
+            "/admin/agencies",
+            &serde_json::json!({"name": "Rupununi Women's Shelter", "agency_type": "NGO", "region": "GY-UT"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let agency: serde_json::Value = res.json().await.unwrap();
+    let agency = agency["id"].as_str().unwrap().to_string();
+    let listed: serde_json::Value = app.api_get(&admin, "/agencies").await.json().await.unwrap();
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == agency.as_str())
+    );
+
+    let res = app
+        .api_post(
+            &admin,
+            "/admin/users",
+            &serde_json::json!({"username": "rosa", "display_name": "Rosa Shelter", "role": "case_worker", "agency_id": agency}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let made: serde_json::Value = res.json().await.unwrap();
+    let (uid, code) = (
+        made["id"].as_str().unwrap().to_string(),
+        made["enrolment_code"].as_str().unwrap().to_string(),
+    );
+    // The same user name again: refused.
+    let again = app
+        .api_post(
+            &admin,
+            "/admin/users",
+            &serde_json::json!({"username": "rosa", "display_name": "Other", "role": "screener", "agency_id": agency}),
+        )
+        .await;
+    assert!(
+        matches!(again.status().as_u16(), 409 | 422),
+        "{}",
+        again.status()
+    );
+
+    // The owner enrols with the code and makes a token.
+    let c = app.client();
+    let url = app.url("/enrol");
+    let csrf = crate::harness::csrf_of(&c, &url).await;
+    let pw = "orchid-Rupununi-falls-88";
+    let res = c
+        .post(&url)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "rosa"),
+            ("code", code.as_str()),
+            ("password", pw),
+            ("password2", pw),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let rosa = app.login_with("rosa", pw).await.token().await;
+    let me: serde_json::Value = app.api_get(&rosa, "/me").await.json().await.unwrap();
+    assert_eq!(me["role"], "case_worker");
+
+    let change = |action: &str, body: serde_json::Value| {
+        let path = format!("/admin/users/{uid}/{action}");
+        let admin = admin.clone();
+        let app = &app;
+        async move { app.api_post(&admin, &path, &body).await.status().as_u16() }
+    };
+    assert_eq!(
+        change("role", serde_json::json!({"role": "screener"})).await,
+        204
+    );
+    // A change of role ends the account's tokens: a new sign-in gives a new one.
+    assert_eq!(app.api_get(&rosa, "/me").await.status(), 401);
+    let rosa = app.login_with("rosa", pw).await.token().await;
+    let me: serde_json::Value = app.api_get(&rosa, "/me").await.json().await.unwrap();
+    assert_eq!(me["role"], "screener");
+    assert_eq!(
+        change("role", serde_json::json!({"role": "overlord"})).await,
+        422
+    );
+    assert_eq!(change("disable", serde_json::json!({})).await, 204);
+    assert_eq!(app.api_get(&rosa, "/me").await.status(), 401);
+    assert_eq!(change("enable", serde_json::json!({})).await, 204);
+    assert_eq!(change("promote", serde_json::json!({})).await, 404);
+
+    let users: serde_json::Value = app
+        .api_get(&admin, "/admin/users")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rosa_row = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "rosa")
+        .unwrap();
+    assert_eq!(rosa_row["disabled"], false);
+    assert!(!users.to_string().contains("password"));
+
+    // Not one's own role.
+    let me: serde_json::Value = app.api_get(&admin, "/me").await.json().await.unwrap();
+    let own = format!("/admin/users/{}/role", me["user_id"].as_str().unwrap());
+    let res = app
+        .api_post(&admin, &own, &serde_json::json!({"role": "screener"}))
+        .await;
+    assert_eq!(res.status(), 422);
+
+    // Nobody else.
+    for user in ["coordinator", "caseworker", "analyst", "auditor"] {
+        let t = app.login(user).await.token().await;
+        assert_eq!(
+            app.api_get(&t, "/admin/users").await.status(),
+            403,
+            "{user}"
+        );
+        let res = app
+            .api_post(
+                &t,
+                &format!("/admin/users/{uid}/disable"),
+                &serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), 403, "{user}");
+    }
+}

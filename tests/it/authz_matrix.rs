@@ -440,6 +440,11 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
         "{user} api audit"
     );
     assert_eq!(
+        get("/api/v1/admin/users".into()).await,
+        expect(200, role == Role::Admin, 403),
+        "{user} api admin users"
+    );
+    assert_eq!(
         get("/api/v1/duplicates".into()).await,
         expect(200, role == Role::Coordinator, 403),
         "{user} api duplicates"
@@ -916,6 +921,14 @@ async fn every_role_on_every_case_route() {
                     want,
                     "{user} GET {path}"
                 );
+                // The API's subject access report answers as the page does.
+                if path.ends_with("/subject-access") {
+                    assert_eq!(
+                        app.api_get(&token, &path).await.status().as_u16(),
+                        want,
+                        "{user} GET /api/v1{path}"
+                    );
+                }
             }
             let other_agency: String =
                 sqlx::query_scalar("SELECT id FROM agencies WHERE id <> $1 ORDER BY name LIMIT 1")
@@ -1218,6 +1231,14 @@ async fn every_role_on_every_referral_route() {
                 want,
                 "{user} GET {path}"
             );
+            // The API's printable referral answers as the page does.
+            if path.ends_with("/print.pdf") {
+                assert_eq!(
+                    api(reqwest::Method::GET, format!("/api/v1{path}"), None).await,
+                    want,
+                    "{user} GET /api/v1{path}"
+                );
+            }
         }
         for (path, fields, want) in [
             // Not declined: the sender's side is told it cannot; others do not see it.

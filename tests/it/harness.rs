@@ -233,6 +233,11 @@ impl TestApp {
 
     /// Signs in as a demo user, passing the second factor where the role has one.
     pub(crate) async fn login(&self, username: &str) -> Session {
+        self.login_with(username, PASSWORD).await
+    }
+
+    /// Signs in with this password (an account the test made).
+    pub(crate) async fn login_with(&self, username: &str, password: &str) -> Session {
         let c = self.client();
         let csrf = csrf_of(&c, &self.url("/login")).await;
         let res = c
@@ -240,7 +245,7 @@ impl TestApp {
             .form(&[
                 ("csrf", csrf.as_str()),
                 ("username", username),
-                ("password", PASSWORD),
+                ("password", password),
             ])
             .send()
             .await

@@ -25,13 +25,13 @@ use crate::tips::api as tips;
 #[openapi(
     info(title = "Haven API", version = "1", description = "Case management and referral for victims of trafficking. \
         Authenticate with a personal token: `Authorization: Bearer hvn_...` (create one under My account)."),
-    paths(accounts::me, accounts::list_tokens, accounts::create_token, accounts::revoke_token, cases::list_cases, cases::search_cases, cases::create_case, cases::get_case, cases::update_case, cases::case_history,
+    paths(accounts::me, accounts::list_tokens, accounts::create_token, accounts::revoke_token, accounts::list_users, accounts::create_user, accounts::change_user, accounts::create_agency, cases::list_cases, cases::search_cases, cases::create_case, cases::get_case, cases::update_case, cases::case_history, cases::subject_access,
         cases::close_case, cases::reopen_case, cases::assign_case, cases::transfer_case, cases::list_transfers, cases::decide_transfer,
         cases::add_note, cases::record_consent, cases::withdraw_consent, cases::add_event, cases::put_event, cases::delete_event, cases::add_perpetrator, cases::put_perpetrator,
         cases::delete_perpetrator, cases::add_attachment, cases::get_attachment, cases::delete_attachment, cases::get_person,
         cases::update_person, accounts::list_agencies, statistics::stats, statistics::ctdc_release, statistics::release_ledger, screening::create_screening, screening::get_screening,
         tips::screening_matches, tips::link_screening, tips::create_tip, tips::list_tips, tips::get_tip, tips::triage_tip,
-        referrals::create_referral, referrals::list_referrals, referrals::get_referral, referrals::move_referral, referrals::case_services,
+        referrals::create_referral, referrals::list_referrals, referrals::get_referral, referrals::print_referral, referrals::move_referral, referrals::case_services,
         referrals::list_notifications, referrals::read_notifications, protection::get_protection, protection::save_section,
         protection::list_tasks, protection::finish_task, duplicates::check, duplicates::queue, duplicates::scan, duplicates::decide,
         exports::export_cases, imports::start_import, imports::list_imports, imports::get_import,
@@ -428,6 +428,12 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(accounts::list_tokens).post(accounts::create_token),
         )
         .route("/tokens/{id}/revoke", post(accounts::revoke_token))
+        .route(
+            "/admin/users",
+            get(accounts::list_users).post(accounts::create_user),
+        )
+        .route("/admin/users/{id}/{action}", post(accounts::change_user))
+        .route("/admin/agencies", post(accounts::create_agency))
         .route("/matches/check", post(duplicates::check))
         .route("/duplicates", get(duplicates::queue))
         .route("/duplicates/scan", post(duplicates::scan))
@@ -437,6 +443,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/cases/export", post(exports::export_cases))
         .route("/cases/{id}", get(cases::get_case).put(cases::update_case))
         .route("/cases/{id}/history", get(cases::case_history))
+        .route("/cases/{id}/subject-access", get(cases::subject_access))
         .route("/cases/{id}/close", post(cases::close_case))
         .route("/cases/{id}/reopen", post(cases::reopen_case))
         .route("/cases/{id}/assign", post(cases::assign_case))
@@ -487,6 +494,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/cases/{id}/services", get(referrals::case_services))
         .route("/referrals", get(referrals::list_referrals))
         .route("/referrals/{id}", get(referrals::get_referral))
+        .route("/referrals/{id}/print.pdf", get(referrals::print_referral))
         .route("/referrals/{id}/{action}", post(referrals::move_referral))
         .route("/cases/{id}/protection", get(protection::get_protection))
         .route(

@@ -1,15 +1,17 @@
-//! The caller, their API tokens and the agencies (API).
+//! The caller, their API tokens, the agencies, and the administration of accounts and
+//! agencies (API).
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use haven_authz::Scope;
 use haven_core::accounts::{NewToken, TokenView};
-use haven_domain::TokenId;
+use haven_core::admin::{AdminActor, Credential, NewAgency, NewUser};
+use haven_domain::{TokenId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::kit::problem::{ApiError, ApiJson, ApiToken, ApiUser, Problem};
+use crate::kit::problem::{ApiError, ApiJson, ApiToken, ApiUser, ItemCreated, Problem, created};
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Me {
@@ -135,4 +137,175 @@ pub(crate) async fn revoke_token(
     let id = id.parse::<TokenId>().map_err(|_| ApiError::not_found())?;
     state.haven().revoke_token(&g.principal, id, &o).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- administration (admins) ----
+
+/// An account, as the administration sees it: never its password or second-factor secret.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UserView {
+    id: String,
+    username: String,
+    display_name: String,
+    agency_id: String,
+    /// `admin`, `coordinator`, `case_worker`, `screener`, `service_provider`, `analyst`,
+    /// `trainer` or `auditor`.
+    role: String,
+    disabled: bool,
+    /// A second factor is enrolled.
+    mfa: bool,
+}
+
+/// The deployment's accounts. Admins only.
+#[utoipa::path(get, path = "/api/v1/admin/users",
+    responses((status = 200, body = Vec<UserView>), (status = 403, body = Problem)))]
+pub(crate) async fn list_users(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+) -> Result<Json<Vec<UserView>>, ApiError> {
+    let by = AdminActor::Admin(p.administer().ok_or_else(ApiError::forbidden)?);
+    let users = state.haven().list_users(by).await?;
+    Ok(Json(
+        users
+            .into_iter()
+            .map(|u| UserView {
+                id: u.id.to_string(),
+                username: u.username,
+                display_name: u.display_name,
+                agency_id: u.agency_id.to_string(),
+                role: u.role.as_str().into(),
+                disabled: u.disabled,
+                mfa: u.mfa,
+            })
+            .collect(),
+    ))
+}
+
+/// An account to create.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct NewUserRequest {
+    username: String,
+    display_name: String,
+    /// A role code, as in `UserView`.
+    role: String,
+    agency_id: String,
+    /// Work address for notification e-mails (optional).
+    email: String,
+}
+
+/// A new account: its owner sets their own password at `/enrol` with this one-time code.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UserCreated {
+    id: String,
+    /// Give it to the person by a channel of their choosing; shown once.
+    enrolment_code: String,
+    /// Unix seconds.
+    expires_at: i64,
+}
+
+/// Creates an account with an enrolment code (the administrator never knows the password).
+/// Audited.
+#[utoipa::path(post, path = "/api/v1/admin/users", request_body = NewUserRequest,
+    responses((status = 201, body = UserCreated), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn create_user(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiJson(r): ApiJson<NewUserRequest>,
+) -> Result<(StatusCode, Json<UserCreated>), ApiError> {
+    let by = AdminActor::Admin(p.administer().ok_or_else(ApiError::forbidden)?);
+    let new = NewUser {
+        username: r.username,
+        display_name: r.display_name,
+        role: r.role,
+        agency_id: r.agency_id,
+        password: String::new(),
+        email: r.email,
+    };
+    let (id, credential) = state.haven().create_user(by, &new, &o).await?;
+    let Credential::Enrolment { code, expires_at } = credential else {
+        // An administrator's account always starts with an enrolment code.
+        return Err(ApiError::Core(haven_core::CoreError::internal(
+            "an administrator created an account without an enrolment code",
+        )));
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(UserCreated {
+            id: id.to_string(),
+            enrolment_code: code,
+            expires_at,
+        }),
+    ))
+}
+
+/// A change of an account.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct UserChange {
+    /// For `role`: the new role code.
+    role: String,
+    /// For `agency`: the new agency's id.
+    agency_id: String,
+}
+
+/// `role` (a new role), `agency` (a move to another agency), `disable` or `enable` an account.
+/// Not one's own role, agency or access. A change of role or agency ends the account's
+/// sessions and tokens. Audited.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/{action}", request_body = UserChange,
+    params(("id" = String, Path), ("action" = String, Path, description = "role, agency, disable or enable")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn change_user(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(r): ApiJson<UserChange>,
+) -> Result<StatusCode, ApiError> {
+    let by = AdminActor::Admin(p.administer().ok_or_else(ApiError::forbidden)?);
+    let id = id.parse::<UserId>().map_err(|_| ApiError::not_found())?;
+    let h = state.haven();
+    match action.as_str() {
+        "role" => h.change_role(by, id, &r.role, &o).await?,
+        "agency" => h.change_agency(by, id, &r.agency_id, &o).await?,
+        "disable" => h.set_user_disabled(by, id, true, &o).await?,
+        "enable" => h.set_user_disabled(by, id, false, &o).await?,
+        _ => return Err(ApiError::not_found()),
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An agency to add to the deployment.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct NewAgencyRequest {
+    name: String,
+    /// An agency type code (`ngo`, `police`, `government`, …).
+    agency_type: String,
+    /// ISO 3166-2 region.
+    region: String,
+    phone: String,
+    email: String,
+    /// The agency agrees that the NRM coordinator sees its cases.
+    coordination_consent: bool,
+}
+
+/// Adds an agency. Admins only. Audited.
+#[utoipa::path(post, path = "/api/v1/admin/agencies", request_body = NewAgencyRequest,
+    responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn create_agency(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiJson(r): ApiJson<NewAgencyRequest>,
+) -> Result<(StatusCode, Json<ItemCreated>), ApiError> {
+    let by = AdminActor::Admin(p.administer().ok_or_else(ApiError::forbidden)?);
+    let new = NewAgency {
+        name: r.name,
+        agency_type: r.agency_type,
+        region: r.region,
+        phone: r.phone,
+        email: r.email,
+        coordination_consent: r.coordination_consent,
+    };
+    let id = state.haven().create_agency(by, &new, &o).await?;
+    Ok(created(id.to_string()))
 }

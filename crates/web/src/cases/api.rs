@@ -541,6 +541,58 @@ pub(crate) async fn get_case(
     Ok(tagged(document(c), v))
 }
 
+/// Everything held about the person of a case, and who saw it: for answering the person's
+/// request for their data.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SubjectAccess {
+    generated_at: i64,
+    /// The case, as `GET /cases/{id}` gives it.
+    case: CaseDocument,
+    /// Every change of the record, with previous values.
+    history: Vec<Change>,
+    /// Who read, listed or changed the case, and when.
+    access_log: Vec<AccessEntry>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AccessEntry {
+    at: i64,
+    user_name: Option<String>,
+    agency_name: Option<String>,
+    role: Option<String>,
+    action: String,
+    outcome: String,
+}
+
+/// The subject access report of the case's person (coordinators and case workers who may read
+/// the case). Producing it is audited.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/subject-access", params(("id" = String, Path)),
+    responses((status = 200, body = SubjectAccess), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn subject_access(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiCase(id, _): ApiCase,
+) -> Result<Json<SubjectAccess>, ApiError> {
+    let r = state.haven().subject_access_report(&p, id, &o).await?;
+    Ok(Json(SubjectAccess {
+        generated_at: r.generated_at,
+        case: document(r.doc),
+        history: r.history.into_iter().map(Change::from).collect(),
+        access_log: r
+            .access_log
+            .into_iter()
+            .map(|a| AccessEntry {
+                at: a.at,
+                user_name: a.user_name,
+                agency_name: a.agency_name,
+                role: a.role,
+                action: a.action,
+                outcome: a.outcome,
+            })
+            .collect(),
+    }))
+}
+
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Saved {
     version: i64,

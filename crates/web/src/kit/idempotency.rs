@@ -26,6 +26,9 @@ pub(crate) const KEYED: &[&str] = &[
 
 pub(crate) const HEADER: &str = "idempotency-key";
 
+/// Marks a replayed answer.
+const REPLAYED: axum::http::HeaderName = axum::http::HeaderName::from_static("idempotent-replayed");
+
 pub(crate) async fn replay(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST || !req.headers().contains_key(HEADER) {
         return next.run(req).await;
@@ -134,6 +137,6 @@ fn replayed(a: StoredAnswer) -> Response {
             h.insert(name, v);
         }
     }
-    h.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    h.insert(REPLAYED, HeaderValue::from_static("true"));
     res
 }

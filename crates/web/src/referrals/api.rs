@@ -2,7 +2,7 @@
 //! the caller's notifications. The same use-cases and rules as the pages.
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use haven_core::notifications::NotificationView;
 use haven_core::referrals::{CaseServiceView, Decision, ReferralInput, ReferralView};
@@ -100,6 +100,35 @@ pub(crate) async fn get_referral(
 ) -> Result<Json<ReferralView>, ApiError> {
     let v = state.haven().open_referral(&p, &id, &o).await?;
     Ok(Json(v))
+}
+
+/// The printable referral (PDF) for an agency without Haven, in the language of
+/// `Accept-Language` (English by default): what the receiving side may see, as on the page.
+/// Audited.
+#[utoipa::path(get, path = "/api/v1/referrals/{id}/print.pdf", params(("id" = String, Path)),
+    responses((status = 200, description = "the referral as a PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, body = Problem)))]
+pub(crate) async fn print_referral(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = haven_i18n::negotiate(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    );
+    let bytes = state
+        .haven()
+        .referral_pdf(&p, &id, state.i18n(), lang, &o)
+        .await?;
+    Ok(crate::kit::page::download(
+        bytes,
+        "application/pdf",
+        &format!("referral-{}.pdf", id.chars().take(36).collect::<String>()),
+    ))
 }
 
 /// A step on a referral.
