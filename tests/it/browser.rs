@@ -1428,6 +1428,8 @@ async fn statistics_releases_and_dashboard_fit_a_phone_in_chromium() {
         ("/stats", "Cifras al"),
         ("/stats/releases", "Publicaciones hechas"),
         ("/dashboard", "Panel principal"),
+        // The token list and the form with its scopes (the analyst made a token above).
+        ("/account", "Qué puede hacer"),
     ] {
         b.goto(&app.url(path)).await;
         b.expect_source(&[wanted], path).await;
