@@ -818,6 +818,43 @@ async fn accounts_and_agencies_are_administered_through_the_api() {
     assert_eq!(rosa_row["disabled"], false);
     assert!(!users.to_string().contains("password"));
 
+    // The agency is renamed and shares its cases with the coordinator from now on.
+    let res = reqwest::Client::new()
+        .put(app.url(&format!("/api/v1/admin/agencies/{agency}")))
+        .bearer_auth(&admin)
+        .json(
+            &serde_json::json!({"name": "Rupununi Shelter", "agency_type": "NGO",
+            "region": "GY-UT", "coordination_consent": true}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let listed: serde_json::Value = app.api_get(&admin, "/agencies").await.json().await.unwrap();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == agency.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["name"], "Rupununi Shelter");
+    assert_eq!(row["coordination_consent"], true);
+
+    // A reset: a new code; the account's tokens end; the owner enrols again with the code.
+    let rosa = app.login_with("rosa", pw).await.token().await;
+    let res = app
+        .api_post(
+            &admin,
+            &format!("/admin/users/{uid}/reset"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let reset: serde_json::Value = res.json().await.unwrap();
+    assert_ne!(reset["enrolment_code"].as_str().unwrap(), code);
+    assert_eq!(app.api_get(&rosa, "/me").await.status(), 401);
+
     // Not one's own role.
     let me: serde_json::Value = app.api_get(&admin, "/me").await.json().await.unwrap();
     let own = format!("/admin/users/{}/role", me["user_id"].as_str().unwrap());
@@ -843,4 +880,60 @@ async fn accounts_and_agencies_are_administered_through_the_api() {
             .await;
         assert_eq!(res.status(), 403, "{user}");
     }
+}
+
+/// The audit trail through the API pages by `before`: a full page links to the next one with
+/// the same filters, the pages never overlap, and the last page has no link.
+#[tokio::test]
+async fn the_audit_trail_links_to_its_next_page() {
+    let app = TestApp::spawn().await;
+    for user in [
+        "caseworker",
+        "screener",
+        "provider",
+        "analyst",
+        "trainer",
+        "caseworker",
+    ] {
+        app.login(user).await;
+    }
+    let token = app.login("auditor").await.token().await;
+    let c = reqwest::Client::new();
+    let mut next = Some("/api/v1/audit?limit=3&action=login.succeeded".to_string());
+    let mut seqs: Vec<i64> = Vec::new();
+    let mut pages = 0;
+    while let Some(url) = next {
+        let res = c
+            .get(app.url(&url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{url}");
+        next = res.headers().get("link").map(|l| {
+            let l = l.to_str().unwrap();
+            assert!(
+                l.ends_with(">; rel=\"next\"") && l.contains("action=login.succeeded"),
+                "{l}"
+            );
+            l[1..l.find('>').unwrap()].to_string()
+        });
+        let page: Vec<serde_json::Value> = res.json().await.unwrap();
+        assert!(page.iter().all(|e| e["action"] == "login.succeeded"));
+        seqs.extend(page.iter().map(|e| e["seq"].as_i64().unwrap()));
+        pages += 1;
+        assert!(pages < 100);
+    }
+    assert!(pages >= 3, "seven sign-ins, three a page");
+    assert!(
+        seqs.windows(2).all(|w| w[0] > w[1]),
+        "newest first, no repeat: {seqs:?}"
+    );
+    let all: Vec<serde_json::Value> = app
+        .api_get(&token, "/audit?limit=1000&action=login.succeeded")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seqs.len(), all.len());
 }

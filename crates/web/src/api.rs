@@ -25,7 +25,7 @@ use crate::tips::api as tips;
 #[openapi(
     info(title = "Haven API", version = "1", description = "Case management and referral for victims of trafficking. \
         Authenticate with a personal token: `Authorization: Bearer hvn_...` (create one under My account)."),
-    paths(accounts::me, accounts::list_tokens, accounts::create_token, accounts::revoke_token, accounts::list_users, accounts::create_user, accounts::change_user, accounts::create_agency, cases::list_cases, cases::search_cases, cases::create_case, cases::get_case, cases::update_case, cases::case_history, cases::subject_access,
+    paths(accounts::me, accounts::list_tokens, accounts::create_token, accounts::revoke_token, accounts::list_users, accounts::create_user, accounts::change_user, accounts::create_agency, accounts::update_agency, accounts::reset_user, cases::list_cases, cases::search_cases, cases::create_case, cases::get_case, cases::update_case, cases::case_history, cases::subject_access,
         cases::close_case, cases::reopen_case, cases::assign_case, cases::transfer_case, cases::list_transfers, cases::decide_transfer,
         cases::add_note, cases::record_consent, cases::withdraw_consent, cases::add_event, cases::put_event, cases::delete_event, cases::add_perpetrator, cases::put_perpetrator,
         cases::delete_perpetrator, cases::add_attachment, cases::get_attachment, cases::delete_attachment, cases::get_person,
@@ -432,8 +432,13 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             "/admin/users",
             get(accounts::list_users).post(accounts::create_user),
         )
+        .route("/admin/users/{id}/reset", post(accounts::reset_user))
         .route("/admin/users/{id}/{action}", post(accounts::change_user))
         .route("/admin/agencies", post(accounts::create_agency))
+        .route(
+            "/admin/agencies/{id}",
+            axum::routing::put(accounts::update_agency),
+        )
         .route("/matches/check", post(duplicates::check))
         .route("/duplicates", get(duplicates::queue))
         .route("/duplicates/scan", post(duplicates::scan))

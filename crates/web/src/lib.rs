@@ -426,7 +426,15 @@ mod i18n_keys {
         ] {
             let mut rest = source;
             while let Some(i) = rest.find(marker) {
+                // `t(` must be the call, not the end of a longer name (`insert("x-y")`).
+                let glued = rest[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
                 rest = &rest[i + marker.len()..];
+                if glued && marker.chars().next().is_some_and(char::is_alphanumeric) {
+                    continue;
+                }
                 let key: String = rest.chars().take_while(|c| *c != '"').collect();
                 let key = if marker == "\"error-" {
                     format!("error-{key}")

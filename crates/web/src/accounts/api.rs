@@ -309,3 +309,76 @@ pub(crate) async fn create_agency(
     let id = state.haven().create_agency(by, &new, &o).await?;
     Ok(created(id.to_string()))
 }
+
+/// Changes an agency: its name, type, region, phone and e-mail, and whether it shares its cases
+/// with the NRM coordinator (which changes at once who can read them). Admins only. Audited.
+#[utoipa::path(put, path = "/api/v1/admin/agencies/{id}", request_body = NewAgencyRequest,
+    params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn update_agency(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<NewAgencyRequest>,
+) -> Result<StatusCode, ApiError> {
+    let by = AdminActor::Admin(p.administer().ok_or_else(ApiError::forbidden)?);
+    let id = id
+        .parse::<haven_domain::AgencyId>()
+        .map_err(|_| ApiError::not_found())?;
+    let h = state.haven();
+    let current = h
+        .find_agency(&id.to_string())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let new = NewAgency {
+        name: r.name,
+        agency_type: r.agency_type,
+        region: r.region,
+        phone: r.phone,
+        email: r.email,
+        coordination_consent: r.coordination_consent,
+    };
+    h.update_agency(by, id, &new, &o).await?;
+    if current.coordination_consent != r.coordination_consent {
+        h.set_agency_coordination(by, id, r.coordination_consent, &o)
+            .await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A password reset.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ResetRequest {
+    /// Also remove the second factor (a lost phone): the owner enrols a new one.
+    reset_mfa: bool,
+}
+
+/// A new enrolment code for an account: the owner sets a new password with it at `/enrol`; the
+/// account's sessions and tokens end. Not one's own account. Audited.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/reset", request_body = ResetRequest,
+    params(("id" = String, Path)),
+    responses((status = 200, body = UserCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn reset_user(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<ResetRequest>,
+) -> Result<Json<UserCreated>, ApiError> {
+    let by = AdminActor::Admin(p.administer().ok_or_else(ApiError::forbidden)?);
+    let uid = id.parse::<UserId>().map_err(|_| ApiError::not_found())?;
+    let credential = state
+        .haven()
+        .reset_password(by, uid, r.reset_mfa, &o)
+        .await?;
+    let Credential::Enrolment { code, expires_at } = credential else {
+        return Err(ApiError::Core(haven_core::CoreError::internal(
+            "an administrator's reset gave no enrolment code",
+        )));
+    };
+    Ok(Json(UserCreated {
+        id,
+        enrolment_code: code,
+        expires_at,
+    }))
+}

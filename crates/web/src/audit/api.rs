@@ -1,6 +1,8 @@
 //! The audit trail (API).
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Query, RawQuery, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -61,14 +63,17 @@ pub(crate) struct AuditParams {
     rest: std::collections::BTreeMap<String, String>,
 }
 
-/// The audit trail, newest first (auditors only).
+/// The audit trail, newest first (auditors only). A full page comes with a `Link` header to the
+/// next one (`before` the last event's `seq`, the same filters).
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditParams),
-    responses((status = 200, body = Vec<AuditEvent>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Vec<AuditEvent>, headers(("Link" = String, description = "`<next page>; rel=\"next\"` when this page is full"))),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn audit(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<AuditParams>,
-) -> Result<Json<Vec<AuditEvent>>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let cap = p.audit_read().ok_or_else(ApiError::forbidden)?;
     let text = |v: Option<String>| v.unwrap_or_default();
     let tq = TrailQuery {
@@ -83,8 +88,24 @@ pub(crate) async fn audit(
         unknown: q.rest.into_keys().collect(),
         limit: q.limit.unwrap_or(100).clamp(1, 1000),
     };
+    let limit = tq.limit;
     let events = state.haven().audit_events(cap, &tq, false, &o).await?;
-    Ok(Json(
+    // A full page may have a next one: the same query, before the last event shown.
+    let next = (events.len() as i64 == limit)
+        .then(|| events.last().map(|e| e.seq))
+        .flatten()
+        .map(|seq| {
+            let mut pairs: Vec<&str> = raw
+                .as_deref()
+                .unwrap_or_default()
+                .split('&')
+                .filter(|p| !p.is_empty() && !p.starts_with("before="))
+                .collect();
+            let before = format!("before={seq}");
+            pairs.push(&before);
+            format!("</api/v1/audit?{}>; rel=\"next\"", pairs.join("&"))
+        });
+    let body = Json(
         events
             .into_iter()
             .map(|e| AuditEvent {
@@ -106,6 +127,11 @@ pub(crate) async fn audit(
                 details: e.details,
                 hash: e.hash,
             })
-            .collect(),
-    ))
+            .collect::<Vec<_>>(),
+    );
+    let mut res = body.into_response();
+    if let Some(link) = next.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        res.headers_mut().insert(header::LINK, link);
+    }
+    Ok(res)
 }
