@@ -937,3 +937,123 @@ async fn the_audit_trail_links_to_its_next_page() {
         .unwrap();
     assert_eq!(seqs.len(), all.len());
 }
+
+/// The service directory through the API: a provider adds a service for its agency, sets its
+/// free places and edits it; eligibility is posted and filters; another agency's staff may
+/// read but not change it; a case's person is matched to what they may use.
+#[tokio::test]
+async fn the_service_directory_through_the_api() {
+    let app = TestApp::spawn().await;
+    let provider = app.login("provider").await.token().await;
+    let service = serde_json::json!({
+        "service_type": "safe_accommodation", "name": "Hope House", "genders": ["Feminine"],
+        "age_min": 18, "languages": ["eng", "spa"], "regions": ["GY-CU"],
+        "capacity_total": 12, "capacity_free": 3
+    });
+    let res = app.api_post(&provider, "/services", &service).await;
+    assert_eq!(res.status(), 201);
+    let id: serde_json::Value = res.json().await.unwrap();
+    let id = id["id"].as_str().unwrap().to_string();
+
+    let bad = app
+        .api_post(
+            &provider,
+            "/services",
+            &serde_json::json!({"service_type": "spa", "name": "", "age_min": 40, "age_max": 20}),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+
+    let cw = app.login("caseworker").await.token().await;
+    let search = |body: serde_json::Value| {
+        let cw = cw.clone();
+        let app = &app;
+        let id = id.clone();
+        async move {
+            let v: serde_json::Value = app
+                .api_post(&cw, "/services/search", &body)
+                .await
+                .json()
+                .await
+                .unwrap();
+            v.as_array().unwrap().iter().any(|s| s["id"] == id.as_str())
+        }
+    };
+    assert!(search(serde_json::json!({"service_type": "safe_accommodation", "age": 25, "gender": "Feminine"})).await);
+    assert!(!search(serde_json::json!({"service_type": "safe_accommodation", "age": 15})).await);
+    assert!(!search(serde_json::json!({"gender": "Masculine"})).await);
+
+    // Free places, by its agency; not by another agency's case worker.
+    let res = app
+        .api_post(
+            &provider,
+            &format!("/services/{id}/capacity"),
+            &serde_json::json!({"free": 1}),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    let res = app
+        .api_post(
+            &cw,
+            &format!("/services/{id}/capacity"),
+            &serde_json::json!({"free": 9}),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let got: serde_json::Value = app
+        .api_get(&cw, &format!("/services/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["capacity_free"], 1);
+    assert_eq!(got["may_edit"], false);
+
+    // An edit replaces the service.
+    let mut edited = service.clone();
+    edited["name"] = "Hope House (women)".into();
+    let res = reqwest::Client::new()
+        .put(app.url(&format!("/api/v1/services/{id}")))
+        .bearer_auth(&provider)
+        .json(&edited)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let got: serde_json::Value = app
+        .api_get(&provider, &format!("/services/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["name"], "Hope House (women)");
+    assert_eq!(got["active"], true);
+
+    // A case of a woman of 25 in GY-CU (`api_case`): the service is hers to use.
+    let case: serde_json::Value = app
+        .api_post(&cw, "/cases", &crate::harness::api_case("Servida"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let matching: serde_json::Value = app
+        .api_get(
+            &cw,
+            &format!(
+                "/cases/{}/matching-services?service_type=safe_accommodation",
+                case["id"].as_str().unwrap()
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        matching
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == id.as_str()),
+        "{matching}"
+    );
+}

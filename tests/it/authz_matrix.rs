@@ -516,6 +516,28 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
         expect(200, creates_cases(role), 403),
         "{user} api matches check"
     );
+    // The directory is open to every signed-in role; changing it is its agency's (tests/it/api.rs).
+    assert_eq!(
+        post("/api/v1/services/search", serde_json::json!({})).await,
+        200,
+        "{user} api services search"
+    );
+    assert_eq!(
+        post(
+            "/api/v1/services",
+            serde_json::json!({"service_type": "legal_aid", "name": "Matrix"})
+        )
+        .await,
+        expect(
+            201,
+            matches!(
+                role,
+                Role::Coordinator | Role::Admin | Role::CaseWorker | Role::ServiceProvider
+            ),
+            403
+        ),
+        "{user} api services create"
+    );
     assert_eq!(
         post("/api/v1/duplicates/scan", serde_json::json!({})).await,
         expect(200, role == Role::Coordinator, 403),

@@ -15,8 +15,13 @@ fn expected_scope(method: &str, path: &str) -> Option<&'static str> {
         (_, "stats" | "releases") => Some("statistics"),
         (_, "audit" | "admin") => Some("admin"),
         (_, "training") => Some("training"),
-        (_, "referrals") => Some("referrals"),
-        _ if p.ends_with("/referrals") || p.ends_with("/services") => Some("referrals"),
+        (_, "referrals" | "services") => Some("referrals"),
+        _ if p.ends_with("/referrals")
+            || p.ends_with("/services")
+            || p.ends_with("/matching-services") =>
+        {
+            Some("referrals")
+        }
         ("post", _)
             if p.ends_with("/search")
                 || p.ends_with("/export")

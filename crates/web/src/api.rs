@@ -31,7 +31,7 @@ use crate::tips::api as tips;
         cases::delete_perpetrator, cases::add_attachment, cases::get_attachment, cases::delete_attachment, cases::get_person,
         cases::update_person, accounts::list_agencies, statistics::stats, statistics::ctdc_release, statistics::release_ledger, screening::create_screening, screening::get_screening,
         tips::screening_matches, tips::link_screening, tips::create_tip, tips::list_tips, tips::get_tip, tips::triage_tip,
-        referrals::create_referral, referrals::list_referrals, referrals::get_referral, referrals::print_referral, referrals::move_referral, referrals::case_services,
+        referrals::create_referral, referrals::list_referrals, referrals::get_referral, referrals::print_referral, referrals::move_referral, referrals::case_services, referrals::search_services, referrals::get_service, referrals::services_for_case, referrals::create_service, referrals::update_service, referrals::service_capacity,
         referrals::list_notifications, referrals::read_notifications, protection::get_protection, protection::save_section,
         protection::list_tasks, protection::finish_task, duplicates::check, duplicates::queue, duplicates::scan, duplicates::decide,
         exports::export_cases, imports::start_import, imports::list_imports, imports::get_import,
@@ -267,9 +267,12 @@ fn status_text(code: &str) -> &'static str {
         "202" => "Accepted: follow the job",
         "204" => "Done, nothing to return",
         "400" => "The request does not parse",
+        "401" => "No valid token: sign in again or create one",
         "403" => "Your role may not do this",
         "404" => "Not found, or not yours to see",
         "409" => "Changed since you read it, or in a state that does not allow this",
+        "412" => "Someone saved first: their changes since your version are listed",
+        "428" => "Send If-Match with the ETag you read",
         "413" => "Too large",
         "415" => "Not a media type this operation takes",
         "422" => "A field is refused or unknown: each is named in `errors`",
@@ -497,6 +500,17 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/tips/{id}/triage", post(tips::triage_tip))
         .route("/cases/{id}/referrals", post(referrals::create_referral))
         .route("/cases/{id}/services", get(referrals::case_services))
+        .route(
+            "/cases/{id}/matching-services",
+            get(referrals::services_for_case),
+        )
+        .route("/services", post(referrals::create_service))
+        .route("/services/search", post(referrals::search_services))
+        .route(
+            "/services/{id}",
+            get(referrals::get_service).put(referrals::update_service),
+        )
+        .route("/services/{id}/capacity", post(referrals::service_capacity))
         .route("/referrals", get(referrals::list_referrals))
         .route("/referrals/{id}", get(referrals::get_referral))
         .route("/referrals/{id}/print.pdf", get(referrals::print_referral))

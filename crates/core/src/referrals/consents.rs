@@ -347,9 +347,11 @@ pub struct ServiceInput {
     pub active: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ServiceView {
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub agency_id: AgencyId,
     pub agency_name: String,
     pub service_type: String,

@@ -17,7 +17,11 @@ pub(crate) fn scope_of(method: &Method, route: &str) -> Option<Scope> {
         "/audit" => Some(Scope::Admin),
         p if p.starts_with("/admin/") || p == "/admin" => Some(Scope::Admin),
         p if p.starts_with("/training") => Some(Scope::Training),
-        "/cases/{id}/referrals" | "/cases/{id}/services" => Some(Scope::Referrals),
+        "/cases/{id}/referrals" | "/cases/{id}/services" | "/cases/{id}/matching-services" => {
+            Some(Scope::Referrals)
+        }
+        // The service directory is what referrals are made to.
+        p if p == "/services" || p.starts_with("/services/") => Some(Scope::Referrals),
         p if p == "/referrals" || p.starts_with("/referrals/") => Some(Scope::Referrals),
         // Searches and exports read, though they are posted (no names in a URL).
         "/cases/search" | "/cases/export" | "/matches/check" | "/screenings/{id}/matches" => {

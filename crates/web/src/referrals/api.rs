@@ -1,10 +1,11 @@
-//! The API of referrals (create, list, read, move on, redirect), of the services of a case and of
-//! the caller's notifications. The same use-cases and rules as the pages.
+//! The API of referrals (create, list, read, move on, redirect), of the services of a case, of
+//! the service directory and of the caller's notifications. The same use-cases and rules as the pages.
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use haven_core::notifications::NotificationView;
+use haven_core::referrals::consents::{ServiceFilter, ServiceInput, ServiceView};
 use haven_core::referrals::{CaseServiceView, Decision, ReferralInput, ReferralView};
 use haven_domain::CaseId;
 use serde::Deserialize;
@@ -222,4 +223,206 @@ pub(crate) async fn read_notifications(
 #[derive(serde::Serialize, ToSchema)]
 pub(crate) struct ReadAnswer {
     read: u64,
+}
+
+// ---- the service directory ----
+
+/// Who the service is for: the directory's search. Posted, so that a person's age or
+/// nationality never goes into a URL. Every field is optional.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ServiceSearch {
+    /// A service type code (as in a referral's `services`).
+    service_type: String,
+    /// ISO 3166-2 region served.
+    region: String,
+    /// A gender code.
+    gender: String,
+    age: Option<i64>,
+    /// ISO 3166 country code.
+    nationality: String,
+    /// ISO 639 language code.
+    language: String,
+    /// A type of exploitation code.
+    exploitation: String,
+    agency_id: String,
+    /// Include services marked inactive.
+    include_inactive: bool,
+}
+
+/// The service directory: the services a person with these facts may use (an unset fact admits
+/// any service). Free places are in `capacity_free`, with their age in `capacity_at`.
+#[utoipa::path(post, path = "/api/v1/services/search", request_body = ServiceSearch,
+    responses((status = 200, body = Vec<ServiceView>)))]
+pub(crate) async fn search_services(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    ApiJson(r): ApiJson<ServiceSearch>,
+) -> Result<Json<Vec<ServiceView>>, ApiError> {
+    let f = ServiceFilter {
+        service_type: r.service_type,
+        region: r.region,
+        gender: r.gender,
+        age: r.age.map(|a| a.to_string()).unwrap_or_default(),
+        nationality: r.nationality,
+        language: r.language,
+        exploitation: r.exploitation,
+        agency_id: r.agency_id,
+        all: if r.include_inactive {
+            "1".into()
+        } else {
+            String::new()
+        },
+    };
+    Ok(Json(state.haven().services(&p, &f).await?))
+}
+
+/// One service of the directory.
+#[utoipa::path(get, path = "/api/v1/services/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = ServiceView), (status = 404, body = Problem)))]
+pub(crate) async fn get_service(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ServiceView>, ApiError> {
+    Ok(Json(state.haven().service(&p, &id).await?))
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct NeedQuery {
+    /// A service type code; empty: every type.
+    service_type: String,
+}
+
+/// The services the person of a case may use (by the case's own facts: age, gender,
+/// nationality, languages, exploitation, region). Audited as a read of the case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/matching-services", params(("id" = String, Path), NeedQuery),
+    responses((status = 200, body = Vec<ServiceView>), (status = 404, body = Problem)))]
+pub(crate) async fn services_for_case(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    Query(q): Query<NeedQuery>,
+) -> Result<Json<Vec<ServiceView>>, ApiError> {
+    let case = id.parse::<CaseId>().map_err(|_| ApiError::not_found())?;
+    let (_, items) = state
+        .haven()
+        .services_for_case(&p, case, &q.service_type, &o)
+        .await?;
+    Ok(Json(items))
+}
+
+/// A service of one's agency, as the directory lists it.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ServiceRequest {
+    /// The providing agency (one's own; any for the coordinator and admins).
+    agency_id: String,
+    service_type: String,
+    name: String,
+    description: String,
+    /// Gender codes admitted; empty: anyone.
+    genders: Vec<String>,
+    age_min: Option<i64>,
+    age_max: Option<i64>,
+    /// ISO 3166 codes admitted; empty: anyone.
+    nationalities: Vec<String>,
+    /// ISO 639 codes spoken.
+    languages: Vec<String>,
+    /// Types of exploitation served; empty: any.
+    exploitation: Vec<String>,
+    /// ISO 3166-2 regions served; empty: all.
+    regions: Vec<String>,
+    hours: String,
+    emergency_line: String,
+    capacity_total: Option<i64>,
+    capacity_free: Option<i64>,
+    /// Listed in the directory (default); false takes it off without deleting it.
+    #[serde(default = "listed")]
+    active: bool,
+}
+
+fn listed() -> bool {
+    true
+}
+
+fn service_input(r: ServiceRequest) -> ServiceInput {
+    let n = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    ServiceInput {
+        agency_id: r.agency_id,
+        service_type: r.service_type,
+        name: r.name,
+        description: r.description,
+        genders: r.genders,
+        age_min: n(r.age_min),
+        age_max: n(r.age_max),
+        nationalities: r.nationalities.join(","),
+        languages: r.languages.join(","),
+        exploitation: r.exploitation,
+        regions: r.regions,
+        hours: r.hours,
+        emergency_line: r.emergency_line,
+        capacity_total: n(r.capacity_total),
+        capacity_free: n(r.capacity_free),
+        active: if r.active { "1".into() } else { String::new() },
+    }
+}
+
+/// Adds a service to the directory (for one's own agency; any for the coordinator and
+/// admins). Audited.
+#[utoipa::path(post, path = "/api/v1/services", request_body = ServiceRequest,
+    responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn create_service(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    ApiJson(r): ApiJson<ServiceRequest>,
+) -> Result<Response, ApiError> {
+    let id = state
+        .haven()
+        .save_service(&p, None, &service_input(r), &o)
+        .await?;
+    Ok(created(id).into_response())
+}
+
+/// Replaces a service of the directory (who may: as for adding it). Audited.
+#[utoipa::path(put, path = "/api/v1/services/{id}", request_body = ServiceRequest,
+    params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn update_service(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<ServiceRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .haven()
+        .save_service(&p, Some(&id), &service_input(r), &o)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Free places now.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CapacityRequest {
+    free: i64,
+}
+
+/// Sets a service's free places (its agency's staff, the coordinator). Audited.
+#[utoipa::path(post, path = "/api/v1/services/{id}/capacity", request_body = CapacityRequest,
+    params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn service_capacity(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<CapacityRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .haven()
+        .update_capacity(&p, &id, &r.free.to_string(), &o)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
