@@ -223,12 +223,7 @@ pub(crate) async fn create_user(
         email: r.email,
     };
     let (id, credential) = state.haven().create_user(by, &new, &o).await?;
-    let Credential::Enrolment { code, expires_at } = credential else {
-        // An administrator's account always starts with an enrolment code.
-        return Err(ApiError::Core(haven_core::CoreError::internal(
-            "an administrator created an account without an enrolment code",
-        )));
-    };
+    let (code, expires_at) = enrolment(credential)?;
     Ok((
         StatusCode::CREATED,
         Json(UserCreated {
@@ -237,6 +232,16 @@ pub(crate) async fn create_user(
             expires_at,
         }),
     ))
+}
+
+/// The code an administrator's action always gives (never a password they would know).
+fn enrolment(c: Credential) -> Result<(String, i64), ApiError> {
+    match c {
+        Credential::Enrolment { code, expires_at } => Ok((code, expires_at)),
+        Credential::OneTimePassword(_) => Err(ApiError::Core(haven_core::CoreError::internal(
+            "an administrator's action gave a password instead of an enrolment code",
+        ))),
+    }
 }
 
 /// A change of an account.
@@ -289,6 +294,19 @@ pub(crate) struct NewAgencyRequest {
     coordination_consent: bool,
 }
 
+impl From<NewAgencyRequest> for NewAgency {
+    fn from(r: NewAgencyRequest) -> Self {
+        NewAgency {
+            name: r.name,
+            agency_type: r.agency_type,
+            region: r.region,
+            phone: r.phone,
+            email: r.email,
+            coordination_consent: r.coordination_consent,
+        }
+    }
+}
+
 /// Adds an agency. Admins only. Audited.
 #[utoipa::path(post, path = "/api/v1/admin/agencies", request_body = NewAgencyRequest,
     responses((status = 201, body = ItemCreated), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -298,14 +316,7 @@ pub(crate) async fn create_agency(
     ApiJson(r): ApiJson<NewAgencyRequest>,
 ) -> Result<(StatusCode, Json<ItemCreated>), ApiError> {
     let by = AdminActor::Admin(p.administer().ok_or_else(ApiError::forbidden)?);
-    let new = NewAgency {
-        name: r.name,
-        agency_type: r.agency_type,
-        region: r.region,
-        phone: r.phone,
-        email: r.email,
-        coordination_consent: r.coordination_consent,
-    };
+    let new = NewAgency::from(r);
     let id = state.haven().create_agency(by, &new, &o).await?;
     Ok(created(id.to_string()))
 }
@@ -330,18 +341,11 @@ pub(crate) async fn update_agency(
         .find_agency(&id.to_string())
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let new = NewAgency {
-        name: r.name,
-        agency_type: r.agency_type,
-        region: r.region,
-        phone: r.phone,
-        email: r.email,
-        coordination_consent: r.coordination_consent,
-    };
+    let consent = r.coordination_consent;
+    let new = NewAgency::from(r);
     h.update_agency(by, id, &new, &o).await?;
-    if current.coordination_consent != r.coordination_consent {
-        h.set_agency_coordination(by, id, r.coordination_consent, &o)
-            .await?;
+    if current.coordination_consent != consent {
+        h.set_agency_coordination(by, id, consent, &o).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -371,11 +375,7 @@ pub(crate) async fn reset_user(
         .haven()
         .reset_password(by, uid, r.reset_mfa, &o)
         .await?;
-    let Credential::Enrolment { code, expires_at } = credential else {
-        return Err(ApiError::Core(haven_core::CoreError::internal(
-            "an administrator's reset gave no enrolment code",
-        )));
-    };
+    let (code, expires_at) = enrolment(credential)?;
     Ok(Json(UserCreated {
         id,
         enrolment_code: code,

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use haven_core::idempotency::{IdemClaim, StoredAnswer};
 
 use crate::AppState;
-use crate::kit::problem::{ApiError, problem};
+use crate::kit::problem::{ApiError, bearer_token, problem};
 
 /// The operations that take a key: those that create a record.
 pub(crate) const KEYED: &[&str] = &[
@@ -48,29 +48,23 @@ pub(crate) async fn replay(State(state): State<AppState>, req: Request, next: Ne
         .unwrap_or_default()
         .to_string();
     // Without a valid token the handler answers 401 as always; a key needs an owner.
-    let token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string());
     let haven = state.haven();
-    let grant = match token {
-        Some(t) => haven.bearer(&t).await.ok().flatten(),
+    let grant = match bearer_token(req.headers()) {
+        Some(t) => haven.bearer(t).await.ok().flatten(),
         None => None,
     };
     let Some(grant) = grant else {
         return next.run(req).await;
     };
-    let (parts, body) = req.into_parts();
+    let user = grant.principal.user_id;
+    let (mut parts, body) = req.into_parts();
+    // Handed to the handler's extractor, which then need not look the token up again.
+    parts.extensions.insert(grant);
     let Ok(bytes) = axum::body::to_bytes(body, crate::BODY_LIMIT).await else {
         return problem(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large", vec![]);
     };
     let request = (parts.method.as_str(), parts.uri.path(), &bytes[..]);
-    let claim = match haven
-        .idempotency_claim(grant.principal.user_id, &key, request)
-        .await
-    {
+    let claim = match haven.idempotency_claim(user, &key, request).await {
         Ok(c) => c,
         Err(e) => return ApiError::from(e).into_response(),
     };

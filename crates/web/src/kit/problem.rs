@@ -235,6 +235,15 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// The token of `Authorization: Bearer`, if any.
+pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
 /// The caller and the token itself (its scopes and expiry), for the operations on tokens.
 pub(crate) struct ApiToken(pub BearerGrant, pub Origin);
 
@@ -244,20 +253,22 @@ impl FromRequestParts<AppState> for ApiToken {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let Some(token) = token else {
-            return Err(ApiError::Core(CoreError::Unauthenticated).into_response());
-        };
         let ip = crate::ctx::client_ip(state.0.cfg.trust_proxy, &parts.headers, &parts.extensions);
-        let grant = match state.haven().bearer(token).await {
-            Ok(Some(g)) => g,
-            Ok(None) => return Err(ApiError::Core(CoreError::Unauthenticated).into_response()),
-            Err(e) => return Err(ApiError::from(e).into_response()),
+        // The idempotency layer may have looked the token up already (`kit/idempotency.rs`).
+        let grant = match parts.extensions.remove::<BearerGrant>() {
+            Some(g) => g,
+            None => {
+                let Some(token) = bearer_token(&parts.headers) else {
+                    return Err(ApiError::Core(CoreError::Unauthenticated).into_response());
+                };
+                match state.haven().bearer(token).await {
+                    Ok(Some(g)) => g,
+                    Ok(None) => {
+                        return Err(ApiError::Core(CoreError::Unauthenticated).into_response());
+                    }
+                    Err(e) => return Err(ApiError::from(e).into_response()),
+                }
+            }
         };
         if let Err(wait) = state.0.limiter.take(grant.token, std::time::Instant::now()) {
             let mut res =
