@@ -155,8 +155,16 @@ fn document_defects(doc: &serde_json::Value) -> Vec<String> {
                     }
                 }
             }
-            if !path.ends_with("/openapi.json") && !answers.contains_key("401") {
+            // An operation without a token says so with an empty security requirement.
+            let public = op["security"].as_array().is_some_and(|r| {
+                r.iter()
+                    .all(|r| r.as_object().is_some_and(|o| o.is_empty()))
+            });
+            if !public && !answers.contains_key("401") {
                 out.push(format!("{at}: no 401"));
+            }
+            if public && answers.contains_key("401") {
+                out.push(format!("{at}: needs no token, yet documents a 401"));
             }
             let takes_input =
                 !in_path.is_empty() || !params.is_empty() || !op["requestBody"].is_null();

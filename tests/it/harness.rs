@@ -231,6 +231,51 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Calls an API path (under `/api/v1`) with a bearer token and a JSON body (or none):
+    /// the status and the JSON answer (`null` when there is none or it is not JSON).
+    pub(crate) async fn api_json(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = reqwest::Client::new()
+            .request(method, self.url(&format!("/api/v1{path}")))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// Uploads a file as the `file` part of a multipart API request.
+    pub(crate) async fn api_upload(
+        &self,
+        token: &str,
+        path: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+        reqwest::Client::new()
+            .post(self.url(&format!("/api/v1{path}")))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Signs in as a demo user, passing the second factor where the role has one.
     pub(crate) async fn login(&self, username: &str) -> Session {
         self.login_with(username, PASSWORD).await

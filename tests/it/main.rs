@@ -37,3 +37,4 @@ mod tips;
 mod tls;
 mod tokens;
 mod training;
+mod training_api;

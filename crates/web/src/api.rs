@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::accounts::api as accounts;
 use crate::audit::api as audit;
 use crate::cases::api as cases;
+use crate::cases::drafts;
 use crate::duplicates::api as duplicates;
 use crate::exports::api as exports;
 use crate::imports::api as imports;
@@ -20,6 +21,7 @@ use crate::referrals::api as referrals;
 use crate::screening::api as screening;
 use crate::statistics::api as statistics;
 use crate::tips::api as tips;
+use crate::training::api as training;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,15 +31,20 @@ use crate::tips::api as tips;
         cases::close_case, cases::reopen_case, cases::assign_case, cases::transfer_case, cases::list_transfers, cases::decide_transfer,
         cases::add_note, cases::record_consent, cases::withdraw_consent, cases::add_event, cases::put_event, cases::delete_event, cases::add_perpetrator, cases::put_perpetrator,
         cases::delete_perpetrator, cases::add_attachment, cases::get_attachment, cases::delete_attachment, cases::get_person,
-        cases::update_person, accounts::list_agencies, statistics::stats, statistics::ctdc_release, statistics::release_ledger, screening::create_screening, screening::get_screening,
+        cases::update_person, drafts::list_drafts, drafts::create_draft, drafts::get_draft, drafts::put_draft, drafts::delete_draft, drafts::register_draft, drafts::draft_from_screening, accounts::list_agencies, statistics::stats, statistics::ctdc_release, statistics::release_ledger, screening::create_screening, screening::get_screening,
         tips::screening_matches, tips::link_screening, tips::create_tip, tips::list_tips, tips::get_tip, tips::triage_tip,
         referrals::create_referral, referrals::list_referrals, referrals::get_referral, referrals::print_referral, referrals::move_referral, referrals::case_services, referrals::search_services, referrals::get_service, referrals::services_for_case, referrals::create_service, referrals::update_service, referrals::service_capacity,
         referrals::list_notifications, referrals::read_notifications, protection::get_protection, protection::save_section,
         protection::list_tasks, protection::finish_task, duplicates::check, duplicates::queue, duplicates::scan, duplicates::decide,
         exports::export_cases, imports::start_import, imports::list_imports, imports::get_import,
         imports::commit_import, imports::import_errors,
+        training::list_workshops, training::create_workshop, training::get_workshop, training::update_workshop,
+        training::add_participant, training::remove_participant, training::get_participant, training::update_participant,
+        training::save_register, training::issue_certificates, training::certificate, training::verify_certificate,
+        training::import_preview, training::import_commit, training::add_material, training::get_material,
+        training::report, training::report_xlsx, training::report_pdf,
         audit::audit, openapi),
-    components(schemas(accounts::Me, accounts::TokenRequest, accounts::TokenCreated, haven_core::accounts::TokenView, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
+    components(schemas(drafts::Draft, accounts::Me, accounts::TokenRequest, accounts::TokenCreated, haven_core::accounts::TokenView, accounts::Agency, statistics::Aggregates, statistics::AggregateCell, statistics::ReleaseRequest, statistics::LedgerEntry, screening::ScreeningRequest,
         cases::ConsentRequest, cases::Consent, haven_core::protection::TaskView, haven_core::protection::ProtectionDoc, haven_core::protection::RiskView, haven_core::protection::ReflectionView, haven_core::protection::Goal, haven_core::protection::PlanView, haven_core::protection::ReturnInput, haven_core::protection::ProceedingsDetails, haven_core::duplicates::MatchReport, haven_core::duplicates::VisibleMatch, haven_core::duplicates::Reason, haven_core::duplicates::PairView, haven_core::duplicates::PairSide, haven_core::duplicates::PairCase, haven_core::duplicates::ScanOutcome, haven_core::screening::PossibleMatch, crate::kit::problem::ItemCreated, tips::TipCreated, referrals::ReadAnswer, haven_core::notifications::NotificationView, haven_core::tips::TipSummary, haven_core::tips::TipView, haven_core::tips::CallDetails, haven_core::referrals::ReferralView, haven_core::referrals::SharedCase, haven_core::referrals::CaseServiceView, haven_core::screening::ScreeningView, haven_core::screening::IndicatorAnswer, haven_domain::screening::ProfileResult, haven_domain::screening::DimensionResult, haven_domain::screening::Palermo, haven_domain::screening::Profile, haven_domain::screening::Outcome, haven_domain::screening::Answer, haven_domain::screening::Strength, tips::TipRequest, tips::TriageRequest, tips::MatchRequest, tips::LinkRequest, referrals::ReferralRequest,
         referrals::MoveRequest, referrals::ReadRequest, duplicates::MatchCheckRequest, duplicates::DecideRequest, protection::SectionRequest, protection::FinishRequest, audit::AuditEvent, imports::ImportJobDocument, exports::ExportRequestBody, Problem, FieldProblem)),
     modifiers(&BearerAuth, &ProblemAnswers, &TokenScopes),
@@ -46,6 +53,10 @@ use crate::tips::api as tips;
 struct ApiDoc;
 
 struct BearerAuth;
+
+/// Operations anyone may call, without a token: this document, and a certificate's
+/// verification (as the public page `/verify`).
+const PUBLIC: &[&str] = &["/api/v1/openapi.json", "/api/v1/certificates/{code}"];
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -69,7 +80,7 @@ impl utoipa::Modify for TokenScopes {
         use utoipa::openapi::security::SecurityRequirement;
         use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if path.ends_with("/openapi.json") {
+            if PUBLIC.contains(&path.as_str()) {
                 continue;
             }
             for (op, method) in [
@@ -177,7 +188,7 @@ impl utoipa::Modify for ProblemAnswers {
             )
         };
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let public = path.ends_with("/openapi.json");
+            let public = PUBLIC.contains(&path.as_str());
             let path_params = path.contains('{');
             for (op, changes) in [
                 (&mut item.get, false),
@@ -211,32 +222,36 @@ impl utoipa::Modify for ProblemAnswers {
                         answer.description = status_text(code).to_string();
                     }
                 }
-                if public {
+                if public && !takes_input {
                     continue;
                 }
-                answers
-                    .entry("401".to_string())
-                    .or_insert_with(|| problem("No valid token: sign in again or create one"));
-                answers.entry("429".to_string()).or_insert_with(|| {
-                    let mut answer = ResponseBuilder::new()
-                        .description("Too many requests for this token: wait as `Retry-After` says")
-                        .content(
-                            PROBLEM,
-                            Content::new(Some(Ref::from_schema_name("Problem"))),
-                        )
-                        .build();
-                    let wait = utoipa::openapi::header::HeaderBuilder::new()
-                        .schema(Some(
-                            utoipa::openapi::schema::ObjectBuilder::new()
-                                .schema_type(utoipa::openapi::schema::Type::Integer),
-                        ))
-                        .description(Some("Seconds to wait"))
-                        .build();
-                    answer
-                        .headers
-                        .insert("Retry-After".to_string(), RefOr::T(wait));
-                    RefOr::T(answer)
-                });
+                if !public {
+                    answers
+                        .entry("401".to_string())
+                        .or_insert_with(|| problem("No valid token: sign in again or create one"));
+                    answers.entry("429".to_string()).or_insert_with(|| {
+                        let mut answer = ResponseBuilder::new()
+                            .description(
+                                "Too many requests for this token: wait as `Retry-After` says",
+                            )
+                            .content(
+                                PROBLEM,
+                                Content::new(Some(Ref::from_schema_name("Problem"))),
+                            )
+                            .build();
+                        let wait = utoipa::openapi::header::HeaderBuilder::new()
+                            .schema(Some(
+                                utoipa::openapi::schema::ObjectBuilder::new()
+                                    .schema_type(utoipa::openapi::schema::Type::Integer),
+                            ))
+                            .description(Some("Seconds to wait"))
+                            .build();
+                        answer
+                            .headers
+                            .insert("Retry-After".to_string(), RefOr::T(wait));
+                        RefOr::T(answer)
+                    });
+                }
                 if takes_input {
                     answers
                         .entry("400".to_string())
@@ -286,6 +301,7 @@ fn status_text(code: &str) -> &'static str {
 pub fn openapi_json() -> String {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
     picklist_enums(&mut doc);
+    training_enums(&mut doc);
     files_as_files(&mut doc);
     merge_all_of(&mut doc);
     serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -422,6 +438,46 @@ fn picklist_enums(doc: &mut serde_json::Value) {
     }
 }
 
+/// The training picklists, enums as well: topics, formats and participants' sex (the empty
+/// string is the default format, or sex not said).
+fn training_enums(doc: &mut serde_json::Value) {
+    use haven_training::{FORMATS, SEXES, TOPICS};
+    let with_empty = |codes: &[&str]| -> serde_json::Value {
+        std::iter::once("")
+            .chain(codes.iter().copied())
+            .map(serde_json::Value::from)
+            .collect()
+    };
+    let schemas = &mut doc["components"]["schemas"];
+    if let Some(items) = schemas
+        .pointer_mut("/WorkshopRequest/properties/topics/items")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        items.insert(
+            "enum".into(),
+            TOPICS
+                .iter()
+                .copied()
+                .map(serde_json::Value::from)
+                .collect(),
+        );
+    }
+    if let Some(format) = schemas
+        .pointer_mut("/WorkshopRequest/properties/format")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        format.insert("enum".into(), with_empty(FORMATS));
+    }
+    for schema in ["EnrolRequest", "ParticipantRequest"] {
+        if let Some(sex) = schemas
+            .pointer_mut(&format!("/{schema}/properties/sex"))
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            sex.insert("enum".into(), with_empty(SEXES));
+        }
+    }
+}
+
 pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
@@ -495,6 +551,18 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/screenings/{id}", get(screening::get_screening))
         .route("/screenings/{id}/matches", post(tips::screening_matches))
         .route("/screenings/{id}/link", post(tips::link_screening))
+        .route("/screenings/{id}/draft", post(drafts::draft_from_screening))
+        .route(
+            "/drafts",
+            get(drafts::list_drafts).post(drafts::create_draft),
+        )
+        .route(
+            "/drafts/{id}",
+            get(drafts::get_draft)
+                .put(drafts::put_draft)
+                .delete(drafts::delete_draft),
+        )
+        .route("/drafts/{id}/register", post(drafts::register_draft))
         .route("/tips", get(tips::list_tips).post(tips::create_tip))
         .route("/tips/{id}", get(tips::get_tip))
         .route("/tips/{id}/triage", post(tips::triage_tip))
@@ -535,6 +603,56 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/imports/{id}/commit", post(imports::commit_import))
         .route("/imports/{id}/errors", get(imports::import_errors))
         .route("/audit", get(audit::audit))
+        .route(
+            "/training/workshops",
+            get(training::list_workshops).post(training::create_workshop),
+        )
+        .route(
+            "/training/workshops/{id}",
+            get(training::get_workshop).put(training::update_workshop),
+        )
+        .route(
+            "/training/workshops/{id}/participants",
+            post(training::add_participant),
+        )
+        .route(
+            "/training/workshops/{id}/participants/{pid}",
+            axum::routing::delete(training::remove_participant),
+        )
+        .route(
+            "/training/workshops/{id}/register",
+            axum::routing::put(training::save_register),
+        )
+        .route(
+            "/training/workshops/{id}/certificates",
+            post(training::issue_certificates),
+        )
+        .route(
+            "/training/workshops/{id}/certificates/{pid}",
+            get(training::certificate),
+        )
+        .route(
+            "/training/workshops/{id}/import",
+            // Uploads are limited by the router's outer upload limit instead.
+            post(training::import_preview).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/training/workshops/{id}/import/commit",
+            post(training::import_commit),
+        )
+        .route(
+            "/training/workshops/{id}/materials",
+            post(training::add_material).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/training/materials/{id}", get(training::get_material))
+        .route(
+            "/training/participants/{id}",
+            get(training::get_participant).put(training::update_participant),
+        )
+        .route("/training/report", get(training::report))
+        .route("/training/report.xlsx", get(training::report_xlsx))
+        .route("/training/report.pdf", get(training::report_pdf))
+        .route("/certificates/{code}", get(training::verify_certificate))
         // After routing, so the layer knows the operation (`MatchedPath`).
         .route_layer(axum::middleware::from_fn_with_state(
             state,

@@ -453,6 +453,16 @@ impl Haven {
         self.draft_view(d)
     }
 
+    /// Whether the user has this draft (nothing unsealed: not audited).
+    pub async fn has_draft(&self, cap: CaseCreate<'_>, id: &str) -> Result<bool> {
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(
+            case_parts::get_draft(&mut conn, cap.principal().user_id, id)
+                .await?
+                .is_some(),
+        )
+    }
+
     /// The user's own drafts, newest first (names shown so they can be recognised).
     #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
     pub async fn list_drafts(&self, cap: CaseCreate<'_>) -> Result<Vec<DraftView>> {

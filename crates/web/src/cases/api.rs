@@ -262,6 +262,11 @@ pub(crate) async fn create_case(
 ) -> Result<Response, ApiError> {
     let cap = p.case_create().ok_or_else(ApiError::forbidden)?;
     let (id, number) = state.haven().create_case(cap, r, None, &o).await?;
+    Ok(case_created(id, number))
+}
+
+/// `201 Created` for a new case: its id and number, the first version as `ETag`, its address.
+pub(crate) fn case_created(id: haven_domain::CaseId, number: String) -> Response {
     let mut res = (
         StatusCode::CREATED,
         Json(Created {
@@ -274,7 +279,7 @@ pub(crate) async fn create_case(
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/cases/{id}")) {
         res.headers_mut().insert(header::LOCATION, v);
     }
-    Ok(res)
+    res
 }
 
 #[derive(Serialize, ToSchema)]

@@ -21,7 +21,12 @@ pub(crate) const KEYED: &[&str] = &[
     "/api/v1/cases/{id}/perpetrators",
     "/api/v1/cases/{id}/referrals",
     "/api/v1/screenings",
+    "/api/v1/screenings/{id}/draft",
+    "/api/v1/drafts",
+    "/api/v1/drafts/{id}/register",
     "/api/v1/tips",
+    "/api/v1/training/workshops",
+    "/api/v1/training/workshops/{id}/participants",
 ];
 
 pub(crate) const HEADER: &str = "idempotency-key";

@@ -91,6 +91,19 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// Only the words of a language: for documents the API makes (a certificate, a report).
+    pub(crate) fn for_language(state: &'a AppState, lang: Lang) -> Self {
+        let info = ReqInfo {
+            session: None,
+            csrf: String::new(),
+            lang,
+            origin: Default::default(),
+            unread: 0,
+            page: String::new(),
+        };
+        Layout::new(state, &info)
+    }
+
     /// For a page the public reads: without what is said to staff.
     pub(crate) fn for_public(mut self) -> Self {
         self.public = true;

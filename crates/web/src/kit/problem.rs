@@ -31,6 +31,24 @@ pub(crate) struct FieldProblem {
     code: String,
 }
 
+impl FieldProblem {
+    pub(crate) fn new(field: &str, code: &str) -> Self {
+        FieldProblem {
+            field: field.into(),
+            code: code.into(),
+        }
+    }
+}
+
+impl From<haven_domain::record::FieldError> for FieldProblem {
+    fn from(e: haven_domain::record::FieldError) -> Self {
+        FieldProblem {
+            field: e.field.into(),
+            code: e.key.into(),
+        }
+    }
+}
+
 pub(crate) fn problem(
     status: StatusCode,
     key: &'static str,
@@ -174,12 +192,7 @@ impl IntoResponse for ApiError {
             CoreError::Invalid(errs) => problem(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "error-form",
-                errs.into_iter()
-                    .map(|e| FieldProblem {
-                        field: e.field.into(),
-                        code: e.key.into(),
-                    })
-                    .collect(),
+                errs.into_iter().map(FieldProblem::from).collect(),
             ),
             e @ CoreError::File(_) => {
                 let key = e.user_key();
@@ -388,4 +401,14 @@ pub(crate) struct ItemCreated {
 /// `201 Created` with the new item's id.
 pub(crate) fn created(id: String) -> (StatusCode, Json<ItemCreated>) {
     (StatusCode::CREATED, Json(ItemCreated { id }))
+}
+
+/// The language a document made for an API caller is written in: its `Accept-Language`.
+pub(crate) fn accept_language(headers: &axum::http::HeaderMap) -> haven_i18n::Lang {
+    haven_i18n::negotiate(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    )
 }

@@ -11,7 +11,7 @@ pub(crate) fn scope_of(method: &Method, route: &str) -> Option<Scope> {
     let path = route.strip_prefix("/api/v1").unwrap_or(route);
     let read = method == Method::GET || method == Method::HEAD;
     match path {
-        "/me" | "/agencies" | "/openapi.json" => None,
+        "/me" | "/agencies" | "/openapi.json" | "/certificates/{code}" => None,
         p if p == "/tokens" || p.starts_with("/tokens/") => None,
         "/stats" | "/releases" | "/releases/ctdc" => Some(Scope::Statistics),
         "/audit" => Some(Scope::Admin),

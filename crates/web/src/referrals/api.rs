@@ -2,7 +2,7 @@
 //! the service directory and of the caller's notifications. The same use-cases and rules as the pages.
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use haven_core::notifications::NotificationView;
 use haven_core::referrals::consents::{ServiceFilter, ServiceInput, ServiceView};
@@ -115,12 +115,7 @@ pub(crate) async fn print_referral(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = haven_i18n::negotiate(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
-    );
+    let lang = crate::kit::problem::accept_language(&headers);
     let bytes = state
         .haven()
         .referral_pdf(&p, &id, state.i18n(), lang, &o)

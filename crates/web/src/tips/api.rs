@@ -178,13 +178,19 @@ pub(crate) async fn screening_matches(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<MatchRequest>,
 ) -> Result<Json<Vec<PossibleMatch>>, ApiError> {
-    let who = ScreenedPerson {
-        first_name: r.first_name,
-        family_name: r.family_name,
-        birth_year: r.birth_year,
-    };
+    let who = ScreenedPerson::from(r);
     let v = state.haven().screening_matches(&p, &id, &who, &o).await?;
     Ok(Json(v))
+}
+
+impl From<MatchRequest> for ScreenedPerson {
+    fn from(r: MatchRequest) -> Self {
+        ScreenedPerson {
+            first_name: r.first_name,
+            family_name: r.family_name,
+            birth_year: r.birth_year,
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

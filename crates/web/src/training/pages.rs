@@ -493,6 +493,19 @@ pub(crate) async fn certificate(
         .haven()
         .certificate(cap, &id, &pid, &info.origin)
         .await?;
+    Ok(download(
+        certificate_pdf(&state, &l, &c),
+        "application/pdf",
+        &format!("certificate-{}.pdf", c.code),
+    ))
+}
+
+/// A certificate as a one-page PDF in the layout's language, with its verification code.
+pub(super) fn certificate_pdf(
+    state: &AppState,
+    l: &Layout<'_>,
+    c: &haven_core::training::CertificateData,
+) -> Vec<u8> {
     let dates = l.date_range(&c.first_day, &c.last_day);
     let topics = c
         .topics
@@ -534,18 +547,13 @@ pub(crate) async fn certificate(
             "certificate-verify",
             &[
                 ("code", FluentValue::from(c.code.clone())),
-                ("url", FluentValue::from(verify_url(&state, &c.code))),
+                ("url", FluentValue::from(verify_url(state, &c.code))),
             ],
         ),
         10.0,
         false,
     ));
-    let bytes = Doc::certificate(&lines, None).finish(&l.t("certificate-heading"));
-    Ok(download(
-        bytes,
-        "application/pdf",
-        &format!("certificate-{}.pdf", c.code),
-    ))
+    Doc::certificate(&lines, None).finish(&l.t("certificate-heading"))
 }
 
 #[derive(Template)]
@@ -765,13 +773,22 @@ pub(crate) async fn report_xlsx(
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let r = report_of(&state, &s, &info, &q).await?;
+    Ok(download(
+        report_xlsx_bytes(&l, &r)?,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "haven-training-report.xlsx",
+    ))
+}
+
+/// The training report as a workbook: the summary, one sheet per breakdown, the score gains.
+pub(super) fn report_xlsx_bytes(l: &Layout<'_>, r: &ReportView) -> Result<Vec<u8>, CoreError> {
     let count = l.t("training-report-people");
     let mut sheets = vec![Table {
         name: l.t("training-report-title"),
         header: vec![l.t("training-report-summary-title")],
-        rows: vec![vec![Cell::Text(summary(&l, &r))]],
+        rows: vec![vec![Cell::Text(summary(l, r))]],
     }];
-    for (title, rows) in tables(&l, &r) {
+    for (title, rows) in tables(l, r) {
         sheets.push(Table {
             name: title.clone(),
             header: vec![title, count.clone()],
@@ -815,12 +832,7 @@ pub(crate) async fn report_xlsx(
             })
             .collect(),
     });
-    let bytes = haven_documents::xlsx::workbook(&sheets).map_err(CoreError::internal)?;
-    Ok(download(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "haven-training-report.xlsx",
-    ))
+    haven_documents::xlsx::workbook(&sheets).map_err(CoreError::internal)
 }
 
 pub(crate) async fn report_pdf(
@@ -830,6 +842,15 @@ pub(crate) async fn report_pdf(
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let r = report_of(&state, &s, &info, &q).await?;
+    Ok(download(
+        report_pdf_bytes(&l, &r),
+        "application/pdf",
+        "haven-training-report.pdf",
+    ))
+}
+
+/// The training report as a PDF.
+pub(super) fn report_pdf_bytes(l: &Layout<'_>, r: &ReportView) -> Vec<u8> {
     let mut d = Doc::new(None, &l.t("training-report-footer"));
     d.title(&l.t("training-report-title"));
     if r.from.is_some() || r.to.is_some() {
@@ -839,8 +860,8 @@ pub(crate) async fn report_pdf(
             r.to.map(|x| l.date_of(&x)).unwrap_or_default()
         ));
     }
-    d.para(&summary(&l, &r));
-    for (title, rows) in tables(&l, &r) {
+    d.para(&summary(l, r));
+    for (title, rows) in tables(l, r) {
         d.heading(&title);
         for (k, n) in rows {
             d.row(&k, &n.to_string());
@@ -859,12 +880,8 @@ pub(crate) async fn report_pdf(
         );
     }
     d.heading(&l.t("training-report-outcomes"));
-    d.para(&outcomes_text(&l, &r));
-    Ok(download(
-        d.finish(&l.t("training-report-title")),
-        "application/pdf",
-        "haven-training-report.pdf",
-    ))
+    d.para(&outcomes_text(l, r));
+    d.finish(&l.t("training-report-title"))
 }
 
 fn outcomes_text(l: &Layout<'_>, r: &ReportView) -> String {
