@@ -43,6 +43,12 @@ pub fn start(haven: Haven, opts: ServeOptions) -> anyhow::Result<haven_web::AppS
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove old idempotency keys"),
             }
+            // A job whose server stopped fails; an unclaimed result is dropped after a day.
+            match janitor.tidy_jobs().await {
+                Ok(n) if n > 0 => tracing::info!(jobs = n, "jobs tidied"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not tidy jobs"),
+            }
             // An uploaded case file left at its preview is dropped after a day.
             match janitor.expire_import_jobs().await {
                 Ok(n) if n > 0 => tracing::info!(imports = n, "unfinished imports expired"),

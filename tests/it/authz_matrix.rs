@@ -583,13 +583,23 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
     );
     assert_eq!(
         post_release(serde_json::json!({"kind": "aggregates"})).await,
-        expect(200, sees_stats(role), 403),
+        expect(202, sees_stats(role), 403),
         "{user} api release"
     );
     assert_eq!(
         post_release(serde_json::json!({"kind": "raw", "passphrase": "twelve chars long"})).await,
-        expect(200, role == Role::Coordinator, 403),
+        expect(202, role == Role::Coordinator, 403),
         "{user} api raw release"
+    );
+    assert_eq!(
+        get("/api/v1/releases/jobs".into()).await,
+        expect(200, sees_stats(role), 403),
+        "{user} api release jobs"
+    );
+    assert_eq!(
+        get(format!("/api/v1/releases/jobs/{}", uuid_like())).await,
+        expect(404, sees_stats(role), 403),
+        "{user} api release job"
     );
     let (visible, hidden) = visible_and_hidden(app, user).await;
     for id in visible.iter().take(2) {

@@ -10,19 +10,90 @@ use crate::harness::{Session, TestApp};
 /// A distinctive name and birth date that must never appear in any release.
 const NAME: &str = "Xiomaraquintana";
 
-pub(crate) async fn release(
-    s: &Session,
-    base: &str,
-    token: &str,
-    body: Value,
-) -> reqwest::Response {
-    s.client
+/// A release asked for through the API, followed to its end as a client would: the job is
+/// polled until it is done (the answer is then its ZIP, downloaded) or failed (the answer is
+/// then a 409 problem with the job's error, as a refusal). A request refused at once (422, 403)
+/// is answered as it came.
+pub(crate) async fn release(s: &Session, base: &str, token: &str, body: Value) -> Released {
+    let res = s
+        .client
         .post(format!("{base}/api/v1/releases/ctdc"))
         .bearer_auth(token)
         .json(&body)
         .send()
         .await
-        .unwrap()
+        .unwrap();
+    let status = res.status();
+    if status != 202 {
+        return Released {
+            status,
+            headers: res.headers().clone(),
+            bytes: res.bytes().await.unwrap().to_vec(),
+        };
+    }
+    let job = res.headers()["location"].to_str().unwrap().to_string();
+    loop {
+        let doc: Value = s
+            .client
+            .get(format!("{base}{job}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        match doc["status"].as_str().unwrap() {
+            "running" => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            "done" => {
+                let res = s
+                    .client
+                    .get(format!("{base}{}", doc["result"].as_str().unwrap()))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap();
+                return Released {
+                    status: res.status(),
+                    headers: res.headers().clone(),
+                    bytes: res.bytes().await.unwrap().to_vec(),
+                };
+            }
+            "failed" => {
+                let error = doc["error"].as_str().unwrap();
+                return Released {
+                    status: reqwest::StatusCode::CONFLICT,
+                    headers: Default::default(),
+                    bytes: json!({"type": format!("https://haven.invalid/problems/{error}")})
+                        .to_string()
+                        .into_bytes(),
+                };
+            }
+            other => panic!("job {job}: {other}"),
+        }
+    }
+}
+
+/// What a release request came to (see [`release`]).
+pub(crate) struct Released {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    bytes: Vec<u8>,
+}
+
+impl Released {
+    pub(crate) fn status(&self) -> reqwest::StatusCode {
+        self.status
+    }
+    pub(crate) fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+    pub(crate) async fn bytes(self) -> Result<Vec<u8>, std::convert::Infallible> {
+        Ok(self.bytes)
+    }
+    pub(crate) async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.bytes)
+    }
 }
 
 /// The ZIP's entries, by name (opened with `passphrase` if sealed).
@@ -223,4 +294,204 @@ async fn the_release_page_is_for_analysts_and_coordinators_and_works_without_jav
     let coord = app.login("coordinator").await;
     let html = coord.get("/stats/releases").await.text().await.unwrap();
     assert!(html.contains("value=\"raw\"") && html.contains("type=\"password\""));
+}
+
+/// A release through the API is a job: checked at once, made in the background, polled by its
+/// owner alone, its ZIP sealed while it waits and downloadable once; a job whose server stopped
+/// fails, an unclaimed result is dropped.
+#[tokio::test]
+async fn a_release_is_a_job_polled_by_its_owner_and_downloaded_once() {
+    let app = TestApp::spawn_with(Default::default(), 40).await;
+    let analyst = app.login("analyst").await;
+    let token = analyst.token().await;
+    let coordinator = app.login("coordinator").await.token().await;
+    let c = reqwest::Client::new();
+    let post = |body: Value| {
+        c.post(app.url("/api/v1/releases/ctdc"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+
+    // Problems known at once are answered at once; no job is made.
+    let res = post(json!({"kind": "aggregates", "k": 1})).await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(app.count("SELECT COUNT(*) FROM jobs").await, 0);
+
+    let res = post(json!({"kind": "aggregates", "k": 5, "reporting_length": 2}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let at = res.headers()["location"].to_str().unwrap().to_string();
+    let doc: Value = res.json().await.unwrap();
+    assert_eq!(
+        at,
+        format!("/api/v1/releases/jobs/{}", doc["id"].as_str().unwrap())
+    );
+    // Someone else's job is not found, nor its result.
+    for path in [at.clone(), format!("{at}/result")] {
+        let res = c
+            .get(app.url(&path))
+            .bearer_auth(&coordinator)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+    }
+    let doc = loop {
+        let res = c
+            .get(app.url(&at))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let running = res.headers().contains_key("retry-after");
+        let doc: Value = res.json().await.unwrap();
+        assert_eq!(running, doc["status"] == "running", "{doc}");
+        if doc["status"] != "running" {
+            break doc;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(doc["status"], "done", "{doc}");
+    // Sealed while it waits: the ZIP is not in the database in clear.
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT result FROM jobs WHERE id = $1")
+        .bind(doc["id"].as_str().unwrap())
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert!(!stored.starts_with(b"PK"));
+    let result = doc["result"].as_str().unwrap().to_string();
+    let res = c
+        .get(app.url(&result))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let files = unzip(&res.bytes().await.unwrap(), None);
+    assert!(
+        files.iter().any(|(n, _)| n.ends_with(".json")),
+        "a manifest"
+    );
+    // Once.
+    let res = c
+        .get(app.url(&result))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 410);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(
+        problem["type"],
+        "https://haven.invalid/problems/error-job-gone"
+    );
+    let again: Value = c
+        .get(app.url(&at))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["status"], "downloaded");
+    assert!(again["result"].is_null());
+    let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT result FROM jobs WHERE id = $1")
+        .bind(doc["id"].as_str().unwrap())
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert!(stored.is_none(), "a downloaded result is not kept");
+    let list: Value = c
+        .get(app.url("/api/v1/releases/jobs"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["id"], doc["id"]);
+
+    // A release the ledger refuses (other parameters for the same data) fails with the reason;
+    // it has no result.
+    let cw = app.login("caseworker").await;
+    assert_eq!(cw.open_case(&[("first_name", "Nuevo")]).await.status(), 303);
+    let res = post(json!({"kind": "aggregates", "k": 5, "reporting_length": 2}))
+        .await
+        .unwrap();
+    let at = res.headers()["location"].to_str().unwrap().to_string();
+    let doc = loop {
+        let doc: Value = c
+            .get(app.url(&at))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if doc["status"] != "running" {
+            break doc;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(doc["status"], "failed", "{doc}");
+    assert_eq!(doc["error"], "error-release-too-few-changes");
+    let res = c
+        .get(app.url(&format!("{at}/result")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+
+    // Housekeeping: a job whose server stopped fails; an unclaimed result is dropped.
+    let analyst_id = app.user_id("analyst").await;
+    let now = app.haven.now();
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    haven_store::jobs::insert(
+        &mut conn,
+        "stuck-job",
+        "release",
+        analyst_id,
+        now - 7 * 3600,
+    )
+    .await
+    .unwrap();
+    let two_days = now - 2 * 86_400;
+    haven_store::jobs::insert(&mut conn, "waiting-job", "release", analyst_id, two_days)
+        .await
+        .unwrap();
+    haven_store::jobs::done(
+        &mut conn,
+        "waiting-job",
+        "x.zip",
+        "application/zip",
+        b"sealed",
+        two_days,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    assert!(app.haven.tidy_jobs().await.unwrap() >= 2);
+    let (status, error): (String, Option<String>) =
+        sqlx::query_as("SELECT status, error FROM jobs WHERE id = 'stuck-job'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), error.as_deref()),
+        ("failed", Some("error-job-interrupted"))
+    );
+    let (status, result): (String, Option<Vec<u8>>) =
+        sqlx::query_as("SELECT status, result FROM jobs WHERE id = 'waiting-job'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), result), ("expired", None));
 }

@@ -24,7 +24,7 @@ pub use accounts::{admin, auth};
 pub use audit as trail;
 pub use cases::{casework, files, people, transfers};
 pub use duplicates::reindex;
-pub use platform::{backup, idempotency, keys, notifications, retention};
+pub use platform::{backup, idempotency, jobs, keys, notifications, retention};
 pub use referrals::consents;
 pub use statistics as stats;
 pub use statistics::release;

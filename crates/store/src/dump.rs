@@ -680,6 +680,8 @@ pub const NOT_DUMPED: &[&str] = &[
     // Import jobs: an uploaded file waiting for its commit is not carried into a restore (the
     // imported cases and their keys are).
     "imports",
+    // API jobs: a result waits for one download; a restore must not bring it back.
+    "jobs",
     "_sqlx_migrations",
 ];
 

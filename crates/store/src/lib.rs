@@ -11,6 +11,7 @@ pub mod db;
 pub mod dump;
 pub mod idempotency;
 pub mod imports;
+pub mod jobs;
 pub mod keyring;
 pub mod matching;
 pub mod notifications;

@@ -3,6 +3,7 @@
 //! retries; writing past records (the demo).
 pub mod backup;
 pub mod idempotency;
+pub mod jobs;
 pub mod keys;
 pub mod notifications;
 pub mod retention;

@@ -357,16 +357,10 @@ impl Haven {
         Ok((rows, tags))
     }
 
-    /// A protected release (or, with `raw`, the coordinator's sealed rows) of the register in the
-    /// CTDC layout.
-    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
-    pub async fn ctdc_release(
-        &self,
-        cap: AggregatesRead<'_>,
-        raw: Option<CtdcRawExport<'_>>,
-        origin: &Origin,
-        req: ReleaseRequest,
-    ) -> Result<ReleaseFile> {
+    /// The problems of a release request that are known before any work: k, the reporting
+    /// length, the columns named, the raw rows' permission and passphrase. Returns the rounding
+    /// base and the k used.
+    pub fn check_release(&self, req: &ReleaseRequest, raw: bool) -> Result<(u64, u64)> {
         // The rounding base is the deployment's, never the request's (a sweep over k would
         // otherwise recover every count by the Chinese remainder theorem).
         let base = self.policy.min_cell.max(2) as u64;
@@ -387,7 +381,7 @@ impl Haven {
         }
         done(errors)?;
         if req.kind == ReleaseKind::Raw {
-            if raw.is_none() {
+            if !raw {
                 return Err(CoreError::Forbidden);
             }
             if req
@@ -398,6 +392,51 @@ impl Haven {
                 return Err(CoreError::invalid("passphrase", "error-release-passphrase"));
             }
         }
+        Ok((base, k))
+    }
+
+    /// [`Haven::ctdc_release`] as a job: the request is checked now (its problems are answered
+    /// at once), the release is made in the background, and its ZIP waits for one download.
+    /// The ledger's refusal, found by the release's work, is the job's error. Returns the job's
+    /// id.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
+    pub async fn start_ctdc_release(
+        &self,
+        cap: AggregatesRead<'_>,
+        raw: Option<CtdcRawExport<'_>>,
+        origin: &Origin,
+        req: ReleaseRequest,
+    ) -> Result<String> {
+        self.check_release(&req, raw.is_some())?;
+        let p = cap.principal().clone();
+        let h = self.clone();
+        let origin = origin.clone();
+        let owner = p.clone();
+        let work = async move {
+            let cap = p.aggregates_read().ok_or(CoreError::Forbidden)?;
+            let f = h
+                .ctdc_release(cap, p.ctdc_raw_export(), &origin, req)
+                .await?;
+            Ok(crate::jobs::JobFile {
+                file_name: f.file_name,
+                content_type: "application/zip".into(),
+                bytes: f.bytes,
+            })
+        };
+        self.start_job(&owner, "release", work).await
+    }
+
+    /// A protected release (or, with `raw`, the coordinator's sealed rows) of the register in the
+    /// CTDC layout.
+    #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
+    pub async fn ctdc_release(
+        &self,
+        cap: AggregatesRead<'_>,
+        raw: Option<CtdcRawExport<'_>>,
+        origin: &Origin,
+        req: ReleaseRequest,
+    ) -> Result<ReleaseFile> {
+        let (base, k) = self.check_release(&req, raw.is_some())?;
         // Protected releases cover the whole register, as the statistics page does; raw rows
         // only the cases the coordinator may see (agencies that consented to coordination).
         let scope = match (req.kind, raw) {

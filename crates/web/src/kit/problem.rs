@@ -92,6 +92,11 @@ pub(crate) fn problem(
         "error-too-large" => "The request body is too large",
         "error-unsupported-media-type" => "Unsupported media type: send application/json",
         "error-timeout" => "The request took too long",
+        "error-job-running" => "The job is still running: poll it (see Retry-After)",
+        "error-job-failed" => "The job failed: its `error` says why",
+        "error-job-gone" => {
+            "The result was downloaded already, or not in time: start the job again"
+        }
         "error-file-empty"
         | "error-file-too-large"
         | "error-file-type"

@@ -13,7 +13,9 @@ pub(crate) fn scope_of(method: &Method, route: &str) -> Option<Scope> {
     match path {
         "/me" | "/agencies" | "/openapi.json" | "/certificates/{code}" => None,
         p if p == "/tokens" || p.starts_with("/tokens/") => None,
-        "/stats" | "/releases" | "/releases/ctdc" => Some(Scope::Statistics),
+        "/stats" | "/releases" => Some(Scope::Statistics),
+        // Releases and their jobs.
+        p if p.starts_with("/releases/") => Some(Scope::Statistics),
         "/audit" => Some(Scope::Admin),
         p if p.starts_with("/admin/") || p == "/admin" => Some(Scope::Admin),
         p if p.starts_with("/training") => Some(Scope::Training),

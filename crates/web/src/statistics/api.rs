@@ -1,7 +1,8 @@
 //! Statistics and statistical releases with the release ledger (API).
 use axum::Json;
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -139,11 +140,63 @@ pub(crate) async fn release_ledger(
     ))
 }
 
-/// The release: a ZIP holding the data file and its JSON manifest (AES-256 sealed for `raw`).
-/// Audited.
+/// Where a job stands, and where its result is once done.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct JobDocument {
+    id: String,
+    /// `release`.
+    kind: String,
+    status: JobStatus,
+    /// The message key of a failure (`error-release-…` when the ledger refused the release,
+    /// `error-job-interrupted` when its server stopped).
+    error: Option<String>,
+    /// Unix seconds.
+    created_at: i64,
+    finished_at: Option<i64>,
+    /// Once done: where to download the result (once).
+    result: Option<String>,
+}
+
+/// Where a job stands.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum JobStatus {
+    Running,
+    /// The result waits to be downloaded, once.
+    Done,
+    Failed,
+    /// Downloaded: gone.
+    Downloaded,
+    /// Not downloaded within a day: dropped.
+    Expired,
+}
+
+fn job_document(j: haven_core::jobs::JobView) -> JobDocument {
+    use haven_core::jobs::JobState as S;
+    JobDocument {
+        result: (j.state == S::Done).then(|| format!("/api/v1/releases/jobs/{}/result", j.id)),
+        status: match j.state {
+            S::Running => JobStatus::Running,
+            S::Done => JobStatus::Done,
+            S::Failed => JobStatus::Failed,
+            S::Downloaded => JobStatus::Downloaded,
+            S::Expired => JobStatus::Expired,
+        },
+        id: j.id,
+        kind: j.kind,
+        error: j.error,
+        created_at: j.created_at,
+        finished_at: j.finished_at,
+    }
+}
+
+/// Starts a release: the request is checked at once (422), then the release is made in the
+/// background. The answer is its job (`202`, `Location`): poll it until `done`, then download
+/// the ZIP (the data file and its JSON manifest; AES-256 sealed for `raw`) from `result`, once.
+/// A release the ledger refuses ends `failed` with the reason. Audited.
 #[utoipa::path(post, path = "/api/v1/releases/ctdc", request_body = ReleaseRequest,
-    responses((status = 200, description = "the release", content_type = "application/zip", body = Vec<u8>), (status = 401, body = Problem),
-        (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 202, description = "the release's job", body = JobDocument, headers(("Location" = String))),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn ctdc_release(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
@@ -160,13 +213,88 @@ pub(crate) async fn ctdc_release(
         passphrase: r.passphrase,
         sensitive_zeros: r.sensitive_zeros,
     };
-    let f = state
-        .haven()
-        .ctdc_release(cap, p.ctdc_raw_export(), &o, req)
+    let h = state.haven();
+    let id = h
+        .start_ctdc_release(cap, p.ctdc_raw_export(), &o, req)
         .await?;
+    let job = h.job(&p, &id).await?;
+    let mut res = (StatusCode::ACCEPTED, Json(job_document(job))).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/releases/jobs/{id}")) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+/// Your release jobs, newest first.
+#[utoipa::path(get, path = "/api/v1/releases/jobs",
+    responses((status = 200, description = "your release jobs, newest first", body = Vec<JobDocument>), (status = 403, body = Problem)))]
+pub(crate) async fn release_jobs(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+) -> Result<Json<Vec<JobDocument>>, ApiError> {
+    p.aggregates_read().ok_or_else(ApiError::forbidden)?;
+    let jobs = state.haven().jobs(&p).await?;
+    Ok(Json(
+        jobs.into_iter()
+            .filter(|j| j.kind == "release")
+            .map(job_document)
+            .collect(),
+    ))
+}
+
+/// One of your release jobs. Poll it (`Retry-After` says when) until it is `done` or `failed`.
+#[utoipa::path(get, path = "/api/v1/releases/jobs/{id}", params(("id" = String, Path, description = "Job id")),
+    responses((status = 200, description = "the job", body = JobDocument, headers(("Retry-After" = i64, description = "while running: seconds before asking again"))),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn release_job(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    p.aggregates_read().ok_or_else(ApiError::forbidden)?;
+    let job = state.haven().job(&p, &id).await?;
+    if job.kind != "release" {
+        return Err(ApiError::Core(haven_core::CoreError::NotFound));
+    }
+    let running = job.state == haven_core::jobs::JobState::Running;
+    let mut res = Json(job_document(job)).into_response();
+    if running {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    }
+    Ok(res)
+}
+
+/// The release's ZIP, once: a second download is `410`. `409` while the job runs or when it
+/// failed.
+#[utoipa::path(get, path = "/api/v1/releases/jobs/{id}/result", params(("id" = String, Path, description = "Job id")),
+    responses((status = 200, description = "the release", content_type = "application/zip", body = Vec<u8>),
+        (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "still running, or failed: see the job", body = Problem),
+        (status = 410, description = "already downloaded, or not downloaded in time", body = Problem)))]
+pub(crate) async fn release_result(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    use haven_core::jobs::JobState as S;
+    p.aggregates_read().ok_or_else(ApiError::forbidden)?;
+    let h = state.haven();
+    let job = h.job(&p, &id).await?;
+    if job.kind != "release" {
+        return Err(ApiError::Core(haven_core::CoreError::NotFound));
+    }
+    let gone = ApiError::Http(StatusCode::GONE, "error-job-gone");
+    match job.state {
+        S::Running => return Err(ApiError::Http(StatusCode::CONFLICT, "error-job-running")),
+        S::Failed => return Err(ApiError::Http(StatusCode::CONFLICT, "error-job-failed")),
+        S::Downloaded | S::Expired => return Err(gone),
+        S::Done => {}
+    }
+    let f = h.take_job_result(&p, &id).await?.ok_or(gone)?;
     Ok(crate::kit::page::download(
         f.bytes,
-        "application/zip",
+        &f.content_type,
         &f.file_name,
     ))
 }
