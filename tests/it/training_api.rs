@@ -600,6 +600,21 @@ async fn drafts_are_their_authors_and_become_cases() {
         )
         .await;
     assert_eq!(status, 422);
+    // So is a code of no list (no form gives one), and nothing is kept of it.
+    let (status, problem) = app
+        .api_json(
+            &screener,
+            Method::PUT,
+            &format!("/drafts/{id}"),
+            Some(&json!({"victim": {"vulnerabilities": ["AAA"]}})),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["code"], "error-unknown-code", "{problem}");
+    let (_, d) = app
+        .api_json(&screener, Method::GET, &format!("/drafts/{id}"), None)
+        .await;
+    assert_eq!(d["record"]["person"]["first_name"], "Marisol");
 
     // Nobody else sees, changes, registers or deletes it; it is not in their list.
     for (method, path, body) in [

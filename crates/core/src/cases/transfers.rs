@@ -393,9 +393,23 @@ impl Haven {
         origin: &Origin,
     ) -> Result<String> {
         let problems = record.normalise_draft(self.today());
-        // Over-long text would be refused at the end anyway; refuse it now rather than store it.
-        if problems.iter().any(|e| e.key == "error-too-long") {
-            return Err(CoreError::Invalid(problems));
+        // A draft keeps what was typed, even a date not yet right; but not what no form can
+        // give and the end would refuse anyway: over-long text, codes of no list, control
+        // characters, too many entries.
+        let refused: Vec<_> = problems
+            .into_iter()
+            .filter(|e| {
+                matches!(
+                    e.key,
+                    "error-too-long"
+                        | "error-unknown-code"
+                        | "error-bad-characters"
+                        | "error-too-many-entries"
+                )
+            })
+            .collect();
+        if !refused.is_empty() {
+            return Err(CoreError::Invalid(refused));
         }
         let p = cap.principal();
         let did = id
