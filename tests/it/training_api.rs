@@ -610,7 +610,10 @@ async fn drafts_are_their_authors_and_become_cases() {
         )
         .await;
     assert_eq!(status, 422);
-    assert_eq!(problem["errors"][0]["code"], "error-unknown-code", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["code"], "error-unknown-code",
+        "{problem}"
+    );
     let (_, d) = app
         .api_json(&screener, Method::GET, &format!("/drafts/{id}"), None)
         .await;

@@ -133,25 +133,35 @@ pub async fn of_case(conn: &mut Conn, case: CaseId) -> Result<Vec<ReferralRow>> 
     rows.iter().map(referral).collect()
 }
 
-/// Referrals to an agency (its inbox) or from it, drafts excluded for the recipient.
+/// Referrals to an agency (its inbox) or from it, drafts excluded for the recipient, newest
+/// first: `limit` of them after `after` (a referral's creation time and id) when given.
 pub async fn of_agency(
     conn: &mut Conn,
     agency: AgencyId,
     incoming: bool,
+    after: Option<(i64, &str)>,
+    limit: i64,
 ) -> Result<Vec<ReferralRow>> {
-    let sql = if incoming {
-        format!(
-            "SELECT {READ} FROM referrals WHERE to_agency_id = $1 AND status <> 'draft' ORDER BY created_at DESC, id DESC LIMIT 500"
-        )
+    let side = if incoming {
+        "to_agency_id = $1 AND status <> 'draft'"
     } else {
-        format!(
-            "SELECT {READ} FROM referrals WHERE from_agency_id = $1 ORDER BY created_at DESC, id DESC LIMIT 500"
-        )
+        "from_agency_id = $1"
     };
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let page = if after.is_some() {
+        " AND (created_at < $3 OR (created_at = $3 AND id < $4))"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {READ} FROM referrals WHERE {side}{page} ORDER BY created_at DESC, id DESC LIMIT $2"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(agency.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+        .bind(limit.clamp(1, 1001));
+    if let Some((at, id)) = after {
+        q = q.bind(at).bind(id.to_string());
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
     rows.iter().map(referral).collect()
 }
 

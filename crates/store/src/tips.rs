@@ -114,6 +114,8 @@ pub struct TipQuery {
     /// Only tips assigned to, or entered by, this user (everyone else's queue).
     pub mine: Option<UserId>,
     pub reference: Option<String>,
+    /// Only tips after this one in the order (its time received and id): the next page.
+    pub after: Option<(i64, String)>,
     pub limit: i64,
 }
 
@@ -145,9 +147,17 @@ pub async fn list(conn: &mut Conn, q: &TipQuery) -> Result<Vec<TipRow>> {
         binds.push(r.clone());
         sql.push_str(&format!(" AND reference = ${}", binds.len()));
     }
+    if let Some((at, id)) = &q.after {
+        binds.push(id.clone());
+        // `at` is a number (no injection); inlined because the binds here are text.
+        sql.push_str(&format!(
+            " AND (received_at < {at} OR (received_at = {at} AND id < ${}))",
+            binds.len()
+        ));
+    }
     sql.push_str(&format!(
         " ORDER BY received_at DESC, id DESC LIMIT {}",
-        q.limit.clamp(1, 1000)
+        q.limit.clamp(1, 1001)
     ));
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for b in &binds {

@@ -169,56 +169,6 @@ pub struct CasePage {
     pub next_cursor: Option<String>,
 }
 
-/// A list cursor: where a page ended in the list's order (opened, then case number). Opaque
-/// to clients; a case number is no personal data.
-fn cursor_of(opened_at: i64, case_number: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{opened_at}.{case_number}"))
-}
-
-fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
-    use base64::Engine;
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.trim())
-        .ok()?;
-    let text = String::from_utf8(raw).ok()?;
-    let (at, number) = text.split_once('.')?;
-    let number = number.trim();
-    (!number.is_empty() && number.len() <= 64)
-        .then(|| Some((at.parse().ok()?, number.to_string())))?
-}
-
-#[cfg(test)]
-mod cursor_tests {
-    use super::{cursor_of, parse_cursor};
-    use proptest::prelude::*;
-
-    #[test]
-    fn round_trip_and_junk() {
-        let c = cursor_of(1_700_000_000, "GY-2026-000123");
-        assert_eq!(
-            parse_cursor(&c),
-            Some((1_700_000_000, "GY-2026-000123".into()))
-        );
-        for junk in ["", "not base64!", "MTIz", "eC5HWQ"] {
-            assert_eq!(parse_cursor(junk), None, "{junk}");
-        }
-    }
-
-    proptest! {
-        /// Any text is either a cursor Haven made or refused, never a panic.
-        #[test]
-        fn any_text_parses_or_is_refused(s in ".{0,200}") {
-            let _ = parse_cursor(&s);
-        }
-
-        #[test]
-        fn cursors_round_trip(at in any::<i64>(), n in "[A-Z]{2}-[0-9]{4}-[0-9]{6}") {
-            prop_assert_eq!(parse_cursor(&cursor_of(at, &n)), Some((at, n)));
-        }
-    }
-}
-
 fn code_error(field: &'static str) -> impl Fn(ValidationError) -> CoreError {
     move |_| CoreError::invalid(field, "error-unknown-code")
 }
@@ -1311,8 +1261,8 @@ impl Haven {
         // One more than a page, to know whether another follows.
         q.limit = per_page + 1;
         q.offset = (page - 1) * per_page;
-        if let Some(c) = opt(&s.cursor) {
-            q.after = Some(parse_cursor(c).ok_or(CoreError::invalid("cursor", "error-cursor"))?);
+        if let Some(after) = crate::support::cursor::parse(&s.cursor)? {
+            q.after = Some(after);
             q.offset = 0;
         }
         let filters: Vec<&str> = [
@@ -1338,7 +1288,8 @@ impl Haven {
         let next_cursor = (rows.len() as i64 > per_page)
             .then(|| {
                 rows.truncate(per_page as usize);
-                rows.last().map(|r| cursor_of(r.opened_at, &r.case_number))
+                rows.last()
+                    .map(|r| crate::support::cursor::encode(r.opened_at, &r.case_number))
             })
             .flatten();
         let mut items = Vec::with_capacity(rows.len());

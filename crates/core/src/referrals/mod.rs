@@ -768,15 +768,35 @@ impl Haven {
         incoming: bool,
         origin: &Origin,
     ) -> Result<Vec<ReferralView>> {
+        Ok(self.referrals_page(p, incoming, "", 500, origin).await?.0)
+    }
+
+    /// A page of `limit` (1 to 1,000) of the inbox or the sent referrals, newest first, after
+    /// `cursor` (empty: the first page); and the next page's cursor (`None` on the last).
+    /// Audited.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
+    pub async fn referrals_page(
+        &self,
+        p: &Principal,
+        incoming: bool,
+        cursor: &str,
+        limit: usize,
+        origin: &Origin,
+    ) -> Result<(Vec<ReferralView>, Option<String>)> {
         let now = self.now();
         if !p.referral_work() {
             return Err(CoreError::Forbidden);
         }
+        let limit = limit.clamp(1, 1000);
+        let after = crate::support::cursor::parse(cursor)?;
         let names = self.agency_map().await?;
         let rows = {
             let mut conn = self.db.pool().acquire().await?;
-            store::of_agency(&mut conn, p.agency_id, incoming).await?
+            let after = after.as_ref().map(|(t, id)| (*t, id.as_str()));
+            store::of_agency(&mut conn, p.agency_id, incoming, after, limit as i64 + 1).await?
         };
+        let (rows, next) =
+            crate::support::cursor::page(rows, limit, |r| (r.created_at, r.id.clone()));
         let mut views = rows
             .iter()
             .map(|r| self.referral_view(r, &names, now))
@@ -796,7 +816,7 @@ impl Haven {
             })),
         )
         .await?;
-        Ok(views)
+        Ok((views, next))
     }
 
     /// Sent referrals past their deadline: all for the coordinator, the agency's own (sent or

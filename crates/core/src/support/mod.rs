@@ -2,6 +2,7 @@
 //! (`sealed`), the case transaction every case use-case runs in (`unit`), and small helpers for
 //! typed text and dates.
 pub mod clock;
+pub mod cursor;
 pub mod sealed;
 pub(crate) mod unit;
 

@@ -147,6 +147,10 @@ pub struct TipFilter {
     /// One of [`STATUSES`], `open` (new or assigned), or empty for all.
     pub status: String,
     pub reference: String,
+    /// The next page's cursor from the page before (empty: the first page).
+    pub cursor: String,
+    /// Tips per page (1 to 1,000; 0: 200).
+    pub limit: usize,
 }
 
 /// A triage decision.
@@ -346,9 +350,24 @@ impl Haven {
         f: &TipFilter,
         origin: &Origin,
     ) -> Result<Vec<TipSummary>> {
+        Ok(self.tips_page(p, f, origin).await?.0)
+    }
+
+    /// A page of the queue, newest first, and the next page's cursor (`None` on the last).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
+    pub async fn tips_page(
+        &self,
+        p: &Principal,
+        f: &TipFilter,
+        origin: &Origin,
+    ) -> Result<(Vec<TipSummary>, Option<String>)> {
         if !p.tip_work() {
             return Err(CoreError::Forbidden);
         }
+        let limit = match f.limit {
+            0 => 200,
+            n => n.min(1000),
+        };
         let statuses = match f.status.as_str() {
             "" | "all" => vec![],
             "open" => vec!["new".to_string(), "assigned".to_string()],
@@ -359,12 +378,16 @@ impl Haven {
             statuses,
             mine: p.tip_triage().is_none().then_some(p.user_id),
             reference: opt(&f.reference).map(|r| normalise_reference(&r)),
-            limit: 200,
+            after: crate::support::cursor::parse(&f.cursor)?,
+            // One more, to know whether another page follows.
+            limit: limit as i64 + 1,
         };
         let rows = {
             let mut conn = self.db.pool().acquire().await?;
             tips::list(&mut conn, &q).await?
         };
+        let (rows, next) =
+            crate::support::cursor::page(rows, limit, |r| (r.received_at, r.id.clone()));
         let names = self.user_names().await?;
         let items: Vec<TipSummary> = rows.iter().map(|r| summary(r, &names)).collect();
         let ev = Event::new(Action::TipListed).details(serde_json::json!({
@@ -373,7 +396,7 @@ impl Haven {
             "tip_ids": items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
         }));
         self.record_read(&actor(p, origin), ev).await?;
-        Ok(items)
+        Ok((items, next))
     }
 
     /// Open tips per status for the dashboard (a number, nothing of any tip: not audited).

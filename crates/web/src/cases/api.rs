@@ -178,18 +178,6 @@ async fn run_search(
     }))
 }
 
-/// The next page's address: the same query with `cursor` (and without `page`).
-fn next_link(query: Option<&str>, cursor: &str) -> String {
-    let mut pairs: Vec<&str> = query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("cursor=") && !p.starts_with("page="))
-        .collect();
-    let with = format!("cursor={cursor}");
-    pairs.push(&with);
-    format!("/api/v1/cases?{}", pairs.join("&"))
-}
-
 /// The cases the caller may see, newest first (opened, then case number), filtered and paged:
 /// by `page`, or better by following `next` (a cursor).
 #[utoipa::path(get, path = "/api/v1/cases", params(ListParams),
@@ -218,16 +206,12 @@ pub(crate) async fn list_cases(
     list.next = list
         .next_cursor
         .as_deref()
-        .map(|c| next_link(raw.as_deref(), c));
-    let link = list
-        .next
-        .as_ref()
-        .and_then(|n| HeaderValue::from_str(&format!("<{n}>; rel=\"next\"")).ok());
-    let mut res = Json(list).into_response();
-    if let Some(l) = link {
-        res.headers_mut().insert(header::LINK, l);
-    }
-    Ok(res)
+        .map(|c| crate::kit::paging::next_link("/api/v1/cases", raw.as_deref(), c));
+    let next = list.next.clone();
+    Ok(crate::kit::paging::link_next(
+        Json(list).into_response(),
+        next.as_deref(),
+    ))
 }
 
 /// Search, names included. A POST, so that names never appear in URLs or logs.

@@ -8,6 +8,7 @@ pub(crate) mod extract;
 pub(crate) mod idempotency;
 pub(crate) mod layout;
 pub(crate) mod page;
+pub(crate) mod paging;
 pub(crate) mod problem;
 pub(crate) mod ratelimit;
 pub(crate) mod scopes;

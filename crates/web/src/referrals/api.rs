@@ -1,7 +1,7 @@
 //! The API of referrals (create, list, read, move on, redirect), of the services of a case, of
 //! the service directory and of the caller's notifications. The same use-cases and rules as the pages.
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use haven_core::notifications::NotificationView;
@@ -69,25 +69,40 @@ pub(crate) struct ReferralListQuery {
     /// `incoming` (default: to the caller's agency), `outgoing` or `overdue`.
     #[serde(rename = "box")]
     which: String,
+    /// The cursor of the page before, from its `Link: rel="next"` (incoming and outgoing).
+    cursor: String,
+    /// Referrals per page, 1 to 1,000 (default 500).
+    limit: Option<usize>,
 }
 
 /// The referrals of the caller's agency: received, sent, or past their answer deadline (all of
 /// them for the coordinator). Coded facts and the reason, never a part of a case. Audited.
 #[utoipa::path(get, path = "/api/v1/referrals", params(ReferralListQuery),
-    responses((status = 200, description = "referrals, newest first", body = Vec<ReferralView>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "referrals, newest first (overdue: soonest due first)", body = Vec<ReferralView>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 403, body = Problem)))]
 pub(crate) async fn list_referrals(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<ReferralListQuery>,
-) -> Result<Json<Vec<ReferralView>>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let h = state.haven();
-    let r = match q.which.as_str() {
-        "" | "incoming" => h.referrals_of_agency(&p, true, &o).await,
-        "outgoing" => h.referrals_of_agency(&p, false, &o).await,
-        "overdue" => h.overdue_referrals(&p).await,
+    let limit = q.limit.unwrap_or(500);
+    if limit == 0 || limit > 1000 {
+        return Err(ApiError::invalid("limit", "error-number-range"));
+    }
+    let (list, next) = match q.which.as_str() {
+        "" | "incoming" => h.referrals_page(&p, true, &q.cursor, limit, &o).await?,
+        "outgoing" => h.referrals_page(&p, false, &q.cursor, limit, &o).await?,
+        "overdue" => (h.overdue_referrals(&p).await?, None),
         _ => return Err(ApiError::invalid("box", "error-unknown-code")),
     };
-    Ok(Json(r?))
+    let next = next.map(|c| crate::kit::paging::next_link("/api/v1/referrals", raw.as_deref(), &c));
+    Ok(crate::kit::paging::link_next(
+        Json(list).into_response(),
+        next.as_deref(),
+    ))
 }
 
 /// One referral. The receiving agency gets `shared` (the shared sections of the case) once it

@@ -1,10 +1,10 @@
 //! The API of tips (hotline entry and triage) and of linking screenings to cases.
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use haven_core::screening::{PossibleMatch, ScreenedPerson};
-use haven_core::tips::{CallDetails, TipFilter, TipInput, TipSummary, TipView, Triage};
+use haven_core::tips::{CallDetails, TipFilter, TipInput, TipView, Triage};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -84,23 +84,40 @@ pub(crate) struct TipListQuery {
     status: Option<String>,
     /// A reference code as the submitter gave it.
     reference: String,
+    /// The cursor of the page before, from its `Link: rel="next"`.
+    cursor: String,
+    /// Tips per page, 1 to 1,000 (default 200).
+    limit: Option<usize>,
 }
 
 /// The triage queue: every tip for the coordinator, the tips they entered or were assigned for
 /// others. No sealed content. Audited.
 #[utoipa::path(get, path = "/api/v1/tips", params(TipListQuery),
-    responses((status = 200, description = "tips, newest first", body = Vec<haven_core::tips::TipSummary>), (status = 401, body = Problem),
-        (status = 403, body = Problem)))]
+    responses((status = 200, description = "tips, newest first", body = Vec<haven_core::tips::TipSummary>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub(crate) async fn list_tips(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<TipListQuery>,
-) -> Result<Json<Vec<TipSummary>>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let limit = q.limit.unwrap_or(200);
+    if limit == 0 || limit > 1000 {
+        return Err(ApiError::invalid("limit", "error-number-range"));
+    }
     let f = TipFilter {
         status: q.status.unwrap_or_else(|| "open".into()),
         reference: q.reference,
+        cursor: q.cursor,
+        limit,
     };
-    Ok(Json(state.haven().list_tips(&p, &f, &o).await?))
+    let (list, next) = state.haven().tips_page(&p, &f, &o).await?;
+    let next = next.map(|c| crate::kit::paging::next_link("/api/v1/tips", raw.as_deref(), &c));
+    Ok(crate::kit::paging::link_next(
+        Json(list).into_response(),
+        next.as_deref(),
+    ))
 }
 
 /// One tip with what was reported. Audited.

@@ -294,6 +294,7 @@ pub(crate) async fn queue(
     let f = TipFilter {
         status: status.clone(),
         reference: q.reference.clone(),
+        ..Default::default()
     };
     let items = state
         .haven()
