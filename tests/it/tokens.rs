@@ -299,3 +299,65 @@ async fn a_token_past_its_rate_gets_429_with_retry_after() {
     assert_eq!(app.api_get(&other, "/me").await.status(), 200);
     assert_eq!(s.get("/dashboard").await.status(), 200);
 }
+
+/// Whatever a label holds, a token is made with it as typed (trimmed) or refused with a named
+/// field, on both databases: never a server error (a NUL does not even store in PostgreSQL).
+#[tokio::test]
+async fn any_label_is_kept_as_typed_or_refused() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let app = TestApp::spawn().await;
+    let token = app.login("caseworker").await.token().await;
+    let mut labels: Vec<String> = [
+        "nul\u{0}inside",
+        "two\nlines",
+        "tab\there",
+        "\u{202e}gnp.exe",
+        "Łódź – ñandú – 你好 – 🙂",
+        "e\u{301}",
+        "\u{feff}bom",
+        "\u{7f}del",
+        "   ",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    labels.push("ł".repeat(100));
+    labels.push("ł".repeat(101));
+    // And arbitrary Unicode.
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    for _ in 0..40 {
+        labels.push(
+            proptest::string::string_regex("\\PC{0,3}[\\x00-\\x1f]?.{0,20}")
+                .unwrap()
+                .new_tree(&mut runner)
+                .unwrap()
+                .current(),
+        );
+    }
+    for label in labels {
+        let res = app
+            .api_post(
+                &token,
+                "/tokens",
+                &serde_json::json!({"label": label, "scopes": ["cases:read"], "days": 1}),
+            )
+            .await;
+        let status = res.status().as_u16();
+        let body: serde_json::Value = res.json().await.unwrap();
+        let trimmed = label.trim();
+        let clean = !trimmed.is_empty()
+            && trimmed.chars().count() <= 100
+            && !trimmed.chars().any(char::is_control);
+        if clean {
+            assert_eq!(status, 201, "{label:?}: {body}");
+        } else {
+            assert_eq!(status, 422, "{label:?}: {body}");
+            assert_eq!(body["errors"][0]["field"], "label", "{label:?}: {body}");
+        }
+    }
+    let list: Vec<serde_json::Value> = app.api_get(&token, "/tokens").await.json().await.unwrap();
+    assert!(
+        list.iter()
+            .any(|t| t["label"] == "Łódź – ñandú – 你好 – 🙂")
+    );
+}

@@ -156,8 +156,10 @@ impl Haven {
         let mut errors = Vec::new();
         if label.is_empty() {
             errors.push(crate::FieldError::new("label", "error-required"));
-        } else if label.chars().count() > 100 {
-            errors.push(crate::FieldError::new("label", "error-too-long"));
+        } else if let Err(e) = haven_domain::text::check(label, 100, haven_domain::text::Lines::One)
+        {
+            // A NUL would not even store in PostgreSQL; a line break would break lists.
+            errors.push(crate::FieldError::new("label", e.key()));
         }
         if req.scopes.is_empty() {
             errors.push(crate::FieldError::new(
