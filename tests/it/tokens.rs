@@ -255,6 +255,16 @@ async fn the_account_page_makes_tokens_with_chosen_scopes() {
     let page = res.text().await.unwrap();
     assert!(page.contains("Choose at least one thing the token may do."));
     assert!(!page.contains("hvn_"));
+    // What was typed is kept: the label and the days chosen.
+    assert!(
+        page.contains(r#"name="label" required maxlength="100" value="none""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<option value="30" selected>"#), "{page}");
+    assert!(
+        !page.contains(r#"value="cases:read" checked"#),
+        "none was ticked"
+    );
 
     let token = web
         .token_with("stats", &["statistics", "training"], "90")

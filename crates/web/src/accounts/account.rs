@@ -37,6 +37,9 @@ struct AccountPage<'a> {
     /// The scopes a token may be given: code, label, ticked to begin with.
     scopes: Vec<(&'static str, String, bool)>,
     token_error: Option<&'static str>,
+    /// The token form as typed (kept after a refusal) and its choice of days.
+    token_label: String,
+    token_days: Vec<(&'static str, bool)>,
     password_error: Option<&'static str>,
     email: String,
     email_error: Option<&'static str>,
@@ -48,6 +51,18 @@ async fn account_view(
     s: &haven_core::auth::SessionInfo,
     new_token: Option<String>,
     password_error: Option<&'static str>,
+) -> Result<Response, PageError> {
+    account_view_typed(state, l, s, new_token, password_error, None).await
+}
+
+/// The account page; after a refused token form, with what was typed in it.
+async fn account_view_typed(
+    state: &AppState,
+    l: &Layout<'_>,
+    s: &haven_core::auth::SessionInfo,
+    new_token: Option<String>,
+    password_error: Option<&'static str>,
+    typed: Option<&TokenForm>,
 ) -> Result<Response, PageError> {
     let h = state.haven();
     let agency = h
@@ -84,9 +99,23 @@ async fn account_view(
         // Least privilege: reading cases is the one ticked to begin with.
         scopes: Scope::ALL
             .iter()
-            .map(|s| (s.code(), l.t(&scope_key(s.code())), *s == Scope::CasesRead))
+            .map(|s| {
+                let ticked = match typed {
+                    Some(f) => f.scopes.iter().any(|c| c == s.code()),
+                    None => *s == Scope::CasesRead,
+                };
+                (s.code(), l.t(&scope_key(s.code())), ticked)
+            })
             .collect(),
         token_error,
+        token_label: typed.map(|f| f.label.clone()).unwrap_or_default(),
+        token_days: ["30", "90", "365"]
+            .into_iter()
+            .map(|d| {
+                let chosen = typed.map_or("90", |f| f.days.trim());
+                (d, d == chosen)
+            })
+            .collect(),
         password_error,
         email,
         email_error,
@@ -213,7 +242,7 @@ pub(crate) async fn token_create(
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
     let req = NewToken {
-        label: f.label,
+        label: f.label.clone(),
         // A code not offered is a tampered form: dropped, and "none chosen" says so if empty.
         scopes: f.scopes.iter().filter_map(|c| Scope::parse(c)).collect(),
         days: f.days.trim().parse().ok(),
@@ -230,7 +259,7 @@ pub(crate) async fn token_create(
                 Some(("days", _)) => "error-token-days",
                 _ => "error-token-label",
             };
-            account_view(&state, &l, &s, None, Some(key)).await
+            account_view_typed(&state, &l, &s, None, Some(key), Some(&f)).await
         }
         Err(e) => Err(e.into()),
     }
