@@ -494,4 +494,30 @@ async fn a_release_is_a_job_polled_by_its_owner_and_downloaded_once() {
             .await
             .unwrap();
     assert_eq!((status.as_str(), result), ("expired", None));
+
+    // Its owner moved to another role no longer reads it: the capability is checked on every
+    // call, not only when the job was made.
+    let admin = app.login("admin").await.token().await;
+    let res = app
+        .api_post(
+            &admin,
+            &format!("/admin/users/{analyst_id}/role"),
+            &json!({"role": "trainer"}),
+        )
+        .await;
+    assert_eq!(res.status(), 204, "{}", res.text().await.unwrap());
+    let moved = app.login("analyst").await.token().await;
+    for path in [
+        at.clone(),
+        format!("{at}/result"),
+        "/api/v1/releases/jobs".into(),
+    ] {
+        let res = c
+            .get(app.url(&path))
+            .bearer_auth(&moved)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{path}");
+    }
 }
