@@ -763,3 +763,133 @@ async fn drafts_are_their_authors_and_become_cases() {
     assert_eq!(screening["case_id"], case["id"], "{screening}");
     assert!(app.audit_count("draft.saved").await >= 2);
 }
+
+/// Two allowed steps that must not add up to a forbidden one: a screening linked to a case
+/// meanwhile stays with it when a draft started from it is registered; a participant taken off
+/// a workshop gets no register line and no certificate there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_and_workshops_after_a_link_or_a_removal() {
+    let app = TestApp::spawn().await;
+    let screener = app.login("screener").await.token().await;
+    let (_, s) = app
+        .api_json(
+            &screener,
+            Method::POST,
+            "/screenings",
+            Some(&json!({"consent": true, "age": 30, "labour": true,
+                "answers": {"debt_bondage": {"answer": "present"}}})),
+        )
+        .await;
+    let sid = s["id"].as_str().unwrap().to_string();
+    let (status, d) = app
+        .api_json(
+            &screener,
+            Method::POST,
+            &format!("/screenings/{sid}/draft"),
+            Some(&json!({"first_name": "Lina"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let did = d["id"].as_str().unwrap().to_string();
+    // Meanwhile the screening is linked to another case.
+    let (status, first) = app
+        .api_json(&screener, Method::POST, "/cases", Some(&api_case("Lina")))
+        .await;
+    assert_eq!(status, 201);
+    let (status, _) = app
+        .api_json(
+            &screener,
+            Method::POST,
+            &format!("/screenings/{sid}/link"),
+            Some(&json!({"case": first["id"]})),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, problem) = app
+        .api_json(
+            &screener,
+            Method::POST,
+            &format!("/screenings/{sid}/draft"),
+            Some(&json!({"first_name": "Lina"})),
+        )
+        .await;
+    assert_eq!(status, 422, "a linked screening starts no draft: {problem}");
+    let (status, second) = app
+        .api_json(
+            &screener,
+            Method::POST,
+            &format!("/drafts/{did}/register"),
+            Some(&api_case("Lina")),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, screening) = app
+        .api_json(&screener, Method::GET, &format!("/screenings/{sid}"), None)
+        .await;
+    assert_eq!(
+        screening["case_id"], first["id"],
+        "the screening stays where it was linked"
+    );
+    assert_ne!(first["id"], second["id"]);
+
+    // A participant taken off a workshop.
+    let t = app.login("trainer").await.token().await;
+    let (_, w) = app
+        .api_json(
+            &t,
+            Method::POST,
+            "/training/workshops",
+            Some(&workshop("Removal")),
+        )
+        .await;
+    let base = format!("/training/workshops/{}", w["id"].as_str().unwrap());
+    let (_, p) = app
+        .api_json(
+            &t,
+            Method::POST,
+            &format!("{base}/participants"),
+            Some(&json!({"first_name": "Quentin", "family_name": "Removed", "sex": "male"})),
+        )
+        .await;
+    let pid = p["id"].as_str().unwrap().to_string();
+    let all_days = json!({"lines": [{"participant_id": pid,
+        "days": ["2030-02-23", "2030-02-24"], "post_score": 100}]});
+    let (status, _) = app
+        .api_json(
+            &t,
+            Method::PUT,
+            &format!("{base}/register"),
+            Some(&all_days),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = app
+        .api_json(
+            &t,
+            Method::DELETE,
+            &format!("{base}/participants/{pid}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = app
+        .api_json(
+            &t,
+            Method::PUT,
+            &format!("{base}/register"),
+            Some(&all_days),
+        )
+        .await;
+    assert_eq!(
+        status, 404,
+        "no register line for someone not in the workshop"
+    );
+    let (_, issued) = app
+        .api_json(&t, Method::POST, &format!("{base}/certificates"), None)
+        .await;
+    assert_eq!(issued["issued"], 0);
+    let (status, _) = app
+        .api_json(&t, Method::GET, &format!("{base}/certificates/{pid}"), None)
+        .await;
+    assert_eq!(status, 404);
+}
