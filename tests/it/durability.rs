@@ -195,6 +195,9 @@ async fn acknowledged_writes_survive_kill_dash_nine() {
     haven.run(&["audit", "verify"], None);
 }
 
+/// A key sent, and the case id of its answer when one came.
+type Keyed = (String, Option<String>);
+
 /// A client retrying after the server died gets what it was promised: every creating request
 /// that was answered replays its answer from the restarted server (the same case, nothing
 /// created twice), and one cut off mid-way creates nothing more on a retry while it may still
@@ -271,7 +274,7 @@ async fn keyed_api_requests_replay_after_kill_dash_nine() {
 
     let body = |key: &str| crate::harness::api_case(&format!("Keyed{}", key.replace('-', "")));
     // (key, the answer's case id when one came).
-    let sent: Arc<Mutex<Vec<(String, Option<String>)>>> = Arc::default();
+    let sent: Arc<Mutex<Vec<Keyed>>> = Arc::default();
     let mut writers = Vec::new();
     for w in 0..4 {
         let (base, token, sent) = (base.clone(), token.clone(), sent.clone());
