@@ -167,3 +167,38 @@ async fn simultaneous_retries_create_one_case() {
     assert_eq!(ids.len(), 1, "{ids:?}");
     assert_eq!(case_count(&app).await, before + 1);
 }
+
+/// A replay skips the handler, not the rules around it: it is in the audit trail, and a token
+/// of the same user without the operation's scope is refused as for a request run.
+#[tokio::test]
+async fn a_replay_is_audited_and_needs_the_scope() {
+    let app = TestApp::spawn().await;
+    let web = app.login("caseworker").await;
+    let token = web.token().await;
+    let reader = web.token_with("reader", &["cases:read"], "30").await;
+    let post = |token: String| {
+        let url = app.url("/api/v1/cases");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .header("Idempotency-Key", "audited-1")
+                .json(&api_case("Auditada"))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(post(token.clone()).await.status(), 201);
+    assert_eq!(app.audit_count("api.replayed").await, 0);
+    let again = post(token.clone()).await;
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(app.audit_count("api.replayed").await, 1);
+    let events = app.audit_events("api.replayed").await;
+    let details = format!("{:?}", events[0]);
+    assert!(details.contains("/api/v1/cases/"), "{details}");
+    let res = post(reader).await;
+    assert_eq!(res.status(), 403);
+    assert!(res.headers().get("idempotent-replayed").is_none());
+    assert_eq!(app.audit_count("api.replayed").await, 1);
+}

@@ -33,6 +33,8 @@ pub enum Action {
     AgencyUpdated,
     TokenCreated,
     TokenRevoked,
+    /// An API request's kept answer sent again for its `Idempotency-Key`.
+    RequestReplayed,
     CaseCreated,
     CaseImported,
     ImportPreviewed,
@@ -147,6 +149,7 @@ impl Action {
             Action::AgencyUpdated => "agency.updated",
             Action::TokenCreated => "token.created",
             Action::TokenRevoked => "token.revoked",
+            Action::RequestReplayed => "api.replayed",
             Action::CaseCreated => "case.created",
             Action::CaseImported => "case.imported",
             Action::ImportPreviewed => "import.previewed",
@@ -257,6 +260,7 @@ impl Action {
         Action::AgencyUpdated,
         Action::TokenCreated,
         Action::TokenRevoked,
+        Action::RequestReplayed,
         Action::CaseCreated,
         Action::CaseImported,
         Action::ImportPreviewed,
@@ -352,7 +356,7 @@ impl Action {
             | Logout | LogoutEverywhere | PasswordChanged | PasswordReset => G::SignIn,
             UserCreated | UserDisabled | UserEnabled | UserEmailChanged | UserRoleChanged
             | UserAgencyChanged | UserEnrolled | EnrolmentFailed | AgencyCreated
-            | AgencyUpdated | TokenCreated | TokenRevoked => G::Accounts,
+            | AgencyUpdated | TokenCreated | TokenRevoked | RequestReplayed => G::Accounts,
             CaseViewed | CaseListed | CaseSearched | CaseHistoryViewed | SubjectAccessReport
             | PersonViewed | AttachmentDownloaded | DraftOpened | ScreeningViewed | TipListed
             | TipViewed | ReferralsListed | ReferralViewed | ReferralPrinted | DuplicatesViewed

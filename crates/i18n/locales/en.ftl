@@ -557,6 +557,7 @@ action-agency-created = Agency created
 action-agency-updated = Agency changed
 action-token-created = API token created
 action-token-revoked = API token revoked
+action-api-replayed = API answer sent again (retry)
 action-case-created = Case opened
 action-case-imported = Case imported
 action-import-previewed = Import previewed

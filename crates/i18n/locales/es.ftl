@@ -557,6 +557,7 @@ action-agency-created = Institución creada
 action-agency-updated = Institución modificada
 action-token-created = Token de API creado
 action-token-revoked = Token de API revocado
+action-api-replayed = Respuesta de la API enviada de nuevo (reintento)
 action-case-created = Caso abierto
 action-case-imported = Caso importado
 action-import-previewed = Vista previa de importación

@@ -557,6 +557,7 @@ action-agency-created = Organisme créé
 action-agency-updated = Organisme modifié
 action-token-created = Jeton d'API créé
 action-token-revoked = Jeton d'API révoqué
+action-api-replayed = Réponse d’API renvoyée (nouvel essai)
 action-case-created = Cas ouvert
 action-case-imported = Cas importé
 action-import-previewed = Aperçu d'import

@@ -171,3 +171,18 @@ mod tests {
         }
     }
 }
+
+impl Haven {
+    /// Records that a kept answer was sent again (it names what the first request made).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
+    pub async fn record_replay(
+        &self,
+        p: &haven_authz::Principal,
+        origin: &crate::Origin,
+        answer: &StoredAnswer,
+    ) -> Result<()> {
+        let ev = haven_audit::Event::new(haven_audit::Action::RequestReplayed)
+            .details(serde_json::json!({"status": answer.status, "location": answer.location}));
+        self.record_read(&crate::actor(p, origin), ev).await
+    }
+}

@@ -64,7 +64,7 @@ pub(crate) async fn replay(State(state): State<AppState>, req: Request, next: Ne
     let user = grant.principal.user_id;
     let (mut parts, body) = req.into_parts();
     // Handed to the handler's extractor, which then need not look the token up again.
-    parts.extensions.insert(grant);
+    parts.extensions.insert(grant.clone());
     let Ok(bytes) = axum::body::to_bytes(body, crate::BODY_LIMIT).await else {
         return problem(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large", vec![]);
     };
@@ -82,7 +82,33 @@ pub(crate) async fn replay(State(state): State<AppState>, req: Request, next: Ne
             "error-idempotency-in-progress",
             vec![],
         ),
-        IdemClaim::Replay(a) => replayed(a),
+        // A replay does not reach the handler: the token's scope, its rate and the audit trail
+        // are seen to here, as the extractor would for a request run.
+        IdemClaim::Replay(a) => {
+            if let Some(need) = crate::kit::scopes::scope_of(&parts.method, &route)
+                && !grant.scopes.has(need)
+            {
+                return ApiError::Http(StatusCode::FORBIDDEN, "error-token-scope").into_response();
+            }
+            if let Err(wait) = state.0.limiter.take(grant.token, std::time::Instant::now()) {
+                let mut res = ApiError::Http(StatusCode::TOO_MANY_REQUESTS, "error-rate-limited")
+                    .into_response();
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+                return res;
+            }
+            let origin = haven_core::Origin {
+                ip: crate::ctx::client_ip(
+                    state.0.cfg.trust_proxy,
+                    &parts.headers,
+                    &parts.extensions,
+                ),
+            };
+            if let Err(e) = haven.record_replay(&grant.principal, &origin, &a).await {
+                return ApiError::from(e).into_response();
+            }
+            replayed(a)
+        }
         IdemClaim::Run(claim) => {
             let res = next
                 .run(Request::from_parts(parts, Body::from(bytes)))
