@@ -147,6 +147,21 @@ impl Haven {
     }
 }
 
+impl Haven {
+    /// Records that a kept answer was sent again (it names what the first request made).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
+    pub async fn record_replay(
+        &self,
+        p: &haven_authz::Principal,
+        origin: &crate::Origin,
+        answer: &StoredAnswer,
+    ) -> Result<()> {
+        let ev = haven_audit::Event::new(haven_audit::Action::RequestReplayed)
+            .details(serde_json::json!({"status": answer.status, "location": answer.location}));
+        self.record_read(&crate::actor(p, origin), ev).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::valid_key;
@@ -169,20 +184,5 @@ mod tests {
                 !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_graphic())
             );
         }
-    }
-}
-
-impl Haven {
-    /// Records that a kept answer was sent again (it names what the first request made).
-    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
-    pub async fn record_replay(
-        &self,
-        p: &haven_authz::Principal,
-        origin: &crate::Origin,
-        answer: &StoredAnswer,
-    ) -> Result<()> {
-        let ev = haven_audit::Event::new(haven_audit::Action::RequestReplayed)
-            .details(serde_json::json!({"status": answer.status, "location": answer.location}));
-        self.record_read(&crate::actor(p, origin), ev).await
     }
 }
