@@ -31,7 +31,7 @@ use crate::training::api as training;
         cases::close_case, cases::reopen_case, cases::assign_case, cases::transfer_case, cases::list_transfers, cases::decide_transfer,
         cases::add_note, cases::record_consent, cases::withdraw_consent, cases::add_event, cases::put_event, cases::delete_event, cases::add_perpetrator, cases::put_perpetrator,
         cases::delete_perpetrator, cases::add_attachment, cases::get_attachment, cases::delete_attachment, cases::get_person,
-        cases::update_person, drafts::list_drafts, drafts::create_draft, drafts::get_draft, drafts::put_draft, drafts::delete_draft, drafts::register_draft, drafts::draft_from_screening, accounts::list_agencies, statistics::stats, statistics::ctdc_release, statistics::release_ledger, statistics::release_jobs, statistics::release_job, statistics::release_result, screening::create_screening, screening::get_screening,
+        cases::update_person, drafts::list_drafts, drafts::create_draft, drafts::get_draft, drafts::put_draft, drafts::delete_draft, drafts::register_draft, tips::draft_from_screening, accounts::list_agencies, statistics::stats, statistics::ctdc_release, statistics::release_ledger, statistics::release_jobs, statistics::release_job, statistics::release_result, screening::create_screening, screening::get_screening,
         tips::screening_matches, tips::link_screening, tips::create_tip, tips::list_tips, tips::get_tip, tips::triage_tip,
         referrals::create_referral, referrals::list_referrals, referrals::get_referral, referrals::print_referral, referrals::move_referral, referrals::case_services, referrals::search_services, referrals::get_service, referrals::services_for_case, referrals::create_service, referrals::update_service, referrals::service_capacity,
         referrals::list_notifications, referrals::read_notifications, protection::get_protection, protection::save_section,
@@ -557,7 +557,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/screenings/{id}", get(screening::get_screening))
         .route("/screenings/{id}/matches", post(tips::screening_matches))
         .route("/screenings/{id}/link", post(tips::link_screening))
-        .route("/screenings/{id}/draft", post(drafts::draft_from_screening))
+        .route("/screenings/{id}/draft", post(tips::draft_from_screening))
         .route(
             "/drafts",
             get(drafts::list_drafts).post(drafts::create_draft),

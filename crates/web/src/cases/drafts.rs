@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use haven_core::screening::ScreenedPerson;
 use haven_core::transfers::DraftView;
 use haven_domain::record::CaseRecord;
 use serde::Serialize;
@@ -40,7 +39,8 @@ impl Draft {
     }
 }
 
-fn draft_created(id: String) -> Response {
+/// `201 Created` with a new draft's id and address.
+pub(crate) fn draft_created(id: String) -> Response {
     let mut res = (StatusCode::CREATED, Json(ItemCreated { id: id.clone() })).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/drafts/{id}")) {
         res.headers_mut().insert(header::LOCATION, v);
@@ -142,25 +142,4 @@ pub(crate) async fn register_draft(
     }
     let (case, number) = haven.create_case(cap, r, Some(&id), &o).await?;
     Ok(case_created(case, number))
-}
-
-/// Starts a registration from a screening without a case: a draft holding what the screening
-/// established (the names given here, age from the birth year, kinds of exploitation, methods
-/// of control). Audited.
-#[utoipa::path(post, path = "/api/v1/screenings/{id}/draft", request_body = crate::tips::api::MatchRequest,
-    params(("id" = String, Path, description = "Screening id")),
-    responses((status = 201, description = "the draft's id", body = ItemCreated, headers(("Location" = String))),
-        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub(crate) async fn draft_from_screening(
-    State(state): State<AppState>,
-    ApiUser(p, o): ApiUser,
-    Path(id): Path<String>,
-    ApiJson(r): ApiJson<crate::tips::api::MatchRequest>,
-) -> Result<Response, ApiError> {
-    let who: ScreenedPerson = r.into();
-    let draft = state
-        .haven()
-        .draft_from_screening(&p, &id, &who, &o)
-        .await?;
-    Ok(draft_created(draft))
 }

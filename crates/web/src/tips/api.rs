@@ -233,3 +233,24 @@ pub(crate) async fn link_screening(
     haven.link_screening(&p, &id, case, &o).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Starts a registration from a screening without a case: a draft holding what the screening
+/// established (the names given here, age from the birth year, kinds of exploitation, methods
+/// of control). Audited.
+#[utoipa::path(post, path = "/api/v1/screenings/{id}/draft", request_body = MatchRequest,
+    params(("id" = String, Path, description = "Screening id")),
+    responses((status = 201, description = "the draft's id", body = crate::kit::problem::ItemCreated, headers(("Location" = String))),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn draft_from_screening(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<MatchRequest>,
+) -> Result<Response, ApiError> {
+    let who: ScreenedPerson = r.into();
+    let draft = state
+        .haven()
+        .draft_from_screening(&p, &id, &who, &o)
+        .await?;
+    Ok(crate::cases::drafts::draft_created(draft))
+}
