@@ -4,7 +4,7 @@ use haven_domain::{CaseId, Role};
 
 use crate::harness::{Session, TestApp, location};
 
-const USERS: &[(&str, Role)] = &[
+pub(crate) const USERS: &[(&str, Role)] = &[
     ("admin", Role::Admin),
     ("coordinator", Role::Coordinator),
     ("caseworker", Role::CaseWorker),

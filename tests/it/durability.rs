@@ -96,8 +96,9 @@ async fn login(base: &str) -> (reqwest::Client, String) {
     (c, csrf)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn acknowledged_writes_survive_kill_dash_nine() {
+/// A fresh database with one agency and its case worker (`worker`), and the binary to run on
+/// it. The database lives as long as the returned `TestDb`.
+async fn prepared() -> (TestDb, Haven) {
     let db = TestDb::new().await;
     let dir = db.dir.path();
     let mut args = vec!["--data-dir".to_string(), dir.display().to_string()];
@@ -140,6 +141,12 @@ async fn acknowledged_writes_survive_kill_dash_nine() {
         ],
         Some(PASSWORD),
     );
+    (db, haven)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_writes_survive_kill_dash_nine() {
+    let (_db, haven) = prepared().await;
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -204,48 +211,7 @@ type Keyed = (String, Option<String>);
 /// be running elsewhere (`409`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn keyed_api_requests_replay_after_kill_dash_nine() {
-    let db = TestDb::new().await;
-    let dir = db.dir.path();
-    let mut args = vec!["--data-dir".to_string(), dir.display().to_string()];
-    if db.is_postgres() {
-        args.extend([
-            "--database-url".to_string(),
-            db.url.clone(),
-            "--kek-file".to_string(),
-            dir.join("kek.key").display().to_string(),
-        ]);
-    }
-    let haven = Haven { args };
-    haven.run(&["init"], None);
-    haven.run(
-        &[
-            "agency",
-            "add",
-            "--name",
-            "Durable Shelter",
-            "--type",
-            "NGO",
-            "--region",
-            "GY-DE",
-        ],
-        None,
-    );
-    haven.run(
-        &[
-            "user",
-            "add",
-            "--username",
-            "worker",
-            "--name",
-            "Worker",
-            "--role",
-            "case_worker",
-            "--agency",
-            "Durable Shelter",
-            "--password-stdin",
-        ],
-        Some(PASSWORD),
-    );
+    let (_db, haven) = prepared().await;
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut server = haven.serve(port).await;

@@ -296,6 +296,27 @@ async fn the_release_page_is_for_analysts_and_coordinators_and_works_without_jav
     assert!(html.contains("value=\"raw\"") && html.contains("type=\"password\""));
 }
 
+/// Polls a job until it is no longer running; while it runs, every answer says when to ask
+/// again (`Retry-After`), and none after.
+async fn settled(app: &TestApp, token: &str, at: &str) -> Value {
+    loop {
+        let res = reqwest::Client::new()
+            .get(app.url(at))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let running = res.headers().contains_key("retry-after");
+        let doc: Value = res.json().await.unwrap();
+        assert_eq!(running, doc["status"] == "running", "{doc}");
+        if doc["status"] != "running" {
+            return doc;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// A release through the API is a job: checked at once, made in the background, polled by its
 /// owner alone, its ZIP sealed while it waits and downloadable once; a job whose server stopped
 /// fails, an unclaimed result is dropped.
@@ -338,22 +359,7 @@ async fn a_release_is_a_job_polled_by_its_owner_and_downloaded_once() {
             .unwrap();
         assert_eq!(res.status(), 404, "{path}");
     }
-    let doc = loop {
-        let res = c
-            .get(app.url(&at))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let running = res.headers().contains_key("retry-after");
-        let doc: Value = res.json().await.unwrap();
-        assert_eq!(running, doc["status"] == "running", "{doc}");
-        if doc["status"] != "running" {
-            break doc;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let doc = settled(&app, &token, &at).await;
     assert_eq!(doc["status"], "done", "{doc}");
     // Sealed while it waits: the ZIP is not in the database in clear.
     let stored: Vec<u8> = sqlx::query_scalar("SELECT result FROM jobs WHERE id = $1")
@@ -425,21 +431,7 @@ async fn a_release_is_a_job_polled_by_its_owner_and_downloaded_once() {
         .await
         .unwrap();
     let at = res.headers()["location"].to_str().unwrap().to_string();
-    let doc = loop {
-        let doc: Value = c
-            .get(app.url(&at))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if doc["status"] != "running" {
-            break doc;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let doc = settled(&app, &token, &at).await;
     assert_eq!(doc["status"], "failed", "{doc}");
     assert_eq!(doc["error"], "error-release-too-few-changes");
     let res = c

@@ -7,16 +7,7 @@ use serde_json::{Value, json};
 
 use crate::harness::{TestApp, api_case};
 
-const ROLES: &[(&str, Role)] = &[
-    ("admin", Role::Admin),
-    ("coordinator", Role::Coordinator),
-    ("caseworker", Role::CaseWorker),
-    ("screener", Role::Screener),
-    ("provider", Role::ServiceProvider),
-    ("analyst", Role::Analyst),
-    ("trainer", Role::Trainer),
-    ("auditor", Role::Auditor),
-];
+use crate::authz_matrix::USERS as ROLES;
 
 fn workshop(title: &str) -> Value {
     json!({
@@ -637,8 +628,14 @@ async fn drafts_are_their_authors_and_become_cases() {
     }
     let (_, theirs) = app.api_json(&other, Method::GET, "/drafts", None).await;
     assert_eq!(theirs, json!([]));
+    let opened = app.audit_count("draft.opened").await;
     let (_, mine) = app.api_json(&screener, Method::GET, "/drafts", None).await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.audit_count("draft.opened").await,
+        opened + 1,
+        "a list of unsealed drafts is audited"
+    );
     for (user, role) in ROLES {
         if matches!(role, Role::Coordinator | Role::CaseWorker | Role::Screener) {
             continue;

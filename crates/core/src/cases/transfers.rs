@@ -477,15 +477,30 @@ impl Haven {
         )
     }
 
-    /// The user's own drafts, newest first (names shown so they can be recognised).
+    /// The user's own drafts, newest first (names shown so they can be recognised). Their
+    /// records are unsealed: audited as drafts opened.
     #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]
-    pub async fn list_drafts(&self, cap: CaseCreate<'_>) -> Result<Vec<DraftView>> {
-        let mut conn = self.db.pool().acquire().await?;
-        case_parts::list_drafts(&mut conn, cap.principal().user_id)
-            .await?
+    pub async fn list_drafts(
+        &self,
+        cap: CaseCreate<'_>,
+        origin: &Origin,
+    ) -> Result<Vec<DraftView>> {
+        let rows = {
+            let mut conn = self.db.pool().acquire().await?;
+            case_parts::list_drafts(&mut conn, cap.principal().user_id).await?
+        };
+        let drafts = rows
             .into_iter()
             .map(|d| self.draft_view(d))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        if !drafts.is_empty() {
+            let ids: Vec<&str> = drafts.iter().map(|d| d.id.as_str()).collect();
+            let ev = Event::new(Action::DraftOpened)
+                .details(serde_json::json!({"draft_ids": ids, "listed": true}));
+            self.record_read(&actor(cap.principal(), origin), ev)
+                .await?;
+        }
+        Ok(drafts)
     }
 
     #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]

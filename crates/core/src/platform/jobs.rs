@@ -165,17 +165,30 @@ impl Haven {
             .collect())
     }
 
-    /// Takes the result of a done job of `p`'s: it can be downloaded once. `None` when the job
-    /// has none (still running, failed, or already downloaded: see [`Haven::job`]).
+    /// Takes the result of a done job of `p`'s of this `kind`: it can be downloaded once.
+    /// `Err(state)` when there is none to take: still running, failed, or gone (downloaded, or
+    /// not in time); another's job, or another kind, is "not found".
     #[tracing::instrument(skip_all, fields(user = %p.user_id))]
-    pub async fn take_job_result(&self, p: &Principal, id: &str) -> Result<Option<JobFile>> {
+    pub async fn take_job_result(
+        &self,
+        p: &Principal,
+        id: &str,
+        kind: &str,
+    ) -> Result<std::result::Result<JobFile, JobState>> {
         let job = self.job(p, id).await?;
+        if job.kind != kind {
+            return Err(CoreError::NotFound);
+        }
+        if job.state != JobState::Done {
+            return Ok(Err(job.state));
+        }
         let mut conn = self.db.pool().acquire().await?;
+        // Taken by another download meanwhile: gone.
         let Some(sealed) = store::take_result(&mut conn, id, self.now()).await? else {
-            return Ok(None);
+            return Ok(Err(JobState::Downloaded));
         };
         let bytes = self.cipher().decrypt_bytes(&sealed, &RESULT.of(id))?;
-        Ok(Some(JobFile {
+        Ok(Ok(JobFile {
             file_name: job.file_name.unwrap_or_default(),
             content_type: job
                 .content_type

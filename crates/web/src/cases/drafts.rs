@@ -3,8 +3,8 @@
 //! they are deleted after the policy's days untouched.
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use haven_core::transfers::DraftView;
 use haven_domain::record::CaseRecord;
 use serde::Serialize;
@@ -12,7 +12,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::cases::api::case_created;
-use crate::kit::problem::{ApiError, ApiJson, ApiUser, FieldProblem, ItemCreated, Problem};
+use crate::kit::problem::{
+    ApiError, ApiJson, ApiUser, FieldProblem, ItemCreated, Problem, created_at,
+};
 
 /// A saved registration form.
 #[derive(Serialize, ToSchema)]
@@ -41,23 +43,20 @@ impl Draft {
 
 /// `201 Created` with a new draft's id and address.
 pub(crate) fn draft_created(id: String) -> Response {
-    let mut res = (StatusCode::CREATED, Json(ItemCreated { id: id.clone() })).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/drafts/{id}")) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res
+    let at = format!("/api/v1/drafts/{id}");
+    created_at(id, &at)
 }
 
-/// Your drafts, last saved first.
+/// Your drafts, last saved first. Audited.
 #[utoipa::path(get, path = "/api/v1/drafts",
     responses((status = 200, description = "your drafts, last saved first", body = Vec<Draft>), (status = 403, body = Problem)))]
 pub(crate) async fn list_drafts(
     State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    ApiUser(p, o): ApiUser,
 ) -> Result<Json<Vec<Draft>>, ApiError> {
     let cap = p.case_create().ok_or_else(ApiError::forbidden)?;
     let haven = state.haven();
-    let drafts = haven.list_drafts(cap).await?;
+    let drafts = haven.list_drafts(cap, &o).await?;
     let today = haven.today();
     Ok(Json(
         drafts.into_iter().map(|d| Draft::of(d, today)).collect(),

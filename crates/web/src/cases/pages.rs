@@ -290,11 +290,16 @@ pub(crate) struct NewQuery {
     draft: Option<String>,
 }
 
-async fn draft_links(state: &AppState, l: &Layout<'_>, s: &SessionInfo) -> Vec<(String, String)> {
+async fn draft_links(
+    state: &AppState,
+    l: &Layout<'_>,
+    s: &SessionInfo,
+    origin: &haven_core::Origin,
+) -> Vec<(String, String)> {
     let Some(cap) = s.principal.case_create() else {
         return vec![];
     };
-    match state.haven().list_drafts(cap).await {
+    match state.haven().list_drafts(cap, origin).await {
         Ok(d) => d
             .into_iter()
             .map(|d| {
@@ -341,7 +346,7 @@ pub(crate) async fn case_new_page(
         // A new form starts from today's date of referral and the user's region is unknown.
         st.record.victim.trafficking_status = "PossibleVictimOfTrafficking".into();
     }
-    let drafts = draft_links(&state, &l, &s).await;
+    let drafts = draft_links(&state, &l, &s, &info.origin).await;
     Ok(form_page(&l, None, st, drafts))
 }
 
@@ -362,7 +367,7 @@ pub(crate) async fn case_new_submit(
         {
             Ok(id) => {
                 let problems = record.normalise_draft(state.haven().today());
-                let drafts = draft_links(&state, &l, &s).await;
+                let drafts = draft_links(&state, &l, &s, &info.origin).await;
                 Ok(form_page(
                     &l,
                     None,

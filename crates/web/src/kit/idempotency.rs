@@ -85,17 +85,8 @@ pub(crate) async fn replay(State(state): State<AppState>, req: Request, next: Ne
         // A replay does not reach the handler: the token's scope, its rate and the audit trail
         // are seen to here, as the extractor would for a request run.
         IdemClaim::Replay(a) => {
-            if let Some(need) = crate::kit::scopes::scope_of(&parts.method, &route)
-                && !grant.scopes.has(need)
-            {
-                return ApiError::Http(StatusCode::FORBIDDEN, "error-token-scope").into_response();
-            }
-            if let Err(wait) = state.0.limiter.take(grant.token, std::time::Instant::now()) {
-                let mut res = ApiError::Http(StatusCode::TOO_MANY_REQUESTS, "error-rate-limited")
-                    .into_response();
-                res.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-                return res;
+            if let Some(refused) = crate::kit::problem::refusal(&state, &grant, &parts) {
+                return refused;
             }
             let origin = haven_core::Origin {
                 ip: crate::ctx::client_ip(

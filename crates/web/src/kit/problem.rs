@@ -218,12 +218,7 @@ impl IntoResponse for ApiError {
                     status: 412,
                     changes: c.into_iter().map(Change::from).collect(),
                 };
-                let mut res = (StatusCode::PRECONDITION_FAILED, Json(body)).into_response();
-                res.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/problem+json"),
-                );
-                res
+                problem_with(StatusCode::PRECONDITION_FAILED, body)
             }
             CoreError::Duplicate(_) => problem(StatusCode::CONFLICT, "error-duplicate", vec![]),
             CoreError::RateLimited | CoreError::MatchChecksLimited => {
@@ -288,23 +283,8 @@ impl FromRequestParts<AppState> for ApiToken {
                 }
             }
         };
-        if let Err(wait) = state.0.limiter.take(grant.token, std::time::Instant::now()) {
-            let mut res =
-                ApiError::Http(StatusCode::TOO_MANY_REQUESTS, "error-rate-limited").into_response();
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-            return Err(res);
-        }
-        // Every API route is matched (an unknown path never reaches an extractor).
-        let route = parts
-            .extensions
-            .get::<axum::extract::MatchedPath>()
-            .map(|m| m.as_str().to_string())
-            .unwrap_or_default();
-        if let Some(need) = crate::kit::scopes::scope_of(&parts.method, &route)
-            && !grant.scopes.has(need)
-        {
-            return Err(ApiError::Http(StatusCode::FORBIDDEN, "error-token-scope").into_response());
+        if let Some(refused) = refusal(state, &grant, parts) {
+            return Err(refused);
         }
         Ok(ApiToken(grant, Origin { ip }))
     }
@@ -408,6 +388,26 @@ pub(crate) fn created(id: String) -> (StatusCode, Json<ItemCreated>) {
     (StatusCode::CREATED, Json(ItemCreated { id }))
 }
 
+/// `201 Created` with the new item's id and its address (`Location`).
+pub(crate) fn created_at(id: String, location: &str) -> Response {
+    let mut res = created(id).into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+/// A problem document with more than the usual fields (the changes since, the candidates):
+/// its status and `application/problem+json`.
+pub(crate) fn problem_with(status: StatusCode, body: impl Serialize) -> Response {
+    let mut res = (status, Json(body)).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    res
+}
+
 /// The language a document made for an API caller is written in: its `Accept-Language`.
 pub(crate) fn accept_language(headers: &axum::http::HeaderMap) -> haven_i18n::Lang {
     haven_i18n::negotiate(
@@ -416,4 +416,29 @@ pub(crate) fn accept_language(headers: &axum::http::HeaderMap) -> haven_i18n::La
             .and_then(|v| v.to_str().ok())
             .unwrap_or(""),
     )
+}
+
+/// What every API request with a valid token passes, whether its handler runs or its kept
+/// answer is replayed (`kit/idempotency.rs`): the token's rate, then the scope the operation
+/// needs (`kit/scopes.rs`). The refusal, if any.
+pub(crate) fn refusal(state: &AppState, grant: &BearerGrant, parts: &Parts) -> Option<Response> {
+    if let Err(wait) = state.0.limiter.take(grant.token, std::time::Instant::now()) {
+        let mut res =
+            ApiError::Http(StatusCode::TOO_MANY_REQUESTS, "error-rate-limited").into_response();
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return Some(res);
+    }
+    // Every API route is matched (an unknown path never reaches an extractor).
+    let route = parts
+        .extensions
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str())
+        .unwrap_or_default();
+    if let Some(need) = crate::kit::scopes::scope_of(&parts.method, route)
+        && !grant.scopes.has(need)
+    {
+        return Some(ApiError::Http(StatusCode::FORBIDDEN, "error-token-scope").into_response());
+    }
+    None
 }

@@ -279,19 +279,12 @@ pub(crate) async fn release_result(
 ) -> Result<Response, ApiError> {
     use haven_core::jobs::JobState as S;
     p.aggregates_read().ok_or_else(ApiError::forbidden)?;
-    let h = state.haven();
-    let job = h.job(&p, &id).await?;
-    if job.kind != "release" {
-        return Err(ApiError::Core(haven_core::CoreError::NotFound));
-    }
-    let gone = ApiError::Http(StatusCode::GONE, "error-job-gone");
-    match job.state {
-        S::Running => return Err(ApiError::Http(StatusCode::CONFLICT, "error-job-running")),
-        S::Failed => return Err(ApiError::Http(StatusCode::CONFLICT, "error-job-failed")),
-        S::Downloaded | S::Expired => return Err(gone),
-        S::Done => {}
-    }
-    let f = h.take_job_result(&p, &id).await?.ok_or(gone)?;
+    let f = match state.haven().take_job_result(&p, &id, "release").await? {
+        Ok(f) => f,
+        Err(S::Running) => return Err(ApiError::Http(StatusCode::CONFLICT, "error-job-running")),
+        Err(S::Failed) => return Err(ApiError::Http(StatusCode::CONFLICT, "error-job-failed")),
+        Err(_) => return Err(ApiError::Http(StatusCode::GONE, "error-job-gone")),
+    };
     Ok(crate::kit::page::download(
         f.bytes,
         &f.content_type,

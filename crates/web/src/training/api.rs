@@ -4,8 +4,8 @@
 //! Nothing here reaches a case. Participants' names are read audited, as in the pages.
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use haven_authz::{Principal, TrainingManage};
 use haven_core::CoreError;
 use haven_core::training::{
@@ -19,21 +19,13 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::kit::page::download;
 use crate::kit::problem::{
-    ApiError, ApiJson, ApiUser, FieldProblem, ItemCreated, Problem, accept_language,
+    ApiError, ApiJson, ApiUser, FieldProblem, ItemCreated, Problem, accept_language, created_at,
+    problem_with,
 };
 use crate::layout::Layout;
 
 fn manage(p: &Principal) -> Result<TrainingManage<'_>, ApiError> {
     p.training_manage().ok_or_else(ApiError::forbidden)
-}
-
-/// `201 Created` with the id and the new item's address.
-fn created_at(id: String, location: String) -> Response {
-    let mut res = (StatusCode::CREATED, Json(ItemCreated { id })).into_response();
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res
 }
 
 // ---- workshops ----
@@ -186,7 +178,7 @@ pub(crate) async fn create_workshop(
         .save_workshop(manage(&p)?, None, &r.into(), &o)
         .await?;
     let at = format!("/api/v1/training/workshops/{id}");
-    Ok(created_at(id, at))
+    Ok(created_at(id, &at))
 }
 
 /// A participant of a workshop: attendance, scores, completion, certificate.
@@ -411,7 +403,7 @@ pub(crate) async fn add_participant(
     match added {
         Added::Enrolled(pid) => {
             let at = format!("/api/v1/training/participants/{pid}");
-            Ok(created_at(pid, at))
+            Ok(created_at(pid, &at))
         }
         Added::PossibleDuplicates(c) => {
             let body = CandidatesProblem {
@@ -422,12 +414,7 @@ pub(crate) async fn add_participant(
                 status: 409,
                 candidates: c.into_iter().map(Participant::from).collect(),
             };
-            let mut res = (StatusCode::CONFLICT, Json(body)).into_response();
-            res.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/problem+json"),
-            );
-            Ok(res)
+            Ok(problem_with(StatusCode::CONFLICT, body))
         }
     }
 }
@@ -839,7 +826,7 @@ pub(crate) async fn add_material(
         .add_material(cap, &id, &name, ct.as_deref().unwrap_or(""), &bytes, &o)
         .await?;
     let at = format!("/api/v1/training/materials/{mid}");
-    Ok(created_at(mid, at))
+    Ok(created_at(mid, &at))
 }
 
 /// Downloads a material.
