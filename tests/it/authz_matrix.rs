@@ -1635,7 +1635,16 @@ async fn every_role_on_duplicates_across_a_boundary_and_persons_after_merges() {
     let coord = app.principal("coordinator").await;
     let cap = coord.duplicate_review().unwrap();
     h.scan_duplicates(Some(&coord), &o).await.unwrap();
-    let pairs = h.duplicate_queue(cap, "open", &o).await.unwrap();
+    let pairs = h
+        .duplicate_queue(
+            cap,
+            "open",
+            &haven_core::support::cursor::PageRequest::all(),
+            &o,
+        )
+        .await
+        .unwrap()
+        .0;
     let pair_of = |p: haven_domain::PersonId| {
         pairs
             .iter()

@@ -5,7 +5,7 @@ use haven_core::Origin;
 use crate::harness::{TestApp, case_in};
 
 /// Posts the registration form without the "matches checked" confirmation.
-async fn register(
+pub(crate) async fn register(
     s: &crate::harness::Session,
     first: &str,
     last: &str,
@@ -271,7 +271,16 @@ async fn merge_and_unmerge_keep_every_audit_event() {
 
     let cp = app.principal("coordinator").await;
     let cap = cp.duplicate_review().unwrap();
-    let pairs = h.duplicate_queue(cap, "open", &o).await.unwrap();
+    let pairs = h
+        .duplicate_queue(
+            cap,
+            "open",
+            &haven_core::support::cursor::PageRequest::all(),
+            &o,
+        )
+        .await
+        .unwrap()
+        .0;
     assert_eq!(pairs.len(), 1);
     let pair = &pairs[0];
     assert!(pair.mergeable);
@@ -307,7 +316,18 @@ async fn merge_and_unmerge_keep_every_audit_event() {
     // Twice is refused, not done twice.
     let again = h.merge_pair(cap, &pair.id, person_b, &o).await;
     assert!(again.is_err());
-    assert!(h.duplicate_queue(cap, "open", &o).await.unwrap().is_empty());
+    assert!(
+        h.duplicate_queue(
+            cap,
+            "open",
+            &haven_core::support::cursor::PageRequest::all(),
+            &o
+        )
+        .await
+        .unwrap()
+        .0
+        .is_empty()
+    );
 
     // Undo: the case goes back to its own person, and both steps stay in the trail.
     let res = coord
@@ -324,9 +344,29 @@ async fn merge_and_unmerge_keep_every_audit_event() {
     h.dismiss_pair(cap, &pair.id, &o).await.unwrap();
     let again = h.scan_duplicates(Some(&cp), &o).await.unwrap();
     assert_eq!(again.proposed, 0);
-    assert!(h.duplicate_queue(cap, "open", &o).await.unwrap().is_empty());
+    assert!(
+        h.duplicate_queue(
+            cap,
+            "open",
+            &haven_core::support::cursor::PageRequest::all(),
+            &o
+        )
+        .await
+        .unwrap()
+        .0
+        .is_empty()
+    );
     assert_eq!(
-        h.duplicate_queue(cap, "different", &o).await.unwrap().len(),
+        h.duplicate_queue(
+            cap,
+            "different",
+            &haven_core::support::cursor::PageRequest::all(),
+            &o
+        )
+        .await
+        .unwrap()
+        .0
+        .len(),
         1
     );
     assert_eq!(app.audit_events("duplicate.dismissed").await.len(), 1);

@@ -152,7 +152,12 @@ async fn match_checks_are_limited_audited_and_alerted() {
 
     // The coordinator is told once, naming the user.
     let coord = app.principal("coordinator").await;
-    let list = app.haven.notifications(&coord, 50).await.unwrap();
+    let list = app
+        .haven
+        .notifications(&coord, &haven_core::support::cursor::PageRequest::first(50))
+        .await
+        .unwrap()
+        .0;
     let alerts: Vec<_> = list
         .iter()
         .filter(|n| n.kind == "match_checks_exceeded")
@@ -202,9 +207,10 @@ fn code_in(html: &str) -> String {
 async fn notified(app: &TestApp, user: &str, kind: &str) -> Vec<Option<String>> {
     let p = app.principal(user).await;
     app.haven
-        .notifications(&p, 100)
+        .notifications(&p, &haven_core::support::cursor::PageRequest::first(100))
         .await
         .unwrap()
+        .0
         .into_iter()
         .filter(|n| n.kind == kind)
         .map(|n| n.about_user)

@@ -223,7 +223,16 @@ async fn run(ops: Vec<Op>) {
             Op::Merge { pair, keep } => {
                 let cap = coord.duplicate_review().unwrap();
                 h.scan_duplicates(Some(&coord), &o).await.unwrap();
-                let open = h.duplicate_queue(cap, "open", &o).await.unwrap();
+                let open = h
+                    .duplicate_queue(
+                        cap,
+                        "open",
+                        &haven_core::support::cursor::PageRequest::all(),
+                        &o,
+                    )
+                    .await
+                    .unwrap()
+                    .0;
                 let Some(v) = open.get(pair % open.len().max(1)) else {
                     continue;
                 };
@@ -255,7 +264,16 @@ async fn run(ops: Vec<Op>) {
             }
             Op::Unmerge { pair } => {
                 let cap = coord.duplicate_review().unwrap();
-                let done = h.duplicate_queue(cap, "merged", &o).await.unwrap();
+                let done = h
+                    .duplicate_queue(
+                        cap,
+                        "merged",
+                        &haven_core::support::cursor::PageRequest::all(),
+                        &o,
+                    )
+                    .await
+                    .unwrap()
+                    .0;
                 let Some(v) = done.get(pair % done.len().max(1)) else {
                     continue;
                 };

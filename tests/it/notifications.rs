@@ -63,9 +63,10 @@ fn referral(to: AgencyId, urgency: &str) -> ReferralInput {
 async fn kinds(app: &TestApp, user: &str) -> Vec<String> {
     let p = app.principal(user).await;
     app.haven
-        .notifications(&p, 100)
+        .notifications(&p, &haven_core::support::cursor::PageRequest::first(100))
         .await
         .unwrap()
+        .0
         .into_iter()
         .map(|n| n.kind)
         .collect()

@@ -141,7 +141,11 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
             .unwrap(),
         0
     );
-    let notes = h.notifications(&cw, 50).await.unwrap();
+    let notes = h
+        .notifications(&cw, &haven_core::support::cursor::PageRequest::first(50))
+        .await
+        .unwrap()
+        .0;
     assert!(notes.iter().any(|n| n.kind == "reflection_ending"
         && n.link == format!("/cases/{case}/protection")));
 
@@ -174,7 +178,11 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
         .create_task(&cw, case, &task(t0 + 5 * 86_400, String::new()), &o)
         .await
         .unwrap();
-    let mine = h.my_tasks(&cw, &o).await.unwrap();
+    let mine = h
+        .my_tasks(&cw, &haven_core::support::cursor::PageRequest::all(), &o)
+        .await
+        .unwrap()
+        .0;
     assert_eq!(mine.len(), 2);
     assert!(mine[0].overdue && !mine[1].overdue);
     assert_eq!(mine[0].title, "Home visit with the interpreter");
@@ -188,10 +196,19 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
             .is_err()
     );
     // The overdue one is reminded now; the other on its day.
-    let before = h.notifications(&cw, 50).await.unwrap().len();
+    let before = h
+        .notifications(&cw, &haven_core::support::cursor::PageRequest::first(50))
+        .await
+        .unwrap()
+        .0
+        .len();
     h.at(t0).send_protection_reminders().await.unwrap();
     h.at(t0).send_protection_reminders().await.unwrap();
-    let after = h.notifications(&cw, 50).await.unwrap();
+    let after = h
+        .notifications(&cw, &haven_core::support::cursor::PageRequest::first(50))
+        .await
+        .unwrap()
+        .0;
     assert_eq!(after.len(), before + 1, "reminded once");
     assert!(after.iter().any(|n| n.kind == "task_due"));
     assert_eq!(
@@ -216,12 +233,25 @@ async fn risk_reflection_and_tasks_with_their_reminders() {
         ),
         "error-task-closed"
     );
-    assert_eq!(h.my_tasks(&cw, &o).await.unwrap().len(), 1);
+    assert_eq!(
+        h.my_tasks(&cw, &haven_core::support::cursor::PageRequest::all(), &o)
+            .await
+            .unwrap()
+            .0
+            .len(),
+        1
+    );
     h.at(t0)
         .finish_task(&cw, &later, "cancelled", "", &o)
         .await
         .unwrap();
-    assert!(h.my_tasks(&cw, &o).await.unwrap().is_empty());
+    assert!(
+        h.my_tasks(&cw, &haven_core::support::cursor::PageRequest::all(), &o)
+            .await
+            .unwrap()
+            .0
+            .is_empty()
+    );
     // Outsiders neither see nor touch the tasks.
     let outsider = app.principal("caseworker").await;
     assert_eq!(
@@ -301,11 +331,15 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
     );
     h.decide_plan(&cw, case, "submit", "", &o).await.unwrap();
     assert!(
-        h.notifications(&coordinator, 10)
-            .await
-            .unwrap()
-            .iter()
-            .any(|n| n.kind == "plan_submitted")
+        h.notifications(
+            &coordinator,
+            &haven_core::support::cursor::PageRequest::first(10)
+        )
+        .await
+        .unwrap()
+        .0
+        .iter()
+        .any(|n| n.kind == "plan_submitted")
     );
     assert_eq!(
         error_key(h.save_plan(&cw, case, &plan(2), &o).await.unwrap_err()),
@@ -339,9 +373,10 @@ async fn the_assistance_plan_is_approved_by_another_coordinator_where_required()
         ("returned", "Add the legal aid goal")
     );
     assert!(
-        h.notifications(&cw, 10)
+        h.notifications(&cw, &haven_core::support::cursor::PageRequest::first(10))
             .await
             .unwrap()
+            .0
             .iter()
             .any(|n| n.kind == "plan_returned")
     );

@@ -81,26 +81,35 @@ pub async fn get_job(conn: &mut Conn, id: &str) -> Result<Option<ImportJobRow>> 
         .transpose()
 }
 
-/// The latest jobs of an agency, newest first, without their files.
-pub async fn jobs_of_agency(
+/// A user's jobs for an agency, newest first (then by id), without their files: `limit` of
+/// them after `after` (a job's creation time and id) when given.
+pub async fn jobs_of_user(
     conn: &mut Conn,
     agency: AgencyId,
+    user: UserId,
+    after: Option<(i64, &str)>,
     limit: i64,
 ) -> Result<Vec<ImportJobRow>> {
+    let page = if after.is_some() {
+        " AND (created_at < $4 OR (created_at = $4 AND id < $5))"
+    } else {
+        ""
+    };
     let sql = format!(
-        "SELECT {} FROM imports WHERE agency_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        "SELECT {} FROM imports WHERE agency_id = $1 AND user_id = $2{page} \
+         ORDER BY created_at DESC, id DESC LIMIT $3",
         COLS.replace("file, ", "NULL AS file, ")
             .replace("preview, ", "NULL AS preview, ")
             .replace("errors, ", "NULL AS errors, ")
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(agency.to_string())
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(job_row)
-        .collect()
+        .bind(user.to_string())
+        .bind(limit);
+    if let Some((at, id)) = after {
+        q = q.bind(at).bind(id.to_string());
+    }
+    q.fetch_all(&mut *conn).await?.iter().map(job_row).collect()
 }
 
 /// Records the preview of a job (sealed) and its number of rows. Only from `from` status, so

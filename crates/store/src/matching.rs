@@ -125,20 +125,45 @@ pub async fn insert_pair(conn: &mut Conn, p: &PairRow) -> Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-/// Pairs in one status, most probable first (`merged` and `different` newest decision first).
-pub async fn pairs(conn: &mut Conn, status: &str, limit: i64) -> Result<Vec<PairRow>> {
-    let order = if status == "open" {
-        "probability_ppm DESC, id"
+/// Pairs in one status, most probable first (`merged` and `different` newest decision first),
+/// then by id; after `after` (the last pair's probability or decision time, and id), at most
+/// `limit`. Open pairs one of whose persons was merged away since are left out.
+pub async fn pairs(
+    conn: &mut Conn,
+    status: &str,
+    after: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<PairRow>> {
+    let (key, merged_out) = if status == "open" {
+        (
+            "m.probability_ppm",
+            "JOIN persons a ON a.id = m.person_a AND a.merged_into IS NULL \
+             JOIN persons b ON b.id = m.person_b AND b.merged_into IS NULL",
+        )
     } else {
-        "decided_at DESC, id"
+        ("COALESCE(m.decided_at, 0)", "")
     };
-    let sql =
-        format!("SELECT {PAIR_COLS} FROM match_pairs WHERE status = $1 ORDER BY {order} LIMIT $2");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let cols = PAIR_COLS
+        .split(", ")
+        .map(|c| format!("m.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let page = if after.is_some() {
+        format!(" AND ({key} < $3 OR ({key} = $3 AND m.id > $4))")
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "SELECT {cols} FROM match_pairs m {merged_out} WHERE m.status = $1{page} \
+         ORDER BY {key} DESC, m.id LIMIT $2"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(status.to_string())
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+        .bind(limit);
+    if let Some((t, k)) = after {
+        q = q.bind(t).bind(k.to_string());
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
     rows.iter().map(pair_row).collect()
 }
 

@@ -44,17 +44,50 @@ pub async fn insert(conn: &mut Conn, n: &NotificationRow) -> Result<()> {
 }
 
 /// A user's notifications, unread first, newest first.
-pub async fn of_user(conn: &mut Conn, user: UserId, limit: i64) -> Result<Vec<NotificationRow>> {
-    let rows = sqlx::query(
+/// The user's notifications, unread first, then newest first (and by id): `limit` of them
+/// after `after` (the last one's read state, time and id) when given.
+pub async fn of_user(
+    conn: &mut Conn,
+    user: UserId,
+    after: Option<(bool, i64, &str)>,
+    limit: i64,
+) -> Result<Vec<NotificationRow>> {
+    const RANK: &str = "(CASE WHEN read_at IS NULL THEN 0 ELSE 1 END)";
+    let page = if after.is_some() {
+        format!(
+            " AND ({RANK} > $3 OR ({RANK} = $3 AND (created_at < $4 \
+             OR (created_at = $4 AND id < $5))))"
+        )
+    } else {
+        String::new()
+    };
+    let sql = format!(
         "SELECT id, user_id, kind, subject_id, created_at, read_at FROM notifications \
-         WHERE user_id = $1 ORDER BY (CASE WHEN read_at IS NULL THEN 0 ELSE 1 END), \
-         created_at DESC, id DESC LIMIT $2",
+         WHERE user_id = $1{page} ORDER BY {RANK}, created_at DESC, id DESC LIMIT $2"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(user.to_string())
+        .bind(limit);
+    if let Some((read, at, id)) = after {
+        q = q.bind(i64::from(read)).bind(at).bind(id.to_string());
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    rows.iter().map(notification).collect()
+}
+
+/// One of the user's notifications (`None` for another user's, or none).
+pub async fn one(conn: &mut Conn, user: UserId, id: &str) -> Result<Option<NotificationRow>> {
+    sqlx::query(
+        "SELECT id, user_id, kind, subject_id, created_at, read_at FROM notifications \
+         WHERE user_id = $1 AND id = $2",
     )
     .bind(user.to_string())
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(notification).collect()
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .as_ref()
+    .map(notification)
+    .transpose()
 }
 
 pub async fn unread_count(conn: &mut Conn, user: UserId) -> Result<i64> {

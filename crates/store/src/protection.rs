@@ -275,7 +275,7 @@ pub async fn tasks_of_case(conn: &mut Conn, c: &impl CaseAccess) -> Result<Vec<T
 pub async fn open_tasks_of(conn: &mut Conn, user: UserId) -> Result<Vec<TaskRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {TASK_COLS} FROM tasks WHERE assigned_to = $1 AND status = 'open' \
-         ORDER BY due_on, id LIMIT 500"
+         ORDER BY due_on, id"
     )))
     .bind(user.to_string())
     .fetch_all(&mut *conn)

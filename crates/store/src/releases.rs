@@ -81,14 +81,26 @@ pub async fn insert(conn: &mut Conn, e: &LedgerRow) -> Result<()> {
     Ok(())
 }
 
-/// The newest entries first, without their row tags; at most `limit`.
-pub async fn list(conn: &mut Conn, limit: i64) -> Result<Vec<LedgerRow>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLS} FROM release_ledger ORDER BY made_at DESC, id DESC LIMIT $1"
+/// The newest entries first (then by id), without their row tags: `limit` of them after
+/// `after` (an entry's time and id) when given.
+pub async fn list(
+    conn: &mut Conn,
+    after: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<LedgerRow>> {
+    let page = if after.is_some() {
+        "WHERE made_at < $2 OR (made_at = $2 AND id < $3) "
+    } else {
+        ""
+    };
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM release_ledger {page}ORDER BY made_at DESC, id DESC LIMIT $1"
     )))
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+    .bind(limit);
+    if let Some((at, id)) = after {
+        q = q.bind(at).bind(id.to_string());
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
     rows.iter().map(|r| ledger_row(r, false)).collect()
 }
 

@@ -7,6 +7,7 @@
 //! A draft is a registration form saved before it is complete: sealed, visible to its author only,
 //! deleted when the case is opened from it or after `Policy::draft_max_age_secs`.
 use crate::sealed::{self};
+use crate::support::cursor::PageRequest;
 use haven_audit::{Action, Event};
 use haven_authz::{CaseCreate, Principal};
 use haven_domain::record::CaseRecord;
@@ -188,6 +189,48 @@ impl Haven {
             self.record_read(&actor(p, origin), ev).await?;
         }
         Ok(views)
+    }
+
+    /// The transfers the caller has to decide, in one list for the API, oldest request first
+    /// (then by id): those offered to their agency, and for the coordinator the requests
+    /// awaiting approval. Audited like a case list: the reasons are about the cases.
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
+    pub async fn transfers_to_decide(
+        &self,
+        p: &Principal,
+        page: &PageRequest,
+        origin: &Origin,
+    ) -> Result<(Vec<TransferView>, Option<String>)> {
+        let mut rows = Vec::new();
+        {
+            let mut conn = self.db.pool().acquire().await?;
+            if p.transfer_approval().is_some() {
+                rows.extend(case_parts::awaiting_approval(&mut conn).await?);
+            }
+            if p.may_accept_transfers() {
+                rows.extend(case_parts::pending_for_agency(&mut conn, p.agency_id).await?);
+            }
+        }
+        let (rows, next) = page.cut(rows, |t| (t.requested_at, t.id.clone()));
+        let views = rows
+            .into_iter()
+            .map(|t| self.transfer_view(t))
+            .collect::<Result<Vec<_>>>()?;
+        if !views.is_empty() {
+            let of = |status: &str| {
+                views
+                    .iter()
+                    .filter(|t| t.status == status)
+                    .map(|t| t.case_id.to_string())
+                    .collect::<Vec<_>>()
+            };
+            let ev = Event::new(Action::CaseListed).details(serde_json::json!({
+                "transfers_awaiting_approval": of("awaiting_approval"),
+                "transfers_offered": of("pending"),
+            }));
+            self.record_read(&actor(p, origin), ev).await?;
+        }
+        Ok((views, next))
     }
 
     /// The coordinator approves a case worker's transfer request (it goes to the receiving
@@ -483,12 +526,15 @@ impl Haven {
     pub async fn list_drafts(
         &self,
         cap: CaseCreate<'_>,
+        page: &PageRequest,
         origin: &Origin,
-    ) -> Result<Vec<DraftView>> {
+    ) -> Result<(Vec<DraftView>, Option<String>)> {
         let rows = {
             let mut conn = self.db.pool().acquire().await?;
             case_parts::list_drafts(&mut conn, cap.principal().user_id).await?
         };
+        // Last saved first, then by id.
+        let (rows, next) = page.cut(rows, |d| (-d.updated_at, d.id.clone()));
         let drafts = rows
             .into_iter()
             .map(|d| self.draft_view(d))
@@ -500,7 +546,7 @@ impl Haven {
             self.record_read(&actor(cap.principal(), origin), ev)
                 .await?;
         }
-        Ok(drafts)
+        Ok((drafts, next))
     }
 
     #[tracing::instrument(skip_all, fields(user = %cap.principal().user_id))]

@@ -15,6 +15,7 @@
 
 pub mod reindex;
 use crate::sealed::{self, Column};
+use crate::support::cursor::PageRequest;
 use haven_audit::{Action, Actor, Event};
 use haven_authz::{DuplicateReview, Principal};
 use haven_domain::{AgencyId, CaseId, PersonId};
@@ -505,21 +506,28 @@ impl Haven {
         &self,
         cap: DuplicateReview<'_>,
         status: &str,
+        page: &PageRequest,
         origin: &Origin,
-    ) -> Result<Vec<PairView>> {
+    ) -> Result<(Vec<PairView>, Option<String>)> {
         if !["open", "merged", "different"].contains(&status) {
             return Err(CoreError::invalid("status", "error-unknown-code"));
         }
         let p = cap.principal();
         let mut tx = self.db.begin_snapshot().await?;
+        let (after, fetch) = page.keyset();
+        let rows = store::pairs(&mut tx, status, after, fetch).await?;
+        // The place in the queue's order: the probability of an open pair, the decision's
+        // time of a decided one.
+        let (rows, next) = page.rest(rows, |r| {
+            let key = if status == "open" {
+                r.probability_ppm
+            } else {
+                r.decided_at.unwrap_or(0)
+            };
+            (key, r.id.clone())
+        });
         let mut out = Vec::new();
-        for r in store::pairs(&mut tx, status, 100).await? {
-            if status == "open"
-                && (store::merged_into(&mut tx, r.person_a).await?.is_some()
-                    || store::merged_into(&mut tx, r.person_b).await?.is_some())
-            {
-                continue;
-            }
+        for r in rows {
             out.push(self.pair_view(&mut tx, p, r).await?);
         }
         tx.commit().await?;
@@ -528,7 +536,7 @@ impl Haven {
             "pairs": out.iter().map(|v| v.id.clone()).collect::<Vec<_>>(),
         }));
         self.record_read(&actor(p, origin), ev).await?;
-        Ok(out)
+        Ok((out, next))
     }
 
     /// The number of open pairs (for the dashboard).

@@ -284,16 +284,24 @@ impl Haven {
         self.job_of(row)
     }
 
-    /// `p`'s latest import jobs, newest first (without previews).
+    /// A page of `p`'s import jobs for their agency, newest first, then by id (without
+    /// previews).
     #[tracing::instrument(skip_all, fields(user = %p.user_id))]
-    pub async fn import_jobs(&self, p: &Principal) -> Result<Vec<ImportJob>> {
+    pub async fn import_jobs(
+        &self,
+        p: &Principal,
+        page: &crate::support::cursor::PageRequest,
+    ) -> Result<(Vec<ImportJob>, Option<String>)> {
         let mut conn = self.db.pool().acquire().await?;
-        let rows = store::jobs_of_agency(&mut conn, p.agency_id, 50).await?;
+        let (after, fetch) = page.keyset();
+        let rows = store::jobs_of_user(&mut conn, p.agency_id, p.user_id, after, fetch).await?;
         drop(conn);
-        rows.into_iter()
-            .filter(|r| r.user_id == p.user_id)
+        let (rows, next) = page.rest(rows, |r| (r.created_at, r.id.clone()));
+        let jobs = rows
+            .into_iter()
             .map(|r| self.job_of(r))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((jobs, next))
     }
 
     /// Reads the job's file again with other settings (a column mapping, a region).

@@ -154,11 +154,12 @@ impl Haven {
         }
     }
 
-    /// `p`'s latest jobs, newest first.
+    /// `p`'s jobs (forgotten 30 days after they end), newest first; at most 5,000, far more
+    /// than anyone starts in 30 days.
     #[tracing::instrument(skip_all, fields(user = %p.user_id))]
     pub async fn jobs(&self, p: &Principal) -> Result<Vec<JobView>> {
         let mut conn = self.db.pool().acquire().await?;
-        Ok(store::of_user(&mut conn, p.user_id, 50)
+        Ok(store::of_user(&mut conn, p.user_id, 5000)
             .await?
             .into_iter()
             .map(JobView::from)

@@ -200,9 +200,27 @@ impl Haven {
 
     /// The user's notifications, unread first.
     #[tracing::instrument(skip_all, fields(user = %p.user_id))]
-    pub async fn notifications(&self, p: &Principal, limit: i64) -> Result<Vec<NotificationView>> {
+    pub async fn notifications(
+        &self,
+        p: &Principal,
+        page: &crate::support::cursor::PageRequest,
+    ) -> Result<(Vec<NotificationView>, Option<String>)> {
+        let (after, fetch) = page.keyset();
+        // The cursor's key is the notification's id after `u:` (unread) or `r:` (read).
+        let after = match after {
+            None => None,
+            Some((at, key)) => Some(match key.split_at_checked(2) {
+                Some(("u:", id)) => (false, at, id),
+                Some(("r:", id)) => (true, at, id),
+                _ => return Err(crate::CoreError::invalid("cursor", "error-cursor")),
+            }),
+        };
         let mut conn = self.db.pool().acquire().await?;
-        let rows = store::of_user(&mut conn, p.user_id, limit.clamp(1, 500)).await?;
+        let rows = store::of_user(&mut conn, p.user_id, after, fetch).await?;
+        let (rows, next) = page.rest(rows, |n| {
+            let state = if n.read_at.is_some() { "r" } else { "u" };
+            (n.created_at, format!("{state}:{}", n.id))
+        });
         // The staff named by notifications about accounts, read once for the whole list.
         let staff: std::collections::HashMap<UserId, String> =
             if rows.iter().any(|n| ABOUT_USER.contains(&n.kind.as_str())) {
@@ -231,7 +249,17 @@ impl Haven {
                 about_user,
             });
         }
-        Ok(out)
+        Ok((out, next))
+    }
+
+    /// The page one of the user's notifications is about (`NotFound` for another user's).
+    #[tracing::instrument(skip_all, fields(user = %p.user_id))]
+    pub async fn notification_link(&self, p: &Principal, id: &str) -> Result<String> {
+        let mut conn = self.db.pool().acquire().await?;
+        let n = store::one(&mut conn, p.user_id, id)
+            .await?
+            .ok_or(crate::CoreError::NotFound)?;
+        Ok(link(&n.kind, &n.subject_id))
     }
 
     #[tracing::instrument(skip_all, fields(user = %p.user_id))]

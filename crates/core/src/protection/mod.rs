@@ -4,6 +4,7 @@
 //! Every change goes through the case's write gate (so a closed case is read-only) and is audited
 //! in its transaction; free text is sealed to its row.
 use crate::sealed::{self, Column};
+use crate::support::cursor::PageRequest;
 use haven_audit::{Action, Event};
 use haven_authz::{CaseWriter, Principal};
 use haven_domain::protection::{self as rules};
@@ -1302,10 +1303,16 @@ impl Haven {
     /// The user's open tasks (soonest first) across the cases they may still read. Audited as a
     /// case list (task titles are about the person).
     #[tracing::instrument(skip_all, fields(user = %p.user_id))]
-    pub async fn my_tasks(&self, p: &Principal, origin: &Origin) -> Result<Vec<TaskView>> {
+    pub async fn my_tasks(
+        &self,
+        p: &Principal,
+        page: &PageRequest,
+        origin: &Origin,
+    ) -> Result<(Vec<TaskView>, Option<String>)> {
         let mut conn = self.db.pool().acquire().await?;
         let rows = store::open_tasks_of(&mut conn, p.user_id).await?;
-        self.visible_tasks(&mut conn, p, rows, origin, "my").await
+        self.visible_tasks(&mut conn, p, rows, page, origin, "my")
+            .await
     }
 
     /// Overdue open tasks of the cases the user may read (supervisors: coordinators and case
@@ -1317,8 +1324,11 @@ impl Haven {
         }
         let mut conn = self.db.pool().acquire().await?;
         let rows = store::overdue_tasks(&mut conn, &self.today().to_string()).await?;
-        self.visible_tasks(&mut conn, p, rows, origin, "overdue")
-            .await
+        let all = PageRequest::all();
+        Ok(self
+            .visible_tasks(&mut conn, p, rows, &all, origin, "overdue")
+            .await?
+            .0)
     }
 
     async fn visible_tasks(
@@ -1326,9 +1336,10 @@ impl Haven {
         conn: &mut haven_store::Conn,
         p: &Principal,
         rows: Vec<TaskRow>,
+        page: &PageRequest,
         origin: &Origin,
         which: &str,
-    ) -> Result<Vec<TaskView>> {
+    ) -> Result<(Vec<TaskView>, Option<String>)> {
         let names = self.staff_names(conn).await?;
         let today_s = self.today().to_string();
         let mut out = Vec::new();
@@ -1345,6 +1356,11 @@ impl Haven {
                 .unwrap_or_default();
             out.push(self.task_view(t, number, &names, &today_s)?);
         }
+        // Soonest due first (the day as a number: 2026-12-08 is 20261208), then by id.
+        let (out, next) = page.cut(out, |t| {
+            let day = t.due_on.replace('-', "").parse().unwrap_or(0);
+            (day, t.id.clone())
+        });
         if !out.is_empty() {
             self.record_read(
                 &actor(p, origin),
@@ -1355,7 +1371,7 @@ impl Haven {
             )
             .await?;
         }
-        Ok(out)
+        Ok((out, next))
     }
 
     /// Counts for the dashboard: (open tasks of the user, of which overdue).

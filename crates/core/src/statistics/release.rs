@@ -287,11 +287,17 @@ impl Haven {
         }
     }
 
-    /// The register's release ledger, newest first (at most 200 entries).
+    /// A page of the register's release ledger, newest first (then by id).
     #[tracing::instrument(skip_all)]
-    pub async fn release_ledger(&self, _cap: AggregatesRead<'_>) -> Result<Vec<LedgerEntry>> {
+    pub async fn release_ledger(
+        &self,
+        _cap: AggregatesRead<'_>,
+        page: &crate::support::cursor::PageRequest,
+    ) -> Result<(Vec<LedgerEntry>, Option<String>)> {
         let mut conn = self.db.pool().acquire().await?;
-        let rows = ledger::list(&mut conn, 200).await?;
+        let (after, fetch) = page.keyset();
+        let rows = ledger::list(&mut conn, after, fetch).await?;
+        let (rows, next) = page.rest(rows, |r| (r.made_at, r.id.clone()));
         let mut names: std::collections::HashMap<haven_domain::UserId, String> = Default::default();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
@@ -317,7 +323,7 @@ impl Haven {
                 protected_count: r.protected_count,
             });
         }
-        Ok(out)
+        Ok((out, next))
     }
 
     /// The CTDC row of every case in the register, or only of those in `scope`, sorted; and

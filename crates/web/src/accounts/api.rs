@@ -1,8 +1,9 @@
 //! The caller, their API tokens, the agencies, and the administration of accounts and
 //! agencies (API).
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use haven_authz::Scope;
 use haven_core::accounts::{NewToken, TokenView};
 use haven_core::admin::{AdminActor, Credential, NewAgency, NewUser};
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::kit::paging::{PageParams, paged};
 use crate::kit::problem::{ApiError, ApiJson, ApiToken, ApiUser, ItemCreated, Problem, created};
 
 #[derive(Serialize, ToSchema)]
@@ -39,36 +41,51 @@ pub(crate) struct Agency {
     coordination_consent: bool,
 }
 
-/// The agencies of the deployment (public directory data, no personal data).
-#[utoipa::path(get, path = "/api/v1/agencies", responses((status = 200, body = Vec<Agency>), (status = 401, body = Problem)))]
+/// The agencies of the deployment (public directory data, no personal data), by name (in
+/// Unicode code point order), then by id.
+#[utoipa::path(get, path = "/api/v1/agencies", params(PageParams),
+    responses((status = 200, description = "agencies, by name", body = Vec<Agency>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn list_agencies(
     State(state): State<AppState>,
     ApiUser(_, _): ApiUser,
-) -> Result<Json<Vec<Agency>>, ApiError> {
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let page = pg.request()?;
     let list = state.haven().list_agencies().await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|a| Agency {
-                id: a.id.to_string(),
-                name: a.name,
-                agency_type: a.agency_type.as_str().into(),
-                region: a.region,
-                coordination_consent: a.coordination_consent,
-            })
-            .collect(),
-    ))
+    let (list, next) = page.cut(list, |a| (0, format!("{}\n{}", a.name, a.id)));
+    let list: Vec<Agency> = list
+        .into_iter()
+        .map(|a| Agency {
+            id: a.id.to_string(),
+            name: a.name,
+            agency_type: a.agency_type.as_str().into(),
+            region: a.region,
+            coordination_consent: a.coordination_consent,
+        })
+        .collect();
+    Ok(paged(list, next, "/api/v1/agencies", raw.as_deref()))
 }
 
 // ---- the caller's own tokens ----
 
-/// The caller's API tokens, newest first: label, scopes, dates; never the secret.
-#[utoipa::path(get, path = "/api/v1/tokens",
-    responses((status = 200, body = Vec<TokenView>), (status = 401, body = Problem)))]
+/// The caller's API tokens, newest first (then by id): label, scopes, dates; never the secret.
+#[utoipa::path(get, path = "/api/v1/tokens", params(PageParams),
+    responses((status = 200, description = "your tokens, newest first", body = Vec<TokenView>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn list_tokens(
     State(state): State<AppState>,
     ApiToken(g, _): ApiToken,
-) -> Result<Json<Vec<TokenView>>, ApiError> {
-    Ok(Json(state.haven().list_tokens(&g.principal).await?))
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let page = pg.request()?;
+    let list = state.haven().list_tokens(&g.principal).await?;
+    let (list, next) = page.cut(list, |t| (-t.created_at, t.id.clone()));
+    Ok(paged(list, next, "/api/v1/tokens", raw.as_deref()))
 }
 
 /// A token to make.
@@ -156,29 +173,34 @@ pub(crate) struct UserView {
     mfa: bool,
 }
 
-/// The deployment's accounts. Admins only.
-#[utoipa::path(get, path = "/api/v1/admin/users",
-    responses((status = 200, body = Vec<UserView>), (status = 403, body = Problem)))]
+/// The deployment's accounts, by user name (then by id). Admins only.
+#[utoipa::path(get, path = "/api/v1/admin/users", params(PageParams),
+    responses((status = 200, description = "accounts, by user name", body = Vec<UserView>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn list_users(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> Result<Json<Vec<UserView>>, ApiError> {
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let by = AdminActor::Admin(p.administer().ok_or_else(ApiError::forbidden)?);
+    let page = pg.request()?;
     let users = state.haven().list_users(by).await?;
-    Ok(Json(
-        users
-            .into_iter()
-            .map(|u| UserView {
-                id: u.id.to_string(),
-                username: u.username,
-                display_name: u.display_name,
-                agency_id: u.agency_id.to_string(),
-                role: u.role.as_str().into(),
-                disabled: u.disabled,
-                mfa: u.mfa,
-            })
-            .collect(),
-    ))
+    let (users, next) = page.cut(users, |u| (0, format!("{}\n{}", u.username, u.id)));
+    let list: Vec<UserView> = users
+        .into_iter()
+        .map(|u| UserView {
+            id: u.id.to_string(),
+            username: u.username,
+            display_name: u.display_name,
+            agency_id: u.agency_id.to_string(),
+            role: u.role.as_str().into(),
+            disabled: u.disabled,
+            mfa: u.mfa,
+        })
+        .collect();
+    Ok(paged(list, next, "/api/v1/admin/users", raw.as_deref()))
 }
 
 /// An account to create.

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::ApiCase;
+use crate::kit::paging::{PageParams, paged};
 use crate::kit::problem::{
     ApiError, ApiJson, ApiUser, Change, ConflictProblem, ItemCreated, Problem, created,
 };
@@ -733,31 +734,35 @@ pub(crate) struct Transfer {
 }
 
 /// Transfers waiting for the caller's agency to decide, and for the coordinator the requests
-/// waiting for approval.
-#[utoipa::path(get, path = "/api/v1/transfers", responses((status = 200, body = Vec<Transfer>)))]
+/// waiting for approval: oldest request first, then by id. Audited.
+#[utoipa::path(get, path = "/api/v1/transfers", params(PageParams),
+    responses((status = 200, description = "transfers to decide, oldest request first", body = Vec<Transfer>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 422, body = Problem)))]
 pub(crate) async fn list_transfers(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-) -> Result<Json<Vec<Transfer>>, ApiError> {
-    let h = state.haven();
-    let approvals = h.transfers_awaiting_approval(&p, &o).await?;
-    let t = h.incoming_transfers(&p, &o).await?;
-    Ok(Json(
-        approvals
-            .into_iter()
-            .chain(t)
-            .map(|t| Transfer {
-                id: t.id,
-                case_id: t.case_id.to_string(),
-                case_number: t.case_number,
-                from_agency: t.from_agency_name,
-                to_agency: t.to_agency_name,
-                requested_at: t.requested_at,
-                reason: t.reason,
-                status: t.status,
-            })
-            .collect(),
-    ))
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let (list, next) = state
+        .haven()
+        .transfers_to_decide(&p, &pg.request()?, &o)
+        .await?;
+    let list: Vec<Transfer> = list
+        .into_iter()
+        .map(|t| Transfer {
+            id: t.id,
+            case_id: t.case_id.to_string(),
+            case_number: t.case_number,
+            from_agency: t.from_agency_name,
+            to_agency: t.to_agency_name,
+            requested_at: t.requested_at,
+            reason: t.reason,
+            status: t.status,
+        })
+        .collect();
+    Ok(paged(list, next, "/api/v1/transfers", raw.as_deref()))
 }
 
 #[derive(Deserialize, ToSchema, Default)]

@@ -2,7 +2,7 @@
 //! registered as a case when complete. Drafts are the author's own: nobody else sees them, and
 //! they are deleted after the policy's days untouched.
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use haven_core::transfers::DraftView;
@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::cases::api::case_created;
+use crate::kit::paging::{PageParams, paged};
 use crate::kit::problem::{
     ApiError, ApiJson, ApiUser, FieldProblem, ItemCreated, Problem, created_at,
 };
@@ -47,20 +48,23 @@ pub(crate) fn draft_created(id: String) -> Response {
     created_at(id, &at)
 }
 
-/// Your drafts, last saved first. Audited.
-#[utoipa::path(get, path = "/api/v1/drafts",
-    responses((status = 200, description = "your drafts, last saved first", body = Vec<Draft>), (status = 403, body = Problem)))]
+/// Your drafts, last saved first, then by id. Audited.
+#[utoipa::path(get, path = "/api/v1/drafts", params(PageParams),
+    responses((status = 200, description = "your drafts, last saved first", body = Vec<Draft>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn list_drafts(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-) -> Result<Json<Vec<Draft>>, ApiError> {
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let cap = p.case_create().ok_or_else(ApiError::forbidden)?;
     let haven = state.haven();
-    let drafts = haven.list_drafts(cap, &o).await?;
+    let (drafts, next) = haven.list_drafts(cap, &pg.request()?, &o).await?;
     let today = haven.today();
-    Ok(Json(
-        drafts.into_iter().map(|d| Draft::of(d, today)).collect(),
-    ))
+    let list: Vec<Draft> = drafts.into_iter().map(|d| Draft::of(d, today)).collect();
+    Ok(paged(list, next, "/api/v1/drafts", raw.as_deref()))
 }
 
 /// Saves a registration as it is: nothing is required, an over-long text is refused. Audited.

@@ -299,8 +299,9 @@ async fn draft_links(
     let Some(cap) = s.principal.case_create() else {
         return vec![];
     };
-    match state.haven().list_drafts(cap, origin).await {
-        Ok(d) => d
+    let all = haven_core::support::cursor::PageRequest::all();
+    match state.haven().list_drafts(cap, &all, origin).await {
+        Ok((d, _)) => d
             .into_iter()
             .map(|d| {
                 let name = d.record.person.full_name();

@@ -1,8 +1,9 @@
 //! The API of possible matches (before a registration) and of the coordinator's duplicate
 //! review queue.
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use haven_core::CoreError;
 use haven_core::duplicates::{MatchReport, PairView, ScanOutcome, TypedPerson};
 use haven_domain::PersonId;
@@ -10,6 +11,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
+use crate::kit::paging::{PageParams, paged};
 use crate::kit::problem::{ApiError, ApiJson, ApiUser, Problem};
 
 /// A person about to be registered.
@@ -54,17 +56,26 @@ pub(crate) struct QueueParams {
     status: Option<String>,
 }
 
-/// The coordinator's duplicate review queue. Audited.
-#[utoipa::path(get, path = "/api/v1/duplicates", params(QueueParams),
-    responses((status = 200, description = "pairs with their explanation", body = Vec<PairView>), (status = 403, body = Problem)))]
+/// The coordinator's duplicate review queue: open pairs most probable first, decided pairs
+/// newest decision first (then by id). Audited.
+#[utoipa::path(get, path = "/api/v1/duplicates", params(QueueParams, PageParams),
+    responses((status = 200, description = "pairs with their explanation", body = Vec<PairView>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn queue(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
     Query(q): Query<QueueParams>,
-) -> Result<Json<Vec<PairView>>, ApiError> {
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let cap = p.duplicate_review().ok_or_else(ApiError::forbidden)?;
     let status = q.status.unwrap_or_else(|| "open".into());
-    Ok(Json(state.haven().duplicate_queue(cap, &status, &o).await?))
+    let (list, next) = state
+        .haven()
+        .duplicate_queue(cap, &status, &pg.request()?, &o)
+        .await?;
+    Ok(paged(list, next, "/api/v1/duplicates", raw.as_deref()))
 }
 
 /// Looks for new pairs now. Returns `{examined, proposed}`.

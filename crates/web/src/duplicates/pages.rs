@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Redirect, Response};
 use fluent_bundle::FluentValue;
 use haven_core::duplicates::{PairView, Reason};
+use haven_core::support::cursor::PageRequest;
 use haven_domain::PersonId;
 use serde::Deserialize;
 
@@ -113,9 +114,10 @@ pub(crate) async fn list(
             ],
         )
     });
-    let pairs = state
+    // The page shows the head of the queue; the API pages through the rest.
+    let (pairs, _) = state
         .haven()
-        .duplicate_queue(cap, &status, &info.origin)
+        .duplicate_queue(cap, &status, &PageRequest::first(100), &info.origin)
         .await?;
     Ok(render(&Page {
         l: &l,

@@ -4,7 +4,7 @@
 //! `committed` or `failed`); `POST /imports/{id}/commit` starts the commit; `GET
 //! /imports/{id}/errors` is the file of the rows left out. A job is its uploader's alone.
 use axum::Json;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use haven_core::imports::ImportSettings;
@@ -14,6 +14,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::kit::paging::{PageParams, paged};
 use crate::kit::problem::{ApiError, ApiUser, Problem};
 
 /// An import job.
@@ -116,16 +117,21 @@ pub(crate) async fn start_import(
     ))
 }
 
-/// The caller's latest imports, newest first (without their previews).
-#[utoipa::path(get, path = "/api/v1/imports",
-    responses((status = 200, body = Vec<ImportJobDocument>), (status = 403, body = Problem)))]
+/// The caller's imports for their agency, newest first, then by id (without their previews).
+#[utoipa::path(get, path = "/api/v1/imports", params(PageParams),
+    responses((status = 200, description = "your imports, newest first", body = Vec<ImportJobDocument>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn list_imports(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> Result<Json<Vec<ImportJobDocument>>, ApiError> {
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     p.case_import().ok_or_else(ApiError::forbidden)?;
-    let jobs = state.haven().import_jobs(&p).await?;
-    Ok(Json(jobs.into_iter().map(document).collect()))
+    let (jobs, next) = state.haven().import_jobs(&p, &pg.request()?).await?;
+    let list: Vec<ImportJobDocument> = jobs.into_iter().map(document).collect();
+    Ok(paged(list, next, "/api/v1/imports", raw.as_deref()))
 }
 
 #[utoipa::path(get, path = "/api/v1/imports/{id}", params(("id" = String, Path)),

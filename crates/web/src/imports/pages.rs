@@ -51,7 +51,10 @@ async fn list_page(
     p: &haven_authz::Principal,
     errors: Vec<String>,
 ) -> Result<Response, PageError> {
-    let jobs = state.haven().import_jobs(p).await?;
+    let (jobs, _) = state
+        .haven()
+        .import_jobs(p, &haven_core::support::cursor::PageRequest::first(50))
+        .await?;
     let page = ListPage {
         l,
         jobs,

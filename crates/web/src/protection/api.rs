@@ -1,7 +1,7 @@
 //! The API of protection and follow-up: the whole protection of a case, each section's change,
 //! tasks. The same use-cases and rules as the pages.
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use haven_core::CoreError;
@@ -14,6 +14,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::kit::paging::{PageParams, paged};
 use crate::kit::problem::{ApiError, ApiJson, ApiUser, ItemCreated, Problem, created};
 
 /// The protection of a case: risk assessments, reflection period, plan, services, tasks,
@@ -266,13 +267,19 @@ async fn save(
     })
 }
 
-/// The caller's open tasks, soonest first (audited as a case list).
-#[utoipa::path(get, path = "/api/v1/tasks", responses((status = 200, description = "your open tasks, soonest due first", body = Vec<TaskView>)))]
+/// The caller's open tasks, soonest due first, then by id (audited as a case list).
+#[utoipa::path(get, path = "/api/v1/tasks", params(PageParams),
+    responses((status = 200, description = "your open tasks, soonest due first", body = Vec<TaskView>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 422, body = Problem)))]
 pub(crate) async fn list_tasks(
     State(state): State<AppState>,
     ApiUser(p, o): ApiUser,
-) -> Result<Json<Vec<TaskView>>, ApiError> {
-    Ok(Json(state.haven().my_tasks(&p, &o).await?))
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let (list, next) = state.haven().my_tasks(&p, &pg.request()?, &o).await?;
+    Ok(paged(list, next, "/api/v1/tasks", raw.as_deref()))
 }
 
 #[derive(Deserialize, ToSchema, Default)]

@@ -336,7 +336,13 @@ pub(crate) async fn tasks(
     let l = Layout::new(&state, &info);
     let h = state.haven();
     let p = &s.principal;
-    let mine = h.my_tasks(p, &info.origin).await?;
+    let (mine, _) = h
+        .my_tasks(
+            p,
+            &haven_core::support::cursor::PageRequest::all(),
+            &info.origin,
+        )
+        .await?;
     let overdue = match h.overdue_tasks(p, &info.origin).await {
         Ok(v) => Some(v),
         Err(CoreError::Forbidden) => None,

@@ -7,11 +7,13 @@ use axum::response::{IntoResponse, Response};
 use haven_core::notifications::NotificationView;
 use haven_core::referrals::consents::{ServiceFilter, ServiceInput, ServiceView};
 use haven_core::referrals::{CaseServiceView, Decision, ReferralInput, ReferralView};
+use haven_core::support::cursor::PageRequest;
 use haven_domain::CaseId;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
+use crate::kit::paging::{PageParams, paged};
 use crate::kit::problem::{ApiError, ApiJson, ApiUser, ItemCreated, Problem, created};
 
 /// A referral of a case's person to another agency.
@@ -69,7 +71,7 @@ pub(crate) struct ReferralListQuery {
     /// `incoming` (default: to the caller's agency), `outgoing` or `overdue`.
     #[serde(rename = "box")]
     which: String,
-    /// The cursor of the page before, from its `Link: rel="next"` (incoming and outgoing).
+    /// The cursor of the page before, from its `Link: rel="next"`.
     cursor: String,
     /// Referrals per page, 1 to 1,000 (default 500).
     limit: Option<usize>,
@@ -95,14 +97,12 @@ pub(crate) async fn list_referrals(
     let (list, next) = match q.which.as_str() {
         "" | "incoming" => h.referrals_page(&p, true, &q.cursor, limit, &o).await?,
         "outgoing" => h.referrals_page(&p, false, &q.cursor, limit, &o).await?,
-        "overdue" => (h.overdue_referrals(&p).await?, None),
+        "overdue" => PageRequest::new(&q.cursor, limit)?.cut(h.overdue_referrals(&p).await?, |r| {
+            (r.due_at.unwrap_or(0), r.id.clone())
+        }),
         _ => return Err(ApiError::invalid("box", "error-unknown-code")),
     };
-    let next = next.map(|c| crate::kit::paging::next_link("/api/v1/referrals", raw.as_deref(), &c));
-    Ok(crate::kit::paging::link_next(
-        Json(list).into_response(),
-        next.as_deref(),
-    ))
+    Ok(paged(list, next, "/api/v1/referrals", raw.as_deref()))
 }
 
 /// One referral. The receiving agency gets `shared` (the shared sections of the case) once it
@@ -197,14 +197,20 @@ pub(crate) async fn case_services(
     Ok(Json(state.haven().case_services(&p, case, &o).await?))
 }
 
-/// The caller's notifications, unread first (kinds and links by id only).
-#[utoipa::path(get, path = "/api/v1/notifications",
-    responses((status = 200, description = "your notifications, newest first", body = Vec<NotificationView>)))]
+/// The caller's notifications, unread first, then newest first (kinds and links by id only).
+/// A notification read between two pages moves to the read part of the list.
+#[utoipa::path(get, path = "/api/v1/notifications", params(PageParams),
+    responses((status = 200, description = "your notifications, unread first, then newest first", body = Vec<NotificationView>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 422, body = Problem)))]
 pub(crate) async fn list_notifications(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> Result<Json<Vec<NotificationView>>, ApiError> {
-    Ok(Json(state.haven().notifications(&p, 200).await?))
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let (list, next) = state.haven().notifications(&p, &pg.request()?).await?;
+    Ok(paged(list, next, "/api/v1/notifications", raw.as_deref()))
 }
 
 #[derive(Deserialize, ToSchema, Default)]

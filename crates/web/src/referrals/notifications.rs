@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Redirect, Response};
 use haven_core::notifications::NotificationView;
+use haven_core::support::cursor::PageRequest;
 
 use crate::AppState;
 use crate::ctx::Authed;
@@ -29,7 +30,10 @@ pub(crate) async fn list(
     Authed(info, s): Authed,
 ) -> Result<Response, PageError> {
     let l = Layout::new(&state, &info);
-    let items = state.haven().notifications(&s.principal, 200).await?;
+    let (items, _) = state
+        .haven()
+        .notifications(&s.principal, &PageRequest::first(200))
+        .await?;
     Ok(render(&Page { l: &l, items }))
 }
 
@@ -50,10 +54,7 @@ pub(crate) async fn open(
     Path(id): Path<String>,
 ) -> Result<Redirect, PageError> {
     let h = state.haven();
-    let items = h.notifications(&s.principal, 500).await?;
-    let Some(n) = items.into_iter().find(|n| n.id == id) else {
-        return Err(PageError::not_found());
-    };
+    let link = h.notification_link(&s.principal, &id).await?;
     h.mark_notifications_read(&s.principal, Some(&id)).await?;
-    Ok(Redirect::to(&n.link))
+    Ok(Redirect::to(&link))
 }

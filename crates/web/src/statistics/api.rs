@@ -1,12 +1,13 @@
 //! Statistics and statistical releases with the release ledger (API).
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::kit::paging::{PageParams, paged};
 use crate::kit::problem::{ApiError, ApiJson, ApiUser, Problem};
 
 #[derive(Serialize, ToSchema)]
@@ -113,31 +114,35 @@ pub(crate) struct LedgerEntry {
     protected_count: i64,
 }
 
-/// The register's release ledger, newest first: every statistical release, who made it and with
-/// which parameters.
-#[utoipa::path(get, path = "/api/v1/releases", responses((status = 200, body = Vec<LedgerEntry>),
-    (status = 401, body = Problem), (status = 403, body = Problem)))]
+/// The register's release ledger, newest first, then by id: every statistical release, who
+/// made it and with which parameters.
+#[utoipa::path(get, path = "/api/v1/releases", params(PageParams),
+    responses((status = 200, description = "the ledger, newest first", body = Vec<LedgerEntry>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn release_ledger(
     State(state): State<AppState>,
     ApiUser(p, _o): ApiUser,
-) -> Result<Json<Vec<LedgerEntry>>, ApiError> {
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let cap = p.aggregates_read().ok_or_else(ApiError::forbidden)?;
-    let v = state.haven().release_ledger(cap).await?;
-    Ok(Json(
-        v.into_iter()
-            .map(|e| LedgerEntry {
-                id: e.id,
-                made_at: e.made_at,
-                made_by: e.made_by,
-                kind: e.kind,
-                k: e.k,
-                reporting_length: e.reporting_length,
-                sensitive_zeros: e.sensitive_zeros,
-                rounding_base: e.rounding_base,
-                protected_count: e.protected_count,
-            })
-            .collect(),
-    ))
+    let (v, next) = state.haven().release_ledger(cap, &pg.request()?).await?;
+    let list: Vec<LedgerEntry> = v
+        .into_iter()
+        .map(|e| LedgerEntry {
+            id: e.id,
+            made_at: e.made_at,
+            made_by: e.made_by,
+            kind: e.kind,
+            k: e.k,
+            reporting_length: e.reporting_length,
+            sensitive_zeros: e.sensitive_zeros,
+            rounding_base: e.rounding_base,
+            protected_count: e.protected_count,
+        })
+        .collect();
+    Ok(paged(list, next, "/api/v1/releases", raw.as_deref()))
 }
 
 /// Where a job stands, and where its result is once done.
@@ -225,21 +230,24 @@ pub(crate) async fn ctdc_release(
     Ok(res)
 }
 
-/// Your release jobs, newest first.
-#[utoipa::path(get, path = "/api/v1/releases/jobs",
-    responses((status = 200, description = "your release jobs, newest first", body = Vec<JobDocument>), (status = 403, body = Problem)))]
+/// Your release jobs of the last 30 days, newest first, then by id.
+#[utoipa::path(get, path = "/api/v1/releases/jobs", params(PageParams),
+    responses((status = 200, description = "your release jobs, newest first", body = Vec<JobDocument>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn release_jobs(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> Result<Json<Vec<JobDocument>>, ApiError> {
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     p.aggregates_read().ok_or_else(ApiError::forbidden)?;
-    let jobs = state.haven().jobs(&p).await?;
-    Ok(Json(
-        jobs.into_iter()
-            .filter(|j| j.kind == "release")
-            .map(job_document)
-            .collect(),
-    ))
+    let page = pg.request()?;
+    let mut jobs = state.haven().jobs(&p).await?;
+    jobs.retain(|j| j.kind == "release");
+    let (jobs, next) = page.cut(jobs, |j| (-j.created_at, j.id.clone()));
+    let list: Vec<JobDocument> = jobs.into_iter().map(job_document).collect();
+    Ok(paged(list, next, "/api/v1/releases/jobs", raw.as_deref()))
 }
 
 /// One of your release jobs. Poll it (`Retry-After` says when) until it is `done` or `failed`.

@@ -135,7 +135,11 @@ async fn release_page_for(
             (k.as_str(), l.t(&key), l.t(&format!("{key}-help")))
         })
         .collect();
-    let ledger = state.haven().release_ledger(cap).await?;
+    // The page shows the newest 200 entries; the API pages through the whole ledger.
+    let (ledger, _) = state
+        .haven()
+        .release_ledger(cap, &haven_core::support::cursor::PageRequest::first(200))
+        .await?;
     let min_k = state.haven().policy.min_cell.max(2);
     let form = ReleaseForm {
         kind: if form.kind.is_empty() {

@@ -3,7 +3,7 @@
 //! materials, and the report. Trainers and the coordinator manage it; analysts read the report.
 //! Nothing here reaches a case. Participants' names are read audited, as in the pages.
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use haven_authz::{Principal, TrainingManage};
@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::kit::page::download;
+use crate::kit::paging::{PageParams, paged};
 use crate::kit::problem::{
     ApiError, ApiJson, ApiUser, FieldProblem, ItemCreated, Problem, accept_language, created_at,
     problem_with,
@@ -146,21 +147,35 @@ pub(crate) struct WorkshopSummary {
     participants: i64,
 }
 
-/// Workshops, newest first, with their number of participants (no names: not audited).
-#[utoipa::path(get, path = "/api/v1/training/workshops",
-    responses((status = 200, description = "workshops, newest first", body = Vec<WorkshopSummary>), (status = 403, body = Problem)))]
+/// Workshops, latest first day first (then by id), with their number of participants (no
+/// names: not audited).
+#[utoipa::path(get, path = "/api/v1/training/workshops", params(PageParams),
+    responses((status = 200, description = "workshops, latest first day first", body = Vec<WorkshopSummary>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn list_workshops(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> Result<Json<Vec<WorkshopSummary>>, ApiError> {
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let page = pg.request()?;
     let list = state.haven().list_workshops(manage(&p)?).await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|(w, n)| WorkshopSummary {
-                workshop: w.into(),
-                participants: n,
-            })
-            .collect(),
+    let (list, next) = page.cut(list, |(w, _)| {
+        (-i64::from(w.first_day.to_julian_day()), w.id.clone())
+    });
+    let list: Vec<WorkshopSummary> = list
+        .into_iter()
+        .map(|(w, n)| WorkshopSummary {
+            workshop: w.into(),
+            participants: n,
+        })
+        .collect();
+    Ok(paged(
+        list,
+        next,
+        "/api/v1/training/workshops",
+        raw.as_deref(),
     ))
 }
 
