@@ -62,6 +62,7 @@ async fn check_pages(app: &TestApp, s: &Session, user: &str, role: Role) {
     let pages: Vec<(&str, bool)> = vec![
         ("/dashboard", true),
         ("/account", true),
+        ("/account/phones", creates_cases(role)),
         ("/notifications", true),
         ("/cases", lists_cases(role)),
         ("/cases/new", creates_cases(role)),
@@ -402,6 +403,54 @@ async fn check_api(app: &TestApp, token: &str, user: &str, role: Role) {
     assert_eq!(get("/api/v1/agencies".into()).await, 200, "{user} agencies");
     // Every role manages its own tokens (and only them: see tests/it/tokens.rs).
     assert_eq!(get("/api/v1/tokens".into()).await, 200, "{user} tokens");
+    // Phones for field collection: for those who screen; the phone then reaches the OpenRosa
+    // endpoints (tests/it/openrosa.rs: revoked, expired, disabled).
+    assert_eq!(
+        get("/api/v1/devices".into()).await,
+        expect(200, creates_cases(role), 403),
+        "{user} api devices"
+    );
+    let made = c
+        .post(app.url("/api/v1/devices"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"label": "Matrix phone"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        made.status().as_u16(),
+        expect(201, creates_cases(role), 403),
+        "{user} add a phone"
+    );
+    if creates_cases(role) {
+        let made: serde_json::Value = made.json().await.unwrap();
+        let (u, p) = (
+            made["device"]["username"].as_str().unwrap(),
+            made["secret"].as_str().unwrap(),
+        );
+        for (method, path, want) in [
+            (reqwest::Method::GET, "/openrosa/formList", 200),
+            (reqwest::Method::HEAD, "/openrosa/submission", 204),
+        ] {
+            let anonymous = c
+                .request(method.clone(), app.url(path))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                anonymous.status().as_u16(),
+                401,
+                "{user} {path} without a phone"
+            );
+            let res = c
+                .request(method, app.url(path))
+                .basic_auth(u, Some(p))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status().as_u16(), want, "{user} {path}");
+        }
+    }
     assert_eq!(
         get("/api/v1/cases".into()).await,
         expect(200, lists_cases(role), 403),

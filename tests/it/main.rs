@@ -24,6 +24,7 @@ mod names;
 mod need_to_know;
 mod need_to_know_model;
 mod notifications;
+mod openrosa;
 mod paging;
 mod protection;
 mod records;

@@ -33,6 +33,8 @@ pub enum Action {
     AgencyUpdated,
     TokenCreated,
     TokenRevoked,
+    DeviceAdded,
+    DeviceRevoked,
     /// An API request's kept answer sent again for its `Idempotency-Key`.
     RequestReplayed,
     CaseCreated,
@@ -149,6 +151,8 @@ impl Action {
             Action::AgencyUpdated => "agency.updated",
             Action::TokenCreated => "token.created",
             Action::TokenRevoked => "token.revoked",
+            Action::DeviceAdded => "device.added",
+            Action::DeviceRevoked => "device.revoked",
             Action::RequestReplayed => "api.replayed",
             Action::CaseCreated => "case.created",
             Action::CaseImported => "case.imported",
@@ -260,6 +264,8 @@ impl Action {
         Action::AgencyUpdated,
         Action::TokenCreated,
         Action::TokenRevoked,
+        Action::DeviceAdded,
+        Action::DeviceRevoked,
         Action::RequestReplayed,
         Action::CaseCreated,
         Action::CaseImported,
@@ -356,7 +362,8 @@ impl Action {
             | Logout | LogoutEverywhere | PasswordChanged | PasswordReset => G::SignIn,
             UserCreated | UserDisabled | UserEnabled | UserEmailChanged | UserRoleChanged
             | UserAgencyChanged | UserEnrolled | EnrolmentFailed | AgencyCreated
-            | AgencyUpdated | TokenCreated | TokenRevoked | RequestReplayed => G::Accounts,
+            | AgencyUpdated | TokenCreated | TokenRevoked | DeviceAdded | DeviceRevoked
+            | RequestReplayed => G::Accounts,
             CaseViewed | CaseListed | CaseSearched | CaseHistoryViewed | SubjectAccessReport
             | PersonViewed | AttachmentDownloaded | DraftOpened | ScreeningViewed | TipListed
             | TipViewed | ReferralsListed | ReferralViewed | ReferralPrinted | DuplicatesViewed

@@ -20,7 +20,7 @@ pub mod support;
 pub mod tips;
 pub mod training;
 
-pub use accounts::{admin, auth};
+pub use accounts::{admin, auth, devices};
 pub use audit as trail;
 pub use cases::{casework, files, people, transfers};
 pub use duplicates::reindex;

@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod blind;
+pub mod digest_auth;
 pub mod keys;
 pub mod password;
 pub mod token;

@@ -87,6 +87,7 @@ error-token-label = Give the token a label: one line, at most 100 characters.
 error-token-scopes-required = Choose at least one thing the token may do.
 error-token-scopes-exceed = A token cannot give more than the token that makes it.
 error-token-days = A token lives from 1 to 365 days.
+error-device-days = A phone's credential lives from 1 to 180 days.
 error-token-scope = This token was not given the permission this needs.
 error-bad-if-match = If-Match must be the ETag you read (a version number).
 error-idempotency-key = Idempotency-Key must be 1 to 255 visible ASCII characters.
@@ -557,6 +558,8 @@ action-agency-created = Agency created
 action-agency-updated = Agency changed
 action-token-created = API token created
 action-token-revoked = API token revoked
+action-device-added = Phone added for field collection
+action-device-revoked = Phone revoked
 action-api-replayed = API answer sent again (retry)
 action-case-created = Case opened
 action-case-imported = Case imported
@@ -1514,3 +1517,24 @@ date-days = { $count ->
     [one] 1 day
    *[other] { $count } days
 }
+
+devices-title = Phones for field collection
+devices-back = Back to my account
+devices-help = A phone with ODK Collect or KoboCollect fills in Haven's forms without a connection and sends them when it has signal. Each phone gets its own credential: it can only download the forms and send what was filled in, for you and your agency.
+devices-created-title = The phone's credential
+devices-created-help = In ODK Collect or KoboCollect, add a project with "Configure with QR code" and scan this code; or type the server, user name and secret below by hand.
+devices-qr = QR code with the server, user name and secret for ODK Collect
+devices-server = Server
+devices-username = User name
+devices-secret = Secret
+devices-once = The secret is shown this once: it is not kept. Close this page once the phone is set up.
+devices-list = Your phones
+devices-lost = A phone lost or stolen: revoke its credential here at once. What it had not yet sent stays encrypted on it.
+devices-none = No phone yet.
+devices-label = Name of the phone
+devices-label-help = To recognise it in the list, e.g. "Samsung, Region 8 team". No person's name.
+devices-days = Valid for (days)
+devices-add = Add a phone
+devices-revoke = Revoke
+account-devices = Phones for field collection
+devices-manage = Add or revoke phones

@@ -87,6 +87,7 @@ error-token-label = Dé una etiqueta al token: una línea, 100 caracteres como m
 error-token-scopes-required = Elija al menos una cosa que el token pueda hacer.
 error-token-scopes-exceed = Un token no puede dar más que el token que lo crea.
 error-token-days = Un token dura de 1 a 365 días.
+error-device-days = La credencial de un teléfono dura de 1 a 180 días.
 error-token-scope = Este token no recibió el permiso que esto requiere.
 error-bad-if-match = If-Match debe ser el ETag leído (un número de versión).
 error-idempotency-key = Idempotency-Key debe tener de 1 a 255 caracteres ASCII visibles.
@@ -557,6 +558,8 @@ action-agency-created = Institución creada
 action-agency-updated = Institución modificada
 action-token-created = Token de API creado
 action-token-revoked = Token de API revocado
+action-device-added = Teléfono añadido para la recolección en terreno
+action-device-revoked = Teléfono revocado
 action-api-replayed = Respuesta de la API enviada de nuevo (reintento)
 action-case-created = Caso abierto
 action-case-imported = Caso importado
@@ -1514,3 +1517,24 @@ date-days = { $count ->
     [one] 1 día
    *[other] { $count } días
 }
+
+devices-title = Teléfonos para la recolección en terreno
+devices-back = Volver a mi cuenta
+devices-help = Un teléfono con ODK Collect o KoboCollect llena los formularios de Haven sin conexión y los envía cuando tiene señal. Cada teléfono tiene su propia credencial: solo puede descargar los formularios y enviar lo que se llenó, para usted y su organismo.
+devices-created-title = La credencial del teléfono
+devices-created-help = En ODK Collect o KoboCollect, añada un proyecto con «Configurar con código QR» y escanee este código; o escriba a mano el servidor, el nombre de usuario y el secreto de abajo.
+devices-qr = Código QR con el servidor, el nombre de usuario y el secreto para ODK Collect
+devices-server = Servidor
+devices-username = Nombre de usuario
+devices-secret = Secreto
+devices-once = El secreto se muestra solo esta vez: no se guarda. Cierre esta página cuando el teléfono esté configurado.
+devices-list = Sus teléfonos
+devices-lost = Un teléfono perdido o robado: revoque aquí su credencial de inmediato. Lo que aún no había enviado queda cifrado en él.
+devices-none = Todavía no hay teléfonos.
+devices-label = Nombre del teléfono
+devices-label-help = Para reconocerlo en la lista, p. ej. «Samsung, equipo de la región 8». Ningún nombre de persona.
+devices-days = Válida por (días)
+devices-add = Añadir un teléfono
+devices-revoke = Revocar
+account-devices = Teléfonos para la recolección en terreno
+devices-manage = Añadir o revocar teléfonos

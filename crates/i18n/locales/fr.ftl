@@ -87,6 +87,7 @@ error-token-label = Donnez un libellé au jeton : une ligne, 100 caractères au 
 error-token-scopes-required = Choisissez au moins une chose que le jeton peut faire.
 error-token-scopes-exceed = Un jeton ne peut pas donner plus que le jeton qui le crée.
 error-token-days = Un jeton vit de 1 à 365 jours.
+error-device-days = L'identifiant d'un téléphone vit de 1 à 180 jours.
 error-token-scope = Ce jeton n'a pas reçu la permission nécessaire.
 error-bad-if-match = If-Match doit être l'ETag lu (un numéro de version).
 error-idempotency-key = Idempotency-Key doit compter de 1 à 255 caractères ASCII visibles.
@@ -557,6 +558,8 @@ action-agency-created = Organisme créé
 action-agency-updated = Organisme modifié
 action-token-created = Jeton d'API créé
 action-token-revoked = Jeton d'API révoqué
+action-device-added = Téléphone ajouté pour la collecte sur le terrain
+action-device-revoked = Téléphone révoqué
 action-api-replayed = Réponse d’API renvoyée (nouvel essai)
 action-case-created = Cas ouvert
 action-case-imported = Cas importé
@@ -1514,3 +1517,24 @@ date-days = { $count ->
     [one] 1 jour
    *[other] { $count } jours
 }
+
+devices-title = Téléphones de collecte sur le terrain
+devices-back = Retour à mon compte
+devices-help = Un téléphone avec ODK Collect ou KoboCollect remplit les formulaires de Haven sans connexion et les envoie quand il capte le réseau. Chaque téléphone a son propre identifiant : il peut seulement télécharger les formulaires et envoyer ce qui a été rempli, pour vous et votre organisme.
+devices-created-title = L'identifiant du téléphone
+devices-created-help = Dans ODK Collect ou KoboCollect, ajoutez un projet avec « Configurer avec un code QR » et scannez ce code ; ou saisissez à la main le serveur, le nom d'utilisateur et le secret ci-dessous.
+devices-qr = Code QR avec le serveur, le nom d'utilisateur et le secret pour ODK Collect
+devices-server = Serveur
+devices-username = Nom d'utilisateur
+devices-secret = Secret
+devices-once = Le secret n'est affiché qu'une fois : il n'est pas conservé. Fermez cette page une fois le téléphone configuré.
+devices-list = Vos téléphones
+devices-lost = Un téléphone perdu ou volé : révoquez son identifiant ici sans attendre. Ce qu'il n'avait pas encore envoyé reste chiffré dessus.
+devices-none = Aucun téléphone pour l'instant.
+devices-label = Nom du téléphone
+devices-label-help = Pour le reconnaître dans la liste, par ex. « Samsung, équipe de la région 8 ». Aucun nom de personne.
+devices-days = Valable (jours)
+devices-add = Ajouter un téléphone
+devices-revoke = Révoquer
+account-devices = Téléphones de collecte sur le terrain
+devices-manage = Ajouter ou révoquer des téléphones

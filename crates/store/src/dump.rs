@@ -91,6 +91,21 @@ pub const TABLES: &[TableSpec] = &[
         ],
     },
     TableSpec {
+        name: "devices",
+        columns: &[
+            ("id", T),
+            ("user_id", T),
+            ("agency_id", T),
+            ("username", T),
+            ("secret", B),
+            ("label", T),
+            ("created_at", I),
+            ("expires_at", I),
+            ("revoked_at", I),
+            ("last_used_at", I),
+        ],
+    },
+    TableSpec {
         name: "idempotency_keys",
         columns: &[
             ("id", T),

@@ -8,6 +8,7 @@ pub mod case_parts;
 pub mod cases;
 pub mod consents;
 pub mod db;
+pub mod devices;
 pub mod dump;
 pub mod idempotency;
 pub mod imports;

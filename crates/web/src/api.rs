@@ -27,7 +27,7 @@ use crate::training::api as training;
 #[openapi(
     info(title = "Haven API", version = "1", description = "Case management and referral for victims of trafficking. \
         Authenticate with a personal token: `Authorization: Bearer hvn_...` (create one under My account)."),
-    paths(accounts::me, accounts::list_tokens, accounts::create_token, accounts::revoke_token, accounts::list_users, accounts::create_user, accounts::change_user, accounts::create_agency, accounts::update_agency, accounts::reset_user, cases::list_cases, cases::search_cases, cases::create_case, cases::get_case, cases::update_case, cases::case_history, cases::subject_access,
+    paths(accounts::me, accounts::list_tokens, accounts::create_token, accounts::revoke_token, accounts::list_devices, accounts::add_device, accounts::revoke_device, accounts::list_users, accounts::create_user, accounts::change_user, accounts::create_agency, accounts::update_agency, accounts::reset_user, cases::list_cases, cases::search_cases, cases::create_case, cases::get_case, cases::update_case, cases::case_history, cases::subject_access,
         cases::close_case, cases::reopen_case, cases::assign_case, cases::transfer_case, cases::list_transfers, cases::decide_transfer,
         cases::add_note, cases::record_consent, cases::withdraw_consent, cases::add_event, cases::put_event, cases::delete_event, cases::add_perpetrator, cases::put_perpetrator,
         cases::delete_perpetrator, cases::add_attachment, cases::get_attachment, cases::delete_attachment, cases::get_person,
@@ -487,6 +487,11 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(accounts::list_tokens).post(accounts::create_token),
         )
         .route("/tokens/{id}/revoke", post(accounts::revoke_token))
+        .route(
+            "/devices",
+            get(accounts::list_devices).post(accounts::add_device),
+        )
+        .route("/devices/{id}/revoke", post(accounts::revoke_device))
         .route(
             "/admin/users",
             get(accounts::list_users).post(accounts::create_user),

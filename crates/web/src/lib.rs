@@ -11,6 +11,7 @@ mod duplicates;
 mod exports;
 mod imports;
 mod kit;
+mod openrosa;
 mod protection;
 mod referrals;
 mod screening;
@@ -355,6 +356,14 @@ pub fn router(state: AppState) -> Router {
             "/account/tokens/{id}/revoke",
             post(accounts::account::token_revoke),
         )
+        .route(
+            "/account/phones",
+            get(accounts::devices::list).post(accounts::devices::add),
+        )
+        .route(
+            "/account/phones/{id}/revoke",
+            post(accounts::devices::revoke),
+        )
         .route("/static/haven.css", get(site::stylesheet))
         // Unknown addresses get the translated "not found" page (the fallback is added before the
         // context layer so that layer wraps it too).
@@ -366,6 +375,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .nest("/api/v1", api::router(state.clone()))
+        .nest("/openrosa", openrosa::router(state.clone()))
         .route("/healthz", get(site::healthz))
         .route("/readyz", get(site::readyz))
         .layer(axum::middleware::from_fn_with_state(

@@ -580,6 +580,7 @@ impl Haven {
     ) -> Result<()> {
         sessions::delete_for_user(&mut tx, changed.id).await?;
         tokens::revoke_all(&mut tx, changed.id).await?;
+        haven_store::devices::revoke_all(&mut tx, changed.id, t).await?;
         haven_audit::record(&mut tx, self.audit_keys(), &by.actor(origin), ev, t).await?;
         self.announce_account(&mut tx, changed, changed.role, notification, t)
             .await?;
@@ -676,6 +677,7 @@ impl Haven {
         if disabled {
             sessions::delete_for_user(&mut tx, id).await?;
             tokens::revoke_all(&mut tx, id).await?;
+            haven_store::devices::revoke_all(&mut tx, id, self.now()).await?;
         }
         let action = if disabled {
             Action::UserDisabled
@@ -733,6 +735,7 @@ impl Haven {
         // Whoever may have known the old password may hold a token too.
         sessions::delete_for_user(&mut tx, id).await?;
         tokens::revoke_all(&mut tx, id).await?;
+        haven_store::devices::revoke_all(&mut tx, id, self.now()).await?;
         let ev = Event::new(Action::PasswordReset)
             .target("user", id)
             .details(serde_json::json!({

@@ -51,7 +51,7 @@ pub struct NewSession {
     pub info: SessionInfo,
 }
 
-fn principal_of(u: &UserRow) -> Principal {
+pub(crate) fn principal_of(u: &UserRow) -> Principal {
     Principal {
         user_id: u.id,
         agency_id: u.agency_id,

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod devices;
 use haven_audit::{Action, Event};
 use haven_authz::{Principal, Scope, Scopes};
 use haven_crypto::{password, token};

@@ -74,6 +74,7 @@ columns! {
     TIPS_TRIAGE_NOTE = "tips" . "triage_note";
     USERS_TOTP_SECRET = "users" . "totp_secret";
     IDEMPOTENCY_KEYS_BODY = "idempotency_keys" . "body";
+    DEVICES_SECRET = "devices" . "secret";
 }
 
 #[cfg(test)]

@@ -43,6 +43,8 @@ struct AccountPage<'a> {
     password_error: Option<&'static str>,
     email: String,
     email_error: Option<&'static str>,
+    /// May make collection credentials for phones (screens and registers).
+    may_collect: bool,
 }
 
 async fn account_view(
@@ -119,6 +121,7 @@ async fn account_view_typed(
         password_error,
         email,
         email_error,
+        may_collect: s.principal.case_create().is_some(),
     };
     Ok(render_with(status, &page))
 }

@@ -11,6 +11,8 @@ use haven_domain::{TokenId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use haven_core::devices::{DeviceView, NewDevice, collect_settings};
+
 use crate::AppState;
 use crate::kit::paging::{PageParams, paged};
 use crate::kit::problem::{ApiError, ApiJson, ApiToken, ApiUser, ItemCreated, Problem, created};
@@ -153,6 +155,91 @@ pub(crate) async fn revoke_token(
 ) -> Result<StatusCode, ApiError> {
     let id = id.parse::<TokenId>().map_err(|_| ApiError::not_found())?;
     state.haven().revoke_token(&g.principal, id, &o).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- the caller's phones for field collection ----
+
+/// The caller's phones (collection credentials for ODK Collect or KoboCollect), newest first
+/// (then by id); never their secret.
+#[utoipa::path(get, path = "/api/v1/devices", params(PageParams),
+    responses((status = 200, description = "your phones, newest first", body = Vec<DeviceView>,
+        headers(("Link" = String, description = "`<next page>; rel=\"next\"`, unless this is the last page"))),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn list_devices(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Query(pg): Query<PageParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    p.case_create().ok_or_else(ApiError::forbidden)?;
+    let page = pg.request()?;
+    let list = state.haven().list_devices(&p).await?;
+    let (list, next) = page.cut(list, |d| (-d.created_at, d.id.clone()));
+    Ok(paged(list, next, "/api/v1/devices", raw.as_deref()))
+}
+
+/// A phone to add.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DeviceRequest {
+    /// To recognise it in the list (at most 100 characters; no person's name).
+    label: String,
+    /// How many days it lives: 1 to 180 (default 180).
+    #[serde(default)]
+    days: Option<i64>,
+}
+
+/// A new phone credential: the secret is in this answer only.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct DeviceCreated {
+    device: DeviceView,
+    /// The phone's password. Shown once: give it to the phone now.
+    secret: String,
+    /// The server address to set in ODK Collect or KoboCollect.
+    server_url: String,
+    /// The same three settings as ODK Collect reads them from a QR code (base64 of zlib-
+    /// compressed JSON): draw it as a QR code for the phone to scan.
+    settings: String,
+}
+
+/// Adds a phone for the caller (who must be allowed to screen and register): a collection
+/// credential that can only list Haven's forms and submit them. Audited.
+#[utoipa::path(post, path = "/api/v1/devices", request_body = DeviceRequest,
+    responses((status = 201, body = DeviceCreated), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn add_device(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    headers: axum::http::HeaderMap,
+    ApiJson(r): ApiJson<DeviceRequest>,
+) -> Result<(StatusCode, Json<DeviceCreated>), ApiError> {
+    let req = NewDevice {
+        label: r.label,
+        days: r.days,
+    };
+    let (device, secret) = state.haven().add_device(&p, &req, &o).await?;
+    let server_url = crate::accounts::devices::openrosa_url(&state, &headers);
+    let settings = collect_settings(&server_url, &device.username, &secret, "Haven");
+    Ok((
+        StatusCode::CREATED,
+        Json(DeviceCreated {
+            device,
+            secret,
+            server_url,
+            settings,
+        }),
+    ))
+}
+
+/// Revokes one of the caller's phones at once (a lost phone). Audited.
+#[utoipa::path(post, path = "/api/v1/devices/{id}/revoke", params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn revoke_device(
+    State(state): State<AppState>,
+    ApiUser(p, o): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.haven().revoke_device(&p, &id, &o).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

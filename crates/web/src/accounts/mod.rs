@@ -2,4 +2,5 @@
 pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod api;
+pub(crate) mod devices;
 pub(crate) mod signin;

@@ -1,0 +1,120 @@
+//! Collection credentials of phones (ODK Collect, KoboCollect) for the OpenRosa endpoints.
+use haven_domain::{AgencyId, UserId};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::row::parse;
+use crate::{Conn, Result};
+
+#[derive(Clone, Debug)]
+pub struct DeviceRow {
+    pub id: String,
+    pub user_id: UserId,
+    pub agency_id: AgencyId,
+    pub username: String,
+    /// The sealed HA1 of Digest authentication.
+    pub secret: Vec<u8>,
+    pub label: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+const COLS: &str = "id, user_id, agency_id, username, secret, label, created_at, expires_at, \
+    revoked_at, last_used_at";
+
+fn device(r: &AnyRow) -> Result<DeviceRow> {
+    Ok(DeviceRow {
+        id: r.try_get("id")?,
+        user_id: parse(r, "user_id")?,
+        agency_id: parse(r, "agency_id")?,
+        username: r.try_get("username")?,
+        secret: r.try_get("secret")?,
+        label: r.try_get("label")?,
+        created_at: r.try_get("created_at")?,
+        expires_at: r.try_get("expires_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+        last_used_at: r.try_get("last_used_at")?,
+    })
+}
+
+pub async fn insert(conn: &mut Conn, d: &DeviceRow) -> Result<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO devices ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    )))
+    .bind(d.id.clone())
+    .bind(d.user_id.to_string())
+    .bind(d.agency_id.to_string())
+    .bind(d.username.clone())
+    .bind(d.secret.clone())
+    .bind(d.label.clone())
+    .bind(d.created_at)
+    .bind(d.expires_at)
+    .bind(d.revoked_at)
+    .bind(d.last_used_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<DeviceRow>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM devices WHERE username = $1"
+    )))
+    .bind(username.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .as_ref()
+    .map(device)
+    .transpose()
+}
+
+/// A user's credentials, newest first.
+pub async fn of_user(conn: &mut Conn, user: UserId) -> Result<Vec<DeviceRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM devices WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
+    )))
+    .bind(user.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(device).collect()
+}
+
+/// Revokes one of the user's credentials; false if there is none of theirs still live.
+pub async fn revoke(conn: &mut Conn, id: &str, user: UserId, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(id.to_string())
+    .bind(user.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Disabling an account, or moving it to another agency, revokes its phones.
+pub async fn revoke_all(conn: &mut Conn, user: UserId, now: i64) -> Result<u64> {
+    let r =
+        sqlx::query("UPDATE devices SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(user.to_string())
+            .execute(&mut *conn)
+            .await?;
+    Ok(r.rows_affected())
+}
+
+/// Notes a use, at most once a minute per credential (a phone sends in bursts).
+pub async fn touch(conn: &mut Conn, id: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE devices SET last_used_at = $1 WHERE id = $2 \
+         AND (last_used_at IS NULL OR last_used_at < $3)",
+    )
+    .bind(now)
+    .bind(id.to_string())
+    .bind(now - 60)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! Haven as an OpenRosa 1.0 server, for ODK Collect, KoboCollect and Enketo in the field: the
+//! form list, and the submission endpoint's preflight. Phones sign in with a collection
+//! credential (see `accounts::devices`): Digest (what Collect uses over HTTP and HTTPS) or
+//! Basic, and only over HTTPS, or from this machine (tests and a local proxy).
+//!
+//! The answers follow what the clients check (ODK Collect's `OpenRosaClient`, the OpenRosa
+//! specifications): `X-OpenRosa-Version: 1.0` on every answer, `text/xml` lists, `204` for the
+//! submission preflight with `X-OpenRosa-Accept-Content-Length`, and a `401` with a Digest
+//! challenge before credentials (Collect authenticates only when challenged).
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use base64::Engine;
+use haven_core::devices::{DeviceAuth, DeviceGrant, DeviceRefusal};
+use haven_crypto::digest_auth;
+
+use crate::AppState;
+
+/// The largest submission body a phone may send in one request (Collect splits larger ones).
+pub(crate) const ACCEPT_CONTENT_LENGTH: usize = 10 * 1024 * 1024;
+
+pub(crate) fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/formList", get(form_list))
+        .route("/submission", get(submission_check))
+        .layer(axum::middleware::from_fn_with_state(state, headers))
+}
+
+/// The OpenRosa headers on every answer.
+async fn headers(
+    State(_): State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("x-openrosa-version", HeaderValue::from_static("1.0"));
+    h.insert(
+        "x-openrosa-accept-content-length",
+        HeaderValue::from(ACCEPT_CONTENT_LENGTH),
+    );
+    let date = httpdate(time::OffsetDateTime::now_utc());
+    if let Ok(v) = HeaderValue::from_str(&date) {
+        h.insert(header::DATE, v);
+    }
+    res
+}
+
+/// An HTTP date (RFC 7231): `Tue, 08 Dec 2026 03:15:49 GMT`.
+fn httpdate(t: time::OffsetDateTime) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        DAYS[t.weekday().number_days_from_monday() as usize],
+        t.day(),
+        MONTHS[usize::from(u8::from(t.month())) - 1],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// An OpenRosa response message (what Collect shows the user), with its status.
+pub(crate) fn message(status: StatusCode, nature: &str, text: &str) -> Response {
+    let text = askama::filters::escape(text, askama::filters::Html)
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    let body = format!(
+        "<?xml version='1.0' encoding='UTF-8' ?>\n<OpenRosaResponse xmlns=\"http://openrosa.org/http/response\">\
+         <message nature=\"{nature}\">{text}</message></OpenRosaResponse>\n"
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// Whether the request may carry a credential: over HTTPS (directly or through the trusted
+/// proxy), or from this machine.
+fn secure_transport(state: &AppState, req: &axum::http::request::Parts) -> bool {
+    if state.0.cfg.https() {
+        return true;
+    }
+    crate::ctx::client_ip(false, &req.headers, &req.extensions)
+        .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+        .is_some_and(|ip| ip.is_loopback())
+}
+
+/// The phone that sent the request, or the answer to send it: `401` with a Digest challenge
+/// (and `stale=true` for a nonce that aged, which the clients answer by themselves), `403`
+/// over plain HTTP from another machine.
+pub(crate) async fn device(
+    state: &AppState,
+    req: &axum::http::request::Parts,
+) -> Result<DeviceGrant, Response> {
+    if !secure_transport(state, req) {
+        return Err(message(
+            StatusCode::FORBIDDEN,
+            "error",
+            "Haven's OpenRosa server answers over HTTPS only.",
+        ));
+    }
+    let h = state.haven();
+    let unauthorized = |stale: bool| {
+        let mut res = message(StatusCode::UNAUTHORIZED, "error", "Sign-in required.");
+        if let Ok(v) = HeaderValue::from_str(&h.device_challenge(stale)) {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+        }
+        res
+    };
+    let Some(auth) = req
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(unauthorized(false));
+    };
+    let method = req.method.as_str();
+    // The address as the phone sent it (inside the nested router, the URI lacks `/openrosa`).
+    let uri = req
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map(|o| &o.0)
+        .unwrap_or(&req.uri);
+    let target = uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or_else(|| uri.path());
+    let result = if let Some(b64) = auth.strip_prefix("Basic ") {
+        let Some((user, pass)) = base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|s| {
+                s.split_once(':')
+                    .map(|(u, p)| (u.to_string(), p.to_string()))
+            })
+        else {
+            return Err(unauthorized(false));
+        };
+        h.device_sign_in(DeviceAuth::Basic {
+            username: &user,
+            password: &pass,
+        })
+        .await
+    } else if let Some(d) = digest_auth::parse_digest(auth) {
+        // The response covers the request target as sent, query included.
+        if d.uri != target {
+            return Err(unauthorized(false));
+        }
+        h.device_sign_in(DeviceAuth::Digest {
+            method,
+            response: &d,
+        })
+        .await
+    } else {
+        return Err(unauthorized(false));
+    };
+    match result {
+        Ok(Ok(grant)) => Ok(grant),
+        Ok(Err(DeviceRefusal::StaleNonce)) => Err(unauthorized(true)),
+        Ok(Err(DeviceRefusal::Refused)) => Err(unauthorized(false)),
+        Err(e) => {
+            tracing::error!(error = %e, "phone sign-in failed");
+            Err(message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error",
+                "The server could not check the credential. Try again later.",
+            ))
+        }
+    }
+}
+
+/// The forms a phone may download (OpenRosa Form List API). The screening and intake forms
+/// come with the next part of this work; until then the list is empty and valid.
+async fn form_list(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    if let Err(res) = device(&state, &parts).await {
+        return res;
+    }
+    let body = "<?xml version='1.0' encoding='UTF-8' ?>\n\
+                <xforms xmlns=\"http://openrosa.org/xforms/xformsList\"></xforms>\n";
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// The submission preflight (`HEAD`, or `GET` as ODK Central also answers it): `204` once
+/// signed in, with the largest body a submission may have.
+async fn submission_check(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    if let Err(res) = device(&state, &parts).await {
+        return res;
+    }
+    StatusCode::NO_CONTENT.into_response()
+}

@@ -1,0 +1,312 @@
+//! Phones in the field: a collection credential made under "My account" signs ODK Collect in
+//! to the OpenRosa endpoints, by Digest (computed here as Collect computes it) or by Basic;
+//! without it, or once revoked, expired or its account disabled, the phone is challenged again.
+use std::io::Read;
+
+use base64::Engine;
+use md5::{Digest, Md5};
+use serde_json::{Value, json};
+
+use crate::harness::TestApp;
+
+fn md5_hex(s: &str) -> String {
+    Md5::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A parameter of a `WWW-Authenticate: Digest …` challenge.
+fn param<'a>(challenge: &'a str, name: &str) -> &'a str {
+    let at = challenge.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+    let rest = &challenge[at..];
+    &rest[..rest.find('"').unwrap()]
+}
+
+/// The `Authorization` header ODK Collect sends (okhttp-digest's format and order).
+fn digest_header(
+    user: &str,
+    secret: &str,
+    challenge: &str,
+    method: &str,
+    uri: &str,
+    nc: u32,
+) -> String {
+    let (realm, nonce) = (param(challenge, "realm"), param(challenge, "nonce"));
+    let ha1 = md5_hex(&format!("{user}:{realm}:{secret}"));
+    let ha2 = md5_hex(&format!("{method}:{uri}"));
+    let nc = format!("{nc:08x}");
+    let cnonce = "8c3f0b2a1d9e7f64";
+    let response = md5_hex(&format!("{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"));
+    format!(
+        "Digest username=\"{user}\", realm=\"{realm}\", nonce=\"{nonce}\", uri=\"{uri}\", \
+         response=\"{response}\", qop=auth, nc={nc}, cnonce=\"{cnonce}\", algorithm=MD5"
+    )
+}
+
+async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    uri: &str,
+    auth: Option<&str>,
+) -> reqwest::Response {
+    let mut r = reqwest::Client::new()
+        .request(method, app.url(uri))
+        .header("X-OpenRosa-Version", "1.0");
+    if let Some(a) = auth {
+        r = r.header("Authorization", a);
+    }
+    r.send().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_signs_in_by_digest_or_basic_until_revoked() {
+    let app = TestApp::spawn().await;
+    let screener = app.login("screener").await;
+
+    // Made on the account page: shown once, with the QR code Collect scans.
+    let html = screener
+        .post_form(
+            "/account/phones",
+            &[("label", "Samsung, Region 8 team"), ("days", "90")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<svg role=\"img\""), "the QR code");
+    let username = {
+        let at = html.find("hvn-").expect("user name shown");
+        html[at..at + 14].to_string()
+    };
+    let secret = {
+        let at = html.find("class=\"secret\">").unwrap() + 15;
+        html[at..at + 24].to_string()
+    };
+    assert!(
+        secret.bytes().all(|b| b.is_ascii_alphanumeric()),
+        "{secret}"
+    );
+    let again = screener.get("/account/phones").await.text().await.unwrap();
+    assert!(
+        again.contains(&username) && !again.contains(&secret),
+        "the secret is shown once"
+    );
+
+    // Through the API too: the settings are Collect's QR payload (zlib JSON in base64).
+    let token = screener.token().await;
+    let (status, made) = app
+        .api_json(
+            &token,
+            reqwest::Method::POST,
+            "/devices",
+            Some(&json!({"label": "Nokia, border post", "days": 30})),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let z = base64::engine::general_purpose::STANDARD
+        .decode(made["settings"].as_str().unwrap())
+        .unwrap();
+    let mut settings = String::new();
+    flate2::read::ZlibDecoder::new(&z[..])
+        .read_to_string(&mut settings)
+        .unwrap();
+    let settings: Value = serde_json::from_str(&settings).unwrap();
+    assert_eq!(settings["general"]["username"], made["device"]["username"]);
+    assert_eq!(settings["general"]["password"], made["secret"]);
+    assert!(
+        settings["general"]["server_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/openrosa")
+    );
+
+    // No credential: a Digest challenge, and the OpenRosa headers.
+    let list = "/openrosa/formList?deviceID=collect%3AAbCdEfGh12345678";
+    let res = send(&app, reqwest::Method::GET, list, None).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["x-openrosa-version"], "1.0");
+    let challenge = res.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(challenge.starts_with("Digest ") && challenge.contains("qop=\"auth\""));
+
+    // Digest, as Collect answers the challenge: the form list, then the submission preflight
+    // with the same nonce and the next count.
+    let auth = digest_header(&username, &secret, &challenge, "GET", list, 1);
+    let res = send(&app, reqwest::Method::GET, list, Some(&auth)).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/xml")
+    );
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("http://openrosa.org/xforms/xformsList")
+    );
+    let submission = "/openrosa/submission?deviceID=collect%3AAbCdEfGh12345678";
+    let auth = digest_header(&username, &secret, &challenge, "HEAD", submission, 2);
+    let res = send(&app, reqwest::Method::HEAD, submission, Some(&auth)).await;
+    assert_eq!(res.status(), 204);
+    assert!(
+        res.headers()
+            .contains_key("x-openrosa-accept-content-length")
+    );
+
+    // What must not sign in: another secret, another address than the one signed, a nonce
+    // Haven did not give, another method than the one signed.
+    let wrong = [
+        digest_header(
+            &username,
+            "not-the-secret-at-all-xx",
+            &challenge,
+            "GET",
+            list,
+            3,
+        ),
+        digest_header(
+            &username,
+            &secret,
+            &challenge,
+            "GET",
+            "/openrosa/formList",
+            3,
+        ),
+        digest_header(
+            &username,
+            &secret,
+            "Digest realm=\"Haven OpenRosa\", nonce=\"1800000000.00112233445566778899aabbccddeeff\"",
+            "GET",
+            list,
+            1,
+        ),
+        digest_header(&username, &secret, &challenge, "POST", list, 3),
+        "Digest garbage".to_string(),
+        "Basic !!!".to_string(),
+    ];
+    for auth in &wrong {
+        let res = send(&app, reqwest::Method::GET, list, Some(auth)).await;
+        assert_eq!(res.status(), 401, "{auth}");
+        assert!(res.headers().contains_key("www-authenticate"));
+    }
+
+    // Basic, from this machine (the tests' plain HTTP on 127.0.0.1).
+    let basic = |u: &str, p: &str| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
+        )
+    };
+    let res = send(
+        &app,
+        reqwest::Method::GET,
+        list,
+        Some(&basic(&username, &secret)),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = send(
+        &app,
+        reqwest::Method::GET,
+        list,
+        Some(&basic(&username, "guess")),
+    )
+    .await;
+    assert_eq!(res.status(), 401);
+
+    // Revoked in one click on the account page: the phone is refused at once.
+    let device: String = sqlx::query_scalar("SELECT id FROM devices WHERE username = $1")
+        .bind(&username)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let res = screener
+        .post_form(&format!("/account/phones/{device}/revoke"), &[])
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = send(
+        &app,
+        reqwest::Method::GET,
+        list,
+        Some(&basic(&username, &secret)),
+    )
+    .await;
+    assert_eq!(res.status(), 401);
+    let res = screener
+        .post_form(&format!("/account/phones/{device}/revoke"), &[])
+        .await;
+    assert_eq!(res.status(), 404, "once");
+    assert_eq!(app.audit_events("device.added").await.len(), 2);
+    assert_eq!(app.audit_events("device.revoked").await.len(), 1);
+
+    // The API's phone lives 30 days: refused once they have passed; and refused as soon as
+    // its account is disabled.
+    let other = made["device"]["username"].as_str().unwrap();
+    let other_secret = made["secret"].as_str().unwrap();
+    let sign_in = |h: haven_core::Haven| async move {
+        h.device_sign_in(haven_core::devices::DeviceAuth::Basic {
+            username: other,
+            password: other_secret,
+        })
+        .await
+        .unwrap()
+        .is_ok()
+    };
+    assert!(sign_in(app.haven.clone()).await);
+    let later = haven_core::now() + 31 * 86400;
+    assert!(!sign_in(app.haven.at(later)).await, "expired");
+    let admin = app.principal("admin").await;
+    let user = app.principal("screener").await.user_id;
+    app.haven
+        .set_user_disabled(
+            haven_core::admin::AdminActor::Admin(admin.administer().unwrap()),
+            user,
+            true,
+            &haven_core::Origin::default(),
+        )
+        .await
+        .unwrap();
+    assert!(!sign_in(app.haven.clone()).await, "its account disabled");
+    let revoked = app
+        .count("SELECT COUNT(*) FROM devices WHERE revoked_at IS NOT NULL")
+        .await;
+    assert_eq!(revoked, 2, "disabling revokes the account's phones");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_those_who_screen_add_phones_and_labels_are_checked() {
+    let app = TestApp::spawn().await;
+    for user in ["analyst", "trainer", "auditor", "provider"] {
+        let s = app.login(user).await;
+        assert_eq!(s.get("/account/phones").await.status(), 403, "{user}");
+        let token = s.token().await;
+        let (status, _) = app
+            .api_json(
+                &token,
+                reqwest::Method::POST,
+                "/devices",
+                Some(&json!({"label": "Mine"})),
+            )
+            .await;
+        assert_eq!(status, 403, "{user}");
+    }
+    let token = app.login("caseworker").await.token().await;
+    for bad in [
+        json!({"label": ""}),
+        json!({"label": "x\u{0}y"}),
+        json!({"label": "ok", "days": 181}),
+        json!({"label": "ok", "days": 0}),
+        json!({"label": "ok", "surprise": true}),
+    ] {
+        let (status, problem) = app
+            .api_json(&token, reqwest::Method::POST, "/devices", Some(&bad))
+            .await;
+        assert_eq!(status, 422, "{bad}: {problem}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM devices").await, 0);
+}
