@@ -310,3 +310,97 @@ async fn only_those_who_screen_add_phones_and_labels_are_checked() {
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM devices").await, 0);
 }
+
+/// ODK Validate (the JavaRosa engine of ODK Collect, shipped in the `pyxform` wheel) on every
+/// served form: `HAVEN_ODK_VALIDATE` names the jar; with HAVEN_TEST_ODK_VALIDATE=1 it must run.
+fn odk_validate() -> Option<String> {
+    let jar = std::env::var("HAVEN_ODK_VALIDATE").ok();
+    if jar.is_none() {
+        assert!(
+            std::env::var("HAVEN_TEST_ODK_VALIDATE").as_deref() != Ok("1"),
+            "HAVEN_TEST_ODK_VALIDATE=1 but HAVEN_ODK_VALIDATE names no jar"
+        );
+        eprintln!("ODK Validate not found: skipped (HAVEN_ODK_VALIDATE=…/ODK_Validate.jar)");
+    }
+    jar
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_served_forms_are_what_the_list_announces_and_valid_xforms() {
+    let app = TestApp::spawn().await;
+    let token = app.login("screener").await.token().await;
+    let (_, made) = app
+        .api_json(
+            &token,
+            reqwest::Method::POST,
+            "/devices",
+            Some(&json!({"label": "Form check"})),
+        )
+        .await;
+    let (u, p) = (
+        made["device"]["username"].as_str().unwrap(),
+        made["secret"].as_str().unwrap(),
+    );
+    let get = |url: String| async move {
+        reqwest::Client::new()
+            .get(url)
+            .basic_auth(u, Some(p))
+            .header("X-OpenRosa-Version", "1.0")
+            .send()
+            .await
+            .unwrap()
+    };
+    let res = get(app.url("/openrosa/formList?verbose=true")).await;
+    assert_eq!(res.status(), 200);
+    let list = res.text().await.unwrap();
+    let between = |s: &str, a: &str, b: &str| -> String {
+        let i = s.find(a).unwrap_or_else(|| panic!("{a} in {s}")) + a.len();
+        s[i..i + s[i..].find(b).unwrap()].to_string()
+    };
+    assert_eq!(between(&list, "<formID>", "<"), "haven_screening");
+    assert!(list.contains("<descriptionText>"), "verbose");
+    let hash = between(&list, "<hash>md5:", "<");
+    let url = between(&list, "<downloadUrl>", "<");
+    assert!(
+        url.ends_with("/openrosa/forms/haven_screening.xml"),
+        "{url}"
+    );
+    let other = get(app.url("/openrosa/formList?formID=another"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!other.contains("<xform>"), "formID lists that form only");
+
+    let res = get(url).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/xml")
+    );
+    let xml = res.bytes().await.unwrap();
+    assert_eq!(
+        md5_hex(std::str::from_utf8(&xml).unwrap()),
+        hash,
+        "the bytes the list announced"
+    );
+    let missing = get(app.url("/openrosa/forms/nothing.xml")).await;
+    assert_eq!(missing.status(), 404);
+
+    let Some(jar) = odk_validate() else { return };
+    let path = app.db.dir.path().join("haven_screening.xml");
+    std::fs::write(&path, &xml).unwrap();
+    let out = std::process::Command::new("java")
+        .args(["-Djava.awt.headless=true", "-jar", &jar])
+        .arg(&path)
+        .output()
+        .expect("java runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("Xform is valid"),
+        "ODK Validate: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -16,6 +16,8 @@ use base64::Engine;
 use haven_core::devices::{DeviceAuth, DeviceGrant, DeviceRefusal};
 use haven_crypto::digest_auth;
 
+pub(crate) mod forms;
+
 use crate::AppState;
 
 /// The largest submission body a phone may send in one request (Collect splits larger ones).
@@ -24,6 +26,7 @@ pub(crate) const ACCEPT_CONTENT_LENGTH: usize = 10 * 1024 * 1024;
 pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/formList", get(form_list))
+        .route("/forms/{file}", get(form_file))
         .route("/submission", get(submission_check))
         .layer(axum::middleware::from_fn_with_state(state, headers))
 }
@@ -179,21 +182,93 @@ pub(crate) async fn device(
     }
 }
 
-/// The forms a phone may download (OpenRosa Form List API). The screening and intake forms
-/// come with the next part of this work; until then the list is empty and valid.
-async fn form_list(State(state): State<AppState>, req: Request) -> Response {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    #[serde(rename = "formID")]
+    form_id: Option<String>,
+    verbose: Option<String>,
+}
+
+/// The forms Haven serves, as generated now.
+fn forms(state: &AppState) -> Vec<forms::Form> {
+    vec![forms::screening(
+        &state.haven().policy.screening,
+        state.i18n(),
+    )]
+}
+
+/// The forms a phone may download (OpenRosa Form List API): the screening interview in its
+/// current version (a submission of an older version is still accepted). `formID` lists one;
+/// `verbose` adds a description; `listAllVersions` lists the current one, the only one served.
+async fn form_list(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
+    req: Request,
+) -> Response {
     let (parts, _) = req.into_parts();
     if let Err(res) = device(&state, &parts).await {
         return res;
     }
-    let body = "<?xml version='1.0' encoding='UTF-8' ?>\n\
-                <xforms xmlns=\"http://openrosa.org/xforms/xformsList\"></xforms>\n";
+    let base = crate::accounts::devices::openrosa_url(&state, &parts.headers);
+    let verbose = q.verbose.as_deref().is_some_and(|v| v == "true");
+    let mut body = String::from(
+        "<?xml version='1.0' encoding='UTF-8' ?>\n<xforms xmlns=\"http://openrosa.org/xforms/xformsList\">\n",
+    );
+    for f in forms(&state) {
+        if q.form_id.as_deref().is_some_and(|id| id != f.id) {
+            continue;
+        }
+        body.push_str(&format!(
+            "<xform><formID>{}</formID><name>{}</name><version>{}</version><hash>{}</hash>{}\
+             <downloadUrl>{}/forms/{}.xml</downloadUrl></xform>\n",
+            f.id,
+            forms::esc(&f.title),
+            forms::esc(&f.version),
+            f.hash(),
+            if verbose {
+                format!(
+                    "<descriptionText>{}</descriptionText>",
+                    forms::esc(&f.title)
+                )
+            } else {
+                String::new()
+            },
+            forms::esc(&base),
+            f.id
+        ));
+    }
+    body.push_str("</xforms>\n");
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
         body,
     )
         .into_response()
+}
+
+/// A form's XForm (`/openrosa/forms/haven_screening.xml`): the bytes whose MD5 the list gave.
+async fn form_file(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    if let Err(res) = device(&state, &parts).await {
+        return res;
+    }
+    let Some(id) = file.strip_suffix(".xml") else {
+        return message(StatusCode::NOT_FOUND, "error", "No such form.");
+    };
+    match forms(&state).into_iter().find(|f| f.id == id) {
+        Some(f) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+            f.xml,
+        )
+            .into_response(),
+        None => message(StatusCode::NOT_FOUND, "error", "No such form."),
+    }
 }
 
 /// The submission preflight (`HEAD`, or `GET` as ODK Central also answers it): `204` once
