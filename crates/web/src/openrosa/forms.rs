@@ -90,13 +90,12 @@ fn profile_possible(p: Profile) -> &'static str {
 pub(crate) fn screening(set: &IndicatorSet, i18n: &I18n) -> Form {
     let version = version_of(set);
     let title = "Haven: screening interview (ILO/EC indicators)".to_string();
-    // Every itext id, then its text in each language.
-    let mut ids: Vec<(String, Box<dyn Fn(Lang) -> String + '_>)> = Vec::new();
-    let key = |k: &'static str| -> Box<dyn Fn(Lang) -> String + '_> {
-        Box::new(move |l: Lang| i18n.t(l, k))
-    };
-    let owned =
-        |k: String| -> Box<dyn Fn(Lang) -> String + '_> { Box::new(move |l: Lang| i18n.t(l, &k)) };
+    // Every itext id, with a message key (translated) or a text said the same in every language.
+    enum Text {
+        Key(String),
+        Same(String),
+    }
+    let mut ids: Vec<(String, Text)> = Vec::new();
     for (id, k) in [
         ("consent", "screen-consent"),
         ("consent:constraint", "error-screening-consent"),
@@ -123,36 +122,42 @@ pub(crate) fn screening(set: &IndicatorSet, i18n: &I18n) -> Form {
         ("intro", "screen-intro"),
         ("disclaimer", "screen-disclaimer"),
     ] {
-        ids.push((id.to_string(), key(k)));
+        ids.push((id.to_string(), Text::Key(k.to_string())));
     }
     for r in GUYANA_REGIONS {
         let label = format!("{} ({})", r.name, r.number);
-        ids.push((
-            format!("region/{}", r.code),
-            Box::new(move |_| label.clone()),
-        ));
+        ids.push((format!("region/{}", r.code), Text::Same(label)));
     }
     for d in 1..=DIMENSIONS {
-        ids.push((format!("d{d}"), owned(format!("screen-dim-{d}"))));
-        ids.push((format!("d{d}:hint"), owned(format!("screen-dim-{d}-help"))));
+        ids.push((format!("d{d}"), Text::Key(format!("screen-dim-{d}"))));
+        ids.push((
+            format!("d{d}:hint"),
+            Text::Key(format!("screen-dim-{d}-help")),
+        ));
     }
     for i in &set.indicators {
-        let text: Box<dyn Fn(Lang) -> String + '_> = if i.local {
+        let text = if i.local {
             // Local indicators carry no translation of ours: their id, readable (as on the web).
-            let t = i.id.replace('_', " ");
-            Box::new(move |_| t.clone())
+            Text::Same(i.id.replace('_', " "))
         } else {
-            owned(format!("screen-q-{}", i.id))
+            Text::Key(format!("screen-q-{}", i.id))
         };
         ids.push((format!("a_{}", i.id), text));
     }
     let translations: Vec<(Lang, Texts)> = Lang::ALL
         .iter()
         .map(|&l| {
-            (
-                l,
-                Texts(ids.iter().map(|(id, f)| (id.clone(), f(l))).collect()),
-            )
+            let texts = ids
+                .iter()
+                .map(|(id, t)| {
+                    let text = match t {
+                        Text::Key(k) => i18n.t(l, k),
+                        Text::Same(s) => s.clone(),
+                    };
+                    (id.clone(), text)
+                })
+                .collect();
+            (l, Texts(texts))
         })
         .collect();
 
