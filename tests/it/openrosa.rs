@@ -404,3 +404,174 @@ async fn the_served_forms_are_what_the_list_announces_and_valid_xforms() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The form's own instance, filled as a screener would on the phone: the served XForm's
+/// primary instance with values put in, and an instanceID as JavaRosa makes them.
+fn filled(form: &str, instance_id: &str, values: &[(&str, &str)]) -> String {
+    let start = form.find("<data ").unwrap();
+    let end = form.find("</data>").unwrap() + "</data>".len();
+    let mut x = form[start..end].to_string();
+    for (name, value) in values {
+        let empty = format!("<{name}/>");
+        let unknown = format!("<{name}>unknown</{name}>");
+        let with = format!("<{name}>{value}</{name}>");
+        if x.contains(&empty) {
+            x = x.replacen(&empty, &with, 1);
+        } else {
+            assert!(x.contains(&unknown), "{name} in the form");
+            x = x.replacen(&unknown, &with, 1);
+        }
+    }
+    x.replacen(
+        "<instanceID/>",
+        &format!("<instanceID>{instance_id}</instanceID>"),
+        1,
+    )
+}
+
+async fn submit(app: &TestApp, auth: Option<(&str, &str)>, xml: &str) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(xml.as_bytes().to_vec())
+        .file_name("submission.xml")
+        .mime_str("text/xml")
+        .unwrap();
+    let form = reqwest::multipart::Form::new().part("xml_submission_file", part);
+    let mut r = reqwest::Client::new()
+        .post(app.url("/openrosa/submission?deviceID=collect%3Atest"))
+        .header("X-OpenRosa-Version", "1.0")
+        .header("Accept-Language", "fr")
+        .multipart(form);
+    if let Some((u, p)) = auth {
+        r = r.basic_auth(u, Some(p));
+    }
+    r.send().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screening_filled_offline_becomes_a_screening_once() {
+    let app = TestApp::spawn().await;
+    let token = app.login("screener").await.token().await;
+    let (_, made) = app
+        .api_json(
+            &token,
+            reqwest::Method::POST,
+            "/devices",
+            Some(&json!({"label": "Region 7 mines office"})),
+        )
+        .await;
+    let (u, p) = (
+        made["device"]["username"].as_str().unwrap().to_string(),
+        made["secret"].as_str().unwrap().to_string(),
+    );
+    let form = reqwest::Client::new()
+        .get(app.url("/openrosa/forms/haven_screening.xml"))
+        .basic_auth(&u, Some(&p))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // A 15-year-old in a mining camp, recruited, kept by debt: a child's labour profile.
+    let answers = [
+        ("consent", "yes"),
+        ("screened_on", "2026-11-30"),
+        ("region", "GY-CU"),
+        ("place", "Mining camp"),
+        ("language", "spa"),
+        ("age", "15"),
+        ("kinds", "labour"),
+        ("act", "yes"),
+        ("a_deceived_nature_of_job", "present"),
+        ("e_deceived_nature_of_job", "Promised a shop job in town"),
+    ];
+    let instance = filled(&form, "uuid:5b0a9b1e-1f0e-4c43-9d7b-4e7d0f3c2a11", &answers);
+    let before = app.count("SELECT COUNT(*) FROM screenings").await;
+
+    let res = submit(&app, None, &instance).await;
+    assert_eq!(res.status(), 401, "no credential, nothing stored");
+    let res = submit(&app, Some((&u, &p)), &instance).await;
+    assert_eq!(res.status(), 201);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("submit_success") && body.contains("Dépistage reçu"),
+        "{body}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM screenings").await,
+        before + 1
+    );
+    let ev = app.audit_events("screening.recorded").await;
+    let details = ev.last().unwrap().details.clone().unwrap_or_default();
+    assert!(
+        details.contains(made["device"]["id"].as_str().unwrap()),
+        "{details}"
+    );
+
+    // Sent again after a lost answer: received, not made twice.
+    let res = submit(&app, Some((&u, &p)), &instance).await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM screenings").await,
+        before + 1
+    );
+
+    // Refused, and nothing stored: the same instanceID with other answers, another form, an
+    // old version, a DTD, an indicator of no set, no consent, no instance at all.
+    let other = filled(
+        &form,
+        "uuid:5b0a9b1e-1f0e-4c43-9d7b-4e7d0f3c2a11",
+        &answers[..3],
+    );
+    let fresh = |n: u32| format!("uuid:00000000-0000-4000-8000-{n:012}");
+    let no_consent = filled(&form, &fresh(1), &[("consent", "no")]);
+    let cases: Vec<(String, u16)> = vec![
+        (other, 409),
+        (
+            filled(&form, &fresh(2), &answers).replacen(
+                "id=\"haven_screening\"",
+                "id=\"other\"",
+                1,
+            ),
+            404,
+        ),
+        (
+            filled(&form, &fresh(3), &answers).replacen("-f1\"", "-f0\"", 1),
+            409,
+        ),
+        (
+            format!(
+                "<!DOCTYPE data [<!ENTITY x \"y\">]>{}",
+                filled(&form, &fresh(4), &answers)
+            ),
+            400,
+        ),
+        (
+            filled(&form, &fresh(5), &answers).replacen(
+                "<d1>",
+                "<d1><a_invented>present</a_invented>",
+                1,
+            ),
+            400,
+        ),
+        (no_consent, 400),
+        ("<data id=\"haven_screening\"></data".to_string(), 400),
+    ];
+    for (xml, want) in &cases {
+        let res = submit(&app, Some((&u, &p)), xml).await;
+        assert_eq!(
+            res.status().as_u16(),
+            *want,
+            "{}",
+            &xml[..xml.len().min(120)]
+        );
+        assert!(res.text().await.unwrap().contains("OpenRosaResponse"));
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM screenings").await,
+        before + 1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM openrosa_submissions").await,
+        1
+    );
+}

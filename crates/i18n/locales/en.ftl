@@ -1538,3 +1538,15 @@ devices-add = Add a phone
 devices-revoke = Revoke
 account-devices = Phones for field collection
 devices-manage = Add or revoke phones
+
+openrosa-not-multipart = The phone's request could not be read. Send the form again.
+openrosa-too-large = The form is too large to receive.
+openrosa-no-files = Haven's forms take no files: send the form without attachments.
+openrosa-no-instance = The request held no form.
+openrosa-unreadable = The form could not be read. Download the blank form again and fill it in anew.
+openrosa-unknown-form = This form is not one of Haven's.
+openrosa-old-version = This version of the form is no longer received. Download the blank form again; the filled one stays on the phone.
+openrosa-no-instance-id = The form has no instance ID.
+openrosa-instance-reused = A different form with the same instance ID was already received.
+openrosa-received = Screening received. Result: { $outcome }
+openrosa-received-again = This screening was already received.

@@ -1538,3 +1538,15 @@ devices-add = Añadir un teléfono
 devices-revoke = Revocar
 account-devices = Teléfonos para la recolección en terreno
 devices-manage = Añadir o revocar teléfonos
+
+openrosa-not-multipart = No se pudo leer la solicitud del teléfono. Envíe el formulario de nuevo.
+openrosa-too-large = El formulario es demasiado grande para recibirlo.
+openrosa-no-files = Los formularios de Haven no llevan archivos: envíe el formulario sin adjuntos.
+openrosa-no-instance = La solicitud no contenía ningún formulario.
+openrosa-unreadable = No se pudo leer el formulario. Descargue de nuevo el formulario en blanco y llénelo otra vez.
+openrosa-unknown-form = Este formulario no es de Haven.
+openrosa-old-version = Esta versión del formulario ya no se recibe. Descargue de nuevo el formulario en blanco; el formulario lleno queda en el teléfono.
+openrosa-no-instance-id = El formulario no tiene identificador de instancia.
+openrosa-instance-reused = Ya se recibió otro formulario con el mismo identificador de instancia.
+openrosa-received = Tamizaje recibido. Resultado: { $outcome }
+openrosa-received-again = Este tamizaje ya se había recibido.

@@ -1538,3 +1538,15 @@ devices-add = Ajouter un téléphone
 devices-revoke = Révoquer
 account-devices = Téléphones de collecte sur le terrain
 devices-manage = Ajouter ou révoquer des téléphones
+
+openrosa-not-multipart = La requête du téléphone est illisible. Renvoyez le formulaire.
+openrosa-too-large = Le formulaire est trop volumineux pour être reçu.
+openrosa-no-files = Les formulaires de Haven ne prennent pas de fichiers : renvoyez le formulaire sans pièce jointe.
+openrosa-no-instance = La requête ne contenait aucun formulaire.
+openrosa-unreadable = Le formulaire est illisible. Téléchargez de nouveau le formulaire vierge et remplissez-le à nouveau.
+openrosa-unknown-form = Ce formulaire n'est pas un formulaire de Haven.
+openrosa-old-version = Cette version du formulaire n'est plus reçue. Téléchargez de nouveau le formulaire vierge ; le formulaire rempli reste sur le téléphone.
+openrosa-no-instance-id = Le formulaire n'a pas d'identifiant d'instance.
+openrosa-instance-reused = Un autre formulaire avec le même identifiant d'instance a déjà été reçu.
+openrosa-received = Dépistage reçu. Résultat : { $outcome }
+openrosa-received-again = Ce dépistage avait déjà été reçu.

@@ -118,3 +118,59 @@ pub async fn touch(conn: &mut Conn, id: &str, now: i64) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// A form received from a phone.
+#[derive(Clone, Debug)]
+pub struct SubmissionRow {
+    pub instance_id: String,
+    pub form_id: String,
+    pub form_version: String,
+    pub device_id: String,
+    pub user_id: UserId,
+    pub digest: String,
+    pub screening_id: Option<String>,
+    pub received_at: i64,
+}
+
+/// Records a received form; a second row for the same instanceID is `Duplicate("instanceID")`.
+pub async fn insert_submission(conn: &mut Conn, s: &SubmissionRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO openrosa_submissions (instance_id, form_id, form_version, device_id, user_id, \
+         digest, screening_id, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(s.instance_id.clone())
+    .bind(s.form_id.clone())
+    .bind(s.form_version.clone())
+    .bind(s.device_id.clone())
+    .bind(s.user_id.to_string())
+    .bind(s.digest.clone())
+    .bind(s.screening_id.clone())
+    .bind(s.received_at)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| crate::StoreError::from(e).on_unique("instanceID"))?;
+    Ok(())
+}
+
+pub async fn submission(conn: &mut Conn, instance_id: &str) -> Result<Option<SubmissionRow>> {
+    let row = sqlx::query(
+        "SELECT instance_id, form_id, form_version, device_id, user_id, digest, screening_id, \
+         received_at FROM openrosa_submissions WHERE instance_id = $1",
+    )
+    .bind(instance_id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        Ok(SubmissionRow {
+            instance_id: r.try_get("instance_id")?,
+            form_id: r.try_get("form_id")?,
+            form_version: r.try_get("form_version")?,
+            device_id: r.try_get("device_id")?,
+            user_id: parse(&r, "user_id")?,
+            digest: r.try_get("digest")?,
+            screening_id: r.try_get("screening_id")?,
+            received_at: r.try_get("received_at")?,
+        })
+    })
+    .transpose()
+}

@@ -678,6 +678,19 @@ pub const TABLES: &[TableSpec] = &[
             ("import_id", T),
         ],
     },
+    TableSpec {
+        name: "openrosa_submissions",
+        columns: &[
+            ("instance_id", T),
+            ("form_id", T),
+            ("form_version", T),
+            ("device_id", T),
+            ("user_id", T),
+            ("digest", T),
+            ("screening_id", T),
+            ("received_at", I),
+        ],
+    },
 ];
 
 /// Tables that exist but are not backed up.

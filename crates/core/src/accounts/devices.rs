@@ -230,10 +230,21 @@ impl Haven {
         }))
     }
 
+    /// The keyed digest of a submitted form's bytes (to tell a resend from other content under
+    /// the same instanceID, without keeping a hash anyone could test guesses against).
+    pub fn submission_digest(&self, bytes: &[u8]) -> String {
+        haven_crypto::token::hash(&self.token_key, &hex::encode(sha2_256(bytes)))
+    }
+
     /// The `WWW-Authenticate` challenge for a phone (Digest, with a fresh nonce).
     pub fn device_challenge(&self, stale: bool) -> String {
         digest_auth::challenge(&self.token_key, self.now(), stale)
     }
+}
+
+fn sha2_256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
 }
 
 #[cfg(test)]

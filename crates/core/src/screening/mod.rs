@@ -57,6 +57,31 @@ pub struct ScreeningInput {
     pub answers: BTreeMap<String, IndicatorAnswer>,
 }
 
+/// A form received from a phone: which one, and its keyed digest (see
+/// [`Haven::submission_digest`]).
+#[derive(Clone, Debug)]
+pub struct Submission {
+    /// `uuid:…`, from the form's `meta/instanceID`.
+    pub instance_id: String,
+    pub form_id: String,
+    pub form_version: String,
+    pub digest: String,
+}
+
+/// What became of a received form.
+#[derive(Debug)]
+pub enum Received {
+    New(Box<ScreeningView>),
+    /// Received before (the phone resent it): the screening it became.
+    Again(Option<String>),
+}
+
+/// The phone a screening came from.
+struct Via<'a> {
+    device_id: &'a str,
+    sub: &'a Submission,
+}
+
 /// The sealed part of a screening.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Sealed {
@@ -248,6 +273,59 @@ impl Haven {
         input: ScreeningInput,
         origin: &Origin,
     ) -> Result<ScreeningView> {
+        self.record_screening_via(p, input, None, origin).await
+    }
+
+    /// A screening filled on a phone and sent by OpenRosa: recorded as one made in the browser
+    /// (owned by the phone's user's agency, evaluated, audited with the phone's credential),
+    /// once per instanceID: the same form sent again is `Again` (the phone lost the first
+    /// answer); the same instanceID with other content is `Duplicate("instanceID")`.
+    #[tracing::instrument(skip_all, fields(user = %grant.principal.user_id))]
+    pub async fn receive_screening(
+        &self,
+        grant: &crate::devices::DeviceGrant,
+        sub: Submission,
+        input: ScreeningInput,
+        origin: &Origin,
+    ) -> Result<Received> {
+        let known = |row: Option<haven_store::devices::SubmissionRow>| match row {
+            Some(r) if r.digest == sub.digest => Ok(Some(Received::Again(r.screening_id))),
+            Some(_) => Err(CoreError::Duplicate("instanceID")),
+            None => Ok(None),
+        };
+        {
+            let mut conn = self.db.pool().acquire().await?;
+            let row = haven_store::devices::submission(&mut conn, &sub.instance_id).await?;
+            if let Some(again) = known(row)? {
+                return Ok(again);
+            }
+        }
+        let via = Via {
+            device_id: &grant.device_id,
+            sub: &sub,
+        };
+        match self
+            .record_screening_via(&grant.principal, input, Some(via), origin)
+            .await
+        {
+            Ok(v) => Ok(Received::New(Box::new(v))),
+            // Sent twice at once: the other request recorded it.
+            Err(CoreError::Duplicate("instanceID")) => {
+                let mut conn = self.db.pool().acquire().await?;
+                let row = haven_store::devices::submission(&mut conn, &sub.instance_id).await?;
+                known(row)?.ok_or(CoreError::Duplicate("instanceID"))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn record_screening_via(
+        &self,
+        p: &Principal,
+        input: ScreeningInput,
+        via: Option<Via<'_>>,
+        origin: &Origin,
+    ) -> Result<ScreeningView> {
         if p.case_create().is_none() {
             return Err(CoreError::Forbidden);
         }
@@ -326,12 +404,31 @@ impl Haven {
         )?;
         let id = row.id.clone();
         screenings::insert(&mut tx, &row).await?;
+        if let Some(v) = &via {
+            // In this transaction: the screening and the record of its instanceID, or neither.
+            haven_store::devices::insert_submission(
+                &mut tx,
+                &haven_store::devices::SubmissionRow {
+                    instance_id: v.sub.instance_id.clone(),
+                    form_id: v.sub.form_id.clone(),
+                    form_version: v.sub.form_version.clone(),
+                    device_id: v.device_id.to_string(),
+                    user_id: p.user_id,
+                    digest: v.sub.digest.clone(),
+                    screening_id: Some(id.clone()),
+                    received_at: row.created_at,
+                },
+            )
+            .await?;
+        }
         let ev = Event::new(Action::ScreeningRecorded)
             .target("screening", &id)
             .details(serde_json::json!({
                 "outcome": outcome.as_str(),
                 "profiles": row.profiles,
                 "case_id": input.case_id.map(|c| c.to_string()),
+                "device_id": via.as_ref().map(|v| v.device_id),
+                "form_version": via.as_ref().map(|v| v.sub.form_version.as_str()),
             }));
         self.commit_audited(tx, &actor(p, origin), ev, row.created_at)
             .await?;

@@ -17,6 +17,7 @@ use haven_core::devices::{DeviceAuth, DeviceGrant, DeviceRefusal};
 use haven_crypto::digest_auth;
 
 pub(crate) mod forms;
+pub(crate) mod submission;
 
 use crate::AppState;
 
@@ -27,7 +28,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/formList", get(form_list))
         .route("/forms/{file}", get(form_file))
-        .route("/submission", get(submission_check))
+        .route("/submission", get(submission_check).post(submit))
         .layer(axum::middleware::from_fn_with_state(state, headers))
 }
 
@@ -279,4 +280,204 @@ async fn submission_check(State(state): State<AppState>, req: Request) -> Respon
         return res;
     }
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// The largest form instance (the XML part) read.
+const MAX_INSTANCE: usize = 2 * 1024 * 1024;
+
+/// A form filled on a phone (OpenRosa Form Submission API): multipart, its instance in the
+/// `xml_submission_file` part. A screening becomes a screening of the phone's user, evaluated
+/// and audited with the phone's credential; `201` with the result in the phone's language. The
+/// same instance sent again is `201` again (nothing is made twice); the same instanceID with
+/// other content `409`; a file that is not a current form of Haven's `400` or `404`; nothing is
+/// stored for any of them.
+async fn submit(State(state): State<AppState>, req: Request) -> Response {
+    use axum::extract::FromRequest;
+    let (parts, body) = req.into_parts();
+    let grant = match device(&state, &parts).await {
+        Ok(g) => g,
+        Err(res) => return res,
+    };
+    let lang = haven_i18n::negotiate(
+        parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    );
+    let t = |k: &str| state.i18n().t(lang, k);
+    let refuse = |status: StatusCode, key: &str| message(status, "error", &t(key));
+    let origin = haven_core::Origin {
+        ip: crate::ctx::client_ip(state.0.cfg.trust_proxy, &parts.headers, &parts.extensions),
+    };
+    let req = Request::from_parts(parts, body);
+    let Ok(mut multipart) = axum::extract::Multipart::from_request(req, &state).await else {
+        return refuse(StatusCode::BAD_REQUEST, "openrosa-not-multipart");
+    };
+    let mut xml: Option<Vec<u8>> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return refuse(StatusCode::BAD_REQUEST, "openrosa-not-multipart"),
+        };
+        match field.name().unwrap_or("") {
+            "xml_submission_file" => {
+                let Ok(bytes) = field.bytes().await else {
+                    return refuse(StatusCode::BAD_REQUEST, "openrosa-not-multipart");
+                };
+                if bytes.len() > MAX_INSTANCE {
+                    return refuse(StatusCode::PAYLOAD_TOO_LARGE, "openrosa-too-large");
+                }
+                xml = Some(bytes.to_vec());
+            }
+            // Collect marks a submission split over several requests; Haven's forms take no
+            // files, so each is whole.
+            "*isIncomplete*" => {}
+            _ => return refuse(StatusCode::BAD_REQUEST, "openrosa-no-files"),
+        }
+    }
+    let Some(xml) = xml else {
+        return refuse(StatusCode::BAD_REQUEST, "openrosa-no-instance");
+    };
+    let Ok(text) = std::str::from_utf8(&xml) else {
+        return refuse(StatusCode::BAD_REQUEST, "openrosa-unreadable");
+    };
+    let instance = match submission::parse(text) {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::info!(reason = ?e, "unreadable form instance refused");
+            return refuse(StatusCode::BAD_REQUEST, "openrosa-unreadable");
+        }
+    };
+    let set = &state.haven().policy.screening;
+    if instance.form_id != forms::SCREENING {
+        return refuse(StatusCode::NOT_FOUND, "openrosa-unknown-form");
+    }
+    if instance.version != forms::version_of(set) {
+        return refuse(StatusCode::CONFLICT, "openrosa-old-version");
+    }
+    let instance_id = instance
+        .fields
+        .get("meta/instanceID")
+        .cloned()
+        .unwrap_or_default();
+    if instance_id.is_empty()
+        || instance_id.len() > 128
+        || instance_id.chars().any(char::is_control)
+    {
+        return refuse(StatusCode::BAD_REQUEST, "openrosa-no-instance-id");
+    }
+    let input = match screening_input(&instance, set) {
+        Ok(i) => i,
+        Err(()) => return refuse(StatusCode::BAD_REQUEST, "openrosa-unreadable"),
+    };
+    let h = state.haven();
+    let sub = haven_core::screening::Submission {
+        instance_id,
+        form_id: instance.form_id.clone(),
+        form_version: instance.version.clone(),
+        digest: h.submission_digest(&xml),
+    };
+    match h.receive_screening(&grant, sub, input, &origin).await {
+        Ok(haven_core::screening::Received::New(v)) => {
+            let outcome = t(&format!("screen-outcome-{}", v.outcome.as_str()));
+            let text =
+                state
+                    .i18n()
+                    .t_args(lang, "openrosa-received", &[("outcome", outcome.into())]);
+            message(StatusCode::CREATED, "submit_success", &text)
+        }
+        Ok(haven_core::screening::Received::Again(_)) => message(
+            StatusCode::CREATED,
+            "submit_success",
+            &t("openrosa-received-again"),
+        ),
+        Err(haven_core::CoreError::Duplicate(_)) => {
+            refuse(StatusCode::CONFLICT, "openrosa-instance-reused")
+        }
+        Err(haven_core::CoreError::Forbidden) => refuse(StatusCode::FORBIDDEN, "error-forbidden"),
+        Err(haven_core::CoreError::Invalid(errs)) => {
+            let key = errs.first().map(|e| e.key).unwrap_or("openrosa-unreadable");
+            refuse(StatusCode::BAD_REQUEST, key)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a submission could not be recorded");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+        }
+    }
+}
+
+/// The screening a form instance holds; `Err` for values the form cannot give (a code of no
+/// list, an indicator of another set, an age out of range): a file not made by the form.
+fn screening_input(
+    i: &submission::Instance,
+    set: &haven_domain::screening::IndicatorSet,
+) -> Result<haven_core::screening::ScreeningInput, ()> {
+    use haven_core::screening::IndicatorAnswer;
+    use haven_domain::screening::Answer;
+    let f = |k: &str| i.fields.get(k).map(String::as_str).unwrap_or("");
+    let yes = |k: &str| -> Result<bool, ()> {
+        match f(k) {
+            "yes" => Ok(true),
+            "no" | "" => Ok(false),
+            _ => Err(()),
+        }
+    };
+    let age = match f("age") {
+        "" => None,
+        a => Some(a.parse::<u32>().ok().filter(|a| *a < 130).ok_or(())?),
+    };
+    let mut labour = false;
+    let mut sexual = false;
+    for k in f("kinds").split_whitespace() {
+        match k {
+            "labour" => labour = true,
+            "sexual" => sexual = true,
+            _ => return Err(()),
+        }
+    }
+    let mut answers = std::collections::BTreeMap::new();
+    for (path, value) in &i.fields {
+        let Some((group, name)) = path.split_once('/') else {
+            continue;
+        };
+        if group == "meta" {
+            continue;
+        }
+        let (kind, id) = name.split_at_checked(2).ok_or(())?;
+        let ind = set.get(id).ok_or(())?;
+        if group != format!("d{}", ind.dimension) {
+            return Err(());
+        }
+        let entry = answers.entry(id.to_string()).or_insert(IndicatorAnswer {
+            answer: Answer::Unknown,
+            evidence: String::new(),
+        });
+        match (kind, value.as_str()) {
+            ("a_", "present") => entry.answer = Answer::Present,
+            ("a_", "absent") => entry.answer = Answer::Absent,
+            // Not relevant for the profiles of this person: left out of the instance's value.
+            ("a_", "unknown" | "") => {}
+            ("e_", text) => entry.evidence = text.to_string(),
+            _ => return Err(()),
+        }
+    }
+    answers.retain(|_, a| a.answer != Answer::Unknown || !a.evidence.is_empty());
+    Ok(haven_core::screening::ScreeningInput {
+        case_id: None,
+        screened_on: f("screened_on").to_string(),
+        region: f("region").to_string(),
+        place: f("place").to_string(),
+        language: f("language").to_string(),
+        interpreter: yes("interpreter")?,
+        person_present: yes("person_present")?,
+        consent: yes("consent")?,
+        age,
+        age_uncertain: yes("age_uncertain")?,
+        labour,
+        sexual,
+        act: yes("act")?,
+        answers,
+    })
 }
