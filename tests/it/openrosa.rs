@@ -574,4 +574,52 @@ async fn a_screening_filled_offline_becomes_a_screening_once() {
         app.count("SELECT COUNT(*) FROM openrosa_submissions").await,
         1
     );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM form_versions").await,
+        1,
+        "the version served is remembered"
+    );
+
+    // A form filled before the indicator set changed (here: an earlier set with a local
+    // indicator the current one lacks) is read and evaluated by its own set.
+    use haven_domain::screening::{Indicator, IndicatorSet, Strength};
+    let mut earlier = IndicatorSet::ilo();
+    earlier.version = "ilo-ec-2009/haven-0".into();
+    earlier.indicators.push(Indicator {
+        id: "camp_guard".into(),
+        dimension: 3,
+        strength: [Some(Strength::Strong); 4],
+        local: true,
+    });
+    sqlx::query(
+        "INSERT INTO form_versions (form_id, version, indicator_set, first_served_at) \
+         VALUES ('haven_screening', 'ilo-ec-2009-haven-0-f1', $1, 0)",
+    )
+    .bind(serde_json::to_string(&earlier).unwrap())
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let old_form = filled(&form, &fresh(6), &answers)
+        .replacen("haven-1-f1\"", "haven-0-f1\"", 1)
+        .replacen(
+            "<d3>",
+            "<d3><a_camp_guard>present</a_camp_guard><e_camp_guard/>",
+            1,
+        );
+    let res = submit(&app, Some((&u, &p)), &old_form).await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let set: String = sqlx::query_scalar(
+        "SELECT indicator_set FROM screenings ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(set, "ilo-ec-2009/haven-0");
+    // The same answer is no indicator of the current set.
+    let now_form = filled(&form, &fresh(7), &answers).replacen(
+        "<d3>",
+        "<d3><a_camp_guard>present</a_camp_guard>",
+        1,
+    );
+    assert_eq!(submit(&app, Some((&u, &p)), &now_form).await.status(), 400);
 }

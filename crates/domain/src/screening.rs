@@ -45,7 +45,9 @@ impl Profile {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Strength {
     Weak,
@@ -56,7 +58,7 @@ pub enum Strength {
 /// The six dimensions (1-based numbers in the file and the UI).
 pub const DIMENSIONS: usize = 6;
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Indicator {
     pub id: String,
     /// 1 to 6.
@@ -68,7 +70,7 @@ pub struct Indicator {
 }
 
 /// A validated indicator set.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorSet {
     pub version: String,
     pub indicators: Vec<Indicator>,

@@ -174,3 +174,35 @@ pub async fn submission(conn: &mut Conn, instance_id: &str) -> Result<Option<Sub
     })
     .transpose()
 }
+
+/// Notes that a form version was served, with what it was made from (kept the first time).
+pub async fn remember_form_version(
+    conn: &mut Conn,
+    form_id: &str,
+    version: &str,
+    indicator_set: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO form_versions (form_id, version, indicator_set, first_served_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (form_id, version) DO NOTHING",
+    )
+    .bind(form_id.to_string())
+    .bind(version.to_string())
+    .bind(indicator_set.to_string())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// What a served form version was made from.
+pub async fn form_version(conn: &mut Conn, form_id: &str, version: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT indicator_set FROM form_versions WHERE form_id = $1 AND version = $2",
+    )
+    .bind(form_id.to_string())
+    .bind(version.to_string())
+    .fetch_optional(&mut *conn)
+    .await?)
+}

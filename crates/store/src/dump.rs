@@ -679,6 +679,15 @@ pub const TABLES: &[TableSpec] = &[
         ],
     },
     TableSpec {
+        name: "form_versions",
+        columns: &[
+            ("form_id", T),
+            ("version", T),
+            ("indicator_set", T),
+            ("first_served_at", I),
+        ],
+    },
+    TableSpec {
         name: "openrosa_submissions",
         columns: &[
             ("instance_id", T),

@@ -76,10 +76,11 @@ pub enum Received {
     Again(Option<String>),
 }
 
-/// The phone a screening came from.
+/// The phone a screening came from, and the indicator set of the form it filled.
 struct Via<'a> {
     device_id: &'a str,
     sub: &'a Submission,
+    set: &'a IndicatorSet,
 }
 
 /// The sealed part of a screening.
@@ -244,6 +245,16 @@ impl Haven {
     }
 
     fn evaluate_all(&self, profiles: &[Profile], sealed: &Sealed) -> Vec<ProfileResult> {
+        self.evaluate_all_with(&self.policy.screening, profiles, sealed)
+    }
+
+    /// The same, by another indicator set (a form of an earlier version, from a phone).
+    fn evaluate_all_with(
+        &self,
+        set: &IndicatorSet,
+        profiles: &[Profile],
+        sealed: &Sealed,
+    ) -> Vec<ProfileResult> {
         let answers = Answers {
             indicators: sealed
                 .answers
@@ -254,14 +265,7 @@ impl Haven {
         };
         profiles
             .iter()
-            .map(|p| {
-                evaluate(
-                    &self.policy.screening,
-                    self.policy.screening_rules,
-                    *p,
-                    &answers,
-                )
-            })
+            .map(|p| evaluate(set, self.policy.screening_rules, *p, &answers))
             .collect()
     }
 
@@ -276,6 +280,33 @@ impl Haven {
         self.record_screening_via(p, input, None, origin).await
     }
 
+    /// Notes that a form version made from the current indicator set is served to phones, so
+    /// that forms filled with it are read by this set even after the set changes.
+    #[tracing::instrument(skip_all)]
+    pub async fn form_served(&self, form_id: &str, version: &str) -> Result<()> {
+        let json = serde_json::to_string(&self.policy.screening).map_err(CoreError::internal)?;
+        let mut conn = self.db.pool().acquire().await?;
+        haven_store::devices::remember_form_version(&mut conn, form_id, version, &json, self.now())
+            .await?;
+        Ok(())
+    }
+
+    /// The indicator set a served form version was made from (`None`: never served here).
+    #[tracing::instrument(skip_all)]
+    pub async fn form_indicator_set(
+        &self,
+        form_id: &str,
+        version: &str,
+    ) -> Result<Option<IndicatorSet>> {
+        let mut conn = self.db.pool().acquire().await?;
+        match haven_store::devices::form_version(&mut conn, form_id, version).await? {
+            Some(json) => Ok(Some(
+                serde_json::from_str(&json).map_err(CoreError::internal)?,
+            )),
+            None => Ok(None),
+        }
+    }
+
     /// A screening filled on a phone and sent by OpenRosa: recorded as one made in the browser
     /// (owned by the phone's user's agency, evaluated, audited with the phone's credential),
     /// once per instanceID: the same form sent again is `Again` (the phone lost the first
@@ -285,6 +316,7 @@ impl Haven {
         &self,
         grant: &crate::devices::DeviceGrant,
         sub: Submission,
+        set: &IndicatorSet,
         input: ScreeningInput,
         origin: &Origin,
     ) -> Result<Received> {
@@ -303,6 +335,7 @@ impl Haven {
         let via = Via {
             device_id: &grant.device_id,
             sub: &sub,
+            set,
         };
         match self
             .record_screening_via(&grant.principal, input, Some(via), origin)
@@ -333,7 +366,8 @@ impl Haven {
         if !input.consent {
             errors.push(("consent", "error-screening-consent"));
         }
-        let set: &IndicatorSet = &self.policy.screening;
+        // A form of an earlier version is read and evaluated by the set it was made from.
+        let set: &IndicatorSet = via.as_ref().map_or(&self.policy.screening, |v| v.set);
         if input.answers.keys().any(|id| set.get(id).is_none()) {
             errors.push(("answers", "error-screening-indicator"));
         }
@@ -377,14 +411,19 @@ impl Haven {
             act: input.act,
             answers: input.answers,
         };
-        let (outcome, results) = self.evaluate_sealed(&profiles, &sealed);
+        let results = self.evaluate_all_with(set, &profiles, &sealed);
+        let outcome = results
+            .iter()
+            .map(|r| r.outcome)
+            .max()
+            .unwrap_or(Outcome::NoIndicators);
         let mut tx = self.db.begin().await?;
         if let Some(case) = input.case_id {
             // The screening's own event records the change, in this transaction.
             tx = self.gate_write(tx, p, case, origin).await?.into_tx();
         }
         let place = input.place.trim();
-        let row = self.screening_row(
+        let mut row = self.screening_row(
             ScreeningFacts {
                 case_id: input.case_id,
                 agency_id: p.agency_id,
@@ -402,6 +441,7 @@ impl Haven {
             outcome,
             &sealed,
         )?;
+        row.indicator_set = set.version.clone();
         let id = row.id.clone();
         screenings::insert(&mut tx, &row).await?;
         if let Some(v) = &via {

@@ -13,3 +13,13 @@ CREATE TABLE openrosa_submissions (
     received_at INTEGER NOT NULL
 );
 CREATE INDEX openrosa_submissions_device ON openrosa_submissions(device_id, received_at);
+
+-- Every form version served to phones, with the indicator set it was made from (JSON): a phone
+-- may send a form filled before the set changed; it is read and evaluated by its own set.
+CREATE TABLE form_versions (
+    form_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    indicator_set TEXT NOT NULL,
+    first_served_at INTEGER NOT NULL,
+    PRIMARY KEY (form_id, version)
+);

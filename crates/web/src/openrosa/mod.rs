@@ -262,12 +262,23 @@ async fn form_file(
         return message(StatusCode::NOT_FOUND, "error", "No such form.");
     };
     match forms(&state).into_iter().find(|f| f.id == id) {
-        Some(f) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-            f.xml,
-        )
-            .into_response(),
+        Some(f) => {
+            // Forms filled with this version are read by its set, even once the set changes.
+            if let Err(e) = state.haven().form_served(f.id, &f.version).await {
+                tracing::error!(error = %e, "could not note a served form version");
+                return message(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "error",
+                    "The form could not be served. Try again later.",
+                );
+            }
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+                f.xml,
+            )
+                .into_response()
+        }
         None => message(StatusCode::NOT_FOUND, "error", "No such form."),
     }
 }
@@ -350,13 +361,32 @@ async fn submit(State(state): State<AppState>, req: Request) -> Response {
             return refuse(StatusCode::BAD_REQUEST, "openrosa-unreadable");
         }
     };
-    let set = &state.haven().policy.screening;
     if instance.form_id != forms::SCREENING {
         return refuse(StatusCode::NOT_FOUND, "openrosa-unknown-form");
     }
-    if instance.version != forms::version_of(set) {
-        return refuse(StatusCode::CONFLICT, "openrosa-old-version");
-    }
+    let current = &state.haven().policy.screening;
+    // A form of an earlier version (filled before the indicator set changed) is read by the
+    // set it was made from; a version never served here is refused.
+    let earlier;
+    let set = if instance.version == forms::version_of(current) {
+        current
+    } else {
+        match state
+            .haven()
+            .form_indicator_set(&instance.form_id, &instance.version)
+            .await
+        {
+            Ok(Some(s)) => {
+                earlier = s;
+                &earlier
+            }
+            Ok(None) => return refuse(StatusCode::CONFLICT, "openrosa-old-version"),
+            Err(e) => {
+                tracing::error!(error = %e, "could not read a form version");
+                return refuse(StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
+            }
+        }
+    };
     let instance_id = instance
         .fields
         .get("meta/instanceID")
@@ -379,7 +409,7 @@ async fn submit(State(state): State<AppState>, req: Request) -> Response {
         form_version: instance.version.clone(),
         digest: h.submission_digest(&xml),
     };
-    match h.receive_screening(&grant, sub, input, &origin).await {
+    match h.receive_screening(&grant, sub, set, input, &origin).await {
         Ok(haven_core::screening::Received::New(v)) => {
             let outcome = t(&format!("screen-outcome-{}", v.outcome.as_str()));
             let text =
