@@ -345,7 +345,12 @@ async fn tip_page(
         _ => vec![],
     };
     let case_number = match t.summary.case_id {
-        Some(c) => state.haven().case_number(&s.principal, c).await.ok(),
+        // A case the reader may not see is not named; a failing database is an error page.
+        Some(c) => match state.haven().case_number(&s.principal, c).await {
+            Ok(n) => Some(n),
+            Err(CoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
         None => None,
     };
     let mut res = render(&TipPage {
