@@ -489,6 +489,10 @@ async fn a_screening_filled_offline_becomes_a_screening_once() {
 
     let res = submit(&app, None, &instance).await;
     assert_eq!(res.status(), 401, "no credential, nothing stored");
+    assert!(
+        res.text().await.unwrap().contains("Connectez-vous"),
+        "the refusal in the phone's language"
+    );
     let res = submit(&app, Some((&u, &p)), &instance).await;
     assert_eq!(res.status(), 201);
     let body = res.text().await.unwrap();

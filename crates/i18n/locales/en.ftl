@@ -1550,3 +1550,5 @@ openrosa-no-instance-id = The form has no instance ID.
 openrosa-instance-reused = A different form with the same instance ID was already received.
 openrosa-received = Screening received. Result: { $outcome }
 openrosa-received-again = This screening was already received.
+openrosa-https-only = Haven receives phones over HTTPS only: check the server address in the phone's settings.
+openrosa-sign-in = Sign in with the phone's user name and secret (My account, Phones for field collection).

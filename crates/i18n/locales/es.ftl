@@ -1550,3 +1550,5 @@ openrosa-no-instance-id = El formulario no tiene identificador de instancia.
 openrosa-instance-reused = Ya se recibió otro formulario con el mismo identificador de instancia.
 openrosa-received = Tamizaje recibido. Resultado: { $outcome }
 openrosa-received-again = Este tamizaje ya se había recibido.
+openrosa-https-only = Haven recibe los teléfonos solo por HTTPS: verifique la dirección del servidor en la configuración del teléfono.
+openrosa-sign-in = Inicie sesión con el nombre de usuario y el secreto del teléfono (Mi cuenta, Teléfonos para la recolección en terreno).

@@ -1550,3 +1550,5 @@ openrosa-no-instance-id = Le formulaire n'a pas d'identifiant d'instance.
 openrosa-instance-reused = Un autre formulaire avec le même identifiant d'instance a déjà été reçu.
 openrosa-received = Dépistage reçu. Résultat : { $outcome }
 openrosa-received-again = Ce dépistage avait déjà été reçu.
+openrosa-https-only = Haven ne reçoit les téléphones qu'en HTTPS : vérifiez l'adresse du serveur dans les réglages du téléphone.
+openrosa-sign-in = Connectez-vous avec le nom d'utilisateur et le secret du téléphone (Mon compte, Téléphones de collecte sur le terrain).

@@ -59,6 +59,9 @@ pub(crate) struct Inner {
     pub i18n: I18n,
     pub cfg: WebConfig,
     pub limiter: kit::ratelimit::TokenLimiter,
+    /// The XForms served to phones: they depend only on the indicator set and the
+    /// translations, both fixed at start, so they are made once, on first use.
+    pub forms: std::sync::OnceLock<Vec<openrosa::forms::Form>>,
 }
 
 #[derive(Clone)]
@@ -72,6 +75,7 @@ impl AppState {
             i18n,
             cfg,
             limiter,
+            forms: std::sync::OnceLock::new(),
         }))
     }
     /// Largest upload body: one attachment, or one case file to import, and the form around it.

@@ -21,30 +21,19 @@ pub(crate) struct Form {
     pub(crate) version: String,
     pub(crate) title: String,
     pub(crate) xml: String,
+    /// `md5:` and the hex MD5 of `xml`.
+    pub(crate) hash: String,
 }
 
-impl Form {
-    /// `md5:` and the lower-case hex MD5 of the bytes served (what the form list announces).
-    pub(crate) fn hash(&self) -> String {
-        use md5::{Digest, Md5};
-        let d = Md5::digest(self.xml.as_bytes());
-        format!("md5:{}", hex::encode(d))
-    }
+/// `md5:` and the lower-case hex MD5 of the bytes served (what the form list announces).
+fn md5_of(xml: &str) -> String {
+    use md5::{Digest, Md5};
+    format!("md5:{}", hex::encode(Md5::digest(xml.as_bytes())))
 }
 
+/// Text or an attribute value, escaped for XML.
 pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    quick_xml::escape::escape(s).into_owned()
 }
 
 /// A form version: the indicator set's version in the characters every client keeps as is.
@@ -389,6 +378,7 @@ pub(crate) fn screening(set: &IndicatorSet, i18n: &I18n) -> Form {
         id: SCREENING,
         version,
         title,
+        hash: md5_of(&x),
         xml: x,
     }
 }
@@ -402,7 +392,7 @@ mod tests {
         let i18n = I18n::load().unwrap();
         let set = IndicatorSet::ilo();
         let f = screening(&set, &i18n);
-        assert!(f.hash().starts_with("md5:") && f.hash().len() == 36);
+        assert!(f.hash.starts_with("md5:") && f.hash.len() == 36);
         for i in &set.indicators {
             assert!(
                 f.xml

@@ -45,36 +45,16 @@ async fn headers(
         "x-openrosa-accept-content-length",
         HeaderValue::from(ACCEPT_CONTENT_LENGTH),
     );
-    let date = httpdate(time::OffsetDateTime::now_utc());
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now());
     if let Ok(v) = HeaderValue::from_str(&date) {
         h.insert(header::DATE, v);
     }
     res
 }
 
-/// An HTTP date (RFC 7231): `Tue, 08 Dec 2026 03:15:49 GMT`.
-fn httpdate(t: time::OffsetDateTime) -> String {
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
-        DAYS[t.weekday().number_days_from_monday() as usize],
-        t.day(),
-        MONTHS[usize::from(u8::from(t.month())) - 1],
-        t.year(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
 /// An OpenRosa response message (what Collect shows the user), with its status.
 pub(crate) fn message(status: StatusCode, nature: &str, text: &str) -> Response {
-    let text = askama::filters::escape(text, askama::filters::Html)
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+    let text = forms::esc(text);
     let body = format!(
         "<?xml version='1.0' encoding='UTF-8' ?>\n<OpenRosaResponse xmlns=\"http://openrosa.org/http/response\">\
          <message nature=\"{nature}\">{text}</message></OpenRosaResponse>\n"
@@ -85,6 +65,22 @@ pub(crate) fn message(status: StatusCode, nature: &str, text: &str) -> Response 
         body,
     )
         .into_response()
+}
+
+/// An error message in the phone's language (`Accept-Language`).
+fn refusal(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    status: StatusCode,
+    key: &str,
+) -> Response {
+    let lang = haven_i18n::negotiate(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    );
+    message(status, "error", &state.i18n().t(lang, key))
 }
 
 /// Whether the request may carry a credential: over HTTPS (directly or through the trusted
@@ -106,15 +102,21 @@ pub(crate) async fn device(
     req: &axum::http::request::Parts,
 ) -> Result<DeviceGrant, Response> {
     if !secure_transport(state, req) {
-        return Err(message(
+        return Err(refusal(
+            state,
+            &req.headers,
             StatusCode::FORBIDDEN,
-            "error",
-            "Haven's OpenRosa server answers over HTTPS only.",
+            "openrosa-https-only",
         ));
     }
     let h = state.haven();
     let unauthorized = |stale: bool| {
-        let mut res = message(StatusCode::UNAUTHORIZED, "error", "Sign-in required.");
+        let mut res = refusal(
+            state,
+            &req.headers,
+            StatusCode::UNAUTHORIZED,
+            "openrosa-sign-in",
+        );
         if let Ok(v) = HeaderValue::from_str(&h.device_challenge(stale)) {
             res.headers_mut().insert(header::WWW_AUTHENTICATE, v);
         }
@@ -174,10 +176,11 @@ pub(crate) async fn device(
         Ok(Err(DeviceRefusal::Refused)) => Err(unauthorized(false)),
         Err(e) => {
             tracing::error!(error = %e, "phone sign-in failed");
-            Err(message(
+            Err(refusal(
+                state,
+                &req.headers,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "error",
-                "The server could not check the credential. Try again later.",
+                "error-internal",
             ))
         }
     }
@@ -191,12 +194,14 @@ struct ListQuery {
     verbose: Option<String>,
 }
 
-/// The forms Haven serves, as generated now.
-fn forms(state: &AppState) -> Vec<forms::Form> {
-    vec![forms::screening(
-        &state.haven().policy.screening,
-        state.i18n(),
-    )]
+/// The forms Haven serves (made on first use, then kept).
+fn forms(state: &AppState) -> &[forms::Form] {
+    state.0.forms.get_or_init(|| {
+        vec![forms::screening(
+            &state.haven().policy.screening,
+            state.i18n(),
+        )]
+    })
 }
 
 /// The forms a phone may download (OpenRosa Form List API): the screening interview in its
@@ -226,7 +231,7 @@ async fn form_list(
             f.id,
             forms::esc(&f.title),
             forms::esc(&f.version),
-            f.hash(),
+            f.hash,
             if verbose {
                 format!(
                     "<descriptionText>{}</descriptionText>",
@@ -259,27 +264,38 @@ async fn form_file(
         return res;
     }
     let Some(id) = file.strip_suffix(".xml") else {
-        return message(StatusCode::NOT_FOUND, "error", "No such form.");
+        return refusal(
+            &state,
+            &parts.headers,
+            StatusCode::NOT_FOUND,
+            "openrosa-unknown-form",
+        );
     };
-    match forms(&state).into_iter().find(|f| f.id == id) {
+    match forms(&state).iter().find(|f| f.id == id) {
         Some(f) => {
             // Forms filled with this version are read by its set, even once the set changes.
             if let Err(e) = state.haven().form_served(f.id, &f.version).await {
                 tracing::error!(error = %e, "could not note a served form version");
-                return message(
+                return refusal(
+                    &state,
+                    &parts.headers,
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "error",
-                    "The form could not be served. Try again later.",
+                    "error-internal",
                 );
             }
             (
                 StatusCode::OK,
                 [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-                f.xml,
+                f.xml.clone(),
             )
                 .into_response()
         }
-        None => message(StatusCode::NOT_FOUND, "error", "No such form."),
+        None => refusal(
+            &state,
+            &parts.headers,
+            StatusCode::NOT_FOUND,
+            "openrosa-unknown-form",
+        ),
     }
 }
 
@@ -317,7 +333,8 @@ async fn submit(State(state): State<AppState>, req: Request) -> Response {
             .unwrap_or(""),
     );
     let t = |k: &str| state.i18n().t(lang, k);
-    let refuse = |status: StatusCode, key: &str| message(status, "error", &t(key));
+    let headers = parts.headers.clone();
+    let refuse = |status: StatusCode, key: &str| refusal(&state, &headers, status, key);
     let origin = haven_core::Origin {
         ip: crate::ctx::client_ip(state.0.cfg.trust_proxy, &parts.headers, &parts.extensions),
     };
